@@ -1,0 +1,69 @@
+//! What the public pages and the API show about the catalog: read models, filled on the server
+//! by `db::catalog` and sent to the browser as they are.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::{MoneyLocale, Vnd};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProvinceOverview {
+    pub name: String,
+    pub tagline: String,
+    pub story: String,
+    pub signature_products: Vec<ProductCard>,
+    pub communes: Vec<CommuneSummary>,
+    pub producer_count: i64,
+    pub product_count: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommuneSummary {
+    pub slug: String,
+    pub name: String,
+    /// "xa", "phuong" or "dac_khu".
+    pub kind: String,
+    pub former_names: Vec<String>,
+    pub product_count: i64,
+}
+
+impl CommuneSummary {
+    /// "Xã Khoái Châu", "Phường Phố Hiến".
+    pub fn full_name(&self) -> String {
+        let prefix = match self.kind.as_str() {
+            "phuong" => "Phường",
+            "dac_khu" => "Đặc khu",
+            _ => "Xã",
+        };
+        format!("{prefix} {}", self.name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub slug: String,
+    pub name: String,
+    pub commune: String,
+    pub producer: String,
+    /// The cheapest active variant.
+    pub from_price: Option<Vnd>,
+    /// Stars of a certificate in force today; `None` when unrated or expired.
+    pub stars: Option<u8>,
+    pub photo: Option<PhotoRef>,
+}
+
+impl ProductCard {
+    pub fn price_label(&self, locale: MoneyLocale) -> Option<String> {
+        self.from_price.map(|p| p.format(locale))
+    }
+}
+
+/// An image with its responsive sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub src: String,
+    /// `"/media/…/320.jpg 320w, /media/…/640.jpg 640w"`.
+    pub srcset: String,
+    pub width: i64,
+    pub height: i64,
+    pub alt: String,
+}

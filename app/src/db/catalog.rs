@@ -1,0 +1,233 @@
+//! Reads for the public catalog. Only approved products of active producers are ever public.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::FromRow;
+
+use super::Db;
+use crate::{
+    catalog::{CommuneSummary, PhotoRef, ProductCard, ProvinceOverview},
+    domain::{money::Vnd, time::db_date},
+};
+
+/// The condition that makes a product (aliased `p`, producer `pr`) public.
+const PUBLIC_PRODUCT: &str = "p.status = 'approved' AND pr.status = 'active'";
+
+#[derive(FromRow)]
+struct ProvinceRow {
+    id: String,
+    name: String,
+    tagline_vi: String,
+    story_vi: String,
+}
+
+#[derive(FromRow)]
+struct CommuneRow {
+    id: String,
+    slug: String,
+    name: String,
+    kind: String,
+    product_count: i64,
+}
+
+#[derive(FromRow)]
+struct FormerNameRow {
+    commune_id: String,
+    name: String,
+}
+
+#[derive(FromRow)]
+struct CardRow {
+    id: String,
+    slug: String,
+    name_vi: String,
+    commune: String,
+    producer: String,
+    from_price: Option<i64>,
+    stars: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct PhotoRow {
+    product_id: String,
+    width: i64,
+    height: i64,
+    storage_key: String,
+    alt_vi: String,
+}
+
+/// The home page's view of the province, as of `today` (Vietnam date: it decides which OCOP
+/// certificates are still in force). `None` when no province has been loaded yet.
+pub async fn province_overview(
+    db: &Db,
+    today: NaiveDate,
+) -> Result<Option<ProvinceOverview>, sqlx::Error> {
+    let pool = db.pool();
+    let Some(province) = sqlx::query_as::<_, ProvinceRow>(
+        "SELECT id, name, tagline_vi, story_vi FROM provinces ORDER BY created_at LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+
+    let communes: Vec<CommuneRow> = sqlx::query_as(&format!(
+        "SELECT c.id, c.slug, c.name, c.kind,
+                (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
+                  WHERE p.commune_id = c.id AND {PUBLIC_PRODUCT}) AS product_count
+           FROM communes c
+          WHERE c.province_id = $1 AND c.status = 'active'
+          ORDER BY product_count DESC, c.name"
+    ))
+    .bind(&province.id)
+    .fetch_all(pool)
+    .await?;
+
+    let mut former: HashMap<String, Vec<String>> = HashMap::new();
+    for row in sqlx::query_as::<_, FormerNameRow>(
+        "SELECT f.commune_id, f.name FROM commune_former_names f
+           JOIN communes c ON c.id = f.commune_id
+          WHERE c.province_id = $1 ORDER BY f.name",
+    )
+    .bind(&province.id)
+    .fetch_all(pool)
+    .await?
+    {
+        former.entry(row.commune_id).or_default().push(row.name);
+    }
+
+    let signature_products = signature_cards(db, &province.id, today).await?;
+
+    let (producer_count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
+          WHERE c.province_id = $1 AND pr.status = 'active'",
+    )
+    .bind(&province.id)
+    .fetch_one(pool)
+    .await?;
+    let product_count = communes.iter().map(|c| c.product_count).sum();
+
+    Ok(Some(ProvinceOverview {
+        name: province.name,
+        tagline: province.tagline_vi,
+        story: province.story_vi,
+        signature_products,
+        communes: communes
+            .into_iter()
+            .map(|c| CommuneSummary {
+                former_names: former.remove(&c.id).unwrap_or_default(),
+                slug: c.slug,
+                name: c.name,
+                kind: c.kind,
+                product_count: c.product_count,
+            })
+            .collect(),
+        producer_count,
+        product_count,
+    }))
+}
+
+/// Each commune's signature product, best rated first.
+async fn signature_cards(
+    db: &Db,
+    province_id: &str,
+    today: NaiveDate,
+) -> Result<Vec<ProductCard>, sqlx::Error> {
+    // Wrapped so the ORDER BY can use the computed `stars`: PostgreSQL does not accept an output
+    // alias inside an ORDER BY expression.
+    let rows: Vec<CardRow> = sqlx::query_as(&format!(
+        "SELECT * FROM (
+         SELECT p.id, p.slug, p.name_vi, c.name AS commune, pr.name AS producer,
+                (SELECT MIN(v.price_vnd) FROM product_variants v
+                  WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
+                (SELECT MAX(oc.stars) FROM ocop_certificates oc
+                  WHERE oc.product_id = p.id AND oc.revoked_at IS NULL
+                    AND oc.issued_on <= $2 AND oc.expires_on >= $2) AS stars
+           FROM commune_signature_products s
+           JOIN products p ON p.id = s.product_id
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = s.commune_id
+          WHERE c.province_id = $1 AND {PUBLIC_PRODUCT}
+         ) cards
+         ORDER BY COALESCE(cards.stars, 0) DESC, cards.name_vi"
+    ))
+    .bind(province_id)
+    .bind(db_date(today))
+    .fetch_all(db.pool())
+    .await?;
+
+    let mut photos = first_photos(db, rows.iter().map(|r| r.id.as_str())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ProductCard {
+            photo: photos.remove(&r.id),
+            slug: r.slug,
+            name: r.name_vi,
+            commune: r.commune,
+            producer: r.producer,
+            from_price: r.from_price.and_then(|p| Vnd::new(p).ok()),
+            stars: r.stars.and_then(|s| u8::try_from(s).ok()),
+        })
+        .collect())
+}
+
+/// The first photo of each product, with every stored width for `srcset`.
+async fn first_photos<'a>(
+    db: &Db,
+    product_ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<String, PhotoRef>, sqlx::Error> {
+    let ids: Vec<&str> = product_ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT pp.product_id, d.width, d.height, d.storage_key, ph.alt_vi
+           FROM product_photos pp
+           JOIN photos ph ON ph.id = pp.photo_id
+           JOIN photo_derivatives d ON d.photo_id = pp.photo_id
+          WHERE pp.product_id IN ({})
+            AND pp.position = (SELECT MIN(pp2.position) FROM product_photos pp2
+                                WHERE pp2.product_id = pp.product_id)
+          ORDER BY pp.product_id, d.width",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let mut by_product: HashMap<String, Vec<PhotoRow>> = HashMap::new();
+    for row in query.fetch_all(db.pool()).await? {
+        by_product
+            .entry(row.product_id.clone())
+            .or_default()
+            .push(row);
+    }
+    Ok(by_product
+        .into_iter()
+        .filter_map(|(id, sizes)| photo_ref(&sizes).map(|p| (id, p)))
+        .collect())
+}
+
+/// Picks the 640 px copy (or the closest) as `src` and lists all widths in `srcset`.
+fn photo_ref(sizes: &[PhotoRow]) -> Option<PhotoRef> {
+    let main = sizes.iter().min_by_key(|s| (s.width - 640).abs())?;
+    Some(PhotoRef {
+        src: media_url(&main.storage_key),
+        srcset: sizes
+            .iter()
+            .map(|s| format!("{} {}w", media_url(&s.storage_key), s.width))
+            .collect::<Vec<_>>()
+            .join(", "),
+        width: main.width,
+        height: main.height,
+        alt: main.alt_vi.clone(),
+    })
+}
+
+/// Where the server publishes a stored file.
+pub fn media_url(storage_key: &str) -> String {
+    format!("/media/{storage_key}")
+}

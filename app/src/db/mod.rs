@@ -1,0 +1,8 @@
+//! Data access, on the server only. One `Db` handle over SQLite or PostgreSQL: the SQL is
+//! portable (see migrations/), so one copy of each query serves both engines.
+
+pub mod catalog;
+mod connect;
+pub mod ids;
+
+pub use connect::{Db, DbError, Engine, redact_url};

@@ -1,0 +1,11 @@
+//! Pure rules of the marketplace. No HTTP, no SQL: this compiles for the server and the browser.
+
+pub mod farm_log;
+pub mod fold;
+pub mod money;
+pub mod ocop;
+pub mod phone;
+pub mod product;
+pub mod slug;
+mod text_enum;
+pub mod time;

@@ -1,0 +1,191 @@
+//! OCOP ("Mỗi xã một sản phẩm") ratings and certificates.
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::text_enum;
+
+/// An OCOP rating: 3, 4 or 5 stars (3★ and above is an OCOP product).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct Stars(u8);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OcopError {
+    #[error("OCOP ratings are 3, 4 or 5 stars")]
+    StarsOutOfRange,
+    #[error("5-star ratings are recognised only at the national level")]
+    FiveStarsNeedNationalLevel,
+    #[error("the expiry date must come after the issue date")]
+    ExpiryBeforeIssue,
+    #[error("the decision number is missing")]
+    MissingDecision,
+}
+
+impl Stars {
+    pub fn new(stars: i64) -> Result<Self, OcopError> {
+        match stars {
+            3..=5 => Ok(Stars(stars as u8)),
+            _ => Err(OcopError::StarsOutOfRange),
+        }
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Stars {
+    type Error = OcopError;
+    fn try_from(v: i64) -> Result<Self, Self::Error> {
+        Stars::new(v)
+    }
+}
+
+impl From<Stars> for i64 {
+    fn from(s: Stars) -> i64 {
+        i64::from(s.0)
+    }
+}
+
+text_enum! {
+    /// Who recognised the rating. Since Decision 1489/QĐ-TTg (2025) the province recognises 3★
+    /// and 4★, the central level 5★.
+    pub enum IssuingLevel {
+        Province = "province",
+        National = "national",
+    }
+}
+
+/// A certificate is valid for 36 months.
+pub const VALIDITY_MONTHS: u32 = 36;
+
+/// A recorded OCOP certificate: who rated the product how, by which decision, until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    stars: Stars,
+    level: IssuingLevel,
+    decision_no: String,
+    issued_on: NaiveDate,
+    /// The last day on which the certificate is valid.
+    expires_on: NaiveDate,
+}
+
+impl Certificate {
+    pub fn new(
+        stars: Stars,
+        level: IssuingLevel,
+        decision_no: &str,
+        issued_on: NaiveDate,
+        expires_on: Option<NaiveDate>,
+    ) -> Result<Self, OcopError> {
+        if stars.get() == 5 && level != IssuingLevel::National {
+            return Err(OcopError::FiveStarsNeedNationalLevel);
+        }
+        let decision_no = decision_no.trim();
+        if decision_no.is_empty() {
+            return Err(OcopError::MissingDecision);
+        }
+        let expires_on = expires_on.unwrap_or_else(|| default_expiry(issued_on));
+        if expires_on <= issued_on {
+            return Err(OcopError::ExpiryBeforeIssue);
+        }
+        Ok(Certificate {
+            stars,
+            level,
+            decision_no: decision_no.to_owned(),
+            issued_on,
+            expires_on,
+        })
+    }
+
+    pub fn stars(&self) -> Stars {
+        self.stars
+    }
+    pub fn level(&self) -> IssuingLevel {
+        self.level
+    }
+    pub fn decision_no(&self) -> &str {
+        &self.decision_no
+    }
+    pub fn issued_on(&self) -> NaiveDate {
+        self.issued_on
+    }
+    pub fn expires_on(&self) -> NaiveDate {
+        self.expires_on
+    }
+
+    /// Stars may be shown on `today` only while the certificate is in force; an expired one
+    /// must no longer show its stars.
+    pub fn is_valid_on(&self, today: NaiveDate) -> bool {
+        self.issued_on <= today && today <= self.expires_on
+    }
+}
+
+/// The last valid day of a certificate issued on `issued_on`: 36 months later, minus one day.
+pub fn default_expiry(issued_on: NaiveDate) -> NaiveDate {
+    issued_on
+        .checked_add_months(Months::new(VALIDITY_MONTHS))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn stars_are_three_to_five() {
+        assert!(Stars::new(2).is_err());
+        assert!(Stars::new(6).is_err());
+        assert_eq!(Stars::new(4).unwrap().get(), 4);
+    }
+
+    #[test]
+    fn validity_ends_on_the_expiry_day() {
+        let c = Certificate::new(
+            Stars::new(4).unwrap(),
+            IssuingLevel::Province,
+            "123/QĐ-UBND",
+            day(2023, 1, 10),
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.expires_on(), day(2026, 1, 9));
+        assert!(c.is_valid_on(day(2026, 1, 9)));
+        assert!(!c.is_valid_on(day(2026, 1, 10)));
+        assert!(!c.is_valid_on(day(2023, 1, 9)));
+    }
+
+    #[test]
+    fn leap_day_issue_gets_a_real_expiry() {
+        assert_eq!(default_expiry(day(2024, 2, 29)), day(2027, 2, 27));
+    }
+
+    #[test]
+    fn five_stars_only_nationally() {
+        let five = Stars::new(5).unwrap();
+        assert_eq!(
+            Certificate::new(five, IssuingLevel::Province, "1/QĐ", day(2025, 1, 1), None),
+            Err(OcopError::FiveStarsNeedNationalLevel)
+        );
+        assert!(
+            Certificate::new(
+                five,
+                IssuingLevel::National,
+                "1/QĐ-BNN",
+                day(2025, 1, 1),
+                None
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            Certificate::new(five, IssuingLevel::National, " ", day(2025, 1, 1), None),
+            Err(OcopError::MissingDecision)
+        );
+    }
+}

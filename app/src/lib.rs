@@ -1,0 +1,65 @@
+//! The OCOP marketplace: pages (rendered on the server, hydrated in the browser), the pure
+//! domain rules, and — with the `ssr` feature — data access.
+
+#![recursion_limit = "256"]
+
+pub mod catalog;
+pub mod domain;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+/// The HTML document around the app; used by the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="vi">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/ocop.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="theme-color" content="#2f6b3a"/>
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Đặc sản OCOP Hưng Yên".to_owned() } else { format!("{title} · Đặc sản OCOP Hưng Yên") }
+        }/>
+        <Router>
+            <Routes fallback=NotFound>
+                // Async: the whole page is rendered before it is sent, so it works without
+                // JavaScript and crawlers see the content.
+                <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

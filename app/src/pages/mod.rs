@@ -1,0 +1,4 @@
+//! One module per screen; each screen's server functions sit beside it.
+
+pub mod home;
+pub mod not_found;

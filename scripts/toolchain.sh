@@ -1,0 +1,73 @@
+# Installs, when missing, the tools the build needs. Sourced by scripts/serve and scripts/test;
+# every step checks first, so running it again is quick and changes nothing.
+#
+# Nothing here downloads a binary from GitHub (this network reaches only package registries):
+# cargo-leptos is built with `no_downloads`, wasm-bindgen-cli is built from crates.io at the
+# version in Cargo.lock, wasm-opt comes from npm's binaryen (Debian's 108 breaks hydration).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Root installs with apt directly; anyone else through sudo.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ ! -f /var/lib/apt/periodic/ocop-updated ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
+    $sudo apt-get update -qq
+    $sudo mkdir -p /var/lib/apt/periodic && $sudo touch /var/lib/apt/periodic/ocop-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (builds from source; ~20 minutes on 2 cores, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (the version in Cargo.lock)"
+    # --locked can fail when the registry copy lags the crate's own lock file; then retry without.
+    cargo install wasm-bindgen-cli --version "$want" --locked || cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    say "installing Node.js and npm from Debian"
+    apt_install nodejs npm
+  fi
+}
+
+# npm packages of the build (binaryen's wasm-opt), pinned by scripts/package-lock.json.
+ensure_node_packages() {
+  ensure_node
+  if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] \
+     || [ "$ROOT/scripts/package-lock.json" -nt "$ROOT/scripts/node_modules/.package-lock.json" ]; then
+    say "installing npm packages (scripts/package.json)"
+    (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  export PATH="$ROOT/scripts/node_modules/.bin:$PATH"
+}
+
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+  ensure_node_packages
+}

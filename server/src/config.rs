@@ -1,0 +1,28 @@
+//! Settings from the command line and the environment, with embedded defaults.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use leptos::config::LeptosOptions;
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where the SQLite file, the search index and uploaded photos live by default.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub leptos: LeptosOptions,
+}
+
+impl Settings {
+    /// The default database: a SQLite file under the data dir.
+    pub fn default_database_url(data_dir: &std::path::Path) -> String {
+        format!("sqlite://{}", data_dir.join("ocop.db").display())
+    }
+
+    /// Uploaded and generated images.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}

@@ -1,0 +1,3 @@
+//! HTTP endpoints outside the Leptos pages.
+
+pub mod health;

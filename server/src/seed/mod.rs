@@ -1,0 +1,800 @@
+//! `ocop seed`: loads the demo province (today's Hưng Yên, two-tier since July 2025) with its
+//! communes, producers, products, OCOP certificates, photos, orchards, lots and farm diaries.
+//!
+//! Idempotent: every row has an id derived from its natural key and is inserted with
+//! `ON CONFLICT DO NOTHING`, in one transaction. Running it again changes nothing, and never
+//! overwrites what people have edited since.
+
+pub mod data;
+mod diary;
+pub mod photos;
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    fmt,
+    path::Path,
+};
+
+use anyhow::{Context, anyhow, bail, ensure};
+use app::{
+    db::{
+        Db,
+        ids::{new_id, stable_id},
+    },
+    domain::{
+        farm_log::{EntryKind, GENESIS_HASH, HashedFields, Spraying, check_harvest, entry_hash},
+        money::Vnd,
+        ocop::{Certificate, IssuingLevel, Stars},
+        phone::PhoneVn,
+        product::{ProducerKind, ProductStatus, SaleUnit},
+        slug::Slug,
+        time::{db_date, db_timestamp, parse_db_date},
+    },
+};
+use chrono::{Days, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction, any::AnyArguments, query::Query};
+
+/// How many rows of each table one run inserted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedReport {
+    pub inserted: BTreeMap<&'static str, u64>,
+}
+
+impl SeedReport {
+    pub fn total(&self) -> u64 {
+        self.inserted.values().sum()
+    }
+}
+
+impl fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.total() == 0 {
+            return f.write_str("demo data already present: nothing inserted");
+        }
+        let parts: Vec<String> = self
+            .inserted
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
+        write!(f, "inserted: {}", parts.join(", "))
+    }
+}
+
+/// True when no province has been loaded: the serve command then loads the demo.
+pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM provinces")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n == 0)
+}
+
+/// Loads the demo province; photos are written under `media_dir`.
+pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> {
+    let demo = data::demo().context("reading the demo data file")?;
+    let photos = prepare_photos(db, &demo, media_dir).await?;
+    let mut seed = Seeder {
+        tx: db.pool().begin().await?,
+        report: SeedReport::default(),
+        now: db_timestamp(Utc::now()),
+    };
+    seed.all(&demo, &photos).await?;
+    let Seeder { tx, report, .. } = seed;
+    tx.commit().await.context("committing the demo data")?;
+    Ok(report)
+}
+
+/// A product photo ready to be recorded: its files are already on disk.
+struct PreparedPhoto {
+    id: String,
+    renditions: Vec<(u32, u32, String, i64)>,
+    sha256: String,
+}
+
+/// Paints and stores the photos that are not yet in the database (painting is CPU work, so it
+/// runs off the async workers).
+async fn prepare_photos(
+    db: &Db,
+    demo: &data::DemoData,
+    media_dir: &Path,
+) -> anyhow::Result<HashMap<String, PreparedPhoto>> {
+    let mut out = HashMap::new();
+    for product in &demo.products {
+        let id = stable_id("photo", &product.key);
+        let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM photos WHERE id = $1")
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await?;
+        if exists > 0 {
+            continue;
+        }
+        let motif = photos::Motif::parse(&product.motif).ok_or_else(|| {
+            anyhow!(
+                "product {}: unknown photo motif {:?}",
+                product.key,
+                product.motif
+            )
+        })?;
+        let colour = |i: usize| {
+            photos::parse_colour(&product.palette[i]).ok_or_else(|| {
+                anyhow!(
+                    "product {}: colour {:?} is not #rrggbb",
+                    product.key,
+                    product.palette[i]
+                )
+            })
+        };
+        let palette = photos::Palette {
+            background: colour(0)?,
+            main: colour(1)?,
+            accent: colour(2)?,
+        };
+        let seed = u64::from_le_bytes(Sha256::digest(product.key.as_bytes())[..8].try_into()?);
+        let renditions =
+            tokio::task::spawn_blocking(move || photos::render(motif, palette, seed)).await??;
+
+        let dir = media_dir.join("photos").join(&id);
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .with_context(|| format!("creating {}", dir.display()))?;
+        let mut stored = Vec::new();
+        let mut sha256 = String::new();
+        for r in &renditions {
+            let key = format!("photos/{id}/{}.jpg", r.width);
+            tokio::fs::write(media_dir.join(&key), &r.jpeg)
+                .await
+                .with_context(|| format!("writing {key}"))?;
+            if r.width == photos::WIDTH {
+                sha256 = hex(&Sha256::digest(&r.jpeg));
+            }
+            stored.push((r.width, r.height, key, r.jpeg.len() as i64));
+        }
+        out.insert(
+            product.key.clone(),
+            PreparedPhoto {
+                id,
+                renditions: stored,
+                sha256,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+struct Seeder<'c> {
+    tx: Transaction<'c, Any>,
+    report: SeedReport,
+    now: String,
+}
+
+/// The ids the rows of one run refer to each other by.
+#[derive(Default)]
+struct Ids {
+    communes: HashMap<String, (String, Slug)>,
+    producers: HashMap<String, (String, String)>,
+    officers: HashMap<String, String>,
+}
+
+impl Seeder<'_> {
+    async fn insert<'q>(
+        &mut self,
+        table: &'static str,
+        q: Query<'q, Any, AnyArguments<'q>>,
+    ) -> anyhow::Result<()> {
+        let done = q
+            .execute(&mut *self.tx)
+            .await
+            .with_context(|| format!("inserting into {table}"))?;
+        *self.report.inserted.entry(table).or_default() += done.rows_affected();
+        Ok(())
+    }
+
+    async fn all(
+        &mut self,
+        demo: &data::DemoData,
+        photos: &HashMap<String, PreparedPhoto>,
+    ) -> anyhow::Result<()> {
+        let province_id = self.province(&demo.province).await?;
+        self.product_groups(&demo.product_groups).await?;
+        let mut ids = Ids::default();
+        self.communes(&province_id, &demo.communes, &mut ids)
+            .await?;
+        self.producers(&demo.producers, &mut ids).await?;
+        self.officers(demo, &mut ids).await?;
+        for product in &demo.products {
+            self.product(product, &ids, photos.get(&product.key))
+                .await?;
+        }
+        self.farms(demo, &ids).await?;
+        if self.report.total() > 0 {
+            let details = serde_json::to_string(&self.report.inserted)?;
+            let now = self.now.clone();
+            self.insert(
+                "audit_log",
+                sqlx::query(
+                    "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, created_at)
+                     VALUES ($1, NULL, 'seed.demo', 'province', $2, $3, $4)",
+                )
+                .bind(new_id())
+                .bind(province_id)
+                .bind(details)
+                .bind(now),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn province(&mut self, p: &data::Province) -> anyhow::Result<String> {
+        let slug = Slug::parse(&p.slug).map_err(|e| anyhow!("province slug {:?}: {e}", p.slug))?;
+        let id = stable_id("province", slug.as_str());
+        let now = self.now.clone();
+        self.insert(
+            "provinces",
+            sqlx::query(
+                "INSERT INTO provinces (id, slug, name, tagline_vi, tagline_en, story_vi, story_en, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
+            )
+            .bind(id.clone())
+            .bind(slug.to_string())
+            .bind(p.name.clone())
+            .bind(p.tagline_vi.clone())
+            .bind(p.tagline_en.clone())
+            .bind(p.story_vi.clone())
+            .bind(p.story_en.clone())
+            .bind(now),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    async fn product_groups(&mut self, groups: &[data::ProductGroup]) -> anyhow::Result<()> {
+        for (i, g) in groups.iter().enumerate() {
+            self.insert(
+                "product_groups",
+                sqlx::query(
+                    "INSERT INTO product_groups (code, scheme, name_vi, name_en, position)
+                     VALUES ($1, '919/QĐ-TTg (2022)', $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(g.code.clone())
+                .bind(g.name_vi.clone())
+                .bind(g.name_en.clone())
+                .bind(i as i64),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn communes(
+        &mut self,
+        province_id: &str,
+        communes: &[data::Commune],
+        ids: &mut Ids,
+    ) -> anyhow::Result<()> {
+        for c in communes {
+            ensure!(
+                matches!(c.kind.as_str(), "xa" | "phuong" | "dac_khu"),
+                "commune {}: unknown kind {:?}",
+                c.name,
+                c.kind
+            );
+            let slug =
+                Slug::from_text(&c.name).map_err(|e| anyhow!("commune {:?}: {e}", c.name))?;
+            if ids.communes.values().any(|(_, s)| *s == slug) {
+                bail!("two communes fold to the same slug {slug}");
+            }
+            let id = stable_id("commune", slug.as_str());
+            let now = self.now.clone();
+            self.insert(
+                "communes",
+                sqlx::query(
+                    "INSERT INTO communes (id, province_id, slug, name, kind, story_vi, story_en, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
+                )
+                .bind(id.clone())
+                .bind(province_id.to_owned())
+                .bind(slug.to_string())
+                .bind(c.name.clone())
+                .bind(c.kind.clone())
+                .bind(c.story_vi.clone())
+                .bind(c.story_en.clone())
+                .bind(now),
+            )
+            .await?;
+            for former in &c.former_names {
+                self.insert(
+                    "commune_former_names",
+                    sqlx::query(
+                        "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
+                         VALUES ($1, $2, $3, '2025-06-30') ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id.clone())
+                    .bind(former.clone())
+                    .bind(c.former_district.clone()),
+                )
+                .await?;
+            }
+            ids.communes.insert(c.name.clone(), (id, slug));
+        }
+        Ok(())
+    }
+
+    async fn producers(
+        &mut self,
+        producers: &[data::Producer],
+        ids: &mut Ids,
+    ) -> anyhow::Result<()> {
+        for p in producers {
+            let slug = Slug::parse(&p.key).map_err(|e| anyhow!("producer key {:?}: {e}", p.key))?;
+            let kind = ProducerKind::parse(&p.kind)
+                .ok_or_else(|| anyhow!("producer {}: unknown kind {:?}", p.key, p.kind))?;
+            let phone = PhoneVn::parse(&p.phone)
+                .map_err(|e| anyhow!("producer {}: phone {:?}: {e}", p.key, p.phone))?;
+            let (commune_id, _) = ids
+                .communes
+                .get(&p.commune)
+                .ok_or_else(|| anyhow!("producer {}: unknown commune {:?}", p.key, p.commune))?;
+            let id = stable_id("producer", slug.as_str());
+            let owner_id = stable_id("user", &phone.e164());
+            let now = self.now.clone();
+            self.insert(
+                "users",
+                sqlx::query(
+                    "INSERT INTO users (id, phone, display_name, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(owner_id.clone())
+                .bind(phone.e164())
+                .bind(p.name.clone())
+                .bind(now.clone()),
+            )
+            .await?;
+            self.insert(
+                "producers",
+                sqlx::query(
+                    "INSERT INTO producers (id, slug, name, kind, commune_id, phone, description_vi, description_en,
+                                            status, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) ON CONFLICT DO NOTHING",
+                )
+                .bind(id.clone())
+                .bind(slug.to_string())
+                .bind(p.name.clone())
+                .bind(kind.as_str())
+                .bind(commune_id.clone())
+                .bind(phone.e164())
+                .bind(p.description_vi.clone())
+                .bind(p.description_en.clone())
+                .bind(now.clone()),
+            )
+            .await?;
+            self.insert(
+                "producer_members",
+                sqlx::query(
+                    "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+                     VALUES ($1, $2, 'owner', $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(id.clone())
+                .bind(owner_id.clone())
+                .bind(now),
+            )
+            .await?;
+            ids.producers.insert(p.key.clone(), (id, owner_id));
+        }
+        Ok(())
+    }
+
+    /// One demo officer for each commune that has products.
+    async fn officers(&mut self, demo: &data::DemoData, ids: &mut Ids) -> anyhow::Result<()> {
+        for product in &demo.products {
+            if ids.officers.contains_key(&product.commune) {
+                continue;
+            }
+            let (commune_id, slug) = ids
+                .communes
+                .get(&product.commune)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "product {}: unknown commune {:?}",
+                        product.key,
+                        product.commune
+                    )
+                })?
+                .clone();
+            let email = format!("can-bo.{slug}@hung-yen.ocop.example");
+            let user_id = stable_id("user", &email);
+            let now = self.now.clone();
+            self.insert(
+                "users",
+                sqlx::query(
+                    "INSERT INTO users (id, email, display_name, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(user_id.clone())
+                .bind(email)
+                .bind(format!("Cán bộ OCOP {}", product.commune))
+                .bind(now.clone()),
+            )
+            .await?;
+            self.insert(
+                "commune_officers",
+                sqlx::query(
+                    "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(user_id.clone())
+                .bind(commune_id)
+                .bind(now),
+            )
+            .await?;
+            ids.officers.insert(product.commune.clone(), user_id);
+        }
+        Ok(())
+    }
+
+    async fn product(
+        &mut self,
+        p: &data::Product,
+        ids: &Ids,
+        photo: Option<&PreparedPhoto>,
+    ) -> anyhow::Result<()> {
+        let slug = Slug::parse(&p.key).map_err(|e| anyhow!("product key {:?}: {e}", p.key))?;
+        let status = match &p.status {
+            Some(s) => ProductStatus::parse(s)
+                .ok_or_else(|| anyhow!("product {}: unknown status {s:?}", p.key))?,
+            None => ProductStatus::Approved,
+        };
+        let (producer_id, _) = ids
+            .producers
+            .get(&p.producer)
+            .ok_or_else(|| anyhow!("product {}: unknown producer {:?}", p.key, p.producer))?;
+        let (commune_id, _) = ids
+            .communes
+            .get(&p.commune)
+            .ok_or_else(|| anyhow!("product {}: unknown commune {:?}", p.key, p.commune))?;
+        let id = stable_id("product", slug.as_str());
+        let now = self.now.clone();
+        let approved_at = (status == ProductStatus::Approved).then(|| now.clone());
+        self.insert(
+            "products",
+            sqlx::query(
+                "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
+                                       description_vi, description_en, gtin, gi_name, status,
+                                       created_at, updated_at, approved_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) ON CONFLICT DO NOTHING",
+            )
+            .bind(id.clone())
+            .bind(slug.to_string())
+            .bind(producer_id.clone())
+            .bind(commune_id.clone())
+            .bind(p.group.clone())
+            .bind(p.name_vi.clone())
+            .bind(p.name_en.clone())
+            .bind(p.description_vi.clone())
+            .bind(p.description_en.clone())
+            .bind(p.gtin.clone())
+            .bind(p.gi.then(|| "Nhãn lồng Hưng Yên".to_owned()))
+            .bind(status.as_str())
+            .bind(now.clone())
+            .bind(approved_at),
+        )
+        .await?;
+
+        ensure!(!p.variants.is_empty(), "product {} has no variants", p.key);
+        for (i, v) in p.variants.iter().enumerate() {
+            let unit = SaleUnit::parse(&v.unit)
+                .ok_or_else(|| anyhow!("product {}: unknown unit {:?}", p.key, v.unit))?;
+            let price =
+                Vnd::new(v.price_vnd).map_err(|e| anyhow!("product {}: price: {e}", p.key))?;
+            ensure!(
+                v.net_weight_g.is_none_or(|g| g > 0),
+                "product {}: net weight must be positive or absent",
+                p.key
+            );
+            ensure!(v.stock >= 0, "product {}: stock cannot be negative", p.key);
+            self.insert(
+                "product_variants",
+                sqlx::query(
+                    "INSERT INTO product_variants (id, product_id, label_vi, label_en, unit, net_weight_g, price_vnd,
+                                                   stock, position, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING",
+                )
+                .bind(variant_id(&p.key, i))
+                .bind(id.clone())
+                .bind(v.label_vi.clone())
+                .bind(v.label_en.clone())
+                .bind(unit.as_str())
+                .bind(v.net_weight_g)
+                .bind(price.dong())
+                .bind(v.stock)
+                .bind(i as i64)
+                .bind(now.clone()),
+            )
+            .await?;
+        }
+
+        if let Some(o) = &p.ocop {
+            let stars = Stars::new(o.stars).map_err(|e| anyhow!("product {}: {e}", p.key))?;
+            let level = IssuingLevel::parse(&o.level)
+                .ok_or_else(|| anyhow!("product {}: unknown level {:?}", p.key, o.level))?;
+            let issued = parse_db_date(&o.issued_on)
+                .ok_or_else(|| anyhow!("product {}: bad date {:?}", p.key, o.issued_on))?;
+            let cert = Certificate::new(stars, level, &o.decision_no, issued, None)
+                .map_err(|e| anyhow!("product {}: {e}", p.key))?;
+            self.insert(
+                "ocop_certificates",
+                sqlx::query(
+                    "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no, issued_on,
+                                                    expires_on, group_code, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                )
+                .bind(stable_id("ocop_certificate", &format!("{}/{}", p.key, cert.decision_no())))
+                .bind(id.clone())
+                .bind(i64::from(cert.stars()))
+                .bind(cert.level().as_str())
+                .bind(cert.decision_no().to_owned())
+                .bind(db_date(cert.issued_on()))
+                .bind(db_date(cert.expires_on()))
+                .bind(p.group.clone())
+                .bind(now.clone()),
+            )
+            .await?;
+        }
+
+        if p.signature {
+            self.insert(
+                "commune_signature_products",
+                sqlx::query(
+                    "INSERT INTO commune_signature_products (commune_id, product_id, set_at) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(commune_id.clone())
+                .bind(id.clone())
+                .bind(now.clone()),
+            )
+            .await?;
+        }
+
+        if let Some(photo) = photo {
+            let (_, _, key, size) = photo
+                .renditions
+                .last()
+                .ok_or_else(|| anyhow!("photo without renditions"))?
+                .clone();
+            self.insert(
+                "photos",
+                sqlx::query(
+                    "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256, alt_vi, alt_en, created_at)
+                     VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                )
+                .bind(photo.id.clone())
+                .bind(key)
+                .bind(i64::from(photos::WIDTH))
+                .bind(i64::from(photos::HEIGHT))
+                .bind(size)
+                .bind(photo.sha256.clone())
+                .bind(p.name_vi.clone())
+                .bind(p.name_en.clone())
+                .bind(now.clone()),
+            )
+            .await?;
+            for (w, h, key, size) in &photo.renditions {
+                self.insert(
+                    "photo_derivatives",
+                    sqlx::query(
+                        "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
+                         VALUES ($1, $2, $3, $4, 'image/jpeg', $5) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(photo.id.clone())
+                    .bind(i64::from(*w))
+                    .bind(i64::from(*h))
+                    .bind(key.clone())
+                    .bind(*size),
+                )
+                .await?;
+            }
+            self.insert(
+                "product_photos",
+                sqlx::query("INSERT INTO product_photos (product_id, photo_id, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(photo.id.clone()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Orchards and fields for every grown product, with this season's lot and diary.
+    async fn farms(&mut self, demo: &data::DemoData, ids: &Ids) -> anyhow::Result<()> {
+        // Products of one producer and crop share a plot (fresh and dried longan, say).
+        let mut plots: BTreeMap<(String, String), Vec<&data::Product>> = BTreeMap::new();
+        for p in demo.products.iter().filter(|p| p.crop.is_some()) {
+            let crop = p.crop.clone().unwrap_or_default();
+            plots.entry((p.producer.clone(), crop)).or_default().push(p);
+        }
+        for ((producer_key, crop), products) in plots {
+            let (producer_id, owner_id) = &ids.producers[&producer_key];
+            let first = products[0];
+            let (commune_id, _) = &ids.communes[&first.commune];
+            let plot_key = format!("{producer_key}/{crop}");
+            let plot_id = stable_id("plot", &plot_key);
+            let now = self.now.clone();
+            self.insert(
+                "plots",
+                sqlx::query(
+                    "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING",
+                )
+                .bind(plot_id.clone())
+                .bind(producer_id.clone())
+                .bind(commune_id.clone())
+                .bind(format!("Vườn {} số 1", diary::crop_name_vi(&crop)))
+                .bind(crop.clone())
+                .bind(4_000 + 1_500 * products.len() as i64)
+                .bind(now.clone()),
+            )
+            .await?;
+
+            let harvest_on = diary::harvest_day(&crop);
+            let mut entries: Vec<(diary::Entry, Option<String>, Option<i64>)> =
+                diary::season(&crop)
+                    .into_iter()
+                    .map(|e| (e, None, None))
+                    .collect();
+            for product in &products {
+                let lot_id = stable_id("lot", &product.key);
+                let quantity_kg = 1_200;
+                let officer = product
+                    .signature
+                    .then(|| ids.officers.get(&product.commune).cloned())
+                    .flatten();
+                let verified_at = officer
+                    .as_ref()
+                    .map(|_| format!("{}T02:00:00.000Z", db_date(harvest_on + Days::new(3))));
+                self.insert(
+                    "harvest_lots",
+                    sqlx::query(
+                        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, harvested_on, quantity_kg,
+                                                   grade, status, verified_by, verified_at, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Loại 1', 'on_sale', $8, $9, $10, $10) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(lot_id.clone())
+                    .bind(producer_id.clone())
+                    .bind(plot_id.clone())
+                    .bind(variant_id(&product.key, 0))
+                    .bind(lot_code(&product.key, harvest_on))
+                    .bind(db_date(harvest_on))
+                    .bind(quantity_kg)
+                    .bind(officer)
+                    .bind(verified_at)
+                    .bind(now.clone()),
+                )
+                .await?;
+                entries.push((
+                    diary::harvest(harvest_on),
+                    Some(lot_id.clone()),
+                    Some(quantity_kg),
+                ));
+                entries.push((
+                    diary::packing(harvest_on + Days::new(1)),
+                    Some(lot_id),
+                    None,
+                ));
+            }
+            entries.sort_by_key(|(e, _, _)| e.on);
+            check_season(&plot_key, &entries)?;
+            self.diary(&plot_id, &plot_key, owner_id, &entries).await?;
+        }
+        Ok(())
+    }
+
+    async fn diary(
+        &mut self,
+        plot_id: &str,
+        plot_key: &str,
+        recorded_by: &str,
+        entries: &[(diary::Entry, Option<String>, Option<i64>)],
+    ) -> anyhow::Result<()> {
+        let mut prev = GENESIS_HASH.to_owned();
+        for (i, (e, lot_id, quantity_kg)) in entries.iter().enumerate() {
+            let seq = i as i64 + 1;
+            let id = stable_id("log", &format!("{plot_key}/{seq}"));
+            let occurred_on = db_date(e.on);
+            // Recorded at 10:00 Vietnam time on the day: fixed, so the chain is the same every run.
+            let recorded_at = format!("{occurred_on}T03:00:00.000Z");
+            let hash = entry_hash(
+                &prev,
+                &HashedFields {
+                    id: &id,
+                    plot_id,
+                    lot_id: lot_id.as_deref(),
+                    seq,
+                    kind: e.kind.as_str(),
+                    occurred_on: &occurred_on,
+                    input_name: e.input_name,
+                    active_ingredient: e.active_ingredient,
+                    target: e.target,
+                    dose: e.dose,
+                    phi_days: e.phi_days,
+                    quantity_kg: *quantity_kg,
+                    note: e.note,
+                    corrects_id: None,
+                    recorded_by: Some(recorded_by),
+                    recorded_at: &recorded_at,
+                },
+            );
+            self.insert(
+                "cultivation_log_entries",
+                sqlx::query(
+                    "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on, input_name,
+                         active_ingredient, target, dose, phi_days, quantity_kg, note, recorded_by, recorded_at,
+                         prev_hash, entry_hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(plot_id.to_owned())
+                .bind(lot_id.clone())
+                .bind(seq)
+                .bind(e.kind.as_str())
+                .bind(occurred_on)
+                .bind(e.input_name)
+                .bind(e.active_ingredient)
+                .bind(e.target)
+                .bind(e.dose)
+                .bind(e.phi_days)
+                .bind(*quantity_kg)
+                .bind(e.note)
+                .bind(recorded_by.to_owned())
+                .bind(recorded_at)
+                .bind(prev.clone())
+                .bind(hash.clone()),
+            )
+            .await?;
+            prev = hash;
+        }
+        Ok(())
+    }
+}
+
+/// The demo must obey the rule it demonstrates: no harvest before a spraying's PHI has passed.
+fn check_season(
+    plot_key: &str,
+    entries: &[(diary::Entry, Option<String>, Option<i64>)],
+) -> anyhow::Result<()> {
+    let sprayings: Vec<Spraying> = entries
+        .iter()
+        .filter(|(e, _, _)| e.kind == EntryKind::Spraying)
+        .map(|(e, _, _)| Spraying {
+            product_name: e.input_name.unwrap_or_default().to_owned(),
+            sprayed_on: e.on,
+            phi_days: e.phi_days.unwrap_or_default().max(0) as u32,
+        })
+        .collect();
+    for (e, _, _) in entries
+        .iter()
+        .filter(|(e, _, _)| e.kind == EntryKind::Harvest)
+    {
+        check_harvest(&sprayings, e.on).map_err(|v| anyhow!("demo plot {plot_key}: {v}"))?;
+    }
+    Ok(())
+}
+
+fn variant_id(product_key: &str, index: usize) -> String {
+    stable_id("variant", &format!("{product_key}/{index}"))
+}
+
+/// `NLHY-20260720`: the initials of the product and the harvest day.
+fn lot_code(product_key: &str, harvested_on: NaiveDate) -> String {
+    let initials: String = product_key
+        .split('-')
+        .filter_map(|w| w.chars().next())
+        .collect::<String>()
+        .to_uppercase();
+    format!("{initials}-{}", harvested_on.format("%Y%m%d"))
+}

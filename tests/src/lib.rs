@@ -1,0 +1,268 @@
+//! The test harness: the real server on 127.0.0.1:0 against a fresh database.
+//!
+//! Every database test runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` names a
+//! role that may create databases (e.g. `postgres://ocop_test:ocop_test@127.0.0.1/postgres`):
+//! each test gets a database of its own.
+
+use std::path::Path;
+
+use app::db::Db;
+use server::{Application, Settings, seed::SeedReport};
+use tempfile::TempDir;
+
+/// Declares a test that runs once per database engine: `db_test!(name, |engine| { ... })`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$engine:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $engine = $crate::Engine::Sqlite;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(ocop_pg_tests),
+                ignore = "TEST_POSTGRES_URL is not set: PostgreSQL variant not run"
+            )]
+            async fn postgres() {
+                let $engine = $crate::Engine::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A database of its own for one test.
+///
+/// PostgreSQL test databases are named after the test process (`ocop_test_p{pid}_…`); the first
+/// test of a process drops those left by processes that have ended. Nothing is dropped from
+/// `Drop`, which would block an async worker.
+pub struct TestDb {
+    pub url: String,
+    pub engine: Engine,
+    _dir: Option<TempDir>,
+}
+
+static SWEEP: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+
+/// Drops the test databases of test processes that are no longer running.
+async fn sweep_stale_databases(admin: &Db) {
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'ocop_test_p%'")
+            .fetch_all(admin.pool())
+            .await
+            .unwrap_or_default();
+    for (name,) in names {
+        let pid = name
+            .trim_start_matches("ocop_test_p")
+            .split('_')
+            .next()
+            .unwrap_or_default();
+        let alive = !pid.is_empty() && Path::new("/proc").join(pid).exists();
+        if !alive {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin.pool())
+                .await;
+        }
+    }
+}
+
+impl TestDb {
+    pub async fn fresh(engine: Engine) -> TestDb {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir for the SQLite file");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                TestDb {
+                    url,
+                    engine,
+                    _dir: Some(dir),
+                }
+            }
+            Engine::Postgres => {
+                let admin = std::env::var("TEST_POSTGRES_URL").expect(
+                    "TEST_POSTGRES_URL must name a PostgreSQL role that may create databases",
+                );
+                let db = Db::connect(&admin)
+                    .await
+                    .expect("connecting to TEST_POSTGRES_URL");
+                SWEEP.get_or_init(|| sweep_stale_databases(&db)).await;
+                let name = format!(
+                    "ocop_test_p{}_{}",
+                    std::process::id(),
+                    uuid::Uuid::now_v7().simple()
+                );
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(db.pool())
+                    .await
+                    .expect("creating a test database");
+                db.close().await;
+                TestDb {
+                    url: with_database(&admin, &name),
+                    engine,
+                    _dir: None,
+                }
+            }
+        }
+    }
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let (scheme, rest) = base.split_once("://").expect("a URL with a scheme");
+    let host = rest.split_once('/').map_or(rest, |(h, _)| h);
+    format!("{scheme}://{host}/{name}{query}")
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub data_dir: TempDir,
+    pub test_db: TestDb,
+}
+
+/// Starts the real application on a free port, against a fresh, migrated database.
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let test_db = TestDb::fresh(engine).await;
+    let data_dir = tempfile::tempdir().expect("temp data dir");
+    let settings = test_settings(data_dir.path(), &test_db.url);
+    let app = Application::build(settings)
+        .await
+        .expect("building the application");
+    let address = format!("http://{}", app.address());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        // A hung request fails the test with a clear message instead of stalling the suite.
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("HTTP client");
+    TestApp {
+        address,
+        client,
+        db,
+        data_dir,
+        test_db,
+    }
+}
+
+/// Settings for a server on 127.0.0.1:0 with its data under `data_dir`.
+pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
+    let leptos = leptos_options();
+    Settings {
+        data_dir: data_dir.to_owned(),
+        database_url: database_url.to_owned(),
+        bind: "127.0.0.1:0".parse().expect("loopback address"),
+        leptos,
+    }
+}
+
+fn leptos_options() -> leptos::config::LeptosOptions {
+    leptos::config::LeptosOptions::builder()
+        .output_name("ocop")
+        .site_root("target/site")
+        .build()
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    /// Loads the demo province, as `ocop seed` does.
+    pub async fn seed(&self) -> SeedReport {
+        server::seed::load_demo(&self.db, &self.data_dir.path().join("media"))
+            .await
+            .expect("seeding the demo data")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        count(&self.db, table).await
+    }
+}
+
+/// Rows in a table (names come from the tests themselves, never from input).
+pub async fn count(db: &Db, table: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(db.pool())
+        .await
+        .unwrap_or_else(|e| panic!("counting {table}: {e}"));
+    n
+}
+
+/// Every table of the data model, in an order that respects foreign keys when deleting.
+pub const TABLES: &[&str] = &[
+    "audit_log",
+    "payment_events",
+    "payments",
+    "order_status_history",
+    "order_lines",
+    "orders",
+    "checkouts",
+    "cart_items",
+    "carts",
+    "cultivation_log_photos",
+    "cultivation_log_entries",
+    "harvest_lots",
+    "plots",
+    "ocop_certificates",
+    "commune_signature_products",
+    "product_photos",
+    "product_variants",
+    "products",
+    "product_groups",
+    "producer_members",
+    "producers",
+    "commune_officers",
+    "user_roles",
+    "commune_former_names",
+    "communes",
+    "photo_derivatives",
+    "photos",
+    "users",
+    "provinces",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn swaps_the_database_name_only() {
+        assert_eq!(
+            with_database("postgres://u:p@127.0.0.1:5432/postgres", "t1"),
+            "postgres://u:p@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database(
+                "postgres://u@localhost/postgres?host=/var/run/postgresql",
+                "t1"
+            ),
+            "postgres://u@localhost/t1?host=/var/run/postgresql"
+        );
+        assert_eq!(with_database("postgres://u@h", "t1"), "postgres://u@h/t1");
+    }
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests against the real server and real databases. One binary, a module per feature.
+
+mod constraints;
+mod health;
+mod migrations;
+mod pages;
+mod seed;

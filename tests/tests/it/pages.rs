@@ -1,0 +1,109 @@
+use ocop_tests::{db_test, spawn_app};
+
+db_test!(
+    home_page_shows_the_demo_province_server_rendered,
+    |engine| {
+        let app = spawn_app(engine).await;
+        app.seed().await;
+        let resp = app.get("/").await;
+        assert_eq!(resp.status(), 200);
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = resp.text().await.unwrap();
+        assert!(html.contains(r#"<html lang="vi""#), "Vietnamese by default");
+        assert!(
+            html.contains("Nhãn lồng Hưng Yên"),
+            "signature product rendered on the server"
+        );
+        assert!(html.contains("Gà Đông Tảo"));
+        assert!(html.contains("85.000 ₫"), "prices in Vietnamese format");
+        assert!(html.contains("OCOP 4 sao"));
+        assert!(html.contains("Tân Hưng"), "communes listed");
+        assert!(
+            html.contains("/pkg/ocop.js") && html.contains("ocop.wasm"),
+            "hydration scripts linked"
+        );
+    }
+);
+
+db_test!(unapproved_products_never_reach_the_home_page, |engine| {
+    let app = spawn_app(engine).await;
+    app.seed().await;
+    let (photo_id,): (String,) = sqlx::query_as(
+        "SELECT pp.photo_id FROM product_photos pp JOIN products p ON p.id = pp.product_id WHERE p.slug = 'tuong-ban'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        app.get("/").await.text().await.unwrap().contains(&photo_id),
+        "shown while approved"
+    );
+
+    sqlx::query("UPDATE products SET status = 'pending' WHERE slug = 'tuong-ban'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        !app.get("/").await.text().await.unwrap().contains(&photo_id),
+        "hidden while pending"
+    );
+
+    sqlx::query("UPDATE products SET status = 'approved' WHERE slug = 'tuong-ban'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE producers SET status = 'suspended' WHERE slug = (SELECT pr.slug FROM producers pr JOIN products p ON p.producer_id = pr.id WHERE p.slug = 'tuong-ban')")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        !app.get("/").await.text().await.unwrap().contains(&photo_id),
+        "hidden while its producer is suspended"
+    );
+});
+
+db_test!(an_empty_database_says_how_to_load_data, |engine| {
+    let app = spawn_app(engine).await;
+    let resp = app.get("/").await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("ocop seed"));
+});
+
+db_test!(unknown_paths_get_a_helpful_404, |engine| {
+    let app = spawn_app(engine).await;
+    let resp = app.get("/khong-co-trang-nay").await;
+    assert_eq!(resp.status(), 404);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("Không tìm thấy trang này"));
+    assert!(html.contains(r#"href="/""#), "a way back home");
+});
+
+db_test!(photos_are_served_with_long_lived_caching, |engine| {
+    let app = spawn_app(engine).await;
+    app.seed().await;
+    let (key,): (String,) =
+        sqlx::query_as("SELECT storage_key FROM photo_derivatives WHERE width = 640 LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let resp = app.get(&format!("/media/{key}")).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/jpeg");
+    assert!(
+        resp.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8]);
+
+    let escape = app.get("/media/../../../../etc/passwd").await;
+    assert_ne!(escape.status(), 200, "no way out of the media folder");
+    assert_eq!(app.get("/media/photos/none.jpg").await.status(), 404);
+});
