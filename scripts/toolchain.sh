@@ -12,14 +12,19 @@ CARGO_LEPTOS_VERSION="0.3.10"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Root installs with apt directly; anyone else through sudo.
+# Runs a step and reports how long it took: build times are part of what we watch.
+timed() {
+  local label="$1" start=$SECONDS
+  shift
+  "$@"
+  say "$label: $((SECONDS - start)) s"
+}
+
+# Root installs with apt directly; anyone else through sudo. Only called when something is missing.
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if [ ! -f /var/lib/apt/periodic/ocop-updated ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
-    $sudo apt-get update -qq
-    $sudo mkdir -p /var/lib/apt/periodic && $sudo touch /var/lib/apt/periodic/ocop-updated
-  fi
+  $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
 }
 

@@ -10,10 +10,13 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
+    timeout::TimeoutLayer, trace::TraceLayer,
 };
 
 use crate::{Settings, cli::open, routes};
+
+/// The longest any request may take before it is answered with 408.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Shared by every request handler.
 #[derive(Clone)]
@@ -97,6 +100,8 @@ fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
+        // No request may hold a connection forever (a stuck query, a slow client).
+        .layer(TimeoutLayer::new(REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
