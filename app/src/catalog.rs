@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::money::{MoneyLocale, Vnd};
+use crate::{
+    domain::money::{MoneyLocale, Vnd},
+    i18n::Texts,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProvinceOverview {
@@ -27,12 +30,12 @@ pub struct CommuneSummary {
 }
 
 impl CommuneSummary {
-    /// "Xã Khoái Châu", "Phường Phố Hiến".
-    pub fn full_name(&self) -> String {
+    /// "Xã Khoái Châu", "Phường Phố Hiến" (or "Commune …", "Ward …" in English).
+    pub fn full_name(&self, t: &Texts) -> String {
         let prefix = match self.kind.as_str() {
-            "phuong" => "Phường",
-            "dac_khu" => "Đặc khu",
-            _ => "Xã",
+            "phuong" => t.ward,
+            "dac_khu" => t.special_zone,
+            _ => t.commune,
         };
         format!("{prefix} {}", self.name)
     }

@@ -5,6 +5,8 @@
 
 pub mod catalog;
 pub mod domain;
+pub mod i18n;
+pub mod layout;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -17,13 +19,18 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::{
+    i18n::request_locale,
+    layout::SiteHeader,
+    pages::{home::HomePage, not_found::NotFound},
+};
 
 /// The HTML document around the app; used by the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_locale().code();
     view! {
         <!DOCTYPE html>
-        <html lang="vi">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -40,14 +47,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let locale = request_locale();
+    provide_context(locale);
+    let site_name = locale.texts().site_name;
     view! {
         <Stylesheet id="leptos" href="/pkg/ocop.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="theme-color" content="#2f6b3a"/>
-        <Title formatter=|title: String| {
-            if title.is_empty() { "Đặc sản OCOP Hưng Yên".to_owned() } else { format!("{title} · Đặc sản OCOP Hưng Yên") }
+        <Title formatter=move |title: String| {
+            if title.is_empty() { site_name.to_owned() } else { format!("{title} · {site_name}") }
         }/>
         <Router>
+            <SiteHeader/>
             <Routes fallback=NotFound>
                 // Async: the whole page is rendered before it is sent, so it works without
                 // JavaScript and crawlers see the content.

@@ -4,7 +4,12 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use app::{App, db::Db, shell};
-use axum::{Router, extract::FromRef, http::HeaderValue, routing::get};
+use axum::{
+    Router,
+    extract::FromRef,
+    http::{HeaderValue, StatusCode},
+    routing::{get, post},
+};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -15,7 +20,7 @@ use tower_http::{
 
 use crate::{Settings, cli::open, routes};
 
-/// The longest any request may take before it is answered with 408.
+/// The longest any request may take before it is answered with 503.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Shared by every request handler.
@@ -93,6 +98,7 @@ fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/lang", post(routes::lang::set_language))
         .nest("/media", media)
         .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
             let options = state.leptos_options.clone();
@@ -101,7 +107,10 @@ fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
         // No request may hold a connection forever (a stuck query, a slow client).
-        .layer(TimeoutLayer::new(REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

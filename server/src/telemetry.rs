@@ -17,12 +17,17 @@ pub enum LogFormat {
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let terminal = std::io::stderr().is_terminal();
     let json = match format {
         LogFormat::Json => true,
         LogFormat::Text => false,
-        LogFormat::Auto => !std::io::stderr().is_terminal(),
+        LogFormat::Auto => !terminal,
     };
-    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour codes only help on a terminal; in files they are noise.
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(terminal);
     // A second init (tests start several servers in one process) is harmless: keep the first.
     let _ = if json {
         builder.json().try_init()

@@ -74,3 +74,69 @@ fn migrate_then_seed_twice_on_the_default_sqlite_file() {
     assert!(second.status.success(), "{}", stderr(&second));
     assert!(String::from_utf8_lossy(&second.stdout).contains("nothing inserted"));
 }
+
+/// `ocop serve` on an empty database: migrates, loads the demo, serves, and stops cleanly on
+/// SIGTERM (what a service manager sends).
+#[test]
+fn serve_loads_the_demo_into_an_empty_database_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ocop"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("OCOP_DATA_DIR", dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("OCOP_NO_DEMO")
+        .env("OCOP_LOG_FORMAT", "text")
+        .env("LEPTOS_SITE_ROOT", dir.path().join("site"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starting ocop serve");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = String::new();
+    let address = loop {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("server ended before serving:\n{log}"))
+            .unwrap();
+        log.push_str(&line);
+        log.push('\n');
+        if let Some(rest) = line.split("serving address=").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    assert!(log.contains("demo data loaded"), "{log}");
+
+    // Keep reading the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let get = |path: &str| {
+        rt.block_on(async {
+            let resp = reqwest::get(format!("http://{address}{path}"))
+                .await
+                .unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        })
+    };
+    let (status, home) = get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("Nhãn lồng Hưng Yên"), "{home}");
+    let (status, health) = get("/healthz");
+    assert_eq!(status, 200);
+    assert!(health.contains(r#""status":"ok""#), "{health}");
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean exit after SIGTERM, got {status}");
+}

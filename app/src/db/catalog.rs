@@ -9,6 +9,7 @@ use super::Db;
 use crate::{
     catalog::{CommuneSummary, PhotoRef, ProductCard, ProvinceOverview},
     domain::{money::Vnd, time::db_date},
+    i18n::Locale,
 };
 
 /// The condition that makes a product (aliased `p`, producer `pr`) public.
@@ -19,7 +20,9 @@ struct ProvinceRow {
     id: String,
     name: String,
     tagline_vi: String,
+    tagline_en: String,
     story_vi: String,
+    story_en: String,
 }
 
 #[derive(FromRow)]
@@ -42,6 +45,7 @@ struct CardRow {
     id: String,
     slug: String,
     name_vi: String,
+    name_en: String,
     commune: String,
     producer: String,
     from_price: Option<i64>,
@@ -55,17 +59,20 @@ struct PhotoRow {
     height: i64,
     storage_key: String,
     alt_vi: String,
+    alt_en: String,
 }
 
 /// The home page's view of the province, as of `today` (Vietnam date: it decides which OCOP
-/// certificates are still in force). `None` when no province has been loaded yet.
+/// certificates are still in force), in `locale` where a translation exists. `None` when no
+/// province has been loaded yet.
 pub async fn province_overview(
     db: &Db,
     today: NaiveDate,
+    locale: Locale,
 ) -> Result<Option<ProvinceOverview>, sqlx::Error> {
     let pool = db.pool();
     let Some(province) = sqlx::query_as::<_, ProvinceRow>(
-        "SELECT id, name, tagline_vi, story_vi FROM provinces ORDER BY created_at LIMIT 1",
+        "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1",
     )
     .fetch_optional(pool)
     .await?
@@ -98,7 +105,7 @@ pub async fn province_overview(
         former.entry(row.commune_id).or_default().push(row.name);
     }
 
-    let signature_products = signature_cards(db, &province.id, today).await?;
+    let signature_products = signature_cards(db, &province.id, today, locale).await?;
 
     let (producer_count,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
@@ -110,9 +117,13 @@ pub async fn province_overview(
     let product_count = communes.iter().map(|c| c.product_count).sum();
 
     Ok(Some(ProvinceOverview {
+        tagline: locale
+            .pick(&province.tagline_vi, &province.tagline_en)
+            .to_owned(),
+        story: locale
+            .pick(&province.story_vi, &province.story_en)
+            .to_owned(),
         name: province.name,
-        tagline: province.tagline_vi,
-        story: province.story_vi,
         signature_products,
         communes: communes
             .into_iter()
@@ -134,12 +145,13 @@ async fn signature_cards(
     db: &Db,
     province_id: &str,
     today: NaiveDate,
+    locale: Locale,
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
     // Wrapped so the ORDER BY can use the computed `stars`: PostgreSQL does not accept an output
     // alias inside an ORDER BY expression.
     let rows: Vec<CardRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
-         SELECT p.id, p.slug, p.name_vi, c.name AS commune, pr.name AS producer,
+         SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
                 (SELECT MIN(v.price_vnd) FROM product_variants v
                   WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
                 (SELECT MAX(oc.stars) FROM ocop_certificates oc
@@ -158,13 +170,13 @@ async fn signature_cards(
     .fetch_all(db.pool())
     .await?;
 
-    let mut photos = first_photos(db, rows.iter().map(|r| r.id.as_str())).await?;
+    let mut photos = first_photos(db, rows.iter().map(|r| r.id.as_str()), locale).await?;
     Ok(rows
         .into_iter()
         .map(|r| ProductCard {
             photo: photos.remove(&r.id),
+            name: locale.pick(&r.name_vi, &r.name_en).to_owned(),
             slug: r.slug,
-            name: r.name_vi,
             commune: r.commune,
             producer: r.producer,
             from_price: r.from_price.and_then(|p| Vnd::new(p).ok()),
@@ -177,6 +189,7 @@ async fn signature_cards(
 async fn first_photos<'a>(
     db: &Db,
     product_ids: impl Iterator<Item = &'a str>,
+    locale: Locale,
 ) -> Result<HashMap<String, PhotoRef>, sqlx::Error> {
     let ids: Vec<&str> = product_ids.collect();
     if ids.is_empty() {
@@ -184,7 +197,7 @@ async fn first_photos<'a>(
     }
     let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT pp.product_id, d.width, d.height, d.storage_key, ph.alt_vi
+        "SELECT pp.product_id, d.width, d.height, d.storage_key, ph.alt_vi, ph.alt_en
            FROM product_photos pp
            JOIN photos ph ON ph.id = pp.photo_id
            JOIN photo_derivatives d ON d.photo_id = pp.photo_id
@@ -207,12 +220,12 @@ async fn first_photos<'a>(
     }
     Ok(by_product
         .into_iter()
-        .filter_map(|(id, sizes)| photo_ref(&sizes).map(|p| (id, p)))
+        .filter_map(|(id, sizes)| photo_ref(&sizes, locale).map(|p| (id, p)))
         .collect())
 }
 
 /// Picks the 640 px copy (or the closest) as `src` and lists all widths in `srcset`.
-fn photo_ref(sizes: &[PhotoRow]) -> Option<PhotoRef> {
+fn photo_ref(sizes: &[PhotoRow], locale: Locale) -> Option<PhotoRef> {
     let main = sizes.iter().min_by_key(|s| (s.width - 640).abs())?;
     Some(PhotoRef {
         src: media_url(&main.storage_key),
@@ -223,7 +236,7 @@ fn photo_ref(sizes: &[PhotoRow]) -> Option<PhotoRef> {
             .join(", "),
         width: main.width,
         height: main.height,
-        alt: main.alt_vi.clone(),
+        alt: locale.pick(&main.alt_vi, &main.alt_en).to_owned(),
     })
 }
 

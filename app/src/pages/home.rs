@@ -3,69 +3,77 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::catalog::{CommuneSummary, ProductCard, ProvinceOverview};
-use crate::domain::money::MoneyLocale;
+use crate::{
+    catalog::{CommuneSummary, ProductCard, ProvinceOverview},
+    i18n::{Locale, use_locale},
+};
 
-/// The province as the home page shows it; `None` before any data is loaded.
+/// The province as the home page shows it, in the reader's language; `None` before any data is
+/// loaded.
 #[server(prefix = "/fn")]
 pub async fn get_province_overview() -> Result<Option<ProvinceOverview>, ServerFnError> {
-    use crate::{db::Db, domain::time::vietnam_date};
+    use crate::{db::Db, domain::time::vietnam_date, i18n::request_locale};
+    let locale = request_locale();
     let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
     let today = vietnam_date(chrono::Utc::now());
-    crate::db::catalog::province_overview(&db, today)
+    crate::db::catalog::province_overview(&db, today, locale)
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "loading the province overview failed");
-            ServerFnError::new("Không tải được dữ liệu, vui lòng thử lại sau.")
+            ServerFnError::new(locale.texts().load_failed)
         })
 }
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let locale = use_locale();
+    let t = locale.texts();
     let overview = Resource::new(|| (), |_| get_province_overview());
     view! {
         <Title text=""/>
-        <Meta name="description" content="Chợ đặc sản OCOP của các xã, phường tỉnh Hưng Yên: nhãn lồng, gà Đông Tảo, tương Bần, mật ong hoa nhãn và nhiều sản phẩm khác, rõ nguồn gốc."/>
-        <Suspense fallback=|| view! { <p class="loading">"Đang tải…"</p> }>
+        <Meta name="description" content=t.home_description/>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || overview.get().map(|result| match result {
-                Ok(Some(province)) => view! { <Province province/> }.into_any(),
+                Ok(Some(province)) => view! { <Province province locale/> }.into_any(),
                 Ok(None) => view! { <EmptyProvince/> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Province(province: ProvinceOverview) -> impl IntoView {
+fn Province(province: ProvinceOverview, locale: Locale) -> impl IntoView {
+    let t = locale.texts();
+    let stats = (t.stats)(
+        province.communes.len(),
+        province.producer_count,
+        province.product_count,
+    );
     let communes_with_products: Vec<CommuneSummary> = province
         .communes
-        .iter()
+        .into_iter()
         .filter(|c| c.product_count > 0)
-        .cloned()
         .collect();
     view! {
         <header class="hero">
-            <p class="eyebrow">"Mỗi xã một sản phẩm · OCOP"</p>
-            <h1>"Đặc sản " {province.name.clone()}</h1>
-            <p class="tagline">{province.tagline.clone()}</p>
-            <p class="story">{province.story.clone()}</p>
-            <p class="stats">
-                {format!("{} xã, phường · {} nhà sản xuất · {} sản phẩm",
-                    province.communes.len(), province.producer_count, province.product_count)}
-            </p>
+            <p class="eyebrow">{t.eyebrow}</p>
+            <h1>{t.specialties_of} " " {province.name}</h1>
+            <p class="tagline">{province.tagline}</p>
+            <p class="story">{province.story}</p>
+            <p class="stats">{stats}</p>
         </header>
         <main class="page">
             <section aria-labelledby="signature">
-                <h2 id="signature">"Sản phẩm tiêu biểu của các xã"</h2>
+                <h2 id="signature">{t.signature_heading}</h2>
                 <ul class="cards">
-                    {province.signature_products.into_iter().map(|p| view! { <ProductCardView product=p/> }).collect_view()}
+                    {province.signature_products.into_iter().map(|p| view! { <ProductCardView product=p locale/> }).collect_view()}
                 </ul>
             </section>
             <section aria-labelledby="communes">
-                <h2 id="communes">"Các xã, phường có đặc sản"</h2>
+                <h2 id="communes">{t.communes_heading}</h2>
                 <ul class="communes">
-                    {communes_with_products.into_iter().map(|c| view! { <CommuneItem commune=c/> }).collect_view()}
+                    {communes_with_products.into_iter().map(|c| view! { <CommuneItem commune=c locale/> }).collect_view()}
                 </ul>
             </section>
         </main>
@@ -73,12 +81,13 @@ fn Province(province: ProvinceOverview) -> impl IntoView {
 }
 
 #[component]
-fn ProductCardView(product: ProductCard) -> impl IntoView {
+fn ProductCardView(product: ProductCard, locale: Locale) -> impl IntoView {
+    let t = locale.texts();
     let price = product
-        .price_label(MoneyLocale::Vi)
-        .map(|p| format!("từ {p}"));
+        .price_label(locale.money())
+        .map(|p| (t.from_price)(&p));
     let stars = product.stars.map(|s| {
-        let label = format!("OCOP {s} sao");
+        let label = (t.stars_label)(s);
         view! { <span class="stars" aria-label=label.clone() title=label>{"★".repeat(usize::from(s))}</span> }
     });
     view! {
@@ -98,13 +107,14 @@ fn ProductCardView(product: ProductCard) -> impl IntoView {
 }
 
 #[component]
-fn CommuneItem(commune: CommuneSummary) -> impl IntoView {
+fn CommuneItem(commune: CommuneSummary, locale: Locale) -> impl IntoView {
+    let t = locale.texts();
     let former = (!commune.former_names.is_empty())
-        .then(|| format!("Trước đây: {}", commune.former_names.join(", ")));
+        .then(|| format!("{}: {}", t.former_names, commune.former_names.join(", ")));
     view! {
         <li>
-            <strong>{commune.full_name()}</strong>
-            <span class="count">{format!("{} sản phẩm", commune.product_count)}</span>
+            <strong>{commune.full_name(t)}</strong>
+            <span class="count">{(t.product_count)(commune.product_count)}</span>
             {former.map(|f| view! { <small>{f}</small> })}
         </li>
     }
@@ -112,10 +122,11 @@ fn CommuneItem(commune: CommuneSummary) -> impl IntoView {
 
 #[component]
 fn EmptyProvince() -> impl IntoView {
+    let t = use_locale().texts();
     view! {
         <main class="page narrow">
-            <h1>"Chưa có dữ liệu"</h1>
-            <p>"Cơ sở dữ liệu còn trống. Người vận hành có thể nạp dữ liệu mẫu bằng lệnh "<code>"ocop seed"</code>"."</p>
+            <h1>{t.empty_title}</h1>
+            <p>{t.empty_body} " " <code>"ocop seed"</code>"."</p>
         </main>
     }
 }

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::use_locale;
+
 /// Shown for any path the site does not know, with a real 404 status.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -10,12 +12,13 @@ pub fn NotFound() -> impl IntoView {
             resp.set_status(http::StatusCode::NOT_FOUND);
         }
     }
+    let t = use_locale().texts();
     view! {
-        <Title text="Không tìm thấy trang"/>
+        <Title text=t.not_found_title/>
         <main class="page narrow">
-            <h1>"Không tìm thấy trang này"</h1>
-            <p>"Đường dẫn có thể đã cũ hoặc gõ nhầm. Hãy quay về trang chủ để xem đặc sản của các xã."</p>
-            <p><a class="button" href="/">"Về trang chủ"</a></p>
+            <h1>{t.not_found_title}</h1>
+            <p>{t.not_found_body}</p>
+            <p><a class="button" href="/">{t.back_home}</a></p>
         </main>
     }
 }

@@ -1,3 +1,4 @@
 //! HTTP endpoints outside the Leptos pages.
 
 pub mod health;
+pub mod lang;

@@ -107,3 +107,72 @@ db_test!(photos_are_served_with_long_lived_caching, |engine| {
     assert_ne!(escape.status(), 200, "no way out of the media folder");
     assert_eq!(app.get("/media/photos/none.jpg").await.status(), 404);
 });
+
+db_test!(
+    the_language_switch_persists_and_english_pages_follow,
+    |engine| {
+        let app = spawn_app(engine).await;
+        app.seed().await;
+        let resp = app
+            .client
+            .post(format!("{}/lang", app.address))
+            .form(&[("lang", "en"), ("next", "/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], "/");
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            cookie.starts_with("lang=en;")
+                && cookie.contains("Max-Age=31536000")
+                && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+
+        let html = app
+            .client
+            .get(format!("{}/", app.address))
+            .header("cookie", "lang=en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(r#"<html lang="en""#));
+        assert!(
+            html.contains("Each commune&#x27;s signature product")
+                || html.contains("Each commune's signature product")
+        );
+        assert!(html.contains("Hưng Yên longan"), "English product names");
+        assert!(html.contains("₫85,000"), "prices in English format");
+        assert!(html.contains("OCOP 4 stars"));
+        assert!(
+            html.contains(r#"name="lang" value="vi""#),
+            "offers the way back to Vietnamese"
+        );
+
+        // Without the cookie the site stays Vietnamese.
+        let html = app.get("/").await.text().await.unwrap();
+        assert!(html.contains(r#"<html lang="vi""#) && html.contains("Sản phẩm tiêu biểu"));
+    }
+);
+
+#[tokio::test]
+async fn the_language_switch_refuses_strangers() {
+    let app = spawn_app(ocop_tests::Engine::Sqlite).await;
+    let post = |form: Vec<(&'static str, &'static str)>| {
+        app.client
+            .post(format!("{}/lang", app.address))
+            .form(&form)
+            .send()
+    };
+    let resp = post(vec![("lang", "en"), ("next", "//evil.example/")])
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["location"], "/", "no open redirect");
+    let resp = post(vec![("lang", "fr"), ("next", "/")]).await.unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.headers().get("set-cookie").is_none());
+}

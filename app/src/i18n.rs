@@ -1,0 +1,217 @@
+//! Vietnamese first, English on request. Every UI string lives here, one table per language:
+//! a field missing from a table is a compile error, not a blank on a page.
+//!
+//! The choice is a `lang` cookie, read on the server for each request and written into
+//! `<html lang>`; the browser reads it back from there when hydrating, so both render alike.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::money::MoneyLocale;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Vi,
+    En,
+}
+
+/// The cookie that remembers the language.
+pub const LANG_COOKIE: &str = "lang";
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Vi => "vi",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        match code.trim() {
+            "vi" => Some(Locale::Vi),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The language named by the `lang` cookie in a `Cookie:` header; Vietnamese otherwise.
+    pub fn from_cookie_header(header: &str) -> Locale {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, value)| Locale::from_code(value))
+            .unwrap_or_default()
+    }
+
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Vi => Locale::En,
+            Locale::En => Locale::Vi,
+        }
+    }
+
+    pub fn money(self) -> MoneyLocale {
+        match self {
+            Locale::Vi => MoneyLocale::Vi,
+            Locale::En => MoneyLocale::En,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+
+    /// Picks the text for this language, falling back to Vietnamese when no translation exists.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Locale::En if !en.trim().is_empty() => en,
+            _ => vi,
+        }
+    }
+}
+
+/// The language of the page being rendered: the request's cookie on the server, `<html lang>`
+/// in the browser.
+pub fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)?
+                    .to_str()
+                    .ok()
+                    .map(Locale::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Locale::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
+/// The language in context (provided once by the app shell).
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// Every string the interface shows, in one language.
+pub struct Texts {
+    pub site_name: &'static str,
+    pub lang_name: &'static str,
+    pub switch_label: &'static str,
+    pub eyebrow: &'static str,
+    pub specialties_of: &'static str,
+    pub signature_heading: &'static str,
+    pub communes_heading: &'static str,
+    pub loading: &'static str,
+    pub load_failed: &'static str,
+    pub empty_title: &'static str,
+    pub empty_body: &'static str,
+    pub home_description: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+    pub former_names: &'static str,
+    pub ward: &'static str,
+    pub commune: &'static str,
+    pub special_zone: &'static str,
+    pub stats: fn(usize, i64, i64) -> String,
+    pub from_price: fn(&str) -> String,
+    pub stars_label: fn(u8) -> String,
+    pub product_count: fn(i64) -> String,
+}
+
+pub const VI: Texts = Texts {
+    site_name: "Đặc sản OCOP Hưng Yên",
+    lang_name: "Tiếng Việt",
+    switch_label: "Ngôn ngữ",
+    eyebrow: "Mỗi xã một sản phẩm · OCOP",
+    specialties_of: "Đặc sản",
+    signature_heading: "Sản phẩm tiêu biểu của các xã",
+    communes_heading: "Các xã, phường có đặc sản",
+    loading: "Đang tải…",
+    load_failed: "Không tải được dữ liệu, vui lòng thử lại sau.",
+    empty_title: "Chưa có dữ liệu",
+    empty_body: "Cơ sở dữ liệu còn trống. Người vận hành có thể nạp dữ liệu mẫu bằng lệnh",
+    home_description: "Chợ đặc sản OCOP của các xã, phường tỉnh Hưng Yên: nhãn lồng, gà Đông Tảo, tương Bần, mật ong hoa nhãn và nhiều sản phẩm khác, rõ nguồn gốc.",
+    not_found_title: "Không tìm thấy trang này",
+    not_found_body: "Đường dẫn có thể đã cũ hoặc gõ nhầm. Hãy quay về trang chủ để xem đặc sản của các xã.",
+    back_home: "Về trang chủ",
+    former_names: "Trước đây",
+    ward: "Phường",
+    commune: "Xã",
+    special_zone: "Đặc khu",
+    stats: |communes, producers, products| {
+        format!("{communes} xã, phường · {producers} nhà sản xuất · {products} sản phẩm")
+    },
+    from_price: |price| format!("từ {price}"),
+    stars_label: |stars| format!("OCOP {stars} sao"),
+    product_count: |n| format!("{n} sản phẩm"),
+};
+
+pub const EN: Texts = Texts {
+    site_name: "Hưng Yên OCOP Specialties",
+    lang_name: "English",
+    switch_label: "Language",
+    eyebrow: "One Commune One Product · OCOP",
+    specialties_of: "Specialties of",
+    signature_heading: "Each commune's signature product",
+    communes_heading: "Communes and wards with specialties",
+    loading: "Loading…",
+    load_failed: "The data could not be loaded. Please try again later.",
+    empty_title: "No data yet",
+    empty_body: "The database is empty. An operator can load the demo data with the command",
+    home_description: "The OCOP specialty market of Hưng Yên's communes and wards: longan, Đông Tảo chicken, Bần soy sauce, longan-flower honey and more, each traceable to its source.",
+    not_found_title: "Page not found",
+    not_found_body: "The link may be old or mistyped. Go back to the home page to see the communes' specialties.",
+    back_home: "Back to the home page",
+    former_names: "Formerly",
+    ward: "Ward",
+    commune: "Commune",
+    special_zone: "Special zone",
+    stats: |communes, producers, products| {
+        format!("{communes} communes and wards · {producers} producers · {products} products")
+    },
+    from_price: |price| format!("from {price}"),
+    stars_label: |stars| format!("OCOP {stars} stars"),
+    product_count: |n| {
+        if n == 1 {
+            "1 product".to_owned()
+        } else {
+            format!("{n} products")
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_decides_and_vietnamese_is_the_default() {
+        assert_eq!(Locale::from_cookie_header("lang=en"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("a=1; lang=en; b=2"), Locale::En);
+        assert_eq!(Locale::from_cookie_header("lang=fr"), Locale::Vi);
+        assert_eq!(Locale::from_cookie_header("xlang=en"), Locale::Vi);
+        assert_eq!(Locale::from_cookie_header(""), Locale::Vi);
+    }
+
+    #[test]
+    fn english_falls_back_to_vietnamese_where_untranslated() {
+        assert_eq!(Locale::En.pick("Nhãn lồng", "Longan"), "Longan");
+        assert_eq!(Locale::En.pick("Nhãn lồng", " "), "Nhãn lồng");
+        assert_eq!(Locale::Vi.pick("Nhãn lồng", "Longan"), "Nhãn lồng");
+    }
+}

@@ -1,0 +1,40 @@
+//! What every page shares: the header with the site name and the language switch.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::i18n::use_locale;
+
+/// The site header. The language switch is a plain form (it works without JavaScript): the
+/// server sets the `lang` cookie and sends the reader back to the page they were on.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let locale = use_locale();
+    let t = locale.texts();
+    let other = locale.other();
+    let location = use_location();
+    let here = move || {
+        format!(
+            "{}{}",
+            location.pathname.get(),
+            location
+                .search
+                .get()
+                .strip_prefix('?')
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default()
+        )
+    };
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">{t.site_name}</a>
+            <form method="post" action="/lang" class="lang-switch">
+                <input type="hidden" name="lang" value=other.code()/>
+                <input type="hidden" name="next" value=here/>
+                <button type="submit" lang=other.code() aria-label=format!("{}: {}", t.switch_label, other.texts().lang_name)>
+                    {other.texts().lang_name}
+                </button>
+            </form>
+        </header>
+    }
+}
