@@ -52,12 +52,34 @@ pub struct ProductCard {
     /// Stars of a certificate in force today; `None` when unrated or expired.
     pub stars: Option<u8>,
     pub photo: Option<PhotoRef>,
+    /// Its commune's one featured product.
+    pub signature: bool,
 }
 
 impl ProductCard {
     pub fn price_label(&self, locale: MoneyLocale) -> Option<String> {
         self.from_price.map(|p| p.format(locale))
     }
+}
+
+/// What a commune's page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommunePage {
+    pub commune: CommuneSummary,
+    pub story: String,
+    pub signature: Option<ProductCard>,
+    /// The other public products, best rated first.
+    pub products: Vec<ProductCard>,
+    pub producers: Vec<ProducerSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProducerSummary {
+    pub slug: String,
+    pub name: String,
+    /// household, cooperative, cooperative_group or enterprise.
+    pub kind: String,
+    pub product_count: i64,
 }
 
 /// An image with its responsive sources.

@@ -127,6 +127,19 @@ pub struct Texts {
     pub ward: &'static str,
     pub commune: &'static str,
     pub special_zone: &'static str,
+    pub all_communes: &'static str,
+    pub communes_title: &'static str,
+    pub communes_description: &'static str,
+    pub commune_filter_label: &'static str,
+    pub commune_filter_placeholder: &'static str,
+    pub filter_button: &'static str,
+    pub no_commune_matches: &'static str,
+    pub signature_product: &'static str,
+    pub other_products: &'static str,
+    pub producers_heading: &'static str,
+    pub no_products_yet: &'static str,
+    pub commune_count: fn(usize) -> String,
+    pub producer_kind: fn(&str) -> &'static str,
     pub stats: fn(usize, i64, i64) -> String,
     pub from_price: fn(&str) -> String,
     pub stars_label: fn(u8) -> String,
@@ -153,6 +166,25 @@ pub const VI: Texts = Texts {
     ward: "Phường",
     commune: "Xã",
     special_zone: "Đặc khu",
+    all_communes: "Xem tất cả xã, phường",
+    communes_title: "Các xã, phường",
+    communes_description: "Tất cả xã, phường của tỉnh Hưng Yên (từ 1/7/2025) và đặc sản OCOP của từng nơi.",
+    commune_filter_label: "Tìm xã, phường (có dấu hoặc không dấu, cả tên cũ)",
+    commune_filter_placeholder: "ví dụ: dong tao, Phố Hiến",
+    filter_button: "Tìm",
+    no_commune_matches: "Không có xã, phường nào khớp. Hãy thử tên khác hoặc bỏ bớt chữ.",
+    signature_product: "Sản phẩm tiêu biểu",
+    other_products: "Sản phẩm khác",
+    producers_heading: "Nhà sản xuất",
+    no_products_yet: "Xã này chưa có sản phẩm được duyệt trên sàn.",
+    commune_count: |n| format!("{n} xã, phường"),
+    producer_kind: |kind| match kind {
+        "household" => "Hộ sản xuất",
+        "cooperative" => "Hợp tác xã",
+        "cooperative_group" => "Tổ hợp tác",
+        "enterprise" => "Doanh nghiệp",
+        _ => "",
+    },
     stats: |communes, producers, products| {
         format!("{communes} xã, phường · {producers} nhà sản xuất · {products} sản phẩm")
     },
@@ -181,6 +213,31 @@ pub const EN: Texts = Texts {
     ward: "Ward",
     commune: "Commune",
     special_zone: "Special zone",
+    all_communes: "See every commune and ward",
+    communes_title: "Communes and wards",
+    communes_description: "Every commune and ward of Hưng Yên province (since 1 July 2025) and their OCOP specialties.",
+    commune_filter_label: "Find a commune or ward (with or without diacritics, former names too)",
+    commune_filter_placeholder: "e.g. dong tao, Phố Hiến",
+    filter_button: "Find",
+    no_commune_matches: "No commune or ward matches. Try another name or fewer letters.",
+    signature_product: "Signature product",
+    other_products: "Other products",
+    producers_heading: "Producers",
+    no_products_yet: "This commune has no approved products on the market yet.",
+    commune_count: |n| {
+        if n == 1 {
+            "1 commune or ward".to_owned()
+        } else {
+            format!("{n} communes and wards")
+        }
+    },
+    producer_kind: |kind| match kind {
+        "household" => "Household",
+        "cooperative" => "Cooperative",
+        "cooperative_group" => "Cooperative group",
+        "enterprise" => "Enterprise",
+        _ => "",
+    },
     stats: |communes, producers, products| {
         format!("{communes} communes and wards · {producers} producers · {products} products")
     },

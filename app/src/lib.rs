@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod catalog;
+pub mod components;
 pub mod domain;
 pub mod i18n;
 pub mod layout;
@@ -15,14 +16,18 @@ pub mod db;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::{
     i18n::request_locale,
     layout::SiteHeader,
-    pages::{home::HomePage, not_found::NotFound},
+    pages::{
+        communes::{CommunePage, CommunesDirectory},
+        home::HomePage,
+        not_found::NotFound,
+    },
 };
 
 /// The HTML document around the app; used by the server for every page.
@@ -63,6 +68,8 @@ pub fn App() -> impl IntoView {
                 // Async: the whole page is rendered before it is sent, so it works without
                 // JavaScript and crawlers see the content.
                 <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("xa") view=CommunesDirectory ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("xa"), ParamSegment("slug")) view=CommunePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

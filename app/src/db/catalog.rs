@@ -7,8 +7,10 @@ use sqlx::FromRow;
 
 use super::Db;
 use crate::{
-    catalog::{CommuneSummary, PhotoRef, ProductCard, ProvinceOverview},
-    domain::{money::Vnd, time::db_date},
+    catalog::{
+        CommunePage, CommuneSummary, PhotoRef, ProducerSummary, ProductCard, ProvinceOverview,
+    },
+    domain::{fold::fold, money::Vnd, time::db_date},
     i18n::Locale,
 };
 
@@ -50,6 +52,7 @@ struct CardRow {
     producer: String,
     from_price: Option<i64>,
     stars: Option<i64>,
+    signature: i64,
 }
 
 #[derive(FromRow)]
@@ -71,41 +74,21 @@ pub async fn province_overview(
     locale: Locale,
 ) -> Result<Option<ProvinceOverview>, sqlx::Error> {
     let pool = db.pool();
-    let Some(province) = sqlx::query_as::<_, ProvinceRow>(
-        "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1",
-    )
-    .fetch_optional(pool)
-    .await?
-    else {
+    let Some(province) = current_province(db).await? else {
         return Ok(None);
     };
 
-    let communes: Vec<CommuneRow> = sqlx::query_as(&format!(
-        "SELECT c.id, c.slug, c.name, c.kind,
-                (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
-                  WHERE p.commune_id = c.id AND {PUBLIC_PRODUCT}) AS product_count
-           FROM communes c
-          WHERE c.province_id = $1 AND c.status = 'active'
-          ORDER BY product_count DESC, c.name"
-    ))
-    .bind(&province.id)
-    .fetch_all(pool)
-    .await?;
+    let communes = communes_of(db, &province.id).await?;
 
-    let mut former: HashMap<String, Vec<String>> = HashMap::new();
-    for row in sqlx::query_as::<_, FormerNameRow>(
-        "SELECT f.commune_id, f.name FROM commune_former_names f
-           JOIN communes c ON c.id = f.commune_id
-          WHERE c.province_id = $1 ORDER BY f.name",
+    let signature_products = product_cards(
+        db,
+        CardScope::Signatures {
+            province_id: &province.id,
+        },
+        today,
+        locale,
     )
-    .bind(&province.id)
-    .fetch_all(pool)
-    .await?
-    {
-        former.entry(row.commune_id).or_default().push(row.name);
-    }
-
-    let signature_products = signature_cards(db, &province.id, today, locale).await?;
+    .await?;
 
     let (producer_count,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
@@ -125,28 +108,196 @@ pub async fn province_overview(
             .to_owned(),
         name: province.name,
         signature_products,
-        communes: communes
-            .into_iter()
-            .map(|c| CommuneSummary {
-                former_names: former.remove(&c.id).unwrap_or_default(),
-                slug: c.slug,
-                name: c.name,
-                kind: c.kind,
-                product_count: c.product_count,
-            })
-            .collect(),
+        communes,
         producer_count,
         product_count,
     }))
 }
 
-/// Each commune's signature product, best rated first.
-async fn signature_cards(
+/// The province this site serves (the first loaded; one per deployment for now).
+async fn current_province(db: &Db) -> Result<Option<ProvinceRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Every active commune of a province with its former names and public product count, those
+/// with the most products first.
+async fn communes_of(db: &Db, province_id: &str) -> Result<Vec<CommuneSummary>, sqlx::Error> {
+    let pool = db.pool();
+    let communes: Vec<CommuneRow> = sqlx::query_as(&format!(
+        "SELECT c.id, c.slug, c.name, c.kind,
+                (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
+                  WHERE p.commune_id = c.id AND {PUBLIC_PRODUCT}) AS product_count
+           FROM communes c
+          WHERE c.province_id = $1 AND c.status = 'active'
+          ORDER BY product_count DESC, c.name"
+    ))
+    .bind(province_id)
+    .fetch_all(pool)
+    .await?;
+
+    let mut former: HashMap<String, Vec<String>> = HashMap::new();
+    for row in sqlx::query_as::<_, FormerNameRow>(
+        "SELECT f.commune_id, f.name FROM commune_former_names f
+           JOIN communes c ON c.id = f.commune_id
+          WHERE c.province_id = $1 ORDER BY f.name",
+    )
+    .bind(province_id)
+    .fetch_all(pool)
+    .await?
+    {
+        former.entry(row.commune_id).or_default().push(row.name);
+    }
+
+    Ok(communes
+        .into_iter()
+        .map(|c| CommuneSummary {
+            former_names: former.remove(&c.id).unwrap_or_default(),
+            slug: c.slug,
+            name: c.name,
+            kind: c.kind,
+            product_count: c.product_count,
+        })
+        .collect())
+}
+
+/// The communes directory: every commune, or those whose current or former name matches
+/// `query` with or without diacritics ("dong tao" finds xã Hoàn Long, formerly Đông Tảo).
+pub async fn list_communes(db: &Db, query: &str) -> Result<Vec<CommuneSummary>, sqlx::Error> {
+    let Some(province) = current_province(db).await? else {
+        return Ok(Vec::new());
+    };
+    let communes = communes_of(db, &province.id).await?;
+    let wanted = fold(query);
+    if wanted.is_empty() {
+        return Ok(communes);
+    }
+    // 104 communes: folding them here is simpler than keeping a folded column in step.
+    Ok(communes
+        .into_iter()
+        .filter(|c| {
+            std::iter::once(&c.name)
+                .chain(&c.former_names)
+                .any(|n| fold(n).contains(&wanted))
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct CommunePageRow {
+    id: String,
+    slug: String,
+    name: String,
+    kind: String,
+    story_vi: String,
+    story_en: String,
+}
+
+#[derive(FromRow)]
+struct ProducerRow {
+    slug: String,
+    name: String,
+    kind: String,
+    product_count: i64,
+}
+
+/// A commune's page: its story, signature product, other products and producers. `None` for an
+/// unknown or merged-away slug.
+pub async fn commune_page(
     db: &Db,
-    province_id: &str,
+    slug: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Option<CommunePage>, sqlx::Error> {
+    let Some(c) = sqlx::query_as::<_, CommunePageRow>(
+        "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE slug = $1 AND status = 'active'",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let former_names: Vec<String> = sqlx::query_as::<_, (String,)>(
+        "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name",
+    )
+    .bind(&c.id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(|(n,)| n)
+    .collect();
+    let mut products =
+        product_cards(db, CardScope::Commune { commune_id: &c.id }, today, locale).await?;
+    let signature = products
+        .iter()
+        .position(|p| p.signature)
+        .map(|i| products.remove(i));
+    let producers: Vec<ProducerRow> = sqlx::query_as(&format!(
+        "SELECT pr.slug, pr.name, pr.kind,
+                (SELECT COUNT(*) FROM products p WHERE p.producer_id = pr.id AND {PUBLIC_PRODUCT}) AS product_count
+           FROM producers pr
+          WHERE pr.commune_id = $1 AND pr.status = 'active'
+          ORDER BY pr.name"
+    ))
+    .bind(&c.id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Some(CommunePage {
+        story: locale.pick(&c.story_vi, &c.story_en).to_owned(),
+        commune: CommuneSummary {
+            product_count: products.len() as i64 + i64::from(signature.is_some()),
+            former_names,
+            slug: c.slug,
+            name: c.name,
+            kind: c.kind,
+        },
+        signature,
+        products,
+        producers: producers
+            .into_iter()
+            .map(|p| ProducerSummary {
+                slug: p.slug,
+                name: p.name,
+                kind: p.kind,
+                product_count: p.product_count,
+            })
+            .collect(),
+    }))
+}
+
+/// Which products a list of cards shows.
+#[derive(Clone, Copy)]
+enum CardScope<'a> {
+    /// Each commune's signature product, in the province with this id.
+    Signatures { province_id: &'a str },
+    /// Every public product from the commune with this id.
+    Commune { commune_id: &'a str },
+}
+
+/// Public products as cards, best rated first.
+async fn product_cards(
+    db: &Db,
+    scope: CardScope<'_>,
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let (from, scope_id) = match scope {
+        CardScope::Signatures { province_id } => (
+            "commune_signature_products s JOIN products p ON p.id = s.product_id
+             JOIN communes c ON c.id = p.commune_id
+             WHERE c.province_id = $1",
+            province_id,
+        ),
+        CardScope::Commune { commune_id } => (
+            "products p JOIN communes c ON c.id = p.commune_id WHERE c.id = $1",
+            commune_id,
+        ),
+    };
+    let (from, filter) = from.split_once("WHERE").unwrap_or((from, "1 = 1"));
     // Wrapped so the ORDER BY can use the computed `stars`: PostgreSQL does not accept an output
     // alias inside an ORDER BY expression.
     let rows: Vec<CardRow> = sqlx::query_as(&format!(
@@ -156,16 +307,16 @@ async fn signature_cards(
                   WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
                 (SELECT MAX(oc.stars) FROM ocop_certificates oc
                   WHERE oc.product_id = p.id AND oc.revoked_at IS NULL
-                    AND oc.issued_on <= $2 AND oc.expires_on >= $2) AS stars
-           FROM commune_signature_products s
-           JOIN products p ON p.id = s.product_id
+                    AND oc.issued_on <= $2 AND oc.expires_on >= $2) AS stars,
+                (SELECT COUNT(*) FROM commune_signature_products sig
+                  WHERE sig.product_id = p.id) AS signature
+           FROM {from}
            JOIN producers pr ON pr.id = p.producer_id
-           JOIN communes c ON c.id = s.commune_id
-          WHERE c.province_id = $1 AND {PUBLIC_PRODUCT}
+          WHERE {filter} AND {PUBLIC_PRODUCT}
          ) cards
-         ORDER BY COALESCE(cards.stars, 0) DESC, cards.name_vi"
+         ORDER BY cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi"
     ))
-    .bind(province_id)
+    .bind(scope_id)
     .bind(db_date(today))
     .fetch_all(db.pool())
     .await?;
@@ -181,6 +332,7 @@ async fn signature_cards(
             producer: r.producer,
             from_price: r.from_price.and_then(|p| Vnd::new(p).ok()),
             stars: r.stars.and_then(|s| u8::try_from(s).ok()),
+            signature: r.signature > 0,
         })
         .collect())
 }

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::{
-    catalog::{CommuneSummary, ProductCard, ProvinceOverview},
+    catalog::{CommuneSummary, ProvinceOverview},
+    components::{CommuneItem, ProductCardView},
     i18n::{Locale, use_locale},
 };
 
@@ -75,48 +76,9 @@ fn Province(province: ProvinceOverview, locale: Locale) -> impl IntoView {
                 <ul class="communes">
                     {communes_with_products.into_iter().map(|c| view! { <CommuneItem commune=c locale/> }).collect_view()}
                 </ul>
+                <p><a class="button" href="/xa">{t.all_communes}</a></p>
             </section>
         </main>
-    }
-}
-
-#[component]
-fn ProductCardView(product: ProductCard, locale: Locale) -> impl IntoView {
-    let t = locale.texts();
-    let price = product
-        .price_label(locale.money())
-        .map(|p| (t.from_price)(&p));
-    let stars = product.stars.map(|s| {
-        let label = (t.stars_label)(s);
-        view! { <span class="stars" aria-label=label.clone() title=label>{"★".repeat(usize::from(s))}</span> }
-    });
-    view! {
-        <li class="card">
-            {product.photo.map(|ph| view! {
-                <img src=ph.src srcset=ph.srcset sizes="(max-width: 600px) 100vw, 320px"
-                     width=ph.width height=ph.height alt=ph.alt loading="lazy" decoding="async"/>
-            })}
-            <div class="card-body">
-                <h3>{product.name}</h3>
-                {stars}
-                <p class="where">{product.producer} " · " {product.commune}</p>
-                {price.map(|p| view! { <p class="price">{p}</p> })}
-            </div>
-        </li>
-    }
-}
-
-#[component]
-fn CommuneItem(commune: CommuneSummary, locale: Locale) -> impl IntoView {
-    let t = locale.texts();
-    let former = (!commune.former_names.is_empty())
-        .then(|| format!("{}: {}", t.former_names, commune.former_names.join(", ")));
-    view! {
-        <li>
-            <strong>{commune.full_name(t)}</strong>
-            <span class="count">{(t.product_count)(commune.product_count)}</span>
-            {former.map(|f| view! { <small>{f}</small> })}
-        </li>
     }
 }
 
