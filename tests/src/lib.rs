@@ -192,6 +192,19 @@ impl TestApp {
             .expect("GET request")
     }
 
+    /// The page's HTML as a reader who chose English sees it (the `lang` cookie).
+    pub async fn get_in_english(&self, path: &str) -> String {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header("cookie", "lang=en")
+            .send()
+            .await
+            .expect("GET request")
+            .text()
+            .await
+            .expect("page body")
+    }
+
     /// Loads the demo province, as `ocop seed` does.
     pub async fn seed(&self) -> SeedReport {
         server::seed::load_demo(&self.db, &self.data_dir.path().join("media"))

@@ -91,16 +91,7 @@ db_test!(unknown_communes_get_a_404, |engine| {
 db_test!(commune_pages_in_english, |engine| {
     let app = spawn_app(engine).await;
     app.seed().await;
-    let html = app
-        .client
-        .get(format!("{}/xa/tan-hung", app.address))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_in_english("/xa/tan-hung").await;
     assert!(html.contains("Commune Tân Hưng"));
     assert!(html.contains("Signature product"));
     assert!(html.contains("Hưng Yên longan"));
