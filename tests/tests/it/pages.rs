@@ -130,16 +130,7 @@ db_test!(
             "{cookie}"
         );
 
-        let html = app
-            .client
-            .get(format!("{}/", app.address))
-            .header("cookie", "lang=en")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get_in_english("/").await;
         assert!(html.contains(r#"<html lang="en""#));
         assert!(
             html.contains("Each commune&#x27;s signature product")
