@@ -32,12 +32,7 @@ pub struct CommuneSummary {
 impl CommuneSummary {
     /// "Xã Khoái Châu", "Phường Phố Hiến" (or "Commune …", "Ward …" in English).
     pub fn full_name(&self, t: &Texts) -> String {
-        let prefix = match self.kind.as_str() {
-            "phuong" => t.ward,
-            "dac_khu" => t.special_zone,
-            _ => t.commune,
-        };
-        format!("{prefix} {}", self.name)
+        crate::components::commune_name(&self.kind, &self.name, t)
     }
 }
 
@@ -80,6 +75,68 @@ pub struct ProducerSummary {
     /// household, cooperative, cooperative_group or enterprise.
     pub kind: String,
     pub product_count: i64,
+}
+
+/// Everything a product's page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductPage {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub group: String,
+    pub gi_name: Option<String>,
+    pub commune: CommuneRef,
+    pub producer: ProducerSummary,
+    pub photos: Vec<PhotoRef>,
+    pub variants: Vec<VariantView>,
+    /// The certificate in force today; an expired one is not shown at all.
+    pub certificate: Option<CertificateView>,
+    pub lots: Vec<LotView>,
+    /// Other products of the same commune.
+    pub related: Vec<ProductCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommuneRef {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantView {
+    pub label: String,
+    pub unit: String,
+    pub net_weight_g: Option<i64>,
+    pub price: Vnd,
+    pub stock: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CertificateView {
+    pub stars: u8,
+    /// province or national
+    pub level: String,
+    pub decision_no: String,
+    pub issued_on: chrono::NaiveDate,
+    pub expires_on: chrono::NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LotView {
+    pub lot_code: String,
+    pub harvested_on: Option<chrono::NaiveDate>,
+    pub grade: Option<String>,
+    pub verified: bool,
+}
+
+/// A producer's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProducerPage {
+    pub producer: ProducerSummary,
+    pub description: String,
+    pub commune: CommuneRef,
+    pub products: Vec<ProductCard>,
 }
 
 /// An image with its responsive sources.

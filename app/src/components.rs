@@ -4,8 +4,39 @@ use leptos::prelude::*;
 
 use crate::{
     catalog::{CommuneSummary, ProductCard},
-    i18n::Locale,
+    i18n::{Locale, Texts},
 };
+
+/// "Xã Khoái Châu", "Phường Phố Hiến" (or "Commune …", "Ward …" in English).
+pub fn commune_name(kind: &str, name: &str, t: &Texts) -> String {
+    let prefix = match kind {
+        "phuong" => t.ward,
+        "dac_khu" => t.special_zone,
+        _ => t.commune,
+    };
+    format!("{prefix} {name}")
+}
+
+/// "500 g", "1 kg", "2,5 kg".
+pub fn weight_label(grams: i64) -> String {
+    if grams >= 1000 && grams % 100 == 0 {
+        let tenths = grams / 100;
+        if tenths % 10 == 0 {
+            format!("{} kg", tenths / 10)
+        } else {
+            format!("{},{} kg", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{grams} g")
+    }
+}
+
+/// OCOP stars with a spoken label.
+#[component]
+pub fn Stars(stars: u8, locale: Locale) -> impl IntoView {
+    let label = (locale.texts().stars_label)(stars);
+    view! { <span class="stars" role="img" aria-label=label.clone() title=label>{"★".repeat(usize::from(stars))}</span> }
+}
 
 /// A product in a grid of cards.
 #[component]
@@ -14,10 +45,8 @@ pub fn ProductCardView(product: ProductCard, locale: Locale) -> impl IntoView {
     let price = product
         .price_label(locale.money())
         .map(|p| (t.from_price)(&p));
-    let stars = product.stars.map(|s| {
-        let label = (t.stars_label)(s);
-        view! { <span class="stars" aria-label=label.clone() title=label>{"★".repeat(usize::from(s))}</span> }
-    });
+    let stars = product.stars.map(|s| view! { <Stars stars=s locale/> });
+    let href = format!("/san-pham/{}", product.slug);
     view! {
         <li class="card">
             {product.photo.map(|ph| view! {
@@ -25,7 +54,7 @@ pub fn ProductCardView(product: ProductCard, locale: Locale) -> impl IntoView {
                      width=ph.width height=ph.height alt=ph.alt loading="lazy" decoding="async"/>
             })}
             <div class="card-body">
-                <h3>{product.name}</h3>
+                <h3><a href=href>{product.name}</a></h3>
                 {stars}
                 <p class="where">{product.producer} " · " {product.commune}</p>
                 {price.map(|p| view! { <p class="price">{p}</p> })}

@@ -138,6 +138,28 @@ pub struct Texts {
     pub other_products: &'static str,
     pub producers_heading: &'static str,
     pub no_products_yet: &'static str,
+    pub breadcrumb: &'static str,
+    pub photos: &'static str,
+    pub geographical_indication: &'static str,
+    pub about_product: &'static str,
+    pub product_group: &'static str,
+    pub ocop_certificate: &'static str,
+    pub no_certificate: &'static str,
+    pub lots_on_sale: &'static str,
+    pub lot: &'static str,
+    pub harvested: &'static str,
+    pub verified_by_officer: &'static str,
+    pub more_from_commune: &'static str,
+    pub variants_heading: &'static str,
+    pub variant: &'static str,
+    pub price: &'static str,
+    pub availability: &'static str,
+    pub in_stock: &'static str,
+    pub out_of_stock: &'static str,
+    pub producer_products: &'static str,
+    pub only_left: fn(i64) -> String,
+    pub date: fn(chrono::NaiveDate) -> String,
+    pub certificate_line: fn(&str, &str, &str, &str) -> String,
     pub commune_count: fn(usize) -> String,
     pub producer_kind: fn(&str) -> &'static str,
     pub stats: fn(usize, i64, i64) -> String,
@@ -177,6 +199,37 @@ pub const VI: Texts = Texts {
     other_products: "Sản phẩm khác",
     producers_heading: "Nhà sản xuất",
     no_products_yet: "Xã này chưa có sản phẩm được duyệt trên sàn.",
+    breadcrumb: "Đường dẫn",
+    photos: "Ảnh sản phẩm",
+    geographical_indication: "Chỉ dẫn địa lý",
+    about_product: "Giới thiệu sản phẩm",
+    product_group: "Nhóm sản phẩm OCOP",
+    ocop_certificate: "Chứng nhận OCOP",
+    no_certificate: "Sản phẩm chưa có chứng nhận OCOP còn hiệu lực.",
+    lots_on_sale: "Lô hàng đang bán",
+    lot: "Lô",
+    harvested: "thu hoạch",
+    verified_by_officer: "Đã được cán bộ xã xác minh",
+    more_from_commune: "Sản phẩm khác cùng xã",
+    variants_heading: "Quy cách và giá",
+    variant: "Quy cách",
+    price: "Giá",
+    availability: "Tình trạng",
+    in_stock: "Còn hàng",
+    out_of_stock: "Hết hàng",
+    producer_products: "Sản phẩm",
+    only_left: |n| format!("Chỉ còn {n}"),
+    date: |d| d.format("%d/%m/%Y").to_string(),
+    certificate_line: |level, decision, issued, expires| {
+        let level = if level == "national" {
+            "cấp quốc gia"
+        } else {
+            "cấp tỉnh"
+        };
+        format!(
+            "Công nhận {level}, quyết định số {decision} ngày {issued}, hiệu lực đến {expires}."
+        )
+    },
     commune_count: |n| format!("{n} xã, phường"),
     producer_kind: |kind| match kind {
         "household" => "Hộ sản xuất",
@@ -224,6 +277,35 @@ pub const EN: Texts = Texts {
     other_products: "Other products",
     producers_heading: "Producers",
     no_products_yet: "This commune has no approved products on the market yet.",
+    breadcrumb: "Breadcrumb",
+    photos: "Product photos",
+    geographical_indication: "Geographical indication",
+    about_product: "About this product",
+    product_group: "OCOP product group",
+    ocop_certificate: "OCOP certificate",
+    no_certificate: "This product has no OCOP certificate in force.",
+    lots_on_sale: "Lots on sale",
+    lot: "Lot",
+    harvested: "harvested",
+    verified_by_officer: "Verified by the commune officer",
+    more_from_commune: "More from this commune",
+    variants_heading: "Sizes and prices",
+    variant: "Size",
+    price: "Price",
+    availability: "Availability",
+    in_stock: "In stock",
+    out_of_stock: "Out of stock",
+    producer_products: "Products",
+    only_left: |n| format!("Only {n} left"),
+    date: |d| d.format("%-d %b %Y").to_string(),
+    certificate_line: |level, decision, issued, expires| {
+        let level = if level == "national" {
+            "nationally"
+        } else {
+            "by the province"
+        };
+        format!("Recognised {level}, decision No. {decision} of {issued}, valid until {expires}.")
+    },
     commune_count: |n| {
         if n == 1 {
             "1 commune or ward".to_owned()

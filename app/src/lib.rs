@@ -27,6 +27,8 @@ use crate::{
         communes::{CommunePage, CommunesDirectory},
         home::HomePage,
         not_found::NotFound,
+        producer::ProducerPage,
+        product::ProductPage,
     },
 };
 
@@ -70,6 +72,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("xa") view=CommunesDirectory ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("xa"), ParamSegment("slug")) view=CommunePage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("san-pham"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("nha-san-xuat"), ParamSegment("slug")) view=ProducerPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

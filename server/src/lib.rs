@@ -1,5 +1,8 @@
 //! The marketplace's HTTP server (axum + Leptos SSR) and the operator command line.
 
+// Leptos view types nest deeply; their layout computation needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod config;
 pub mod routes;

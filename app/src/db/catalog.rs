@@ -8,9 +8,14 @@ use sqlx::FromRow;
 use super::Db;
 use crate::{
     catalog::{
-        CommunePage, CommuneSummary, PhotoRef, ProducerSummary, ProductCard, ProvinceOverview,
+        CertificateView, CommunePage, CommuneRef, CommuneSummary, LotView, PhotoRef, ProducerPage,
+        ProducerSummary, ProductCard, ProductPage, ProvinceOverview, VariantView,
     },
-    domain::{fold::fold, money::Vnd, time::db_date},
+    domain::{
+        fold::fold,
+        money::Vnd,
+        time::{db_date, parse_db_date},
+    },
     i18n::Locale,
 };
 
@@ -269,6 +274,238 @@ pub async fn commune_page(
     }))
 }
 
+#[derive(FromRow)]
+struct ProductPageRow {
+    id: String,
+    slug: String,
+    name_vi: String,
+    name_en: String,
+    description_vi: String,
+    description_en: String,
+    gi_name: Option<String>,
+    group_vi: String,
+    group_en: String,
+    commune_id: String,
+    commune_slug: String,
+    commune_name: String,
+    commune_kind: String,
+    producer_slug: String,
+    producer_name: String,
+    producer_kind: String,
+    producer_products: i64,
+}
+
+#[derive(FromRow)]
+struct VariantRow {
+    label_vi: String,
+    label_en: String,
+    unit: String,
+    net_weight_g: Option<i64>,
+    price_vnd: i64,
+    stock: i64,
+}
+
+#[derive(FromRow)]
+struct CertificateRow {
+    stars: i64,
+    issuing_level: String,
+    decision_no: String,
+    issued_on: String,
+    expires_on: String,
+}
+
+#[derive(FromRow)]
+struct LotRow {
+    lot_code: String,
+    harvested_on: Option<String>,
+    grade: Option<String>,
+    verified_at: Option<String>,
+}
+
+/// A public product's page as of `today`; `None` when no approved product of an active
+/// producer has this slug.
+pub async fn product_page(
+    db: &Db,
+    slug: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Option<ProductPage>, sqlx::Error> {
+    let pool = db.pool();
+    let Some(p) = sqlx::query_as::<_, ProductPageRow>(&format!(
+        "SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
+                g.name_vi AS group_vi, g.name_en AS group_en,
+                c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
+                pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
+                (SELECT COUNT(*) FROM products p2 WHERE p2.producer_id = pr.id AND p2.status = 'approved')
+                  AS producer_products
+           FROM products p
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = p.commune_id
+           JOIN product_groups g ON g.code = p.group_code
+          WHERE p.slug = $1 AND {PUBLIC_PRODUCT}"
+    ))
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+
+    let variants: Vec<VariantRow> = sqlx::query_as(
+        "SELECT label_vi, label_en, unit, net_weight_g, price_vnd, stock FROM product_variants
+          WHERE product_id = $1 AND status = 'active' ORDER BY position, price_vnd",
+    )
+    .bind(&p.id)
+    .fetch_all(pool)
+    .await?;
+
+    let certificate: Option<CertificateRow> = sqlx::query_as(
+        "SELECT stars, issuing_level, decision_no, issued_on, expires_on FROM ocop_certificates
+          WHERE product_id = $1 AND revoked_at IS NULL AND issued_on <= $2 AND expires_on >= $2
+          ORDER BY stars DESC, expires_on DESC LIMIT 1",
+    )
+    .bind(&p.id)
+    .bind(db_date(today))
+    .fetch_optional(pool)
+    .await?;
+
+    let lots: Vec<LotRow> = sqlx::query_as(
+        "SELECT l.lot_code, l.harvested_on, l.grade, l.verified_at FROM harvest_lots l
+           JOIN product_variants v ON v.id = l.variant_id
+          WHERE v.product_id = $1 AND l.status = 'on_sale'
+          ORDER BY l.harvested_on DESC, l.lot_code",
+    )
+    .bind(&p.id)
+    .fetch_all(pool)
+    .await?;
+
+    let photos = all_photos(db, &p.id, locale).await?;
+    let related: Vec<ProductCard> = product_cards(
+        db,
+        CardScope::Commune {
+            commune_id: &p.commune_id,
+        },
+        today,
+        locale,
+    )
+    .await?
+    .into_iter()
+    .filter(|c| c.slug != p.slug)
+    .take(4)
+    .collect();
+
+    Ok(Some(ProductPage {
+        name: locale.pick(&p.name_vi, &p.name_en).to_owned(),
+        description: locale.pick(&p.description_vi, &p.description_en).to_owned(),
+        group: locale.pick(&p.group_vi, &p.group_en).to_owned(),
+        slug: p.slug,
+        gi_name: p.gi_name,
+        commune: CommuneRef {
+            slug: p.commune_slug,
+            name: p.commune_name,
+            kind: p.commune_kind,
+        },
+        producer: ProducerSummary {
+            slug: p.producer_slug,
+            name: p.producer_name,
+            kind: p.producer_kind,
+            product_count: p.producer_products,
+        },
+        photos,
+        variants: variants
+            .into_iter()
+            .filter_map(|v| {
+                Some(VariantView {
+                    label: locale.pick(&v.label_vi, &v.label_en).to_owned(),
+                    unit: v.unit,
+                    net_weight_g: v.net_weight_g,
+                    price: Vnd::new(v.price_vnd).ok()?,
+                    stock: v.stock,
+                })
+            })
+            .collect(),
+        certificate: certificate.and_then(|c| {
+            Some(CertificateView {
+                stars: u8::try_from(c.stars).ok()?,
+                level: c.issuing_level,
+                decision_no: c.decision_no,
+                issued_on: parse_db_date(&c.issued_on)?,
+                expires_on: parse_db_date(&c.expires_on)?,
+            })
+        }),
+        lots: lots
+            .into_iter()
+            .map(|l| LotView {
+                lot_code: l.lot_code,
+                harvested_on: l.harvested_on.as_deref().and_then(parse_db_date),
+                grade: l.grade,
+                verified: l.verified_at.is_some(),
+            })
+            .collect(),
+        related,
+    }))
+}
+
+#[derive(FromRow)]
+struct ProducerPageRow {
+    id: String,
+    slug: String,
+    name: String,
+    kind: String,
+    description_vi: String,
+    description_en: String,
+    commune_slug: String,
+    commune_name: String,
+    commune_kind: String,
+}
+
+/// An active producer's page with its public products; `None` for an unknown slug.
+pub async fn producer_page(
+    db: &Db,
+    slug: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Option<ProducerPage>, sqlx::Error> {
+    let Some(pr) = sqlx::query_as::<_, ProducerPageRow>(
+        "SELECT pr.id, pr.slug, pr.name, pr.kind, pr.description_vi, pr.description_en,
+                c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind
+           FROM producers pr JOIN communes c ON c.id = pr.commune_id
+          WHERE pr.slug = $1 AND pr.status = 'active'",
+    )
+    .bind(slug)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let products = product_cards(
+        db,
+        CardScope::Producer {
+            producer_id: &pr.id,
+        },
+        today,
+        locale,
+    )
+    .await?;
+    Ok(Some(ProducerPage {
+        description: locale
+            .pick(&pr.description_vi, &pr.description_en)
+            .to_owned(),
+        producer: ProducerSummary {
+            slug: pr.slug,
+            name: pr.name,
+            kind: pr.kind,
+            product_count: products.len() as i64,
+        },
+        commune: CommuneRef {
+            slug: pr.commune_slug,
+            name: pr.commune_name,
+            kind: pr.commune_kind,
+        },
+        products,
+    }))
+}
+
 /// Which products a list of cards shows.
 #[derive(Clone, Copy)]
 enum CardScope<'a> {
@@ -276,6 +513,8 @@ enum CardScope<'a> {
     Signatures { province_id: &'a str },
     /// Every public product from the commune with this id.
     Commune { commune_id: &'a str },
+    /// Every public product of the producer with this id.
+    Producer { producer_id: &'a str },
 }
 
 /// Public products as cards, best rated first.
@@ -295,6 +534,10 @@ async fn product_cards(
         CardScope::Commune { commune_id } => (
             "products p JOIN communes c ON c.id = p.commune_id WHERE c.id = $1",
             commune_id,
+        ),
+        CardScope::Producer { producer_id } => (
+            "products p JOIN communes c ON c.id = p.commune_id WHERE p.producer_id = $1",
+            producer_id,
         ),
     };
     let (from, filter) = from.split_once("WHERE").unwrap_or((from, "1 = 1"));
@@ -373,6 +616,54 @@ async fn first_photos<'a>(
     Ok(by_product
         .into_iter()
         .filter_map(|(id, sizes)| photo_ref(&sizes, locale).map(|p| (id, p)))
+        .collect())
+}
+
+#[derive(FromRow)]
+struct GalleryRow {
+    photo_id: String,
+    width: i64,
+    height: i64,
+    storage_key: String,
+    alt_vi: String,
+    alt_en: String,
+}
+
+/// Every photo of a product, in the producer's order, each with all its widths.
+async fn all_photos(
+    db: &Db,
+    product_id: &str,
+    locale: Locale,
+) -> Result<Vec<PhotoRef>, sqlx::Error> {
+    let rows: Vec<GalleryRow> = sqlx::query_as(
+        "SELECT pp.photo_id, d.width, d.height, d.storage_key, ph.alt_vi, ph.alt_en
+           FROM product_photos pp
+           JOIN photos ph ON ph.id = pp.photo_id
+           JOIN photo_derivatives d ON d.photo_id = pp.photo_id
+          WHERE pp.product_id = $1
+          ORDER BY pp.position, pp.photo_id, d.width",
+    )
+    .bind(product_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut photos: Vec<(String, Vec<PhotoRow>)> = Vec::new();
+    for r in rows {
+        let size = PhotoRow {
+            product_id: product_id.to_owned(),
+            width: r.width,
+            height: r.height,
+            storage_key: r.storage_key,
+            alt_vi: r.alt_vi,
+            alt_en: r.alt_en,
+        };
+        match photos.last_mut() {
+            Some((id, sizes)) if *id == r.photo_id => sizes.push(size),
+            _ => photos.push((r.photo_id, vec![size])),
+        }
+    }
+    Ok(photos
+        .iter()
+        .filter_map(|(_, sizes)| photo_ref(sizes, locale))
         .collect())
 }
 

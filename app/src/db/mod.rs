@@ -4,5 +4,6 @@
 pub mod catalog;
 mod connect;
 pub mod ids;
+pub mod structured_data;
 
 pub use connect::{Db, DbError, Engine, redact_url};

@@ -3,3 +3,5 @@
 pub mod communes;
 pub mod home;
 pub mod not_found;
+pub mod producer;
+pub mod product;

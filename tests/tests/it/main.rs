@@ -5,4 +5,5 @@ mod constraints;
 mod health;
 mod migrations;
 mod pages;
+mod products;
 mod seed;

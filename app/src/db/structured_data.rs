@@ -1,0 +1,44 @@
+//! schema.org data for search engines and link previews (Zalo, Facebook).
+
+use serde_json::json;
+
+use crate::catalog::ProductPage;
+
+/// A schema.org `Product` with one `Offer` per variant, priced in VND. Safe to place inside a
+/// `<script>` element: no `<`, `>` or `&` occurs in the output.
+pub fn product_json_ld(p: &ProductPage) -> String {
+    let offers: Vec<_> = p
+        .variants
+        .iter()
+        .map(|v| {
+            json!({
+                "@type": "Offer",
+                "name": v.label,
+                "price": v.price.dong().to_string(),
+                "priceCurrency": "VND",
+                "availability": if v.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
+            })
+        })
+        .collect();
+    let mut product = json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": p.name,
+        "description": p.description,
+        "image": p.photos.iter().map(|ph| ph.src.clone()).collect::<Vec<_>>(),
+        "brand": { "@type": "Organization", "name": p.producer.name },
+        "offers": offers,
+    });
+    if let Some(c) = &p.certificate {
+        product["award"] = json!(format!("OCOP {}★ ({})", c.stars, c.decision_no));
+    }
+    script_safe(&product.to_string())
+}
+
+/// Escapes the characters that mean something to an HTML parser inside `<script>` (`</script>`,
+/// `<!--`) as JSON unicode escapes, which a JSON parser reads back as the same text.
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}

@@ -1,0 +1,76 @@
+//! A producer's page (`/nha-san-xuat/{slug}`): who they are, where, and their products.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    catalog::ProducerPage as ProducerPageData,
+    components::{ProductCardView, commune_name},
+    i18n::{Locale, use_locale},
+    pages::not_found::NotFound,
+};
+
+/// An active producer's page; `None` for an unknown slug.
+#[server(prefix = "/fn")]
+pub async fn get_producer_page(slug: String) -> Result<Option<ProducerPageData>, ServerFnError> {
+    use crate::{db::Db, domain::time::vietnam_date, i18n::request_locale};
+    let locale = request_locale();
+    let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
+    let today = vietnam_date(chrono::Utc::now());
+    crate::db::catalog::producer_page(&db, &slug, today, locale)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, %slug, "loading a producer page failed");
+            ServerFnError::new(locale.texts().load_failed)
+        })
+}
+
+#[component]
+pub fn ProducerPage() -> impl IntoView {
+    let locale = use_locale();
+    let t = locale.texts();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let page = Resource::new(slug, get_producer_page);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || page.get().map(|result| match result {
+                Ok(Some(data)) => view! { <ProducerView data locale/> }.into_any(),
+                Ok(None) => view! { <NotFound/> }.into_any(),
+                Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProducerView(data: ProducerPageData, locale: Locale) -> impl IntoView {
+    let t = locale.texts();
+    let description: String = data.description.chars().take(160).collect();
+    let commune = commune_name(&data.commune.kind, &data.commune.name, t);
+    view! {
+        <Title text=data.producer.name.clone()/>
+        <Meta name="description" content=description/>
+        <header class="hero compact">
+            <p class="eyebrow">{(t.producer_kind)(&data.producer.kind)}</p>
+            <h1>{data.producer.name}</h1>
+            <p><a href=format!("/xa/{}", data.commune.slug)>{commune}</a></p>
+            <p class="story">{data.description}</p>
+        </header>
+        <main class="page">
+            <section aria-labelledby="products">
+                <h2 id="products">{t.producer_products}</h2>
+                {if data.products.is_empty() {
+                    view! { <p class="empty">{t.no_products_yet}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="cards">
+                            {data.products.into_iter().map(|p| view! { <ProductCardView product=p locale/> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </main>
+    }
+}
