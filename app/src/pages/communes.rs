@@ -8,22 +8,18 @@ use crate::{
     catalog::{CommunePage as CommunePageData, CommuneSummary},
     components::{CommuneItem, ProductCardView},
     i18n::{Locale, use_locale},
-    pages::not_found::NotFound,
+    pages::loaded_page,
 };
 
 /// Communes whose current or former name matches `q` (with or without diacritics).
 #[server(prefix = "/fn")]
 pub async fn list_communes(q: String) -> Result<Vec<CommuneSummary>, ServerFnError> {
-    use crate::{db::Db, i18n::request_locale};
     // Longer than any commune name: nothing to find, and nothing to fold at length.
     let q: String = q.chars().take(100).collect();
-    let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
-    crate::db::catalog::list_communes(&db, &q)
+    let cx = crate::pages::PageContext::get()?;
+    crate::db::catalog::list_communes(&cx.db, &q)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "listing communes failed");
-            ServerFnError::new(request_locale().texts().load_failed)
-        })
+        .map_err(|e| cx.failed("listing communes", e))
 }
 
 /// A commune's page; `None` when no active commune has this slug.
@@ -79,19 +75,12 @@ pub fn CommunesDirectory() -> impl IntoView {
 #[component]
 pub fn CommunePage() -> impl IntoView {
     let locale = use_locale();
-    let t = locale.texts();
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, get_commune_page);
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || page.get().map(|result| match result {
-                Ok(Some(data)) => view! { <CommuneView data locale/> }.into_any(),
-                Ok(None) => view! { <NotFound/> }.into_any(),
-                Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    let page = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_commune_page,
+    );
+    loaded_page(page, move |data| view! { <CommuneView data locale/> })
 }
 
 #[component]

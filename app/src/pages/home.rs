@@ -13,16 +13,10 @@ use crate::{
 /// loaded.
 #[server(prefix = "/fn")]
 pub async fn get_province_overview() -> Result<Option<ProvinceOverview>, ServerFnError> {
-    use crate::{db::Db, domain::time::vietnam_date, i18n::request_locale};
-    let locale = request_locale();
-    let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
-    let today = vietnam_date(chrono::Utc::now());
-    crate::db::catalog::province_overview(&db, today, locale)
+    let cx = crate::pages::PageContext::get()?;
+    crate::db::catalog::province_overview(&cx.db, cx.today, cx.locale)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "loading the province overview failed");
-            ServerFnError::new(locale.texts().load_failed)
-        })
+        .map_err(|e| cx.failed("loading the province overview", e))
 }
 
 #[component]

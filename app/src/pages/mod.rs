@@ -5,3 +5,61 @@ pub mod home;
 pub mod not_found;
 pub mod producer;
 pub mod product;
+
+use leptos::prelude::*;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::{i18n::use_locale, pages::not_found::NotFound};
+
+/// Shows a page whose data a resource loads: the page itself, the 404 page when the data does
+/// not exist (`None`), or a message in the reader's language when loading failed.
+pub fn loaded_page<T, V>(
+    resource: Resource<Result<Option<T>, ServerFnError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    let t = use_locale().texts();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || {
+                let render = render.clone();
+                resource.get().map(|result| match result {
+                    Ok(Some(data)) => render(data).into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// What every public page's server function needs, on the server.
+#[cfg(feature = "ssr")]
+pub struct PageContext {
+    pub db: crate::db::Db,
+    /// Today in Vietnam: decides which OCOP certificates are in force.
+    pub today: chrono::NaiveDate,
+    pub locale: crate::i18n::Locale,
+}
+
+#[cfg(feature = "ssr")]
+impl PageContext {
+    pub fn get() -> Result<Self, ServerFnError> {
+        let db = use_context::<crate::db::Db>()
+            .ok_or_else(|| ServerFnError::new("database not configured"))?;
+        Ok(PageContext {
+            db,
+            today: crate::domain::time::vietnam_date(chrono::Utc::now()),
+            locale: crate::i18n::request_locale(),
+        })
+    }
+
+    /// Logs what failed (with the cause) and tells the reader, in their language, only that it did.
+    pub fn failed(&self, what: &str, error: impl std::fmt::Display) -> ServerFnError {
+        tracing::error!(%error, "{what} failed");
+        ServerFnError::new(self.locale.texts().load_failed)
+    }
+}

@@ -8,7 +8,7 @@ use crate::{
     catalog::ProducerPage as ProducerPageData,
     components::{ProductCardView, commune_name},
     i18n::{Locale, use_locale},
-    pages::not_found::NotFound,
+    pages::loaded_page,
 };
 
 /// An active producer's page; `None` for an unknown slug.
@@ -29,19 +29,12 @@ pub async fn get_producer_page(slug: String) -> Result<Option<ProducerPageData>,
 #[component]
 pub fn ProducerPage() -> impl IntoView {
     let locale = use_locale();
-    let t = locale.texts();
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, get_producer_page);
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || page.get().map(|result| match result {
-                Ok(Some(data)) => view! { <ProducerView data locale/> }.into_any(),
-                Ok(None) => view! { <NotFound/> }.into_any(),
-                Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    let page = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_producer_page,
+    );
+    loaded_page(page, move |data| view! { <ProducerView data locale/> })
 }
 
 #[component]

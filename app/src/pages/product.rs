@@ -9,7 +9,7 @@ use crate::{
     catalog::{ProductPage as ProductPageData, VariantView},
     components::{ProductCardView, Stars, commune_name, weight_label},
     i18n::{Locale, Texts, use_locale},
-    pages::not_found::NotFound,
+    pages::loaded_page,
 };
 
 /// The page's data and its schema.org JSON-LD; `None` when no public product has this slug.
@@ -36,19 +36,15 @@ pub async fn get_product_page(
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let locale = use_locale();
-    let t = locale.texts();
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, get_product_page);
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || page.get().map(|result| match result {
-                Ok(Some((data, json_ld))) => view! { <ProductView data json_ld locale/> }.into_any(),
-                Ok(None) => view! { <NotFound/> }.into_any(),
-                Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    let page = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_product_page,
+    );
+    loaded_page(
+        page,
+        move |(data, json_ld)| view! { <ProductView data json_ld locale/> },
+    )
 }
 
 #[component]
