@@ -42,6 +42,9 @@ pub enum Command {
         /// Never load demo data, even into an empty database.
         #[arg(long, env = "OCOP_NO_DEMO")]
         no_demo: bool,
+        /// The address the public uses, for absolute links (sitemap); default http://BIND.
+        #[arg(long, env = "OCOP_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
@@ -55,11 +58,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         .database_url
         .clone()
         .unwrap_or_else(|| Settings::default_database_url(&cli.data_dir));
-    match cli.command.unwrap_or(Command::Serve {
+    let default = Command::Serve {
         bind: default_bind(),
         no_demo: false,
-    }) {
-        Command::Serve { bind, no_demo } => {
+        public_url: None,
+    };
+    match cli.command.unwrap_or(default) {
+        Command::Serve {
+            bind,
+            no_demo,
+            public_url,
+        } => {
             let leptos = leptos::config::get_configuration(None)
                 .context("reading the LEPTOS_* settings")?
                 .leptos_options;
@@ -67,6 +76,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 data_dir: cli.data_dir,
                 database_url,
                 bind,
+                public_url,
                 leptos,
             };
             let app = Application::build(settings.clone()).await?;

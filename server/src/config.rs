@@ -12,6 +12,9 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
     pub bind: SocketAddr,
+    /// Where the public reaches the site (`https://dacsan.hungyen.example`), for absolute links
+    /// in the sitemap; `None`: `http://` + the bound address.
+    pub public_url: Option<String>,
     pub leptos: LeptosOptions,
 }
 

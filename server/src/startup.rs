@@ -29,6 +29,8 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
+    /// `https://host` without a trailing slash.
+    pub public_url: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -55,10 +57,17 @@ impl Application {
         let address = listener.local_addr().context("reading the bound address")?;
         let mut leptos_options = settings.leptos.clone();
         leptos_options.site_addr = address;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"))
+            .trim_end_matches('/')
+            .into();
         let state = AppState {
             db: db.clone(),
             leptos_options,
             settings: Arc::new(settings),
+            public_url,
         };
         Ok(Application {
             listener,
@@ -99,6 +108,8 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang", post(routes::lang::set_language))
+        .route("/sitemap.xml", get(routes::seo::sitemap))
+        .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)
         .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
             let options = state.leptos_options.clone();

@@ -172,6 +172,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         data_dir: data_dir.to_owned(),
         database_url: database_url.to_owned(),
         bind: "127.0.0.1:0".parse().expect("loopback address"),
+        public_url: Some("https://dacsan.example".to_owned()),
         leptos,
     }
 }

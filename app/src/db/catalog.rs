@@ -506,6 +506,34 @@ pub async fn producer_page(
     }))
 }
 
+/// The paths of every public page, for `sitemap.xml`: the communes, the approved products of
+/// active producers, and the active producers.
+pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    let pool = db.pool();
+    let mut paths = vec!["/".to_owned(), "/xa".to_owned()];
+    let communes: Vec<(String,)> =
+        sqlx::query_as("SELECT slug FROM communes WHERE status = 'active' ORDER BY slug")
+            .fetch_all(pool)
+            .await?;
+    paths.extend(communes.into_iter().map(|(s,)| format!("/xa/{s}")));
+    let products: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT p.slug FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE {PUBLIC_PRODUCT} ORDER BY p.slug"
+    ))
+    .fetch_all(pool)
+    .await?;
+    paths.extend(products.into_iter().map(|(s,)| format!("/san-pham/{s}")));
+    let producers: Vec<(String,)> =
+        sqlx::query_as("SELECT slug FROM producers WHERE status = 'active' ORDER BY slug")
+            .fetch_all(pool)
+            .await?;
+    paths.extend(
+        producers
+            .into_iter()
+            .map(|(s,)| format!("/nha-san-xuat/{s}")),
+    );
+    Ok(paths)
+}
+
 /// Which products a list of cards shows.
 #[derive(Clone, Copy)]
 enum CardScope<'a> {

@@ -177,3 +177,47 @@ db_test!(a_producer_page_lists_its_products, |engine| {
     assert!(html.contains(r#"href="/san-pham/nhan-long-hung-yen""#));
     assert_eq!(app.get("/nha-san-xuat/khong-co").await.status(), 404);
 });
+
+db_test!(the_sitemap_lists_public_pages_only, |engine| {
+    let app = spawn_app(engine).await;
+    app.seed().await;
+    sqlx::query(
+        "UPDATE producers SET status = 'suspended' WHERE slug = 'htx-nhan-long-song-hong-xanh'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let resp = app.get("/sitemap.xml").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    let xml = resp.text().await.unwrap();
+    assert!(xml.contains("<loc>https://dacsan.example/</loc>"));
+    assert!(xml.contains("<loc>https://dacsan.example/xa/hoan-long</loc>"));
+    assert!(xml.contains("<loc>https://dacsan.example/san-pham/ga-dong-tao</loc>"));
+    assert!(xml.contains("<loc>https://dacsan.example/nha-san-xuat/"));
+    assert!(
+        !xml.contains("chan-ga-dong-tao"),
+        "pending products are not listed"
+    );
+    assert!(
+        !xml.contains("nhan-long-hung-yen"),
+        "products of a suspended producer are not listed"
+    );
+    assert!(
+        !xml.contains("htx-nhan-long-song-hong-xanh"),
+        "nor the suspended producer"
+    );
+    assert_eq!(
+        xml.matches("<url>").count(),
+        2 + 104 + 17 + 13,
+        "home, directory, communes, products, producers"
+    );
+
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains("Sitemap: https://dacsan.example/sitemap.xml"));
+});
