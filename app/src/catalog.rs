@@ -9,6 +9,7 @@ use crate::{
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProvinceOverview {
     pub name: String,
     pub tagline: String,
@@ -20,6 +21,7 @@ pub struct ProvinceOverview {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommuneSummary {
     pub slug: String,
     pub name: String,
@@ -37,12 +39,14 @@ impl CommuneSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductCard {
     pub slug: String,
     pub name: String,
     pub commune: String,
     pub producer: String,
     /// The cheapest active variant.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub from_price: Option<Vnd>,
     /// Stars of a certificate in force today; `None` when unrated or expired.
     pub stars: Option<u8>,
@@ -59,6 +63,7 @@ impl ProductCard {
 
 /// What a commune's page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommunePage {
     pub commune: CommuneSummary,
     pub story: String,
@@ -69,6 +74,7 @@ pub struct CommunePage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProducerSummary {
     pub slug: String,
     pub name: String,
@@ -79,6 +85,7 @@ pub struct ProducerSummary {
 
 /// Everything a product's page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductPage {
     pub slug: String,
     pub name: String,
@@ -97,6 +104,7 @@ pub struct ProductPage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommuneRef {
     pub slug: String,
     pub name: String,
@@ -104,27 +112,34 @@ pub struct CommuneRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VariantView {
     pub label: String,
     pub unit: String,
     pub net_weight_g: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub price: Vnd,
     pub stock: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CertificateView {
     pub stars: u8,
     /// province or national
     pub level: String,
     pub decision_no: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Date))]
     pub issued_on: chrono::NaiveDate,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Date))]
     pub expires_on: chrono::NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LotView {
     pub lot_code: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Date))]
     pub harvested_on: Option<chrono::NaiveDate>,
     pub grade: Option<String>,
     pub verified: bool,
@@ -132,6 +147,7 @@ pub struct LotView {
 
 /// A producer's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProducerPage {
     pub producer: ProducerSummary,
     pub description: String,
@@ -141,6 +157,7 @@ pub struct ProducerPage {
 
 /// An image with its responsive sources.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PhotoRef {
     pub src: String,
     /// `"/media/…/320.jpg 320w, /media/…/640.jpg 640w"`.

@@ -108,6 +108,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang", post(routes::lang::set_language))
+        .merge(crate::api::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)

@@ -506,6 +506,151 @@ pub async fn producer_page(
     }))
 }
 
+/// How a product list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProductSort {
+    /// Signature products first, then by stars, then by name.
+    #[default]
+    Featured,
+    PriceAsc,
+    PriceDesc,
+    Newest,
+}
+
+impl ProductSort {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "featured" => ProductSort::Featured,
+            "price_asc" => ProductSort::PriceAsc,
+            "price_desc" => ProductSort::PriceDesc,
+            "newest" => ProductSort::Newest,
+            _ => return None,
+        })
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            ProductSort::Featured => {
+                "cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi"
+            }
+            ProductSort::PriceAsc => "cards.from_price ASC, cards.name_vi",
+            ProductSort::PriceDesc => "cards.from_price DESC, cards.name_vi",
+            ProductSort::Newest => "cards.created_at DESC, cards.name_vi",
+        }
+    }
+}
+
+/// A validated product query: every field has already been checked by the caller.
+#[derive(Clone, Debug, Default)]
+pub struct ProductFilter {
+    pub commune: Option<String>,
+    pub group: Option<String>,
+    /// Only products whose certificate in force has at least this many stars.
+    pub min_stars: Option<i64>,
+    pub min_price: Option<Vnd>,
+    pub max_price: Option<Vnd>,
+    pub in_stock: bool,
+    pub sort: ProductSort,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One page of public products matching `filter`, and how many match in all.
+pub async fn search_products(
+    db: &Db,
+    filter: &ProductFilter,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<(Vec<ProductCard>, i64), sqlx::Error> {
+    // Conditions on the computed columns; every value is a bind parameter.
+    let mut conditions = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut numbers: Vec<i64> = Vec::new();
+    // $1 is today; text binds come next, then numbers.
+    let mut next = 2;
+    let mut bind_text = |column: &str, value: &str, conditions: &mut Vec<String>| {
+        conditions.push(format!("{column} = ${next}"));
+        texts.push(value.to_owned());
+        next += 1;
+    };
+    if let Some(commune) = &filter.commune {
+        bind_text("cards.commune_slug", commune, &mut conditions);
+    }
+    if let Some(group) = &filter.group {
+        bind_text("cards.group_code", group, &mut conditions);
+    }
+    let mut bind_number = |condition: &str, value: i64| {
+        conditions.push(condition.replace("$?", &format!("${next}")));
+        numbers.push(value);
+        next += 1;
+    };
+    if let Some(stars) = filter.min_stars {
+        bind_number("COALESCE(cards.stars, 0) >= $?", stars);
+    }
+    if let Some(min) = filter.min_price {
+        bind_number("cards.from_price >= $?", min.dong());
+    }
+    if let Some(max) = filter.max_price {
+        bind_number("cards.from_price <= $?", max.dong());
+    }
+    if filter.in_stock {
+        conditions.push("cards.stock > 0".to_owned());
+    }
+    let filters = if conditions.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        conditions.join(" AND ")
+    };
+    let cards = format!(
+        "SELECT p.id, p.slug, p.name_vi, p.name_en, p.created_at, p.group_code,
+                c.name AS commune, c.slug AS commune_slug, pr.name AS producer,
+                (SELECT MIN(v.price_vnd) FROM product_variants v
+                  WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
+                (SELECT MAX(oc.stars) FROM ocop_certificates oc
+                  WHERE oc.product_id = p.id AND oc.revoked_at IS NULL
+                    AND oc.issued_on <= $1 AND oc.expires_on >= $1) AS stars,
+                (SELECT COUNT(*) FROM commune_signature_products sig
+                  WHERE sig.product_id = p.id) AS signature,
+                (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
+                  WHERE v.product_id = p.id AND v.status = 'active') AS stock
+           FROM products p
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = p.commune_id
+          WHERE {PUBLIC_PRODUCT}"
+    );
+    let today = db_date(today);
+
+    let count_sql = format!("SELECT COUNT(*) FROM ({cards}) cards WHERE {filters}");
+    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql).bind(today.clone());
+    for t in &texts {
+        count = count.bind(t.clone());
+    }
+    for n in &numbers {
+        count = count.bind(*n);
+    }
+    let (total,) = count.fetch_one(db.pool()).await?;
+
+    let page_sql = format!(
+        "SELECT * FROM ({cards}) cards WHERE {filters} ORDER BY {} LIMIT ${next} OFFSET ${}",
+        filter.sort.order_by(),
+        next + 1
+    );
+    let mut query = sqlx::query_as::<_, CardRow>(&page_sql).bind(today);
+    for t in texts {
+        query = query.bind(t);
+    }
+    for n in numbers {
+        query = query.bind(n);
+    }
+    let rows = query
+        .bind(filter.per_page)
+        .bind((filter.page - 1) * filter.per_page)
+        .fetch_all(db.pool())
+        .await?;
+    Ok((cards_from_rows(db, rows, locale).await?, total))
+}
+
 /// The paths of every public page, for `sitemap.xml`: the communes, the approved products of
 /// active producers, and the active producers.
 pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
@@ -592,6 +737,15 @@ async fn product_cards(
     .fetch_all(db.pool())
     .await?;
 
+    cards_from_rows(db, rows, locale).await
+}
+
+/// Card rows with their first photos.
+async fn cards_from_rows(
+    db: &Db,
+    rows: Vec<CardRow>,
+    locale: Locale,
+) -> Result<Vec<ProductCard>, sqlx::Error> {
     let mut photos = first_photos(db, rows.iter().map(|r| r.id.as_str()), locale).await?;
     Ok(rows
         .into_iter()

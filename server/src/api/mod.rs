@@ -1,0 +1,48 @@
+//! The versioned JSON API (`/api/v1`) for mobile apps and partner marketplaces, and its OpenAPI
+//! document (`/api/openapi.json`), generated from the same types the handlers return.
+
+pub mod catalog;
+mod error;
+
+use axum::{Json, Router, routing::get};
+use utoipa::OpenApi;
+
+pub use error::ApiError;
+
+use crate::startup::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "OCOP marketplace API",
+        version = "1",
+        description = "Communes, products and producers of the OCOP specialty marketplace (Hưng Yên). Texts are Vietnamese unless the `lang=en` cookie asks for English; prices are whole VND."
+    ),
+    paths(
+        catalog::list_communes,
+        catalog::get_commune,
+        catalog::list_products,
+        catalog::get_product,
+        catalog::get_producer,
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(ApiDoc::openapi()) }),
+        )
+        .route("/api/v1/communes", get(catalog::list_communes))
+        .route("/api/v1/communes/{slug}", get(catalog::get_commune))
+        .route("/api/v1/products", get(catalog::list_products))
+        .route("/api/v1/products/{slug}", get(catalog::get_product))
+        .route("/api/v1/producers/{slug}", get(catalog::get_producer))
+        // Anything else under /api/v1 is a JSON 404, not the HTML not-found page.
+        .route(
+            "/api/v1/{*rest}",
+            get(|| async { ApiError::not_found("no such API endpoint") }),
+        )
+}
