@@ -605,19 +605,14 @@ pub async fn search_products(
     let cards = format!(
         "SELECT p.id, p.slug, p.name_vi, p.name_en, p.created_at, p.group_code,
                 c.name AS commune, c.slug AS commune_slug, pr.name AS producer,
-                (SELECT MIN(v.price_vnd) FROM product_variants v
-                  WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
-                (SELECT MAX(oc.stars) FROM ocop_certificates oc
-                  WHERE oc.product_id = p.id AND oc.revoked_at IS NULL
-                    AND oc.issued_on <= $1 AND oc.expires_on >= $1) AS stars,
-                (SELECT COUNT(*) FROM commune_signature_products sig
-                  WHERE sig.product_id = p.id) AS signature,
+                {computed},
                 (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
                   WHERE v.product_id = p.id AND v.status = 'active') AS stock
            FROM products p
            JOIN producers pr ON pr.id = p.producer_id
            JOIN communes c ON c.id = p.commune_id
-          WHERE {PUBLIC_PRODUCT}"
+          WHERE {PUBLIC_PRODUCT}",
+        computed = card_columns("$1")
     );
     let today = db_date(today);
 
@@ -679,6 +674,20 @@ pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     Ok(paths)
 }
 
+/// The columns a product card computes: its starting price, the stars of a certificate in force
+/// on the date bound at `today` (e.g. `$1`), and whether it is its commune's signature product.
+fn card_columns(today: &str) -> String {
+    format!(
+        "(SELECT MIN(v.price_vnd) FROM product_variants v
+           WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
+         (SELECT MAX(oc.stars) FROM ocop_certificates oc
+           WHERE oc.product_id = p.id AND oc.revoked_at IS NULL
+             AND oc.issued_on <= {today} AND oc.expires_on >= {today}) AS stars,
+         (SELECT COUNT(*) FROM commune_signature_products sig
+           WHERE sig.product_id = p.id) AS signature"
+    )
+}
+
 /// Which products a list of cards shows.
 #[derive(Clone, Copy)]
 enum CardScope<'a> {
@@ -719,18 +728,13 @@ async fn product_cards(
     let rows: Vec<CardRow> = sqlx::query_as(&format!(
         "SELECT * FROM (
          SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
-                (SELECT MIN(v.price_vnd) FROM product_variants v
-                  WHERE v.product_id = p.id AND v.status = 'active') AS from_price,
-                (SELECT MAX(oc.stars) FROM ocop_certificates oc
-                  WHERE oc.product_id = p.id AND oc.revoked_at IS NULL
-                    AND oc.issued_on <= $2 AND oc.expires_on >= $2) AS stars,
-                (SELECT COUNT(*) FROM commune_signature_products sig
-                  WHERE sig.product_id = p.id) AS signature
+                {computed}
            FROM {from}
            JOIN producers pr ON pr.id = p.producer_id
           WHERE {filter} AND {PUBLIC_PRODUCT}
          ) cards
-         ORDER BY cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi"
+         ORDER BY cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi",
+        computed = card_columns("$2")
     ))
     .bind(scope_id)
     .bind(db_date(today))
