@@ -165,6 +165,13 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     }
 }
 
+/// A running server whose fresh database already holds the demo province.
+pub async fn spawn_seeded_app(engine: Engine) -> TestApp {
+    let app = spawn_app(engine).await;
+    app.seed().await;
+    app
+}
+
 /// Settings for a server on 127.0.0.1:0 with its data under `data_dir`.
 pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
     let leptos = leptos_options();
@@ -191,6 +198,11 @@ impl TestApp {
             .send()
             .await
             .expect("GET request")
+    }
+
+    /// The page's HTML as a first-time (Vietnamese) reader sees it.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("page body")
     }
 
     /// The page's HTML as a reader who chose English sees it (the `lang` cookie).

@@ -1,6 +1,6 @@
 //! The JSON API under /api/v1 and its OpenAPI document.
 
-use ocop_tests::{TestApp, db_test, spawn_app};
+use ocop_tests::{TestApp, db_test, spawn_app, spawn_seeded_app};
 use serde_json::Value;
 
 async fn json(app: &TestApp, path: &str) -> (u16, Value) {
@@ -71,8 +71,7 @@ async fn the_openapi_document_describes_every_endpoint() {
 }
 
 db_test!(communes_and_their_pages_as_json, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let (status, list) = json(&app, "/api/v1/communes").await;
     assert_eq!(status, 200);
     assert_eq!(list["total"], 104);
@@ -87,8 +86,7 @@ db_test!(communes_and_their_pages_as_json, |engine| {
 });
 
 db_test!(products_filter_sort_and_page, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let (status, all) = json(&app, "/api/v1/products?per_page=100").await;
     assert_eq!(status, 200);
     assert_eq!(all["total"], 18, "19 demo products, one pending review");
@@ -161,8 +159,7 @@ db_test!(products_filter_sort_and_page, |engine| {
 });
 
 db_test!(bad_filters_are_json_400s_naming_the_parameter, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     for (query, names) in [
         ("stars=7", "stars"),
         ("stars=abc", "stars"),
@@ -194,8 +191,7 @@ db_test!(bad_filters_are_json_400s_naming_the_parameter, |engine| {
 });
 
 db_test!(products_and_producers_by_slug, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let (status, p) = json(&app, "/api/v1/products/nhan-long-hung-yen").await;
     assert_eq!(status, 200);
     assert_eq!(p["variants"][0]["price"], 85000);

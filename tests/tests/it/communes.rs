@@ -1,13 +1,12 @@
 //! The communes directory and the commune pages.
 
-use ocop_tests::{db_test, spawn_app};
+use ocop_tests::{db_test, spawn_seeded_app};
 
 db_test!(
     the_directory_lists_every_commune_and_filters_without_diacritics,
     |engine| {
-        let app = spawn_app(engine).await;
-        app.seed().await;
-        let html = app.get("/xa").await.text().await.unwrap();
+        let app = spawn_seeded_app(engine).await;
+        let html = app.page("/xa").await;
         assert!(
             html.contains("104 xã, phường"),
             "every commune of today's Hưng Yên"
@@ -21,15 +20,10 @@ db_test!(
         assert!(html.contains("Hoàn Long"), "found through its former name");
         assert!(html.contains("1 xã, phường"));
 
-        let html = app
-            .get("/xa?q=Ph%E1%BB%91%20Hi%E1%BA%BFn")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.page("/xa?q=Ph%E1%BB%91%20Hi%E1%BA%BFn").await;
         assert!(html.contains("Phố Hiến"));
 
-        let html = app.get("/xa?q=zzzz").await.text().await.unwrap();
+        let html = app.page("/xa?q=zzzz").await;
         assert!(html.contains("Không có xã, phường nào khớp"));
 
         // Nonsense and oversized input is a normal page, never an error.
@@ -42,8 +36,7 @@ db_test!(
 db_test!(
     a_commune_page_shows_its_signature_product_and_producers,
     |engine| {
-        let app = spawn_app(engine).await;
-        app.seed().await;
+        let app = spawn_seeded_app(engine).await;
         let resp = app.get("/xa/tan-hung").await;
         assert_eq!(resp.status(), 200);
         let html = resp.text().await.unwrap();
@@ -60,8 +53,7 @@ db_test!(
 );
 
 db_test!(a_commune_page_hides_unapproved_products, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     // Chân gà Đông Tảo is pending review in the demo data.
     let (name,): (String,) = sqlx::query_as(
         "SELECT name_vi FROM products WHERE slug = 'chan-ga-dong-tao' AND status = 'pending'",
@@ -69,14 +61,13 @@ db_test!(a_commune_page_hides_unapproved_products, |engine| {
     .fetch_one(app.db.pool())
     .await
     .unwrap();
-    let html = app.get("/xa/hoan-long").await.text().await.unwrap();
+    let html = app.page("/xa/hoan-long").await;
     assert!(html.contains("Gà Đông Tảo"), "approved products are shown");
     assert!(!html.contains(&name), "a pending product is not");
 });
 
 db_test!(unknown_communes_get_a_404, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let resp = app.get("/xa/khong-co-xa-nay").await;
     assert_eq!(resp.status(), 404);
     assert!(
@@ -89,8 +80,7 @@ db_test!(unknown_communes_get_a_404, |engine| {
 });
 
 db_test!(commune_pages_in_english, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let html = app.get_in_english("/xa/tan-hung").await;
     assert!(html.contains("Commune Tân Hưng"));
     assert!(html.contains("Signature product"));

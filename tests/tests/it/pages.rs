@@ -1,10 +1,9 @@
-use ocop_tests::{db_test, spawn_app};
+use ocop_tests::{db_test, spawn_app, spawn_seeded_app};
 
 db_test!(
     home_page_shows_the_demo_province_server_rendered,
     |engine| {
-        let app = spawn_app(engine).await;
-        app.seed().await;
+        let app = spawn_seeded_app(engine).await;
         let resp = app.get("/").await;
         assert_eq!(resp.status(), 200);
         assert!(
@@ -31,8 +30,7 @@ db_test!(
 );
 
 db_test!(unapproved_products_never_reach_the_home_page, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let (photo_id,): (String,) = sqlx::query_as(
         "SELECT pp.photo_id FROM product_photos pp JOIN products p ON p.id = pp.product_id WHERE p.slug = 'tuong-ban'",
     )
@@ -40,7 +38,7 @@ db_test!(unapproved_products_never_reach_the_home_page, |engine| {
     .await
     .unwrap();
     assert!(
-        app.get("/").await.text().await.unwrap().contains(&photo_id),
+        app.page("/").await.contains(&photo_id),
         "shown while approved"
     );
 
@@ -49,7 +47,7 @@ db_test!(unapproved_products_never_reach_the_home_page, |engine| {
         .await
         .unwrap();
     assert!(
-        !app.get("/").await.text().await.unwrap().contains(&photo_id),
+        !app.page("/").await.contains(&photo_id),
         "hidden while pending"
     );
 
@@ -62,7 +60,7 @@ db_test!(unapproved_products_never_reach_the_home_page, |engine| {
         .await
         .unwrap();
     assert!(
-        !app.get("/").await.text().await.unwrap().contains(&photo_id),
+        !app.page("/").await.contains(&photo_id),
         "hidden while its producer is suspended"
     );
 });
@@ -84,8 +82,7 @@ db_test!(unknown_paths_get_a_helpful_404, |engine| {
 });
 
 db_test!(photos_are_served_with_long_lived_caching, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let (key,): (String,) =
         sqlx::query_as("SELECT storage_key FROM photo_derivatives WHERE width = 640 LIMIT 1")
             .fetch_one(app.db.pool())
@@ -111,8 +108,7 @@ db_test!(photos_are_served_with_long_lived_caching, |engine| {
 db_test!(
     the_language_switch_persists_and_english_pages_follow,
     |engine| {
-        let app = spawn_app(engine).await;
-        app.seed().await;
+        let app = spawn_seeded_app(engine).await;
         let resp = app
             .client
             .post(format!("{}/lang", app.address))
@@ -145,7 +141,7 @@ db_test!(
         );
 
         // Without the cookie the site stays Vietnamese.
-        let html = app.get("/").await.text().await.unwrap();
+        let html = app.page("/").await;
         assert!(html.contains(r#"<html lang="vi""#) && html.contains("Sản phẩm tiêu biểu"));
     }
 );

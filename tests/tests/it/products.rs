@@ -1,7 +1,7 @@
 //! Product and producer pages.
 
 use app::domain::time::{db_date, vietnam_date};
-use ocop_tests::{db_test, spawn_app};
+use ocop_tests::{db_test, spawn_seeded_app};
 
 /// The schema.org JSON-LD of a page, parsed.
 fn json_ld(html: &str) -> serde_json::Value {
@@ -14,8 +14,7 @@ fn json_ld(html: &str) -> serde_json::Value {
 }
 
 db_test!(a_product_page_shows_everything_a_buyer_checks, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let resp = app.get("/san-pham/nhan-long-hung-yen").await;
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.unwrap();
@@ -55,8 +54,7 @@ db_test!(a_product_page_shows_everything_a_buyer_checks, |engine| {
 });
 
 db_test!(a_product_page_in_english, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let html = app.get_in_english("/san-pham/nhan-long-hung-yen").await;
     assert!(html.contains("Hưng Yên longan"));
     assert!(html.contains("₫85,000"));
@@ -67,8 +65,7 @@ db_test!(a_product_page_in_english, |engine| {
 db_test!(
     an_expired_certificate_shows_no_stars_from_the_day_after_expiry,
     |engine| {
-        let app = spawn_app(engine).await;
-        app.seed().await;
+        let app = spawn_seeded_app(engine).await;
         let today = vietnam_date(chrono::Utc::now());
         let set_expiry = |date: chrono::NaiveDate| {
             sqlx::query(
@@ -80,21 +77,11 @@ db_test!(
         };
 
         set_expiry(today).await.unwrap();
-        let html = app
-            .get("/san-pham/mat-ong-hoa-nhan")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.page("/san-pham/mat-ong-hoa-nhan").await;
         assert!(html.contains("quyết định số"), "valid through its last day");
 
         set_expiry(today.pred_opt().unwrap()).await.unwrap();
-        let html = app
-            .get("/san-pham/mat-ong-hoa-nhan")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.page("/san-pham/mat-ong-hoa-nhan").await;
         assert!(
             !html.contains("quyết định số"),
             "expired yesterday: no certificate shown"
@@ -103,12 +90,7 @@ db_test!(
         assert!(json_ld(&html).get("award").is_none());
 
         // The demo's tương Bần hũ sành certificate (2022) expired long ago.
-        let html = app
-            .get("/san-pham/tuong-ban-hu-sanh")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.page("/san-pham/tuong-ban-hu-sanh").await;
         assert!(html.contains("chưa có chứng nhận OCOP còn hiệu lực"));
     }
 );
@@ -116,8 +98,7 @@ db_test!(
 db_test!(
     unapproved_products_and_suspended_producers_are_not_public,
     |engine| {
-        let app = spawn_app(engine).await;
-        app.seed().await;
+        let app = spawn_seeded_app(engine).await;
         assert_eq!(
             app.get("/san-pham/chan-ga-dong-tao").await.status(),
             404,
@@ -142,20 +123,14 @@ db_test!(
 );
 
 db_test!(product_text_is_escaped_everywhere_it_is_shown, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let payload = "Ngon</script><script>alert(1)</script><b>đậm</b>";
     sqlx::query("UPDATE products SET description_vi = $1 WHERE slug = 'nhan-long-hung-yen'")
         .bind(payload)
         .execute(app.db.pool())
         .await
         .unwrap();
-    let html = app
-        .get("/san-pham/nhan-long-hung-yen")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/san-pham/nhan-long-hung-yen").await;
     assert!(!html.contains("<script>alert(1)"), "no script injected");
     assert!(!html.contains("<b>đậm</b>"), "no markup injected");
     assert_eq!(
@@ -166,8 +141,7 @@ db_test!(product_text_is_escaped_everywhere_it_is_shown, |engine| {
 });
 
 db_test!(a_producer_page_lists_its_products, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let resp = app.get("/nha-san-xuat/htx-nhan-long-song-hong-xanh").await;
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.unwrap();
@@ -179,8 +153,7 @@ db_test!(a_producer_page_lists_its_products, |engine| {
 });
 
 db_test!(the_sitemap_lists_public_pages_only, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     sqlx::query(
         "UPDATE producers SET status = 'suspended' WHERE slug = 'htx-nhan-long-song-hong-xanh'",
     )
@@ -218,6 +191,6 @@ db_test!(the_sitemap_lists_public_pages_only, |engine| {
         "home, directory, communes, products, producers"
     );
 
-    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    let robots = app.page("/robots.txt").await;
     assert!(robots.contains("Sitemap: https://dacsan.example/sitemap.xml"));
 });

@@ -1,5 +1,5 @@
 use app::domain::farm_log::{GENESIS_HASH, HashedFields, entry_hash};
-use ocop_tests::{TABLES, TestApp, db_test, spawn_app};
+use ocop_tests::{TABLES, TestApp, db_test, spawn_app, spawn_seeded_app};
 use sqlx::FromRow;
 
 async fn all_counts(app: &TestApp) -> Vec<(&'static str, i64)> {
@@ -90,8 +90,7 @@ struct EntryRow {
 }
 
 db_test!(seeded_diaries_are_intact_hash_chains, |engine| {
-    let app = spawn_app(engine).await;
-    app.seed().await;
+    let app = spawn_seeded_app(engine).await;
     let rows: Vec<EntryRow> =
         sqlx::query_as("SELECT * FROM cultivation_log_entries ORDER BY plot_id, seq")
             .fetch_all(app.db.pool())
