@@ -9,6 +9,7 @@ pub mod domain;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod seo;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -41,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Islands: the pages are server-rendered content; only components marked `#[island]`
+    // ship to the browser and hydrate, which keeps the wasm small.
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

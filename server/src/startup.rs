@@ -3,7 +3,8 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
-use app::{App, db::Db, shell};
+use app::{App, db::Db, seo::PublicUrl, shell};
+use axum::serve::ListenerExt;
 use axum::{
     Router,
     extract::FromRef,
@@ -87,7 +88,12 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        // No Nagle: a response written as headers then body must not wait for the client's
+        // delayed ACK (~40 ms per request on keep-alive connections).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         self.db.close().await;
@@ -98,6 +104,7 @@ impl Application {
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
+    let public_url = PublicUrl(state.public_url.clone());
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
         // Stored photos never change under the same key.
@@ -112,10 +119,18 @@ fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)
-        .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(db.clone());
+                provide_context(public_url.clone());
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
         // No request may hold a connection forever (a stuck query, a slow client).

@@ -4,6 +4,9 @@
 //! role that may create databases (e.g. `postgres://ocop_test:ocop_test@127.0.0.1/postgres`):
 //! each test gets a database of its own.
 
+pub mod fixtures;
+pub mod load;
+
 use std::path::Path;
 
 use app::db::Db;

@@ -63,6 +63,7 @@ struct CardRow {
 #[derive(FromRow)]
 struct PhotoRow {
     product_id: String,
+    photo_id: String,
     width: i64,
     height: i64,
     storage_key: String,
@@ -293,33 +294,75 @@ struct ProductPageRow {
     producer_name: String,
     producer_kind: String,
     producer_products: i64,
+    cert_stars: Option<i64>,
+    cert_level: Option<String>,
+    cert_decision_no: Option<String>,
+    cert_issued_on: Option<String>,
+    cert_expires_on: Option<String>,
 }
 
+impl ProductPageRow {
+    /// The certificate columns, when a certificate is in force.
+    fn certificate(&self) -> Option<CertificateView> {
+        Some(CertificateView {
+            stars: u8::try_from(self.cert_stars?).ok()?,
+            level: self.cert_level.clone()?,
+            decision_no: self.cert_decision_no.clone()?,
+            issued_on: parse_db_date(self.cert_issued_on.as_deref()?)?,
+            expires_on: parse_db_date(self.cert_expires_on.as_deref()?)?,
+        })
+    }
+}
+
+/// A variant with one of its lots on sale (or none): the page reads both in one query.
 #[derive(FromRow)]
-struct VariantRow {
+struct VariantLotRow {
+    variant_id: String,
     label_vi: String,
     label_en: String,
     unit: String,
     net_weight_g: Option<i64>,
     price_vnd: i64,
     stock: i64,
-}
-
-#[derive(FromRow)]
-struct CertificateRow {
-    stars: i64,
-    issuing_level: String,
-    decision_no: String,
-    issued_on: String,
-    expires_on: String,
-}
-
-#[derive(FromRow)]
-struct LotRow {
-    lot_code: String,
+    lot_code: Option<String>,
     harvested_on: Option<String>,
     grade: Option<String>,
     verified_at: Option<String>,
+}
+
+/// The variants in the producer's order, and the lots on sale newest first.
+fn variants_and_lots(rows: Vec<VariantLotRow>, locale: Locale) -> (Vec<VariantView>, Vec<LotView>) {
+    let mut variants: Vec<(String, VariantView)> = Vec::new();
+    let mut lots = Vec::new();
+    for r in rows {
+        if let Some(lot_code) = r.lot_code {
+            lots.push(LotView {
+                lot_code,
+                harvested_on: r.harvested_on.as_deref().and_then(parse_db_date),
+                grade: r.grade,
+                verified: r.verified_at.is_some(),
+            });
+        }
+        let Ok(price) = Vnd::new(r.price_vnd) else {
+            continue;
+        };
+        if variants.last().is_none_or(|(id, _)| *id != r.variant_id) {
+            let view = VariantView {
+                label: locale.pick(&r.label_vi, &r.label_en).to_owned(),
+                unit: r.unit,
+                net_weight_g: r.net_weight_g,
+                price,
+                stock: r.stock,
+            };
+            variants.push((r.variant_id, view));
+        }
+    }
+    lots.sort_by(|a, b| {
+        b.harvested_on
+            .cmp(&a.harvested_on)
+            .then_with(|| a.lot_code.cmp(&b.lot_code))
+    });
+    (variants.into_iter().map(|(_, v)| v).collect(), lots)
 }
 
 /// A public product's page as of `today`; `None` when no approved product of an active
@@ -337,63 +380,59 @@ pub async fn product_page(
                 c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
                 pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
                 (SELECT COUNT(*) FROM products p2 WHERE p2.producer_id = pr.id AND p2.status = 'approved')
-                  AS producer_products
+                  AS producer_products,
+                oc.stars AS cert_stars, oc.issuing_level AS cert_level,
+                oc.decision_no AS cert_decision_no, oc.issued_on AS cert_issued_on,
+                oc.expires_on AS cert_expires_on
            FROM products p
            JOIN producers pr ON pr.id = p.producer_id
            JOIN communes c ON c.id = p.commune_id
            JOIN product_groups g ON g.code = p.group_code
+           -- The certificate in force today; the best one if several are.
+           LEFT JOIN ocop_certificates oc ON oc.id = (
+                SELECT c2.id FROM ocop_certificates c2
+                 WHERE c2.product_id = p.id AND c2.revoked_at IS NULL
+                   AND c2.issued_on <= $2 AND c2.expires_on >= $2
+                 ORDER BY c2.stars DESC, c2.expires_on DESC LIMIT 1)
           WHERE p.slug = $1 AND {PUBLIC_PRODUCT}"
     ))
     .bind(slug)
+    .bind(db_date(today))
     .fetch_optional(pool)
     .await?
     else {
         return Ok(None);
     };
 
-    let variants: Vec<VariantRow> = sqlx::query_as(
-        "SELECT label_vi, label_en, unit, net_weight_g, price_vnd, stock FROM product_variants
-          WHERE product_id = $1 AND status = 'active' ORDER BY position, price_vnd",
+    // Independent reads, on separate connections at once: the page waits for the slowest, not
+    // for their sum.
+    let variants = sqlx::query_as::<_, VariantLotRow>(
+        "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
+                v.stock, l.lot_code, l.harvested_on, l.grade, l.verified_at
+           FROM product_variants v
+           LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
+          WHERE v.product_id = $1 AND v.status = 'active'
+          ORDER BY v.position, v.price_vnd, v.id",
     )
     .bind(&p.id)
-    .fetch_all(pool)
-    .await?;
-
-    let certificate: Option<CertificateRow> = sqlx::query_as(
-        "SELECT stars, issuing_level, decision_no, issued_on, expires_on FROM ocop_certificates
-          WHERE product_id = $1 AND revoked_at IS NULL AND issued_on <= $2 AND expires_on >= $2
-          ORDER BY stars DESC, expires_on DESC LIMIT 1",
-    )
-    .bind(&p.id)
-    .bind(db_date(today))
-    .fetch_optional(pool)
-    .await?;
-
-    let lots: Vec<LotRow> = sqlx::query_as(
-        "SELECT l.lot_code, l.harvested_on, l.grade, l.verified_at FROM harvest_lots l
-           JOIN product_variants v ON v.id = l.variant_id
-          WHERE v.product_id = $1 AND l.status = 'on_sale'
-          ORDER BY l.harvested_on DESC, l.lot_code",
-    )
-    .bind(&p.id)
-    .fetch_all(pool)
-    .await?;
-
-    let photos = all_photos(db, &p.id, locale).await?;
-    let related: Vec<ProductCard> = product_cards(
+    .fetch_all(pool);
+    let related = card_rows(
         db,
-        CardScope::Commune {
+        CardScope::Related {
             commune_id: &p.commune_id,
+            except_product_id: &p.id,
         },
         today,
-        locale,
-    )
-    .await?
-    .into_iter()
-    .filter(|c| c.slug != p.slug)
-    .take(4)
-    .collect();
+    );
+    let (variants, related) = tokio::try_join!(variants, related)?;
+    let (variants, lots) = variants_and_lots(variants, locale);
+    // One query for the gallery and the related products' photos.
+    let ids = std::iter::once(p.id.as_str()).chain(related.iter().map(|r| r.id.as_str()));
+    let mut photos = galleries(db, ids, locale).await?;
+    let gallery = photos.remove(&p.id).unwrap_or_default();
+    let related = cards_with_photos(related, &mut photos, locale);
 
+    let certificate = p.certificate();
     Ok(Some(ProductPage {
         name: locale.pick(&p.name_vi, &p.name_en).to_owned(),
         description: locale.pick(&p.description_vi, &p.description_en).to_owned(),
@@ -411,37 +450,10 @@ pub async fn product_page(
             kind: p.producer_kind,
             product_count: p.producer_products,
         },
-        photos,
-        variants: variants
-            .into_iter()
-            .filter_map(|v| {
-                Some(VariantView {
-                    label: locale.pick(&v.label_vi, &v.label_en).to_owned(),
-                    unit: v.unit,
-                    net_weight_g: v.net_weight_g,
-                    price: Vnd::new(v.price_vnd).ok()?,
-                    stock: v.stock,
-                })
-            })
-            .collect(),
-        certificate: certificate.and_then(|c| {
-            Some(CertificateView {
-                stars: u8::try_from(c.stars).ok()?,
-                level: c.issuing_level,
-                decision_no: c.decision_no,
-                issued_on: parse_db_date(&c.issued_on)?,
-                expires_on: parse_db_date(&c.expires_on)?,
-            })
-        }),
-        lots: lots
-            .into_iter()
-            .map(|l| LotView {
-                lot_code: l.lot_code,
-                harvested_on: l.harvested_on.as_deref().and_then(parse_db_date),
-                grade: l.grade,
-                verified: l.verified_at.is_some(),
-            })
-            .collect(),
+        photos: gallery,
+        variants,
+        certificate,
+        lots,
         related,
     }))
 }
@@ -697,7 +709,15 @@ enum CardScope<'a> {
     Commune { commune_id: &'a str },
     /// Every public product of the producer with this id.
     Producer { producer_id: &'a str },
+    /// A few other public products from the same commune (the product page's "related").
+    Related {
+        commune_id: &'a str,
+        except_product_id: &'a str,
+    },
 }
+
+/// How many related products a product page shows.
+const RELATED_PRODUCTS: usize = 4;
 
 /// Public products as cards, best rated first.
 async fn product_cards(
@@ -706,42 +726,77 @@ async fn product_cards(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
-    let (from, scope_id) = match scope {
+    let rows = card_rows(db, scope, today).await?;
+    cards_from_rows(db, rows, locale).await
+}
+
+/// The rows behind [`product_cards`], without photos.
+async fn card_rows(
+    db: &Db,
+    scope: CardScope<'_>,
+    today: NaiveDate,
+) -> Result<Vec<CardRow>, sqlx::Error> {
+    let (from, scope_id, except, limit) = match scope {
         CardScope::Signatures { province_id } => (
             "commune_signature_products s JOIN products p ON p.id = s.product_id
              JOIN communes c ON c.id = p.commune_id
              WHERE c.province_id = $1",
             province_id,
+            "",
+            None,
         ),
         CardScope::Commune { commune_id } => (
             "products p JOIN communes c ON c.id = p.commune_id WHERE c.id = $1",
             commune_id,
+            "",
+            None,
         ),
         CardScope::Producer { producer_id } => (
             "products p JOIN communes c ON c.id = p.commune_id WHERE p.producer_id = $1",
             producer_id,
+            "",
+            None,
+        ),
+        CardScope::Related {
+            commune_id,
+            except_product_id,
+        } => (
+            // The commune's signature and its latest listings only: ranking every product of
+            // a big commune on each page view would cost more than the rest of the page.
+            "products p JOIN communes c ON c.id = p.commune_id
+             WHERE p.id IN (
+                   SELECT s.product_id FROM commune_signature_products s WHERE s.commune_id = $1
+                   UNION
+                   SELECT latest.id FROM (
+                       SELECT p3.id FROM products p3
+                        WHERE p3.commune_id = $1 AND p3.status = 'approved'
+                        ORDER BY p3.approved_at DESC LIMIT 5) latest)",
+            commune_id,
+            except_product_id,
+            Some(RELATED_PRODUCTS),
         ),
     };
     let (from, filter) = from.split_once("WHERE").unwrap_or((from, "1 = 1"));
     // Wrapped so the ORDER BY can use the computed `stars`: PostgreSQL does not accept an output
     // alias inside an ORDER BY expression.
-    let rows: Vec<CardRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "SELECT * FROM (
          SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
                 {computed}
            FROM {from}
            JOIN producers pr ON pr.id = p.producer_id
-          WHERE {filter} AND {PUBLIC_PRODUCT}
+          WHERE {filter} AND {PUBLIC_PRODUCT} AND p.id <> $3
          ) cards
-         ORDER BY cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi",
-        computed = card_columns("$2")
+         ORDER BY cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi
+         {limit}",
+        computed = card_columns("$2"),
+        limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default(),
     ))
     .bind(scope_id)
     .bind(db_date(today))
+    .bind(except)
     .fetch_all(db.pool())
-    .await?;
-
-    cards_from_rows(db, rows, locale).await
+    .await
 }
 
 /// Card rows with their first photos.
@@ -750,11 +805,19 @@ async fn cards_from_rows(
     rows: Vec<CardRow>,
     locale: Locale,
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
-    let mut photos = first_photos(db, rows.iter().map(|r| r.id.as_str()), locale).await?;
-    Ok(rows
-        .into_iter()
+    let mut photos = galleries(db, rows.iter().map(|r| r.id.as_str()), locale).await?;
+    Ok(cards_with_photos(rows, &mut photos, locale))
+}
+
+/// Cards from their rows, each with the first photo of its gallery.
+fn cards_with_photos(
+    rows: Vec<CardRow>,
+    photos: &mut HashMap<String, Vec<PhotoRef>>,
+    locale: Locale,
+) -> Vec<ProductCard> {
+    rows.into_iter()
         .map(|r| ProductCard {
-            photo: photos.remove(&r.id),
+            photo: photos.remove(&r.id).and_then(|g| g.into_iter().next()),
             name: locale.pick(&r.name_vi, &r.name_en).to_owned(),
             slug: r.slug,
             commune: r.commune,
@@ -763,93 +826,52 @@ async fn cards_from_rows(
             stars: r.stars.and_then(|s| u8::try_from(s).ok()),
             signature: r.signature > 0,
         })
-        .collect())
+        .collect()
 }
 
-/// The first photo of each product, with every stored width for `srcset`.
-async fn first_photos<'a>(
+/// Every photo of each product, in the producer's order, each with all its stored widths for
+/// `srcset`. Products without photos are absent from the map.
+async fn galleries<'a>(
     db: &Db,
     product_ids: impl Iterator<Item = &'a str>,
     locale: Locale,
-) -> Result<HashMap<String, PhotoRef>, sqlx::Error> {
+) -> Result<HashMap<String, Vec<PhotoRef>>, sqlx::Error> {
     let ids: Vec<&str> = product_ids.collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT pp.product_id, d.width, d.height, d.storage_key, ph.alt_vi, ph.alt_en
+        "SELECT pp.product_id, pp.photo_id, d.width, d.height, d.storage_key, ph.alt_vi, ph.alt_en
            FROM product_photos pp
            JOIN photos ph ON ph.id = pp.photo_id
            JOIN photo_derivatives d ON d.photo_id = pp.photo_id
           WHERE pp.product_id IN ({})
-            AND pp.position = (SELECT MIN(pp2.position) FROM product_photos pp2
-                                WHERE pp2.product_id = pp.product_id)
-          ORDER BY pp.product_id, d.width",
+          ORDER BY pp.product_id, pp.position, pp.photo_id, d.width",
         placeholders.join(", ")
     );
     let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
     for id in &ids {
         query = query.bind(*id);
     }
-    let mut by_product: HashMap<String, Vec<PhotoRow>> = HashMap::new();
+    // Rows arrive grouped by product, then photo: fold each run of one photo into its widths.
+    let mut sizes: HashMap<String, Vec<(String, Vec<PhotoRow>)>> = HashMap::new();
     for row in query.fetch_all(db.pool()).await? {
-        by_product
-            .entry(row.product_id.clone())
-            .or_default()
-            .push(row);
-    }
-    Ok(by_product
-        .into_iter()
-        .filter_map(|(id, sizes)| photo_ref(&sizes, locale).map(|p| (id, p)))
-        .collect())
-}
-
-#[derive(FromRow)]
-struct GalleryRow {
-    photo_id: String,
-    width: i64,
-    height: i64,
-    storage_key: String,
-    alt_vi: String,
-    alt_en: String,
-}
-
-/// Every photo of a product, in the producer's order, each with all its widths.
-async fn all_photos(
-    db: &Db,
-    product_id: &str,
-    locale: Locale,
-) -> Result<Vec<PhotoRef>, sqlx::Error> {
-    let rows: Vec<GalleryRow> = sqlx::query_as(
-        "SELECT pp.photo_id, d.width, d.height, d.storage_key, ph.alt_vi, ph.alt_en
-           FROM product_photos pp
-           JOIN photos ph ON ph.id = pp.photo_id
-           JOIN photo_derivatives d ON d.photo_id = pp.photo_id
-          WHERE pp.product_id = $1
-          ORDER BY pp.position, pp.photo_id, d.width",
-    )
-    .bind(product_id)
-    .fetch_all(db.pool())
-    .await?;
-    let mut photos: Vec<(String, Vec<PhotoRow>)> = Vec::new();
-    for r in rows {
-        let size = PhotoRow {
-            product_id: product_id.to_owned(),
-            width: r.width,
-            height: r.height,
-            storage_key: r.storage_key,
-            alt_vi: r.alt_vi,
-            alt_en: r.alt_en,
-        };
+        let photos = sizes.entry(row.product_id.clone()).or_default();
         match photos.last_mut() {
-            Some((id, sizes)) if *id == r.photo_id => sizes.push(size),
-            _ => photos.push((r.photo_id, vec![size])),
+            Some((photo_id, widths)) if *photo_id == row.photo_id => widths.push(row),
+            _ => photos.push((row.photo_id.clone(), vec![row])),
         }
     }
-    Ok(photos
-        .iter()
-        .filter_map(|(_, sizes)| photo_ref(sizes, locale))
+    Ok(sizes
+        .into_iter()
+        .map(|(product_id, photos)| {
+            let refs = photos
+                .iter()
+                .filter_map(|(_, widths)| photo_ref(widths, locale))
+                .collect();
+            (product_id, refs)
+        })
         .collect())
 }
 

@@ -6,7 +6,8 @@ use crate::catalog::ProductPage;
 
 /// A schema.org `Product` with one `Offer` per variant, priced in VND. Safe to place inside a
 /// `<script>` element: no `<`, `>` or `&` occurs in the output.
-pub fn product_json_ld(p: &ProductPage) -> String {
+/// URLs are absolute on the public origin `origin` (no trailing slash).
+pub fn product_json_ld(p: &ProductPage, origin: &str) -> String {
     let offers: Vec<_> = p
         .variants
         .iter()
@@ -25,7 +26,8 @@ pub fn product_json_ld(p: &ProductPage) -> String {
         "@type": "Product",
         "name": p.name,
         "description": p.description,
-        "image": p.photos.iter().map(|ph| ph.src.clone()).collect::<Vec<_>>(),
+        "url": format!("{origin}/san-pham/{}", p.slug),
+        "image": p.photos.iter().map(|ph| format!("{origin}{}", ph.src)).collect::<Vec<_>>(),
         "brand": { "@type": "Organization", "name": p.producer.name },
         "offers": offers,
     });

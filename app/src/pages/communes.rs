@@ -9,6 +9,7 @@ use crate::{
     components::{CommuneItem, ProductCardView},
     i18n::{Locale, use_locale},
     pages::loaded_page,
+    seo::Canonical,
 };
 
 /// Communes whose current or former name matches `q` (with or without diacritics).
@@ -47,6 +48,7 @@ pub fn CommunesDirectory() -> impl IntoView {
     view! {
         <Title text=t.communes_title/>
         <Meta name="description" content=t.communes_description/>
+        <Canonical path="/xa"/>
         <main class="page">
             <h1>{t.communes_title}</h1>
             // A plain GET form: filtering works without JavaScript.
@@ -103,6 +105,7 @@ fn CommuneView(data: CommunePageData, locale: Locale) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <Meta name="description" content=description/>
+        <Canonical path=format!("/xa/{}", data.commune.slug)/>
         <header class="hero compact">
             <p class="eyebrow"><a href="/xa">{t.communes_title}</a></p>
             <h1>{title}</h1>

@@ -7,6 +7,7 @@ use crate::{
     catalog::{CommuneSummary, ProvinceOverview},
     components::{CommuneItem, ProductCardView},
     i18n::{Locale, use_locale},
+    seo::Canonical,
 };
 
 /// The province as the home page shows it, in the reader's language; `None` before any data is
@@ -27,6 +28,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=""/>
         <Meta name="description" content=t.home_description/>
+        <Canonical path="/"/>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || overview.get().map(|result| match result {
                 Ok(Some(province)) => view! { <Province province locale/> }.into_any(),

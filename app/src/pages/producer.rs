@@ -9,6 +9,7 @@ use crate::{
     components::{ProductCardView, commune_name},
     i18n::{Locale, use_locale},
     pages::loaded_page,
+    seo::Canonical,
 };
 
 /// An active producer's page; `None` for an unknown slug.
@@ -45,6 +46,7 @@ fn ProducerView(data: ProducerPageData, locale: Locale) -> impl IntoView {
     view! {
         <Title text=data.producer.name.clone()/>
         <Meta name="description" content=description/>
+        <Canonical path=format!("/nha-san-xuat/{}", data.producer.slug)/>
         <header class="hero compact">
             <p class="eyebrow">{(t.producer_kind)(&data.producer.kind)}</p>
             <h1>{data.producer.name}</h1>

@@ -10,6 +10,7 @@ use crate::{
     components::{ProductCardView, Stars, commune_name, weight_label},
     i18n::{Locale, Texts, use_locale},
     pages::loaded_page,
+    seo::{Canonical, absolute_url},
 };
 
 /// The page's data and its schema.org JSON-LD; `None` when no public product has this slug.
@@ -28,7 +29,9 @@ pub async fn get_product_page(
             ServerFnError::new(locale.texts().load_failed)
         })?;
     Ok(page.map(|p| {
-        let json_ld = crate::db::structured_data::product_json_ld(&p);
+        let origin =
+            use_context::<crate::seo::PublicUrl>().map_or_else(String::new, |o| o.0.to_string());
+        let json_ld = crate::db::structured_data::product_json_ld(&p, &origin);
         (p, json_ld)
     }))
 }
@@ -51,12 +54,17 @@ pub fn ProductPage() -> impl IntoView {
 fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl IntoView {
     let t = locale.texts();
     let description: String = data.description.chars().take(160).collect();
-    let og_image = data.photos.first().map(|p| p.src.clone());
+    let og_image = data
+        .photos
+        .first()
+        .map(|p| absolute_url(&p.src).unwrap_or_else(|| p.src.clone()));
+    let canonical = format!("/san-pham/{}", data.slug);
     let commune_href = format!("/xa/{}", data.commune.slug);
     let producer_href = format!("/nha-san-xuat/{}", data.producer.slug);
     view! {
         <Title text=data.name.clone()/>
         <Meta name="description" content=description.clone()/>
+        <Canonical path=canonical/>
         <Meta property="og:type" content="product"/>
         <Meta property="og:title" content=data.name.clone()/>
         <Meta property="og:description" content=description/>

@@ -41,8 +41,26 @@ db_test!(a_product_page_shows_everything_a_buyer_checks, |engine| {
     );
     assert!(html.contains("srcset="), "responsive images");
     assert!(html.contains(r#"property="og:title""#));
+    // Absolute URLs on the configured public origin (never the request's Host header).
+    assert!(html.contains(
+        r#"<link href="https://dacsan.example/san-pham/nhan-long-hung-yen" rel="canonical">"#
+    ));
+    assert!(html.contains(
+        r#"property="og:url" content="https://dacsan.example/san-pham/nhan-long-hung-yen""#
+    ));
+    assert!(html.contains(r#"property="og:image" content="https://dacsan.example/media/"#));
 
     let ld = json_ld(&html);
+    assert_eq!(
+        ld["url"],
+        "https://dacsan.example/san-pham/nhan-long-hung-yen"
+    );
+    assert!(
+        ld["image"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("https://dacsan.example/media/")
+    );
     assert_eq!(ld["@type"], "Product");
     assert_eq!(ld["name"], "Nhãn lồng Hưng Yên");
     assert_eq!(ld["offers"][0]["priceCurrency"], "VND");
@@ -194,3 +212,46 @@ db_test!(the_sitemap_lists_public_pages_only, |engine| {
     let robots = app.page("/robots.txt").await;
     assert!(robots.contains("Sitemap: https://dacsan.example/sitemap.xml"));
 });
+
+db_test!(every_public_page_names_its_canonical_url, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    for (path, canonical) in [
+        ("/", "/"),
+        ("/xa", "/xa"),
+        ("/xa?q=dong+tao", "/xa"),
+        ("/xa/nghia-tru", "/xa/nghia-tru"),
+        (
+            "/nha-san-xuat/htx-nhan-long-song-hong-xanh",
+            "/nha-san-xuat/htx-nhan-long-song-hong-xanh",
+        ),
+        (
+            "/san-pham/ga-dong-tao?utm_source=zalo",
+            "/san-pham/ga-dong-tao",
+        ),
+    ] {
+        let html = app.page(path).await;
+        let expected =
+            format!(r#"<link href="https://dacsan.example{canonical}" rel="canonical">"#);
+        assert!(html.contains(&expected), "{path} should name {canonical}");
+    }
+});
+
+db_test!(
+    related_products_are_a_few_others_from_the_same_commune,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let slugs = ocop_tests::fixtures::bulk_catalog(&app.db, 300)
+            .await
+            .unwrap();
+        let html = app.page(&format!("/san-pham/{}", slugs[0])).await;
+        let related = &html[html
+            .find(r#"aria-labelledby="related""#)
+            .expect("a related section")..];
+        let cards = related.matches(r#"<li class="card""#).count();
+        assert!((1..=4).contains(&cards), "{cards} related cards");
+        assert!(
+            !related.contains(&format!(r#"href="/san-pham/{}""#, slugs[0])),
+            "a product is not related to itself"
+        );
+    }
+);

@@ -1,0 +1,182 @@
+//! Measures the budgets of `shared/design/engineering.md` on this machine and prints one report.
+//!
+//! `scripts/bench` builds the release site first and runs this in release mode; the server runs
+//! in this process on 127.0.0.1:0 against a fresh database holding the demo province plus
+//! `--products` generated products. Every figure is printed next to a baseline measured the
+//! same way (a small static file from the same server), so a slow machine shows as such.
+
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use ocop_tests::{Engine, fixtures, load, spawn_seeded_app};
+
+#[derive(Parser)]
+#[command(about = "Benchmarks the marketplace's budgets and prints the figures")]
+struct Args {
+    /// Generated products added to the demo catalog.
+    #[arg(long, default_value_t = 10_000)]
+    products: usize,
+    /// `sqlite`, or `postgres` (needs TEST_POSTGRES_URL).
+    #[arg(long, default_value = "sqlite")]
+    engine: String,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 32)]
+    connections: usize,
+    /// Seconds per load run.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let engine = match args.engine.as_str() {
+        "sqlite" => Engine::Sqlite,
+        "postgres" => Engine::Postgres,
+        other => anyhow::bail!("unknown engine {other:?}: use sqlite or postgres"),
+    };
+    println!("# Benchmark report");
+    println!();
+    println!("machine: {}", machine());
+    println!(
+        "engine: {}, connections: {}, {} s per run",
+        args.engine, args.connections, args.seconds
+    );
+    println!();
+
+    let app = spawn_seeded_app(engine).await;
+    let t = Instant::now();
+    let slugs = fixtures::bulk_catalog(&app.db, args.products).await?;
+    let public: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE status = 'approved'")
+        .fetch_one(app.db.pool())
+        .await?;
+    println!(
+        "catalog: {} generated products in {:.1} s ({} approved products in the database)",
+        slugs.len(),
+        t.elapsed().as_secs_f64(),
+        public
+    );
+    println!();
+
+    let product_paths: Vec<String> = slugs.iter().map(|s| format!("/san-pham/{s}")).collect();
+    let duration = Duration::from_secs(args.seconds);
+    // Warm the pools and caches so the first run is not penalised.
+    load::run(
+        &app.address,
+        &product_paths,
+        args.connections,
+        Duration::from_secs(2),
+    )
+    .await;
+
+    let baseline = load::run(
+        &app.address,
+        &["/favicon.svg".to_owned()],
+        args.connections,
+        duration,
+    )
+    .await;
+    let product = load::run(&app.address, &product_paths, args.connections, duration).await;
+
+    println!("| what | req/s | p50 | p95 | p99 | max | failures | budget |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    row("baseline: static /favicon.svg", &baseline, "");
+    row(
+        "product page, random of the generated",
+        &product,
+        "≥ 1,500 req/s, p95 ≤ 20 ms",
+    );
+    println!();
+
+    let weight = page_weight(&app.address, &product_paths[0]).await?;
+    println!("product page over the wire (brotli as served, photos excluded):");
+    for (what, bytes) in &weight {
+        println!("  {what}: {bytes} B");
+    }
+    let total: usize = weight.iter().map(|(_, b)| b).sum();
+    println!(
+        "  total: {total} B ({:.1} KB; budget ≤ 200 KB)",
+        total as f64 / 1000.0
+    );
+    Ok(())
+}
+
+fn row(what: &str, r: &load::LoadReport, budget: &str) {
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "| {what} | {:.0} | {} | {} | {} | {} | {} | {budget} |",
+        r.per_second(),
+        ms(r.p50),
+        ms(r.p95),
+        ms(r.p99),
+        ms(r.max),
+        r.failures
+    );
+}
+
+/// The document and every script, style sheet and wasm module it loads, as compressed bytes.
+async fn page_weight(base: &str, path: &str) -> anyhow::Result<Vec<(String, usize)>> {
+    let client = reqwest::Client::new();
+    let html = client
+        .get(format!("{base}{path}"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let mut parts = vec![(path.to_owned(), compressed_len(&client, base, path).await?)];
+    for asset in assets(&html) {
+        parts.push((asset.clone(), compressed_len(&client, base, &asset).await?));
+    }
+    Ok(parts)
+}
+
+async fn compressed_len(client: &reqwest::Client, base: &str, path: &str) -> anyhow::Result<usize> {
+    // reqwest is built without decompression here, so the body is what crossed the wire.
+    let r = client
+        .get(format!("{base}{path}"))
+        .header("accept-encoding", "br")
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(r.bytes().await?.len())
+}
+
+/// Same-origin `/pkg/…` and style sheet URLs a page loads (the wasm module is named after the
+/// script: `/pkg/ocop.js` loads `/pkg/ocop.wasm`).
+fn assets(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\"", "from '", "import('"] {
+        for (at, _) in html.match_indices(attr) {
+            let rest = &html[at + attr.len()..];
+            let end = rest.find(['"', '\'']).unwrap_or(0);
+            let url = &rest[..end];
+            if url.starts_with("/pkg/") && !found.iter().any(|f| f == url) {
+                found.push(url.to_owned());
+            }
+        }
+    }
+    let wasm: Vec<String> = found
+        .iter()
+        .filter_map(|u| u.strip_suffix(".js").map(|s| format!("{s}.wasm")))
+        .collect();
+    for w in wasm {
+        if !found.contains(&w) {
+            found.push(w);
+        }
+    }
+    found
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}")
+}
