@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::i18n::use_locale;
+use crate::{
+    i18n::use_locale,
+    pages::account::{AccountLink, CsrfField},
+};
 
 /// The site header. The language switch is a plain form (it works without JavaScript): the
 /// server sets the `lang` cookie and sends the reader back to the page they were on.
@@ -28,7 +31,9 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t.site_name}</a>
+            <AccountLink/>
             <form method="post" action="/lang" class="lang-switch">
+                <CsrfField/>
                 <input type="hidden" name="lang" value=other.code()/>
                 <input type="hidden" name="next" value=here/>
                 <button type="submit" lang=other.code() aria-label=format!("{}: {}", t.switch_label, other.texts().lang_name)>

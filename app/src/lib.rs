@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod auth;
 pub mod catalog;
 pub mod components;
 pub mod domain;
@@ -25,9 +26,12 @@ use crate::{
     i18n::request_locale,
     layout::SiteHeader,
     pages::{
+        account::{AccountPage, ForgotPasswordPage, SignInPage, SignUpPage},
+        admin::AdminUsersPage,
         communes::{CommunePage, CommunesDirectory},
         home::HomePage,
         not_found::NotFound,
+        officer::OfficerPage,
         producer::ProducerPage,
         product::ProductPage,
     },
@@ -75,6 +79,12 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("xa"), ParamSegment("slug")) view=CommunePage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("san-pham"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nha-san-xuat"), ParamSegment("slug")) view=ProducerPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("dang-nhap") view=SignInPage/>
+                <Route path=StaticSegment("dang-ky") view=SignUpPage/>
+                <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage/>
+                <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("nguoi-dung")) view=AdminUsersPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

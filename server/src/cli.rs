@@ -51,6 +51,18 @@ pub enum Command {
     /// Load the demo province (communes, producers, products, lots, farm diaries, photos).
     /// Safe to run again: existing rows are kept, nothing is duplicated.
     Seed,
+    /// Create the first province administrator (or make an existing account one, setting its
+    /// password). The password is read from the OCOP_ADMIN_PASSWORD variable or, when that is
+    /// unset, from the first line of standard input; never from the command line, where other
+    /// users of the machine could see it.
+    CreateAdmin {
+        /// Phone number (0912 345 678) or email address to sign in with.
+        #[arg(long)]
+        login: String,
+        /// The name shown on the site.
+        #[arg(long, default_value = "Quản trị viên")]
+        name: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -99,7 +111,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::CreateAdmin { login, name } => create_admin(&database_url, &login, &name).await,
     }
+}
+
+async fn create_admin(database_url: &str, login: &str, name: &str) -> anyhow::Result<()> {
+    use app::auth::{login::LoginId, password_rules::check_new_password};
+    let login = LoginId::parse(login)
+        .map_err(|e| anyhow::anyhow!("--login {login:?}: {e} (a phone number or an email)"))?;
+    let name = name.trim();
+    anyhow::ensure!(!name.is_empty(), "--name must not be empty");
+    let password = match std::env::var("OCOP_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    check_new_password(&password, &login.key()).map_err(|p| {
+        anyhow::anyhow!(
+            "the password is {p}: use at least {} characters, not a common password and not the login",
+            app::auth::password_rules::MIN_PASSWORD_CHARS
+        )
+    })?;
+    let db = open(database_url).await?;
+    let hash = crate::auth::password::hash(password).await?;
+    let id = app::db::accounts::create_admin(&db, &login, name, &hash).await?;
+    println!("{login} is a province administrator (user {id})");
+    Ok(())
 }
 
 fn default_bind() -> SocketAddr {

@@ -9,6 +9,7 @@ use axum::{
     Router,
     extract::FromRef,
     http::{HeaderValue, StatusCode},
+    middleware,
     routing::{get, post},
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
@@ -19,7 +20,12 @@ use tower_http::{
     timeout::TimeoutLayer, trace::TraceLayer,
 };
 
-use crate::{Settings, cli::open, routes};
+use crate::{
+    Settings,
+    auth::{csrf, forms, session},
+    cli::open,
+    routes,
+};
 
 /// The longest any request may take before it is answered with 503.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -32,6 +38,13 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// `https://host` without a trailing slash.
     pub public_url: Arc<str>,
+}
+
+impl AppState {
+    /// Cookies carry the Secure flag when the site is published over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -93,9 +106,13 @@ impl Application {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         self.db.close().await;
         Ok(())
     }
@@ -115,6 +132,16 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang", post(routes::lang::set_language))
+        .route("/dang-nhap", post(forms::sign_in))
+        .route("/dang-ky", post(forms::sign_up))
+        .route("/dang-xuat", post(forms::sign_out))
+        .route("/tai-khoan/mat-khau", post(forms::change_password))
+        .route("/tai-khoan/ban-hang", post(forms::apply_for_producer))
+        .route("/can-bo/don/{producer_id}", post(forms::decide_application))
+        .route(
+            "/quan-tri/nguoi-dung/{user_id}/mat-khau",
+            post(forms::reset_password),
+        )
         .merge(crate::api::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
@@ -132,6 +159,9 @@ fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Outermost first: the session and token are known before the forgery check runs.
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn_with_state(state.clone(), session::load))
         .layer(CompressionLayer::new())
         // No request may hold a connection forever (a stuck query, a slow client).
         .layer(TimeoutLayer::with_status_code(

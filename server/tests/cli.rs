@@ -140,3 +140,42 @@ fn serve_loads_the_demo_into_an_empty_database_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "a clean exit after SIGTERM, got {status}");
 }
+
+#[test]
+fn create_admin_reads_the_password_from_stdin_and_checks_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ocop"))
+            .args([
+                "create-admin",
+                "--login",
+                "0912 345 678",
+                "--name",
+                "Chị Hoa",
+            ])
+            .env("OCOP_DATA_DIR", dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("OCOP_ADMIN_PASSWORD")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = run("12345678");
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("too common"), "{}", stderr(&weak));
+
+    let ok = run("quan tri tinh hung yen");
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let out = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        out.contains("0912 345 678 is a province administrator"),
+        "{out}"
+    );
+    // Running it again makes no second account.
+    assert!(run("quan tri tinh hung yen").status.success());
+}

@@ -4,6 +4,7 @@
 //! role that may create databases (e.g. `postgres://ocop_test:ocop_test@127.0.0.1/postgres`):
 //! each test gets a database of its own.
 
+pub mod browser;
 pub mod fixtures;
 pub mod load;
 
@@ -244,6 +245,8 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
+    "login_throttle",
+    "sessions",
     "audit_log",
     "payment_events",
     "payments",

@@ -1,9 +1,12 @@
 //! Data access, on the server only. One `Db` handle over SQLite or PostgreSQL: the SQL is
 //! portable (see migrations/), so one copy of each query serves both engines.
 
+pub mod accounts;
+pub mod audit;
 pub mod catalog;
 mod connect;
 pub mod ids;
+pub mod producers;
 pub mod structured_data;
 
 pub use connect::{Db, DbError, Engine, redact_url};

@@ -1,8 +1,12 @@
 //! One module per screen; each screen's server functions sit beside it.
 
+pub mod account;
+pub mod admin;
 pub mod communes;
+pub mod gate;
 pub mod home;
 pub mod not_found;
+pub mod officer;
 pub mod producer;
 pub mod product;
 

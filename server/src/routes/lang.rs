@@ -39,7 +39,7 @@ pub async fn set_language(Form(choice): Form<LanguageChoice>) -> Response {
 }
 
 /// `next` if it is a path on this site; the home page otherwise (no open redirect).
-fn local_path(next: Option<&str>) -> String {
+pub fn local_path(next: Option<&str>) -> String {
     match next {
         Some(p)
             if p.starts_with('/')

@@ -1,5 +1,6 @@
 //! End-to-end tests against the real server and real databases. One binary, a module per feature.
 
+mod accounts;
 mod api;
 mod communes;
 mod constraints;

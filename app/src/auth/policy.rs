@@ -1,0 +1,215 @@
+//! Every authorization rule of the marketplace, in one place. Server functions and API routes
+//! call [`authorize`] before they act; hiding a button is never the protection.
+
+use super::actor::{Actor, MemberRole};
+
+/// Something a user wants to do, with the scope it touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Edit a producer's profile, products, variants, stock and photos.
+    EditListings { producer_id: &'a str },
+    /// Add or remove a producer's staff.
+    ManageStaff { producer_id: &'a str },
+    /// Write a producer's cultivation log, plots and harvest lots.
+    WriteFarmLog { producer_id: &'a str },
+    /// Confirm, ship, deliver or cancel a producer's orders; see its sales.
+    FulfilOrders { producer_id: &'a str },
+    /// See an order placed by this buyer (None: a guest order, opened with number and phone).
+    ViewOwnOrder { buyer_user_id: Option<&'a str> },
+    /// Ask to create a producer in a commune.
+    ApplyForProducer,
+    /// Inside one commune: moderate producers and listings, curate the commune page, record OCOP
+    /// certificates, verify lots, import spreadsheets, see reports.
+    ActInCommune { commune_id: &'a str },
+    /// Province administration: communes, officers, users, passwords, site settings.
+    Administer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("not allowed")]
+    Forbidden,
+}
+
+/// Allows or refuses `action` for `actor` (None: a visitor who is not signed in).
+pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied> {
+    let actor = actor.ok_or(Denied::NotSignedIn)?;
+    let allowed = match action {
+        Action::EditListings { producer_id }
+        | Action::WriteFarmLog { producer_id }
+        | Action::FulfilOrders { producer_id } => actor.member_role(producer_id).is_some(),
+        Action::ManageStaff { producer_id } => {
+            actor.member_role(producer_id) == Some(MemberRole::Owner)
+        }
+        Action::ViewOwnOrder { buyer_user_id } => {
+            buyer_user_id == Some(actor.user_id.as_str()) || actor.admin
+        }
+        // Anyone signed in may apply; officers decide.
+        Action::ApplyForProducer => true,
+        Action::ActInCommune { commune_id } => actor.admin || actor.is_officer_of(commune_id),
+        Action::Administer => actor.admin,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::actor::Membership;
+
+    fn actor(id: &str) -> Actor {
+        Actor {
+            user_id: id.to_owned(),
+            display_name: id.to_owned(),
+            admin: false,
+            officer_of: vec![],
+            member_of: vec![],
+            must_change_password: false,
+        }
+    }
+
+    /// Every role against every action, in and out of scope.
+    #[test]
+    fn the_authorization_matrix() {
+        let buyer = actor("buyer");
+        let owner = Actor {
+            member_of: vec![Membership {
+                producer_id: "farm-a".into(),
+                role: MemberRole::Owner,
+            }],
+            ..actor("owner")
+        };
+        let staff = Actor {
+            member_of: vec![Membership {
+                producer_id: "farm-a".into(),
+                role: MemberRole::Staff,
+            }],
+            ..actor("staff")
+        };
+        let officer = Actor {
+            officer_of: vec!["commune-a".into()],
+            ..actor("officer")
+        };
+        let admin = Actor {
+            admin: true,
+            ..actor("admin")
+        };
+        let roles: [(&str, Option<&Actor>); 6] = [
+            ("visitor", None),
+            ("buyer", Some(&buyer)),
+            ("owner", Some(&owner)),
+            ("staff", Some(&staff)),
+            ("officer", Some(&officer)),
+            ("admin", Some(&admin)),
+        ];
+        use Action::*;
+        // (action, roles allowed)
+        let matrix: Vec<(Action, &[&str])> = vec![
+            (
+                EditListings {
+                    producer_id: "farm-a",
+                },
+                &["owner", "staff"],
+            ),
+            (
+                EditListings {
+                    producer_id: "farm-b",
+                },
+                &[],
+            ),
+            (
+                WriteFarmLog {
+                    producer_id: "farm-a",
+                },
+                &["owner", "staff"],
+            ),
+            (
+                WriteFarmLog {
+                    producer_id: "farm-b",
+                },
+                &[],
+            ),
+            (
+                FulfilOrders {
+                    producer_id: "farm-a",
+                },
+                &["owner", "staff"],
+            ),
+            (
+                FulfilOrders {
+                    producer_id: "farm-b",
+                },
+                &[],
+            ),
+            (
+                ManageStaff {
+                    producer_id: "farm-a",
+                },
+                &["owner"],
+            ),
+            (
+                ManageStaff {
+                    producer_id: "farm-b",
+                },
+                &[],
+            ),
+            (
+                ViewOwnOrder {
+                    buyer_user_id: Some("buyer"),
+                },
+                &["buyer", "admin"],
+            ),
+            (
+                ViewOwnOrder {
+                    buyer_user_id: Some("someone"),
+                },
+                &["admin"],
+            ),
+            (
+                ViewOwnOrder {
+                    buyer_user_id: None,
+                },
+                &["admin"],
+            ),
+            (
+                ApplyForProducer,
+                &["buyer", "owner", "staff", "officer", "admin"],
+            ),
+            (
+                ActInCommune {
+                    commune_id: "commune-a",
+                },
+                &["officer", "admin"],
+            ),
+            (
+                ActInCommune {
+                    commune_id: "commune-b",
+                },
+                &["admin"],
+            ),
+            (Administer, &["admin"]),
+        ];
+        for (action, allowed) in matrix {
+            for (role, who) in roles {
+                let got = authorize(who, action);
+                if allowed.contains(&role) {
+                    assert_eq!(got, Ok(()), "{role} should be allowed {action:?}");
+                } else if who.is_none() {
+                    assert_eq!(got, Err(Denied::NotSignedIn), "{role} {action:?}");
+                } else {
+                    assert_eq!(
+                        got,
+                        Err(Denied::Forbidden),
+                        "{role} should be refused {action:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! Users, their roles, sessions and login throttling.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use sqlx::FromRow;
+
+use super::{
+    Db,
+    audit::{self, AuditEntry},
+    ids::new_id,
+};
+use crate::{
+    auth::{Actor, MemberRole, Membership, login::LoginId},
+    domain::time::db_timestamp,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("this phone number or email already has an account")]
+    LoginTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// A unique-constraint violation: the row already exists.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Creates a buyer account. `password_hash` is an Argon2id PHC string.
+pub async fn create_user(
+    db: &Db,
+    login: &LoginId,
+    display_name: &str,
+    password_hash: &str,
+    ip: Option<&str>,
+) -> Result<String, AccountError> {
+    let id = new_id();
+    let now = db_timestamp(Utc::now());
+    let (phone, email) = match login {
+        LoginId::Phone(p) => (Some(p.e164()), None),
+        LoginId::Email(e) => (None, Some(e.clone())),
+    };
+    let mut tx = db.pool().begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&id)
+    .bind(phone)
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(AccountError::LoginTaken),
+        other => other?,
+    };
+    sqlx::query("INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'buyer', $2)")
+        .bind(&id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(&id),
+            action: "user.sign_up",
+            subject_type: "user",
+            subject_id: &id,
+            details: json!({}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(FromRow)]
+pub struct LoginRow {
+    pub id: String,
+    pub password_hash: Option<String>,
+    pub status: String,
+}
+
+/// The account a login key (`+84…` or a lower-case email) belongs to.
+pub async fn find_login(db: &Db, key: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash, status FROM users WHERE phone = $1 OR email = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await
+}
+
+pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.and_then(|(h,)| h))
+}
+
+/// Sets a password. `reset_by` is the administrator for a reset (the user must then change it);
+/// None when the user changed it themselves. Every other session of the user ends.
+pub async fn set_password(
+    db: &Db,
+    user_id: &str,
+    password_hash: &str,
+    reset_by: Option<&str>,
+    keep_session: Option<&str>,
+    ip: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(password_hash)
+    .bind(i64::from(reset_by.is_some()))
+    .bind(db_timestamp(Utc::now()))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(reset_by.unwrap_or(user_id)),
+            action: if reset_by.is_some() {
+                "user.password_reset"
+            } else {
+                "user.password_change"
+            },
+            subject_type: "user",
+            subject_id: user_id,
+            details: json!({}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[derive(FromRow)]
+struct ActorRow {
+    id: String,
+    display_name: String,
+    must_change_password: i64,
+}
+
+/// The active user behind a live session, with all their roles; None for an unknown, expired
+/// or disabled one.
+pub async fn actor_for_session(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Actor>, sqlx::Error> {
+    let row: Option<ActorRow> = sqlx::query_as(
+        "SELECT u.id, u.display_name, u.must_change_password
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'",
+    )
+    .bind(token_hash)
+    .bind(db_timestamp(now))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let admin: Option<(String,)> =
+        sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 AND role = 'admin'")
+            .bind(&row.id)
+            .fetch_optional(db.pool())
+            .await?;
+    let officer_of: Vec<(String,)> = sqlx::query_as(
+        "SELECT commune_id FROM commune_officers WHERE user_id = $1 ORDER BY commune_id",
+    )
+    .bind(&row.id)
+    .fetch_all(db.pool())
+    .await?;
+    let members: Vec<(String, String)> = sqlx::query_as(
+        "SELECT producer_id, role FROM producer_members WHERE user_id = $1 ORDER BY producer_id",
+    )
+    .bind(&row.id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Some(Actor {
+        user_id: row.id,
+        display_name: row.display_name,
+        admin: admin.is_some(),
+        officer_of: officer_of.into_iter().map(|(c,)| c).collect(),
+        member_of: members
+            .into_iter()
+            .filter_map(|(producer_id, role)| {
+                Some(Membership {
+                    producer_id,
+                    role: MemberRole::parse(&role)?,
+                })
+            })
+            .collect(),
+        must_change_password: row.must_change_password != 0,
+    }))
+}
+
+/// How long a session lasts after sign-in.
+pub const SESSION_DAYS: i64 = 30;
+
+/// Starts a session for `user_id` under the (hashed) token. The caller ends the browser's
+/// previous session first: a session id is never carried across a sign-in.
+pub async fn create_session(
+    db: &Db,
+    token_hash: &str,
+    user_id: &str,
+    ip: Option<&str>,
+    user_agent: &str,
+) -> Result<(), sqlx::Error> {
+    let now = Utc::now();
+    let mut tx = db.pool().begin().await?;
+    // Expired sessions go as new ones come, so the table does not grow without bound.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(db_timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(db_timestamp(now))
+    .bind(db_timestamp(now + Duration::days(SESSION_DAYS)))
+    .bind(ip)
+    .bind(user_agent.chars().take(200).collect::<String>())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "user.sign_in",
+            subject_type: "user",
+            subject_id: user_id,
+            details: json!({}),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins that lock: after `free` failures each further one doubles the wait, from
+/// 30 seconds up to an hour.
+pub fn lock_after(failures: i64, free: i64) -> Option<Duration> {
+    let over = failures - free;
+    (over >= 0).then(|| Duration::seconds((30_i64 << over.min(7)).min(3600)))
+}
+
+/// The instant until which `key` is locked, if it is.
+pub async fn locked_until(
+    db: &Db,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT locked_until FROM login_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row
+        .and_then(|(until,)| until)
+        .and_then(|u| DateTime::parse_from_rfc3339(&u).ok())
+        .map(|u| u.with_timezone(&Utc))
+        .filter(|u| *u > now))
+}
+
+/// Counts a failure against `key`; locks it once it has `free` failures.
+pub async fn record_failure(
+    db: &Db,
+    key: &str,
+    free: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let failures: Option<(i64,)> =
+        sqlx::query_as("SELECT failures FROM login_throttle WHERE throttle_key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let failures = failures.map_or(0, |(f,)| f) + 1;
+    let locked = lock_after(failures, free).map(|d| db_timestamp(now + d));
+    sqlx::query(
+        "INSERT INTO login_throttle (throttle_key, failures, locked_until, updated_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (throttle_key) DO UPDATE
+            SET failures = excluded.failures, locked_until = excluded.locked_until,
+                updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(failures)
+    .bind(locked)
+    .bind(db_timestamp(now))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+pub async fn clear_failures(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
+        .bind(key)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Makes an existing account (or a new one) a province administrator: the `create-admin`
+/// command. Returns the user id.
+pub async fn create_admin(
+    db: &Db,
+    login: &LoginId,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<String, sqlx::Error> {
+    let now = db_timestamp(Utc::now());
+    let mut tx = db.pool().begin().await?;
+    let existing: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM users WHERE phone = $1 OR email = $1")
+            .bind(login.key())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let id = match existing {
+        Some((id,)) => {
+            sqlx::query(
+                "UPDATE users SET password_hash = $1, status = 'active', must_change_password = 0,
+                                  updated_at = $2 WHERE id = $3",
+            )
+            .bind(password_hash)
+            .bind(&now)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        None => {
+            let id = new_id();
+            let (phone, email) = match login {
+                LoginId::Phone(p) => (Some(p.e164()), None),
+                LoginId::Email(e) => (None, Some(e.clone())),
+            };
+            sqlx::query(
+                "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            )
+            .bind(&id)
+            .bind(phone)
+            .bind(email)
+            .bind(display_name)
+            .bind(password_hash)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'admin', $2)
+         ON CONFLICT (user_id, role) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: None,
+            action: "user.create_admin",
+            subject_type: "user",
+            subject_id: &id,
+            details: json!({ "via": "command line" }),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_after;
+
+    #[test]
+    fn the_wait_grows_after_the_free_failures() {
+        assert_eq!(lock_after(4, 5), None);
+        assert_eq!(lock_after(5, 5).unwrap().num_seconds(), 30);
+        assert_eq!(lock_after(6, 5).unwrap().num_seconds(), 60);
+        assert_eq!(lock_after(7, 5).unwrap().num_seconds(), 120);
+        assert_eq!(lock_after(50, 5).unwrap().num_seconds(), 3600);
+    }
+}

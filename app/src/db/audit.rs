@@ -1,0 +1,37 @@
+//! The audit log: who did what to which record, appended in the same transaction as the change.
+
+use sqlx::{Any, Transaction};
+
+use super::ids::new_id;
+use crate::domain::time::db_timestamp;
+
+/// One privileged action. `details` is a JSON object.
+pub struct AuditEntry<'a> {
+    pub actor_user_id: Option<&'a str>,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: &'a str,
+    pub details: serde_json::Value,
+    pub ip: Option<&'a str>,
+}
+
+pub async fn record(
+    tx: &mut Transaction<'_, Any>,
+    entry: AuditEntry<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, ip, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(entry.actor_user_id)
+    .bind(entry.action)
+    .bind(entry.subject_type)
+    .bind(entry.subject_id)
+    .bind(entry.details.to_string())
+    .bind(entry.ip)
+    .bind(db_timestamp(chrono::Utc::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

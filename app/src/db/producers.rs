@@ -1,0 +1,223 @@
+//! Producer applications (a farmer asks to sell in a commune; its officers decide), and the
+//! account pages' views of producers, communes and users.
+
+use chrono::Utc;
+use serde_json::json;
+
+use super::{
+    Db,
+    accounts::is_unique_violation,
+    audit::{self, AuditEntry},
+    ids::new_id,
+};
+use crate::{
+    auth::views::{Application, CommuneChoice, MyProducer, UserSummary},
+    domain::{product::ProducerKind, slug::Slug, time::db_timestamp},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplicationError {
+    #[error("no active commune has this id")]
+    UnknownCommune,
+    #[error("a producer with this name exists")]
+    NameTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Creates a pending producer owned by `user_id`, for the commune's officers to decide on.
+pub async fn apply(
+    db: &Db,
+    user_id: &str,
+    name: &str,
+    kind: ProducerKind,
+    commune_id: &str,
+    ip: Option<&str>,
+) -> Result<String, ApplicationError> {
+    let now = db_timestamp(Utc::now());
+    let mut tx = db.pool().begin().await?;
+    let commune: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
+            .bind(commune_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if commune.is_none() {
+        return Err(ApplicationError::UnknownCommune);
+    }
+    let taken: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM producers WHERE lower(name) = lower($1)")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(ApplicationError::NameTaken);
+    }
+    let id = new_id();
+    let base = Slug::from_text(name)
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_else(|_| "nha-san-xuat".to_owned());
+    // The id's tail keeps the slug unique without a retry loop.
+    let slug = format!("{base}-{}", &id[id.len() - 6..]);
+    let inserted = sqlx::query(
+        "INSERT INTO producers (id, slug, name, kind, commune_id, status, applied_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)",
+    )
+    .bind(&id)
+    .bind(&slug)
+    .bind(name)
+    .bind(kind.as_str())
+    .bind(commune_id)
+    .bind(user_id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(ApplicationError::NameTaken),
+        other => other?,
+    };
+    sqlx::query(
+        "INSERT INTO producer_members (producer_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "producer.apply",
+            subject_type: "producer",
+            subject_id: &id,
+            details: json!({ "name": name, "commune_id": commune_id }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<MyProducer>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.slug, p.name, p.status, p.status_reason, m.role, c.name AS commune_name
+           FROM producer_members m
+           JOIN producers p ON p.id = m.producer_id
+           JOIN communes c ON c.id = p.commune_id
+          WHERE m.user_id = $1
+          ORDER BY p.created_at",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Pending applications in these communes (every commune when `communes` is None: an admin).
+pub async fn pending(
+    db: &Db,
+    communes: Option<&[String]>,
+) -> Result<Vec<Application>, sqlx::Error> {
+    let rows: Vec<Application> = sqlx::query_as(
+        "SELECT p.id, p.name, p.kind, p.commune_id, c.name AS commune_name,
+                COALESCE(u.display_name, '') AS applicant, p.created_at AS applied_at
+           FROM producers p
+           JOIN communes c ON c.id = p.commune_id
+           LEFT JOIN users u ON u.id = p.applied_by
+          WHERE p.status = 'pending'
+          ORDER BY p.created_at",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(match communes {
+        None => rows,
+        Some(scope) => rows
+            .into_iter()
+            .filter(|a| scope.contains(&a.commune_id))
+            .collect(),
+    })
+}
+
+/// The commune of a producer (for the authorization check before deciding), if it exists.
+pub async fn commune_of(db: &Db, producer_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT commune_id FROM producers WHERE id = $1")
+        .bind(producer_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|(c,)| c))
+}
+
+/// Approves (reason None) or rejects a pending application. False when it was not pending.
+pub async fn decide(
+    db: &Db,
+    producer_id: &str,
+    rejection: Option<&str>,
+    officer_id: &str,
+    ip: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE producers SET status = $1, status_reason = $2, updated_at = $3
+          WHERE id = $4 AND status = 'pending'",
+    )
+    .bind(if rejection.is_some() {
+        "rejected"
+    } else {
+        "active"
+    })
+    .bind(rejection)
+    .bind(db_timestamp(Utc::now()))
+    .bind(producer_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(officer_id),
+            action: if rejection.is_some() {
+                "producer.reject"
+            } else {
+                "producer.approve"
+            },
+            subject_type: "producer",
+            subject_id: producer_id,
+            details: json!({ "reason": rejection }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn commune_choices(db: &Db) -> Result<Vec<CommuneChoice>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, kind FROM communes WHERE status = 'active' ORDER BY name")
+        .fetch_all(db.pool())
+        .await
+}
+
+pub async fn commune_names(db: &Db, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    let all = commune_choices(db).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| ids.contains(&c.id))
+        .map(|c| c.name)
+        .collect())
+}
+
+/// Users whose name, phone or email contains `q` (every user, newest first, when empty).
+pub async fn search_users(db: &Db, q: &str) -> Result<Vec<UserSummary>, sqlx::Error> {
+    let pattern = format!("%{}%", q.trim().to_lowercase());
+    sqlx::query_as(
+        "SELECT id, display_name, phone, email, status FROM users
+          WHERE lower(display_name) LIKE $1 OR COALESCE(phone, '') LIKE $1
+             OR COALESCE(email, '') LIKE $1
+          ORDER BY created_at DESC LIMIT 50",
+    )
+    .bind(pattern)
+    .fetch_all(db.pool())
+    .await
+}

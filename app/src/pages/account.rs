@@ -1,0 +1,294 @@
+//! Sign in, sign up, forgotten password and the account page. Plain forms posting to the
+//! server's handlers (`server::auth::forms`), so they work without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    auth::views::{CommuneChoice, MyProducer},
+    auth::{
+        Actor, CSRF_FIELD, MemberRole, csrf_token, current_actor, form_error::FormError,
+        password_rules::MIN_PASSWORD_CHARS, texts::AccountTexts,
+    },
+    domain::product::ProducerKind,
+    i18n::use_locale,
+    pages::gate::{Gate, gate},
+};
+
+/// The hidden anti-forgery field every form carries.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    view! { <input type="hidden" name=CSRF_FIELD value=csrf_token()/> }
+}
+
+/// The refusal the server sent back with `?loi=…`, in the reader's language.
+#[component]
+pub fn FormErrorNotice() -> impl IntoView {
+    let query = use_query_map();
+    let t = AccountTexts::of(use_locale());
+    let error = query.with_untracked(|q| {
+        let minutes = q.get("phut").and_then(|m| m.parse().ok());
+        q.get("loi")
+            .and_then(|code| FormError::from_code(&code, minutes))
+    });
+    error.map(|e| view! { <p class="notice error" role="alert">{e.message(t)}</p> })
+}
+
+/// A confirmation the server sent back with `?ok=…`.
+#[component]
+fn OkNotice(code: &'static str, text: &'static str) -> impl IntoView {
+    let query = use_query_map();
+    let shown = query.with_untracked(|q| q.get("ok").as_deref() == Some(code));
+    shown.then(|| view! { <p class="notice ok" role="status">{text}</p> })
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    let query = use_query_map();
+    let (login, next) = query.with_untracked(|q| {
+        (
+            q.get("login").unwrap_or_default(),
+            q.get("next").unwrap_or_default(),
+        )
+    });
+    view! {
+        <Title text=t.login_title/>
+        <Meta name="robots" content="noindex"/>
+        <main class="page narrow">
+            <h1>{t.login_title}</h1>
+            <p>{t.login_intro}</p>
+            <FormErrorNotice/>
+            <form method="post" action="/dang-nhap" class="stack">
+                <CsrfField/>
+                <input type="hidden" name="next" value=next/>
+                <label for="login">{t.login_label}</label>
+                <input id="login" name="login" value=login required autocomplete="username"
+                    inputmode="email" placeholder=t.login_hint maxlength="254"/>
+                <label for="password">{t.password_label}</label>
+                <input id="password" name="password" type="password" required
+                    autocomplete="current-password" maxlength="128"/>
+                <button type="submit" class="button">{t.login_button}</button>
+            </form>
+            <p><a href="/quen-mat-khau">{t.forgot_link}</a></p>
+            <p>{t.no_account} " " <a href="/dang-ky">{t.sign_up}</a></p>
+        </main>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    let query = use_query_map();
+    let (name, login) = query.with_untracked(|q| {
+        (
+            q.get("name").unwrap_or_default(),
+            q.get("login").unwrap_or_default(),
+        )
+    });
+    view! {
+        <Title text=t.signup_title/>
+        <Meta name="robots" content="noindex"/>
+        <main class="page narrow">
+            <h1>{t.signup_title}</h1>
+            <FormErrorNotice/>
+            <form method="post" action="/dang-ky" class="stack">
+                <CsrfField/>
+                <label for="name">{t.name_label}</label>
+                <input id="name" name="name" value=name required autocomplete="name" maxlength="100"/>
+                <label for="login">{t.login_label}</label>
+                <input id="login" name="login" value=login required autocomplete="username"
+                    placeholder=t.login_hint maxlength="254"/>
+                <label for="password">{t.password_label}</label>
+                <input id="password" name="password" type="password" required
+                    autocomplete="new-password" minlength=MIN_PASSWORD_CHARS maxlength="128"
+                    aria-describedby="password-hint"/>
+                <p id="password-hint" class="hint">{(t.password_hint)(MIN_PASSWORD_CHARS)}</p>
+                <label for="password_again">{t.password_confirm_label}</label>
+                <input id="password_again" name="password_again" type="password" required
+                    autocomplete="new-password" maxlength="128"/>
+                <button type="submit" class="button">{t.signup_button}</button>
+            </form>
+            <p>{t.have_account} " " <a href="/dang-nhap">{t.sign_in}</a></p>
+        </main>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    view! {
+        <Title text=t.forgot_title/>
+        <main class="page narrow">
+            <h1>{t.forgot_title}</h1>
+            <p>{t.forgot_body}</p>
+            <p>{t.forgot_officer}</p>
+            <p><a class="button" href="/dang-nhap">{t.sign_in}</a></p>
+        </main>
+    }
+}
+
+/// What the account page shows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccountData {
+    pub actor: Actor,
+    pub login: String,
+    pub producers: Vec<MyProducer>,
+    pub officer_communes: Vec<String>,
+    pub communes: Vec<CommuneChoice>,
+}
+
+#[server(prefix = "/fn")]
+pub async fn get_account() -> Result<Gate<AccountData>, ServerFnError> {
+    use crate::pages::gate::require_signed_in;
+    let (actor, cx) = match require_signed_in("/tai-khoan")? {
+        Ok(found) => found,
+        Err(gate) => return Ok(gate),
+    };
+    let db = &cx.db;
+    let load = async {
+        let (phone, email): (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT phone, email FROM users WHERE id = $1")
+                .bind(&actor.user_id)
+                .fetch_one(db.pool())
+                .await?;
+        let login = phone
+            .and_then(|p| crate::domain::phone::PhoneVn::parse(&p).ok())
+            .map(|p| p.display())
+            .or(email)
+            .unwrap_or_default();
+        Ok::<_, sqlx::Error>(AccountData {
+            producers: crate::db::producers::of_user(db, &actor.user_id).await?,
+            officer_communes: crate::db::producers::commune_names(db, &actor.officer_of).await?,
+            communes: crate::db::producers::commune_choices(db).await?,
+            login,
+            actor: actor.clone(),
+        })
+    };
+    load.await
+        .map(Gate::Allowed)
+        .map_err(|e| cx.failed("loading the account page", e))
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_account());
+    gate(data, |d| view! { <AccountView data=d/> })
+}
+
+#[component]
+fn AccountView(data: AccountData) -> impl IntoView {
+    let locale = use_locale();
+    let t = AccountTexts::of(locale);
+    let texts = locale.texts();
+    let actor = data.actor;
+    let mut roles: Vec<String> = vec![t.role_buyer.to_owned()];
+    if actor.admin {
+        roles.push(t.role_admin.to_owned());
+    }
+    if !data.officer_communes.is_empty() {
+        roles.push((t.role_officer_of)(&data.officer_communes.join(", ")));
+    }
+    for p in data.producers.iter().filter(|p| p.status == "active") {
+        let role = if MemberRole::parse(&p.role) == Some(MemberRole::Owner) {
+            (t.role_owner_of)(&p.name)
+        } else {
+            (t.role_staff_of)(&p.name)
+        };
+        roles.push(role);
+    }
+    let kinds = ProducerKind::ALL;
+    view! {
+        <Title text=t.account_title/>
+        <main class="page narrow account">
+            <h1>{t.account_title}</h1>
+            <p>{actor.display_name.clone()} " · " {data.login}</p>
+            {actor.must_change_password.then(|| view! {
+                <p class="notice error" role="alert">{t.must_change_password}</p>
+            })}
+            <FormErrorNotice/>
+            <OkNotice code="password" text=t.password_changed/>
+            <OkNotice code="applied" text=t.applied_notice/>
+            <h2>{t.roles_heading}</h2>
+            <ul class="roles">{roles.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            {(actor.is_officer() || actor.admin).then(|| view! {
+                <p><a class="button" href="/can-bo">{t.officer_title}</a></p>
+            })}
+            {actor.admin.then(|| view! {
+                <p><a class="button" href="/quan-tri/nguoi-dung">{t.admin_users_title}</a></p>
+            })}
+
+            {(!data.producers.is_empty()).then(|| view! {
+                <h2>{t.applications_heading}</h2>
+                <ul class="producers">
+                    {data.producers.into_iter().map(|p| view! {
+                        <li>
+                            <strong>{p.name}</strong> " · " {p.commune_name} " · "
+                            <span class=format!("status {}", p.status)>{t.status(&p.status)}</span>
+                            {p.status_reason.map(|r| view! { <span class="reason">" — " {r}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+
+            <h2 id="mat-khau">{t.change_password_heading}</h2>
+            <form method="post" action="/tai-khoan/mat-khau" class="stack">
+                <CsrfField/>
+                <label for="current">{t.current_password_label}</label>
+                <input id="current" name="current" type="password" required autocomplete="current-password" maxlength="128"/>
+                <label for="password">{t.new_password_label}</label>
+                <input id="password" name="password" type="password" required autocomplete="new-password"
+                    minlength=MIN_PASSWORD_CHARS maxlength="128"/>
+                <label for="password_again">{t.password_confirm_label}</label>
+                <input id="password_again" name="password_again" type="password" required autocomplete="new-password" maxlength="128"/>
+                <button type="submit" class="button">{t.change_password_button}</button>
+            </form>
+
+            <h2>{t.apply_heading}</h2>
+            <p>{t.apply_intro}</p>
+            <form method="post" action="/tai-khoan/ban-hang" class="stack">
+                <CsrfField/>
+                <label for="producer-name">{t.producer_name_label}</label>
+                <input id="producer-name" name="name" required maxlength="150"/>
+                <label for="producer-kind">{t.producer_kind_label}</label>
+                <select id="producer-kind" name="kind" required>
+                    <option value="">{t.choose}</option>
+                    {kinds.iter().map(|k| view! {
+                        <option value=k.as_str()>{(texts.producer_kind)(k.as_str())}</option>
+                    }).collect_view()}
+                </select>
+                <label for="producer-commune">{t.commune_label}</label>
+                <select id="producer-commune" name="commune_id" required>
+                    <option value="">{t.choose}</option>
+                    {data.communes.into_iter().map(|c| view! {
+                        <option value=c.id>{crate::components::commune_name(&c.kind, &c.name, texts)}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button">{t.apply_button}</button>
+            </form>
+
+            <form method="post" action="/dang-xuat">
+                <CsrfField/>
+                <button type="submit" class="button secondary">{t.sign_out}</button>
+            </form>
+        </main>
+    }
+}
+
+/// The header's account link: "Sign in" for visitors, the user's name otherwise.
+#[component]
+pub fn AccountLink() -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    match current_actor() {
+        Some(actor) => {
+            let label = (t.signed_in_as)(&actor.display_name);
+            view! {
+                <a class="account-link" href="/tai-khoan" aria-label=label>{actor.display_name}</a>
+            }
+            .into_any()
+        }
+        None => view! { <a class="account-link" href="/dang-nhap">{t.sign_in}</a> }.into_any(),
+    }
+}

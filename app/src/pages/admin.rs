@@ -1,0 +1,94 @@
+//! The province administrator's user list: find a user, set a temporary password.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    auth::{password_rules::MIN_PASSWORD_CHARS, texts::AccountTexts, views::UserSummary},
+    domain::phone::PhoneVn,
+    i18n::use_locale,
+    pages::{
+        account::{CsrfField, FormErrorNotice},
+        gate::{Gate, gate},
+    },
+};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UsersData {
+    pub q: String,
+    pub users: Vec<UserSummary>,
+}
+
+#[server(prefix = "/fn")]
+pub async fn get_users(q: String) -> Result<Gate<UsersData>, ServerFnError> {
+    use crate::{
+        auth::{Action, authorize},
+        pages::gate::require,
+    };
+    let (_, cx) = match require("/quan-tri/nguoi-dung", |a| {
+        authorize(Some(a), Action::Administer)
+    })? {
+        Ok(found) => found,
+        Err(gate) => return Ok(gate),
+    };
+    let q: String = q.chars().take(100).collect();
+    crate::db::producers::search_users(&cx.db, &q)
+        .await
+        .map(|users| Gate::Allowed(UsersData { q, users }))
+        .map_err(|e| cx.failed("loading the users page", e))
+}
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let data = Resource::new(q, get_users);
+    gate(data, |d| view! { <UsersView data=d/> })
+}
+
+#[component]
+fn UsersView(data: UsersData) -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    let reset = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("reset"));
+    view! {
+        <Title text=t.admin_users_title/>
+        <main class="page">
+            <h1>{t.admin_users_title}</h1>
+            <FormErrorNotice/>
+            {reset.then(|| view! { <p class="notice ok" role="status">{t.reset_done}</p> })}
+            <form method="get" action="/quan-tri/nguoi-dung" class="filter" role="search">
+                <label for="user-q">{t.search_users_label}</label>
+                <input id="user-q" type="search" name="q" value=data.q maxlength="100"/>
+                <button type="submit">{t.search_button}</button>
+            </form>
+            <ul class="users">
+                {data.users.into_iter().map(|u| {
+                    let login = u
+                        .phone
+                        .as_deref()
+                        .and_then(|p| PhoneVn::parse(p).ok())
+                        .map(|p| p.display())
+                        .or(u.email.clone())
+                        .unwrap_or_default();
+                    let action = format!("/quan-tri/nguoi-dung/{}/mat-khau", u.id);
+                    view! {
+                        <li>
+                            <strong>{u.display_name}</strong> " · " {login}
+                            {(u.status != "active").then(|| view! { " · " <span class="badge">{t.disabled_badge}</span> })}
+                            <form method="post" action=action class="inline">
+                                <CsrfField/>
+                                <label>{t.temp_password_label} " "
+                                    <input name="temporary_password" type="text" required
+                                        minlength=MIN_PASSWORD_CHARS maxlength="128" autocomplete="off"/>
+                                </label>
+                                <button type="submit" class="button secondary">{t.reset_button}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </main>
+    }
+}

@@ -1,0 +1,94 @@
+//! The commune officer's page: producer applications from their communes, to approve or reject.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    auth::{texts::AccountTexts, views::Application},
+    i18n::use_locale,
+    pages::{
+        account::{CsrfField, FormErrorNotice},
+        gate::{Gate, gate},
+    },
+};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OfficerData {
+    pub applications: Vec<Application>,
+}
+
+#[server(prefix = "/fn")]
+pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
+    use crate::pages::gate::require;
+    // The page is for officers (of any commune) and administrators; each row is scoped below.
+    let (actor, cx) = match require("/can-bo", |a| {
+        if a.is_officer() || a.admin {
+            Ok(())
+        } else {
+            Err(crate::auth::Denied::Forbidden)
+        }
+    })? {
+        Ok(found) => found,
+        Err(gate) => return Ok(gate),
+    };
+    let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
+    crate::db::producers::pending(&cx.db, scope)
+        .await
+        .map(|applications| Gate::Allowed(OfficerData { applications }))
+        .map_err(|e| cx.failed("loading the officer page", e))
+}
+
+#[component]
+pub fn OfficerPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_officer_page());
+    gate(data, |d| view! { <OfficerView data=d/> })
+}
+
+#[component]
+fn OfficerView(data: OfficerData) -> impl IntoView {
+    let locale = use_locale();
+    let t = AccountTexts::of(locale);
+    let texts = locale.texts();
+    let ok = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("ok"))
+        .and_then(|ok| match ok.as_str() {
+            "approved" => Some(t.approved_notice),
+            "rejected" => Some(t.rejected_notice),
+            _ => None,
+        });
+    view! {
+        <Title text=t.officer_title/>
+        <main class="page narrow">
+            <h1>{t.officer_title}</h1>
+            <FormErrorNotice/>
+            {ok.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
+            <h2>{t.applications_queue}</h2>
+            {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}
+            <ul class="queue">
+                {data.applications.into_iter().map(|a| {
+                    let action = format!("/can-bo/don/{}", a.id);
+                    let date = a.applied_at.get(..10).unwrap_or_default().to_owned();
+                    view! {
+                        <li class="queue-item">
+                            <h3>{a.name}</h3>
+                            <p>{(texts.producer_kind)(&a.kind)} " · " {a.commune_name}</p>
+                            <p class="muted">{(t.applied_by)(&a.applicant, &date)}</p>
+                            <form method="post" action=action.clone() class="inline">
+                                <CsrfField/>
+                                <input type="hidden" name="decision" value="approve"/>
+                                <button type="submit" class="button">{t.approve_button}</button>
+                            </form>
+                            <form method="post" action=action class="stack">
+                                <CsrfField/>
+                                <input type="hidden" name="decision" value="reject"/>
+                                <label>{t.reason_label} <input name="reason" required maxlength="500"/></label>
+                                <button type="submit" class="button secondary">{t.reject_button}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </main>
+    }
+}

@@ -1,0 +1,126 @@
+//! Cross-site request forgery protection for every state-changing request (POST, PUT, PATCH,
+//! DELETE), in two layers:
+//! 1. the browser's own word: a request whose `Sec-Fetch-Site` says cross-site, or whose
+//!    `Origin` is not this site, is refused;
+//! 2. a token: form posts (the only kind another site can make a browser send without asking)
+//!    must carry the `csrf` field (or `X-CSRF-Token` header) equal to this browser's
+//!    `ocop_csrf` cookie, which other sites can neither read nor set. JSON bodies need no
+//!    token: a browser sends them cross-site only after a CORS preflight, which this server
+//!    never grants.
+
+use app::auth::{CSRF_FIELD, CsrfToken};
+use axum::{
+    body::{Body, to_bytes},
+    extract::{Request, State},
+    http::{StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use subtle::ConstantTimeEq;
+
+use crate::startup::AppState;
+
+/// The largest form body read here (file uploads are multipart and carry the token in a header
+/// or the query string instead).
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method().is_safe() {
+        return next.run(req).await;
+    }
+    if is_cross_site(&req, &state.public_url) {
+        return refuse();
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if content_type.starts_with("application/json") {
+        return next.run(req).await;
+    }
+    let expected = req
+        .extensions()
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let query_token = req
+        .uri()
+        .query()
+        .and_then(|q| field(q.as_bytes(), CSRF_FIELD));
+    if let Some(given) = header_token.or(query_token) {
+        return if same(&given, &expected) {
+            next.run(req).await
+        } else {
+            refuse()
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return refuse();
+    }
+    // Read the form to find the token, then hand the same bytes on to the handler.
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Biểu mẫu quá lớn. / Form too large.",
+        )
+            .into_response();
+    };
+    match field(&bytes, CSRF_FIELD) {
+        Some(given) if same(&given, &expected) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ => refuse(),
+    }
+}
+
+/// Fetch metadata or Origin says the request comes from another site.
+fn is_cross_site(req: &Request, public_url: &str) -> bool {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return true;
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let same_host = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(|h| !host.is_empty() && h == host);
+        return !(origin == public_url || same_host);
+    }
+    false
+}
+
+fn same(given: &str, expected: &str) -> bool {
+    !expected.is_empty() && given.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
+/// One field of an `application/x-www-form-urlencoded` body or query string.
+fn field(form: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(form)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn refuse() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Biểu mẫu đã hết hạn hoặc không gửi từ trang này. Hãy quay lại, tải lại trang và thử lại.\n\
+         The form has expired or was not sent from this site. Go back, reload the page and try again.\n",
+    )
+        .into_response()
+}

@@ -1,0 +1,518 @@
+//! Accounts: sign-up and sign-in, sessions, forgery protection, throttling, roles.
+
+use ocop_tests::{
+    TestApp,
+    browser::{Browser, location},
+    db_test, spawn_app, spawn_seeded_app,
+};
+
+const PASSWORD: &str = "nhãn lồng chín đỏ";
+
+/// Signs up a buyer through the form; the browser is then signed in.
+async fn sign_up(app: &TestApp, login: &str, name: &str) -> Browser {
+    let b = Browser::new(&app.address);
+    let r = b
+        .submit(
+            "/dang-ky",
+            &[
+                ("name", name),
+                ("login", login),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "sign-up of {login}");
+    assert_eq!(location(&r), "/tai-khoan");
+    assert!(b.cookie("ocop_session").is_some());
+    b
+}
+
+async fn user_id(app: &TestApp, key: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM users WHERE phone = $1 OR email = $1")
+        .bind(key)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn commune_id(app: &TestApp, slug: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+async fn make_officer(app: &TestApp, user: &str, commune: &str) {
+    sqlx::query("INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, '2026-11-27T00:00:00.000Z')")
+        .bind(user)
+        .bind(commune)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+async fn make_admin(app: &TestApp, user: &str) {
+    sqlx::query("INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'admin', '2026-11-27T00:00:00.000Z')")
+        .bind(user)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM audit_log ORDER BY created_at")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+}
+
+db_test!(
+    a_phone_number_is_one_account_however_it_is_written,
+    |engine| {
+        let app = spawn_app(engine).await;
+        let b = sign_up(&app, "0912 345 678", "Chị Lan").await;
+        assert!(b.page("/tai-khoan").await.contains("Chị Lan"));
+        let home = b.page("/").await;
+        assert!(
+            home.contains(r#"class="account-link""#) && home.contains(">Chị Lan</a>"),
+            "the header names the user"
+        );
+
+        let r = b.submit("/dang-xuat", &[]).await;
+        assert_eq!(r.status(), 303);
+        assert!(b.cookie("ocop_session").is_none(), "signed out");
+        assert_eq!(b.get("/tai-khoan").await.status(), 302, "back to sign-in");
+
+        let r = b
+            .submit(
+                "/dang-nhap",
+                &[("login", "+84 912 345 678"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(location(&r), "/tai-khoan");
+        assert!(b.page("/tai-khoan").await.contains("0912 345 678"));
+
+        // The same number again is refused, however it is spelled.
+        let other = Browser::new(&app.address);
+        let r = other
+            .submit(
+                "/dang-ky",
+                &[
+                    ("name", "X"),
+                    ("login", "84912345678"),
+                    ("password", PASSWORD),
+                    ("password_again", PASSWORD),
+                ],
+            )
+            .await;
+        assert!(location(&r).contains("loi=login-taken"), "{}", location(&r));
+        assert_eq!(app.count("users").await, 1);
+        let actions = audit_actions(&app).await;
+        assert!(
+            actions.contains(&"user.sign_up".to_owned())
+                && actions.contains(&"user.sign_in".to_owned())
+        );
+    }
+);
+
+db_test!(bad_sign_ups_say_why_in_the_readers_language, |engine| {
+    let app = spawn_app(engine).await;
+    let b = Browser::new(&app.address);
+    for (fields, code) in [
+        (
+            [
+                ("name", "A"),
+                ("login", "12345"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+            "bad-phone",
+        ),
+        (
+            [
+                ("name", "A"),
+                ("login", "lan@"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+            "bad-email",
+        ),
+        (
+            [
+                ("name", " "),
+                ("login", "0912345678"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+            "name-missing",
+        ),
+        (
+            [
+                ("name", "A"),
+                ("login", "0912345678"),
+                ("password", "ngan"),
+                ("password_again", "ngan"),
+            ],
+            "password-short",
+        ),
+        (
+            [
+                ("name", "A"),
+                ("login", "0912345678"),
+                ("password", "matkhau123"),
+                ("password_again", "matkhau123"),
+            ],
+            "password-common",
+        ),
+        (
+            [
+                ("name", "A"),
+                ("login", "0912345678"),
+                ("password", "x0912345678"),
+                ("password_again", "x0912345678"),
+            ],
+            "password-login",
+        ),
+        (
+            [
+                ("name", "A"),
+                ("login", "0912345678"),
+                ("password", PASSWORD),
+                ("password_again", "khác"),
+            ],
+            "passwords-differ",
+        ),
+    ] {
+        let r = b.submit("/dang-ky", &fields).await;
+        assert_eq!(r.status(), 303);
+        let to = location(&r);
+        assert!(to.contains(&format!("loi={code}")), "{code}: {to}");
+        // The form comes back with the message, and without the password.
+        let html = b.page(&to).await;
+        assert!(html.contains(r#"role="alert""#), "{code} shows a message");
+        assert!(!to.contains("password="), "passwords never go into a URL");
+    }
+    let html = b.page("/dang-ky?loi=password-common").await;
+    assert!(html.contains("quá phổ biến"));
+    assert_eq!(app.count("users").await, 0);
+});
+
+db_test!(a_sign_in_starts_a_new_session, |engine| {
+    let app = spawn_app(engine).await;
+    let first = sign_up(&app, "lan@example.vn", "Lan").await;
+    let old = first.cookie("ocop_session").unwrap();
+
+    // A session id planted before sign-in (fixation) is replaced, and the previous session of
+    // this browser ends.
+    first.set_cookie("ocop_session", &"a".repeat(64));
+    let r = first
+        .submit(
+            "/dang-nhap",
+            &[("login", "LAN@example.vn"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let new = first.cookie("ocop_session").unwrap();
+    assert_ne!(new, "a".repeat(64));
+    assert_ne!(new, old);
+    let set_cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    // The test server's public URL is https, so cookies are Secure.
+    assert!(set_cookie.contains("Secure"));
+
+    let stale = Browser::new(&app.address);
+    stale.set_cookie("ocop_session", &old);
+    let r = stale
+        .submit(
+            "/dang-nhap",
+            &[("login", "lan@example.vn"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let planted = Browser::new(&app.address);
+    planted.set_cookie("ocop_session", &"a".repeat(64));
+    assert_eq!(
+        planted.get("/tai-khoan").await.status(),
+        302,
+        "a planted id is nobody"
+    );
+
+    // Stored: a hash of the token, never the token.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    assert!(!stored.contains(&new));
+});
+
+db_test!(forged_form_posts_are_refused, |engine| {
+    let app = spawn_app(engine).await;
+    let b = sign_up(&app, "0912345678", "Lan").await;
+    let token = b.cookie("ocop_csrf").unwrap();
+    let login = [("login", "0912345678"), ("password", PASSWORD)];
+
+    let no_token = b.post_raw("/dang-nhap", &login, &[]).await;
+    assert_eq!(no_token.status(), 403);
+    let wrong = b
+        .post_raw(
+            "/dang-nhap",
+            &[login[0], login[1], ("csrf", &"b".repeat(64))],
+            &[],
+        )
+        .await;
+    assert_eq!(wrong.status(), 403);
+    let with_token = [login[0], login[1], ("csrf", token.as_str())];
+    let other_site = b
+        .post_raw(
+            "/dang-nhap",
+            &with_token,
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(other_site.status(), 403);
+    let fetch_metadata = b
+        .post_raw(
+            "/dang-nhap",
+            &with_token,
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(fetch_metadata.status(), 403);
+    // Signing out someone from another site does not work either.
+    let r = b
+        .post_raw("/dang-xuat", &[], &[("origin", "https://evil.example")])
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(b.get("/tai-khoan").await.status(), 200, "still signed in");
+
+    let ok = b
+        .post_raw(
+            "/dang-nhap",
+            &with_token,
+            &[
+                ("origin", "https://dacsan.example"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 303);
+    // The language switch is a state change too.
+    assert_eq!(
+        b.post_raw("/lang", &[("lang", "en")], &[]).await.status(),
+        403
+    );
+});
+
+db_test!(repeated_wrong_passwords_make_the_account_wait, |engine| {
+    let app = spawn_app(engine).await;
+    sign_up(&app, "0912345678", "Lan").await;
+    let attacker = Browser::new(&app.address);
+    for _ in 0..5 {
+        let r = attacker
+            .submit(
+                "/dang-nhap",
+                &[("login", "0912 345 678"), ("password", "doan-mo-mat-khau")],
+            )
+            .await;
+        assert!(
+            location(&r).contains("loi=wrong-credentials"),
+            "{}",
+            location(&r)
+        );
+    }
+    // Even the right password waits now, with a clear message.
+    let r = attacker
+        .submit(
+            "/dang-nhap",
+            &[("login", "+84912345678"), ("password", PASSWORD)],
+        )
+        .await;
+    let to = location(&r);
+    assert!(to.contains("loi=throttled&phut=1"), "{to}");
+    assert!(attacker.page(&to).await.contains("Hãy thử lại sau 1 phút"));
+
+    // Once the lock has passed, the right password works and clears the count.
+    sqlx::query("UPDATE login_throttle SET locked_until = '2000-01-01T00:00:00.000Z'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let r = attacker
+        .submit(
+            "/dang-nhap",
+            &[("login", "0912345678"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&r), "/tai-khoan");
+});
+
+db_test!(roles_are_enforced_on_the_server, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = sign_up(&app, "0911111111", "Anh Nông").await;
+    let officer_a = sign_up(&app, "0922222222", "Cán bộ Nghĩa Trụ").await;
+    let officer_b = sign_up(&app, "0933333333", "Cán bộ Tân Hưng").await;
+    let admin = sign_up(&app, "quan-tri@hungyen.example", "Quản trị").await;
+    let buyer = sign_up(&app, "0944444444", "Người mua").await;
+    let visitor = Browser::new(&app.address);
+    let nghia_tru = commune_id(&app, "nghia-tru").await;
+    let other = commune_id(&app, "tan-hung").await;
+    make_officer(&app, &user_id(&app, "+84922222222").await, &nghia_tru).await;
+    make_officer(&app, &user_id(&app, "+84933333333").await, &other).await;
+    make_admin(&app, &user_id(&app, "quan-tri@hungyen.example").await).await;
+
+    // A farmer applies to sell in Nghĩa Trụ.
+    let r = farmer
+        .submit(
+            "/tai-khoan/ban-hang",
+            &[
+                ("name", "Vườn nhãn Anh Nông"),
+                ("kind", "household"),
+                ("commune_id", &nghia_tru),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/tai-khoan?ok=applied");
+    let producer: String =
+        sqlx::query_scalar("SELECT id FROM producers WHERE name = 'Vườn nhãn Anh Nông'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(farmer.page("/tai-khoan").await.contains("Chờ duyệt"));
+
+    // The gated pages.
+    assert_eq!(visitor.get("/can-bo").await.status(), 302);
+    assert_eq!(buyer.get("/can-bo").await.status(), 403);
+    assert_eq!(officer_b.get("/quan-tri/nguoi-dung").await.status(), 403);
+    assert_eq!(admin.get("/quan-tri/nguoi-dung").await.status(), 200);
+    assert!(
+        officer_a
+            .page("/can-bo")
+            .await
+            .contains("Vườn nhãn Anh Nông")
+    );
+    assert!(
+        !officer_b
+            .page("/can-bo")
+            .await
+            .contains("Vườn nhãn Anh Nông"),
+        "other communes' queues are not shown"
+    );
+
+    // Deciding the application: everyone but Nghĩa Trụ's officer (and the admin) is refused.
+    let approve = [("decision", "approve")];
+    let path = format!("/can-bo/don/{producer}");
+    assert!(location(&visitor.submit(&path, &approve).await).starts_with("/dang-nhap"));
+    for who in [&buyer, &farmer, &officer_b] {
+        assert_eq!(who.submit(&path, &approve).await.status(), 403);
+    }
+    let status: String = sqlx::query_scalar("SELECT status FROM producers WHERE id = $1")
+        .bind(&producer)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "pending", "refusals changed nothing");
+    let r = officer_a.submit(&path, &[("decision", "reject")]).await;
+    assert!(location(&r).contains("loi=reason-missing"));
+    let r = officer_a.submit(&path, &approve).await;
+    assert_eq!(location(&r), "/can-bo?ok=approved");
+    assert!(
+        farmer
+            .page("/tai-khoan")
+            .await
+            .contains("Chủ cơ sở: Vườn nhãn Anh Nông")
+    );
+
+    // Password resets: administrators only.
+    let target = user_id(&app, "+84944444444").await;
+    let reset = format!("/quan-tri/nguoi-dung/{target}/mat-khau");
+    let temp = [("temporary_password", "tam-thoi-2026-x")];
+    for who in [&buyer, &farmer, &officer_a] {
+        assert_eq!(who.submit(&reset, &temp).await.status(), 403);
+    }
+    assert_eq!(
+        location(&admin.submit(&reset, &temp).await),
+        "/quan-tri/nguoi-dung?ok=reset"
+    );
+    // The buyer's sessions ended; the temporary password works and asks for a new one.
+    assert_eq!(buyer.get("/tai-khoan").await.status(), 302);
+    let r = buyer
+        .submit(
+            "/dang-nhap",
+            &[("login", "0944444444"), ("password", "tam-thoi-2026-x")],
+        )
+        .await;
+    assert_eq!(location(&r), "/tai-khoan");
+    assert!(
+        buyer
+            .page("/tai-khoan")
+            .await
+            .contains("vừa được quản trị viên đặt lại")
+    );
+
+    let actions = audit_actions(&app).await;
+    for action in ["producer.apply", "producer.approve", "user.password_reset"] {
+        assert!(actions.contains(&action.to_owned()), "{action} audited");
+    }
+    let (actor,): (Option<String>,) =
+        sqlx::query_as("SELECT actor_user_id FROM audit_log WHERE action = 'producer.approve'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(actor.unwrap(), user_id(&app, "+84922222222").await);
+});
+
+db_test!(changing_a_password_checks_the_current_one, |engine| {
+    let app = spawn_app(engine).await;
+    let b = sign_up(&app, "0912345678", "Lan").await;
+    let elsewhere = Browser::new(&app.address);
+    elsewhere
+        .submit(
+            "/dang-nhap",
+            &[("login", "0912345678"), ("password", PASSWORD)],
+        )
+        .await;
+    let new = "vải thiều chín mọng";
+    let r = b
+        .submit(
+            "/tai-khoan/mat-khau",
+            &[
+                ("current", "sai"),
+                ("password", new),
+                ("password_again", new),
+            ],
+        )
+        .await;
+    assert!(location(&r).contains("loi=wrong-current-password"));
+    let r = b
+        .submit(
+            "/tai-khoan/mat-khau",
+            &[
+                ("current", PASSWORD),
+                ("password", new),
+                ("password_again", new),
+            ],
+        )
+        .await;
+    assert!(location(&r).starts_with("/tai-khoan?ok=password"));
+    assert_eq!(
+        b.get("/tai-khoan").await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        elsewhere.get("/tai-khoan").await.status(),
+        302,
+        "other sessions end"
+    );
+    let r = elsewhere
+        .submit("/dang-nhap", &[("login", "0912345678"), ("password", new)])
+        .await;
+    assert_eq!(location(&r), "/tai-khoan");
+});
