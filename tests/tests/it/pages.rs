@@ -109,13 +109,10 @@ db_test!(
     the_language_switch_persists_and_english_pages_follow,
     |engine| {
         let app = spawn_seeded_app(engine).await;
-        let resp = app
-            .client
-            .post(format!("{}/lang", app.address))
-            .form(&[("lang", "en"), ("next", "/")])
-            .send()
-            .await
-            .unwrap();
+        let browser = ocop_tests::browser::Browser::new(&app.address);
+        let resp = browser
+            .submit("/lang", &[("lang", "en"), ("next", "/")])
+            .await;
         assert_eq!(resp.status(), 303);
         assert_eq!(resp.headers()["location"], "/");
         let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -149,17 +146,14 @@ db_test!(
 #[tokio::test]
 async fn the_language_switch_refuses_strangers() {
     let app = spawn_app(ocop_tests::Engine::Sqlite).await;
-    let post = |form: Vec<(&'static str, &'static str)>| {
-        app.client
-            .post(format!("{}/lang", app.address))
-            .form(&form)
-            .send()
-    };
-    let resp = post(vec![("lang", "en"), ("next", "//evil.example/")])
-        .await
-        .unwrap();
+    let browser = ocop_tests::browser::Browser::new(&app.address);
+    let resp = browser
+        .submit("/lang", &[("lang", "en"), ("next", "//evil.example/")])
+        .await;
     assert_eq!(resp.headers()["location"], "/", "no open redirect");
-    let resp = post(vec![("lang", "fr"), ("next", "/")]).await.unwrap();
+    let resp = browser
+        .submit("/lang", &[("lang", "fr"), ("next", "/")])
+        .await;
     assert_eq!(resp.status(), 400);
     assert!(resp.headers().get("set-cookie").is_none());
 }
