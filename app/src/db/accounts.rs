@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use super::{
     Db,
@@ -37,23 +37,8 @@ pub async fn create_user(
 ) -> Result<String, AccountError> {
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    let (phone, email) = match login {
-        LoginId::Phone(p) => (Some(p.e164()), None),
-        LoginId::Email(e) => (None, Some(e.clone())),
-    };
     let mut tx = db.pool().begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(&id)
-    .bind(phone)
-    .bind(email)
-    .bind(display_name)
-    .bind(password_hash)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await;
+    let inserted = insert_user(&mut tx, &id, login, display_name, password_hash, &now).await;
     match inserted {
         Err(e) if is_unique_violation(&e) => return Err(AccountError::LoginTaken),
         other => other?,
@@ -77,6 +62,34 @@ pub async fn create_user(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// One `users` row; the login goes into `phone` or `email`.
+async fn insert_user(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    login: &LoginId,
+    display_name: &str,
+    password_hash: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let (phone, email) = match login {
+        LoginId::Phone(p) => (Some(p.e164()), None),
+        LoginId::Email(e) => (None, Some(e.clone())),
+    };
+    sqlx::query(
+        "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(id)
+    .bind(phone)
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 #[derive(FromRow)]
@@ -156,17 +169,20 @@ struct ActorRow {
     id: String,
     display_name: String,
     must_change_password: i64,
+    admin: i64,
 }
 
 /// The active user behind a live session, with all their roles; None for an unknown, expired
-/// or disabled one.
+/// or disabled one. Runs on every signed-in request: two queries.
 pub async fn actor_for_session(
     db: &Db,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Actor>, sqlx::Error> {
     let row: Option<ActorRow> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.must_change_password
+        "SELECT u.id, u.display_name, u.must_change_password,
+                (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')
+                  AS admin
            FROM sessions s JOIN users u ON u.id = s.user_id
           WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'",
     )
@@ -177,37 +193,36 @@ pub async fn actor_for_session(
     let Some(row) = row else {
         return Ok(None);
     };
-    let admin: Option<(String,)> =
-        sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 AND role = 'admin'")
-            .bind(&row.id)
-            .fetch_optional(db.pool())
-            .await?;
-    let officer_of: Vec<(String,)> = sqlx::query_as(
-        "SELECT commune_id FROM commune_officers WHERE user_id = $1 ORDER BY commune_id",
+    // The scoped roles: communes as an officer, producers as a member.
+    let scopes: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT 'officer' AS kind, commune_id AS scope, '' AS role
+           FROM commune_officers WHERE user_id = $1
+         UNION ALL
+         SELECT 'member' AS kind, producer_id AS scope, role
+           FROM producer_members WHERE user_id = $1
+         ORDER BY 1, 2",
     )
     .bind(&row.id)
     .fetch_all(db.pool())
     .await?;
-    let members: Vec<(String, String)> = sqlx::query_as(
-        "SELECT producer_id, role FROM producer_members WHERE user_id = $1 ORDER BY producer_id",
-    )
-    .bind(&row.id)
-    .fetch_all(db.pool())
-    .await?;
+    let mut officer_of = Vec::new();
+    let mut member_of = Vec::new();
+    for (kind, scope, role) in scopes {
+        if kind == "officer" {
+            officer_of.push(scope);
+        } else if let Some(role) = MemberRole::parse(&role) {
+            member_of.push(Membership {
+                producer_id: scope,
+                role,
+            });
+        }
+    }
     Ok(Some(Actor {
         user_id: row.id,
         display_name: row.display_name,
-        admin: admin.is_some(),
-        officer_of: officer_of.into_iter().map(|(c,)| c).collect(),
-        member_of: members
-            .into_iter()
-            .filter_map(|(producer_id, role)| {
-                Some(Membership {
-                    producer_id,
-                    role: MemberRole::parse(&role)?,
-                })
-            })
-            .collect(),
+        admin: row.admin > 0,
+        officer_of,
+        member_of,
         must_change_password: row.must_change_password != 0,
     }))
 }
@@ -360,22 +375,7 @@ pub async fn create_admin(
         }
         None => {
             let id = new_id();
-            let (phone, email) = match login {
-                LoginId::Phone(p) => (Some(p.e164()), None),
-                LoginId::Email(e) => (None, Some(e.clone())),
-            };
-            sqlx::query(
-                "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
-            )
-            .bind(&id)
-            .bind(phone)
-            .bind(email)
-            .bind(display_name)
-            .bind(password_hash)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+            insert_user(&mut tx, &id, login, display_name, password_hash, &now).await?;
             id
         }
     };

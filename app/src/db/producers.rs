@@ -199,15 +199,6 @@ pub async fn commune_choices(db: &Db) -> Result<Vec<CommuneChoice>, sqlx::Error>
         .await
 }
 
-pub async fn commune_names(db: &Db, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
-    let all = commune_choices(db).await?;
-    Ok(all
-        .into_iter()
-        .filter(|c| ids.contains(&c.id))
-        .map(|c| c.name)
-        .collect())
-}
-
 /// Users whose name, phone or email contains `q` (every user, newest first, when empty).
 pub async fn search_users(db: &Db, q: &str) -> Result<Vec<UserSummary>, sqlx::Error> {
     let pattern = format!("%{}%", q.trim().to_lowercase());

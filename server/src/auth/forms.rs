@@ -265,7 +265,6 @@ pub async fn change_password(
     let Some(Extension(actor)) = actor else {
         return denied(Denied::NotSignedIn, "/tai-khoan");
     };
-    let back = "/tai-khoan#mat-khau";
     let back_err = |e| with_error("/tai-khoan", e);
     let stored = match accounts::password_hash(&state.db, &actor.user_id).await {
         Ok(h) => h,
@@ -299,7 +298,7 @@ pub async fn change_password(
     )
     .await
     {
-        Ok(_) => see_other(&format!("/tai-khoan?ok=password{}", &back[10..])),
+        Ok(_) => see_other("/tai-khoan?ok=password#mat-khau"),
         Err(e) => internal(e),
     }
 }

@@ -20,14 +20,22 @@ use crate::startup::AppState;
 #[derive(Clone, Debug)]
 pub struct SessionHash(pub String);
 
-/// Paths that never render a form: no anti-forgery cookie is handed out for them.
-fn serves_no_forms(path: &str) -> bool {
-    ["/pkg/", "/media/", "/api/", "/healthz", "/favicon"]
+/// Static files: nobody needs to be known to serve them, so no session is looked up.
+fn is_static_file(path: &str) -> bool {
+    ["/pkg/", "/media/", "/favicon"]
         .iter()
         .any(|p| path.starts_with(p))
 }
 
+/// Paths that never render a form: no anti-forgery cookie is handed out for them.
+fn serves_no_forms(path: &str) -> bool {
+    is_static_file(path) || path.starts_with("/api/") || path.starts_with("/healthz")
+}
+
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if is_static_file(req.uri().path()) {
+        return next.run(req).await;
+    }
     if let Some(token) = cookies::get(req.headers(), SESSION_COOKIE).filter(|t| is_well_formed(t)) {
         let hash = token_hash(token);
         match accounts::actor_for_session(&state.db, &hash, Utc::now()).await {
