@@ -139,6 +139,8 @@ pub struct CertificateView {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LotView {
     pub lot_code: String,
+    /// The lot's traceability page.
+    pub path: String,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Date))]
     pub harvested_on: Option<chrono::NaiveDate>,
     pub grade: Option<String>,

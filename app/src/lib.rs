@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod layout;
 pub mod pages;
 pub mod seo;
+pub mod traceability;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -29,7 +30,9 @@ use crate::{
         account::{AccountPage, ForgotPasswordPage, SignInPage, SignUpPage},
         admin::AdminUsersPage,
         communes::{CommunePage, CommunesDirectory},
+        farm::{FarmPage, LabelsPage, PlotPage},
         home::HomePage,
+        lot::LotPage,
         not_found::NotFound,
         officer::OfficerPage,
         producer::ProducerPage,
@@ -79,11 +82,16 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("xa"), ParamSegment("slug")) view=CommunePage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("san-pham"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nha-san-xuat"), ParamSegment("slug")) view=ProducerPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("lo"), ParamSegment("id")) view=LotPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("01"), ParamSegment("gtin"), StaticSegment("10"), ParamSegment("lot")) view=LotPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("dang-nhap") view=SignInPage/>
                 <Route path=StaticSegment("dang-ky") view=SignUpPage/>
                 <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage/>
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("nong-trai") view=FarmPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("nong-trai"), StaticSegment("vuon"), ParamSegment("id")) view=PlotPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("nong-trai"), StaticSegment("lo"), ParamSegment("id"), StaticSegment("nhan")) view=LabelsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("nguoi-dung")) view=AdminUsersPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -13,4 +13,6 @@ pub mod startup;
 pub mod telemetry;
 
 pub use config::Settings;
+/// The global allocator of the `ocop` binary (and of the benchmark that stands in for it).
+pub use mimalloc::MiMalloc as Allocator;
 pub use startup::Application;

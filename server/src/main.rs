@@ -2,6 +2,9 @@
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: server::Allocator = server::Allocator;
+
 fn main() -> std::process::ExitCode {
     let cli = server::cli::Cli::parse();
     server::telemetry::init(cli.log_format);

@@ -143,6 +143,25 @@ fn router(state: AppState) -> Router {
             post(forms::reset_password),
         )
         .merge(crate::api::router())
+        .route("/nong-trai/vuon", post(routes::diary_forms::create_plot))
+        .route(
+            "/nong-trai/vuon/{plot_id}/lo",
+            post(routes::diary_forms::create_lot),
+        )
+        .route(
+            "/nong-trai/vuon/{plot_id}/ghi",
+            post(routes::diary_forms::append_entry),
+        )
+        .route(
+            "/nong-trai/lo/{lot_id}/ban",
+            post(routes::diary_forms::put_on_sale),
+        )
+        .route(
+            "/can-bo/lo/{lot_id}/xac-nhan",
+            post(routes::diary_forms::verify_lot),
+        )
+        .route("/lo/{id}/qr.svg", get(routes::lot_qr::svg))
+        .route("/lo/{id}/qr.png", get(routes::lot_qr::png))
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)

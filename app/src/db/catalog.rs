@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
 use super::Db;
 use crate::{
@@ -284,6 +284,7 @@ struct ProductPageRow {
     description_vi: String,
     description_en: String,
     gi_name: Option<String>,
+    gtin: Option<String>,
     group_vi: String,
     group_en: String,
     commune_id: String,
@@ -324,6 +325,7 @@ struct VariantLotRow {
     net_weight_g: Option<i64>,
     price_vnd: i64,
     stock: i64,
+    lot_id: Option<String>,
     lot_code: Option<String>,
     harvested_on: Option<String>,
     grade: Option<String>,
@@ -331,12 +333,17 @@ struct VariantLotRow {
 }
 
 /// The variants in the producer's order, and the lots on sale newest first.
-fn variants_and_lots(rows: Vec<VariantLotRow>, locale: Locale) -> (Vec<VariantView>, Vec<LotView>) {
+fn variants_and_lots(
+    rows: Vec<VariantLotRow>,
+    gtin: Option<&str>,
+    locale: Locale,
+) -> (Vec<VariantView>, Vec<LotView>) {
     let mut variants: Vec<(String, VariantView)> = Vec::new();
     let mut lots = Vec::new();
     for r in rows {
-        if let Some(lot_code) = r.lot_code {
+        if let (Some(lot_id), Some(lot_code)) = (r.lot_id.as_deref(), r.lot_code) {
             lots.push(LotView {
+                path: super::diary::lot_address(lot_id, &lot_code, gtin),
                 lot_code,
                 harvested_on: r.harvested_on.as_deref().and_then(parse_db_date),
                 grade: r.grade,
@@ -373,9 +380,12 @@ pub async fn product_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<ProductPage>, sqlx::Error> {
-    let pool = db.pool();
+    // One connection for the page's four reads: under load, each extra pool acquire is another
+    // wait in the queue and another thread hand-off (measured with scripts/bench).
+    let mut conn = db.pool().acquire().await?;
     let Some(p) = sqlx::query_as::<_, ProductPageRow>(&format!(
         "SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
+                p.gtin,
                 g.name_vi AS group_vi, g.name_en AS group_en,
                 c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
                 pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
@@ -398,37 +408,36 @@ pub async fn product_page(
     ))
     .bind(slug)
     .bind(db_date(today))
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
     };
 
-    // Independent reads, on separate connections at once: the page waits for the slowest, not
-    // for their sum.
     let variants = sqlx::query_as::<_, VariantLotRow>(
         "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
-                v.stock, l.lot_code, l.harvested_on, l.grade, l.verified_at
+                v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at
            FROM product_variants v
            LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
           WHERE v.product_id = $1 AND v.status = 'active'
           ORDER BY v.position, v.price_vnd, v.id",
     )
     .bind(&p.id)
-    .fetch_all(pool);
+    .fetch_all(&mut *conn)
+    .await?;
     let related = card_rows(
-        db,
+        &mut conn,
         CardScope::Related {
             commune_id: &p.commune_id,
             except_product_id: &p.id,
         },
         today,
-    );
-    let (variants, related) = tokio::try_join!(variants, related)?;
-    let (variants, lots) = variants_and_lots(variants, locale);
-    // One query for the gallery and the related products' photos.
-    let ids = std::iter::once(p.id.as_str()).chain(related.iter().map(|r| r.id.as_str()));
-    let mut photos = galleries(db, ids, locale).await?;
+    )
+    .await?;
+    let (variants, lots) = variants_and_lots(variants, p.gtin.as_deref(), locale);
+    // One query for the gallery and the related products' cover photos.
+    let covers: Vec<&str> = related.iter().map(|r| r.id.as_str()).collect();
+    let mut photos = galleries(&mut conn, &[p.id.as_str()], &covers, locale).await?;
     let gallery = photos.remove(&p.id).unwrap_or_default();
     let related = cards_with_photos(related, &mut photos, locale);
 
@@ -655,7 +664,8 @@ pub async fn search_products(
         .bind((filter.page - 1) * filter.per_page)
         .fetch_all(db.pool())
         .await?;
-    Ok((cards_from_rows(db, rows, locale).await?, total))
+    let mut conn = db.pool().acquire().await?;
+    Ok((cards_from_rows(&mut conn, rows, locale).await?, total))
 }
 
 /// The paths of every public page, for `sitemap.xml`: the communes, the approved products of
@@ -726,13 +736,14 @@ async fn product_cards(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
-    let rows = card_rows(db, scope, today).await?;
-    cards_from_rows(db, rows, locale).await
+    let mut conn = db.pool().acquire().await?;
+    let rows = card_rows(&mut conn, scope, today).await?;
+    cards_from_rows(&mut conn, rows, locale).await
 }
 
 /// The rows behind [`product_cards`], without photos.
 async fn card_rows(
-    db: &Db,
+    conn: &mut AnyConnection,
     scope: CardScope<'_>,
     today: NaiveDate,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
@@ -795,17 +806,18 @@ async fn card_rows(
     .bind(scope_id)
     .bind(db_date(today))
     .bind(except)
-    .fetch_all(db.pool())
+    .fetch_all(conn)
     .await
 }
 
 /// Card rows with their first photos.
 async fn cards_from_rows(
-    db: &Db,
+    conn: &mut AnyConnection,
     rows: Vec<CardRow>,
     locale: Locale,
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
-    let mut photos = galleries(db, rows.iter().map(|r| r.id.as_str()), locale).await?;
+    let covers: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut photos = galleries(conn, &[], &covers, locale).await?;
     Ok(cards_with_photos(rows, &mut photos, locale))
 }
 
@@ -829,50 +841,103 @@ fn cards_with_photos(
         .collect()
 }
 
-/// Every photo of each product, in the producer's order, each with all its stored widths for
-/// `srcset`. Products without photos are absent from the map.
-async fn galleries<'a>(
-    db: &Db,
-    product_ids: impl Iterator<Item = &'a str>,
+/// Photos of products, each with all its stored widths for `srcset`: every photo (in the
+/// producer's order) of the `galleries` products, only the cover of the `covers` products.
+/// Products without photos are absent from the map.
+async fn galleries(
+    conn: &mut AnyConnection,
+    galleries: &[&str],
+    covers: &[&str],
     locale: Locale,
 ) -> Result<HashMap<String, Vec<PhotoRef>>, sqlx::Error> {
-    let ids: Vec<&str> = product_ids.collect();
-    if ids.is_empty() {
+    if galleries.is_empty() && covers.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = |from: usize, n: usize| {
+        let list: Vec<String> = (from..from + n).map(|i| format!("${i}")).collect();
+        // `IN ()` is not valid SQL; no product id is empty.
+        if list.is_empty() {
+            "''".to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
+    // Two index lookups joined by UNION ALL: an OR across the two lists makes PostgreSQL scan
+    // every product photo.
+    // Named outputs: a compound SELECT's ORDER BY may only use result column names.
+    let select = "SELECT pp.product_id AS product_id, pp.photo_id AS photo_id,
+                         pp.position AS position, d.width AS width, d.height, d.storage_key,
+                         ph.alt_vi, ph.alt_en
+                    FROM product_photos pp
+                    JOIN photos ph ON ph.id = pp.photo_id
+                    JOIN photo_derivatives d ON d.photo_id = pp.photo_id";
     let sql = format!(
-        "SELECT pp.product_id, pp.photo_id, d.width, d.height, d.storage_key, ph.alt_vi, ph.alt_en
-           FROM product_photos pp
-           JOIN photos ph ON ph.id = pp.photo_id
-           JOIN photo_derivatives d ON d.photo_id = pp.photo_id
-          WHERE pp.product_id IN ({})
-          ORDER BY pp.product_id, pp.position, pp.photo_id, d.width",
-        placeholders.join(", ")
+        "{select} WHERE pp.product_id IN ({})
+         UNION ALL
+         {select} WHERE pp.product_id IN ({}) AND pp.position = (
+                   SELECT MIN(first.position) FROM product_photos first
+                    WHERE first.product_id = pp.product_id)
+         ORDER BY product_id, position, photo_id, width",
+        placeholders(1, galleries.len()),
+        placeholders(galleries.len() + 1, covers.len()),
     );
     let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
-    for id in &ids {
+    for id in galleries.iter().chain(covers) {
         query = query.bind(*id);
     }
-    // Rows arrive grouped by product, then photo: fold each run of one photo into its widths.
+    // Rows arrive grouped by product, then photo.
+    let rows = query.fetch_all(conn).await?;
+    Ok(group_photos(rows, locale))
+}
+
+/// The photos of cultivation-log entries, by entry id, each with all its widths.
+pub(super) async fn entry_photos(
+    conn: &mut AnyConnection,
+    entry_ids: &[&str],
+    locale: Locale,
+) -> Result<HashMap<String, Vec<PhotoRef>>, sqlx::Error> {
+    if entry_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list: Vec<String> = (1..=entry_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT lp.entry_id AS product_id, lp.photo_id, d.width, d.height, d.storage_key,
+                ph.alt_vi, ph.alt_en
+           FROM cultivation_log_photos lp
+           JOIN photos ph ON ph.id = lp.photo_id
+           JOIN photo_derivatives d ON d.photo_id = lp.photo_id
+          WHERE lp.entry_id IN ({})
+          ORDER BY lp.entry_id, lp.position, lp.photo_id, d.width",
+        list.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
+    for id in entry_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(group_photos(rows, locale))
+}
+
+/// Folds rows ordered by owner, then photo, into each owner's photos with their widths.
+fn group_photos(rows: Vec<PhotoRow>, locale: Locale) -> HashMap<String, Vec<PhotoRef>> {
     let mut sizes: HashMap<String, Vec<(String, Vec<PhotoRow>)>> = HashMap::new();
-    for row in query.fetch_all(db.pool()).await? {
+    for row in rows {
         let photos = sizes.entry(row.product_id.clone()).or_default();
         match photos.last_mut() {
             Some((photo_id, widths)) if *photo_id == row.photo_id => widths.push(row),
             _ => photos.push((row.photo_id.clone(), vec![row])),
         }
     }
-    Ok(sizes
+    sizes
         .into_iter()
-        .map(|(product_id, photos)| {
+        .map(|(owner, photos)| {
             let refs = photos
                 .iter()
                 .filter_map(|(_, widths)| photo_ref(widths, locale))
                 .collect();
-            (product_id, refs)
+            (owner, refs)
         })
-        .collect())
+        .collect()
 }
 
 /// Picks the 640 px copy (or the closest) as `src` and lists all widths in `srcset`.

@@ -5,8 +5,10 @@ pub mod accounts;
 pub mod audit;
 pub mod catalog;
 mod connect;
+pub mod diary;
 pub mod ids;
 pub mod producers;
 pub mod structured_data;
+pub mod traceability;
 
 pub use connect::{Db, DbError, Engine, redact_url};

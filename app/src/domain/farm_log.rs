@@ -138,6 +138,154 @@ pub fn entry_hash(prev_hash: &str, f: &HashedFields<'_>) -> String {
     hex(&h.finalize())
 }
 
+/// One stored entry as the chain check reads it.
+pub struct StoredEntry<'a> {
+    pub fields: HashedFields<'a>,
+    pub prev_hash: &'a str,
+    pub entry_hash: &'a str,
+}
+
+/// Whether a plot's stored entries still hash to what was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ChainStatus {
+    Intact {
+        entries: usize,
+    },
+    /// The first entry (by sequence number) whose stored row no longer matches.
+    Broken {
+        seq: i64,
+    },
+}
+
+/// Recomputes every hash of a plot's chain, entries in `seq` order. A changed field, a deleted
+/// or reordered row, or a rewritten hash all show as a break at the first affected entry.
+pub fn verify_chain<'a>(entries: impl IntoIterator<Item = StoredEntry<'a>>) -> ChainStatus {
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut count = 0;
+    for (i, e) in entries.into_iter().enumerate() {
+        let expected_seq = i as i64 + 1;
+        if e.fields.seq != expected_seq
+            || e.prev_hash != prev
+            || entry_hash(e.prev_hash, &e.fields) != e.entry_hash
+        {
+            return ChainStatus::Broken {
+                seq: e.fields.seq.min(expected_seq),
+            };
+        }
+        prev = e.entry_hash.to_owned();
+        count += 1;
+    }
+    ChainStatus::Intact { entries: count }
+}
+
+/// A new diary entry as a farmer submits it, before it joins the chain.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntryDraft {
+    pub kind: Option<EntryKind>,
+    pub occurred_on: Option<NaiveDate>,
+    pub lot_id: Option<String>,
+    /// Fertiliser or plant-protection product (trade name), as on its label.
+    pub input_name: Option<String>,
+    /// The active ingredient of a spraying; the N-P-K ratio of a fertiliser.
+    pub active_ingredient: Option<String>,
+    /// The pest or disease a spraying targets; the test of a lab test.
+    pub target: Option<String>,
+    pub dose: Option<String>,
+    pub phi_days: Option<u32>,
+    pub quantity_kg: Option<i64>,
+    pub note: String,
+    pub corrects_id: Option<String>,
+}
+
+/// Why a draft cannot be recorded; each names the field to fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DraftError {
+    #[error("choose what was done")]
+    KindMissing,
+    #[error("the date is missing")]
+    DateMissing,
+    #[error("the date is in the future")]
+    DateInFuture,
+    #[error("the date is too long ago")]
+    DateTooOld,
+    #[error("the product name (as on its label) is missing")]
+    InputNameMissing,
+    #[error("the active ingredient is missing")]
+    ActiveIngredientMissing,
+    #[error("the pre-harvest interval in days is missing")]
+    PhiMissing,
+    #[error("the pre-harvest interval is at most 365 days")]
+    PhiTooLong,
+    #[error("the harvested quantity in kg is missing")]
+    QuantityMissing,
+    #[error("choose the harvest lot")]
+    LotMissing,
+    #[error("a text field is too long")]
+    TooLong,
+}
+
+/// The longest pre-harvest interval a label plausibly gives; more is a typing mistake.
+pub const MAX_PHI_DAYS: u32 = 365;
+const MAX_FIELD: usize = 200;
+const MAX_NOTE: usize = 2_000;
+
+impl EntryDraft {
+    /// Checks the draft as entered on `today` (Vietnam time).
+    pub fn validate(&self, today: NaiveDate) -> Result<EntryKind, DraftError> {
+        let kind = self.kind.ok_or(DraftError::KindMissing)?;
+        let on = self.occurred_on.ok_or(DraftError::DateMissing)?;
+        if on > today {
+            return Err(DraftError::DateInFuture);
+        }
+        if on < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN) {
+            return Err(DraftError::DateTooOld);
+        }
+        let present = |f: &Option<String>| f.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let texts = [
+            &self.input_name,
+            &self.active_ingredient,
+            &self.target,
+            &self.dose,
+        ];
+        if texts
+            .iter()
+            .any(|f| f.as_deref().is_some_and(|t| t.chars().count() > MAX_FIELD))
+            || self.note.chars().count() > MAX_NOTE
+        {
+            return Err(DraftError::TooLong);
+        }
+        match kind {
+            EntryKind::Spraying => {
+                if !present(&self.input_name) {
+                    return Err(DraftError::InputNameMissing);
+                }
+                if !present(&self.active_ingredient) {
+                    return Err(DraftError::ActiveIngredientMissing);
+                }
+                match self.phi_days {
+                    None => return Err(DraftError::PhiMissing),
+                    Some(d) if d > MAX_PHI_DAYS => return Err(DraftError::PhiTooLong),
+                    Some(_) => {}
+                }
+            }
+            EntryKind::Fertilising if !present(&self.input_name) => {
+                return Err(DraftError::InputNameMissing);
+            }
+            EntryKind::Harvest => {
+                if self.lot_id.is_none() {
+                    return Err(DraftError::LotMissing);
+                }
+                if self.quantity_kg.is_none_or(|q| q <= 0) {
+                    return Err(DraftError::QuantityMissing);
+                }
+            }
+            EntryKind::Packing if self.lot_id.is_none() => return Err(DraftError::LotMissing),
+            _ => {}
+        }
+        Ok(kind)
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -235,5 +383,120 @@ mod tests {
             ..base
         };
         assert_ne!(entry_hash(GENESIS_HASH, &a), entry_hash(GENESIS_HASH, &b));
+    }
+
+    fn stored<'a>(entries: &'a [(HashedFields<'static>, String, String)]) -> Vec<StoredEntry<'a>> {
+        entries
+            .iter()
+            .map(|(f, prev, hash)| StoredEntry {
+                fields: f.clone(),
+                prev_hash: prev,
+                entry_hash: hash,
+            })
+            .collect()
+    }
+
+    fn chain(n: i64) -> Vec<(HashedFields<'static>, String, String)> {
+        let mut prev = GENESIS_HASH.to_owned();
+        (1..=n)
+            .map(|seq| {
+                let f = HashedFields {
+                    id: Box::leak(format!("e{seq}").into_boxed_str()),
+                    plot_id: "p1",
+                    seq,
+                    kind: "observation",
+                    occurred_on: "2026-07-01",
+                    recorded_at: "t",
+                    ..Default::default()
+                };
+                let hash = entry_hash(&prev, &f);
+                let row = (f, prev.clone(), hash.clone());
+                prev = hash;
+                row
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies() {
+        let c = chain(5);
+        assert_eq!(verify_chain(stored(&c)), ChainStatus::Intact { entries: 5 });
+        assert_eq!(verify_chain(Vec::new()), ChainStatus::Intact { entries: 0 });
+    }
+
+    #[test]
+    fn edits_deletions_and_rehashing_are_caught() {
+        let mut edited = chain(5);
+        edited[2].0.note = "changed";
+        assert_eq!(
+            verify_chain(stored(&edited)),
+            ChainStatus::Broken { seq: 3 }
+        );
+
+        let mut deleted = chain(5);
+        deleted.remove(1);
+        assert_eq!(
+            verify_chain(stored(&deleted)),
+            ChainStatus::Broken { seq: 2 }
+        );
+
+        // Rewriting the edited row's own hash still breaks the next link.
+        let mut rehashed = chain(5);
+        rehashed[2].0.note = "changed";
+        rehashed[2].2 = entry_hash(&rehashed[2].1, &rehashed[2].0);
+        assert_eq!(
+            verify_chain(stored(&rehashed)),
+            ChainStatus::Broken { seq: 4 }
+        );
+    }
+
+    fn draft(kind: EntryKind) -> EntryDraft {
+        EntryDraft {
+            kind: Some(kind),
+            occurred_on: Some(day(7, 1)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn drafts_need_what_their_kind_records() {
+        let today = day(7, 2);
+        assert_eq!(
+            draft(EntryKind::Spraying).validate(today),
+            Err(DraftError::InputNameMissing)
+        );
+        let spraying = EntryDraft {
+            input_name: Some("Regent 800WG".into()),
+            active_ingredient: Some("Fipronil".into()),
+            ..draft(EntryKind::Spraying)
+        };
+        assert_eq!(spraying.validate(today), Err(DraftError::PhiMissing));
+        let too_long = EntryDraft {
+            phi_days: Some(400),
+            ..spraying.clone()
+        };
+        assert_eq!(too_long.validate(today), Err(DraftError::PhiTooLong));
+        let ok = EntryDraft {
+            phi_days: Some(7),
+            ..spraying
+        };
+        assert_eq!(ok.validate(today), Ok(EntryKind::Spraying));
+        assert_eq!(ok.validate(day(6, 30)), Err(DraftError::DateInFuture));
+        assert_eq!(
+            draft(EntryKind::Harvest).validate(today),
+            Err(DraftError::LotMissing)
+        );
+        assert_eq!(
+            draft(EntryKind::Observation).validate(today),
+            Ok(EntryKind::Observation)
+        );
+        assert_eq!(
+            EntryDraft {
+                note: "x".repeat(2_001),
+                ..draft(EntryKind::Observation)
+            }
+            .validate(today),
+            Err(DraftError::TooLong)
+        );
     }
 }

@@ -113,3 +113,18 @@ pub fn Forbidden() -> impl IntoView {
         </main>
     }
 }
+
+/// A gated page about one record: [`gate`], with the not-found page when the record is absent.
+pub fn gate_or_404<T, V>(
+    resource: Resource<Result<Gate<Option<T>>, ServerFnError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    gate(resource, move |found| match found {
+        Some(data) => render(data).into_any(),
+        None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+    })
+}

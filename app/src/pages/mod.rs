@@ -3,8 +3,11 @@
 pub mod account;
 pub mod admin;
 pub mod communes;
+pub mod diary_texts;
+pub mod farm;
 pub mod gate;
 pub mod home;
+pub mod lot;
 pub mod not_found;
 pub mod officer;
 pub mod producer;

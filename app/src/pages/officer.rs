@@ -9,6 +9,7 @@ use crate::{
     i18n::use_locale,
     pages::{
         account::{CsrfField, FormErrorNotice},
+        diary_texts::DiaryTexts,
         gate::{Gate, gate},
     },
 };
@@ -16,6 +17,8 @@ use crate::{
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OfficerData {
     pub applications: Vec<Application>,
+    /// Lots awaiting a stamp: (id, code, producer, public path).
+    pub lots: Vec<(String, String, String, String)>,
 }
 
 #[server(prefix = "/fn")]
@@ -33,9 +36,13 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
         Err(gate) => return Ok(gate),
     };
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    crate::db::producers::pending(&cx.db, scope)
-        .await
-        .map(|applications| Gate::Allowed(OfficerData { applications }))
+    let load = async {
+        let applications = crate::db::producers::pending(&cx.db, scope).await?;
+        let lots = crate::db::traceability::unverified_lots(&cx.db, scope).await?;
+        Ok::<_, sqlx::Error>(OfficerData { applications, lots })
+    };
+    load.await
+        .map(Gate::Allowed)
         .map_err(|e| cx.failed("loading the officer page", e))
 }
 
@@ -55,6 +62,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
         .and_then(|ok| match ok.as_str() {
             "approved" => Some(t.approved_notice),
             "rejected" => Some(t.rejected_notice),
+            "verified" => Some(DiaryTexts::of(locale).verified_notice),
             _ => None,
         });
     view! {
@@ -87,6 +95,19 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                             </form>
                         </li>
                     }
+                }).collect_view()}
+            </ul>
+            <h2 id="lots">{DiaryTexts::of(locale).verify_heading}</h2>
+            {data.lots.is_empty().then(|| view! { <p>{DiaryTexts::of(locale).no_unverified}</p> })}
+            <ul class="queue">
+                {data.lots.into_iter().map(|(id, code, producer, path)| view! {
+                    <li class="queue-item">
+                        <a href=path><code>{code}</code></a> " · " {producer}
+                        <form method="post" action=format!("/can-bo/lo/{id}/xac-nhan") class="inline">
+                            <CsrfField/>
+                            <button type="submit" class="button">{DiaryTexts::of(locale).verify_button}</button>
+                        </form>
+                    </li>
                 }).collect_view()}
             </ul>
         </main>

@@ -120,7 +120,7 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
                     <ul class="lots">
                         {data.lots.into_iter().map(|lot| view! {
                             <li>
-                                <strong>{t.lot} " " {lot.lot_code}</strong>
+                                <a href=lot.path><strong>{t.lot} " " {lot.lot_code}</strong></a>
                                 {lot.harvested_on.map(|d| view! { <span>{t.harvested} " " {(t.date)(d)}</span> })}
                                 {lot.grade.map(|g| view! { <span>{g}</span> })}
                                 {lot.verified.then(|| view! { <span class="verified">"✓ " {t.verified_by_officer}</span> })}

@@ -22,7 +22,7 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// `bad_request`, `not_found` or `unavailable`.
+    /// `bad_request`, `not_found`, `ambiguous` or `unavailable`.
     code: &'static str,
     /// What went wrong, for the developer calling the API.
     message: String,
@@ -41,6 +41,15 @@ impl ApiError {
         ApiError {
             status: StatusCode::NOT_FOUND,
             code: "not_found",
+            message: message.into(),
+        }
+    }
+
+    /// The request names more than one thing; `message` says how to pick one.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::CONFLICT,
+            code: "ambiguous",
             message: message.into(),
         }
     }

@@ -2,7 +2,9 @@
 //! document (`/api/openapi.json`), generated from the same types the handlers return.
 
 pub mod catalog;
+pub mod epcis;
 mod error;
+pub mod lots;
 
 use axum::{Json, Router, routing::get};
 use utoipa::OpenApi;
@@ -16,7 +18,7 @@ use crate::startup::AppState;
     info(
         title = "OCOP marketplace API",
         version = "1",
-        description = "Communes, products and producers of the OCOP specialty marketplace (Hưng Yên). Texts are Vietnamese unless the `lang=en` cookie asks for English; prices are whole VND."
+        description = "Communes, products, producers and lot traceability of the OCOP specialty marketplace (Hưng Yên). Texts are Vietnamese unless the `lang=en` cookie asks for English; prices are whole VND."
     ),
     paths(
         catalog::list_communes,
@@ -24,6 +26,8 @@ use crate::startup::AppState;
         catalog::list_products,
         catalog::get_product,
         catalog::get_producer,
+        lots::get_lot,
+        lots::get_lot_epcis,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail))
 )]
@@ -40,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/products", get(catalog::list_products))
         .route("/api/v1/products/{slug}", get(catalog::get_product))
         .route("/api/v1/producers/{slug}", get(catalog::get_producer))
+        .route("/api/v1/lots/{key}", get(lots::get_lot))
+        .route("/api/v1/lots/{key}/epcis", get(lots::get_lot_epcis))
         // Anything else under /api/v1 is a JSON 404, not the HTML not-found page.
         .route(
             "/api/v1/{*rest}",

@@ -36,7 +36,7 @@ use crate::{routes::lang::local_path, startup::AppState};
 const FREE_FAILURES_PER_ACCOUNT: i64 = 5;
 const FREE_FAILURES_PER_IP: i64 = 20;
 
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, location.to_owned())],
@@ -49,7 +49,7 @@ fn with_error(path: &str, error: FormError) -> Response {
     see_other(&format!("{path}{sep}{}", error.query()))
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "an account form failed");
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -59,7 +59,7 @@ fn internal(e: impl std::fmt::Display) -> Response {
 }
 
 /// A refusal: a visitor is sent to sign in, a signed-in user without the role gets 403.
-fn denied(denied: Denied, back_to: &str) -> Response {
+pub(crate) fn denied(denied: Denied, back_to: &str) -> Response {
     match denied {
         Denied::NotSignedIn => see_other(&format!("/dang-nhap?next={}", encode(back_to))),
         Denied::Forbidden => (

@@ -1,5 +1,7 @@
 //! HTTP endpoints outside the Leptos pages.
 
+pub mod diary_forms;
 pub mod health;
 pub mod lang;
+pub mod lot_qr;
 pub mod seo;

@@ -458,6 +458,13 @@ impl Seeder<'_> {
             .get(&p.commune)
             .ok_or_else(|| anyhow!("product {}: unknown commune {:?}", p.key, p.commune))?;
         let id = stable_id("product", slug.as_str());
+        let gtin = p
+            .gtin
+            .as_deref()
+            .map(app::domain::gs1::Gtin::parse)
+            .transpose()
+            .map_err(|e| anyhow!("product {}: GTIN: {e}", p.key))?
+            .map(String::from);
         let now = self.now.clone();
         let approved_at = (status == ProductStatus::Approved).then(|| now.clone());
         self.insert(
@@ -477,7 +484,7 @@ impl Seeder<'_> {
             .bind(p.name_en.clone())
             .bind(p.description_vi.clone())
             .bind(p.description_en.clone())
-            .bind(p.gtin.clone())
+            .bind(gtin)
             .bind(p.gi.then(|| "Nhãn lồng Hưng Yên".to_owned()))
             .bind(status.as_str())
             .bind(now.clone())

@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use ocop_tests::{Engine, fixtures, load, spawn_seeded_app};
 
+// The server runs in this process: give it the allocator it has in production.
+#[global_allocator]
+static ALLOCATOR: server::Allocator = server::Allocator;
+
 #[derive(Parser)]
 #[command(about = "Benchmarks the marketplace's budgets and prints the figures")]
 struct Args {

@@ -6,10 +6,10 @@ use ocop_tests::{
     db_test, spawn_app, spawn_seeded_app,
 };
 
-const PASSWORD: &str = "nhãn lồng chín đỏ";
+pub(crate) const PASSWORD: &str = "nhãn lồng chín đỏ";
 
 /// Signs up a buyer through the form; the browser is then signed in.
-async fn sign_up(app: &TestApp, login: &str, name: &str) -> Browser {
+pub(crate) async fn sign_up(app: &TestApp, login: &str, name: &str) -> Browser {
     let b = Browser::new(&app.address);
     let r = b
         .submit(
@@ -28,7 +28,7 @@ async fn sign_up(app: &TestApp, login: &str, name: &str) -> Browser {
     b
 }
 
-async fn user_id(app: &TestApp, key: &str) -> String {
+pub(crate) async fn user_id(app: &TestApp, key: &str) -> String {
     sqlx::query_scalar("SELECT id FROM users WHERE phone = $1 OR email = $1")
         .bind(key)
         .fetch_one(app.db.pool())
@@ -36,7 +36,7 @@ async fn user_id(app: &TestApp, key: &str) -> String {
         .unwrap()
 }
 
-async fn commune_id(app: &TestApp, slug: &str) -> String {
+pub(crate) async fn commune_id(app: &TestApp, slug: &str) -> String {
     sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
         .bind(slug)
         .fetch_one(app.db.pool())
@@ -44,7 +44,7 @@ async fn commune_id(app: &TestApp, slug: &str) -> String {
         .unwrap()
 }
 
-async fn make_officer(app: &TestApp, user: &str, commune: &str) {
+pub(crate) async fn make_officer(app: &TestApp, user: &str, commune: &str) {
     sqlx::query("INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, '2026-11-27T00:00:00.000Z')")
         .bind(user)
         .bind(commune)

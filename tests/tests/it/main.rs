@@ -9,3 +9,4 @@ mod migrations;
 mod pages;
 mod products;
 mod seed;
+mod traceability;

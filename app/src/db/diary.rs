@@ -1,0 +1,829 @@
+//! The cultivation log ("nhật ký canh tác") in the database: plots, harvest lots and the
+//! append-only, hash-chained entries, with the pre-harvest interval enforced as they are written.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{AnyConnection, FromRow};
+
+use super::{
+    Db,
+    audit::{self, AuditEntry},
+    catalog::entry_photos,
+    ids::new_id,
+};
+use crate::{
+    catalog::CommuneRef,
+    domain::{
+        farm_log::{
+            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields,
+            PhiViolation, Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from,
+            verify_chain,
+        },
+        gs1::{Gtin, LotCode, digital_link_path, lot_path},
+        time::{db_date, db_timestamp, parse_db_date},
+    },
+    i18n::Locale,
+    traceability::{
+        ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, SprayingView,
+        TimelineEntry,
+    },
+};
+
+/// Why a diary write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DiaryError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Phi(#[from] PhiViolation),
+    #[error("this producer already has a lot with this code")]
+    LotCodeTaken,
+    #[error("this producer already has a plot with this name")]
+    PlotNameTaken,
+    #[error("a lot goes on sale after its harvest is recorded")]
+    NotHarvested,
+    #[error("a correction must be of the same kind, on the same plot")]
+    CorrectionMismatch,
+    #[error("this entry has already been corrected")]
+    AlreadyCorrected,
+    #[error("the lot belongs to another plot")]
+    LotOfAnotherPlot,
+    #[error("the product variant is not this producer's")]
+    VariantNotOwned,
+    #[error("unknown commune")]
+    UnknownCommune,
+    #[error("the plot's name and crop are required")]
+    PlotIncomplete,
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// One stored entry with its lot's code.
+#[derive(FromRow, Clone, Debug)]
+pub(super) struct EntryRow {
+    pub id: String,
+    pub plot_id: String,
+    pub lot_id: Option<String>,
+    pub seq: i64,
+    pub kind: String,
+    pub occurred_on: String,
+    pub input_name: Option<String>,
+    pub active_ingredient: Option<String>,
+    pub target: Option<String>,
+    pub dose: Option<String>,
+    pub phi_days: Option<i64>,
+    pub quantity_kg: Option<i64>,
+    pub note: String,
+    pub corrects_id: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: String,
+    pub prev_hash: String,
+    pub entry_hash: String,
+    pub lot_code: Option<String>,
+}
+
+impl EntryRow {
+    fn hashed(&self) -> HashedFields<'_> {
+        HashedFields {
+            id: &self.id,
+            plot_id: &self.plot_id,
+            lot_id: self.lot_id.as_deref(),
+            seq: self.seq,
+            kind: &self.kind,
+            occurred_on: &self.occurred_on,
+            input_name: self.input_name.as_deref(),
+            active_ingredient: self.active_ingredient.as_deref(),
+            target: self.target.as_deref(),
+            dose: self.dose.as_deref(),
+            phi_days: self.phi_days,
+            quantity_kg: self.quantity_kg,
+            note: &self.note,
+            corrects_id: self.corrects_id.as_deref(),
+            recorded_by: self.recorded_by.as_deref(),
+            recorded_at: &self.recorded_at,
+        }
+    }
+
+    fn on(&self) -> NaiveDate {
+        parse_db_date(&self.occurred_on).unwrap_or(NaiveDate::MIN)
+    }
+}
+
+/// Every entry of a plot, in chain order.
+pub(super) async fn plot_entries(
+    conn: &mut AnyConnection,
+    plot_id: &str,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id, e.plot_id, e.lot_id, e.seq, e.kind, e.occurred_on, e.input_name,
+                e.active_ingredient, e.target, e.dose, e.phi_days, e.quantity_kg, e.note,
+                e.corrects_id, e.recorded_by, e.recorded_at, e.prev_hash, e.entry_hash,
+                l.lot_code
+           FROM cultivation_log_entries e
+           LEFT JOIN harvest_lots l ON l.id = e.lot_id
+          WHERE e.plot_id = $1
+          ORDER BY e.seq",
+    )
+    .bind(plot_id)
+    .fetch_all(conn)
+    .await
+}
+
+pub(super) fn chain_status(rows: &[EntryRow]) -> ChainStatus {
+    verify_chain(rows.iter().map(|r| StoredEntry {
+        fields: r.hashed(),
+        prev_hash: &r.prev_hash,
+        entry_hash: &r.entry_hash,
+    }))
+}
+
+/// Ids of entries that a later entry corrects: their values no longer count.
+fn corrected(rows: &[EntryRow]) -> HashMap<&str, i64> {
+    rows.iter()
+        .filter_map(|r| r.corrects_id.as_deref().map(|c| (c, r.seq)))
+        .collect()
+}
+
+/// The sprayings in force among `rows` (corrections replace what they correct) up to `until`.
+fn sprayings(rows: &[EntryRow], until: Option<NaiveDate>) -> Vec<(i64, Spraying)> {
+    let corrected = corrected(rows);
+    rows.iter()
+        .filter(|r| {
+            r.kind == EntryKind::Spraying.as_str() && !corrected.contains_key(r.id.as_str())
+        })
+        .filter(|r| until.is_none_or(|u| r.on() <= u))
+        .map(|r| {
+            (
+                r.seq,
+                Spraying {
+                    product_name: r.input_name.clone().unwrap_or_default(),
+                    sprayed_on: r.on(),
+                    phi_days: u32::try_from(r.phi_days.unwrap_or(0)).unwrap_or(0),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The PHI status of `rows` for a harvest on `harvested_on` (or a plot still growing).
+pub(super) fn phi_status(rows: &[EntryRow], harvested_on: Option<NaiveDate>) -> PhiStatus {
+    let sprayings = sprayings(rows, harvested_on);
+    let binding = safe_to_harvest_from(sprayings.iter().map(|(_, s)| s));
+    let seq = binding.and_then(|b| sprayings.iter().find(|(_, s)| s == b).map(|(q, _)| *q));
+    PhiStatus {
+        safe_from: binding.map(Spraying::safe_from),
+        respected: harvested_on.map(|h| binding.is_none_or(|b| h >= b.safe_from())),
+        binding_spraying: binding.map(|b| SprayingView {
+            seq: seq.unwrap_or(0),
+            product_name: b.product_name.clone(),
+            sprayed_on: b.sprayed_on,
+            phi_days: i64::from(b.phi_days),
+        }),
+    }
+}
+
+/// The rows as shown, with their photos.
+pub(super) async fn timeline(
+    conn: &mut AnyConnection,
+    rows: &[EntryRow],
+    locale: Locale,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut photos = entry_photos(conn, &ids, locale).await?;
+    let seq_of: HashMap<&str, i64> = rows.iter().map(|r| (r.id.as_str(), r.seq)).collect();
+    let corrected = corrected(rows);
+    Ok(rows
+        .iter()
+        .map(|r| TimelineEntry {
+            id: r.id.clone(),
+            seq: r.seq,
+            kind: r.kind.clone(),
+            occurred_on: r.on(),
+            input_name: r.input_name.clone(),
+            active_ingredient: r.active_ingredient.clone(),
+            target: r.target.clone(),
+            dose: r.dose.clone(),
+            phi_days: r.phi_days,
+            quantity_kg: r.quantity_kg,
+            note: r.note.clone(),
+            lot_code: r.lot_code.clone(),
+            corrects_seq: r
+                .corrects_id
+                .as_deref()
+                .and_then(|c| seq_of.get(c).copied()),
+            corrected_by_seq: corrected.get(r.id.as_str()).copied(),
+            recorded_at: r.recorded_at.clone(),
+            photos: photos.remove(&r.id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The public address of a lot: GS1 Digital Link with a GTIN, the stable lot URL without.
+pub fn lot_address(lot_id: &str, lot_code: &str, gtin: Option<&str>) -> String {
+    match gtin.and_then(|g| Gtin::parse(g).ok()) {
+        Some(gtin) => digital_link_path(&gtin, lot_code),
+        None => lot_path(lot_id),
+    }
+}
+
+pub struct PlotInput<'a> {
+    pub name: &'a str,
+    pub commune_id: &'a str,
+    pub crop: &'a str,
+    pub area_m2: Option<i64>,
+    pub growing_area_code: Option<&'a str>,
+}
+
+pub async fn create_plot(
+    db: &Db,
+    user_id: &str,
+    producer_id: &str,
+    input: PlotInput<'_>,
+) -> Result<String, DiaryError> {
+    let (name, crop) = (input.name.trim(), input.crop.trim());
+    if name.is_empty()
+        || crop.is_empty()
+        || name.chars().count() > 100
+        || crop.chars().count() > 100
+    {
+        return Err(DiaryError::PlotIncomplete);
+    }
+    let mut tx = db.pool().begin().await?;
+    let commune: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
+            .bind(input.commune_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if commune.is_none() {
+        return Err(DiaryError::UnknownCommune);
+    }
+    let taken: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM plots WHERE producer_id = $1 AND name = $2")
+            .bind(producer_id)
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(DiaryError::PlotNameTaken);
+    }
+    let id = new_id();
+    let now = db_timestamp(Utc::now());
+    sqlx::query(
+        "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, growing_area_code,
+                            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(&id)
+    .bind(producer_id)
+    .bind(input.commune_id)
+    .bind(name)
+    .bind(crop)
+    .bind(input.area_m2.filter(|a| *a > 0))
+    .bind(
+        input
+            .growing_area_code
+            .map(str::trim)
+            .filter(|c| !c.is_empty()),
+    )
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "plot.create",
+            subject_type: "plot",
+            subject_id: &id,
+            details: json!({ "name": name, "crop": crop }),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The producer owning a plot, and the plot's commune.
+pub async fn plot_owner(db: &Db, plot_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT producer_id, commune_id FROM plots WHERE id = $1")
+        .bind(plot_id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// A lot's producer, plot and plot commune.
+pub async fn lot_owner(
+    db: &Db,
+    lot_id: &str,
+) -> Result<Option<(String, Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.producer_id, l.plot_id, pl.commune_id
+           FROM harvest_lots l LEFT JOIN plots pl ON pl.id = l.plot_id
+          WHERE l.id = $1",
+    )
+    .bind(lot_id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// A new lot on a plot, growing until its harvest is recorded.
+pub async fn create_lot(
+    db: &Db,
+    user_id: &str,
+    plot_id: &str,
+    code: &LotCode,
+    variant_id: Option<&str>,
+    grade: Option<&str>,
+) -> Result<String, DiaryError> {
+    let mut tx = db.pool().begin().await?;
+    let (producer_id,): (String,) = sqlx::query_as("SELECT producer_id FROM plots WHERE id = $1")
+        .bind(plot_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(DiaryError::NotFound)?;
+    if let Some(variant) = variant_id {
+        let owned: Option<(String,)> = sqlx::query_as(
+            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+              WHERE v.id = $1 AND p.producer_id = $2",
+        )
+        .bind(variant)
+        .bind(&producer_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if owned.is_none() {
+            return Err(DiaryError::VariantNotOwned);
+        }
+    }
+    let taken: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2")
+            .bind(&producer_id)
+            .bind(code.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(DiaryError::LotCodeTaken);
+    }
+    let id = new_id();
+    let now = db_timestamp(Utc::now());
+    sqlx::query(
+        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
+                                   created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)",
+    )
+    .bind(&id)
+    .bind(&producer_id)
+    .bind(plot_id)
+    .bind(variant_id)
+    .bind(code.as_str())
+    .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "lot.create",
+            subject_type: "harvest_lot",
+            subject_id: &id,
+            details: json!({ "code": code.as_str(), "plot": plot_id }),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Appends an entry to a plot's chain, on `today` (Vietnam date). A harvest is refused while a
+/// spraying's pre-harvest interval runs, and marks its lot harvested. Returns the new `seq`.
+pub async fn append_entry(
+    db: &Db,
+    user_id: &str,
+    plot_id: &str,
+    draft: &EntryDraft,
+    today: NaiveDate,
+    ip: Option<&str>,
+) -> Result<i64, DiaryError> {
+    let kind = draft.validate(today)?;
+    let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
+    let mut tx = db.pool().begin().await?;
+    let now = db_timestamp(Utc::now());
+    // Writing the plot row first serialises appends to one chain: a row lock on PostgreSQL,
+    // the database write lock on SQLite. Two appends can then never take the same `seq`.
+    let touched = sqlx::query("UPDATE plots SET updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(plot_id)
+        .execute(&mut *tx)
+        .await?;
+    if touched.rows_affected() == 0 {
+        return Err(DiaryError::NotFound);
+    }
+    let rows = plot_entries(&mut tx, plot_id).await?;
+    if let Some(corrects) = draft.corrects_id.as_deref() {
+        let original = rows
+            .iter()
+            .find(|r| r.id == corrects)
+            .ok_or(DiaryError::CorrectionMismatch)?;
+        if original.kind != kind.as_str() {
+            return Err(DiaryError::CorrectionMismatch);
+        }
+        if rows
+            .iter()
+            .any(|r| r.corrects_id.as_deref() == Some(corrects))
+        {
+            return Err(DiaryError::AlreadyCorrected);
+        }
+    }
+    if let Some(lot_id) = draft.lot_id.as_deref() {
+        let lot_plot: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT plot_id FROM harvest_lots WHERE id = $1")
+                .bind(lot_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if lot_plot.and_then(|(p,)| p).as_deref() != Some(plot_id) {
+            return Err(DiaryError::LotOfAnotherPlot);
+        }
+    }
+    if kind == EntryKind::Harvest {
+        // Every spraying in force on the plot up to the harvest day counts, whatever its season.
+        let sprayings: Vec<Spraying> = sprayings(&rows, Some(on))
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        check_harvest(&sprayings, on)?;
+    }
+    // A spraying entered late, dated before a recorded harvest, is still recorded: history is
+    // never refused. The lot's page then shows the interval as not respected.
+
+    let seq = rows.last().map_or(1, |r| r.seq + 1);
+    let prev = rows
+        .last()
+        .map_or_else(|| GENESIS_HASH.to_owned(), |r| r.entry_hash.clone());
+    let id = new_id();
+    let occurred_on = db_date(on);
+    let clean = |f: &Option<String>| {
+        f.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    let (input_name, active_ingredient, target, dose) = (
+        clean(&draft.input_name),
+        clean(&draft.active_ingredient),
+        clean(&draft.target),
+        clean(&draft.dose),
+    );
+    let phi_days = draft
+        .phi_days
+        .filter(|_| kind == EntryKind::Spraying)
+        .map(i64::from);
+    let note = draft.note.trim().to_owned();
+    let hash = entry_hash(
+        &prev,
+        &HashedFields {
+            id: &id,
+            plot_id,
+            lot_id: draft.lot_id.as_deref(),
+            seq,
+            kind: kind.as_str(),
+            occurred_on: &occurred_on,
+            input_name: input_name.as_deref(),
+            active_ingredient: active_ingredient.as_deref(),
+            target: target.as_deref(),
+            dose: dose.as_deref(),
+            phi_days,
+            quantity_kg: draft.quantity_kg,
+            note: &note,
+            corrects_id: draft.corrects_id.as_deref(),
+            recorded_by: Some(user_id),
+            recorded_at: &now,
+        },
+    );
+    sqlx::query(
+        "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
+             input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
+             recorded_by, recorded_at, prev_hash, entry_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )
+    .bind(&id)
+    .bind(plot_id)
+    .bind(draft.lot_id.as_deref())
+    .bind(seq)
+    .bind(kind.as_str())
+    .bind(&occurred_on)
+    .bind(input_name.as_deref())
+    .bind(active_ingredient.as_deref())
+    .bind(target.as_deref())
+    .bind(dose.as_deref())
+    .bind(phi_days)
+    .bind(draft.quantity_kg)
+    .bind(&note)
+    .bind(draft.corrects_id.as_deref())
+    .bind(user_id)
+    .bind(&now)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    if kind == EntryKind::Harvest {
+        sqlx::query(
+            "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
+                    status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END
+              WHERE id = $4",
+        )
+        .bind(&occurred_on)
+        .bind(draft.quantity_kg)
+        .bind(&now)
+        .bind(draft.lot_id.as_deref())
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: if draft.corrects_id.is_some() {
+                "diary.correct"
+            } else {
+                "diary.append"
+            },
+            subject_type: "cultivation_log_entry",
+            subject_id: &id,
+            details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+/// Puts a harvested lot on sale, refused while the interval of a spraying before its harvest
+/// still runs (a lot harvested earlier, then a spraying entered late, for instance).
+pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
+    let mut tx = db.pool().begin().await?;
+    let now = db_timestamp(Utc::now());
+    let lot: (Option<String>, Option<String>, String) =
+        sqlx::query_as("SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1")
+            .bind(lot_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(DiaryError::NotFound)?;
+    let (plot_id, harvested_on, status) = lot;
+    let harvested_on = harvested_on
+        .as_deref()
+        .and_then(parse_db_date)
+        .ok_or(DiaryError::NotHarvested)?;
+    if status == "on_sale" {
+        return Ok(());
+    }
+    if let Some(plot_id) = plot_id.as_deref() {
+        let rows = plot_entries(&mut tx, plot_id).await?;
+        let sprayings: Vec<Spraying> = sprayings(&rows, Some(harvested_on))
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        check_harvest(&sprayings, harvested_on)?;
+    }
+    sqlx::query("UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(lot_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "lot.on_sale",
+            subject_type: "harvest_lot",
+            subject_id: lot_id,
+            details: json!({}),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An officer's stamp on a lot. Returns false when the lot does not exist.
+pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let now = db_timestamp(Utc::now());
+    let done = sqlx::query(
+        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2 WHERE id = $3",
+    )
+    .bind(officer_id)
+    .bind(&now)
+    .bind(lot_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(officer_id),
+            action: "lot.verify",
+            subject_type: "harvest_lot",
+            subject_id: lot_id,
+            details: json!({}),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[derive(FromRow)]
+struct PlotRow {
+    id: String,
+    name: String,
+    crop: String,
+    area_m2: Option<i64>,
+    growing_area_code: Option<String>,
+    producer_id: String,
+    producer_name: String,
+    commune_slug: String,
+    commune_name: String,
+    commune_kind: String,
+}
+
+#[derive(FromRow)]
+struct LotRow {
+    id: String,
+    plot_id: Option<String>,
+    lot_code: String,
+    status: String,
+    harvested_on: Option<String>,
+    variant: Option<String>,
+    gtin: Option<String>,
+}
+
+const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growing_area_code,
+        pl.producer_id, pr.name AS producer_name, c.slug AS commune_slug, c.name AS commune_name,
+        c.kind AS commune_kind
+   FROM plots pl
+   JOIN producers pr ON pr.id = pl.producer_id
+   JOIN communes c ON c.id = pl.commune_id";
+
+async fn lot_lines(
+    conn: &mut AnyConnection,
+    producer_ids: &[&str],
+    locale: Locale,
+) -> Result<Vec<(Option<String>, LotLine)>, sqlx::Error> {
+    if producer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=producer_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT l.id, l.plot_id, l.lot_code, l.status, l.harvested_on,
+                {} AS variant, p.gtin
+           FROM harvest_lots l
+           LEFT JOIN product_variants v ON v.id = l.variant_id
+           LEFT JOIN products p ON p.id = v.product_id
+          WHERE l.producer_id IN ({})
+          ORDER BY l.created_at DESC, l.lot_code",
+        match locale {
+            Locale::En => "CASE WHEN p.name_en <> '' THEN p.name_en ELSE p.name_vi END",
+            Locale::Vi => "p.name_vi",
+        },
+        list.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, LotRow>(&sql);
+    for id in producer_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let path = lot_address(&l.id, &l.lot_code, l.gtin.as_deref());
+            (
+                l.plot_id,
+                LotLine {
+                    id: l.id,
+                    code: l.lot_code,
+                    status: l.status,
+                    harvested_on: l.harvested_on.as_deref().and_then(parse_db_date),
+                    variant: l.variant,
+                    path,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The plots of these producers with their lots and PHI state, for the farm screen.
+pub async fn plots_of(
+    db: &Db,
+    producer_ids: &[&str],
+    locale: Locale,
+) -> Result<Vec<PlotSummary>, sqlx::Error> {
+    if producer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = db.pool().acquire().await?;
+    let list: Vec<String> = (1..=producer_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "{PLOT_SELECT} WHERE pl.producer_id IN ({}) ORDER BY pr.name, pl.name",
+        list.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, PlotRow>(&sql);
+    for id in producer_ids {
+        q = q.bind(*id);
+    }
+    let plots = q.fetch_all(&mut *conn).await?;
+    let mut lots = lot_lines(&mut conn, producer_ids, locale).await?;
+    let mut out = Vec::with_capacity(plots.len());
+    for p in plots {
+        let rows = plot_entries(&mut conn, &p.id).await?;
+        let (mine, rest): (Vec<_>, Vec<_>) = lots
+            .into_iter()
+            .partition(|(plot, _)| plot.as_deref() == Some(p.id.as_str()));
+        lots = rest;
+        out.push(PlotSummary {
+            safe_from: phi_status(&rows, None).safe_from,
+            entries: rows.len() as i64,
+            id: p.id,
+            name: p.name,
+            crop: p.crop,
+            producer_name: p.producer_name,
+            lots: mine.into_iter().map(|(_, l)| l).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// One plot's diary screen and the producer owning the plot.
+pub async fn plot_diary(
+    db: &Db,
+    plot_id: &str,
+    locale: Locale,
+) -> Result<Option<(String, PlotDiary)>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let Some(p) = sqlx::query_as::<_, PlotRow>(&format!("{PLOT_SELECT} WHERE pl.id = $1"))
+        .bind(plot_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows = plot_entries(&mut conn, plot_id).await?;
+    let lots: Vec<LotLine> = lot_lines(&mut conn, &[p.producer_id.as_str()], locale)
+        .await?
+        .into_iter()
+        .filter(|(plot, _)| plot.as_deref() == Some(plot_id))
+        .map(|(_, l)| l)
+        .collect();
+    let variants: Vec<(String, String)> = sqlx::query_as(
+        "SELECT v.id, p.name_vi || ' – ' || v.label_vi
+           FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE p.producer_id = $1 AND p.status <> 'archived' AND v.status = 'active'
+          ORDER BY p.name_vi, v.position",
+    )
+    .bind(&p.producer_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let entries = timeline(&mut conn, &rows, locale).await?;
+    let phi = phi_status(&rows, None);
+    let chain: ChainView = chain_status(&rows).into();
+    Ok(Some((
+        p.producer_id.clone(),
+        PlotDiary {
+            plot: PlotSummary {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                crop: p.crop.clone(),
+                producer_name: p.producer_name,
+                lots,
+                safe_from: phi.safe_from,
+                entries: rows.len() as i64,
+            },
+            facts: PlotFacts {
+                id: p.id,
+                name: p.name,
+                crop: p.crop,
+                area_m2: p.area_m2,
+                growing_area_code: p.growing_area_code,
+                commune: CommuneRef {
+                    slug: p.commune_slug,
+                    name: p.commune_name,
+                    kind: p.commune_kind,
+                },
+            },
+            entries,
+            phi,
+            chain,
+            variants,
+        },
+    )))
+}

@@ -1,0 +1,260 @@
+//! A lot's public traceability page, where the QR code on a box leads: `/01/{GTIN}/10/{lot}`
+//! (GS1 Digital Link) for products with a GTIN, `/lo/{id}` for every lot.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    components::commune_name,
+    i18n::{Locale, use_locale},
+    pages::{diary_texts::DiaryTexts, loaded_page},
+    seo::Canonical,
+    traceability::{LotTrace, PhiStatus, TimelineEntry},
+};
+
+/// The lot's record; `None` when nothing public matches. `gtin` set: a GS1 Digital Link
+/// lookup with `key` as the lot code; otherwise `key` is the lot id.
+#[server(prefix = "/fn")]
+pub async fn get_lot_page(
+    key: String,
+    gtin: Option<String>,
+) -> Result<Option<LotTrace>, ServerFnError> {
+    use crate::db::traceability::{LotKey, find_lot, lot_trace};
+    let cx = crate::pages::PageContext::get()?;
+    let lookup = match gtin.as_deref() {
+        Some(g) => match crate::domain::gs1::Gtin::parse(g) {
+            Ok(gtin) => {
+                let code = key.trim().to_ascii_uppercase();
+                find_lot(
+                    &cx.db,
+                    LotKey::Gs1 {
+                        gtin: gtin.as_str(),
+                        lot_code: &code,
+                    },
+                )
+                .await
+            }
+            // A mistyped GTIN is a page that does not exist.
+            Err(_) => Ok(None),
+        },
+        None => find_lot(&cx.db, LotKey::Id(&key)).await,
+    };
+    let Some(id) = lookup.map_err(|e| cx.failed("finding a lot", e))? else {
+        return Ok(None);
+    };
+    lot_trace(&cx.db, &id, cx.locale)
+        .await
+        .map_err(|e| cx.failed("loading a lot", e))
+}
+
+#[component]
+pub fn LotPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            params.with(|p| match p.get("gtin") {
+                Some(gtin) => (p.get("lot").unwrap_or_default(), Some(gtin)),
+                None => (p.get("id").unwrap_or_default(), None),
+            })
+        },
+        |(key, gtin)| get_lot_page(key, gtin),
+    );
+    loaded_page(page, move |data| view! { <LotView data locale/> })
+}
+
+fn date(locale: Locale, d: chrono::NaiveDate) -> String {
+    (locale.texts().date)(d)
+}
+
+#[component]
+fn LotView(data: LotTrace, locale: Locale) -> impl IntoView {
+    let t = DiaryTexts::of(locale);
+    let texts = locale.texts();
+    let title = match &data.product {
+        Some(p) => format!("{} · {}", (t.trace_title)(&data.lot.code), p.name),
+        None => (t.trace_title)(&data.lot.code),
+    };
+    let heading = data
+        .product
+        .as_ref()
+        .map_or_else(|| data.plot.crop.clone(), |p| p.name.clone());
+    let qr = format!("/lo/{}/qr", data.lot.id);
+    let producer_href = format!("/nha-san-xuat/{}", data.producer.slug);
+    let plot_commune = commune_name(&data.plot.commune.kind, &data.plot.commune.name, texts);
+    view! {
+        <Title text=title.clone()/>
+        <Meta name="description" content=t.trace_intro/>
+        <Canonical path=data.path.clone()/>
+        <main class="page lot">
+            <p class="eyebrow">{(t.trace_title)(&data.lot.code)}</p>
+            <h1>{heading}</h1>
+            <p>{t.trace_intro}</p>
+            <dl class="facts">
+                {data.product.clone().map(|p| view! {
+                    <dt>{t.product}</dt>
+                    <dd>
+                        <a href=format!("/san-pham/{}", p.slug)>{p.name}</a>
+                        {p.variant.map(|v| view! { " · " {v} })}
+                        {p.gi_name.map(|gi| view! { <span class="badge gi">{texts.geographical_indication} ": " {gi}</span> })}
+                    </dd>
+                    {p.gtin.map(|g| view! { <dt>"GTIN"</dt><dd><code>{g}</code></dd> })}
+                })}
+                <dt>{t.lot}</dt>
+                <dd><code>{data.lot.code.clone()}</code> " · " {(t.status)(&data.lot.status)}</dd>
+                <dt>{t.harvested_on}</dt>
+                <dd>{match data.lot.harvested_on {
+                    Some(d) => date(locale, d),
+                    None => t.not_harvested.to_owned(),
+                }}
+                {data.lot.quantity_kg.map(|q| view! { " · " {(t.quantity)(q)} })}
+                {data.lot.grade.clone().map(|g| view! { " · " {t.grade} " " {g} })}
+                </dd>
+                <dt>{t.producer}</dt>
+                <dd>
+                    <a href=producer_href>{data.producer.name.clone()}</a>
+                    " · " {(texts.producer_kind)(&data.producer.kind)}
+                </dd>
+                <dt>{t.plot}</dt>
+                <dd>
+                    {data.plot.name.clone()} " · " {plot_commune}
+                    " · " {t.crop} ": " {data.plot.crop.clone()}
+                    {data.plot.area_m2.map(|a| view! { " · " {(t.area)(a)} })}
+                </dd>
+                {data.plot.growing_area_code.clone().map(|c| view! {
+                    <dt>{t.growing_area_code}</dt><dd><code>{c}</code></dd>
+                })}
+            </dl>
+
+            <section aria-labelledby="phi">
+                <h2 id="phi">{t.phi_heading}</h2>
+                <PhiLine phi=data.phi.clone() locale/>
+            </section>
+
+            <section aria-labelledby="verification">
+                <h2 id="verification">{t.verification_heading}</h2>
+                {match data.verification.clone() {
+                    Some(v) => view! {
+                        <p class="verified">"✓ " {(t.verified)(&v.officer_name, &date(locale, v.verified_on))}</p>
+                    }.into_any(),
+                    None => view! { <p class="muted">{t.not_verified}</p> }.into_any(),
+                }}
+            </section>
+
+            <section aria-labelledby="chain">
+                <h2 id="chain">{t.chain_heading}</h2>
+                {match data.chain.broken_at_seq {
+                    None => view! { <p class="chain ok">"✓ " {(t.chain_intact)(data.chain.entries)}</p> }.into_any(),
+                    Some(seq) => view! { <p class="chain broken" role="alert">"⚠ " {(t.chain_broken)(seq)}</p> }.into_any(),
+                }}
+            </section>
+
+            <section aria-labelledby="timeline">
+                <h2 id="timeline">{t.timeline}</h2>
+                <Timeline entries=data.timeline.clone() locale correct_href=None/>
+            </section>
+
+            <section aria-labelledby="qr" class="qr">
+                <h2 id="qr">{t.qr_heading}</h2>
+                <img src=format!("{qr}.svg") width="160" height="160" alt=t.qr_alt/>
+                <p>
+                    <a href=format!("{qr}.png") download="">{t.download_png}</a> " · "
+                    <a href=format!("{qr}.svg") download="">{t.download_svg}</a>
+                </p>
+            </section>
+        </main>
+    }
+}
+
+/// The pre-harvest interval, as a sentence.
+#[component]
+pub fn PhiLine(phi: PhiStatus, locale: Locale) -> impl IntoView {
+    let t = DiaryTexts::of(locale);
+    let text = match (&phi.binding_spraying, phi.safe_from, phi.respected) {
+        (Some(s), Some(safe), Some(respected)) => {
+            let f = if respected {
+                t.phi_respected
+            } else {
+                t.phi_not_respected
+            };
+            f(
+                &s.product_name,
+                &date(locale, s.sprayed_on),
+                s.phi_days,
+                &date(locale, safe),
+            )
+        }
+        (_, Some(safe), None) => (t.safe_from)(&date(locale, safe)),
+        (None, None, Some(_)) => t.phi_none.to_owned(),
+        _ => t.safe_now.to_owned(),
+    };
+    let class = if phi.respected == Some(false) {
+        "phi warn"
+    } else {
+        "phi"
+    };
+    view! { <p class=class>{text}</p> }
+}
+
+/// The diary entries, oldest first; with `correct_href`, each has a link to correct it.
+#[component]
+pub fn Timeline(
+    entries: Vec<TimelineEntry>,
+    locale: Locale,
+    correct_href: Option<String>,
+) -> impl IntoView {
+    let t = DiaryTexts::of(locale);
+    if entries.is_empty() {
+        return view! { <p class="muted">{t.no_entries}</p> }.into_any();
+    }
+    view! {
+        <ol class="timeline">
+            {entries.into_iter().map(|e| {
+                let superseded = e.corrected_by_seq.is_some();
+                let ingredient_label = if e.kind == "fertilising" { t.npk } else { t.active_ingredient };
+                let correct = correct_href.clone().filter(|_| !superseded).map(|base| {
+                    format!("{base}?sua={}#ghi", e.id)
+                });
+                // Shown in Vietnam time, as every date on the site.
+                let recorded = chrono::DateTime::parse_from_rfc3339(&e.recorded_at)
+                    .map(|at| at.with_timezone(&crate::domain::time::vietnam_offset())
+                        .format("%d/%m/%Y %H:%M").to_string())
+                    .unwrap_or_default();
+                view! {
+                    <li class=if superseded { "entry superseded" } else { "entry" } id=format!("e{}", e.seq)>
+                        <p class="entry-head">
+                            <span class="seq">"#" {e.seq}</span> " "
+                            <time datetime=e.occurred_on.to_string()>{date(locale, e.occurred_on)}</time> " · "
+                            <strong>{(t.kind)(&e.kind)}</strong>
+                            {e.lot_code.clone().map(|c| view! { " · " {(t.for_lot)(&c)} })}
+                        </p>
+                        <ul class="entry-fields">
+                            {e.input_name.clone().map(|v| view! { <li>{t.input_name} ": " {v}</li> })}
+                            {e.active_ingredient.clone().map(|v| view! { <li>{ingredient_label} ": " {v}</li> })}
+                            {e.target.clone().map(|v| view! { <li>{t.target} ": " {v}</li> })}
+                            {e.dose.clone().map(|v| view! { <li>{t.dose} ": " {v}</li> })}
+                            {e.phi_days.map(|d| view! { <li>{(t.phi_days)(d)}</li> })}
+                            {e.quantity_kg.map(|q| view! { <li>{(t.quantity)(q)}</li> })}
+                        </ul>
+                        {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
+                        {(!e.photos.is_empty()).then(|| view! {
+                            <ul class="entry-photos">
+                                {e.photos.clone().into_iter().map(|ph| view! {
+                                    <li><img src=ph.src srcset=ph.srcset sizes="10rem" width=ph.width height=ph.height alt=ph.alt loading="lazy"/></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                        <p class="muted small">
+                            {e.corrects_seq.map(|s| view! { <a href=format!("#e{s}")>{(t.corrects)(s)}</a> " · " })}
+                            {e.corrected_by_seq.map(|s| view! { <a href=format!("#e{s}")>{(t.corrected_by)(s)}</a> " · " })}
+                            {(t.recorded_at)(&recorded)}
+                            {correct.map(|href| view! { " · " <a href=href>{t.correct}</a> })}
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}

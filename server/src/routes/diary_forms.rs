@@ -1,0 +1,326 @@
+//! The cultivation-log forms' POST handlers (farm screens and the officer's lot stamp). Each
+//! checks the policy against the plot's or lot's producer, then redirects back: `?ok=1`, or
+//! `?loi=<code>` (with the spraying and first safe day for a pre-harvest interval refusal).
+//! Refusals carry no `#fragment`: the page opens at its top, where the notice is.
+
+use app::{
+    auth::{Action, Actor, authorize},
+    db::diary::{self, DiaryError, PlotInput},
+    domain::{
+        farm_log::{DraftError, EntryDraft, EntryKind},
+        gs1::LotCode,
+        time::vietnam_date,
+    },
+};
+use axum::{
+    Extension, Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::{
+    auth::{
+        ClientIp,
+        forms::{denied, internal, see_other},
+    },
+    startup::AppState,
+};
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response()
+}
+
+fn back_with(path: &str, query: &str) -> Response {
+    see_other(&format!("{path}?{query}"))
+}
+
+/// Where a refused write goes back to, with the reason's code.
+fn refused(back: &str, e: DiaryError) -> Response {
+    let code = match e {
+        DiaryError::NotFound => return not_found(),
+        DiaryError::Db(e) => return internal(e),
+        DiaryError::Phi(v) => {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("loi", "phi")
+                .append_pair("thuoc", &v.product_name)
+                .append_pair("ngay_phun", &v.sprayed_on.to_string())
+                .append_pair("an_toan", &v.safe_from.to_string())
+                .finish();
+            return back_with(back, &query);
+        }
+        DiaryError::Draft(DraftError::DateInFuture) => "future",
+        DiaryError::Draft(
+            DraftError::InputNameMissing
+            | DraftError::ActiveIngredientMissing
+            | DraftError::PhiMissing
+            | DraftError::PhiTooLong,
+        ) => "spraying",
+        DiaryError::Draft(DraftError::QuantityMissing | DraftError::LotMissing) => "harvest",
+        DiaryError::Draft(_) | DiaryError::PlotIncomplete | DiaryError::UnknownCommune => "invalid",
+        DiaryError::VariantNotOwned | DiaryError::LotOfAnotherPlot => "invalid",
+        DiaryError::LotCodeTaken => "lot_taken",
+        DiaryError::PlotNameTaken => "plot_taken",
+        DiaryError::NotHarvested => "not_harvested",
+        DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => "correction",
+    };
+    back_with(back, &format!("loi={code}"))
+}
+
+/// The actor when the policy allows `action`, or the response refusing it (sign in first, or 403).
+fn allowed(
+    actor: Option<Extension<Actor>>,
+    action: Action<'_>,
+    back: &str,
+) -> Result<Actor, Box<Response>> {
+    let actor = actor.map(|Extension(a)| a);
+    authorize(actor.as_ref(), action).map_err(|d| Box::new(denied(d, back)))?;
+    actor.ok_or_else(|| Box::new(not_found()))
+}
+
+/// A lot's producer, plot and plot commune, or the response for a missing lot.
+async fn lot_owner(
+    state: &AppState,
+    lot_id: &str,
+) -> Result<(String, Option<String>, Option<String>), Response> {
+    diary::lot_owner(&state.db, lot_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(not_found)
+}
+
+fn blank_to_none(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+#[derive(Deserialize)]
+pub struct PlotForm {
+    producer_id: String,
+    name: String,
+    crop: String,
+    commune_id: String,
+    #[serde(default)]
+    area_m2: String,
+    #[serde(default)]
+    growing_area_code: String,
+}
+
+pub async fn create_plot(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<PlotForm>,
+) -> Response {
+    let producer_id = &form.producer_id;
+    let actor = match allowed(actor, Action::WriteFarmLog { producer_id }, "/nong-trai") {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let area_m2 = match blank_to_none(&form.area_m2).map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(a)) if a > 0 => Some(a),
+        Some(_) => return back_with("/nong-trai", "loi=invalid"),
+    };
+    let input = PlotInput {
+        name: &form.name,
+        commune_id: &form.commune_id,
+        crop: &form.crop,
+        area_m2,
+        growing_area_code: blank_to_none(&form.growing_area_code),
+    };
+    match diary::create_plot(&state.db, &actor.user_id, &form.producer_id, input).await {
+        Ok(id) => see_other(&format!("/nong-trai/vuon/{id}?ok=1")),
+        Err(e) => refused("/nong-trai", e),
+    }
+}
+
+/// The signed-in actor allowed to write this plot's log, or the response refusing it.
+async fn plot_writer(
+    state: &AppState,
+    actor: Option<Extension<Actor>>,
+    plot_id: &str,
+) -> Result<Actor, Response> {
+    let back = format!("/nong-trai/vuon/{plot_id}");
+    let owner = diary::plot_owner(&state.db, plot_id)
+        .await
+        .map_err(internal)?;
+    let Some((producer_id, _)) = owner else {
+        return Err(not_found());
+    };
+    let producer_id = &producer_id;
+    allowed(actor, Action::WriteFarmLog { producer_id }, &back).map_err(|r| *r)
+}
+
+#[derive(Deserialize)]
+pub struct LotForm {
+    lot_code: String,
+    #[serde(default)]
+    variant_id: String,
+    #[serde(default)]
+    grade: String,
+}
+
+pub async fn create_lot(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(plot_id): Path<String>,
+    Form(form): Form<LotForm>,
+) -> Response {
+    let actor = match plot_writer(&state, actor, &plot_id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let back = format!("/nong-trai/vuon/{plot_id}");
+    let Ok(code) = LotCode::parse(&form.lot_code) else {
+        return back_with(&back, "loi=lot_code");
+    };
+    match diary::create_lot(
+        &state.db,
+        &actor.user_id,
+        &plot_id,
+        &code,
+        blank_to_none(&form.variant_id),
+        blank_to_none(&form.grade),
+    )
+    .await
+    {
+        Ok(_) => back_with(&back, "ok=1#lots"),
+        Err(e) => refused(&back, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EntryForm {
+    kind: String,
+    occurred_on: String,
+    #[serde(default)]
+    lot_id: String,
+    #[serde(default)]
+    input_name: String,
+    #[serde(default)]
+    active_ingredient: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    dose: String,
+    #[serde(default)]
+    phi_days: String,
+    #[serde(default)]
+    quantity_kg: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    corrects_id: String,
+}
+
+impl EntryForm {
+    /// The form as a draft; `None` when a number or date does not parse.
+    fn draft(&self) -> Option<EntryDraft> {
+        let text = |t: &str| blank_to_none(t).map(str::to_owned);
+        let phi_days = match blank_to_none(&self.phi_days) {
+            None => None,
+            Some(d) => Some(d.parse::<u32>().ok()?),
+        };
+        let quantity_kg = match blank_to_none(&self.quantity_kg) {
+            None => None,
+            Some(q) => Some(q.parse::<i64>().ok()?),
+        };
+        let occurred_on = match blank_to_none(&self.occurred_on) {
+            None => None,
+            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?),
+        };
+        Some(EntryDraft {
+            kind: EntryKind::parse(&self.kind),
+            occurred_on,
+            lot_id: text(&self.lot_id),
+            input_name: text(&self.input_name),
+            active_ingredient: text(&self.active_ingredient),
+            target: text(&self.target),
+            dose: text(&self.dose),
+            phi_days,
+            quantity_kg,
+            note: self.note.trim().to_owned(),
+            corrects_id: text(&self.corrects_id),
+        })
+    }
+}
+
+pub async fn append_entry(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    actor: Option<Extension<Actor>>,
+    Path(plot_id): Path<String>,
+    Form(form): Form<EntryForm>,
+) -> Response {
+    let actor = match plot_writer(&state, actor, &plot_id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let back = format!("/nong-trai/vuon/{plot_id}");
+    let Some(draft) = form.draft() else {
+        return back_with(&back, "loi=invalid");
+    };
+    let today = vietnam_date(chrono::Utc::now());
+    match diary::append_entry(
+        &state.db,
+        &actor.user_id,
+        &plot_id,
+        &draft,
+        today,
+        ip.as_deref(),
+    )
+    .await
+    {
+        Ok(seq) => see_other(&format!("{back}?ok=1#e{seq}")),
+        Err(e) => refused(&back, e),
+    }
+}
+
+pub async fn put_on_sale(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(lot_id): Path<String>,
+) -> Response {
+    let (producer_id, plot_id, _) = match lot_owner(&state, &lot_id).await {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let back = plot_id.map_or_else(
+        || "/nong-trai".to_owned(),
+        |p| format!("/nong-trai/vuon/{p}"),
+    );
+    let producer_id = &producer_id;
+    let actor = match allowed(actor, Action::WriteFarmLog { producer_id }, &back) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match diary::put_on_sale(&state.db, &actor.user_id, &lot_id).await {
+        Ok(()) => back_with(&back, "ok=1#lots"),
+        Err(e) => refused(&back, e),
+    }
+}
+
+/// A commune officer's stamp on a lot grown in their commune.
+pub async fn verify_lot(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(lot_id): Path<String>,
+) -> Response {
+    let Some(commune_id) = (match lot_owner(&state, &lot_id).await {
+        Ok((_, _, commune)) => commune,
+        Err(r) => return r,
+    }) else {
+        return not_found();
+    };
+    let commune_id = &commune_id;
+    let actor = match allowed(actor, Action::ActInCommune { commune_id }, "/can-bo") {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    match diary::verify_lot(&state.db, &actor.user_id, &lot_id).await {
+        Ok(true) => see_other("/can-bo?ok=verified#lots"),
+        Ok(false) => not_found(),
+        Err(e) => internal(e),
+    }
+}

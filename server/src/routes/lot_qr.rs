@@ -1,0 +1,100 @@
+//! The QR code of a lot, as SVG (for print) and PNG (for messaging apps): it encodes the lot's
+//! absolute traceability URL, its GS1 Digital Link when the product has a GTIN.
+
+use app::db::traceability::{LotKey, find_lot, lot_address_of};
+use axum::{
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use qrcode::{EcLevel, QrCode, render::svg};
+
+use crate::startup::AppState;
+
+/// Why no QR code could be made.
+enum QrError {
+    NoSuchLot,
+    Unavailable,
+    Encoding,
+}
+
+impl IntoResponse for QrError {
+    fn into_response(self) -> Response {
+        match self {
+            QrError::NoSuchLot => {
+                (StatusCode::NOT_FOUND, "Không tìm thấy lô. / No such lot.").into_response()
+            }
+            QrError::Unavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            QrError::Encoding => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+}
+
+/// The QR code of a public lot's absolute URL. Medium error correction: a label survives a
+/// scratch or a fold and the code stays small.
+async fn lot_code(state: &AppState, id: &str) -> Result<QrCode, QrError> {
+    let unavailable = |e: sqlx::Error| {
+        tracing::error!(error = %e, "loading a lot for its QR code failed");
+        QrError::Unavailable
+    };
+    let id = find_lot(&state.db, LotKey::Id(id))
+        .await
+        .map_err(unavailable)?
+        .ok_or(QrError::NoSuchLot)?;
+    let path = lot_address_of(&state.db, &id)
+        .await
+        .map_err(unavailable)?
+        .ok_or(QrError::NoSuchLot)?;
+    let url = format!("{}{path}", state.public_url);
+    QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| {
+        tracing::error!(error = %e, "encoding a QR code failed");
+        QrError::Encoding
+    })
+}
+
+const CACHE: &str = "public, max-age=3600";
+
+pub async fn svg(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let qr = match lot_code(&state, &id).await {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
+    let image = qr
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        image,
+    )
+        .into_response()
+}
+
+pub async fn png(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let qr = match lot_code(&state, &id).await {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
+    let image = qr
+        .render::<image::Luma<u8>>()
+        .min_dimensions(400, 400)
+        .quiet_zone(true)
+        .build();
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    if let Err(e) = image.write_to(&mut bytes, image::ImageFormat::Png) {
+        tracing::error!(error = %e, "encoding a QR PNG failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, CACHE),
+        ],
+        bytes.into_inner(),
+    )
+        .into_response()
+}

@@ -1,0 +1,653 @@
+//! Cultivation logs and lot traceability: the farmer's diary forms, the pre-harvest interval,
+//! corrections, the hash chain, officer stamps, the public lot page, QR codes and the lot API.
+
+use chrono::{Days, NaiveDate};
+use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_seeded_app};
+
+use super::accounts::{commune_id, make_officer, sign_up, user_id};
+
+const LONGAN: &str = "nhan-long-hung-yen";
+const LONGAN_GTIN: &str = "08936045120002";
+const PUBLIC_URL: &str = "https://dacsan.example";
+
+fn today() -> NaiveDate {
+    app::domain::time::vietnam_date(chrono::Utc::now())
+}
+
+fn days_ago(n: u64) -> String {
+    (today() - Days::new(n)).to_string()
+}
+
+/// The demo lot sold as the product with this slug: (id, code).
+async fn demo_lot(app: &TestApp, product_slug: &str) -> (String, String) {
+    sqlx::query_as(
+        "SELECT l.id, l.lot_code FROM harvest_lots l
+           JOIN product_variants v ON v.id = l.variant_id
+           JOIN products p ON p.id = v.product_id
+          WHERE p.slug = $1",
+    )
+    .bind(product_slug)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn producer_id(app: &TestApp, slug: &str) -> String {
+    sqlx::query_scalar("SELECT id FROM producers WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+/// A farmer signed in as a member of the demo producer `producer_slug`.
+async fn farmer(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
+    let b = sign_up(app, phone, "Anh Tuấn").await;
+    let user = user_id(app, &app::auth::login::LoginId::parse(phone).unwrap().key()).await;
+    sqlx::query(
+        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+         VALUES ($1, $2, 'owner', '2026-11-27T00:00:00.000Z')",
+    )
+    .bind(producer_id(app, producer_slug).await)
+    .bind(user)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    b
+}
+
+/// Creates a plot and a lot through the forms: (plot id, lot id).
+async fn plot_with_lot(app: &TestApp, b: &Browser, producer_slug: &str) -> (String, String) {
+    let commune = commune_id(app, "tan-hung").await;
+    let r = b
+        .submit(
+            "/nong-trai/vuon",
+            &[
+                ("producer_id", &producer_id(app, producer_slug).await),
+                ("name", "Vườn thử nghiệm"),
+                ("crop", "nhãn lồng"),
+                ("commune_id", &commune),
+                ("area_m2", "2500"),
+                ("growing_area_code", "HY-NL-001"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = location(&r);
+    let plot = to
+        .strip_prefix("/nong-trai/vuon/")
+        .and_then(|rest| rest.split('?').next())
+        .expect("redirected to the new plot")
+        .to_owned();
+    let r = b
+        .submit(
+            &format!("/nong-trai/vuon/{plot}/lo"),
+            &[("lot_code", "tn-2026-01"), ("grade", "Loại 1")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/nong-trai/vuon/{plot}?ok=1#lots"));
+    let lot: String = sqlx::query_scalar("SELECT id FROM harvest_lots WHERE plot_id = $1")
+        .bind(&plot)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    (plot, lot)
+}
+
+async fn record(b: &Browser, plot: &str, fields: &[(&str, &str)]) -> String {
+    let r = b
+        .submit(&format!("/nong-trai/vuon/{plot}/ghi"), fields)
+        .await;
+    assert_eq!(r.status(), 303, "recording {fields:?}");
+    location(&r)
+}
+
+async fn entries(app: &TestApp, plot: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM cultivation_log_entries WHERE plot_id = $1")
+        .bind(plot)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+db_test!(a_lot_page_shows_how_it_was_grown, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (id, code) = demo_lot(&app, LONGAN).await;
+    let gs1 = format!("/01/{LONGAN_GTIN}/10/{code}");
+
+    let r = app.get(&gs1).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    for expected in [
+        code.as_str(),
+        "Nhãn lồng Hưng Yên",
+        "Phun thuốc BVTV",
+        "Thời gian cách ly",
+        "Đã tuân thủ",
+        "Thu hoạch",
+        "Đã xác nhận bởi",
+        "Nguyên vẹn",
+        &format!("/lo/{id}/qr.svg"),
+    ] {
+        assert!(html.contains(expected), "the lot page shows {expected:?}");
+    }
+    // The stable URL serves the same lot and names the GS1 Digital Link as canonical.
+    let by_id = app.page(&format!("/lo/{id}")).await;
+    assert!(by_id.contains(&format!(r#"href="{PUBLIC_URL}{gs1}" rel="canonical""#)));
+    // The product page links its lots to their traceability pages.
+    assert!(
+        app.page(&format!("/san-pham/{LONGAN}"))
+            .await
+            .contains(&format!(r#"href="{gs1}""#))
+    );
+    // English too.
+    assert!(
+        app.get_in_english(&gs1)
+            .await
+            .contains("Pre-harvest interval")
+    );
+
+    // A GTIN with a wrong check digit, an unknown lot, a lot code on the wrong GTIN: 404.
+    for missing in [
+        format!("/01/08936045120003/10/{code}"),
+        format!("/01/{LONGAN_GTIN}/10/KHONG-CO"),
+        "/lo/khong-co-lo-nay".to_owned(),
+        format!("/lo/{id}/qr.png").replace(&id, "khong-co"),
+    ] {
+        assert_eq!(app.get(&missing).await.status(), 404, "{missing}");
+    }
+});
+
+db_test!(the_qr_code_decodes_to_the_lot_url, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (id, code) = demo_lot(&app, LONGAN).await;
+    let r = app.get(&format!("/lo/{id}/qr.png")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    let png = r.bytes().await.unwrap();
+    let image = image::load_from_memory(&png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    let (_, content) = grids[0].decode().expect("a readable QR code");
+    assert_eq!(content, format!("{PUBLIC_URL}/01/{LONGAN_GTIN}/10/{code}"));
+
+    // A product without a GTIN: the stable lot URL.
+    let (honey, _) = demo_lot(&app, "nhan-long-khoai-chau").await;
+    let png = app
+        .get(&format!("/lo/{honey}/qr.png"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut prepared =
+        rqrr::PreparedImage::prepare(image::load_from_memory(&png).unwrap().to_luma8());
+    let (_, content) = prepared.detect_grids()[0].decode().unwrap();
+    assert_eq!(content, format!("{PUBLIC_URL}/lo/{honey}"));
+
+    let svg = app.get(&format!("/lo/{id}/qr.svg")).await;
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+});
+
+db_test!(the_lot_api_and_its_epcis_export, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (id, code) = demo_lot(&app, LONGAN).await;
+    for key in [id.as_str(), code.as_str(), &code.to_lowercase()] {
+        let r = app.get(&format!("/api/v1/lots/{key}")).await;
+        assert_eq!(r.status(), 200, "lot {key}");
+        let lot: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(lot["lot"]["id"], id.as_str());
+        assert_eq!(lot["path"], format!("/01/{LONGAN_GTIN}/10/{code}"));
+        assert_eq!(lot["chain"]["intact"], true);
+        assert_eq!(lot["phi"]["respected"], true);
+        let kinds: Vec<&str> = lot["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"spraying") && kinds.contains(&"harvest"),
+            "{kinds:?}"
+        );
+    }
+    let missing = app.get("/api/v1/lots/KHONG-CO").await;
+    assert_eq!(missing.status(), 404);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+
+    let r = app.get(&format!("/api/v1/lots/{code}/epcis")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/ld+json");
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(doc["type"], "EPCISDocument");
+    assert_eq!(doc["schemaVersion"], "2.0");
+    let events = doc["epcisBody"]["eventList"].as_array().unwrap();
+    let commissioning = events
+        .iter()
+        .find(|e| e["bizStep"] == "commissioning")
+        .expect("the harvest commissions the lot");
+    assert_eq!(commissioning["type"], "ObjectEvent");
+    assert_eq!(commissioning["action"], "ADD");
+    assert_eq!(
+        commissioning["quantityList"][0]["epcClass"],
+        format!("https://id.gs1.org/01/{LONGAN_GTIN}/10/{code}")
+    );
+    assert_eq!(commissioning["quantityList"][0]["uom"], "KGM");
+    assert!(events.iter().any(|e| e["bizStep"] == "packing"));
+
+    let spec: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(spec["paths"]["/api/v1/lots/{key}"]["get"].is_object());
+    assert!(spec["components"]["schemas"]["LotTrace"].is_object());
+});
+
+db_test!(
+    harvest_waits_for_the_pre_harvest_interval_to_the_day,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let b = farmer(&app, "0987 654 321", "htx-nhan-long-song-hong-xanh").await;
+        let (plot, lot) = plot_with_lot(&app, &b, "htx-nhan-long-song-hong-xanh").await;
+        let sprayed = days_ago(10);
+        let to = record(
+            &b,
+            &plot,
+            &[
+                ("kind", "spraying"),
+                ("occurred_on", &sprayed),
+                ("input_name", "Regent 800WG"),
+                ("active_ingredient", "Fipronil"),
+                ("target", "Sâu đục cuống"),
+                ("dose", "1 g / 8 l nước"),
+                ("phi_days", "7"),
+            ],
+        )
+        .await;
+        assert!(to.contains("ok=1"), "{to}");
+        let plot_page = b.page(&format!("/nong-trai/vuon/{plot}")).await;
+        let safe = (today() - Days::new(3)).format("%d/%m/%Y").to_string();
+        assert!(
+            plot_page.contains(&format!("An toàn để thu hoạch từ {safe}")),
+            "the plot page says when harvest is safe"
+        );
+
+        // Day 6 after spraying: refused, with the spraying and the first safe day; nothing stored.
+        let before = entries(&app, &plot).await;
+        let harvest = |on: String| {
+            vec![
+                ("kind", "harvest".to_owned()),
+                ("occurred_on", on),
+                ("lot_id", lot.clone()),
+                ("quantity_kg", "800".to_owned()),
+            ]
+        };
+        let fields = harvest(days_ago(4));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = record(&b, &plot, &fields).await;
+        assert!(refused.contains("loi=phi"), "{refused}");
+        assert!(refused.contains("thuoc=Regent+800WG"), "{refused}");
+        assert!(
+            refused.contains(&format!("an_toan={}", days_ago(3))),
+            "{refused}"
+        );
+        assert_eq!(
+            entries(&app, &plot).await,
+            before,
+            "a refused harvest leaves nothing"
+        );
+        let shown = b.page(&refused).await;
+        assert!(
+            shown.contains(&format!("Ngày sớm nhất được thu hoạch: {safe}")),
+            "the refusal names the first safe day"
+        );
+
+        // Day 7: allowed; the lot is harvested and can go on sale.
+        let fields = harvest(days_ago(3));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert!(record(&b, &plot, &fields).await.contains("ok=1"));
+        let status: String = sqlx::query_scalar("SELECT status FROM harvest_lots WHERE id = $1")
+            .bind(&lot)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(status, "harvested");
+
+        // A spraying entered late, dated the day before the harvest with a 5-day interval: the
+        // entry is kept (history), but the lot may not go on sale.
+        record(
+            &b,
+            &plot,
+            &[
+                ("kind", "spraying"),
+                ("occurred_on", &days_ago(4)),
+                ("input_name", "Ridomil Gold"),
+                ("active_ingredient", "Metalaxyl-M"),
+                ("phi_days", "5"),
+            ],
+        )
+        .await;
+        let r = b.submit(&format!("/nong-trai/lo/{lot}/ban"), &[]).await;
+        let to = location(&r);
+        assert!(to.contains("loi=phi") && to.contains("Ridomil"), "{to}");
+        let api: serde_json::Value = app
+            .get(&format!("/api/v1/lots/{lot}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["phi"]["respected"], false);
+    }
+);
+
+db_test!(a_lot_goes_on_sale_after_its_harvest, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let b = farmer(&app, "0987 654 322", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, lot) = plot_with_lot(&app, &b, "htx-nhan-long-song-hong-xanh").await;
+    let r = b.submit(&format!("/nong-trai/lo/{lot}/ban"), &[]).await;
+    assert!(location(&r).contains("loi=not_harvested"));
+    record(
+        &b,
+        &plot,
+        &[
+            ("kind", "spraying"),
+            ("occurred_on", &days_ago(20)),
+            ("input_name", "Regent 800WG"),
+            ("active_ingredient", "Fipronil"),
+            ("phi_days", "7"),
+        ],
+    )
+    .await;
+    record(
+        &b,
+        &plot,
+        &[
+            ("kind", "harvest"),
+            ("occurred_on", &days_ago(13)),
+            ("lot_id", &lot),
+            ("quantity_kg", "500"),
+        ],
+    )
+    .await;
+    let r = b.submit(&format!("/nong-trai/lo/{lot}/ban"), &[]).await;
+    assert!(location(&r).contains("ok=1"), "{}", location(&r));
+    let page = app.page(&format!("/lo/{lot}")).await;
+    assert!(page.contains("Đang bán") && page.contains("TN-2026-01") && page.contains("HY-NL-001"));
+    // Bad input on the forms: a clear refusal, never a 500.
+    for (fields, code) in [
+        (
+            vec![("kind", "spraying"), ("occurred_on", days_ago(1).as_str())],
+            "loi=spraying",
+        ),
+        (
+            vec![("kind", "harvest"), ("occurred_on", days_ago(1).as_str())],
+            "loi=harvest",
+        ),
+        (
+            vec![("kind", "observation"), ("occurred_on", "2999-01-01")],
+            "loi=future",
+        ),
+        (
+            vec![("kind", "observation"), ("occurred_on", "hôm qua")],
+            "loi=invalid",
+        ),
+        (
+            vec![("kind", "bón lá"), ("occurred_on", days_ago(1).as_str())],
+            "loi=invalid",
+        ),
+        (
+            vec![
+                ("kind", "spraying"),
+                ("occurred_on", days_ago(1).as_str()),
+                ("phi_days", "-3"),
+            ],
+            "loi=invalid",
+        ),
+    ] {
+        assert!(
+            record(&b, &plot, &fields).await.contains(code),
+            "{fields:?}"
+        );
+    }
+    let r = b
+        .submit(
+            &format!("/nong-trai/vuon/{plot}/lo"),
+            &[("lot_code", "LÔ <1>")],
+        )
+        .await;
+    assert!(location(&r).contains("loi=lot_code"));
+    let r = b
+        .submit(
+            &format!("/nong-trai/vuon/{plot}/lo"),
+            &[("lot_code", "TN-2026-01")],
+        )
+        .await;
+    assert!(location(&r).contains("loi=lot_taken"));
+});
+
+db_test!(corrections_keep_the_history, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let b = farmer(&app, "0987 654 323", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, _) = plot_with_lot(&app, &b, "htx-nhan-long-song-hong-xanh").await;
+    record(
+        &b,
+        &plot,
+        &[
+            ("kind", "spraying"),
+            ("occurred_on", &days_ago(2)),
+            ("input_name", "Regent 800WG"),
+            ("active_ingredient", "Fipronil"),
+            ("phi_days", "70"),
+        ],
+    )
+    .await;
+    let original: String =
+        sqlx::query_scalar("SELECT id FROM cultivation_log_entries WHERE plot_id = $1 AND seq = 1")
+            .bind(&plot)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    // The interval was mistyped: 7 days, not 70. The correction is a new entry.
+    let two_days_ago = days_ago(2);
+    let correction = [
+        ("kind", "spraying"),
+        ("occurred_on", two_days_ago.as_str()),
+        ("input_name", "Regent 800WG"),
+        ("active_ingredient", "Fipronil"),
+        ("phi_days", "7"),
+        ("corrects_id", original.as_str()),
+    ];
+    assert!(record(&b, &plot, &correction).await.contains("ok=1#e2"));
+    let rows: Vec<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT seq, phi_days, corrects_id FROM cultivation_log_entries WHERE plot_id = $1 ORDER BY seq",
+    )
+    .bind(&plot)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![(1, Some(70), None), (2, Some(7), Some(original.clone()))],
+        "the original entry is untouched"
+    );
+    let page = b.page(&format!("/nong-trai/vuon/{plot}")).await;
+    assert!(page.contains("Đã được sửa bởi ghi chép #2") && page.contains("Sửa ghi chép #1"));
+    // The corrected interval is the one that counts.
+    let safe = (today() + Days::new(5)).format("%d/%m/%Y").to_string();
+    assert!(
+        page.contains(&format!("An toàn để thu hoạch từ {safe}")),
+        "7 days count, not 70"
+    );
+    // An entry is corrected once; a correction of another kind is refused.
+    assert!(
+        record(&b, &plot, &correction)
+            .await
+            .contains("loi=correction")
+    );
+    let other_kind = [
+        ("kind", "observation"),
+        ("occurred_on", two_days_ago.as_str()),
+        ("corrects_id", original.as_str()),
+    ];
+    assert!(
+        record(&b, &plot, &other_kind)
+            .await
+            .contains("loi=correction")
+    );
+    assert_eq!(entries(&app, &plot).await, 2);
+});
+
+db_test!(tampering_with_a_stored_entry_is_detected, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (id, _) = demo_lot(&app, LONGAN).await;
+    let plot: String = sqlx::query_scalar("SELECT plot_id FROM harvest_lots WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let url = format!("/api/v1/lots/{id}");
+    let api = async |app: &TestApp| {
+        app.get(&url)
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    assert_eq!(api(&app).await["chain"]["intact"], true);
+    // Someone with database access shortens a spraying's interval after the fact.
+    sqlx::query("UPDATE cultivation_log_entries SET phi_days = 1 WHERE plot_id = $1 AND seq = 3")
+        .bind(&plot)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let lot = api(&app).await;
+    assert_eq!(lot["chain"]["intact"], false);
+    assert_eq!(lot["chain"]["broken_at_seq"], 3);
+    assert!(
+        app.page(&format!("/lo/{id}"))
+            .await
+            .contains("Cảnh báo: ghi chép #3 đã bị thay đổi sau khi lưu.")
+    );
+});
+
+db_test!(only_the_plots_producer_writes_its_log, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let owner = farmer(&app, "0987 654 324", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, lot) = plot_with_lot(&app, &owner, "htx-nhan-long-song-hong-xanh").await;
+    let other = farmer(&app, "0987 654 325", "tht-ong-mat-bai-quang").await;
+    let observation = [
+        ("kind", "observation"),
+        ("occurred_on", &days_ago(1) as &str),
+    ];
+    let r = other
+        .submit(&format!("/nong-trai/vuon/{plot}/ghi"), &observation)
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = other
+        .submit(&format!("/nong-trai/vuon/{plot}/lo"), &[("lot_code", "X1")])
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        other
+            .submit(&format!("/nong-trai/lo/{lot}/ban"), &[])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        other.get(&format!("/nong-trai/vuon/{plot}")).await.status(),
+        403
+    );
+    assert_eq!(
+        other
+            .get(&format!("/nong-trai/lo/{lot}/nhan"))
+            .await
+            .status(),
+        403
+    );
+    // Creating a plot for a producer one does not belong to.
+    let r = other
+        .submit(
+            "/nong-trai/vuon",
+            &[
+                (
+                    "producer_id",
+                    &producer_id(&app, "htx-nhan-long-song-hong-xanh").await,
+                ),
+                ("name", "Vườn lạ"),
+                ("crop", "nhãn"),
+                ("commune_id", &commune_id(&app, "tan-hung").await),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    // Not signed in: sent to sign in.
+    let visitor = Browser::new(&app.address);
+    let r = visitor
+        .submit(&format!("/nong-trai/vuon/{plot}/ghi"), &observation)
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/dang-nhap"));
+    assert_eq!(entries(&app, &plot).await, 0);
+    // The owner's own screens work, the label sheet included.
+    assert_eq!(
+        owner.get(&format!("/nong-trai/vuon/{plot}")).await.status(),
+        200
+    );
+    let labels = owner.page(&format!("/nong-trai/lo/{lot}/nhan")).await;
+    assert_eq!(
+        labels.matches(&format!("/lo/{lot}/qr.svg")).count(),
+        8,
+        "eight labels per sheet"
+    );
+    assert!(owner.page("/nong-trai").await.contains("Vườn thử nghiệm"));
+});
+
+db_test!(a_commune_officer_verifies_lots_of_their_commune, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let owner = farmer(&app, "0987 654 326", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, lot) = plot_with_lot(&app, &owner, "htx-nhan-long-song-hong-xanh").await;
+    record(
+        &owner,
+        &plot,
+        &[
+            ("kind", "harvest"),
+            ("occurred_on", &days_ago(1)),
+            ("lot_id", &lot),
+            ("quantity_kg", "300"),
+        ],
+    )
+    .await;
+    let elsewhere = sign_up(&app, "0911 000 001", "Cán bộ xã khác").await;
+    make_officer(
+        &app,
+        &user_id(&app, "+84911000001").await,
+        &commune_id(&app, "pho-hien").await,
+    )
+    .await;
+    let r = elsewhere
+        .submit(&format!("/can-bo/lo/{lot}/xac-nhan"), &[])
+        .await;
+    assert_eq!(r.status(), 403);
+
+    let officer = sign_up(&app, "0911 000 002", "Chị Hoa").await;
+    make_officer(
+        &app,
+        &user_id(&app, "+84911000002").await,
+        &commune_id(&app, "tan-hung").await,
+    )
+    .await;
+    let queue = officer.page("/can-bo").await;
+    assert!(
+        queue.contains("TN-2026-01"),
+        "the lot awaits the officer's stamp"
+    );
+    let r = officer
+        .submit(&format!("/can-bo/lo/{lot}/xac-nhan"), &[])
+        .await;
+    assert_eq!(location(&r), "/can-bo?ok=verified#lots");
+    let page = app.page(&format!("/lo/{lot}")).await;
+    assert!(
+        page.contains("Đã xác nhận bởi Chị Hoa"),
+        "the stamp is public"
+    );
+});
