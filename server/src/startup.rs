@@ -157,6 +157,13 @@ fn router(state: AppState) -> Router {
             post(routes::diary_forms::put_on_sale),
         )
         .route(
+            "/nong-trai/ghi/{entry_id}/anh",
+            // Several phone photos in one request; each file is capped on its own.
+            post(routes::diary_forms::add_entry_photos).layer(
+                axum::extract::DefaultBodyLimit::max(8 * crate::photos::pipeline::MAX_BYTES),
+            ),
+        )
+        .route(
             "/can-bo/lo/{lot_id}/xac-nhan",
             post(routes::diary_forms::verify_lot),
         )

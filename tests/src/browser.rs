@@ -88,6 +88,54 @@ impl Browser {
         self.post_raw(path, &all, &[]).await
     }
 
+    /// Uploads files as a `multipart/form-data` form does (`(field, file name, bytes)`), with
+    /// the anti-forgery token in the query as the site's upload forms carry it.
+    pub async fn upload(
+        &self,
+        path: &str,
+        texts: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Response {
+        if self.cookie("ocop_csrf").is_none() {
+            self.get("/dang-nhap").await;
+        }
+        let token = self.cookie("ocop_csrf").expect("an anti-forgery cookie");
+        let boundary = "----ocop-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for (name, value) in texts {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let r = self
+            .client
+            .post(format!("{}{path}{sep}csrf={token}", self.address))
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("upload");
+        self.remember(&r);
+        r
+    }
+
     /// Posts exactly these fields and headers (for forgery tests).
     pub async fn post_raw(
         &self,

@@ -827,3 +827,15 @@ pub async fn plot_diary(
         },
     )))
 }
+
+/// The producer and plot of a diary entry.
+pub async fn entry_owner(db: &Db, entry_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT pl.producer_id, pl.id FROM cultivation_log_entries e
+           JOIN plots pl ON pl.id = e.plot_id
+          WHERE e.id = $1",
+    )
+    .bind(entry_id)
+    .fetch_optional(db.pool())
+    .await
+}

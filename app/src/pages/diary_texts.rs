@@ -100,6 +100,12 @@ pub struct DiaryTexts {
     pub err_future: &'static str,
     pub err_spraying: &'static str,
     pub err_harvest: &'static str,
+    pub add_photos: &'static str,
+    pub photo_alt_label: &'static str,
+    pub err_photo_size: &'static str,
+    pub err_photo_format: &'static str,
+    pub err_photo_pixels: &'static str,
+    pub err_photo_corrupt: &'static str,
 }
 
 impl DiaryTexts {
@@ -259,6 +265,12 @@ static VI: DiaryTexts = DiaryTexts {
     err_future: "Ngày không được ở tương lai.",
     err_spraying: "Lần phun cần tên thuốc, hoạt chất và thời gian cách ly (0–365 ngày).",
     err_harvest: "Thu hoạch cần chọn lô và ghi sản lượng.",
+    add_photos: "Thêm ảnh",
+    photo_alt_label: "Mô tả ảnh (cho người khiếm thị)",
+    err_photo_size: "Ảnh quá lớn: mỗi ảnh tối đa 20 MB.",
+    err_photo_format: "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
+    err_photo_pixels: "Ảnh có kích thước điểm ảnh quá lớn.",
+    err_photo_corrupt: "Tệp ảnh bị hỏng hoặc chưa tải lên hết, hãy thử lại.",
 };
 
 static EN: DiaryTexts = DiaryTexts {
@@ -394,4 +406,10 @@ static EN: DiaryTexts = DiaryTexts {
     err_future: "The date cannot be in the future.",
     err_spraying: "A spraying needs the product, its active ingredient and the pre-harvest interval (0–365 days).",
     err_harvest: "A harvest needs a lot and the quantity.",
+    add_photos: "Add photos",
+    photo_alt_label: "Photo description (for blind readers)",
+    err_photo_size: "The photo is too large: at most 20 MB each.",
+    err_photo_format: "Only JPEG, PNG or WebP photos are accepted.",
+    err_photo_pixels: "The photo has too many pixels.",
+    err_photo_corrupt: "The photo file is damaged or did not finish uploading; please try again.",
 };

@@ -92,6 +92,10 @@ pub fn DiaryNotice() -> impl IntoView {
             "future" => t.err_future.to_owned(),
             "spraying" => t.err_spraying.to_owned(),
             "harvest" => t.err_harvest.to_owned(),
+            "photo_size" => t.err_photo_size.to_owned(),
+            "photo_format" => t.err_photo_format.to_owned(),
+            "photo_pixels" => t.err_photo_pixels.to_owned(),
+            "photo_corrupt" => t.err_photo_corrupt.to_owned(),
             _ => t.err_invalid.to_owned(),
         };
         Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any())

@@ -251,6 +251,17 @@ pub fn Timeline(
                             {(t.recorded_at)(&recorded)}
                             {correct.map(|href| view! { " · " <a href=href>{t.correct}</a> })}
                         </p>
+                        {correct_href.is_some().then(|| view! {
+                            // Multipart bodies are not read by the forgery check: the token rides in the query.
+                            <details class="add-photo"><summary>{t.add_photos}</summary>
+                            <form method="post" enctype="multipart/form-data" class="stack"
+                                  action=format!("/nong-trai/ghi/{}/anh?csrf={}", e.id, crate::auth::csrf_token())>
+                                <label>{t.photo_alt_label} <input name="alt" maxlength="200"/></label>
+                                <input type="file" name="anh" accept="image/jpeg,image/png,image/webp" multiple required/>
+                                <button type="submit" class="button secondary">{t.add_photos}</button>
+                            </form>
+                            </details>
+                        })}
                     </li>
                 }
             }).collect_view()}

@@ -14,7 +14,7 @@ use app::{
 };
 use axum::{
     Extension, Form,
-    extract::{Path, State},
+    extract::{Multipart, Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -26,6 +26,7 @@ use crate::{
         ClientIp,
         forms::{denied, internal, see_other},
     },
+    photos::{pipeline, store},
     startup::AppState,
 };
 
@@ -323,4 +324,90 @@ pub async fn verify_lot(
         Ok(false) => not_found(),
         Err(e) => internal(e),
     }
+}
+
+/// Photos for a diary entry, several at once from the phone's camera or gallery
+/// (`multipart/form-data`: an optional `alt` text, then `anh` files). Each file is checked and
+/// stored on its own: a refused file leaves nothing behind and names why.
+pub async fn add_entry_photos(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(entry_id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let (producer_id, plot_id) = match diary::entry_owner(&state.db, &entry_id).await {
+        Ok(Some(o)) => o,
+        Ok(None) => return not_found(),
+        Err(e) => return internal(e),
+    };
+    let back = format!("/nong-trai/vuon/{plot_id}");
+    let producer_id = &producer_id;
+    let actor = match allowed(actor, Action::WriteFarmLog { producer_id }, &back) {
+        Ok(a) => a,
+        Err(r) => return *r,
+    };
+    let media = state.settings.media_dir();
+    let mut alt = String::new();
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            // A cut connection or a body over the route's limit.
+            Err(_) => return back_with(&back, "loi=photo_size"),
+        };
+        match field.name() {
+            Some("alt") => {
+                alt = field
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .trim()
+                    .chars()
+                    .take(200)
+                    .collect();
+            }
+            Some("anh") => {
+                let mut bytes = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) if bytes.len() + chunk.len() > pipeline::MAX_BYTES => {
+                            return back_with(&back, "loi=photo_size");
+                        }
+                        Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                        Ok(None) => break,
+                        Err(_) => return back_with(&back, "loi=photo_size"),
+                    }
+                }
+                if bytes.is_empty() {
+                    continue; // the file input was left empty
+                }
+                let copies =
+                    match tokio::task::spawn_blocking(move || pipeline::process(&bytes)).await {
+                        Ok(Ok(c)) => c,
+                        Ok(Err(e)) => return back_with(&back, &format!("loi={}", e.code())),
+                        Err(e) => return internal(e),
+                    };
+                if let Err(e) = store::save_entry_photo(
+                    &state.db,
+                    &media,
+                    &entry_id,
+                    &actor.user_id,
+                    &alt,
+                    &copies,
+                )
+                .await
+                {
+                    return internal(e);
+                }
+            }
+            _ => {}
+        }
+    }
+    let seq: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM cultivation_log_entries WHERE id = $1")
+            .bind(&entry_id)
+            .fetch_optional(state.db.pool())
+            .await
+            .unwrap_or_default();
+    back_with(&back, &format!("ok=1#e{}", seq.unwrap_or(0)))
 }

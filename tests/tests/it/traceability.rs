@@ -651,3 +651,131 @@ db_test!(a_commune_officer_verifies_lots_of_their_commune, |engine| {
         "the stamp is public"
     );
 });
+
+/// Photo directories under the media dir.
+fn stored_photo_dirs(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_dir.path().join("media/photos"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+db_test!(diary_photos_are_cleaned_and_bad_files_refused, |engine| {
+    use server::photos::samples::{bomb_png, jpeg, with_exif_orientation};
+    let app = spawn_seeded_app(engine).await;
+    let b = farmer(&app, "0987 654 327", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, _) = plot_with_lot(&app, &b, "htx-nhan-long-song-hong-xanh").await;
+    record(
+        &b,
+        &plot,
+        &[("kind", "fruit_bagging"), ("occurred_on", &days_ago(1))],
+    )
+    .await;
+    let entry: String =
+        sqlx::query_scalar("SELECT id FROM cultivation_log_entries WHERE plot_id = $1")
+            .bind(&plot)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let upload = format!("/nong-trai/ghi/{entry}/anh");
+    let photos_before = app.count("photos").await;
+    let dirs_before = stored_photo_dirs(&app);
+
+    let camera = with_exif_orientation(&jpeg(2000, 1500));
+    let full = jpeg(1200, 900);
+    let thirty_mb = vec![0xFFu8; 30 * 1024 * 1024];
+    for (name, bytes, code) in [
+        ("cut.jpg", &full[..full.len() / 2], "photo_corrupt"),
+        ("bomb.png", &bomb_png()[..], "photo_pixels"),
+        (
+            "notes.jpg",
+            &b"Ghi chep vu nhan 2026, khong phai anh."[..],
+            "photo_format",
+        ),
+        (
+            "logo.svg",
+            &br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#[..],
+            "photo_format",
+        ),
+        ("big.jpg", &thirty_mb[..], "photo_size"),
+    ] {
+        let r = b.upload(&upload, &[], &[("anh", name, bytes)]).await;
+        assert_eq!(r.status(), 303, "{name}");
+        assert_eq!(
+            location(&r),
+            format!("/nong-trai/vuon/{plot}?loi={code}"),
+            "{name}"
+        );
+        assert_eq!(
+            app.count("photos").await,
+            photos_before,
+            "{name} left no row"
+        );
+        assert_eq!(stored_photo_dirs(&app), dirs_before, "{name} left no file");
+    }
+    let page = b
+        .page(&format!("/nong-trai/vuon/{plot}?loi=photo_format"))
+        .await;
+    assert!(page.contains("Chỉ nhận ảnh JPEG, PNG hoặc WebP."));
+
+    // Another producer's farmer may not add photos.
+    let other = farmer(&app, "0987 654 328", "tht-ong-mat-bai-quang").await;
+    let r = other
+        .upload(&upload, &[], &[("anh", "a.jpg", &camera)])
+        .await;
+    assert_eq!(r.status(), 403);
+
+    // Two good photos at once, the first taken with the phone turned.
+    let r = b
+        .upload(
+            &upload,
+            &[("alt", "Bao quả nhãn bằng túi giấy")],
+            &[
+                ("anh", "IMG_0001.jpg", &camera),
+                ("anh", "IMG_0002.jpg", &full),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/nong-trai/vuon/{plot}?ok=1#e1"));
+    assert_eq!(app.count("photos").await, photos_before + 2);
+    let keys: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT d.storage_key, d.width, d.height FROM cultivation_log_photos lp
+           JOIN photo_derivatives d ON d.photo_id = lp.photo_id
+          WHERE lp.entry_id = $1 ORDER BY lp.position, d.width",
+    )
+    .bind(&entry)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let widths: Vec<(i64, i64)> = keys.iter().map(|(_, w, h)| (*w, *h)).collect();
+    assert_eq!(
+        widths,
+        vec![
+            (320, 426),
+            (640, 853),
+            (1280, 1706),
+            (320, 240),
+            (640, 480),
+            (1200, 900)
+        ],
+        "upright copies at every width, never enlarged"
+    );
+    for (key, _, _) in &keys {
+        let r = app.get(&format!("/media/{key}")).await;
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        let bytes = r.bytes().await.unwrap();
+        assert!(
+            !bytes.windows(4).any(|w| w == b"Exif"),
+            "{key} carries no EXIF"
+        );
+        image::load_from_memory(&bytes).expect("a JPEG the browser can show");
+    }
+    let page = b.page(&format!("/nong-trai/vuon/{plot}")).await;
+    assert!(page.contains(&format!("/media/{}", keys[1].0)));
+    assert!(page.contains(r#"alt="Bao quả nhãn bằng túi giấy""#));
+});

@@ -1,0 +1,6 @@
+//! Photos uploaded from a phone: the processing pipeline (pure: bytes in, published JPEG copies
+//! out) and where the copies are stored.
+
+pub mod pipeline;
+pub mod samples;
+pub mod store;

@@ -1,0 +1,121 @@
+//! Writes a processed photo's copies under the media dir and records them, with the entry they
+//! illustrate, in one transaction. A failure leaves neither files nor rows behind.
+
+use std::path::{Path, PathBuf};
+
+use app::{
+    db::{Db, ids::new_id},
+    domain::time::db_timestamp,
+};
+use sha2::{Digest, Sha256};
+
+use super::pipeline::Derivative;
+
+/// The files of one photo, removed again unless [`Written::keep`] is called.
+struct Written {
+    dir: PathBuf,
+    kept: bool,
+}
+
+impl Written {
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        if !self.kept {
+            // Best effort: the rows were not written, so nothing points at these files.
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn key(photo_id: &str, width: u32) -> String {
+    format!("photos/{photo_id}/{width}.jpg")
+}
+
+async fn write_files(
+    media: &Path,
+    photo_id: &str,
+    copies: &[Derivative],
+) -> std::io::Result<Written> {
+    let dir = media.join("photos").join(photo_id);
+    tokio::fs::create_dir_all(&dir).await?;
+    let written = Written { dir, kept: false };
+    for c in copies {
+        tokio::fs::write(media.join(key(photo_id, c.width)), &c.jpeg).await?;
+    }
+    Ok(written)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("writing the photo files: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("recording the photo: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Stores a photo of a cultivation-log entry; returns the photo id.
+pub async fn save_entry_photo(
+    db: &Db,
+    media: &Path,
+    entry_id: &str,
+    uploaded_by: &str,
+    alt: &str,
+    copies: &[Derivative],
+) -> Result<String, StoreError> {
+    let Some(largest) = copies.last() else {
+        return Err(StoreError::Io(std::io::Error::other("no copies to store")));
+    };
+    let photo_id = new_id();
+    let files = write_files(media, &photo_id, copies).await?;
+    let now = db_timestamp(chrono::Utc::now());
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256,
+                             alt_vi, alt_en, uploaded_by, created_at)
+         VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $7, $8, $9)",
+    )
+    .bind(&photo_id)
+    .bind(key(&photo_id, largest.width))
+    .bind(i64::from(largest.width))
+    .bind(i64::from(largest.height))
+    .bind(largest.jpeg.len() as i64)
+    .bind(hex(&Sha256::digest(&largest.jpeg)))
+    .bind(alt)
+    .bind(uploaded_by)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    for c in copies {
+        sqlx::query(
+            "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
+             VALUES ($1, $2, $3, $4, 'image/jpeg', $5)",
+        )
+        .bind(&photo_id)
+        .bind(i64::from(c.width))
+        .bind(i64::from(c.height))
+        .bind(key(&photo_id, c.width))
+        .bind(c.jpeg.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO cultivation_log_photos (entry_id, photo_id, position)
+         VALUES ($1, $2, (SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1))",
+    )
+    .bind(entry_id)
+    .bind(&photo_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    files.keep();
+    Ok(photo_id)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
