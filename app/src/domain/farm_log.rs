@@ -6,7 +6,7 @@
 use chrono::{Days, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use crate::text_enum;
+use crate::{domain::hex::hex, text_enum};
 
 text_enum! {
     pub enum EntryKind {
@@ -284,16 +284,6 @@ impl EntryDraft {
         }
         Ok(kind)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0xf)] as char);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod farm_log;
 pub mod fold;
 pub mod gs1;
+pub mod hex;
 pub mod money;
 pub mod ocop;
 pub mod phone;

@@ -183,12 +183,16 @@ pub struct PlotPageData {
     pub today: NaiveDate,
 }
 
+/// Whether the actor may see and write this producer's farm screens.
+#[cfg(feature = "ssr")]
+fn writes_farm_log(actor: &crate::auth::Actor, producer_id: &str) -> bool {
+    use crate::auth::{Action, authorize};
+    authorize(Some(actor), Action::WriteFarmLog { producer_id }).is_ok()
+}
+
 #[server(prefix = "/fn")]
 pub async fn get_plot_page(id: String) -> Result<Gate<Option<PlotPageData>>, ServerFnError> {
-    use crate::{
-        auth::{Action, authorize},
-        pages::gate::require_signed_in,
-    };
+    use crate::pages::gate::require_signed_in;
     let back = format!("/nong-trai/vuon/{id}");
     let (actor, cx) = match require_signed_in(&back)? {
         Ok(found) => found,
@@ -200,14 +204,7 @@ pub async fn get_plot_page(id: String) -> Result<Gate<Option<PlotPageData>>, Ser
     else {
         return Ok(Gate::Allowed(None));
     };
-    if authorize(
-        Some(&actor),
-        Action::WriteFarmLog {
-            producer_id: &producer_id,
-        },
-    )
-    .is_err()
-    {
+    if !writes_farm_log(&actor, &producer_id) {
         return Ok(Gate::Forbidden);
     }
     Ok(Gate::Allowed(Some(PlotPageData {
@@ -338,10 +335,7 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
 pub async fn get_labels_page(
     id: String,
 ) -> Result<Gate<Option<crate::traceability::LotTrace>>, ServerFnError> {
-    use crate::{
-        auth::{Action, authorize},
-        pages::gate::require_signed_in,
-    };
+    use crate::pages::gate::require_signed_in;
     let back = format!("/nong-trai/lo/{id}/nhan");
     let (actor, cx) = match require_signed_in(&back)? {
         Ok(found) => found,
@@ -353,14 +347,7 @@ pub async fn get_labels_page(
     let Some((producer_id, _, _)) = owner else {
         return Ok(Gate::Allowed(None));
     };
-    if authorize(
-        Some(&actor),
-        Action::WriteFarmLog {
-            producer_id: &producer_id,
-        },
-    )
-    .is_err()
-    {
+    if !writes_farm_log(&actor, &producer_id) {
         return Ok(Gate::Forbidden);
     }
     let trace = crate::db::traceability::lot_trace(&cx.db, &id, cx.locale)

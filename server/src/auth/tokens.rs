@@ -1,5 +1,6 @@
 //! Random tokens for cookies, and how they are stored.
 
+use app::domain::hex::hex;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
@@ -14,10 +15,6 @@ pub fn random_token() -> String {
 /// be replayed as cookies.
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A well-formed token: exactly what [`random_token`] makes. Anything else in a cookie is

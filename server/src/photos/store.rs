@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use app::domain::hex::hex;
 use app::{
     db::{Db, ids::new_id},
     domain::time::db_timestamp,
@@ -114,8 +115,4 @@ pub async fn save_entry_photo(
     tx.commit().await?;
     files.keep();
     Ok(photo_id)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

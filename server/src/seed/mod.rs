@@ -16,6 +16,7 @@ use std::{
 };
 
 use anyhow::{Context, anyhow, bail, ensure};
+use app::domain::hex::hex;
 use app::{
     db::{
         Db,
@@ -160,10 +161,6 @@ async fn prepare_photos(
         );
     }
     Ok(out)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 struct Seeder<'c> {
