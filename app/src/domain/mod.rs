@@ -1,13 +1,17 @@
 //! Pure rules of the marketplace. No HTTP, no SQL: this compiles for the server and the browser.
 
+pub mod checkout;
 pub mod farm_log;
 pub mod fold;
 pub mod gs1;
 pub mod hex;
 pub mod money;
 pub mod ocop;
+pub mod order;
 pub mod phone;
 pub mod product;
+pub mod shipping;
 pub mod slug;
 mod text_enum;
 pub mod time;
+pub mod vietqr;

@@ -1,0 +1,341 @@
+//! The order's life: its states, who may move it from one to the next, and what each move does
+//! to stock and payment. Enforced here, in one place; the database layer only applies it.
+
+use chrono::Duration;
+
+use crate::text_enum;
+
+text_enum! {
+    /// Where an order stands. `placed → confirmed → shipped → delivered`; `placed` or
+    /// `confirmed` may be cancelled; a cancelled order whose card payment went through is
+    /// refunded.
+    pub enum OrderStatus {
+        Placed = "placed",
+        Confirmed = "confirmed",
+        Shipped = "shipped",
+        Delivered = "delivered",
+        Cancelled = "cancelled",
+        Refunded = "refunded",
+    }
+}
+
+text_enum! {
+    pub enum PaymentMethod {
+        /// Cash on delivery: paid to the courier or the producer when the goods arrive.
+        Cod = "cod",
+        /// A bank transfer to the account in the order's VietQR code.
+        BankTransfer = "bank_transfer",
+        /// A card, through Stripe.
+        Card = "card",
+    }
+}
+
+text_enum! {
+    pub enum PaymentStatus {
+        Pending = "pending",
+        Paid = "paid",
+        Failed = "failed",
+        Refunded = "refunded",
+        Expired = "expired",
+    }
+}
+
+/// Who asks for a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// The buyer who placed the order (or a guest who proved its number and phone).
+    Buyer,
+    /// A member of the producer that sells it.
+    Producer,
+    /// The commune officer or an administrator.
+    Officer,
+    /// The marketplace itself: unpaid orders expiring, payment webhooks.
+    System,
+}
+
+/// A requested change of an order's status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    Confirm,
+    Ship {
+        carrier: String,
+        tracking_no: String,
+    },
+    Deliver,
+    Cancel {
+        reason: String,
+    },
+    /// The card payment of a cancelled order was given back.
+    Refunded,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("an order that is {from} cannot be {action}")]
+    NotFrom {
+        from: OrderStatus,
+        action: &'static str,
+    },
+    #[error("only the producer may {0} an order")]
+    NotYours(&'static str),
+    #[error("a buyer may cancel an order only before the producer confirms it")]
+    BuyerTooLate,
+    #[error("say why the order is cancelled")]
+    ReasonMissing,
+    #[error("write the carrier's name")]
+    CarrierMissing,
+    #[error("a text field is too long")]
+    TooLong,
+}
+
+impl TransitionError {
+    /// A stable code for forms (`?loi=`) and the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransitionError::NotFrom { .. } => "order_state",
+            TransitionError::NotYours(_) | TransitionError::BuyerTooLate => "order_not_allowed",
+            TransitionError::ReasonMissing => "cancel_reason",
+            TransitionError::CarrierMissing => "carrier",
+            TransitionError::TooLong => "too_long",
+        }
+    }
+}
+
+const MAX_TEXT: usize = 200;
+
+impl OrderAction {
+    fn verb(&self) -> &'static str {
+        match self {
+            OrderAction::Confirm => "confirmed",
+            OrderAction::Ship { .. } => "shipped",
+            OrderAction::Deliver => "delivered",
+            OrderAction::Cancel { .. } => "cancelled",
+            OrderAction::Refunded => "refunded",
+        }
+    }
+
+    /// The free text recorded in the order's history.
+    pub fn note(&self) -> String {
+        match self {
+            OrderAction::Ship {
+                carrier,
+                tracking_no,
+            } if tracking_no.is_empty() => carrier.clone(),
+            OrderAction::Ship {
+                carrier,
+                tracking_no,
+            } => format!("{carrier} · {tracking_no}"),
+            OrderAction::Cancel { reason } => reason.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The status `action` leads to from `from` when `party` asks, or why it may not.
+pub fn next_status(
+    from: OrderStatus,
+    action: &OrderAction,
+    party: Party,
+) -> Result<OrderStatus, TransitionError> {
+    use OrderStatus::*;
+    let fulfils = matches!(party, Party::Producer | Party::Officer);
+    let to = match (from, action) {
+        (Placed, OrderAction::Confirm) if fulfils => Confirmed,
+        (
+            Confirmed,
+            OrderAction::Ship {
+                carrier,
+                tracking_no,
+            },
+        ) if fulfils => {
+            if carrier.trim().is_empty() {
+                return Err(TransitionError::CarrierMissing);
+            }
+            if carrier.chars().count() > MAX_TEXT || tracking_no.chars().count() > MAX_TEXT {
+                return Err(TransitionError::TooLong);
+            }
+            Shipped
+        }
+        (Shipped, OrderAction::Deliver) if fulfils => Delivered,
+        (Placed | Confirmed, OrderAction::Cancel { reason }) => {
+            if party == Party::Buyer && from != Placed {
+                return Err(TransitionError::BuyerTooLate);
+            }
+            if reason.trim().is_empty() {
+                return Err(TransitionError::ReasonMissing);
+            }
+            if reason.chars().count() > MAX_TEXT {
+                return Err(TransitionError::TooLong);
+            }
+            Cancelled
+        }
+        (Cancelled, OrderAction::Refunded) if party == Party::System => Refunded,
+        (Placed | Confirmed | Shipped, OrderAction::Confirm | OrderAction::Ship { .. })
+        | (Shipped, OrderAction::Deliver)
+            if !fulfils =>
+        {
+            return Err(TransitionError::NotYours(action.verb()));
+        }
+        _ => {
+            return Err(TransitionError::NotFrom {
+                from,
+                action: action.verb(),
+            });
+        }
+    };
+    Ok(to)
+}
+
+impl OrderStatus {
+    /// Stock goes back to the shelf when an order ends without being delivered.
+    pub fn returns_stock(self) -> bool {
+        self == OrderStatus::Cancelled
+    }
+
+    /// The steps the buyer sees as a progress line.
+    pub const PROGRESS: [OrderStatus; 4] = [
+        OrderStatus::Placed,
+        OrderStatus::Confirmed,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+    ];
+}
+
+/// How long an order paid by `method` may stay unpaid before its stock is released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PaymentWindows {
+    pub card: Duration,
+    pub bank_transfer: Duration,
+}
+
+impl Default for PaymentWindows {
+    fn default() -> Self {
+        PaymentWindows {
+            card: Duration::minutes(30),
+            bank_transfer: Duration::hours(24),
+        }
+    }
+}
+
+impl PaymentWindows {
+    /// `None`: cash on delivery is paid on arrival, it never expires.
+    pub fn for_method(&self, method: PaymentMethod) -> Option<Duration> {
+        match method {
+            PaymentMethod::Cod => None,
+            PaymentMethod::BankTransfer => Some(self.bank_transfer),
+            PaymentMethod::Card => Some(self.card),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cancel(reason: &str) -> OrderAction {
+        OrderAction::Cancel {
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn ship() -> OrderAction {
+        OrderAction::Ship {
+            carrier: "Viettel Post".into(),
+            tracking_no: "VTP123".into(),
+        }
+    }
+
+    #[test]
+    fn the_happy_path() {
+        let s = next_status(OrderStatus::Placed, &OrderAction::Confirm, Party::Producer).unwrap();
+        let s = next_status(s, &ship(), Party::Producer).unwrap();
+        let s = next_status(s, &OrderAction::Deliver, Party::Officer).unwrap();
+        assert_eq!(s, OrderStatus::Delivered);
+    }
+
+    #[test]
+    fn every_pair_of_status_and_action_is_decided() {
+        let actions = [
+            OrderAction::Confirm,
+            ship(),
+            OrderAction::Deliver,
+            cancel("hết hàng"),
+            OrderAction::Refunded,
+        ];
+        let parties = [Party::Buyer, Party::Producer, Party::Officer, Party::System];
+        let mut allowed = vec![];
+        for from in OrderStatus::ALL {
+            for action in &actions {
+                for party in parties {
+                    if let Ok(to) = next_status(*from, action, party) {
+                        allowed.push((*from, action.verb(), party, to));
+                    }
+                }
+            }
+        }
+        use OrderStatus::*;
+        use Party::*;
+        let expected = vec![
+            (Placed, "confirmed", Producer, Confirmed),
+            (Placed, "confirmed", Officer, Confirmed),
+            (Placed, "cancelled", Buyer, Cancelled),
+            (Placed, "cancelled", Producer, Cancelled),
+            (Placed, "cancelled", Officer, Cancelled),
+            (Placed, "cancelled", System, Cancelled),
+            (Confirmed, "shipped", Producer, Shipped),
+            (Confirmed, "shipped", Officer, Shipped),
+            (Confirmed, "cancelled", Producer, Cancelled),
+            (Confirmed, "cancelled", Officer, Cancelled),
+            (Confirmed, "cancelled", System, Cancelled),
+            (Shipped, "delivered", Producer, Delivered),
+            (Shipped, "delivered", Officer, Delivered),
+            (Cancelled, "refunded", System, Refunded),
+        ];
+        assert_eq!(allowed, expected);
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert_eq!(
+            next_status(OrderStatus::Confirmed, &cancel("đổi ý"), Party::Buyer),
+            Err(TransitionError::BuyerTooLate)
+        );
+        assert_eq!(
+            next_status(OrderStatus::Placed, &cancel("  "), Party::Producer),
+            Err(TransitionError::ReasonMissing)
+        );
+        assert_eq!(
+            next_status(OrderStatus::Placed, &OrderAction::Confirm, Party::Buyer),
+            Err(TransitionError::NotYours("confirmed"))
+        );
+        assert_eq!(
+            next_status(
+                OrderStatus::Confirmed,
+                &OrderAction::Ship {
+                    carrier: " ".into(),
+                    tracking_no: String::new()
+                },
+                Party::Producer
+            ),
+            Err(TransitionError::CarrierMissing)
+        );
+        assert!(matches!(
+            next_status(OrderStatus::Delivered, &cancel("x"), Party::Officer),
+            Err(TransitionError::NotFrom { .. })
+        ));
+    }
+
+    #[test]
+    fn only_cash_on_delivery_never_expires() {
+        let w = PaymentWindows::default();
+        assert_eq!(w.for_method(PaymentMethod::Cod), None);
+        assert_eq!(
+            w.for_method(PaymentMethod::Card),
+            Some(Duration::minutes(30))
+        );
+        assert_eq!(
+            w.for_method(PaymentMethod::BankTransfer),
+            Some(Duration::hours(24))
+        );
+    }
+}
