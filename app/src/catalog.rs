@@ -114,6 +114,8 @@ pub struct CommuneRef {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VariantView {
+    /// What the cart and the API's `variant_id` name.
+    pub id: String,
     pub label: String,
     pub unit: String,
     pub net_weight_g: Option<i64>,

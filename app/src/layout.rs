@@ -31,6 +31,7 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t.site_name}</a>
+            <a class="cart-link" href="/gio-hang">{crate::pages::shop_texts::ShopTexts::of(locale).cart}</a>
             <AccountLink/>
             <form method="post" action="/lang" class="lang-switch">
                 <CsrfField/>

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod layout;
 pub mod pages;
 pub mod seo;
+pub mod shop;
 pub mod traceability;
 
 #[cfg(feature = "ssr")]
@@ -29,12 +30,15 @@ use crate::{
     pages::{
         account::{AccountPage, ForgotPasswordPage, SignInPage, SignUpPage},
         admin::AdminUsersPage,
+        cart::CartPage,
+        checkout::CheckoutPage,
         communes::{CommunePage, CommunesDirectory},
         farm::{FarmPage, LabelsPage, PlotPage},
         home::HomePage,
         lot::LotPage,
         not_found::NotFound,
         officer::OfficerPage,
+        orders::{LookupPage, OrderPage, OrdersPage},
         producer::ProducerPage,
         product::ProductPage,
     },
@@ -84,6 +88,11 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("nha-san-xuat"), ParamSegment("slug")) view=ProducerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("lo"), ParamSegment("id")) view=LotPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("01"), ParamSegment("gtin"), StaticSegment("10"), ParamSegment("lot")) view=LotPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("gio-hang") view=CartPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("thanh-toan") view=CheckoutPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("don-hang") view=OrdersPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("don-hang"), ParamSegment("order_no")) view=OrderPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("tra-cuu-don-hang") view=LookupPage/>
                 <Route path=StaticSegment("dang-nhap") view=SignInPage/>
                 <Route path=StaticSegment("dang-ky") view=SignUpPage/>
                 <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage/>

@@ -6,7 +6,14 @@ use anyhow::Context;
 use app::db::{Db, redact_url};
 use clap::{Parser, Subcommand};
 
-use crate::{Application, Settings, seed, telemetry::LogFormat};
+use app::domain::order::PaymentWindows;
+
+use crate::{
+    Application, Settings,
+    config::{PaymentSettings, StripeSettings},
+    seed,
+    telemetry::LogFormat,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,9 +33,80 @@ pub struct Cli {
     #[arg(long, env = "OCOP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto, global = true)]
     pub log_format: LogFormat,
 
+    #[command(flatten)]
+    pub payments: PaymentArgs,
+
     /// Defaults to `serve`, so `cargo leptos serve` runs the site.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How buyers pay. Cash on delivery and bank transfer need nothing; cards need a Stripe account.
+#[derive(Debug, clap::Args)]
+pub struct PaymentArgs {
+    /// Minutes an unpaid card order keeps its stock.
+    #[arg(
+        long,
+        env = "OCOP_CARD_PAY_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub card_pay_minutes: u32,
+    /// Hours an unpaid bank-transfer order keeps its stock.
+    #[arg(
+        long,
+        env = "OCOP_TRANSFER_PAY_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub transfer_pay_hours: u32,
+    /// Stripe secret key (sk_…); with STRIPE_WEBHOOK_SECRET, turns card payments on.
+    #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true, global = true)]
+    pub stripe_secret_key: Option<String>,
+    /// The signing secret (whsec_…) of the webhook endpoint /api/v1/webhooks/stripe.
+    #[arg(
+        long,
+        env = "STRIPE_WEBHOOK_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub stripe_webhook_secret: Option<String>,
+    /// Another base URL for Stripe's API (a test double); default https://api.stripe.com/.
+    #[arg(long, env = "STRIPE_API_BASE", global = true, hide = true)]
+    pub stripe_api_base: Option<String>,
+}
+
+impl PaymentArgs {
+    pub fn settings(&self) -> anyhow::Result<PaymentSettings> {
+        anyhow::ensure!(
+            (1..=24 * 60).contains(&self.card_pay_minutes),
+            "OCOP_CARD_PAY_MINUTES must be 1 to 1440"
+        );
+        anyhow::ensure!(
+            (1..=24 * 14).contains(&self.transfer_pay_hours),
+            "OCOP_TRANSFER_PAY_HOURS must be 1 to 336"
+        );
+        let stripe = match (&self.stripe_secret_key, &self.stripe_webhook_secret) {
+            (Some(key), Some(secret)) if !key.is_empty() && !secret.is_empty() => {
+                Some(StripeSettings {
+                    secret_key: key.clone(),
+                    webhook_secret: secret.clone(),
+                    api_base: self.stripe_api_base.clone(),
+                })
+            }
+            (None, None) => None,
+            _ => anyhow::bail!(
+                "card payments need both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (or neither)"
+            ),
+        };
+        Ok(PaymentSettings {
+            windows: PaymentWindows {
+                card: chrono::Duration::minutes(i64::from(self.card_pay_minutes)),
+                bank_transfer: chrono::Duration::hours(i64::from(self.transfer_pay_hours)),
+            },
+            stripe,
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +168,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bind,
                 public_url,
                 leptos,
+                payments: cli.payments.settings()?,
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {

@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use app::domain::order::PaymentWindows;
 use leptos::config::LeptosOptions;
 
 /// Everything the server needs to start.
@@ -16,6 +17,31 @@ pub struct Settings {
     /// in the sitemap; `None`: `http://` + the bound address.
     pub public_url: Option<String>,
     pub leptos: LeptosOptions,
+    pub payments: PaymentSettings,
+}
+
+/// How long unpaid orders keep their stock, and the card provider when there is one.
+#[derive(Clone, Debug, Default)]
+pub struct PaymentSettings {
+    pub windows: PaymentWindows,
+    pub stripe: Option<StripeSettings>,
+}
+
+#[derive(Clone)]
+pub struct StripeSettings {
+    pub secret_key: String,
+    pub webhook_secret: String,
+    /// `None`: Stripe's own API.
+    pub api_base: Option<String>,
+}
+
+impl std::fmt::Debug for StripeSettings {
+    // Secrets stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeSettings")
+            .field("api_base", &self.api_base)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Settings {

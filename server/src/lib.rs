@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod payments;
 pub mod photos;
 pub mod routes;
 pub mod seed;

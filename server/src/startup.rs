@@ -38,6 +38,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// `https://host` without a trailing slash.
     pub public_url: Arc<str>,
+    pub payments: Arc<crate::payments::Payments>,
 }
 
 impl AppState {
@@ -58,6 +59,7 @@ pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
     router: Router,
+    state: AppState,
     db: Db,
 }
 
@@ -80,13 +82,15 @@ impl Application {
         let state = AppState {
             db: db.clone(),
             leptos_options,
+            payments: Arc::new(crate::payments::Payments::new(&settings.payments)),
             settings: Arc::new(settings),
             public_url,
         };
         Ok(Application {
             listener,
             address,
-            router: router(state),
+            router: router(state.clone()),
+            state,
             db,
         })
     }
@@ -99,6 +103,11 @@ impl Application {
         &self.db
     }
 
+    /// What request handlers share (tests drive background work through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // No Nagle: a response written as headers then body must not wait for the client's
@@ -106,6 +115,8 @@ impl Application {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
+        // Unpaid orders expire and refunds go out on every server; see `payments::tasks`.
+        let settling = tokio::spawn(crate::payments::tasks::run(self.state.clone()));
         axum::serve(
             listener,
             self.router
@@ -113,6 +124,7 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+        settling.abort();
         self.db.close().await;
         Ok(())
     }
@@ -122,6 +134,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
     let public_url = PublicUrl(state.public_url.clone());
+    let cards = app::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
         // Stored photos never change under the same key.
@@ -167,6 +180,25 @@ fn router(state: AppState) -> Router {
             "/can-bo/lo/{lot_id}/xac-nhan",
             post(routes::diary_forms::verify_lot),
         )
+        .route("/gio-hang/them", post(routes::shop_forms::add_to_cart))
+        .route("/gio-hang/sua", post(routes::shop_forms::change_quantity))
+        .route("/thanh-toan", post(routes::shop_forms::place_order))
+        .route(
+            "/tra-cuu-don-hang",
+            post(routes::shop_forms::find_guest_order),
+        )
+        .route(
+            "/don-hang/{order_no}/trang-thai",
+            post(routes::shop_forms::change_status),
+        )
+        .route(
+            "/don-hang/{order_no}/the",
+            post(routes::shop_forms::pay_by_card),
+        )
+        .route(
+            "/don-hang/{order_no}/vietqr.svg",
+            get(routes::shop_forms::vietqr_svg),
+        )
         .route("/lo/{id}/qr.svg", get(routes::lot_qr::svg))
         .route("/lo/{id}/qr.png", get(routes::lot_qr::png))
         .route("/sitemap.xml", get(routes::seo::sitemap))
@@ -178,6 +210,7 @@ fn router(state: AppState) -> Router {
             move || {
                 provide_context(db.clone());
                 provide_context(public_url.clone());
+                provide_context(cards);
             },
             {
                 let options = state.leptos_options.clone();

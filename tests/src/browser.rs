@@ -136,6 +136,25 @@ impl Browser {
         r
     }
 
+    /// Sends a JSON request to the API with this browser's cookies.
+    pub async fn json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .header(header::COOKIE, self.cookie_header());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let r = request.send().await.expect("API request");
+        self.remember(&r);
+        r
+    }
+
     /// Posts exactly these fields and headers (for forgery tests).
     pub async fn post_raw(
         &self,

@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod fixtures;
 pub mod load;
+pub mod stripe_fake;
 
 use std::path::Path;
 
@@ -141,19 +142,24 @@ pub struct TestApp {
     pub db: Db,
     pub data_dir: TempDir,
     pub test_db: TestDb,
+    pub settings: Settings,
+    /// What the server's handlers share (to run background work such as payment settling).
+    pub state: server::startup::AppState,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// Starts the real application on a free port, against a fresh, migrated database.
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, Default::default()).await
+}
+
+/// [`spawn_app`] with these payment settings (e.g. Stripe pointed at a fake).
+pub async fn spawn_app_with(engine: Engine, payments: server::config::PaymentSettings) -> TestApp {
     let test_db = TestDb::fresh(engine).await;
     let data_dir = tempfile::tempdir().expect("temp data dir");
-    let settings = test_settings(data_dir.path(), &test_db.url);
-    let app = Application::build(settings)
-        .await
-        .expect("building the application");
-    let address = format!("http://{}", app.address());
-    let db = app.db().clone();
-    tokio::spawn(app.run_until_stopped());
+    let mut settings = test_settings(data_dir.path(), &test_db.url);
+    settings.payments = payments;
+    let (address, db, state, server) = start(&settings).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         // A hung request fails the test with a clear message instead of stalling the suite.
@@ -166,7 +172,27 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         db,
         data_dir,
         test_db,
+        settings,
+        state,
+        server,
     }
+}
+
+type Started = (
+    String,
+    Db,
+    server::startup::AppState,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
+
+async fn start(settings: &Settings) -> Started {
+    let app = Application::build(settings.clone())
+        .await
+        .expect("building the application");
+    let address = format!("http://{}", app.address());
+    let db = app.db().clone();
+    let state = app.state().clone();
+    (address, db, state, tokio::spawn(app.run_until_stopped()))
 }
 
 /// A running server whose fresh database already holds the demo province.
@@ -185,6 +211,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         bind: "127.0.0.1:0".parse().expect("loopback address"),
         public_url: Some("https://dacsan.example".to_owned()),
         leptos,
+        payments: Default::default(),
     }
 }
 
@@ -196,6 +223,25 @@ fn leptos_options() -> leptos::config::LeptosOptions {
 }
 
 impl TestApp {
+    /// Kills the server as a crash would: requests in flight are dropped, transactions not
+    /// committed are lost. The database and data dir stay.
+    pub async fn kill(&self) {
+        self.server.abort();
+        while !self.server.is_finished() {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Starts the server again on the same database and data dir (a new port).
+    pub async fn restart(&mut self) {
+        self.kill().await;
+        let (address, db, state, server) = start(&self.settings).await;
+        self.address = address;
+        self.db = db;
+        self.state = state;
+        self.server = server;
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))
@@ -249,11 +295,14 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "audit_log",
     "payment_events",
+    "card_payments",
     "payments",
     "order_status_history",
     "order_lines",
     "orders",
+    "guest_order_access",
     "checkouts",
+    "site_settings",
     "cart_items",
     "carts",
     "cultivation_log_photos",

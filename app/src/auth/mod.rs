@@ -20,6 +20,37 @@ pub struct CsrfToken(pub String);
 /// The name of the hidden form field carrying the [`CsrfToken`].
 pub const CSRF_FIELD: &str = "csrf";
 
+/// A guest browser's cart: the SHA-256 (hex) of its cart token (cookie `ocop_cart`, or the
+/// `X-Cart-Token` header of API clients). The server puts it into each request's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuestCart(pub String);
+
+/// The cart token's cookie.
+pub const CART_COOKIE: &str = "ocop_cart";
+
+/// Whose cart the request being rendered works on: the signed-in user's, else the guest
+/// browser's (None: a guest without a cart yet).
+#[cfg(feature = "ssr")]
+pub fn current_cart_owner() -> Option<crate::db::cart::CartOwner> {
+    use crate::db::cart::CartOwner;
+    if let Some(actor) = current_actor() {
+        return Some(CartOwner::User(actor.user_id));
+    }
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<GuestCart>()
+        .map(|g| CartOwner::Guest(g.0.clone()))
+}
+
+/// The request's guest cart hash, whether or not someone is signed in.
+#[cfg(feature = "ssr")]
+pub fn current_guest_cart() -> Option<GuestCart> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<GuestCart>()
+        .cloned()
+}
+
 /// The signed-in user of the request being rendered, if any.
 pub fn current_actor() -> Option<Actor> {
     #[cfg(feature = "ssr")]

@@ -355,6 +355,7 @@ fn variants_and_lots(
         };
         if variants.last().is_none_or(|(id, _)| *id != r.variant_id) {
             let view = VariantView {
+                id: r.variant_id.clone(),
                 label: locale.pick(&r.label_vi, &r.label_en).to_owned(),
                 unit: r.unit,
                 net_weight_g: r.net_weight_g,

@@ -3,10 +3,15 @@
 
 pub mod accounts;
 pub mod audit;
+mod bank;
+pub mod card_payments;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 mod connect;
 pub mod diary;
 pub mod ids;
+pub mod orders;
 pub mod producers;
 pub mod structured_data;
 pub mod traceability;

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod admin;
+pub mod cart;
+pub mod checkout;
 pub mod communes;
 pub mod diary_texts;
 pub mod farm;
@@ -10,8 +12,10 @@ pub mod home;
 pub mod lot;
 pub mod not_found;
 pub mod officer;
+pub mod orders;
 pub mod producer;
 pub mod product;
+pub mod shop_texts;
 
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};

@@ -9,7 +9,7 @@ use crate::{
     catalog::{ProductPage as ProductPageData, VariantView},
     components::{ProductCardView, Stars, commune_name, weight_label},
     i18n::{Locale, Texts, use_locale},
-    pages::loaded_page,
+    pages::{cart::AddToCart, loaded_page},
     seo::{Canonical, absolute_url},
 };
 
@@ -59,6 +59,7 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
         .first()
         .map(|p| absolute_url(&p.src).unwrap_or_else(|| p.src.clone()));
     let canonical = format!("/san-pham/{}", data.slug);
+    let canonical_back = canonical.clone();
     let commune_href = format!("/xa/{}", data.commune.slug);
     let producer_href = format!("/nha-san-xuat/{}", data.producer.slug);
     view! {
@@ -94,7 +95,7 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
                         " · " <a href=commune_href>{commune_name(&data.commune.kind, &data.commune.name, t)}</a>
                     </p>
                     {data.gi_name.map(|gi| view! { <p class="badge gi">{t.geographical_indication} ": " {gi}</p> })}
-                    <Variants variants=data.variants locale/>
+                    <Variants variants=data.variants back=canonical_back locale/>
                 </div>
             </div>
             <section aria-labelledby="about">
@@ -142,12 +143,13 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
 }
 
 #[component]
-fn Variants(variants: Vec<VariantView>, locale: Locale) -> impl IntoView {
+fn Variants(variants: Vec<VariantView>, back: String, locale: Locale) -> impl IntoView {
     let t = locale.texts();
+    let shop = crate::pages::shop_texts::ShopTexts::of(locale);
     view! {
         <table class="variants">
             <caption>{t.variants_heading}</caption>
-            <thead><tr><th scope="col">{t.variant}</th><th scope="col">{t.price}</th><th scope="col">{t.availability}</th></tr></thead>
+            <thead><tr><th scope="col">{t.variant}</th><th scope="col">{t.price}</th><th scope="col">{t.availability}</th><th scope="col">{shop.cart}</th></tr></thead>
             <tbody>
                 {variants.into_iter().map(|v| {
                     // "Túi 1 kg" already says its weight; "Hộp quà" does not.
@@ -157,6 +159,7 @@ fn Variants(variants: Vec<VariantView>, locale: Locale) -> impl IntoView {
                             <th scope="row">{v.label} {weight.map(|w| view! { <small>" · " {w}</small> })}</th>
                             <td class="price">{v.price.format(locale.money())}</td>
                             <td>{stock_label(v.stock, t)}</td>
+                            <td><AddToCart variant_id=v.id back=back.clone() in_stock={v.stock > 0} locale/></td>
                         </tr>
                     }
                 }).collect_view()}

@@ -34,7 +34,7 @@ pub struct ProductList {
 }
 
 /// The language a caller asked for with the site's `lang` cookie; Vietnamese otherwise.
-pub(super) fn locale(headers: &HeaderMap) -> Locale {
+pub(crate) fn locale(headers: &HeaderMap) -> Locale {
     headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())

@@ -22,13 +22,23 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// `bad_request`, `not_found`, `ambiguous` or `unavailable`.
+    /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, or a specific refusal such as
+    /// `out_of_stock`, `phone`, `empty_cart`, `order_state`.
     code: &'static str,
     /// What went wrong, for the developer calling the API.
     message: String,
 }
 
 impl ApiError {
+    /// Any refusal with its own code, e.g. 409 `out_of_stock`.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::BAD_REQUEST,

@@ -5,8 +5,12 @@ pub mod catalog;
 pub mod epcis;
 mod error;
 pub mod lots;
+pub mod shop;
 
-use axum::{Json, Router, routing::get};
+use axum::{
+    Json, Router,
+    routing::{get, patch, post},
+};
 use utoipa::OpenApi;
 
 pub use error::ApiError;
@@ -18,7 +22,7 @@ use crate::startup::AppState;
     info(
         title = "OCOP marketplace API",
         version = "1",
-        description = "Communes, products, producers and lot traceability of the OCOP specialty marketplace (Hưng Yên). Texts are Vietnamese unless the `lang=en` cookie asks for English; prices are whole VND."
+        description = "Communes, products, producers, lot traceability, the buyer's cart, checkout and orders of the OCOP specialty marketplace (Hưng Yên). Texts are Vietnamese unless the `lang=en` cookie asks for English; prices are whole VND."
     ),
     paths(
         catalog::list_communes,
@@ -28,6 +32,12 @@ use crate::startup::AppState;
         catalog::get_producer,
         lots::get_lot,
         lots::get_lot_epcis,
+        shop::get_cart,
+        shop::add_item,
+        shop::set_item,
+        shop::remove_item,
+        shop::post_checkout,
+        shop::get_order,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail))
 )]
@@ -46,6 +56,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/producers/{slug}", get(catalog::get_producer))
         .route("/api/v1/lots/{key}", get(lots::get_lot))
         .route("/api/v1/lots/{key}/epcis", get(lots::get_lot_epcis))
+        .route("/api/v1/cart", get(shop::get_cart))
+        .route("/api/v1/cart/items", post(shop::add_item))
+        .route(
+            "/api/v1/cart/items/{variant_id}",
+            patch(shop::set_item).delete(shop::remove_item),
+        )
+        .route("/api/v1/checkout", post(shop::post_checkout))
+        .route("/api/v1/orders/{order_no}", get(shop::get_order))
+        .route(
+            "/api/v1/webhooks/stripe",
+            post(crate::payments::webhook::stripe_webhook),
+        )
         // Anything else under /api/v1 is a JSON 404, not the HTML not-found page.
         .route(
             "/api/v1/{*rest}",

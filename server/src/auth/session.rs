@@ -2,7 +2,10 @@
 //! browser's anti-forgery token go into the request's extensions, where pages and handlers
 //! read them.
 
-use app::{auth::CsrfToken, db::accounts};
+use app::{
+    auth::{CART_COOKIE, CsrfToken, GuestCart},
+    db::accounts,
+};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -47,6 +50,17 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
             // The page still renders, as for a visitor; the failure is logged.
             Err(e) => tracing::warn!(error = %e, "loading the session failed"),
         }
+    }
+    let cart_token = cookies::get(req.headers(), CART_COOKIE)
+        .or_else(|| {
+            req.headers()
+                .get("x-cart-token")
+                .and_then(|v| v.to_str().ok())
+        })
+        .filter(|t| is_well_formed(t))
+        .map(token_hash);
+    if let Some(hash) = cart_token {
+        req.extensions_mut().insert(GuestCart(hash));
     }
     let existing = cookies::get(req.headers(), CSRF_COOKIE)
         .filter(|t| is_well_formed(t))

@@ -54,16 +54,24 @@ async fn lot_code(state: &AppState, id: &str) -> Result<QrCode, QrError> {
 
 const CACHE: &str = "public, max-age=3600";
 
+fn render_svg(qr: &QrCode) -> String {
+    qr.render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build()
+}
+
+/// Any text (a VietQR payload) as a QR code in SVG, medium error correction.
+pub(crate) fn svg_of(text: &str) -> Result<String, qrcode::types::QrError> {
+    QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map(|qr| render_svg(&qr))
+}
+
 pub async fn svg(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let qr = match lot_code(&state, &id).await {
         Ok(q) => q,
         Err(e) => return e.into_response(),
     };
-    let image = qr
-        .render::<svg::Color<'_>>()
-        .min_dimensions(200, 200)
-        .quiet_zone(true)
-        .build();
+    let image = render_svg(&qr);
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

@@ -5,3 +5,4 @@ pub mod health;
 pub mod lang;
 pub mod lot_qr;
 pub mod seo;
+pub mod shop_forms;

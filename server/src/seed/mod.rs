@@ -208,6 +208,7 @@ impl Seeder<'_> {
                 .await?;
         }
         self.farms(demo, &ids).await?;
+        self.payments(&demo.producers, &ids).await?;
         if self.report.total() > 0 {
             let details = serde_json::to_string(&self.report.inserted)?;
             let now = self.now.clone();
@@ -382,6 +383,44 @@ impl Seeder<'_> {
             )
             .await?;
             ids.producers.insert(p.key.clone(), (id, owner_id));
+        }
+        Ok(())
+    }
+
+    /// Where demo bank transfers go (fictional accounts): the marketplace's account in the site
+    /// settings, and the first producer's own account and by-weight delivery fee, so both
+    /// kinds show in the demo.
+    async fn payments(&mut self, producers: &[data::Producer], ids: &Ids) -> anyhow::Result<()> {
+        let now = self.now.clone();
+        for (key, value) in [
+            ("bank_bin", "970436"),
+            ("bank_account_no", "0011004123456"),
+            ("bank_account_name", "SAN OCOP HUNG YEN"),
+        ] {
+            self.insert(
+                "site_settings",
+                sqlx::query(
+                    "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(key)
+                .bind(value)
+                .bind(now.clone()),
+            )
+            .await?;
+        }
+        if let Some((id, _)) = producers.first().and_then(|p| ids.producers.get(&p.key)) {
+            self.insert(
+                "producer_payment_settings",
+                sqlx::query(
+                    "UPDATE producers SET bank_bin = '970416', bank_account_no = '1020304050',
+                        bank_account_name = 'TAI KHOAN DEMO', shipping_mode = 'weight',
+                        shipping_base_vnd = 20000, shipping_per_kg_vnd = 5000
+                     WHERE id = $1 AND bank_bin IS NULL",
+                )
+                .bind(id.clone()),
+            )
+            .await?;
         }
         Ok(())
     }

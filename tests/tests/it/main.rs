@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api;
+mod checkout;
 mod communes;
 mod constraints;
 mod health;

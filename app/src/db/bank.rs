@@ -1,0 +1,44 @@
+//! Where a bank transfer for an order goes: the producer's own account, or else the
+//! marketplace's (site settings `bank_bin`, `bank_account_no`, `bank_account_name`).
+
+use sqlx::AnyConnection;
+
+use crate::domain::vietqr::BankAccount;
+
+pub(crate) async fn transfer_account(
+    conn: &mut AnyConnection,
+    producer_id: &str,
+) -> Result<Option<BankAccount>, sqlx::Error> {
+    let own: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT bank_bin, bank_account_no, bank_account_name FROM producers WHERE id = $1",
+    )
+    .bind(producer_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((Some(bin), Some(no), Some(name))) = own
+        && let Ok(account) = BankAccount::new(&bin, &no, &name)
+    {
+        return Ok(Some(account));
+    }
+    let site: Vec<(String, String)> = sqlx::query_as(
+        "SELECT key, value FROM site_settings
+         WHERE key IN ('bank_bin', 'bank_account_no', 'bank_account_name')",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let get = |k: &str| {
+        site.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    Ok(
+        match (
+            get("bank_bin"),
+            get("bank_account_no"),
+            get("bank_account_name"),
+        ) {
+            (Some(bin), Some(no), Some(name)) => BankAccount::new(bin, no, name).ok(),
+            _ => None,
+        },
+    )
+}

@@ -1,0 +1,350 @@
+//! Card payments (one Stripe Checkout Session per checkout) as the database sees them: opening
+//! one, applying the provider's events exactly once whatever their order, and the refunds owed
+//! for cancelled orders that were paid.
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    Db,
+    accounts::is_unique_violation,
+    orders::{OrderError, transition_in},
+};
+use crate::domain::{
+    money::Vnd,
+    order::{OrderAction, Party},
+    time::db_timestamp,
+};
+
+/// A card payment to open (or reopen) at the provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardPayment {
+    pub id: String,
+    pub checkout_id: String,
+    pub amount: Vnd,
+    pub status: String,
+    pub session_url: Option<String>,
+    pub pay_by: DateTime<Utc>,
+    /// The checkout's order numbers, for the payment's description.
+    pub order_nos: Vec<String>,
+}
+
+pub async fn find(db: &Db, checkout_id: &str) -> Result<Option<CardPayment>, sqlx::Error> {
+    let row: Option<(String, String, i64, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, checkout_id, amount_vnd, status, session_url, pay_by
+         FROM card_payments WHERE checkout_id = $1",
+    )
+    .bind(checkout_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((id, checkout_id, amount, status, session_url, pay_by)) = row else {
+        return Ok(None);
+    };
+    let order_nos: Vec<(String,)> =
+        sqlx::query_as("SELECT order_no FROM orders WHERE checkout_id = $1 ORDER BY order_no")
+            .bind(&checkout_id)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(Some(CardPayment {
+        id,
+        checkout_id,
+        amount: Vnd::new(amount).unwrap_or(Vnd::ZERO),
+        status,
+        session_url,
+        pay_by: DateTime::parse_from_rfc3339(&pay_by)
+            .map(|d| d.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now()),
+        order_nos: order_nos.into_iter().map(|(n,)| n).collect(),
+    }))
+}
+
+/// The checkout id behind an order number.
+pub async fn checkout_of(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT checkout_id FROM orders WHERE order_no = $1")
+            .bind(order_no)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.map(|(c,)| c))
+}
+
+/// The provider opened the payment page.
+pub async fn record_session(
+    db: &Db,
+    card_payment_id: &str,
+    session_id: &str,
+    url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE card_payments SET session_id = $1, session_url = $2, status = 'open', updated_at = $3
+         WHERE id = $4 AND status IN ('creating', 'open')",
+    )
+    .bind(session_id)
+    .bind(url)
+    .bind(db_timestamp(now))
+    .bind(card_payment_id)
+    .execute(db.pool())
+    .await
+    .map(|_| ())
+}
+
+/// What a provider event says happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardEventKind {
+    Paid,
+    /// Completed, but the money has not arrived yet (a delayed method): wait for the next event.
+    Pending,
+    Failed,
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardEvent {
+    pub event_id: String,
+    pub event_type: String,
+    pub kind: CardEventKind,
+    pub session_id: String,
+    /// From the session's metadata.
+    pub checkout_id: Option<String>,
+    pub payment_intent: Option<String>,
+    /// In the currency's smallest unit: dong (VND is zero-decimal).
+    pub amount: i64,
+    pub currency: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventOutcome {
+    Applied,
+    /// Seen before: nothing done again.
+    Duplicate,
+    /// Recorded, but it changes nothing (e.g. an expiry after the payment went through).
+    Ignored,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CardEventError {
+    #[error("no card payment has this session")]
+    UnknownPayment,
+    #[error("the event pays {got} {currency}, the checkout costs {expected} VND")]
+    AmountMismatch {
+        expected: i64,
+        got: i64,
+        currency: String,
+    },
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<OrderError> for CardEventError {
+    fn from(e: OrderError) -> Self {
+        match e {
+            OrderError::Db(e) => CardEventError::Db(e),
+            // Only `Placed` orders are cancelled here, which the state machine always allows.
+            other => CardEventError::Db(sqlx::Error::Protocol(other.to_string())),
+        }
+    }
+}
+
+/// Applies one provider event, exactly once: the event id is recorded in the same transaction
+/// as its effects, so a redelivery finds it and does nothing, and a failure records nothing,
+/// so the provider's retry completes it.
+pub async fn apply_event(
+    db: &Db,
+    event: &CardEvent,
+    now: DateTime<Utc>,
+) -> Result<EventOutcome, CardEventError> {
+    let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
+    let recorded = sqlx::query(
+        "INSERT INTO payment_events (provider, event_id, event_type, received_at)
+         VALUES ('stripe', $1, $2, $3)",
+    )
+    .bind(&event.event_id)
+    .bind(&event.event_type)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await;
+    match recorded {
+        Err(e) if is_unique_violation(&e) => return Ok(EventOutcome::Duplicate),
+        other => other?,
+    };
+    let found: Option<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, checkout_id, amount_vnd, status FROM card_payments
+         WHERE session_id = $1 OR checkout_id = $2",
+    )
+    .bind(&event.session_id)
+    .bind(event.checkout_id.as_deref().unwrap_or(""))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id, checkout_id, expected, _)) = found else {
+        return Err(CardEventError::UnknownPayment);
+    };
+    // Lock the payment, then read its status as it is now.
+    sqlx::query("UPDATE card_payments SET updated_at = $1 WHERE id = $2")
+        .bind(&at)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM card_payments WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if status == "paid" {
+        // Paid is final: a late expiry or failure must not undo it.
+        tx.commit().await?;
+        return Ok(EventOutcome::Ignored);
+    }
+    let outcome = match event.kind {
+        CardEventKind::Pending => EventOutcome::Ignored,
+        CardEventKind::Paid => {
+            if event.amount != expected || !event.currency.eq_ignore_ascii_case("vnd") {
+                return Err(CardEventError::AmountMismatch {
+                    expected,
+                    got: event.amount,
+                    currency: event.currency.clone(),
+                });
+            }
+            sqlx::query(
+                "UPDATE card_payments SET status = 'paid', paid_at = $1, payment_intent = $2,
+                    session_id = COALESCE(session_id, $3)
+                 WHERE id = $4",
+            )
+            .bind(&at)
+            .bind(event.payment_intent.as_deref().unwrap_or(&event.session_id))
+            .bind(&event.session_id)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            // Orders already cancelled (it expired first) are paid too: the refund task gives
+            // that money back.
+            sqlx::query(
+                "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
+                 WHERE method = 'card' AND status IN ('pending', 'expired', 'failed')
+                   AND order_id IN (SELECT id FROM orders WHERE checkout_id = $2)",
+            )
+            .bind(&at)
+            .bind(&checkout_id)
+            .execute(&mut *tx)
+            .await?;
+            let open: Vec<(String, String)> = sqlx::query_as(
+                "SELECT id, status FROM orders WHERE checkout_id = $1 AND pay_by IS NOT NULL",
+            )
+            .bind(&checkout_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (order_id, order_status) in open {
+                sqlx::query("UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2")
+                    .bind(&at)
+                    .bind(&order_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO order_status_history (id, order_id, from_status, to_status, note, created_at)
+                     VALUES ($1, $2, $3, $3, 'payment_received', $4)",
+                )
+                .bind(super::ids::new_id())
+                .bind(&order_id)
+                .bind(&order_status)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            EventOutcome::Applied
+        }
+        CardEventKind::Failed | CardEventKind::Expired => {
+            let (new_status, reason) = if event.kind == CardEventKind::Failed {
+                ("failed", "payment_failed")
+            } else {
+                ("expired", super::orders::EXPIRED_REASON)
+            };
+            sqlx::query("UPDATE card_payments SET status = $1 WHERE id = $2")
+                .bind(new_status)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            let placed: Vec<(String,)> = sqlx::query_as(
+                "SELECT id FROM orders WHERE checkout_id = $1 AND status = 'placed'",
+            )
+            .bind(&checkout_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let action = OrderAction::Cancel {
+                reason: reason.to_owned(),
+            };
+            for (order_id,) in placed {
+                transition_in(&mut tx, &order_id, &action, Party::System, None, now).await?;
+            }
+            EventOutcome::Applied
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// A paid card share of a cancelled order, to give back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundDue {
+    pub payment_id: String,
+    pub order_id: String,
+    pub order_no: String,
+    pub payment_intent: String,
+    pub amount: Vnd,
+}
+
+pub async fn refunds_due(db: &Db) -> Result<Vec<RefundDue>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, o.id, o.order_no, cp.payment_intent, p.amount_vnd
+         FROM payments p
+         JOIN orders o ON o.id = p.order_id
+         JOIN card_payments cp ON cp.checkout_id = o.checkout_id
+         WHERE p.method = 'card' AND p.status = 'paid' AND o.status = 'cancelled'
+           AND cp.payment_intent IS NOT NULL
+         ORDER BY o.updated_at LIMIT 100",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(payment_id, order_id, order_no, payment_intent, amount)| RefundDue {
+                payment_id,
+                order_id,
+                order_no,
+                payment_intent,
+                amount: Vnd::new(amount).unwrap_or(Vnd::ZERO),
+            },
+        )
+        .collect())
+}
+
+/// The provider refunded `due`: the payment and the order say so.
+pub async fn record_refund(
+    db: &Db,
+    due: &RefundDue,
+    refund_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CardEventError> {
+    let mut tx = db.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE payments SET status = 'refunded', refund_ref = $1, updated_at = $2
+         WHERE id = $3 AND status = 'paid'",
+    )
+    .bind(refund_id)
+    .bind(db_timestamp(now))
+    .bind(&due.payment_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        transition_in(
+            &mut tx,
+            &due.order_id,
+            &OrderAction::Refunded,
+            Party::System,
+            None,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! Carts in the database, so they survive restarts and any app server can serve any request:
+//! a signed-in buyer's cart, or a guest's (keyed by the SHA-256 of the browser's cart token).
+
+use chrono::{DateTime, Utc};
+use sqlx::{AnyConnection, FromRow};
+
+use super::{Db, ids::new_id};
+use crate::{
+    domain::{
+        checkout::{MAX_QUANTITY, Quantity},
+        money::Vnd,
+        shipping::{ShippingRule, unit_grams},
+        time::db_timestamp,
+    },
+    i18n::Locale,
+    shop::{CartGroup, CartLine, CartView, LineProblem},
+};
+
+/// Whose cart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CartOwner {
+    User(String),
+    /// The SHA-256 (hex) of a guest browser's cart token.
+    Guest(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CartError {
+    #[error("this product is not for sale")]
+    Unavailable,
+    #[error("this product is not in the cart")]
+    NotInCart,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl CartError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CartError::Unavailable => "unavailable",
+            CartError::NotInCart => "not_in_cart",
+            CartError::Db(_) => "internal",
+        }
+    }
+}
+
+/// A variant that may be put in a cart: active, its product approved, its producer active.
+const BUYABLE: &str = "v.status = 'active' AND p.status = 'approved' AND pr.status = 'active'";
+
+/// The cart's id, created on first use when `create` is set.
+pub(crate) async fn cart_id(
+    conn: &mut AnyConnection,
+    owner: &CartOwner,
+    create: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    let (column, key) = match owner {
+        CartOwner::User(id) => ("user_id", id),
+        CartOwner::Guest(hash) => ("guest_token", hash),
+    };
+    let found: Option<(String,)> =
+        sqlx::query_as(&format!("SELECT id FROM carts WHERE {column} = $1"))
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((id,)) = found {
+        return Ok(Some(id));
+    }
+    if !create {
+        return Ok(None);
+    }
+    let id = new_id();
+    let at = db_timestamp(now);
+    // Two first adds at once: the second insert does nothing and both read the same row.
+    sqlx::query(&format!(
+        "INSERT INTO carts (id, {column}, created_at, updated_at) VALUES ($1, $2, $3, $3)
+         ON CONFLICT ({column}) DO NOTHING"
+    ))
+    .bind(&id)
+    .bind(key)
+    .bind(&at)
+    .execute(&mut *conn)
+    .await?;
+    let (id,): (String,) = sqlx::query_as(&format!("SELECT id FROM carts WHERE {column} = $1"))
+        .bind(key)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Some(id))
+}
+
+async fn buyable(conn: &mut AnyConnection, variant_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+         JOIN producers pr ON pr.id = p.producer_id WHERE v.id = $1 AND {BUYABLE}"
+    ))
+    .bind(variant_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Adds `quantity` of a variant (to what the cart already holds, up to the per-line maximum).
+pub async fn add(
+    db: &Db,
+    owner: &CartOwner,
+    variant_id: &str,
+    quantity: Quantity,
+    now: DateTime<Utc>,
+) -> Result<(), CartError> {
+    let mut tx = db.pool().begin().await?;
+    if !buyable(&mut tx, variant_id).await? {
+        return Err(CartError::Unavailable);
+    }
+    let Some(cart) = cart_id(&mut tx, owner, true, now).await? else {
+        return Err(CartError::Unavailable);
+    };
+    sqlx::query(&format!(
+        "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
+           CASE WHEN cart_items.quantity + excluded.quantity > {MAX_QUANTITY} THEN {MAX_QUANTITY}
+                ELSE cart_items.quantity + excluded.quantity END"
+    ))
+    .bind(&cart)
+    .bind(variant_id)
+    .bind(quantity.get())
+    .bind(db_timestamp(now))
+    .execute(&mut *tx)
+    .await?;
+    touch(&mut tx, &cart, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a line's quantity (0 removes it).
+pub async fn set_quantity(
+    db: &Db,
+    owner: &CartOwner,
+    variant_id: &str,
+    quantity: Option<Quantity>,
+    now: DateTime<Utc>,
+) -> Result<(), CartError> {
+    let mut tx = db.pool().begin().await?;
+    let Some(cart) = cart_id(&mut tx, owner, false, now).await? else {
+        return Err(CartError::NotInCart);
+    };
+    let done = match quantity {
+        Some(q) => {
+            sqlx::query(
+                "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND variant_id = $3",
+            )
+            .bind(q.get())
+            .bind(&cart)
+            .bind(variant_id)
+            .execute(&mut *tx)
+            .await?
+        }
+        None => {
+            sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
+                .bind(&cart)
+                .bind(variant_id)
+                .execute(&mut *tx)
+                .await?
+        }
+    };
+    if done.rows_affected() == 0 {
+        return Err(CartError::NotInCart);
+    }
+    touch(&mut tx, &cart, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn touch(
+    conn: &mut AnyConnection,
+    cart: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
+        .bind(db_timestamp(now))
+        .bind(cart)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Moves a guest's cart into the user's at sign-in (quantities add up, to the maximum).
+pub async fn merge_guest_into_user(
+    db: &Db,
+    guest_hash: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool().begin().await?;
+    let guest = CartOwner::Guest(guest_hash.to_owned());
+    let Some(from) = cart_id(&mut tx, &guest, false, now).await? else {
+        return Ok(());
+    };
+    let to = cart_id(&mut tx, &CartOwner::User(user_id.to_owned()), true, now)
+        .await?
+        .unwrap_or_default();
+    sqlx::query(&format!(
+        "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
+         SELECT $1, variant_id, quantity, added_at FROM cart_items WHERE cart_id = $2
+         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
+           CASE WHEN cart_items.quantity + excluded.quantity > {MAX_QUANTITY} THEN {MAX_QUANTITY}
+                ELSE cart_items.quantity + excluded.quantity END"
+    ))
+    .bind(&to)
+    .bind(&from)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM carts WHERE id = $1")
+        .bind(&from)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, &to, now).await?;
+    tx.commit().await
+}
+
+/// A cart line with what checkout needs to know about its variant and producer.
+#[derive(Clone, Debug, FromRow)]
+pub(crate) struct CartRow {
+    pub variant_id: String,
+    pub product_slug: String,
+    pub product_vi: String,
+    pub product_en: String,
+    pub label_vi: String,
+    pub label_en: String,
+    pub unit: String,
+    pub net_weight_g: Option<i64>,
+    pub price_vnd: i64,
+    pub quantity: i64,
+    pub stock: i64,
+    pub buyable: i64,
+    pub producer_id: String,
+    pub producer_name: String,
+    pub shipping_mode: String,
+    pub shipping_base_vnd: i64,
+    pub shipping_per_kg_vnd: i64,
+}
+
+impl CartRow {
+    pub fn product_name(&self, locale: Locale) -> String {
+        locale.pick(&self.product_vi, &self.product_en).to_owned()
+    }
+
+    pub fn variant_label(&self, locale: Locale) -> String {
+        locale.pick(&self.label_vi, &self.label_en).to_owned()
+    }
+
+    pub fn grams(&self) -> i64 {
+        unit_grams(&self.unit, self.net_weight_g).saturating_mul(self.quantity)
+    }
+
+    pub fn shipping_rule(&self) -> ShippingRule {
+        ShippingRule::from_columns(
+            &self.shipping_mode,
+            self.shipping_base_vnd,
+            self.shipping_per_kg_vnd,
+        )
+        // A mode this code does not know: charge the base, as a flat fee.
+        .unwrap_or(ShippingRule::Flat(
+            Vnd::new(self.shipping_base_vnd).unwrap_or(Vnd::ZERO),
+        ))
+    }
+}
+
+pub(crate) async fn rows(
+    conn: &mut AnyConnection,
+    cart_id: &str,
+) -> Result<Vec<CartRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT ci.variant_id, p.slug AS product_slug, p.name_vi AS product_vi,
+                p.name_en AS product_en, v.label_vi, v.label_en, v.unit, v.net_weight_g,
+                v.price_vnd, ci.quantity, v.stock,
+                CASE WHEN {BUYABLE} THEN 1 ELSE 0 END AS buyable,
+                pr.id AS producer_id, pr.name AS producer_name, pr.shipping_mode,
+                pr.shipping_base_vnd, pr.shipping_per_kg_vnd
+         FROM cart_items ci
+         JOIN product_variants v ON v.id = ci.variant_id
+         JOIN products p ON p.id = v.product_id
+         JOIN producers pr ON pr.id = p.producer_id
+         WHERE ci.cart_id = $1
+         ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id"
+    ))
+    .bind(cart_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The cart as the buyer sees it now, grouped per producer, with what cannot be ordered.
+pub async fn view(db: &Db, owner: &CartOwner, locale: Locale) -> Result<CartView, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let Some(cart) = cart_id(&mut conn, owner, false, Utc::now()).await? else {
+        return Ok(CartView::default());
+    };
+    let rows = rows(&mut conn, &cart).await?;
+    Ok(build_view(&rows, locale))
+}
+
+pub(crate) fn problem(row: &CartRow) -> Option<LineProblem> {
+    if row.buyable == 0 {
+        Some(LineProblem::Unavailable)
+    } else if row.stock <= 0 {
+        Some(LineProblem::OutOfStock)
+    } else if row.stock < row.quantity {
+        Some(LineProblem::NotEnough)
+    } else {
+        None
+    }
+}
+
+pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
+    let mut view = CartView::default();
+    for row in rows {
+        let unit_price = Vnd::new(row.price_vnd).unwrap_or(Vnd::ZERO);
+        let line = CartLine {
+            variant_id: row.variant_id.clone(),
+            product_slug: row.product_slug.clone(),
+            product_name: row.product_name(locale),
+            variant_label: row.variant_label(locale),
+            unit_price,
+            quantity: row.quantity,
+            stock: row.stock.max(0),
+            line_total: unit_price.checked_mul(row.quantity).unwrap_or(Vnd::ZERO),
+            problem: problem(row),
+        };
+        view.item_count += row.quantity;
+        match view.groups.last_mut() {
+            Some(g) if g.producer_id == row.producer_id => g.lines.push(line),
+            _ => view.groups.push(CartGroup {
+                producer_id: row.producer_id.clone(),
+                producer_name: row.producer_name.clone(),
+                lines: vec![line],
+                subtotal: Vnd::ZERO,
+                shipping: Vnd::ZERO,
+                total: Vnd::ZERO,
+            }),
+        }
+    }
+    for group in &mut view.groups {
+        let of_group = rows.iter().filter(|r| r.producer_id == group.producer_id);
+        let grams: i64 = of_group.clone().map(CartRow::grams).sum();
+        let rule = of_group.map(CartRow::shipping_rule).next();
+        group.subtotal = group
+            .lines
+            .iter()
+            .try_fold(Vnd::ZERO, |acc, l| acc.checked_add(l.line_total))
+            .unwrap_or(Vnd::ZERO);
+        group.shipping = rule.and_then(|r| r.fee(grams)).unwrap_or(Vnd::ZERO);
+        group.total = group
+            .subtotal
+            .checked_add(group.shipping)
+            .unwrap_or(Vnd::ZERO);
+    }
+    view.total = view
+        .groups
+        .iter()
+        .try_fold(Vnd::ZERO, |acc, g| acc.checked_add(g.total))
+        .unwrap_or(Vnd::ZERO);
+    view
+}
+
+/// Every commune goods can be delivered to, with its province, for the two-tier address:
+/// (province id, province name, commune id, commune kind, commune name).
+pub async fn delivery_communes(
+    db: &Db,
+) -> Result<Vec<(String, String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.name, c.id, c.kind, c.name FROM communes c
+         JOIN provinces p ON p.id = c.province_id
+         WHERE c.merged_into_id IS NULL ORDER BY p.name, c.name",
+    )
+    .fetch_all(db.pool())
+    .await
+}

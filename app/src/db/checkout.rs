@@ -1,0 +1,404 @@
+//! Placing a checkout: one transaction that reserves the stock of every line, creates one order
+//! per producer (with its delivery fee) and empties the cart. Stock is taken with a conditional
+//! `UPDATE … WHERE stock >= quantity`, so two buyers can never both get the last unit, on
+//! either database. The idempotency key makes a double submit return the first result.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Any, Transaction};
+
+use super::{
+    Db,
+    accounts::is_unique_violation,
+    bank,
+    cart::{self, CartOwner, CartRow},
+    ids::new_id,
+};
+use crate::{
+    domain::{
+        checkout::CheckoutRequest,
+        money::Vnd,
+        order::{OrderStatus, PaymentMethod, PaymentWindows},
+        time::db_timestamp,
+    },
+    i18n::Locale,
+    shop::{CartView, LineProblem},
+};
+
+/// What a placed checkout produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub checkout_id: String,
+    /// (order number, total) per producer.
+    pub orders: Vec<(String, Vnd)>,
+    pub total: Vnd,
+    pub method: PaymentMethod,
+    /// The card payment to open at Stripe, for a card checkout.
+    pub card_payment_id: Option<String>,
+    /// True when the idempotency key had been used: nothing new was created.
+    pub replayed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error("the cart is empty")]
+    EmptyCart,
+    /// Some lines cannot be ordered as they are; the cart says which and why.
+    #[error("some items are no longer available in the quantity asked")]
+    CartChanged(Box<CartView>),
+    #[error("the commune does not belong to the province")]
+    UnknownCommune,
+    #[error("{0} does not take bank transfers yet")]
+    NoBankAccount(String),
+    #[error("card payments are not available")]
+    CardUnavailable,
+    #[error("this idempotency key was used for another checkout")]
+    KeyReused,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl CheckoutError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CheckoutError::EmptyCart => "empty_cart",
+            CheckoutError::CartChanged(_) => "out_of_stock",
+            CheckoutError::UnknownCommune => "address",
+            CheckoutError::NoBankAccount(_) => "no_bank_account",
+            CheckoutError::CardUnavailable => "card_unavailable",
+            CheckoutError::KeyReused => "idempotency_key_reused",
+            CheckoutError::Db(_) => "internal",
+        }
+    }
+}
+
+/// Order numbers people read out on the phone: `DH` and 8 characters without 0/O, 1/I.
+fn order_no() -> String {
+    const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    // 256 is a multiple of 32: every character is equally likely.
+    let tail: String = bytes[..8]
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % 32] as char)
+        .collect();
+    format!("DH{tail}")
+}
+
+/// Settings a checkout depends on.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckoutRules {
+    pub windows: PaymentWindows,
+    pub card_enabled: bool,
+}
+
+/// Places the cart of `owner` as orders. `guest_hash` is the guest browser's token hash, which
+/// may then open the orders.
+pub async fn place(
+    db: &Db,
+    owner: &CartOwner,
+    request: &CheckoutRequest,
+    rules: CheckoutRules,
+    now: DateTime<Utc>,
+    locale: Locale,
+) -> Result<Placed, CheckoutError> {
+    if request.method == PaymentMethod::Card && !rules.card_enabled {
+        return Err(CheckoutError::CardUnavailable);
+    }
+    let address: Option<(String, String)> = sqlx::query_as(
+        "SELECT c.name, p.name FROM communes c JOIN provinces p ON p.id = c.province_id
+         WHERE c.id = $1 AND p.id = $2 AND c.merged_into_id IS NULL",
+    )
+    .bind(&request.commune_id)
+    .bind(&request.province_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((commune_name, province_name)) = address else {
+        return Err(CheckoutError::UnknownCommune);
+    };
+    let mut tx = db.pool().begin().await?;
+    let checkout_id = new_id();
+    let at = db_timestamp(now);
+    let (buyer, guest_hash) = match owner {
+        CartOwner::User(id) => (Some(id.as_str()), None),
+        CartOwner::Guest(hash) => (None, Some(hash.as_str())),
+    };
+    // Written first: the row lock (PostgreSQL) or write lock (SQLite) is taken before any read,
+    // and a second submit with the same key stops here.
+    let inserted = sqlx::query(
+        "INSERT INTO checkouts (id, idempotency_key, buyer_user_id, contact_name, contact_phone,
+            street, commune_name, province_name, commune_id, payment_method, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&checkout_id)
+    .bind(&request.idempotency_key)
+    .bind(buyer)
+    .bind(&request.name)
+    .bind(request.phone.e164())
+    .bind(&request.street)
+    .bind(&commune_name)
+    .bind(&province_name)
+    .bind(&request.commune_id)
+    .bind(request.method.as_str())
+    .bind(&at)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            return replay(db, owner, &request.idempotency_key).await;
+        }
+        other => other?,
+    };
+    let Some(cart_id) = cart::cart_id(&mut tx, owner, false, now).await? else {
+        return Err(CheckoutError::EmptyCart);
+    };
+    let rows = cart::rows(&mut tx, &cart_id).await?;
+    if rows.is_empty() {
+        return Err(CheckoutError::EmptyCart);
+    }
+    let changed = || CheckoutError::CartChanged(Box::new(cart::build_view(&rows, locale)));
+    if rows.iter().any(|r| cart::problem(r).is_some()) {
+        return Err(changed());
+    }
+    for row in &rows {
+        let taken = sqlx::query(
+            "UPDATE product_variants SET stock = stock - $1, updated_at = $2
+             WHERE id = $3 AND stock >= $1 AND status = 'active'",
+        )
+        .bind(row.quantity)
+        .bind(&at)
+        .bind(&row.variant_id)
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() == 0 {
+            // Someone bought the last units between the read and now: report the cart as it is.
+            drop(tx);
+            let fresh = cart::view(db, owner, locale).await?;
+            return Err(CheckoutError::CartChanged(Box::new(mark_short(
+                fresh,
+                &row.variant_id,
+            ))));
+        }
+    }
+    let view = cart::build_view(&rows, locale);
+    let pay_by = rules
+        .windows
+        .for_method(request.method)
+        .map(|w| db_timestamp(now + w));
+    let mut orders = Vec::with_capacity(view.groups.len());
+    for group in &view.groups {
+        if request.method == PaymentMethod::BankTransfer
+            && bank::transfer_account(&mut tx, &group.producer_id)
+                .await?
+                .is_none()
+        {
+            return Err(CheckoutError::NoBankAccount(group.producer_name.clone()));
+        }
+        let order_id = new_id();
+        let no = order_no();
+        sqlx::query(
+            "INSERT INTO orders (id, order_no, checkout_id, producer_id, buyer_user_id, status,
+                payment_method, subtotal_vnd, shipping_vnd, total_vnd, pay_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&order_id)
+        .bind(&no)
+        .bind(&checkout_id)
+        .bind(&group.producer_id)
+        .bind(buyer)
+        .bind(request.method.as_str())
+        .bind(group.subtotal.dong())
+        .bind(group.shipping.dong())
+        .bind(group.total.dong())
+        .bind(&pay_by)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        for (line, row) in group
+            .lines
+            .iter()
+            .zip(rows.iter().filter(|r| r.producer_id == group.producer_id))
+        {
+            insert_line(&mut tx, &order_id, line, row).await?;
+        }
+        sqlx::query(
+            "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, created_at)
+             VALUES ($1, $2, NULL, $3, $4, $5)",
+        )
+        .bind(new_id())
+        .bind(&order_id)
+        .bind(OrderStatus::Placed.as_str())
+        .bind(buyer)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO payments (id, order_id, method, status, amount_vnd, created_at, updated_at)
+             VALUES ($1, $2, $3, 'pending', $4, $5, $5)",
+        )
+        .bind(new_id())
+        .bind(&order_id)
+        .bind(request.method.as_str())
+        .bind(group.total.dong())
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        orders.push((no, group.total));
+    }
+    let card_payment_id = if request.method == PaymentMethod::Card {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO card_payments (id, checkout_id, amount_vnd, status, pay_by, created_at, updated_at)
+             VALUES ($1, $2, $3, 'creating', $4, $5, $5)",
+        )
+        .bind(&id)
+        .bind(&checkout_id)
+        .bind(view.total.dong())
+        .bind(pay_by.as_deref().unwrap_or(&at))
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        Some(id)
+    } else {
+        None
+    };
+    sqlx::query("UPDATE checkouts SET total_vnd = $1 WHERE id = $2")
+        .bind(view.total.dong())
+        .bind(&checkout_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM cart_items WHERE cart_id = $1")
+        .bind(&cart_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(hash) = guest_hash {
+        grant_guest(&mut tx, hash, &checkout_id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Placed {
+        checkout_id,
+        orders,
+        total: view.total,
+        method: request.method,
+        card_payment_id,
+        replayed: false,
+    })
+}
+
+/// Marks the line that lost the race, when the fresh cart does not show it (stock refilled).
+fn mark_short(mut view: CartView, variant_id: &str) -> CartView {
+    for line in view.groups.iter_mut().flat_map(|g| g.lines.iter_mut()) {
+        if line.variant_id == variant_id && line.problem.is_none() {
+            line.problem = Some(LineProblem::NotEnough);
+        }
+    }
+    view
+}
+
+async fn insert_line(
+    tx: &mut Transaction<'_, Any>,
+    order_id: &str,
+    line: &crate::shop::CartLine,
+    row: &CartRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_lines (id, order_id, variant_id, product_name, variant_label,
+            unit_price_vnd, quantity, line_total_vnd)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(order_id)
+    .bind(&row.variant_id)
+    // The Vietnamese names are kept: they are what the producer reads on the order.
+    .bind(&row.product_vi)
+    .bind(&row.label_vi)
+    .bind(line.unit_price.dong())
+    .bind(line.quantity)
+    .bind(line.line_total.dong())
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Lets a guest browser open a checkout's orders.
+pub(crate) async fn grant_guest(
+    tx: &mut Transaction<'_, Any>,
+    token_hash: &str,
+    checkout_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO guest_order_access (token_hash, checkout_id, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (token_hash, checkout_id) DO NOTHING",
+    )
+    .bind(token_hash)
+    .bind(checkout_id)
+    .bind(db_timestamp(now))
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// The result of the checkout first placed with this key, for the same buyer only.
+async fn replay(db: &Db, owner: &CartOwner, key: &str) -> Result<Placed, CheckoutError> {
+    let found: Option<(String, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT id, buyer_user_id, payment_method, total_vnd FROM checkouts WHERE idempotency_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((checkout_id, buyer, method, total)) = found else {
+        return Err(CheckoutError::KeyReused);
+    };
+    let same_buyer = match owner {
+        CartOwner::User(id) => buyer.as_deref() == Some(id.as_str()),
+        CartOwner::Guest(hash) => {
+            let access: Option<(String,)> = sqlx::query_as(
+                "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2",
+            )
+            .bind(hash)
+            .bind(&checkout_id)
+            .fetch_optional(db.pool())
+            .await?;
+            buyer.is_none() && access.is_some()
+        }
+    };
+    if !same_buyer {
+        return Err(CheckoutError::KeyReused);
+    }
+    let orders: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT order_no, total_vnd FROM orders WHERE checkout_id = $1 ORDER BY order_no",
+    )
+    .bind(&checkout_id)
+    .fetch_all(db.pool())
+    .await?;
+    let card: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM card_payments WHERE checkout_id = $1")
+            .bind(&checkout_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(Placed {
+        checkout_id,
+        orders: orders
+            .into_iter()
+            .map(|(no, t)| (no, Vnd::new(t).unwrap_or(Vnd::ZERO)))
+            .collect(),
+        total: Vnd::new(total).unwrap_or(Vnd::ZERO),
+        method: PaymentMethod::parse(&method).unwrap_or(PaymentMethod::Cod),
+        card_payment_id: card.map(|(id,)| id),
+        replayed: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_no;
+
+    #[test]
+    fn order_numbers_are_readable() {
+        let no = order_no();
+        assert_eq!(no.len(), 10);
+        assert!(no.starts_with("DH"));
+        assert!(!no[2..].contains(['0', 'O', '1', 'I']));
+        assert_ne!(order_no(), order_no());
+    }
+}

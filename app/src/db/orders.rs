@@ -1,0 +1,598 @@
+//! Orders after checkout: who may open one, what the buyer sees, and every status change —
+//! applied through [`crate::domain::order::next_status`] in one transaction with its history
+//! line, the stock it returns and the payment it settles.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Any, AnyConnection, FromRow, Transaction};
+
+use super::{Db, bank, checkout::grant_guest, ids::new_id};
+use crate::{
+    auth::Actor,
+    domain::{
+        money::Vnd,
+        order::{
+            OrderAction, OrderStatus, Party, PaymentMethod, PaymentStatus, TransitionError,
+            next_status,
+        },
+        phone::PhoneVn,
+        time::db_timestamp,
+        vietqr,
+    },
+    shop::{HistoryStep, OrderLineView, OrderSummary, OrderView, TransferInstructions},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrderError {
+    #[error("no such order")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("this order is not waiting for a bank transfer")]
+    NotAwaitingTransfer,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl OrderError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            OrderError::NotFound => "not_found",
+            OrderError::Transition(e) => e.code(),
+            OrderError::NotAwaitingTransfer => "not_awaiting_transfer",
+            OrderError::Db(_) => "internal",
+        }
+    }
+}
+
+/// Who an order belongs to, to decide who may open or change it.
+#[derive(Clone, Debug, FromRow)]
+pub struct OrderKeys {
+    pub id: String,
+    pub checkout_id: String,
+    pub producer_id: String,
+    pub buyer_user_id: Option<String>,
+    pub commune_id: String,
+}
+
+pub async fn keys(db: &Db, order_no: &str) -> Result<Option<OrderKeys>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.checkout_id, o.producer_id, o.buyer_user_id, pr.commune_id
+         FROM orders o JOIN producers pr ON pr.id = o.producer_id WHERE o.order_no = $1",
+    )
+    .bind(order_no)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// The side `actor` (or the guest browser `guest_hash`) is on for this order, if any.
+pub async fn party_of(
+    db: &Db,
+    keys: &OrderKeys,
+    actor: Option<&Actor>,
+    guest_hash: Option<&str>,
+) -> Result<Option<Party>, sqlx::Error> {
+    if let Some(actor) = actor {
+        if actor.member_role(&keys.producer_id).is_some() {
+            return Ok(Some(Party::Producer));
+        }
+        if actor.admin || actor.is_officer_of(&keys.commune_id) {
+            return Ok(Some(Party::Officer));
+        }
+        if keys.buyer_user_id.as_deref() == Some(actor.user_id.as_str()) {
+            return Ok(Some(Party::Buyer));
+        }
+    }
+    if let Some(hash) = guest_hash {
+        let granted: Option<(String,)> = sqlx::query_as(
+            "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2",
+        )
+        .bind(hash)
+        .bind(&keys.checkout_id)
+        .fetch_optional(db.pool())
+        .await?;
+        if granted.is_some() {
+            return Ok(Some(Party::Buyer));
+        }
+    }
+    Ok(None)
+}
+
+/// A guest proves an order is theirs with its number and the phone it was placed with; the
+/// browser may then open every order of that checkout.
+pub async fn claim_as_guest(
+    db: &Db,
+    order_no: &str,
+    phone: &PhoneVn,
+    guest_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT o.checkout_id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+         WHERE o.order_no = $1 AND c.contact_phone = $2",
+    )
+    .bind(order_no.trim().to_ascii_uppercase())
+    .bind(phone.e164())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((checkout_id,)) = found else {
+        return Ok(false);
+    };
+    let mut tx = db.pool().begin().await?;
+    grant_guest(&mut tx, guest_hash, &checkout_id, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[derive(FromRow)]
+struct OrderRow {
+    id: String,
+    order_no: String,
+    status: String,
+    payment_method: String,
+    payment_status: Option<String>,
+    producer_id: String,
+    producer_name: String,
+    producer_phone: Option<String>,
+    subtotal_vnd: i64,
+    shipping_vnd: i64,
+    total_vnd: i64,
+    contact_name: String,
+    contact_phone: String,
+    street: String,
+    commune_name: String,
+    province_name: String,
+    carrier: Option<String>,
+    tracking_no: Option<String>,
+    cancel_reason: Option<String>,
+    pay_by: Option<String>,
+    created_at: String,
+    card_status: Option<String>,
+    session_url: Option<String>,
+}
+
+fn vnd(d: i64) -> Vnd {
+    Vnd::new(d).unwrap_or(Vnd::ZERO)
+}
+
+/// The order page's data.
+pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let row: Option<OrderRow> = sqlx::query_as(
+        "SELECT o.id, o.order_no, o.status, o.payment_method,
+                (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1)
+                    AS payment_status,
+                pr.id AS producer_id, pr.name AS producer_name, pr.phone AS producer_phone,
+                o.subtotal_vnd, o.shipping_vnd, o.total_vnd, c.contact_name, c.contact_phone,
+                c.street, c.commune_name, c.province_name, o.carrier, o.tracking_no,
+                o.cancel_reason, o.pay_by, o.created_at, cp.status AS card_status, cp.session_url
+         FROM orders o
+         JOIN checkouts c ON c.id = o.checkout_id
+         JOIN producers pr ON pr.id = o.producer_id
+         LEFT JOIN card_payments cp ON cp.checkout_id = o.checkout_id
+         WHERE o.order_no = $1",
+    )
+    .bind(order_no)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
+         FROM order_lines WHERE order_id = $1 ORDER BY product_name, variant_label",
+    )
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let history: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT to_status, created_at, note FROM order_status_history
+         WHERE order_id = $1 ORDER BY created_at, id",
+    )
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
+    let method = PaymentMethod::parse(&row.payment_method).unwrap_or(PaymentMethod::Cod);
+    let payment_status = row
+        .payment_status
+        .as_deref()
+        .and_then(PaymentStatus::parse)
+        .unwrap_or(PaymentStatus::Pending);
+    let awaiting = status == OrderStatus::Placed && payment_status == PaymentStatus::Pending;
+    let transfer = if method == PaymentMethod::BankTransfer && awaiting {
+        transfer_instructions(
+            &mut conn,
+            &row.producer_id,
+            &row.order_no,
+            vnd(row.total_vnd),
+        )
+        .await?
+    } else {
+        None
+    };
+    let card_payment_url =
+        (method == PaymentMethod::Card && awaiting && row.card_status.as_deref() == Some("open"))
+            .then_some(row.session_url)
+            .flatten();
+    Ok(Some(OrderView {
+        order_no: row.order_no,
+        status,
+        payment_method: method,
+        payment_status,
+        producer_name: row.producer_name,
+        producer_phone: row.producer_phone,
+        lines: lines
+            .into_iter()
+            .map(
+                |(product_name, variant_label, price, quantity, total)| OrderLineView {
+                    product_name,
+                    variant_label,
+                    unit_price: vnd(price),
+                    quantity,
+                    line_total: vnd(total),
+                },
+            )
+            .collect(),
+        subtotal: vnd(row.subtotal_vnd),
+        shipping: vnd(row.shipping_vnd),
+        total: vnd(row.total_vnd),
+        contact_name: row.contact_name,
+        contact_phone: PhoneVn::parse(&row.contact_phone)
+            .map(|p| p.display())
+            .unwrap_or(row.contact_phone),
+        address: format!(
+            "{}, {}, {}",
+            row.street, row.commune_name, row.province_name
+        ),
+        carrier: row.carrier,
+        tracking_no: row.tracking_no,
+        cancel_reason: row.cancel_reason,
+        pay_by: row.pay_by.filter(|_| awaiting),
+        placed_at: row.created_at,
+        history: history
+            .into_iter()
+            .filter_map(|(to, at, note)| {
+                Some(HistoryStep {
+                    status: OrderStatus::parse(&to)?,
+                    at,
+                    note,
+                })
+            })
+            .collect(),
+        transfer,
+        card_payment_url,
+    }))
+}
+
+async fn transfer_instructions(
+    conn: &mut AnyConnection,
+    producer_id: &str,
+    order_no: &str,
+    amount: Vnd,
+) -> Result<Option<TransferInstructions>, sqlx::Error> {
+    let Some(account) = bank::transfer_account(conn, producer_id).await? else {
+        return Ok(None);
+    };
+    let Ok(payload) = vietqr::payload(&account, amount, order_no) else {
+        return Ok(None);
+    };
+    Ok(Some(TransferInstructions {
+        bank_bin: account.bin().to_owned(),
+        bank_name: vietqr::bank_name(account.bin()).map(str::to_owned),
+        account_no: account.account().to_owned(),
+        account_name: account.name().to_owned(),
+        purpose: order_no.to_owned(),
+        vietqr_payload: payload,
+        qr_path: format!("/don-hang/{order_no}/vietqr.svg"),
+    }))
+}
+
+/// The VietQR payload of an order still waiting for its transfer.
+pub async fn vietqr_payload(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
+    Ok(view(db, order_no)
+        .await?
+        .and_then(|o| o.transfer)
+        .map(|t| t.vietqr_payload))
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    order_no: String,
+    status: String,
+    payment_method: String,
+    payment_status: Option<String>,
+    producer_name: String,
+    total_vnd: i64,
+    created_at: String,
+}
+
+const SUMMARY: &str = "SELECT o.order_no, o.status, o.payment_method,
+        (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1) AS payment_status,
+        pr.name AS producer_name, o.total_vnd, o.created_at
+     FROM orders o JOIN producers pr ON pr.id = o.producer_id";
+
+fn summaries(rows: Vec<SummaryRow>) -> Vec<OrderSummary> {
+    rows.into_iter()
+        .map(|r| OrderSummary {
+            order_no: r.order_no,
+            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::Placed),
+            payment_method: PaymentMethod::parse(&r.payment_method).unwrap_or(PaymentMethod::Cod),
+            payment_status: r
+                .payment_status
+                .as_deref()
+                .and_then(PaymentStatus::parse)
+                .unwrap_or(PaymentStatus::Pending),
+            producer_name: r.producer_name,
+            total: vnd(r.total_vnd),
+            placed_at: r.created_at,
+        })
+        .collect()
+}
+
+/// A buyer's orders (signed in) and those a guest browser may open, newest first.
+pub async fn of_buyer(
+    db: &Db,
+    user_id: Option<&str>,
+    guest_hash: Option<&str>,
+) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY} WHERE o.buyer_user_id = $1
+            OR o.checkout_id IN (SELECT checkout_id FROM guest_order_access WHERE token_hash = $2)
+         ORDER BY o.created_at DESC, o.order_no LIMIT 200"
+    ))
+    .bind(user_id.unwrap_or(""))
+    .bind(guest_hash.unwrap_or(""))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(summaries(rows))
+}
+
+/// What a transition did besides changing the status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transitioned {
+    pub to: OrderStatus,
+    /// A paid card payment now needs refunding.
+    pub refund_due: bool,
+}
+
+/// Applies `action` to an order on behalf of `party`.
+pub async fn transition(
+    db: &Db,
+    order_id: &str,
+    action: &OrderAction,
+    party: Party,
+    actor_user_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transitioned, OrderError> {
+    let mut tx = db.pool().begin().await?;
+    let done = transition_in(&mut tx, order_id, action, party, actor_user_id, now).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// [`transition`] inside a caller's transaction.
+pub(crate) async fn transition_in(
+    tx: &mut Transaction<'_, Any>,
+    order_id: &str,
+    action: &OrderAction,
+    party: Party,
+    actor_user_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transitioned, OrderError> {
+    let at = db_timestamp(now);
+    // Written first: two changes of one order wait for each other instead of both reading the
+    // same status.
+    let locked = sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
+        .bind(&at)
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(OrderError::NotFound);
+    }
+    let (status, method): (String, String) =
+        sqlx::query_as("SELECT status, payment_method FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let from = OrderStatus::parse(&status).ok_or(OrderError::NotFound)?;
+    let to = next_status(from, action, party)?;
+    let (carrier, tracking, reason) = match action {
+        OrderAction::Ship {
+            carrier,
+            tracking_no,
+        } => (
+            Some(carrier.trim()),
+            Some(tracking_no.trim()).filter(|t| !t.is_empty()),
+            None,
+        ),
+        OrderAction::Cancel { reason } => (None, None, Some(reason.trim())),
+        _ => (None, None, None),
+    };
+    sqlx::query(
+        "UPDATE orders SET status = $1, carrier = COALESCE($2, carrier),
+            tracking_no = COALESCE($3, tracking_no), cancel_reason = COALESCE($4, cancel_reason)
+         WHERE id = $5",
+    )
+    .bind(to.as_str())
+    .bind(carrier)
+    .bind(tracking)
+    .bind(reason)
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(order_id)
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(actor_user_id)
+    .bind(action.note())
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    if to.returns_stock() {
+        sqlx::query(
+            "UPDATE product_variants SET stock = stock +
+                (SELECT SUM(l.quantity) FROM order_lines l
+                 WHERE l.order_id = $1 AND l.variant_id = product_variants.id),
+                updated_at = $2
+             WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = $1)",
+        )
+        .bind(order_id)
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
+        // Nothing more will be paid for it.
+        sqlx::query(
+            "UPDATE payments SET status = 'expired', updated_at = $1
+             WHERE order_id = $2 AND status = 'pending'",
+        )
+        .bind(&at)
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("UPDATE orders SET pay_by = NULL WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if to == OrderStatus::Delivered && method == PaymentMethod::Cod.as_str() {
+        // Cash changes hands at the door.
+        sqlx::query(
+            "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
+             WHERE order_id = $2 AND status = 'pending'",
+        )
+        .bind(&at)
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let refund_due = if to == OrderStatus::Cancelled && method == PaymentMethod::Card.as_str() {
+        let paid: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM payments WHERE order_id = $1 AND status = 'paid'")
+                .bind(order_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        paid.is_some()
+    } else {
+        false
+    };
+    Ok(Transitioned { to, refund_due })
+}
+
+/// A producer (or officer) saw the transfer arrive: the payment is settled and the order no
+/// longer expires.
+pub async fn mark_transfer_received(
+    db: &Db,
+    order_id: &str,
+    actor_user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), OrderError> {
+    let mut tx = db.pool().begin().await?;
+    let at = db_timestamp(now);
+    let settled = sqlx::query(
+        "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
+         WHERE order_id = $2 AND method = 'bank_transfer' AND status = 'pending'
+           AND EXISTS (SELECT 1 FROM orders o WHERE o.id = $2 AND o.status IN ('placed', 'confirmed'))",
+    )
+    .bind(&at)
+    .bind(order_id)
+    .execute(&mut *tx)
+    .await?;
+    if settled.rows_affected() == 0 {
+        return Err(OrderError::NotAwaitingTransfer);
+    }
+    sqlx::query("UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2")
+        .bind(&at)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
+         VALUES ($1, $2, $3, $3, $4, 'payment_received', $5)",
+    )
+    .bind(new_id())
+    .bind(order_id)
+    .bind(&status)
+    .bind(actor_user_id)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The reason recorded when an unpaid order runs out of time.
+pub const EXPIRED_REASON: &str = "payment_expired";
+
+/// Cancels every order still unpaid after its deadline and returns its stock. Safe to run on
+/// several app servers at once: each order is cancelled by whichever transaction gets it first,
+/// the others see it is no longer `placed` and leave it.
+pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+    let due: Vec<(String, String)> = sqlx::query_as(
+        "SELECT o.id, o.order_no FROM orders o
+         WHERE o.status = 'placed' AND o.pay_by IS NOT NULL AND o.pay_by < $1
+           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')
+         ORDER BY o.pay_by LIMIT 500",
+    )
+    .bind(db_timestamp(now))
+    .fetch_all(db.pool())
+    .await?;
+    let mut expired = vec![];
+    let at = db_timestamp(now);
+    for (id, no) in due {
+        let mut tx = db.pool().begin().await?;
+        // Claimed under the row lock: an order paid meanwhile has no `pay_by` any more (payment
+        // clears it in the same transaction), one cancelled meanwhile is not `placed`.
+        let claimed = sqlx::query(
+            "UPDATE orders SET updated_at = $1
+             WHERE id = $2 AND status = 'placed' AND pay_by IS NOT NULL AND pay_by < $1",
+        )
+        .bind(&at)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            continue;
+        }
+        let action = OrderAction::Cancel {
+            reason: EXPIRED_REASON.to_owned(),
+        };
+        match transition_in(&mut tx, &id, &action, Party::System, None, now).await {
+            Ok(_) => {}
+            Err(OrderError::Db(e)) => return Err(e),
+            Err(_) => continue,
+        }
+        sqlx::query(
+            "UPDATE card_payments SET status = 'expired', updated_at = $1
+             WHERE status IN ('creating', 'open')
+               AND checkout_id = (SELECT checkout_id FROM orders WHERE id = $2)",
+        )
+        .bind(&at)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        expired.push(no);
+    }
+    Ok(expired)
+}
+
+/// The order was placed with this phone.
+pub async fn phone_matches(db: &Db, order_no: &str, phone: &PhoneVn) -> Result<bool, sqlx::Error> {
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT o.id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+         WHERE o.order_no = $1 AND c.contact_phone = $2",
+    )
+    .bind(order_no)
+    .bind(phone.e164())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.is_some())
+}

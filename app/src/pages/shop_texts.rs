@@ -1,0 +1,379 @@
+//! The strings of the cart, checkout and order screens, in Vietnamese and English. A missing
+//! translation does not compile.
+
+use crate::{
+    domain::order::{OrderStatus, PaymentMethod, PaymentStatus},
+    i18n::Locale,
+};
+
+pub struct ShopTexts {
+    pub cart: &'static str,
+    pub cart_title: &'static str,
+    pub cart_empty: &'static str,
+    pub browse: &'static str,
+    pub add_to_cart: &'static str,
+    pub quantity: &'static str,
+    pub update: &'static str,
+    pub remove: &'static str,
+    pub added: &'static str,
+    pub sold_by: fn(&str) -> String,
+    pub subtotal: &'static str,
+    pub shipping: &'static str,
+    pub total: &'static str,
+    pub grand_total: &'static str,
+    pub one_order_each: &'static str,
+    pub problem_out: &'static str,
+    pub problem_short: fn(i64) -> String,
+    pub problem_unavailable: &'static str,
+    pub fix_cart: &'static str,
+    pub to_checkout: &'static str,
+    pub checkout_title: &'static str,
+    pub contact: &'static str,
+    pub name: &'static str,
+    pub phone: &'static str,
+    pub phone_hint: &'static str,
+    pub address: &'static str,
+    pub province: &'static str,
+    pub commune: &'static str,
+    pub choose_commune: &'static str,
+    pub street: &'static str,
+    pub street_hint: &'static str,
+    pub payment: &'static str,
+    pub method: fn(PaymentMethod) -> &'static str,
+    pub method_hint: fn(PaymentMethod) -> &'static str,
+    pub place_order: &'static str,
+    pub orders_title: &'static str,
+    pub no_orders: &'static str,
+    pub placed_new: &'static str,
+    pub order_title: fn(&str) -> String,
+    pub status: fn(OrderStatus) -> &'static str,
+    pub payment_status: fn(PaymentStatus) -> &'static str,
+    pub placed_at: &'static str,
+    pub deliver_to: &'static str,
+    pub history: &'static str,
+    pub history_note: fn(&str) -> String,
+    pub pay_cod: fn(&str) -> String,
+    pub pay_transfer: &'static str,
+    pub bank: &'static str,
+    pub account_no: &'static str,
+    pub account_name: &'static str,
+    pub amount: &'static str,
+    pub transfer_content: &'static str,
+    pub pay_by: fn(&str) -> String,
+    pub qr_alt: &'static str,
+    pub pay_card: &'static str,
+    pub card_returned: &'static str,
+    pub card_cancelled: &'static str,
+    pub cancel: &'static str,
+    pub cancel_reason: &'static str,
+    pub confirm: &'static str,
+    pub ship: &'static str,
+    pub carrier: &'static str,
+    pub tracking_no: &'static str,
+    pub deliver: &'static str,
+    pub mark_paid: &'static str,
+    pub producer_actions: &'static str,
+    pub lookup_title: &'static str,
+    pub lookup_intro: &'static str,
+    pub order_no: &'static str,
+    pub open_order: &'static str,
+    pub saved: &'static str,
+    pub error: fn(&str) -> &'static str,
+}
+
+fn vi_status(s: OrderStatus) -> &'static str {
+    match s {
+        OrderStatus::Placed => "Đã đặt",
+        OrderStatus::Confirmed => "Đã xác nhận",
+        OrderStatus::Shipped => "Đang giao",
+        OrderStatus::Delivered => "Đã giao",
+        OrderStatus::Cancelled => "Đã huỷ",
+        OrderStatus::Refunded => "Đã hoàn tiền",
+    }
+}
+
+fn en_status(s: OrderStatus) -> &'static str {
+    match s {
+        OrderStatus::Placed => "Placed",
+        OrderStatus::Confirmed => "Confirmed",
+        OrderStatus::Shipped => "Shipped",
+        OrderStatus::Delivered => "Delivered",
+        OrderStatus::Cancelled => "Cancelled",
+        OrderStatus::Refunded => "Refunded",
+    }
+}
+
+fn vi_error(code: &str) -> &'static str {
+    match code {
+        "name" => "Hãy ghi tên người nhận hàng.",
+        "phone" => {
+            "Số điện thoại chưa đúng: số di động Việt Nam có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."
+        }
+        "street" => "Hãy ghi số nhà, tên đường hoặc thôn.",
+        "address" => "Hãy chọn tỉnh và xã/phường nhận hàng.",
+        "method" => "Hãy chọn cách thanh toán.",
+        "too_long" => "Một ô nhập quá dài.",
+        "quantity" => "Số lượng là một số từ 1 đến 99.",
+        "unavailable" => "Sản phẩm này hiện không bán.",
+        "not_in_cart" => "Sản phẩm này không có trong giỏ.",
+        "out_of_stock" => {
+            "Một số sản phẩm đã hết hoặc không đủ số lượng. Hãy sửa giỏ hàng rồi đặt lại."
+        }
+        "no_bank_account" => {
+            "Một nhà sản xuất trong giỏ chưa nhận chuyển khoản. Hãy chọn cách thanh toán khác."
+        }
+        "card_unavailable" => "Hiện chưa nhận thanh toán thẻ.",
+        "card_open" => "Chưa mở được trang thanh toán thẻ. Hãy thử lại sau ít phút.",
+        "idempotency_key" | "idempotency_key_reused" => {
+            "Biểu mẫu đã cũ, hãy tải lại trang rồi đặt lại."
+        }
+        "order_state" => "Đơn hàng đang ở trạng thái không cho phép việc này.",
+        "order_not_allowed" => {
+            "Bạn không thể làm việc này với đơn hàng (người mua chỉ huỷ được khi nhà sản xuất chưa xác nhận)."
+        }
+        "cancel_reason" => "Hãy ghi lý do huỷ.",
+        "carrier" => "Hãy ghi tên đơn vị vận chuyển.",
+        "not_awaiting_transfer" => "Đơn này không chờ chuyển khoản.",
+        "not_found" => "Không tìm thấy đơn hàng với số đơn và số điện thoại này.",
+        _ => "Không thực hiện được. Hãy kiểm tra lại.",
+    }
+}
+
+fn en_error(code: &str) -> &'static str {
+    match code {
+        "name" => "Write the name of the person receiving the goods.",
+        "phone" => {
+            "This phone number is not right: Vietnamese mobiles have 10 digits starting with 03, 05, 07, 08 or 09."
+        }
+        "street" => "Write the house number and street or village.",
+        "address" => "Choose the province and the commune for delivery.",
+        "method" => "Choose how to pay.",
+        "too_long" => "A field is too long.",
+        "quantity" => "A quantity is a number from 1 to 99.",
+        "unavailable" => "This product is not for sale now.",
+        "not_in_cart" => "This product is not in the cart.",
+        "out_of_stock" => "Some items ran out or are short. Fix the cart, then order again.",
+        "no_bank_account" => {
+            "A producer in the cart does not take bank transfers yet. Choose another way to pay."
+        }
+        "card_unavailable" => "Card payments are not available.",
+        "card_open" => "The card payment page could not be opened. Try again in a few minutes.",
+        "idempotency_key" | "idempotency_key_reused" => {
+            "The form is out of date: reload the page and order again."
+        }
+        "order_state" => "The order's status does not allow this.",
+        "order_not_allowed" => {
+            "You cannot do this with the order (a buyer can cancel only before the producer confirms)."
+        }
+        "cancel_reason" => "Say why the order is cancelled.",
+        "carrier" => "Write the carrier's name.",
+        "not_awaiting_transfer" => "This order is not waiting for a transfer.",
+        "not_found" => "No order has this number and phone.",
+        _ => "That did not work. Please check and try again.",
+    }
+}
+
+const VI: ShopTexts = ShopTexts {
+    cart: "Giỏ hàng",
+    cart_title: "Giỏ hàng",
+    cart_empty: "Giỏ hàng đang trống.",
+    browse: "Xem đặc sản các xã",
+    add_to_cart: "Thêm vào giỏ",
+    quantity: "Số lượng",
+    update: "Cập nhật",
+    remove: "Bỏ",
+    added: "Đã thêm vào giỏ.",
+    sold_by: |p| format!("Nhà sản xuất: {p}"),
+    subtotal: "Tiền hàng",
+    shipping: "Phí giao hàng",
+    total: "Cộng",
+    grand_total: "Tổng thanh toán",
+    one_order_each: "Mỗi nhà sản xuất giao riêng: mỗi nhà là một đơn hàng, có phí giao riêng.",
+    problem_out: "Đã hết hàng",
+    problem_short: |n| format!("Chỉ còn {n}"),
+    problem_unavailable: "Không còn bán",
+    fix_cart: "Hãy bỏ hoặc giảm các sản phẩm được đánh dấu trước khi đặt hàng.",
+    to_checkout: "Đặt hàng",
+    checkout_title: "Đặt hàng",
+    contact: "Người nhận",
+    name: "Họ và tên",
+    phone: "Số điện thoại",
+    phone_hint: "Ví dụ 0912 345 678",
+    address: "Địa chỉ nhận hàng",
+    province: "Tỉnh/thành phố",
+    commune: "Xã/phường",
+    choose_commune: "— Chọn xã/phường —",
+    street: "Số nhà, đường, thôn",
+    street_hint: "Ví dụ 12 phố Hiến Nam",
+    payment: "Thanh toán",
+    method: |m| match m {
+        PaymentMethod::Cod => "Tiền mặt khi nhận hàng",
+        PaymentMethod::BankTransfer => "Chuyển khoản (mã VietQR)",
+        PaymentMethod::Card => "Thẻ ngân hàng/quốc tế",
+    },
+    method_hint: |m| match m {
+        PaymentMethod::Cod => "Trả tiền cho người giao hàng.",
+        PaymentMethod::BankTransfer => {
+            "Quét mã VietQR bằng ứng dụng ngân hàng hoặc ví; giữ hàng 24 giờ."
+        }
+        PaymentMethod::Card => "Thanh toán qua Stripe; giữ hàng 30 phút.",
+    },
+    place_order: "Xác nhận đặt hàng",
+    orders_title: "Đơn hàng của tôi",
+    no_orders: "Chưa có đơn hàng nào.",
+    placed_new: "Đặt hàng thành công. Cảm ơn bạn!",
+    order_title: |no| format!("Đơn hàng {no}"),
+    status: vi_status,
+    payment_status: |s| match s {
+        PaymentStatus::Pending => "Chưa thanh toán",
+        PaymentStatus::Paid => "Đã thanh toán",
+        PaymentStatus::Failed => "Thanh toán không thành công",
+        PaymentStatus::Refunded => "Đã hoàn tiền",
+        PaymentStatus::Expired => "Không còn chờ thanh toán",
+    },
+    placed_at: "Đặt lúc",
+    deliver_to: "Giao đến",
+    history: "Lịch sử đơn hàng",
+    history_note: |n| match n {
+        "payment_received" => "Đã nhận tiền".to_owned(),
+        "payment_expired" => "Quá hạn thanh toán".to_owned(),
+        "payment_failed" => "Thanh toán thẻ không thành công".to_owned(),
+        other => other.to_owned(),
+    },
+    pay_cod: |amount| format!("Trả {amount} tiền mặt khi nhận hàng."),
+    pay_transfer: "Quét mã bằng ứng dụng ngân hàng, hoặc chuyển khoản theo thông tin dưới đây. Nhà sản xuất xác nhận khi nhận được tiền.",
+    bank: "Ngân hàng",
+    account_no: "Số tài khoản",
+    account_name: "Chủ tài khoản",
+    amount: "Số tiền",
+    transfer_content: "Nội dung chuyển khoản",
+    pay_by: |at| format!("Hãy thanh toán trước {at}; sau đó đơn tự huỷ và hàng được trả lại kho."),
+    qr_alt: "Mã VietQR để chuyển khoản",
+    pay_card: "Thanh toán bằng thẻ",
+    card_returned: "Đang chờ xác nhận thanh toán thẻ; trang sẽ cập nhật khi có kết quả.",
+    card_cancelled: "Bạn chưa thanh toán. Bạn có thể thanh toán lại trước hạn.",
+    cancel: "Huỷ đơn",
+    cancel_reason: "Lý do huỷ",
+    confirm: "Xác nhận đơn",
+    ship: "Đã gửi hàng",
+    carrier: "Đơn vị vận chuyển",
+    tracking_no: "Mã vận đơn",
+    deliver: "Đã giao hàng",
+    mark_paid: "Đã nhận chuyển khoản",
+    producer_actions: "Xử lý đơn (nhà sản xuất)",
+    lookup_title: "Tra cứu đơn hàng",
+    lookup_intro: "Đặt hàng không cần tài khoản? Nhập số đơn và số điện thoại đã dùng khi đặt.",
+    order_no: "Số đơn hàng",
+    open_order: "Xem đơn",
+    saved: "Đã lưu.",
+    error: vi_error,
+};
+
+const EN: ShopTexts = ShopTexts {
+    cart: "Cart",
+    cart_title: "Your cart",
+    cart_empty: "Your cart is empty.",
+    browse: "Browse the communes' specialties",
+    add_to_cart: "Add to cart",
+    quantity: "Quantity",
+    update: "Update",
+    remove: "Remove",
+    added: "Added to the cart.",
+    sold_by: |p| format!("Producer: {p}"),
+    subtotal: "Items",
+    shipping: "Delivery",
+    total: "Total",
+    grand_total: "To pay",
+    one_order_each: "Each producer delivers separately: one order per producer, each with its delivery fee.",
+    problem_out: "Out of stock",
+    problem_short: |n| format!("Only {n} left"),
+    problem_unavailable: "No longer for sale",
+    fix_cart: "Remove or reduce the marked items before ordering.",
+    to_checkout: "Check out",
+    checkout_title: "Check out",
+    contact: "Recipient",
+    name: "Full name",
+    phone: "Phone number",
+    phone_hint: "For example 0912 345 678",
+    address: "Delivery address",
+    province: "Province",
+    commune: "Commune/ward",
+    choose_commune: "— Choose a commune —",
+    street: "House number, street, village",
+    street_hint: "For example 12 Hien Nam street",
+    payment: "Payment",
+    method: |m| match m {
+        PaymentMethod::Cod => "Cash on delivery",
+        PaymentMethod::BankTransfer => "Bank transfer (VietQR code)",
+        PaymentMethod::Card => "Card",
+    },
+    method_hint: |m| match m {
+        PaymentMethod::Cod => "Pay the courier.",
+        PaymentMethod::BankTransfer => {
+            "Scan the VietQR code with a banking or wallet app; goods held 24 hours."
+        }
+        PaymentMethod::Card => "Paid through Stripe; goods held 30 minutes.",
+    },
+    place_order: "Place order",
+    orders_title: "My orders",
+    no_orders: "No orders yet.",
+    placed_new: "Order placed. Thank you!",
+    order_title: |no| format!("Order {no}"),
+    status: en_status,
+    payment_status: |s| match s {
+        PaymentStatus::Pending => "Not paid yet",
+        PaymentStatus::Paid => "Paid",
+        PaymentStatus::Failed => "Payment failed",
+        PaymentStatus::Refunded => "Refunded",
+        PaymentStatus::Expired => "No longer awaiting payment",
+    },
+    placed_at: "Placed",
+    deliver_to: "Deliver to",
+    history: "Order history",
+    history_note: |n| match n {
+        "payment_received" => "Payment received".to_owned(),
+        "payment_expired" => "Not paid in time".to_owned(),
+        "payment_failed" => "Card payment failed".to_owned(),
+        other => other.to_owned(),
+    },
+    pay_cod: |amount| format!("Pay {amount} in cash on delivery."),
+    pay_transfer: "Scan the code with your banking app, or transfer with the details below. The producer confirms when the money arrives.",
+    bank: "Bank",
+    account_no: "Account number",
+    account_name: "Account holder",
+    amount: "Amount",
+    transfer_content: "Transfer message",
+    pay_by: |at| {
+        format!(
+            "Please pay before {at}; after that the order is cancelled and the goods go back on sale."
+        )
+    },
+    qr_alt: "VietQR code for the transfer",
+    pay_card: "Pay by card",
+    card_returned: "Waiting for the card payment's confirmation; this page shows it when it arrives.",
+    card_cancelled: "You have not paid. You can pay again before the deadline.",
+    cancel: "Cancel order",
+    cancel_reason: "Reason",
+    confirm: "Confirm order",
+    ship: "Mark shipped",
+    carrier: "Carrier",
+    tracking_no: "Tracking number",
+    deliver: "Mark delivered",
+    mark_paid: "Transfer received",
+    producer_actions: "Handle the order (producer)",
+    lookup_title: "Find an order",
+    lookup_intro: "Ordered without an account? Enter the order number and the phone you ordered with.",
+    order_no: "Order number",
+    open_order: "Open order",
+    saved: "Saved.",
+    error: en_error,
+};
+
+impl ShopTexts {
+    pub fn of(locale: Locale) -> &'static ShopTexts {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! The buyer side of the API: the cart (`/api/v1/cart`), checkout (`/api/v1/checkout`) and an
+//! order's status (`/api/v1/orders/{order_no}`). A signed-in buyer is known by the session
+//! cookie; a guest by the cart token returned when the first item is added (send it back as
+//! `X-Cart-Token`).
+
+use app::{
+    auth::{Actor, GuestCart},
+    db::{
+        cart::{self, CartError, CartOwner},
+        checkout::{self, CheckoutError},
+        orders,
+    },
+    domain::{
+        checkout::{CheckoutFields, Quantity},
+        order::PaymentMethod,
+        phone::PhoneVn,
+    },
+    shop::{CartView, OrderView},
+};
+use axum::{
+    Extension, Json,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, catalog::locale};
+use crate::{
+    payments,
+    routes::shop_forms::{existing_owner, owner_or_new},
+    startup::AppState,
+};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CartResponse {
+    pub cart: CartView,
+    /// Set when this request created a guest cart: send it back as `X-Cart-Token`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cart_token: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AddItem {
+    pub variant_id: String,
+    /// 1 to 99; added to what the cart holds.
+    pub quantity: i64,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SetQuantity {
+    /// 0 removes the line.
+    pub quantity: i64,
+}
+
+fn cart_error(e: CartError) -> ApiError {
+    match e {
+        CartError::Db(e) => ApiError::unavailable("changing a cart", e),
+        CartError::Unavailable => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unavailable",
+            "this variant is not for sale",
+        ),
+        CartError::NotInCart => ApiError::not_found("this variant is not in the cart"),
+    }
+}
+
+fn quantity(n: i64) -> Result<Quantity, ApiError> {
+    Quantity::new(n)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "quantity", e.to_string()))
+}
+
+async fn cart_of(
+    state: &AppState,
+    owner: Option<&CartOwner>,
+    headers: &HeaderMap,
+) -> Result<CartView, ApiError> {
+    match owner {
+        Some(owner) => cart::view(&state.db, owner, locale(headers))
+            .await
+            .map_err(|e| ApiError::unavailable("loading a cart", e)),
+        None => Ok(CartView::default()),
+    }
+}
+
+/// The cart, grouped per producer (one order each at checkout), with delivery fees and the
+/// lines that cannot be ordered as they are (`problem`).
+#[utoipa::path(get, path = "/api/v1/cart",
+    responses((status = 200, body = CartResponse)))]
+pub async fn get_cart(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    guest: Option<Extension<GuestCart>>,
+    headers: HeaderMap,
+) -> Result<Json<CartResponse>, ApiError> {
+    let owner = existing_owner(actor.as_deref(), guest.as_deref());
+    Ok(Json(CartResponse {
+        cart: cart_of(&state, owner.as_ref(), &headers).await?,
+        cart_token: None,
+    }))
+}
+
+/// Adds a variant to the cart (creating a guest cart and its token when needed).
+#[utoipa::path(post, path = "/api/v1/cart/items", request_body = AddItem,
+    responses((status = 200, body = CartResponse), (status = 422, body = super::error::ErrorBody)))]
+pub async fn add_item(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    guest: Option<Extension<GuestCart>>,
+    headers: HeaderMap,
+    Json(item): Json<AddItem>,
+) -> Result<Response, ApiError> {
+    let quantity = quantity(item.quantity)?;
+    let (owner, created) = owner_or_new(&state, actor.as_deref(), guest.as_deref());
+    cart::add(&state.db, &owner, &item.variant_id, quantity, Utc::now())
+        .await
+        .map_err(cart_error)?;
+    let body = CartResponse {
+        cart: cart_of(&state, Some(&owner), &headers).await?,
+        cart_token: created.as_ref().map(|(token, _)| token.clone()),
+    };
+    let mut response = Json(body).into_response();
+    if let Some((_, cookie)) = created
+        && let Ok(value) = cookie.parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// Sets a line's quantity; 0 removes it.
+#[utoipa::path(patch, path = "/api/v1/cart/items/{variant_id}", request_body = SetQuantity,
+    params(("variant_id" = String, Path)),
+    responses((status = 200, body = CartResponse), (status = 404, body = super::error::ErrorBody)))]
+pub async fn set_item(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    guest: Option<Extension<GuestCart>>,
+    headers: HeaderMap,
+    Path(variant_id): Path<String>,
+    Json(body): Json<SetQuantity>,
+) -> Result<Json<CartResponse>, ApiError> {
+    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+        .ok_or_else(|| ApiError::not_found("there is no cart"))?;
+    let q = if body.quantity == 0 {
+        None
+    } else {
+        Some(quantity(body.quantity)?)
+    };
+    cart::set_quantity(&state.db, &owner, &variant_id, q, Utc::now())
+        .await
+        .map_err(cart_error)?;
+    Ok(Json(CartResponse {
+        cart: cart_of(&state, Some(&owner), &headers).await?,
+        cart_token: None,
+    }))
+}
+
+/// Removes a line.
+#[utoipa::path(delete, path = "/api/v1/cart/items/{variant_id}",
+    params(("variant_id" = String, Path)),
+    responses((status = 200, body = CartResponse), (status = 404, body = super::error::ErrorBody)))]
+pub async fn remove_item(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    guest: Option<Extension<GuestCart>>,
+    headers: HeaderMap,
+    Path(variant_id): Path<String>,
+) -> Result<Json<CartResponse>, ApiError> {
+    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+        .ok_or_else(|| ApiError::not_found("there is no cart"))?;
+    cart::set_quantity(&state.db, &owner, &variant_id, None, Utc::now())
+        .await
+        .map_err(cart_error)?;
+    Ok(Json(CartResponse {
+        cart: cart_of(&state, Some(&owner), &headers).await?,
+        cart_token: None,
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlacedOrder {
+    pub order_no: String,
+    pub total: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CheckoutResponse {
+    pub checkout_id: String,
+    /// One order per producer.
+    pub orders: Vec<PlacedOrder>,
+    pub total: i64,
+    pub payment_method: String,
+    /// For card payments: the page where the buyer pays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_payment_url: Option<String>,
+    /// True when this idempotency key had already placed these orders.
+    pub replayed: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutOfStockBody {
+    pub error: OutOfStockDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutOfStockDetail {
+    /// `out_of_stock`
+    pub code: &'static str,
+    pub message: String,
+    /// The cart as it is now; `problem` says which lines and why.
+    pub cart: CartView,
+}
+
+/// Places the cart: one order per producer, stock reserved in the same transaction. The
+/// `idempotency_key` (or an `Idempotency-Key` header) makes a retry return the same orders.
+#[utoipa::path(post, path = "/api/v1/checkout", request_body = CheckoutFields,
+    responses((status = 201, body = CheckoutResponse),
+              (status = 200, description = "replayed: these orders were placed by an earlier request with the same key", body = CheckoutResponse),
+              (status = 409, description = "some items are out of stock", body = OutOfStockBody),
+              (status = 422, body = super::error::ErrorBody)))]
+pub async fn post_checkout(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    guest: Option<Extension<GuestCart>>,
+    headers: HeaderMap,
+    Json(mut fields): Json<CheckoutFields>,
+) -> Result<Response, ApiError> {
+    let invalid = |code: &'static str, message: String| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    };
+    if fields.idempotency_key.is_empty()
+        && let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok())
+    {
+        fields.idempotency_key = key.to_owned();
+    }
+    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+        .ok_or_else(|| invalid("empty_cart", "the cart is empty".to_owned()))?;
+    let request = fields
+        .check()
+        .map_err(|e| invalid(e.code(), e.to_string()))?;
+    let placed = match checkout::place(
+        &state.db,
+        &owner,
+        &request,
+        state.payments.rules(),
+        Utc::now(),
+        locale(&headers),
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(CheckoutError::Db(e)) => return Err(ApiError::unavailable("placing a checkout", e)),
+        Err(CheckoutError::CartChanged(cart)) => {
+            let body = OutOfStockBody {
+                error: OutOfStockDetail {
+                    code: "out_of_stock",
+                    message: "some items are no longer available in the quantity asked".into(),
+                    cart: *cart,
+                },
+            };
+            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+        }
+        Err(CheckoutError::KeyReused) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_key_reused",
+                "this idempotency key was used for another checkout",
+            ));
+        }
+        Err(e) => return Err(invalid(e.code(), e.to_string())),
+    };
+    let card_payment_url = if placed.method == PaymentMethod::Card {
+        match payments::open_card(&state, &placed.checkout_id).await {
+            Ok(url) => Some(url),
+            Err(e) => {
+                // The orders stand; the buyer can open the payment again from the order page.
+                tracing::warn!(error = %e, "opening a card payment failed");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let status = if placed.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let body = CheckoutResponse {
+        checkout_id: placed.checkout_id,
+        orders: placed
+            .orders
+            .into_iter()
+            .map(|(order_no, total)| PlacedOrder {
+                order_no,
+                total: total.dong(),
+            })
+            .collect(),
+        total: placed.total.dong(),
+        payment_method: placed.method.as_str().to_owned(),
+        card_payment_url,
+        replayed: placed.replayed,
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OrderQuery {
+    phone: Option<String>,
+}
+
+/// An order with its status, history and payment instructions. The buyer's session or cart
+/// token opens it; anyone else needs the phone it was placed with (`?phone=0912345678`).
+#[utoipa::path(get, path = "/api/v1/orders/{order_no}",
+    params(("order_no" = String, Path), ("phone" = Option<String>, Query)),
+    responses((status = 200, body = OrderView), (status = 404, body = super::error::ErrorBody)))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    guest: Option<Extension<GuestCart>>,
+    Path(order_no): Path<String>,
+    Query(query): Query<OrderQuery>,
+) -> Result<Json<OrderView>, ApiError> {
+    let fail = |e| ApiError::unavailable("loading an order", e);
+    let missing = || ApiError::not_found("no order with this number is yours");
+    let keys = orders::keys(&state.db, &order_no)
+        .await
+        .map_err(fail)?
+        .ok_or_else(missing)?;
+    let party = orders::party_of(
+        &state.db,
+        &keys,
+        actor.as_deref(),
+        guest.as_deref().map(|g| g.0.as_str()),
+    )
+    .await
+    .map_err(fail)?;
+    let by_phone = match (&party, query.phone.as_deref().map(PhoneVn::parse)) {
+        (None, Some(Ok(phone))) => orders::phone_matches(&state.db, &order_no, &phone)
+            .await
+            .map_err(fail)?,
+        _ => false,
+    };
+    if party.is_none() && !by_phone {
+        return Err(missing());
+    }
+    orders::view(&state.db, &order_no)
+        .await
+        .map_err(fail)?
+        .map(Json)
+        .ok_or_else(missing)
+}

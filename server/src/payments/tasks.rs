@@ -1,0 +1,63 @@
+//! Settling payments in the background: unpaid orders past their deadline are cancelled (their
+//! stock returns to the shelf) and cancelled orders whose card payment went through are
+//! refunded. Every server runs this; each step is a conditional update in its own transaction,
+//! so two servers never expire or refund the same order twice.
+
+use std::time::Duration;
+
+use app::db::{card_payments, orders};
+use chrono::Utc;
+
+use crate::startup::AppState;
+
+/// How often a server looks for work.
+const EVERY: Duration = Duration::from_secs(30);
+
+/// One pass: expire, then refund. Returns (orders expired, refunds made).
+pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
+    let expired = orders::expire_unpaid(&state.db, Utc::now()).await?;
+    if !expired.is_empty() {
+        tracing::info!(orders = ?expired, "unpaid orders expired, stock returned");
+    }
+    let refunded = refund_due(state).await?;
+    Ok((expired.len(), refunded))
+}
+
+/// Refunds every cancelled order whose card payment went through. A provider failure is
+/// logged and retried on the next pass (the idempotency key makes the retry safe).
+pub async fn refund_due(state: &AppState) -> Result<usize, sqlx::Error> {
+    let Some(stripe) = &state.payments.stripe else {
+        return Ok(0);
+    };
+    let mut done = 0;
+    for due in card_payments::refunds_due(&state.db).await? {
+        match stripe.refund(&due).await {
+            Ok(refund_id) => {
+                if let Err(e) =
+                    card_payments::record_refund(&state.db, &due, &refund_id, Utc::now()).await
+                {
+                    tracing::error!(error = %e, order = %due.order_no, "recording a refund failed");
+                    continue;
+                }
+                tracing::info!(order = %due.order_no, %refund_id, "card payment refunded");
+                done += 1;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, order = %due.order_no, "refund failed; will retry")
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Runs [`settle`] forever (until the server stops and drops the task).
+pub async fn run(state: AppState) {
+    let mut tick = tokio::time::interval(EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = settle(&state).await {
+            tracing::warn!(error = %e, "settling payments failed; will retry");
+        }
+    }
+}
