@@ -41,7 +41,6 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response()
 }
 
-
 /// The request's cart owner, creating a guest cart token (and its cookie) when there is none.
 pub(crate) fn owner_or_new(
     state: &AppState,
