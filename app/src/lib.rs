@@ -10,6 +10,7 @@ pub mod domain;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod seller;
 pub mod seo;
 pub mod shop;
 pub mod traceability;
@@ -41,6 +42,8 @@ use crate::{
         orders::{LookupPage, OrderPage, OrdersPage},
         producer::ProducerPage,
         product::ProductPage,
+        seller::{ListingPage, SellerPage},
+        seller_sales::{SalesPage, SellerOrdersPage},
     },
 };
 
@@ -88,6 +91,10 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("nha-san-xuat"), ParamSegment("slug")) view=ProducerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("lo"), ParamSegment("id")) view=LotPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("01"), ParamSegment("gtin"), StaticSegment("10"), ParamSegment("lot")) view=LotPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("ban-hang") view=SellerPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("san-pham"), ParamSegment("id")) view=ListingPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("don-hang")) view=SellerOrdersPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("doanh-thu")) view=SalesPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("gio-hang") view=CartPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("thanh-toan") view=CheckoutPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("don-hang") view=OrdersPage ssr=SsrMode::Async/>

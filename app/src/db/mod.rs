@@ -11,8 +11,10 @@ pub mod checkout;
 mod connect;
 pub mod diary;
 pub mod ids;
+pub mod listings;
 pub mod orders;
 pub mod producers;
+pub mod sales;
 pub mod structured_data;
 pub mod traceability;
 

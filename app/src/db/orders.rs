@@ -596,3 +596,45 @@ pub async fn phone_matches(db: &Db, order_no: &str, phone: &PhoneVn) -> Result<b
     .await?;
     Ok(found.is_some())
 }
+
+/// Orders of these producers to fulfil, newest first, optionally of one status.
+pub async fn of_producers(
+    db: &Db,
+    producer_ids: &[&str],
+    status: Option<OrderStatus>,
+) -> Result<Vec<crate::seller::FulfilOrder>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        summary: SummaryRow,
+        contact_name: String,
+        items: i64,
+    }
+    let mut out = vec![];
+    for producer in producer_ids {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT s.*, c.contact_name,
+                    CAST((SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = s.id) AS BIGINT) AS items
+             FROM ({SUMMARY_WITH_ID}) s JOIN checkouts c ON c.id = s.checkout_id
+             WHERE s.producer_id = $1 AND ($2 = '' OR s.status = $2)
+             ORDER BY s.created_at DESC, s.order_no LIMIT 500"
+        ))
+        .bind(producer)
+        .bind(status.map_or("", |s| s.as_str()))
+        .fetch_all(db.pool())
+        .await?;
+        out.extend(rows.into_iter().map(|r| crate::seller::FulfilOrder {
+            summary: summaries(vec![r.summary]).remove(0),
+            contact_name: r.contact_name,
+            items: r.items,
+        }));
+    }
+    out.sort_by(|a, b| b.summary.placed_at.cmp(&a.summary.placed_at));
+    Ok(out)
+}
+
+/// [`SUMMARY`] with the columns a producer's list filters on.
+const SUMMARY_WITH_ID: &str = "SELECT o.id, o.checkout_id, o.producer_id, o.order_no, o.status, o.payment_method,
+        (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1) AS payment_status,
+        pr.name AS producer_name, o.total_vnd, o.created_at
+     FROM orders o JOIN producers pr ON pr.id = o.producer_id";

@@ -5,6 +5,7 @@ pub mod farm_log;
 pub mod fold;
 pub mod gs1;
 pub mod hex;
+pub mod listing;
 pub mod money;
 pub mod ocop;
 pub mod order;

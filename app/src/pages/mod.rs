@@ -13,8 +13,12 @@ pub mod lot;
 pub mod not_found;
 pub mod officer;
 pub mod orders;
+pub mod photo_upload;
 pub mod producer;
 pub mod product;
+pub mod seller;
+pub mod seller_sales;
+pub mod seller_texts;
 pub mod shop_texts;
 
 use leptos::prelude::*;

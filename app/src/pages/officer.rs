@@ -11,6 +11,7 @@ use crate::{
         account::{CsrfField, FormErrorNotice},
         diary_texts::DiaryTexts,
         gate::{Gate, gate},
+        seller_texts::SellerTexts,
     },
 };
 
@@ -19,6 +20,7 @@ pub struct OfficerData {
     pub applications: Vec<Application>,
     /// Lots awaiting a stamp: (id, code, producer, public path).
     pub lots: Vec<(String, String, String, String)>,
+    pub listings: Vec<crate::seller::PendingListing>,
 }
 
 #[server(prefix = "/fn")]
@@ -39,7 +41,12 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
     let load = async {
         let applications = crate::db::producers::pending(&cx.db, scope).await?;
         let lots = crate::db::traceability::unverified_lots(&cx.db, scope).await?;
-        Ok::<_, sqlx::Error>(OfficerData { applications, lots })
+        let listings = crate::db::listings::pending(&cx.db, scope).await?;
+        Ok::<_, sqlx::Error>(OfficerData {
+            applications,
+            lots,
+            listings,
+        })
     };
     load.await
         .map(Gate::Allowed)
@@ -70,6 +77,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
         <main class="page narrow">
             <h1>{t.officer_title}</h1>
             <FormErrorNotice/>
+            <crate::pages::seller::SellerNotice/>
             {ok.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
             <h2>{t.applications_queue}</h2>
             {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}
@@ -90,6 +98,33 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                             <form method="post" action=action class="stack">
                                 <CsrfField/>
                                 <input type="hidden" name="decision" value="reject"/>
+                                <label>{t.reason_label} <input name="reason" required maxlength="500"/></label>
+                                <button type="submit" class="button secondary">{t.reject_button}</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h2 id="san-pham">{SellerTexts::of(locale).listings_queue}</h2>
+            {data.listings.is_empty().then(|| view! { <p>{SellerTexts::of(locale).no_pending_listings}</p> })}
+            <ul class="queue">
+                {data.listings.into_iter().map(|l| {
+                    let s = SellerTexts::of(locale);
+                    let action = format!("/can-bo/san-pham/{}", l.id);
+                    let date = crate::pages::orders::local_time(&l.since);
+                    view! {
+                        <li class="queue-item">
+                            <h3>{l.name}</h3>
+                            <p>{l.producer_name} " · " {l.commune_name}</p>
+                            <p class="muted">{(s.counts)(l.variants, l.photos)} " · " {date}</p>
+                            <form method="post" action=action.clone() class="inline">
+                                <CsrfField/>
+                                <input type="hidden" name="action" value="approve"/>
+                                <button type="submit" class="button">{t.approve_button}</button>
+                            </form>
+                            <form method="post" action=action class="stack">
+                                <CsrfField/>
+                                <input type="hidden" name="action" value="reject"/>
                                 <label>{t.reason_label} <input name="reason" required maxlength="500"/></label>
                                 <button type="submit" class="button secondary">{t.reject_button}</button>
                             </form>

@@ -4,3 +4,4 @@
 pub mod pipeline;
 pub mod samples;
 pub mod store;
+pub mod upload;

@@ -1,5 +1,5 @@
-//! Writes a processed photo's copies under the media dir and records them, with the entry they
-//! illustrate, in one transaction. A failure leaves neither files nor rows behind.
+//! Writes a processed photo's copies under the media dir and records them, with the entry or
+//! listing they illustrate, in one transaction. A failure leaves neither files nor rows behind.
 
 use std::path::{Path, PathBuf};
 
@@ -59,11 +59,20 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
 }
 
-/// Stores a photo of a cultivation-log entry; returns the photo id.
-pub async fn save_entry_photo(
+/// What a photo illustrates.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// A cultivation-log entry.
+    Entry(&'a str),
+    /// A product listing (added after its other photos).
+    Product(&'a str),
+}
+
+/// Stores a photo for `target`; returns the photo id.
+pub async fn save_photo(
     db: &Db,
     media: &Path,
-    entry_id: &str,
+    target: Target<'_>,
     uploaded_by: &str,
     alt: &str,
     copies: &[Derivative],
@@ -104,14 +113,23 @@ pub async fn save_entry_photo(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
-        "INSERT INTO cultivation_log_photos (entry_id, photo_id, position)
-         VALUES ($1, $2, (SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1))",
-    )
-    .bind(entry_id)
-    .bind(&photo_id)
-    .execute(&mut *tx)
-    .await?;
+    let (link, owner) = match target {
+        Target::Entry(id) => (
+            "INSERT INTO cultivation_log_photos (entry_id, photo_id, position)
+             VALUES ($1, $2, (SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1))",
+            id,
+        ),
+        Target::Product(id) => (
+            "INSERT INTO product_photos (product_id, photo_id, position)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM product_photos WHERE product_id = $1))",
+            id,
+        ),
+    };
+    sqlx::query(link)
+        .bind(owner)
+        .bind(&photo_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     files.keep();
     Ok(photo_id)

@@ -26,7 +26,10 @@ use crate::{
         ClientIp,
         forms::{denied, internal, see_other},
     },
-    photos::{pipeline, store},
+    photos::{
+        store::Target,
+        upload::{self, UploadError},
+    },
     startup::AppState,
 };
 
@@ -333,7 +336,7 @@ pub async fn add_entry_photos(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
     Path(entry_id): Path<String>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
     let (producer_id, plot_id) = match diary::entry_owner(&state.db, &entry_id).await {
         Ok(Some(o)) => o,
@@ -346,62 +349,10 @@ pub async fn add_entry_photos(
         Ok(a) => a,
         Err(r) => return *r,
     };
-    let media = state.settings.media_dir();
-    let mut alt = String::new();
-    loop {
-        let mut field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            // A cut connection or a body over the route's limit.
-            Err(_) => return back_with(&back, "loi=photo_size"),
-        };
-        match field.name() {
-            Some("alt") => {
-                alt = field
-                    .text()
-                    .await
-                    .unwrap_or_default()
-                    .trim()
-                    .chars()
-                    .take(200)
-                    .collect();
-            }
-            Some("anh") => {
-                let mut bytes = Vec::new();
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) if bytes.len() + chunk.len() > pipeline::MAX_BYTES => {
-                            return back_with(&back, "loi=photo_size");
-                        }
-                        Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                        Ok(None) => break,
-                        Err(_) => return back_with(&back, "loi=photo_size"),
-                    }
-                }
-                if bytes.is_empty() {
-                    continue; // the file input was left empty
-                }
-                let copies =
-                    match tokio::task::spawn_blocking(move || pipeline::process(&bytes)).await {
-                        Ok(Ok(c)) => c,
-                        Ok(Err(e)) => return back_with(&back, &format!("loi={}", e.code())),
-                        Err(e) => return internal(e),
-                    };
-                if let Err(e) = store::save_entry_photo(
-                    &state.db,
-                    &media,
-                    &entry_id,
-                    &actor.user_id,
-                    &alt,
-                    &copies,
-                )
-                .await
-                {
-                    return internal(e);
-                }
-            }
-            _ => {}
-        }
+    match upload::receive(&state, form, Target::Entry(&entry_id), &actor.user_id).await {
+        Ok(_) => {}
+        Err(UploadError::Refused(code)) => return back_with(&back, &format!("loi={code}")),
+        Err(UploadError::Internal(e)) => return internal(e),
     }
     let seq: Option<i64> =
         sqlx::query_scalar("SELECT seq FROM cultivation_log_entries WHERE id = $1")

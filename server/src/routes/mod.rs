@@ -3,6 +3,7 @@
 pub mod diary_forms;
 pub mod health;
 pub mod lang;
+pub mod listing_forms;
 pub mod lot_qr;
 pub mod seo;
 pub mod shop_forms;

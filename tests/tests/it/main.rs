@@ -10,4 +10,5 @@ mod migrations;
 mod pages;
 mod products;
 mod seed;
+mod seller;
 mod traceability;

@@ -1,0 +1,598 @@
+//! A producer's listings: create and edit products and variants, their photos' order and alt
+//! text, and the listing's status (publish for review, the officer's decision, archive), each
+//! change in one transaction, moderation decisions in the audit log.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::FromRow;
+
+use super::{
+    Db,
+    accounts::is_unique_violation,
+    audit::{self, AuditEntry},
+    catalog::media_url,
+    ids::new_id,
+};
+use crate::{
+    domain::{
+        listing::{
+            ListingAction, ListingTransitionError, ProductInput, VariantInput, next_listing_status,
+        },
+        money::Vnd,
+        product::ProductStatus,
+        slug::Slug,
+        time::db_timestamp,
+    },
+    seller::{ListingEdit, ListingSummary, PendingListing, PhotoEdit, VariantEdit},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListingDbError {
+    #[error("no such listing")]
+    NotFound,
+    #[error("another product already has this GTIN")]
+    GtinTaken,
+    #[error("this product already has a variant with this name")]
+    LabelTaken,
+    #[error("unknown product group or commune")]
+    UnknownReference,
+    #[error(transparent)]
+    Transition(#[from] ListingTransitionError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl ListingDbError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ListingDbError::NotFound => "not_found",
+            ListingDbError::GtinTaken => "gtin_taken",
+            ListingDbError::LabelTaken => "label_taken",
+            ListingDbError::UnknownReference => "invalid",
+            ListingDbError::Transition(e) => e.code(),
+            ListingDbError::Db(_) => "internal",
+        }
+    }
+}
+
+fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
+}
+
+/// Who owns a listing: (producer id, producer's commune id).
+pub async fn owner(db: &Db, product_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.producer_id, pr.commune_id FROM products p JOIN producers pr ON pr.id = p.producer_id
+         WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: String,
+    slug: String,
+    name_vi: String,
+    status: String,
+    status_reason: Option<String>,
+    producer_name: String,
+    variants: i64,
+    photos: i64,
+}
+
+/// The listings of these producers, newest change first.
+pub async fn of_producers(
+    db: &Db,
+    producer_ids: &[&str],
+) -> Result<Vec<ListingSummary>, sqlx::Error> {
+    let mut all = vec![];
+    for producer in producer_ids {
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT p.id, p.slug, p.name_vi, p.status, p.status_reason, pr.name AS producer_name,
+                    (SELECT COUNT(*) FROM product_variants v WHERE v.product_id = p.id AND v.status = 'active') AS variants,
+                    (SELECT COUNT(*) FROM product_photos f WHERE f.product_id = p.id) AS photos
+             FROM products p JOIN producers pr ON pr.id = p.producer_id
+             WHERE p.producer_id = $1 ORDER BY p.updated_at DESC, p.id",
+        )
+        .bind(producer)
+        .fetch_all(db.pool())
+        .await?;
+        all.extend(rows.into_iter().map(|r| ListingSummary {
+            id: r.id,
+            slug: r.slug,
+            name: r.name_vi,
+            status: ProductStatus::parse(&r.status).unwrap_or(ProductStatus::Draft),
+            status_reason: r.status_reason,
+            producer_name: r.producer_name,
+            variants: r.variants,
+            photos: r.photos,
+        }));
+    }
+    Ok(all)
+}
+
+#[derive(FromRow)]
+struct EditRow {
+    id: String,
+    slug: String,
+    producer_id: String,
+    producer_name: String,
+    status: String,
+    status_reason: Option<String>,
+    name_vi: String,
+    name_en: String,
+    group_code: String,
+    commune_id: String,
+    description_vi: String,
+    description_en: String,
+    gtin: Option<String>,
+}
+
+/// One listing with everything its editor shows.
+pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let row: Option<EditRow> = sqlx::query_as(
+        "SELECT p.id, p.slug, p.producer_id, pr.name AS producer_name, p.status, p.status_reason,
+                p.name_vi, p.name_en, p.group_code, p.commune_id, p.description_vi, p.description_en, p.gtin
+         FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    #[derive(FromRow)]
+    struct VariantRow {
+        id: String,
+        label_vi: String,
+        unit: String,
+        net_weight_g: Option<i64>,
+        price_vnd: i64,
+        stock: i64,
+        status: String,
+    }
+    let variants: Vec<VariantRow> = sqlx::query_as(
+        "SELECT id, label_vi, unit, net_weight_g, price_vnd, stock, status FROM product_variants
+         WHERE product_id = $1 ORDER BY status, position, created_at, id",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let photos: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT f.photo_id, ph.alt_vi,
+                (SELECT d.storage_key FROM photo_derivatives d WHERE d.photo_id = f.photo_id
+                 ORDER BY d.width LIMIT 1) AS small
+         FROM product_photos f JOIN photos ph ON ph.id = f.photo_id
+         WHERE f.product_id = $1 ORDER BY f.position, f.photo_id",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(ListingEdit {
+        id: r.id,
+        slug: r.slug,
+        producer_id: r.producer_id,
+        producer_name: r.producer_name,
+        status: ProductStatus::parse(&r.status).unwrap_or(ProductStatus::Draft),
+        status_reason: r.status_reason,
+        name_vi: r.name_vi,
+        name_en: r.name_en,
+        group_code: r.group_code,
+        commune_id: r.commune_id,
+        description_vi: r.description_vi,
+        description_en: r.description_en,
+        gtin: r.gtin,
+        variants: variants
+            .into_iter()
+            .map(|v| VariantEdit {
+                id: v.id,
+                label_vi: v.label_vi,
+                unit: v.unit,
+                net_weight_g: v.net_weight_g,
+                price: Vnd::new(v.price_vnd).unwrap_or(Vnd::ZERO),
+                stock: v.stock,
+                archived: v.status == "archived",
+            })
+            .collect(),
+        photos: photos
+            .into_iter()
+            .map(|(id, alt, small)| PhotoEdit {
+                id,
+                src: small.map(|k| media_url(&k)).unwrap_or_default(),
+                alt,
+            })
+            .collect(),
+    }))
+}
+
+/// Creates a draft listing; returns its id.
+pub async fn create(
+    db: &Db,
+    producer_id: &str,
+    input: &ProductInput,
+    now: DateTime<Utc>,
+) -> Result<String, ListingDbError> {
+    let base = Slug::from_text(&input.name_vi)
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_else(|_| "san-pham".to_owned());
+    let at = db_timestamp(now);
+    // The first free slug among base, base-2, base-3, …
+    for n in 1..=50 {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let id = new_id();
+        let inserted = sqlx::query(
+            "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
+                description_vi, description_en, gtin, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11)",
+        )
+        .bind(&id)
+        .bind(&slug)
+        .bind(producer_id)
+        .bind(&input.commune_id)
+        .bind(&input.group_code)
+        .bind(&input.name_vi)
+        .bind(&input.name_en)
+        .bind(&input.description_vi)
+        .bind(&input.description_en)
+        .bind(input.gtin.as_ref().map(|g| g.as_str()))
+        .bind(&at)
+        .execute(db.pool())
+        .await;
+        match inserted {
+            Ok(_) => return Ok(id),
+            Err(e) if is_foreign_key_violation(&e) => return Err(ListingDbError::UnknownReference),
+            Err(e) if is_unique_violation(&e) => {
+                if let Some(gtin) = &input.gtin {
+                    let taken: Option<(String,)> =
+                        sqlx::query_as("SELECT id FROM products WHERE gtin = $1")
+                            .bind(gtin.as_str())
+                            .fetch_optional(db.pool())
+                            .await?;
+                    if taken.is_some() {
+                        return Err(ListingDbError::GtinTaken);
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ListingDbError::Db(sqlx::Error::Protocol(
+        "no free slug for this product name".into(),
+    )))
+}
+
+/// Saves an edited listing's fields (its status does not change).
+pub async fn update(
+    db: &Db,
+    product_id: &str,
+    input: &ProductInput,
+    now: DateTime<Utc>,
+) -> Result<(), ListingDbError> {
+    let done = sqlx::query(
+        "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3, commune_id = $4,
+            description_vi = $5, description_en = $6, gtin = $7, updated_at = $8
+         WHERE id = $9",
+    )
+    .bind(&input.name_vi)
+    .bind(&input.name_en)
+    .bind(&input.group_code)
+    .bind(&input.commune_id)
+    .bind(&input.description_vi)
+    .bind(&input.description_en)
+    .bind(input.gtin.as_ref().map(|g| g.as_str()))
+    .bind(db_timestamp(now))
+    .bind(product_id)
+    .execute(db.pool())
+    .await;
+    match done {
+        Ok(r) if r.rows_affected() == 0 => Err(ListingDbError::NotFound),
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(ListingDbError::GtinTaken),
+        Err(e) if is_foreign_key_violation(&e) => Err(ListingDbError::UnknownReference),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a variant (`variant_id` None) or changes one of this product's variants.
+pub async fn save_variant(
+    db: &Db,
+    product_id: &str,
+    variant_id: Option<&str>,
+    input: &VariantInput,
+    now: DateTime<Utc>,
+) -> Result<String, ListingDbError> {
+    let at = db_timestamp(now);
+    let result = match variant_id {
+        None => {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO product_variants (id, product_id, label_vi, unit, net_weight_g, price_vnd,
+                    stock, position, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7,
+                    (SELECT COUNT(*) FROM product_variants WHERE product_id = $2), $8, $8)",
+            )
+            .bind(&id)
+            .bind(product_id)
+            .bind(&input.label_vi)
+            .bind(input.unit.as_str())
+            .bind(input.net_weight_g)
+            .bind(input.price.dong())
+            .bind(input.stock)
+            .bind(&at)
+            .execute(db.pool())
+            .await
+            .map(|r| (r.rows_affected(), id))
+        }
+        Some(id) => sqlx::query(
+            "UPDATE product_variants SET label_vi = $1, unit = $2, net_weight_g = $3, price_vnd = $4,
+                stock = $5, status = 'active', updated_at = $6
+             WHERE id = $7 AND product_id = $8",
+        )
+        .bind(&input.label_vi)
+        .bind(input.unit.as_str())
+        .bind(input.net_weight_g)
+        .bind(input.price.dong())
+        .bind(input.stock)
+        .bind(&at)
+        .bind(id)
+        .bind(product_id)
+        .execute(db.pool())
+        .await
+        .map(|r| (r.rows_affected(), id.to_owned())),
+    };
+    match result {
+        Ok((0, _)) => Err(ListingDbError::NotFound),
+        Ok((_, id)) => {
+            touch(db, product_id, &at).await?;
+            Ok(id)
+        }
+        Err(e) if is_unique_violation(&e) => Err(ListingDbError::LabelTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes a variant off sale (orders keep pointing at it, so it is never deleted).
+pub async fn archive_variant(
+    db: &Db,
+    product_id: &str,
+    variant_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ListingDbError> {
+    let at = db_timestamp(now);
+    let done = sqlx::query(
+        "UPDATE product_variants SET status = 'archived', updated_at = $1 WHERE id = $2 AND product_id = $3",
+    )
+    .bind(&at)
+    .bind(variant_id)
+    .bind(product_id)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ListingDbError::NotFound);
+    }
+    touch(db, product_id, &at).await
+}
+
+async fn touch(db: &Db, product_id: &str, at: &str) -> Result<(), ListingDbError> {
+    sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(product_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Moves a listing on (publish, approve, reject, archive, restore); returns the new status.
+pub async fn change_status(
+    db: &Db,
+    product_id: &str,
+    action: &ListingAction,
+    actor_user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ProductStatus, ListingDbError> {
+    let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
+    // Written first, so two decisions on one listing wait for each other.
+    let locked = sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
+        .bind(&at)
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(ListingDbError::NotFound);
+    }
+    let (status, variants): (String, i64) = sqlx::query_as(
+        "SELECT p.status, (SELECT COUNT(*) FROM product_variants v
+                           WHERE v.product_id = p.id AND v.status = 'active')
+         FROM products p WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let from = ProductStatus::parse(&status).ok_or(ListingDbError::NotFound)?;
+    let to = next_listing_status(from, action, usize::try_from(variants).unwrap_or(0))?;
+    let reason = match action {
+        ListingAction::Reject { reason } => Some(reason.trim()),
+        _ => None,
+    };
+    sqlx::query(
+        "UPDATE products SET status = $1, status_reason = $2,
+            approved_at = CASE WHEN $1 = 'approved' THEN $3 ELSE approved_at END
+         WHERE id = $4",
+    )
+    .bind(to.as_str())
+    .bind(reason)
+    .bind(&at)
+    .bind(product_id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(actor_user_id),
+            action: match action {
+                ListingAction::Publish => "listing.publish",
+                ListingAction::Approve => "listing.approve",
+                ListingAction::Reject { .. } => "listing.reject",
+                ListingAction::Archive => "listing.archive",
+                ListingAction::Restore => "listing.restore",
+            },
+            subject_type: "product",
+            subject_id: product_id,
+            details: json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason }),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Listings waiting for review in these communes (every commune when `None`: an administrator).
+pub async fn pending(
+    db: &Db,
+    commune_ids: Option<&[String]>,
+) -> Result<Vec<PendingListing>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct PendingRow {
+        id: String,
+        slug: String,
+        name: String,
+        producer_name: String,
+        commune_name: String,
+        commune_id: String,
+        variants: i64,
+        photos: i64,
+        since: String,
+    }
+    let rows: Vec<PendingRow> = sqlx::query_as(
+        "SELECT p.id, p.slug, p.name_vi AS name, pr.name AS producer_name, c.name AS commune_name,
+                pr.commune_id,
+                (SELECT COUNT(*) FROM product_variants v WHERE v.product_id = p.id AND v.status = 'active') AS variants,
+                (SELECT COUNT(*) FROM product_photos f WHERE f.product_id = p.id) AS photos,
+                p.updated_at AS since
+         FROM products p JOIN producers pr ON pr.id = p.producer_id JOIN communes c ON c.id = pr.commune_id
+         WHERE p.status = 'pending' ORDER BY p.updated_at, p.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| commune_ids.is_none_or(|ids| ids.contains(&r.commune_id)))
+        .map(|r| PendingListing {
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            producer_name: r.producer_name,
+            commune_name: r.commune_name,
+            variants: r.variants,
+            photos: r.photos,
+            since: r.since,
+        })
+        .collect())
+}
+
+/// Moves a photo one place earlier (`up`) or later among the listing's photos.
+pub async fn move_photo(
+    db: &Db,
+    product_id: &str,
+    photo_id: &str,
+    up: bool,
+) -> Result<(), ListingDbError> {
+    let mut tx = db.pool().begin().await?;
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT photo_id FROM product_photos WHERE product_id = $1 ORDER BY position, photo_id",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut ids: Vec<String> = ids.into_iter().map(|(i,)| i).collect();
+    let at = ids
+        .iter()
+        .position(|i| i == photo_id)
+        .ok_or(ListingDbError::NotFound)?;
+    let to = if up {
+        at.checked_sub(1)
+    } else {
+        Some(at + 1).filter(|t| *t < ids.len())
+    };
+    if let Some(to) = to {
+        ids.swap(at, to);
+    }
+    // Positions are rewritten 0..n, which also mends gaps left by deletions.
+    for (position, id) in ids.iter().enumerate() {
+        sqlx::query(
+            "UPDATE product_photos SET position = $1 WHERE product_id = $2 AND photo_id = $3",
+        )
+        .bind(position as i64)
+        .bind(product_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a listing's photo and its rows; returns the storage keys whose files to remove.
+pub async fn delete_photo(
+    db: &Db,
+    product_id: &str,
+    photo_id: &str,
+) -> Result<Vec<String>, ListingDbError> {
+    let mut tx = db.pool().begin().await?;
+    let attached =
+        sqlx::query("DELETE FROM product_photos WHERE product_id = $1 AND photo_id = $2")
+            .bind(product_id)
+            .bind(photo_id)
+            .execute(&mut *tx)
+            .await?;
+    if attached.rows_affected() == 0 {
+        return Err(ListingDbError::NotFound);
+    }
+    let keys: Vec<(String,)> =
+        sqlx::query_as("SELECT storage_key FROM photo_derivatives WHERE photo_id = $1")
+            .bind(photo_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    sqlx::query("DELETE FROM photos WHERE id = $1")
+        .bind(photo_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(keys.into_iter().map(|(k,)| k).collect())
+}
+
+/// Sets a listing photo's alt text (what a screen reader says; shown when images are off).
+pub async fn set_alt(
+    db: &Db,
+    product_id: &str,
+    photo_id: &str,
+    alt: &str,
+) -> Result<(), ListingDbError> {
+    let done = sqlx::query(
+        "UPDATE photos SET alt_vi = $1
+         WHERE id = $2 AND id IN (SELECT photo_id FROM product_photos WHERE product_id = $3)",
+    )
+    .bind(alt)
+    .bind(photo_id)
+    .bind(product_id)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ListingDbError::NotFound);
+    }
+    Ok(())
+}
+
+/// The product groups for the listing form: (code, Vietnamese name).
+pub async fn groups(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT code, name_vi FROM product_groups ORDER BY position, code")
+        .fetch_all(db.pool())
+        .await
+}

@@ -1,0 +1,91 @@
+//! The photo upload form. Without JavaScript it is a plain multipart form; with it (an island,
+//! the only part of the page that hydrates) the files go up by `XMLHttpRequest` so a progress
+//! bar can show how far a slow mobile connection has got, then the page the server redirected
+//! to is opened, as the plain form would.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UploadTexts {
+    pub choose: String,
+    pub hint: String,
+    pub alt: String,
+    pub alt_hint: String,
+    pub submit: String,
+    pub uploading: String,
+}
+
+#[island]
+pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl IntoView {
+    // Percent sent; None before the upload starts.
+    let progress = RwSignal::new(None::<u32>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        if send_with_progress(&ev, progress).is_ok() {
+            ev.prevent_default();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let uploading = texts.uploading.clone();
+    view! {
+        <form method="post" enctype="multipart/form-data" action=format!("{action}?csrf={csrf}")
+              class="stack upload" on:submit=on_submit>
+            // The description goes first: the server reads it before the files.
+            <label for="photo-alt">{texts.alt}</label>
+            <input id="photo-alt" name="alt" maxlength="200" placeholder=texts.alt_hint/>
+            <label for="photo-files">{texts.choose}</label>
+            <input id="photo-files" type="file" name="anh" accept="image/jpeg,image/png,image/webp" multiple required/>
+            <p class="hint">{texts.hint}</p>
+            <button type="submit" class="button" disabled=move || progress.get().is_some()>{texts.submit}</button>
+            <Show when=move || progress.get().is_some()>
+                <label class="progress-line">
+                    {uploading.clone()} " " {move || progress.get().unwrap_or(0)} "%"
+                    <progress max="100" value=move || progress.get().unwrap_or(0)></progress>
+                </label>
+            </Show>
+        </form>
+    }
+}
+
+/// Sends the form by `XMLHttpRequest`, reporting upload progress; on the answer, opens the page
+/// the server redirected to (the editor with `?ok=1` or `?loi=…`).
+#[cfg(feature = "hydrate")]
+fn send_with_progress(
+    ev: &leptos::ev::SubmitEvent,
+    progress: RwSignal<Option<u32>>,
+) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+    let form: web_sys::HtmlFormElement = ev.target().ok_or(JsValue::NULL)?.dyn_into()?;
+    let data = web_sys::FormData::new_with_form(&form)?;
+    let xhr = web_sys::XmlHttpRequest::new()?;
+    xhr.open("POST", &form.action())?;
+    let on_progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress.set(Some((e.loaded() / e.total() * 100.0).floor() as u32));
+            }
+        });
+    xhr.upload()?
+        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    // One small closure per upload, kept for the page's life.
+    on_progress.forget();
+    let done = xhr.clone();
+    let on_end = Closure::<dyn FnMut()>::new(move || {
+        let url = done.response_url();
+        if let Some(window) = web_sys::window() {
+            let location = window.location();
+            let _ = if url.is_empty() {
+                location.reload()
+            } else {
+                location.assign(&url)
+            };
+        }
+    });
+    xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+    on_end.forget();
+    xhr.send_with_opt_form_data(Some(&data))?;
+    progress.set(Some(0));
+    Ok(())
+}

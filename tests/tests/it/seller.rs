@@ -1,0 +1,635 @@
+//! The producer's shop: listings and variants through the forms, review by the commune officer,
+//! listing photos (good ones cleaned and ordered, bad ones refused leaving nothing), orders to
+//! fulfil, the sales summary and its CSV, and that nobody touches another producer's listing.
+
+use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_seeded_app};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::accounts::{make_officer, sign_up, user_id};
+
+const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
+const BEES: &str = "tht-ong-mat-bai-quang";
+
+async fn producer(app: &TestApp, slug: &str) -> (String, String) {
+    sqlx::query_as("SELECT id, commune_id FROM producers WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+/// A signed-up farmer who works for the producer with this slug.
+async fn member(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
+    let b = sign_up(app, phone, "Chị Lan").await;
+    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
+    sqlx::query(
+        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+         VALUES ($1, $2, 'owner', '2026-11-27T00:00:00Z')",
+    )
+    .bind(producer(app, producer_slug).await.0)
+    .bind(user_id(app, &key).await)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    b
+}
+
+async fn officer_of(app: &TestApp, phone: &str, commune_id: &str) -> Browser {
+    let b = sign_up(app, phone, "Cán bộ xã").await;
+    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
+    make_officer(app, &user_id(app, &key).await, commune_id).await;
+    b
+}
+
+async fn status_of(app: &TestApp, product: &str) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, status_reason FROM products WHERE id = $1")
+        .bind(product)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+/// Creates a listing through the form; returns its id.
+async fn create_listing(app: &TestApp, b: &Browser, producer_slug: &str, name: &str) -> String {
+    let (producer_id, commune) = producer(app, producer_slug).await;
+    let r = b
+        .submit(
+            "/ban-hang/san-pham",
+            &[
+                ("producer_id", &producer_id),
+                ("name_vi", name),
+                ("group_code", "food"),
+                ("commune_id", &commune),
+                ("description_vi", "Vụ mới, hái buổi sáng."),
+                ("gtin", ""),
+            ],
+        )
+        .await;
+    let to = location(&r);
+    assert!(
+        to.starts_with("/ban-hang/san-pham/") && to.ends_with("?ok=1"),
+        "{to}"
+    );
+    to.trim_start_matches("/ban-hang/san-pham/")
+        .trim_end_matches("?ok=1")
+        .to_owned()
+}
+
+async fn add_variant(b: &Browser, product: &str, label: &str, price: &str, stock: &str) -> String {
+    let r = b
+        .submit(
+            &format!("/ban-hang/san-pham/{product}/bien-the"),
+            &[
+                ("label_vi", label),
+                ("unit", "box"),
+                ("net_weight_g", "1000"),
+                ("price", price),
+                ("stock", stock),
+            ],
+        )
+        .await;
+    location(&r)
+}
+
+db_test!(a_listing_goes_from_draft_to_sale_through_review, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member(&app, "0988 100 001", LONGAN_COOP).await;
+    let (producer_id, commune) = producer(&app, LONGAN_COOP).await;
+    assert!(farmer.page("/ban-hang").await.contains("Gian hàng của tôi"));
+
+    // Bad input comes back with the reason, nothing created.
+    let before = app.count("products").await;
+    let r = farmer
+        .submit(
+            "/ban-hang/san-pham",
+            &[
+                ("producer_id", &producer_id),
+                ("name_vi", "N"),
+                ("group_code", "food"),
+                ("commune_id", &commune),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/ban-hang?loi=name");
+    let r = farmer
+        .submit(
+            "/ban-hang/san-pham",
+            &[
+                ("producer_id", &producer_id),
+                ("name_vi", "Nhãn sấy"),
+                ("group_code", "food"),
+                ("commune_id", &commune),
+                ("gtin", "08936045120003"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/ban-hang?loi=gtin");
+    assert!(
+        farmer
+            .page("/ban-hang?loi=gtin")
+            .await
+            .contains("Mã GTIN (mã vạch) chưa đúng")
+    );
+    assert_eq!(app.count("products").await, before);
+
+    let id = create_listing(
+        &app,
+        &farmer,
+        LONGAN_COOP,
+        "Nhãn lồng sấy khô <b>đặc biệt</b>",
+    )
+    .await;
+    assert_eq!(status_of(&app, &id).await.0, "draft");
+    let editor = farmer.page(&format!("/ban-hang/san-pham/{id}")).await;
+    assert!(
+        editor.contains("Nhãn lồng sấy khô &lt;b&gt;đặc biệt&lt;/b&gt;"),
+        "user text is escaped"
+    );
+    let slug: String = sqlx::query_scalar("SELECT slug FROM products WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(slug, "nhan-long-say-kho-b-dac-biet-b");
+
+    // Publishing needs a variant with a price.
+    let status = format!("/ban-hang/san-pham/{id}/trang-thai");
+    let r = farmer.submit(&status, &[("action", "publish")]).await;
+    assert_eq!(
+        location(&r),
+        format!("/ban-hang/san-pham/{id}?loi=no_variant")
+    );
+    assert_eq!(
+        location(
+            &farmer
+                .submit(
+                    &format!("/ban-hang/san-pham/{id}/bien-the"),
+                    &[
+                        ("label_vi", "Hộp 1 kg"),
+                        ("unit", "box"),
+                        ("price", "12,5"),
+                        ("stock", "3")
+                    ]
+                )
+                .await
+        ),
+        format!("/ban-hang/san-pham/{id}?loi=price")
+    );
+    assert_eq!(
+        location(
+            &farmer
+                .submit(
+                    &format!("/ban-hang/san-pham/{id}/bien-the"),
+                    &[
+                        ("label_vi", "Hộp 1 kg"),
+                        ("unit", "crate"),
+                        ("price", "1"),
+                        ("stock", "3")
+                    ]
+                )
+                .await
+        ),
+        format!("/ban-hang/san-pham/{id}?loi=unit")
+    );
+    assert_eq!(
+        add_variant(&farmer, &id, "Hộp 1 kg", "250.000 ₫", "40").await,
+        format!("/ban-hang/san-pham/{id}?ok=1")
+    );
+    assert_eq!(
+        add_variant(&farmer, &id, "Hộp 1 kg", "1", "1").await,
+        format!("/ban-hang/san-pham/{id}?loi=label_taken")
+    );
+    let (variant, price, stock): (String, i64, i64) =
+        sqlx::query_as("SELECT id, price_vnd, stock FROM product_variants WHERE product_id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((price, stock), (250_000, 40));
+    // Editing the variant's stock.
+    let r = farmer
+        .submit(
+            &format!("/ban-hang/san-pham/{id}/bien-the"),
+            &[
+                ("variant_id", &variant),
+                ("label_vi", "Hộp 1 kg"),
+                ("unit", "box"),
+                ("net_weight_g", "1000"),
+                ("price", "240000"),
+                ("stock", "35"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/ban-hang/san-pham/{id}?ok=1"));
+    assert_eq!(
+        location(&farmer.submit(&status, &[("action", "publish")]).await),
+        format!("/ban-hang/san-pham/{id}?ok=1")
+    );
+    assert_eq!(status_of(&app, &id).await.0, "pending");
+    assert_eq!(
+        app.get(&format!("/san-pham/{slug}")).await.status(),
+        404,
+        "not public before approval"
+    );
+
+    // An officer of another commune may not decide; the producer's commune officer may.
+    let elsewhere: String =
+        sqlx::query_scalar("SELECT id FROM communes WHERE id <> $1 ORDER BY slug LIMIT 1")
+            .bind(&commune)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let stranger = officer_of(&app, "0988 100 002", &elsewhere).await;
+    assert!(!stranger.page("/can-bo").await.contains("Nhãn lồng sấy khô"));
+    let decide = format!("/can-bo/san-pham/{id}");
+    assert_eq!(
+        stranger
+            .submit(&decide, &[("action", "approve")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        farmer
+            .submit(&decide, &[("action", "approve")])
+            .await
+            .status(),
+        403,
+        "a farmer cannot approve their own listing"
+    );
+    let officer = officer_of(&app, "0988 100 003", &commune).await;
+    assert!(officer.page("/can-bo").await.contains("Nhãn lồng sấy khô"));
+    assert_eq!(
+        location(
+            &officer
+                .submit(&decide, &[("action", "reject"), ("reason", " ")])
+                .await
+        ),
+        "/can-bo?loi=reason"
+    );
+    assert_eq!(
+        location(
+            &officer
+                .submit(
+                    &decide,
+                    &[("action", "reject"), ("reason", "Thiếu ảnh sản phẩm thật")]
+                )
+                .await
+        ),
+        "/can-bo?ok=rejected#san-pham"
+    );
+    assert_eq!(
+        status_of(&app, &id).await,
+        ("rejected".into(), Some("Thiếu ảnh sản phẩm thật".into()))
+    );
+    let shop = farmer.page("/ban-hang").await;
+    assert!(
+        shop.contains("Bị từ chối") && shop.contains("Lý do: Thiếu ảnh sản phẩm thật"),
+        "{shop}"
+    );
+
+    // Fixed and sent again; approved; on sale with its add-to-cart form.
+    assert_eq!(
+        location(&farmer.submit(&status, &[("action", "publish")]).await),
+        format!("/ban-hang/san-pham/{id}?ok=1")
+    );
+    assert_eq!(
+        location(&officer.submit(&decide, &[("action", "approve")]).await),
+        "/can-bo?ok=approved#san-pham"
+    );
+    assert_eq!(status_of(&app, &id).await.0, "approved");
+    let public = app.page(&format!("/san-pham/{slug}")).await;
+    assert!(
+        public.contains("240.000 ₫") && public.contains(&format!("value=\"{variant}\"")),
+        "{public}"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject_id = $1 AND action LIKE 'listing.%'",
+    )
+    .bind(&id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        audited, 4,
+        "publish, reject, publish, approve; refused attempts are not audited"
+    );
+
+    // Archived: off the site.
+    assert_eq!(
+        location(&farmer.submit(&status, &[("action", "archive")]).await),
+        format!("/ban-hang/san-pham/{id}?ok=1")
+    );
+    assert_eq!(app.get(&format!("/san-pham/{slug}")).await.status(), 404);
+});
+
+db_test!(nobody_touches_another_producers_listing, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let owner = member(&app, "0988 200 001", LONGAN_COOP).await;
+    let id = create_listing(&app, &owner, LONGAN_COOP, "Long nhãn").await;
+    add_variant(&owner, &id, "Gói 500 g", "120000", "10").await;
+    let other = member(&app, "0988 200 002", BEES).await;
+    let visitor = Browser::new(&app.address);
+    let (_, commune) = producer(&app, LONGAN_COOP).await;
+    let base = format!("/ban-hang/san-pham/{id}");
+    let fields = [
+        ("name_vi", "Hack"),
+        ("group_code", "food"),
+        ("commune_id", commune.as_str()),
+    ];
+    assert_eq!(other.submit(&base, &fields).await.status(), 403);
+    assert_eq!(
+        other
+            .submit(
+                &format!("{base}/bien-the"),
+                &[
+                    ("label_vi", "X"),
+                    ("unit", "box"),
+                    ("price", "1"),
+                    ("stock", "1")
+                ]
+            )
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        other
+            .submit(&format!("{base}/trang-thai"), &[("action", "archive")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        other
+            .upload(
+                &format!("{base}/anh"),
+                &[],
+                &[("anh", "a.jpg", &server::photos::samples::jpeg(64, 48))]
+            )
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(other.get(&base).await.status(), 403);
+    // Creating a listing for a producer one does not belong to.
+    let (bees, _) = producer(&app, LONGAN_COOP).await;
+    let r = other
+        .submit(
+            "/ban-hang/san-pham",
+            &[
+                ("producer_id", &bees),
+                ("name_vi", "Mật ong giả"),
+                ("group_code", "food"),
+                ("commune_id", &commune),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    // A visitor is sent to sign in.
+    let r = visitor
+        .submit(&format!("{base}/trang-thai"), &[("action", "archive")])
+        .await;
+    assert!(
+        location(&r).starts_with("/dang-nhap?next="),
+        "{}",
+        location(&r)
+    );
+    assert_eq!(status_of(&app, &id).await.0, "draft");
+    let name: String = sqlx::query_scalar("SELECT name_vi FROM products WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(name, "Long nhãn");
+    assert!(!other.page("/ban-hang").await.contains("Long nhãn"));
+});
+
+/// Photo directories under the media dir.
+fn stored_photo_dirs(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_dir.path().join("media/photos"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+db_test!(
+    listing_photos_are_cleaned_ordered_and_bad_files_refused,
+    |engine| {
+        use server::photos::samples::{bomb_png, jpeg, with_exif_orientation};
+        let app = spawn_seeded_app(engine).await;
+        let farmer = member(&app, "0988 300 001", LONGAN_COOP).await;
+        let id = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng tươi hộp quà").await;
+        let upload = format!("/ban-hang/san-pham/{id}/anh");
+        let back = format!("/ban-hang/san-pham/{id}");
+        let (photos, dirs) = (app.count("photos").await, stored_photo_dirs(&app));
+
+        let full = jpeg(1600, 1200);
+        let thirty_mb = vec![0xFFu8; 30 * 1024 * 1024];
+        for (name, bytes, code) in [
+            ("cut.jpg", &full[..full.len() / 2], "photo_corrupt"),
+            ("bomb.png", &bomb_png()[..], "photo_pixels"),
+            ("notes.jpg", &b"khong phai anh"[..], "photo_format"),
+            (
+                "logo.svg",
+                &br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#[..],
+                "photo_format",
+            ),
+            ("big.jpg", &thirty_mb[..], "photo_size"),
+        ] {
+            let r = farmer.upload(&upload, &[], &[("anh", name, bytes)]).await;
+            assert_eq!(location(&r), format!("{back}?loi={code}"), "{name}");
+            assert_eq!(app.count("photos").await, photos, "{name} left no row");
+            assert_eq!(stored_photo_dirs(&app), dirs, "{name} left no file");
+        }
+        assert!(
+            farmer
+                .page(&format!("{back}?loi=photo_pixels"))
+                .await
+                .contains("quá nhiều điểm ảnh")
+        );
+
+        // Three photos from the phone at once, one taken turned, with GPS-bearing EXIF.
+        let turned = with_exif_orientation(&jpeg(2000, 1500));
+        let r = farmer
+            .upload(
+                &upload,
+                &[("alt", "Hộp quà nhãn lồng")],
+                &[
+                    ("anh", "1.jpg", &turned),
+                    ("anh", "2.jpg", &full),
+                    ("anh", "3.jpg", &jpeg(800, 800)),
+                ],
+            )
+            .await;
+        assert_eq!(location(&r), format!("{back}?ok=1#anh"));
+        let order = || async {
+            let rows: Vec<(String,)> = sqlx::query_as("SELECT photo_id FROM product_photos WHERE product_id = $1 ORDER BY position, photo_id")
+            .bind(&id).fetch_all(app.db.pool()).await.unwrap();
+            rows.into_iter().map(|(p,)| p).collect::<Vec<_>>()
+        };
+        let ids = order().await;
+        assert_eq!(ids.len(), 3);
+        let keys: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT storage_key, width, height FROM photo_derivatives WHERE photo_id = $1 ORDER BY width",
+    )
+    .bind(&ids[0]).fetch_all(app.db.pool()).await.unwrap();
+        assert_eq!(
+            keys.iter().map(|k| (k.1, k.2)).collect::<Vec<_>>(),
+            vec![(320, 426), (640, 853), (1280, 1706)],
+            "upright, 320/640/1280"
+        );
+        for (key, _, _) in &keys {
+            let r = app.get(&format!("/media/{key}")).await;
+            assert!(
+                r.headers()["cache-control"]
+                    .to_str()
+                    .unwrap()
+                    .contains("immutable")
+            );
+            let bytes = r.bytes().await.unwrap();
+            assert!(
+                !bytes.windows(4).any(|w| w == b"Exif"),
+                "{key} carries no EXIF (no GPS)"
+            );
+        }
+
+        // Reorder: the last moves up twice and becomes the cover; a first photo cannot move up.
+        let photo = |p: &str| format!("{back}/anh/{p}");
+        farmer.submit(&photo(&ids[2]), &[("action", "up")]).await;
+        farmer.submit(&photo(&ids[2]), &[("action", "up")]).await;
+        farmer.submit(&photo(&ids[2]), &[("action", "up")]).await;
+        assert_eq!(
+            order().await,
+            vec![ids[2].clone(), ids[0].clone(), ids[1].clone()]
+        );
+        farmer.submit(&photo(&ids[2]), &[("action", "down")]).await;
+        assert_eq!(
+            order().await,
+            vec![ids[0].clone(), ids[2].clone(), ids[1].clone()]
+        );
+        // Alt text.
+        let r = farmer
+            .submit(
+                &photo(&ids[1]),
+                &[("action", "alt"), ("alt", "Nhãn bóc vỏ")],
+            )
+            .await;
+        assert_eq!(location(&r), format!("{back}?ok=1#anh"));
+        assert!(farmer.page(&back).await.contains("alt=\"Nhãn bóc vỏ\""));
+        // Delete: rows and files go.
+        let dir = app.data_dir.path().join("media/photos").join(&ids[1]);
+        assert!(dir.is_dir());
+        farmer
+            .submit(&photo(&ids[1]), &[("action", "delete")])
+            .await;
+        assert_eq!(order().await, vec![ids[0].clone(), ids[2].clone()]);
+        assert!(!dir.exists(), "the files are removed");
+        assert_eq!(app.count("photos").await, photos + 2);
+        // Another listing's photo id cannot be reached through this listing.
+        let other = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng loại hai").await;
+        let r = farmer
+            .submit(
+                &format!("/ban-hang/san-pham/{other}/anh/{}", ids[0]),
+                &[("action", "delete")],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(order().await.len(), 2);
+    }
+);
+
+db_test!(producers_see_their_orders_and_sales, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member(&app, "0988 400 001", LONGAN_COOP).await;
+    let (producer_id, _) = producer(&app, LONGAN_COOP).await;
+    let (variant, product, price): (String, String, i64) = sqlx::query_as(
+        "SELECT v.id, p.name_vi, v.price_vnd FROM product_variants v JOIN products p ON p.id = v.product_id
+         WHERE p.producer_id = $1 AND p.status = 'approved' AND v.stock >= 5 ORDER BY v.price_vnd LIMIT 1",
+    )
+    .bind(&producer_id).fetch_one(app.db.pool()).await.unwrap();
+    let (province, commune): (String, String) =
+        sqlx::query_as("SELECT province_id, id FROM communes WHERE slug = 'pho-hien'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let mut orders = vec![];
+    for (i, qty) in [1, 2, 3].into_iter().enumerate() {
+        let buyer = Browser::new(&app.address);
+        let r = buyer
+            .json(
+                Method::POST,
+                "/api/v1/cart/items",
+                Some(&json!({"variant_id": variant, "quantity": qty})),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let placed: Value = buyer
+            .json(
+                Method::POST,
+                "/api/v1/checkout",
+                Some(&json!({
+                    "name": format!("Khách {i}"), "phone": "0912 345 678", "street": "1 Hiến Nam",
+                    "province_id": province, "commune_id": commune, "payment_method": "cod",
+                    "idempotency_key": format!("sales-test-key-{i:04}"),
+                })),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        orders.push(placed["orders"][0]["order_no"].as_str().unwrap().to_owned());
+    }
+    // One is cancelled: it does not count as a sale.
+    let r = farmer
+        .submit(
+            &format!("/don-hang/{}/trang-thai", orders[2]),
+            &[("action", "cancel"), ("reason", "Khách đổi ý")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/don-hang/{}?ok=1", orders[2]));
+
+    let list = farmer.page("/ban-hang/don-hang").await;
+    assert!(orders.iter().all(|o| list.contains(o.as_str())), "{list}");
+    let placed_only = farmer.page("/ban-hang/don-hang?trang-thai=placed").await;
+    assert!(placed_only.contains(&orders[0]) && !placed_only.contains(&orders[2]));
+    let stranger = member(&app, "0988 400 002", BEES).await;
+    assert!(
+        !stranger
+            .page("/ban-hang/don-hang")
+            .await
+            .contains(&orders[0])
+    );
+
+    let sales = farmer.page("/ban-hang/doanh-thu").await;
+    let revenue = app::domain::money::Vnd::new(price * 3)
+        .unwrap()
+        .format(app::domain::money::MoneyLocale::Vi);
+    assert!(
+        sales.contains(&revenue) && sales.contains("<svg") && sales.contains(&product),
+        "{sales}"
+    );
+    let r = farmer.get("/ban-hang/doanh-thu.csv").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    let product_line = csv
+        .lines()
+        .find(|l| l.starts_with("product,"))
+        .unwrap()
+        .to_owned();
+    assert_eq!(product_line, format!("product,{product},2,3,{}", price * 3));
+    assert!(csv.lines().filter(|l| l.starts_with("week,")).count() >= 12);
+    assert_eq!(
+        Browser::new(&app.address)
+            .get("/ban-hang/doanh-thu.csv")
+            .await
+            .status(),
+        303
+    );
+});
