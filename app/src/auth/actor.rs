@@ -49,6 +49,14 @@ impl Actor {
             .map(|m| m.role)
     }
 
+    /// The producers this user works for.
+    pub fn producer_ids(&self) -> Vec<&str> {
+        self.member_of
+            .iter()
+            .map(|m| m.producer_id.as_str())
+            .collect()
+    }
+
     pub fn is_officer_of(&self, commune_id: &str) -> bool {
         self.officer_of.iter().any(|c| c == commune_id)
     }

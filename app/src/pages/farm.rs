@@ -36,11 +36,7 @@ pub async fn get_farm_page() -> Result<Gate<FarmData>, ServerFnError> {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    let ids: Vec<&str> = actor
-        .member_of
-        .iter()
-        .map(|m| m.producer_id.as_str())
-        .collect();
+    let ids = actor.producer_ids();
     let load = async {
         let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
         let plots = crate::db::diary::plots_of(&cx.db, &ids, cx.locale).await?;

@@ -53,6 +53,20 @@ pub fn require<T>(
     })
 }
 
+/// Like [`require_signed_in`], for pages of people who work for a producer (403 otherwise).
+#[cfg(feature = "ssr")]
+pub fn require_producer_member<T>(
+    back: &str,
+) -> Result<Result<(crate::auth::Actor, super::PageContext), Gate<T>>, ServerFnError> {
+    require(back, |a| {
+        if a.member_of.is_empty() {
+            Err(crate::auth::Denied::Forbidden)
+        } else {
+            Ok(())
+        }
+    })
+}
+
 #[cfg(feature = "ssr")]
 fn form_urlencoded_path(path: &str) -> String {
     path.bytes()

@@ -52,11 +52,7 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    let ids: Vec<&str> = actor
-        .member_of
-        .iter()
-        .map(|m| m.producer_id.as_str())
-        .collect();
+    let ids = actor.producer_ids();
     let load = async {
         let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
         Ok::<_, sqlx::Error>(SellerData {

@@ -21,19 +21,11 @@ use crate::{
 
 #[server(prefix = "/fn")]
 pub async fn get_seller_orders(status: String) -> Result<Gate<Vec<FulfilOrder>>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
-    let (actor, cx) = match require_signed_in("/ban-hang/don-hang")? {
+    let (actor, cx) = match crate::pages::gate::require_producer_member("/ban-hang/don-hang")? {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    if actor.member_of.is_empty() {
-        return Ok(Gate::Forbidden);
-    }
-    let ids: Vec<&str> = actor
-        .member_of
-        .iter()
-        .map(|m| m.producer_id.as_str())
-        .collect();
+    let ids = actor.producer_ids();
     crate::db::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
         .await
         .map(Gate::Allowed)
@@ -93,19 +85,11 @@ fn SellerOrders(orders: Vec<FulfilOrder>) -> impl IntoView {
 
 #[server(prefix = "/fn")]
 pub async fn get_sales(from: String, to: String) -> Result<Gate<SalesSummary>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
-    let (actor, cx) = match require_signed_in("/ban-hang/doanh-thu")? {
+    let (actor, cx) = match crate::pages::gate::require_producer_member("/ban-hang/doanh-thu")? {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    if actor.member_of.is_empty() {
-        return Ok(Gate::Forbidden);
-    }
-    let ids: Vec<&str> = actor
-        .member_of
-        .iter()
-        .map(|m| m.producer_id.as_str())
-        .collect();
+    let ids = actor.producer_ids();
     let (from, to) = season(&from, &to, cx.today);
     crate::db::sales::summary(&cx.db, &ids, from, to)
         .await

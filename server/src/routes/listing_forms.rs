@@ -347,11 +347,7 @@ pub async fn sales_csv(
     let Some(Extension(actor)) = actor else {
         return denied(app::auth::Denied::NotSignedIn, "/ban-hang/doanh-thu");
     };
-    let ids: Vec<&str> = actor
-        .member_of
-        .iter()
-        .map(|m| m.producer_id.as_str())
-        .collect();
+    let ids = actor.producer_ids();
     if ids.is_empty() {
         return denied(app::auth::Denied::Forbidden, "/ban-hang");
     }
