@@ -30,6 +30,8 @@ pub struct Session {
     pub amount: i64,
     pub currency: String,
     pub checkout_id: String,
+    /// The order numbers in the session's metadata.
+    pub order_nos: String,
     pub idempotency_key: Option<String>,
     pub success_url: String,
 }
@@ -113,6 +115,7 @@ async fn create_session(
             .cloned()
             .unwrap_or_default(),
         checkout_id: f.get("metadata[checkout_id]").cloned().unwrap_or_default(),
+        order_nos: f.get("metadata[order_nos]").cloned().unwrap_or_default(),
         idempotency_key: key.clone(),
         success_url: f.get("success_url").cloned().unwrap_or_default(),
     };

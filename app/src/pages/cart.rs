@@ -109,6 +109,8 @@ fn CartBody(cart: CartView, locale: Locale) -> impl IntoView {
 #[component]
 fn CartLineRow(line: CartLine, locale: Locale) -> impl IntoView {
     let t = ShopTexts::of(locale);
+    // Few left: say so before it becomes a problem.
+    let low = (line.problem.is_none() && line.stock <= 10).then(|| (t.problem_short)(line.stock));
     let problem = line.problem.map(|p| match p {
         LineProblem::OutOfStock => t.problem_out.to_owned(),
         LineProblem::NotEnough => (t.problem_short)(line.stock),
@@ -127,6 +129,7 @@ fn CartLineRow(line: CartLine, locale: Locale) -> impl IntoView {
                 <strong>{line.line_total.format(locale.money())}</strong>
             </p>
             {problem.map(|p| view! { <p class="line-problem" role="alert">{p}</p> })}
+            {low.map(|l| view! { <p class="meta">{l}</p> })}
             <form method="post" action="/gio-hang/sua" class="inline quantity">
                 <CsrfField/>
                 <input type="hidden" name="variant_id" value=line.variant_id.clone()/>

@@ -73,6 +73,8 @@ impl StripeGateway {
         let metadata = HashMap::from([
             ("checkout_id".to_owned(), payment.checkout_id.clone()),
             ("card_payment_id".to_owned(), payment.id.clone()),
+            // The orders it pays, as people read them in the Stripe dashboard.
+            ("order_nos".to_owned(), payment.order_nos.join(",")),
         ]);
         let name = format!("Đơn hàng {}", payment.order_nos.join(", "));
         let mut params = CreateCheckoutSession::new();

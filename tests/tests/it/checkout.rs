@@ -259,6 +259,19 @@ db_test!(
 
 db_test!(checkout_refuses_bad_input_with_clear_codes, |engine| {
     let app = spawn_seeded_app(engine).await;
+    // The buyer's API is documented.
+    let doc = app.page("/api/openapi.json").await;
+    for path in [
+        "/api/v1/cart",
+        "/api/v1/cart/items/{variant_id}",
+        "/api/v1/checkout",
+        "/api/v1/orders/{order_no}",
+    ] {
+        assert!(
+            doc.contains(&format!("\"{path}\"")),
+            "{path} in the OpenAPI document"
+        );
+    }
     let (a, _) = two_producers(&app).await;
     let guest = Browser::new(&app.address);
     // No cart at all.
@@ -685,6 +698,13 @@ db_test!(card_payments_go_through_stripe_exactly_once, |engine| {
         format!("{}/pay/{}", fake.base_url, session.id)
     );
     let nos = order_nos(&placed);
+    let mut sorted = nos.clone();
+    sorted.sort();
+    assert_eq!(
+        session.order_nos,
+        sorted.join(","),
+        "the orders are in the payment's metadata"
+    );
     // A retry of the same checkout does not open a second payment at Stripe.
     let (_, replay) = place(
         &guest,
