@@ -63,11 +63,20 @@ ensure_node() {
 ensure_node_packages() {
   ensure_node
   if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ] \
+     || [ ! -d "$ROOT/scripts/node_modules/playwright-core" ] \
      || [ "$ROOT/scripts/package-lock.json" -nt "$ROOT/scripts/node_modules/.package-lock.json" ]; then
     say "installing npm packages (scripts/package.json)"
     (cd "$ROOT/scripts" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   export PATH="$ROOT/scripts/node_modules/.bin:$PATH"
+}
+
+# The browser the journey tests drive (never a downloaded one: `playwright install` needs GitHub).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    say "installing Chromium from Debian (browser journeys)"
+    apt_install chromium
+  fi
 }
 
 ensure_build_tools() {

@@ -155,10 +155,18 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// [`spawn_app`] with these payment settings (e.g. Stripe pointed at a fake).
 pub async fn spawn_app_with(engine: Engine, payments: server::config::PaymentSettings) -> TestApp {
+    spawn_app_configured(engine, |s| s.payments = payments).await
+}
+
+/// [`spawn_app`] with its settings changed by `configure` first.
+pub async fn spawn_app_configured(
+    engine: Engine,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let test_db = TestDb::fresh(engine).await;
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let mut settings = test_settings(data_dir.path(), &test_db.url);
-    settings.payments = payments;
+    configure(&mut settings);
     let (address, db, state, server) = start(&settings).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -215,10 +223,14 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
     }
 }
 
+/// The built site (`cargo leptos build` writes `target/site` at the workspace root): its
+/// `/pkg` files are served, so pages hydrate in the browser journeys. `LEPTOS_SITE_ROOT` wins.
 fn leptos_options() -> leptos::config::LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").to_owned());
     leptos::config::LeptosOptions::builder()
         .output_name("ocop")
-        .site_root("target/site")
+        .site_root(site_root)
         .build()
 }
 

@@ -153,6 +153,13 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
     view! {
         <Title text=title.clone()/>
         <main class="page shop narrow">
+            <nav class="crumbs">
+                {if fulfils {
+                    view! { <a href="/ban-hang/don-hang">{crate::pages::seller_texts::SellerTexts::of(locale).orders}</a> }.into_any()
+                } else {
+                    view! { <a href="/don-hang">{t.orders_title}</a> }.into_any()
+                }}
+            </nav>
             <h1>{title}</h1>
             <ShopNotice/>
             <p>

@@ -20,6 +20,9 @@ pub struct UploadTexts {
 pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl IntoView {
     // Percent sent; None before the upload starts.
     let progress = RwSignal::new(None::<u32>);
+    // Effects run only in the browser: marks the form once the island is live (tests wait on it).
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         if send_with_progress(&ev, progress).is_ok() {
@@ -31,7 +34,7 @@ pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl Int
     let uploading = texts.uploading.clone();
     view! {
         <form method="post" enctype="multipart/form-data" action=format!("{action}?csrf={csrf}")
-              class="stack upload" on:submit=on_submit>
+              class="stack upload" data-live=move || live.get().then_some("1") on:submit=on_submit>
             // The description goes first: the server reads it before the files.
             <label for="photo-alt">{texts.alt}</label>
             <input id="photo-alt" name="alt" maxlength="200" placeholder=texts.alt_hint/>

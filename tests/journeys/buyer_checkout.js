@@ -1,0 +1,55 @@
+// A buyer on a phone (360 × 800) puts two producers' products in the cart and checks out, once
+// with cash on delivery and once with a VietQR transfer; then the same with JavaScript off.
+const { BASE, page, shot, expect, text, run } = require('./lib');
+
+async function buy(browser, { javaScript, method, shots }) {
+  const p = await page(browser, { viewport: { width: 360, height: 800 }, javaScriptEnabled: javaScript });
+  for (const slug of ['nhan-long-hung-yen', 'tuong-ban']) {
+    await p.goto(`${BASE}/san-pham/${slug}`);
+    await p.click('form.add-to-cart button:not([disabled])');
+    await p.waitForURL(/\/gio-hang\?ok=added/);
+  }
+  const cart = await text(p);
+  expect(cart.includes('Đã thêm vào giỏ'), 'the cart confirms the item');
+  expect((await p.$$('.cart-group')).length === 2, 'one group per producer');
+  if (shots) await shot(p, 'cart-360');
+  await p.click('a[href="/thanh-toan"]');
+  await p.waitForURL(/\/thanh-toan$/);
+  await p.fill('#name', 'Nguyễn Thị Hoa');
+  await p.fill('#phone', '0912 345');
+  await p.selectOption('#commune', { index: 1 });
+  await p.fill('#street', '12 phố Hiến Nam');
+  await p.check(`#pay-${method}`);
+  await p.click('form.checkout button[type=submit]');
+  await p.waitForURL(/loi=phone/);
+  expect((await text(p)).includes('Số điện thoại chưa đúng'), 'a wrong phone is explained');
+  expect(await p.inputValue('#street') === '12 phố Hiến Nam', 'what was typed is kept');
+  await p.fill('#phone', '0912 345 678');
+  if (shots) await shot(p, 'checkout-360');
+  await p.click('form.checkout button[type=submit]');
+  await p.waitForURL(/\/don-hang\?moi=1/);
+  const orders = await text(p);
+  expect(orders.includes('Đặt hàng thành công'), 'the order is confirmed');
+  const links = await p.$$eval('.order-list a', (as) => as.map((a) => a.getAttribute('href')));
+  expect(links.length >= 2, 'one order per producer');
+  await p.goto(`${BASE}${links[0]}`);
+  const order = await text(p);
+  if (method === 'bank_transfer') {
+    expect(order.includes('Số tài khoản') && order.includes('Nội dung chuyển khoản'), 'transfer details shown');
+    const qr = await p.$('img.vietqr');
+    expect(qr !== null, 'the VietQR code is shown');
+    const loaded = await qr.evaluate((img) => img.complete && img.naturalWidth > 0);
+    expect(loaded, 'the VietQR image loads');
+  } else {
+    expect(order.includes('Trả') && order.includes('tiền mặt khi nhận hàng'), 'cash on delivery explained');
+  }
+  if (shots) await shot(p, `order-${method}-360`);
+  expect(p.problems.length === 0, `no console errors: ${p.problems.join('; ')}`);
+  await p.context().close();
+}
+
+run('buyer checkout', async (browser) => {
+  await buy(browser, { javaScript: true, method: 'cod', shots: true });
+  await buy(browser, { javaScript: true, method: 'bank_transfer', shots: true });
+  await buy(browser, { javaScript: false, method: 'cod', shots: false });
+});

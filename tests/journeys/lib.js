@@ -1,0 +1,52 @@
+// Shared by the browser journeys: Debian's Chromium driven by playwright-core, the site under
+// test at BASE_URL, screenshots into SHOTS. Every step checks what a person would see.
+const { chromium } = require('playwright-core');
+const path = require('path');
+
+const BASE = process.env.BASE_URL;
+const SHOTS = process.env.SHOTS || '.';
+
+async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/// A page that records console errors and failed page scripts.
+async function page(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const p = await context.newPage();
+  p.problems = [];
+  p.on('console', (m) => { if (m.type() === 'error') p.problems.push(`console: ${m.text()}`); });
+  p.on('pageerror', (e) => p.problems.push(`page error: ${e}`));
+  return p;
+}
+
+async function shot(p, name) {
+  await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(`expected: ${message}`);
+}
+
+async function text(p) {
+  return p.textContent('main');
+}
+
+async function run(name, journey) {
+  const browser = await launch();
+  try {
+    await journey(browser);
+    console.log(`journey ok: ${name}`);
+  } catch (e) {
+    console.error(`journey failed: ${name}: ${e.stack || e}`);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+module.exports = { BASE, launch, page, shot, expect, text, run };
