@@ -10,6 +10,7 @@ pub mod domain;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod security;
 pub mod seller;
 pub mod seo;
 pub mod shop;
@@ -50,6 +51,7 @@ use crate::{
 /// The HTML document around the app; used by the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_locale().code();
+    security::apply_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang>
