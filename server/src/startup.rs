@@ -110,6 +110,15 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then stops accepting connections and finishes the
+    /// requests in flight before returning.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         // No Nagle: a response written as headers then body must not wait for the client's
         // delayed ACK (~40 ms per request on keep-alive connections).
         let listener = self.listener.tap_io(|tcp| {
@@ -122,7 +131,7 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await?;
         settling.abort();
         self.db.close().await;

@@ -17,6 +17,9 @@ impl Browser {
             address: address.to_owned(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                // A fresh connection per request: the server closes a connection whose upload
+                // it refused unread, and reusing one being closed fails the next request.
+                .pool_max_idle_per_host(0)
                 .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .expect("HTTP client"),

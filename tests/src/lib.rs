@@ -146,6 +146,7 @@ pub struct TestApp {
     /// What the server's handlers share (to run background work such as payment settling).
     pub state: server::startup::AppState,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Starts the real application on a free port, against a fresh, migrated database.
@@ -167,7 +168,7 @@ pub async fn spawn_app_configured(
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let mut settings = test_settings(data_dir.path(), &test_db.url);
     configure(&mut settings);
-    let (address, db, state, server) = start(&settings).await;
+    let (address, db, state, server, stop) = start(&settings).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         // A hung request fails the test with a clear message instead of stalling the suite.
@@ -183,6 +184,7 @@ pub async fn spawn_app_configured(
         settings,
         state,
         server,
+        stop: Some(stop),
     }
 }
 
@@ -191,6 +193,7 @@ type Started = (
     Db,
     server::startup::AppState,
     tokio::task::JoinHandle<std::io::Result<()>>,
+    tokio::sync::oneshot::Sender<()>,
 );
 
 async fn start(settings: &Settings) -> Started {
@@ -200,7 +203,11 @@ async fn start(settings: &Settings) -> Started {
     let address = format!("http://{}", app.address());
     let db = app.db().clone();
     let state = app.state().clone();
-    (address, db, state, tokio::spawn(app.run_until_stopped()))
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    (address, db, state, server, stop)
 }
 
 /// A running server whose fresh database already holds the demo province.
@@ -247,11 +254,21 @@ impl TestApp {
     /// Starts the server again on the same database and data dir (a new port).
     pub async fn restart(&mut self) {
         self.kill().await;
-        let (address, db, state, server) = start(&self.settings).await;
+        let (address, db, state, server, stop) = start(&self.settings).await;
         self.address = address;
         self.db = db;
         self.state = state;
         self.server = server;
+        self.stop = Some(stop);
+    }
+
+    /// Asks the server to shut down as SIGTERM does; returns when it has stopped (after the
+    /// requests in flight finished), with how serving ended.
+    pub async fn shut_down(&mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.server).await.expect("the server task")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -13,4 +13,5 @@ mod products;
 mod security;
 mod seed;
 mod seller;
+mod shutdown;
 mod traceability;
