@@ -374,3 +374,16 @@ pub async fn delivery_communes(
     .fetch_all(db.pool())
     .await
 }
+
+/// How long a guest's cart is kept after its last change.
+pub const GUEST_CART_DAYS: i64 = 90;
+
+/// Deletes guests' carts untouched since `before` (their lines go with them); returns how many.
+/// A guest's orders stay theirs: order access is recorded apart from the cart.
+pub async fn delete_idle_guest_carts(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1")
+        .bind(db_timestamp(before))
+        .execute(db.pool())
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -1,6 +1,6 @@
 //! Settling payments in the background: unpaid orders past their deadline are cancelled (their
-//! stock returns to the shelf) and cancelled orders whose card payment went through are
-//! refunded. Every server runs this; each step is a conditional update in its own transaction,
+//! stock returns to the shelf), cancelled orders whose card payment went through are refunded,
+//! and guests' carts idle for a season are deleted. Every server runs this; each step is a conditional update in its own transaction,
 //! so two servers never expire or refund the same order twice.
 
 use std::time::Duration;
@@ -20,6 +20,12 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
         tracing::info!(orders = ?expired, "unpaid orders expired, stock returned");
     }
     let refunded = refund_due(state).await?;
+    // Guests' abandoned carts go too (a season of quiet), so the table does not grow forever.
+    let idle_since = Utc::now() - chrono::Duration::days(app::db::cart::GUEST_CART_DAYS);
+    let removed = app::db::cart::delete_idle_guest_carts(&state.db, idle_since).await?;
+    if removed > 0 {
+        tracing::info!(carts = removed, "idle guest carts deleted");
+    }
     Ok((expired.len(), refunded))
 }
 

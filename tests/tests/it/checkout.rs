@@ -1165,3 +1165,58 @@ async fn stripe_fake_answers_like_stripe() {
     assert_eq!(r.status(), 401);
     assert_eq!(stripe_fake::SECRET_KEY, "sk_test_fake");
 }
+
+db_test!(
+    idle_guest_carts_are_cleaned_up_but_their_orders_stay_open,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let (a, b) = two_producers(&app).await;
+        let old = Browser::new(&app.address);
+        add(&old, &a.id, 1).await;
+        let (_, placed) = place(&old, &checkout_body(&app, "cod", "key-idle-cart-01").await).await;
+        let no = order_nos(&placed)[0].clone();
+        add(&old, &b.id, 1).await;
+        let recent = Browser::new(&app.address);
+        add(&recent, &b.id, 1).await;
+        let buyer = sign_up(&app, "0966000111", "Anh Bình").await;
+        add(&buyer, &a.id, 1).await;
+        // The first guest has not touched their cart for a season; the signed-in buyer neither,
+        // but an account's cart is never deleted.
+        let old_hash = server::auth::tokens::token_hash(&old.cookie("ocop_cart").unwrap());
+        sqlx::query("UPDATE carts SET updated_at = '2026-01-01T00:00:00.000Z' WHERE guest_token = $1 OR user_id IS NOT NULL")
+        .bind(&old_hash)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(app.count("carts").await, 3);
+        server::payments::tasks::settle(&app.state).await.unwrap();
+        assert_eq!(
+            app.count("carts").await,
+            2,
+            "the recent guest's and the account's carts stay"
+        );
+        let left: Value = old
+            .json(Method::GET, "/api/v1/cart", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(left["cart"]["item_count"], 0, "the idle guest cart is gone");
+        let kept: Value = recent
+            .json(Method::GET, "/api/v1/cart", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(kept["cart"]["item_count"], 1);
+        let account: Value = buyer
+            .json(Method::GET, "/api/v1/cart", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(account["cart"]["item_count"], 1);
+        // The idle guest still opens the order they placed.
+        assert_eq!(old.get(&format!("/don-hang/{no}")).await.status(), 200);
+    }
+);
