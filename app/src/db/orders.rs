@@ -287,10 +287,24 @@ async fn transfer_instructions(
 
 /// The VietQR payload of an order still waiting for its transfer.
 pub async fn vietqr_payload(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
-    Ok(view(db, order_no)
-        .await?
-        .and_then(|o| o.transfer)
-        .map(|t| t.vietqr_payload))
+    let mut conn = db.pool().acquire().await?;
+    // The same condition as the order page's: placed, by transfer, not paid yet.
+    let awaiting: Option<(String, i64)> = sqlx::query_as(
+        "SELECT o.producer_id, o.total_vnd FROM orders o
+         WHERE o.order_no = $1 AND o.status = 'placed' AND o.payment_method = 'bank_transfer'
+           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')",
+    )
+    .bind(order_no)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((producer_id, total)) = awaiting else {
+        return Ok(None);
+    };
+    Ok(
+        transfer_instructions(&mut conn, &producer_id, order_no, vnd(total))
+            .await?
+            .map(|t| t.vietqr_payload),
+    )
 }
 
 #[derive(FromRow)]

@@ -90,17 +90,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                             <h3>{a.name}</h3>
                             <p>{(texts.producer_kind)(&a.kind)} " · " {a.commune_name}</p>
                             <p class="muted">{(t.applied_by)(&a.applicant, &date)}</p>
-                            <form method="post" action=action.clone() class="inline">
-                                <CsrfField/>
-                                <input type="hidden" name="decision" value="approve"/>
-                                <button type="submit" class="button">{t.approve_button}</button>
-                            </form>
-                            <form method="post" action=action class="stack">
-                                <CsrfField/>
-                                <input type="hidden" name="decision" value="reject"/>
-                                <label>{t.reason_label} <input name="reason" required maxlength="500"/></label>
-                                <button type="submit" class="button secondary">{t.reject_button}</button>
-                            </form>
+                            <ApproveOrReject action field="decision"/>
                         </li>
                     }
                 }).collect_view()}
@@ -117,17 +107,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                             <h3>{l.name}</h3>
                             <p>{l.producer_name} " · " {l.commune_name}</p>
                             <p class="muted">{(s.counts)(l.variants, l.photos)} " · " {date}</p>
-                            <form method="post" action=action.clone() class="inline">
-                                <CsrfField/>
-                                <input type="hidden" name="action" value="approve"/>
-                                <button type="submit" class="button">{t.approve_button}</button>
-                            </form>
-                            <form method="post" action=action class="stack">
-                                <CsrfField/>
-                                <input type="hidden" name="action" value="reject"/>
-                                <label>{t.reason_label} <input name="reason" required maxlength="500"/></label>
-                                <button type="submit" class="button secondary">{t.reject_button}</button>
-                            </form>
+                            <ApproveOrReject action field="action"/>
                         </li>
                     }
                 }).collect_view()}
@@ -146,5 +126,25 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </main>
+    }
+}
+
+/// The officer's two answers to a request: approve, or refuse with a reason its sender sees.
+/// `field` names the form field the handler reads the answer from.
+#[component]
+fn ApproveOrReject(action: String, field: &'static str) -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    view! {
+        <form method="post" action=action.clone() class="inline">
+            <CsrfField/>
+            <input type="hidden" name=field value="approve"/>
+            <button type="submit" class="button">{t.approve_button}</button>
+        </form>
+        <form method="post" action=action class="stack">
+            <CsrfField/>
+            <input type="hidden" name=field value="reject"/>
+            <label>{t.reason_label} <input name="reason" required maxlength="500"/></label>
+            <button type="submit" class="button secondary">{t.reject_button}</button>
+        </form>
     }
 }

@@ -206,14 +206,10 @@ pub async fn get_listing_page(id: String) -> Result<Gate<Option<ListingPageData>
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    let load = async {
-        Ok::<_, sqlx::Error>(
-            crate::db::listings::listing(&cx.db, &id)
-                .await?
-                .map(|listing| (listing,)),
-        )
-    };
-    let Some((listing,)) = load.await.map_err(|e| cx.failed("loading a listing", e))? else {
+    let listing = crate::db::listings::listing(&cx.db, &id)
+        .await
+        .map_err(|e| cx.failed("loading a listing", e))?;
+    let Some(listing) = listing else {
         return Ok(Gate::Allowed(None));
     };
     let groups = crate::db::listings::groups(&cx.db)

@@ -28,6 +28,28 @@ pub(crate) async fn sign_up(app: &TestApp, login: &str, name: &str) -> Browser {
     b
 }
 
+/// Signs up `name` through the form and makes them an owner of the producer with this slug
+/// (as an approved application would); the browser is signed in.
+pub(crate) async fn member_of(
+    app: &TestApp,
+    phone: &str,
+    name: &str,
+    producer_slug: &str,
+) -> Browser {
+    let b = sign_up(app, phone, name).await;
+    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
+    sqlx::query(
+        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+         SELECT id, $2, 'owner', '2026-11-27T00:00:00Z' FROM producers WHERE slug = $1",
+    )
+    .bind(producer_slug)
+    .bind(user_id(app, &key).await)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    b
+}
+
 pub(crate) async fn user_id(app: &TestApp, key: &str) -> String {
     sqlx::query_scalar("SELECT id FROM users WHERE phone = $1 OR email = $1")
         .bind(key)

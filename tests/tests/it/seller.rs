@@ -6,7 +6,7 @@ use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_se
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::accounts::{make_officer, sign_up, user_id};
+use super::accounts::{make_officer, member_of, sign_up, user_id};
 
 const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
 const BEES: &str = "tht-ong-mat-bai-quang";
@@ -21,18 +21,7 @@ async fn producer(app: &TestApp, slug: &str) -> (String, String) {
 
 /// A signed-up farmer who works for the producer with this slug.
 async fn member(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
-    let b = sign_up(app, phone, "Chị Lan").await;
-    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
-    sqlx::query(
-        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
-         VALUES ($1, $2, 'owner', '2026-11-27T00:00:00Z')",
-    )
-    .bind(producer(app, producer_slug).await.0)
-    .bind(user_id(app, &key).await)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    b
+    member_of(app, phone, "Chị Lan", producer_slug).await
 }
 
 async fn officer_of(app: &TestApp, phone: &str, commune_id: &str) -> Browser {

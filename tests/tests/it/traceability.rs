@@ -4,7 +4,7 @@
 use chrono::{Days, NaiveDate};
 use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_seeded_app};
 
-use super::accounts::{commune_id, make_officer, sign_up, user_id};
+use super::accounts::{commune_id, make_officer, member_of, sign_up, user_id};
 
 const LONGAN: &str = "nhan-long-hung-yen";
 const LONGAN_GTIN: &str = "08936045120002";
@@ -42,18 +42,7 @@ async fn producer_id(app: &TestApp, slug: &str) -> String {
 
 /// A farmer signed in as a member of the demo producer `producer_slug`.
 async fn farmer(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
-    let b = sign_up(app, phone, "Anh Tuấn").await;
-    let user = user_id(app, &app::auth::login::LoginId::parse(phone).unwrap().key()).await;
-    sqlx::query(
-        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
-         VALUES ($1, $2, 'owner', '2026-11-27T00:00:00.000Z')",
-    )
-    .bind(producer_id(app, producer_slug).await)
-    .bind(user)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    b
+    member_of(app, phone, "Anh Tuấn", producer_slug).await
 }
 
 /// Creates a plot and a lot through the forms: (plot id, lot id).
