@@ -268,10 +268,7 @@ fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         // Pages set their own policy (with the response's script nonce); the rest gets the
         // strictest one. Browsers must not guess types, frame the site or leak full URLs.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(app::security::NON_PAGE_POLICY),
-        ))
+        .layer(middleware::map_response(non_page_policy))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -291,6 +288,24 @@ fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The strictest policy for responses that are not pages and carry none. HTML is left alone:
+/// a page carries its own policy with its script nonce, and the strict one would stop it
+/// hydrating.
+async fn non_page_policy(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(app::security::NON_PAGE_POLICY),
+        );
+    }
+    response
 }
 
 async fn shutdown_signal() {
