@@ -38,9 +38,13 @@ pub fn Stars(stars: u8, locale: Locale) -> impl IntoView {
     view! { <span class="stars" role="img" aria-label=label.clone() title=label>{"★".repeat(usize::from(stars))}</span> }
 }
 
-/// A product in a grid of cards.
+/// A product in a grid of cards; in search results its name shows which words matched.
 #[component]
-pub fn ProductCardView(product: ProductCard, locale: Locale) -> impl IntoView {
+pub fn ProductCardView(
+    product: ProductCard,
+    locale: Locale,
+    #[prop(optional)] highlighted: Option<Vec<crate::search::model::Marked>>,
+) -> impl IntoView {
     let t = locale.texts();
     let price = product
         .price_label(locale.money())
@@ -54,13 +58,31 @@ pub fn ProductCardView(product: ProductCard, locale: Locale) -> impl IntoView {
                      width=ph.width height=ph.height alt=ph.alt loading="lazy" decoding="async"/>
             })}
             <div class="card-body">
-                <h3><a href=href>{product.name}</a></h3>
+                <h3><a href=href>{match highlighted {
+                    Some(parts) => view! { <MarkedText parts/> }.into_any(),
+                    None => product.name.into_any(),
+                }}</a></h3>
                 {stars}
                 <p class="where">{product.producer} " · " {product.commune}</p>
                 {price.map(|p| view! { <p class="price">{p}</p> })}
             </div>
         </li>
     }
+}
+
+/// A name with its matched words in `<mark>`; the text is escaped like any other.
+#[component]
+pub fn MarkedText(parts: Vec<crate::search::model::Marked>) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|part| {
+            if part.hit {
+                view! { <mark>{part.text}</mark> }.into_any()
+            } else {
+                part.text.into_any()
+            }
+        })
+        .collect_view()
 }
 
 /// A commune in a list, linking to its page.

@@ -15,6 +15,7 @@ pub fn SiteHeader() -> impl IntoView {
     let locale = use_locale();
     let t = locale.texts();
     let other = locale.other();
+    let search = crate::pages::search_texts::SearchTexts::of(locale);
     let location = use_location();
     let here = move || {
         format!(
@@ -31,6 +32,11 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">{t.site_name}</a>
+            <form method="get" action="/tim-kiem" role="search" class="header-search">
+                <label for="header-q" class="visually-hidden">{search.label}</label>
+                <input id="header-q" type="search" name="q" maxlength="200" placeholder=search.placeholder/>
+                <button type="submit">{search.submit}</button>
+            </form>
             <a class="cart-link" href="/gio-hang">{crate::pages::shop_texts::ShopTexts::of(locale).cart}</a>
             <AccountLink/>
             <form method="post" action="/lang" class="lang-switch">

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod search;
 pub mod security;
 pub mod seller;
 pub mod seo;
@@ -43,6 +44,7 @@ use crate::{
         orders::{LookupPage, OrderPage, OrdersPage},
         producer::ProducerPage,
         product::ProductPage,
+        search::SearchPage,
         seller::{ListingPage, SellerPage},
         seller_sales::{SalesPage, SellerOrdersPage},
     },
@@ -88,6 +90,7 @@ pub fn App() -> impl IntoView {
                 // JavaScript and crawlers see the content.
                 <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("xa") view=CommunesDirectory ssr=SsrMode::Async/>
+                <Route path=StaticSegment("tim-kiem") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("xa"), ParamSegment("slug")) view=CommunePage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("san-pham"), ParamSegment("slug")) view=ProductPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nha-san-xuat"), ParamSegment("slug")) view=ProducerPage ssr=SsrMode::Async/>

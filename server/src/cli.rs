@@ -35,10 +35,46 @@ pub struct Cli {
 
     #[command(flatten)]
     pub payments: PaymentArgs,
+    #[command(flatten)]
+    pub search: SearchArgs,
 
     /// Defaults to `serve`, so `cargo leptos serve` runs the site.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Where the catalog is searched: the embedded index under the data folder, or Meilisearch.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// Meilisearch's address (http://127.0.0.1:7700); unset: the embedded index.
+    #[arg(long, env = "MEILI_URL", global = true)]
+    pub meili_url: Option<String>,
+    /// Meilisearch API key (a key allowed to search, write documents and change settings).
+    #[arg(long, env = "MEILI_KEY", hide_env_values = true, global = true)]
+    pub meili_key: Option<String>,
+    /// The Meilisearch index to use.
+    #[arg(long, env = "MEILI_INDEX", default_value = "products", global = true)]
+    pub meili_index: String,
+}
+
+impl SearchArgs {
+    pub fn settings(&self, data_dir: &std::path::Path) -> crate::search::SearchSettings {
+        match self
+            .meili_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(url) => crate::search::SearchSettings::Meili {
+                url: url.to_owned(),
+                key: self.meili_key.clone().filter(|k| !k.is_empty()),
+                index: self.meili_index.clone(),
+            },
+            None => crate::search::SearchSettings::Embedded {
+                dir: data_dir.join("search"),
+            },
+        }
+    }
 }
 
 /// How buyers pay. Cash on delivery and bank transfer need nothing; cards need a Stripe account.
@@ -129,6 +165,9 @@ pub enum Command {
     /// Load the demo province (communes, producers, products, lots, farm diaries, photos).
     /// Safe to run again: existing rows are kept, nothing is duplicated.
     Seed,
+    /// Rebuild the search index from the database (the source of truth), then exit. Safe while
+    /// the server runs: changes made meanwhile stay queued and are applied after.
+    Reindex,
     /// Create the first province administrator (or make an existing account one, setting its
     /// password). The password is read from the OCOP_ADMIN_PASSWORD variable or, when that is
     /// unset, from the first line of standard input; never from the command line, where other
@@ -163,6 +202,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("reading the LEPTOS_* settings")?
                 .leptos_options;
             let settings = Settings {
+                search: cli.search.settings(&cli.data_dir),
                 data_dir: cli.data_dir,
                 database_url,
                 bind,
@@ -188,6 +228,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(&database_url).await?;
             let report = seed::load_demo(&db, &cli.data_dir.join("media")).await?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Reindex => {
+            let db = open(&database_url).await?;
+            let settings = cli.search.settings(&cli.data_dir);
+            let engine = crate::search::open(&settings).context("opening the search index")?;
+            let started = std::time::Instant::now();
+            let repair = crate::search::indexer::rebuild(&db, engine.as_ref()).await?;
+            println!(
+                "search index ({}) rebuilt: {repair:?} in {:.1} s",
+                engine.name(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::CreateAdmin { login, name } => create_admin(&database_url, &login, &name).await,

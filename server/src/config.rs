@@ -18,6 +18,7 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub leptos: LeptosOptions,
     pub payments: PaymentSettings,
+    pub search: crate::search::SearchSettings,
 }
 
 /// How long unpaid orders keep their stock, and the card provider when there is one.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod payments;
 pub mod photos;
 pub mod routes;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

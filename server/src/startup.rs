@@ -39,6 +39,7 @@ pub struct AppState {
     /// `https://host` without a trailing slash.
     pub public_url: Arc<str>,
     pub payments: Arc<crate::payments::Payments>,
+    pub search: app::search::service::Search,
 }
 
 impl AppState {
@@ -79,7 +80,11 @@ impl Application {
             .unwrap_or_else(|| format!("http://{address}"))
             .trim_end_matches('/')
             .into();
+        let search = app::search::service::Search(
+            crate::search::open(&settings.search).context("opening the search index")?,
+        );
         let state = AppState {
+            search,
             db: db.clone(),
             leptos_options,
             payments: Arc::new(crate::payments::Payments::new(&settings.payments)),
@@ -126,6 +131,11 @@ impl Application {
         });
         // Unpaid orders expire and refunds go out on every server; see `payments::tasks`.
         let settling = tokio::spawn(crate::payments::tasks::run(self.state.clone()));
+        // The index follows the database on every server (see `search::indexer`).
+        let indexing = tokio::spawn(crate::search::indexer::run(
+            self.db.clone(),
+            self.state.search.0.clone(),
+        ));
         axum::serve(
             listener,
             self.router
@@ -134,6 +144,7 @@ impl Application {
         .with_graceful_shutdown(stop)
         .await?;
         settling.abort();
+        indexing.abort();
         self.db.close().await;
         Ok(())
     }
@@ -142,6 +153,7 @@ impl Application {
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
+    let search = state.search.clone();
     let public_url = PublicUrl(state.public_url.clone());
     let cards = app::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
     let media = Router::new()
@@ -253,6 +265,7 @@ fn router(state: AppState) -> Router {
             routes,
             move || {
                 provide_context(db.clone());
+                provide_context(search.clone());
                 provide_context(public_url.clone());
                 provide_context(cards);
             },

@@ -91,6 +91,7 @@ pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String
         .await
         .context("inserting a product")?;
         copy_children(&mut tx, &src.id, &id, i, &now).await?;
+        app::search::sync::queue(&mut tx, &[&id]).await?;
         slugs.push(slug);
     }
     tx.commit().await?;

@@ -227,6 +227,9 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         public_url: Some("https://dacsan.example".to_owned()),
         leptos,
         payments: Default::default(),
+        search: server::search::SearchSettings::Embedded {
+            dir: data_dir.join("search"),
+        },
     }
 }
 
@@ -299,13 +302,39 @@ impl TestApp {
 
     /// Loads the demo province, as `ocop seed` does.
     pub async fn seed(&self) -> SeedReport {
-        server::seed::load_demo(&self.db, &self.data_dir.path().join("media"))
+        let report = server::seed::load_demo(&self.db, &self.data_dir.path().join("media"))
             .await
-            .expect("seeding the demo data")
+            .expect("seeding the demo data");
+        self.search_settled().await;
+        report
+    }
+
+    /// Waits until the search index has every queued change (the indexer polls every 200 ms);
+    /// returns how long that took. Panics after 10 s.
+    pub async fn search_settled(&self) -> std::time::Duration {
+        search_settled(&self.db).await
     }
 
     pub async fn count(&self, table: &str) -> i64 {
         count(&self.db, table).await
+    }
+}
+
+/// Waits until no change is queued for the search index; panics after 10 s.
+pub async fn search_settled(db: &Db) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    loop {
+        let queued = app::search::sync::backlog(db)
+            .await
+            .expect("reading the search queue");
+        if queued == 0 {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{queued} search index changes still queued after 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
 

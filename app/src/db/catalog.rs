@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// The condition that makes a product (aliased `p`, producer `pr`) public.
-const PUBLIC_PRODUCT: &str = "p.status = 'approved' AND pr.status = 'active'";
+pub(crate) const PUBLIC_PRODUCT: &str = "p.status = 'approved' AND pr.status = 'active'";
 
 #[derive(FromRow)]
 struct ProvinceRow {
@@ -528,145 +528,69 @@ pub async fn producer_page(
     }))
 }
 
-/// How a product list is ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ProductSort {
-    /// Signature products first, then by stars, then by name.
-    #[default]
-    Featured,
-    PriceAsc,
-    PriceDesc,
-    Newest,
-}
-
-impl ProductSort {
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "featured" => ProductSort::Featured,
-            "price_asc" => ProductSort::PriceAsc,
-            "price_desc" => ProductSort::PriceDesc,
-            "newest" => ProductSort::Newest,
-            _ => return None,
-        })
-    }
-
-    fn order_by(self) -> &'static str {
-        match self {
-            ProductSort::Featured => {
-                "cards.signature DESC, COALESCE(cards.stars, 0) DESC, cards.name_vi"
-            }
-            ProductSort::PriceAsc => "cards.from_price ASC, cards.name_vi",
-            ProductSort::PriceDesc => "cards.from_price DESC, cards.name_vi",
-            ProductSort::Newest => "cards.created_at DESC, cards.name_vi",
-        }
-    }
-}
-
-/// A validated product query: every field has already been checked by the caller.
-#[derive(Clone, Debug, Default)]
-pub struct ProductFilter {
-    pub commune: Option<String>,
-    pub group: Option<String>,
-    /// Only products whose certificate in force has at least this many stars.
-    pub min_stars: Option<i64>,
-    pub min_price: Option<Vnd>,
-    pub max_price: Option<Vnd>,
-    pub in_stock: bool,
-    pub sort: ProductSort,
-    /// 1-based.
-    pub page: i64,
-    pub per_page: i64,
-}
-
-/// One page of public products matching `filter`, and how many match in all.
-pub async fn search_products(
+/// Public products as cards, in the order of `ids` (a search engine's ranking); ids that are not
+/// public (any more) are left out.
+pub async fn cards_by_ids(
     db: &Db,
-    filter: &ProductFilter,
+    ids: &[String],
     today: NaiveDate,
     locale: Locale,
-) -> Result<(Vec<ProductCard>, i64), sqlx::Error> {
-    // Conditions on the computed columns; every value is a bind parameter.
-    let mut conditions = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut numbers: Vec<i64> = Vec::new();
-    // $1 is today; text binds come next, then numbers.
-    let mut next = 2;
-    let mut bind_text = |column: &str, value: &str, conditions: &mut Vec<String>| {
-        conditions.push(format!("{column} = ${next}"));
-        texts.push(value.to_owned());
-        next += 1;
-    };
-    if let Some(commune) = &filter.commune {
-        bind_text("cards.commune_slug", commune, &mut conditions);
+) -> Result<Vec<ProductCard>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    if let Some(group) = &filter.group {
-        bind_text("cards.group_code", group, &mut conditions);
-    }
-    let mut bind_number = |condition: &str, value: i64| {
-        conditions.push(condition.replace("$?", &format!("${next}")));
-        numbers.push(value);
-        next += 1;
-    };
-    if let Some(stars) = filter.min_stars {
-        bind_number("COALESCE(cards.stars, 0) >= $?", stars);
-    }
-    if let Some(min) = filter.min_price {
-        bind_number("cards.from_price >= $?", min.dong());
-    }
-    if let Some(max) = filter.max_price {
-        bind_number("cards.from_price <= $?", max.dong());
-    }
-    if filter.in_stock {
-        conditions.push("cards.stock > 0".to_owned());
-    }
-    let filters = if conditions.is_empty() {
-        "1 = 1".to_owned()
-    } else {
-        conditions.join(" AND ")
-    };
-    let cards = format!(
-        "SELECT p.id, p.slug, p.name_vi, p.name_en, p.created_at, p.group_code,
-                c.name AS commune, c.slug AS commune_slug, pr.name AS producer,
-                {computed},
-                (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
-                  WHERE v.product_id = p.id AND v.status = 'active') AS stock
+    let list: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
+                {computed}
            FROM products p
            JOIN producers pr ON pr.id = p.producer_id
            JOIN communes c ON c.id = p.commune_id
-          WHERE {PUBLIC_PRODUCT}",
-        computed = card_columns("$1")
+          WHERE {PUBLIC_PRODUCT} AND p.id IN ({list})",
+        computed = card_columns("$1"),
+        list = list.join(", ")
     );
-    let today = db_date(today);
-
-    let count_sql = format!("SELECT COUNT(*) FROM ({cards}) cards WHERE {filters}");
-    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql).bind(today.clone());
-    for t in &texts {
-        count = count.bind(t.clone());
+    let mut query = sqlx::query_as::<_, CardRow>(&sql).bind(db_date(today));
+    for id in ids {
+        query = query.bind(id);
     }
-    for n in &numbers {
-        count = count.bind(*n);
-    }
-    let (total,) = count.fetch_one(db.pool()).await?;
-
-    let page_sql = format!(
-        "SELECT * FROM ({cards}) cards WHERE {filters} ORDER BY {} LIMIT ${next} OFFSET ${}",
-        filter.sort.order_by(),
-        next + 1
-    );
-    let mut query = sqlx::query_as::<_, CardRow>(&page_sql).bind(today);
-    for t in texts {
-        query = query.bind(t);
-    }
-    for n in numbers {
-        query = query.bind(n);
-    }
-    let rows = query
-        .bind(filter.per_page)
-        .bind((filter.page - 1) * filter.per_page)
-        .fetch_all(db.pool())
-        .await?;
     let mut conn = db.pool().acquire().await?;
-    Ok((cards_from_rows(&mut conn, rows, locale).await?, total))
+    let mut rows = query.fetch_all(&mut *conn).await?;
+    let rank: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|r| rank.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+    cards_from_rows(&mut conn, rows, locale).await
+}
+
+/// Names for facet values: communes by slug ("Xã Tân Hưng" is built by the page from name and
+/// kind) and product groups by code, in the reader's language.
+pub struct FacetNames {
+    pub communes: HashMap<String, (String, String)>,
+    pub groups: HashMap<String, String>,
+}
+
+pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Error> {
+    let communes: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT slug, name, kind FROM communes")
+            .fetch_all(db.pool())
+            .await?;
+    let groups: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT code, name_vi, name_en FROM product_groups")
+            .fetch_all(db.pool())
+            .await?;
+    Ok(FacetNames {
+        communes: communes
+            .into_iter()
+            .map(|(slug, name, kind)| (slug, (name, kind)))
+            .collect(),
+        groups: groups
+            .into_iter()
+            .map(|(code, vi, en)| (code, locale.pick(&vi, &en).to_owned()))
+            .collect(),
+    })
 }
 
 /// The paths of every public page, for `sitemap.xml`: the communes, the approved products of

@@ -179,6 +179,8 @@ pub async fn place(
             ))));
         }
     }
+    let variants: Vec<&str> = rows.iter().map(|r| r.variant_id.as_str()).collect();
+    crate::search::sync::queue_variants(&mut tx, &variants).await?;
     let view = cart::build_view(&rows, locale);
     let pay_by = rules
         .windows

@@ -273,6 +273,7 @@ pub async fn update(
     input: &ProductInput,
     now: DateTime<Utc>,
 ) -> Result<(), ListingDbError> {
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query(
         "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3, commune_id = $4,
             description_vi = $5, description_en = $6, gtin = $7, updated_at = $8
@@ -287,11 +288,15 @@ pub async fn update(
     .bind(input.gtin.as_ref().map(|g| g.as_str()))
     .bind(db_timestamp(now))
     .bind(product_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await;
     match done {
         Ok(r) if r.rows_affected() == 0 => Err(ListingDbError::NotFound),
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            crate::search::sync::queue(&mut tx, &[product_id]).await?;
+            tx.commit().await?;
+            Ok(())
+        }
         Err(e) if is_unique_violation(&e) => Err(ListingDbError::GtinTaken),
         Err(e) if is_foreign_key_violation(&e) => Err(ListingDbError::UnknownReference),
         Err(e) => Err(e.into()),
@@ -307,6 +312,7 @@ pub async fn save_variant(
     now: DateTime<Utc>,
 ) -> Result<String, ListingDbError> {
     let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
     let result = match variant_id {
         None => {
             let id = new_id();
@@ -324,7 +330,7 @@ pub async fn save_variant(
             .bind(input.price.dong())
             .bind(input.stock)
             .bind(&at)
-            .execute(db.pool())
+            .execute(&mut *tx)
             .await
             .map(|r| (r.rows_affected(), id))
         }
@@ -341,14 +347,15 @@ pub async fn save_variant(
         .bind(&at)
         .bind(id)
         .bind(product_id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await
         .map(|r| (r.rows_affected(), id.to_owned())),
     };
     match result {
         Ok((0, _)) => Err(ListingDbError::NotFound),
         Ok((_, id)) => {
-            touch(db, product_id, &at).await?;
+            touch(&mut tx, product_id, &at).await?;
+            tx.commit().await?;
             Ok(id)
         }
         Err(e) if is_unique_violation(&e) => Err(ListingDbError::LabelTaken),
@@ -364,26 +371,35 @@ pub async fn archive_variant(
     now: DateTime<Utc>,
 ) -> Result<(), ListingDbError> {
     let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query(
         "UPDATE product_variants SET status = 'archived', updated_at = $1 WHERE id = $2 AND product_id = $3",
     )
     .bind(&at)
     .bind(variant_id)
     .bind(product_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(ListingDbError::NotFound);
     }
-    touch(db, product_id, &at).await
+    touch(&mut tx, product_id, &at).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-async fn touch(db: &Db, product_id: &str, at: &str) -> Result<(), ListingDbError> {
+/// Marks the product changed and queues it for the search index.
+async fn touch(
+    conn: &mut sqlx::AnyConnection,
+    product_id: &str,
+    at: &str,
+) -> Result<(), ListingDbError> {
     sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
         .bind(at)
         .bind(product_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
+    crate::search::sync::queue(conn, &[product_id]).await?;
     Ok(())
 }
 
@@ -449,6 +465,7 @@ pub async fn change_status(
         },
     )
     .await?;
+    crate::search::sync::queue(&mut tx, &[product_id]).await?;
     tx.commit().await?;
     Ok(to)
 }

@@ -447,6 +447,7 @@ pub(crate) async fn transition_in(
     .execute(&mut **tx)
     .await?;
     if to.returns_stock() {
+        crate::search::sync::queue_order(tx, order_id).await?;
         sqlx::query(
             "UPDATE product_variants SET stock = stock +
                 (SELECT SUM(l.quantity) FROM order_lines l

@@ -173,6 +173,7 @@ pub async fn decide(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    crate::search::sync::queue_producer(&mut tx, producer_id).await?;
     audit::record(
         &mut tx,
         AuditEntry {

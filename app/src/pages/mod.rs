@@ -16,6 +16,8 @@ pub mod orders;
 pub mod photo_upload;
 pub mod producer;
 pub mod product;
+pub mod search;
+pub mod search_texts;
 pub mod seller;
 pub mod seller_sales;
 pub mod seller_texts;

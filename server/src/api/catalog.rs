@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use app::{
-    catalog::{CommunePage, CommuneSummary, ProducerPage, ProductCard, ProductPage},
-    db::catalog::{self as queries, ProductFilter, ProductSort},
-    domain::{money::Vnd, slug::Slug, time::vietnam_date},
+    catalog::{CommunePage, CommuneSummary, ProducerPage, ProductPage},
+    db::catalog as queries,
+    domain::{slug::Slug, time::vietnam_date},
     i18n::Locale,
+    search::model::{Facets, SearchHit, SearchRequest},
 };
 use axum::{
     Json,
@@ -27,10 +28,14 @@ pub struct CommuneList {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ProductList {
-    items: Vec<ProductCard>,
-    page: i64,
-    per_page: i64,
-    total: i64,
+    /// Product cards, each with its name cut into `highlighted` parts where it matched `q`.
+    items: Vec<SearchHit>,
+    page: u32,
+    per_page: u32,
+    total: u64,
+    /// The query as used (cut to 200 characters).
+    query: String,
+    facets: Facets,
 }
 
 /// The language a caller asked for with the site's `lang` cookie; Vietnamese otherwise.
@@ -98,105 +103,54 @@ pub async fn get_commune(
         .ok_or_else(|| ApiError::not_found(format!("no commune has the slug {text:?}")))
 }
 
-/// Public products, filtered, sorted and paged.
+/// Public products: searched (Vietnamese with or without diacritics, small typos, the last word
+/// as a prefix), filtered, sorted and paged, with facet counts. The same engine as the search page.
 #[utoipa::path(get, path = "/api/v1/products",
     params(
+        ("q" = Option<String>, Query, description = "Words to search for, e.g. `nhan long` or `mật ong`; at most 200 characters are used"),
         ("commune" = Option<String>, Query, description = "Commune slug"),
         ("group" = Option<String>, Query, description = "OCOP product group code: food, beverage, herbal, handicraft, ornamental, tourism"),
         ("stars" = Option<i64>, Query, description = "At least this many OCOP stars (3-5), from a certificate in force"),
         ("min_price" = Option<i64>, Query, description = "Lowest starting price in VND"),
         ("max_price" = Option<i64>, Query, description = "Highest starting price in VND"),
+        ("price" = Option<String>, Query, description = "A price band instead of min/max: under_100k, 100k_300k, 300k_1m, over_1m"),
         ("in_stock" = Option<bool>, Query, description = "Only products with stock"),
-        ("sort" = Option<String>, Query, description = "featured (default), price_asc, price_desc, newest"),
+        ("sort" = Option<String>, Query, description = "relevance (default; `featured` too), price_asc, price_desc, newest"),
         ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
         ("per_page" = Option<i64>, Query, description = "1-100 (default 20)"),
     ),
-    responses((status = 200, body = ProductList), (status = 400, body = super::error::ErrorBody)))]
+    responses((status = 200, body = ProductList), (status = 400, body = super::error::ErrorBody),
+              (status = 503, description = "search is unavailable", body = super::error::ErrorBody)))]
 pub async fn list_products(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Json<ProductList>, ApiError> {
-    let filter = product_filter(&params(query)?)?;
-    let (items, total) = queries::search_products(&state.db, &filter, today(), locale(&headers))
-        .await
-        .map_err(|e| ApiError::unavailable("listing products", e))?;
-    Ok(Json(ProductList {
-        items,
-        page: filter.page,
-        per_page: filter.per_page,
-        total,
-    }))
-}
-
-/// Checks every filter parameter, naming the first one that is wrong.
-fn product_filter(q: &HashMap<String, String>) -> Result<ProductFilter, ApiError> {
-    let get = |key: &str| q.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let number =
-        |key: &str, range: std::ops::RangeInclusive<i64>| -> Result<Option<i64>, ApiError> {
-            get(key)
-                .map(|v| match v.parse::<i64>() {
-                    Ok(n) if range.contains(&n) => Ok(n),
-                    _ => Err(ApiError::bad_request(format!(
-                        "{key}: a whole number from {} to {} (got {v:?})",
-                        range.start(),
-                        range.end()
-                    ))),
-                })
-                .transpose()
-        };
-    let price = |key: &str| -> Result<Option<Vnd>, ApiError> {
-        get(key)
-            .map(|v| {
-                Vnd::parse(v).map_err(|e| ApiError::bad_request(format!("{key}: {e} (got {v:?})")))
-            })
-            .transpose()
-    };
-    let code = |key: &str| -> Result<Option<String>, ApiError> {
-        get(key)
-            .map(|v| {
-                Slug::parse(v).map(String::from).map_err(|_| {
-                    ApiError::bad_request(format!(
-                        "{key}: lowercase letters, digits and hyphens (got {v:?})"
-                    ))
-                })
-            })
-            .transpose()
-    };
-    let in_stock = match get("in_stock") {
-        None | Some("false" | "0") => false,
-        Some("true" | "1") => true,
-        Some(v) => {
-            return Err(ApiError::bad_request(format!(
-                "in_stock: true or false (got {v:?})"
-            )));
-        }
-    };
-    let sort = match get("sort") {
-        None => ProductSort::default(),
-        Some(v) => ProductSort::parse(v).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "sort: featured, price_asc, price_desc or newest (got {v:?})"
-            ))
-        })?,
-    };
-    let (min_price, max_price) = (price("min_price")?, price("max_price")?);
-    if let (Some(min), Some(max)) = (min_price, max_price)
-        && min > max
-    {
-        return Err(ApiError::bad_request("min_price is above max_price"));
+    let params = params(query)?;
+    let (request, bad) = SearchRequest::parse(|k| params.get(k).map(String::as_str));
+    if let Some(first) = bad.first() {
+        return Err(ApiError::bad_request(first.to_string()));
     }
-    Ok(ProductFilter {
-        commune: code("commune")?,
-        group: code("group")?,
-        min_stars: number("stars", 3..=5)?,
-        min_price,
-        max_price,
-        in_stock,
-        sort,
-        page: number("page", 1..=10_000)?.unwrap_or(1),
-        per_page: number("per_page", 1..=100)?.unwrap_or(20),
-    })
+    let results = state
+        .search
+        .run(&state.db, &request, today(), locale(&headers))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "search failed");
+            ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "search_unavailable",
+                "search is unavailable for the moment; try again shortly",
+            )
+        })?;
+    Ok(Json(ProductList {
+        items: results.hits,
+        page: results.page,
+        per_page: results.per_page,
+        total: results.total,
+        query: results.query,
+        facets: results.facets,
+    }))
 }
 
 /// A public product with its variants, certificate in force, lots on sale and related products.

@@ -11,6 +11,55 @@ struct Health {
     status: &'static str,
     version: &'static str,
     database: Component,
+    search: SearchHealth,
+}
+
+#[derive(Serialize)]
+struct SearchHealth {
+    engine: &'static str,
+    status: &'static str,
+    /// Products in the index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documents: Option<u64>,
+    /// Changes waiting to reach the index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queued: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The search engine's state. A search outage degrades the site (pages still serve and say
+/// search is unavailable) but does not take the server out of rotation: the answer stays 200.
+async fn search_health(state: &AppState) -> SearchHealth {
+    let engine = state.search.0.clone();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(2), engine.status()).await;
+    let queued = app::search::sync::backlog(&state.db).await.ok();
+    match status {
+        Ok(Ok(s)) => SearchHealth {
+            engine: engine.name(),
+            status: "ok",
+            documents: Some(s.documents),
+            queued,
+            error: None,
+        },
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: search does not answer");
+            SearchHealth {
+                engine: engine.name(),
+                status: "error",
+                documents: None,
+                queued,
+                error: Some(e.to_string()),
+            }
+        }
+        Err(_) => SearchHealth {
+            engine: engine.name(),
+            status: "error",
+            documents: None,
+            queued,
+            error: Some("the search engine did not answer within 2 s".to_owned()),
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -38,10 +87,16 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         }
     };
     let healthy = database.status == "ok";
+    let search = search_health(&state).await;
     let body = Health {
-        status: if healthy { "ok" } else { "degraded" },
+        status: if healthy && search.status == "ok" {
+            "ok"
+        } else {
+            "degraded"
+        },
         version: env!("CARGO_PKG_VERSION"),
         database,
+        search,
     };
     let code = if healthy {
         StatusCode::OK

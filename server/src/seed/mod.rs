@@ -81,7 +81,13 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
         now: db_timestamp(Utc::now()),
     };
     seed.all(&demo, &photos).await?;
-    let Seeder { tx, report, .. } = seed;
+    let Seeder { mut tx, report, .. } = seed;
+    // The search index picks the demo products up from its queue.
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products")
+        .fetch_all(&mut *tx)
+        .await?;
+    let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
+    app::search::sync::queue(&mut tx, &ids).await?;
     tx.commit().await.context("committing the demo data")?;
     Ok(report)
 }

@@ -26,6 +26,9 @@ struct Args {
     /// Concurrent keep-alive connections.
     #[arg(long, default_value_t = 32)]
     connections: usize,
+    /// Products in the search engine benchmark (the catalog's documents, repeated).
+    #[arg(long, default_value_t = 20_000)]
+    search_products: usize,
     /// Seconds per load run.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
@@ -95,6 +98,22 @@ async fn main() -> anyhow::Result<()> {
     );
     println!();
 
+    search_engine(&app.db, args.search_products).await?;
+    app.search_settled().await;
+    let search_paths: Vec<String> = SEARCH_QUERIES
+        .iter()
+        .map(|q| format!("/api/v1/products?q={}", q.replace(' ', "+")))
+        .collect();
+    let api = load::run(&app.address, &search_paths, args.connections, duration).await;
+    println!("| what | req/s | p50 | p95 | p99 | max | failures | budget |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    row(
+        "search API /api/v1/products?q= (engine + cards from the database), the catalog above",
+        &api,
+        "",
+    );
+    println!();
+
     let weight = page_weight(&app.address, &product_paths[0]).await?;
     println!("product page over the wire (brotli as served, photos excluded):");
     for (what, bytes) in &weight {
@@ -106,6 +125,135 @@ async fn main() -> anyhow::Result<()> {
         total as f64 / 1000.0
     );
     Ok(())
+}
+
+/// What buyers type, as-you-type prefixes included (each prefix of "nhan long" and "mat ong").
+const SEARCH_QUERIES: &[&str] = &[
+    "n",
+    "nh",
+    "nha",
+    "nhan",
+    "nhan ",
+    "nhan l",
+    "nhan lo",
+    "nhan lon",
+    "nhan long",
+    "m",
+    "ma",
+    "mat",
+    "mat o",
+    "mat on",
+    "mat ong",
+    "nhãn lồng",
+    "mật ong hoa nhãn",
+    "gà đông tảo",
+    "ga dong tao",
+    "tuomg ban",
+    "turmerik",
+    "longan",
+    "honey",
+    "chieu coi",
+    "kumquat",
+    "tan hung",
+    "khoai chau",
+    "phuong nam",
+    "banh cay",
+    "ruou nep",
+    "",
+    "xyzzy",
+];
+
+/// The embedded engine alone, on `n` documents: index build time and size, then every query of
+/// `SEARCH_QUERIES` (plus a filtered and a sorted variant) many times, one at a time.
+async fn search_engine(db: &app::db::Db, n: usize) -> anyhow::Result<()> {
+    use app::search::{
+        engine::{EngineQuery, SearchEngine},
+        model::{SearchFilters, SearchSort},
+        query::analyze,
+    };
+    let today = app::domain::time::vietnam_date(chrono::Utc::now());
+    let base = app::search::sync::all_documents(db, today).await?;
+    anyhow::ensure!(!base.is_empty(), "no documents to index");
+    let docs: Vec<_> = (0..n)
+        .map(|i| {
+            let mut d = base[i % base.len()].clone();
+            d.id = format!("{}-{i}", d.id);
+            d
+        })
+        .collect();
+    let dir = tempfile::tempdir()?;
+    let engine = server::search::embedded::Embedded::open(dir.path())?;
+    let t = Instant::now();
+    engine.rebuild(docs).await?;
+    let build = t.elapsed();
+    let size = dir_size(dir.path());
+    println!(
+        "search index (embedded): {n} products built in {:.2} s, {:.1} MB on disk",
+        build.as_secs_f64(),
+        size as f64 / 1e6
+    );
+    let mut queries = Vec::new();
+    for q in SEARCH_QUERIES {
+        queries.push(EngineQuery {
+            text: analyze(q),
+            filters: SearchFilters::default(),
+            sort: SearchSort::Relevance,
+            offset: 0,
+            limit: 20,
+        });
+    }
+    queries.push(EngineQuery {
+        text: analyze("nhan"),
+        filters: SearchFilters {
+            commune: Some("tan-hung".into()),
+            min_stars: Some(3),
+            in_stock: true,
+            ..Default::default()
+        },
+        sort: SearchSort::PriceAsc,
+        offset: 20,
+        limit: 20,
+    });
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        for q in &queries {
+            let t = Instant::now();
+            let hits = engine.search_now(q)?;
+            times.push(t.elapsed());
+            std::hint::black_box(hits);
+        }
+    }
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "search queries (embedded, one at a time, {} runs of {} queries incl. as-you-type prefixes): \
+         p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms (budget p95 ≤ 15 ms)",
+        times.len(),
+        queries.len(),
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(0.99)),
+        ms(times[times.len() - 1])
+    );
+    println!();
+    Ok(())
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 fn row(what: &str, r: &load::LoadReport, budget: &str) {

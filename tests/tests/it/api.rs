@@ -141,10 +141,19 @@ db_test!(products_filter_sort_and_page, |engine| {
             .all(|p| p["from_price"].as_i64().unwrap() >= 1_000_000)
     );
 
+    // Sold out behind the app's back: queued for the search index as the app's writes are.
+    let mut conn = app.db.pool().acquire().await.unwrap();
     sqlx::query("UPDATE product_variants SET stock = 0 WHERE product_id = (SELECT id FROM products WHERE slug = 'tuong-ban')")
-        .execute(app.db.pool())
+        .execute(&mut *conn)
         .await
         .unwrap();
+    let (id,): (String,) = sqlx::query_as("SELECT id FROM products WHERE slug = 'tuong-ban'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    app::search::sync::queue(&mut conn, &[&id]).await.unwrap();
+    drop(conn);
+    app.search_settled().await;
     let (_, stocked) = json(&app, "/api/v1/products?in_stock=true&per_page=100").await;
     assert!(!slugs(&stocked).contains(&"tuong-ban".to_owned()));
     assert_eq!(stocked["total"], 17);

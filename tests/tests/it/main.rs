@@ -10,6 +10,7 @@ mod journeys;
 mod migrations;
 mod pages;
 mod products;
+mod search;
 mod security;
 mod seed;
 mod seller;

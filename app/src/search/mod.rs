@@ -1,0 +1,13 @@
+//! Catalog search: what a buyer asks, how the words are matched, and (on the server) the engine
+//! interface, the index's sync with the database and the search service.
+
+pub mod highlight;
+pub mod model;
+pub mod query;
+
+#[cfg(feature = "ssr")]
+pub mod engine;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sync;

@@ -1,0 +1,355 @@
+//! Keeping the search index in step with the database.
+//!
+//! Every write that changes what a product's search document says (its listing, variants, stock,
+//! producer, commune, certificate, signature status) queues the product in `search_outbox` inside
+//! its own transaction. The indexer (server crate) reads the queue, rebuilds those documents from
+//! the database, hands them to the engine, and only then deletes the queue rows: a crash or a
+//! failed index write leaves them queued, and the next pass repairs the index.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{AnyConnection, FromRow};
+
+use super::engine::{SearchDoc, day_number};
+use crate::{
+    db::{Db, catalog::PUBLIC_PRODUCT, ids::new_id},
+    domain::time::{db_timestamp, parse_db_date},
+};
+
+/// Queues products for re-indexing, in the caller's transaction.
+pub async fn queue(conn: &mut AnyConnection, product_ids: &[&str]) -> Result<(), sqlx::Error> {
+    let mut ids = product_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let at = db_timestamp(Utc::now());
+    for id in ids {
+        sqlx::query("INSERT INTO search_outbox (id, product_id, queued_at) VALUES ($1, $2, $3)")
+            .bind(new_id())
+            .bind(id)
+            .bind(&at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Queues every product of a producer (its name or status changed).
+pub async fn queue_producer(
+    conn: &mut AnyConnection,
+    producer_id: &str,
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products WHERE producer_id = $1")
+        .bind(producer_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
+    queue(conn, &ids).await
+}
+
+/// Queues the products of an order's lines (their stock changed).
+pub async fn queue_order(conn: &mut AnyConnection, order_id: &str) -> Result<(), sqlx::Error> {
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT v.product_id FROM order_lines l
+           JOIN product_variants v ON v.id = l.variant_id
+          WHERE l.order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
+    queue(conn, &ids).await
+}
+
+/// Queues the products of these variants (their stock or price changed).
+pub async fn queue_variants(
+    conn: &mut AnyConnection,
+    variant_ids: &[&str],
+) -> Result<(), sqlx::Error> {
+    let mut products = Vec::new();
+    for id in variant_ids {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT product_id FROM product_variants WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        products.extend(row.map(|(p,)| p));
+    }
+    let ids: Vec<&str> = products.iter().map(String::as_str).collect();
+    queue(conn, &ids).await
+}
+
+/// Queues every product of a commune (its name changed).
+pub async fn queue_commune(conn: &mut AnyConnection, commune_id: &str) -> Result<(), sqlx::Error> {
+    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products WHERE commune_id = $1")
+        .bind(commune_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
+    queue(conn, &ids).await
+}
+
+/// A queued change.
+#[derive(Clone, Debug, FromRow)]
+pub struct Queued {
+    pub id: String,
+    pub product_id: String,
+}
+
+/// The oldest queued changes.
+pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
+    sqlx::query_as("SELECT id, product_id FROM search_outbox ORDER BY id LIMIT $1")
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Forgets changes the engine now has.
+pub async fn done(db: &Db, queued: &[Queued]) -> Result<(), sqlx::Error> {
+    for chunk in queued.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "DELETE FROM search_outbox WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for q in chunk {
+            query = query.bind(&q.id);
+        }
+        query.execute(db.pool()).await?;
+    }
+    Ok(())
+}
+
+/// How many changes wait for the indexer.
+pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM search_outbox")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n)
+}
+
+/// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
+/// before the rebuild read the database may go: `up_to` is the newest such id.
+pub async fn clear_up_to(db: &Db, up_to: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM search_outbox WHERE id <= $1")
+        .bind(up_to)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The newest queued change's id, if any.
+pub async fn newest(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM search_outbox ORDER BY id DESC LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// How many products are public: what a complete index holds.
+pub async fn public_count(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
+          WHERE {PUBLIC_PRODUCT}"
+    ))
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n)
+}
+
+#[derive(FromRow)]
+struct DocRow {
+    id: String,
+    slug: String,
+    name_vi: String,
+    name_en: String,
+    description_vi: String,
+    group_code: String,
+    group_vi: String,
+    group_en: String,
+    commune_id: String,
+    commune_slug: String,
+    commune_name: String,
+    producer: String,
+    created_at: String,
+    price: Option<i64>,
+    stock: i64,
+    signature: i64,
+}
+
+#[derive(FromRow)]
+struct CertificateRow {
+    product_id: String,
+    stars: i64,
+    issued_on: String,
+    expires_on: String,
+}
+
+/// The documents of the given products that are public, and the ids of those that are not (or
+/// no longer exist): the engine must drop them.
+pub async fn documents(
+    db: &Db,
+    product_ids: &[String],
+    today: NaiveDate,
+) -> Result<(Vec<SearchDoc>, Vec<String>), sqlx::Error> {
+    let mut docs = Vec::new();
+    for chunk in product_ids.chunks(500) {
+        docs.extend(load(db, Some(chunk), today).await?);
+    }
+    let found: std::collections::HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let gone = product_ids
+        .iter()
+        .filter(|id| !found.contains(id.as_str()))
+        .cloned()
+        .collect();
+    Ok((docs, gone))
+}
+
+/// Every public product's document: what a rebuild indexes.
+pub async fn all_documents(db: &Db, today: NaiveDate) -> Result<Vec<SearchDoc>, sqlx::Error> {
+    load(db, None, today).await
+}
+
+async fn load(
+    db: &Db,
+    ids: Option<&[String]>,
+    today: NaiveDate,
+) -> Result<Vec<SearchDoc>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let (product_filter, certificate_filter) = match ids {
+        Some(ids) => {
+            let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            let list = list.join(", ");
+            (
+                format!("AND p.id IN ({list})"),
+                format!("AND product_id IN ({list})"),
+            )
+        }
+        None => (String::new(), String::new()),
+    };
+    let sql = format!(
+        "SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.group_code,
+                g.name_vi AS group_vi, g.name_en AS group_en,
+                c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name,
+                pr.name AS producer, p.created_at,
+                (SELECT MIN(v.price_vnd) FROM product_variants v
+                  WHERE v.product_id = p.id AND v.status = 'active') AS price,
+                (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
+                  WHERE v.product_id = p.id AND v.status = 'active') AS stock,
+                (SELECT COUNT(*) FROM commune_signature_products sig
+                  WHERE sig.product_id = p.id) AS signature
+           FROM products p
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = p.commune_id
+           JOIN product_groups g ON g.code = p.group_code
+          WHERE {PUBLIC_PRODUCT} {product_filter}"
+    );
+    let mut query = sqlx::query_as::<_, DocRow>(&sql);
+    for id in ids.unwrap_or_default() {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+
+    let sql = format!(
+        "SELECT product_id, stars, issued_on, expires_on FROM ocop_certificates
+          WHERE revoked_at IS NULL {certificate_filter}"
+    );
+    let mut query = sqlx::query_as::<_, CertificateRow>(&sql);
+    for id in ids.unwrap_or_default() {
+        query = query.bind(id);
+    }
+    let mut certificates: HashMap<String, Vec<CertificateRow>> = HashMap::new();
+    for c in query.fetch_all(&mut *conn).await? {
+        certificates
+            .entry(c.product_id.clone())
+            .or_default()
+            .push(c);
+    }
+
+    let mut former: HashMap<String, Vec<String>> = HashMap::new();
+    for (commune_id, name) in
+        sqlx::query_as::<_, (String, String)>("SELECT commune_id, name FROM commune_former_names")
+            .fetch_all(&mut *conn)
+            .await?
+    {
+        former.entry(commune_id).or_default().push(name);
+    }
+
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (stars, stars_until) = stars_on(
+                certificates.get(&r.id).map_or(&[][..], Vec::as_slice),
+                today,
+            );
+            let mut commune_names = vec![r.commune_name];
+            commune_names.extend(former.get(&r.commune_id).into_iter().flatten().cloned());
+            SearchDoc {
+                created: DateTime::parse_from_rfc3339(&r.created_at).map_or(0, |t| t.timestamp()),
+                id: r.id,
+                slug: r.slug,
+                name: r.name_vi,
+                name_en: r.name_en,
+                description: r.description_vi,
+                group: r.group_code,
+                group_names: format!("{} {}", r.group_vi, r.group_en),
+                commune: r.commune_slug,
+                commune_names,
+                producer: r.producer,
+                price: r.price,
+                stock: r.stock,
+                stars,
+                stars_until,
+                signature: r.signature > 0,
+            }
+        })
+        .collect())
+}
+
+/// The stars in force on `today`, and the first later day on which that may change.
+fn stars_on(certificates: &[CertificateRow], today: NaiveDate) -> (u8, u32) {
+    let mut stars = 0;
+    let mut until = u32::MAX;
+    for c in certificates {
+        let (Some(from), Some(to)) = (parse_db_date(&c.issued_on), parse_db_date(&c.expires_on))
+        else {
+            continue;
+        };
+        if from <= today && today <= to {
+            stars = stars.max(u8::try_from(c.stars).unwrap_or(0));
+            until = until.min(day_number(to.succ_opt().unwrap_or(to)));
+        } else if from > today {
+            until = until.min(day_number(from));
+        }
+    }
+    (stars, until)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(stars: i64, from: &str, to: &str) -> CertificateRow {
+        CertificateRow {
+            product_id: "p".into(),
+            stars,
+            issued_on: from.into(),
+            expires_on: to.into(),
+        }
+    }
+
+    #[test]
+    fn stars_hold_until_the_day_after_expiry() {
+        let day = |s: &str| parse_db_date(s).unwrap();
+        let c = [cert(4, "2024-01-10", "2027-01-10")];
+        assert_eq!(stars_on(&c, day("2027-01-10")), (4, 20270111));
+        assert_eq!(stars_on(&c, day("2027-01-11")), (0, u32::MAX));
+        let renewed = [
+            cert(4, "2024-01-10", "2027-01-10"),
+            cert(5, "2026-12-01", "2029-12-01"),
+        ];
+        assert_eq!(stars_on(&renewed, day("2026-11-27")), (4, 20261201));
+    }
+}
