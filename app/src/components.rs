@@ -85,6 +85,33 @@ pub fn MarkedText(parts: Vec<crate::search::model::Marked>) -> impl IntoView {
         .collect_view()
 }
 
+/// A story in the safe formatting language of `domain::rich_text`, as elements (never raw HTML).
+#[component]
+pub fn RichText(text: String) -> impl IntoView {
+    use crate::domain::rich_text::{Block, Span, parse};
+    let spans = |spans: Vec<Span>| {
+        spans
+            .into_iter()
+            .map(|s| match (s.bold, s.italic) {
+                (true, true) => view! { <strong><em>{s.text}</em></strong> }.into_any(),
+                (true, false) => view! { <strong>{s.text}</strong> }.into_any(),
+                (false, true) => view! { <em>{s.text}</em> }.into_any(),
+                (false, false) => s.text.into_any(),
+            })
+            .collect_view()
+    };
+    parse(&text)
+        .into_iter()
+        .map(|block| match block {
+            Block::Paragraph(s) => view! { <p>{spans(s)}</p> }.into_any(),
+            Block::List(items) => view! {
+                <ul>{items.into_iter().map(|s| view! { <li>{spans(s)}</li> }).collect_view()}</ul>
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
 /// A commune in a list, linking to its page.
 #[component]
 pub fn CommuneItem(commune: CommuneSummary, locale: Locale) -> impl IntoView {

@@ -9,6 +9,7 @@ pub mod components;
 pub mod domain;
 pub mod i18n;
 pub mod layout;
+pub mod officer;
 pub mod pages;
 pub mod search;
 pub mod security;
@@ -35,6 +36,7 @@ use crate::{
         admin::AdminUsersPage,
         cart::CartPage,
         checkout::CheckoutPage,
+        commune_editor::CommuneEditorPage,
         communes::{CommunePage, CommunesDirectory},
         farm::{FarmPage, LabelsPage, PlotPage},
         home::HomePage,
@@ -110,6 +112,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage/>
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("nong-trai") view=FarmPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("vuon"), ParamSegment("id")) view=PlotPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("lo"), ParamSegment("id"), StaticSegment("nhan")) view=LabelsPage ssr=SsrMode::Async/>

@@ -198,6 +198,18 @@ fn router(state: AppState) -> Router {
             ),
         )
         .route(
+            "/can-bo/chung-nhan",
+            post(routes::officer_forms::record_certificate),
+        )
+        .route(
+            "/can-bo/xa/{id}/cau-chuyen",
+            post(routes::officer_forms::save_story),
+        )
+        .route(
+            "/can-bo/xa/{id}/dac-san",
+            post(routes::officer_forms::set_signature),
+        )
+        .route(
             "/can-bo/lo/{lot_id}/xac-nhan",
             post(routes::diary_forms::verify_lot),
         )

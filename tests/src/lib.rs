@@ -283,8 +283,17 @@ impl TestApp {
     }
 
     /// The page's HTML as a first-time (Vietnamese) reader sees it.
+    /// A page's HTML; a page that fails to load (a server error, or the "could not load"
+    /// message) fails the test with its body, so the cause shows.
     pub async fn page(&self, path: &str) -> String {
-        self.get(path).await.text().await.expect("page body")
+        let response = self.get(path).await;
+        let status = response.status();
+        let html = response.text().await.expect("page body");
+        assert!(
+            !status.is_server_error() && !html.contains(r#"class="error" role="alert""#),
+            "GET {path}: {status}\n{html}"
+        );
+        html
     }
 
     /// The page's HTML as a reader who chose English sees it (the `lang` cookie).

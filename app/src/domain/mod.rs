@@ -11,6 +11,7 @@ pub mod ocop;
 pub mod order;
 pub mod phone;
 pub mod product;
+pub mod rich_text;
 pub mod shipping;
 pub mod slug;
 mod text_enum;

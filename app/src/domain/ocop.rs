@@ -122,6 +122,108 @@ impl Certificate {
     }
 }
 
+/// Officers are warned this many days before a certificate expires.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+
+/// Where a certificate stands on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Standing {
+    NotYetValid,
+    Valid,
+    /// In force, and expires within `EXPIRY_WARNING_DAYS` (0: today is its last day).
+    ExpiringSoon {
+        days_left: i64,
+    },
+    Expired,
+}
+
+impl Certificate {
+    pub fn standing(&self, today: NaiveDate) -> Standing {
+        standing(self.issued_on, self.expires_on, today)
+    }
+}
+
+pub fn standing(issued_on: NaiveDate, expires_on: NaiveDate, today: NaiveDate) -> Standing {
+    if today < issued_on {
+        Standing::NotYetValid
+    } else if today > expires_on {
+        Standing::Expired
+    } else {
+        let days_left = (expires_on - today).num_days();
+        if days_left <= EXPIRY_WARNING_DAYS {
+            Standing::ExpiringSoon { days_left }
+        } else {
+            Standing::Valid
+        }
+    }
+}
+
+/// Why a certificate form was refused; `code` is what the page is sent back with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateInputError {
+    #[error("stars: 3, 4 or 5")]
+    Stars,
+    #[error("level: province or national")]
+    Level,
+    #[error("the decision number is missing or too long")]
+    Decision,
+    #[error("the issue date is missing or not a date (YYYY-MM-DD)")]
+    IssuedOn,
+    #[error("the expiry date is not a date (YYYY-MM-DD)")]
+    ExpiresOn,
+    #[error("5 stars are recognised only at the national level")]
+    FiveStarsNational,
+    #[error("the expiry date must come after the issue date")]
+    ExpiryBeforeIssue,
+}
+
+impl CertificateInputError {
+    pub fn code(self) -> &'static str {
+        match self {
+            CertificateInputError::Stars => "cert_stars",
+            CertificateInputError::Level => "cert_level",
+            CertificateInputError::Decision => "cert_decision",
+            CertificateInputError::IssuedOn => "cert_issued",
+            CertificateInputError::ExpiresOn => "cert_expires",
+            CertificateInputError::FiveStarsNational => "cert_five_national",
+            CertificateInputError::ExpiryBeforeIssue => "cert_expiry_order",
+        }
+    }
+}
+
+/// A certificate from form (or spreadsheet) text; the expiry defaults to 36 months.
+pub fn certificate_input(
+    stars: &str,
+    level: &str,
+    decision_no: &str,
+    issued_on: &str,
+    expires_on: &str,
+) -> Result<Certificate, CertificateInputError> {
+    let stars = stars
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| Stars::new(s).ok())
+        .ok_or(CertificateInputError::Stars)?;
+    let level = IssuingLevel::parse(level.trim()).ok_or(CertificateInputError::Level)?;
+    let decision_no = decision_no.trim();
+    if decision_no.is_empty() || decision_no.chars().count() > 60 {
+        return Err(CertificateInputError::Decision);
+    }
+    let date = |text: &str| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+    let issued_on = date(issued_on).ok_or(CertificateInputError::IssuedOn)?;
+    let expires_on = match expires_on.trim() {
+        "" => None,
+        text => Some(date(text).ok_or(CertificateInputError::ExpiresOn)?),
+    };
+    Certificate::new(stars, level, decision_no, issued_on, expires_on).map_err(|e| match e {
+        OcopError::StarsOutOfRange => CertificateInputError::Stars,
+        OcopError::FiveStarsNeedNationalLevel => CertificateInputError::FiveStarsNational,
+        OcopError::ExpiryBeforeIssue => CertificateInputError::ExpiryBeforeIssue,
+        OcopError::MissingDecision => CertificateInputError::Decision,
+    })
+}
+
 /// The last valid day of a certificate issued on `issued_on`: 36 months later, minus one day.
 pub fn default_expiry(issued_on: NaiveDate) -> NaiveDate {
     issued_on
@@ -159,6 +261,62 @@ mod tests {
         assert!(c.is_valid_on(day(2026, 1, 9)));
         assert!(!c.is_valid_on(day(2026, 1, 10)));
         assert!(!c.is_valid_on(day(2023, 1, 9)));
+    }
+
+    #[test]
+    fn warnings_start_ninety_days_before_expiry() {
+        let (from, to) = (day(2024, 1, 1), day(2026, 12, 31));
+        assert_eq!(
+            standing(from, to, day(2026, 10, 1)),
+            Standing::Valid,
+            "91 days left"
+        );
+        assert_eq!(
+            standing(from, to, day(2026, 10, 2)),
+            Standing::ExpiringSoon { days_left: 90 }
+        );
+        assert_eq!(
+            standing(from, to, day(2026, 12, 31)),
+            Standing::ExpiringSoon { days_left: 0 }
+        );
+        assert_eq!(standing(from, to, day(2027, 1, 1)), Standing::Expired);
+        assert_eq!(standing(from, to, day(2023, 12, 31)), Standing::NotYetValid);
+    }
+
+    #[test]
+    fn form_text_is_checked() {
+        let c = certificate_input("4", "province", " 1820/QĐ-UBND ", "2025-03-01", "").unwrap();
+        assert_eq!(c.expires_on(), day(2028, 2, 29));
+        assert_eq!(c.decision_no(), "1820/QĐ-UBND");
+        let err = |s, l, d, i, e| certificate_input(s, l, d, i, e).unwrap_err();
+        assert_eq!(
+            err("7", "province", "1/QĐ", "2025-03-01", ""),
+            CertificateInputError::Stars
+        );
+        assert_eq!(
+            err("4", "district", "1/QĐ", "2025-03-01", ""),
+            CertificateInputError::Level
+        );
+        assert_eq!(
+            err("4", "province", " ", "2025-03-01", ""),
+            CertificateInputError::Decision
+        );
+        assert_eq!(
+            err("4", "province", "1/QĐ", "01/03/2025", ""),
+            CertificateInputError::IssuedOn
+        );
+        assert_eq!(
+            err("4", "province", "1/QĐ", "2025-03-01", "soon"),
+            CertificateInputError::ExpiresOn
+        );
+        assert_eq!(
+            err("5", "province", "1/QĐ", "2025-03-01", ""),
+            CertificateInputError::FiveStarsNational
+        );
+        assert_eq!(
+            err("4", "province", "1/QĐ", "2025-03-01", "2025-02-01"),
+            CertificateInputError::ExpiryBeforeIssue
+        );
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn CommuneView(data: CommunePageData, locale: Locale) -> impl IntoView {
     let description = if data.story.is_empty() {
         t.communes_description.to_owned()
     } else {
-        data.story.clone()
+        crate::domain::rich_text::plain(&data.story)
     };
     let former = (!data.commune.former_names.is_empty()).then(|| {
         format!(
@@ -110,7 +110,7 @@ fn CommuneView(data: CommunePageData, locale: Locale) -> impl IntoView {
             <p class="eyebrow"><a href="/xa">{t.communes_title}</a></p>
             <h1>{title}</h1>
             {former.map(|f| view! { <p class="former">{f}</p> })}
-            {(!data.story.is_empty()).then(|| view! { <p class="story">{data.story.clone()}</p> })}
+            {(!data.story.is_empty()).then(|| view! { <div class="story"><crate::components::RichText text=data.story.clone()/></div> })}
         </header>
         <main class="page">
             {data.signature.map(|p| view! {

@@ -11,6 +11,7 @@ use crate::{
         account::{CsrfField, FormErrorNotice},
         diary_texts::DiaryTexts,
         gate::{Gate, gate},
+        officer_texts::OfficerTexts,
         seller_texts::SellerTexts,
     },
 };
@@ -21,6 +22,12 @@ pub struct OfficerData {
     /// Lots awaiting a stamp: (id, code, producer, public path).
     pub lots: Vec<(String, String, String, String)>,
     pub listings: Vec<crate::seller::PendingListing>,
+    pub certificates: Vec<crate::officer::OfficerCertificate>,
+    pub certifiable: Vec<crate::officer::CertifiableProduct>,
+    /// Today in Vietnam (YYYY-MM-DD): the issue date's default.
+    pub today: String,
+    /// The communes whose pages this officer edits: (id, name).
+    pub communes: Vec<(String, String)>,
 }
 
 #[server(prefix = "/fn")]
@@ -42,10 +49,16 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
         let applications = crate::db::producers::pending(&cx.db, scope).await?;
         let lots = crate::db::traceability::unverified_lots(&cx.db, scope).await?;
         let listings = crate::db::listings::pending(&cx.db, scope).await?;
+        let certificates = crate::db::certificates::of_communes(&cx.db, scope, cx.today).await?;
+        let certifiable = crate::db::certificates::certifiable(&cx.db, scope).await?;
         Ok::<_, sqlx::Error>(OfficerData {
             applications,
             lots,
             listings,
+            certificates,
+            certifiable,
+            today: crate::domain::time::db_date(cx.today),
+            communes: crate::db::commune_editor::communes_of(&cx.db, scope).await?,
         })
     };
     load.await
@@ -70,6 +83,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
             "approved" => Some(t.approved_notice),
             "rejected" => Some(t.rejected_notice),
             "verified" => Some(DiaryTexts::of(locale).verified_notice),
+            "certificate" => Some(OfficerTexts::of(locale).recorded),
             _ => None,
         });
     view! {
@@ -79,6 +93,11 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
             <FormErrorNotice/>
             <crate::pages::seller::SellerNotice/>
             {ok.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
+            <nav aria-label=OfficerTexts::of(locale).commune_pages class="chips">
+                {data.communes.into_iter().map(|(id, name)| view! {
+                    <a class="chip" href=format!("/can-bo/xa/{id}")>{OfficerTexts::of(locale).edit_page} " " {name}</a>
+                }).collect_view()}
+            </nav>
             <h2>{t.applications_queue}</h2>
             {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}
             <ul class="queue">
@@ -125,7 +144,103 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <Certificates certificates=data.certificates products=data.certifiable today=data.today/>
         </main>
+    }
+}
+
+/// Certificates of the officer's communes: the ones that need attention first, then all of
+/// them, and the form to record a new one.
+#[component]
+fn Certificates(
+    certificates: Vec<crate::officer::OfficerCertificate>,
+    products: Vec<crate::officer::CertifiableProduct>,
+    today: String,
+) -> impl IntoView {
+    use crate::domain::ocop::Standing;
+    let locale = use_locale();
+    let o = OfficerTexts::of(locale);
+    let needs_attention: Vec<_> = certificates
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.standing,
+                Standing::ExpiringSoon { .. } | Standing::Expired
+            )
+        })
+        .cloned()
+        .collect();
+    let row = move |c: crate::officer::OfficerCertificate| {
+        let class = match c.standing {
+            Standing::ExpiringSoon { .. } => "warn",
+            Standing::Expired => "expired",
+            _ => "",
+        };
+        view! {
+            <tr class=class>
+                <td><a href=format!("/san-pham/{}", c.product_slug)>{c.product_name}</a> <small>{c.commune_name}</small></td>
+                <td>{"★".repeat(usize::from(c.stars))}</td>
+                <td>{c.decision_no}</td>
+                <td>{c.issued_on} " → " {c.expires_on}</td>
+                <td>{(o.standing)(c.standing)}</td>
+            </tr>
+        }
+    };
+    let head = move || {
+        view! {
+            <thead><tr>{o.table_head.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr></thead>
+        }
+    };
+    view! {
+        <h2 id="chung-nhan">{o.certificates}</h2>
+        <h3>{o.expiring_heading}</h3>
+        {if needs_attention.is_empty() {
+            view! { <p>{o.none_expiring}</p> }.into_any()
+        } else {
+            view! {
+                <table class="sales-table certificates" role="alert">
+                    {head()}
+                    <tbody>{needs_attention.into_iter().map(row).collect_view()}</tbody>
+                </table>
+            }.into_any()
+        }}
+        {certificates.is_empty().then(|| view! { <p>{o.no_certificates}</p> })}
+        {(!certificates.is_empty()).then(|| view! {
+            <table class="sales-table certificates">
+                {head()}
+                <tbody>{certificates.into_iter().map(row).collect_view()}</tbody>
+            </table>
+        })}
+        <h3>{o.record_heading}</h3>
+        <form method="post" action="/can-bo/chung-nhan" class="stack">
+            <CsrfField/>
+            <label for="cert-product">{o.product}</label>
+            <select id="cert-product" name="product_id" required>
+                <option value="">{o.choose_product}</option>
+                {products.into_iter().map(|p| view! {
+                    <option value=p.id>{p.name} " — " {p.producer}</option>
+                }).collect_view()}
+            </select>
+            <label for="cert-stars">{o.stars}</label>
+            <select id="cert-stars" name="stars" required>
+                <option value="3">"3 ★"</option>
+                <option value="4">"4 ★"</option>
+                <option value="5">"5 ★"</option>
+            </select>
+            <label for="cert-level">{o.level}</label>
+            <select id="cert-level" name="level" required>
+                <option value="province">{o.province}</option>
+                <option value="national">{o.national}</option>
+            </select>
+            <label for="cert-decision">{o.decision}</label>
+            <input id="cert-decision" name="decision_no" required maxlength="60" placeholder=o.decision_hint/>
+            <label for="cert-issued">{o.issued_on}</label>
+            <input id="cert-issued" name="issued_on" type="date" required value=today/>
+            <label for="cert-expires">{o.expires_on}</label>
+            <input id="cert-expires" name="expires_on" type="date" aria-describedby="cert-expires-hint"/>
+            <small id="cert-expires-hint">{o.expires_hint}</small>
+            <button type="submit" class="button">{o.record}</button>
+        </form>
     }
 }
 

@@ -27,9 +27,10 @@ pub fn SellerNotice() -> impl IntoView {
     let t = SellerTexts::of(use_locale());
     use_query_map().with_untracked(|q| {
         if let Some(code) = q.get("loi") {
-            return Some(
-                view! { <p class="notice error" role="alert">{(t.error)(&code)}</p> }.into_any(),
-            );
+            // The officer's certificate form shares this notice.
+            let text = (crate::pages::officer_texts::OfficerTexts::of(use_locale()).error)(&code)
+                .unwrap_or_else(|| (t.error)(&code));
+            return Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any());
         }
         (q.get("ok").as_deref() == Some("1"))
             .then(|| view! { <p class="notice ok" role="status">{t.saved}</p> }.into_any())

@@ -5,5 +5,6 @@ pub mod health;
 pub mod lang;
 pub mod listing_forms;
 pub mod lot_qr;
+pub mod officer_forms;
 pub mod seo;
 pub mod shop_forms;

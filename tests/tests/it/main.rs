@@ -8,6 +8,7 @@ mod constraints;
 mod health;
 mod journeys;
 mod migrations;
+mod officer;
 mod pages;
 mod products;
 mod search;

@@ -1,0 +1,200 @@
+//! OCOP certificates recorded by commune officers, and the dashboard's view of them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::FromRow;
+
+use super::{
+    Db,
+    audit::{self, AuditEntry},
+    ids::new_id,
+};
+use crate::{
+    domain::{
+        ocop::{Certificate, standing},
+        time::{db_date, db_timestamp, parse_db_date},
+    },
+    officer::{CertifiableProduct, OfficerCertificate},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CertificateDbError {
+    #[error("this product already has a certificate with that decision number")]
+    DecisionTaken,
+    #[error("no such product")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl CertificateDbError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CertificateDbError::DecisionTaken => "cert_decision_taken",
+            CertificateDbError::NotFound => "not_found",
+            CertificateDbError::Db(_) => "internal",
+        }
+    }
+}
+
+/// Records a certificate for a product (audited; the search index is told in the same
+/// transaction). Returns the certificate's id.
+pub async fn record(
+    db: &Db,
+    product_id: &str,
+    certificate: &Certificate,
+    officer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<String, CertificateDbError> {
+    let mut tx = db.pool().begin().await?;
+    let group: Option<(String,)> = sqlx::query_as("SELECT group_code FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((group,)) = group else {
+        return Err(CertificateDbError::NotFound);
+    };
+    let taken: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2",
+    )
+    .bind(product_id)
+    .bind(certificate.decision_no())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if taken.is_some() {
+        return Err(CertificateDbError::DecisionTaken);
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+            issued_on, expires_on, group_code, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(product_id)
+    .bind(i64::from(certificate.stars()))
+    .bind(certificate.level().as_str())
+    .bind(certificate.decision_no())
+    .bind(db_date(certificate.issued_on()))
+    .bind(db_date(certificate.expires_on()))
+    .bind(&group)
+    .bind(officer_id)
+    .bind(db_timestamp(now))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(officer_id),
+            action: "certificate.record",
+            subject_type: "product",
+            subject_id: product_id,
+            details: json!({
+                "certificate": id,
+                "stars": certificate.stars().get(),
+                "level": certificate.level().as_str(),
+                "decision_no": certificate.decision_no(),
+                "issued_on": db_date(certificate.issued_on()),
+                "expires_on": db_date(certificate.expires_on()),
+            }),
+            ip: None,
+        },
+    )
+    .await?;
+    crate::search::sync::queue(&mut tx, &[product_id]).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// `AND pr.commune_id IN ($2, …)` for an officer's communes; nothing for an administrator.
+fn scope_filter(scope: Option<&[String]>, first: usize) -> String {
+    match scope {
+        None => String::new(),
+        Some([]) => "AND 1 = 0".to_owned(),
+        Some(ids) => {
+            let list: Vec<String> = (first..first + ids.len())
+                .map(|i| format!("${i}"))
+                .collect();
+            format!("AND pr.commune_id IN ({})", list.join(", "))
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct CertificateRow {
+    product_id: String,
+    product_name: String,
+    product_slug: String,
+    commune_name: String,
+    stars: i64,
+    issuing_level: String,
+    decision_no: String,
+    issued_on: String,
+    expires_on: String,
+}
+
+/// The certificates (not revoked) of products whose producers are in these communes (all when
+/// `None`), soonest expiry first, each with its standing on `today`.
+pub async fn of_communes(
+    db: &Db,
+    scope: Option<&[String]>,
+    today: NaiveDate,
+) -> Result<Vec<OfficerCertificate>, sqlx::Error> {
+    let sql = format!(
+        "SELECT p.id AS product_id, p.name_vi AS product_name, p.slug AS product_slug,
+                c.name AS commune_name, oc.stars, oc.issuing_level, oc.decision_no,
+                oc.issued_on, oc.expires_on
+           FROM ocop_certificates oc
+           JOIN products p ON p.id = oc.product_id
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = pr.commune_id
+          WHERE oc.revoked_at IS NULL {}
+          ORDER BY oc.expires_on, p.name_vi",
+        scope_filter(scope, 1)
+    );
+    let mut query = sqlx::query_as::<_, CertificateRow>(&sql);
+    for id in scope.unwrap_or_default() {
+        query = query.bind(id);
+    }
+    Ok(query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let issued = parse_db_date(&r.issued_on)?;
+            let expires = parse_db_date(&r.expires_on)?;
+            Some(OfficerCertificate {
+                standing: standing(issued, expires, today),
+                product_id: r.product_id,
+                product_name: r.product_name,
+                product_slug: r.product_slug,
+                commune_name: r.commune_name,
+                stars: u8::try_from(r.stars).unwrap_or(0),
+                level: r.issuing_level,
+                decision_no: r.decision_no,
+                issued_on: r.issued_on,
+                expires_on: r.expires_on,
+            })
+        })
+        .collect())
+}
+
+/// Products an officer may record a certificate for: those of producers in their communes that
+/// are not drafts.
+pub async fn certifiable(
+    db: &Db,
+    scope: Option<&[String]>,
+) -> Result<Vec<CertifiableProduct>, sqlx::Error> {
+    let sql = format!(
+        "SELECT p.id, p.name_vi AS name, pr.name AS producer
+           FROM products p JOIN producers pr ON pr.id = p.producer_id
+          WHERE p.status IN ('pending', 'approved') {}
+          ORDER BY p.name_vi",
+        scope_filter(scope, 1)
+    );
+    let mut query = sqlx::query_as::<_, CertifiableProduct>(&sql);
+    for id in scope.unwrap_or_default() {
+        query = query.bind(id);
+    }
+    query.fetch_all(db.pool()).await
+}

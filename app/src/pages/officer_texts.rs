@@ -1,0 +1,132 @@
+//! The officer dashboard's OCOP certificate words, in Vietnamese and English.
+
+use crate::{domain::ocop::Standing, i18n::Locale};
+
+pub struct OfficerTexts {
+    pub commune_pages: &'static str,
+    pub edit_page: &'static str,
+    pub certificates: &'static str,
+    pub expiring_heading: &'static str,
+    pub none_expiring: &'static str,
+    pub no_certificates: &'static str,
+    pub record_heading: &'static str,
+    pub product: &'static str,
+    pub choose_product: &'static str,
+    pub stars: &'static str,
+    pub level: &'static str,
+    pub province: &'static str,
+    pub national: &'static str,
+    pub decision: &'static str,
+    pub decision_hint: &'static str,
+    pub issued_on: &'static str,
+    pub expires_on: &'static str,
+    pub expires_hint: &'static str,
+    pub record: &'static str,
+    pub recorded: &'static str,
+    pub standing: fn(Standing) -> String,
+    pub table_head: [&'static str; 5],
+    pub error: fn(&str) -> Option<&'static str>,
+}
+
+static VI: OfficerTexts = OfficerTexts {
+    commune_pages: "Trang xã",
+    edit_page: "Sửa trang",
+    certificates: "Chứng nhận OCOP",
+    expiring_heading: "Sắp hết hạn (trong 90 ngày) và đã hết hạn",
+    none_expiring: "Không có chứng nhận nào sắp hết hạn.",
+    no_certificates: "Chưa có chứng nhận nào được ghi.",
+    record_heading: "Ghi chứng nhận mới",
+    product: "Sản phẩm",
+    choose_product: "— Chọn sản phẩm —",
+    stars: "Số sao",
+    level: "Cấp công nhận",
+    province: "Tỉnh (3–4 sao)",
+    national: "Trung ương (5 sao)",
+    decision: "Số quyết định",
+    decision_hint: "vd. 1820/QĐ-UBND",
+    issued_on: "Ngày cấp",
+    expires_on: "Ngày hết hạn",
+    expires_hint: "Để trống: 36 tháng kể từ ngày cấp.",
+    record: "Ghi chứng nhận",
+    recorded: "Đã ghi chứng nhận OCOP.",
+    standing: |s| match s {
+        Standing::NotYetValid => "Chưa có hiệu lực".to_owned(),
+        Standing::Valid => "Còn hiệu lực".to_owned(),
+        Standing::ExpiringSoon { days_left: 0 } => "Hết hạn sau hôm nay".to_owned(),
+        Standing::ExpiringSoon { days_left } => format!("Còn {days_left} ngày"),
+        Standing::Expired => "Đã hết hạn: không còn hiện sao".to_owned(),
+    },
+    table_head: ["Sản phẩm", "Sao", "Quyết định", "Hiệu lực", "Tình trạng"],
+    error: |code| {
+        Some(match code {
+            "cert_stars" => "Số sao phải là 3, 4 hoặc 5.",
+            "cert_level" => "Chọn cấp công nhận: tỉnh hoặc trung ương.",
+            "cert_decision" => "Nhập số quyết định (tối đa 60 ký tự).",
+            "cert_issued" => "Nhập ngày cấp (ngày/tháng/năm).",
+            "cert_expires" => "Ngày hết hạn không hợp lệ.",
+            "cert_five_national" => "Sản phẩm 5 sao chỉ do trung ương công nhận.",
+            "cert_expiry_order" => "Ngày hết hạn phải sau ngày cấp.",
+            "cert_decision_taken" => "Sản phẩm này đã có chứng nhận với số quyết định đó.",
+            "cert_product" => "Chọn một sản phẩm trong xã của bạn.",
+            _ => return None,
+        })
+    },
+};
+
+static EN: OfficerTexts = OfficerTexts {
+    commune_pages: "Commune pages",
+    edit_page: "Edit the page of",
+    certificates: "OCOP certificates",
+    expiring_heading: "Expiring within 90 days, and expired",
+    none_expiring: "No certificate is about to expire.",
+    no_certificates: "No certificate recorded yet.",
+    record_heading: "Record a certificate",
+    product: "Product",
+    choose_product: "— Choose a product —",
+    stars: "Stars",
+    level: "Recognised by",
+    province: "Province (3–4 stars)",
+    national: "Central government (5 stars)",
+    decision: "Decision number",
+    decision_hint: "e.g. 1820/QĐ-UBND",
+    issued_on: "Issued on",
+    expires_on: "Expires on",
+    expires_hint: "Leave empty: 36 months from the issue date.",
+    record: "Record certificate",
+    recorded: "OCOP certificate recorded.",
+    standing: |s| match s {
+        Standing::NotYetValid => "Not yet in force".to_owned(),
+        Standing::Valid => "In force".to_owned(),
+        Standing::ExpiringSoon { days_left: 0 } => "Expires after today".to_owned(),
+        Standing::ExpiringSoon { days_left } => format!("{days_left} days left"),
+        Standing::Expired => "Expired: stars no longer shown".to_owned(),
+    },
+    table_head: ["Product", "Stars", "Decision", "Valid", "Standing"],
+    error: |code| {
+        Some(match code {
+            "cert_stars" => "Stars must be 3, 4 or 5.",
+            "cert_level" => "Choose who recognised it: province or central government.",
+            "cert_decision" => "Enter the decision number (at most 60 characters).",
+            "cert_issued" => "Enter the issue date.",
+            "cert_expires" => "The expiry date is not a date.",
+            "cert_five_national" => {
+                "5-star products are recognised only by the central government."
+            }
+            "cert_expiry_order" => "The expiry date must come after the issue date.",
+            "cert_decision_taken" => {
+                "This product already has a certificate with that decision number."
+            }
+            "cert_product" => "Choose a product of your communes.",
+            _ => return None,
+        })
+    },
+};
+
+impl OfficerTexts {
+    pub fn of(locale: Locale) -> &'static OfficerTexts {
+        match locale {
+            Locale::Vi => &VI,
+            Locale::En => &EN,
+        }
+    }
+}
