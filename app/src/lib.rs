@@ -40,6 +40,7 @@ use crate::{
         communes::{CommunePage, CommunesDirectory},
         farm::{FarmPage, LabelsPage, PlotPage},
         home::HomePage,
+        import::{ImportPage, ImportPreviewPage},
         lot::LotPage,
         not_found::NotFound,
         officer::OfficerPage,
@@ -113,6 +114,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("nhap"), ParamSegment("id")) view=ImportPreviewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("nong-trai") view=FarmPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("vuon"), ParamSegment("id")) view=PlotPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("lo"), ParamSegment("id"), StaticSegment("nhan")) view=LabelsPage ssr=SsrMode::Async/>

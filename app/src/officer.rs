@@ -56,3 +56,58 @@ pub struct SignatureChange {
     pub set_at: String,
     pub ended_at: Option<String>,
 }
+
+/// What an import does to one part of a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Change {
+    Unchanged,
+    Update,
+    Create,
+}
+
+/// One spreadsheet row as the preview shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedRow {
+    pub row: usize,
+    pub producer_name: String,
+    pub product_name: String,
+    pub stars: u8,
+    pub producer: Change,
+    /// The product and its variant.
+    pub product: Change,
+    pub certificate: Change,
+}
+
+/// How many rows an import created, updated or left as they were.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl ImportReport {
+    pub fn of(rows: &[PlannedRow]) -> ImportReport {
+        let mut report = ImportReport::default();
+        for r in rows {
+            match r.producer.max(r.product).max(r.certificate) {
+                _ if r.product == Change::Create => report.created += 1,
+                Change::Unchanged => report.unchanged += 1,
+                _ => report.updated += 1,
+            }
+        }
+        report
+    }
+}
+
+/// An uploaded list waiting for the officer's confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub batch_id: String,
+    pub commune_name: String,
+    pub filename: String,
+    pub rows: Vec<PlannedRow>,
+    pub errors: Vec<crate::domain::ocop_import::RowError>,
+    /// The file as a whole could not be used (no header, missing columns, too many rows).
+    pub file_error: Option<String>,
+}

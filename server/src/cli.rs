@@ -168,6 +168,19 @@ pub enum Command {
     /// Rebuild the search index from the database (the source of truth), then exit. Safe while
     /// the server runs: changes made meanwhile stay queued and are applied after.
     Reindex,
+    /// Import a commune's OCOP product list (.xlsx or .csv; columns as on /can-bo/nhap): prints
+    /// what each row would create or update and every row's error; writes only with --confirm,
+    /// in one transaction, and only when no row has an error. Importing again changes nothing.
+    Import {
+        /// The commune's slug, e.g. `tan-hung`.
+        #[arg(long)]
+        commune: String,
+        /// The spreadsheet.
+        file: std::path::PathBuf,
+        /// Write it (otherwise only the preview is printed).
+        #[arg(long)]
+        confirm: bool,
+    },
     /// Create the first province administrator (or make an existing account one, setting its
     /// password). The password is read from the OCOP_ADMIN_PASSWORD variable or, when that is
     /// unset, from the first line of standard input; never from the command line, where other
@@ -243,6 +256,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Import {
+            commune,
+            file,
+            confirm,
+        } => import(&database_url, &commune, &file, confirm).await,
         Command::CreateAdmin { login, name } => create_admin(&database_url, &login, &name).await,
     }
 }
@@ -273,6 +291,53 @@ async fn create_admin(database_url: &str, login: &str, name: &str) -> anyhow::Re
     let hash = crate::auth::password::hash(password).await?;
     let id = app::db::accounts::create_admin(&db, &login, name, &hash).await?;
     println!("{login} is a province administrator (user {id})");
+    Ok(())
+}
+
+async fn import(
+    database_url: &str,
+    commune: &str,
+    file: &std::path::Path,
+    confirm: bool,
+) -> anyhow::Result<()> {
+    use app::db::ocop_import;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let cells = crate::spreadsheet::cells(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let db = open(database_url).await?;
+    let commune_id: Option<String> = sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
+        .bind(commune)
+        .fetch_optional(db.pool())
+        .await?;
+    let commune_id = commune_id.with_context(|| format!("no commune has the slug {commune:?}"))?;
+    let groups = ocop_import::group_codes(&db).await?;
+    let checked = app::domain::ocop_import::check(&cells, &groups)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    for e in &checked.errors {
+        println!("row {}: {}", e.row, e.reasons.join("; "));
+    }
+    let planned = ocop_import::preview(&db, &commune_id, &checked.rows, chrono::Utc::now()).await?;
+    for r in &planned {
+        println!(
+            "row {}: {} / {} ({}★): producer {:?}, product {:?}, certificate {:?}",
+            r.row, r.producer_name, r.product_name, r.stars, r.producer, r.product, r.certificate
+        );
+    }
+    anyhow::ensure!(
+        checked.errors.is_empty(),
+        "{} row(s) have errors: nothing imported",
+        checked.errors.len()
+    );
+    if !confirm {
+        println!("preview only: run again with --confirm to import");
+        return Ok(());
+    }
+    let report =
+        ocop_import::import(&db, &commune_id, &checked.rows, None, chrono::Utc::now()).await?;
+    println!(
+        "imported: {} new, {} updated, {} unchanged",
+        report.created, report.updated, report.unchanged
+    );
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod fixtures;
 pub mod load;
 pub mod stripe_fake;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -358,6 +359,9 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
+    "search_outbox",
+    "import_batches",
+    "commune_signature_history",
     "login_throttle",
     "sessions",
     "audit_log",

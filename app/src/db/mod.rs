@@ -14,6 +14,7 @@ mod connect;
 pub mod diary;
 pub mod ids;
 pub mod listings;
+pub mod ocop_import;
 pub mod orders;
 pub mod producers;
 pub mod sales;

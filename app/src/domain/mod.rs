@@ -8,6 +8,7 @@ pub mod hex;
 pub mod listing;
 pub mod money;
 pub mod ocop;
+pub mod ocop_import;
 pub mod order;
 pub mod phone;
 pub mod product;

@@ -10,6 +10,7 @@ pub mod diary_texts;
 pub mod farm;
 pub mod gate;
 pub mod home;
+pub mod import;
 pub mod lot;
 pub mod not_found;
 pub mod officer;

@@ -5,6 +5,7 @@ use crate::{domain::ocop::Standing, i18n::Locale};
 pub struct OfficerTexts {
     pub commune_pages: &'static str,
     pub edit_page: &'static str,
+    pub import_list: &'static str,
     pub certificates: &'static str,
     pub expiring_heading: &'static str,
     pub none_expiring: &'static str,
@@ -31,6 +32,7 @@ pub struct OfficerTexts {
 static VI: OfficerTexts = OfficerTexts {
     commune_pages: "Trang xã",
     edit_page: "Sửa trang",
+    import_list: "Nhập danh sách OCOP từ bảng tính",
     certificates: "Chứng nhận OCOP",
     expiring_heading: "Sắp hết hạn (trong 90 ngày) và đã hết hạn",
     none_expiring: "Không có chứng nhận nào sắp hết hạn.",
@@ -76,6 +78,7 @@ static VI: OfficerTexts = OfficerTexts {
 static EN: OfficerTexts = OfficerTexts {
     commune_pages: "Commune pages",
     edit_page: "Edit the page of",
+    import_list: "Import the OCOP list from a spreadsheet",
     certificates: "OCOP certificates",
     expiring_heading: "Expiring within 90 days, and expired",
     none_expiring: "No certificate is about to expire.",

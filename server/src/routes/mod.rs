@@ -2,6 +2,7 @@
 
 pub mod diary_forms;
 pub mod health;
+pub mod import_forms;
 pub mod lang;
 pub mod listing_forms;
 pub mod lot_qr;

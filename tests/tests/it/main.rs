@@ -6,6 +6,7 @@ mod checkout;
 mod communes;
 mod constraints;
 mod health;
+mod import;
 mod journeys;
 mod migrations;
 mod officer;
