@@ -53,6 +53,21 @@ pub fn require<T>(
     })
 }
 
+/// Like [`require_signed_in`], for commune officers (of any commune) and administrators; each
+/// page scopes its rows to the officer's communes.
+#[cfg(feature = "ssr")]
+pub fn require_officer<T>(
+    back: &str,
+) -> Result<Result<(crate::auth::Actor, super::PageContext), Gate<T>>, ServerFnError> {
+    require(back, |a| {
+        if a.is_officer() || a.admin {
+            Ok(())
+        } else {
+            Err(crate::auth::Denied::Forbidden)
+        }
+    })
+}
+
 /// Like [`require_signed_in`], for pages of people who work for a producer (403 otherwise).
 #[cfg(feature = "ssr")]
 pub fn require_producer_member<T>(

@@ -25,14 +25,8 @@ pub struct UploadData {
 
 #[server(prefix = "/fn")]
 pub async fn get_import_page() -> Result<Gate<UploadData>, ServerFnError> {
-    use crate::pages::gate::require;
-    let (actor, cx) = match require("/can-bo/nhap", |a| {
-        if a.is_officer() || a.admin {
-            Ok(())
-        } else {
-            Err(crate::auth::Denied::Forbidden)
-        }
-    })? {
+    use crate::pages::gate::require_officer;
+    let (actor, cx) = match require_officer("/can-bo/nhap")? {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };

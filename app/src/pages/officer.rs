@@ -32,15 +32,9 @@ pub struct OfficerData {
 
 #[server(prefix = "/fn")]
 pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
-    use crate::pages::gate::require;
+    use crate::pages::gate::require_officer;
     // The page is for officers (of any commune) and administrators; each row is scoped below.
-    let (actor, cx) = match require("/can-bo", |a| {
-        if a.is_officer() || a.admin {
-            Ok(())
-        } else {
-            Err(crate::auth::Denied::Forbidden)
-        }
-    })? {
+    let (actor, cx) = match require_officer("/can-bo")? {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };

@@ -66,6 +66,23 @@ pub(crate) async fn commune_id(app: &TestApp, slug: &str) -> String {
         .unwrap()
 }
 
+/// A signed-up commune officer of the commune with this slug.
+pub(crate) async fn officer_of_commune(
+    app: &TestApp,
+    phone: &str,
+    commune_slug: &str,
+) -> ocop_tests::browser::Browser {
+    let b = sign_up(app, phone, "Cán bộ xã").await;
+    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
+    make_officer(
+        app,
+        &user_id(app, &key).await,
+        &commune_id(app, commune_slug).await,
+    )
+    .await;
+    b
+}
+
 pub(crate) async fn make_officer(app: &TestApp, user: &str, commune: &str) {
     sqlx::query("INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, '2026-11-27T00:00:00.000Z')")
         .bind(user)

@@ -9,19 +9,7 @@ use ocop_tests::{
     xlsx::{Cell, workbook},
 };
 
-use super::accounts::{commune_id, make_officer, sign_up, user_id};
-
-async fn officer(app: &TestApp, phone: &str, commune_slug: &str) -> Browser {
-    let b = sign_up(app, phone, "Cán bộ xã").await;
-    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
-    make_officer(
-        app,
-        &user_id(app, &key).await,
-        &commune_id(app, commune_slug).await,
-    )
-    .await;
-    b
-}
+use super::accounts::{commune_id, officer_of_commune as officer};
 
 const CSV: &str = "Tên cơ sở,Loại hình,Điện thoại,Tên sản phẩm,Nhóm,Số sao,Số quyết định,Ngày cấp,Giá,Đơn vị
 Hộ bà Năm Phương Nam,hộ,0987 654 321,Long nhãn sấy dẻo,Thực phẩm,3,2401/QĐ-UBND,15/09/2025,\"250.000\",kg

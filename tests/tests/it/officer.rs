@@ -6,22 +6,10 @@
 use chrono::{Days, NaiveDate};
 use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_seeded_app};
 
-use super::accounts::{commune_id, make_officer, sign_up, user_id};
+use super::accounts::{commune_id, officer_of_commune as officer};
 
 /// Hới sedge mats: no certificate in the demo data; its producer is in Long Hưng.
 const MATS: &str = "chieu-coi-gap";
-
-async fn officer(app: &TestApp, phone: &str, commune_slug: &str) -> Browser {
-    let b = sign_up(app, phone, "Cán bộ xã").await;
-    let key = app::auth::login::LoginId::parse(phone).unwrap().key();
-    make_officer(
-        app,
-        &user_id(app, &key).await,
-        &commune_id(app, commune_slug).await,
-    )
-    .await;
-    b
-}
 
 async fn product_id(app: &TestApp, slug: &str) -> String {
     sqlx::query_scalar("SELECT id FROM products WHERE slug = $1")
