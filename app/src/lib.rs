@@ -47,6 +47,7 @@ use crate::{
         orders::{LookupPage, OrderPage, OrdersPage},
         producer::ProducerPage,
         product::ProductPage,
+        reports::ReportPage,
         search::SearchPage,
         seller::{ListingPage, SellerPage},
         seller_sales::{SalesPage, SellerOrdersPage},
@@ -115,6 +116,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("bao-cao")) view=ReportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap"), ParamSegment("id")) view=ImportPreviewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("nong-trai") view=FarmPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("vuon"), ParamSegment("id")) view=PlotPage ssr=SsrMode::Async/>

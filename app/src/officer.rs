@@ -111,3 +111,41 @@ pub struct ImportPreview {
     /// The file as a whole could not be used (no header, missing columns, too many rows).
     pub file_error: Option<String>,
 }
+
+/// Sales and OCOP figures for the officer's communes over a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SalesReport {
+    /// First and last day of the period (Vietnam dates).
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    /// Every month of the period, `YYYY-MM`, sales or not.
+    pub months: Vec<crate::seller::SalesRow>,
+    /// Best selling first.
+    pub communes: Vec<crate::seller::SalesRow>,
+    pub products: Vec<crate::seller::SalesRow>,
+    /// Month × commune × product, for the CSV.
+    pub lines: Vec<ReportLine>,
+    pub orders: i64,
+    pub revenue: crate::domain::money::Vnd,
+    /// OCOP certificates by stars, most stars first.
+    pub ocop: Vec<StarsCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    pub month: String,
+    pub commune: String,
+    pub product: String,
+    pub orders: i64,
+    pub units: i64,
+    pub revenue: crate::domain::money::Vnd,
+}
+
+/// Certificates with this many stars: in force (of which expiring within 90 days), expired.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarsCount {
+    pub stars: u8,
+    pub in_force: u64,
+    pub expiring: u64,
+    pub expired: u64,
+}

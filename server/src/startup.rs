@@ -210,6 +210,10 @@ fn router(state: AppState) -> Router {
         )
         .route("/can-bo/nhap/{id}", post(routes::import_forms::confirm))
         .route(
+            "/can-bo/bao-cao.csv",
+            get(routes::officer_forms::report_csv),
+        )
+        .route(
             "/can-bo/xa/{id}/cau-chuyen",
             post(routes::officer_forms::save_story),
         )

@@ -17,6 +17,7 @@ pub mod listings;
 pub mod ocop_import;
 pub mod orders;
 pub mod producers;
+pub mod reports;
 pub mod sales;
 pub mod structured_data;
 pub mod traceability;

@@ -92,6 +92,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                     <a class="chip" href=format!("/can-bo/xa/{id}")>{OfficerTexts::of(locale).edit_page} " " {name}</a>
                 }).collect_view()}
                 <a class="chip" href="/can-bo/nhap">{OfficerTexts::of(locale).import_list}</a>
+                <a class="chip" href="/can-bo/bao-cao">{OfficerTexts::of(locale).reports}</a>
             </nav>
             <h2>{t.applications_queue}</h2>
             {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}

@@ -149,7 +149,7 @@ fn Sales(summary: SalesSummary) -> impl IntoView {
                 " · " {t.order_count} ": " <strong>{summary.orders}</strong>
             </p>
             <h2>{t.per_week}</h2>
-            <WeekChart weeks=summary.weeks.clone() label=(t.chart_label)(&from, &to) locale/>
+            <BarChart bars=summary.weeks.clone() label=(t.chart_label)(&from, &to) tick=week_tick locale/>
             // The chart shows the empty weeks; the table lists the weeks that sold.
             <SalesTable rows=summary.weeks.into_iter().filter(|w| w.orders > 0).collect() first=t.week_of locale/>
             <h2>{t.per_product}</h2>
@@ -159,9 +159,21 @@ fn Sales(summary: SalesSummary) -> impl IntoView {
     }
 }
 
-/// Revenue per week as bars, drawn on the server: no chart library in the page.
+/// A week's tick: "17/11" for the week of 2025-11-17.
+fn week_tick(label: &str) -> String {
+    label.get(8..10).unwrap_or("").to_owned() + "/" + label.get(5..7).unwrap_or("")
+}
+
+/// Revenue per period (weeks, months) as bars, drawn on the server: no chart library in the
+/// page. `tick` shortens a row's label under its bar.
 #[component]
-fn WeekChart(weeks: Vec<SalesRow>, label: String, locale: Locale) -> impl IntoView {
+pub fn BarChart(
+    bars: Vec<SalesRow>,
+    label: String,
+    tick: fn(&str) -> String,
+    locale: Locale,
+) -> impl IntoView {
+    let weeks = bars;
     const W: i64 = 640;
     const H: i64 = 220;
     const BASE: i64 = 190;
@@ -181,7 +193,7 @@ fn WeekChart(weeks: Vec<SalesRow>, label: String, locale: Locale) -> impl IntoVi
                 let h = w.revenue.dong() * (BASE - 10) / max;
                 let x = i as i64 * slot + (slot - bar) / 2;
                 let title = format!("{}: {}", w.label, w.revenue.format(locale.money()));
-                let day = w.label.get(8..10).unwrap_or("").to_owned() + "/" + w.label.get(5..7).unwrap_or("");
+                let day = tick(&w.label);
                 view! {
                     <g>
                         <title>{title}</title>
@@ -197,7 +209,7 @@ fn WeekChart(weeks: Vec<SalesRow>, label: String, locale: Locale) -> impl IntoVi
 }
 
 #[component]
-fn SalesTable(rows: Vec<SalesRow>, first: &'static str, locale: Locale) -> impl IntoView {
+pub fn SalesTable(rows: Vec<SalesRow>, first: &'static str, locale: Locale) -> impl IntoView {
     let t = SellerTexts::of(locale);
     view! {
         <table class="sales-table">

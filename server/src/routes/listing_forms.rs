@@ -15,7 +15,7 @@ use app::{
 use axum::{
     Extension, Form,
     extract::{Multipart, Path, Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
@@ -366,53 +366,19 @@ pub async fn sales_csv(
         for r in rows {
             csv.push_str(&format!(
                 "{kind},{},{},{},{}\r\n",
-                csv_field(&r.label),
+                super::csv::field(&r.label),
                 r.orders,
                 r.units,
                 r.revenue.dong()
             ));
         }
     }
-    let name = format!("doanh-thu-{from}-{to}.csv");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        // A byte-order mark, so spreadsheet programs read the Vietnamese as UTF-8.
-        format!("\u{feff}{csv}"),
-    )
-        .into_response()
-}
-
-/// One CSV field: quoted when needed, and never read as a formula by a spreadsheet.
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
+    super::csv::download(&format!("doanh-thu-{from}-{to}.csv"), &csv)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(csv_field("Tương Bần"), "Tương Bần");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-    }
 
     #[test]
     fn the_default_season_is_twelve_weeks() {

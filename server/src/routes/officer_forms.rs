@@ -180,3 +180,55 @@ pub async fn set_signature(
         Err(e) => editor_refused(&commune_id, e),
     }
 }
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    tu: Option<String>,
+    den: Option<String>,
+}
+
+/// `GET /can-bo/bao-cao.csv?tu=YYYY-MM&den=YYYY-MM`: sales per month × commune × product in the
+/// officer's communes (every commune for an administrator).
+pub async fn report_csv(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return denied(app::auth::Denied::NotSignedIn, "/can-bo/bao-cao");
+    };
+    if !actor.is_officer() && !actor.admin {
+        return denied(app::auth::Denied::Forbidden, "/can-bo/bao-cao");
+    }
+    let today = app::domain::time::vietnam_date(Utc::now());
+    let (from, to) = app::db::reports::period(
+        q.tu.as_deref().unwrap_or(""),
+        q.den.as_deref().unwrap_or(""),
+        today,
+    );
+    let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
+    let report = match app::db::reports::sales_report(&state.db, scope, from, to, today).await {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
+    let mut csv = String::from("month,commune,product,orders,units,revenue_vnd\r\n");
+    for l in &report.lines {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{}\r\n",
+            l.month,
+            super::csv::field(&l.commune),
+            super::csv::field(&l.product),
+            l.orders,
+            l.units,
+            l.revenue.dong()
+        ));
+    }
+    super::csv::download(
+        &format!(
+            "bao-cao-{}-{}.csv",
+            from.format("%Y-%m"),
+            to.format("%Y-%m")
+        ),
+        &csv,
+    )
+}
