@@ -319,6 +319,47 @@ impl TestApp {
         report
     }
 
+    /// A guest buys `quantity` of a product's first variant, cash on delivery, through the JSON
+    /// API (delivery to Phường Phố Hiến); panics unless the order is placed.
+    pub async fn guest_buys(&self, slug: &str, quantity: i64, idempotency_key: &str) {
+        let variant: String = sqlx::query_scalar(
+            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+              WHERE p.slug = $1 ORDER BY v.position LIMIT 1",
+        )
+        .bind(slug)
+        .fetch_one(self.db.pool())
+        .await
+        .expect("a variant of the product");
+        let buyer = browser::Browser::new(&self.address);
+        let added = buyer
+            .json(
+                reqwest::Method::POST,
+                "/api/v1/cart/items",
+                Some(&serde_json::json!({"variant_id": variant, "quantity": quantity})),
+            )
+            .await;
+        assert_eq!(added.status(), 200, "adding {slug} to the cart");
+        let (province, commune): (String, String) = sqlx::query_as(
+            "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
+              WHERE c.slug = 'pho-hien'",
+        )
+        .fetch_one(self.db.pool())
+        .await
+        .expect("Phường Phố Hiến");
+        let placed = buyer
+            .json(
+                reqwest::Method::POST,
+                "/api/v1/checkout",
+                Some(&serde_json::json!({
+                    "name": "Nguyễn Thị Hoa", "phone": "0912 345 678", "street": "12 phố Hiến Nam",
+                    "province_id": province, "commune_id": commune, "payment_method": "cod",
+                    "idempotency_key": idempotency_key,
+                })),
+            )
+            .await;
+        assert_eq!(placed.status(), 201, "checking out {slug}");
+    }
+
     /// Waits until the search index has every queued change (the indexer polls every 200 ms);
     /// returns how long that took. Panics after 10 s.
     pub async fn search_settled(&self) -> std::time::Duration {

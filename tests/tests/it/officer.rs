@@ -406,50 +406,12 @@ db_test!(the_commune_story_allows_only_safe_formatting, |engine| {
     );
 });
 
-/// A guest buys `quantity` of the first variant of a product, cash on delivery.
-async fn buy(app: &TestApp, slug: &str, quantity: i64, key: &str) {
-    let variant: String = sqlx::query_scalar(
-        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
-          WHERE p.slug = $1 ORDER BY v.position LIMIT 1",
-    )
-    .bind(slug)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    let buyer = Browser::new(&app.address);
-    let r = buyer
-        .json(
-            reqwest::Method::POST,
-            "/api/v1/cart/items",
-            Some(&serde_json::json!({"variant_id": variant, "quantity": quantity})),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let (province, commune): (String, String) = sqlx::query_as(
-        "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
-          WHERE c.slug = 'pho-hien'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    let r = buyer
-        .json(
-            reqwest::Method::POST,
-            "/api/v1/checkout",
-            Some(&serde_json::json!({
-                "name": "Nguyễn Thị Hoa", "phone": "0912 345 678", "street": "12 phố Hiến Nam",
-                "province_id": province, "commune_id": commune, "payment_method": "cod",
-                "idempotency_key": key,
-            })),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-}
-
 db_test!(reports_cover_only_the_officers_communes, |engine| {
     let app = spawn_seeded_app(engine).await;
-    buy(&app, "nhan-long-hung-yen", 2, "report-order-000001").await;
-    buy(&app, "ga-dong-tao", 1, "report-order-000002").await;
+    app.guest_buys("nhan-long-hung-yen", 2, "report-order-000001")
+        .await;
+    app.guest_buys("ga-dong-tao", 1, "report-order-000002")
+        .await;
     let tan_hung = officer(&app, "0912000107", "tan-hung").await;
     let hoan_long = officer(&app, "0912000108", "hoan-long").await;
 

@@ -477,41 +477,8 @@ db_test!(the_index_follows_the_database, |engine| {
     // Stock sold out through the checkout: the in-stock filter follows.
     let (_, before) = api(&app, "/api/v1/products?q=ga+dong+tao&in_stock=true").await;
     assert!(item_slugs(&before).contains(&"ga-dong-tao-lam-sach".to_owned()));
-    let id = product_id(&app.db, "ga-dong-tao-lam-sach").await;
-    let (variant,): (String,) =
-        sqlx::query_as("SELECT id FROM product_variants WHERE product_id = $1")
-            .bind(&id)
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    let buyer = ocop_tests::browser::Browser::new(&app.address);
-    let added = buyer
-        .json(
-            reqwest::Method::POST,
-            "/api/v1/cart/items",
-            Some(&serde_json::json!({"variant_id": variant, "quantity": 60})),
-        )
+    app.guest_buys("ga-dong-tao-lam-sach", 60, "search-stock-000001")
         .await;
-    assert_eq!(added.status(), 200);
-    let (province, commune): (String, String) = sqlx::query_as(
-        "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
-         WHERE c.slug = 'pho-hien'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    let placed = buyer
-        .json(
-            reqwest::Method::POST,
-            "/api/v1/checkout",
-            Some(&serde_json::json!({
-                "name": "Nguyễn Thị Hoa", "phone": "0912 345 678", "street": "12 phố Hiến Nam",
-                "province_id": province, "commune_id": commune, "payment_method": "cod",
-                "idempotency_key": "search-stock-000001",
-            })),
-        )
-        .await;
-    assert_eq!(placed.status(), 201);
     app.search_settled().await;
     let (_, after) = api(&app, "/api/v1/products?q=ga+dong+tao&in_stock=true").await;
     assert!(!item_slugs(&after).contains(&"ga-dong-tao-lam-sach".to_owned()));
