@@ -47,6 +47,7 @@ use crate::{
         orders::{LookupPage, OrderPage, OrdersPage},
         producer::ProducerPage,
         product::ProductPage,
+        province_admin::ProvinceAdminPage,
         reports::ReportPage,
         search::SearchPage,
         seller::{ListingPage, SellerPage},
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("vuon"), ParamSegment("id")) view=PlotPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("lo"), ParamSegment("id"), StaticSegment("nhan")) view=LabelsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("nguoi-dung")) view=AdminUsersPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("quan-tri") view=ProvinceAdminPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -210,6 +210,20 @@ fn router(state: AppState) -> Router {
         )
         .route("/can-bo/nhap/{id}", post(routes::import_forms::confirm))
         .route(
+            "/quan-tri/xa/doi-ten",
+            post(routes::admin_forms::rename_commune),
+        )
+        .route(
+            "/quan-tri/xa/sap-nhap",
+            post(routes::admin_forms::merge_communes),
+        )
+        .route("/quan-tri/can-bo", post(routes::admin_forms::add_officer))
+        .route(
+            "/quan-tri/can-bo/bo",
+            post(routes::admin_forms::remove_officer),
+        )
+        .route("/quan-tri/ngan-hang", post(routes::admin_forms::save_bank))
+        .route(
             "/can-bo/bao-cao.csv",
             get(routes::officer_forms::report_csv),
         )

@@ -2,6 +2,7 @@
 //! portable (see migrations/), so one copy of each query serves both engines.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 mod bank;
 pub mod card_payments;

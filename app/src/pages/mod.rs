@@ -19,6 +19,7 @@ pub mod orders;
 pub mod photo_upload;
 pub mod producer;
 pub mod product;
+pub mod province_admin;
 pub mod reports;
 pub mod search;
 pub mod search_texts;

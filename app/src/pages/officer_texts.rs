@@ -72,6 +72,15 @@ static VI: OfficerTexts = OfficerTexts {
             "cert_expiry_order" => "Ngày hết hạn phải sau ngày cấp.",
             "cert_decision_taken" => "Sản phẩm này đã có chứng nhận với số quyết định đó.",
             "cert_product" => "Chọn một sản phẩm trong xã của bạn.",
+            "commune_name" => "Tên xã dài từ 2 đến 80 ký tự.",
+            "user-unknown" => "Không có tài khoản nào với số điện thoại hoặc email này.",
+            "commune_name_taken" => "Tỉnh đã có xã mang tên này.",
+            "commune_merge" => "Hãy chọn hai xã khác nhau, đang hoạt động.",
+            "bank_account" => {
+                "Tài khoản ngân hàng chưa đúng: BIN 6 số, số tài khoản, tên không dấu."
+            }
+            "story_long" => "Câu chuyện dài tối đa 10.000 ký tự.",
+            "signature_product" => "Chỉ chọn được sản phẩm đã duyệt của chính xã này.",
             _ => return None,
         })
     },
@@ -123,6 +132,15 @@ static EN: OfficerTexts = OfficerTexts {
                 "This product already has a certificate with that decision number."
             }
             "cert_product" => "Choose a product of your communes.",
+            "commune_name" => "A commune's name has 2 to 80 characters.",
+            "user-unknown" => "No account has that phone number or email.",
+            "commune_name_taken" => "The province already has a commune with that name.",
+            "commune_merge" => "Choose two different active communes.",
+            "bank_account" => {
+                "The bank account is not valid: a 6-digit BIN, the account number, the holder without diacritics."
+            }
+            "story_long" => "The story may have at most 10,000 characters.",
+            "signature_product" => "Only an approved product of this commune can be chosen.",
             _ => return None,
         })
     },

@@ -1,5 +1,6 @@
 //! HTTP endpoints outside the Leptos pages.
 
+pub mod admin_forms;
 pub mod csv;
 pub mod diary_forms;
 pub mod health;

@@ -92,7 +92,7 @@ pub(crate) async fn make_officer(app: &TestApp, user: &str, commune: &str) {
         .unwrap();
 }
 
-async fn make_admin(app: &TestApp, user: &str) {
+pub(crate) async fn make_admin(app: &TestApp, user: &str) {
     sqlx::query("INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'admin', '2026-11-27T00:00:00.000Z')")
         .bind(user)
         .execute(app.db.pool())

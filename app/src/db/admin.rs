@@ -1,0 +1,387 @@
+//! The province administrator's changes: renaming a commune (its old name kept as a former
+//! name), merging one commune into another (producers, products, plots and officers move; orders
+//! stay with their producers), commune officers, and the marketplace's bank account.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{
+    Db,
+    audit::{self, AuditEntry},
+};
+use crate::domain::{
+    time::{db_date, db_timestamp, vietnam_date},
+    vietqr::BankAccount,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("write a name of 2 to 80 characters")]
+    Name,
+    #[error("another commune of the province already has that name")]
+    NameTaken,
+    #[error("choose two different active communes")]
+    Merge,
+    #[error("no such commune or user")]
+    NotFound,
+    #[error("the bank account is not valid")]
+    Bank,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl AdminError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AdminError::Name => "commune_name",
+            AdminError::NameTaken => "commune_name_taken",
+            AdminError::Merge => "commune_merge",
+            AdminError::NotFound => "not_found",
+            AdminError::Bank => "bank_account",
+            AdminError::Db(_) => "internal",
+        }
+    }
+}
+
+fn audit_entry<'a>(
+    admin_id: &'a str,
+    action: &'a str,
+    subject_type: &'a str,
+    subject_id: &'a str,
+    details: serde_json::Value,
+) -> AuditEntry<'a> {
+    AuditEntry {
+        actor_user_id: Some(admin_id),
+        action,
+        subject_type,
+        subject_id,
+        details,
+        ip: None,
+    }
+}
+
+/// Renames a commune; the old name becomes a former name (search and the directory still find
+/// it). Its address (slug) does not change, so links keep working.
+pub async fn rename_commune(
+    db: &Db,
+    commune_id: &str,
+    new_name: &str,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let name = new_name.trim();
+    if !(2..=80).contains(&name.chars().count()) {
+        return Err(AdminError::Name);
+    }
+    let mut tx = db.pool().begin().await?;
+    let old: Option<(String, String)> = sqlx::query_as(
+        "SELECT name, province_id FROM communes WHERE id = $1 AND status = 'active'",
+    )
+    .bind(commune_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((old, province)) = old else {
+        return Err(AdminError::NotFound);
+    };
+    if old == name {
+        return Ok(());
+    }
+    let taken: Option<String> =
+        sqlx::query_scalar("SELECT id FROM communes WHERE province_id = $1 AND name = $2")
+            .bind(&province)
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(AdminError::NameTaken);
+    }
+    sqlx::query("UPDATE communes SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(db_timestamp(now))
+        .bind(commune_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
+         ON CONFLICT (commune_id, name) DO NOTHING",
+    )
+    .bind(commune_id)
+    .bind(&old)
+    .bind(db_date(vietnam_date(now)))
+    .execute(&mut *tx)
+    .await?;
+    // A former name equal to the new one is no longer former.
+    sqlx::query("DELETE FROM commune_former_names WHERE commune_id = $1 AND name = $2")
+        .bind(commune_id)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "commune.rename",
+            "commune",
+            commune_id,
+            json!({ "from": old, "to": name }),
+        ),
+    )
+    .await?;
+    crate::search::sync::queue_commune(&mut tx, commune_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Merges `from` into `into`: every producer, product, plot and officer of `from` moves; its
+/// name and former names become `into`'s former names; `from` is kept, marked merged (old links
+/// and delivery addresses still resolve). Orders belong to producers and are untouched.
+pub async fn merge_communes(
+    db: &Db,
+    from: &str,
+    into: &str,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    if from == into {
+        return Err(AdminError::Merge);
+    }
+    let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
+    let active: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM communes WHERE id IN ($1, $2) AND status = 'active'",
+    )
+    .bind(from)
+    .bind(into)
+    .fetch_one(&mut *tx)
+    .await?;
+    if active != 2 {
+        return Err(AdminError::Merge);
+    }
+    let from_name: String = sqlx::query_scalar("SELECT name FROM communes WHERE id = $1")
+        .bind(from)
+        .fetch_one(&mut *tx)
+        .await?;
+    for table in ["producers", "products", "plots"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET commune_id = $1 WHERE commune_id = $2"
+        ))
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO commune_officers (user_id, commune_id, created_at)
+         SELECT user_id, $1, $2 FROM commune_officers WHERE commune_id = $3
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(into)
+    .bind(&at)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM commune_officers WHERE commune_id = $1")
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    // The merged commune's signature product moves only if the other has none.
+    sqlx::query(
+        "UPDATE commune_signature_products SET commune_id = $1
+          WHERE commune_id = $2
+            AND NOT EXISTS (SELECT 1 FROM commune_signature_products s WHERE s.commune_id = $1)",
+    )
+    .bind(into)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM commune_signature_products WHERE commune_id = $1")
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    let until = db_date(vietnam_date(now));
+    sqlx::query(
+        "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
+         SELECT $1, name, former_district, until_date FROM commune_former_names WHERE commune_id = $2
+         ON CONFLICT (commune_id, name) DO NOTHING",
+    )
+    .bind(into)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
+         ON CONFLICT (commune_id, name) DO NOTHING",
+    )
+    .bind(into)
+    .bind(&from_name)
+    .bind(&until)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE communes SET status = 'merged', merged_into_id = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(into)
+    .bind(&at)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "commune.merge",
+            "commune",
+            into,
+            json!({ "merged": from, "name": from_name }),
+        ),
+    )
+    .await?;
+    crate::search::sync::queue_commune(&mut tx, into).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes the user with this id an officer of the commune (idempotent).
+pub async fn add_officer(
+    db: &Db,
+    user_id: &str,
+    commune_id: &str,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let mut tx = db.pool().begin().await?;
+    let exists: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM users WHERE id = $1) + (SELECT COUNT(*) FROM communes WHERE id = $2 AND status = 'active')",
+    )
+    .bind(user_id)
+    .bind(commune_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if exists != 2 {
+        return Err(AdminError::NotFound);
+    }
+    sqlx::query(
+        "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(commune_id)
+    .bind(db_timestamp(now))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "officer.add",
+            "user",
+            user_id,
+            json!({ "commune": commune_id }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_officer(
+    db: &Db,
+    user_id: &str,
+    commune_id: &str,
+    admin_id: &str,
+) -> Result<(), AdminError> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("DELETE FROM commune_officers WHERE user_id = $1 AND commune_id = $2")
+        .bind(user_id)
+        .bind(commune_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "officer.remove",
+            "user",
+            user_id,
+            json!({ "commune": commune_id }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The officers of every commune: (user id, name, commune id, commune name).
+pub async fn officers(db: &Db) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.display_name, c.id, c.name FROM commune_officers o
+           JOIN users u ON u.id = o.user_id JOIN communes c ON c.id = o.commune_id
+          ORDER BY c.name, u.display_name",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The marketplace's account for bank transfers to producers without their own.
+pub async fn save_bank_account(
+    db: &Db,
+    bin: &str,
+    account_no: &str,
+    account_name: &str,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let account = BankAccount::new(bin.trim(), account_no.trim(), account_name.trim())
+        .map_err(|_| AdminError::Bank)?;
+    let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
+    for (key, value) in [
+        ("bank_bin", account.bin()),
+        ("bank_account_no", account.account()),
+        ("bank_account_name", account.name()),
+    ] {
+        sqlx::query(
+            "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "settings.bank",
+            "site",
+            "bank",
+            json!({ "bin": account.bin() }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The marketplace's bank account as saved: (BIN, account number, holder).
+pub async fn bank_account(db: &Db) -> Result<(String, String, String), sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT key, value FROM site_settings
+          WHERE key IN ('bank_bin', 'bank_account_no', 'bank_account_name')",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let get = |k: &str| {
+        rows.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    Ok((
+        get("bank_bin"),
+        get("bank_account_no"),
+        get("bank_account_name"),
+    ))
+}

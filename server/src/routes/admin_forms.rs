@@ -1,0 +1,171 @@
+//! The province administrator's forms (`/quan-tri/...`): rename and merge communes, commune
+//! officers, the marketplace's bank account. Every handler checks `Action::Administer`, then
+//! redirects back with `?ok=1` or `?loi=<code>`.
+
+use app::{
+    auth::{Action, Actor, Denied, authorize, login::LoginId},
+    db::admin::{self, AdminError},
+};
+use axum::{Extension, Form, extract::State, response::Response};
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::{
+    auth::forms::{denied, internal, see_other},
+    startup::AppState,
+};
+
+const BACK: &str = "/quan-tri";
+
+fn administrator(actor: Option<Extension<Actor>>) -> Result<Actor, Denied> {
+    let actor = actor.map(|Extension(a)| a);
+    authorize(actor.as_ref(), Action::Administer)?;
+    actor.ok_or(Denied::NotSignedIn)
+}
+
+fn answer(result: Result<(), AdminError>, anchor: &str) -> Response {
+    match result {
+        Ok(()) => see_other(&format!("{BACK}?ok=1#{anchor}")),
+        Err(AdminError::Db(e)) => internal(e),
+        Err(e) => see_other(&format!("{BACK}?loi={}#{anchor}", e.code())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    commune_id: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn rename_commune(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<RenameForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let done = admin::rename_commune(
+        &state.db,
+        &form.commune_id,
+        &form.name,
+        &admin.user_id,
+        Utc::now(),
+    )
+    .await;
+    answer(done, "doi-ten")
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    into: String,
+}
+
+pub async fn merge_communes(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<MergeForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let done = admin::merge_communes(
+        &state.db,
+        &form.from,
+        &form.into,
+        &admin.user_id,
+        Utc::now(),
+    )
+    .await;
+    answer(done, "sap-nhap")
+}
+
+#[derive(Deserialize)]
+pub struct OfficerForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    commune_id: String,
+}
+
+pub async fn add_officer(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<OfficerForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let Ok(login) = LoginId::parse(&form.login) else {
+        return see_other(&format!("{BACK}?loi=user-unknown#can-bo"));
+    };
+    let user = match app::db::accounts::find_login(&state.db, &login.key()).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return see_other(&format!("{BACK}?loi=user-unknown#can-bo")),
+        Err(e) => return internal(e),
+    };
+    let done = admin::add_officer(
+        &state.db,
+        &user.id,
+        &form.commune_id,
+        &admin.user_id,
+        Utc::now(),
+    )
+    .await;
+    answer(done, "can-bo")
+}
+
+pub async fn remove_officer(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<OfficerForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let done =
+        admin::remove_officer(&state.db, &form.user_id, &form.commune_id, &admin.user_id).await;
+    answer(done, "can-bo")
+}
+
+#[derive(Deserialize)]
+pub struct BankForm {
+    #[serde(default)]
+    bin: String,
+    #[serde(default)]
+    account_no: String,
+    #[serde(default)]
+    account_name: String,
+}
+
+pub async fn save_bank(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<BankForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let done = admin::save_bank_account(
+        &state.db,
+        &form.bin,
+        &form.account_no,
+        &form.account_name,
+        &admin.user_id,
+        Utc::now(),
+    )
+    .await;
+    answer(done, "ngan-hang")
+}
