@@ -224,6 +224,14 @@ fn router(state: AppState) -> Router {
         )
         .route("/quan-tri/ngan-hang", post(routes::admin_forms::save_bank))
         .route(
+            "/quan-tri/giao-hang",
+            post(routes::admin_forms::save_shipping),
+        )
+        .route(
+            "/quan-tri/nguoi-dung/{user_id}/trang-thai",
+            post(routes::admin_forms::change_user),
+        )
+        .route(
             "/can-bo/bao-cao.csv",
             get(routes::officer_forms::report_csv),
         )

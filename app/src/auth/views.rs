@@ -47,4 +47,6 @@ pub struct UserSummary {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub status: String,
+    /// 1 when the user is a province administrator.
+    pub admin: i64,
 }

@@ -26,6 +26,8 @@ pub enum AdminError {
     NotFound,
     #[error("the bank account is not valid")]
     Bank,
+    #[error("an administrator cannot disable or demote themselves")]
+    Yourself,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -38,6 +40,7 @@ impl AdminError {
             AdminError::Merge => "commune_merge",
             AdminError::NotFound => "not_found",
             AdminError::Bank => "bank_account",
+            AdminError::Yourself => "yourself",
             AdminError::Db(_) => "internal",
         }
     }
@@ -311,6 +314,105 @@ pub async fn remove_officer(
     Ok(())
 }
 
+/// What an administrator changes about an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserChange {
+    Disable,
+    Enable,
+    GrantAdmin,
+    RevokeAdmin,
+}
+
+impl UserChange {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "disable" => UserChange::Disable,
+            "enable" => UserChange::Enable,
+            "grant_admin" => UserChange::GrantAdmin,
+            "revoke_admin" => UserChange::RevokeAdmin,
+            _ => return None,
+        })
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            UserChange::Disable => "user.disable",
+            UserChange::Enable => "user.enable",
+            UserChange::GrantAdmin => "user.grant_admin",
+            UserChange::RevokeAdmin => "user.revoke_admin",
+        }
+    }
+}
+
+/// Disables (every session ends) or enables an account, or grants or revokes the administrator
+/// role. An administrator cannot disable or demote themselves (the province would risk having
+/// none).
+pub async fn change_user(
+    db: &Db,
+    user_id: &str,
+    change: UserChange,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    if user_id == admin_id && matches!(change, UserChange::Disable | UserChange::RevokeAdmin) {
+        return Err(AdminError::Yourself);
+    }
+    let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(AdminError::NotFound);
+    }
+    match change {
+        UserChange::Disable | UserChange::Enable => {
+            let status = if change == UserChange::Disable {
+                "disabled"
+            } else {
+                "active"
+            };
+            sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(status)
+                .bind(&at)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if change == UserChange::Disable {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        UserChange::GrantAdmin => {
+            sqlx::query(
+                "INSERT INTO user_roles (user_id, role, granted_by, created_at)
+                 VALUES ($1, 'admin', $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(admin_id)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        UserChange::RevokeAdmin => {
+            sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = 'admin'")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    audit::record(
+        &mut tx,
+        audit_entry(admin_id, change.action(), "user", user_id, json!({})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The officers of every commune: (user id, name, commune id, commune name).
 pub async fn officers(db: &Db) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
     sqlx::query_as(
@@ -363,6 +465,46 @@ pub async fn save_bank_account(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The delivery fee new producers start with (each producer may change theirs).
+pub async fn save_default_shipping(
+    db: &Db,
+    base: crate::domain::money::Vnd,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO site_settings (key, value, updated_at) VALUES ('shipping_base_vnd', $1, $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(base.dong().to_string())
+    .bind(db_timestamp(now))
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "settings.shipping",
+            "site",
+            "shipping",
+            json!({ "base_vnd": base.dong() }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The default delivery fee for new producers, in dong.
+pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
+    let v: Option<String> =
+        sqlx::query_scalar("SELECT value FROM site_settings WHERE key = 'shipping_base_vnd'")
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(30_000))
 }
 
 /// The marketplace's bank account as saved: (BIN, account number, holder).

@@ -157,8 +157,9 @@ async fn producer(
     let id = stable_id("import-producer", &format!("{commune_id}:{wanted}"));
     let slug = free_slug(tx, "producers", &row.producer).await?;
     sqlx::query(
-        "INSERT INTO producers (id, slug, name, kind, commune_id, phone, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7)",
+        "INSERT INTO producers (id, slug, name, kind, commune_id, phone, status, created_at,
+            updated_at, shipping_base_vnd)
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))",
     )
     .bind(&id)
     .bind(slug)

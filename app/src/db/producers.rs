@@ -59,8 +59,9 @@ pub async fn apply(
     // The id's tail keeps the slug unique without a retry loop.
     let slug = format!("{base}-{}", &id[id.len() - 6..]);
     let inserted = sqlx::query(
-        "INSERT INTO producers (id, slug, name, kind, commune_id, status, applied_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)",
+        "INSERT INTO producers (id, slug, name, kind, commune_id, status, applied_by, created_at,
+            updated_at, shipping_base_vnd)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))",
     )
     .bind(&id)
     .bind(&slug)
@@ -204,7 +205,9 @@ pub async fn commune_choices(db: &Db) -> Result<Vec<CommuneChoice>, sqlx::Error>
 pub async fn search_users(db: &Db, q: &str) -> Result<Vec<UserSummary>, sqlx::Error> {
     let pattern = format!("%{}%", q.trim().to_lowercase());
     sqlx::query_as(
-        "SELECT id, display_name, phone, email, status FROM users
+        "SELECT id, display_name, phone, email, status,
+                (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = users.id AND r.role = 'admin') AS admin
+           FROM users
           WHERE lower(display_name) LIKE $1 OR COALESCE(phone, '') LIKE $1
              OR COALESCE(email, '') LIKE $1
           ORDER BY created_at DESC LIMIT 50",

@@ -40,6 +40,41 @@ pub async fn get_users(q: String) -> Result<Gate<UsersData>, ServerFnError> {
         .map_err(|e| cx.failed("loading the users page", e))
 }
 
+struct UserTexts {
+    admin_badge: &'static str,
+    disable: &'static str,
+    enable: &'static str,
+    grant_admin: &'static str,
+    revoke_admin: &'static str,
+    changed: &'static str,
+    yourself: &'static str,
+}
+
+fn user_texts(locale: crate::i18n::Locale) -> &'static UserTexts {
+    static VI: UserTexts = UserTexts {
+        admin_badge: "quản trị",
+        disable: "Khóa tài khoản",
+        enable: "Mở khóa",
+        grant_admin: "Cấp quyền quản trị",
+        revoke_admin: "Bỏ quyền quản trị",
+        changed: "Đã cập nhật tài khoản.",
+        yourself: "Bạn không thể tự khóa hoặc tự bỏ quyền quản trị của mình.",
+    };
+    static EN: UserTexts = UserTexts {
+        admin_badge: "administrator",
+        disable: "Disable account",
+        enable: "Enable",
+        grant_admin: "Make administrator",
+        revoke_admin: "Remove administrator role",
+        changed: "Account updated.",
+        yourself: "You cannot disable yourself or remove your own administrator role.",
+    };
+    match locale {
+        crate::i18n::Locale::Vi => &VI,
+        crate::i18n::Locale::En => &EN,
+    }
+}
+
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let query = use_query_map();
@@ -50,14 +85,20 @@ pub fn AdminUsersPage() -> impl IntoView {
 
 #[component]
 fn UsersView(data: UsersData) -> impl IntoView {
-    let t = AccountTexts::of(use_locale());
+    let locale = use_locale();
+    let t = AccountTexts::of(locale);
+    let ut = user_texts(locale);
     let reset = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("reset"));
+    let changed = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("user"));
+    let refused = use_query_map().with_untracked(|q| q.get("loi").as_deref() == Some("yourself"));
     view! {
         <Title text=t.admin_users_title/>
         <main class="page">
             <h1>{t.admin_users_title}</h1>
             <FormErrorNotice/>
             {reset.then(|| view! { <p class="notice ok" role="status">{t.reset_done}</p> })}
+            {changed.then(|| view! { <p class="notice ok" role="status">{ut.changed}</p> })}
+            {refused.then(|| view! { <p class="notice error" role="alert">{ut.yourself}</p> })}
             <form method="get" action="/quan-tri/nguoi-dung" class="filter" role="search">
                 <label for="user-q">{t.search_users_label}</label>
                 <input id="user-q" type="search" name="q" value=data.q maxlength="100"/>
@@ -77,6 +118,20 @@ fn UsersView(data: UsersData) -> impl IntoView {
                         <li>
                             <strong>{u.display_name}</strong> " · " {login}
                             {(u.status != "active").then(|| view! { " · " <span class="badge">{t.disabled_badge}</span> })}
+                            {(u.admin > 0).then(|| view! { " · " <span class="badge">{ut.admin_badge}</span> })}
+                            <form method="post" action=format!("/quan-tri/nguoi-dung/{}/trang-thai", u.id) class="inline">
+                                <CsrfField/>
+                                {if u.status == "active" {
+                                    view! { <button type="submit" name="change" value="disable" class="link-button danger">{ut.disable}</button> }.into_any()
+                                } else {
+                                    view! { <button type="submit" name="change" value="enable" class="link-button">{ut.enable}</button> }.into_any()
+                                }}
+                                {if u.admin > 0 {
+                                    view! { <button type="submit" name="change" value="revoke_admin" class="link-button">{ut.revoke_admin}</button> }.into_any()
+                                } else {
+                                    view! { <button type="submit" name="change" value="grant_admin" class="link-button">{ut.grant_admin}</button> }.into_any()
+                                }}
+                            </form>
                             <form method="post" action=action class="inline">
                                 <CsrfField/>
                                 <label>{t.temp_password_label} " "

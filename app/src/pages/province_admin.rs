@@ -23,6 +23,8 @@ pub struct AdminData {
     pub officers: Vec<(String, String, String, String)>,
     /// (BIN, account number, holder).
     pub bank: (String, String, String),
+    /// New producers' delivery fee, in dong.
+    pub shipping: i64,
 }
 
 #[server(prefix = "/fn")]
@@ -40,6 +42,7 @@ pub async fn get_admin_page() -> Result<Gate<AdminData>, ServerFnError> {
             communes: crate::db::commune_editor::communes_of(&cx.db, None).await?,
             officers: crate::db::admin::officers(&cx.db).await?,
             bank: crate::db::admin::bank_account(&cx.db).await?,
+            shipping: crate::db::admin::default_shipping(&cx.db).await?,
         })
     };
     load.await
@@ -70,6 +73,8 @@ struct AdminTexts {
     holder: &'static str,
     save: &'static str,
     bank_help: &'static str,
+    shipping: &'static str,
+    shipping_help: &'static str,
 }
 
 static VI: AdminTexts = AdminTexts {
@@ -95,6 +100,8 @@ static VI: AdminTexts = AdminTexts {
     holder: "Tên chủ tài khoản (không dấu)",
     save: "Lưu",
     bank_help: "Dùng cho cơ sở chưa có tài khoản riêng.",
+    shipping: "Phí giao hàng mặc định (đồng)",
+    shipping_help: "Cơ sở mới bắt đầu với phí này; mỗi cơ sở có thể đổi phí của mình.",
 };
 
 static EN: AdminTexts = AdminTexts {
@@ -120,6 +127,8 @@ static EN: AdminTexts = AdminTexts {
     holder: "Account holder (without diacritics)",
     save: "Save",
     bank_help: "Used for producers without an account of their own.",
+    shipping: "Default delivery fee (dong)",
+    shipping_help: "New producers start with this fee; each producer may change theirs.",
 };
 
 fn texts(locale: Locale) -> &'static AdminTexts {
@@ -213,6 +222,14 @@ fn AdminView(data: AdminData) -> impl IntoView {
                 <input id="bank-no" name="account_no" required maxlength="19" value=data.bank.1/>
                 <label for="bank-name">{t.holder}</label>
                 <input id="bank-name" name="account_name" required maxlength="50" value=data.bank.2/>
+                <button type="submit" class="button">{t.save}</button>
+            </form>
+            <h2 id="giao-hang">{t.shipping}</h2>
+            <form method="post" action="/quan-tri/giao-hang" class="stack">
+                <CsrfField/>
+                <small>{t.shipping_help}</small>
+                <label for="shipping-base" class="visually-hidden">{t.shipping}</label>
+                <input id="shipping-base" name="base" required inputmode="numeric" maxlength="12" value=data.shipping.to_string()/>
                 <button type="submit" class="button">{t.save}</button>
             </form>
         </main>

@@ -140,6 +140,59 @@ pub async fn remove_officer(
 }
 
 #[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    change: String,
+}
+
+/// `POST /quan-tri/nguoi-dung/{user_id}/trang-thai`: disable or enable an account, grant or
+/// revoke the administrator role.
+pub async fn change_user(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    axum::extract::Path(user_id): axum::extract::Path<String>,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let back = "/quan-tri/nguoi-dung";
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, back),
+    };
+    let Some(change) = admin::UserChange::parse(&form.change) else {
+        return see_other(&format!("{back}?loi=user-unknown"));
+    };
+    match admin::change_user(&state.db, &user_id, change, &admin.user_id, Utc::now()).await {
+        Ok(()) => see_other(&format!("{back}?ok=user")),
+        Err(AdminError::Db(e)) => internal(e),
+        Err(e) => see_other(&format!("{back}?loi={}", e.code())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShippingForm {
+    #[serde(default)]
+    base: String,
+}
+
+/// The delivery fee new producers start with.
+pub async fn save_shipping(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<ShippingForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let base = match app::domain::money::Vnd::parse(&form.base) {
+        Ok(b) if b.dong() <= 5_000_000 => b,
+        _ => return see_other(&format!("{BACK}?loi=price#giao-hang")),
+    };
+    let done = admin::save_default_shipping(&state.db, base, &admin.user_id, Utc::now()).await;
+    answer(done, "giao-hang")
+}
+
+#[derive(Deserialize)]
 pub struct BankForm {
     #[serde(default)]
     bin: String,

@@ -249,3 +249,125 @@ db_test!(
         assert!(!officer.page("/quan-tri").await.contains("113366668888"));
     }
 );
+
+db_test!(
+    administrators_disable_accounts_and_grant_the_role,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let admin = admin(&app).await;
+        let buyer = sign_up(&app, "0912000305", "Anh Bình").await;
+        let binh = user_id(&app, "+84912000305").await;
+        let change = |who: String, what: &'static str| {
+            let admin = &admin;
+            async move {
+                location(
+                    &admin
+                        .submit(
+                            &format!("/quan-tri/nguoi-dung/{who}/trang-thai"),
+                            &[("change", what)],
+                        )
+                        .await,
+                )
+            }
+        };
+        assert_eq!(
+            change(binh.clone(), "disable").await,
+            "/quan-tri/nguoi-dung?ok=user"
+        );
+        // Their session ended, and they cannot sign in again.
+        assert_eq!(buyer.get("/tai-khoan").await.status(), 302);
+        let again = Browser::new(&app.address);
+        let r = again
+            .submit(
+                "/dang-nhap",
+                &[
+                    ("login", "0912000305"),
+                    ("password", crate::accounts::PASSWORD),
+                ],
+            )
+            .await;
+        assert_ne!(location(&r), "/tai-khoan");
+        assert_eq!(
+            change(binh.clone(), "enable").await,
+            "/quan-tri/nguoi-dung?ok=user"
+        );
+        let r = again
+            .submit(
+                "/dang-nhap",
+                &[
+                    ("login", "0912000305"),
+                    ("password", crate::accounts::PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(location(&r), "/tai-khoan");
+
+        assert_eq!(
+            change(binh.clone(), "grant_admin").await,
+            "/quan-tri/nguoi-dung?ok=user"
+        );
+        assert!(
+            again.page("/quan-tri").await.contains("Quản trị tỉnh"),
+            "the new administrator's page"
+        );
+        assert_eq!(
+            change(binh.clone(), "revoke_admin").await,
+            "/quan-tri/nguoi-dung?ok=user"
+        );
+        let roles: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM user_roles WHERE user_id = $1 AND role = 'admin'",
+        )
+        .bind(&binh)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(roles, 0);
+
+        // Not yourself; not by anyone else.
+        let me = user_id(&app, "+84912000301").await;
+        assert_eq!(
+            change(me.clone(), "disable").await,
+            "/quan-tri/nguoi-dung?loi=yourself"
+        );
+        let r = again
+            .submit(
+                &format!("/quan-tri/nguoi-dung/{me}/trang-thai"),
+                &[("change", "disable")],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+    }
+);
+
+db_test!(
+    new_producers_start_with_the_default_delivery_fee,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let admin = admin(&app).await;
+        let r = admin
+            .submit("/quan-tri/giao-hang", &[("base", "25.000")])
+            .await;
+        assert_eq!(location(&r), "/quan-tri?ok=1#giao-hang");
+        let r = admin.submit("/quan-tri/giao-hang", &[("base", "-1")]).await;
+        assert_eq!(location(&r), "/quan-tri?loi=price#giao-hang");
+        let farmer = sign_up(&app, "0912000306", "Chú Tư").await;
+        let tan_hung = commune_id(&app, "tan-hung").await;
+        let r = farmer
+            .submit(
+                "/tai-khoan/ban-hang",
+                &[
+                    ("name", "Hộ chú Tư"),
+                    ("kind", "household"),
+                    ("commune_id", &tan_hung),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let fee: i64 =
+            sqlx::query_scalar("SELECT shipping_base_vnd FROM producers WHERE name = 'Hộ chú Tư'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(fee, 25_000);
+    }
+);
