@@ -66,6 +66,8 @@ impl ProductCard {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommunePage {
     pub commune: CommuneSummary,
+    /// The cover photo an officer chose for the page.
+    pub cover: Option<PhotoRef>,
     pub story: String,
     pub signature: Option<ProductCard>,
     /// The other public products, best rated first.

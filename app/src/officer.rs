@@ -47,6 +47,8 @@ pub struct CommuneEditor {
     pub candidates: Vec<(String, String)>,
     /// Newest first.
     pub history: Vec<SignatureChange>,
+    /// The anti-forgery token for the cover photo's multipart form.
+    pub csrf: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

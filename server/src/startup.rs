@@ -240,6 +240,12 @@ fn router(state: AppState) -> Router {
             post(routes::officer_forms::save_story),
         )
         .route(
+            "/can-bo/xa/{id}/anh",
+            post(routes::officer_forms::upload_cover).layer(axum::extract::DefaultBodyLimit::max(
+                2 * crate::photos::pipeline::MAX_BYTES,
+            )),
+        )
+        .route(
             "/can-bo/xa/{id}/dac-san",
             post(routes::officer_forms::set_signature),
         )

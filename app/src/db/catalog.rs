@@ -227,6 +227,19 @@ pub async fn commune_page(
     else {
         return Ok(None);
     };
+    // The cover photo's widths, shaped as product photo rows so one picker serves both.
+    let cover_rows: Vec<PhotoRow> = sqlx::query_as(
+        "SELECT c.id AS product_id, d.photo_id AS photo_id, d.width AS width, d.height,
+                d.storage_key, ph.alt_vi, ph.alt_en
+           FROM communes c
+           JOIN photos ph ON ph.id = c.cover_photo_id
+           JOIN photo_derivatives d ON d.photo_id = ph.id
+          WHERE c.id = $1",
+    )
+    .bind(&c.id)
+    .fetch_all(db.pool())
+    .await?;
+    let cover = photo_ref(&cover_rows, locale);
     let former_names: Vec<String> = sqlx::query_as::<_, (String,)>(
         "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name",
     )
@@ -253,6 +266,7 @@ pub async fn commune_page(
     .fetch_all(db.pool())
     .await?;
     Ok(Some(CommunePage {
+        cover,
         story: locale.pick(&c.story_vi, &c.story_en).to_owned(),
         commune: CommuneSummary {
             product_count: products.len() as i64 + i64::from(signature.is_some()),

@@ -137,6 +137,7 @@ pub async fn editor(db: &Db, commune_id: &str) -> Result<Option<CommuneEditor>, 
         signature,
         candidates,
         history,
+        csrf: String::new(),
     }))
 }
 

@@ -32,7 +32,12 @@ pub async fn get_commune_editor(id: String) -> Result<Gate<Option<CommuneEditor>
     };
     crate::db::commune_editor::editor(&cx.db, &id)
         .await
-        .map(Gate::Allowed)
+        .map(|editor| {
+            Gate::Allowed(editor.map(|e| CommuneEditor {
+                csrf: crate::auth::csrf_token(),
+                ..e
+            }))
+        })
         .map_err(|e| cx.failed("loading the commune editor", e))
 }
 
@@ -64,6 +69,10 @@ struct EditorTexts {
     until: fn(&str) -> String,
     by: fn(&str, &str) -> String,
     saved: &'static str,
+    cover: &'static str,
+    cover_alt: &'static str,
+    cover_file: &'static str,
+    cover_upload: &'static str,
 }
 
 static VI: EditorTexts = EditorTexts {
@@ -84,6 +93,10 @@ static VI: EditorTexts = EditorTexts {
     until: |d| format!("đến {d}"),
     by: |who, when| format!("chọn bởi {who}, {when}"),
     saved: "Đã lưu.",
+    cover: "Ảnh bìa",
+    cover_alt: "Mô tả ảnh (cho người dùng trình đọc màn hình)",
+    cover_file: "Ảnh JPEG, PNG hoặc WebP, tối đa 20 MB",
+    cover_upload: "Tải ảnh bìa lên",
 };
 
 static EN: EditorTexts = EditorTexts {
@@ -104,6 +117,10 @@ static EN: EditorTexts = EditorTexts {
     until: |d| format!("until {d}"),
     by: |who, when| format!("chosen by {who}, {when}"),
     saved: "Saved.",
+    cover: "Cover photo",
+    cover_alt: "Describe the photo (for screen-reader users)",
+    cover_file: "A JPEG, PNG or WebP photo, up to 20 MB",
+    cover_upload: "Upload the cover photo",
 };
 
 fn texts(locale: Locale) -> &'static EditorTexts {
@@ -159,6 +176,14 @@ fn EditorView(data: CommuneEditor) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <h2 id="anh-bia">{e.cover}</h2>
+            <form method="post" enctype="multipart/form-data" action=format!("{base}/anh?csrf={}", data.csrf) class="stack">
+                <label for="cover-alt">{e.cover_alt}</label>
+                <input id="cover-alt" name="alt" maxlength="200"/>
+                <label for="cover-file">{e.cover_file}</label>
+                <input id="cover-file" type="file" name="anh" required accept="image/jpeg,image/png,image/webp"/>
+                <button type="submit" class="button secondary">{e.cover_upload}</button>
+            </form>
             <h2 id="cau-chuyen">{e.story}</h2>
             <form method="post" action=format!("{base}/cau-chuyen") class="stack">
                 <CsrfField/>

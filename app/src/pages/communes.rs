@@ -110,6 +110,10 @@ fn CommuneView(data: CommunePageData, locale: Locale) -> impl IntoView {
             <p class="eyebrow"><a href="/xa">{t.communes_title}</a></p>
             <h1>{title}</h1>
             {former.map(|f| view! { <p class="former">{f}</p> })}
+            {data.cover.clone().map(|ph| view! {
+                <img class="cover" src=ph.src srcset=ph.srcset sizes="(max-width: 900px) 100vw, 900px"
+                     width=ph.width height=ph.height alt=ph.alt fetchpriority="high"/>
+            })}
             {(!data.story.is_empty()).then(|| view! { <div class="story"><crate::components::RichText text=data.story.clone()/></div> })}
         </header>
         <main class="page">

@@ -66,6 +66,8 @@ pub enum Target<'a> {
     Entry(&'a str),
     /// A product listing (added after its other photos).
     Product(&'a str),
+    /// A commune's page: the photo becomes its cover (the previous one stays stored).
+    CommuneCover(&'a str),
 }
 
 /// Stores a photo for `target`; returns the photo id.
@@ -124,6 +126,7 @@ pub async fn save_photo(
              VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM product_photos WHERE product_id = $1))",
             id,
         ),
+        Target::CommuneCover(id) => ("UPDATE communes SET cover_photo_id = $2 WHERE id = $1", id),
     };
     sqlx::query(link)
         .bind(owner)

@@ -156,6 +156,33 @@ pub async fn save_story(
     }
 }
 
+/// The commune page's cover photo (multipart: `alt`, then the file as `anh`).
+pub async fn upload_cover(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(commune_id): Path<String>,
+    form: axum::extract::Multipart,
+) -> Response {
+    let back = format!("/can-bo/xa/{commune_id}");
+    let actor = match officer_of(actor, &commune_id) {
+        Ok(a) => a,
+        Err(d) => return denied(d, &back),
+    };
+    use crate::photos::{store::Target, upload};
+    match upload::receive(
+        &state,
+        form,
+        Target::CommuneCover(&commune_id),
+        &actor.user_id,
+    )
+    .await
+    {
+        Ok(_) => see_other(&format!("{back}?ok=1#anh-bia")),
+        Err(upload::UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}#anh-bia")),
+        Err(upload::UploadError::Internal(e)) => internal(e),
+    }
+}
+
 /// Makes an approved product of the commune its signature product.
 pub async fn set_signature(
     State(state): State<AppState>,

@@ -457,3 +457,46 @@ db_test!(reports_cover_only_the_officers_communes, |engine| {
     let visitor = Browser::new(&app.address);
     assert!(location(&visitor.get("/can-bo/bao-cao.csv").await).starts_with("/dang-nhap"));
 });
+
+db_test!(the_officer_sets_the_commune_cover_photo, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let hoan_long = commune_id(&app, "hoan-long").await;
+    let officer = officer(&app, "0912000109", "hoan-long").await;
+    let photo = server::photos::samples::jpeg(1600, 900);
+    let r = officer
+        .upload(
+            &format!("/can-bo/xa/{hoan_long}/anh"),
+            &[("alt", "Đàn gà Đông Tảo trong vườn")],
+            &[("anh", "bia.jpg", &photo)],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/can-bo/xa/{hoan_long}?ok=1#anh-bia"));
+    let html = app.page("/xa/hoan-long").await;
+    let at = html.find(r#"class="cover""#).expect("a cover image");
+    let start = html[..at].rfind("<img").unwrap();
+    let cover = &html[start..start + html[start..].find('>').unwrap()];
+    assert!(cover.contains("/media/") && cover.contains("Đàn gà Đông Tảo trong vườn"));
+
+    // A text file is refused; another commune's officer may not.
+    let r = officer
+        .upload(
+            &format!("/can-bo/xa/{hoan_long}/anh"),
+            &[],
+            &[("anh", "bia.jpg", b"not a photo")],
+        )
+        .await;
+    assert!(
+        location(&r).contains("?loi=photo_format"),
+        "{}",
+        location(&r)
+    );
+    let other = officer_other(&app).await;
+    let r = other
+        .upload(
+            &format!("/can-bo/xa/{hoan_long}/anh"),
+            &[],
+            &[("anh", "bia.jpg", &photo)],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+});
