@@ -94,7 +94,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                 <a class="chip" href="/can-bo/nhap">{OfficerTexts::of(locale).import_list}</a>
                 <a class="chip" href="/can-bo/bao-cao">{OfficerTexts::of(locale).reports}</a>
             </nav>
-            <h2>{t.applications_queue}</h2>
+            <h2>{t.applications_queue} " (" {data.applications.len()} ")"</h2>
             {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}
             <ul class="queue">
                 {data.applications.into_iter().map(|a| {
@@ -110,7 +110,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <h2 id="san-pham">{SellerTexts::of(locale).listings_queue}</h2>
+            <h2 id="san-pham">{SellerTexts::of(locale).listings_queue} " (" {data.listings.len()} ")"</h2>
             {data.listings.is_empty().then(|| view! { <p>{SellerTexts::of(locale).no_pending_listings}</p> })}
             <ul class="queue">
                 {data.listings.into_iter().map(|l| {
@@ -127,7 +127,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <h2 id="lots">{DiaryTexts::of(locale).verify_heading}</h2>
+            <h2 id="lots">{DiaryTexts::of(locale).verify_heading} " (" {data.lots.len()} ")"</h2>
             {data.lots.is_empty().then(|| view! { <p>{DiaryTexts::of(locale).no_unverified}</p> })}
             <ul class="queue">
                 {data.lots.into_iter().map(|(id, code, producer, path)| view! {
