@@ -86,7 +86,10 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="theme-color" content="#2f6b3a"/>
         <Title formatter=move |title: String| {
-            if title.is_empty() { site_name.to_owned() } else { format!("{title} · {site_name}") }
+            let title = if title.is_empty() { site_name.to_owned() } else { format!("{title} · {site_name}") };
+            // leptos_meta writes the server's <title> without escaping it; a product name with
+            // "</title><script>" must stay text. (In the browser it is set as a plain string.)
+            if cfg!(feature = "ssr") { security::escape_text(&title) } else { title }
         }/>
         <Router>
             <SiteHeader/>

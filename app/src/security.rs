@@ -14,6 +14,21 @@ pub fn page_policy(nonce: &str) -> String {
 }
 
 /// The policy for everything that is not a page (JSON, images, files): nothing may run.
+/// Escapes text for an HTML text context (`&`, `<`, `>`), for the few places where a library
+/// writes our text into the page unescaped.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Sets the page's policy on the response being rendered (server only).

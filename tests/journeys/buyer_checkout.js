@@ -1,11 +1,35 @@
-// A buyer on a phone (360 × 800) puts two producers' products in the cart and checks out, once
-// with cash on delivery and once with a VietQR transfer; then the same with JavaScript off.
+// A buyer on a phone (360 × 800) finds the longan by searching without diacritics (and, with
+// JavaScript, sees suggestions while typing), puts two producers' products in the cart and checks
+// out, once with cash on delivery and once with a VietQR transfer; then the same with
+// JavaScript off.
 const { BASE, page, shot, expect, text, run } = require('./lib');
+
+// From the home page's search box, typed without diacritics, to the product.
+async function findLongan(p, { javaScript, shots }) {
+  await p.goto(`${BASE}/`);
+  await p.fill('#header-q', 'nhan long');
+  await p.press('#header-q', 'Enter');
+  await p.waitForURL(/\/tim-kiem\?q=nhan\+long/);
+  expect((await text(p)).includes('kết quả cho'), 'search results are listed');
+  expect((await p.$$('.search-results mark')).length > 0, 'the matched words are marked');
+  if (shots) await shot(p, 'search-360');
+  await p.click('.search-results a[href="/san-pham/nhan-long-hung-yen"]');
+  await p.waitForURL(/\/san-pham\/nhan-long-hung-yen$/);
+  if (javaScript) {
+    await p.goto(`${BASE}/tim-kiem`);
+    await p.waitForSelector('.search-box[data-live="1"]');
+    await p.type('#q', 'mat o', { delay: 40 });
+    await p.waitForSelector('#q-suggestions a[href="/san-pham/mat-ong-hoa-nhan"]');
+    if (shots) await shot(p, 'search-suggestions-360');
+    await p.goto(`${BASE}/san-pham/nhan-long-hung-yen`);
+  }
+}
 
 async function buy(browser, { javaScript, method, shots }) {
   const p = await page(browser, { viewport: { width: 360, height: 800 }, javaScriptEnabled: javaScript });
+  await findLongan(p, { javaScript, shots });
   for (const slug of ['nhan-long-hung-yen', 'tuong-ban']) {
-    await p.goto(`${BASE}/san-pham/${slug}`);
+    if (slug !== 'nhan-long-hung-yen') await p.goto(`${BASE}/san-pham/${slug}`);
     await p.click('form.add-to-cart button:not([disabled])');
     await p.waitForURL(/\/gio-hang\?ok=added/);
   }

@@ -51,9 +51,11 @@ pub enum Engine {
 
 /// A database of its own for one test.
 ///
-/// PostgreSQL test databases are named after the test process (`ocop_test_p{pid}_…`); the first
-/// test of a process drops those left by processes that have ended. Nothing is dropped from
-/// `Drop`, which would block an async worker.
+/// PostgreSQL test databases are named after the test process and a UUIDv7
+/// (`ocop_test_p{pid}_{uuid}`); each is dropped when its test ends (from a thread of its own, so
+/// no async worker blocks), and the first test of a process also drops those left by processes
+/// that have ended or that are over two hours old (process ids are reused). Hundreds of stale
+/// databases once made PostgreSQL's checkpoints stall requests for tens of seconds.
 pub struct TestDb {
     pub url: String,
     pub engine: Engine,
@@ -76,11 +78,61 @@ async fn sweep_stale_databases(admin: &Db) {
             .next()
             .unwrap_or_default();
         let alive = !pid.is_empty() && Path::new("/proc").join(pid).exists();
-        if !alive {
+        if !alive || older_than_two_hours(&name) {
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .execute(admin.pool())
                 .await;
         }
+    }
+}
+
+/// Whether a test database's name (ending in a UUIDv7, whose first 48 bits are Unix
+/// milliseconds) says it was created over two hours ago.
+fn older_than_two_hours(name: &str) -> bool {
+    let Some(hex) = name.rsplit('_').next().filter(|h| h.len() == 32) else {
+        return false;
+    };
+    let Ok(ms) = u64::from_str_radix(&hex[..12], 16) else {
+        return false;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    now.saturating_sub(ms) > 2 * 3600 * 1000
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.engine != Engine::Postgres {
+            return;
+        }
+        let (Ok(admin), Some(name)) = (
+            std::env::var("TEST_POSTGRES_URL"),
+            self.url
+                .rsplit('/')
+                .next()
+                .map(|n| n.split('?').next().unwrap_or(n).to_owned()),
+        ) else {
+            return;
+        };
+        // Its own thread and runtime: the test's runtime may be shutting down. FORCE ends the
+        // connections the test's server still holds.
+        std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(db) = Db::connect(&admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(db.pool())
+                        .await;
+                    db.close().await;
+                }
+            });
+        });
     }
 }
 

@@ -69,8 +69,9 @@ pub async fn search_catalog(
     })
 }
 
-/// Products to suggest while typing (the search box island asks).
-#[server(prefix = "/fn")]
+/// Products to suggest while typing (the search box island asks). A GET: it only reads, so it
+/// needs no anti-forgery token and may be cached.
+#[server(prefix = "/fn", input = leptos::server_fn::codec::GetUrl)]
 pub async fn suggest_products(q: String) -> Result<Vec<Suggestion>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     let search = use_context::<crate::search::service::Search>()

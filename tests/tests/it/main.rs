@@ -6,6 +6,7 @@ mod api;
 mod checkout;
 mod communes;
 mod constraints;
+mod escaping;
 mod health;
 mod import;
 mod journeys;
