@@ -209,6 +209,7 @@ fn router(state: AppState) -> Router {
             )),
         )
         .route("/can-bo/nhap/{id}", post(routes::import_forms::confirm))
+        .route("/quan-tri/xa", post(routes::admin_forms::create_commune))
         .route(
             "/quan-tri/xa/doi-ten",
             post(routes::admin_forms::rename_commune),

@@ -22,6 +22,8 @@ pub enum AdminError {
     NameTaken,
     #[error("choose two different active communes")]
     Merge,
+    #[error("a commune is a xã, a phường or a đặc khu")]
+    Kind,
     #[error("no such commune or user")]
     NotFound,
     #[error("the bank account is not valid")]
@@ -38,6 +40,7 @@ impl AdminError {
             AdminError::Name => "commune_name",
             AdminError::NameTaken => "commune_name_taken",
             AdminError::Merge => "commune_merge",
+            AdminError::Kind => "commune_kind",
             AdminError::NotFound => "not_found",
             AdminError::Bank => "bank_account",
             AdminError::Yourself => "yourself",
@@ -61,6 +64,82 @@ fn audit_entry<'a>(
         details,
         ip: None,
     }
+}
+
+/// Creates a commune (xã, phường or đặc khu) in the province; returns its id. Its address is made
+/// from its name (`Xã Tân Tiến` → `/xa/tan-tien`, with a number when taken).
+pub async fn create_commune(
+    db: &Db,
+    name: &str,
+    kind: &str,
+    admin_id: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AdminError> {
+    let name = name.trim();
+    if !(2..=80).contains(&name.chars().count()) {
+        return Err(AdminError::Name);
+    }
+    if !["xa", "phuong", "dac_khu"].contains(&kind) {
+        return Err(AdminError::Kind);
+    }
+    let at = db_timestamp(now);
+    let mut tx = db.pool().begin().await?;
+    let Some(province): Option<String> =
+        sqlx::query_scalar("SELECT id FROM provinces ORDER BY created_at LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        return Err(AdminError::NotFound);
+    };
+    let taken: Option<String> =
+        sqlx::query_scalar("SELECT id FROM communes WHERE province_id = $1 AND name = $2")
+            .bind(&province)
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(AdminError::NameTaken);
+    }
+    let base = crate::domain::slug::Slug::from_text(name)
+        .map(String::from)
+        .map_err(|_| AdminError::Name)?;
+    let mut slug = base.clone();
+    for n in 2.. {
+        let used: Option<String> = sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
+            .bind(&slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if used.is_none() {
+            break;
+        }
+        slug = format!("{base}-{n}");
+    }
+    let id = super::ids::new_id();
+    sqlx::query(
+        "INSERT INTO communes (id, province_id, slug, name, kind, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&id)
+    .bind(&province)
+    .bind(&slug)
+    .bind(name)
+    .bind(kind)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        audit_entry(
+            admin_id,
+            "commune.create",
+            "commune",
+            &id,
+            json!({ "name": name, "kind": kind, "slug": slug }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Renames a commune; the old name becomes a former name (search and the directory still find

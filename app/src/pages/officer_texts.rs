@@ -76,6 +76,7 @@ static VI: OfficerTexts = OfficerTexts {
             "user-unknown" => "Không có tài khoản nào với số điện thoại hoặc email này.",
             "commune_name_taken" => "Tỉnh đã có xã mang tên này.",
             "commune_merge" => "Hãy chọn hai xã khác nhau, đang hoạt động.",
+            "commune_kind" => "Hãy chọn loại: xã, phường hoặc đặc khu.",
             "bank_account" => {
                 "Tài khoản ngân hàng chưa đúng: BIN 6 số, số tài khoản, tên không dấu."
             }
@@ -136,6 +137,7 @@ static EN: OfficerTexts = OfficerTexts {
             "user-unknown" => "No account has that phone number or email.",
             "commune_name_taken" => "The province already has a commune with that name.",
             "commune_merge" => "Choose two different active communes.",
+            "commune_kind" => "Choose the kind: commune, ward or special zone.",
             "bank_account" => {
                 "The bank account is not valid: a 6-digit BIN, the account number, the holder without diacritics."
             }

@@ -52,6 +52,10 @@ pub async fn get_admin_page() -> Result<Gate<AdminData>, ServerFnError> {
 
 struct AdminTexts {
     title: &'static str,
+    create: &'static str,
+    kind: &'static str,
+    kinds: [&'static str; 3],
+    create_button: &'static str,
     users: &'static str,
     rename: &'static str,
     commune: &'static str,
@@ -79,6 +83,10 @@ struct AdminTexts {
 
 static VI: AdminTexts = AdminTexts {
     title: "Quản trị tỉnh",
+    create: "Thêm xã, phường",
+    kind: "Loại",
+    kinds: ["Xã", "Phường", "Đặc khu"],
+    create_button: "Thêm",
     users: "Người dùng (đặt lại mật khẩu)",
     rename: "Đổi tên xã",
     commune: "Xã, phường",
@@ -106,6 +114,10 @@ static VI: AdminTexts = AdminTexts {
 
 static EN: AdminTexts = AdminTexts {
     title: "Province administration",
+    create: "Add a commune or ward",
+    kind: "Kind",
+    kinds: ["Commune (xã)", "Ward (phường)", "Special zone (đặc khu)"],
+    create_button: "Add",
     users: "Users (password resets)",
     rename: "Rename a commune",
     commune: "Commune or ward",
@@ -171,6 +183,19 @@ fn AdminView(data: AdminData) -> impl IntoView {
             <p><a href="/quan-tri/nguoi-dung">{t.users}</a></p>
             <SellerNotice/>
             {saved}
+            <h2 id="xa-moi">{t.create}</h2>
+            <form method="post" action="/quan-tri/xa" class="stack">
+                <CsrfField/>
+                <label for="create-name">{t.new_name}</label>
+                <input id="create-name" name="name" required maxlength="80"/>
+                <label for="create-kind">{t.kind}</label>
+                <select id="create-kind" name="kind">
+                    <option value="xa">{t.kinds[0]}</option>
+                    <option value="phuong">{t.kinds[1]}</option>
+                    <option value="dac_khu">{t.kinds[2]}</option>
+                </select>
+                <button type="submit" class="button">{t.create_button}</button>
+            </form>
             <h2 id="doi-ten">{t.rename}</h2>
             <form method="post" action="/quan-tri/xa/doi-ten" class="stack">
                 <CsrfField/>

@@ -32,6 +32,35 @@ fn answer(result: Result<(), AdminError>, anchor: &str) -> Response {
 }
 
 #[derive(Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn create_commune(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Form(form): Form<CreateForm>,
+) -> Response {
+    let admin = match administrator(actor) {
+        Ok(a) => a,
+        Err(d) => return denied(d, BACK),
+    };
+    let done = admin::create_commune(
+        &state.db,
+        &form.name,
+        &form.kind,
+        &admin.user_id,
+        Utc::now(),
+    )
+    .await
+    .map(|_| ());
+    answer(done, "xa-moi")
+}
+
+#[derive(Deserialize)]
 pub struct RenameForm {
     #[serde(default)]
     commune_id: String,

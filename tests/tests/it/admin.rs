@@ -371,3 +371,30 @@ db_test!(
         assert_eq!(fee, 25_000);
     }
 );
+
+db_test!(the_administrator_adds_a_commune, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let admin = admin(&app).await;
+    let before = app.count("communes").await;
+    let r = admin
+        .submit("/quan-tri/xa", &[("name", "Đông Tảo"), ("kind", "xa")])
+        .await;
+    assert_eq!(location(&r), "/quan-tri?ok=1#xa-moi");
+    assert_eq!(app.count("communes").await, before + 1);
+    assert_eq!(
+        app.get("/xa/dong-tao").await.status(),
+        200,
+        "its page, named from its name"
+    );
+    for (name, kind, code) in [
+        ("Đông Tảo", "xa", "commune_name_taken"),
+        ("X", "xa", "commune_name"),
+        ("Tân Mới", "huyen", "commune_kind"),
+    ] {
+        let r = admin
+            .submit("/quan-tri/xa", &[("name", name), ("kind", kind)])
+            .await;
+        assert_eq!(location(&r), format!("/quan-tri?loi={code}#xa-moi"));
+    }
+    assert_eq!(app.count("communes").await, before + 1);
+});
