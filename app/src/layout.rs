@@ -17,17 +17,16 @@ pub fn SiteHeader() -> impl IntoView {
     let other = locale.other();
     let search = crate::pages::search_texts::SearchTexts::of(locale);
     let location = use_location();
+    // The router gives the query without its `?` (a search page must come back with its query).
     let here = move || {
-        format!(
-            "{}{}",
-            location.pathname.get(),
-            location
-                .search
-                .get()
-                .strip_prefix('?')
-                .map(|q| format!("?{q}"))
-                .unwrap_or_default()
-        )
+        let search = location.search.get();
+        let query = search.trim_start_matches('?');
+        let path = location.pathname.get();
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
     };
     view! {
         <header class="site-header">

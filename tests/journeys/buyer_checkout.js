@@ -1,7 +1,7 @@
 // A buyer on a phone (360 × 800) finds the longan by searching without diacritics (and, with
-// JavaScript, sees suggestions while typing), puts two producers' products in the cart and checks
-// out, once with cash on delivery and once with a VietQR transfer; then the same with
-// JavaScript off.
+// JavaScript, sees suggestions while typing), checks a lot's traceability page, puts two
+// producers' products in the cart and checks out, once with cash on delivery and once with a
+// VietQR transfer; then the same with JavaScript off.
 const { BASE, page, shot, expect, text, run } = require('./lib');
 
 // From the home page's search box, typed without diacritics, to the product.
@@ -15,6 +15,7 @@ async function findLongan(p, { javaScript, shots }) {
   if (shots) await shot(p, 'search-360');
   await p.click('.search-results a[href="/san-pham/nhan-long-hung-yen"]');
   await p.waitForURL(/\/san-pham\/nhan-long-hung-yen$/);
+  await checkLot(p, { shots });
   if (javaScript) {
     await p.goto(`${BASE}/tim-kiem`);
     await p.waitForSelector('.search-box[data-live="1"]');
@@ -23,6 +24,23 @@ async function findLongan(p, { javaScript, shots }) {
     if (shots) await shot(p, 'search-suggestions-360');
     await p.goto(`${BASE}/san-pham/nhan-long-hung-yen`);
   }
+}
+
+// From the product to one of its lots on sale: where it grew, its diary, its QR code.
+async function checkLot(p, { shots }) {
+  const lot = p.locator('ul.lots a').first();
+  const code = (await lot.textContent()).trim().split(/\s+/).pop();
+  await lot.click();
+  await p.waitForURL(/\/01\/\d{14}\/10\/|\/lo\//);
+  const page = await text(p);
+  expect(page.includes(`Truy xuất lô`) && page.includes(code), `the lot page names lot ${code}`);
+  expect(page.includes('Thời gian cách ly'), 'the pre-harvest interval is accounted for');
+  expect((await p.$$('ol.timeline > li')).length > 0, 'the diary entries are shown');
+  const qr = await p.$('section.qr img');
+  expect(qr !== null && await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code loads');
+  if (shots) await shot(p, 'lot-360');
+  await p.goBack();
+  await p.waitForURL(/\/san-pham\/nhan-long-hung-yen$/);
 }
 
 async function buy(browser, { javaScript, method, shots }) {

@@ -36,6 +36,14 @@ async function text(p) {
   return p.textContent('main');
 }
 
+/// Chooses the option of `select` whose text is `label`, naming the options there were if none is.
+async function choose(p, select, label) {
+  const options = await p.$$eval(`${select} option`, (os) => os.map((o) => [o.value, o.textContent.trim()]));
+  const found = options.find(([, text]) => text === label);
+  expect(found, `an option "${label}" in ${select}, among: ${options.map(([, t]) => t).join(' | ')}`);
+  await p.selectOption(select, found[0]);
+}
+
 async function run(name, journey) {
   const browser = await launch();
   try {
@@ -49,4 +57,4 @@ async function run(name, journey) {
   }
 }
 
-module.exports = { BASE, launch, page, shot, expect, text, run };
+module.exports = { BASE, launch, page, shot, expect, text, choose, run };

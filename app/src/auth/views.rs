@@ -13,6 +13,7 @@ pub struct MyProducer {
     pub status: String,
     pub status_reason: Option<String>,
     pub role: String,
+    pub commune_id: String,
     pub commune_name: String,
 }
 

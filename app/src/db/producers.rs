@@ -102,7 +102,7 @@ pub async fn apply(
 
 pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<MyProducer>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.slug, p.name, p.status, p.status_reason, m.role, c.name AS commune_name
+        "SELECT p.id, p.slug, p.name, p.status, p.status_reason, m.role, p.commune_id, c.name AS commune_name
            FROM producer_members m
            JOIN producers p ON p.id = m.producer_id
            JOIN communes c ON c.id = p.commune_id

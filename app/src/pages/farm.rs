@@ -18,7 +18,7 @@ use crate::{
         gate::{Gate, gate, gate_or_404},
         lot::{PhiLine, Timeline},
     },
-    traceability::{PlotDiary, PlotSummary},
+    traceability::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -219,17 +219,79 @@ pub fn PlotPage() -> impl IntoView {
     gate_or_404(data, |d| view! { <PlotView data=d/> })
 }
 
+/// What the entry form starts with: blank, the entry being corrected, or what the farmer typed
+/// before a refusal (sent back in the query, so nothing typed is lost).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct EntryPrefill {
+    kind: Option<String>,
+    occurred_on: Option<String>,
+    lot_id: Option<String>,
+    input_name: Option<String>,
+    active_ingredient: Option<String>,
+    target: Option<String>,
+    dose: Option<String>,
+    phi_days: Option<String>,
+    quantity_kg: Option<String>,
+    note: String,
+}
+
+impl EntryPrefill {
+    fn of_entry(e: &TimelineEntry, lots: &[LotLine]) -> Self {
+        EntryPrefill {
+            kind: Some(e.kind.clone()),
+            occurred_on: Some(e.occurred_on.to_string()),
+            lot_id: lots
+                .iter()
+                .find(|l| e.lot_code.as_deref() == Some(l.code.as_str()))
+                .map(|l| l.id.clone()),
+            input_name: e.input_name.clone(),
+            active_ingredient: e.active_ingredient.clone(),
+            target: e.target.clone(),
+            dose: e.dose.clone(),
+            phi_days: e.phi_days.map(|d| d.to_string()),
+            quantity_kg: e.quantity_kg.map(|q| q.to_string()),
+            note: e.note.clone(),
+        }
+    }
+
+    /// From the form's own field names (as the server echoes them).
+    fn typed(field: impl Fn(&str) -> Option<String>) -> Self {
+        EntryPrefill {
+            kind: field("kind"),
+            occurred_on: field("occurred_on"),
+            lot_id: field("lot_id"),
+            input_name: field("input_name"),
+            active_ingredient: field("active_ingredient"),
+            target: field("target"),
+            dose: field("dose"),
+            phi_days: field("phi_days"),
+            quantity_kg: field("quantity_kg"),
+            note: field("note").unwrap_or_default(),
+        }
+    }
+}
+
 #[component]
 fn PlotView(data: PlotPageData) -> impl IntoView {
     let locale = use_locale();
     let t = DiaryTexts::of(locale);
     let diary = data.diary;
     let base = format!("/nong-trai/vuon/{}", diary.plot.id);
-    let correcting = use_query_map()
-        .with_untracked(|q| q.get("sua"))
+    let query = use_query_map().get_untracked();
+    // `sua`: the entry being corrected; `corrects_id`: the same, sent back after a refusal.
+    let correcting = query
+        .get("sua")
+        .or_else(|| query.get("corrects_id"))
         .and_then(|id| diary.entries.iter().find(|e| e.id == id).cloned());
-    let preset_kind = correcting.as_ref().map(|e| e.kind.clone());
     let today = data.today.to_string();
+    let p = if query.get("loi").is_some() {
+        EntryPrefill::typed(|name| query.get(name))
+    } else {
+        correcting
+            .as_ref()
+            .map(|e| EntryPrefill::of_entry(e, &diary.plot.lots))
+            .unwrap_or_default()
+    };
     view! {
         <Title text=diary.plot.name.clone()/>
         <main class="page narrow farm">
@@ -252,29 +314,29 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                     <label>{t.kind_label}
                         <select name="kind" required>
                             {KINDS.iter().map(|k| view! {
-                                <option value=*k selected=preset_kind.as_deref() == Some(*k)>{(t.kind)(k)}</option>
+                                <option value=*k selected=p.kind.as_deref() == Some(*k)>{(t.kind)(k)}</option>
                             }).collect_view()}
                         </select>
                     </label>
                     <label>{t.date_label}
                         <input type="date" name="occurred_on" required max=today.clone()
-                               value=correcting.as_ref().map_or(today.clone(), |e| e.occurred_on.to_string())/>
+                               value=p.occurred_on.clone().unwrap_or(today.clone())/>
                     </label>
                     <label>{t.lot_label}
                         <select name="lot_id">
                             <option value="">{t.no_lot}</option>
                             {diary.plot.lots.iter().map(|l| view! {
-                                <option value=l.id.clone() selected=correcting.as_ref().and_then(|e| e.lot_code.clone()) == Some(l.code.clone())>{l.code.clone()}</option>
+                                <option value=l.id.clone() selected=p.lot_id.as_deref() == Some(l.id.as_str())>{l.code.clone()}</option>
                             }).collect_view()}
                         </select>
                     </label>
-                    <label>{t.input_label} <input name="input_name" maxlength="200" value=correcting.as_ref().and_then(|e| e.input_name.clone())/></label>
-                    <label>{t.ingredient_label} <input name="active_ingredient" maxlength="200" value=correcting.as_ref().and_then(|e| e.active_ingredient.clone())/></label>
-                    <label>{t.target_label} <input name="target" maxlength="200" value=correcting.as_ref().and_then(|e| e.target.clone())/></label>
-                    <label>{t.dose_label} <input name="dose" maxlength="200" value=correcting.as_ref().and_then(|e| e.dose.clone())/></label>
-                    <label>{t.phi_label} <input name="phi_days" type="number" min="0" max="365" inputmode="numeric" value=correcting.as_ref().and_then(|e| e.phi_days).map(|d| d.to_string())/></label>
-                    <label>{t.quantity_label} <input name="quantity_kg" type="number" min="1" inputmode="numeric" value=correcting.as_ref().and_then(|e| e.quantity_kg).map(|q| q.to_string())/></label>
-                    <label>{t.note_label} <textarea name="note" maxlength="2000" rows="2">{correcting.as_ref().map(|e| e.note.clone())}</textarea></label>
+                    <label>{t.input_label} <input name="input_name" maxlength="200" value=p.input_name.clone()/></label>
+                    <label>{t.ingredient_label} <input name="active_ingredient" maxlength="200" value=p.active_ingredient.clone()/></label>
+                    <label>{t.target_label} <input name="target" maxlength="200" value=p.target.clone()/></label>
+                    <label>{t.dose_label} <input name="dose" maxlength="200" value=p.dose.clone()/></label>
+                    <label>{t.phi_label} <input name="phi_days" type="number" min="0" max="365" inputmode="numeric" value=p.phi_days.clone()/></label>
+                    <label>{t.quantity_label} <input name="quantity_kg" type="number" min="1" inputmode="numeric" value=p.quantity_kg.clone()/></label>
+                    <label>{t.note_label} <textarea name="note" maxlength="2000" rows="2">{p.note.clone()}</textarea></label>
                     <button type="submit" class="button">{t.record}</button>
                 </form>
             </section>

@@ -41,6 +41,8 @@ pub fn SellerNotice() -> impl IntoView {
 pub struct SellerData {
     /// (producer id, name) of the producers the user works for.
     pub producers: Vec<(String, String)>,
+    /// Where the first of them is: a new listing's origin unless the farmer picks another.
+    pub home_commune: Option<String>,
     pub listings: Vec<ListingSummary>,
     pub groups: Vec<(String, String)>,
     pub communes: Vec<CommuneChoice>,
@@ -57,6 +59,7 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
     let load = async {
         let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
         Ok::<_, sqlx::Error>(SellerData {
+            home_commune: producers.first().map(|p| p.commune_id.clone()),
             producers: producers.into_iter().map(|p| (p.id, p.name)).collect(),
             listings: crate::db::listings::of_producers(&cx.db, &ids).await?,
             groups: crate::db::listings::groups(&cx.db).await?,
@@ -115,7 +118,8 @@ fn SellerView(data: SellerData) -> impl IntoView {
             </ul>
             <details class="add" open=true>
                 <summary>{t.new_listing}</summary>
-                <ProductFields action="/ban-hang/san-pham".to_owned() producers=data.producers groups=data.groups communes=data.communes listing=None/>
+                <ProductFields action="/ban-hang/san-pham".to_owned() producers=data.producers groups=data.groups communes=data.communes
+                    listing=None home_commune=data.home_commune/>
             </details>
         </main>
     }
@@ -130,6 +134,8 @@ fn ProductFields(
     groups: Vec<(String, String)>,
     communes: Vec<CommuneChoice>,
     listing: Option<ListingEdit>,
+    /// The origin preselected on a new listing (its producer's commune).
+    home_commune: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
     let t = SellerTexts::of(locale);
@@ -137,7 +143,10 @@ fn ProductFields(
     let l = listing.clone();
     let get = move |f: fn(&ListingEdit) -> String| l.as_ref().map(f).unwrap_or_default();
     let group = get(|l| l.group_code.clone());
-    let commune = get(|l| l.commune_id.clone());
+    let commune = match &listing {
+        Some(l) => l.commune_id.clone(),
+        None => home_commune.unwrap_or_default(),
+    };
     let creating = listing.is_none();
     view! {
         <form method="post" action=action class="stack">
@@ -323,7 +332,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
 
             <details class="add">
                 <summary>{t.details}</summary>
-                <ProductFields action=base.clone() producers=vec![] groups=data.groups communes=data.communes listing=Some(data.listing)/>
+                <ProductFields action=base.clone() producers=vec![] groups=data.groups communes=data.communes listing=Some(data.listing) home_commune=None/>
             </details>
             {(status != ProductStatus::Archived).then(|| view! {
                 <form method="post" action=status_action class="inline">

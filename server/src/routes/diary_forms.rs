@@ -43,17 +43,25 @@ fn back_with(path: &str, query: &str) -> Response {
 
 /// Where a refused write goes back to, with the reason's code.
 fn refused(back: &str, e: DiaryError) -> Response {
+    match refusal_query(e) {
+        Ok(query) => back_with(back, &query),
+        Err(response) => *response,
+    }
+}
+
+/// The query that explains a refusal to the page, or the response when there is no page to
+/// explain it on (missing, or a database failure).
+fn refusal_query(e: DiaryError) -> Result<String, Box<Response>> {
     let code = match e {
-        DiaryError::NotFound => return not_found(),
-        DiaryError::Db(e) => return internal(e),
+        DiaryError::NotFound => return Err(Box::new(not_found())),
+        DiaryError::Db(e) => return Err(Box::new(internal(e))),
         DiaryError::Phi(v) => {
-            let query = form_urlencoded::Serializer::new(String::new())
+            return Ok(form_urlencoded::Serializer::new(String::new())
                 .append_pair("loi", "phi")
                 .append_pair("thuoc", &v.product_name)
                 .append_pair("ngay_phun", &v.sprayed_on.to_string())
                 .append_pair("an_toan", &v.safe_from.to_string())
-                .finish();
-            return back_with(back, &query);
+                .finish());
         }
         DiaryError::Draft(DraftError::DateInFuture) => "future",
         DiaryError::Draft(
@@ -70,7 +78,7 @@ fn refused(back: &str, e: DiaryError) -> Response {
         DiaryError::NotHarvested => "not_harvested",
         DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => "correction",
     };
-    back_with(back, &format!("loi={code}"))
+    Ok(format!("loi={code}"))
 }
 
 /// The actor when the policy allows `action`, or the response refusing it (sign in first, or 403).
@@ -219,6 +227,30 @@ pub struct EntryForm {
 }
 
 impl EntryForm {
+    /// The fields as typed, under their own names: a refused entry goes back to a form that
+    /// still holds them, so the farmer corrects one field instead of typing everything again.
+    fn echo(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("kind", &self.kind),
+            ("occurred_on", &self.occurred_on),
+            ("lot_id", &self.lot_id),
+            ("input_name", &self.input_name),
+            ("active_ingredient", &self.active_ingredient),
+            ("target", &self.target),
+            ("dose", &self.dose),
+            ("phi_days", &self.phi_days),
+            ("quantity_kg", &self.quantity_kg),
+            ("note", &self.note),
+            ("corrects_id", &self.corrects_id),
+        ] {
+            if !value.trim().is_empty() {
+                query.append_pair(name, value);
+            }
+        }
+        query.finish()
+    }
+
     /// The form as a draft; `None` when a number or date does not parse.
     fn draft(&self) -> Option<EntryDraft> {
         let text = |t: &str| blank_to_none(t).map(str::to_owned);
@@ -262,8 +294,9 @@ pub async fn append_entry(
         Err(r) => return r,
     };
     let back = format!("/nong-trai/vuon/{plot_id}");
+    let again = |query: &str| see_other(&format!("{back}?{query}&{}", form.echo()));
     let Some(draft) = form.draft() else {
-        return back_with(&back, "loi=invalid");
+        return again("loi=invalid");
     };
     let today = vietnam_date(chrono::Utc::now());
     match diary::append_entry(
@@ -277,7 +310,10 @@ pub async fn append_entry(
     .await
     {
         Ok(seq) => see_other(&format!("{back}?ok=1#e{seq}")),
-        Err(e) => refused(&back, e),
+        Err(e) => match refusal_query(e) {
+            Ok(query) => again(&query),
+            Err(response) => *response,
+        },
     }
 }
 

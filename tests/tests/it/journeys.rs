@@ -60,24 +60,18 @@ async fn a_buyer_checks_out_on_a_phone() {
     );
 }
 
+/// Two farmers (with JavaScript, then without) sign up, are approved, list a product, keep the
+/// farm diary (a harvest inside the pre-harvest interval is refused) and get certified; the
+/// officer's account is the one thing made outside the browser (administrators appoint officers).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_farmer_lists_a_product_and_the_officer_approves_it() {
+async fn a_farmer_joins_keeps_the_diary_and_the_officer_certifies() {
     let app = site().await;
-    sign_up(&app, "0988 500 001", "Chị Lan").await;
     sign_up(&app, "0988 500 002", "Cán bộ xã").await;
-    let (producer, commune): (String, String) = sqlx::query_as(
-        "SELECT id, commune_id FROM producers WHERE slug = 'htx-nhan-long-song-hong-xanh'",
+    let (commune, commune_slug): (String, String) = sqlx::query_as(
+        "SELECT c.id, c.slug FROM communes c JOIN producers p ON p.commune_id = c.id
+          WHERE p.slug = 'htx-nhan-long-song-hong-xanh'",
     )
     .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
-         VALUES ($1, $2, 'owner', '2026-11-27T00:00:00Z')",
-    )
-    .bind(&producer)
-    .bind(user_id(&app, "+84988500001").await)
-    .execute(app.db.pool())
     .await
     .unwrap();
     make_officer(&app, &user_id(&app, "+84988500002").await, &commune).await;
@@ -85,19 +79,73 @@ async fn a_farmer_lists_a_product_and_the_officer_approves_it() {
     std::fs::write(&photo, server::photos::samples::jpeg(1600, 1200)).unwrap();
     journey(
         &app,
-        "seller_listing.js",
+        "farmer_to_market.js",
         &[
-            ("FARMER", "0988500001"),
             ("OFFICER", "0988500002"),
             ("PASSWORD", PASSWORD),
             ("PHOTO", photo.to_str().unwrap()),
+            ("COMMUNE_ID", &commune),
+            ("COMMUNE_SLUG", &commune_slug),
         ],
     )
     .await;
-    let (status,): (String,) =
-        sqlx::query_as("SELECT status FROM products WHERE slug = 'nhan-long-say-deo'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
-    assert_eq!(status, "approved");
+
+    // What the pages said is what the database holds.
+    let producers: Vec<(String,)> = sqlx::query_as(
+        "SELECT status FROM producers WHERE name IN ('Hộ Đào Thị Lan', 'Hộ Lê Văn Tú')",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(producers, vec![("active".to_owned(),); 2]);
+    let products: Vec<(String, String)> = sqlx::query_as(
+        "SELECT slug, status FROM products WHERE slug IN ('nhan-long-say-deo', 'long-nhan-tui-200-g')
+          ORDER BY slug",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        products,
+        vec![
+            ("long-nhan-tui-200-g".to_owned(), "approved".to_owned()),
+            ("nhan-long-say-deo".to_owned(), "approved".to_owned()),
+        ]
+    );
+    let entries: Vec<(String,)> = sqlx::query_as(
+        "SELECT e.kind FROM cultivation_log_entries e JOIN plots f ON f.id = e.plot_id
+          WHERE f.name = 'Vườn nhãn bờ đê' ORDER BY e.kind",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = entries.iter().map(|(k,)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["harvest", "harvest", "spraying", "spraying"],
+        "the refused harvests left nothing"
+    );
+    let (signature,): (String,) = sqlx::query_as(
+        "SELECT p.slug FROM commune_signature_products s JOIN products p ON p.id = s.product_id
+          WHERE s.commune_id = $1",
+    )
+    .bind(&commune)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(signature, "long-nhan-tui-200-g", "the last one set");
+    let (certified,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM ocop_certificates c JOIN products p ON p.id = c.product_id
+          WHERE p.slug IN ('nhan-long-say-deo', 'long-nhan-tui-200-g') AND c.stars = 4",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(certified, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_switches_the_language() {
+    let app = site().await;
+    journey(&app, "language.js", &[]).await;
 }

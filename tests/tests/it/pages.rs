@@ -140,6 +140,13 @@ db_test!(
         // Without the cookie the site stays Vietnamese.
         let html = app.page("/").await;
         assert!(html.contains(r#"<html lang="vi""#) && html.contains("Sản phẩm tiêu biểu"));
+
+        // The switch sends the reader back to the same page, query included.
+        let html = app.page("/tim-kiem?q=nhan+long&stars=4").await;
+        assert!(
+            html.contains(r#"name="next" value="/tim-kiem?q=nhan+long&amp;stars=4""#),
+            "the switch keeps the query"
+        );
     }
 );
 

@@ -289,6 +289,22 @@ db_test!(
             shown.contains(&format!("Ngày sớm nhất được thu hoạch: {safe}")),
             "the refusal names the first safe day"
         );
+        // The form still holds what was typed: only the date needs changing.
+        assert!(refused.contains("quantity_kg=800"), "{refused}");
+        assert!(
+            shown.contains(
+                r#"name="quantity_kg" type="number" min="1" inputmode="numeric" value="800""#
+            ),
+            "the quantity is kept"
+        );
+        assert!(
+            shown.contains(&format!(r#"value="{}""#, days_ago(4))),
+            "the date is kept"
+        );
+        assert!(
+            shown.contains(&format!(r#"<option value="{lot}" selected"#)),
+            "the lot is kept"
+        );
 
         // Day 7: allowed; the lot is harvested and can go on sale.
         let fields = harvest(days_ago(3));
