@@ -79,6 +79,15 @@ ensure_chromium() {
   fi
 }
 
+# cargo-fuzz (scripts/fuzz) from crates.io; it drives libFuzzer, which libfuzzer-sys builds with cc.
+CARGO_FUZZ_VERSION="0.13.2"
+ensure_cargo_fuzz() {
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (builds from source; ~2 minutes, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
 ensure_build_tools() {
   ensure_wasm_target
   ensure_cargo_leptos
