@@ -34,7 +34,8 @@ struct Source {
 }
 
 /// Adds `products` approved products (and one generated producer per eight of them) to a
-/// database that already holds the demo data. Returns the new products' slugs.
+/// database that already holds the demo data; called again, it adds more (numbering goes on).
+/// Returns the new products' slugs.
 pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String>> {
     let mut tx = db.pool().begin().await?;
     let now = db_timestamp(chrono::Utc::now());
@@ -45,6 +46,12 @@ pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String
             .fetch_all(&mut *tx)
             .await?;
 
+    // Slugs are numbered on from what is there, so a second batch never collides.
+    let (first_producer, first_product): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM producers), (SELECT COUNT(*) FROM products)")
+            .fetch_one(&mut *tx)
+            .await?;
+    let (first_producer, first_product) = (first_producer as usize, first_product as usize);
     let producers = products.div_ceil(8).max(1);
     let mut producer_ids = Vec::with_capacity(producers);
     for p in 0..producers {
@@ -54,8 +61,8 @@ pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String
              VALUES ($1, $2, $3, 'household', $4, 'active', $5, $5)",
         )
         .bind(&id)
-        .bind(format!("ho-san-xuat-{}", p + 1))
-        .bind(format!("Hộ sản xuất {}", p + 1))
+        .bind(format!("ho-san-xuat-{}", first_producer + p + 1))
+        .bind(format!("Hộ sản xuất {}", first_producer + p + 1))
         .bind(&communes[p % communes.len()])
         .bind(&now)
         .execute(&mut *tx)
@@ -70,7 +77,7 @@ pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String
         let (producer_id, commune_id) = &producer_ids[i % producer_ids.len()];
         let suffix = NAME_SUFFIXES[(i / sources.len()) % NAME_SUFFIXES.len()];
         let id = new_id();
-        let slug = format!("{}-{}", src.slug, i + 1);
+        let slug = format!("{}-{}", src.slug, first_product + i + 1);
         sqlx::query(
             "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
                                    description_vi, description_en, status, created_at, updated_at,

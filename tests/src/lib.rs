@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod fixtures;
 pub mod load;
+pub mod race;
 pub mod stripe_fake;
 pub mod xlsx;
 
@@ -391,13 +392,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(added.status(), 200, "adding {slug} to the cart");
-        let (province, commune): (String, String) = sqlx::query_as(
-            "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
-              WHERE c.slug = 'pho-hien'",
-        )
-        .fetch_one(self.db.pool())
-        .await
-        .expect("Phường Phố Hiến");
+        let (province, commune) = delivery_address(&self.db).await;
         let placed = buyer
             .json(
                 reqwest::Method::POST,
@@ -439,6 +434,17 @@ pub async fn search_settled(db: &Db) -> std::time::Duration {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// Where test buyers live: Phường Phố Hiến of the demo province, as (province id, commune id).
+pub async fn delivery_address(db: &Db) -> (String, String) {
+    sqlx::query_as(
+        "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
+          WHERE c.slug = 'pho-hien'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("Phường Phố Hiến")
 }
 
 /// Rows in a table (names come from the tests themselves, never from input).

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use ocop_tests::{Engine, fixtures, load, spawn_seeded_app};
+use ocop_tests::{Engine, TestApp, fixtures, load, race, spawn_seeded_app};
 
 // The server runs in this process: give it the allocator it has in production.
 #[global_allocator]
@@ -32,6 +32,9 @@ struct Args {
     /// Seconds per load run.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Products in the database for the start-up measurement (generated ones added up to it).
+    #[arg(long, default_value_t = 20_000)]
+    startup_products: usize,
 }
 
 #[tokio::main]
@@ -54,7 +57,7 @@ async fn main() -> anyhow::Result<()> {
     // First, while the process is still small: its peak memory then measures the photo alone.
     photo_pipeline()?;
 
-    let app = spawn_seeded_app(engine).await;
+    let mut app = spawn_seeded_app(engine).await;
     let t = Instant::now();
     let slugs = fixtures::bulk_catalog(&app.db, args.products).await?;
     let public: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE status = 'approved'")
@@ -123,6 +126,104 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "  total: {total} B ({:.1} KB; budget ≤ 200 KB)",
         total as f64 / 1000.0
+    );
+    println!();
+
+    checkout_race(&app).await?;
+    startup(&mut app, args.startup_products).await?;
+    Ok(())
+}
+
+/// 200 buyers at once for the last 50 units of a demo product, through the JSON API.
+async fn checkout_race(app: &TestApp) -> anyhow::Result<()> {
+    let variant: String = sqlx::query_scalar(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE p.slug = 'nhan-long-hung-yen' ORDER BY v.position LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await?;
+    let r = race::checkout_race(app, &variant, 200, 50).await;
+    println!(
+        "checkout race: 200 concurrent buyers, 50 units: {} orders placed, {} refused out of stock, \
+         {} other answers; stock left {}, units sold {}, in {:.0} ms (budget: exactly 50 orders, no oversell){}",
+        r.placed,
+        r.out_of_stock,
+        r.other.len(),
+        r.stock_left,
+        r.sold,
+        r.took.as_secs_f64() * 1000.0,
+        if r.placed == 50 && r.sold == 50 && r.stock_left == 0 && r.other.is_empty() {
+            ""
+        } else {
+            " — WRONG"
+        }
+    );
+    println!();
+    Ok(())
+}
+
+/// Start-up with `total` products in the database and their search index on disk: from
+/// building the application (migrations checked, index opened and checked against the
+/// database) to its first healthy answer. The index must be kept, not rebuilt.
+async fn startup(app: &mut TestApp, total: usize) -> anyhow::Result<()> {
+    let count_public = |app: &TestApp| {
+        let pool = app.db.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products WHERE status = 'approved'")
+                .fetch_one(&pool)
+                .await
+        }
+    };
+    let public = count_public(app).await? as usize;
+    if public < total {
+        fixtures::bulk_catalog(&app.db, total - public).await?;
+    }
+    // The running server indexes what was added; restart once it has it all.
+    let started = Instant::now();
+    while app::search::sync::backlog(&app.db).await? > 0 {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(300),
+            "the index did not catch up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let indexed_in = started.elapsed();
+    let meta = app.settings.data_dir.join("search/meta.json");
+    let before = std::fs::read(&meta).ok();
+
+    let t = Instant::now();
+    app.restart().await;
+    let client = reqwest::Client::new();
+    loop {
+        let ok = client
+            .get(format!("{}/healthz", app.address))
+            .send()
+            .await
+            .map(|r| r.status().is_success())
+            .unwrap_or(false);
+        if ok {
+            break;
+        }
+        anyhow::ensure!(t.elapsed() < Duration::from_secs(120), "no healthy answer");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let ready = t.elapsed();
+    let kept = before.is_some() && std::fs::read(&meta).ok() == before;
+    let health: serde_json::Value = client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!(
+        "start-up: {} approved products ({} indexed by the running server in {:.1} s first), \
+         ready in {:.2} s; index {} ({} documents) (budget ≤ 3 s, index kept)",
+        count_public(app).await?,
+        total.saturating_sub(public),
+        indexed_in.as_secs_f64(),
+        ready.as_secs_f64(),
+        if kept { "kept" } else { "REBUILT" },
+        health["search"]["documents"]
     );
     Ok(())
 }

@@ -3,8 +3,6 @@
 //! against a fake of its API (webhooks signed for real), expiry and refunds, and the order
 //! state machine through the forms.
 
-use std::time::Instant;
-
 use app::domain::vietqr;
 use ocop_tests::{
     Engine, TestApp,
@@ -422,57 +420,25 @@ db_test!(the_cart_explains_what_ran_out, |engine| {
 db_test!(two_hundred_buyers_race_for_fifty_units, |engine| {
     let app = spawn_seeded_app(engine).await;
     let (a, _) = two_producers(&app).await;
-    set_stock(&app, &a.id, 50).await;
-    let buyers: Vec<Browser> = (0..200).map(|_| Browser::new(&app.address)).collect();
-    for b in &buyers {
-        add(b, &a.id, 1).await;
-    }
-    let mut bodies = vec![];
-    for i in 0..200 {
-        bodies.push(checkout_body(&app, "cod", &format!("race-key-{i:06}")).await);
-    }
-    let started = Instant::now();
-    let results =
-        futures::future::join_all(buyers.iter().zip(&bodies).map(|(b, body)| place(b, body))).await;
-    let took = started.elapsed();
-    let placed = results
-        .iter()
-        .filter(|(s, _)| *s == StatusCode::CREATED)
-        .count();
-    let refused = results
-        .iter()
-        .filter(|(s, v)| *s == StatusCode::CONFLICT && v["error"]["code"] == "out_of_stock")
-        .count();
+    let orders_before = app.count("orders").await;
+    let race = ocop_tests::race::checkout_race(&app, &a.id, 200, 50).await;
     eprintln!(
-        "checkout race ({engine:?}): 200 concurrent checkouts for 50 units in {took:?}: {placed} placed, {refused} refused as out of stock"
+        "checkout race ({engine:?}): 200 concurrent checkouts for 50 units in {:?}: {} placed, {} refused as out of stock",
+        race.took, race.placed, race.out_of_stock
     );
-    assert_eq!(placed, 50, "exactly the stock is sold");
+    assert_eq!(race.placed, 50, "exactly the stock is sold");
     assert_eq!(
-        refused,
+        race.out_of_stock,
         150,
         "every other buyer is told it ran out: {:?}",
-        results
-            .iter()
-            .filter(|(s, _)| *s != StatusCode::CREATED && *s != StatusCode::CONFLICT)
-            .map(|(s, v)| (s, v.to_string()))
-            .take(3)
-            .collect::<Vec<_>>()
+        race.other.iter().take(3).collect::<Vec<_>>()
     );
-    assert_eq!(stock(&app, &a.id).await, 0);
-    assert_eq!(app.count("orders").await, 50);
-    let sold: i64 = sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines WHERE variant_id = $1",
-    )
-    .bind(&a.id)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(sold, 50, "no oversell");
-    assert_eq!(
-        app.count("checkouts").await,
-        50,
-        "refused checkouts were rolled back"
-    );
+    assert!(race.other.is_empty(), "{:?}", race.other);
+    assert_eq!(race.stock_left, 0);
+    assert_eq!(race.orders, 50);
+    assert_eq!(app.count("orders").await - orders_before, 50);
+    assert_eq!(race.sold, 50, "no oversell");
+    assert_eq!(race.new_checkouts, 50, "refused checkouts were rolled back");
 });
 
 db_test!(
