@@ -37,20 +37,22 @@ struct Source {
 /// database that already holds the demo data; called again, it adds more (numbering goes on).
 /// Returns the new products' slugs.
 pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String>> {
-    let mut tx = db.pool().begin().await?;
-    let now = db_timestamp(chrono::Utc::now());
-    let sources = sources(&mut tx).await?;
+    // Read first, then write in one transaction that starts with a write: on SQLite a
+    // transaction that read before writing fails with "database is locked" (a stale snapshot)
+    // when the running server wrote in between (its search indexer, say).
+    let sources = sources(db).await?;
     anyhow::ensure!(!sources.is_empty(), "load the demo data first");
     let communes: Vec<String> =
         sqlx::query_scalar("SELECT id FROM communes WHERE status = 'active' ORDER BY slug")
-            .fetch_all(&mut *tx)
+            .fetch_all(db.pool())
             .await?;
-
     // Slugs are numbered on from what is there, so a second batch never collides.
     let (first_producer, first_product): (i64, i64) =
         sqlx::query_as("SELECT (SELECT COUNT(*) FROM producers), (SELECT COUNT(*) FROM products)")
-            .fetch_one(&mut *tx)
+            .fetch_one(db.pool())
             .await?;
+    let mut tx = db.pool().begin().await?;
+    let now = db_timestamp(chrono::Utc::now());
     let (first_producer, first_product) = (first_producer as usize, first_product as usize);
     let producers = products.div_ceil(8).max(1);
     let mut producer_ids = Vec::with_capacity(producers);
@@ -105,7 +107,7 @@ pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String
     Ok(slugs)
 }
 
-async fn sources(tx: &mut Transaction<'_, Any>) -> anyhow::Result<Vec<Source>> {
+async fn sources(db: &Db) -> anyhow::Result<Vec<Source>> {
     let rows = sqlx::query(
         "SELECT p.id, p.slug, p.group_code, p.name_vi, p.name_en, p.description_vi,
                 p.description_en
@@ -113,7 +115,7 @@ async fn sources(tx: &mut Transaction<'_, Any>) -> anyhow::Result<Vec<Source>> {
          WHERE p.status = 'approved' AND pr.status = 'active'
          ORDER BY p.slug",
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(db.pool())
     .await?;
     Ok(rows
         .into_iter()

@@ -174,6 +174,8 @@ async fn startup(app: &mut TestApp, total: usize) -> anyhow::Result<()> {
                 .await
         }
     };
+    // Let the indexer finish what earlier sections queued before adding more.
+    app.search_settled().await;
     let public = count_public(app).await? as usize;
     if public < total {
         fixtures::bulk_catalog(&app.db, total - public).await?;
