@@ -503,6 +503,25 @@ pub async fn officers(db: &Db) -> Result<Vec<(String, String, String, String)>, 
     .await
 }
 
+/// Saves one marketplace-wide setting, inserting or replacing it.
+async fn put_setting(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    value: &str,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The marketplace's account for bank transfers to producers without their own.
 pub async fn save_bank_account(
     db: &Db,
@@ -521,15 +540,7 @@ pub async fn save_bank_account(
         ("bank_account_no", account.account()),
         ("bank_account_name", account.name()),
     ] {
-        sqlx::query(
-            "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(key)
-        .bind(value)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        put_setting(&mut tx, key, value, &at).await?;
     }
     audit::record(
         &mut tx,
@@ -554,13 +565,12 @@ pub async fn save_default_shipping(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     let mut tx = db.pool().begin().await?;
-    sqlx::query(
-        "INSERT INTO site_settings (key, value, updated_at) VALUES ('shipping_base_vnd', $1, $2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    put_setting(
+        &mut tx,
+        "shipping_base_vnd",
+        &base.dong().to_string(),
+        &db_timestamp(now),
     )
-    .bind(base.dong().to_string())
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -588,21 +598,6 @@ pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
 
 /// The marketplace's bank account as saved: (BIN, account number, holder).
 pub async fn bank_account(db: &Db) -> Result<(String, String, String), sqlx::Error> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT key, value FROM site_settings
-          WHERE key IN ('bank_bin', 'bank_account_no', 'bank_account_name')",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let get = |k: &str| {
-        rows.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    Ok((
-        get("bank_bin"),
-        get("bank_account_no"),
-        get("bank_account_name"),
-    ))
+    let mut conn = db.pool().acquire().await?;
+    super::bank::site_account_fields(&mut conn).await
 }

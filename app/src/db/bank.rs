@@ -20,6 +20,15 @@ pub(crate) async fn transfer_account(
     {
         return Ok(Some(account));
     }
+    let (bin, no, name) = site_account_fields(conn).await?;
+    Ok(BankAccount::new(&bin, &no, &name).ok())
+}
+
+/// The marketplace's account as saved in the site settings: (BIN, account number, holder),
+/// each empty when unset.
+pub(crate) async fn site_account_fields(
+    conn: &mut AnyConnection,
+) -> Result<(String, String, String), sqlx::Error> {
     let site: Vec<(String, String)> = sqlx::query_as(
         "SELECT key, value FROM site_settings
          WHERE key IN ('bank_bin', 'bank_account_no', 'bank_account_name')",
@@ -29,16 +38,12 @@ pub(crate) async fn transfer_account(
     let get = |k: &str| {
         site.iter()
             .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     };
-    Ok(
-        match (
-            get("bank_bin"),
-            get("bank_account_no"),
-            get("bank_account_name"),
-        ) {
-            (Some(bin), Some(no), Some(name)) => BankAccount::new(bin, no, name).ok(),
-            _ => None,
-        },
-    )
+    Ok((
+        get("bank_bin"),
+        get("bank_account_no"),
+        get("bank_account_name"),
+    ))
 }

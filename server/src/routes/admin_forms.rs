@@ -6,7 +6,12 @@ use app::{
     auth::{Action, Actor, Denied, authorize, login::LoginId},
     db::admin::{self, AdminError},
 };
-use axum::{Extension, Form, extract::State, response::Response};
+use axum::{
+    Form,
+    extract::{FromRequestParts, State},
+    http::request::Parts,
+    response::Response,
+};
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -17,10 +22,27 @@ use crate::{
 
 const BACK: &str = "/quan-tri";
 
-fn administrator(actor: Option<Extension<Actor>>) -> Result<Actor, Denied> {
-    let actor = actor.map(|Extension(a)| a);
-    authorize(actor.as_ref(), Action::Administer)?;
-    actor.ok_or(Denied::NotSignedIn)
+const USERS: &str = "/quan-tri/nguoi-dung";
+
+/// The signed-in province administrator. Anyone else is refused before the form is read: a
+/// visitor is sent to sign in (then back to the page the form is on), anyone else gets 403.
+pub struct Administrator(Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Administrator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        let back = if parts.uri.path().starts_with(USERS) {
+            USERS
+        } else {
+            BACK
+        };
+        let actor = parts.extensions.get::<Actor>().cloned();
+        authorize(actor.as_ref(), Action::Administer).map_err(|d| denied(d, back))?;
+        actor
+            .map(Administrator)
+            .ok_or_else(|| denied(Denied::NotSignedIn, back))
+    }
 }
 
 fn answer(result: Result<(), AdminError>, anchor: &str) -> Response {
@@ -41,13 +63,9 @@ pub struct CreateForm {
 
 pub async fn create_commune(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<CreateForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let done = admin::create_commune(
         &state.db,
         &form.name,
@@ -70,13 +88,9 @@ pub struct RenameForm {
 
 pub async fn rename_commune(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<RenameForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let done = admin::rename_commune(
         &state.db,
         &form.commune_id,
@@ -98,13 +112,9 @@ pub struct MergeForm {
 
 pub async fn merge_communes(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<MergeForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let done = admin::merge_communes(
         &state.db,
         &form.from,
@@ -128,13 +138,9 @@ pub struct OfficerForm {
 
 pub async fn add_officer(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<OfficerForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let Ok(login) = LoginId::parse(&form.login) else {
         return see_other(&format!("{BACK}?loi=user-unknown#can-bo"));
     };
@@ -156,13 +162,9 @@ pub async fn add_officer(
 
 pub async fn remove_officer(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<OfficerForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let done =
         admin::remove_officer(&state.db, &form.user_id, &form.commune_id, &admin.user_id).await;
     answer(done, "can-bo")
@@ -178,15 +180,11 @@ pub struct UserForm {
 /// revoke the administrator role.
 pub async fn change_user(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     axum::extract::Path(user_id): axum::extract::Path<String>,
     Form(form): Form<UserForm>,
 ) -> Response {
-    let back = "/quan-tri/nguoi-dung";
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, back),
-    };
+    let back = USERS;
     let Some(change) = admin::UserChange::parse(&form.change) else {
         return see_other(&format!("{back}?loi=user-unknown"));
     };
@@ -206,13 +204,9 @@ pub struct ShippingForm {
 /// The delivery fee new producers start with.
 pub async fn save_shipping(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<ShippingForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let base = match app::domain::money::Vnd::parse(&form.base) {
         Ok(b) if b.dong() <= 5_000_000 => b,
         _ => return see_other(&format!("{BACK}?loi=price#giao-hang")),
@@ -233,13 +227,9 @@ pub struct BankForm {
 
 pub async fn save_bank(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Form(form): Form<BankForm>,
 ) -> Response {
-    let admin = match administrator(actor) {
-        Ok(a) => a,
-        Err(d) => return denied(d, BACK),
-    };
     let done = admin::save_bank_account(
         &state.db,
         &form.bin,

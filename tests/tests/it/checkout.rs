@@ -62,13 +62,7 @@ async fn set_stock(app: &TestApp, variant: &str, stock: i64) {
 
 /// The demo province and one of its communes, for a delivery address: (province, commune).
 async fn address(app: &TestApp) -> (String, String) {
-    sqlx::query_as(
-        "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
-         WHERE c.slug = 'pho-hien'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
+    ocop_tests::delivery_address(&app.db).await
 }
 
 async fn checkout_body(app: &TestApp, method: &str, key: &str) -> Value {
