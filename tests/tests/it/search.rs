@@ -512,7 +512,10 @@ db_test!(
             Some(app::search::sync::public_count(&app.db).await.unwrap())
         );
 
-        // A valid index is kept as it is at the next start: not one file of it rewritten.
+        // A valid index is kept as it is at the next start: not one file of it rewritten. The
+        // change queued during the crash may still be on its way in (the rebuild already holds
+        // it, the queue row is applied after): let the index settle before taking its picture.
+        app.search_settled().await;
         assert_eq!(
             indexer::repair(&app.db, app.state.search.0.as_ref())
                 .await
