@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     i18n::{Locale, use_locale},
@@ -106,17 +105,9 @@ fn month_tick(label: &str) -> String {
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let query = use_query_map();
-    let data = Resource::new(
-        move || {
-            let q = query.read();
-            (
-                q.get("tu").unwrap_or_default(),
-                q.get("den").unwrap_or_default(),
-            )
-        },
-        |(from, to)| get_report(from, to),
-    );
+    let data = Resource::new(crate::pages::seller_sales::period_query(), |(from, to)| {
+        get_report(from, to)
+    });
     gate(data, |r| view! { <ReportView report=r/> })
 }
 

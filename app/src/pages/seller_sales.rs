@@ -111,19 +111,22 @@ pub fn season(
     (from, to)
 }
 
+/// The page's `?tu=` and `?den=` (as typed; the server function reads and bounds them), to
+/// drive a resource that reloads when they change.
+pub(crate) fn period_query() -> impl Fn() -> (String, String) + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        (
+            q.get("tu").unwrap_or_default(),
+            q.get("den").unwrap_or_default(),
+        )
+    }
+}
+
 #[component]
 pub fn SalesPage() -> impl IntoView {
-    let query = use_query_map();
-    let data = Resource::new(
-        move || {
-            let q = query.read();
-            (
-                q.get("tu").unwrap_or_default(),
-                q.get("den").unwrap_or_default(),
-            )
-        },
-        |(from, to)| get_sales(from, to),
-    );
+    let data = Resource::new(period_query(), |(from, to)| get_sales(from, to));
     gate(data, |s| view! { <Sales summary=s/> })
 }
 
