@@ -129,24 +129,27 @@ impl Application {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
+        // The background work lives exactly as long as serving: a JoinSet aborts its tasks when
+        // dropped, so they also end when this future is dropped half-way (a crash in the tests)
+        // or serving fails, never outliving the server that started them.
+        let mut background = tokio::task::JoinSet::new();
         // Unpaid orders expire and refunds go out on every server; see `payments::tasks`.
-        let settling = tokio::spawn(crate::payments::tasks::run(self.state.clone()));
+        background.spawn(crate::payments::tasks::run(self.state.clone()));
         // The index follows the database on every server (see `search::indexer`).
-        let indexing = tokio::spawn(crate::search::indexer::run(
+        background.spawn(crate::search::indexer::run(
             self.db.clone(),
             self.state.search.0.clone(),
         ));
-        axum::serve(
+        let served = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stop)
-        .await?;
-        settling.abort();
-        indexing.abort();
+        .await;
+        background.shutdown().await;
         self.db.close().await;
-        Ok(())
+        served
     }
 }
 

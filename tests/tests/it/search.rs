@@ -501,6 +501,10 @@ db_test!(
             "Bánh cáy làng Nguyễn Thái Bình",
         )
         .await;
+        // Nothing of the dead server lives on to apply it: after several of the indexer's polls
+        // the change is still queued.
+        tokio::time::sleep(indexer::POLL * 4).await;
+        assert!(app::search::sync::backlog(&app.db).await.unwrap() > 0);
         // The index files damaged too.
         let dir = app.data_dir.path().join("search");
         std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
@@ -513,8 +517,7 @@ db_test!(
         );
 
         // A valid index is kept as it is at the next start: not one file of it rewritten. The
-        // change queued during the crash may still be on its way in (the rebuild already holds
-        // it, the queue row is applied after): let the index settle before taking its picture.
+        // rebuild clears the queue only after writing: let it finish before taking the picture.
         app.search_settled().await;
         assert_eq!(
             indexer::repair(&app.db, app.state.search.0.as_ref())
