@@ -24,36 +24,29 @@ pub struct SearchOutcome {
     pub ignored_filters: bool,
 }
 
+/// The query parameters the search page reads from its address.
+const PARAMS: [&str; 10] = [
+    "q",
+    "commune",
+    "group",
+    "stars",
+    "min_price",
+    "max_price",
+    "price",
+    "in_stock",
+    "sort",
+    "page",
+];
+
+/// Runs the search the page's address asks for (`params` holds its query parameters).
 #[server(prefix = "/fn")]
-#[allow(clippy::too_many_arguments)]
 pub async fn search_catalog(
-    q: Option<String>,
-    commune: Option<String>,
-    group: Option<String>,
-    stars: Option<String>,
-    min_price: Option<String>,
-    max_price: Option<String>,
-    price: Option<String>,
-    in_stock: Option<String>,
-    sort: Option<String>,
-    page: Option<String>,
+    params: std::collections::BTreeMap<String, String>,
 ) -> Result<SearchOutcome, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     let search = use_context::<crate::search::service::Search>()
         .ok_or_else(|| ServerFnError::new("search not configured"))?;
-    let (request, bad) = SearchRequest::parse(|key| match key {
-        "q" => q.as_deref(),
-        "commune" => commune.as_deref(),
-        "group" => group.as_deref(),
-        "stars" => stars.as_deref(),
-        "min_price" => min_price.as_deref(),
-        "max_price" => max_price.as_deref(),
-        "price" => price.as_deref(),
-        "in_stock" => in_stock.as_deref(),
-        "sort" => sort.as_deref(),
-        "page" => page.as_deref(),
-        _ => None,
-    });
+    let (request, bad) = SearchRequest::parse(|key| params.get(key).map(String::as_str));
     let results = match search.run(&cx.db, &request, cx.today, cx.locale).await {
         Ok(results) => Some(results),
         Err(e) => {
@@ -69,19 +62,6 @@ pub async fn search_catalog(
     })
 }
 
-/// Products to suggest while typing (the search box island asks). A GET: it only reads, so it
-/// needs no anti-forgery token and may be cached.
-#[server(prefix = "/fn", input = leptos::server_fn::codec::GetUrl)]
-pub async fn suggest_products(q: String) -> Result<Vec<Suggestion>, ServerFnError> {
-    let cx = crate::pages::PageContext::get()?;
-    let search = use_context::<crate::search::service::Search>()
-        .ok_or_else(|| ServerFnError::new("search not configured"))?;
-    search
-        .suggest(&cx.db, &q, cx.today, cx.locale)
-        .await
-        .map_err(|e| cx.failed("suggesting products", e))
-}
-
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let locale = use_locale();
@@ -91,16 +71,10 @@ pub fn SearchPage() -> impl IntoView {
         move || query.get(),
         |q| {
             search_catalog(
-                q.get("q"),
-                q.get("commune"),
-                q.get("group"),
-                q.get("stars"),
-                q.get("min_price"),
-                q.get("max_price"),
-                q.get("price"),
-                q.get("in_stock"),
-                q.get("sort"),
-                q.get("page"),
+                PARAMS
+                    .into_iter()
+                    .filter_map(|key| Some((key.to_owned(), q.get(key)?)))
+                    .collect(),
             )
         },
     );
@@ -355,14 +329,9 @@ pub fn SearchBox(
         latest.set_value(ticket);
         if q.trim().chars().count() < 2 {
             found.set(Vec::new());
-            return;
+        } else {
+            show_suggestions(q, ticket, latest, found);
         }
-        leptos::task::spawn_local(async move {
-            let suggestions = suggest_products(q).await.unwrap_or_default();
-            if latest.get_value() == ticket {
-                found.set(suggestions);
-            }
-        });
     };
     let items = move || found.get();
     view! {
@@ -383,4 +352,50 @@ pub fn SearchBox(
             </ul>
         </div>
     }
+}
+
+/// Asks for suggestions for `q` and shows them unless a later keystroke (a newer ticket) has
+/// asked again.
+fn show_suggestions(
+    q: String,
+    ticket: u64,
+    latest: StoredValue<u64>,
+    found: RwSignal<Vec<Suggestion>>,
+) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        // A failed request shows no suggestions: the form still searches.
+        let suggestions = fetch_suggestions(&q).await.unwrap_or_default();
+        if latest.get_value() == ticket {
+            found.set(suggestions);
+        }
+    });
+    // Input events only happen in the browser.
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (q, ticket, latest, found);
+}
+
+/// Asks `/api/v1/suggestions` (same origin, so the language cookie goes along).
+#[cfg(feature = "hydrate")]
+async fn fetch_suggestions(q: &str) -> Option<Vec<Suggestion>> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let url = format!(
+        "/api/v1/suggestions?q={}",
+        String::from(js_sys::encode_uri_component(q))
+    );
+    let answer = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
+        .await
+        .ok()?;
+    let response: web_sys::Response = answer.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    serde_json::from_str::<crate::search::model::Suggestions>(&body)
+        .ok()
+        .map(|s| s.items)
 }

@@ -379,10 +379,21 @@ pub struct SearchResults {
 
 /// A suggestion while typing: a product to open.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Suggestion {
+    /// The product's page is `/san-pham/{slug}`.
     pub slug: String,
+    /// The product's name, cut into parts marked where they matched the typed words.
     pub highlighted: Vec<Marked>,
+    /// The commune the product comes from.
     pub commune: String,
+}
+
+/// What `/api/v1/suggestions` answers (the search box reads it while the buyer types).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Suggestions {
+    pub items: Vec<Suggestion>,
 }
 
 #[cfg(test)]

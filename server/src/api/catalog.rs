@@ -8,7 +8,7 @@ use app::{
     db::catalog as queries,
     domain::{slug::Slug, time::vietnam_date},
     i18n::Locale,
-    search::model::{Facets, SearchHit, SearchRequest},
+    search::model::{Facets, SearchHit, SearchRequest, Suggestions},
 };
 use axum::{
     Json,
@@ -135,14 +135,7 @@ pub async fn list_products(
         .search
         .run(&state.db, &request, today(), locale(&headers))
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "search failed");
-            ApiError::new(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "search_unavailable",
-                "search is unavailable for the moment; try again shortly",
-            )
-        })?;
+        .map_err(search_unavailable)?;
     Ok(Json(ProductList {
         items: results.hits,
         page: results.page,
@@ -151,6 +144,40 @@ pub async fn list_products(
         query: results.query,
         facets: results.facets,
     }))
+}
+
+/// Products to offer while the buyer types: up to 6, matched the way `/api/v1/products` matches
+/// (the last word as a prefix), each name marked where it matched. Fewer than 2 characters, or
+/// only punctuation, suggest nothing.
+#[utoipa::path(get, path = "/api/v1/suggestions",
+    params(("q" = Option<String>, Query, description = "What the buyer has typed so far, e.g. `mat o`; at most 200 characters are used")),
+    responses((status = 200, body = Suggestions), (status = 400, body = super::error::ErrorBody),
+              (status = 503, description = "search is unavailable", body = super::error::ErrorBody)))]
+pub async fn list_suggestions(
+    State(state): State<AppState>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Json<Suggestions>, ApiError> {
+    let q = params(query)?.remove("q").unwrap_or_default();
+    if q.trim().chars().count() < 2 {
+        return Ok(Json(Suggestions::default()));
+    }
+    let items = state
+        .search
+        .suggest(&state.db, &q, today(), locale(&headers))
+        .await
+        .map_err(search_unavailable)?;
+    Ok(Json(Suggestions { items }))
+}
+
+/// A 503 for a search engine that failed (logged here; the caller gets no details).
+fn search_unavailable(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "search failed");
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "search_unavailable",
+        "search is unavailable for the moment; try again shortly",
+    )
 }
 
 /// A public product with its variants, certificate in force, lots on sale and related products.

@@ -28,6 +28,7 @@ use crate::startup::AppState;
         catalog::list_communes,
         catalog::get_commune,
         catalog::list_products,
+        catalog::list_suggestions,
         catalog::get_product,
         catalog::get_producer,
         lots::get_lot,
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/communes", get(catalog::list_communes))
         .route("/api/v1/communes/{slug}", get(catalog::get_commune))
         .route("/api/v1/products", get(catalog::list_products))
+        .route("/api/v1/suggestions", get(catalog::list_suggestions))
         .route("/api/v1/products/{slug}", get(catalog::get_product))
         .route("/api/v1/producers/{slug}", get(catalog::get_producer))
         .route("/api/v1/lots/{key}", get(lots::get_lot))

@@ -36,6 +36,7 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/communes/{slug}",
         "/api/v1/products",
         "/api/v1/products/{slug}",
+        "/api/v1/suggestions",
         "/api/v1/producers/{slug}",
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");

@@ -534,6 +534,61 @@ db_test!(
     }
 );
 
+db_test!(the_search_box_suggests_products_while_typing, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    // Half a word, without diacritics: honey products, the match marked, with their commune.
+    let (status, found) = api(&app, "/api/v1/suggestions?q=mat+o").await;
+    assert_eq!(status, 200);
+    let items = found["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 6, "{found}");
+    assert_eq!(items[0]["slug"], "mat-ong-hoa-nhan");
+    assert_eq!(items[0]["highlighted"][0]["text"], "Mật");
+    assert_eq!(items[0]["highlighted"][0]["hit"], true);
+    assert!(!items[0]["commune"].as_str().unwrap().is_empty());
+    // Too little typed, or nothing searchable: nothing suggested, not an error.
+    for q in ["m", "", "%3F%21", "+++"] {
+        let (status, none) = api(&app, &format!("/api/v1/suggestions?q={q}")).await;
+        assert_eq!(status, 200, "{q:?}");
+        assert_eq!(none["items"].as_array().unwrap().len(), 0, "{q:?}: {none}");
+    }
+    // A long paste is cut, not refused.
+    let long = "nh%C3%A3n+".repeat(2_000);
+    let (status, cut) = api(&app, &format!("/api/v1/suggestions?q={long}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        item_slugs(&cut).contains(&"nhan-long-hung-yen".to_owned()),
+        "{cut}"
+    );
+    // English readers get the English name.
+    let english = app
+        .client
+        .get(format!("{}/api/v1/suggestions?q=honey", app.address))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let names: Vec<String> = english["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            item["highlighted"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["text"].as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(
+        names.contains(&"Hưng Yên longan-flower honey".to_owned()),
+        "{english}"
+    );
+});
+
 db_test!(
     the_api_searches_and_refuses_bad_parameters_clearly,
     |engine| {
