@@ -19,8 +19,14 @@ async function findLongan(p, { javaScript, shots }) {
   if (javaScript) {
     await p.goto(`${BASE}/tim-kiem`);
     await p.waitForSelector('.search-box[data-live="1"]');
+    const asked = [];
+    const count = (r) => { if (r.url().includes('/api/v1/suggestions')) asked.push(r.url()); };
+    p.on('request', count);
     await p.type('#q', 'mat o', { delay: 40 });
     await p.waitForSelector('#q-suggestions a[href="/san-pham/mat-ong-hoa-nhan"]');
+    p.off('request', count);
+    // Typed in one go: the box waits for a pause rather than asking at every letter (4 times).
+    expect(asked.length >= 1 && asked.length < 4, `suggestions asked ${asked.length} times: ${asked}`);
     if (shots) await shot(p, 'search-suggestions-360');
     await p.goto(`${BASE}/san-pham/nhan-long-hung-yen`);
   }

@@ -354,8 +354,13 @@ pub fn SearchBox(
     }
 }
 
-/// Asks for suggestions for `q` and shows them unless a later keystroke (a newer ticket) has
-/// asked again.
+/// How long typing must pause before the box asks: a word typed quickly costs one request, not
+/// one per letter, on a slow mobile connection.
+#[cfg(feature = "hydrate")]
+const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Asks for suggestions for `q` once typing pauses, and shows them unless a later keystroke (a
+/// newer ticket) has asked again.
 fn show_suggestions(
     q: String,
     ticket: u64,
@@ -363,13 +368,21 @@ fn show_suggestions(
     found: RwSignal<Vec<Suggestion>>,
 ) {
     #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        // A failed request shows no suggestions: the form still searches.
-        let suggestions = fetch_suggestions(&q).await.unwrap_or_default();
-        if latest.get_value() == ticket {
-            found.set(suggestions);
-        }
-    });
+    set_timeout(
+        move || {
+            if latest.try_get_value() != Some(ticket) {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                // A failed request shows no suggestions: the form still searches.
+                let suggestions = fetch_suggestions(&q).await.unwrap_or_default();
+                if latest.try_get_value() == Some(ticket) {
+                    found.set(suggestions);
+                }
+            });
+        },
+        TYPING_PAUSE,
+    );
     // Input events only happen in the browser.
     #[cfg(not(feature = "hydrate"))]
     let _ = (q, ticket, latest, found);
