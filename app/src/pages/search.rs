@@ -327,7 +327,7 @@ pub fn SearchBox(
         let q = event_target_value(&ev);
         let ticket = latest.get_value() + 1;
         latest.set_value(ticket);
-        if q.trim().chars().count() < 2 {
+        if !Suggestion::worth_asking(&q) {
             found.set(Vec::new());
         } else {
             show_suggestions(q, ticket, latest, found);

@@ -389,6 +389,14 @@ pub struct Suggestion {
     pub commune: String,
 }
 
+impl Suggestion {
+    /// Whether `typed` is enough to suggest from: at least 2 characters besides spaces (one
+    /// letter would match half the catalog).
+    pub fn worth_asking(typed: &str) -> bool {
+        typed.trim().chars().nth(1).is_some()
+    }
+}
+
 /// What `/api/v1/suggestions` answers (the search box reads it while the buyer types).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -399,6 +407,16 @@ pub struct Suggestions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggestions_start_at_two_typed_characters() {
+        for typed in ["", " ", "m", " m ", "đ"] {
+            assert!(!Suggestion::worth_asking(typed), "{typed:?}");
+        }
+        for typed in ["mậ", " ma ", "mat o"] {
+            assert!(Suggestion::worth_asking(typed), "{typed:?}");
+        }
+    }
     use std::collections::HashMap;
 
     fn parse(pairs: &[(&str, &str)]) -> (SearchRequest, Vec<BadParam>) {

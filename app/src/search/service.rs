@@ -139,7 +139,7 @@ impl Search {
         locale: Locale,
     ) -> Result<Vec<Suggestion>, SearchFailure> {
         let text = analyze(q);
-        if text.is_empty() {
+        if text.is_empty() || !Suggestion::worth_asking(q) {
             return Ok(Vec::new());
         }
         let query = EngineQuery {

@@ -159,9 +159,6 @@ pub async fn list_suggestions(
     headers: HeaderMap,
 ) -> Result<Json<Suggestions>, ApiError> {
     let q = params(query)?.remove("q").unwrap_or_default();
-    if q.trim().chars().count() < 2 {
-        return Ok(Json(Suggestions::default()));
-    }
     let items = state
         .search
         .suggest(&state.db, &q, today(), locale(&headers))
