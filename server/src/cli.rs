@@ -302,7 +302,7 @@ async fn import(
 ) -> anyhow::Result<()> {
     use app::db::ocop_import;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let cells = crate::spreadsheet::cells(&bytes)
+    let cells = app::domain::spreadsheet::cells(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let db = open(database_url).await?;
     let commune_id: Option<String> = sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")

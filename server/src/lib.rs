@@ -12,7 +12,6 @@ pub mod photos;
 pub mod routes;
 pub mod search;
 pub mod seed;
-pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;
 

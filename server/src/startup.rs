@@ -208,7 +208,7 @@ fn router(state: AppState) -> Router {
             "/can-bo/nhap",
             // A 10 MB spreadsheet and the form around it; larger ones are refused by name.
             post(routes::import_forms::upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::spreadsheet::MAX_BYTES + 2 * 1024 * 1024,
+                app::domain::spreadsheet::MAX_BYTES + 2 * 1024 * 1024,
             )),
         )
         .route("/can-bo/nhap/{id}", post(routes::import_forms::confirm))

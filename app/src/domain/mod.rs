@@ -15,6 +15,8 @@ pub mod product;
 pub mod rich_text;
 pub mod shipping;
 pub mod slug;
+#[cfg(feature = "spreadsheet")]
+pub mod spreadsheet;
 mod text_enum;
 pub mod time;
 pub mod vietqr;

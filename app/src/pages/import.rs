@@ -118,6 +118,14 @@ static VI: ImportTexts = ImportTexts {
     error: |code| match code {
         "sheet_size" => "Tệp lớn hơn 10 MB.",
         "sheet_format" => "Tệp không phải bảng tính (.xlsx hoặc .csv).",
+        "sheet_rows" => {
+            "Bảng tính dùng quá 10.000 dòng. Hãy chỉ giữ danh sách sản phẩm rồi tải lên lại."
+        }
+        "sheet_columns" => {
+            "Bảng tính dùng quá 40 cột. Hãy chỉ giữ các cột của danh sách rồi tải lên lại."
+        }
+        "sheet_unpacked" => "Tệp .xlsx giải nén ra hơn 64 MB: không phải một danh sách sản phẩm.",
+        "sheet_cells" => "Bảng tính chứa nhiều chữ hơn 10.000 dòng × 40 cột.",
         "sheet_missing" => "Hãy chọn một tệp.",
         "sheet_errors" => "Còn dòng có lỗi: chưa nhập gì.",
         _ => "Không nhập được. Hãy kiểm tra lại.",
@@ -155,6 +163,14 @@ static EN: ImportTexts = ImportTexts {
     error: |code| match code {
         "sheet_size" => "The file is larger than 10 MB.",
         "sheet_format" => "The file is not a spreadsheet (.xlsx or .csv).",
+        "sheet_rows" => {
+            "The sheet uses more than 10,000 rows. Keep only the product list and upload it again."
+        }
+        "sheet_columns" => {
+            "The sheet uses more than 40 columns. Keep only the list's columns and upload it again."
+        }
+        "sheet_unpacked" => "The .xlsx file unpacks to more than 64 MB: it is not a product list.",
+        "sheet_cells" => "The spreadsheet holds more texts than 10,000 rows × 40 columns.",
         "sheet_missing" => "Choose a file.",
         "sheet_errors" => "Some rows still have errors: nothing was imported.",
         _ => "The import failed. Please check and try again.",

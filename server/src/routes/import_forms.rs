@@ -5,7 +5,10 @@
 use app::{
     auth::{Action, Actor, Denied, authorize},
     db::ocop_import,
-    domain::ocop_import::check,
+    domain::{
+        ocop_import::check,
+        spreadsheet::{self, SheetError},
+    },
 };
 use axum::{
     Extension,
@@ -17,7 +20,6 @@ use chrono::Utc;
 
 use crate::{
     auth::forms::{denied, internal, see_other},
-    spreadsheet::{self, SheetError},
     startup::AppState,
 };
 

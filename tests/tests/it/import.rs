@@ -214,3 +214,24 @@ db_test!(an_officer_cannot_import_into_another_commune, |engine| {
     assert_eq!(other.submit(&preview, &[]).await.status(), 403);
     assert_eq!(counts(&app).await, before);
 });
+
+// The security review's 1.5 KB .xlsx with cells A1 and XFD1048576 only: reading it as a grid
+// asked for 549 GB and the allocation failure aborted the server (the whole process). Now it is
+// refused by name and the server goes on.
+db_test!(
+    a_sheet_spanning_every_cell_is_refused_and_the_server_lives,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let tan_hung = commune_id(&app, "tan-hung").await;
+        let b = officer(&app, "0912000206", "tan-hung").await;
+        let file = include_bytes!("../../fuzz/seeds/import_rows/huge-dimension.xlsx");
+        assert_eq!(
+            upload(&b, &tan_hung, "danh-sach.xlsx", file).await,
+            "/can-bo/nhap?loi=sheet_rows"
+        );
+        assert_eq!(app.count("import_batches").await, 0);
+        let html = b.page("/can-bo/nhap?loi=sheet_rows").await;
+        assert!(html.contains("quá 10.000 dòng"), "{html}");
+        assert_eq!(app.get("/healthz").await.status(), 200);
+    }
+);
