@@ -126,3 +126,23 @@ pub fn CommuneItem(commune: CommuneSummary, locale: Locale) -> impl IntoView {
         </li>
     }
 }
+
+/// A `<textarea>` refilled with what was typed or stored. Its content is raw text to the HTML
+/// parser (only `</textarea` ends it) and Leptos writes a textarea's children unescaped on the
+/// server, so a value holding `</textarea><b>` would become markup: every textarea is drawn
+/// here, its value escaped by the one helper for raw-text contexts. The leading new line is
+/// the one the parser drops, so a value that starts with a new line keeps it.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    #[prop(into)] value: String,
+    rows: u32,
+    maxlength: u32,
+    #[prop(optional)] id: Option<&'static str>,
+    #[prop(optional)] describedby: Option<&'static str>,
+) -> impl IntoView {
+    let content = format!("\n{}", crate::security::escape_text(&value));
+    view! {
+        <textarea id=id name=name rows=rows maxlength=maxlength aria-describedby=describedby inner_html=content></textarea>
+    }
+}

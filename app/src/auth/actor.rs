@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::product::ProducerStatus;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MemberRole {
     /// Runs the producer: may also add and remove staff.
@@ -19,11 +21,20 @@ impl MemberRole {
     }
 }
 
-/// Membership of one producer (household, cooperative, firm).
+/// Membership of one producer (household, cooperative, firm), with where the producer stands:
+/// applying to sell makes the applicant its owner at once, but only an approved (active)
+/// producer's members may act for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {
     pub producer_id: String,
     pub role: MemberRole,
+    pub producer_status: ProducerStatus,
+}
+
+impl Membership {
+    pub fn is_active(&self) -> bool {
+        self.producer_status == ProducerStatus::Active
+    }
 }
 
 /// A user and their roles: several at once (a cooperative's owner can also be a buyer and an
@@ -42,19 +53,27 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The role in this producer, when it is approved (active); none before approval, after a
+    /// refusal or while suspended.
     pub fn member_role(&self, producer_id: &str) -> Option<MemberRole> {
         self.member_of
             .iter()
-            .find(|m| m.producer_id == producer_id)
+            .find(|m| m.producer_id == producer_id && m.is_active())
             .map(|m| m.role)
     }
 
-    /// The producers this user works for.
+    /// The approved producers this user works for.
     pub fn producer_ids(&self) -> Vec<&str> {
         self.member_of
             .iter()
+            .filter(|m| m.is_active())
             .map(|m| m.producer_id.as_str())
             .collect()
+    }
+
+    /// Works for at least one approved producer: the seller's and farm pages are theirs.
+    pub fn works_for_a_producer(&self) -> bool {
+        self.member_of.iter().any(Membership::is_active)
     }
 
     pub fn is_officer_of(&self, commune_id: &str) -> bool {

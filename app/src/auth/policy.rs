@@ -61,7 +61,7 @@ pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::actor::Membership;
+    use crate::{auth::actor::Membership, domain::product::ProducerStatus};
 
     fn actor(id: &str) -> Actor {
         Actor {
@@ -78,20 +78,21 @@ mod tests {
     #[test]
     fn the_authorization_matrix() {
         let buyer = actor("buyer");
-        let owner = Actor {
+        let member = |id: &str, role: MemberRole, producer_status: ProducerStatus| Actor {
             member_of: vec![Membership {
                 producer_id: "farm-a".into(),
-                role: MemberRole::Owner,
+                role,
+                producer_status,
             }],
-            ..actor("owner")
+            ..actor(id)
         };
-        let staff = Actor {
-            member_of: vec![Membership {
-                producer_id: "farm-a".into(),
-                role: MemberRole::Staff,
-            }],
-            ..actor("staff")
-        };
+        let owner = member("owner", MemberRole::Owner, ProducerStatus::Active);
+        let staff = member("staff", MemberRole::Staff, ProducerStatus::Active);
+        // Applying makes the applicant an owner at once; until an officer approves, and after
+        // a refusal or a suspension, the membership gives no rights.
+        let applicant = member("applicant", MemberRole::Owner, ProducerStatus::Pending);
+        let refused = member("refused", MemberRole::Owner, ProducerStatus::Rejected);
+        let suspended = member("suspended", MemberRole::Owner, ProducerStatus::Suspended);
         let officer = Actor {
             officer_of: vec!["commune-a".into()],
             ..actor("officer")
@@ -100,11 +101,14 @@ mod tests {
             admin: true,
             ..actor("admin")
         };
-        let roles: [(&str, Option<&Actor>); 6] = [
+        let roles: [(&str, Option<&Actor>); 9] = [
             ("visitor", None),
             ("buyer", Some(&buyer)),
             ("owner", Some(&owner)),
             ("staff", Some(&staff)),
+            ("applicant", Some(&applicant)),
+            ("refused", Some(&refused)),
+            ("suspended", Some(&suspended)),
             ("officer", Some(&officer)),
             ("admin", Some(&admin)),
         ];
@@ -179,7 +183,16 @@ mod tests {
             ),
             (
                 ApplyForProducer,
-                &["buyer", "owner", "staff", "officer", "admin"],
+                &[
+                    "buyer",
+                    "owner",
+                    "staff",
+                    "applicant",
+                    "refused",
+                    "suspended",
+                    "officer",
+                    "admin",
+                ],
             ),
             (
                 ActInCommune {

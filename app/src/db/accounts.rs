@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     auth::{Actor, MemberRole, Membership, login::LoginId},
-    domain::time::db_timestamp,
+    domain::{product::ProducerStatus, time::db_timestamp},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -194,12 +194,13 @@ pub async fn actor_for_session(
         return Ok(None);
     };
     // The scoped roles: communes as an officer, producers as a member.
-    let scopes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT 'officer' AS kind, commune_id AS scope, '' AS role
+    let scopes: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT 'officer' AS kind, commune_id AS scope, '' AS role, '' AS status
            FROM commune_officers WHERE user_id = $1
          UNION ALL
-         SELECT 'member' AS kind, producer_id AS scope, role
-           FROM producer_members WHERE user_id = $1
+         SELECT 'member' AS kind, m.producer_id AS scope, m.role, p.status
+           FROM producer_members m JOIN producers p ON p.id = m.producer_id
+          WHERE m.user_id = $1
          ORDER BY 1, 2",
     )
     .bind(&row.id)
@@ -207,13 +208,16 @@ pub async fn actor_for_session(
     .await?;
     let mut officer_of = Vec::new();
     let mut member_of = Vec::new();
-    for (kind, scope, role) in scopes {
+    for (kind, scope, role, status) in scopes {
         if kind == "officer" {
             officer_of.push(scope);
-        } else if let Some(role) = MemberRole::parse(&role) {
+        } else if let (Some(role), Some(producer_status)) =
+            (MemberRole::parse(&role), ProducerStatus::parse(&status))
+        {
             member_of.push(Membership {
                 producer_id: scope,
                 role,
+                producer_status,
             });
         }
     }

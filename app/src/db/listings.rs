@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use super::{
     Db,
@@ -225,15 +225,16 @@ pub async fn create(
             format!("{base}-{n}")
         };
         let id = new_id();
+        // A product's commune is its producer's: that officer moderates and certifies it.
         let inserted = sqlx::query(
             "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
                 description_vi, description_en, gtin, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11)",
+             SELECT $1, $2, $3, pr.commune_id, $4, $5, $6, $7, $8, $9, 'draft', $10, $10
+               FROM producers pr WHERE pr.id = $3",
         )
         .bind(&id)
         .bind(&slug)
         .bind(producer_id)
-        .bind(&input.commune_id)
         .bind(&input.group_code)
         .bind(&input.name_vi)
         .bind(&input.name_en)
@@ -244,6 +245,7 @@ pub async fn create(
         .execute(db.pool())
         .await;
         match inserted {
+            Ok(r) if r.rows_affected() == 0 => return Err(ListingDbError::UnknownReference),
             Ok(_) => return Ok(id),
             Err(e) if is_foreign_key_violation(&e) => return Err(ListingDbError::UnknownReference),
             Err(e) if is_unique_violation(&e) => {
@@ -266,41 +268,123 @@ pub async fn create(
     )))
 }
 
-/// Saves an edited listing's fields (its status does not change).
+/// What saving a listing's form did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Nothing differed from what was stored.
+    Unchanged,
+    Changed,
+    /// The listing was on sale: it waits for the officer again, hidden from buyers.
+    BackToReview,
+}
+
+/// Saves an edited listing's fields. Every field of the form is public (name, description,
+/// group, GTIN), so a change to an approved listing takes it back to review.
 pub async fn update(
     db: &Db,
     product_id: &str,
     input: &ProductInput,
+    actor_user_id: &str,
     now: DateTime<Utc>,
-) -> Result<(), ListingDbError> {
+) -> Result<Saved, ListingDbError> {
+    let at = db_timestamp(now);
     let mut tx = db.pool().begin().await?;
+    // Written first: the transaction holds the write lock before it reads (on SQLite a read
+    // that later upgrades to a write fails at once when another writer is in between).
+    let locked = sqlx::query("UPDATE products SET id = id WHERE id = $1")
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Err(ListingDbError::NotFound);
+    }
+    let stored: (String, String, String, String, String, Option<String>) = sqlx::query_as(
+        "SELECT name_vi, name_en, group_code, description_vi, description_en, gtin
+           FROM products WHERE id = $1",
+    )
+    .bind(product_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let gtin = input.gtin.as_ref().map(|g| g.as_str().to_owned());
+    let changed: Vec<&str> = [
+        ("name_vi", stored.0 != input.name_vi),
+        ("name_en", stored.1 != input.name_en),
+        ("group_code", stored.2 != input.group_code),
+        ("description_vi", stored.3 != input.description_vi),
+        ("description_en", stored.4 != input.description_en),
+        ("gtin", stored.5 != gtin),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect();
+    if changed.is_empty() {
+        tx.commit().await?;
+        return Ok(Saved::Unchanged);
+    }
     let done = sqlx::query(
-        "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3, commune_id = $4,
-            description_vi = $5, description_en = $6, gtin = $7, updated_at = $8
-         WHERE id = $9",
+        "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3,
+            description_vi = $4, description_en = $5, gtin = $6, updated_at = $7
+         WHERE id = $8",
     )
     .bind(&input.name_vi)
     .bind(&input.name_en)
     .bind(&input.group_code)
-    .bind(&input.commune_id)
     .bind(&input.description_vi)
     .bind(&input.description_en)
-    .bind(input.gtin.as_ref().map(|g| g.as_str()))
-    .bind(db_timestamp(now))
+    .bind(gtin.as_deref())
+    .bind(&at)
     .bind(product_id)
     .execute(&mut *tx)
     .await;
     match done {
-        Ok(r) if r.rows_affected() == 0 => Err(ListingDbError::NotFound),
-        Ok(_) => {
-            crate::search::sync::queue(&mut tx, &[product_id]).await?;
-            tx.commit().await?;
-            Ok(())
-        }
-        Err(e) if is_unique_violation(&e) => Err(ListingDbError::GtinTaken),
-        Err(e) if is_foreign_key_violation(&e) => Err(ListingDbError::UnknownReference),
-        Err(e) => Err(e.into()),
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Err(ListingDbError::GtinTaken),
+        Err(e) if is_foreign_key_violation(&e) => return Err(ListingDbError::UnknownReference),
+        Err(e) => return Err(e.into()),
     }
+    let saved = public_edit(&mut tx, product_id, actor_user_id, &changed, now).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Records an edit of what buyers see, inside the edit's transaction: audited with the fields
+/// that changed, and an approved listing goes back to review (off the public pages until an
+/// officer approves it again, so nothing reaches buyers unmoderated).
+pub async fn public_edit(
+    tx: &mut Transaction<'_, Any>,
+    product_id: &str,
+    actor_user_id: &str,
+    changed: &[&str],
+    now: DateTime<Utc>,
+) -> Result<Saved, sqlx::Error> {
+    let back = sqlx::query(
+        "UPDATE products SET status = 'pending', status_reason = NULL, updated_at = $1
+          WHERE id = $2 AND status = 'approved'",
+    )
+    .bind(db_timestamp(now))
+    .bind(product_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        > 0;
+    audit::record(
+        &mut *tx,
+        AuditEntry {
+            actor_user_id: Some(actor_user_id),
+            action: "listing.edit",
+            subject_type: "product",
+            subject_id: product_id,
+            details: json!({ "changed": changed, "back_to_review": back }),
+            ip: None,
+        },
+    )
+    .await?;
+    crate::search::sync::queue(&mut **tx, &[product_id]).await?;
+    Ok(if back {
+        Saved::BackToReview
+    } else {
+        Saved::Changed
+    })
 }
 
 /// Adds a variant (`variant_id` None) or changes one of this product's variants.
@@ -520,8 +604,14 @@ pub async fn move_photo(
     product_id: &str,
     photo_id: &str,
     up: bool,
-) -> Result<(), ListingDbError> {
+    actor_user_id: &str,
+) -> Result<Saved, ListingDbError> {
     let mut tx = db.pool().begin().await?;
+    // Written first, so the read below cannot be overtaken (see `update`).
+    sqlx::query("UPDATE products SET id = id WHERE id = $1")
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
     let ids: Vec<(String,)> = sqlx::query_as(
         "SELECT photo_id FROM product_photos WHERE product_id = $1 ORDER BY position, photo_id",
     )
@@ -538,9 +628,10 @@ pub async fn move_photo(
     } else {
         Some(at + 1).filter(|t| *t < ids.len())
     };
-    if let Some(to) = to {
-        ids.swap(at, to);
-    }
+    let Some(to) = to else {
+        return Ok(Saved::Unchanged);
+    };
+    ids.swap(at, to);
     // Positions are rewritten 0..n, which also mends gaps left by deletions.
     for (position, id) in ids.iter().enumerate() {
         sqlx::query(
@@ -552,8 +643,17 @@ pub async fn move_photo(
         .execute(&mut *tx)
         .await?;
     }
+    // The first photo is the listing's face on every card.
+    let saved = public_edit(
+        &mut tx,
+        product_id,
+        actor_user_id,
+        &["photo_order"],
+        Utc::now(),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(saved)
 }
 
 /// Deletes a listing's photo and its rows; returns the storage keys whose files to remove.
@@ -561,7 +661,8 @@ pub async fn delete_photo(
     db: &Db,
     product_id: &str,
     photo_id: &str,
-) -> Result<Vec<String>, ListingDbError> {
+    actor_user_id: &str,
+) -> Result<(Vec<String>, Saved), ListingDbError> {
     let mut tx = db.pool().begin().await?;
     let attached =
         sqlx::query("DELETE FROM product_photos WHERE product_id = $1 AND photo_id = $2")
@@ -581,8 +682,9 @@ pub async fn delete_photo(
         .bind(photo_id)
         .execute(&mut *tx)
         .await?;
+    let saved = public_edit(&mut tx, product_id, actor_user_id, &["photos"], Utc::now()).await?;
     tx.commit().await?;
-    Ok(keys.into_iter().map(|(k,)| k).collect())
+    Ok((keys.into_iter().map(|(k,)| k).collect(), saved))
 }
 
 /// Sets a listing photo's alt text (what a screen reader says; shown when images are off).
@@ -591,20 +693,51 @@ pub async fn set_alt(
     product_id: &str,
     photo_id: &str,
     alt: &str,
-) -> Result<(), ListingDbError> {
+    actor_user_id: &str,
+) -> Result<Saved, ListingDbError> {
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query(
         "UPDATE photos SET alt_vi = $1
-         WHERE id = $2 AND id IN (SELECT photo_id FROM product_photos WHERE product_id = $3)",
+         WHERE id = $2 AND alt_vi <> $1
+           AND id IN (SELECT photo_id FROM product_photos WHERE product_id = $3)",
     )
     .bind(alt)
     .bind(photo_id)
     .bind(product_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(ListingDbError::NotFound);
+        let exists: Option<(String,)> = sqlx::query_as(
+            "SELECT photo_id FROM product_photos WHERE product_id = $1 AND photo_id = $2",
+        )
+        .bind(product_id)
+        .bind(photo_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return match exists {
+            Some(_) => Ok(Saved::Unchanged),
+            None => Err(ListingDbError::NotFound),
+        };
     }
-    Ok(())
+    let saved = public_edit(
+        &mut tx,
+        product_id,
+        actor_user_id,
+        &["photo_alt"],
+        Utc::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A listing's status (None: no such listing).
+pub async fn status(db: &Db, product_id: &str) -> Result<Option<ProductStatus>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.and_then(|(s,)| ProductStatus::parse(&s)))
 }
 
 /// The product groups for the listing form: (code, Vietnamese name).

@@ -7,13 +7,13 @@ use super::{
     product::{ProductStatus, SaleUnit},
 };
 
-/// A checked product form.
+/// A checked product form. It has no commune: a product's commune is its producer's, so the
+/// commune's officer who approved the producer moderates its products and may crown them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProductInput {
     pub name_vi: String,
     pub name_en: String,
     pub group_code: String,
-    pub commune_id: String,
     pub description_vi: String,
     pub description_en: String,
     pub gtin: Option<Gtin>,
@@ -35,8 +35,6 @@ pub enum ListingError {
     Name,
     #[error("choose the OCOP product group")]
     Group,
-    #[error("choose the commune the product comes from")]
-    Commune,
     #[error("the description is too long (at most 5,000 characters)")]
     Description,
     #[error("the GTIN's digits or check digit are wrong")]
@@ -59,7 +57,6 @@ impl ListingError {
         match self {
             ListingError::Name => "name",
             ListingError::Group => "group",
-            ListingError::Commune => "commune",
             ListingError::Description => "description",
             ListingError::Gtin => "gtin",
             ListingError::Label => "label",
@@ -84,7 +81,6 @@ pub fn product_input(
     name_vi: &str,
     name_en: &str,
     group_code: &str,
-    commune_id: &str,
     description_vi: &str,
     description_en: &str,
     gtin: &str,
@@ -101,10 +97,6 @@ pub fn product_input(
     if group_code.is_empty() || group_code.len() > 50 {
         return Err(ListingError::Group);
     }
-    let commune_id = commune_id.trim().to_owned();
-    if commune_id.is_empty() || commune_id.len() > 100 {
-        return Err(ListingError::Commune);
-    }
     let (description_vi, description_en) = (description_vi.trim(), description_en.trim());
     if !within(description_vi, 0, 5000) || !within(description_en, 0, 5000) {
         return Err(ListingError::Description);
@@ -117,7 +109,6 @@ pub fn product_input(
         name_vi,
         name_en,
         group_code,
-        commune_id,
         description_vi: description_vi.to_owned(),
         description_en: description_en.to_owned(),
         gtin,
@@ -232,29 +223,29 @@ mod tests {
 
     #[test]
     fn product_forms() {
-        let ok = product_input(" Tương  Bần ", "", "food", "c1", "Ngon", "", "").unwrap();
+        let ok = product_input(" Tương  Bần ", "", "food", "Ngon", "", "").unwrap();
         assert_eq!(ok.name_vi, "Tương Bần");
         assert_eq!(ok.gtin, None);
         assert_eq!(
-            product_input("T", "", "food", "c1", "", "", ""),
+            product_input("T", "", "food", "", "", ""),
             Err(ListingError::Name)
         );
         assert_eq!(
-            product_input("Tương Bần", "", "", "c1", "", "", ""),
+            product_input("Tương Bần", "", "", "", "", ""),
             Err(ListingError::Group)
         );
         assert_eq!(
-            product_input("Tương Bần", "", "food", "c1", "", "", "08936045120003"),
+            product_input("Tương Bần", "", "food", "", "", "08936045120003"),
             Err(ListingError::Gtin)
         );
         assert!(
-            product_input("Tương Bần", "", "food", "c1", "", "", "8936045120002")
+            product_input("Tương Bần", "", "food", "", "", "8936045120002")
                 .unwrap()
                 .gtin
                 .is_some()
         );
         assert_eq!(
-            product_input("Tương Bần", "", "food", "c1", &"x".repeat(5001), "", ""),
+            product_input("Tương Bần", "", "food", &"x".repeat(5001), "", ""),
             Err(ListingError::Description)
         );
     }

@@ -218,7 +218,7 @@ fn AccountView(data: AccountData) -> impl IntoView {
             <OkNotice code="applied" text=t.applied_notice/>
             <h2>{t.roles_heading}</h2>
             <ul class="roles">{roles.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
-            {(!actor.member_of.is_empty()).then(|| view! {
+            {actor.works_for_a_producer().then(|| view! {
                 <p><a class="button" href="/ban-hang">{crate::pages::seller_texts::SellerTexts::of(use_locale()).shop_title}</a> " " <a class="button secondary" href="/nong-trai">{crate::pages::diary_texts::DiaryTexts::of(use_locale()).farm_title}</a></p>
             })}
             {(actor.is_officer() || actor.admin).then(|| view! {

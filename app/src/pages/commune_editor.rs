@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
+    components::TextArea,
     i18n::{Locale, use_locale},
     officer::CommuneEditor,
     pages::{
@@ -189,9 +190,9 @@ fn EditorView(data: CommuneEditor) -> impl IntoView {
                 <CsrfField/>
                 <p id="story-help" class="muted">{e.story_help}</p>
                 <label for="story-vi">{e.story_vi}</label>
-                <textarea id="story-vi" name="story_vi" rows="10" maxlength="10000" aria-describedby="story-help">{data.story_vi}</textarea>
+                <TextArea id="story-vi" name="story_vi" rows=10 maxlength=10000 describedby="story-help" value=data.story_vi/>
                 <label for="story-en">{e.story_en}</label>
-                <textarea id="story-en" name="story_en" rows="8" maxlength="10000" aria-describedby="story-help">{data.story_en}</textarea>
+                <TextArea id="story-en" name="story_en" rows=8 maxlength=10000 describedby="story-help" value=data.story_en/>
                 <button type="submit" class="button">{e.save}</button>
             </form>
         </main>

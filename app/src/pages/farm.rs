@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::views::CommuneChoice,
+    components::TextArea,
     i18n::use_locale,
     pages::{
         account::CsrfField,
@@ -336,7 +337,7 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                     <label>{t.dose_label} <input name="dose" maxlength="200" value=p.dose.clone()/></label>
                     <label>{t.phi_label} <input name="phi_days" type="number" min="0" max="365" inputmode="numeric" value=p.phi_days.clone()/></label>
                     <label>{t.quantity_label} <input name="quantity_kg" type="number" min="1" inputmode="numeric" value=p.quantity_kg.clone()/></label>
-                    <label>{t.note_label} <textarea name="note" maxlength="2000" rows="2">{p.note.clone()}</textarea></label>
+                    <label>{t.note_label} <TextArea name="note" maxlength=2000 rows=2 value=p.note.clone()/></label>
                     <button type="submit" class="button">{t.record}</button>
                 </form>
             </section>

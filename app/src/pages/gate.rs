@@ -68,13 +68,14 @@ pub fn require_officer<T>(
     })
 }
 
-/// Like [`require_signed_in`], for pages of people who work for a producer (403 otherwise).
+/// Like [`require_signed_in`], for pages of people who work for an approved producer (403
+/// otherwise: an applicant sees the application's state on the account page).
 #[cfg(feature = "ssr")]
 pub fn require_producer_member<T>(
     back: &str,
 ) -> Result<Result<(crate::auth::Actor, super::PageContext), Gate<T>>, ServerFnError> {
     require(back, |a| {
-        if a.member_of.is_empty() {
+        if !a.works_for_a_producer() {
             Err(crate::auth::Denied::Forbidden)
         } else {
             Ok(())

@@ -8,8 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    auth::views::CommuneChoice,
-    components::commune_name,
+    components::TextArea,
     domain::product::{ProductStatus, SaleUnit},
     i18n::use_locale,
     pages::{
@@ -32,20 +31,27 @@ pub fn SellerNotice() -> impl IntoView {
                 .unwrap_or_else(|| (t.error)(&code));
             return Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any());
         }
-        (q.get("ok").as_deref() == Some("1"))
-            .then(|| view! { <p class="notice ok" role="status">{t.saved}</p> }.into_any())
+        match q.get("ok").as_deref() {
+            Some("1") => {
+                Some(view! { <p class="notice ok" role="status">{t.saved}</p> }.into_any())
+            }
+            Some(REVIEW_AGAIN) => Some(
+                view! { <p class="notice ok" role="status">{t.saved_for_review}</p> }.into_any(),
+            ),
+            _ => None,
+        }
     })
 }
 
+/// `?ok=` after an edit that took an approved listing back to review.
+pub const REVIEW_AGAIN: &str = "duyet-lai";
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SellerData {
-    /// (producer id, name) of the producers the user works for.
+    /// (producer id, name) of the approved producers the user works for.
     pub producers: Vec<(String, String)>,
-    /// Where the first of them is: a new listing's origin unless the farmer picks another.
-    pub home_commune: Option<String>,
     pub listings: Vec<ListingSummary>,
     pub groups: Vec<(String, String)>,
-    pub communes: Vec<CommuneChoice>,
 }
 
 #[server(prefix = "/fn")]
@@ -59,11 +65,14 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
     let load = async {
         let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
         Ok::<_, sqlx::Error>(SellerData {
-            home_commune: producers.first().map(|p| p.commune_id.clone()),
-            producers: producers.into_iter().map(|p| (p.id, p.name)).collect(),
+            // An applicant's producer is not theirs to sell for until an officer approves it.
+            producers: producers
+                .into_iter()
+                .filter(|p| ids.contains(&p.id.as_str()))
+                .map(|p| (p.id, p.name))
+                .collect(),
             listings: crate::db::listings::of_producers(&cx.db, &ids).await?,
             groups: crate::db::listings::groups(&cx.db).await?,
-            communes: crate::db::producers::commune_choices(&cx.db).await?,
         })
     };
     load.await
@@ -118,8 +127,7 @@ fn SellerView(data: SellerData) -> impl IntoView {
             </ul>
             <details class="add" open=true>
                 <summary>{t.new_listing}</summary>
-                <ProductFields action="/ban-hang/san-pham".to_owned() producers=data.producers groups=data.groups communes=data.communes
-                    listing=None home_commune=data.home_commune/>
+                <ProductFields action="/ban-hang/san-pham".to_owned() producers=data.producers groups=data.groups listing=None/>
             </details>
         </main>
     }
@@ -132,21 +140,13 @@ fn ProductFields(
     action: String,
     producers: Vec<(String, String)>,
     groups: Vec<(String, String)>,
-    communes: Vec<CommuneChoice>,
     listing: Option<ListingEdit>,
-    /// The origin preselected on a new listing (its producer's commune).
-    home_commune: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
     let t = SellerTexts::of(locale);
-    let texts = locale.texts();
     let l = listing.clone();
     let get = move |f: fn(&ListingEdit) -> String| l.as_ref().map(f).unwrap_or_default();
     let group = get(|l| l.group_code.clone());
-    let commune = match &listing {
-        Some(l) => l.commune_id.clone(),
-        None => home_commune.unwrap_or_default(),
-    };
     let creating = listing.is_none();
     view! {
         <form method="post" action=action class="stack">
@@ -168,17 +168,12 @@ fn ProductFields(
                     view! { <option value=code selected=selected>{name}</option> }
                 }).collect_view()}
             </select>
-            <label for="origin">{t.origin_commune}</label>
-            <select id="origin" name="commune_id" required>
-                {communes.into_iter().map(|c| {
-                    let selected = c.id == commune;
-                    view! { <option value=c.id selected=selected>{commune_name(&c.kind, &c.name, texts)}</option> }
-                }).collect_view()}
-            </select>
+            <p class="muted">{t.origin_commune}</p>
+            {(!creating).then(|| view! { <p class="muted">{t.review_again}</p> })}
             <label for="description_vi">{t.description_vi}</label>
-            <textarea id="description_vi" name="description_vi" rows="5" maxlength="5000">{get(|l| l.description_vi.clone())}</textarea>
+            <TextArea id="description_vi" name="description_vi" rows=5 maxlength=5000 value=get(|l| l.description_vi.clone())/>
             <label for="description_en">{t.description_en}</label>
-            <textarea id="description_en" name="description_en" rows="3" maxlength="5000">{get(|l| l.description_en.clone())}</textarea>
+            <TextArea id="description_en" name="description_en" rows=3 maxlength=5000 value=get(|l| l.description_en.clone())/>
             <label for="gtin">{t.gtin}</label>
             <input id="gtin" name="gtin" inputmode="numeric" maxlength="20" placeholder=t.gtin_hint value=get(|l| l.gtin.clone().unwrap_or_default())/>
             <button type="submit" class="button">{if creating { t.create } else { t.save }}</button>
@@ -190,7 +185,6 @@ fn ProductFields(
 pub struct ListingPageData {
     pub listing: ListingEdit,
     pub groups: Vec<(String, String)>,
-    pub communes: Vec<CommuneChoice>,
     pub csrf: String,
 }
 
@@ -225,13 +219,9 @@ pub async fn get_listing_page(id: String) -> Result<Gate<Option<ListingPageData>
     let groups = crate::db::listings::groups(&cx.db)
         .await
         .map_err(|e| cx.failed("loading groups", e))?;
-    let communes = crate::db::producers::commune_choices(&cx.db)
-        .await
-        .map_err(|e| cx.failed("loading communes", e))?;
     Ok(Gate::Allowed(Some(ListingPageData {
         listing,
         groups,
-        communes,
         csrf: crate::auth::csrf_token(),
     })))
 }
@@ -332,7 +322,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
 
             <details class="add">
                 <summary>{t.details}</summary>
-                <ProductFields action=base.clone() producers=vec![] groups=data.groups communes=data.communes listing=Some(data.listing) home_commune=None/>
+                <ProductFields action=base.clone() producers=vec![] groups=data.groups listing=Some(data.listing)/>
             </details>
             {(status != ProductStatus::Archived).then(|| view! {
                 <form method="post" action=status_action class="inline">

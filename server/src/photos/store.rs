@@ -133,6 +133,10 @@ pub async fn save_photo(
         .bind(&photo_id)
         .execute(&mut *tx)
         .await?;
+    if let Target::Product(id) = target {
+        app::db::listings::public_edit(&mut tx, id, uploaded_by, &["photos"], chrono::Utc::now())
+            .await?;
+    }
     tx.commit().await?;
     files.keep();
     Ok(photo_id)

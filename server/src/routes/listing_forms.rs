@@ -7,7 +7,7 @@ use app::pages::seller_sales::season;
 use app::{
     auth::{Action, Actor, authorize},
     db::{
-        listings::{self, ListingDbError},
+        listings::{self, ListingDbError, Saved},
         sales,
     },
     domain::listing::{ListingAction, product_input, variant_input},
@@ -36,6 +36,15 @@ fn not_found() -> Response {
 
 fn editor(product_id: &str) -> String {
     format!("/ban-hang/san-pham/{product_id}")
+}
+
+/// Back to the editor after a save, saying when the listing went back to review.
+fn saved(back: &str, saved: Saved, anchor: &str) -> Response {
+    let ok = match saved {
+        Saved::BackToReview => app::pages::seller::REVIEW_AGAIN,
+        Saved::Changed | Saved::Unchanged => "1",
+    };
+    see_other(&format!("{back}?ok={ok}{anchor}"))
 }
 
 fn refused(back: &str, e: ListingDbError) -> Response {
@@ -75,7 +84,6 @@ pub struct ProductForm {
     #[serde(default)]
     name_en: String,
     group_code: String,
-    commune_id: String,
     #[serde(default)]
     description_vi: String,
     #[serde(default)]
@@ -90,7 +98,6 @@ impl ProductForm {
             &self.name_vi,
             &self.name_en,
             &self.group_code,
-            &self.commune_id,
             &self.description_vi,
             &self.description_en,
             &self.gtin,
@@ -125,16 +132,17 @@ pub async fn update_product(
     Path(product_id): Path<String>,
     Form(form): Form<ProductForm>,
 ) -> Response {
-    if let Err(r) = may_edit(&state, actor, &product_id).await {
-        return r;
-    }
+    let actor = match may_edit(&state, actor, &product_id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     let back = editor(&product_id);
     let input = match form.input() {
         Ok(i) => i,
         Err(code) => return see_other(&format!("{back}?loi={code}")),
     };
-    match listings::update(&state.db, &product_id, &input, Utc::now()).await {
-        Ok(()) => see_other(&format!("{back}?ok=1")),
+    match listings::update(&state.db, &product_id, &input, &actor.user_id, Utc::now()).await {
+        Ok(s) => saved(&back, s, ""),
         Err(e) => refused(&back, e),
     }
 }
@@ -280,7 +288,14 @@ pub async fn add_photos(
     };
     let back = editor(&product_id);
     match upload::receive(&state, form, Target::Product(&product_id), &actor.user_id).await {
-        Ok(_) => see_other(&format!("{back}?ok=1#anh")),
+        // A new photo is public: an approved listing went back to review with it.
+        Ok(_) => match listings::status(&state.db, &product_id).await {
+            Ok(Some(app::domain::product::ProductStatus::Pending)) => {
+                saved(&back, Saved::BackToReview, "#anh")
+            }
+            Ok(_) => saved(&back, Saved::Changed, "#anh"),
+            Err(e) => internal(e),
+        },
         Err(UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}")),
         Err(UploadError::Internal(e)) => internal(e),
     }
@@ -300,34 +315,36 @@ pub async fn change_photo(
     Path((product_id, photo_id)): Path<(String, String)>,
     Form(form): Form<PhotoForm>,
 ) -> Response {
-    if let Err(r) = may_edit(&state, actor, &product_id).await {
-        return r;
-    }
+    let actor = match may_edit(&state, actor, &product_id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let who = actor.user_id.as_str();
     let back = editor(&product_id);
     let done = match form.action.as_str() {
         "up" | "down" => {
-            listings::move_photo(&state.db, &product_id, &photo_id, form.action == "up").await
+            listings::move_photo(&state.db, &product_id, &photo_id, form.action == "up", who).await
         }
         "alt" => {
             let alt: String = form.alt.trim().chars().take(200).collect();
-            listings::set_alt(&state.db, &product_id, &photo_id, &alt).await
+            listings::set_alt(&state.db, &product_id, &photo_id, &alt, who).await
         }
-        "delete" => match listings::delete_photo(&state.db, &product_id, &photo_id).await {
-            Ok(keys) => {
+        "delete" => match listings::delete_photo(&state.db, &product_id, &photo_id, who).await {
+            Ok((keys, saved)) => {
                 let media = state.settings.media_dir();
                 for key in keys {
                     // The rows are gone; a file that cannot be removed is only disk space.
                     let _ = tokio::fs::remove_file(media.join(&key)).await;
                 }
                 let _ = tokio::fs::remove_dir(media.join("photos").join(&photo_id)).await;
-                Ok(())
+                Ok(saved)
             }
             Err(e) => Err(e),
         },
         _ => return see_other(&format!("{back}?loi=invalid")),
     };
     match done {
-        Ok(()) => see_other(&format!("{back}?ok=1#anh")),
+        Ok(s) => saved(&back, s, "#anh"),
         Err(e) => refused(&back, e),
     }
 }

@@ -83,3 +83,54 @@ db_test!(user_text_is_escaped_on_every_public_page, |engine| {
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(value["description"].as_str().unwrap().contains("<script>"));
 });
+
+// A textarea's content ends only at `</textarea`: a value holding it closed the element and
+// the rest became markup (the review made it redirect an officer off-site). Each form that
+// refills a textarea — reflected from the address or stored — keeps the value as text, and
+// gives it back exactly.
+db_test!(textareas_refilled_with_markup_stay_text, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    const VALUE: &str = "</textarea><b id=x>bold</b> & more";
+    const ESCAPED: &str = "&lt;/textarea&gt;&lt;b id=x&gt;bold&lt;/b&gt; &amp; more";
+    let pool = app.db.pool();
+    let coop = "htx-nhan-long-song-hong-xanh";
+    let farmer = crate::accounts::member_of(&app, "0912000301", "Anh Tuấn", coop).await;
+    let officer = crate::accounts::officer_of_commune(&app, "0912000302", "tan-hung").await;
+
+    let plot: String = sqlx::query_scalar(
+        "SELECT id FROM plots WHERE producer_id = (SELECT id FROM producers WHERE slug = $1) LIMIT 1",
+    )
+    .bind(coop)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let product: String = sqlx::query_scalar(
+        "UPDATE products SET description_vi = $1, description_en = $1
+          WHERE slug = 'nhan-long-hung-yen' RETURNING id",
+    )
+    .bind(VALUE)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let commune: String = sqlx::query_scalar(
+        "UPDATE communes SET story_vi = $1 WHERE slug = 'tan-hung' RETURNING id",
+    )
+    .bind(VALUE)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let note: String = form_urlencoded::byte_serialize(VALUE.as_bytes()).collect();
+
+    for (who, path) in [
+        (
+            &farmer,
+            format!("/nong-trai/vuon/{plot}?loi=phi&note={note}"),
+        ),
+        (&farmer, format!("/ban-hang/san-pham/{product}")),
+        (&officer, format!("/can-bo/xa/{commune}")),
+    ] {
+        let html = who.page(&path).await;
+        assert!(!html.contains("<b id=x>"), "{path}: markup from the value");
+        assert!(html.contains(ESCAPED), "{path}: the value, escaped");
+    }
+});

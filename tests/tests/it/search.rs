@@ -418,18 +418,19 @@ async fn until_search(app: &TestApp, q: &str, slug: &str, present: bool) -> Dura
     }
 }
 
+/// Renames an approved listing as its producer would, and approves the change as its officer
+/// would (a renamed listing is off the public pages until then).
 async fn rename(db: &Db, slug: &str, name: &str) {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: String,
         name_en: String,
         group_code: String,
-        commune_id: String,
         description_vi: String,
         description_en: String,
     }
     let r: Row = sqlx::query_as(
-        "SELECT id, name_en, group_code, commune_id, description_vi, description_en
+        "SELECT id, name_en, group_code, description_vi, description_en
            FROM products WHERE slug = $1",
     )
     .bind(slug)
@@ -440,14 +441,26 @@ async fn rename(db: &Db, slug: &str, name: &str) {
         name_vi: name.to_owned(),
         name_en: r.name_en,
         group_code: r.group_code,
-        commune_id: r.commune_id,
         description_vi: r.description_vi,
         description_en: r.description_en,
         gtin: None,
     };
-    listings::update(db, &r.id, &input, chrono::Utc::now())
+    let someone: String = sqlx::query_scalar("SELECT id FROM users ORDER BY id LIMIT 1")
+        .fetch_one(db.pool())
         .await
         .unwrap();
+    listings::update(db, &r.id, &input, &someone, chrono::Utc::now())
+        .await
+        .unwrap();
+    listings::change_status(
+        db,
+        &r.id,
+        &app::domain::listing::ListingAction::Approve,
+        &someone,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
 }
 
 db_test!(the_index_follows_the_database, |engine| {

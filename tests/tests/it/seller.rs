@@ -6,7 +6,7 @@ use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_se
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::accounts::{make_officer, member_of, sign_up, user_id};
+use crate::accounts::{make_officer, member_of, sign_up, user_id};
 
 const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
 const BEES: &str = "tht-ong-mat-bai-quang";
@@ -621,4 +621,205 @@ db_test!(producers_see_their_orders_and_sales, |engine| {
             .status(),
         303
     );
+});
+
+async fn set_producer_status(app: &TestApp, producer_id: &str, status: &str) {
+    let reason = (status != "active").then_some("thử");
+    sqlx::query("UPDATE producers SET status = $1, status_reason = $2 WHERE id = $3")
+        .bind(status)
+        .bind(reason)
+        .bind(producer_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
+// Applying to sell makes the applicant the producer's owner at once; the review found that a
+// pending or refused producer could list products, keep a diary, upload publicly served photos
+// and fill the officers' queue. Only an approved producer's members act for it.
+db_test!(a_producer_acts_only_once_approved, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let commune = crate::accounts::commune_id(&app, "tan-hung").await;
+    let farmer = sign_up(&app, "0988 100 301", "Chị Hoa").await;
+    let r = farmer
+        .submit(
+            "/tai-khoan/ban-hang",
+            &[
+                ("name", "Hộ chị Hoa thử"),
+                ("kind", "household"),
+                ("commune_id", &commune),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let producer_id: String =
+        sqlx::query_scalar("SELECT id FROM producers WHERE name = 'Hộ chị Hoa thử'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let new_listing = [
+        ("producer_id", producer_id.as_str()),
+        ("name_vi", "Nhãn chưa duyệt"),
+        ("group_code", "food"),
+        ("commune_id", commune.as_str()),
+    ];
+    let new_plot = [
+        ("producer_id", producer_id.as_str()),
+        ("name", "Vườn chưa duyệt"),
+        ("crop", "nhãn lồng"),
+        ("commune_id", commune.as_str()),
+        ("area_m2", "100"),
+    ];
+    let (products, plots) = (app.count("products").await, app.count("plots").await);
+    for status in ["pending", "rejected", "suspended"] {
+        set_producer_status(&app, &producer_id, status).await;
+        let r = farmer.submit("/ban-hang/san-pham", &new_listing).await;
+        assert_eq!(r.status(), 403, "{status}: a listing");
+        let r = farmer.submit("/nong-trai/vuon", &new_plot).await;
+        assert_eq!(r.status(), 403, "{status}: a plot");
+        let shop = farmer.page("/ban-hang").await;
+        assert!(
+            !shop.contains(r#"name="name_vi""#),
+            "{status}: no listing form"
+        );
+        assert_eq!(app.count("products").await, products, "{status}");
+        assert_eq!(app.count("plots").await, plots, "{status}");
+    }
+
+    // Approved: the same forms work; refused again, its listing takes no edits or photos.
+    set_producer_status(&app, &producer_id, "active").await;
+    let r = farmer.submit("/ban-hang/san-pham", &new_listing).await;
+    let to = location(&r);
+    assert!(to.ends_with("?ok=1"), "{to}");
+    let listing = to
+        .trim_start_matches("/ban-hang/san-pham/")
+        .trim_end_matches("?ok=1");
+    assert_eq!(
+        farmer.submit("/nong-trai/vuon", &new_plot).await.status(),
+        303
+    );
+    set_producer_status(&app, &producer_id, "suspended").await;
+    let photos = app.count("photos").await;
+    let r = farmer
+        .upload(
+            &format!("/ban-hang/san-pham/{listing}/anh"),
+            &[],
+            &[("anh", "a.jpg", &server::photos::samples::jpeg(64, 48))],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.count("photos").await, photos);
+    let r = farmer
+        .submit(
+            &format!("/ban-hang/san-pham/{listing}/trang-thai"),
+            &[("action", "publish")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+});
+
+// The review changed an approved listing's name, description, photos and commune and saw them
+// on the public page at once, unaudited; moved onto another commune's page, the product could
+// be crowned there by an officer who could not moderate it. Now a change to what buyers see
+// takes the listing back to review (it leaves the public pages until approved again), every
+// edit is audited, and a product's commune is its producer's.
+db_test!(edits_to_an_approved_listing_go_back_to_review, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member(&app, "0988 100 311", LONGAN_COOP).await;
+    let (_, coop_commune) = producer(&app, LONGAN_COOP).await;
+    let elsewhere = crate::accounts::commune_id(&app, "hoan-long").await;
+    let (id, name, gtin): (String, String, Option<String>) =
+        sqlx::query_as("SELECT id, name_vi, gtin FROM products WHERE slug = 'nhan-long-hung-yen'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(status_of(&app, &id).await.0, "approved");
+    let public = "/san-pham/nhan-long-hung-yen";
+    assert!(app.page(public).await.contains(&name));
+    let edits = |app: &TestApp| {
+        let pool = app.db.pool().clone();
+        let id = id.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM audit_log WHERE subject_id = $1 AND action = 'listing.edit'",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+
+    // Saving the form unchanged changes nothing.
+    let editor = format!("/ban-hang/san-pham/{id}");
+    let fields = |name_vi: &str, commune: &str| {
+        vec![
+            ("name_vi".to_owned(), name_vi.to_owned()),
+            ("name_en".to_owned(), "Hung Yen longan".to_owned()),
+            ("group_code".to_owned(), "food".to_owned()),
+            ("commune_id".to_owned(), commune.to_owned()),
+            ("description_vi".to_owned(), "Cùi dày, ngọt sắc.".to_owned()),
+            ("description_en".to_owned(), String::new()),
+            ("gtin".to_owned(), gtin.clone().unwrap_or_default()),
+        ]
+    };
+    fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+    let renamed = fields("Nhãn lồng thượng hạng", &elsewhere);
+    let r = farmer.submit(&editor, &as_refs(&renamed)).await;
+    assert_eq!(location(&r), format!("{editor}?ok=duyet-lai"));
+    let (status, commune): (String, String) =
+        sqlx::query_as("SELECT status, commune_id FROM products WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(status, "pending", "a changed name goes back to review");
+    assert_eq!(
+        commune, coop_commune,
+        "the producer's commune, whatever the form said"
+    );
+    assert_eq!(edits(&app).await, 1);
+    let page = app.get(public).await;
+    let body = page.text().await.unwrap();
+    assert!(
+        !body.contains("Nhãn lồng thượng hạng"),
+        "not public before review"
+    );
+    assert!(
+        farmer
+            .page(&format!("{editor}?ok=duyet-lai"))
+            .await
+            .contains("Sản phẩm đang chờ cán bộ xã duyệt lại"),
+        "the farmer is told why"
+    );
+
+    // The officer approves it: the new name is public.
+    let officer = officer_of(&app, "0988 100 312", &coop_commune).await;
+    let r = officer
+        .submit(&format!("/can-bo/san-pham/{id}"), &[("action", "approve")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(app.page(public).await.contains("Nhãn lồng thượng hạng"));
+
+    // Unchanged again: still approved, audited nothing new. A photo is a public change.
+    let r = farmer.submit(&editor, &as_refs(&renamed)).await;
+    assert_eq!(location(&r), format!("{editor}?ok=1"));
+    assert_eq!(status_of(&app, &id).await.0, "approved");
+    assert_eq!(edits(&app).await, 1);
+    let r = farmer
+        .upload(
+            &format!("{editor}/anh"),
+            &[],
+            &[("anh", "moi.jpg", &server::photos::samples::jpeg(640, 480))],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{editor}?ok=duyet-lai#anh"));
+    assert_eq!(
+        status_of(&app, &id).await.0,
+        "pending",
+        "a new photo is reviewed"
+    );
+    assert_eq!(edits(&app).await, 2);
 });
