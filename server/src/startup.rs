@@ -333,6 +333,11 @@ fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Outermost first: the session and token are known before the forgery check runs.
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        // Between the two: it knows who asked, and sees the forgery check's refusals too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::refusals::log,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), session::load))
         .layer(CompressionLayer::new())
         // Pages set their own policy (with the response's script nonce); the rest gets the

@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod fixtures;
 pub mod load;
+pub mod logs;
 pub mod race;
 pub mod stripe_fake;
 pub mod xlsx;

@@ -5,6 +5,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod forms;
 pub mod password;
+pub mod refusals;
 pub mod session;
 pub mod tokens;
 

@@ -54,3 +54,35 @@ db_test!(pages_and_files_carry_the_security_headers, |engine| {
     let b = app.get("/").await.headers()["content-security-policy"].clone();
     assert_ne!(a, b);
 });
+
+// Access refusals left no trace. Every 401/403 — a page, a form, a forged post — is logged
+// with who asked, from where and for what (never the body or cookies).
+db_test!(
+    access_refusals_are_logged_with_user_address_and_path,
+    |engine| {
+        ocop_tests::logs::capture();
+        let app = spawn_seeded_app(engine).await;
+        let buyer = crate::accounts::sign_up(&app, "0912 000 401", "Người mua tò mò").await;
+        let key = app::auth::login::LoginId::parse("0912 000 401")
+            .unwrap()
+            .key();
+        let user = crate::accounts::user_id(&app, &key).await;
+        let product: String =
+            sqlx::query_scalar("SELECT id FROM products WHERE slug = 'nhan-long-hung-yen'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        let path = format!("/can-bo/san-pham/{product}");
+        let r = buyer.submit(&path, &[("action", "approve")]).await;
+        assert_eq!(r.status(), 403);
+        let lines = ocop_tests::logs::lines_with(&["access refused", &user, &path]);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("\"ip\":\"127.0.0.1\""), "{}", lines[0]);
+        assert!(lines[0].contains("\"status\":403"), "{}", lines[0]);
+        assert!(
+            !lines[0].contains("csrf"),
+            "no form fields in the log: {}",
+            lines[0]
+        );
+    }
+);
