@@ -77,6 +77,14 @@ pub async fn take(
     let max_wait = policy.max_wait.num_milliseconds().max(first_wait);
     // The first attempt of a window waits only when there is no free one.
     let initial_delay = if policy.free <= 1 { first_wait } else { 0 };
+    // No wait is "next_at = 0", not "now": requests stamped a moment apart (or by servers whose
+    // clocks differ a little) reach the database in any order, and a free attempt must not find
+    // the previous one's "now" still ahead of its own.
+    let initial_next = if initial_delay > 0 {
+        now_ms + initial_delay
+    } else {
+        0
+    };
     // Whoever finds this token in the row afterwards is the attempt that was let through; a
     // refused one leaves the row as it was.
     let grant = new_id();
@@ -85,7 +93,7 @@ pub async fn take(
     // wait before the next one is 0 while free attempts remain, then doubles up to the cap.
     let (granted, next_at, window_end): (String, i64, i64) = sqlx::query_as(
         "INSERT INTO rate_limits (bucket_key, hits, delay_ms, next_at, window_end, grant_id)
-         VALUES ($1, 1, $3, $2 + $3, $4, $5)
+         VALUES ($1, 1, $3, $9, $4, $5)
          ON CONFLICT (bucket_key) DO UPDATE SET
            hits = CASE WHEN rate_limits.window_end <= $2 THEN 1
                        WHEN rate_limits.next_at > $2 THEN rate_limits.hits
@@ -96,9 +104,9 @@ pub async fn take(
                            WHEN rate_limits.delay_ms = 0 THEN $7
                            WHEN rate_limits.delay_ms * 2 > $8 THEN $8
                            ELSE rate_limits.delay_ms * 2 END,
-           next_at = CASE WHEN rate_limits.window_end <= $2 THEN $2 + $3
+           next_at = CASE WHEN rate_limits.window_end <= $2 THEN $9
                           WHEN rate_limits.next_at > $2 THEN rate_limits.next_at
-                          WHEN rate_limits.hits + 1 < $6 THEN $2
+                          WHEN rate_limits.hits + 1 < $6 THEN 0
                           WHEN rate_limits.delay_ms = 0 THEN $2 + $7
                           WHEN rate_limits.delay_ms * 2 > $8 THEN $2 + $8
                           ELSE $2 + rate_limits.delay_ms * 2 END,
@@ -116,6 +124,7 @@ pub async fn take(
     .bind(policy.free)
     .bind(first_wait)
     .bind(max_wait)
+    .bind(initial_next)
     .fetch_one(db.pool())
     .await?;
     if granted == grant {
