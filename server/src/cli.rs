@@ -159,6 +159,11 @@ pub enum Command {
         /// The address the public uses, for absolute links (sitemap); default http://BIND.
         #[arg(long, env = "OCOP_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The reverse proxy (or proxies) in front of the site, whose X-Forwarded-For names the
+        /// client: addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1 or 10.0.0.0/8).
+        /// Unset: the TCP peer is the client, and X-Forwarded-For is ignored.
+        #[arg(long, env = "OCOP_TRUSTED_PROXY")]
+        trusted_proxy: Option<String>,
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
@@ -204,12 +209,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         bind: default_bind(),
         no_demo: false,
         public_url: None,
+        trusted_proxy: None,
     };
     match cli.command.unwrap_or(default) {
         Command::Serve {
             bind,
             no_demo,
             public_url,
+            trusted_proxy,
         } => {
             let leptos = leptos::config::get_configuration(None)
                 .context("reading the LEPTOS_* settings")?
@@ -222,6 +229,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 public_url,
                 leptos,
                 payments: cli.payments.settings()?,
+                trusted_proxies: crate::config::TrustedProxies::parse(
+                    trusted_proxy.as_deref().unwrap_or(""),
+                )
+                .map_err(anyhow::Error::msg)?,
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {

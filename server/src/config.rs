@@ -1,6 +1,9 @@
 //! Settings from the command line and the environment, with embedded defaults.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
 
 use app::domain::order::PaymentWindows;
 use leptos::config::LeptosOptions;
@@ -19,6 +22,8 @@ pub struct Settings {
     pub leptos: LeptosOptions,
     pub payments: PaymentSettings,
     pub search: crate::search::SearchSettings,
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`OCOP_TRUSTED_PROXY`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// How long unpaid orders keep their stock, and the card provider when there is one.
@@ -54,5 +59,82 @@ impl Settings {
     /// Uploaded and generated images.
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+}
+
+/// The reverse proxies in front of the site (`OCOP_TRUSTED_PROXY`): a comma-separated list of
+/// addresses or CIDR ranges, e.g. `127.0.0.1`, `10.0.0.0/8, ::1`. A request whose TCP peer is
+/// one of them is taken to come from the right-most `X-Forwarded-For` entry that is not itself
+/// a trusted proxy; from any other peer the header is ignored (anyone can send it). Empty: the
+/// TCP peer is the client.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    pub fn parse(text: &str) -> Result<TrustedProxies, String> {
+        let mut ranges = vec![];
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (addr, bits) = match item.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (item, None),
+            };
+            let addr: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("OCOP_TRUSTED_PROXY: {item:?} is not an IP address"))?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let bits = match bits {
+                None => max,
+                Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(|| {
+                    format!("OCOP_TRUSTED_PROXY: {item:?} has a bad prefix length")
+                })?,
+            };
+            ranges.push((addr, bits));
+        }
+        Ok(TrustedProxies(ranges))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `ip` is one of the trusted proxies (an IPv4-mapped IPv6 address counts as IPv4).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(*bits)).unwrap_or(0);
+                u32::from(*n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
+                u128::from(*n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TrustedProxies;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let p = TrustedProxies::parse(" 10.0.0.0/8, 127.0.0.1 ,::1").unwrap();
+        for yes in ["10.1.2.3", "127.0.0.1", "::1", "::ffff:10.9.9.9"] {
+            assert!(p.contains(yes.parse().unwrap()), "{yes}");
+        }
+        for no in ["11.0.0.1", "127.0.0.2", "::2"] {
+            assert!(!p.contains(no.parse().unwrap()), "{no}");
+        }
+        assert!(TrustedProxies::parse("").unwrap().is_empty());
+        assert!(
+            TrustedProxies::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        for bad in ["proxy.example", "10.0.0.0/33", "::1/200", "1.2.3.4/x"] {
+            assert!(TrustedProxies::parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod payments;
 pub mod photos;
@@ -14,6 +15,7 @@ pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod throttle;
 
 pub use config::Settings;
 /// The global allocator of the `ocop` binary (and of the benchmark that stands in for it).

@@ -40,6 +40,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub payments: Arc<crate::payments::Payments>,
     pub search: app::search::service::Search,
+    /// What the throttles read the time from.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl Application {
             payments: Arc::new(crate::payments::Payments::new(&settings.payments)),
             settings: Arc::new(settings),
             public_url,
+            clock: Default::default(),
         };
         Ok(Application {
             listener,

@@ -285,6 +285,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         search: server::search::SearchSettings::Embedded {
             dir: data_dir.join("search"),
         },
+        trusted_proxies: Default::default(),
     }
 }
 
@@ -462,7 +463,7 @@ pub const TABLES: &[&str] = &[
     "search_outbox",
     "import_batches",
     "commune_signature_history",
-    "login_throttle",
+    "rate_limits",
     "sessions",
     "audit_log",
     "payment_events",

@@ -1,6 +1,6 @@
 //! What the server logs, for tests that check a refusal or a failure leaves a trace: one global
-//! subscriber for the test process (installed once), keeping the access and sign-in log lines
-//! as JSON in memory. Tests run in parallel in one process, so each looks for lines that name
+//! subscriber for the test process (installed once), keeping the server's warnings and the
+//! access log as JSON lines in memory. Tests run in parallel in one process, so each looks for lines that name
 //! its own user, path or login.
 
 use std::sync::{Mutex, Once};
@@ -23,14 +23,15 @@ impl std::io::Write for Sink {
     }
 }
 
-/// Starts keeping the log lines of the `ocop::access` and `ocop::auth` targets.
+/// Starts keeping the server's warnings and the `ocop::access` lines (every test that reads
+/// logs calls this: the process has one subscriber).
 pub fn capture() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let _ = tracing_subscriber::fmt()
             .json()
             .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "ocop::access=info,ocop::auth=info",
+                "server=warn,ocop::access=info",
             ))
             .with_writer(|| Sink)
             .try_init();

@@ -14,10 +14,15 @@ pub enum FormError {
     PasswordCommon,
     PasswordContainsLogin,
     PasswordsDiffer,
-    LoginTaken,
+    /// Sign-up with a login that cannot be used; said without telling a stranger whether the
+    /// login has an account (the sign-in page shows it, with the login filled in).
+    SignUpRefused,
     WrongCredentials,
     /// Too many failed logins: try again after this many minutes.
     Throttled(u32),
+    /// Too many attempts at another form (sign-up, the current password): wait this many
+    /// minutes.
+    TooMany(u32),
     WrongCurrentPassword,
     AccountDisabled,
     CommuneUnknown,
@@ -42,9 +47,10 @@ impl FormError {
             FormError::PasswordCommon => "password-common",
             FormError::PasswordContainsLogin => "password-login",
             FormError::PasswordsDiffer => "passwords-differ",
-            FormError::LoginTaken => "login-taken",
+            FormError::SignUpRefused => "signup-refused",
             FormError::WrongCredentials => "wrong-credentials",
             FormError::Throttled(_) => "throttled",
+            FormError::TooMany(_) => "too-many",
             FormError::WrongCurrentPassword => "wrong-current-password",
             FormError::AccountDisabled => "disabled",
             FormError::CommuneUnknown => "commune-unknown",
@@ -67,9 +73,10 @@ impl FormError {
             "password-common" => FormError::PasswordCommon,
             "password-login" => FormError::PasswordContainsLogin,
             "passwords-differ" => FormError::PasswordsDiffer,
-            "login-taken" => FormError::LoginTaken,
+            "signup-refused" => FormError::SignUpRefused,
             "wrong-credentials" => FormError::WrongCredentials,
             "throttled" => FormError::Throttled(minutes.unwrap_or(1)),
+            "too-many" => FormError::TooMany(minutes.unwrap_or(1)),
             "wrong-current-password" => FormError::WrongCurrentPassword,
             "disabled" => FormError::AccountDisabled,
             "commune-unknown" => FormError::CommuneUnknown,
@@ -85,7 +92,9 @@ impl FormError {
     /// `loi=…` (and `phut=…`), ready to append to a path after `?` or `&`.
     pub fn query(self) -> String {
         match self {
-            FormError::Throttled(minutes) => format!("loi={}&phut={minutes}", self.code()),
+            FormError::Throttled(minutes) | FormError::TooMany(minutes) => {
+                format!("loi={}&phut={minutes}", self.code())
+            }
             _ => format!("loi={}", self.code()),
         }
     }
@@ -105,9 +114,10 @@ impl FormError {
             FormError::PasswordCommon => t.err_password_common.to_owned(),
             FormError::PasswordContainsLogin => t.err_password_login.to_owned(),
             FormError::PasswordsDiffer => t.err_passwords_differ.to_owned(),
-            FormError::LoginTaken => t.err_login_taken.to_owned(),
+            FormError::SignUpRefused => t.err_signup_refused.to_owned(),
             FormError::WrongCredentials => t.err_wrong_credentials.to_owned(),
             FormError::Throttled(minutes) => (t.err_throttled)(minutes),
+            FormError::TooMany(minutes) => (t.err_too_many)(minutes),
             FormError::WrongCurrentPassword => t.err_wrong_current_password.to_owned(),
             FormError::AccountDisabled => t.err_disabled.to_owned(),
             FormError::CommuneUnknown => t.err_commune_unknown.to_owned(),
@@ -153,11 +163,13 @@ mod tests {
             FormError::LoginEmpty,
             FormError::WrongCredentials,
             FormError::Throttled(7),
+            FormError::TooMany(3),
+            FormError::SignUpRefused,
             FormError::FormExpired,
             FormError::ProducerNameTaken,
         ] {
             let minutes = match e {
-                FormError::Throttled(m) => Some(m),
+                FormError::Throttled(m) | FormError::TooMany(m) => Some(m),
                 _ => None,
             };
             assert_eq!(FormError::from_code(e.code(), minutes), Some(e));

@@ -1,4 +1,4 @@
-//! Users, their roles, sessions and login throttling.
+//! Users, their roles and sessions. (Sign-in throttling: [`super::rate_limits`].)
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -285,70 +285,6 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
     Ok(())
 }
 
-/// Failed sign-ins that lock: after `free` failures each further one doubles the wait, from
-/// 30 seconds up to an hour.
-pub fn lock_after(failures: i64, free: i64) -> Option<Duration> {
-    let over = failures - free;
-    (over >= 0).then(|| Duration::seconds((30_i64 << over.min(7)).min(3600)))
-}
-
-/// The instant until which `key` is locked, if it is.
-pub async fn locked_until(
-    db: &Db,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT locked_until FROM login_throttle WHERE throttle_key = $1")
-            .bind(key)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row
-        .and_then(|(until,)| until)
-        .and_then(|u| DateTime::parse_from_rfc3339(&u).ok())
-        .map(|u| u.with_timezone(&Utc))
-        .filter(|u| *u > now))
-}
-
-/// Counts a failure against `key`; locks it once it has `free` failures.
-pub async fn record_failure(
-    db: &Db,
-    key: &str,
-    free: i64,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
-    let failures: Option<(i64,)> =
-        sqlx::query_as("SELECT failures FROM login_throttle WHERE throttle_key = $1")
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let failures = failures.map_or(0, |(f,)| f) + 1;
-    let locked = lock_after(failures, free).map(|d| db_timestamp(now + d));
-    sqlx::query(
-        "INSERT INTO login_throttle (throttle_key, failures, locked_until, updated_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (throttle_key) DO UPDATE
-            SET failures = excluded.failures, locked_until = excluded.locked_until,
-                updated_at = excluded.updated_at",
-    )
-    .bind(key)
-    .bind(failures)
-    .bind(locked)
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
-}
-
-pub async fn clear_failures(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE throttle_key = $1")
-        .bind(key)
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
 /// Makes an existing account (or a new one) a province administrator: the `create-admin`
 /// command. Returns the user id.
 pub async fn create_admin(
@@ -405,18 +341,4 @@ pub async fn create_admin(
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lock_after;
-
-    #[test]
-    fn the_wait_grows_after_the_free_failures() {
-        assert_eq!(lock_after(4, 5), None);
-        assert_eq!(lock_after(5, 5).unwrap().num_seconds(), 30);
-        assert_eq!(lock_after(6, 5).unwrap().num_seconds(), 60);
-        assert_eq!(lock_after(7, 5).unwrap().num_seconds(), 120);
-        assert_eq!(lock_after(50, 5).unwrap().num_seconds(), 3600);
-    }
 }

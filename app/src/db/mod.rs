@@ -18,6 +18,7 @@ pub mod listings;
 pub mod ocop_import;
 pub mod orders;
 pub mod producers;
+pub mod rate_limits;
 pub mod reports;
 pub mod sales;
 pub mod structured_data;

@@ -83,6 +83,9 @@ fn OrderList(list: Vec<OrderSummary>, locale: Locale) -> impl IntoView {
 pub struct OrderPageData {
     pub order: OrderView,
     pub party: String,
+    /// A buyer without the account the order was placed from (a guest browser): cancelling
+    /// asks for the phone again.
+    pub guest: bool,
 }
 
 #[server(prefix = "/fn")]
@@ -108,6 +111,9 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
     .map_err(fail)?;
     // Someone else's order does not exist, as far as this reader can tell.
     let Some(party) = party else { return Ok(None) };
+    let guest = party == Party::Buyer
+        && (actor.as_ref().map(|a| a.user_id.as_str()) != keys.buyer_user_id.as_deref()
+            || keys.buyer_user_id.is_none());
     let order = crate::db::orders::view(&cx.db, &order_no)
         .await
         .map_err(fail)?;
@@ -119,6 +125,7 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
             Party::Buyer => "buyer",
         }
         .to_owned(),
+        guest,
     }))
 }
 
@@ -139,6 +146,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
     let money = locale.money();
     let o = data.order;
     let fulfils = data.party != "buyer";
+    let guest = data.guest;
     let action = format!("/don-hang/{}/trang-thai", o.order_no);
     let title = (t.order_title)(&o.order_no);
     let progress = OrderStatus::PROGRESS;
@@ -276,6 +284,10 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                         <CsrfField/><input type="hidden" name="action" value="cancel"/>
                         <label for="reason">{t.cancel_reason}</label>
                         <input id="reason" name="reason" required maxlength="200"/>
+                        {guest.then(|| view! {
+                            <label for="cancel-phone">{t.cancel_phone}</label>
+                            <input id="cancel-phone" name="phone" type="tel" inputmode="tel" required autocomplete="tel" placeholder=t.phone_hint/>
+                        })}
                         <button type="submit" class="button danger">{t.cancel}</button>
                     </form>
                 </details>

@@ -66,6 +66,8 @@ pub struct ShopTexts {
     pub card_cancelled: &'static str,
     pub cancel: &'static str,
     pub cancel_reason: &'static str,
+    /// A guest cancelling gives the order's phone again.
+    pub cancel_phone: &'static str,
     pub confirm: &'static str,
     pub ship: &'static str,
     pub carrier: &'static str,
@@ -135,6 +137,8 @@ fn vi_error(code: &str) -> &'static str {
         "carrier" => "Hãy ghi tên đơn vị vận chuyển.",
         "not_awaiting_transfer" => "Đơn này không chờ chuyển khoản.",
         "not_found" => "Không tìm thấy đơn hàng với số đơn và số điện thoại này.",
+        "throttled" => "Bạn đã thử quá nhiều lần. Hãy thử lại sau ít phút.",
+        "cancel_phone" => "Để huỷ đơn, hãy nhập đúng số điện thoại đã dùng khi đặt hàng.",
         _ => "Không thực hiện được. Hãy kiểm tra lại.",
     }
 }
@@ -169,6 +173,8 @@ fn en_error(code: &str) -> &'static str {
         "carrier" => "Write the carrier's name.",
         "not_awaiting_transfer" => "This order is not waiting for a transfer.",
         "not_found" => "No order has this number and phone.",
+        "throttled" => "Too many attempts. Try again in a few minutes.",
+        "cancel_phone" => "To cancel, enter the phone number the order was placed with.",
         _ => "That did not work. Please check and try again.",
     }
 }
@@ -254,6 +260,7 @@ const VI: ShopTexts = ShopTexts {
     card_cancelled: "Bạn chưa thanh toán. Bạn có thể thanh toán lại trước hạn.",
     cancel: "Huỷ đơn",
     cancel_reason: "Lý do huỷ",
+    cancel_phone: "Số điện thoại đã dùng khi đặt hàng",
     confirm: "Xác nhận đơn",
     ship: "Đã gửi hàng",
     carrier: "Đơn vị vận chuyển",
@@ -354,6 +361,7 @@ const EN: ShopTexts = ShopTexts {
     card_cancelled: "You have not paid. You can pay again before the deadline.",
     cancel: "Cancel order",
     cancel_reason: "Reason",
+    cancel_phone: "The phone number you ordered with",
     confirm: "Confirm order",
     ship: "Mark shipped",
     carrier: "Carrier",

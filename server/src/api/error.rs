@@ -13,6 +13,8 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds, for the `Retry-After` header of a 429.
+    retry_after: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -22,8 +24,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, or a specific refusal such as
-    /// `out_of_stock`, `phone`, `empty_cart`, `order_state`.
+    /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, `rate_limited`, or a specific
+    /// refusal such as `out_of_stock`, `phone`, `empty_cart`, `order_state`.
     code: &'static str,
     /// What went wrong, for the developer calling the API.
     message: String,
@@ -36,6 +38,18 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 429: too many attempts from this client (or at this thing); try again after `wait`.
+    pub fn rate_limited(wait: chrono::Duration) -> Self {
+        let seconds = wait.num_seconds().max(1);
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            message: format!("too many attempts: try again in {seconds} seconds"),
+            retry_after: Some(seconds),
         }
     }
 
@@ -44,6 +58,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "bad_request",
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -52,6 +67,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: "not_found",
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -61,6 +77,7 @@ impl ApiError {
             status: StatusCode::CONFLICT,
             code: "ambiguous",
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -71,6 +88,7 @@ impl ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,
             code: "unavailable",
             message: "the service is temporarily unavailable, please retry".to_owned(),
+            retry_after: None,
         }
     }
 }
@@ -83,6 +101,12 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -28,8 +28,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, catalog::locale};
 use crate::{
+    auth::ClientIp,
     payments,
-    routes::shop_forms::{existing_owner, owner_or_new},
+    routes::shop_forms::{MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new},
     startup::AppState,
 };
 
@@ -315,9 +316,11 @@ pub struct OrderQuery {
 /// token opens it; anyone else needs the phone it was placed with (`?phone=0912345678`).
 #[utoipa::path(get, path = "/api/v1/orders/{order_no}",
     params(("order_no" = String, Path), ("phone" = Option<String>, Query)),
-    responses((status = 200, body = OrderView), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = OrderView), (status = 404, body = super::error::ErrorBody),
+              (status = 429, description = "too many phone guesses from this client or at this order; see Retry-After", body = super::error::ErrorBody)))]
 pub async fn get_order(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     actor: Option<Extension<Actor>>,
     guest: Option<Extension<GuestCart>>,
     Path(order_no): Path<String>,
@@ -325,22 +328,34 @@ pub async fn get_order(
 ) -> Result<Json<OrderView>, ApiError> {
     let fail = |e| ApiError::unavailable("loading an order", e);
     let missing = || ApiError::not_found("no order with this number is yours");
-    let keys = orders::keys(&state.db, &order_no)
+    if order_no.len() > MAX_ORDER_NO {
+        return Err(missing());
+    }
+    let keys = orders::keys(&state.db, &order_no).await.map_err(fail)?;
+    // A number that is no order is counted like a wrong phone, so the throttle does not tell
+    // which numbers exist.
+    let party = match &keys {
+        Some(keys) => orders::party_of(
+            &state.db,
+            keys,
+            actor.as_deref(),
+            guest.as_deref().map(|g| g.0.as_str()),
+        )
         .await
-        .map_err(fail)?
-        .ok_or_else(missing)?;
-    let party = orders::party_of(
-        &state.db,
-        &keys,
-        actor.as_deref(),
-        guest.as_deref().map(|g| g.0.as_str()),
-    )
-    .await
-    .map_err(fail)?;
+        .map_err(fail)?,
+        None => None,
+    };
     let by_phone = match (&party, query.phone.as_deref().map(PhoneVn::parse)) {
-        (None, Some(Ok(phone))) => orders::phone_matches(&state.db, &order_no, &phone)
-            .await
-            .map_err(fail)?,
+        (None, Some(Ok(phone))) => {
+            let path = format!("/api/v1/orders/{order_no}");
+            match guest_phone_check(&state, &order_no, &phone, ip.as_deref(), &path)
+                .await
+                .map_err(fail)?
+            {
+                Ok(right) => right,
+                Err(wait) => return Err(ApiError::rate_limited(wait)),
+            }
+        }
         _ => false,
     };
     if party.is_none() && !by_phone {

@@ -29,12 +29,11 @@ use super::{
     session::SessionHash,
     tokens::{is_well_formed, random_token, token_hash},
 };
-use crate::{routes::lang::local_path, startup::AppState};
-
-/// Failures in a row an account may have before it waits; a client address (often many people
-/// behind one carrier NAT) gets more.
-const FREE_FAILURES_PER_ACCOUNT: i64 = 5;
-const FREE_FAILURES_PER_IP: i64 = 20;
+use crate::{
+    routes::lang::local_path,
+    startup::AppState,
+    throttle::{self, minutes},
+};
 
 pub(crate) fn see_other(location: &str) -> Response {
     (
@@ -47,6 +46,17 @@ pub(crate) fn see_other(location: &str) -> Response {
 fn with_error(path: &str, error: FormError) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     see_other(&format!("{path}{sep}{}", error.query()))
+}
+
+/// Every core is busy hashing passwords: ours to fix, so 503, and the client may retry.
+fn busy(e: password::Busy) -> Response {
+    tracing::warn!(error = %e, "password check queue full");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "Hệ thống đang bận, hãy thử lại sau. / The service is busy, please try again later.",
+    )
+        .into_response()
 }
 
 pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
@@ -150,43 +160,54 @@ pub async fn sign_in(
         Ok(l) => l,
         Err(e) => return with_error(&back, e.into()),
     };
-    let now = Utc::now();
-    let account_key = format!("account:{}", login.key());
-    let ip_key = ip.as_ref().map(|ip| format!("ip:{ip}"));
-    for key in std::iter::once(&account_key).chain(ip_key.as_ref()) {
-        match accounts::locked_until(&state.db, key, now).await {
-            Ok(Some(until)) => {
-                let minutes = ((until - now).num_seconds() + 59) / 60;
-                return with_error(&back, FormError::Throttled(minutes as u32));
-            }
-            Ok(None) => {}
-            Err(e) => return internal(e),
-        }
+    let key = login.key();
+    // The attempt is counted before the password is checked, so concurrent guesses cannot all
+    // find the count under the limit (see `throttle`).
+    let limits = throttle::sign_in_limits(&key, ip.as_deref());
+    match throttle::take(&state, &limits, ip.as_deref(), "/dang-nhap").await {
+        Ok(None) => {}
+        Ok(Some(wait)) => return with_error(&back, FormError::Throttled(minutes(wait))),
+        Err(e) => return internal(e),
     }
-    let row = match accounts::find_login(&state.db, &login.key()).await {
+    let row = match accounts::find_login(&state.db, &key).await {
         Ok(r) => r,
         Err(e) => return internal(e),
     };
     let stored = row.as_ref().and_then(|r| r.password_hash.clone());
-    if !password::verify(form.password, stored).await {
-        let failures = [
-            Some((account_key.as_str(), FREE_FAILURES_PER_ACCOUNT)),
-            ip_key.as_deref().map(|k| (k, FREE_FAILURES_PER_IP)),
-        ];
-        for (key, free) in failures.into_iter().flatten() {
-            if let Err(e) = accounts::record_failure(&state.db, key, free, now).await {
-                return internal(e);
-            }
+    let right = match password::verify(form.password, stored).await {
+        Ok(right) => right,
+        Err(e) => return busy(e),
+    };
+    let row = match row {
+        Some(row) if right => row,
+        _ => {
+            tracing::warn!(
+                event = "sign_in_failed",
+                login = %key,
+                client = ip.as_deref().unwrap_or("unknown"),
+                path = "/dang-nhap",
+                "failed sign-in"
+            );
+            return with_error(&back, FormError::WrongCredentials);
         }
-        return with_error(&back, FormError::WrongCredentials);
-    }
-    let Some(row) = row else {
-        return with_error(&back, FormError::WrongCredentials);
     };
     if row.status != "active" {
+        tracing::warn!(
+            event = "sign_in_disabled",
+            login = %key,
+            client = ip.as_deref().unwrap_or("unknown"),
+            path = "/dang-nhap",
+            "sign-in to a disabled account"
+        );
         return with_error(&back, FormError::AccountDisabled);
     }
-    if let Err(e) = accounts::clear_failures(&state.db, &account_key).await {
+    // The owner is in: this address's earlier slips are forgiven, and the attempt does not use
+    // up what others behind the same address or at the same login may try.
+    let [by_address, pair, by_login] = limits;
+    if let Err(e) = app::db::rate_limits::forget(&state.db, &pair.0).await {
+        return internal(e);
+    }
+    if let Err(e) = throttle::give_back(&state, &[by_address, by_login]).await {
         return internal(e);
     }
     sign_in_and_go(&state, &headers, &row.id, ip.as_deref(), &next).await
@@ -225,13 +246,38 @@ pub async fn sign_up(
     if form.password != form.password_again {
         return with_error(&back, FormError::PasswordsDiffer);
     }
+    // Counted before the hash: accounts (and the hashing they cost) per address are bounded.
+    let limit = [(
+        format!("signup:ip:{}", throttle::address_key(ip.as_deref())),
+        &throttle::SIGN_UP_PER_ADDRESS,
+    )];
+    match throttle::take(&state, &limit, ip.as_deref(), "/dang-ky").await {
+        Ok(None) => {}
+        Ok(Some(wait)) => return with_error(&back, FormError::TooMany(minutes(wait))),
+        Err(e) => return internal(e),
+    }
     let hash = match password::hash(form.password).await {
         Ok(h) => h,
         Err(e) => return internal(e),
     };
     match accounts::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
         Ok(id) => sign_in_and_go(&state, &headers, &id, ip.as_deref(), "/tai-khoan").await,
-        Err(AccountError::LoginTaken) => with_error(&back, FormError::LoginTaken),
+        // Not "this login has an account" to whoever asks: the sign-in form, with the login
+        // filled in, is what its owner needs, and says no more to a stranger.
+        Err(AccountError::LoginTaken) => {
+            tracing::info!(
+                event = "sign_up_login_taken",
+                login = %login.key(),
+                client = ip.as_deref().unwrap_or("unknown"),
+                path = "/dang-ky",
+                "sign-up with a login that has an account"
+            );
+            see_other(&format!(
+                "/dang-nhap?login={}&{}",
+                encode(form.login.trim()),
+                FormError::SignUpRefused.query()
+            ))
+        }
         Err(AccountError::Db(e)) => internal(e),
     }
 }
@@ -274,12 +320,36 @@ pub async fn change_password(
         return denied(Denied::NotSignedIn, "/tai-khoan");
     };
     let back_err = |e| with_error("/tai-khoan", e);
+    // A stolen session must not become a way to guess the password (and then keep the account).
+    let limit = [(
+        format!("password:user:{}", actor.user_id),
+        &throttle::CURRENT_PASSWORD,
+    )];
+    match throttle::take(&state, &limit, ip.as_deref(), "/tai-khoan/mat-khau").await {
+        Ok(None) => {}
+        Ok(Some(wait)) => return back_err(FormError::TooMany(minutes(wait))),
+        Err(e) => return internal(e),
+    }
     let stored = match accounts::password_hash(&state.db, &actor.user_id).await {
         Ok(h) => h,
         Err(e) => return internal(e),
     };
-    if !password::verify(form.current, stored).await {
-        return back_err(FormError::WrongCurrentPassword);
+    match password::verify(form.current, stored).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(
+                event = "current_password_wrong",
+                user = %actor.user_id,
+                client = ip.as_deref().unwrap_or("unknown"),
+                path = "/tai-khoan/mat-khau",
+                "wrong current password"
+            );
+            return back_err(FormError::WrongCurrentPassword);
+        }
+        Err(e) => return busy(e),
+    }
+    if let Err(e) = app::db::rate_limits::forget(&state.db, &limit[0].0).await {
+        return internal(e);
     }
     let login_key = match login_key_of(&state, &actor.user_id).await {
         Ok(k) => k,

@@ -9,24 +9,114 @@ pub mod refusals;
 pub mod session;
 pub mod tokens;
 
-use std::{convert::Infallible, net::SocketAddr};
+use std::{
+    convert::Infallible,
+    net::{IpAddr, SocketAddr},
+};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use http::request::Parts;
+use http::{HeaderMap, request::Parts};
 
-/// The client's address as the socket saw it, for throttling and the audit log. (Behind a
-/// reverse proxy this is the proxy; a trusted X-Forwarded-For is not read yet.)
+use crate::{config::TrustedProxies, startup::AppState};
+
+/// The client's address, for throttling and the audit log: the TCP peer, or behind a trusted
+/// reverse proxy (`OCOP_TRUSTED_PROXY`) the address that proxy put in `X-Forwarded-For`.
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string()),
+                .map(|ConnectInfo(addr)| {
+                    client_address(addr.ip(), &parts.headers, &state.settings.trusted_proxies)
+                        .to_string()
+                }),
         ))
+    }
+}
+
+/// The client behind `peer`. Only a trusted proxy's `X-Forwarded-For` is believed, and only
+/// its right-most entries: each proxy appends the address it saw, so walking from the right
+/// past the trusted proxies reaches the first address no proxy of ours vouches for; anything
+/// left of it is whatever the client chose to send.
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) -> IpAddr {
+    let peer = peer.to_canonical();
+    if !trusted.contains(peer) {
+        return peer;
+    }
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for entry in entries.iter().rev() {
+        let parsed = entry
+            .parse::<IpAddr>()
+            .or_else(|_| entry.parse::<SocketAddr>().map(|s| s.ip()))
+            .map(|ip| ip.to_canonical());
+        match parsed {
+            Ok(ip) if trusted.contains(ip) => continue,
+            Ok(ip) => return ip,
+            // Not an address where our proxy writes one: trust only what we saw ourselves.
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(peer: &str, xff: &[&str], trusted: &str) -> String {
+        let mut headers = HeaderMap::new();
+        for v in xff {
+            headers.append("x-forwarded-for", v.parse().unwrap());
+        }
+        client_address(
+            peer.parse().unwrap(),
+            &headers,
+            &TrustedProxies::parse(trusted).unwrap(),
+        )
+        .to_string()
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        assert_eq!(client("203.0.113.1", &["1.2.3.4"], ""), "203.0.113.1");
+        assert_eq!(
+            client("203.0.113.1", &["1.2.3.4"], "10.0.0.1"),
+            "203.0.113.1"
+        );
+        assert_eq!(client("10.0.0.1", &["1.2.3.4"], "10.0.0.1"), "1.2.3.4");
+        // A client's own (forged) entries sit left of the proxy's.
+        assert_eq!(
+            client("10.0.0.1", &["6.6.6.6, 1.2.3.4"], "10.0.0.1"),
+            "1.2.3.4"
+        );
+        assert_eq!(
+            client("10.0.0.1", &["6.6.6.6", "1.2.3.4, 10.0.0.2"], "10.0.0.0/8"),
+            "1.2.3.4"
+        );
+        assert_eq!(
+            client("10.0.0.1", &["[2001:db8::1]:443"], "10.0.0.1"),
+            "2001:db8::1"
+        );
+        assert_eq!(client("10.0.0.1", &["1.2.3.4:5555"], "10.0.0.1"), "1.2.3.4");
+        assert_eq!(client("10.0.0.1", &["junk"], "10.0.0.1"), "10.0.0.1");
+        assert_eq!(client("10.0.0.1", &[], "10.0.0.1"), "10.0.0.1");
+        assert_eq!(
+            client("::ffff:10.0.0.1", &["1.2.3.4"], "10.0.0.1"),
+            "1.2.3.4"
+        );
     }
 }

@@ -26,6 +26,11 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     if removed > 0 {
         tracing::info!(carts = removed, "idle guest carts deleted");
     }
+    // Throttle counts whose window has passed, so that table stays one window's worth.
+    let removed = app::db::rate_limits::delete_expired(&state.db, state.clock.now()).await?;
+    if removed > 0 {
+        tracing::debug!(keys = removed, "expired throttle counts deleted");
+    }
     Ok((expired.len(), refunded))
 }
 

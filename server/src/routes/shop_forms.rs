@@ -26,13 +26,45 @@ use serde::Deserialize;
 
 use crate::{
     auth::{
-        cookies,
+        ClientIp, cookies,
         forms::{internal, see_other},
         tokens::{random_token, token_hash},
     },
     payments,
     startup::AppState,
+    throttle::{self, minutes},
 };
+
+/// Longer than any order number: not worth a throttle row.
+pub(crate) const MAX_ORDER_NO: usize = 32;
+
+/// Whether `phone` is the one `order_no` was placed with, counted against the guest lookup
+/// throttles first (the phone is the secret being guessed). `Err` is the refusal to send.
+pub(crate) async fn guest_phone_check(
+    state: &AppState,
+    order_no: &str,
+    phone: &PhoneVn,
+    ip: Option<&str>,
+    path: &str,
+) -> Result<Result<bool, chrono::Duration>, sqlx::Error> {
+    let limits = throttle::lookup_limits(order_no, ip);
+    if let Some(wait) = throttle::take(state, &limits, ip, path).await? {
+        return Ok(Err(wait));
+    }
+    let right = orders::phone_matches(&state.db, order_no, phone).await?;
+    if right {
+        throttle::give_back(state, &limits).await?;
+    } else {
+        tracing::warn!(
+            event = "guest_phone_wrong",
+            order = %order_no,
+            client = ip.unwrap_or("unknown"),
+            path,
+            "wrong phone for an order"
+        );
+    }
+    Ok(Ok(right))
+}
 
 /// Guest carts live a season.
 const CART_COOKIE_DAYS: i64 = 90;
@@ -240,11 +272,15 @@ pub struct StatusForm {
     tracking_no: String,
     #[serde(default)]
     reason: String,
+    /// A guest cancelling gives the order's phone again.
+    #[serde(default)]
+    phone: String,
 }
 
 /// Every status change of an order, from the buyer (cancel) or the producer/officer.
 pub async fn change_status(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     actor: Option<Extension<Actor>>,
     guest: Option<Extension<GuestCart>>,
     Path(order_no): Path<String>,
@@ -264,9 +300,31 @@ pub async fn change_status(
             tracking_no: form.tracking_no,
         },
         "deliver" => OrderAction::Deliver,
-        "cancel" => OrderAction::Cancel {
-            reason: form.reason,
-        },
+        "cancel" => {
+            // A guest's right to open the order (a cart cookie, maybe on a shared phone, or a
+            // lookup long ago) is not enough to cancel it: the phone is asked again.
+            let guest = party == Party::Buyer
+                && (keys.buyer_user_id.is_none()
+                    || actor.as_ref().map(|a| &a.user_id) != keys.buyer_user_id.as_ref());
+            if guest {
+                let refused = see_other(&format!("{back}?loi=cancel_phone"));
+                let Ok(phone) = PhoneVn::parse(&form.phone) else {
+                    return refused;
+                };
+                let path = format!("/don-hang/{order_no}/trang-thai");
+                match guest_phone_check(&state, &order_no, &phone, ip.as_deref(), &path).await {
+                    Ok(Ok(true)) => {}
+                    Ok(Ok(false)) => return refused,
+                    Ok(Err(wait)) => {
+                        return see_other(&format!("{back}?loi=throttled&phut={}", minutes(wait)));
+                    }
+                    Err(e) => return internal(e),
+                }
+            }
+            OrderAction::Cancel {
+                reason: form.reason,
+            }
+        }
         "paid" if matches!(party, Party::Producer | Party::Officer) => {
             let actor_id = actor
                 .as_ref()
@@ -337,6 +395,7 @@ pub struct LookupForm {
 /// A guest opens an order with its number and the phone it was placed with.
 pub async fn find_guest_order(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     guest: Option<Extension<GuestCart>>,
     Form(form): Form<LookupForm>,
 ) -> Response {
@@ -344,6 +403,29 @@ pub async fn find_guest_order(
         return see_other("/tra-cuu-don-hang?loi=phone");
     };
     let order_no = form.order_no.trim().to_ascii_uppercase();
+    if order_no.len() > MAX_ORDER_NO {
+        return see_other("/tra-cuu-don-hang?loi=not_found");
+    }
+    // Number and phone are guessed at together: counted per address and per order first.
+    match guest_phone_check(
+        &state,
+        &order_no,
+        &phone,
+        ip.as_deref(),
+        "/tra-cuu-don-hang",
+    )
+    .await
+    {
+        Ok(Ok(true)) => {}
+        Ok(Ok(false)) => return see_other("/tra-cuu-don-hang?loi=not_found"),
+        Ok(Err(wait)) => {
+            return see_other(&format!(
+                "/tra-cuu-don-hang?loi=throttled&phut={}",
+                minutes(wait)
+            ));
+        }
+        Err(e) => return internal(e),
+    }
     // The claim is kept for this browser's cart token (made now if it has none).
     let (owner, cookie) = owner_or_new(&state, None, guest.as_deref());
     let CartOwner::Guest(hash) = owner else {

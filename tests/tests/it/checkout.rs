@@ -769,7 +769,11 @@ db_test!(card_payments_go_through_stripe_exactly_once, |engine| {
     let r = guest
         .submit(
             &format!("/don-hang/{}/trang-thai", nos[0]),
-            &[("action", "cancel"), ("reason", "Đặt nhầm")],
+            &[
+                ("action", "cancel"),
+                ("reason", "Đặt nhầm"),
+                ("phone", "0912345678"),
+            ],
         )
         .await;
     assert_eq!(location(&r), format!("/don-hang/{}?ok=1", nos[0]));

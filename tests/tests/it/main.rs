@@ -19,4 +19,5 @@ mod security;
 mod seed;
 mod seller;
 mod shutdown;
+mod throttle;
 mod traceability;
