@@ -27,6 +27,8 @@ pub enum FormError {
     UserUnknown,
     /// The form's anti-forgery token was missing or stale (e.g. a page left open for days).
     FormExpired,
+    /// The right temporary password, after its 24 hours: the administrator sets a new one.
+    TemporaryPasswordExpired,
 }
 
 impl FormError {
@@ -53,6 +55,7 @@ impl FormError {
             FormError::ReasonMissing => "reason-missing",
             FormError::UserUnknown => "user-unknown",
             FormError::FormExpired => "form-expired",
+            FormError::TemporaryPasswordExpired => "temporary-expired",
         }
     }
 
@@ -78,6 +81,7 @@ impl FormError {
             "reason-missing" => FormError::ReasonMissing,
             "user-unknown" => FormError::UserUnknown,
             "form-expired" => FormError::FormExpired,
+            "temporary-expired" => FormError::TemporaryPasswordExpired,
             _ => return None,
         })
     }
@@ -116,6 +120,7 @@ impl FormError {
             FormError::ReasonMissing => t.err_reason_missing.to_owned(),
             FormError::UserUnknown => t.err_user_unknown.to_owned(),
             FormError::FormExpired => t.err_form_expired.to_owned(),
+            FormError::TemporaryPasswordExpired => t.err_temporary_expired.to_owned(),
         }
     }
 }
@@ -155,6 +160,7 @@ mod tests {
             FormError::Throttled(7),
             FormError::FormExpired,
             FormError::ProducerNameTaken,
+            FormError::TemporaryPasswordExpired,
         ] {
             let minutes = match e {
                 FormError::Throttled(m) => Some(m),

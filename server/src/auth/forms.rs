@@ -186,6 +186,10 @@ pub async fn sign_in(
     if row.status != "active" {
         return with_error(&back, FormError::AccountDisabled);
     }
+    // An administrator's temporary password lasts a day; after that only a new reset helps.
+    if row.temporary_password_expired(now) {
+        return with_error(&back, FormError::TemporaryPasswordExpired);
+    }
     if let Err(e) = accounts::clear_failures(&state.db, &account_key).await {
         return internal(e);
     }
@@ -273,7 +277,15 @@ pub async fn change_password(
     let Some(Extension(actor)) = actor else {
         return denied(Denied::NotSignedIn, "/tai-khoan");
     };
-    let back_err = |e| with_error("/tai-khoan", e);
+    // A temporary password's session sees only the change-password page: refusals go back there.
+    let back_err = |e| {
+        let page = if actor.must_change_password {
+            app::auth::CHANGE_PASSWORD_PATH
+        } else {
+            "/tai-khoan"
+        };
+        with_error(page, e)
+    };
     let stored = match accounts::password_hash(&state.db, &actor.user_id).await {
         Ok(h) => h,
         Err(e) => return internal(e),
