@@ -32,7 +32,7 @@ use crate::{
     i18n::request_locale,
     layout::SiteHeader,
     pages::{
-        account::{AccountPage, ForgotPasswordPage, SignInPage, SignUpPage},
+        account::{AccountPage, ChangePasswordPage, ForgotPasswordPage, SignInPage, SignUpPage},
         admin::AdminUsersPage,
         cart::CartPage,
         checkout::CheckoutPage,
@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("dang-ky") view=SignUpPage/>
                 <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage/>
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("tai-khoan"), StaticSegment("mat-khau")) view=ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>

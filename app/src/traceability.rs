@@ -21,7 +21,11 @@ pub struct LotTrace {
     /// harvest, and the entries recorded for this lot.
     pub timeline: Vec<TimelineEntry>,
     pub phi: PhiStatus,
+    /// The commune officer's stamp on the season as it now stands.
     pub verification: Option<Verification>,
+    /// A stamp that a later correction of the season cleared (the lot awaits a new one);
+    /// absent once the lot is verified again.
+    pub cleared_verification: Option<ClearedVerification>,
     /// The plot's whole hash chain, recomputed for this response.
     pub chain: ChainView,
 }
@@ -129,6 +133,18 @@ pub struct Verification {
     pub officer_name: String,
     #[cfg_attr(feature = "ssr", schema(value_type = String, format = Date))]
     pub verified_on: NaiveDate,
+}
+
+/// An officer's stamp given before the farmer corrected the season.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ClearedVerification {
+    pub officer_name: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Date))]
+    pub verified_on: NaiveDate,
+    /// The day the correction cleared the stamp.
+    #[cfg_attr(feature = "ssr", schema(value_type = String, format = Date))]
+    pub corrected_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

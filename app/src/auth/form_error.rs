@@ -32,6 +32,8 @@ pub enum FormError {
     UserUnknown,
     /// The form's anti-forgery token was missing or stale (e.g. a page left open for days).
     FormExpired,
+    /// The right temporary password, after its 24 hours: the administrator sets a new one.
+    TemporaryPasswordExpired,
 }
 
 impl FormError {
@@ -59,6 +61,7 @@ impl FormError {
             FormError::ReasonMissing => "reason-missing",
             FormError::UserUnknown => "user-unknown",
             FormError::FormExpired => "form-expired",
+            FormError::TemporaryPasswordExpired => "temporary-expired",
         }
     }
 
@@ -85,6 +88,7 @@ impl FormError {
             "reason-missing" => FormError::ReasonMissing,
             "user-unknown" => FormError::UserUnknown,
             "form-expired" => FormError::FormExpired,
+            "temporary-expired" => FormError::TemporaryPasswordExpired,
             _ => return None,
         })
     }
@@ -126,6 +130,7 @@ impl FormError {
             FormError::ReasonMissing => t.err_reason_missing.to_owned(),
             FormError::UserUnknown => t.err_user_unknown.to_owned(),
             FormError::FormExpired => t.err_form_expired.to_owned(),
+            FormError::TemporaryPasswordExpired => t.err_temporary_expired.to_owned(),
         }
     }
 }
@@ -167,6 +172,7 @@ mod tests {
             FormError::SignUpRefused,
             FormError::FormExpired,
             FormError::ProducerNameTaken,
+            FormError::TemporaryPasswordExpired,
         ] {
             let minutes = match e {
                 FormError::Throttled(m) | FormError::TooMany(m) => Some(m),

@@ -28,6 +28,10 @@ pub struct GuestCart(pub String);
 /// The cart token's cookie.
 pub const CART_COOKIE: &str = "ocop_cart";
 
+/// The change-password page: the only page a session opened with an administrator's temporary
+/// password may see until the password is changed.
+pub const CHANGE_PASSWORD_PATH: &str = "/tai-khoan/mat-khau";
+
 /// Whose cart the request being rendered works on: the signed-in user's, else the guest
 /// browser's (None: a guest without a cart yet).
 #[cfg(feature = "ssr")]

@@ -23,6 +23,12 @@ pub enum Action<'a> {
     ActInCommune { commune_id: &'a str },
     /// Province administration: communes, officers, users, passwords, site settings.
     Administer,
+    /// See a lot that is not public yet (still growing): its producer's people, the officers
+    /// of the commune it grows in, administrators.
+    SeeUnpublishedLot {
+        producer_id: &'a str,
+        commune_id: &'a str,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -50,6 +56,14 @@ pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied
         Action::ApplyForProducer => true,
         Action::ActInCommune { commune_id } => actor.admin || actor.is_officer_of(commune_id),
         Action::Administer => actor.admin,
+        Action::SeeUnpublishedLot {
+            producer_id,
+            commune_id,
+        } => {
+            actor.member_role(producer_id).is_some()
+                || actor.admin
+                || actor.is_officer_of(commune_id)
+        }
     };
     if allowed {
         Ok(())
@@ -207,6 +221,20 @@ mod tests {
                 &["admin"],
             ),
             (Administer, &["admin"]),
+            (
+                SeeUnpublishedLot {
+                    producer_id: "farm-a",
+                    commune_id: "commune-a",
+                },
+                &["owner", "staff", "officer", "admin"],
+            ),
+            (
+                SeeUnpublishedLot {
+                    producer_id: "farm-b",
+                    commune_id: "commune-b",
+                },
+                &["admin"],
+            ),
         ];
         for (action, allowed) in matrix {
             for (role, who) in roles {

@@ -93,6 +93,8 @@ pub struct AccountTexts {
     pub err_reason_missing: &'static str,
     pub err_user_unknown: &'static str,
     pub err_form_expired: &'static str,
+    pub err_temporary_expired: &'static str,
+    pub temporary_password_hint: &'static str,
 }
 
 impl AccountTexts {
@@ -179,7 +181,7 @@ pub const VI: AccountTexts = AccountTexts {
     search_button: "Tìm",
     temp_password_label: "Mật khẩu tạm thời",
     reset_button: "Đặt lại mật khẩu",
-    reset_done: "Đã đặt mật khẩu tạm thời. Báo cho người dùng qua điện thoại; họ phải đổi mật khẩu khi đăng nhập.",
+    reset_done: "Đã đặt mật khẩu tạm thời. Báo cho người dùng qua điện thoại; họ phải đổi mật khẩu khi đăng nhập, trong vòng 24 giờ.",
     disabled_badge: "Đã khoá",
     signed_in_as: |name| format!("Đã đăng nhập: {name}"),
     forbidden_title: "Bạn không có quyền làm việc này",
@@ -205,6 +207,8 @@ pub const VI: AccountTexts = AccountTexts {
     err_reason_missing: "Hãy ghi lý do từ chối.",
     err_user_unknown: "Không tìm thấy người dùng.",
     err_form_expired: "Biểu mẫu đã hết hạn. Hãy thử lại.",
+    err_temporary_expired: "Mật khẩu tạm thời đã hết hạn sau 24 giờ. Hãy nhờ quản trị viên cấp mật khẩu tạm thời mới.",
+    temporary_password_hint: "Trước khi đổi, bạn chưa dùng được trang nào khác. Mật khẩu tạm thời chỉ dùng được trong 24 giờ.",
 };
 
 pub const EN: AccountTexts = AccountTexts {
@@ -273,7 +277,7 @@ pub const EN: AccountTexts = AccountTexts {
     search_button: "Search",
     temp_password_label: "Temporary password",
     reset_button: "Reset password",
-    reset_done: "Temporary password set. Tell the user by phone; they must change it when they sign in.",
+    reset_done: "Temporary password set. Tell the user by phone; they must change it when they sign in, within 24 hours.",
     disabled_badge: "Disabled",
     signed_in_as: |name| format!("Signed in as {name}"),
     forbidden_title: "You may not do this",
@@ -299,4 +303,6 @@ pub const EN: AccountTexts = AccountTexts {
     err_reason_missing: "Give the reason for rejecting.",
     err_user_unknown: "No such user.",
     err_form_expired: "The form has expired. Please try again.",
+    err_temporary_expired: "This temporary password expired after 24 hours. Ask the administrator for a new one.",
+    temporary_password_hint: "Until you change it, no other page opens. A temporary password works for 24 hours.",
 };

@@ -97,14 +97,34 @@ pub struct LoginRow {
     pub id: String,
     pub password_hash: Option<String>,
     pub status: String,
+    pub must_change_password: i64,
+    pub temporary_password_expires_at: Option<String>,
 }
+
+impl LoginRow {
+    /// The password is a temporary one an administrator set, and its time is up. (One set
+    /// before expiries were recorded has none, and counts as expired.)
+    pub fn temporary_password_expired(&self, now: DateTime<Utc>) -> bool {
+        self.must_change_password != 0
+            && self
+                .temporary_password_expires_at
+                .as_deref()
+                .is_none_or(|until| until <= db_timestamp(now).as_str())
+    }
+}
+
+/// How long a temporary password set by an administrator works (only to choose a new one).
+pub const TEMPORARY_PASSWORD_HOURS: i64 = 24;
 
 /// The account a login key (`+84…` or a lower-case email) belongs to.
 pub async fn find_login(db: &Db, key: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash, status FROM users WHERE phone = $1 OR email = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await
+    sqlx::query_as(
+        "SELECT id, password_hash, status, must_change_password, temporary_password_expires_at
+           FROM users WHERE phone = $1 OR email = $1",
+    )
+    .bind(key)
+    .fetch_optional(db.pool())
+    .await
 }
 
 pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
@@ -116,7 +136,8 @@ pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sql
     Ok(row.and_then(|(h,)| h))
 }
 
-/// Sets a password. `reset_by` is the administrator for a reset (the user must then change it);
+/// Sets a password. `reset_by` is the administrator for a reset: the password is then
+/// temporary (it only lets the user choose a new one, for [`TEMPORARY_PASSWORD_HOURS`]);
 /// None when the user changed it themselves. Every other session of the user ends.
 pub async fn set_password(
     db: &Db,
@@ -126,13 +147,18 @@ pub async fn set_password(
     keep_session: Option<&str>,
     ip: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
+    let now = Utc::now();
+    let expires = reset_by.map(|_| db_timestamp(now + Duration::hours(TEMPORARY_PASSWORD_HOURS)));
     let mut tx = db.pool().begin().await?;
     let done = sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4",
+        "UPDATE users SET password_hash = $1, must_change_password = $2,
+                          temporary_password_expires_at = $3, updated_at = $4
+          WHERE id = $5",
     )
     .bind(password_hash)
     .bind(i64::from(reset_by.is_some()))
-    .bind(db_timestamp(Utc::now()))
+    .bind(expires)
+    .bind(db_timestamp(now))
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
@@ -173,7 +199,8 @@ struct ActorRow {
 }
 
 /// The active user behind a live session, with all their roles; None for an unknown, expired
-/// or disabled one. Runs on every signed-in request: two queries.
+/// or disabled one, and for one opened with a temporary password whose time is up. Runs on
+/// every signed-in request: two queries.
 pub async fn actor_for_session(
     db: &Db,
     token_hash: &str,
@@ -184,7 +211,8 @@ pub async fn actor_for_session(
                 (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')
                   AS admin
            FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'",
+          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'
+            AND (u.must_change_password = 0 OR u.temporary_password_expires_at > $2)",
     )
     .bind(token_hash)
     .bind(db_timestamp(now))
@@ -304,7 +332,8 @@ pub async fn create_admin(
         Some((id,)) => {
             sqlx::query(
                 "UPDATE users SET password_hash = $1, status = 'active', must_change_password = 0,
-                                  updated_at = $2 WHERE id = $3",
+                                  temporary_password_expires_at = NULL, updated_at = $2
+                  WHERE id = $3",
             )
             .bind(password_hash)
             .bind(&now)

@@ -108,9 +108,135 @@ impl EntryRow {
         }
     }
 
-    fn on(&self) -> NaiveDate {
+    pub(super) fn on(&self) -> NaiveDate {
         parse_db_date(&self.occurred_on).unwrap_or(NaiveDate::MIN)
     }
+}
+
+/// A lot's season in its plot's diary: the plot's entries after the previous harvest (of
+/// another lot) up to this lot's harvest, and every entry recorded for this lot. It is what the
+/// lot's page shows and what an officer's stamp covers.
+pub(super) struct Season<'a> {
+    lot_id: &'a str,
+    /// The previous harvest's day (the season starts after it).
+    after: Option<NaiveDate>,
+    harvested_on: Option<NaiveDate>,
+}
+
+impl<'a> Season<'a> {
+    pub(super) fn of(rows: &[EntryRow], lot_id: &'a str, harvested_on: Option<NaiveDate>) -> Self {
+        let after = rows
+            .iter()
+            .filter(|e| e.kind == "harvest" && e.lot_id.as_deref() != Some(lot_id))
+            .map(EntryRow::on)
+            .filter(|d| harvested_on.is_none_or(|h| *d < h))
+            .max();
+        Season {
+            lot_id,
+            after,
+            harvested_on,
+        }
+    }
+
+    /// Whether an entry recorded for `lot` (or for none) on `on` belongs to the season.
+    pub(super) fn holds(&self, lot: Option<&str>, on: NaiveDate) -> bool {
+        match lot {
+            Some(l) => l == self.lot_id,
+            None => self.after.is_none_or(|s| on > s) && self.harvested_on.is_none_or(|h| on <= h),
+        }
+    }
+
+    /// Whether a new entry changes what an officer checked: it corrects an entry of the season,
+    /// records the lot's harvest again (or another lot's harvest that moves the season's
+    /// start), or is written late into the season (dated on or before the harvest). Packing
+    /// and other entries after the harvest add to the lot's record without changing its season.
+    fn changed_by(
+        &self,
+        rows: &[EntryRow],
+        draft: &EntryDraft,
+        kind: EntryKind,
+        on: NaiveDate,
+    ) -> bool {
+        let corrected = draft
+            .corrects_id
+            .as_deref()
+            .and_then(|c| rows.iter().find(|r| r.id == c));
+        let up_to_harvest = self.harvested_on.is_none_or(|h| on <= h);
+        let in_window = self.after.is_none_or(|s| on > s) && up_to_harvest;
+        corrected.is_some_and(|o| self.holds(o.lot_id.as_deref(), o.on()))
+            || (kind == EntryKind::Harvest
+                && (draft.lot_id.as_deref() == Some(self.lot_id) || in_window))
+            || (self.holds(draft.lot_id.as_deref(), on) && up_to_harvest)
+    }
+}
+
+/// A lot's officer stamp, as stored.
+#[derive(FromRow)]
+struct StampRow {
+    id: String,
+    harvested_on: Option<String>,
+    verified_by: Option<String>,
+    verified_at: Option<String>,
+}
+
+/// Clears the stamp of every verified lot of the plot whose season the new entry (`seq`, id
+/// `entry_id`) changes: the lot goes back to the officers' queue. What the stamp was stays on
+/// the lot (`cleared_verified_*`, for its page) and in the audit log.
+#[allow(clippy::too_many_arguments)]
+async fn clear_changed_stamps(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rows: &[EntryRow],
+    draft: &EntryDraft,
+    kind: EntryKind,
+    on: NaiveDate,
+    (plot_id, entry_id, seq): (&str, &str, i64),
+    user_id: &str,
+    ip: Option<&str>,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    let stamped: Vec<StampRow> = sqlx::query_as(
+        "SELECT id, harvested_on, verified_by, verified_at FROM harvest_lots
+          WHERE plot_id = $1 AND verified_at IS NOT NULL ORDER BY id",
+    )
+    .bind(plot_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for lot in stamped {
+        let harvested_on = lot.harvested_on.as_deref().and_then(parse_db_date);
+        if !Season::of(rows, &lot.id, harvested_on).changed_by(rows, draft, kind, on) {
+            continue;
+        }
+        // The right-hand sides read the row as it was: the stamp moves to the cleared columns.
+        sqlx::query(
+            "UPDATE harvest_lots
+                SET cleared_verified_by = verified_by, cleared_verified_at = verified_at,
+                    verification_cleared_at = $1, verified_by = NULL, verified_at = NULL,
+                    updated_at = $1
+              WHERE id = $2",
+        )
+        .bind(now)
+        .bind(&lot.id)
+        .execute(&mut **tx)
+        .await?;
+        audit::record(
+            tx,
+            AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "lot.verification_cleared",
+                subject_type: "harvest_lot",
+                subject_id: &lot.id,
+                details: json!({
+                    "verified_by": lot.verified_by,
+                    "verified_at": lot.verified_at,
+                    "entry": entry_id,
+                    "seq": seq,
+                }),
+                ip,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Every entry of a plot, in chain order.
@@ -531,6 +657,19 @@ pub async fn append_entry(
     .bind(&hash)
     .execute(&mut *tx)
     .await?;
+    // Before the harvest below moves the lot's dates: the stamps cover the seasons as checked.
+    clear_changed_stamps(
+        &mut tx,
+        &rows,
+        draft,
+        kind,
+        on,
+        (plot_id, &id, seq),
+        user_id,
+        ip,
+        &now,
+    )
+    .await?;
     if kind == EntryKind::Harvest {
         sqlx::query(
             "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
@@ -617,7 +756,10 @@ pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool,
     let mut tx = db.pool().begin().await?;
     let now = db_timestamp(Utc::now());
     let done = sqlx::query(
-        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2 WHERE id = $3",
+        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
+                cleared_verified_by = NULL, cleared_verified_at = NULL,
+                verification_cleared_at = NULL
+          WHERE id = $3",
     )
     .bind(officer_id)
     .bind(&now)

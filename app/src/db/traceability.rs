@@ -6,13 +6,17 @@ use sqlx::FromRow;
 
 use super::{
     Db,
-    diary::{chain_status, lot_address, phi_status, plot_entries, timeline},
+    diary::{Season, chain_status, lot_address, phi_status, plot_entries, timeline},
 };
 use crate::{
+    auth::{Action, Actor, authorize},
     catalog::CommuneRef,
     domain::time::{parse_db_date, vietnam_date},
     i18n::Locale,
-    traceability::{LotFacts, LotTrace, PlotFacts, TracedProducer, TracedProduct, Verification},
+    traceability::{
+        ClearedVerification, LotFacts, LotTrace, PlotFacts, TracedProducer, TracedProduct,
+        Verification,
+    },
 };
 
 /// How a lot is looked up.
@@ -35,6 +39,9 @@ struct TraceRow {
     grade: Option<String>,
     verified_at: Option<String>,
     officer_name: Option<String>,
+    cleared_verified_at: Option<String>,
+    cleared_officer_name: Option<String>,
+    verification_cleared_at: Option<String>,
     plot_id: Option<String>,
     plot_name: Option<String>,
     crop: Option<String>,
@@ -59,48 +66,86 @@ struct TraceRow {
     product_public: i64,
 }
 
-/// The lot's id for a lookup key, if a public lot (of an active producer) matches.
-pub async fn find_lot(db: &Db, key: LotKey<'_>) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = match key {
+/// A lot a lookup found and the asker may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundLot {
+    pub id: String,
+    /// Published (harvested, on sale or later): anyone may see it, and shared caches may keep
+    /// what shows it. A growing lot is seen only by those [`Action::SeeUnpublishedLot`] allows.
+    pub public: bool,
+}
+
+/// A lot is published from its harvest on; before that its code is guessable and its diary is
+/// the producer's business.
+const PUBLISHED: &str = "l.status <> 'growing'";
+
+/// The lot for a lookup key, if one of an active producer matches and `viewer` may see it
+/// (anyone once published; before that, see [`Action::SeeUnpublishedLot`]).
+pub async fn find_lot(
+    db: &Db,
+    key: LotKey<'_>,
+    viewer: Option<&Actor>,
+) -> Result<Option<FoundLot>, sqlx::Error> {
+    // (id, published, producer, commune the lot grows in)
+    type Row = (String, i64, String, String);
+    let select = format!(
+        "SELECT l.id, CASE WHEN {PUBLISHED} THEN 1 ELSE 0 END, l.producer_id,
+                COALESCE(pl.commune_id, pr.commune_id)
+           FROM harvest_lots l
+           JOIN producers pr ON pr.id = l.producer_id
+           LEFT JOIN plots pl ON pl.id = l.plot_id"
+    );
+    let row: Option<Row> = match key {
         LotKey::Id(id) => {
-            sqlx::query_as(
-                "SELECT l.id FROM harvest_lots l JOIN producers pr ON pr.id = l.producer_id
-                  WHERE l.id = $1 AND pr.status = 'active'",
-            )
+            sqlx::query_as(&format!(
+                "{select} WHERE l.id = $1 AND pr.status = 'active'"
+            ))
             .bind(id)
             .fetch_optional(db.pool())
             .await?
         }
         LotKey::Gs1 { gtin, lot_code } => {
-            sqlx::query_as(
-                "SELECT l.id FROM harvest_lots l
-                   JOIN producers pr ON pr.id = l.producer_id
+            sqlx::query_as(&format!(
+                "{select}
                    JOIN product_variants v ON v.id = l.variant_id
                    JOIN products p ON p.id = v.product_id
-                  WHERE p.gtin = $1 AND l.lot_code = $2 AND pr.status = 'active'",
-            )
+                  WHERE p.gtin = $1 AND l.lot_code = $2 AND pr.status = 'active'"
+            ))
             .bind(gtin)
             .bind(lot_code)
             .fetch_optional(db.pool())
             .await?
         }
     };
-    Ok(row.map(|(id,)| id))
+    Ok(row.and_then(|(id, published, producer_id, commune_id)| {
+        let public = published == 1;
+        let allowed = public
+            || authorize(
+                viewer,
+                Action::SeeUnpublishedLot {
+                    producer_id: &producer_id,
+                    commune_id: &commune_id,
+                },
+            )
+            .is_ok();
+        allowed.then_some(FoundLot { id, public })
+    }))
 }
 
-/// Public lots with this code (lot codes are unique per producer only).
+/// Published lots with this code (lot codes are unique per producer only).
 pub async fn lots_with_code(db: &Db, code: &str) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sqlx::query_as(&format!(
         "SELECT l.id FROM harvest_lots l JOIN producers pr ON pr.id = l.producer_id
-          WHERE l.lot_code = $1 AND pr.status = 'active' ORDER BY l.id",
-    )
+          WHERE l.lot_code = $1 AND pr.status = 'active' AND {PUBLISHED} ORDER BY l.id"
+    ))
     .bind(code.trim().to_ascii_uppercase())
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// A public lot's whole record (`None`: no such lot, or its producer is not active).
+/// A lot's whole record (`None`: no such lot, or its producer is not active). Who may see it
+/// is [`find_lot`]'s business.
 pub async fn lot_trace(
     db: &Db,
     lot_id: &str,
@@ -110,6 +155,8 @@ pub async fn lot_trace(
     let Some(r) = sqlx::query_as::<_, TraceRow>(
         "SELECT l.id, l.lot_code, l.status, l.harvested_on, l.quantity_kg, l.grade, l.verified_at,
                 u.display_name AS officer_name,
+                l.cleared_verified_at, cu.display_name AS cleared_officer_name,
+                l.verification_cleared_at,
                 pl.id AS plot_id, pl.name AS plot_name, pl.crop, pl.area_m2, pl.growing_area_code,
                 pc.slug AS plot_commune_slug, pc.name AS plot_commune_name,
                 pc.kind AS plot_commune_kind,
@@ -122,6 +169,7 @@ pub async fn lot_trace(
            JOIN producers pr ON pr.id = l.producer_id
            JOIN communes c ON c.id = pr.commune_id
            LEFT JOIN users u ON u.id = l.verified_by
+           LEFT JOIN users cu ON cu.id = l.cleared_verified_by
            LEFT JOIN plots pl ON pl.id = l.plot_id
            LEFT JOIN communes pc ON pc.id = pl.commune_id
            LEFT JOIN product_variants v ON v.id = l.variant_id
@@ -140,23 +188,10 @@ pub async fn lot_trace(
         None => Vec::new(),
     };
     let chain = chain_status(&rows).into();
-    // The lot's season: the plot's entries after the previous harvest, up to this harvest,
-    // and every entry recorded for this lot.
-    let season_start: Option<NaiveDate> = rows
-        .iter()
-        .filter(|e| e.kind == "harvest" && e.lot_id.as_deref() != Some(lot_id))
-        .map(|e| parse_db_date(&e.occurred_on).unwrap_or(NaiveDate::MIN))
-        .filter(|d| harvested_on.is_none_or(|h| *d < h))
-        .max();
+    let in_season = Season::of(&rows, lot_id, harvested_on);
     let season: Vec<_> = rows
         .iter()
-        .filter(|e| match e.lot_id.as_deref() {
-            Some(l) => l == lot_id,
-            None => {
-                let on = parse_db_date(&e.occurred_on).unwrap_or(NaiveDate::MIN);
-                season_start.is_none_or(|s| on > s) && harvested_on.is_none_or(|h| on <= h)
-            }
-        })
+        .filter(|e| in_season.holds(e.lot_id.as_deref(), e.on()))
         .cloned()
         .collect();
     let entries = timeline(&mut conn, &season, locale).await?;
@@ -223,11 +258,19 @@ pub async fn lot_trace(
         verification: match (r.verified_at, r.officer_name) {
             (Some(at), Some(officer_name)) => Some(Verification {
                 officer_name,
-                verified_on: chrono::DateTime::parse_from_rfc3339(&at)
-                    .map(|t| vietnam_date(t.to_utc()))
-                    .ok()
-                    .or_else(|| at.get(..10).and_then(parse_db_date))
-                    .unwrap_or_default(),
+                verified_on: day_of(&at),
+            }),
+            _ => None,
+        },
+        cleared_verification: match (
+            r.cleared_verified_at,
+            r.cleared_officer_name,
+            r.verification_cleared_at,
+        ) {
+            (Some(at), Some(officer_name), Some(cleared)) => Some(ClearedVerification {
+                officer_name,
+                verified_on: day_of(&at),
+                corrected_on: day_of(&cleared),
             }),
             _ => None,
         },
@@ -235,14 +278,25 @@ pub async fn lot_trace(
     }))
 }
 
+/// The Vietnam day of a stored instant (or of a bare date).
+fn day_of(at: &str) -> NaiveDate {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| vietnam_date(t.to_utc()))
+        .ok()
+        .or_else(|| at.get(..10).and_then(parse_db_date))
+        .unwrap_or_default()
+}
+
 /// Lots awaiting an officer's stamp in these communes (all communes for `None`), harvested
-/// first: (lot id, lot code, producer, public path).
+/// first: (lot id, lot code, producer, public path, whether a correction cleared its stamp).
 pub async fn unverified_lots(
     db: &Db,
     communes: Option<&[String]>,
-) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT l.id, l.lot_code, pr.name, pl.commune_id, p.gtin
+) -> Result<Vec<(String, String, String, String, bool)>, sqlx::Error> {
+    type Row = (String, String, String, String, Option<String>, i64);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT l.id, l.lot_code, pr.name, pl.commune_id, p.gtin,
+                CASE WHEN l.verification_cleared_at IS NULL THEN 0 ELSE 1 END
            FROM harvest_lots l
            JOIN producers pr ON pr.id = l.producer_id
            JOIN plots pl ON pl.id = l.plot_id
@@ -255,10 +309,10 @@ pub async fn unverified_lots(
     .await?;
     Ok(rows
         .into_iter()
-        .filter(|(_, _, _, commune, _)| communes.is_none_or(|cs| cs.contains(commune)))
-        .map(|(id, code, producer, _, gtin)| {
+        .filter(|(_, _, _, commune, _, _)| communes.is_none_or(|cs| cs.contains(commune)))
+        .map(|(id, code, producer, _, gtin, cleared)| {
             let path = lot_address(&id, &code, gtin.as_deref());
-            (id, code, producer, path)
+            (id, code, producer, path, cleared == 1)
         })
         .collect())
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::views::{CommuneChoice, MyProducer},
     auth::{
-        Actor, CSRF_FIELD, MemberRole, csrf_token, current_actor, form_error::FormError,
-        password_rules::MIN_PASSWORD_CHARS, texts::AccountTexts,
+        Actor, CHANGE_PASSWORD_PATH, CSRF_FIELD, MemberRole, csrf_token, current_actor,
+        form_error::FormError, password_rules::MIN_PASSWORD_CHARS, texts::AccountTexts,
     },
     domain::product::ProducerKind,
     i18n::use_locale,
@@ -242,17 +242,7 @@ fn AccountView(data: AccountData) -> impl IntoView {
             })}
 
             <h2 id="mat-khau">{t.change_password_heading}</h2>
-            <form method="post" action="/tai-khoan/mat-khau" class="stack">
-                <CsrfField/>
-                <label for="current">{t.current_password_label}</label>
-                <input id="current" name="current" type="password" required autocomplete="current-password" maxlength="128"/>
-                <label for="password">{t.new_password_label}</label>
-                <input id="password" name="password" type="password" required autocomplete="new-password"
-                    minlength=MIN_PASSWORD_CHARS maxlength="128"/>
-                <label for="password_again">{t.password_confirm_label}</label>
-                <input id="password_again" name="password_again" type="password" required autocomplete="new-password" maxlength="128"/>
-                <button type="submit" class="button">{t.change_password_button}</button>
-            </form>
+            <ChangePasswordForm/>
 
             <h2>{t.apply_heading}</h2>
             <p>{t.apply_intro}</p>
@@ -283,6 +273,62 @@ fn AccountView(data: AccountData) -> impl IntoView {
             </form>
         </main>
     }
+}
+
+/// The change-password form (posting to the server's handler).
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    view! {
+        <form method="post" action=CHANGE_PASSWORD_PATH class="stack">
+            <CsrfField/>
+            <label for="current">{t.current_password_label}</label>
+            <input id="current" name="current" type="password" required autocomplete="current-password" maxlength="128"/>
+            <label for="password">{t.new_password_label}</label>
+            <input id="password" name="password" type="password" required autocomplete="new-password"
+                minlength=MIN_PASSWORD_CHARS maxlength="128"/>
+            <label for="password_again">{t.password_confirm_label}</label>
+            <input id="password_again" name="password_again" type="password" required autocomplete="new-password" maxlength="128"/>
+            <button type="submit" class="button">{t.change_password_button}</button>
+        </form>
+    }
+}
+
+/// Whether the signed-in user holds a temporary password (and must change it now).
+#[server(prefix = "/fn")]
+pub async fn get_change_password() -> Result<Gate<bool>, ServerFnError> {
+    use crate::pages::gate::require_signed_in;
+    match require_signed_in(CHANGE_PASSWORD_PATH)? {
+        Ok((actor, _)) => Ok(Gate::Allowed(actor.must_change_password)),
+        Err(gate) => Ok(gate),
+    }
+}
+
+/// `/tai-khoan/mat-khau`: changing one's password. The only page a session opened with an
+/// administrator's temporary password may see (the server sends every other request here).
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_change_password());
+    gate(data, |temporary| {
+        let t = AccountTexts::of(use_locale());
+        view! {
+            <Title text=t.change_password_heading/>
+            <Meta name="robots" content="noindex"/>
+            <main class="page narrow account">
+                <h1>{t.change_password_heading}</h1>
+                {temporary.then(|| view! {
+                    <p class="notice error" role="alert">{t.must_change_password}</p>
+                    <p>{t.temporary_password_hint}</p>
+                })}
+                <FormErrorNotice/>
+                <ChangePasswordForm/>
+                <form method="post" action="/dang-xuat">
+                    <CsrfField/>
+                    <button type="submit" class="button secondary">{t.sign_out}</button>
+                </form>
+            </main>
+        }
+    })
 }
 
 /// The header's account link: "Sign in" for visitors, the user's name otherwise.

@@ -40,6 +40,8 @@ pub struct DiaryTexts {
     pub verification_heading: &'static str,
     pub verified: fn(&str, &str) -> String,
     pub not_verified: &'static str,
+    /// (officer, verified on, corrected on): a stamp a correction cleared.
+    pub verification_cleared: fn(&str, &str, &str) -> String,
     pub chain_heading: &'static str,
     pub chain_intact: fn(i64) -> String,
     pub chain_broken: fn(i64) -> String,
@@ -90,6 +92,7 @@ pub struct DiaryTexts {
     pub verify_button: &'static str,
     pub no_unverified: &'static str,
     pub verified_notice: &'static str,
+    pub verify_again: &'static str,
     pub err_phi: fn(&str, &str, &str) -> String,
     pub err_invalid: &'static str,
     pub err_lot_code: &'static str,
@@ -197,6 +200,11 @@ static VI: DiaryTexts = DiaryTexts {
     verification_heading: "Xác nhận của cán bộ xã",
     verified: |name, date| format!("Đã xác nhận bởi {name} ngày {date}"),
     not_verified: "Chưa được cán bộ xã xác nhận.",
+    verification_cleared: |name, verified, corrected| {
+        format!(
+            "{name} đã xác nhận lô ngày {verified}; sau đó nhật ký đã được sửa, lô cần được xác nhận lại (sửa ngày {corrected})."
+        )
+    },
     chain_heading: "Tính toàn vẹn của nhật ký",
     chain_intact: |n| {
         format!(
@@ -251,6 +259,7 @@ static VI: DiaryTexts = DiaryTexts {
     verify_button: "Xác nhận lô",
     no_unverified: "Không có lô nào chờ xác nhận.",
     verified_notice: "Đã xác nhận lô.",
+    verify_again: "Nhật ký đã sửa sau lần xác nhận trước: cần xác nhận lại",
     err_phi: |product, on, safe| {
         format!(
             "Chưa được thu hoạch: {product} phun ngày {on} còn trong thời gian cách ly. Ngày sớm nhất được thu hoạch: {safe}."
@@ -338,6 +347,11 @@ static EN: DiaryTexts = DiaryTexts {
     verification_heading: "Commune officer's verification",
     verified: |name, date| format!("Verified by {name} on {date}"),
     not_verified: "Not verified by a commune officer yet.",
+    verification_cleared: |name, verified, corrected| {
+        format!(
+            "{name} verified the lot on {verified}, but the diary was corrected afterwards: the lot must be verified again (corrected on {corrected})."
+        )
+    },
     chain_heading: "Integrity of the log",
     chain_intact: |n| {
         format!(
@@ -392,6 +406,7 @@ static EN: DiaryTexts = DiaryTexts {
     verify_button: "Verify lot",
     no_unverified: "No lot awaits verification.",
     verified_notice: "Lot verified.",
+    verify_again: "Diary corrected since the last verification: verify again",
     err_phi: |product, on, safe| {
         format!(
             "Harvest not allowed yet: {product} sprayed on {on} is still within its pre-harvest interval. First safe day: {safe}."

@@ -13,7 +13,7 @@ use crate::{
     traceability::{LotTrace, PhiStatus, TimelineEntry},
 };
 
-/// The lot's record; `None` when nothing public matches. `gtin` set: a GS1 Digital Link
+/// The lot's record; `None` when nothing this reader may see matches. `gtin` set: a GS1 Digital Link
 /// lookup with `key` as the lot code; otherwise `key` is the lot id.
 #[server(prefix = "/fn")]
 pub async fn get_lot_page(
@@ -22,6 +22,8 @@ pub async fn get_lot_page(
 ) -> Result<Option<LotTrace>, ServerFnError> {
     use crate::db::traceability::{LotKey, find_lot, lot_trace};
     let cx = crate::pages::PageContext::get()?;
+    // A growing lot shows only to its producer's people and the commune's officers.
+    let viewer = crate::auth::current_actor();
     let lookup = match gtin.as_deref() {
         Some(g) => match crate::domain::gs1::Gtin::parse(g) {
             Ok(gtin) => {
@@ -32,18 +34,19 @@ pub async fn get_lot_page(
                         gtin: gtin.as_str(),
                         lot_code: &code,
                     },
+                    viewer.as_ref(),
                 )
                 .await
             }
             // A mistyped GTIN is a page that does not exist.
             Err(_) => Ok(None),
         },
-        None => find_lot(&cx.db, LotKey::Id(&key)).await,
+        None => find_lot(&cx.db, LotKey::Id(&key), viewer.as_ref()).await,
     };
-    let Some(id) = lookup.map_err(|e| cx.failed("finding a lot", e))? else {
+    let Some(found) = lookup.map_err(|e| cx.failed("finding a lot", e))? else {
         return Ok(None);
     };
-    lot_trace(&cx.db, &id, cx.locale)
+    lot_trace(&cx.db, &found.id, cx.locale)
         .await
         .map_err(|e| cx.failed("loading a lot", e))
 }
@@ -134,11 +137,19 @@ fn LotView(data: LotTrace, locale: Locale) -> impl IntoView {
 
             <section aria-labelledby="verification">
                 <h2 id="verification">{t.verification_heading}</h2>
-                {match data.verification.clone() {
-                    Some(v) => view! {
+                {match (data.verification.clone(), data.cleared_verification.clone()) {
+                    (Some(v), _) => view! {
                         <p class="verified">"✓ " {(t.verified)(&v.officer_name, &date(locale, v.verified_on))}</p>
                     }.into_any(),
-                    None => view! { <p class="muted">{t.not_verified}</p> }.into_any(),
+                    // Verified, then corrected: not verified now, and it says what happened.
+                    (None, Some(c)) => view! {
+                        <p class="notice" role="status">{(t.verification_cleared)(
+                            &c.officer_name,
+                            &date(locale, c.verified_on),
+                            &date(locale, c.corrected_on),
+                        )}</p>
+                    }.into_any(),
+                    (None, None) => view! { <p class="muted">{t.not_verified}</p> }.into_any(),
                 }}
             </section>
 

@@ -19,8 +19,8 @@ use crate::{
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OfficerData {
     pub applications: Vec<Application>,
-    /// Lots awaiting a stamp: (id, code, producer, public path).
-    pub lots: Vec<(String, String, String, String)>,
+    /// Lots awaiting a stamp: (id, code, producer, public path, stamp cleared by a correction).
+    pub lots: Vec<(String, String, String, String, bool)>,
     pub listings: Vec<crate::seller::PendingListing>,
     pub certificates: Vec<crate::officer::OfficerCertificate>,
     pub certifiable: Vec<crate::officer::CertifiableProduct>,
@@ -130,9 +130,10 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
             <h2 id="lots">{DiaryTexts::of(locale).verify_heading} " (" {data.lots.len()} ")"</h2>
             {data.lots.is_empty().then(|| view! { <p>{DiaryTexts::of(locale).no_unverified}</p> })}
             <ul class="queue">
-                {data.lots.into_iter().map(|(id, code, producer, path)| view! {
+                {data.lots.into_iter().map(|(id, code, producer, path, again)| view! {
                     <li class="queue-item">
                         <a href=path><code>{code}</code></a> " · " {producer}
+                        {again.then(|| view! { " · " <strong>{DiaryTexts::of(locale).verify_again}</strong> })}
                         <form method="post" action=format!("/can-bo/lo/{id}/xac-nhan") class="inline">
                             <CsrfField/>
                             <button type="submit" class="button">{DiaryTexts::of(locale).verify_button}</button>

@@ -25,7 +25,9 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, `rate_limited`, or a specific
-    /// refusal such as `out_of_stock`, `phone`, `empty_cart`, `order_state`.
+    /// refusal such as `out_of_stock`, `phone`, `empty_cart`, `order_state`,
+    /// `password_change_required` (403: the session's password is a temporary one an
+    /// administrator set; change it first).
     code: &'static str,
     /// What went wrong, for the developer calling the API.
     message: String,

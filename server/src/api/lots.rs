@@ -16,14 +16,19 @@ use axum::{
 use super::{ApiError, catalog::locale, epcis};
 use crate::startup::AppState;
 
-/// The lot's id for a path key: a lot id, or a lot code naming exactly one public lot.
+/// The lot's id for a path key: a lot id, or a lot code naming exactly one public lot (one
+/// harvested or on sale; a growing lot is a 404 here).
 async fn resolve(state: &AppState, key: &str) -> Result<String, ApiError> {
     let fail = |e| ApiError::unavailable("finding a lot", e);
     if key.is_empty() || key.len() > 100 {
         return Err(ApiError::not_found("no public lot has this id or code"));
     }
-    if let Some(id) = find_lot(&state.db, LotKey::Id(key)).await.map_err(fail)? {
-        return Ok(id);
+    // Partner apps and auditors see published lots only: no viewer, whatever cookie came along.
+    if let Some(found) = find_lot(&state.db, LotKey::Id(key), None)
+        .await
+        .map_err(fail)?
+    {
+        return Ok(found.id);
     }
     let mut ids = lots_with_code(&state.db, key).await.map_err(fail)?;
     match ids.len() {

@@ -201,6 +201,10 @@ pub async fn sign_in(
         );
         return with_error(&back, FormError::AccountDisabled);
     }
+    // An administrator's temporary password lasts a day; after that only a new reset helps.
+    if row.temporary_password_expired(Utc::now()) {
+        return with_error(&back, FormError::TemporaryPasswordExpired);
+    }
     // The owner is in: this address's earlier slips are forgiven, and the attempt does not use
     // up what others behind the same address or at the same login may try.
     let [by_address, pair, by_login] = limits;
@@ -319,7 +323,15 @@ pub async fn change_password(
     let Some(Extension(actor)) = actor else {
         return denied(Denied::NotSignedIn, "/tai-khoan");
     };
-    let back_err = |e| with_error("/tai-khoan", e);
+    // A temporary password's session sees only the change-password page: refusals go back there.
+    let back_err = |e| {
+        let page = if actor.must_change_password {
+            app::auth::CHANGE_PASSWORD_PATH
+        } else {
+            "/tai-khoan"
+        };
+        with_error(page, e)
+    };
     // A stolen session must not become a way to guess the password (and then keep the account).
     let limit = [(
         format!("password:user:{}", actor.user_id),

@@ -3,13 +3,14 @@
 //! read them.
 
 use app::{
-    auth::{CART_COOKIE, CsrfToken, GuestCart},
+    auth::{CART_COOKIE, CHANGE_PASSWORD_PATH, CsrfToken, GuestCart},
     db::accounts,
 };
 use axum::{
     extract::{Request, State},
+    http::{Method, StatusCode},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use chrono::Utc;
 
@@ -35,6 +36,32 @@ fn serves_no_forms(path: &str) -> bool {
     is_static_file(path) || path.starts_with("/api/") || path.starts_with("/healthz")
 }
 
+/// What a session opened with an administrator's temporary password may reach before the
+/// password is changed: the change-password page and its form, signing out, the language
+/// switch and the health check.
+fn open_before_password_change(method: &Method, path: &str) -> bool {
+    path == CHANGE_PASSWORD_PATH
+        || (method == Method::POST && (path == "/dang-xuat" || path == "/lang"))
+        || path.starts_with("/healthz")
+}
+
+/// The answer to anything else from such a session: API calls (and server functions) are
+/// refused with the API's JSON error; pages and forms send to the change-password page, doing
+/// nothing.
+fn password_change_first(path: &str) -> Response {
+    if path.starts_with("/api/") || path.starts_with("/fn/") {
+        return crate::api::ApiError::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            format!(
+                "an administrator set a temporary password for this account: change it at {CHANGE_PASSWORD_PATH} first"
+            ),
+        )
+        .into_response();
+    }
+    crate::auth::forms::see_other(CHANGE_PASSWORD_PATH)
+}
+
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if is_static_file(req.uri().path()) {
         return next.run(req).await;
@@ -43,6 +70,11 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         let hash = token_hash(token);
         match accounts::actor_for_session(&state.db, &hash, Utc::now()).await {
             Ok(Some(actor)) => {
+                if actor.must_change_password
+                    && !open_before_password_change(req.method(), req.uri().path())
+                {
+                    return password_change_first(req.uri().path());
+                }
                 req.extensions_mut().insert(actor);
                 req.extensions_mut().insert(SessionHash(hash));
             }

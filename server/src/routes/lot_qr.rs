@@ -1,8 +1,12 @@
 //! The QR code of a lot, as SVG (for print) and PNG (for messaging apps): it encodes the lot's
 //! absolute traceability URL, its GS1 Digital Link when the product has a GTIN.
 
-use app::db::traceability::{LotKey, find_lot, lot_address_of};
+use app::{
+    auth::Actor,
+    db::traceability::{LotKey, find_lot, lot_address_of},
+};
 use axum::{
+    Extension,
     extract::{Path, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
@@ -30,29 +34,44 @@ impl IntoResponse for QrError {
     }
 }
 
-/// The QR code of a public lot's absolute URL. Medium error correction: a label survives a
-/// scratch or a fold and the code stays small.
-async fn lot_code(state: &AppState, id: &str) -> Result<QrCode, QrError> {
+/// The QR code of a lot's absolute URL, with whether the lot is public. A growing lot's code
+/// is drawn only for those who may see the lot (its producer's label sheet). Medium error
+/// correction: a label survives a scratch or a fold and the code stays small.
+async fn lot_code(
+    state: &AppState,
+    id: &str,
+    viewer: Option<&Actor>,
+) -> Result<(QrCode, bool), QrError> {
     let unavailable = |e: sqlx::Error| {
         tracing::error!(error = %e, "loading a lot for its QR code failed");
         QrError::Unavailable
     };
-    let id = find_lot(&state.db, LotKey::Id(id))
+    let found = find_lot(&state.db, LotKey::Id(id), viewer)
         .await
         .map_err(unavailable)?
         .ok_or(QrError::NoSuchLot)?;
-    let path = lot_address_of(&state.db, &id)
+    let path = lot_address_of(&state.db, &found.id)
         .await
         .map_err(unavailable)?
         .ok_or(QrError::NoSuchLot)?;
     let url = format!("{}{path}", state.public_url);
-    QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| {
-        tracing::error!(error = %e, "encoding a QR code failed");
-        QrError::Encoding
-    })
+    QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
+        .map(|qr| (qr, found.public))
+        .map_err(|e| {
+            tracing::error!(error = %e, "encoding a QR code failed");
+            QrError::Encoding
+        })
 }
 
-const CACHE: &str = "public, max-age=3600";
+/// A published lot's code may sit in shared caches; a growing lot's must not (a cache would
+/// hand it to the public).
+fn cache(public: bool) -> &'static str {
+    if public {
+        "public, max-age=3600"
+    } else {
+        "private, no-store"
+    }
+}
 
 fn render_svg(qr: &QrCode) -> String {
     qr.render::<svg::Color<'_>>()
@@ -66,8 +85,12 @@ pub(crate) fn svg_of(text: &str) -> Result<String, qrcode::types::QrError> {
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map(|qr| render_svg(&qr))
 }
 
-pub async fn svg(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let qr = match lot_code(&state, &id).await {
+pub async fn svg(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(id): Path<String>,
+) -> Response {
+    let (qr, public) = match lot_code(&state, &id, actor.as_deref()).await {
         Ok(q) => q,
         Err(e) => return e.into_response(),
     };
@@ -75,15 +98,19 @@ pub async fn svg(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, CACHE),
+            (header::CACHE_CONTROL, cache(public)),
         ],
         image,
     )
         .into_response()
 }
 
-pub async fn png(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let qr = match lot_code(&state, &id).await {
+pub async fn png(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(id): Path<String>,
+) -> Response {
+    let (qr, public) = match lot_code(&state, &id, actor.as_deref()).await {
         Ok(q) => q,
         Err(e) => return e.into_response(),
     };
@@ -100,7 +127,7 @@ pub async fn png(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     (
         [
             (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, CACHE),
+            (header::CACHE_CONTROL, cache(public)),
         ],
         bytes.into_inner(),
     )

@@ -490,9 +490,12 @@ db_test!(roles_are_enforced_on_the_server, |engine| {
         )
         .await;
     assert_eq!(location(&r), "/tai-khoan");
+    // Until it is changed, the account page (like every other) sends to the change-password
+    // page, which says why.
+    assert_eq!(location(&buyer.get("/tai-khoan").await), CHANGE_PASSWORD);
     assert!(
         buyer
-            .page("/tai-khoan")
+            .page(CHANGE_PASSWORD)
             .await
             .contains("vừa được quản trị viên đặt lại")
     );
@@ -555,5 +558,236 @@ db_test!(changing_a_password_checks_the_current_one, |engine| {
     let r = elsewhere
         .submit("/dang-nhap", &[("login", "0912345678"), ("password", new)])
         .await;
+    assert_eq!(location(&r), "/tai-khoan");
+});
+
+/// The only page a session opened with a temporary password may see.
+const CHANGE_PASSWORD: &str = "/tai-khoan/mat-khau";
+
+/// An administrator (signed up here) sets this temporary password for the user with this
+/// login key; returns the administrator's browser.
+async fn admin_resets(app: &TestApp, user_key: &str, temporary: &str) -> Browser {
+    let admin_key = "quan-tri@hungyen.example";
+    let admin = match sqlx::query_scalar::<_, String>("SELECT id FROM users WHERE email = $1")
+        .bind(admin_key)
+        .fetch_optional(app.db.pool())
+        .await
+        .unwrap()
+    {
+        Some(_) => {
+            let b = Browser::new(&app.address);
+            let r = b
+                .submit(
+                    "/dang-nhap",
+                    &[("login", admin_key), ("password", PASSWORD)],
+                )
+                .await;
+            assert_eq!(r.status(), 303);
+            b
+        }
+        None => {
+            let b = sign_up(app, admin_key, "Quản trị").await;
+            make_admin(app, &user_id(app, admin_key).await).await;
+            b
+        }
+    };
+    let target = user_id(app, user_key).await;
+    let r = admin
+        .submit(
+            &format!("/quan-tri/nguoi-dung/{target}/mat-khau"),
+            &[("temporary_password", temporary)],
+        )
+        .await;
+    assert_eq!(location(&r), "/quan-tri/nguoi-dung?ok=reset");
+    admin
+}
+
+async fn sign_in(app: &TestApp, login: &str, password: &str) -> (Browser, reqwest::Response) {
+    let b = Browser::new(&app.address);
+    let r = b
+        .submit("/dang-nhap", &[("login", login), ("password", password)])
+        .await;
+    (b, r)
+}
+
+db_test!(
+    a_temporary_password_opens_only_the_change_password_page,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        sign_up(&app, "0944444444", "Người mua").await;
+        let temporary = "tam-thoi-2026-x";
+        admin_resets(&app, "+84944444444", temporary).await;
+        let (b, r) = sign_in(&app, "0944444444", temporary).await;
+        assert_eq!(r.status(), 303);
+        assert!(b.cookie("ocop_session").is_some());
+
+        // Every other page sends to the change-password page.
+        for path in [
+            "/tai-khoan",
+            "/",
+            "/gio-hang",
+            "/don-hang",
+            "/san-pham/nhan-long-hung-yen",
+            "/nong-trai",
+            "/can-bo",
+        ] {
+            let r = b.get(path).await;
+            assert_eq!(r.status(), 303, "{path}");
+            assert_eq!(location(&r), CHANGE_PASSWORD, "{path}");
+        }
+        let r = b.get(CHANGE_PASSWORD).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("vừa được quản trị viên đặt lại"), "{page}");
+        assert!(page.contains(r#"action="/tai-khoan/mat-khau""#));
+        assert!(
+            page.contains(r#"action="/dang-xuat""#),
+            "signing out stays possible"
+        );
+
+        // Form actions too: nothing is done.
+        let r = b
+            .submit(
+                "/tai-khoan/ban-hang",
+                &[
+                    ("name", "Vườn của người mua"),
+                    ("kind", "household"),
+                    ("commune_id", &commune_id(&app, "tan-hung").await),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), CHANGE_PASSWORD);
+        let applied: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM producers WHERE name = 'Vườn của người mua'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(applied, 0, "the refused form changed nothing");
+
+        // The private API: 403 with the API's error shape.
+        let variant: String = sqlx::query_scalar(
+            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+              WHERE p.slug = 'nhan-long-hung-yen' ORDER BY v.position LIMIT 1",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        let add = serde_json::json!({"variant_id": variant, "quantity": 1});
+        for (method, path, body) in [
+            (reqwest::Method::GET, "/api/v1/cart", None),
+            (reqwest::Method::POST, "/api/v1/cart/items", Some(&add)),
+        ] {
+            let r = b.json(method, path, body).await;
+            assert_eq!(r.status(), 403, "{path}");
+            let body: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "password_change_required", "{path}");
+            assert!(
+                !body["error"]["message"].as_str().unwrap_or("").is_empty(),
+                "{path}"
+            );
+        }
+        assert_eq!(app.count("cart_items").await, 0);
+
+        // Signing out works from such a session.
+        let (other, _) = sign_in(&app, "0944444444", temporary).await;
+        let r = other.submit("/dang-xuat", &[]).await;
+        assert_eq!(location(&r), "/");
+        assert!(other.cookie("ocop_session").is_none());
+
+        // A wrong current password: back to the same page, with the reason.
+        let new = "vải thiều chín mọng";
+        let change = |current: &'static str| {
+            [
+                ("current", current),
+                ("password", new),
+                ("password_again", new),
+            ]
+        };
+        let r = b.submit(CHANGE_PASSWORD, &change("sai")).await;
+        assert_eq!(
+            location(&r),
+            "/tai-khoan/mat-khau?loi=wrong-current-password"
+        );
+        assert!(
+            b.page(&location(&r))
+                .await
+                .contains("Mật khẩu hiện tại không đúng.")
+        );
+        let r = b.submit(CHANGE_PASSWORD, &change("tam-thoi-2026-x")).await;
+        assert!(location(&r).starts_with("/tai-khoan?ok=password"), "{r:?}");
+
+        // After the change everything works again.
+        for path in ["/tai-khoan", "/", "/gio-hang"] {
+            assert_eq!(b.get(path).await.status(), 200, "{path}");
+        }
+        assert_eq!(
+            b.json(reqwest::Method::POST, "/api/v1/cart/items", Some(&add))
+                .await
+                .status(),
+            200
+        );
+        let (_, r) = sign_in(&app, "0944444444", new).await;
+        assert_eq!(location(&r), "/tai-khoan");
+    }
+);
+
+db_test!(a_temporary_password_expires_after_a_day, |engine| {
+    let app = spawn_app(engine).await;
+    sign_up(&app, "0944444444", "Người mua").await;
+    let temporary = "tam-thoi-2026-x";
+    admin_resets(&app, "+84944444444", temporary).await;
+    let user = user_id(&app, "+84944444444").await;
+    let (early, r) = sign_in(&app, "0944444444", temporary).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(early.get(CHANGE_PASSWORD).await.status(), 200);
+
+    // Time passes: the stored expiry moves back instead of the test sleeping.
+    let age = async |hours: i64| {
+        let until: String =
+            sqlx::query_scalar("SELECT temporary_password_expires_at FROM users WHERE id = $1")
+                .bind(&user)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        let until = chrono::DateTime::parse_from_rfc3339(&until)
+            .unwrap()
+            .to_utc()
+            - chrono::Duration::hours(hours);
+        sqlx::query("UPDATE users SET temporary_password_expires_at = $1 WHERE id = $2")
+            .bind(app::domain::time::db_timestamp(until))
+            .bind(&user)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    };
+    // 23 hours after the reset it still works.
+    age(23).await;
+    let (_, r) = sign_in(&app, "0944444444", temporary).await;
+    assert_eq!(location(&r), "/tai-khoan");
+
+    // 24 hours after: refused, with what to do, in both languages.
+    age(1).await;
+    let (late, r) = sign_in(&app, "0944444444", temporary).await;
+    let to = location(&r);
+    assert!(
+        to.starts_with("/dang-nhap?") && to.contains("loi=temporary-expired"),
+        "{to}"
+    );
+    assert!(late.cookie("ocop_session").is_none(), "no session");
+    assert!(late.page(&to).await.contains(
+        "Mật khẩu tạm thời đã hết hạn sau 24 giờ. Hãy nhờ quản trị viên cấp mật khẩu tạm thời mới."
+    ),);
+    late.set_cookie("lang", "en");
+    assert!(late.page(&to).await.contains(
+        "This temporary password expired after 24 hours. Ask the administrator for a new one."
+    ));
+    // The session opened with it ends with it.
+    let r = early.get(CHANGE_PASSWORD).await;
+    assert!(location(&r).starts_with("/dang-nhap"), "{r:?}");
+
+    // A new reset gives another day.
+    admin_resets(&app, "+84944444444", "tam-thoi-moi-2026").await;
+    let (_, r) = sign_in(&app, "0944444444", "tam-thoi-moi-2026").await;
     assert_eq!(location(&r), "/tai-khoan");
 });

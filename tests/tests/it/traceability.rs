@@ -4,7 +4,7 @@
 use chrono::{Days, NaiveDate};
 use ocop_tests::{TestApp, browser::Browser, browser::location, db_test, spawn_seeded_app};
 
-use super::accounts::{commune_id, make_officer, member_of, sign_up, user_id};
+use super::accounts::{commune_id, make_officer, member_of, officer_of_commune, sign_up, user_id};
 
 const LONGAN: &str = "nhan-long-hung-yen";
 const LONGAN_GTIN: &str = "08936045120002";
@@ -784,3 +784,267 @@ db_test!(diary_photos_are_cleaned_and_bad_files_refused, |engine| {
     assert!(page.contains(&format!("/media/{}", keys[1].0)));
     assert!(page.contains(r#"alt="Bao quả nhãn bằng túi giấy""#));
 });
+
+db_test!(a_growing_lot_is_not_public_until_harvested, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let owner = farmer(&app, "0987 654 330", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, lot) = plot_with_lot(&app, &owner, "htx-nhan-long-song-hong-xanh").await;
+    record(
+        &owner,
+        &plot,
+        &[("kind", "fruit_bagging"), ("occurred_on", &days_ago(5))],
+    )
+    .await;
+    let officer = officer_of_commune(&app, "0911 000 010", "tan-hung").await;
+    let elsewhere = officer_of_commune(&app, "0911 000 011", "pho-hien").await;
+    let other_farmer = farmer(&app, "0987 654 331", "tht-ong-mat-bai-quang").await;
+    let visitor = Browser::new(&app.address);
+    let public = [
+        format!("/lo/{lot}"),
+        format!("/lo/{lot}/qr.svg"),
+        format!("/lo/{lot}/qr.png"),
+        format!("/api/v1/lots/{lot}"),
+        format!("/api/v1/lots/{lot}/epcis"),
+        // Its guessable code, in either case.
+        "/api/v1/lots/TN-2026-01".to_owned(),
+        "/api/v1/lots/tn-2026-01/epcis".to_owned(),
+    ];
+    // Growing: nobody outside the producer and the commune's officers finds it.
+    for who in [&visitor, &elsewhere, &other_farmer] {
+        for path in &public {
+            assert_eq!(who.get(path).await.status(), 404, "{path}");
+        }
+    }
+    let api: serde_json::Value = visitor
+        .get(&format!("/api/v1/lots/{lot}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["error"]["code"], "not_found");
+    // Its producer's members and the commune's officer still see it, QR code included (never
+    // from a shared cache).
+    for who in [&owner, &officer] {
+        let r = who.get(&format!("/lo/{lot}")).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("TN-2026-01") && page.contains("Bao quả"),
+            "{page}"
+        );
+        let qr = who.get(&format!("/lo/{lot}/qr.svg")).await;
+        assert_eq!(qr.status(), 200);
+        assert!(
+            qr.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("private")
+        );
+    }
+
+    // Harvested: public everywhere.
+    record(
+        &owner,
+        &plot,
+        &[
+            ("kind", "harvest"),
+            ("occurred_on", &days_ago(1)),
+            ("lot_id", &lot),
+            ("quantity_kg", "300"),
+        ],
+    )
+    .await;
+    for path in &public {
+        assert_eq!(visitor.get(path).await.status(), 200, "{path}");
+    }
+    assert!(
+        visitor.get(&format!("/lo/{lot}/qr.svg")).await.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("public")
+    );
+});
+
+/// The lot's stamp, as stored: (verified_by, verified_at).
+async fn stamp(app: &TestApp, lot: &str) -> (Option<String>, Option<String>) {
+    sqlx::query_as("SELECT verified_by, verified_at FROM harvest_lots WHERE id = $1")
+        .bind(lot)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+db_test!(correcting_a_verified_harvest_clears_the_stamp, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let owner = farmer(&app, "0987 654 332", "htx-nhan-long-song-hong-xanh").await;
+    let (plot, lot) = plot_with_lot(&app, &owner, "htx-nhan-long-song-hong-xanh").await;
+    record(
+        &owner,
+        &plot,
+        &[
+            ("kind", "harvest"),
+            ("occurred_on", &days_ago(3)),
+            ("lot_id", &lot),
+            ("quantity_kg", "300"),
+        ],
+    )
+    .await;
+    let harvest: String = sqlx::query_scalar(
+        "SELECT id FROM cultivation_log_entries WHERE plot_id = $1 AND kind = 'harvest'",
+    )
+    .bind(&plot)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let officer = sign_up(&app, "0911 000 012", "Chị Hoa").await;
+    let officer_id = user_id(&app, "+84911000012").await;
+    make_officer(&app, &officer_id, &commune_id(&app, "tan-hung").await).await;
+    let r = officer
+        .submit(&format!("/can-bo/lo/{lot}/xac-nhan"), &[])
+        .await;
+    assert_eq!(location(&r), "/can-bo?ok=verified#lots");
+    assert!(
+        app.page(&format!("/lo/{lot}"))
+            .await
+            .contains("Đã xác nhận bởi Chị Hoa")
+    );
+    assert!(!officer.page("/can-bo").await.contains("TN-2026-01"));
+    let (_, verified_at) = stamp(&app, &lot).await;
+
+    // Packing after the harvest adds to the lot's record without changing the verified season.
+    record(
+        &owner,
+        &plot,
+        &[
+            ("kind", "packing"),
+            ("occurred_on", &days_ago(2)),
+            ("lot_id", &lot),
+        ],
+    )
+    .await;
+    assert_eq!(stamp(&app, &lot).await.0, Some(officer_id.clone()));
+
+    // The farmer corrects the harvest: another day, less fruit.
+    let to = record(
+        &owner,
+        &plot,
+        &[
+            ("kind", "harvest"),
+            ("occurred_on", &days_ago(2)),
+            ("lot_id", &lot),
+            ("quantity_kg", "280"),
+            ("corrects_id", &harvest),
+        ],
+    )
+    .await;
+    assert!(to.contains("ok=1"), "{to}");
+    let (harvested_on, quantity): (String, i64) =
+        sqlx::query_as("SELECT harvested_on, quantity_kg FROM harvest_lots WHERE id = $1")
+            .bind(&lot)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((harvested_on, quantity), (days_ago(2), 280));
+    assert_eq!(
+        stamp(&app, &lot).await,
+        (None, None),
+        "the stamp is cleared"
+    );
+
+    // The public page no longer says verified, and says why.
+    let page = app.page(&format!("/lo/{lot}")).await;
+    assert!(!page.contains("Đã xác nhận bởi"), "{page}");
+    let note = "sau đó nhật ký đã được sửa, lô cần được xác nhận lại";
+    assert!(page.contains(note), "{page}");
+    assert!(page.contains("Chị Hoa"), "who had verified it is kept");
+    for who in [&owner, &officer] {
+        assert!(who.page(&format!("/lo/{lot}")).await.contains(note));
+    }
+    assert!(
+        app.get_in_english(&format!("/lo/{lot}"))
+            .await
+            .contains("the diary was corrected afterwards: the lot must be verified again")
+    );
+    let api: serde_json::Value = app
+        .get(&format!("/api/v1/lots/{lot}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(api["verification"].is_null());
+    assert_eq!(api["cleared_verification"]["officer_name"], "Chị Hoa");
+    // Back in the officer's queue.
+    assert!(officer.page("/can-bo").await.contains("TN-2026-01"));
+
+    // The history stays: the diary keeps both harvests, the audit log the stamp and its end.
+    assert_eq!(entries(&app, &plot).await, 3);
+    let cleared: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT actor_user_id, details FROM audit_log
+          WHERE subject_id = $1 AND action = 'lot.verification_cleared'",
+    )
+    .bind(&lot)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(cleared.len(), 1);
+    let details: serde_json::Value = serde_json::from_str(&cleared[0].1).unwrap();
+    assert_eq!(details["verified_by"], officer_id.as_str());
+    assert_eq!(details["verified_at"], verified_at.unwrap().as_str());
+    let verified: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject_id = $1 AND action = 'lot.verify'",
+    )
+    .bind(&lot)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(verified, 1);
+
+    // Verified again: stamped, out of the queue.
+    officer
+        .submit(&format!("/can-bo/lo/{lot}/xac-nhan"), &[])
+        .await;
+    let page = app.page(&format!("/lo/{lot}")).await;
+    assert!(page.contains("Đã xác nhận bởi Chị Hoa") && !page.contains(note));
+    assert!(!officer.page("/can-bo").await.contains("TN-2026-01"));
+});
+
+db_test!(
+    a_late_spraying_in_a_verified_season_clears_the_stamp,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let owner = farmer(&app, "0987 654 333", "htx-nhan-long-song-hong-xanh").await;
+        let (plot, lot) = plot_with_lot(&app, &owner, "htx-nhan-long-song-hong-xanh").await;
+        record(
+            &owner,
+            &plot,
+            &[
+                ("kind", "harvest"),
+                ("occurred_on", &days_ago(3)),
+                ("lot_id", &lot),
+                ("quantity_kg", "300"),
+            ],
+        )
+        .await;
+        let officer = officer_of_commune(&app, "0911 000 013", "tan-hung").await;
+        officer
+            .submit(&format!("/can-bo/lo/{lot}/xac-nhan"), &[])
+            .await;
+        assert!(stamp(&app, &lot).await.0.is_some());
+        // A spraying written down late, dated before the harvest, changes the season the officer
+        // checked (here its pre-harvest interval is no longer respected).
+        record(
+            &owner,
+            &plot,
+            &[
+                ("kind", "spraying"),
+                ("occurred_on", &days_ago(5)),
+                ("input_name", "Ridomil Gold"),
+                ("active_ingredient", "Metalaxyl-M"),
+                ("phi_days", "7"),
+            ],
+        )
+        .await;
+        assert_eq!(stamp(&app, &lot).await, (None, None));
+        assert!(officer.page("/can-bo").await.contains("TN-2026-01"));
+    }
+);
