@@ -12,6 +12,7 @@ pub mod photos;
 pub mod routes;
 pub mod search;
 pub mod seed;
+pub mod serve;
 pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;

@@ -284,6 +284,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         search: server::search::SearchSettings::Embedded {
             dir: data_dir.join("search"),
         },
+        limits: Default::default(),
     }
 }
 

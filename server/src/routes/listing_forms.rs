@@ -282,6 +282,7 @@ pub async fn add_photos(
     match upload::receive(&state, form, Target::Product(&product_id), &actor.user_id).await {
         Ok(_) => see_other(&format!("{back}?ok=1#anh")),
         Err(UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}")),
+        Err(UploadError::Busy) => upload::busy(),
         Err(UploadError::Internal(e)) => internal(e),
     }
 }
