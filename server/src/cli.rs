@@ -37,6 +37,8 @@ pub struct Cli {
     pub payments: PaymentArgs,
     #[command(flatten)]
     pub search: SearchArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// Defaults to `serve`, so `cargo leptos serve` runs the site.
     #[command(subcommand)]
@@ -73,6 +75,45 @@ impl SearchArgs {
             None => crate::search::SearchSettings::Embedded {
                 dir: data_dir.join("search"),
             },
+        }
+    }
+}
+
+/// What the server gives its clients at most (connections, photo decoding).
+#[derive(Debug, clap::Args)]
+pub struct LimitArgs {
+    /// Seconds a request's headers may take to arrive, from their first byte.
+    #[arg(long, env = "OCOP_HEADER_TIMEOUT_SECS", default_value_t = crate::config::DEFAULT_HEADER_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub header_timeout_secs: u64,
+    /// Seconds a connection may stay silent waiting for its next request.
+    #[arg(long, env = "OCOP_IDLE_TIMEOUT_SECS", default_value_t = crate::config::DEFAULT_IDLE_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub idle_timeout_secs: u64,
+    /// Connections served at once (keep it well under the open-files limit, `ulimit -n`).
+    #[arg(long, env = "OCOP_MAX_CONNECTIONS", default_value_t = crate::config::DEFAULT_MAX_CONNECTIONS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000), global = true)]
+    pub max_connections: u64,
+    /// Photos decoded at once; default: the number of cores.
+    #[arg(long, env = "OCOP_PHOTO_DECODES", value_parser = clap::value_parser!(u64).range(1..=256), global = true)]
+    pub photo_decodes: Option<u64>,
+    /// Seconds an upload waits for a decoding slot before it is answered 503.
+    #[arg(long, env = "OCOP_PHOTO_QUEUE_SECS", default_value_t = crate::config::DEFAULT_PHOTO_QUEUE_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub photo_queue_secs: u64,
+}
+
+impl LimitArgs {
+    pub fn settings(&self) -> crate::config::Limits {
+        use std::time::Duration;
+        crate::config::Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: self.max_connections as usize,
+            photo_decodes: self
+                .photo_decodes
+                .map_or_else(crate::config::Limits::default_photo_decodes, |n| n as usize),
+            photo_queue_wait: Duration::from_secs(self.photo_queue_secs),
         }
     }
 }
@@ -233,6 +274,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     trusted_proxy.as_deref().unwrap_or(""),
                 )
                 .map_err(anyhow::Error::msg)?,
+                limits: cli.limits.settings(),
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {

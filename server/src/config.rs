@@ -3,6 +3,7 @@
 use std::{
     net::{IpAddr, SocketAddr},
     path::PathBuf,
+    time::Duration,
 };
 
 use app::domain::order::PaymentWindows;
@@ -24,7 +25,55 @@ pub struct Settings {
     pub search: crate::search::SearchSettings,
     /// The reverse proxies whose `X-Forwarded-For` is believed (`OCOP_TRUSTED_PROXY`).
     pub trusted_proxies: TrustedProxies,
+    pub limits: Limits,
 }
+
+/// What one server gives its clients at most, so that many slow or idle connections, or a few
+/// huge photos, cannot take the memory or the open files every other request needs.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// A request's head (request line and headers) must arrive within this, counted from its
+    /// first byte: a client that dribbles its headers is cut off.
+    pub header_timeout: Duration,
+    /// How long a connection may stay silent waiting for its next request (or its first).
+    pub idle_timeout: Duration,
+    /// Connections served at once; the next ones wait in the listen queue until one closes.
+    pub max_connections: usize,
+    /// Photos decoded at once (each can take ~100 MB while decoded).
+    pub photo_decodes: usize,
+    /// How long an upload waits for a decoding slot before it is answered 503.
+    pub photo_queue_wait: Duration,
+}
+
+impl Limits {
+    /// One photo decoded at a time per core.
+    pub fn default_photo_decodes() -> usize {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
+            idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            photo_decodes: Limits::default_photo_decodes(),
+            photo_queue_wait: Duration::from_secs(DEFAULT_PHOTO_QUEUE_SECS),
+        }
+    }
+}
+
+/// Ample for a phone on a poor network: a request head is a few KB.
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 15;
+/// Longer than the 60 s nginx keeps idle upstream connections, so a reverse proxy never reuses
+/// a connection the server is closing.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 75;
+/// Well under the usual 1,024 open files, leaving room for the database, the search index and
+/// the photos being served.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Under the 30 s request timeout, so a waiting upload gets our 503 with `Retry-After`.
+pub const DEFAULT_PHOTO_QUEUE_SECS: u64 = 20;
 
 /// How long unpaid orders keep their stock, and the card provider when there is one.
 #[derive(Clone, Debug, Default)]

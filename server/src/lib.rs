@@ -13,6 +13,7 @@ pub mod photos;
 pub mod routes;
 pub mod search;
 pub mod seed;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;
 pub mod throttle;

@@ -4,7 +4,6 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use app::{App, db::Db, seo::PublicUrl, shell};
-use axum::serve::ListenerExt;
 use axum::{
     Router,
     extract::FromRef,
@@ -22,7 +21,7 @@ use tower_http::{
 
 use crate::{
     Settings,
-    auth::{csrf, forms, session},
+    auth::{csrf, forms, no_store, session},
     cli::open,
     routes,
 };
@@ -42,6 +41,9 @@ pub struct AppState {
     pub search: app::search::service::Search,
     /// What the throttles read the time from.
     pub clock: crate::clock::Clock,
+
+    /// Photos decoded at once (see `photos::budget`).
+    pub photo_budget: crate::photos::budget::DecodeBudget,
 }
 
 impl AppState {
@@ -87,6 +89,10 @@ impl Application {
         );
         let state = AppState {
             search,
+            photo_budget: crate::photos::budget::DecodeBudget::new(
+                settings.limits.photo_decodes,
+                settings.limits.photo_queue_wait,
+            ),
             db: db.clone(),
             leptos_options,
             payments: Arc::new(crate::payments::Payments::new(&settings.payments)),
@@ -127,11 +133,6 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        // No Nagle: a response written as headers then body must not wait for the client's
-        // delayed ACK (~40 ms per request on keep-alive connections).
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
         // The background work lives exactly as long as serving: a JoinSet aborts its tasks when
         // dropped, so they also end when this future is dropped half-way (a crash in the tests)
         // or serving fails, never outliving the server that started them.
@@ -143,13 +144,8 @@ impl Application {
             self.db.clone(),
             self.state.search.0.clone(),
         ));
-        let served = axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await;
+        let limits = self.state.settings.limits.clone();
+        let served = crate::serve::serve(self.listener, self.router, limits, stop).await;
         background.shutdown().await;
         self.db.close().await;
         served
@@ -358,6 +354,8 @@ fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        // Private answers are never cached (the rule is in `auth::no_store`).
+        .layer(middleware::from_fn(no_store::protect))
         // No request may hold a connection forever (a stuck query, a slow client).
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

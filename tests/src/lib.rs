@@ -286,6 +286,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
             dir: data_dir.join("search"),
         },
         trusted_proxies: Default::default(),
+        limits: Default::default(),
     }
 }
 

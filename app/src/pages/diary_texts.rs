@@ -278,7 +278,7 @@ static VI: DiaryTexts = DiaryTexts {
     photo_alt_label: "Mô tả ảnh (cho người khiếm thị)",
     err_photo_size: "Ảnh quá lớn: mỗi ảnh tối đa 20 MB.",
     err_photo_format: "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
-    err_photo_pixels: "Ảnh có kích thước điểm ảnh quá lớn.",
+    err_photo_pixels: "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
     err_photo_corrupt: "Tệp ảnh bị hỏng hoặc chưa tải lên hết, hãy thử lại.",
 };
 
@@ -425,6 +425,6 @@ static EN: DiaryTexts = DiaryTexts {
     photo_alt_label: "Photo description (for blind readers)",
     err_photo_size: "The photo is too large: at most 20 MB each.",
     err_photo_format: "Only JPEG, PNG or WebP photos are accepted.",
-    err_photo_pixels: "The photo has too many pixels.",
+    err_photo_pixels: "The photo has too many pixels (at most 25 megapixels).",
     err_photo_corrupt: "The photo file is damaged or did not finish uploading; please try again.",
 };

@@ -145,7 +145,7 @@ fn vi_error(code: &str) -> &'static str {
         "reason" => "Hãy ghi lý do từ chối (người bán sẽ thấy).",
         "photo_size" => "Ảnh quá lớn (tối đa 20 MB mỗi ảnh).",
         "photo_format" => "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
-        "photo_pixels" => "Ảnh có quá nhiều điểm ảnh (tối đa 50 megapixel).",
+        "photo_pixels" => "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
         "photo_corrupt" => "Ảnh bị hỏng hoặc tải lên chưa hết. Hãy thử lại.",
         _ => "Không lưu được. Hãy kiểm tra lại.",
     }
@@ -170,7 +170,7 @@ fn en_error(code: &str) -> &'static str {
         "reason" => "Say why the listing is refused (the producer sees it).",
         "photo_size" => "The photo is too large (at most 20 MB each).",
         "photo_format" => "Only JPEG, PNG or WebP photos are accepted.",
-        "photo_pixels" => "The photo has too many pixels (at most 50 megapixels).",
+        "photo_pixels" => "The photo has too many pixels (at most 25 megapixels).",
         "photo_corrupt" => "The photo is damaged or did not finish uploading. Try again.",
         _ => "That could not be saved. Please check and try again.",
     }

@@ -4,6 +4,7 @@
 pub mod cookies;
 pub mod csrf;
 pub mod forms;
+pub mod no_store;
 pub mod password;
 pub mod refusals;
 pub mod session;

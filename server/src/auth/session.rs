@@ -25,7 +25,7 @@ use crate::startup::AppState;
 pub struct SessionHash(pub String);
 
 /// Static files: nobody needs to be known to serve them, so no session is looked up.
-fn is_static_file(path: &str) -> bool {
+pub(crate) fn is_static_file(path: &str) -> bool {
     ["/pkg/", "/media/", "/favicon"]
         .iter()
         .any(|p| path.starts_with(p))

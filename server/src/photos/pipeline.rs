@@ -6,18 +6,21 @@ use std::io::Cursor;
 
 use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder,
-    imageops::FilterType,
+    imageops::FilterType, metadata::Orientation,
 };
 
 /// Published widths for `srcset`; narrower uploads get one copy at their own width.
 pub const WIDTHS: [u32; 3] = [320, 640, 1280];
 /// The largest file accepted: a phone camera's JPEG is 3–8 MB.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
-/// The most pixels decoded (a 48 MP phone sensor); a "decompression bomb" declares far more.
-pub const MAX_PIXELS: u64 = 50_000_000;
+/// The most pixels decoded: a 24 MP camera fits, a phone's 12 MP with room to spare. A 50 MP
+/// file (a few hundred KB of PNG can declare it) is refused before decoding: it alone took
+/// ~430 MB to process. Shown to users in `photo_pixels` messages.
+pub const MAX_PIXELS: u64 = 25_000_000;
 const MAX_SIDE: u32 = 12_000;
-/// What the decoder may allocate, whatever the file declares.
-const MAX_ALLOC: u64 = 256 * 1024 * 1024;
+/// What the decoded pixels, or the decoder's own buffers, may take whatever the file declares:
+/// 25 MP in RGBA is 100 MB; 16 bits per channel count double.
+const MAX_ALLOC: u64 = 128 * 1024 * 1024;
 const QUALITY: u8 = 82;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -76,14 +79,13 @@ pub fn process(bytes: &[u8]) -> Result<Vec<Derivative>, PhotoError> {
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    // The decoders allocate the whole image without consulting `max_alloc`: check it here.
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || decoder.total_bytes() > MAX_ALLOC {
         return Err(PhotoError::TooManyPixels);
     }
     let orientation = decoder.orientation().map_err(decode_error)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-    image.apply_orientation(orientation);
-    let image = DynamicImage::ImageRgb8(image.into_rgb8());
-    derivatives(&image)
+    let image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    derivatives(image, orientation)
 }
 
 /// Walks a JPEG's segments and entropy-coded scans up to its end-of-image marker. A file cut
@@ -130,30 +132,69 @@ fn decode_error(e: image::ImageError) -> PhotoError {
     }
 }
 
-/// Each width is resized from the next larger copy, not from the full image: a 12 MP photo is
-/// read once.
-fn derivatives(image: &DynamicImage) -> Result<Vec<Derivative>, PhotoError> {
+/// The decoded image is the only full-size buffer: the largest copy is made from it directly,
+/// turned upright and converted to RGB only once small, and each smaller width is resized from
+/// the next larger copy. (Turning, converting or filtering the full image first cost one or two
+/// more full-size buffers.)
+fn derivatives(
+    image: DynamicImage,
+    orientation: Orientation,
+) -> Result<Vec<Derivative>, PhotoError> {
+    // A quarter turn swaps the sides: the published widths are of the upright photo.
+    let turned = matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let (upright_w, upright_h) = if turned {
+        (image.height(), image.width())
+    } else {
+        (image.width(), image.height())
+    };
     let widths: Vec<u32> = match WIDTHS
         .iter()
         .copied()
-        .filter(|w| *w < image.width())
+        .filter(|w| *w < upright_w)
         .collect::<Vec<_>>()
     {
         smaller if smaller.len() == WIDTHS.len() => smaller,
         // Narrower than the largest width: the original width is the largest copy.
         mut smaller => {
-            smaller.push(image.width());
+            smaller.push(upright_w);
             smaller
         }
     };
+    let scaled = |w: u32, (from_w, from_h): (u32, u32)| {
+        ((u64::from(from_h) * u64::from(w)) / u64::from(from_w)).max(1) as u32
+    };
+    let largest_w = *widths.last().ok_or(PhotoError::Corrupt)?;
+    let largest_h = scaled(largest_w, (upright_w, upright_h));
+    // In the stored orientation, before turning.
+    let (stored_w, stored_h) = if turned {
+        (largest_h, largest_w)
+    } else {
+        (largest_w, largest_h)
+    };
+    let mut largest = if (stored_w, stored_h) == (image.width(), image.height()) {
+        image
+    } else if image.width() >= 2 * stored_w {
+        // Averaging each block of pixels: no intermediate buffer (the filters make one of the
+        // source's width × the new height at 16 bytes a pixel), and as good for such a
+        // reduction.
+        image.thumbnail_exact(stored_w, stored_h)
+    } else {
+        image.resize_exact(stored_w, stored_h, FilterType::Triangle)
+    };
+    largest.apply_orientation(orientation);
+    let mut source = DynamicImage::ImageRgb8(largest.into_rgb8());
     let mut out = Vec::with_capacity(widths.len());
-    let mut source = image.clone();
     for &w in widths.iter().rev() {
-        let h =
-            ((u64::from(source.height()) * u64::from(w)) / u64::from(source.width())).max(1) as u32;
         let copy = if w == source.width() {
             source
         } else {
+            let h = scaled(w, (source.width(), source.height()));
             source.resize_exact(w, h, FilterType::Triangle)
         };
         let mut jpeg = Vec::new();
@@ -174,7 +215,7 @@ fn derivatives(image: &DynamicImage) -> Result<Vec<Derivative>, PhotoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::photos::samples::{bomb_png, jpeg, with_exif_orientation};
+    use crate::photos::samples::{black_png, bomb_png, jpeg, with_exif_orientation};
 
     #[test]
     fn every_width_is_published_upright_and_without_metadata() {
@@ -230,5 +271,26 @@ mod tests {
             "turned upright"
         );
         assert!(out.iter().all(|d| !d.jpeg.windows(4).any(|w| w == b"Exif")));
+    }
+
+    #[test]
+    fn a_crafted_png_decodes_to_its_pixels() {
+        let out = process(&black_png(300, 200)).unwrap();
+        assert_eq!((out[0].width, out[0].height), (300, 200));
+    }
+
+    #[test]
+    fn fifty_megapixels_are_refused_before_decoding() {
+        // The security review's file: under 1 MB, 50 MP, ~430 MB to process.
+        assert_eq!(
+            process(&black_png(8000, 6250)).err(),
+            Some(PhotoError::TooManyPixels)
+        );
+    }
+
+    #[test]
+    fn a_twelve_megapixel_phone_photo_is_accepted() {
+        let out = process(&jpeg(4032, 3024)).unwrap();
+        assert_eq!(out.last().map(|d| (d.width, d.height)), Some((1280, 960)));
     }
 }

@@ -1,5 +1,6 @@
 //! Crafted photo files for the tests and the benchmark: a camera-like JPEG, the same with an
-//! EXIF orientation block, and a PNG "decompression bomb".
+//! EXIF orientation block, a PNG "decompression bomb", and a real (decodable) PNG of any size
+//! that weighs next to nothing.
 
 use image::{ImageEncoder, RgbImage, codecs::jpeg::JpegEncoder, codecs::png::PngEncoder};
 
@@ -26,6 +27,78 @@ pub fn bomb_png() -> Vec<u8> {
     let crc = crc32(&png[12..29]);
     png[29..33].copy_from_slice(&crc.to_be_bytes());
     png
+}
+
+/// A valid PNG of `w` × `h` black pixels (RGB, 8 bits), compressed by hand: each 258 zero bytes
+/// are one back-reference, so 50 megapixels fit in under 1 MB, as in the security review's file.
+pub fn black_png(w: u32, h: u32) -> Vec<u8> {
+    // Every row is its filter byte (0) and 3 zero bytes per pixel.
+    let raw = u64::from(h) * (1 + 3 * u64::from(w));
+    let mut bits = Bits::default();
+    bits.put(0b011, 3); // the last block, fixed Huffman codes
+    bits.code(0x30, 8); // literal 0
+    let mut left = raw - 1;
+    while left >= 258 {
+        bits.code(0xC5, 8); // length 258 (symbol 285)
+        bits.code(0, 5); // distance 1
+        left -= 258;
+    }
+    for _ in 0..left {
+        bits.code(0x30, 8);
+    }
+    bits.code(0, 7); // end of block
+    let mut zlib = vec![0x78, 0x01];
+    zlib.extend_from_slice(&bits.finish());
+    // Adler-32 of zeros: a stays 1, b adds it once per byte.
+    let adler = (((raw % 65521) as u32) << 16) | 1;
+    zlib.extend_from_slice(&adler.to_be_bytes());
+
+    let mut ihdr = Vec::with_capacity(13);
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(&b"IHDR"[..], &ihdr[..]), (b"IDAT", &zlib), (b"IEND", &[])] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let crc = crc32(&png[start..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+    }
+    png
+}
+
+/// A deflate bit stream: values go in least significant bit first, Huffman codes most first.
+#[derive(Default)]
+struct Bits {
+    out: Vec<u8>,
+    acc: u32,
+    len: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, count: u32) {
+        self.acc |= value << self.len;
+        self.len += count;
+        while self.len >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.len -= 8;
+        }
+    }
+
+    fn code(&mut self, code: u32, count: u32) {
+        let reversed = (0..count).fold(0, |r, i| (r << 1) | ((code >> i) & 1));
+        self.put(reversed, count);
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.len > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
 }
 
 fn crc32(bytes: &[u8]) -> u32 {

@@ -1,8 +1,13 @@
 //! Receiving photos from a multipart form (several files from a phone at once): each file is
-//! read up to the size limit, processed off the async threads, and stored with what it
-//! illustrates. A refused file stops the upload with its reason; files already stored stay.
+//! read up to the size limit, processed off the async threads within the decoding budget
+//! (`photos::budget`), and stored with what it illustrates. A refused file stops the upload
+//! with its reason; files already stored stay.
 
-use axum::extract::Multipart;
+use axum::{
+    extract::Multipart,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
 
 use super::{
     pipeline,
@@ -14,7 +19,19 @@ use crate::startup::AppState;
 pub enum UploadError {
     /// The reason's code for the form (`photo_size`, `photo_format`, …).
     Refused(&'static str),
+    /// No decoding slot freed up in time (see `photos::budget`): our load, not the file.
+    Busy,
     Internal(String),
+}
+
+/// The answer to [`UploadError::Busy`]: 503, and when to send the photos again.
+pub fn busy() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "30")],
+        "Máy chủ đang xử lý nhiều ảnh, hãy thử lại sau ít phút. / The server is processing many photos, please try again in a few minutes.",
+    )
+        .into_response()
 }
 
 /// Reads the form's `alt` text (put it before the files) and `anh` files; returns how many
@@ -61,12 +78,21 @@ pub async fn receive(
                 if bytes.is_empty() {
                     continue; // the file input was left empty
                 }
-                let copies =
-                    match tokio::task::spawn_blocking(move || pipeline::process(&bytes)).await {
-                        Ok(Ok(c)) => c,
-                        Ok(Err(e)) => return Err(UploadError::Refused(e.code())),
-                        Err(e) => return Err(UploadError::Internal(e.to_string())),
-                    };
+                // The file is read before waiting: a slow phone must not hold a slot while it
+                // sends. The slot goes with the work, so it is held until decoding ends even if
+                // the request is abandoned meanwhile.
+                let Some(slot) = state.photo_budget.enter().await else {
+                    return Err(UploadError::Busy);
+                };
+                let work = move || {
+                    let _slot = slot;
+                    pipeline::process(&bytes)
+                };
+                let copies = match tokio::task::spawn_blocking(work).await {
+                    Ok(Ok(c)) => c,
+                    Ok(Err(e)) => return Err(UploadError::Refused(e.code())),
+                    Err(e) => return Err(UploadError::Internal(e.to_string())),
+                };
                 store::save_photo(&state.db, &media, target, uploaded_by, &alt, &copies)
                     .await
                     .map_err(|e| UploadError::Internal(e.to_string()))?;

@@ -388,6 +388,7 @@ pub async fn add_entry_photos(
     match upload::receive(&state, form, Target::Entry(&entry_id), &actor.user_id).await {
         Ok(_) => {}
         Err(UploadError::Refused(code)) => return back_with(&back, &format!("loi={code}")),
+        Err(UploadError::Busy) => return upload::busy(),
         Err(UploadError::Internal(e)) => return internal(e),
     }
     let seq: Option<i64> =

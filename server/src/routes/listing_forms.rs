@@ -297,6 +297,7 @@ pub async fn add_photos(
             Err(e) => internal(e),
         },
         Err(UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}")),
+        Err(UploadError::Busy) => upload::busy(),
         Err(UploadError::Internal(e)) => internal(e),
     }
 }

@@ -179,6 +179,7 @@ pub async fn upload_cover(
     {
         Ok(_) => see_other(&format!("{back}?ok=1#anh-bia")),
         Err(upload::UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}#anh-bia")),
+        Err(upload::UploadError::Busy) => upload::busy(),
         Err(upload::UploadError::Internal(e)) => internal(e),
     }
 }

@@ -35,6 +35,9 @@ struct Args {
     /// Products in the database for the start-up measurement (generated ones added up to it).
     #[arg(long, default_value_t = 20_000)]
     startup_products: usize,
+    /// Only the photo figures (the pipeline, and parallel uploads through the server).
+    #[arg(long)]
+    photos_only: bool,
 }
 
 #[tokio::main]
@@ -58,6 +61,11 @@ async fn main() -> anyhow::Result<()> {
     photo_pipeline()?;
 
     let mut app = spawn_seeded_app(engine).await;
+    parallel_uploads(&app).await?;
+    if args.photos_only {
+        app.shut_down().await?;
+        return Ok(());
+    }
     let t = Instant::now();
     let slugs = fixtures::bulk_catalog(&app.db, args.products).await?;
     let public: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE status = 'approved'")
@@ -456,6 +464,74 @@ fn photo_pipeline() -> anyhow::Result<()> {
         elapsed.as_secs_f64(),
         after.saturating_sub(before) / 1024
     );
+    println!();
+    Ok(())
+}
+
+/// Photos uploaded four at once through the server (as a commune officer's cover photo): the
+/// security review's 50 MP PNG (under 1 MB of file), then 12 MP phone JPEGs. How far the
+/// process's peak memory rose above what it held before each batch.
+async fn parallel_uploads(app: &TestApp) -> anyhow::Result<()> {
+    use ocop_tests::browser::Browser;
+    use server::photos::samples;
+    let officer = Browser::new(&app.address);
+    let password = "đo bộ nhớ ảnh song song";
+    let r = officer
+        .submit(
+            "/dang-ky",
+            &[
+                ("name", "Cán bộ đo"),
+                ("login", "0988 399 001"),
+                ("password", password),
+                ("password_again", password),
+            ],
+        )
+        .await;
+    anyhow::ensure!(r.status() == 303, "signing up: {}", r.status());
+    sqlx::query(
+        "INSERT INTO commune_officers (user_id, commune_id, created_at)
+         SELECT u.id, c.id, '2026-11-27T00:00:00.000Z' FROM users u, communes c
+          WHERE u.phone = '+84988399001' AND c.slug = 'pho-hien'",
+    )
+    .execute(app.db.pool())
+    .await?;
+    let commune: String = sqlx::query_scalar("SELECT id FROM communes WHERE slug = 'pho-hien'")
+        .fetch_one(app.db.pool())
+        .await?;
+    let path = format!("/can-bo/xa/{commune}/anh");
+    // The phone photos first: memory freed after a batch may stay with the process.
+    for (what, file) in [
+        ("12 MP JPEG", samples::jpeg(4000, 3000)),
+        ("50 MP PNG", samples::black_png(8000, 6250)),
+    ] {
+        // The peak so far is forgotten (Linux): only this batch's counts.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let before = peak_rss_kb();
+        let t = Instant::now();
+        let files = [("anh", "photo", &file[..])];
+        let uploads = (0..4).map(|_| officer.upload(&path, &[], &files));
+        let answers: Vec<String> = futures::future::join_all(uploads)
+            .await
+            .iter()
+            .map(|r| {
+                let to = ocop_tests::browser::location(r);
+                match to.split_once("loi=") {
+                    Some((_, code)) => code.trim_end_matches("#anh-bia").to_owned(),
+                    None if r.status().is_redirection() => "stored".to_owned(),
+                    None => r.status().to_string(),
+                }
+            })
+            .collect();
+        let peak = peak_rss_kb();
+        println!(
+            "4 parallel uploads of a {what} ({:.2} MB): {} in {:.2} s, peak memory {} MB (+{} MB)",
+            file.len() as f64 / 1e6,
+            answers.join(", "),
+            t.elapsed().as_secs_f64(),
+            peak / 1024,
+            peak.saturating_sub(before) / 1024
+        );
+    }
     println!();
     Ok(())
 }

@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod checkout;
 mod communes;
+mod connections;
 mod constraints;
 mod escaping;
 mod health;

@@ -86,3 +86,127 @@ db_test!(
         );
     }
 );
+
+/// The `Cache-Control` of a response, "" when it has none.
+fn cache_control(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// A well-formed guest cart token (64 hex digits), as the server hands out.
+const CART_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+db_test!(private_answers_are_never_stored, |engine| {
+    use crate::accounts::{make_admin, member_of, officer_of_commune, sign_up, user_id};
+    use ocop_tests::browser::Browser;
+    let app = spawn_seeded_app(engine).await;
+    app.guest_buys("nhan-long-hung-yen", 1, "no-store-order")
+        .await;
+    let (order_no,): (String,) = sqlx::query_as("SELECT order_no FROM orders LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let (photo,): (String,) =
+        sqlx::query_as("SELECT storage_key FROM photo_derivatives WHERE width = 640 LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let media = format!("/media/{photo}");
+
+    // A visitor: public pages and files keep their caching; private paths are never stored.
+    for path in [
+        "/",
+        "/san-pham/nhan-long-hung-yen",
+        "/api/v1/communes",
+        "/api/v1/products",
+        "/robots.txt",
+        "/sitemap.xml",
+    ] {
+        let r = app.get(path).await;
+        assert!(!cache_control(&r).contains("no-store"), "{path}");
+    }
+    assert!(cache_control(&app.get(&media).await).contains("immutable"));
+    for path in [
+        "/tai-khoan",
+        "/ban-hang",
+        "/nong-trai",
+        "/can-bo",
+        "/quan-tri",
+        "/gio-hang",
+        "/thanh-toan",
+        &format!("/don-hang/{order_no}"),
+        &format!("/api/v1/orders/{order_no}?phone=0912345678"),
+        "/api/v1/cart",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(cache_control(&r), "no-store", "{path}: {}", r.status());
+    }
+
+    // A guest with a cart (cookie or API token): every answer is theirs.
+    let guest = Browser::new(&app.address);
+    guest.set_cookie("ocop_cart", CART_TOKEN);
+    for path in [
+        "/",
+        "/gio-hang",
+        "/api/v1/cart",
+        "/san-pham/nhan-long-hung-yen",
+    ] {
+        let r = guest.get(path).await;
+        assert_eq!(cache_control(&r), "no-store", "guest {path}");
+    }
+    let r = app
+        .client
+        .get(format!("{}/api/v1/cart", app.address))
+        .header("x-cart-token", CART_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cache_control(&r), "no-store", "API cart by token");
+
+    // Signed in: pages (they show who is signed in), private JSON, and form answers; photos and
+    // static files stay cacheable (the same bytes for everyone).
+    let seller = member_of(
+        &app,
+        "0988 300 031",
+        "Chị Lan",
+        "htx-nhan-long-song-hong-xanh",
+    )
+    .await;
+    let officer = officer_of_commune(&app, "0988 300 032", "pho-hien").await;
+    let admin = sign_up(&app, "0988 300 033", "Quản trị").await;
+    let key = app::auth::login::LoginId::parse("0988 300 033")
+        .unwrap()
+        .key();
+    make_admin(&app, &user_id(&app, &key).await).await;
+    for (who, b, paths) in [
+        (
+            "seller",
+            &seller,
+            &[
+                "/",
+                "/san-pham/nhan-long-hung-yen",
+                "/tai-khoan",
+                "/ban-hang",
+                "/nong-trai",
+                "/gio-hang",
+                "/api/v1/cart",
+            ][..],
+        ),
+        ("officer", &officer, &["/can-bo", "/tai-khoan"][..]),
+        ("admin", &admin, &["/quan-tri", "/tai-khoan"][..]),
+    ] {
+        for path in paths {
+            let r = b.get(path).await;
+            assert_eq!(r.status(), 200, "{who} {path}");
+            assert_eq!(cache_control(&r), "no-store", "{who} {path}");
+        }
+        let r = b.get(&media).await;
+        assert!(cache_control(&r).contains("immutable"), "{who} {media}");
+    }
+    let r = seller
+        .submit("/tai-khoan/mat-khau", &[("current", "sai"), ("new", "x")])
+        .await;
+    assert_eq!(cache_control(&r), "no-store", "a form's answer");
+});

@@ -823,3 +823,83 @@ db_test!(edits_to_an_approved_listing_go_back_to_review, |engine| {
     );
     assert_eq!(edits(&app).await, 2);
 });
+
+db_test!(huge_photos_are_refused_before_decoding, |engine| {
+    use server::photos::samples::black_png;
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member(&app, "0988 300 021", LONGAN_COOP).await;
+    let id = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng sấy khô").await;
+    let upload = format!("/ban-hang/san-pham/{id}/anh");
+    let back = format!("/ban-hang/san-pham/{id}");
+    let photos = app.count("photos").await;
+    // The security review's file: 50 megapixels of one colour that weigh under 1 MB, which took
+    // ~430 MB to process.
+    let png = black_png(8000, 6250);
+    assert!(png.len() < 1024 * 1024);
+    let r = farmer
+        .upload(&upload, &[], &[("anh", "50mp.png", &png)])
+        .await;
+    assert_eq!(location(&r), format!("{back}?loi=photo_pixels"));
+    assert_eq!(app.count("photos").await, photos);
+    // The message names the limit, in both languages.
+    let page = farmer.page(&format!("{back}?loi=photo_pixels")).await;
+    assert!(page.contains("tối đa 25 megapixel"), "{page}");
+    farmer.set_cookie("lang", "en");
+    let page = farmer.page(&format!("{back}?loi=photo_pixels")).await;
+    assert!(page.contains("at most 25 megapixels"), "{page}");
+    // A 12 MP phone photo is still welcome.
+    let r = farmer
+        .upload(
+            &upload,
+            &[],
+            &[(
+                "anh",
+                "phone.jpg",
+                &server::photos::samples::jpeg(4000, 3000),
+            )],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{back}?ok=1#anh"));
+    assert_eq!(app.count("photos").await, photos + 1);
+});
+
+db_test!(photo_decoding_keeps_to_its_budget, |engine| {
+    use server::photos::samples::jpeg;
+    let app = ocop_tests::spawn_app_configured(engine, |s| {
+        s.limits.photo_decodes = 1;
+        s.limits.photo_queue_wait = std::time::Duration::from_millis(300);
+    })
+    .await;
+    app.seed().await;
+    let farmer = member(&app, "0988 300 022", LONGAN_COOP).await;
+    let id = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng hộp quà Tết").await;
+    let upload = format!("/ban-hang/san-pham/{id}/anh");
+    let back = format!("/ban-hang/san-pham/{id}");
+    let photos = app.count("photos").await;
+    let photo = jpeg(1600, 1200);
+    // The only decoding slot is busy (as with another upload): this one waits its turn, then is
+    // told to come back rather than queue in memory.
+    let busy = app
+        .state
+        .photo_budget
+        .slots()
+        .clone()
+        .acquire_owned()
+        .await
+        .unwrap();
+    let r = farmer
+        .upload(&upload, &[], &[("anh", "1.jpg", &photo)])
+        .await;
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"), "{:?}", r.headers());
+    assert!(r.text().await.unwrap().contains("thử lại"));
+    assert_eq!(app.count("photos").await, photos);
+    // The slot is free again: the same upload goes through.
+    drop(busy);
+    let r = farmer
+        .upload(&upload, &[], &[("anh", "1.jpg", &photo)])
+        .await;
+    assert_eq!(location(&r), format!("{back}?ok=1#anh"));
+    assert_eq!(app.count("photos").await, photos + 1);
+    assert_eq!(app.state.photo_budget.slots().available_permits(), 1);
+});

@@ -1,0 +1,164 @@
+//! Connections cannot hold the server: a silent one is closed after the idle timeout, one that
+//! dribbles its headers after the header timeout, and past the connection cap new ones wait
+//! their turn while the server keeps answering. (The timeouts are set small here; the waits
+//! below are generous bounds, not measurements.)
+
+use std::time::Duration;
+
+use ocop_tests::{Engine, TestApp, spawn_app_configured};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+const GENEROUS: Duration = Duration::from_secs(20);
+
+fn host(app: &TestApp) -> String {
+    app.address.trim_start_matches("http://").to_owned()
+}
+
+/// Reads until the server closes the connection (end of stream or reset); false if it is still
+/// open after `limit`. Returns what was read meanwhile.
+async fn closed_by_server(
+    tcp: &mut (impl AsyncReadExt + Unpin),
+    limit: Duration,
+) -> (bool, String) {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(deadline, tcp.read(&mut buf)).await {
+            Err(_) => return (false, String::from_utf8_lossy(&seen).into_owned()),
+            Ok(Ok(0) | Err(_)) => return (true, String::from_utf8_lossy(&seen).into_owned()),
+            Ok(Ok(n)) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// Sends one request and reads its response head (the body of /healthz is small).
+async fn healthz_on(tcp: &mut TcpStream, host: &str) -> String {
+    tcp.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    read_response_head(tcp, GENEROUS)
+        .await
+        .expect("an answer to /healthz")
+}
+
+/// The response head, or `None` if none came within `limit`.
+async fn read_response_head(tcp: &mut TcpStream, limit: Duration) -> Option<String> {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + limit;
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tokio::time::timeout_at(deadline, tcp.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            _ => return None,
+        }
+    }
+    Some(String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_are_closed_after_the_idle_timeout() {
+    // A long header timeout: only the idle timeout can close these.
+    let app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.idle_timeout = Duration::from_secs(1);
+        s.limits.header_timeout = Duration::from_secs(600);
+    })
+    .await;
+    let host = host(&app);
+    // Connected, never a byte.
+    let mut silent = TcpStream::connect(&host).await.unwrap();
+    // One request answered, then silence on the kept-alive connection.
+    let mut kept_alive = TcpStream::connect(&host).await.unwrap();
+    let head = healthz_on(&mut kept_alive, &host).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        closed_by_server(&mut silent, GENEROUS).await.0,
+        "a connection that never sent a byte is still open after {GENEROUS:?}"
+    );
+    assert!(
+        closed_by_server(&mut kept_alive, GENEROUS).await.0,
+        "an idle kept-alive connection is still open after {GENEROUS:?}"
+    );
+    // The server itself is fine.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_dribbled_a_byte_at_a_time_are_cut_off() {
+    // A long idle timeout: bytes keep coming, only the header timeout can close this.
+    let app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.idle_timeout = Duration::from_secs(600);
+        s.limits.header_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let host = host(&app);
+    let tcp = TcpStream::connect(&host).await.unwrap();
+    let (mut read, mut write) = tcp.into_split();
+    let head = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nX-Slow: ");
+    let dribbler = tokio::spawn(async move {
+        for byte in head.bytes().chain(std::iter::repeat(b'a')).take(400) {
+            if write.write_all(&[byte]).await.is_err() {
+                return true; // the server closed it
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    });
+    let (closed, answer) = closed_by_server(&mut read, GENEROUS).await;
+    dribbler.abort();
+    assert!(
+        closed,
+        "a client dribbling its headers is still connected after {GENEROUS:?}"
+    );
+    assert!(
+        !answer.contains("200 OK"),
+        "the request was never served: {answer}"
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_cap_wait_their_turn() {
+    let mut app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.max_connections = 3;
+        s.limits.idle_timeout = Duration::from_secs(600);
+        s.limits.header_timeout = Duration::from_secs(600);
+    })
+    .await;
+    let host = host(&app);
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(TcpStream::connect(&host).await.unwrap());
+    }
+    // The fourth is queued behind the three (the listen queue is first come, first served).
+    let mut fourth = TcpStream::connect(&host).await.unwrap();
+    fourth
+        .write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(
+        read_response_head(&mut fourth, Duration::from_millis(700)).await,
+        None,
+        "a connection over the cap was served"
+    );
+    // One of the three leaves: the fourth's turn.
+    drop(held.pop());
+    let head = read_response_head(&mut fourth, GENEROUS)
+        .await
+        .expect("served once a connection closed");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    drop(fourth);
+    drop(held.pop());
+    // A fresh client is answered as ever.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    // Shutting down does not wait for the silent connection still held to time out.
+    let stopped = tokio::time::timeout(GENEROUS, app.shut_down()).await;
+    assert!(
+        matches!(stopped, Ok(Ok(()))),
+        "the server stopped with a silent connection open: {stopped:?}"
+    );
+    drop(held);
+}
