@@ -379,7 +379,7 @@ pub async fn public_edit(
         },
     )
     .await?;
-    crate::search::sync::queue(&mut **tx, &[product_id]).await?;
+    crate::search::sync::queue(tx, &[product_id]).await?;
     Ok(if back {
         Saved::BackToReview
     } else {
