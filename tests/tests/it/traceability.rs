@@ -834,11 +834,12 @@ db_test!(a_growing_lot_is_not_public_until_harvested, |engine| {
         );
         let qr = who.get(&format!("/lo/{lot}/qr.svg")).await;
         assert_eq!(qr.status(), 200);
+        // `no-store` (the private answers' rule) keeps it out of every cache.
         assert!(
             qr.headers()["cache-control"]
                 .to_str()
                 .unwrap()
-                .contains("private")
+                .contains("no-store")
         );
     }
 
