@@ -50,6 +50,8 @@ pub const REVIEW_AGAIN: &str = "duyet-lai";
 pub struct SellerData {
     /// (producer id, name) of the approved producers the user works for.
     pub producers: Vec<(String, String)>,
+    /// Applied to sell, but no producer of theirs is approved.
+    pub awaiting_approval: bool,
     pub listings: Vec<ListingSummary>,
     pub groups: Vec<(String, String)>,
 }
@@ -65,6 +67,7 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
     let load = async {
         let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
         Ok::<_, sqlx::Error>(SellerData {
+            awaiting_approval: ids.is_empty() && !producers.is_empty(),
             // An applicant's producer is not theirs to sell for until an officer approves it.
             producers: producers
                 .into_iter()
@@ -95,7 +98,7 @@ fn SellerView(data: SellerData) -> impl IntoView {
             <Title text=t.shop_title/>
             <main class="page narrow">
                 <h1>{t.shop_title}</h1>
-                <p>{t.not_member}</p>
+                <p>{if data.awaiting_approval { t.awaiting_approval } else { t.not_member }}</p>
                 <p><a class="button" href="/tai-khoan">{t.apply}</a></p>
             </main>
         }

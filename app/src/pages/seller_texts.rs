@@ -6,6 +6,8 @@ use crate::{domain::product::ProductStatus, i18n::Locale};
 pub struct SellerTexts {
     pub shop_title: &'static str,
     pub not_member: &'static str,
+    /// The user applied to sell and the producer is not approved (or no longer is).
+    pub awaiting_approval: &'static str,
     pub apply: &'static str,
     pub listings: &'static str,
     pub no_listings: &'static str,
@@ -179,6 +181,7 @@ fn en_error(code: &str) -> &'static str {
 const VI: SellerTexts = SellerTexts {
     shop_title: "Gian hàng của tôi",
     not_member: "Bạn chưa thuộc nhà sản xuất nào. Hãy đăng ký bán hàng ở trang tài khoản.",
+    awaiting_approval: "Cơ sở của bạn chưa được cán bộ xã duyệt (hoặc đang bị tạm ngừng): chưa thể đăng sản phẩm hay ghi nhật ký. Trang tài khoản cho biết tình trạng và lý do.",
     apply: "Đăng ký bán hàng",
     listings: "Sản phẩm",
     no_listings: "Chưa có sản phẩm nào.",
@@ -259,6 +262,7 @@ const VI: SellerTexts = SellerTexts {
 const EN: SellerTexts = SellerTexts {
     shop_title: "My shop",
     not_member: "You do not belong to a producer yet. Apply to sell on your account page.",
+    awaiting_approval: "Your producer is not approved by the commune officer yet (or is suspended): you cannot list products or keep the diary until it is. Your account page shows its state and the reason.",
     apply: "Apply to sell",
     listings: "Products",
     no_listings: "No products yet.",

@@ -682,6 +682,10 @@ db_test!(a_producer_acts_only_once_approved, |engine| {
             !shop.contains(r#"name="name_vi""#),
             "{status}: no listing form"
         );
+        assert!(
+            shop.contains("chưa được cán bộ xã duyệt"),
+            "{status}: told why"
+        );
         assert_eq!(app.count("products").await, products, "{status}");
         assert_eq!(app.count("plots").await, plots, "{status}");
     }
