@@ -51,7 +51,7 @@ pub async fn bulk_catalog(db: &Db, products: usize) -> anyhow::Result<Vec<String
         sqlx::query_as("SELECT (SELECT COUNT(*) FROM producers), (SELECT COUNT(*) FROM products)")
             .fetch_one(db.pool())
             .await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let now = db_timestamp(chrono::Utc::now());
     let (first_producer, first_product) = (first_producer as usize, first_product as usize);
     let producers = products.div_ceil(8).max(1);

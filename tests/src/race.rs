@@ -19,7 +19,7 @@ pub struct RaceOutcome {
     /// From the first request sent to the last answer.
     pub took: Duration,
     pub stock_left: i64,
-    /// Orders and units of this variant in the database afterwards.
+    /// Orders and units of the race's variants in the database afterwards.
     pub orders: i64,
     pub sold: i64,
     /// Checkouts recorded during the race (refused ones must leave none).
@@ -29,23 +29,53 @@ pub struct RaceOutcome {
 /// Sets `variant`'s stock to `units`, fills `buyers` carts with one unit each, then has every
 /// buyer check out (cash on delivery) at once.
 pub async fn checkout_race(app: &TestApp, variant: &str, buyers: usize, units: i64) -> RaceOutcome {
-    sqlx::query("UPDATE product_variants SET stock = $1 WHERE id = $2")
-        .bind(units)
-        .bind(variant)
-        .execute(app.db.pool())
-        .await
-        .expect("setting the stock");
+    race_for(app, &[variant], buyers, units, LineOrder::Same).await
+}
+
+/// The order in which each buyer put the race's variants in the cart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineOrder {
+    /// Everyone in the order given.
+    Same,
+    /// Every other buyer in the reverse order: the lines of two carts then name the same rows
+    /// in opposite orders, the classic deadlock when rows are locked in line order.
+    Alternating,
+}
+
+/// [`checkout_race`] with one unit of each of `variants` in every cart (each variant gets
+/// `units` in stock). The outcome's stock, orders and units are summed over the variants.
+pub async fn race_for(
+    app: &TestApp,
+    variants: &[&str],
+    buyers: usize,
+    units: i64,
+    order: LineOrder,
+) -> RaceOutcome {
+    for variant in variants {
+        sqlx::query("UPDATE product_variants SET stock = $1 WHERE id = $2")
+            .bind(units)
+            .bind(variant)
+            .execute(app.db.pool())
+            .await
+            .expect("setting the stock");
+    }
     let (province, commune) = crate::delivery_address(&app.db).await;
     let browsers: Vec<Browser> = (0..buyers).map(|_| Browser::new(&app.address)).collect();
-    for b in &browsers {
-        let added = b
-            .json(
-                Method::POST,
-                "/api/v1/cart/items",
-                Some(&json!({"variant_id": variant, "quantity": 1})),
-            )
-            .await;
-        assert_eq!(added.status(), 200, "filling a cart for the race");
+    for (i, b) in browsers.iter().enumerate() {
+        let mut lines = variants.to_vec();
+        if order == LineOrder::Alternating && i % 2 == 1 {
+            lines.reverse();
+        }
+        for variant in lines {
+            let added = b
+                .json(
+                    Method::POST,
+                    "/api/v1/cart/items",
+                    Some(&json!({"variant_id": variant, "quantity": 1})),
+                )
+                .await;
+            assert_eq!(added.status(), 200, "filling a cart for the race");
+        }
     }
     let bodies: Vec<Value> = (0..buyers)
         .map(|i| {
@@ -86,18 +116,61 @@ pub async fn checkout_race(app: &TestApp, variant: &str, buyers: usize, units: i
             outcome.other.push((status, body.to_string()));
         }
     }
-    outcome.stock_left = sqlx::query_scalar("SELECT stock FROM product_variants WHERE id = $1")
+    for variant in variants {
+        let left: i64 = sqlx::query_scalar("SELECT stock FROM product_variants WHERE id = $1")
+            .bind(variant)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the stock after the race");
+        let (orders, sold): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(DISTINCT order_id), CAST(COALESCE(SUM(quantity), 0) AS BIGINT)
+               FROM order_lines WHERE variant_id = $1",
+        )
         .bind(variant)
         .fetch_one(app.db.pool())
         .await
-        .expect("the stock after the race");
-    (outcome.orders, outcome.sold) = sqlx::query_as(
-        "SELECT COUNT(DISTINCT order_id), CAST(COALESCE(SUM(quantity), 0) AS BIGINT)
-           FROM order_lines WHERE variant_id = $1",
-    )
-    .bind(variant)
-    .fetch_one(app.db.pool())
-    .await
-    .expect("the orders of the race");
+        .expect("the orders of the race");
+        outcome.stock_left += left;
+        outcome.orders += orders;
+        outcome.sold += sold;
+    }
+    outcome
+}
+
+/// What many carts filled at the same moment got back.
+#[derive(Debug)]
+pub struct AddsOutcome {
+    pub added: usize,
+    /// Any other answer (status and body): there should be none.
+    pub other: Vec<(StatusCode, String)>,
+    pub took: Duration,
+}
+
+/// `buyers` guests each add one unit of `variant` to their own new cart, all at once.
+pub async fn concurrent_cart_adds(app: &TestApp, variant: &str, buyers: usize) -> AddsOutcome {
+    let browsers: Vec<Browser> = (0..buyers).map(|_| Browser::new(&app.address)).collect();
+    let body = json!({"variant_id": variant, "quantity": 1});
+    let started = Instant::now();
+    let answers = futures::future::join_all(browsers.iter().map(|b| async {
+        let r = b
+            .json(Method::POST, "/api/v1/cart/items", Some(&body))
+            .await;
+        let status = r.status();
+        (status, r.text().await.unwrap_or_default())
+    }))
+    .await;
+    let took = started.elapsed();
+    let mut outcome = AddsOutcome {
+        added: 0,
+        other: vec![],
+        took,
+    };
+    for (status, body) in answers {
+        if status == StatusCode::OK {
+            outcome.added += 1;
+        } else {
+            outcome.other.push((status, body));
+        }
+    }
     outcome
 }

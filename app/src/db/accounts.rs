@@ -37,7 +37,7 @@ pub async fn create_user(
 ) -> Result<String, AccountError> {
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let inserted = insert_user(&mut tx, &id, login, display_name, password_hash, &now).await;
     match inserted {
         Err(e) if is_unique_violation(&e) => return Err(AccountError::LoginTaken),
@@ -149,7 +149,7 @@ pub async fn set_password(
 ) -> Result<bool, sqlx::Error> {
     let now = Utc::now();
     let expires = reset_by.map(|_| db_timestamp(now + Duration::hours(TEMPORARY_PASSWORD_HOURS)));
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = $2,
                           temporary_password_expires_at = $3, updated_at = $4
@@ -272,7 +272,7 @@ pub async fn create_session(
     user_agent: &str,
 ) -> Result<(), sqlx::Error> {
     let now = Utc::now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Expired sessions go as new ones come, so the table does not grow without bound.
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(db_timestamp(now))
@@ -322,7 +322,7 @@ pub async fn create_admin(
     password_hash: &str,
 ) -> Result<String, sqlx::Error> {
     let now = db_timestamp(Utc::now());
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let existing: Option<(String,)> =
         sqlx::query_as("SELECT id FROM users WHERE phone = $1 OR email = $1")
             .bind(login.key())

@@ -83,7 +83,7 @@ pub async fn create_commune(
         return Err(AdminError::Kind);
     }
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let Some(province): Option<String> =
         sqlx::query_scalar("SELECT id FROM provinces ORDER BY created_at LIMIT 1")
             .fetch_optional(&mut *tx)
@@ -155,7 +155,7 @@ pub async fn rename_commune(
     if !(2..=80).contains(&name.chars().count()) {
         return Err(AdminError::Name);
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let old: Option<(String, String)> = sqlx::query_as(
         "SELECT name, province_id FROM communes WHERE id = $1 AND status = 'active'",
     )
@@ -228,7 +228,7 @@ pub async fn merge_communes(
         return Err(AdminError::Merge);
     }
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let active: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM communes WHERE id IN ($1, $2) AND status = 'active'",
     )
@@ -331,7 +331,7 @@ pub async fn add_officer(
     admin_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let exists: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM users WHERE id = $1) + (SELECT COUNT(*) FROM communes WHERE id = $2 AND status = 'active')",
     )
@@ -372,7 +372,7 @@ pub async fn remove_officer(
     commune_id: &str,
     admin_id: &str,
 ) -> Result<(), AdminError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM commune_officers WHERE user_id = $1 AND commune_id = $2")
         .bind(user_id)
         .bind(commune_id)
@@ -437,7 +437,7 @@ pub async fn change_user(
         return Err(AdminError::Yourself);
     }
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
@@ -534,7 +534,7 @@ pub async fn save_bank_account(
     let account = BankAccount::new(bin.trim(), account_no.trim(), account_name.trim())
         .map_err(|_| AdminError::Bank)?;
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for (key, value) in [
         ("bank_bin", account.bin()),
         ("bank_account_no", account.account()),
@@ -564,7 +564,7 @@ pub async fn save_default_shipping(
     admin_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     put_setting(
         &mut tx,
         "shipping_base_vnd",

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Db,
     accounts::is_unique_violation,
-    orders::{OrderError, transition_in},
+    orders::{OrderError, lock_orders_and_variants, transition_in},
 };
 use crate::domain::{
     money::Vnd,
@@ -154,7 +154,7 @@ pub async fn apply_event(
     now: DateTime<Utc>,
 ) -> Result<EventOutcome, CardEventError> {
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let recorded = sqlx::query(
         "INSERT INTO payment_events (provider, event_id, event_type, received_at)
          VALUES ('stripe', $1, $2, $3)",
@@ -268,10 +268,12 @@ pub async fn apply_event(
             .bind(&checkout_id)
             .fetch_all(&mut *tx)
             .await?;
+            let placed: Vec<String> = placed.into_iter().map(|(id,)| id).collect();
+            lock_orders_and_variants(&mut tx, &placed, now).await?;
             let action = OrderAction::Cancel {
                 reason: reason.to_owned(),
             };
-            for (order_id,) in placed {
+            for order_id in placed {
                 transition_in(&mut tx, &order_id, &action, Party::System, None, now).await?;
             }
             EventOutcome::Applied
@@ -324,7 +326,7 @@ pub async fn record_refund(
     refund_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), CardEventError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE payments SET status = 'refunded', refund_ref = $1, updated_at = $2
          WHERE id = $3 AND status = 'paid'",

@@ -107,13 +107,15 @@ pub async fn add(
     quantity: Quantity,
     now: DateTime<Utc>,
 ) -> Result<(), CartError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     if !buyable(&mut tx, variant_id).await? {
         return Err(CartError::Unavailable);
     }
     let Some(cart) = cart_id(&mut tx, owner, true, now).await? else {
         return Err(CartError::Unavailable);
     };
+    // The cart row before its lines: the lock order checkout also follows.
+    touch(&mut tx, &cart, now).await?;
     sqlx::query(&format!(
         "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
@@ -126,7 +128,6 @@ pub async fn add(
     .bind(db_timestamp(now))
     .execute(&mut *tx)
     .await?;
-    touch(&mut tx, &cart, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -139,10 +140,11 @@ pub async fn set_quantity(
     quantity: Option<Quantity>,
     now: DateTime<Utc>,
 ) -> Result<(), CartError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let Some(cart) = cart_id(&mut tx, owner, false, now).await? else {
         return Err(CartError::NotInCart);
     };
+    touch(&mut tx, &cart, now).await?;
     let done = match quantity {
         Some(q) => {
             sqlx::query(
@@ -165,9 +167,17 @@ pub async fn set_quantity(
     if done.rows_affected() == 0 {
         return Err(CartError::NotInCart);
     }
-    touch(&mut tx, &cart, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Locks the cart's row for the rest of the transaction (checkout's claim on it).
+pub(crate) async fn claim(
+    conn: &mut AnyConnection,
+    cart: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    touch(conn, cart, now).await
 }
 
 async fn touch(
@@ -190,7 +200,7 @@ pub async fn merge_guest_into_user(
     user_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let guest = CartOwner::Guest(guest_hash.to_owned());
     let Some(from) = cart_id(&mut tx, &guest, false, now).await? else {
         return Ok(());
@@ -198,6 +208,12 @@ pub async fn merge_guest_into_user(
     let to = cart_id(&mut tx, &CartOwner::User(user_id.to_owned()), true, now)
         .await?
         .unwrap_or_default();
+    // Both carts' rows before their lines, in id order (see `db` on lock order).
+    let mut carts = [from.as_str(), to.as_str()];
+    carts.sort_unstable();
+    for cart in carts {
+        touch(&mut tx, cart, now).await?;
+    }
     sqlx::query(&format!(
         "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
          SELECT $1, variant_id, quantity, added_at FROM cart_items WHERE cart_id = $2
@@ -213,7 +229,6 @@ pub async fn merge_guest_into_user(
         .bind(&from)
         .execute(&mut *tx)
         .await?;
-    touch(&mut tx, &to, now).await?;
     tx.commit().await
 }
 

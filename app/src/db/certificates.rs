@@ -46,7 +46,7 @@ pub async fn record(
     officer_id: &str,
     now: DateTime<Utc>,
 ) -> Result<String, CertificateDbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let group: Option<(String,)> = sqlx::query_as("SELECT group_code FROM products WHERE id = $1")
         .bind(product_id)
         .fetch_optional(&mut *tx)

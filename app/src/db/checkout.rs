@@ -114,7 +114,7 @@ pub async fn place(
     let Some((commune_name, province_name)) = address else {
         return Err(CheckoutError::UnknownCommune);
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let checkout_id = new_id();
     let at = db_timestamp(now);
     let (buyer, guest_hash) = match owner {
@@ -151,6 +151,10 @@ pub async fn place(
     let Some(cart_id) = cart::cart_id(&mut tx, owner, false, now).await? else {
         return Err(CheckoutError::EmptyCart);
     };
+    // Claims the cart: a second checkout of it (another tab, another idempotency key) waits
+    // here until this one commits, then finds the cart empty. Without the claim, on PostgreSQL
+    // both read the same lines and both take the stock.
+    cart::claim(&mut tx, &cart_id, now).await?;
     let rows = cart::rows(&mut tx, &cart_id).await?;
     if rows.is_empty() {
         return Err(CheckoutError::EmptyCart);
@@ -159,7 +163,11 @@ pub async fn place(
     if rows.iter().any(|r| cart::problem(r).is_some()) {
         return Err(changed());
     }
-    for row in &rows {
+    // Variant rows are locked in id order, whatever order the lines are in: two carts holding
+    // the same variants added in opposite orders would otherwise deadlock on PostgreSQL.
+    let mut by_variant: Vec<&CartRow> = rows.iter().collect();
+    by_variant.sort_unstable_by(|a, b| a.variant_id.cmp(&b.variant_id));
+    for row in by_variant {
         let taken = sqlx::query(
             "UPDATE product_variants SET stock = stock - $1, updated_at = $2
              WHERE id = $3 AND stock >= $1 AND status = 'active'",
@@ -179,7 +187,8 @@ pub async fn place(
             ))));
         }
     }
-    let variants: Vec<&str> = rows.iter().map(|r| r.variant_id.as_str()).collect();
+    let mut variants: Vec<&str> = rows.iter().map(|r| r.variant_id.as_str()).collect();
+    variants.sort_unstable();
     crate::search::sync::queue_variants(&mut tx, &variants).await?;
     let view = cart::build_view(&rows, locale);
     let pay_by = rules

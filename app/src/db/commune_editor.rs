@@ -154,7 +154,7 @@ pub async fn save_story(
     if vi.chars().count() > MAX_STORY_CHARS || en.chars().count() > MAX_STORY_CHARS {
         return Err(EditorError::StoryTooLong);
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE communes SET story_vi = $1, story_en = $2, updated_at = $3 WHERE id = $4",
     )
@@ -193,7 +193,7 @@ pub async fn set_signature(
     now: DateTime<Utc>,
 ) -> Result<(), EditorError> {
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Written first: two officers choosing at once take turns.
     let locked = sqlx::query("UPDATE communes SET updated_at = $1 WHERE id = $2")
         .bind(&at)

@@ -121,6 +121,19 @@ impl Db {
         &self.pool
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for it: a deferred transaction that
+    /// reads first and then writes cannot wait, and fails at once with "database is locked"
+    /// when another connection wrote in between. Every write transaction starts here (clippy
+    /// refuses `Pool::begin`, see clippy.toml).
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            #[allow(clippy::disallowed_methods)]
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }

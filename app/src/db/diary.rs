@@ -378,7 +378,7 @@ pub async fn create_plot(
     {
         return Err(DiaryError::PlotIncomplete);
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let commune: Option<(String,)> =
         sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
             .bind(input.commune_id)
@@ -466,7 +466,7 @@ pub async fn create_lot(
     variant_id: Option<&str>,
     grade: Option<&str>,
 ) -> Result<String, DiaryError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let (producer_id,): (String,) = sqlx::query_as("SELECT producer_id FROM plots WHERE id = $1")
         .bind(plot_id)
         .fetch_optional(&mut *tx)
@@ -538,7 +538,7 @@ pub async fn append_entry(
 ) -> Result<i64, DiaryError> {
     let kind = draft.validate(today)?;
     let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
     // Writing the plot row first serialises appends to one chain: a row lock on PostgreSQL,
     // the database write lock on SQLite. Two appends can then never take the same `seq`.
@@ -706,7 +706,7 @@ pub async fn append_entry(
 /// Puts a harvested lot on sale, refused while the interval of a spraying before its harvest
 /// still runs (a lot harvested earlier, then a spraying entered late, for instance).
 pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
     let lot: (Option<String>, Option<String>, String) =
         sqlx::query_as("SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1")
@@ -753,7 +753,7 @@ pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), Dia
 
 /// An officer's stamp on a lot. Returns false when the lot does not exist.
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
     let done = sqlx::query(
         "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,

@@ -288,7 +288,7 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<Saved, ListingDbError> {
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Written first: the transaction holds the write lock before it reads (on SQLite a read
     // that later upgrades to a write fails at once when another writer is in between).
     let locked = sqlx::query("UPDATE products SET id = id WHERE id = $1")
@@ -396,7 +396,7 @@ pub async fn save_variant(
     now: DateTime<Utc>,
 ) -> Result<String, ListingDbError> {
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let result = match variant_id {
         None => {
             let id = new_id();
@@ -455,7 +455,7 @@ pub async fn archive_variant(
     now: DateTime<Utc>,
 ) -> Result<(), ListingDbError> {
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE product_variants SET status = 'archived', updated_at = $1 WHERE id = $2 AND product_id = $3",
     )
@@ -496,7 +496,7 @@ pub async fn change_status(
     now: DateTime<Utc>,
 ) -> Result<ProductStatus, ListingDbError> {
     let at = db_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Written first, so two decisions on one listing wait for each other.
     let locked = sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
         .bind(&at)
@@ -606,7 +606,7 @@ pub async fn move_photo(
     up: bool,
     actor_user_id: &str,
 ) -> Result<Saved, ListingDbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Written first, so the read below cannot be overtaken (see `update`).
     sqlx::query("UPDATE products SET id = id WHERE id = $1")
         .bind(product_id)
@@ -663,7 +663,7 @@ pub async fn delete_photo(
     photo_id: &str,
     actor_user_id: &str,
 ) -> Result<(Vec<String>, Saved), ListingDbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let attached =
         sqlx::query("DELETE FROM product_photos WHERE product_id = $1 AND photo_id = $2")
             .bind(product_id)
@@ -695,7 +695,7 @@ pub async fn set_alt(
     alt: &str,
     actor_user_id: &str,
 ) -> Result<Saved, ListingDbError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE photos SET alt_vi = $1
          WHERE id = $2 AND alt_vi <> $1

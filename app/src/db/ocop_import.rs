@@ -32,7 +32,7 @@ pub async fn preview(
     rows: &[ImportRow],
     now: DateTime<Utc>,
 ) -> Result<Vec<PlannedRow>, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let planned = run(&mut tx, commune_id, rows, now).await?;
     tx.rollback().await?;
     Ok(planned)
@@ -46,7 +46,7 @@ pub async fn import(
     actor_user_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let planned = run(&mut tx, commune_id, rows, now).await?;
     let report = ImportReport::of(&planned);
     audit::record(

@@ -117,7 +117,7 @@ pub async fn claim_as_guest(
     let Some((checkout_id,)) = found else {
         return Ok(false);
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     grant_guest(&mut tx, guest_hash, &checkout_id, now).await?;
     tx.commit().await?;
     Ok(true)
@@ -376,10 +376,47 @@ pub async fn transition(
     actor_user_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Transitioned, OrderError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = transition_in(&mut tx, order_id, action, party, actor_user_id, now).await?;
     tx.commit().await?;
     Ok(done)
+}
+
+/// Locks these orders, then the variants on their lines, each in id order: the global lock
+/// order (see [`crate::db`]) for a transaction that changes several orders, each of which may
+/// return stock.
+pub(crate) async fn lock_orders_and_variants(
+    tx: &mut Transaction<'_, Any>,
+    order_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let at = db_timestamp(now);
+    let mut orders: Vec<&str> = order_ids.iter().map(String::as_str).collect();
+    orders.sort_unstable();
+    let mut variants = Vec::new();
+    for id in orders {
+        sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
+            .bind(&at)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        let lines: Vec<(String,)> =
+            sqlx::query_as("SELECT variant_id FROM order_lines WHERE order_id = $1")
+                .bind(id)
+                .fetch_all(&mut **tx)
+                .await?;
+        variants.extend(lines.into_iter().map(|(v,)| v));
+    }
+    variants.sort_unstable();
+    variants.dedup();
+    for id in variants {
+        sqlx::query("UPDATE product_variants SET updated_at = $1 WHERE id = $2")
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// [`transition`] inside a caller's transaction.
@@ -448,17 +485,25 @@ pub(crate) async fn transition_in(
     .await?;
     if to.returns_stock() {
         crate::search::sync::queue_order(tx, order_id).await?;
-        sqlx::query(
-            "UPDATE product_variants SET stock = stock +
-                (SELECT SUM(l.quantity) FROM order_lines l
-                 WHERE l.order_id = $1 AND l.variant_id = product_variants.id),
-                updated_at = $2
-             WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = $1)",
+        let lines: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT variant_id, CAST(SUM(quantity) AS BIGINT) FROM order_lines
+             WHERE order_id = $1 GROUP BY variant_id ORDER BY variant_id",
         )
         .bind(order_id)
-        .bind(&at)
-        .execute(&mut **tx)
+        .fetch_all(&mut **tx)
         .await?;
+        // One row at a time, in variant id order: a multi-row UPDATE locks rows in whatever
+        // order the plan visits them, and checkout locks them in id order.
+        for (variant_id, quantity) in lines {
+            sqlx::query(
+                "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(quantity)
+            .bind(&at)
+            .bind(&variant_id)
+            .execute(&mut **tx)
+            .await?;
+        }
         // Nothing more will be paid for it.
         sqlx::query(
             "UPDATE payments SET status = 'expired', updated_at = $1
@@ -505,7 +550,7 @@ pub async fn mark_transfer_received(
     actor_user_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), OrderError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let at = db_timestamp(now);
     let settled = sqlx::query(
         "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
@@ -562,7 +607,7 @@ pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, s
     let mut expired = vec![];
     let at = db_timestamp(now);
     for (id, no) in due {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         // Claimed under the row lock: an order paid meanwhile has no `pay_by` any more (payment
         // clears it in the same transaction), one cancelled meanwhile is not `placed`.
         let claimed = sqlx::query(

@@ -35,7 +35,7 @@ pub async fn apply(
     ip: Option<&str>,
 ) -> Result<String, ApplicationError> {
     let now = db_timestamp(Utc::now());
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let commune: Option<(String,)> =
         sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
             .bind(commune_id)
@@ -156,7 +156,7 @@ pub async fn decide(
     officer_id: &str,
     ip: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE producers SET status = $1, status_reason = $2, updated_at = $3
           WHERE id = $4 AND status = 'pending'",

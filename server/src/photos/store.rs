@@ -85,7 +85,7 @@ pub async fn save_photo(
     let photo_id = new_id();
     let files = write_files(media, &photo_id, copies).await?;
     let now = db_timestamp(chrono::Utc::now());
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256,
                              alt_vi, alt_en, uploaded_by, created_at)

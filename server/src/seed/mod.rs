@@ -76,7 +76,7 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
     let demo = data::demo().context("reading the demo data file")?;
     let photos = prepare_photos(db, &demo, media_dir).await?;
     let mut seed = Seeder {
-        tx: db.pool().begin().await?,
+        tx: db.begin_write().await?,
         report: SeedReport::default(),
         now: db_timestamp(Utc::now()),
     };

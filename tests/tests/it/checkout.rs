@@ -1184,3 +1184,155 @@ db_test!(
         assert_eq!(old.get(&format!("/don-hang/{no}")).await.status(), 200);
     }
 );
+
+/// Two active variants of one producer, so a cart lists them in the order they were added.
+async fn two_variants_of_one_producer(app: &TestApp) -> (String, String) {
+    let all: Vec<(String, String)> = sqlx::query_as(
+        "SELECT v.id, p.producer_id FROM product_variants v
+         JOIN products p ON p.id = v.product_id JOIN producers pr ON pr.id = p.producer_id
+         WHERE v.status = 'active' AND p.status = 'approved' AND pr.status = 'active'
+         ORDER BY p.producer_id, v.id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let pair = all
+        .windows(2)
+        .find(|w| w[0].1 == w[1].1)
+        .expect("a producer with two variants");
+    (pair[0].0.clone(), pair[1].0.clone())
+}
+
+// The default deployment is SQLite: many buyers filling carts at the same moment must all
+// succeed (a read-then-write transaction cannot wait for the write lock and used to fail at
+// once with "database is locked").
+db_test!(two_hundred_carts_filled_at_once_all_succeed, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (a, _) = two_producers(&app).await;
+    let before = app.count("cart_items").await;
+    let adds = ocop_tests::race::concurrent_cart_adds(&app, &a.id, 200).await;
+    eprintln!(
+        "concurrent cart adds ({engine:?}): 200 at once in {:?}: {} added, {} other answers",
+        adds.took,
+        adds.added,
+        adds.other.len()
+    );
+    assert!(
+        adds.other.is_empty(),
+        "{} failed, e.g. {:?}",
+        adds.other.len(),
+        adds.other.iter().take(3).collect::<Vec<_>>()
+    );
+    assert_eq!(adds.added, 200);
+    assert_eq!(app.count("cart_items").await - before, 200);
+});
+
+// One buyer's cart changed from several tabs at once: every add counts, none is refused.
+db_test!(one_cart_changed_from_several_tabs_at_once, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (a, b) = two_variants_of_one_producer(&app).await;
+    let buyer = Browser::new(&app.address);
+    add(&buyer, &a, 1).await;
+    let answers = futures::future::join_all((0..20).map(|i| {
+        let buyer = &buyer;
+        let variant = if i % 2 == 0 { &a } else { &b };
+        async move {
+            buyer
+                .json(
+                    Method::POST,
+                    "/api/v1/cart/items",
+                    Some(&json!({"variant_id": variant, "quantity": 1})),
+                )
+                .await
+                .status()
+        }
+    }))
+    .await;
+    assert!(answers.iter().all(|s| *s == 200), "{answers:?}");
+    let quantities: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT variant_id, quantity FROM cart_items WHERE variant_id IN ($1, $2) ORDER BY variant_id",
+    )
+    .bind(&a)
+    .bind(&b)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let mut expected = vec![(a.clone(), 11), (b.clone(), 10)];
+    expected.sort();
+    assert_eq!(quantities, expected);
+});
+
+// Carts holding the same two variants, added in opposite orders, checked out at once: every
+// checkout is placed or refused for stock, never a deadlock (PostgreSQL) or a 5xx.
+db_test!(
+    checkouts_of_the_same_variants_in_opposite_orders_never_deadlock,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let (a, b) = two_variants_of_one_producer(&app).await;
+        let race = ocop_tests::race::race_for(
+            &app,
+            &[&a, &b],
+            100,
+            60,
+            ocop_tests::race::LineOrder::Alternating,
+        )
+        .await;
+        eprintln!(
+            "opposite-order race ({engine:?}): 100 checkouts of two variants (60 units each) in {:?}: \
+         {} placed, {} refused as out of stock, {} other answers",
+            race.took,
+            race.placed,
+            race.out_of_stock,
+            race.other.len()
+        );
+        assert!(
+            race.other.is_empty(),
+            "{} other answers, e.g. {:?}",
+            race.other.len(),
+            race.other.iter().take(3).collect::<Vec<_>>()
+        );
+        assert_eq!(race.placed, 60, "exactly the stock is sold");
+        assert_eq!(race.out_of_stock, 40);
+        assert_eq!(race.stock_left, 0);
+        assert_eq!(race.sold, 120, "one of each variant per order, no oversell");
+        assert_eq!(race.new_checkouts, 60, "refused checkouts were rolled back");
+    }
+);
+
+// The same cart submitted from two tabs (two idempotency keys) at once: one checkout is
+// placed, the other finds the cart empty; the stock is taken once.
+db_test!(one_cart_submitted_from_two_tabs_is_ordered_once, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let (a, _) = two_producers(&app).await;
+    set_stock(&app, &a.id, 1_000).await;
+    let orders_before = app.count("orders").await;
+    for trial in 0..20 {
+        let buyer = Browser::new(&app.address);
+        add(&buyer, &a.id, 2).await;
+        let first = checkout_body(&app, "cod", &format!("tab-one-{trial:04}")).await;
+        let second = checkout_body(&app, "cod", &format!("tab-two-{trial:04}")).await;
+        let (one, two) = futures::future::join(place(&buyer, &first), place(&buyer, &second)).await;
+        let placed = [&one, &two]
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count();
+        assert_eq!(placed, 1, "trial {trial}: {one:?} {two:?}");
+        let refused = if one.0 == StatusCode::CREATED {
+            &two
+        } else {
+            &one
+        };
+        assert_eq!(
+            refused.0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "trial {trial}: {refused:?}"
+        );
+        assert_eq!(refused.1["error"]["code"], "empty_cart", "trial {trial}");
+    }
+    assert_eq!(app.count("orders").await - orders_before, 20);
+    assert_eq!(
+        stock(&app, &a.id).await,
+        1_000 - 20 * 2,
+        "the stock was taken once per cart"
+    );
+});
