@@ -338,6 +338,8 @@ fn router(state: AppState) -> Router {
             crate::auth::refusals::log,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), session::load))
+        // Before anything reads the request: no control or invisible characters in any text.
+        .layer(middleware::from_fn(crate::boundary::refuse_hidden_text))
         .layer(CompressionLayer::new())
         // Pages set their own policy (with the response's script nonce); the rest gets the
         // strictest one. Browsers must not guess types, frame the site or leak full URLs.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     order::PaymentMethod,
     phone::{PhoneError, PhoneVn},
+    text,
 };
 
 /// The most of one variant a cart line may hold: a specialty shop, not a wholesaler.
@@ -136,12 +137,12 @@ fn is_key(text: &str) -> bool {
 impl CheckoutFields {
     pub fn check(&self) -> Result<CheckoutRequest, CheckoutInputError> {
         let name = clean(&self.name, 100)?;
-        if name.is_empty() {
+        if !text::has_visible(&name) {
             return Err(CheckoutInputError::NameMissing);
         }
         let phone = PhoneVn::parse(&self.phone).map_err(CheckoutInputError::Phone)?;
         let street = clean(&self.street, 200)?;
-        if street.is_empty() {
+        if !text::has_visible(&street) {
             return Err(CheckoutInputError::StreetMissing);
         }
         let province_id = self.province_id.trim().to_owned();
@@ -197,8 +198,11 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         type Spoil = fn(&mut CheckoutFields);
-        let cases: [(Spoil, &str); 7] = [
+        let cases: [(Spoil, &str); 9] = [
             (|f| f.name = " ".into(), "name"),
+            // Accents with no letter to sit on show nothing.
+            (|f| f.name = "\u{0301}\u{0303} \u{0300}".into(), "name"),
+            (|f| f.street = " \u{0323}".into(), "street"),
             (|f| f.phone = "12345".into(), "phone"),
             (|f| f.street = "".into(), "street"),
             (|f| f.commune_id = "".into(), "address"),

@@ -76,6 +76,11 @@ fn within(text: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&text.chars().count())
 }
 
+/// A name or label that must say something: `min` to `max` characters, one of them visible.
+fn named(text: &str, min: usize, max: usize) -> bool {
+    within(text, min, max) && super::text::has_visible(text)
+}
+
 /// Checks a product form's fields.
 pub fn product_input(
     name_vi: &str,
@@ -86,7 +91,7 @@ pub fn product_input(
     gtin: &str,
 ) -> Result<ProductInput, ListingError> {
     let name_vi = one_line(name_vi);
-    if !within(&name_vi, 2, 120) {
+    if !named(&name_vi, 2, 120) {
         return Err(ListingError::Name);
     }
     let name_en = one_line(name_en);
@@ -127,7 +132,7 @@ pub fn variant_input(
     stock: &str,
 ) -> Result<VariantInput, ListingError> {
     let label_vi = one_line(label_vi);
-    if !within(&label_vi, 1, 80) {
+    if !named(&label_vi, 1, 80) {
         return Err(ListingError::Label);
     }
     let unit = SaleUnit::parse(unit.trim()).ok_or(ListingError::Unit)?;

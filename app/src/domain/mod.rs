@@ -17,6 +17,7 @@ pub mod shipping;
 pub mod slug;
 #[cfg(feature = "spreadsheet")]
 pub mod spreadsheet;
+pub mod text;
 mod text_enum;
 pub mod time;
 pub mod vietqr;

@@ -109,6 +109,7 @@ pub struct DiaryTexts {
     pub err_photo_format: &'static str,
     pub err_photo_pixels: &'static str,
     pub err_photo_corrupt: &'static str,
+    pub err_photo_alt: &'static str,
 }
 
 impl DiaryTexts {
@@ -280,6 +281,7 @@ static VI: DiaryTexts = DiaryTexts {
     err_photo_format: "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
     err_photo_pixels: "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
     err_photo_corrupt: "Tệp ảnh bị hỏng hoặc chưa tải lên hết, hãy thử lại.",
+    err_photo_alt: "Mô tả ảnh có ký tự điều khiển hoặc ký tự ẩn (thường do dán từ nơi khác). Hãy gõ lại.",
 };
 
 static EN: DiaryTexts = DiaryTexts {
@@ -427,4 +429,5 @@ static EN: DiaryTexts = DiaryTexts {
     err_photo_format: "Only JPEG, PNG or WebP photos are accepted.",
     err_photo_pixels: "The photo has too many pixels (at most 25 megapixels).",
     err_photo_corrupt: "The photo file is damaged or did not finish uploading; please try again.",
+    err_photo_alt: "The photo description contains a control or invisible character (often pasted from elsewhere). Type it again.",
 };

@@ -93,6 +93,7 @@ pub fn DiaryNotice() -> impl IntoView {
             "photo_format" => t.err_photo_format.to_owned(),
             "photo_pixels" => t.err_photo_pixels.to_owned(),
             "photo_corrupt" => t.err_photo_corrupt.to_owned(),
+            "photo_alt" => t.err_photo_alt.to_owned(),
             _ => t.err_invalid.to_owned(),
         };
         Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any())

@@ -149,6 +149,7 @@ fn vi_error(code: &str) -> &'static str {
         "photo_format" => "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
         "photo_pixels" => "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
         "photo_corrupt" => "Ảnh bị hỏng hoặc tải lên chưa hết. Hãy thử lại.",
+        "photo_alt" => "Mô tả ảnh có ký tự điều khiển hoặc ký tự ẩn. Hãy gõ lại.",
         _ => "Không lưu được. Hãy kiểm tra lại.",
     }
 }
@@ -174,6 +175,9 @@ fn en_error(code: &str) -> &'static str {
         "photo_format" => "Only JPEG, PNG or WebP photos are accepted.",
         "photo_pixels" => "The photo has too many pixels (at most 25 megapixels).",
         "photo_corrupt" => "The photo is damaged or did not finish uploading. Try again.",
+        "photo_alt" => {
+            "The photo description contains a control or invisible character. Type it again."
+        }
         _ => "That could not be saved. Please check and try again.",
     }
 }

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod epcis;
 mod error;
+pub mod extract;
 pub mod lots;
 pub mod shop;
 

@@ -19,14 +19,18 @@ use app::{
 };
 use axum::{
     Extension, Json,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, catalog::locale};
+use super::{
+    ApiError,
+    catalog::locale,
+    extract::{ApiJson, ApiQuery},
+};
 use crate::{
     auth::ClientIp,
     payments,
@@ -110,7 +114,7 @@ pub async fn add_item(
     actor: Option<Extension<Actor>>,
     guest: Option<Extension<GuestCart>>,
     headers: HeaderMap,
-    Json(item): Json<AddItem>,
+    ApiJson(item): ApiJson<AddItem>,
 ) -> Result<Response, ApiError> {
     let quantity = quantity(item.quantity)?;
     let (owner, created) = owner_or_new(&state, actor.as_deref(), guest.as_deref());
@@ -140,7 +144,7 @@ pub async fn set_item(
     guest: Option<Extension<GuestCart>>,
     headers: HeaderMap,
     Path(variant_id): Path<String>,
-    Json(body): Json<SetQuantity>,
+    ApiJson(body): ApiJson<SetQuantity>,
 ) -> Result<Json<CartResponse>, ApiError> {
     let owner = existing_owner(actor.as_deref(), guest.as_deref())
         .ok_or_else(|| ApiError::not_found("there is no cart"))?;
@@ -226,7 +230,7 @@ pub async fn post_checkout(
     actor: Option<Extension<Actor>>,
     guest: Option<Extension<GuestCart>>,
     headers: HeaderMap,
-    Json(mut fields): Json<CheckoutFields>,
+    ApiJson(mut fields): ApiJson<CheckoutFields>,
 ) -> Result<Response, ApiError> {
     let invalid = |code: &'static str, message: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
@@ -324,7 +328,7 @@ pub async fn get_order(
     actor: Option<Extension<Actor>>,
     guest: Option<Extension<GuestCart>>,
     Path(order_no): Path<String>,
-    Query(query): Query<OrderQuery>,
+    ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrderView>, ApiError> {
     let fail = |e| ApiError::unavailable("loading an order", e);
     let missing = || ApiError::not_found("no order with this number is yours");

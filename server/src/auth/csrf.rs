@@ -24,6 +24,15 @@ use crate::startup::AppState;
 /// or the query string instead).
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
+/// A call of the JSON API that no other site can make a browser send without a CORS
+/// preflight (which this server never grants): a `PUT`, `PATCH` or `DELETE`, or any request
+/// carrying the `X-Cart-Token` header. Such calls often have no body and no content type
+/// (`DELETE /api/v1/cart/items/…`), so they cannot be told by their JSON body.
+fn is_api_call(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/")
+        && (req.method() != axum::http::Method::POST || req.headers().contains_key("x-cart-token"))
+}
+
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method().is_safe() {
         return next.run(req).await;
@@ -37,8 +46,17 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if content_type.starts_with("application/json") {
+    if content_type.starts_with("application/json") || is_api_call(&req) {
         return next.run(req).await;
+    }
+    if req.uri().path().starts_with("/api/") {
+        // A POST to the API that is not JSON: a form another site could make a browser send.
+        return crate::api::ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content_type",
+            "send the body as JSON with `Content-Type: application/json`",
+        )
+        .into_response();
     }
     let expected = req
         .extensions()

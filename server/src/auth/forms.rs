@@ -11,7 +11,7 @@ use app::{
         accounts::{self, AccountError},
         producers::{self, ApplicationError},
     },
-    domain::product::ProducerKind,
+    domain::{product::ProducerKind, text},
 };
 use axum::{
     Extension, Form,
@@ -237,7 +237,7 @@ pub async fn sign_up(
         encode(name),
         encode(form.login.trim())
     );
-    if name.is_empty() || name.chars().count() > 100 {
+    if !text::has_visible(name) || name.chars().count() > 100 {
         return with_error(&back, FormError::NameMissing);
     }
     let login = match LoginId::parse(&form.login) {
@@ -422,7 +422,7 @@ pub async fn apply_for_producer(
     let actor = actor.expect("authorized actors are signed in");
     let name = form.name.trim();
     let back = "/tai-khoan";
-    if name.is_empty() || name.chars().count() > 150 {
+    if !text::has_visible(name) || name.chars().count() > 150 {
         return with_error(back, FormError::NameMissing);
     }
     let Some(kind) = ProducerKind::parse(&form.kind) else {

@@ -54,14 +54,12 @@ pub async fn receive(
         };
         match field.name() {
             Some("alt") => {
-                alt = field
-                    .text()
-                    .await
-                    .unwrap_or_default()
-                    .trim()
-                    .chars()
-                    .take(200)
-                    .collect();
+                let text = field.text().await.unwrap_or_default();
+                // Multipart bodies pass the boundary's check unread: the text rule is here.
+                if app::domain::text::hidden(&text).is_some() {
+                    return Err(UploadError::Refused("photo_alt"));
+                }
+                alt = text.trim().chars().take(200).collect();
             }
             Some("anh") => {
                 let mut bytes = Vec::new();

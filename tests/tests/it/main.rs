@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod boundary;
 mod checkout;
 mod communes;
 mod connections;
