@@ -291,7 +291,7 @@ async fn conformance(db: &Db, engine: Arc<dyn SearchEngine>) {
 }
 
 fn embedded(dir: &std::path::Path) -> Arc<dyn SearchEngine> {
-    Arc::new(Embedded::open(dir).expect("opening the embedded index"))
+    Arc::new(Embedded::open(&dir.join("search")).expect("opening the embedded index"))
 }
 
 db_test!(embedded_engine_conformance, |engine| {
