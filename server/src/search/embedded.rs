@@ -308,10 +308,8 @@ impl OwnerLock {
             .truncate(false)
             .write(true)
             .open(&path)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        if !fs4::fs_std::FileExt::try_lock_exclusive(&file)? {
+            return Ok(None);
         }
         let owner = Arc::new(OwnerLock { path, _file: file });
         owners.push(Arc::downgrade(&owner));
