@@ -299,8 +299,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => {
             let db = open(&database_url).await?;
             let settings = cli.search.settings(&cli.data_dir);
-            let engine = crate::search::open(&settings).context("opening the search index")?;
             let started = std::time::Instant::now();
+            if let crate::search::SearchSettings::Embedded { dir } = &settings {
+                // One process writes the embedded index: when a server owns it, the server
+                // rebuilds it (its writer and its queue in one hand), and this waits for it.
+                match crate::search::embedded::Embedded::try_open(dir)
+                    .context("opening the search index")?
+                {
+                    Some(engine) => {
+                        let repair = crate::search::indexer::rebuild(&db, &engine).await?;
+                        println!(
+                            "search index (embedded) rebuilt: {repair:?} in {:.1} s",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    None => {
+                        println!("a server owns the search index: asking it to rebuild");
+                        let outcome = crate::search::embedded::request_rebuild(
+                            dir,
+                            std::time::Duration::from_secs(600),
+                        )
+                        .await?;
+                        let documents = outcome.map_err(|e| {
+                            anyhow::anyhow!("the server could not rebuild the search index: {e}")
+                        })?;
+                        println!(
+                            "search index (embedded) rebuilt by the server: {documents} documents in {:.1} s",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                }
+                return Ok(());
+            }
+            let engine = crate::search::open(&settings).context("opening the search index")?;
             let repair = crate::search::indexer::rebuild(&db, engine.as_ref()).await?;
             println!(
                 "search index ({}) rebuilt: {repair:?} in {:.1} s",

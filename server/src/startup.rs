@@ -39,6 +39,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     pub payments: Arc<crate::payments::Payments>,
     pub search: app::search::service::Search,
+    /// The indexer's failures and rebuilds, for `/healthz`.
+    pub search_writer: Arc<crate::search::indexer::WriterHealth>,
     /// What the throttles read the time from.
     pub clock: crate::clock::Clock,
 
@@ -89,6 +91,7 @@ impl Application {
         );
         let state = AppState {
             search,
+            search_writer: Default::default(),
             photo_budget: crate::photos::budget::DecodeBudget::new(
                 settings.limits.photo_decodes,
                 settings.limits.photo_queue_wait,
@@ -143,6 +146,7 @@ impl Application {
         background.spawn(crate::search::indexer::run(
             self.db.clone(),
             self.state.search.0.clone(),
+            self.state.search_writer.clone(),
         ));
         let limits = self.state.settings.limits.clone();
         let served = crate::serve::serve(self.listener, self.router, limits, stop).await;

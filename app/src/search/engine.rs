@@ -117,6 +117,20 @@ pub trait SearchEngine: Send + Sync + 'static {
 
     /// Ids of documents whose stars may be out of date on `today` (YYYYMMDD).
     fn stale(&self, today: u32) -> BoxFuture<'_, Result<Vec<String>, SearchError>>;
+
+    /// A deeper look than `status`, run once at start-up before any write: `Corrupt` when the
+    /// index holds damage that counting documents cannot see (files a crashed write left).
+    fn verify(&self) -> BoxFuture<'_, Result<(), SearchError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Whether another process (`ocop reindex`) asked this server to rebuild the index.
+    fn rebuild_requested(&self) -> bool {
+        false
+    }
+
+    /// Tells the process that asked how its rebuild went (documents indexed, or the error).
+    fn rebuild_answered(&self, _outcome: Result<usize, String>) {}
 }
 
 /// YYYYMMDD as a number: dates compare as numbers in both engines.

@@ -129,6 +129,16 @@ pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
     Ok(n)
 }
 
+/// When the oldest change still waiting was queued: how far the index lags.
+pub async fn oldest_queued_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    // Ids are UUIDv7: the smallest is the oldest, and the primary key finds it.
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT queued_at FROM search_outbox ORDER BY id LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.and_then(|(at,)| DateTime::parse_from_rfc3339(&at).ok().map(|t| t.to_utc())))
+}
+
 /// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
 /// before the rebuild read the database may go: `up_to` is the newest such id.
 pub async fn clear_up_to(db: &Db, up_to: &str) -> Result<(), sqlx::Error> {

@@ -7,9 +7,10 @@
 //! (a few thousand at most here), which also lets each facet ignore its own filter.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     path::{Path, PathBuf},
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, RwLock, Weak},
+    time::Duration,
 };
 
 use app::{
@@ -108,27 +109,62 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// The embedded engine. Searches run on the blocking pool; writes are serialised by the writer's
-/// lock.
+/// The embedded engine. Searches run on the blocking pool; writes are serialised by a mutex, and
+/// only the process owning the index (see `OwnerLock`) writes at all.
 #[derive(Clone)]
 pub struct Embedded {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    index: Index,
-    reader: IndexReader,
-    /// Writes in this process take turns; the index's own lock keeps other processes (the
-    /// `reindex` command) out while a write runs.
+    /// Swapped whole by a rebuild; searches in flight keep the one they started with.
+    current: RwLock<Arc<Opened>>,
     writing: Mutex<()>,
     fields: Fields,
     dir: PathBuf,
+    _owner: Arc<OwnerLock>,
 }
 
+struct Opened {
+    index: Index,
+    reader: IndexReader,
+}
+
+/// How long a starting server waits for the index while another process (a `reindex` run
+/// without a server) finishes with it.
+const OWNER_WAIT: Duration = Duration::from_secs(60);
+
 impl Embedded {
-    /// Opens the index in `dir`, or creates an empty one (incomplete: the caller rebuilds it). An
-    /// index that cannot be opened, or has another schema, is moved aside and replaced.
+    /// Opens the index in `dir` for this process alone (waiting up to a minute while another
+    /// process has it), or creates an empty one (incomplete: the caller rebuilds it). An index
+    /// that cannot be opened, or has another schema, is moved aside and replaced.
     pub fn open(dir: &Path) -> anyhow::Result<Embedded> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(embedded) = Embedded::try_open(dir)? {
+                return Ok(embedded);
+            }
+            anyhow::ensure!(
+                started.elapsed() < OWNER_WAIT,
+                "another process uses the search index at {} (an `ocop serve` on the same data \
+                 folder?); one server per embedded index",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// [`Embedded::open`], or `None` at once when another process owns the index.
+    pub fn try_open(dir: &Path) -> anyhow::Result<Option<Embedded>> {
+        let Some(owner) = OwnerLock::try_acquire(dir)? else {
+            return Ok(None);
+        };
+        // Left by a rebuild that a crash interrupted: the index in `dir` (if any) is whole.
+        for leftover in [sibling(dir, ".new"), sibling(dir, ".old")] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(&leftover)?;
+            }
+        }
         let (schema, fields) = schema();
         std::fs::create_dir_all(dir)?;
         let index = if !dir.join("meta.json").exists() {
@@ -146,21 +182,15 @@ impl Embedded {
                 }
             }
         };
-        // Reloads after this process's commits, and when another process (`ocop reindex`)
-        // commits.
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
-        Ok(Embedded {
+        Ok(Some(Embedded {
             inner: Arc::new(Inner {
-                index,
-                reader,
+                current: RwLock::new(Arc::new(Opened::new(index)?)),
                 writing: Mutex::new(()),
                 fields,
                 dir: dir.to_owned(),
+                _owner: owner,
             }),
-        })
+        }))
     }
 
     /// Runs a search on the calling thread (the benchmark measures this).
@@ -174,30 +204,164 @@ impl Embedded {
 
     async fn blocking<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Inner) -> tantivy::Result<T> + Send + 'static,
+        work: impl FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
     ) -> Result<T, SearchError> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || work(&inner))
             .await
             .map_err(|e| SearchError::Unavailable(format!("search task failed: {e}")))?
-            .map_err(damaged)
     }
 }
 
+impl Opened {
+    fn new(index: Index) -> tantivy::Result<Opened> {
+        // Only this process writes, and it reloads after each of its commits.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Opened { index, reader })
+    }
+}
+
+/// Which failures mean the index itself is damaged (rebuild it) rather than the machine
+/// refusing (disk full, permissions: retry). A file that already exists where a write must
+/// create one is damage: a crash between writing a segment's delete file and `meta.json` leaves
+/// one, and every later commit of the same operations picks the same name again.
 fn damaged(e: tantivy::TantivyError) -> SearchError {
+    use tantivy::{
+        TantivyError as T,
+        directory::error::{OpenReadError, OpenWriteError},
+    };
     match e {
-        tantivy::TantivyError::IoError(e) => SearchError::Unavailable(e.to_string()),
-        e @ tantivy::TantivyError::LockFailure(..) => SearchError::Unavailable(e.to_string()),
+        T::IoError(e) => SearchError::Unavailable(e.to_string()),
+        e @ (T::LockFailure(..)
+        | T::OpenWriteError(OpenWriteError::IoError { .. })
+        | T::OpenReadError(OpenReadError::IoError { .. })) => {
+            SearchError::Unavailable(e.to_string())
+        }
         other => SearchError::Corrupt(other.to_string()),
     }
 }
 
-/// Moves a damaged index aside (kept for a post-mortem, next to it) and starts an empty one.
+fn io(e: std::io::Error) -> SearchError {
+    SearchError::Unavailable(e.to_string())
+}
+
+/// `dir` with a suffix, next to it: `data/search` → `data/search.lock`.
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "search".into(), |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!("{name}{suffix}"))
+}
+
+/// Moves a damaged index aside (the latest one is kept for a post-mortem, next to it) and
+/// starts an empty one.
 fn recreate(dir: &Path, schema: Schema) -> tantivy::Result<Index> {
-    let aside = dir.with_extension(format!("damaged-{}", chrono::Utc::now().timestamp()));
+    let aside = sibling(dir, ".damaged");
+    if aside.exists() {
+        std::fs::remove_dir_all(&aside)?;
+    }
     std::fs::rename(dir, &aside)?;
     std::fs::create_dir_all(dir)?;
     Index::create_in_dir(dir, schema)
+}
+
+/// Flushes a folder's entries (renames, new files) to disk.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// The index belongs to one process at a time: an advisory lock on `<dir>.lock`, next to the
+/// index (a rebuild renames the index folder; the lock must not move with it). The kernel
+/// releases it when the process dies, so a crash leaves nothing stale. Within one process the
+/// lock is shared (tests restart a server in the same process).
+struct OwnerLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+static OWNERS: Mutex<Vec<Weak<OwnerLock>>> = Mutex::new(Vec::new());
+
+impl OwnerLock {
+    fn try_acquire(dir: &Path) -> std::io::Result<Option<Arc<OwnerLock>>> {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(parent)?;
+        let path = parent
+            .canonicalize()?
+            .join(sibling(dir, ".lock").file_name().unwrap_or_default());
+        let mut owners = OWNERS.lock().unwrap_or_else(|p| p.into_inner());
+        owners.retain(|o| o.strong_count() > 0);
+        if let Some(held) = owners
+            .iter()
+            .filter_map(Weak::upgrade)
+            .find(|o| o.path == path)
+        {
+            return Ok(Some(held));
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        if !fs4::fs_std::FileExt::try_lock_exclusive(&file)? {
+            return Ok(None);
+        }
+        let owner = Arc::new(OwnerLock { path, _file: file });
+        owners.push(Arc::downgrade(&owner));
+        Ok(Some(owner))
+    }
+}
+
+/// How `ocop reindex` asks the server that owns the index to rebuild it: it writes
+/// `request <token>` to `<dir>.reindex`; the server's indexer (which checks every poll) rebuilds
+/// and writes back `done <token> <outcome>`. The server is the only writer, so a rebuild never
+/// races its queue: changes it applied are never lost under a rebuild read earlier.
+fn request_path(dir: &Path) -> PathBuf {
+    sibling(dir, ".reindex")
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Asks the server owning the index in `dir` to rebuild it, and waits for its answer: the
+/// number of documents, or the server's error.
+pub async fn request_rebuild(dir: &Path, wait: Duration) -> anyhow::Result<Result<usize, String>> {
+    let path = request_path(dir);
+    let token = uuid::Uuid::now_v7().simple().to_string();
+    write_atomically(&path, &format!("request {token}\n"))?;
+    let started = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if let Some(outcome) = text
+            .strip_prefix("done ")
+            .and_then(|rest| rest.strip_prefix(token.as_str()))
+        {
+            let _ = std::fs::remove_file(&path);
+            let outcome = outcome.trim();
+            return Ok(match outcome.strip_prefix("ok ") {
+                Some(n) => Ok(n.parse().unwrap_or(0)),
+                None => Err(outcome.trim_start_matches("error ").to_owned()),
+            });
+        }
+        if started.elapsed() > wait {
+            let _ = std::fs::remove_file(&path);
+            anyhow::bail!(
+                "the server owning the search index at {} did not rebuild it within {} s \
+                 (is it still starting, or stopped?)",
+                dir.display(),
+                wait.as_secs()
+            );
+        }
+    }
 }
 
 impl SearchEngine for Embedded {
@@ -210,7 +374,7 @@ impl SearchEngine for Embedded {
         query: &'a EngineQuery,
     ) -> BoxFuture<'a, Result<EngineHits, SearchError>> {
         let query = query.clone();
-        Box::pin(self.blocking(move |inner| inner.search(&query)))
+        Box::pin(self.blocking(move |inner| inner.search(&query).map_err(damaged)))
     }
 
     fn apply(
@@ -218,45 +382,92 @@ impl SearchEngine for Embedded {
         upserts: Vec<SearchDoc>,
         deletes: Vec<String>,
     ) -> BoxFuture<'_, Result<(), SearchError>> {
-        Box::pin(self.blocking(move |inner| inner.apply(upserts, deletes, false)))
+        Box::pin(self.blocking(move |inner| inner.apply(upserts, deletes)))
     }
 
     fn rebuild(&self, docs: Vec<SearchDoc>) -> BoxFuture<'_, Result<(), SearchError>> {
-        Box::pin(self.blocking(move |inner| inner.apply(docs, Vec::new(), true)))
+        Box::pin(self.blocking(move |inner| inner.rebuild(docs)))
     }
 
     fn status(&self) -> BoxFuture<'_, Result<IndexStatus, SearchError>> {
         Box::pin(self.blocking(|inner| {
-            let complete = inner.index.load_metas()?.payload.as_deref() == Some(SCHEMA_VERSION);
+            let current = inner.current();
+            let metas = current.index.load_metas().map_err(damaged)?;
             Ok(IndexStatus {
-                documents: inner.reader.searcher().num_docs(),
-                complete,
+                documents: current.reader.searcher().num_docs(),
+                complete: metas.payload.as_deref() == Some(SCHEMA_VERSION),
             })
         }))
     }
 
     fn stale(&self, today: u32) -> BoxFuture<'_, Result<Vec<String>, SearchError>> {
-        Box::pin(self.blocking(move |inner| inner.stale(today)))
+        Box::pin(self.blocking(move |inner| inner.stale(today).map_err(damaged)))
+    }
+
+    fn verify(&self) -> BoxFuture<'_, Result<(), SearchError>> {
+        Box::pin(self.blocking(|inner| inner.verify()))
+    }
+
+    fn rebuild_requested(&self) -> bool {
+        std::fs::read_to_string(request_path(&self.inner.dir))
+            .is_ok_and(|text| text.starts_with("request "))
+    }
+
+    fn rebuild_answered(&self, outcome: Result<usize, String>) {
+        let path = request_path(&self.inner.dir);
+        let Some(token) = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| text.strip_prefix("request ").map(|t| t.trim().to_owned()))
+        else {
+            return;
+        };
+        let outcome = match outcome {
+            Ok(n) => format!("ok {n}"),
+            Err(e) => format!("error {}", e.replace('\n', " ")),
+        };
+        if let Err(e) = write_atomically(&path, &format!("done {token} {outcome}\n")) {
+            tracing::warn!(error = %e, "answering a reindex request");
+        }
     }
 }
 
 impl Inner {
-    fn apply(
+    fn current(&self) -> Arc<Opened> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn searcher(&self) -> tantivy::Searcher {
+        self.current().reader.searcher()
+    }
+
+    fn apply(&self, upserts: Vec<SearchDoc>, deletes: Vec<String>) -> Result<(), SearchError> {
+        let _turn = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.current();
+        let written = self.write(&current.index, upserts, deletes, false);
+        if written.is_err() {
+            // A failed commit leaves the files it wrote (its new segment, delete files); tantivy
+            // only collects garbage after a commit that succeeds, so a write failing over and
+            // over would leak them every time.
+            collect_garbage(&current.index);
+        }
+        written.map_err(damaged)?;
+        current.reader.reload().map_err(damaged)
+    }
+
+    fn write(
         &self,
+        index: &Index,
         upserts: Vec<SearchDoc>,
         deletes: Vec<String>,
-        replace_all: bool,
+        fresh: bool,
     ) -> tantivy::Result<()> {
-        let _turn = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        // A writer per write: the index lock is held only while writing, so a server and the
-        // `reindex` command can share the folder (one waits for the other's turn).
+        // A writer per write: its threads live only while writing.
         let mut writer: IndexWriter<TantivyDocument> =
-            self.index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        let complete =
-            replace_all || self.index.load_metas()?.payload.as_deref() == Some(SCHEMA_VERSION);
-        if replace_all {
-            writer.delete_all_documents()?;
-        }
+            index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let complete = fresh || index.load_metas()?.payload.as_deref() == Some(SCHEMA_VERSION);
         for id in deletes.iter().chain(upserts.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
@@ -270,8 +481,70 @@ impl Inner {
             commit.set_payload(SCHEMA_VERSION);
         }
         commit.commit()?;
-        writer.wait_merging_threads()?;
-        self.reader.reload()
+        writer.wait_merging_threads()
+    }
+
+    /// Builds a new index in `<dir>.new`, from nothing, and swaps it in for the old one, which
+    /// is deleted whole: whatever a crash left in it (stray files, damage) goes with it. Searches
+    /// use the old index until the new one is ready.
+    fn rebuild(&self, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
+        let _turn = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = sibling(&self.dir, ".new");
+        let old = sibling(&self.dir, ".old");
+        for leftover in [&fresh, &old] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover).map_err(io)?;
+            }
+        }
+        std::fs::create_dir_all(&fresh).map_err(io)?;
+        {
+            let index = Index::create_in_dir(&fresh, schema().0).map_err(damaged)?;
+            self.write(&index, docs, Vec::new(), true)
+                .map_err(damaged)?;
+        }
+        sync_dir(&fresh).map_err(io)?;
+        // Two renames: a crash between them leaves no index, which start-up rebuilds.
+        if self.dir.exists() {
+            std::fs::rename(&self.dir, &old).map_err(io)?;
+        }
+        std::fs::rename(&fresh, &self.dir).map_err(io)?;
+        if let Some(parent) = self.dir.parent() {
+            sync_dir(parent).map_err(io)?;
+        }
+        let index = Index::open_in_dir(&self.dir).map_err(damaged)?;
+        let opened = Arc::new(Opened::new(index).map_err(damaged)?);
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = opened;
+        if old.exists()
+            && let Err(e) = std::fs::remove_dir_all(&old)
+        {
+            tracing::warn!(error = %e, dir = %old.display(), "removing the replaced search index");
+        }
+        Ok(())
+    }
+
+    /// Finds damage the document count cannot show: files in the folder that no commit refers
+    /// to (a write a crash interrupted: the next commits may collide with them), and files whose
+    /// checksums fail.
+    fn verify(&self) -> Result<(), SearchError> {
+        let _turn = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.current();
+        let stray = stray_files(&current.index, &self.dir)?;
+        if !stray.is_empty() {
+            return Err(SearchError::Corrupt(format!(
+                "{} file(s) no commit refers to, left by an interrupted write (e.g. {})",
+                stray.len(),
+                stray[0]
+            )));
+        }
+        let bad = current.index.validate_checksum().map_err(damaged)?;
+        if let Some(file) = bad.iter().next() {
+            return Err(SearchError::Corrupt(format!(
+                "{} file(s) fail their checksum (e.g. {})",
+                bad.len(),
+                file.display()
+            )));
+        }
+        Ok(())
     }
 
     fn document(&self, d: &SearchDoc) -> TantivyDocument {
@@ -302,7 +575,7 @@ impl Inner {
     }
 
     fn stale(&self, today: u32) -> tantivy::Result<Vec<String>> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher();
         let mut ids = Vec::new();
         let mut id = String::new();
         for segment in searcher.segment_readers() {
@@ -323,7 +596,7 @@ impl Inner {
     }
 
     fn search(&self, query: &EngineQuery) -> tantivy::Result<EngineHits> {
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher();
         let collector = FacetedCollector {
             filters: query.filters.clone(),
             browsing: query.text.is_empty(),
@@ -426,6 +699,39 @@ impl Inner {
             ));
         }
         BooleanQuery::new(words)
+    }
+}
+
+/// Files in the index folder that the committed `meta.json` does not use. Names starting with
+/// a dot are tantivy's own (locks, the list of its files, temporary files).
+fn stray_files(index: &Index, dir: &Path) -> Result<Vec<String>, SearchError> {
+    let metas = index.load_metas().map_err(damaged)?;
+    let living: HashSet<PathBuf> = metas
+        .segments
+        .iter()
+        .flat_map(|s| s.list_files())
+        .chain([PathBuf::from("meta.json")])
+        .collect();
+    let mut stray = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') || living.contains(Path::new(&name)) {
+            continue;
+        }
+        stray.push(name.to_string_lossy().into_owned());
+    }
+    stray.sort();
+    Ok(stray)
+}
+
+/// Deletes the files tantivy wrote that no commit uses (best effort: a failure is only logged).
+fn collect_garbage(index: &Index) {
+    let collected = index
+        .writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)
+        .and_then(|writer| writer.garbage_collect_files().wait());
+    if let Err(e) = collected {
+        tracing::warn!(error = %e, "removing the files of a failed search index write");
     }
 }
 

@@ -2,7 +2,10 @@
 //! incomplete or miscounted index is rebuilt (a valid one is not); then queued changes are
 //! applied as they come, and stars are re-checked when the day changes.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use app::{
     db::Db,
@@ -12,7 +15,7 @@ use app::{
         sync,
     },
 };
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// How often the queue is read: changes show in search well within a second.
 pub const POLL: Duration = Duration::from_millis(200);
@@ -41,8 +44,17 @@ fn today() -> NaiveDate {
     vietnam_date(chrono::Utc::now())
 }
 
-/// Rebuilds the index when it is incomplete or does not hold as many products as are public.
+/// Rebuilds the index when it is damaged (the engine's own check, which sees what a crashed
+/// write left behind), incomplete, or does not hold as many products as are public.
 pub async fn repair(db: &Db, engine: &dyn SearchEngine) -> Result<Repair, IndexError> {
+    match engine.verify().await {
+        Ok(()) => {}
+        Err(SearchError::Corrupt(e)) => {
+            tracing::warn!(error = %e, "search index damaged: rebuilding");
+            return rebuild(db, engine).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     let status = engine.status().await;
     let public = sync::public_count(db).await?;
     match status {
@@ -108,18 +120,76 @@ pub async fn refresh_stars(
     Ok(ids.len())
 }
 
+/// What the indexer has been through, for `/healthz`.
+#[derive(Debug, Default)]
+pub struct WriterHealth {
+    state: Mutex<WriterState>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WriterState {
+    /// Passes that failed in a row (0: the last pass worked).
+    pub failures: u32,
+    /// The latest failure, and when; kept after recovery, for the operator.
+    pub last_error: Option<(String, DateTime<Utc>)>,
+    /// Rebuilds since start-up (start-up repair, damage found while writing, `ocop reindex`).
+    pub rebuilds: u64,
+}
+
+impl WriterHealth {
+    pub fn snapshot(&self) -> WriterState {
+        self.lock().clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, WriterState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn failed(&self, e: &IndexError) {
+        let mut s = self.lock();
+        s.failures += 1;
+        s.last_error = Some((e.to_string(), Utc::now()));
+    }
+
+    fn worked(&self) {
+        self.lock().failures = 0;
+    }
+
+    fn rebuilt(&self) {
+        self.lock().rebuilds += 1;
+    }
+}
+
+/// The longest wait between passes while writes fail: an outage is retried, but slowly.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
 /// Runs for the life of the server: repairs the index (retrying while the engine is down),
-/// then applies queued changes and refreshes stars daily.
-pub async fn run(db: Db, engine: Arc<dyn SearchEngine>) {
+/// then applies queued changes and refreshes stars daily. A write that finds the index damaged
+/// rebuilds it from the database at once, instead of retrying a write that cannot succeed.
+pub async fn run(db: Db, engine: Arc<dyn SearchEngine>, health: Arc<WriterHealth>) {
     let mut repaired = false;
     let mut stars_checked: Option<NaiveDate> = None;
-    let mut failing = false;
+    let mut wait = POLL;
     loop {
         let pass = async {
             if !repaired {
                 let repair = repair(&db, engine.as_ref()).await?;
                 tracing::info!(?repair, engine = engine.name(), "search index ready");
+                if repair != Repair::Valid {
+                    health.rebuilt();
+                }
                 repaired = true;
+            }
+            if engine.rebuild_requested() {
+                tracing::info!("rebuilding the search index, as `ocop reindex` asked");
+                let rebuilt = rebuild(&db, engine.as_ref()).await;
+                engine.rebuild_answered(match &rebuilt {
+                    Ok(Repair::Rebuilt { documents }) => Ok(*documents),
+                    Ok(Repair::Valid) => Ok(0),
+                    Err(e) => Err(e.to_string()),
+                });
+                rebuilt?;
+                health.rebuilt();
             }
             let day = today();
             if stars_checked != Some(day) {
@@ -130,18 +200,37 @@ pub async fn run(db: Db, engine: Arc<dyn SearchEngine>) {
             Ok::<(), IndexError>(())
         };
         match pass.await {
-            Ok(()) if failing => {
-                tracing::info!("search index writes work again");
-                failing = false;
+            Ok(()) => {
+                if health.snapshot().failures > 0 {
+                    tracing::info!("search index writes work again");
+                }
+                health.worked();
+                wait = POLL;
             }
-            Ok(()) => {}
-            // Logged once per outage, not every 200 ms.
-            Err(e) if !failing => {
-                tracing::error!(error = %e, "updating the search index failed; changes stay queued");
-                failing = true;
+            Err(e) => {
+                // Logged once per outage, not every pass.
+                if health.snapshot().failures == 0 {
+                    tracing::error!(error = %e, "updating the search index failed; changes stay queued");
+                }
+                health.failed(&e);
+                wait = (wait * 2).clamp(POLL, MAX_BACKOFF);
+                if let IndexError::Engine(SearchError::Corrupt(damage)) = &e {
+                    tracing::warn!(error = %damage, "search index damaged: rebuilding it from the database");
+                    match rebuild(&db, engine.as_ref()).await {
+                        Ok(repair) => {
+                            tracing::info!(?repair, "search index rebuilt");
+                            health.rebuilt();
+                            // The queued changes follow at once.
+                            wait = Duration::ZERO;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "rebuilding the search index failed");
+                            health.failed(&e);
+                        }
+                    }
+                }
             }
-            Err(_) => {}
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(wait).await;
     }
 }

@@ -293,7 +293,7 @@ async fn search_engine(db: &app::db::Db, n: usize) -> anyhow::Result<()> {
         })
         .collect();
     let dir = tempfile::tempdir()?;
-    let engine = server::search::embedded::Embedded::open(dir.path())?;
+    let engine = server::search::embedded::Embedded::open(&dir.path().join("search"))?;
     let t = Instant::now();
     engine.rebuild(docs).await?;
     let build = t.elapsed();

@@ -291,7 +291,7 @@ async fn conformance(db: &Db, engine: Arc<dyn SearchEngine>) {
 }
 
 fn embedded(dir: &std::path::Path) -> Arc<dyn SearchEngine> {
-    Arc::new(Embedded::open(dir).expect("opening the embedded index"))
+    Arc::new(Embedded::open(&dir.join("search")).expect("opening the embedded index"))
 }
 
 db_test!(embedded_engine_conformance, |engine| {
@@ -727,3 +727,162 @@ async fn when_meilisearch_is_unreachable_pages_still_serve_and_say_so() {
         "changes wait in the queue"
     );
 }
+
+/// Plants what a crash in the middle of an index commit leaves: a segment's delete file named
+/// for an operation stamp that `meta.json` never reached (registered in tantivy's list of its
+/// files, as tantivy registers a file before writing it). Every next commit numbers its
+/// operations from the same stamp, so it needs one of these names. One per segment and stamp
+/// ahead: whichever the next write uses exists. Returns the planted file names.
+fn plant_crash_leftovers(dir: &std::path::Path) -> Vec<String> {
+    let meta: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+    let opstamp = meta["opstamp"].as_u64().unwrap();
+    let managed_path = dir.join(".managed.json");
+    let mut managed: Vec<String> =
+        serde_json::from_slice(&std::fs::read(&managed_path).unwrap()).unwrap();
+    let mut planted = Vec::new();
+    for segment in meta["segments"].as_array().unwrap() {
+        let id = segment["segment_id"].as_str().unwrap().replace('-', "");
+        for stamp in opstamp + 1..=opstamp + 40 {
+            let name = format!("{id}.{stamp}.del");
+            std::fs::write(dir.join(&name), b"").unwrap();
+            planted.push(name);
+        }
+    }
+    assert!(!planted.is_empty(), "the seeded index has segments");
+    managed.extend(planted.iter().cloned());
+    std::fs::write(&managed_path, serde_json::to_vec(&managed).unwrap()).unwrap();
+    planted
+}
+
+async fn health(app: &TestApp) -> Value {
+    app.get("/healthz").await.json().await.unwrap()
+}
+
+/// Polls the in-stock search until `slug` is (or is no longer) among the results; panics after
+/// 10 s.
+async fn until_in_stock(app: &TestApp, q: &str, slug: &str, present: bool) {
+    let started = std::time::Instant::now();
+    loop {
+        let (_, list) = api(app, &format!("/api/v1/products?q={q}&in_stock=true")).await;
+        if item_slugs(&list).contains(&slug.to_owned()) == present {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{q:?} in stock → {slug} present={present} not seen after 10 s; /healthz: {}",
+            health(app).await
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+db_test!(
+    an_index_a_crash_left_mid_commit_is_rebuilt_not_retried_forever,
+    |engine| {
+        let mut app = spawn_seeded_app(engine).await;
+        let dir = app.data_dir.path().join("search");
+        until_in_stock(&app, "ga+dong+tao", "ga-dong-tao-lam-sach", true).await;
+
+        // While the server runs: its next write collides with a leftover file (before the fix,
+        // `FileAlreadyExists` on every retry, the queue never drained and the sold-out product
+        // stayed in the in-stock results). The write finds the index damaged and rebuilds it.
+        let planted = plant_crash_leftovers(&dir);
+        app.guest_buys("ga-dong-tao-lam-sach", 60, "crash-leftover-000001")
+            .await;
+        until_in_stock(&app, "ga+dong+tao", "ga-dong-tao-lam-sach", false).await;
+        app.search_settled().await;
+        let h = health(&app).await;
+        assert_eq!(h["search"]["status"], "ok", "{h}");
+        assert_eq!(h["search"]["writer"]["status"], "ok", "{h}");
+        assert!(h["search"]["writer"]["rebuilds"].as_u64() >= Some(1), "{h}");
+        let last_error = h["search"]["writer"]["last_error"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(last_error.contains("FileAlreadyExists"), "{h}");
+        // The rebuilt index is a new folder: nothing planted (nor leaked) is left.
+        assert!(planted.iter().all(|f| !dir.join(f).exists()));
+        // Later writes work.
+        rename(
+            &app.db,
+            "banh-cay-lang-nguyen",
+            "Bánh cáy làng Nguyễn Thái Bình",
+        )
+        .await;
+        until_search(&app, "thai+binh", "banh-cay-lang-nguyen", true).await;
+
+        // After a crash: start-up repair sees the leftovers (the document count is right) and
+        // rebuilds before any write can collide with them.
+        app.kill().await;
+        let planted = plant_crash_leftovers(&dir);
+        app.restart().await;
+        app.search_settled().await;
+        let started = std::time::Instant::now();
+        while health(&app).await["search"]["writer"]["rebuilds"] != 1 {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no rebuild at start-up"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(planted.iter().all(|f| !dir.join(f).exists()));
+        app.guest_buys("tuong-ban", 1, "crash-leftover-000002")
+            .await;
+        app.search_settled().await;
+        until_in_stock(&app, "ga+dong+tao", "ga-dong-tao-lam-sach", false).await;
+
+        // `ocop reindex` while the server runs: the server rebuilds, as asked, and answers.
+        let public = app::search::sync::public_count(&app.db).await.unwrap() as usize;
+        let answer = server::search::embedded::request_rebuild(&dir, Duration::from_secs(30))
+            .await
+            .unwrap();
+        assert_eq!(answer, Ok(public));
+        assert_eq!(health(&app).await["search"]["writer"]["rebuilds"], 2);
+    }
+);
+
+db_test!(
+    healthz_reports_a_failing_index_writer_until_it_recovers,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let dir = app.data_dir.path().join("search");
+        // The index folder taken away and a file put in its place: every write fails (the disk
+        // refuses), which no rebuild can mend.
+        let aside = app.data_dir.path().join("search-aside");
+        std::fs::rename(&dir, &aside).unwrap();
+        std::fs::write(&dir, b"not a folder").unwrap();
+        app.guest_buys("ga-dong-tao-lam-sach", 60, "failing-writer-000001")
+            .await;
+        let started = std::time::Instant::now();
+        let h = loop {
+            let h = health(&app).await;
+            if h["search"]["writer"]["failures"].as_u64() >= Some(2) {
+                break h;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "{h}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_ne!(h["search"]["status"], "ok", "{h}");
+        assert_eq!(h["status"], "degraded", "{h}");
+        assert_eq!(h["search"]["writer"]["status"], "failing", "{h}");
+        assert!(h["search"]["writer"]["last_error"].is_string(), "{h}");
+        assert!(h["search"]["queued"].as_i64() > Some(0), "{h}");
+        assert!(h["search"]["oldest_queued_secs"].is_i64(), "{h}");
+
+        // The disk mended: the queue drains, and /healthz clears.
+        std::fs::remove_file(&dir).unwrap();
+        std::fs::rename(&aside, &dir).unwrap();
+        let started = std::time::Instant::now();
+        loop {
+            let h = health(&app).await;
+            if h["search"]["status"] == "ok" && h["search"]["queued"] == 0 {
+                assert_eq!(h["search"]["writer"]["failures"], 0, "{h}");
+                assert!(h["search"]["oldest_queued_secs"].is_null(), "{h}");
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "{h}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        until_in_stock(&app, "ga+dong+tao", "ga-dong-tao-lam-sach", false).await;
+    }
+);
