@@ -39,12 +39,7 @@ pub async fn refuse_hidden_text(req: Request, next: Next) -> Response {
     if let Some(refusal) = check_uri(req.uri().path(), req.uri().query()) {
         return refuse(api, refusal);
     }
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = content_type(&req);
     let json = content_type.starts_with("application/json");
     let form = content_type.starts_with("application/x-www-form-urlencoded");
     if !json && !form {
@@ -66,6 +61,15 @@ pub async fn refuse_hidden_text(req: Request, next: Next) -> Response {
                 .await
         }
     }
+}
+
+/// The request's `Content-Type`, lower-cased ("" when absent or not text).
+pub fn content_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 fn check_uri(path: &str, query: Option<&str>) -> Option<Refusal> {

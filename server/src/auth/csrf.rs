@@ -40,12 +40,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if is_cross_site(&req, &state.public_url) {
         return refuse();
     }
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = crate::boundary::content_type(&req);
     if content_type.starts_with("application/json") || is_api_call(&req) {
         return next.run(req).await;
     }

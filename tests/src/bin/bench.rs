@@ -167,6 +167,52 @@ async fn checkout_race(app: &TestApp) -> anyhow::Result<()> {
         }
     );
     println!();
+
+    // Two variants of one producer, put in carts in opposite orders by every other buyer.
+    let pair: Vec<String> = sqlx::query_scalar(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE p.producer_id = (SELECT p2.producer_id FROM products p2
+                                  JOIN product_variants v2 ON v2.product_id = p2.id
+                                  WHERE v2.status = 'active' AND p2.status = 'approved'
+                                  GROUP BY p2.producer_id HAVING COUNT(*) >= 2
+                                  ORDER BY p2.producer_id LIMIT 1)
+            AND v.status = 'active' AND p.status = 'approved'
+          ORDER BY v.id LIMIT 2",
+    )
+    .fetch_all(app.db.pool())
+    .await?;
+    let pair: Vec<&str> = pair.iter().map(String::as_str).collect();
+    let r = race::race_for(app, &pair, 100, 60, race::LineOrder::Alternating).await;
+    println!(
+        "opposite-order race: 100 buyers, the same two variants (60 units each) in opposite cart \
+         orders: {} placed, {} refused out of stock, {} other answers, in {:.0} ms \
+         (budget: 60 placed, 40 refused, no 5xx){}",
+        r.placed,
+        r.out_of_stock,
+        r.other.len(),
+        r.took.as_secs_f64() * 1000.0,
+        if r.placed == 60 && r.out_of_stock == 40 && r.other.is_empty() {
+            ""
+        } else {
+            " — WRONG"
+        }
+    );
+    println!();
+
+    let adds = race::concurrent_cart_adds(app, &variant, 200).await;
+    println!(
+        "cart adds: 200 new carts filled at once: {} added, {} other answers, in {:.0} ms \
+         (budget: all added){}",
+        adds.added,
+        adds.other.len(),
+        adds.took.as_secs_f64() * 1000.0,
+        if adds.other.is_empty() {
+            ""
+        } else {
+            " — WRONG"
+        }
+    );
+    println!();
     Ok(())
 }
 
