@@ -1,7 +1,7 @@
 //! The strings of the traceability page and the farmer's diary screens, in Vietnamese and
 //! English. A missing translation does not compile.
 
-use crate::i18n::Locale;
+use crate::{i18n::Locale, pages::diary_form::DiaryRefusal};
 
 pub struct DiaryTexts {
     pub trace_title: fn(&str) -> String,
@@ -119,6 +119,35 @@ impl DiaryTexts {
             Locale::En => &EN,
         }
     }
+}
+
+/// Why a diary form was refused, in the reader's language. No catch-all arm: a new reason
+/// without its text does not compile.
+pub fn refusal_text(refusal: &DiaryRefusal, locale: Locale) -> String {
+    let t = DiaryTexts::of(locale);
+    let date = locale.texts().date;
+    let text = match refusal {
+        DiaryRefusal::Phi {
+            product_name,
+            sprayed_on,
+            safe_from,
+        } => return (t.err_phi)(product_name, &date(*sprayed_on), &date(*safe_from)),
+        DiaryRefusal::LotCode => t.err_lot_code,
+        DiaryRefusal::LotTaken => t.err_lot_taken,
+        DiaryRefusal::PlotTaken => t.err_plot_taken,
+        DiaryRefusal::NotHarvested => t.err_not_harvested,
+        DiaryRefusal::Correction => t.err_correction,
+        DiaryRefusal::Future => t.err_future,
+        DiaryRefusal::Spraying => t.err_spraying,
+        DiaryRefusal::Harvest => t.err_harvest,
+        DiaryRefusal::PhotoSize => t.err_photo_size,
+        DiaryRefusal::PhotoFormat => t.err_photo_format,
+        DiaryRefusal::PhotoPixels => t.err_photo_pixels,
+        DiaryRefusal::PhotoCorrupt => t.err_photo_corrupt,
+        DiaryRefusal::PhotoAlt => t.err_photo_alt,
+        DiaryRefusal::Invalid => t.err_invalid,
+    };
+    text.to_owned()
 }
 
 /// The kinds of entry in the order a season usually runs.

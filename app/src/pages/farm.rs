@@ -15,7 +15,8 @@ use crate::{
     i18n::use_locale,
     pages::{
         account::CsrfField,
-        diary_texts::{DiaryTexts, KINDS},
+        diary_form::{DiaryRefusal, EntryFields, field},
+        diary_texts::{DiaryTexts, KINDS, refusal_text},
         gate::{Gate, gate, gate_or_404},
         lot::{PhiLine, Timeline},
     },
@@ -69,33 +70,8 @@ pub fn DiaryNotice() -> impl IntoView {
         if q.get("ok").is_some() {
             return Some(view! { <p class="notice ok" role="status">{t.saved}</p> }.into_any());
         }
-        let date = |key: &str| {
-            q.get(key)
-                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-                .map(|d| (locale.texts().date)(d))
-                .unwrap_or_default()
-        };
-        let text = match q.get("loi")?.as_str() {
-            "phi" => (t.err_phi)(
-                &q.get("thuoc").unwrap_or_default(),
-                &date("ngay_phun"),
-                &date("an_toan"),
-            ),
-            "lot_code" => t.err_lot_code.to_owned(),
-            "lot_taken" => t.err_lot_taken.to_owned(),
-            "plot_taken" => t.err_plot_taken.to_owned(),
-            "not_harvested" => t.err_not_harvested.to_owned(),
-            "correction" => t.err_correction.to_owned(),
-            "future" => t.err_future.to_owned(),
-            "spraying" => t.err_spraying.to_owned(),
-            "harvest" => t.err_harvest.to_owned(),
-            "photo_size" => t.err_photo_size.to_owned(),
-            "photo_format" => t.err_photo_format.to_owned(),
-            "photo_pixels" => t.err_photo_pixels.to_owned(),
-            "photo_corrupt" => t.err_photo_corrupt.to_owned(),
-            "photo_alt" => t.err_photo_alt.to_owned(),
-            _ => t.err_invalid.to_owned(),
-        };
+        let refusal = DiaryRefusal::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)))?;
+        let text = refusal_text(&refusal, locale);
         Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any())
     })
 }
@@ -221,56 +197,32 @@ pub fn PlotPage() -> impl IntoView {
     gate_or_404(data, |d| view! { <PlotView data=d/> })
 }
 
-/// What the entry form starts with: blank, the entry being corrected, or what the farmer typed
-/// before a refusal (sent back in the query, so nothing typed is lost).
-#[derive(Clone, Debug, Default, PartialEq)]
-struct EntryPrefill {
-    kind: Option<String>,
-    occurred_on: Option<String>,
-    lot_id: Option<String>,
-    input_name: Option<String>,
-    active_ingredient: Option<String>,
-    target: Option<String>,
-    dose: Option<String>,
-    phi_days: Option<String>,
-    quantity_kg: Option<String>,
-    note: String,
+/// The entry form filled with the entry being corrected.
+fn fields_of_entry(e: &TimelineEntry, lots: &[LotLine]) -> EntryFields {
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    EntryFields {
+        kind: e.kind.clone(),
+        occurred_on: e.occurred_on.to_string(),
+        lot_id: lots
+            .iter()
+            .find(|l| e.lot_code.as_deref() == Some(l.code.as_str()))
+            .map(|l| l.id.clone())
+            .unwrap_or_default(),
+        input_name: text(&e.input_name),
+        active_ingredient: text(&e.active_ingredient),
+        target: text(&e.target),
+        dose: text(&e.dose),
+        phi_days: e.phi_days.map(|d| d.to_string()).unwrap_or_default(),
+        quantity_kg: e.quantity_kg.map(|q| q.to_string()).unwrap_or_default(),
+        note: e.note.clone(),
+        // The form says which entry it corrects on its own (a hidden input).
+        corrects_id: String::new(),
+    }
 }
 
-impl EntryPrefill {
-    fn of_entry(e: &TimelineEntry, lots: &[LotLine]) -> Self {
-        EntryPrefill {
-            kind: Some(e.kind.clone()),
-            occurred_on: Some(e.occurred_on.to_string()),
-            lot_id: lots
-                .iter()
-                .find(|l| e.lot_code.as_deref() == Some(l.code.as_str()))
-                .map(|l| l.id.clone()),
-            input_name: e.input_name.clone(),
-            active_ingredient: e.active_ingredient.clone(),
-            target: e.target.clone(),
-            dose: e.dose.clone(),
-            phi_days: e.phi_days.map(|d| d.to_string()),
-            quantity_kg: e.quantity_kg.map(|q| q.to_string()),
-            note: e.note.clone(),
-        }
-    }
-
-    /// From the form's own field names (as the server echoes them).
-    fn typed(field: impl Fn(&str) -> Option<String>) -> Self {
-        EntryPrefill {
-            kind: field("kind"),
-            occurred_on: field("occurred_on"),
-            lot_id: field("lot_id"),
-            input_name: field("input_name"),
-            active_ingredient: field("active_ingredient"),
-            target: field("target"),
-            dose: field("dose"),
-            phi_days: field("phi_days"),
-            quantity_kg: field("quantity_kg"),
-            note: field("note").unwrap_or_default(),
-        }
-    }
+/// A field's value attribute: none for a blank field, as the browser shows an empty input.
+fn filled(value: &str) -> Option<String> {
+    Some(value.to_owned()).filter(|v| !v.is_empty())
 }
 
 #[component]
@@ -280,18 +232,20 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
     let diary = data.diary;
     let base = format!("/nong-trai/vuon/{}", diary.plot.id);
     let query = use_query_map().get_untracked();
+    // What a refusal sent back: the fields as typed (see `EntryFields`).
+    let echoed = EntryFields::from_query(query.latest_values().map(|(k, v)| (k.as_ref(), v)));
     // `sua`: the entry being corrected; `corrects_id`: the same, sent back after a refusal.
     let correcting = query
         .get("sua")
-        .or_else(|| query.get("corrects_id"))
+        .or_else(|| filled(&echoed.corrects_id))
         .and_then(|id| diary.entries.iter().find(|e| e.id == id).cloned());
     let today = data.today.to_string();
     let p = if query.get("loi").is_some() {
-        EntryPrefill::typed(|name| query.get(name))
+        echoed
     } else {
         correcting
             .as_ref()
-            .map(|e| EntryPrefill::of_entry(e, &diary.plot.lots))
+            .map(|e| fields_of_entry(e, &diary.plot.lots))
             .unwrap_or_default()
     };
     view! {
@@ -312,33 +266,33 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                 {correcting.as_ref().map(|e| view! { <p class="notice">{(t.correcting)(e.seq)}</p> })}
                 <form method="post" action=format!("{base}/ghi") class="stack entry-form">
                     <CsrfField/>
-                    {correcting.as_ref().map(|e| view! { <input type="hidden" name="corrects_id" value=e.id.clone()/> })}
+                    {correcting.as_ref().map(|e| view! { <input type="hidden" name=field::CORRECTS_ID value=e.id.clone()/> })}
                     <label>{t.kind_label}
-                        <select name="kind" required>
+                        <select name=field::KIND required>
                             {KINDS.iter().map(|k| view! {
-                                <option value=*k selected=p.kind.as_deref() == Some(*k)>{(t.kind)(k)}</option>
+                                <option value=*k selected=p.kind == *k>{(t.kind)(k)}</option>
                             }).collect_view()}
                         </select>
                     </label>
                     <label>{t.date_label}
-                        <input type="date" name="occurred_on" required max=today.clone()
-                               value=p.occurred_on.clone().unwrap_or(today.clone())/>
+                        <input type="date" name=field::OCCURRED_ON required max=today.clone()
+                               value=filled(&p.occurred_on).unwrap_or(today.clone())/>
                     </label>
                     <label>{t.lot_label}
-                        <select name="lot_id">
+                        <select name=field::LOT_ID>
                             <option value="">{t.no_lot}</option>
                             {diary.plot.lots.iter().map(|l| view! {
-                                <option value=l.id.clone() selected=p.lot_id.as_deref() == Some(l.id.as_str())>{l.code.clone()}</option>
+                                <option value=l.id.clone() selected=p.lot_id == l.id>{l.code.clone()}</option>
                             }).collect_view()}
                         </select>
                     </label>
-                    <label>{t.input_label} <input name="input_name" maxlength="200" value=p.input_name.clone()/></label>
-                    <label>{t.ingredient_label} <input name="active_ingredient" maxlength="200" value=p.active_ingredient.clone()/></label>
-                    <label>{t.target_label} <input name="target" maxlength="200" value=p.target.clone()/></label>
-                    <label>{t.dose_label} <input name="dose" maxlength="200" value=p.dose.clone()/></label>
-                    <label>{t.phi_label} <input name="phi_days" type="number" min="0" max="365" inputmode="numeric" value=p.phi_days.clone()/></label>
-                    <label>{t.quantity_label} <input name="quantity_kg" type="number" min="1" inputmode="numeric" value=p.quantity_kg.clone()/></label>
-                    <label>{t.note_label} <TextArea name="note" maxlength=2000 rows=2 value=p.note.clone()/></label>
+                    <label>{t.input_label} <input name=field::INPUT_NAME maxlength="200" value=filled(&p.input_name)/></label>
+                    <label>{t.ingredient_label} <input name=field::ACTIVE_INGREDIENT maxlength="200" value=filled(&p.active_ingredient)/></label>
+                    <label>{t.target_label} <input name=field::TARGET maxlength="200" value=filled(&p.target)/></label>
+                    <label>{t.dose_label} <input name=field::DOSE maxlength="200" value=filled(&p.dose)/></label>
+                    <label>{t.phi_label} <input name=field::PHI_DAYS type="number" min="0" max="365" inputmode="numeric" value=filled(&p.phi_days)/></label>
+                    <label>{t.quantity_label} <input name=field::QUANTITY_KG type="number" min="1" inputmode="numeric" value=filled(&p.quantity_kg)/></label>
+                    <label>{t.note_label} <TextArea name=field::NOTE maxlength=2000 rows=2 value=p.note.clone()/></label>
                     <button type="submit" class="button">{t.record}</button>
                 </form>
             </section>

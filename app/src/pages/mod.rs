@@ -6,6 +6,7 @@ pub mod cart;
 pub mod checkout;
 pub mod commune_editor;
 pub mod communes;
+pub mod diary_form;
 pub mod diary_texts;
 pub mod farm;
 pub mod gate;

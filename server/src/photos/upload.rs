@@ -10,15 +10,32 @@ use axum::{
 };
 
 use super::{
-    pipeline,
+    pipeline::{self, PhotoError},
     store::{self, Target},
 };
 use crate::startup::AppState;
 
+/// Why a photo was refused; shown as its form code (`photo_size`, `photo_format`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoRefusal {
+    /// The file itself (a body cut short or over the limit counts as too large).
+    Photo(PhotoError),
+    /// The description holds a control or invisible character.
+    Alt,
+}
+
+impl std::fmt::Display for PhotoRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PhotoRefusal::Photo(e) => e.code(),
+            PhotoRefusal::Alt => "photo_alt",
+        })
+    }
+}
+
 #[derive(Debug)]
 pub enum UploadError {
-    /// The reason's code for the form (`photo_size`, `photo_format`, …).
-    Refused(&'static str),
+    Refused(PhotoRefusal),
     /// No decoding slot freed up in time (see `photos::budget`): our load, not the file.
     Busy,
     Internal(String),
@@ -50,14 +67,18 @@ pub async fn receive(
             Ok(Some(f)) => f,
             Ok(None) => break,
             // A cut connection or a body over the route's limit.
-            Err(_) => return Err(UploadError::Refused("photo_size")),
+            Err(_) => {
+                return Err(UploadError::Refused(PhotoRefusal::Photo(
+                    PhotoError::TooLarge,
+                )));
+            }
         };
         match field.name() {
             Some("alt") => {
                 let text = field.text().await.unwrap_or_default();
                 // Multipart bodies pass the boundary's check unread: the text rule is here.
                 if app::domain::text::hidden(&text).is_some() {
-                    return Err(UploadError::Refused("photo_alt"));
+                    return Err(UploadError::Refused(PhotoRefusal::Alt));
                 }
                 alt = text.trim().chars().take(200).collect();
             }
@@ -66,11 +87,17 @@ pub async fn receive(
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) if bytes.len() + chunk.len() > pipeline::MAX_BYTES => {
-                            return Err(UploadError::Refused("photo_size"));
+                            return Err(UploadError::Refused(PhotoRefusal::Photo(
+                                PhotoError::TooLarge,
+                            )));
                         }
                         Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
                         Ok(None) => break,
-                        Err(_) => return Err(UploadError::Refused("photo_size")),
+                        Err(_) => {
+                            return Err(UploadError::Refused(PhotoRefusal::Photo(
+                                PhotoError::TooLarge,
+                            )));
+                        }
                     }
                 }
                 if bytes.is_empty() {
@@ -88,7 +115,7 @@ pub async fn receive(
                 };
                 let copies = match tokio::task::spawn_blocking(work).await {
                     Ok(Ok(c)) => c,
-                    Ok(Err(e)) => return Err(UploadError::Refused(e.code())),
+                    Ok(Err(e)) => return Err(UploadError::Refused(PhotoRefusal::Photo(e))),
                     Err(e) => return Err(UploadError::Internal(e.to_string())),
                 };
                 store::save_photo(&state.db, &media, target, uploaded_by, &alt, &copies)

@@ -1,16 +1,13 @@
 //! The cultivation-log forms' POST handlers (farm screens and the officer's lot stamp). Each
 //! checks the policy against the plot's or lot's producer, then redirects back: `?ok=1`, or
-//! `?loi=<code>` (with the spraying and first safe day for a pre-harvest interval refusal).
-//! Refusals carry no `#fragment`: the page opens at its top, where the notice is.
+//! the query of a [`DiaryRefusal`] (which the page reads back into the same type). Refusals
+//! carry no `#fragment`: the page opens at its top, where the notice is.
 
 use app::{
     auth::{Action, Actor, authorize},
     db::diary::{self, DiaryError, PlotInput},
-    domain::{
-        farm_log::{DraftError, EntryDraft, EntryKind},
-        gs1::LotCode,
-        time::vietnam_date,
-    },
+    domain::{farm_log::DraftError, gs1::LotCode, time::vietnam_date},
+    pages::diary_form::{DiaryRefusal, EntryFields},
 };
 use axum::{
     Extension, Form,
@@ -18,7 +15,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::{
@@ -27,8 +23,9 @@ use crate::{
         forms::{denied, internal, see_other},
     },
     photos::{
+        pipeline::PhotoError,
         store::Target,
-        upload::{self, UploadError},
+        upload::{self, PhotoRefusal, UploadError},
     },
     startup::AppState,
 };
@@ -37,48 +34,59 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response()
 }
 
-fn back_with(path: &str, query: &str) -> Response {
-    see_other(&format!("{path}?{query}"))
+fn back_with(path: &str, refusal: &DiaryRefusal) -> Response {
+    see_other(&format!("{path}?{}", refusal.query()))
 }
 
-/// Where a refused write goes back to, with the reason's code.
+/// Where a refused write goes back to, with the reason.
 fn refused(back: &str, e: DiaryError) -> Response {
-    match refusal_query(e) {
-        Ok(query) => back_with(back, &query),
+    match refusal(e) {
+        Ok(refusal) => back_with(back, &refusal),
         Err(response) => *response,
     }
 }
 
-/// The query that explains a refusal to the page, or the response when there is no page to
-/// explain it on (missing, or a database failure).
-fn refusal_query(e: DiaryError) -> Result<String, Box<Response>> {
-    let code = match e {
+/// The reason to explain to the page, or the response when there is no page to explain it on
+/// (missing, or a database failure).
+fn refusal(e: DiaryError) -> Result<DiaryRefusal, Box<Response>> {
+    Ok(match e {
         DiaryError::NotFound => return Err(Box::new(not_found())),
         DiaryError::Db(e) => return Err(Box::new(internal(e))),
-        DiaryError::Phi(v) => {
-            return Ok(form_urlencoded::Serializer::new(String::new())
-                .append_pair("loi", "phi")
-                .append_pair("thuoc", &v.product_name)
-                .append_pair("ngay_phun", &v.sprayed_on.to_string())
-                .append_pair("an_toan", &v.safe_from.to_string())
-                .finish());
-        }
-        DiaryError::Draft(DraftError::DateInFuture) => "future",
+        DiaryError::Phi(v) => DiaryRefusal::Phi {
+            product_name: v.product_name,
+            sprayed_on: v.sprayed_on,
+            safe_from: v.safe_from,
+        },
+        DiaryError::Draft(DraftError::DateInFuture) => DiaryRefusal::Future,
         DiaryError::Draft(
             DraftError::InputNameMissing
             | DraftError::ActiveIngredientMissing
             | DraftError::PhiMissing
             | DraftError::PhiTooLong,
-        ) => "spraying",
-        DiaryError::Draft(DraftError::QuantityMissing | DraftError::LotMissing) => "harvest",
-        DiaryError::Draft(_) | DiaryError::PlotIncomplete | DiaryError::UnknownCommune => "invalid",
-        DiaryError::VariantNotOwned | DiaryError::LotOfAnotherPlot => "invalid",
-        DiaryError::LotCodeTaken => "lot_taken",
-        DiaryError::PlotNameTaken => "plot_taken",
-        DiaryError::NotHarvested => "not_harvested",
-        DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => "correction",
-    };
-    Ok(format!("loi={code}"))
+        ) => DiaryRefusal::Spraying,
+        DiaryError::Draft(DraftError::QuantityMissing | DraftError::LotMissing) => {
+            DiaryRefusal::Harvest
+        }
+        DiaryError::Draft(_) | DiaryError::PlotIncomplete | DiaryError::UnknownCommune => {
+            DiaryRefusal::Invalid
+        }
+        DiaryError::VariantNotOwned | DiaryError::LotOfAnotherPlot => DiaryRefusal::Invalid,
+        DiaryError::LotCodeTaken => DiaryRefusal::LotTaken,
+        DiaryError::PlotNameTaken => DiaryRefusal::PlotTaken,
+        DiaryError::NotHarvested => DiaryRefusal::NotHarvested,
+        DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => DiaryRefusal::Correction,
+    })
+}
+
+/// A refused photo, as the diary page explains it.
+fn photo_refusal(refusal: PhotoRefusal) -> DiaryRefusal {
+    match refusal {
+        PhotoRefusal::Photo(PhotoError::TooLarge) => DiaryRefusal::PhotoSize,
+        PhotoRefusal::Photo(PhotoError::UnsupportedFormat) => DiaryRefusal::PhotoFormat,
+        PhotoRefusal::Photo(PhotoError::TooManyPixels) => DiaryRefusal::PhotoPixels,
+        PhotoRefusal::Photo(PhotoError::Corrupt) => DiaryRefusal::PhotoCorrupt,
+        PhotoRefusal::Alt => DiaryRefusal::PhotoAlt,
+    }
 }
 
 /// The actor when the policy allows `action`, or the response refusing it (sign in first, or 403).
@@ -132,7 +140,7 @@ pub async fn create_plot(
     let area_m2 = match blank_to_none(&form.area_m2).map(str::parse::<i64>) {
         None => None,
         Some(Ok(a)) if a > 0 => Some(a),
-        Some(_) => return back_with("/nong-trai", "loi=invalid"),
+        Some(_) => return back_with("/nong-trai", &DiaryRefusal::Invalid),
     };
     let input = PlotInput {
         name: &form.name,
@@ -185,7 +193,7 @@ pub async fn create_lot(
     };
     let back = format!("/nong-trai/vuon/{plot_id}");
     let Ok(code) = LotCode::parse(&form.lot_code) else {
-        return back_with(&back, "loi=lot_code");
+        return back_with(&back, &DiaryRefusal::LotCode);
     };
     match diary::create_lot(
         &state.db,
@@ -197,88 +205,8 @@ pub async fn create_lot(
     )
     .await
     {
-        Ok(_) => back_with(&back, "ok=1#lots"),
+        Ok(_) => see_other(&format!("{back}?ok=1#lots")),
         Err(e) => refused(&back, e),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct EntryForm {
-    kind: String,
-    occurred_on: String,
-    #[serde(default)]
-    lot_id: String,
-    #[serde(default)]
-    input_name: String,
-    #[serde(default)]
-    active_ingredient: String,
-    #[serde(default)]
-    target: String,
-    #[serde(default)]
-    dose: String,
-    #[serde(default)]
-    phi_days: String,
-    #[serde(default)]
-    quantity_kg: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    corrects_id: String,
-}
-
-impl EntryForm {
-    /// The fields as typed, under their own names: a refused entry goes back to a form that
-    /// still holds them, so the farmer corrects one field instead of typing everything again.
-    fn echo(&self) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
-            ("kind", &self.kind),
-            ("occurred_on", &self.occurred_on),
-            ("lot_id", &self.lot_id),
-            ("input_name", &self.input_name),
-            ("active_ingredient", &self.active_ingredient),
-            ("target", &self.target),
-            ("dose", &self.dose),
-            ("phi_days", &self.phi_days),
-            ("quantity_kg", &self.quantity_kg),
-            ("note", &self.note),
-            ("corrects_id", &self.corrects_id),
-        ] {
-            if !value.trim().is_empty() {
-                query.append_pair(name, value);
-            }
-        }
-        query.finish()
-    }
-
-    /// The form as a draft; `None` when a number or date does not parse.
-    fn draft(&self) -> Option<EntryDraft> {
-        let text = |t: &str| blank_to_none(t).map(str::to_owned);
-        let phi_days = match blank_to_none(&self.phi_days) {
-            None => None,
-            Some(d) => Some(d.parse::<u32>().ok()?),
-        };
-        let quantity_kg = match blank_to_none(&self.quantity_kg) {
-            None => None,
-            Some(q) => Some(q.parse::<i64>().ok()?),
-        };
-        let occurred_on = match blank_to_none(&self.occurred_on) {
-            None => None,
-            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?),
-        };
-        Some(EntryDraft {
-            kind: EntryKind::parse(&self.kind),
-            occurred_on,
-            lot_id: text(&self.lot_id),
-            input_name: text(&self.input_name),
-            active_ingredient: text(&self.active_ingredient),
-            target: text(&self.target),
-            dose: text(&self.dose),
-            phi_days,
-            quantity_kg,
-            note: self.note.trim().to_owned(),
-            corrects_id: text(&self.corrects_id),
-        })
     }
 }
 
@@ -287,16 +215,18 @@ pub async fn append_entry(
     ClientIp(ip): ClientIp,
     actor: Option<Extension<Actor>>,
     Path(plot_id): Path<String>,
-    Form(form): Form<EntryForm>,
+    Form(form): Form<EntryFields>,
 ) -> Response {
     let actor = match plot_writer(&state, actor, &plot_id).await {
         Ok(a) => a,
         Err(r) => return r,
     };
     let back = format!("/nong-trai/vuon/{plot_id}");
-    let again = |query: &str| see_other(&format!("{back}?{query}&{}", form.echo()));
+    // The fields go back too, so the form still holds what was typed.
+    let again =
+        |refusal: DiaryRefusal| see_other(&format!("{back}?{}&{}", refusal.query(), form.query()));
     let Some(draft) = form.draft() else {
-        return again("loi=invalid");
+        return again(DiaryRefusal::Invalid);
     };
     let today = vietnam_date(chrono::Utc::now());
     match diary::append_entry(
@@ -310,8 +240,8 @@ pub async fn append_entry(
     .await
     {
         Ok(seq) => see_other(&format!("{back}?ok=1#e{seq}")),
-        Err(e) => match refusal_query(e) {
-            Ok(query) => again(&query),
+        Err(e) => match refusal(e) {
+            Ok(refusal) => again(refusal),
             Err(response) => *response,
         },
     }
@@ -336,7 +266,7 @@ pub async fn put_on_sale(
         Err(r) => return *r,
     };
     match diary::put_on_sale(&state.db, &actor.user_id, &lot_id).await {
-        Ok(()) => back_with(&back, "ok=1#lots"),
+        Ok(()) => see_other(&format!("{back}?ok=1#lots")),
         Err(e) => refused(&back, e),
     }
 }
@@ -387,7 +317,7 @@ pub async fn add_entry_photos(
     };
     match upload::receive(&state, form, Target::Entry(&entry_id), &actor.user_id).await {
         Ok(_) => {}
-        Err(UploadError::Refused(code)) => return back_with(&back, &format!("loi={code}")),
+        Err(UploadError::Refused(r)) => return back_with(&back, &photo_refusal(r)),
         Err(UploadError::Busy) => return upload::busy(),
         Err(UploadError::Internal(e)) => return internal(e),
     }
@@ -397,5 +327,5 @@ pub async fn add_entry_photos(
             .fetch_optional(state.db.pool())
             .await
             .unwrap_or_default();
-    back_with(&back, &format!("ok=1#e{}", seq.unwrap_or(0)))
+    see_other(&format!("{back}?ok=1#e{}", seq.unwrap_or(0)))
 }

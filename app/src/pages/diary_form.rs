@@ -1,0 +1,339 @@
+//! What the farm diary's pages and their form handlers (`server::routes::diary_forms`) share:
+//! the refusal reasons the handlers send back in `?loi=` and the fields of the entry form. Both
+//! sides use these types, so a reason or a field one side does not know does not compile.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, de::value::MapDeserializer};
+
+use crate::domain::farm_log::{EntryDraft, EntryKind};
+
+/// Why a diary form was refused. Serialised as the query the form goes back with: `loi=<code>`,
+/// and for a pre-harvest interval the spraying (`thuoc`, `ngay_phun`) and first safe day
+/// (`an_toan`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "loi", rename_all = "snake_case")]
+pub enum DiaryRefusal {
+    /// A harvest inside a spraying's pre-harvest interval.
+    Phi {
+        #[serde(rename = "thuoc")]
+        product_name: String,
+        #[serde(rename = "ngay_phun")]
+        sprayed_on: NaiveDate,
+        #[serde(rename = "an_toan")]
+        safe_from: NaiveDate,
+    },
+    LotCode,
+    LotTaken,
+    PlotTaken,
+    NotHarvested,
+    Correction,
+    Future,
+    Spraying,
+    Harvest,
+    PhotoSize,
+    PhotoFormat,
+    PhotoPixels,
+    PhotoCorrupt,
+    PhotoAlt,
+    /// Anything else the farmer can fix by checking the form.
+    Invalid,
+}
+
+impl DiaryRefusal {
+    /// `loi=<code>` and its parameters, ready to follow `?`.
+    #[cfg(feature = "ssr")]
+    pub fn query(&self) -> String {
+        // Only strings and dates: serialising cannot fail.
+        serde_urlencoded::to_string(self).unwrap_or_else(|_| "loi=invalid".to_owned())
+    }
+
+    /// The refusal in a page's query (name, value); `None` when there is no `loi`, and
+    /// [`DiaryRefusal::Invalid`] for a code or parameter the handlers never send (a URL typed
+    /// by hand).
+    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+        let pairs: Vec<_> = pairs.collect();
+        pairs.iter().find(|(name, _)| *name == "loi")?;
+        Some(from_pairs(pairs.into_iter()).unwrap_or(DiaryRefusal::Invalid))
+    }
+}
+
+fn from_pairs<'a, T: Deserialize<'a>>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<T, serde::de::value::Error> {
+    T::deserialize(MapDeserializer::new(pairs))
+}
+
+/// The names of the entry form's inputs, for the view; a unit test holds them to
+/// [`EntryFields`]'s serialised names.
+pub mod field {
+    pub const KIND: &str = "kind";
+    pub const OCCURRED_ON: &str = "occurred_on";
+    pub const LOT_ID: &str = "lot_id";
+    pub const INPUT_NAME: &str = "input_name";
+    pub const ACTIVE_INGREDIENT: &str = "active_ingredient";
+    pub const TARGET: &str = "target";
+    pub const DOSE: &str = "dose";
+    pub const PHI_DAYS: &str = "phi_days";
+    pub const QUANTITY_KG: &str = "quantity_kg";
+    pub const NOTE: &str = "note";
+    pub const CORRECTS_ID: &str = "corrects_id";
+}
+
+/// The diary entry form as typed: what the handler receives, what a refusal echoes back in the
+/// query (blank fields left out) and what the page fills the form with again, so the farmer
+/// corrects one field instead of typing everything again. Absent fields read as blank.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EntryFields {
+    #[serde(skip_serializing_if = "blank")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub occurred_on: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub lot_id: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub input_name: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub active_ingredient: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub target: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub dose: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub phi_days: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub quantity_kg: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub note: String,
+    #[serde(skip_serializing_if = "blank")]
+    pub corrects_id: String,
+}
+
+fn blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+fn blank_to_none(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+impl EntryFields {
+    /// The non-blank fields under their own names, ready to follow `?` or `&`.
+    #[cfg(feature = "ssr")]
+    pub fn query(&self) -> String {
+        // Only strings: serialising cannot fail.
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+
+    /// The fields a refusal echoed in a page's query (name, value); unknown names are ignored.
+    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        from_pairs(pairs).unwrap_or_default()
+    }
+
+    /// The form as a draft; `None` when a number or date does not parse.
+    pub fn draft(&self) -> Option<EntryDraft> {
+        let text = |t: &str| blank_to_none(t).map(str::to_owned);
+        let phi_days = match blank_to_none(&self.phi_days) {
+            None => None,
+            Some(d) => Some(d.parse::<u32>().ok()?),
+        };
+        let quantity_kg = match blank_to_none(&self.quantity_kg) {
+            None => None,
+            Some(q) => Some(q.parse::<i64>().ok()?),
+        };
+        let occurred_on = match blank_to_none(&self.occurred_on) {
+            None => None,
+            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?),
+        };
+        Some(EntryDraft {
+            kind: EntryKind::parse(&self.kind),
+            occurred_on,
+            lot_id: text(&self.lot_id),
+            input_name: text(&self.input_name),
+            active_ingredient: text(&self.active_ingredient),
+            target: text(&self.target),
+            dose: text(&self.dose),
+            phi_days,
+            quantity_kg,
+            note: self.note.trim().to_owned(),
+            corrects_id: text(&self.corrects_id),
+        })
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::{i18n::Locale, pages::diary_texts::refusal_text};
+
+    fn every_refusal() -> Vec<DiaryRefusal> {
+        use DiaryRefusal::*;
+        let on = |d| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
+        let all = vec![
+            Phi {
+                product_name: "Regent 800WG & co".to_owned(),
+                sprayed_on: on(1),
+                safe_from: on(8),
+            },
+            LotCode,
+            LotTaken,
+            PlotTaken,
+            NotHarvested,
+            Correction,
+            Future,
+            Spraying,
+            Harvest,
+            PhotoSize,
+            PhotoFormat,
+            PhotoPixels,
+            PhotoCorrupt,
+            PhotoAlt,
+            Invalid,
+        ];
+        // A new variant stops this match compiling: add it to the list above too.
+        for r in &all {
+            match r {
+                Phi { .. }
+                | LotCode
+                | LotTaken
+                | PlotTaken
+                | NotHarvested
+                | Correction
+                | Future
+                | Spraying
+                | Harvest
+                | PhotoSize
+                | PhotoFormat
+                | PhotoPixels
+                | PhotoCorrupt
+                | PhotoAlt
+                | Invalid => {}
+            }
+        }
+        all
+    }
+
+    fn parse(query: &str) -> Vec<(String, String)> {
+        serde_urlencoded::from_str(query).unwrap()
+    }
+
+    fn pairs(parsed: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+        parsed.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    #[test]
+    fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
+        let mut codes = Vec::new();
+        for refusal in every_refusal() {
+            let query = refusal.query();
+            let parsed = parse(&query);
+            assert_eq!(parsed[0].0, "loi", "{query}");
+            codes.push(parsed[0].1.clone());
+            assert_eq!(
+                DiaryRefusal::from_query(pairs(&parsed)),
+                Some(refusal.clone()),
+                "{query}"
+            );
+            for locale in [Locale::Vi, Locale::En] {
+                let text = refusal_text(&refusal, locale);
+                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
+            }
+        }
+        let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), codes.len(), "one code per reason: {codes:?}");
+    }
+
+    #[test]
+    fn the_url_codes_are_the_ones_pages_already_link_to() {
+        let codes: Vec<String> = every_refusal()
+            .iter()
+            .map(|r| parse(&r.query())[0].1.clone())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "phi",
+                "lot_code",
+                "lot_taken",
+                "plot_taken",
+                "not_harvested",
+                "correction",
+                "future",
+                "spraying",
+                "harvest",
+                "photo_size",
+                "photo_format",
+                "photo_pixels",
+                "photo_corrupt",
+                "photo_alt",
+                "invalid"
+            ]
+        );
+        let phi = &every_refusal()[0];
+        assert_eq!(
+            phi.query(),
+            "loi=phi&thuoc=Regent+800WG+%26+co&ngay_phun=2026-05-01&an_toan=2026-05-08"
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_incomplete_refusal_reads_as_invalid_and_none_as_none() {
+        for query in [
+            "loi=nonsense",
+            "loi=phi",
+            "loi=phi&thuoc=x&ngay_phun=hôm+qua",
+        ] {
+            let parsed = parse(query);
+            assert_eq!(
+                DiaryRefusal::from_query(pairs(&parsed)),
+                Some(DiaryRefusal::Invalid),
+                "{query}"
+            );
+        }
+        assert_eq!(DiaryRefusal::from_query(pairs(&parse("ok=1"))), None);
+    }
+
+    #[test]
+    fn entry_fields_echo_what_was_typed_under_the_view_names() {
+        let typed = EntryFields {
+            kind: "spraying".into(),
+            occurred_on: "2026-05-01".into(),
+            lot_id: "l1".into(),
+            input_name: "Regent 800WG".into(),
+            active_ingredient: "Fipronil".into(),
+            target: "sâu".into(),
+            dose: "1 gói".into(),
+            phi_days: "7".into(),
+            quantity_kg: "800".into(),
+            note: "a&b=c".into(),
+            corrects_id: "e1".into(),
+        };
+        let parsed = parse(&typed.query());
+        let names: Vec<&str> = parsed.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                field::KIND,
+                field::OCCURRED_ON,
+                field::LOT_ID,
+                field::INPUT_NAME,
+                field::ACTIVE_INGREDIENT,
+                field::TARGET,
+                field::DOSE,
+                field::PHI_DAYS,
+                field::QUANTITY_KG,
+                field::NOTE,
+                field::CORRECTS_ID,
+            ]
+        );
+        assert_eq!(EntryFields::from_query(pairs(&parsed)), typed);
+
+        let sparse = EntryFields {
+            kind: "harvest".into(),
+            note: "  ".into(),
+            ..EntryFields::default()
+        };
+        assert_eq!(sparse.query(), "kind=harvest");
+        assert_eq!(EntryFields::default().query(), "");
+    }
+}
