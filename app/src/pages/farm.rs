@@ -240,7 +240,8 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
         .or_else(|| filled(&echoed.corrects_id))
         .and_then(|id| diary.entries.iter().find(|e| e.id == id).cloned());
     let today = data.today.to_string();
-    let p = if query.get("loi").is_some() {
+    let refused = DiaryRefusal::from_query(query.latest_values().map(|(k, v)| (k.as_ref(), v)));
+    let p = if refused.is_some() {
         echoed
     } else {
         correcting
