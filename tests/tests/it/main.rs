@@ -20,5 +20,6 @@ mod security;
 mod seed;
 mod seller;
 mod shutdown;
+mod storage;
 mod throttle;
 mod traceability;
