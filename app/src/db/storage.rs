@@ -254,10 +254,16 @@ impl Db {
     /// finds out when it is back.
     pub fn known_unreachable(&self) -> bool {
         let health = self.health();
+        let due = || lock(&health.last_probe).is_none_or(|at| at.elapsed() >= PROBE_EVERY);
         if lock(&health.unreachable_since).is_none() {
+            // No idle connection: all busy, or all dropped because the server went away. A
+            // direct connection tells which before more readers queue behind the pool.
+            if self.engine() == Engine::Postgres && self.pool().num_idle() == 0 && due() {
+                self.check_reachable_later();
+            }
             return false;
         }
-        if lock(&health.last_probe).is_none_or(|at| at.elapsed() >= PROBE_EVERY) {
+        if due() {
             self.check_reachable_later();
         }
         true
@@ -266,7 +272,88 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
+    use sqlx::Executor;
+
     use super::*;
+
+    #[tokio::test]
+    async fn sqlite_full_and_read_only_errors_are_storage_faults() {
+        let mut conn = sqlx::sqlite::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        // A database capped at a few pages fills up as a full disk does: SQLITE_FULL.
+        conn.execute("PRAGMA max_page_count = 3; CREATE TABLE t (x BLOB)")
+            .await
+            .unwrap();
+        let full = conn
+            .execute("INSERT INTO t VALUES (zeroblob(100000))")
+            .await
+            .unwrap_err();
+        assert_eq!(storage_fault(&full), Some(StorageFault::Full), "{full}");
+        conn.execute("PRAGMA query_only = ON").await.unwrap();
+        let read_only = conn.execute("DELETE FROM t").await.unwrap_err();
+        assert_eq!(
+            storage_fault(&read_only),
+            Some(StorageFault::ReadOnly),
+            "{read_only}"
+        );
+        let not_storage = conn.execute("SELECT * FROM missing").await.unwrap_err();
+        assert_eq!(storage_fault(&not_storage), None, "{not_storage}");
+    }
+
+    /// A connection given back inside a transaction the driver does not know of (as after a
+    /// failed ROLLBACK) is closed, so its lock goes and no later "commit" lands in it.
+    #[tokio::test]
+    async fn a_connection_given_back_inside_a_transaction_is_not_reused() {
+        let dir = std::env::temp_dir().join(format!(
+            "ocop-release-{}-{}",
+            std::process::id(),
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.db");
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        // Another process can write: the transaction was rolled back, the lock released.
+        let mut other = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&file)
+            .busy_timeout(Duration::from_secs(5))
+            .connect()
+            .await
+            .unwrap();
+        sqlx::raw_sql("BEGIN IMMEDIATE; INSERT INTO t VALUES (2); COMMIT")
+            .execute(&mut other)
+            .await
+            .unwrap();
+        // Every pooled write is stored, none lands in the abandoned transaction.
+        for i in 3..20 {
+            let mut tx = db.pool().begin().await.unwrap();
+            sqlx::query("INSERT INTO t VALUES ($1)")
+                .bind(i)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut other)
+            .await
+            .unwrap();
+        assert_eq!(n, 18);
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn timeouts_and_sockets_mean_unreachable() {
