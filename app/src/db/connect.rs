@@ -172,28 +172,35 @@ async fn sqlite_setup(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
 }
 
 /// Whether a SQLite connection given back to the pool may serve again. It must be outside any
-/// transaction: after a failed COMMIT or ROLLBACK (disk full, I/O error) SQLite may have rolled
-/// back by itself while the driver still counts a transaction open, or the reverse. Either way
-/// its next `begin()` would only open a savepoint, whose "commit" stores nothing, and a real
-/// transaction left open holds the write lock for good. Such a connection is closed (closing
-/// rolls back). So are connections that lived through a storage fault.
+/// transaction. After a failed COMMIT or ROLLBACK (disk full, I/O error) the driver still counts
+/// a transaction open, whether or not SQLite rolled back by itself; its next `begin()` then only
+/// opens a savepoint, whose "commit" may store nothing while the real transaction left open holds
+/// the write lock for good. Such a connection is closed (closing rolls back). So are connections
+/// that lived through a storage fault.
 async fn sqlite_connection_is_clean(
     conn: &mut AnyConnection,
     age: Duration,
     health: &DbHealth,
 ) -> Result<bool, sqlx::Error> {
-    // Runs after the rollback a dropped transaction queued, so it fails ("no transaction is
-    // active") on every healthy connection; succeeding means one was still open.
-    if conn.execute("ROLLBACK").await.is_ok() {
-        tracing::warn!("a database connection came back inside a transaction: closed");
-        return Ok(false);
-    }
-    if conn.is_in_transaction() {
-        tracing::warn!("a database connection came back with a transaction count: closed");
-        return Ok(false);
-    }
     // Born after the last fault (younger than the time since): kept.
-    Ok(health.fault_at().is_none_or(|at| age < at.elapsed()))
+    let survived_no_fault = health.fault_at().is_none_or(|at| age < at.elapsed());
+    // The common case costs nothing: the driver counts no transaction (only SQL saying BEGIN
+    // itself could open one behind its back; this code never does).
+    if !conn.is_in_transaction() {
+        return Ok(survived_no_fault);
+    }
+    // A dropped transaction's rollback may still be queued: this ROLLBACK runs after it, and
+    // fails ("no transaction is active") when that one worked. Succeeding means a transaction
+    // was still open; a count still above zero means the driver's count is stale.
+    let was_open = conn.execute("ROLLBACK").await.is_ok();
+    if was_open || conn.is_in_transaction() {
+        tracing::warn!(
+            was_open,
+            "a database connection came back inside a transaction: closed"
+        );
+        return Ok(false);
+    }
+    Ok(survived_no_fault)
 }
 
 /// When a SQLite file cannot be opened or set up, whether its folder can be written (the usual
