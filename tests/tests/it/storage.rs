@@ -291,8 +291,15 @@ async fn a_full_disk_never_acknowledges_a_write_that_was_not_stored() {
     let full_c = tally(&full_checkouts, StatusCode::CREATED);
     let full_a = tally(&full_adds, StatusCode::OK);
     eprintln!("disk full: checkouts {full_c:?}\ncart adds {full_a:?}");
+    // The form says it plainly too.
+    let shopper = Browser::new(&app.address);
+    let form = shopper
+        .submit("/gio-hang/them", &[("variant_id", &variant)])
+        .await;
+    let form_status = form.status();
+    let form_text = form.text().await.unwrap();
     let (h_status, h_body) = health(&app).await;
-    eprintln!("health while full: {h_status} {h_body}");
+    eprintln!("health while full: {h_status} {h_body}; form: {form_status} {form_text}");
 
     // Space returns: writes succeed again without a restart, and nothing holds the write lock.
     std::fs::remove_file(&filler).unwrap();
@@ -351,6 +358,14 @@ async fn a_full_disk_never_acknowledges_a_write_that_was_not_stored() {
     assert!(full_c.other.is_empty(), "{:?}", full_c.other);
     assert_eq!(full_c.busy, 0, "{full_c:?}");
     assert!(full_a.other.is_empty(), "{:?}", full_a.other);
+    // A write may still find room (SQLite reuses its log's space); refused, it says why.
+    if form_status != StatusCode::SEE_OTHER {
+        assert_eq!(form_status, 503, "{form_text}");
+        assert!(
+            form_text.contains("Ổ đĩa của máy chủ đã đầy"),
+            "{form_text}"
+        );
+    }
     assert_eq!(h_status, 503, "{h_body}");
     assert_eq!(h_body["database"]["status"], "error", "{h_body}");
     assert_eq!(h_body["database"]["error"], "disk full", "{h_body}");
