@@ -67,6 +67,7 @@ impl Db {
             url: redact_url(url),
             source,
         };
+        let shown = redact_url(url);
 
         let url = match engine {
             Engine::Sqlite => sqlite_url_creating_file(url)?,
@@ -77,13 +78,13 @@ impl Db {
             // The pool retries a connection whose set-up fails until its timeout and then says
             // only "pool timed out"; one connection opened here says the real cause at once.
             let mut first = options.connect().await.map_err(|source| DbError::Connect {
-                url: format!("{}{}", redact_url(&url), folder_hint(&url)),
+                url: format!("{shown}{}", folder_hint(&url)),
                 source,
             })?;
             let set_up = sqlite_setup(&mut first).await;
             let _ = first.close().await;
             set_up.map_err(|source| DbError::Connect {
-                url: format!("{}{}", redact_url(&url), folder_hint(&url)),
+                url: format!("{shown}{}", folder_hint(&url)),
                 source,
             })?;
         }

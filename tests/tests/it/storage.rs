@@ -546,7 +546,6 @@ async fn build_fails(db_file: &Path) -> (String, Duration) {
 
 #[tokio::test]
 async fn a_read_only_data_folder_is_named_at_start_up() {
-    // An empty folder that cannot be written.
     if let Some(mount) = Mount::tmpfs("1m", "ro") {
         let (msg, took) = build_fails(&mount.path().join("ocop.db")).await;
         eprintln!("read-only, empty: {took:?}: {msg}");
@@ -554,7 +553,10 @@ async fn a_read_only_data_folder_is_named_at_start_up() {
         assert!(msg.contains("Read-only file system"), "{msg}");
         assert!(took < Duration::from_secs(5), "{took:?}");
     }
-    // A database made earlier, on a folder since made read-only.
+}
+
+#[tokio::test]
+async fn a_database_on_a_folder_made_read_only_is_named_at_start_up() {
     if let Some(mount) = Mount::tmpfs("8m", "") {
         let db_file = mount.path().join("ocop.db");
         let app = spawn_app_configured(Engine::Sqlite, |s| {
