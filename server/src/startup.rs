@@ -334,6 +334,11 @@ fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // A storage fault a handler met (a full disk) is recorded for `/healthz`.
+        .layer(middleware::map_response_with_state(
+            state.clone(),
+            crate::api::error::note_storage_fault,
+        ))
         // Outermost first: the session and token are known before the forgery check runs.
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         // Between the two: it knows who asked, and sees the forgery check's refusals too.

@@ -1,10 +1,12 @@
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
-    AnyPool, Executor,
+    AnyConnection, AnyPool, ConnectOptions, Connection, Executor,
     any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers},
     migrate::MigrateError,
 };
+
+use super::storage::DbHealth;
 
 /// The embedded migrations (the repository's `migrations/` folder), run at start-up.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -46,6 +48,7 @@ pub enum DbError {
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    health: Arc<DbHealth>,
 }
 
 impl Db {
@@ -64,12 +67,29 @@ impl Db {
             url: redact_url(url),
             source,
         };
+        let shown = redact_url(url);
 
         let url = match engine {
             Engine::Sqlite => sqlite_url_creating_file(url)?,
             Engine::Postgres => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(connect_error)?;
+        if engine == Engine::Sqlite {
+            // The pool retries a connection whose set-up fails until its timeout and then says
+            // only "pool timed out"; one connection opened here says the real cause at once.
+            let mut first = options.connect().await.map_err(|source| DbError::Connect {
+                url: format!("{shown}{}", folder_hint(&url)),
+                source,
+            })?;
+            let set_up = sqlite_setup(&mut first).await;
+            let _ = first.close().await;
+            set_up.map_err(|source| DbError::Connect {
+                url: format!("{shown}{}", folder_hint(&url)),
+                source,
+            })?;
+        }
+        let health = Arc::new(DbHealth::default());
+        let released = health.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
                 // SQLite has one writer at a time; more connections only help readers.
@@ -83,24 +103,33 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
-                        // WAL lets readers proceed during a write; NORMAL is durable in WAL mode
-                        // except for the last transactions on power loss. Reads go through a
-                        // memory map and a 16 MB page cache per connection instead of a
-                        // read() system call per page.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-                             PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;
-                             PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;",
-                        )
-                        .await?;
+                        sqlite_setup(conn).await?;
                     }
                     Ok(())
+                })
+            })
+            .after_release(move |conn, meta| {
+                let health = released.clone();
+                Box::pin(async move {
+                    if engine != Engine::Sqlite {
+                        return Ok(true);
+                    }
+                    sqlite_connection_is_clean(conn, meta.age, &health).await
                 })
             })
             .connect_with(options)
             .await
             .map_err(connect_error)?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            health,
+        })
+    }
+
+    /// What this server has learnt about the database's health (see `db::storage`).
+    pub(crate) fn health(&self) -> &DbHealth {
+        &self.health
     }
 
     /// Brings the schema up to date. Safe to run on every start and from several servers.
@@ -140,6 +169,72 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Every SQLite connection's settings. WAL lets readers proceed during a write; NORMAL is durable
+/// in WAL mode except for the last transactions on power loss. Reads go through a memory map and
+/// a 16 MB page cache per connection instead of a read() system call per page.
+async fn sqlite_setup(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;
+         PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether a SQLite connection given back to the pool may serve again. It must be outside any
+/// transaction. After a failed COMMIT or ROLLBACK (disk full, I/O error) the driver still counts
+/// a transaction open, whether or not SQLite rolled back by itself; its next `begin()` then only
+/// opens a savepoint, whose "commit" may store nothing while the real transaction left open holds
+/// the write lock for good. Such a connection is closed (closing rolls back). So are connections
+/// that lived through a storage fault.
+async fn sqlite_connection_is_clean(
+    conn: &mut AnyConnection,
+    age: Duration,
+    health: &DbHealth,
+) -> Result<bool, sqlx::Error> {
+    // Born after the last fault (younger than the time since): kept.
+    let survived_no_fault = health.fault_at().is_none_or(|at| age < at.elapsed());
+    // The common case costs nothing: the driver counts no transaction (only SQL saying BEGIN
+    // itself could open one behind its back; this code never does).
+    if !conn.is_in_transaction() {
+        return Ok(survived_no_fault);
+    }
+    // A dropped transaction's rollback may still be queued: this ROLLBACK runs after it, and
+    // fails ("no transaction is active") when that one worked. Succeeding means a transaction
+    // was still open; a count still above zero means the driver's count is stale.
+    let was_open = conn.execute("ROLLBACK").await.is_ok();
+    if was_open || conn.is_in_transaction() {
+        tracing::warn!(
+            was_open,
+            "a database connection came back inside a transaction: closed"
+        );
+        return Ok(false);
+    }
+    Ok(survived_no_fault)
+}
+
+/// When a SQLite file cannot be opened or set up, whether its folder can be written (the usual
+/// cause: a read-only or missing data folder), as a hint for the message.
+fn folder_hint(url: &str) -> String {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    let Some(dir) = Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    else {
+        return String::new();
+    };
+    let probe = dir.join(format!(".ocop-write-check-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            String::new()
+        }
+        Err(e) => format!(" (the folder {} cannot be written: {e})", dir.display()),
     }
 }
 

@@ -27,6 +27,7 @@ pub mod producers;
 pub mod rate_limits;
 pub mod reports;
 pub mod sales;
+pub mod storage;
 pub mod structured_data;
 pub mod traceability;
 

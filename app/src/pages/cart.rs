@@ -35,7 +35,7 @@ pub fn CartPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{locale.texts().loading}</p> }>
                 {move || cart.get().map(|r| match r {
                     Ok(cart) => view! { <CartBody cart locale/> }.into_any(),
-                    Err(_) => view! { <p class="error" role="alert">{locale.texts().load_failed}</p> }.into_any(),
+                    Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
                 })}
             </Suspense>
         </main>

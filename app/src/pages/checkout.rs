@@ -86,7 +86,7 @@ pub fn CheckoutPage() -> impl IntoView {
                         <p><a class="button" href="/xa">{t.browse}</a></p>
                     }.into_any(),
                     Ok(d) => view! { <CheckoutForm data=d locale/> }.into_any(),
-                    Err(_) => view! { <p class="error" role="alert">{locale.texts().load_failed}</p> }.into_any(),
+                    Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
                 })}
             </Suspense>
         </main>

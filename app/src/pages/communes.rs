@@ -26,16 +26,10 @@ pub async fn list_communes(q: String) -> Result<Vec<CommuneSummary>, ServerFnErr
 /// A commune's page; `None` when no active commune has this slug.
 #[server(prefix = "/fn")]
 pub async fn get_commune_page(slug: String) -> Result<Option<CommunePageData>, ServerFnError> {
-    use crate::{db::Db, domain::time::vietnam_date, i18n::request_locale};
-    let locale = request_locale();
-    let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
-    let today = vietnam_date(chrono::Utc::now());
-    crate::db::catalog::commune_page(&db, &slug, today, locale)
+    let cx = crate::pages::PageContext::get()?;
+    crate::db::catalog::commune_page(&cx.db, &slug, cx.today, cx.locale)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, %slug, "loading a commune page failed");
-            ServerFnError::new(locale.texts().load_failed)
-        })
+        .map_err(|e| cx.failed(&format!("loading a commune page ({slug})"), e))
 }
 
 #[component]
@@ -67,7 +61,7 @@ pub fn CommunesDirectory() -> impl IntoView {
                             {list.into_iter().map(|c| view! { <CommuneItem commune=c locale/> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
+                    Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
                 })}
             </Suspense>
         </main>

@@ -117,7 +117,7 @@ where
                         let t = AccountTexts::of(locale);
                         view! { <main class="page narrow"><p><a href="/dang-nhap">{t.sign_in}</a></p></main> }.into_any()
                     }
-                    Err(_) => view! { <p class="error" role="alert">{texts.load_failed}</p> }.into_any(),
+                    Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
                 })
             }}
         </Suspense>

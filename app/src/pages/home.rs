@@ -33,7 +33,7 @@ pub fn HomePage() -> impl IntoView {
             {move || overview.get().map(|result| match result {
                 Ok(Some(province)) => view! { <Province province locale/> }.into_any(),
                 Ok(None) => view! { <EmptyProvince/> }.into_any(),
-                Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
+                Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
             })}
         </Suspense>
     }

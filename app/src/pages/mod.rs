@@ -52,11 +52,28 @@ where
                 resource.get().map(|result| match result {
                     Ok(Some(data)) => render(data).into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
                 })
             }}
         </Suspense>
     }
+}
+
+/// Said where a page's data could not be loaded (the database is down or failing), with a 503
+/// status: monitors and caches must not take the page for a good one.
+#[component]
+pub fn LoadFailed() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+            if let Ok(wait) = http::HeaderValue::from_str("5") {
+                resp.insert_header(http::header::RETRY_AFTER, wait);
+            }
+        }
+    }
+    let t = use_locale().texts();
+    view! { <p class="error" role="alert">{t.load_failed}</p> }
 }
 
 /// What every public page's server function needs, on the server.
@@ -70,19 +87,29 @@ pub struct PageContext {
 
 #[cfg(feature = "ssr")]
 impl PageContext {
+    /// Fails at once, without waiting for the pool, while the database is known to be down.
     pub fn get() -> Result<Self, ServerFnError> {
         let db = use_context::<crate::db::Db>()
             .ok_or_else(|| ServerFnError::new("database not configured"))?;
+        let locale = crate::i18n::request_locale();
+        if db.known_unreachable() {
+            return Err(ServerFnError::new(locale.texts().load_failed));
+        }
         Ok(PageContext {
             db,
             today: crate::domain::time::vietnam_date(chrono::Utc::now()),
-            locale: crate::i18n::request_locale(),
+            locale,
         })
     }
 
     /// Logs what failed (with the cause) and tells the reader, in their language, only that it did.
-    pub fn failed(&self, what: &str, error: impl std::fmt::Display) -> ServerFnError {
+    /// A database error is also recorded (a server that does not answer makes the next pages
+    /// fail fast; a full disk shows in `/healthz`).
+    pub fn failed(&self, what: &str, error: impl std::fmt::Display + 'static) -> ServerFnError {
         tracing::error!(%error, "{what} failed");
+        if let Some(e) = (&error as &dyn std::any::Any).downcast_ref::<sqlx::Error>() {
+            self.db.note_error(e);
+        }
         ServerFnError::new(self.locale.texts().load_failed)
     }
 }

@@ -52,7 +52,7 @@ pub fn OrdersPage() -> impl IntoView {
                 {move || orders.get().map(|r| match r {
                     Ok(list) if list.is_empty() => view! { <p>{t.no_orders}</p> }.into_any(),
                     Ok(list) => view! { <OrderList list locale/> }.into_any(),
-                    Err(_) => view! { <p class="error" role="alert">{locale.texts().load_failed}</p> }.into_any(),
+                    Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
                 })}
             </Suspense>
             <p><a href="/tra-cuu-don-hang">{t.lookup_title}</a></p>

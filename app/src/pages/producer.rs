@@ -15,16 +15,10 @@ use crate::{
 /// An active producer's page; `None` for an unknown slug.
 #[server(prefix = "/fn")]
 pub async fn get_producer_page(slug: String) -> Result<Option<ProducerPageData>, ServerFnError> {
-    use crate::{db::Db, domain::time::vietnam_date, i18n::request_locale};
-    let locale = request_locale();
-    let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
-    let today = vietnam_date(chrono::Utc::now());
-    crate::db::catalog::producer_page(&db, &slug, today, locale)
+    let cx = crate::pages::PageContext::get()?;
+    crate::db::catalog::producer_page(&cx.db, &slug, cx.today, cx.locale)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, %slug, "loading a producer page failed");
-            ServerFnError::new(locale.texts().load_failed)
-        })
+        .map_err(|e| cx.failed(&format!("loading a producer page ({slug})"), e))
 }
 
 #[component]

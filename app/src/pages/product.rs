@@ -18,16 +18,10 @@ use crate::{
 pub async fn get_product_page(
     slug: String,
 ) -> Result<Option<(ProductPageData, String)>, ServerFnError> {
-    use crate::{db::Db, domain::time::vietnam_date, i18n::request_locale};
-    let locale = request_locale();
-    let db = use_context::<Db>().ok_or_else(|| ServerFnError::new("database not configured"))?;
-    let today = vietnam_date(chrono::Utc::now());
-    let page = crate::db::catalog::product_page(&db, &slug, today, locale)
+    let cx = crate::pages::PageContext::get()?;
+    let page = crate::db::catalog::product_page(&cx.db, &slug, cx.today, cx.locale)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, %slug, "loading a product page failed");
-            ServerFnError::new(locale.texts().load_failed)
-        })?;
+        .map_err(|e| cx.failed(&format!("loading a product page ({slug})"), e))?;
     Ok(page.map(|p| {
         let origin =
             use_context::<crate::seo::PublicUrl>().map_or_else(String::new, |o| o.0.to_string());

@@ -87,7 +87,7 @@ pub fn SearchPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
                 {move || outcome.get().map(|result| match result {
                     Ok(outcome) => view! { <Outcome outcome locale/> }.into_any(),
-                    Err(_) => view! { <p class="error" role="alert">{t.load_failed}</p> }.into_any(),
+                    Err(_) => view! { <crate::pages::LoadFailed/> }.into_any(),
                 })}
             </Suspense>
         </main>

@@ -1,6 +1,7 @@
 //! Errors of the JSON API: a status code and `{"error": {"code", "message"}}`. Internal details
 //! are logged, never sent.
 
+use app::db::storage::{StorageFault, storage_fault};
 use axum::{
     Json,
     http::StatusCode,
@@ -13,8 +14,10 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
-    /// Seconds, for the `Retry-After` header of a 429.
+    /// Seconds, for the `Retry-After` header of a 429 (or a 503 for a storage fault).
     retry_after: Option<i64>,
+    /// The storage fault behind a 503, recorded for `/healthz` on the way out.
+    storage: Option<StorageFault>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -24,8 +27,9 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, `rate_limited`, or a specific
-    /// refusal such as `out_of_stock`, `phone`, `empty_cart`, `order_state`,
+    /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, `storage_full` (503: the server's
+    /// disk is full, nothing was saved), `storage_error` (503: its storage fails), `rate_limited`,
+    /// or a specific refusal such as `out_of_stock`, `phone`, `empty_cart`, `order_state`,
     /// `password_change_required` (403: the session's password is a temporary one an
     /// administrator set; change it first).
     code: &'static str,
@@ -41,6 +45,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            storage: None,
         }
     }
 
@@ -52,6 +57,7 @@ impl ApiError {
             code: "rate_limited",
             message: format!("too many attempts: try again in {seconds} seconds"),
             retry_after: Some(seconds),
+            storage: None,
         }
     }
 
@@ -61,6 +67,7 @@ impl ApiError {
             code: "bad_request",
             message: message.into(),
             retry_after: None,
+            storage: None,
         }
     }
 
@@ -70,6 +77,7 @@ impl ApiError {
             code: "not_found",
             message: message.into(),
             retry_after: None,
+            storage: None,
         }
     }
 
@@ -80,17 +88,29 @@ impl ApiError {
             code: "ambiguous",
             message: message.into(),
             retry_after: None,
+            storage: None,
         }
     }
 
-    /// The database failed: logged with its cause, reported as temporarily unavailable.
-    pub fn unavailable(context: &str, error: impl std::fmt::Display) -> Self {
+    /// The database failed: logged with its cause, reported as temporarily unavailable, or as
+    /// `storage_full`/`storage_error` when the disk under it is full or failing.
+    pub fn unavailable(context: &str, error: impl std::fmt::Display + 'static) -> Self {
         tracing::error!(%error, "{context} failed");
+        if let Some(fault) = storage_fault_in(&error) {
+            return ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: fault.code(),
+                message: fault.api_message().to_owned(),
+                retry_after: Some(60),
+                storage: Some(fault),
+            };
+        }
         ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,
             code: "unavailable",
             message: "the service is temporarily unavailable, please retry".to_owned(),
             retry_after: None,
+            storage: None,
         }
     }
 }
@@ -104,6 +124,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status, Json(body)).into_response();
+        if let Some(fault) = self.storage {
+            response.extensions_mut().insert(fault);
+        }
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
@@ -111,4 +134,21 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// The storage fault behind an error a handler passes on, when it is a database error (handlers
+/// pass their errors by value; only `sqlx::Error` can carry one).
+pub fn storage_fault_in(error: &dyn std::any::Any) -> Option<StorageFault> {
+    error.downcast_ref::<sqlx::Error>().and_then(storage_fault)
+}
+
+/// Records on the database handle the storage fault a response reports (see `/healthz`).
+pub async fn note_storage_fault(
+    axum::extract::State(state): axum::extract::State<crate::startup::AppState>,
+    response: Response,
+) -> Response {
+    if let Some(fault) = response.extensions().get::<StorageFault>() {
+        state.db.note_fault(*fault);
+    }
+    response
 }

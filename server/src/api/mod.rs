@@ -3,7 +3,7 @@
 
 pub mod catalog;
 pub mod epcis;
-mod error;
+pub mod error;
 pub mod extract;
 pub mod lots;
 pub mod shop;

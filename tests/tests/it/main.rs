@@ -21,5 +21,6 @@ mod security;
 mod seed;
 mod seller;
 mod shutdown;
+mod storage;
 mod throttle;
 mod traceability;
