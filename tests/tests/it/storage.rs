@@ -358,7 +358,10 @@ async fn a_full_disk_never_acknowledges_a_write_that_was_not_stored() {
     assert!(full_c.other.is_empty(), "{:?}", full_c.other);
     assert_eq!(full_c.busy, 0, "{full_c:?}");
     assert!(full_a.other.is_empty(), "{:?}", full_a.other);
-    assert_eq!(full_a.busy, 0, "write transactions wait for the lock: {full_a:?}");
+    assert_eq!(
+        full_a.busy, 0,
+        "write transactions wait for the lock: {full_a:?}"
+    );
     // A write may still find room (SQLite reuses its log's space); refused, it says why.
     if form_status != StatusCode::SEE_OTHER {
         assert_eq!(form_status, 503, "{form_text}");
