@@ -42,19 +42,6 @@ pub enum ListingDbError {
     Db(#[from] sqlx::Error),
 }
 
-impl ListingDbError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            ListingDbError::NotFound => "not_found",
-            ListingDbError::GtinTaken => "gtin_taken",
-            ListingDbError::LabelTaken => "label_taken",
-            ListingDbError::UnknownReference => "invalid",
-            ListingDbError::Transition(e) => e.code(),
-            ListingDbError::Db(_) => "internal",
-        }
-    }
-}
-
 fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
 }

@@ -51,23 +51,6 @@ pub enum ListingError {
     Stock,
 }
 
-impl ListingError {
-    /// A stable code for forms (`?loi=`).
-    pub fn code(self) -> &'static str {
-        match self {
-            ListingError::Name => "name",
-            ListingError::Group => "group",
-            ListingError::Description => "description",
-            ListingError::Gtin => "gtin",
-            ListingError::Label => "label",
-            ListingError::Unit => "unit",
-            ListingError::Weight => "weight",
-            ListingError::Price => "price",
-            ListingError::Stock => "stock",
-        }
-    }
-}
-
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -184,16 +167,6 @@ pub enum ListingTransitionError {
     NoVariant,
     #[error("say why the listing is refused")]
     ReasonMissing,
-}
-
-impl ListingTransitionError {
-    pub fn code(self) -> &'static str {
-        match self {
-            ListingTransitionError::NotFrom => "listing_state",
-            ListingTransitionError::NoVariant => "no_variant",
-            ListingTransitionError::ReasonMissing => "reason",
-        }
-    }
 }
 
 /// The status `action` leads to, given how many active variants the listing has.

@@ -12,6 +12,7 @@ pub mod farm;
 pub mod gate;
 pub mod home;
 pub mod import;
+pub mod listing_form;
 pub mod lot;
 pub mod not_found;
 pub mod officer;

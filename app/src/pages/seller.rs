@@ -14,6 +14,7 @@ use crate::{
     pages::{
         account::CsrfField,
         gate::{Gate, gate, gate_or_404},
+        listing_form::ListingRefusal,
         photo_upload::{PhotoUpload, UploadTexts},
         seller_texts::SellerTexts,
     },
@@ -28,7 +29,10 @@ pub fn SellerNotice() -> impl IntoView {
         if let Some(code) = q.get("loi") {
             // The officer's certificate form shares this notice.
             let text = (crate::pages::officer_texts::OfficerTexts::of(use_locale()).error)(&code)
-                .unwrap_or_else(|| (t.error)(&code));
+                .unwrap_or_else(|| {
+                    let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
+                    (t.error)(ListingRefusal::from_query(pairs).unwrap_or(ListingRefusal::Unknown))
+                });
             return Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any());
         }
         match q.get("ok").as_deref() {

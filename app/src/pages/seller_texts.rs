@@ -1,7 +1,7 @@
 //! The strings of the producer's shop screens (listings, photos, orders to fulfil, sales), in
 //! Vietnamese and English. A missing translation does not compile.
 
-use crate::{domain::product::ProductStatus, i18n::Locale};
+use crate::{domain::product::ProductStatus, i18n::Locale, pages::listing_form::ListingRefusal};
 
 pub struct SellerTexts {
     pub shop_title: &'static str,
@@ -77,7 +77,7 @@ pub struct SellerTexts {
     pub listings_queue: &'static str,
     pub no_pending_listings: &'static str,
     pub saved: &'static str,
-    pub error: fn(&str) -> &'static str,
+    pub error: fn(ListingRefusal) -> &'static str,
 }
 
 fn vi_status(s: ProductStatus) -> &'static str {
@@ -128,57 +128,61 @@ fn en_unit(u: &str) -> &'static str {
     }
 }
 
-fn vi_error(code: &str) -> &'static str {
-    match code {
-        "name" => "Tên sản phẩm dài từ 2 đến 120 ký tự.",
-        "group" => "Hãy chọn nhóm sản phẩm OCOP.",
-        "commune" | "invalid" => "Hãy chọn xã/phường nơi làm ra sản phẩm.",
-        "description" => "Mô tả dài tối đa 5.000 ký tự.",
-        "gtin" => "Mã GTIN (mã vạch) chưa đúng: kiểm tra các chữ số và số kiểm tra.",
-        "gtin_taken" => "Mã GTIN này đã thuộc một sản phẩm khác.",
-        "label" => "Hãy ghi tên quy cách, ví dụ “Túi 1 kg”.",
-        "label_taken" => "Sản phẩm đã có quy cách cùng tên.",
-        "unit" => "Hãy chọn đơn vị bán.",
-        "weight" => "Khối lượng tịnh là số gam từ 1 đến 1.000.000.",
-        "price" => "Giá là số đồng, ví dụ 85.000.",
-        "stock" => "Tồn kho là số từ 0 đến 1.000.000.",
-        "no_variant" => "Hãy thêm ít nhất một quy cách có giá trước khi gửi duyệt.",
-        "listing_state" => "Sản phẩm đang ở trạng thái không cho phép việc này.",
-        "reason" => "Hãy ghi lý do từ chối (người bán sẽ thấy).",
-        "photo_size" => "Ảnh quá lớn (tối đa 20 MB mỗi ảnh).",
-        "photo_format" => "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
-        "photo_pixels" => "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
-        "photo_corrupt" => "Ảnh bị hỏng hoặc tải lên chưa hết. Hãy thử lại.",
-        "photo_alt" => "Mô tả ảnh có ký tự điều khiển hoặc ký tự ẩn. Hãy gõ lại.",
-        _ => "Không lưu được. Hãy kiểm tra lại.",
+fn vi_error(refusal: ListingRefusal) -> &'static str {
+    // No catch-all: a new reason does not compile until it has its text.
+    use ListingRefusal::*;
+    match refusal {
+        Name => "Tên sản phẩm dài từ 2 đến 120 ký tự.",
+        Group => "Hãy chọn nhóm sản phẩm OCOP.",
+        Commune | Invalid => "Hãy chọn xã/phường nơi làm ra sản phẩm.",
+        Description => "Mô tả dài tối đa 5.000 ký tự.",
+        Gtin => "Mã GTIN (mã vạch) chưa đúng: kiểm tra các chữ số và số kiểm tra.",
+        GtinTaken => "Mã GTIN này đã thuộc một sản phẩm khác.",
+        Label => "Hãy ghi tên quy cách, ví dụ “Túi 1 kg”.",
+        LabelTaken => "Sản phẩm đã có quy cách cùng tên.",
+        Unit => "Hãy chọn đơn vị bán.",
+        Weight => "Khối lượng tịnh là số gam từ 1 đến 1.000.000.",
+        Price => "Giá là số đồng, ví dụ 85.000.",
+        Stock => "Tồn kho là số từ 0 đến 1.000.000.",
+        NoVariant => "Hãy thêm ít nhất một quy cách có giá trước khi gửi duyệt.",
+        ListingState => "Sản phẩm đang ở trạng thái không cho phép việc này.",
+        Reason => "Hãy ghi lý do từ chối (người bán sẽ thấy).",
+        PhotoSize => "Ảnh quá lớn (tối đa 20 MB mỗi ảnh).",
+        PhotoFormat => "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
+        PhotoPixels => "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
+        PhotoCorrupt => "Ảnh bị hỏng hoặc tải lên chưa hết. Hãy thử lại.",
+        PhotoAlt => "Mô tả ảnh có ký tự điều khiển hoặc ký tự ẩn. Hãy gõ lại.",
+        Unknown => "Không lưu được. Hãy kiểm tra lại.",
     }
 }
 
-fn en_error(code: &str) -> &'static str {
-    match code {
-        "name" => "A product name has 2 to 120 characters.",
-        "group" => "Choose the OCOP product group.",
-        "commune" | "invalid" => "Choose the commune the product comes from.",
-        "description" => "A description has at most 5,000 characters.",
-        "gtin" => "The GTIN (barcode) is wrong: check its digits and check digit.",
-        "gtin_taken" => "Another product already has this GTIN.",
-        "label" => "Name the variant, e.g. “1 kg bag”.",
-        "label_taken" => "The product already has a variant with this name.",
-        "unit" => "Choose how it is sold.",
-        "weight" => "The net weight is a number of grams from 1 to 1,000,000.",
-        "price" => "The price is a number of dong, e.g. 85.000.",
-        "stock" => "Stock is a number from 0 to 1,000,000.",
-        "no_variant" => "Add at least one variant with a price before sending it for review.",
-        "listing_state" => "The listing's status does not allow this.",
-        "reason" => "Say why the listing is refused (the producer sees it).",
-        "photo_size" => "The photo is too large (at most 20 MB each).",
-        "photo_format" => "Only JPEG, PNG or WebP photos are accepted.",
-        "photo_pixels" => "The photo has too many pixels (at most 25 megapixels).",
-        "photo_corrupt" => "The photo is damaged or did not finish uploading. Try again.",
-        "photo_alt" => {
+fn en_error(refusal: ListingRefusal) -> &'static str {
+    // No catch-all: a new reason does not compile until it has its text.
+    use ListingRefusal::*;
+    match refusal {
+        Name => "A product name has 2 to 120 characters.",
+        Group => "Choose the OCOP product group.",
+        Commune | Invalid => "Choose the commune the product comes from.",
+        Description => "A description has at most 5,000 characters.",
+        Gtin => "The GTIN (barcode) is wrong: check its digits and check digit.",
+        GtinTaken => "Another product already has this GTIN.",
+        Label => "Name the variant, e.g. “1 kg bag”.",
+        LabelTaken => "The product already has a variant with this name.",
+        Unit => "Choose how it is sold.",
+        Weight => "The net weight is a number of grams from 1 to 1,000,000.",
+        Price => "The price is a number of dong, e.g. 85.000.",
+        Stock => "Stock is a number from 0 to 1,000,000.",
+        NoVariant => "Add at least one variant with a price before sending it for review.",
+        ListingState => "The listing's status does not allow this.",
+        Reason => "Say why the listing is refused (the producer sees it).",
+        PhotoSize => "The photo is too large (at most 20 MB each).",
+        PhotoFormat => "Only JPEG, PNG or WebP photos are accepted.",
+        PhotoPixels => "The photo has too many pixels (at most 25 megapixels).",
+        PhotoCorrupt => "The photo is damaged or did not finish uploading. Try again.",
+        PhotoAlt => {
             "The photo description contains a control or invisible character. Type it again."
         }
-        _ => "That could not be saved. Please check and try again.",
+        Unknown => "That could not be saved. Please check and try again.",
     }
 }
 

@@ -1,7 +1,8 @@
 //! The producer's shop forms (`/ban-hang/...`): create and edit listings and variants, publish
 //! for review, archive, photos (upload several at once, reorder, delete, alt text), the commune
 //! officer's decision on a listing, and the sales CSV. Every handler checks the policy against
-//! the listing's producer, then redirects back with `?ok=1` or `?loi=<code>`.
+//! the listing's producer, then redirects back with `?ok=1` or the query of a [`ListingRefusal`]
+//! (which the page reads back into the same type).
 
 use app::pages::seller_sales::season;
 use app::{
@@ -11,6 +12,7 @@ use app::{
         sales,
     },
     domain::listing::{ListingAction, product_input, variant_input},
+    pages::listing_form::ListingRefusal,
 };
 use axum::{
     Extension, Form,
@@ -24,8 +26,9 @@ use serde::Deserialize;
 use crate::{
     auth::forms::{denied, internal, see_other},
     photos::{
+        pipeline::PhotoError,
         store::Target,
-        upload::{self, UploadError},
+        upload::{self, PhotoRefusal, UploadError},
     },
     startup::AppState,
 };
@@ -47,11 +50,39 @@ fn saved(back: &str, saved: Saved, anchor: &str) -> Response {
     see_other(&format!("{back}?ok={ok}{anchor}"))
 }
 
+fn back_with(path: &str, refusal: ListingRefusal) -> Response {
+    see_other(&format!("{path}?{}", refusal.query()))
+}
+
+/// Where a refused write goes back to, with the reason.
 fn refused(back: &str, e: ListingDbError) -> Response {
-    match e {
-        ListingDbError::Db(e) => internal(e),
-        ListingDbError::NotFound => not_found(),
-        e => see_other(&format!("{back}?loi={}", e.code())),
+    match refusal(e) {
+        Ok(refusal) => back_with(back, refusal),
+        Err(response) => *response,
+    }
+}
+
+/// The reason to explain to the page, or the response when there is no page to explain it on
+/// (missing, or a database failure).
+fn refusal(e: ListingDbError) -> Result<ListingRefusal, Box<Response>> {
+    Ok(match e {
+        ListingDbError::NotFound => return Err(Box::new(not_found())),
+        ListingDbError::Db(e) => return Err(Box::new(internal(e))),
+        ListingDbError::GtinTaken => ListingRefusal::GtinTaken,
+        ListingDbError::LabelTaken => ListingRefusal::LabelTaken,
+        ListingDbError::UnknownReference => ListingRefusal::Invalid,
+        ListingDbError::Transition(e) => e.into(),
+    })
+}
+
+/// A refused photo, as the editor explains it.
+fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
+    match refusal {
+        PhotoRefusal::Photo(PhotoError::TooLarge) => ListingRefusal::PhotoSize,
+        PhotoRefusal::Photo(PhotoError::UnsupportedFormat) => ListingRefusal::PhotoFormat,
+        PhotoRefusal::Photo(PhotoError::TooManyPixels) => ListingRefusal::PhotoPixels,
+        PhotoRefusal::Photo(PhotoError::Corrupt) => ListingRefusal::PhotoCorrupt,
+        PhotoRefusal::Alt => ListingRefusal::PhotoAlt,
     }
 }
 
@@ -93,7 +124,7 @@ pub struct ProductForm {
 }
 
 impl ProductForm {
-    fn input(&self) -> Result<app::domain::listing::ProductInput, &'static str> {
+    fn input(&self) -> Result<app::domain::listing::ProductInput, ListingRefusal> {
         product_input(
             &self.name_vi,
             &self.name_en,
@@ -102,7 +133,7 @@ impl ProductForm {
             &self.description_en,
             &self.gtin,
         )
-        .map_err(|e| e.code())
+        .map_err(ListingRefusal::from)
     }
 }
 
@@ -118,7 +149,7 @@ pub async fn create_product(
     }
     let input = match form.input() {
         Ok(i) => i,
-        Err(code) => return see_other(&format!("/ban-hang?loi={code}")),
+        Err(refusal) => return back_with("/ban-hang", refusal),
     };
     match listings::create(&state.db, producer_id, &input, Utc::now()).await {
         Ok(id) => see_other(&format!("{}?ok=1", editor(&id))),
@@ -139,7 +170,7 @@ pub async fn update_product(
     let back = editor(&product_id);
     let input = match form.input() {
         Ok(i) => i,
-        Err(code) => return see_other(&format!("{back}?loi={code}")),
+        Err(refusal) => return back_with(&back, refusal),
     };
     match listings::update(&state.db, &product_id, &input, &actor.user_id, Utc::now()).await {
         Ok(s) => saved(&back, s, ""),
@@ -188,7 +219,7 @@ pub async fn save_variant(
         &form.stock,
     ) {
         Ok(i) => i,
-        Err(e) => return see_other(&format!("{back}?loi={}", e.code())),
+        Err(e) => return back_with(&back, e.into()),
     };
     let variant_id = Some(form.variant_id.as_str()).filter(|v| !v.is_empty());
     match listings::save_variant(&state.db, &product_id, variant_id, &input, now).await {
@@ -220,7 +251,7 @@ pub async fn change_status(
         "publish" => ListingAction::Publish,
         "archive" => ListingAction::Archive,
         "restore" => ListingAction::Restore,
-        _ => return see_other(&format!("{back}?loi=listing_state")),
+        _ => return back_with(&back, ListingRefusal::ListingState),
     };
     match listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now()).await
     {
@@ -258,7 +289,7 @@ pub async fn decide_listing(
         "reject" => ListingAction::Reject {
             reason: form.reason,
         },
-        _ => return see_other("/can-bo?loi=listing_state"),
+        _ => return back_with("/can-bo", ListingRefusal::ListingState),
     };
     match listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now()).await
     {
@@ -270,7 +301,7 @@ pub async fn decide_listing(
                 "rejected"
             }
         )),
-        Err(ListingDbError::Transition(e)) => see_other(&format!("/can-bo?loi={}", e.code())),
+        Err(ListingDbError::Transition(e)) => back_with("/can-bo", e.into()),
         Err(e) => refused("/can-bo", e),
     }
 }
@@ -296,7 +327,7 @@ pub async fn add_photos(
             Ok(_) => saved(&back, Saved::Changed, "#anh"),
             Err(e) => internal(e),
         },
-        Err(UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}")),
+        Err(UploadError::Refused(refusal)) => back_with(&back, photo_refusal(refusal)),
         Err(UploadError::Busy) => upload::busy(),
         Err(UploadError::Internal(e)) => internal(e),
     }
@@ -342,7 +373,7 @@ pub async fn change_photo(
             }
             Err(e) => Err(e),
         },
-        _ => return see_other(&format!("{back}?loi=invalid")),
+        _ => return back_with(&back, ListingRefusal::Invalid),
     };
     match done {
         Ok(s) => saved(&back, s, "#anh"),
