@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod components;
+pub mod diary;
 pub mod domain;
 pub mod i18n;
 pub mod layout;
@@ -16,7 +17,6 @@ pub mod security;
 pub mod seller;
 pub mod seo;
 pub mod shop;
-pub mod traceability;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -29,6 +29,10 @@ use leptos_router::{
 };
 
 use crate::{
+    diary::{
+        farm_page::{FarmPage, LabelsPage, PlotPage},
+        lot_page::LotPage,
+    },
     i18n::request_locale,
     layout::SiteHeader,
     pages::{
@@ -38,10 +42,8 @@ use crate::{
         checkout::CheckoutPage,
         commune_editor::CommuneEditorPage,
         communes::{CommunePage, CommunesDirectory},
-        farm::{FarmPage, LabelsPage, PlotPage},
         home::HomePage,
         import::{ImportPage, ImportPreviewPage},
-        lot::LotPage,
         not_found::NotFound,
         officer::OfficerPage,
         orders::{LookupPage, OrderPage, OrdersPage},

@@ -183,26 +183,7 @@ fn router(state: AppState) -> Router {
             post(forms::reset_password),
         )
         .merge(crate::api::router())
-        .route("/nong-trai/vuon", post(routes::diary_forms::create_plot))
-        .route(
-            "/nong-trai/vuon/{plot_id}/lo",
-            post(routes::diary_forms::create_lot),
-        )
-        .route(
-            "/nong-trai/vuon/{plot_id}/ghi",
-            post(routes::diary_forms::append_entry),
-        )
-        .route(
-            "/nong-trai/lo/{lot_id}/ban",
-            post(routes::diary_forms::put_on_sale),
-        )
-        .route(
-            "/nong-trai/ghi/{entry_id}/anh",
-            // Several phone photos in one request; each file is capped on its own.
-            post(routes::diary_forms::add_entry_photos).layer(
-                axum::extract::DefaultBodyLimit::max(8 * crate::photos::pipeline::MAX_BYTES),
-            ),
-        )
+        .merge(crate::diary::router())
         .route(
             "/can-bo/chung-nhan",
             post(routes::officer_forms::record_certificate),
@@ -255,10 +236,6 @@ fn router(state: AppState) -> Router {
         .route(
             "/can-bo/xa/{id}/dac-san",
             post(routes::officer_forms::set_signature),
-        )
-        .route(
-            "/can-bo/lo/{lot_id}/xac-nhan",
-            post(routes::diary_forms::verify_lot),
         )
         .route(
             "/ban-hang/san-pham",
@@ -314,8 +291,6 @@ fn router(state: AppState) -> Router {
             "/don-hang/{order_no}/vietqr.svg",
             get(routes::shop_forms::vietqr_svg),
         )
-        .route("/lo/{id}/qr.svg", get(routes::lot_qr::svg))
-        .route("/lo/{id}/qr.png", get(routes::lot_qr::png))
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)

@@ -357,7 +357,7 @@ fn variants_and_lots(
     for r in rows {
         if let (Some(lot_id), Some(lot_code)) = (r.lot_id.as_deref(), r.lot_code) {
             lots.push(LotView {
-                path: super::diary::lot_address(lot_id, &lot_code, gtin),
+                path: crate::diary::storage::lot_address(lot_id, &lot_code, gtin),
                 lot_code,
                 harvested_on: r.harvested_on.as_deref().and_then(parse_db_date),
                 grade: r.grade,
@@ -830,7 +830,7 @@ async fn galleries(
 }
 
 /// The photos of cultivation-log entries, by entry id, each with all its widths.
-pub(super) async fn entry_photos(
+pub(crate) async fn entry_photos(
     conn: &mut AnyConnection,
     entry_ids: &[&str],
     locale: Locale,

@@ -18,7 +18,6 @@ pub mod certificates;
 pub mod checkout;
 pub mod commune_editor;
 mod connect;
-pub mod diary;
 pub mod ids;
 pub mod listings;
 pub mod ocop_import;
@@ -29,6 +28,5 @@ pub mod reports;
 pub mod sales;
 pub mod storage;
 pub mod structured_data;
-pub mod traceability;
 
 pub use connect::{Db, DbError, Engine, redact_url};

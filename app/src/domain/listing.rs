@@ -2,10 +2,10 @@
 //! how a listing moves between draft, review, sale and archive.
 
 use super::{
-    gs1::Gtin,
     money::Vnd,
     product::{ProductStatus, SaleUnit},
 };
+use crate::diary::gs1::Gtin;
 
 /// A checked product form. It has no commune: a product's commune is its producer's, so the
 /// commune's officer who approved the producer moderates its products and may crown them.

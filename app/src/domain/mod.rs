@@ -1,9 +1,7 @@
 //! Pure rules of the marketplace. No HTTP, no SQL: this compiles for the server and the browser.
 
 pub mod checkout;
-pub mod farm_log;
 pub mod fold;
-pub mod gs1;
 pub mod hex;
 pub mod listing;
 pub mod money;

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::{texts::AccountTexts, views::Application},
+    diary::texts::DiaryTexts,
     i18n::use_locale,
     pages::{
         account::{CsrfField, FormErrorNotice},
-        diary_texts::DiaryTexts,
         gate::{Gate, gate},
         officer_texts::OfficerTexts,
         seller_texts::SellerTexts,
@@ -41,7 +41,7 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
     let load = async {
         let applications = crate::db::producers::pending(&cx.db, scope).await?;
-        let lots = crate::db::traceability::unverified_lots(&cx.db, scope).await?;
+        let lots = crate::diary::trace_storage::unverified_lots(&cx.db, scope).await?;
         let listings = crate::db::listings::pending(&cx.db, scope).await?;
         let certificates = crate::db::certificates::of_communes(&cx.db, scope, cx.today).await?;
         let certifiable = crate::db::certificates::certifiable(&cx.db, scope).await?;

@@ -116,7 +116,7 @@ fn SellerView(data: SellerData) -> impl IntoView {
             <nav class="seller-nav">
                 <a class="button secondary" href="/ban-hang/don-hang">{t.orders}</a>
                 <a class="button secondary" href="/ban-hang/doanh-thu">{t.sales}</a>
-                <a class="button secondary" href="/nong-trai">{crate::pages::diary_texts::DiaryTexts::of(locale).farm_title}</a>
+                <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(locale).farm_title}</a>
             </nav>
             <h2>{t.listings}</h2>
             {data.listings.is_empty().then(|| view! { <p>{t.no_listings}</p> })}

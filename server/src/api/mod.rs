@@ -2,10 +2,8 @@
 //! document (`/api/openapi.json`), generated from the same types the handlers return.
 
 pub mod catalog;
-pub mod epcis;
 pub mod error;
 pub mod extract;
-pub mod lots;
 pub mod shop;
 
 use axum::{
@@ -32,8 +30,6 @@ use crate::startup::AppState;
         catalog::list_suggestions,
         catalog::get_product,
         catalog::get_producer,
-        lots::get_lot,
-        lots::get_lot_epcis,
         shop::get_cart,
         shop::add_item,
         shop::set_item,
@@ -45,20 +41,23 @@ use crate::startup::AppState;
 )]
 pub struct ApiDoc;
 
+/// The whole API document: the shared part above and each feature's own paths, registered in
+/// the feature's module beside its routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::diary::DiaryApi::openapi());
+    doc
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/openapi.json",
-            get(|| async { Json(ApiDoc::openapi()) }),
-        )
+        .route("/api/openapi.json", get(|| async { Json(openapi()) }))
         .route("/api/v1/communes", get(catalog::list_communes))
         .route("/api/v1/communes/{slug}", get(catalog::get_commune))
         .route("/api/v1/products", get(catalog::list_products))
         .route("/api/v1/suggestions", get(catalog::list_suggestions))
         .route("/api/v1/products/{slug}", get(catalog::get_product))
         .route("/api/v1/producers/{slug}", get(catalog::get_producer))
-        .route("/api/v1/lots/{key}", get(lots::get_lot))
-        .route("/api/v1/lots/{key}/epcis", get(lots::get_lot_epcis))
         .route("/api/v1/cart", get(shop::get_cart))
         .route("/api/v1/cart/items", post(shop::add_item))
         .route(

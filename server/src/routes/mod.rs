@@ -2,12 +2,10 @@
 
 pub mod admin_forms;
 pub mod csv;
-pub mod diary_forms;
 pub mod health;
 pub mod import_forms;
 pub mod lang;
 pub mod listing_forms;
-pub mod lot_qr;
 pub mod officer_forms;
 pub mod seo;
 pub mod shop_forms;

@@ -454,7 +454,7 @@ pub async fn vietqr_svg(
         Ok(None) => return not_found(),
         Err(e) => return internal(e),
     };
-    match crate::routes::lot_qr::svg_of(&payload) {
+    match crate::diary::qr::svg_of(&payload) {
         Ok(svg) => (
             [
                 (header::CONTENT_TYPE, "image/svg+xml"),

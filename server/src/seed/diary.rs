@@ -2,7 +2,7 @@
 //! Every spraying names its product, active ingredient and pre-harvest interval, and the harvest
 //! falls after the last interval has passed, as VietGAP requires (checked when seeding).
 
-use app::domain::farm_log::EntryKind;
+use app::diary::rules::EntryKind;
 use chrono::{Days, NaiveDate};
 
 pub struct Entry {
@@ -231,7 +231,7 @@ pub fn season(crop: &str) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::farm_log::{Spraying, check_harvest};
+    use app::diary::rules::{Spraying, check_harvest};
 
     #[test]
     fn every_season_respects_the_pre_harvest_interval() {

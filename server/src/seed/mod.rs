@@ -22,8 +22,8 @@ use app::{
         Db,
         ids::{new_id, stable_id},
     },
+    diary::rules::{EntryKind, GENESIS_HASH, HashedFields, Spraying, check_harvest, entry_hash},
     domain::{
-        farm_log::{EntryKind, GENESIS_HASH, HashedFields, Spraying, check_harvest, entry_hash},
         money::Vnd,
         ocop::{Certificate, IssuingLevel, Stars},
         phone::PhoneVn,
@@ -503,7 +503,7 @@ impl Seeder<'_> {
         let gtin = p
             .gtin
             .as_deref()
-            .map(app::domain::gs1::Gtin::parse)
+            .map(app::diary::gs1::Gtin::parse)
             .transpose()
             .map_err(|e| anyhow!("product {}: GTIN: {e}", p.key))?
             .map(String::from);

@@ -3,7 +3,7 @@
 //! (a `/` in a lot code is encoded) and decodes back to the same GTIN and lot.
 #![no_main]
 
-use app::domain::gs1::{Gtin, LotCode, check_digit, digital_link_path};
+use app::diary::gs1::{Gtin, LotCode, check_digit, digital_link_path};
 use libfuzzer_sys::fuzz_target;
 
 /// Percent-decoding, written here as the oracle (the site's router does its own).

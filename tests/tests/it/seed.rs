@@ -1,4 +1,4 @@
-use app::domain::farm_log::{GENESIS_HASH, HashedFields, entry_hash};
+use app::diary::rules::{GENESIS_HASH, HashedFields, entry_hash};
 use ocop_tests::{TABLES, TestApp, db_test, spawn_app, spawn_seeded_app};
 use sqlx::FromRow;
 

@@ -3,7 +3,7 @@
 
 use app::{
     auth::Actor,
-    db::traceability::{LotKey, find_lot, lot_address_of},
+    diary::trace_storage::{LotKey, find_lot, lot_address_of},
 };
 use axum::{
     Extension,

@@ -1,11 +1,11 @@
-//! What the farm diary's pages and their form handlers (`server::routes::diary_forms`) share:
+//! What the farm diary's pages and their form handlers (`server::diary::forms`) share:
 //! the refusal reasons the handlers send back in `?loi=` and the fields of the entry form. Both
 //! sides use these types, so a reason or a field one side does not know does not compile.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, de::value::MapDeserializer};
 
-use crate::domain::farm_log::{EntryDraft, EntryKind};
+use crate::diary::rules::{EntryDraft, EntryKind};
 
 /// Why a diary form was refused. Serialised as the query the form goes back with: `loi=<code>`,
 /// and for a pre-harvest interval the spraying (`thuoc`, `ngay_phun`) and first safe day
@@ -164,7 +164,7 @@ impl EntryFields {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::{i18n::Locale, pages::diary_texts::refusal_text};
+    use crate::{diary::texts::refusal_text, i18n::Locale};
 
     /// Every reason's code, in declaration order.
     fn code(refusal: &DiaryRefusal) -> &'static str {

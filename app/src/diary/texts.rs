@@ -1,7 +1,8 @@
 //! The strings of the traceability page and the farmer's diary screens, in Vietnamese and
 //! English. A missing translation does not compile.
 
-use crate::{i18n::Locale, pages::diary_form::DiaryRefusal};
+use super::form::DiaryRefusal;
+use crate::i18n::Locale;
 
 pub struct DiaryTexts {
     pub trace_title: fn(&str) -> String,

@@ -1,7 +1,7 @@
 //! The farmer's cultivation log on a phone: `/nong-trai` (plots and lots), `/nong-trai/vuon/{id}`
 //! (one plot's diary: record an entry in a few taps, correct one, add and sell lots) and
 //! `/nong-trai/lo/{id}/nhan` (a printable sheet of lot labels with their QR code). Plain forms
-//! posting to `server::routes::diary_forms`; they work without JavaScript.
+//! posting to `server::diary::forms`; they work without JavaScript.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -15,12 +15,15 @@ use crate::{
     i18n::use_locale,
     pages::{
         account::CsrfField,
-        diary_form::{DiaryRefusal, EntryFields, field},
-        diary_texts::{DiaryTexts, KINDS, refusal_text},
         gate::{Gate, gate, gate_or_404},
-        lot::{PhiLine, Timeline},
     },
-    traceability::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
+};
+
+use super::{
+    form::{DiaryRefusal, EntryFields, field},
+    lot_page::{PhiLine, Timeline},
+    model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
+    texts::{DiaryTexts, KINDS, refusal_text},
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,7 +44,7 @@ pub async fn get_farm_page() -> Result<Gate<FarmData>, ServerFnError> {
     let ids = actor.producer_ids();
     let load = async {
         let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
-        let plots = crate::db::diary::plots_of(&cx.db, &ids, cx.locale).await?;
+        let plots = crate::diary::storage::plots_of(&cx.db, &ids, cx.locale).await?;
         let communes = crate::db::producers::commune_choices(&cx.db).await?;
         Ok::<_, sqlx::Error>(FarmData {
             producers: producers.into_iter().map(|p| (p.id, p.name)).collect(),
@@ -172,7 +175,7 @@ pub async fn get_plot_page(id: String) -> Result<Gate<Option<PlotPageData>>, Ser
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    let Some((producer_id, diary)) = crate::db::diary::plot_diary(&cx.db, &id, cx.locale)
+    let Some((producer_id, diary)) = crate::diary::storage::plot_diary(&cx.db, &id, cx.locale)
         .await
         .map_err(|e| cx.failed("loading a plot", e))?
     else {
@@ -349,14 +352,14 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
 #[server(prefix = "/fn")]
 pub async fn get_labels_page(
     id: String,
-) -> Result<Gate<Option<crate::traceability::LotTrace>>, ServerFnError> {
+) -> Result<Gate<Option<crate::diary::model::LotTrace>>, ServerFnError> {
     use crate::pages::gate::require_signed_in;
     let back = format!("/nong-trai/lo/{id}/nhan");
     let (actor, cx) = match require_signed_in(&back)? {
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    let owner = crate::db::diary::lot_owner(&cx.db, &id)
+    let owner = crate::diary::storage::lot_owner(&cx.db, &id)
         .await
         .map_err(|e| cx.failed("loading a lot", e))?;
     let Some((producer_id, _, _)) = owner else {
@@ -365,7 +368,7 @@ pub async fn get_labels_page(
     if !writes_farm_log(&actor, &producer_id) {
         return Ok(Gate::Forbidden);
     }
-    let trace = crate::db::traceability::lot_trace(&cx.db, &id, cx.locale)
+    let trace = crate::diary::trace_storage::lot_trace(&cx.db, &id, cx.locale)
         .await
         .map_err(|e| cx.failed("loading a lot", e))?;
     Ok(Gate::Allowed(trace))
@@ -383,7 +386,7 @@ pub fn LabelsPage() -> impl IntoView {
 
 /// Eight labels per A4 sheet; on screen, a preview with a print button.
 #[component]
-fn LabelsView(data: crate::traceability::LotTrace) -> impl IntoView {
+fn LabelsView(data: crate::diary::model::LotTrace) -> impl IntoView {
     let locale = use_locale();
     let t = DiaryTexts::of(locale);
     let texts = locale.texts();

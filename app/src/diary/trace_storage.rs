@@ -5,18 +5,18 @@ use chrono::NaiveDate;
 use sqlx::FromRow;
 
 use super::{
-    Db,
-    diary::{Season, chain_status, lot_address, phi_status, plot_entries, timeline},
+    model::{
+        ClearedVerification, LotFacts, LotTrace, PlotFacts, TracedProducer, TracedProduct,
+        Verification,
+    },
+    storage::{Season, chain_status, lot_address, phi_status, plot_entries, timeline},
 };
 use crate::{
     auth::{Action, Actor, authorize},
     catalog::CommuneRef,
+    db::Db,
     domain::time::{parse_db_date, vietnam_date},
     i18n::Locale,
-    traceability::{
-        ClearedVerification, LotFacts, LotTrace, PlotFacts, TracedProducer, TracedProduct,
-        Verification,
-    },
 };
 
 /// How a lot is looked up.

@@ -1,5 +1,5 @@
 //! What a lot's traceability page, the lot API and the farmer's diary screens show: read models
-//! filled on the server by `db::traceability` and `db::diary`.
+//! filled on the server by `trace_storage` and `storage`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -156,9 +156,9 @@ pub struct ChainView {
     pub broken_at_seq: Option<i64>,
 }
 
-impl From<crate::domain::farm_log::ChainStatus> for ChainView {
-    fn from(s: crate::domain::farm_log::ChainStatus) -> Self {
-        use crate::domain::farm_log::ChainStatus;
+impl From<crate::diary::rules::ChainStatus> for ChainView {
+    fn from(s: crate::diary::rules::ChainStatus) -> Self {
+        use crate::diary::rules::ChainStatus;
         match s {
             ChainStatus::Intact { entries } => ChainView {
                 intact: true,

@@ -3,7 +3,7 @@
 //! `packing`. Lots of products with a GTIN are identified by their GS1 Digital Link URI on
 //! id.gs1.org; others by their page on this site.
 
-use app::{domain::gs1::Gtin, traceability::LotTrace};
+use app::diary::{gs1::Gtin, model::LotTrace};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde_json::{Value, json};
 
@@ -19,7 +19,7 @@ pub fn lot_class(trace: &LotTrace, public_url: &str) -> String {
     {
         Some(gtin) => format!(
             "https://id.gs1.org{}",
-            app::domain::gs1::digital_link_path(&gtin, &trace.lot.code)
+            app::diary::gs1::digital_link_path(&gtin, &trace.lot.code)
         ),
         None => format!("{public_url}{}", trace.path),
     }

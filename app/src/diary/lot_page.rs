@@ -8,9 +8,13 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     components::commune_name,
     i18n::{Locale, use_locale},
-    pages::{diary_texts::DiaryTexts, loaded_page},
+    pages::loaded_page,
     seo::Canonical,
-    traceability::{LotTrace, PhiStatus, TimelineEntry},
+};
+
+use super::{
+    model::{LotTrace, PhiStatus, TimelineEntry},
+    texts::DiaryTexts,
 };
 
 /// The lot's record; `None` when nothing this reader may see matches. `gtin` set: a GS1 Digital Link
@@ -20,12 +24,12 @@ pub async fn get_lot_page(
     key: String,
     gtin: Option<String>,
 ) -> Result<Option<LotTrace>, ServerFnError> {
-    use crate::db::traceability::{LotKey, find_lot, lot_trace};
+    use crate::diary::trace_storage::{LotKey, find_lot, lot_trace};
     let cx = crate::pages::PageContext::get()?;
     // A growing lot shows only to its producer's people and the commune's officers.
     let viewer = crate::auth::current_actor();
     let lookup = match gtin.as_deref() {
-        Some(g) => match crate::domain::gs1::Gtin::parse(g) {
+        Some(g) => match crate::diary::gs1::Gtin::parse(g) {
             Ok(gtin) => {
                 let code = key.trim().to_ascii_uppercase();
                 find_lot(

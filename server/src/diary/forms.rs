@@ -5,9 +5,13 @@
 
 use app::{
     auth::{Action, Actor, authorize},
-    db::diary::{self, DiaryError, PlotInput},
-    domain::{farm_log::DraftError, gs1::LotCode, time::vietnam_date},
-    pages::diary_form::{DiaryRefusal, EntryFields},
+    diary::{
+        form::{DiaryRefusal, EntryFields},
+        gs1::LotCode,
+        rules::DraftError,
+        storage::{self as diary, DiaryError, PlotInput},
+    },
+    domain::time::vietnam_date,
 };
 use axum::{
     Extension, Form,

@@ -2,9 +2,9 @@
 //! record with its timeline) and `GET /api/v1/lots/{id or code}/epcis` (the lot's events as an
 //! EPCIS 2.0 JSON-LD document).
 
-use app::{
-    db::traceability::{LotKey, find_lot, lot_trace, lots_with_code},
-    traceability::LotTrace,
+use app::diary::{
+    model::LotTrace,
+    trace_storage::{LotKey, find_lot, lot_trace, lots_with_code},
 };
 use axum::{
     Json,
@@ -13,7 +13,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{ApiError, catalog::locale, epcis};
+use super::epcis;
+use crate::api::{ApiError, catalog::locale};
 use crate::startup::AppState;
 
 /// The lot's id for a path key: a lot id, or a lot code naming exactly one public lot (one
@@ -47,8 +48,8 @@ async fn resolve(state: &AppState, key: &str) -> Result<String, ApiError> {
 /// pre-harvest interval, officer verification and the state of the plot's hash chain.
 #[utoipa::path(get, path = "/api/v1/lots/{key}",
     params(("key" = String, Path, description = "the lot id, or its code (e.g. `NLHY-20260720`) when only one producer uses it")),
-    responses((status = 200, body = LotTrace), (status = 404, body = super::error::ErrorBody),
-               (status = 409, description = "several lots have this code", body = super::error::ErrorBody)))]
+    responses((status = 200, body = LotTrace), (status = 404, body = crate::api::error::ErrorBody),
+               (status = 409, description = "several lots have this code", body = crate::api::error::ErrorBody)))]
 pub async fn get_lot(
     State(state): State<AppState>,
     Path(key): Path<String>,
@@ -67,7 +68,7 @@ pub async fn get_lot(
 #[utoipa::path(get, path = "/api/v1/lots/{key}/epcis",
     params(("key" = String, Path, description = "the lot id, or its code")),
     responses((status = 200, description = "EPCIS 2.0 document", content_type = "application/ld+json", body = Object),
-               (status = 404, body = super::error::ErrorBody)))]
+               (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn get_lot_epcis(
     State(state): State<AppState>,
     Path(key): Path<String>,

@@ -8,27 +8,26 @@ use serde_json::json;
 use sqlx::{AnyConnection, FromRow};
 
 use super::{
-    Db,
-    audit::{self, AuditEntry},
-    catalog::entry_photos,
-    ids::new_id,
-};
-use crate::{
-    catalog::CommuneRef,
-    domain::{
-        farm_log::{
-            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields,
-            PhiViolation, Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from,
-            verify_chain,
-        },
-        gs1::{Gtin, LotCode, digital_link_path, lot_path},
-        time::{db_date, db_timestamp, parse_db_date},
-    },
-    i18n::Locale,
-    traceability::{
+    gs1::{Gtin, LotCode, digital_link_path, lot_path},
+    model::{
         ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, SprayingView,
         TimelineEntry,
     },
+    rules::{
+        ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields, PhiViolation,
+        Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from, verify_chain,
+    },
+};
+use crate::{
+    catalog::CommuneRef,
+    db::{
+        Db,
+        audit::{self, AuditEntry},
+        catalog::entry_photos,
+        ids::new_id,
+    },
+    domain::time::{db_date, db_timestamp, parse_db_date},
+    i18n::Locale,
 };
 
 /// Why a diary write was refused.

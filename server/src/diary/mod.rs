@@ -1,0 +1,42 @@
+//! The farm diary's HTTP side: the farmer's and the officer's form handlers, the lot QR images
+//! and the lot API (with its EPCIS export). The rules, storage, pages and texts are in
+//! `app::diary`.
+
+pub mod api;
+pub mod epcis;
+pub mod forms;
+pub mod qr;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+use utoipa::OpenApi;
+
+use crate::startup::AppState;
+
+/// The diary's part of the API document (merged into `/api/openapi.json`).
+#[derive(OpenApi)]
+#[openapi(paths(api::get_lot, api::get_lot_epcis))]
+pub struct DiaryApi;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/nong-trai/vuon", post(forms::create_plot))
+        .route("/nong-trai/vuon/{plot_id}/lo", post(forms::create_lot))
+        .route("/nong-trai/vuon/{plot_id}/ghi", post(forms::append_entry))
+        .route("/nong-trai/lo/{lot_id}/ban", post(forms::put_on_sale))
+        .route(
+            "/nong-trai/ghi/{entry_id}/anh",
+            // Several phone photos in one request; each file is capped on its own.
+            post(forms::add_entry_photos).layer(DefaultBodyLimit::max(
+                8 * crate::photos::pipeline::MAX_BYTES,
+            )),
+        )
+        .route("/can-bo/lo/{lot_id}/xac-nhan", post(forms::verify_lot))
+        .route("/lo/{id}/qr.svg", get(qr::svg))
+        .route("/lo/{id}/qr.png", get(qr::png))
+        .route("/api/v1/lots/{key}", get(api::get_lot))
+        .route("/api/v1/lots/{key}/epcis", get(api::get_lot_epcis))
+}
