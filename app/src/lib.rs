@@ -52,8 +52,10 @@ use crate::{
         province_admin::ProvinceAdminPage,
         reports::ReportPage,
         search::SearchPage,
-        seller::{ListingPage, SellerPage},
-        seller_sales::{SalesPage, SellerOrdersPage},
+    },
+    seller::{
+        page::{ListingPage, SellerPage},
+        sales_page::{SalesPage, SellerOrdersPage},
     },
 };
 

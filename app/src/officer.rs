@@ -121,10 +121,10 @@ pub struct SalesReport {
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,
     /// Every month of the period, `YYYY-MM`, sales or not.
-    pub months: Vec<crate::seller::SalesRow>,
+    pub months: Vec<crate::seller::model::SalesRow>,
     /// Best selling first.
-    pub communes: Vec<crate::seller::SalesRow>,
-    pub products: Vec<crate::seller::SalesRow>,
+    pub communes: Vec<crate::seller::model::SalesRow>,
+    pub products: Vec<crate::seller::model::SalesRow>,
     /// Month × commune × product, for the CSV.
     pub lines: Vec<ReportLine>,
     pub orders: i64,

@@ -15,6 +15,7 @@ pub mod photos;
 pub mod routes;
 pub mod search;
 pub mod seed;
+pub mod seller;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;

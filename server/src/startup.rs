@@ -184,6 +184,7 @@ fn router(state: AppState) -> Router {
         )
         .merge(crate::api::router())
         .merge(crate::diary::router())
+        .merge(crate::seller::router())
         .route(
             "/can-bo/chung-nhan",
             post(routes::officer_forms::record_certificate),
@@ -236,41 +237,6 @@ fn router(state: AppState) -> Router {
         .route(
             "/can-bo/xa/{id}/dac-san",
             post(routes::officer_forms::set_signature),
-        )
-        .route(
-            "/ban-hang/san-pham",
-            post(routes::listing_forms::create_product),
-        )
-        .route(
-            "/ban-hang/san-pham/{id}",
-            post(routes::listing_forms::update_product),
-        )
-        .route(
-            "/ban-hang/san-pham/{id}/bien-the",
-            post(routes::listing_forms::save_variant),
-        )
-        .route(
-            "/ban-hang/san-pham/{id}/trang-thai",
-            post(routes::listing_forms::change_status),
-        )
-        .route(
-            "/ban-hang/san-pham/{id}/anh",
-            // Several phone photos in one request; each file is capped on its own.
-            post(routes::listing_forms::add_photos).layer(axum::extract::DefaultBodyLimit::max(
-                8 * crate::photos::pipeline::MAX_BYTES,
-            )),
-        )
-        .route(
-            "/ban-hang/san-pham/{id}/anh/{photo_id}",
-            post(routes::listing_forms::change_photo),
-        )
-        .route(
-            "/ban-hang/doanh-thu.csv",
-            get(routes::listing_forms::sales_csv),
-        )
-        .route(
-            "/can-bo/san-pham/{product_id}",
-            post(routes::listing_forms::decide_listing),
         )
         .route("/gio-hang/them", post(routes::shop_forms::add_to_cart))
         .route("/gio-hang/sua", post(routes::shop_forms::change_quantity))

@@ -19,13 +19,11 @@ pub mod checkout;
 pub mod commune_editor;
 mod connect;
 pub mod ids;
-pub mod listings;
 pub mod ocop_import;
 pub mod orders;
 pub mod producers;
 pub mod rate_limits;
 pub mod reports;
-pub mod sales;
 pub mod storage;
 pub mod structured_data;
 

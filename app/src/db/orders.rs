@@ -662,7 +662,7 @@ pub async fn of_producers(
     db: &Db,
     producer_ids: &[&str],
     status: Option<OrderStatus>,
-) -> Result<Vec<crate::seller::FulfilOrder>, sqlx::Error> {
+) -> Result<Vec<crate::seller::model::FulfilOrder>, sqlx::Error> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -683,7 +683,7 @@ pub async fn of_producers(
         .bind(status.map_or("", |s| s.as_str()))
         .fetch_all(db.pool())
         .await?;
-        out.extend(rows.into_iter().map(|r| crate::seller::FulfilOrder {
+        out.extend(rows.into_iter().map(|r| crate::seller::model::FulfilOrder {
             summary: summaries(vec![r.summary]).remove(0),
             contact_name: r.contact_name,
             items: r.items,

@@ -16,7 +16,7 @@ use crate::{
         time::{db_timestamp, vietnam_date},
     },
     officer::{ReportLine, SalesReport, StarsCount},
-    seller::SalesRow,
+    seller::model::SalesRow,
 };
 
 /// The first day of the month of `day`.

@@ -3,7 +3,6 @@
 pub mod checkout;
 pub mod fold;
 pub mod hex;
-pub mod listing;
 pub mod money;
 pub mod ocop;
 pub mod ocop_import;

@@ -14,8 +14,8 @@ use crate::{
         account::CsrfField,
         gate::{Gate, gate_or_404},
         orders::local_time,
-        seller::SellerNotice,
     },
+    seller::page::SellerNotice,
 };
 
 #[server(prefix = "/fn")]

@@ -9,7 +9,6 @@ pub mod communes;
 pub mod gate;
 pub mod home;
 pub mod import;
-pub mod listing_form;
 pub mod not_found;
 pub mod officer;
 pub mod officer_texts;
@@ -21,9 +20,6 @@ pub mod province_admin;
 pub mod reports;
 pub mod search;
 pub mod search_texts;
-pub mod seller;
-pub mod seller_sales;
-pub mod seller_texts;
 pub mod shop_texts;
 
 use leptos::prelude::*;

@@ -12,8 +12,8 @@ use crate::{
         account::{CsrfField, FormErrorNotice},
         gate::{Gate, gate},
         officer_texts::OfficerTexts,
-        seller_texts::SellerTexts,
     },
+    seller::texts::SellerTexts,
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ pub struct OfficerData {
     pub applications: Vec<Application>,
     /// Lots awaiting a stamp: (id, code, producer, public path, stamp cleared by a correction).
     pub lots: Vec<(String, String, String, String, bool)>,
-    pub listings: Vec<crate::seller::PendingListing>,
+    pub listings: Vec<crate::seller::model::PendingListing>,
     pub certificates: Vec<crate::officer::OfficerCertificate>,
     pub certifiable: Vec<crate::officer::CertifiableProduct>,
     /// Today in Vietnam (YYYY-MM-DD): the issue date's default.
@@ -42,7 +42,7 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
     let load = async {
         let applications = crate::db::producers::pending(&cx.db, scope).await?;
         let lots = crate::diary::trace_storage::unverified_lots(&cx.db, scope).await?;
-        let listings = crate::db::listings::pending(&cx.db, scope).await?;
+        let listings = crate::seller::storage::pending(&cx.db, scope).await?;
         let certificates = crate::db::certificates::of_communes(&cx.db, scope, cx.today).await?;
         let certifiable = crate::db::certificates::certifiable(&cx.db, scope).await?;
         Ok::<_, sqlx::Error>(OfficerData {
@@ -85,7 +85,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
         <main class="page narrow">
             <h1>{t.officer_title}</h1>
             <FormErrorNotice/>
-            <crate::pages::seller::SellerNotice/>
+            <crate::seller::page::SellerNotice/>
             {ok.map(|text| view! { <p class="notice ok" role="status">{text}</p> })}
             <nav aria-label=OfficerTexts::of(locale).commune_pages class="chips">
                 {data.communes.into_iter().map(|(id, name)| view! {

@@ -163,7 +163,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
         <main class="page shop narrow">
             <nav class="crumbs">
                 {if fulfils {
-                    view! { <a href="/ban-hang/don-hang">{crate::pages::seller_texts::SellerTexts::of(locale).orders}</a> }.into_any()
+                    view! { <a href="/ban-hang/don-hang">{crate::seller::texts::SellerTexts::of(locale).orders}</a> }.into_any()
                 } else {
                     view! { <a href="/don-hang">{t.orders_title}</a> }.into_any()
                 }}

@@ -11,8 +11,8 @@ use crate::{
     pages::{
         account::CsrfField,
         gate::{Gate, gate},
-        seller::SellerNotice,
     },
+    seller::page::SellerNotice,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -8,10 +8,8 @@ use leptos_meta::Title;
 use crate::{
     i18n::{Locale, use_locale},
     officer::SalesReport,
-    pages::{
-        gate::{Gate, gate},
-        seller_sales::{BarChart, SalesTable},
-    },
+    pages::gate::{Gate, gate},
+    seller::sales_page::{BarChart, SalesTable},
 };
 
 #[server(prefix = "/fn")]
@@ -105,7 +103,7 @@ fn month_tick(label: &str) -> String {
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let data = Resource::new(crate::pages::seller_sales::period_query(), |(from, to)| {
+    let data = Resource::new(crate::seller::sales_page::period_query(), |(from, to)| {
         get_report(from, to)
     });
     gate(data, |r| view! { <ReportView report=r/> })
@@ -115,7 +113,7 @@ pub fn ReportPage() -> impl IntoView {
 fn ReportView(report: SalesReport) -> impl IntoView {
     let locale = use_locale();
     let t = texts(locale);
-    let seller = crate::pages::seller_texts::SellerTexts::of(locale);
+    let seller = crate::seller::texts::SellerTexts::of(locale);
     let from = report.from.format("%Y-%m").to_string();
     let to = report.to.format("%Y-%m").to_string();
     let csv = format!("/can-bo/bao-cao.csv?tu={from}&den={to}");

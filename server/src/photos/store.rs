@@ -134,8 +134,14 @@ pub async fn save_photo(
         .execute(&mut *tx)
         .await?;
     if let Target::Product(id) = target {
-        app::db::listings::public_edit(&mut tx, id, uploaded_by, &["photos"], chrono::Utc::now())
-            .await?;
+        app::seller::storage::public_edit(
+            &mut tx,
+            id,
+            uploaded_by,
+            &["photos"],
+            chrono::Utc::now(),
+        )
+        .await?;
     }
     tx.commit().await?;
     files.keep();

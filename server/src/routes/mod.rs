@@ -5,7 +5,6 @@ pub mod csv;
 pub mod health;
 pub mod import_forms;
 pub mod lang;
-pub mod listing_forms;
 pub mod officer_forms;
 pub mod seo;
 pub mod shop_forms;

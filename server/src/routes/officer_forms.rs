@@ -7,9 +7,9 @@ use app::{
     db::{
         certificates::{self, CertificateDbError},
         commune_editor::{self, EditorError},
-        listings,
     },
     domain::ocop::certificate_input,
+    seller::storage as listings,
 };
 use axum::{
     Extension, Form,

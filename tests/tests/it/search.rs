@@ -455,7 +455,7 @@ async fn rename(db: &Db, slug: &str, name: &str) {
     listings::change_status(
         db,
         &r.id,
-        &app::domain::listing::ListingAction::Approve,
+        &app::seller::rules::ListingAction::Approve,
         &someone,
         chrono::Utc::now(),
     )

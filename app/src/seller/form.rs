@@ -1,10 +1,10 @@
-//! What the producer's shop pages (`pages::seller`, and the pages sharing its notice) and their
-//! form handlers (`server::routes::listing_forms`) share: the refusal reasons the handlers send
+//! What the producer's shop pages (`seller::page`, and the pages sharing its notice) and their
+//! form handlers (`server::seller::forms`) share: the refusal reasons the handlers send
 //! back in `?loi=`. Both sides use this type, so a reason one side does not know does not compile.
 
 use serde::{Deserialize, Serialize, de::value::MapDeserializer};
 
-use crate::domain::listing::{ListingError, ListingTransitionError};
+use crate::seller::rules::{ListingError, ListingTransitionError};
 
 /// Why a listing form was refused. Serialised as the query the form goes back with: `loi=<code>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ impl From<ListingTransitionError> for ListingRefusal {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::{i18n::Locale, pages::seller_texts::SellerTexts};
+    use crate::{i18n::Locale, seller::texts::SellerTexts};
 
     /// Every reason's code.
     fn code(refusal: ListingRefusal) -> &'static str {

@@ -7,23 +7,20 @@ use serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
 
 use super::{
-    Db,
-    accounts::is_unique_violation,
-    audit::{self, AuditEntry},
-    catalog::media_url,
-    ids::new_id,
+    model::{ListingEdit, ListingSummary, PendingListing, PhotoEdit, VariantEdit},
+    rules::{
+        ListingAction, ListingTransitionError, ProductInput, VariantInput, next_listing_status,
+    },
 };
 use crate::{
-    domain::{
-        listing::{
-            ListingAction, ListingTransitionError, ProductInput, VariantInput, next_listing_status,
-        },
-        money::Vnd,
-        product::ProductStatus,
-        slug::Slug,
-        time::db_timestamp,
+    db::{
+        Db,
+        accounts::is_unique_violation,
+        audit::{self, AuditEntry},
+        catalog::media_url,
+        ids::new_id,
     },
-    seller::{ListingEdit, ListingSummary, PendingListing, PhotoEdit, VariantEdit},
+    domain::{money::Vnd, product::ProductStatus, slug::Slug, time::db_timestamp},
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use super::Db;
+use super::model::{SalesRow, SalesSummary};
 use crate::{
+    db::Db,
     domain::{money::Vnd, time::vietnam_date},
-    seller::{SalesRow, SalesSummary},
 };
 
 /// The UTC instant a Vietnam calendar day starts.

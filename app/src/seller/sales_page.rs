@@ -13,10 +13,13 @@ use crate::{
     pages::{
         gate::{Gate, gate},
         orders::local_time,
-        seller_texts::SellerTexts,
         shop_texts::ShopTexts,
     },
-    seller::{FulfilOrder, SalesRow, SalesSummary},
+};
+
+use super::{
+    model::{FulfilOrder, SalesRow, SalesSummary},
+    texts::SellerTexts,
 };
 
 #[server(prefix = "/fn")]
@@ -91,7 +94,7 @@ pub async fn get_sales(from: String, to: String) -> Result<Gate<SalesSummary>, S
     };
     let ids = actor.producer_ids();
     let (from, to) = season(&from, &to, cx.today);
-    crate::db::sales::summary(&cx.db, &ids, from, to)
+    crate::seller::sales_storage::summary(&cx.db, &ids, from, to)
         .await
         .map(Gate::Allowed)
         .map_err(|e| cx.failed("loading sales", e))

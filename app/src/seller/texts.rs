@@ -1,7 +1,8 @@
 //! The strings of the producer's shop screens (listings, photos, orders to fulfil, sales), in
 //! Vietnamese and English. A missing translation does not compile.
 
-use crate::{domain::product::ProductStatus, i18n::Locale, pages::listing_form::ListingRefusal};
+use super::form::ListingRefusal;
+use crate::{domain::product::ProductStatus, i18n::Locale};
 
 pub struct SellerTexts {
     pub shop_title: &'static str,

@@ -4,15 +4,15 @@
 //! the listing's producer, then redirects back with `?ok=1` or the query of a [`ListingRefusal`]
 //! (which the page reads back into the same type).
 
-use app::pages::seller_sales::season;
 use app::{
     auth::{Action, Actor, authorize},
-    db::{
-        listings::{self, ListingDbError, Saved},
-        sales,
+    seller::{
+        form::ListingRefusal,
+        rules::{ListingAction, product_input, variant_input},
+        sales_page::season,
+        sales_storage as sales,
+        storage::{self as listings, ListingDbError, Saved},
     },
-    domain::listing::{ListingAction, product_input, variant_input},
-    pages::listing_form::ListingRefusal,
 };
 use axum::{
     Extension, Form,
@@ -44,7 +44,7 @@ fn editor(product_id: &str) -> String {
 /// Back to the editor after a save, saying when the listing went back to review.
 fn saved(back: &str, saved: Saved, anchor: &str) -> Response {
     let ok = match saved {
-        Saved::BackToReview => app::pages::seller::REVIEW_AGAIN,
+        Saved::BackToReview => app::seller::page::REVIEW_AGAIN,
         Saved::Changed | Saved::Unchanged => "1",
     };
     see_other(&format!("{back}?ok={ok}{anchor}"))
@@ -124,7 +124,7 @@ pub struct ProductForm {
 }
 
 impl ProductForm {
-    fn input(&self) -> Result<app::domain::listing::ProductInput, ListingRefusal> {
+    fn input(&self) -> Result<app::seller::rules::ProductInput, ListingRefusal> {
         product_input(
             &self.name_vi,
             &self.name_en,
@@ -415,14 +415,14 @@ pub async fn sales_csv(
         for r in rows {
             csv.push_str(&format!(
                 "{kind},{},{},{},{}\r\n",
-                super::csv::field(&r.label),
+                crate::routes::csv::field(&r.label),
                 r.orders,
                 r.units,
                 r.revenue.dong()
             ));
         }
     }
-    super::csv::download(&format!("doanh-thu-{from}-{to}.csv"), &csv)
+    crate::routes::csv::download(&format!("doanh-thu-{from}-{to}.csv"), &csv)
 }
 
 #[cfg(test)]

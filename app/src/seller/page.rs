@@ -1,6 +1,6 @@
 //! The producer's shop on a phone: `/ban-hang` (their listings, add one) and
 //! `/ban-hang/san-pham/{id}` (edit the listing, its variants, prices and stock, its photos; send
-//! it for review, archive it). Plain forms posting to `server::routes::listing_forms`.
+//! it for review, archive it). Plain forms posting to `server::seller::forms`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,11 +14,14 @@ use crate::{
     pages::{
         account::CsrfField,
         gate::{Gate, gate, gate_or_404},
-        listing_form::ListingRefusal,
         photo_upload::{PhotoUpload, UploadTexts},
-        seller_texts::SellerTexts,
     },
-    seller::{ListingEdit, ListingSummary, VariantEdit},
+};
+
+use super::{
+    form::ListingRefusal,
+    model::{ListingEdit, ListingSummary, VariantEdit},
+    texts::SellerTexts,
 };
 
 /// The confirmation or refusal a shop form sent back (`?ok`, `?loi`).
@@ -78,8 +81,8 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
                 .filter(|p| ids.contains(&p.id.as_str()))
                 .map(|p| (p.id, p.name))
                 .collect(),
-            listings: crate::db::listings::of_producers(&cx.db, &ids).await?,
-            groups: crate::db::listings::groups(&cx.db).await?,
+            listings: crate::seller::storage::of_producers(&cx.db, &ids).await?,
+            groups: crate::seller::storage::groups(&cx.db).await?,
         })
     };
     load.await
@@ -200,7 +203,7 @@ pub async fn get_listing_page(id: String) -> Result<Gate<Option<ListingPageData>
     use crate::pages::gate::require;
     let back = format!("/ban-hang/san-pham/{id}");
     let cx = crate::pages::PageContext::get()?;
-    let owner = crate::db::listings::owner(&cx.db, &id)
+    let owner = crate::seller::storage::owner(&cx.db, &id)
         .await
         .map_err(|e| cx.failed("loading a listing", e))?;
     let Some((producer_id, _)) = owner else {
@@ -217,13 +220,13 @@ pub async fn get_listing_page(id: String) -> Result<Gate<Option<ListingPageData>
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    let listing = crate::db::listings::listing(&cx.db, &id)
+    let listing = crate::seller::storage::listing(&cx.db, &id)
         .await
         .map_err(|e| cx.failed("loading a listing", e))?;
     let Some(listing) = listing else {
         return Ok(Gate::Allowed(None));
     };
-    let groups = crate::db::listings::groups(&cx.db)
+    let groups = crate::seller::storage::groups(&cx.db)
         .await
         .map_err(|e| cx.failed("loading groups", e))?;
     Ok(Gate::Allowed(Some(ListingPageData {

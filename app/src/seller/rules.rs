@@ -1,11 +1,13 @@
 //! What a producer types to list a product and its variants, checked before it is stored, and
 //! how a listing moves between draft, review, sale and archive.
 
-use super::{
-    money::Vnd,
-    product::{ProductStatus, SaleUnit},
+use crate::{
+    diary::gs1::Gtin,
+    domain::{
+        money::Vnd,
+        product::{ProductStatus, SaleUnit},
+    },
 };
-use crate::diary::gs1::Gtin;
 
 /// A checked product form. It has no commune: a product's commune is its producer's, so the
 /// commune's officer who approved the producer moderates its products and may crown them.
@@ -61,7 +63,7 @@ fn within(text: &str, min: usize, max: usize) -> bool {
 
 /// A name or label that must say something: `min` to `max` characters, one of them visible.
 fn named(text: &str, min: usize, max: usize) -> bool {
-    within(text, min, max) && super::text::has_visible(text)
+    within(text, min, max) && crate::domain::text::has_visible(text)
 }
 
 /// Checks a product form's fields.

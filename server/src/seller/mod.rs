@@ -1,0 +1,40 @@
+//! A producer's shop on the HTTP side: the listing forms (products, variants, photos, status),
+//! the officer's listing decision and the sales spreadsheet. Rules, storage, pages and texts are
+//! in `app::seller`.
+
+pub mod forms;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ban-hang/san-pham", post(forms::create_product))
+        .route("/ban-hang/san-pham/{id}", post(forms::update_product))
+        .route(
+            "/ban-hang/san-pham/{id}/bien-the",
+            post(forms::save_variant),
+        )
+        .route(
+            "/ban-hang/san-pham/{id}/trang-thai",
+            post(forms::change_status),
+        )
+        .route(
+            "/ban-hang/san-pham/{id}/anh",
+            // Several phone photos in one request; each file is capped on its own.
+            post(forms::add_photos).layer(DefaultBodyLimit::max(
+                8 * crate::photos::pipeline::MAX_BYTES,
+            )),
+        )
+        .route(
+            "/ban-hang/san-pham/{id}/anh/{photo_id}",
+            post(forms::change_photo),
+        )
+        .route("/ban-hang/doanh-thu.csv", get(forms::sales_csv))
+        .route("/can-bo/san-pham/{product_id}", post(forms::decide_listing))
+}
