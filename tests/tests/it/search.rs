@@ -5,13 +5,14 @@
 use std::{sync::Arc, time::Duration};
 
 use app::{
-    db::{Db, listings},
-    domain::{listing::ProductInput, money::Vnd},
+    db::Db,
+    domain::money::Vnd,
     search::{
         engine::{EngineQuery, SearchEngine},
         model::{SearchFilters, SearchSort},
         query::analyze,
     },
+    seller::{rules::ProductInput, storage as listings},
 };
 use ocop_tests::{TestApp, db_test, spawn_app_configured, spawn_seeded_app};
 use serde::Deserialize;
