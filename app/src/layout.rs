@@ -36,7 +36,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <input id="header-q" type="search" name="q" maxlength="200" placeholder=search.placeholder/>
                 <button type="submit">{search.submit}</button>
             </form>
-            <a class="cart-link" href="/gio-hang">{crate::pages::shop_texts::ShopTexts::of(locale).cart}</a>
+            <a class="cart-link" href="/gio-hang">{crate::shop::texts::ShopTexts::of(locale).cart}</a>
             <AccountLink/>
             <form method="post" action="/lang" class="lang-switch">
                 <CsrfField/>

@@ -38,15 +38,12 @@ use crate::{
     pages::{
         account::{AccountPage, ChangePasswordPage, ForgotPasswordPage, SignInPage, SignUpPage},
         admin::AdminUsersPage,
-        cart::CartPage,
-        checkout::CheckoutPage,
         commune_editor::CommuneEditorPage,
         communes::{CommunePage, CommunesDirectory},
         home::HomePage,
         import::{ImportPage, ImportPreviewPage},
         not_found::NotFound,
         officer::OfficerPage,
-        orders::{LookupPage, OrderPage, OrdersPage},
         producer::ProducerPage,
         product::ProductPage,
         province_admin::ProvinceAdminPage,
@@ -56,6 +53,11 @@ use crate::{
     seller::{
         page::{ListingPage, SellerPage},
         sales_page::{SalesPage, SellerOrdersPage},
+    },
+    shop::pages::{
+        cart::CartPage,
+        checkout::CheckoutPage,
+        orders::{LookupPage, OrderPage, OrdersPage},
     },
 };
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use app::db::{Db, redact_url};
 use clap::{Parser, Subcommand};
 
-use app::domain::order::PaymentWindows;
+use app::shop::rules::order::PaymentWindows;
 
 use crate::{
     Application, Settings,

@@ -6,7 +6,7 @@ use std::{
     time::Duration,
 };
 
-use app::domain::order::PaymentWindows;
+use app::shop::rules::order::PaymentWindows;
 use leptos::config::LeptosOptions;
 
 /// Everything the server needs to start.

@@ -17,6 +17,7 @@ pub mod search;
 pub mod seed;
 pub mod seller;
 pub mod serve;
+pub mod shop;
 pub mod startup;
 pub mod telemetry;
 pub mod throttle;

@@ -161,7 +161,7 @@ fn router(state: AppState) -> Router {
     let db = state.db.clone();
     let search = state.search.clone();
     let public_url = PublicUrl(state.public_url.clone());
-    let cards = app::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
+    let cards = app::shop::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
         // Stored photos never change under the same key.
@@ -185,6 +185,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::diary::router())
         .merge(crate::seller::router())
+        .merge(crate::shop::router())
         .route(
             "/can-bo/chung-nhan",
             post(routes::officer_forms::record_certificate),
@@ -237,25 +238,6 @@ fn router(state: AppState) -> Router {
         .route(
             "/can-bo/xa/{id}/dac-san",
             post(routes::officer_forms::set_signature),
-        )
-        .route("/gio-hang/them", post(routes::shop_forms::add_to_cart))
-        .route("/gio-hang/sua", post(routes::shop_forms::change_quantity))
-        .route("/thanh-toan", post(routes::shop_forms::place_order))
-        .route(
-            "/tra-cuu-don-hang",
-            post(routes::shop_forms::find_guest_order),
-        )
-        .route(
-            "/don-hang/{order_no}/trang-thai",
-            post(routes::shop_forms::change_status),
-        )
-        .route(
-            "/don-hang/{order_no}/the",
-            post(routes::shop_forms::pay_by_card),
-        )
-        .route(
-            "/don-hang/{order_no}/vietqr.svg",
-            get(routes::shop_forms::vietqr_svg),
         )
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))

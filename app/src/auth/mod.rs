@@ -35,8 +35,8 @@ pub const CHANGE_PASSWORD_PATH: &str = "/tai-khoan/mat-khau";
 /// Whose cart the request being rendered works on: the signed-in user's, else the guest
 /// browser's (None: a guest without a cart yet).
 #[cfg(feature = "ssr")]
-pub fn current_cart_owner() -> Option<crate::db::cart::CartOwner> {
-    use crate::db::cart::CartOwner;
+pub fn current_cart_owner() -> Option<crate::shop::storage::cart::CartOwner> {
+    use crate::shop::storage::cart::CartOwner;
     if let Some(actor) = current_actor() {
         return Some(CartOwner::User(actor.user_id));
     }

@@ -9,9 +9,9 @@ use super::{
     Db,
     audit::{self, AuditEntry},
 };
-use crate::domain::{
-    time::{db_date, db_timestamp, vietnam_date},
-    vietqr::BankAccount,
+use crate::{
+    domain::time::{db_date, db_timestamp, vietnam_date},
+    shop::rules::vietqr::BankAccount,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -599,5 +599,5 @@ pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
 /// The marketplace's bank account as saved: (BIN, account number, holder).
 pub async fn bank_account(db: &Db) -> Result<(String, String, String), sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    super::bank::site_account_fields(&mut conn).await
+    crate::shop::storage::site_account_fields(&mut conn).await
 }

@@ -10,17 +10,12 @@
 pub mod accounts;
 pub mod admin;
 pub mod audit;
-mod bank;
-pub mod card_payments;
-pub mod cart;
 pub mod catalog;
 pub mod certificates;
-pub mod checkout;
 pub mod commune_editor;
 mod connect;
 pub mod ids;
 pub mod ocop_import;
-pub mod orders;
 pub mod producers;
 pub mod rate_limits;
 pub mod reports;

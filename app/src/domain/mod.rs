@@ -1,20 +1,16 @@
 //! Pure rules of the marketplace. No HTTP, no SQL: this compiles for the server and the browser.
 
-pub mod checkout;
 pub mod fold;
 pub mod hex;
 pub mod money;
 pub mod ocop;
 pub mod ocop_import;
-pub mod order;
 pub mod phone;
 pub mod product;
 pub mod rich_text;
-pub mod shipping;
 pub mod slug;
 #[cfg(feature = "spreadsheet")]
 pub mod spreadsheet;
 pub mod text;
 mod text_enum;
 pub mod time;
-pub mod vietqr;

@@ -13,9 +13,9 @@ use crate::{
     pages::{
         account::CsrfField,
         gate::{Gate, gate_or_404},
-        orders::local_time,
     },
     seller::page::SellerNotice,
+    shop::pages::orders::local_time,
 };
 
 #[server(prefix = "/fn")]

@@ -2,8 +2,6 @@
 
 pub mod account;
 pub mod admin;
-pub mod cart;
-pub mod checkout;
 pub mod commune_editor;
 pub mod communes;
 pub mod gate;
@@ -12,7 +10,6 @@ pub mod import;
 pub mod not_found;
 pub mod officer;
 pub mod officer_texts;
-pub mod orders;
 pub mod photo_upload;
 pub mod producer;
 pub mod product;
@@ -20,7 +17,6 @@ pub mod province_admin;
 pub mod reports;
 pub mod search;
 pub mod search_texts;
-pub mod shop_texts;
 
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};

@@ -116,7 +116,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                 {data.listings.into_iter().map(|l| {
                     let s = SellerTexts::of(locale);
                     let action = format!("/can-bo/san-pham/{}", l.id);
-                    let date = crate::pages::orders::local_time(&l.since);
+                    let date = crate::shop::pages::orders::local_time(&l.since);
                     view! {
                         <li class="queue-item">
                             <h3>{l.name}</h3>

@@ -9,8 +9,9 @@ use crate::{
     catalog::{ProductPage as ProductPageData, VariantView},
     components::{ProductCardView, Stars, commune_name, weight_label},
     i18n::{Locale, Texts, use_locale},
-    pages::{cart::AddToCart, loaded_page},
+    pages::loaded_page,
     seo::{Canonical, absolute_url},
+    shop::pages::cart::AddToCart,
 };
 
 /// The page's data and its schema.org JSON-LD; `None` when no public product has this slug.
@@ -139,7 +140,7 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
 #[component]
 fn Variants(variants: Vec<VariantView>, back: String, locale: Locale) -> impl IntoView {
     let t = locale.texts();
-    let shop = crate::pages::shop_texts::ShopTexts::of(locale);
+    let shop = crate::shop::texts::ShopTexts::of(locale);
     view! {
         <table class="variants">
             <caption>{t.variants_heading}</caption>

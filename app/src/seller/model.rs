@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::{money::Vnd, product::ProductStatus},
-    shop::OrderSummary,
+    shop::model::OrderSummary,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

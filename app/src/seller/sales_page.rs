@@ -8,13 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    domain::order::OrderStatus,
     i18n::{Locale, use_locale},
-    pages::{
-        gate::{Gate, gate},
-        orders::local_time,
-        shop_texts::ShopTexts,
-    },
+    pages::gate::{Gate, gate},
+    shop::{pages::orders::local_time, rules::order::OrderStatus, texts::ShopTexts},
 };
 
 use super::{
@@ -29,7 +25,7 @@ pub async fn get_seller_orders(status: String) -> Result<Gate<Vec<FulfilOrder>>,
         Err(gate) => return Ok(gate),
     };
     let ids = actor.producer_ids();
-    crate::db::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
+    crate::shop::storage::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
         .await
         .map(Gate::Allowed)
         .map_err(|e| cx.failed("loading a producer's orders", e))

@@ -4,11 +4,10 @@
 pub mod catalog;
 pub mod error;
 pub mod extract;
-pub mod shop;
 
 use axum::{
     Json, Router,
-    routing::{get, patch, post},
+    routing::{get, post},
 };
 use utoipa::OpenApi;
 
@@ -30,12 +29,6 @@ use crate::startup::AppState;
         catalog::list_suggestions,
         catalog::get_product,
         catalog::get_producer,
-        shop::get_cart,
-        shop::add_item,
-        shop::set_item,
-        shop::remove_item,
-        shop::post_checkout,
-        shop::get_order,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail))
 )]
@@ -46,6 +39,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::diary::DiaryApi::openapi());
+    doc.merge(crate::shop::ShopApi::openapi());
     doc
 }
 
@@ -58,14 +52,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/suggestions", get(catalog::list_suggestions))
         .route("/api/v1/products/{slug}", get(catalog::get_product))
         .route("/api/v1/producers/{slug}", get(catalog::get_producer))
-        .route("/api/v1/cart", get(shop::get_cart))
-        .route("/api/v1/cart/items", post(shop::add_item))
-        .route(
-            "/api/v1/cart/items/{variant_id}",
-            patch(shop::set_item).delete(shop::remove_item),
-        )
-        .route("/api/v1/checkout", post(shop::post_checkout))
-        .route("/api/v1/orders/{order_no}", get(shop::get_order))
         .route(
             "/api/v1/webhooks/stripe",
             post(crate::payments::webhook::stripe_webhook),

@@ -111,9 +111,13 @@ async fn sign_in_and_go(
     }
     // What the guest put in the cart before signing in is not lost.
     if let Some(cart) = cookies::get(headers, app::auth::CART_COOKIE).filter(|t| is_well_formed(t))
-        && let Err(e) =
-            app::db::cart::merge_guest_into_user(&state.db, &token_hash(cart), user_id, Utc::now())
-                .await
+        && let Err(e) = app::shop::storage::cart::merge_guest_into_user(
+            &state.db,
+            &token_hash(cart),
+            user_id,
+            Utc::now(),
+        )
+        .await
     {
         return internal(e);
     }

@@ -7,7 +7,7 @@ pub mod stripe_signature;
 pub mod tasks;
 pub mod webhook;
 
-use app::domain::order::PaymentWindows;
+use app::shop::rules::order::PaymentWindows;
 
 use crate::config::PaymentSettings;
 
@@ -27,8 +27,8 @@ impl Payments {
         }
     }
 
-    pub fn rules(&self) -> app::db::checkout::CheckoutRules {
-        app::db::checkout::CheckoutRules {
+    pub fn rules(&self) -> app::shop::storage::checkout::CheckoutRules {
+        app::shop::storage::checkout::CheckoutRules {
             windows: self.windows,
             card_enabled: self.stripe.is_some(),
         }
@@ -51,7 +51,7 @@ pub async fn open_card(
     state: &crate::startup::AppState,
     checkout_id: &str,
 ) -> Result<String, OpenCardError> {
-    use app::db::card_payments;
+    use app::shop::storage::card_payments;
     let stripe = state
         .payments
         .stripe

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use app::db::card_payments::{CardPayment, RefundDue};
+use app::shop::storage::card_payments::{CardPayment, RefundDue};
 use chrono::{Duration, Utc};
 use stripe::{
     CheckoutSession, CheckoutSessionMode, Client, CreateCheckoutSession,

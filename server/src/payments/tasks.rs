@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use app::db::{card_payments, orders};
+use app::shop::storage::{card_payments, orders};
 use chrono::Utc;
 
 use crate::startup::AppState;
@@ -21,8 +21,8 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     }
     let refunded = refund_due(state).await?;
     // Guests' abandoned carts go too (a season of quiet), so the table does not grow forever.
-    let idle_since = Utc::now() - chrono::Duration::days(app::db::cart::GUEST_CART_DAYS);
-    let removed = app::db::cart::delete_idle_guest_carts(&state.db, idle_since).await?;
+    let idle_since = Utc::now() - chrono::Duration::days(app::shop::storage::cart::GUEST_CART_DAYS);
+    let removed = app::shop::storage::cart::delete_idle_guest_carts(&state.db, idle_since).await?;
     if removed > 0 {
         tracing::info!(carts = removed, "idle guest carts deleted");
     }

@@ -1,9 +1,11 @@
 //! `POST /api/v1/webhooks/stripe`: Stripe tells us a Checkout Session was paid, failed or
 //! expired. The signature is checked against the raw body before anything is parsed; each
-//! event is applied exactly once (see `app::db::card_payments::apply_event`). Non-2xx answers
+//! event is applied exactly once (see `app::shop::storage::card_payments::apply_event`). Non-2xx answers
 //! make Stripe retry, so a failure here loses nothing.
 
-use app::db::card_payments::{self, CardEvent, CardEventError, CardEventKind, EventOutcome};
+use app::shop::storage::card_payments::{
+    self, CardEvent, CardEventError, CardEventKind, EventOutcome,
+};
 use axum::{
     Json,
     body::Bytes,

@@ -7,4 +7,3 @@ pub mod import_forms;
 pub mod lang;
 pub mod officer_forms;
 pub mod seo;
-pub mod shop_forms;

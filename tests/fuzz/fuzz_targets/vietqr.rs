@@ -2,10 +2,7 @@
 //! amount and note that it accepts reads back to that account and amount, with a valid checksum.
 #![no_main]
 
-use app::domain::{
-    money::Vnd,
-    vietqr::{self, BankAccount},
-};
+use app::{domain::money::Vnd, shop::rules::vietqr::{self, BankAccount}};
 use libfuzzer_sys::fuzz_target;
 
 // Input: lines of a payload to read, then a BIN, an account, a name, an amount and a note.

@@ -3,7 +3,7 @@
 //! against a fake of its API (webhooks signed for real), expiry and refunds, and the order
 //! state machine through the forms.
 
-use app::domain::vietqr;
+use app::shop::rules::vietqr;
 use ocop_tests::{
     Engine, TestApp,
     browser::{Browser, location},
@@ -494,7 +494,7 @@ db_test!(
         // Before the deadline nothing expires.
         let now = chrono::Utc::now();
         assert!(
-            app::db::orders::expire_unpaid(&app.db, now)
+            app::shop::storage::orders::expire_unpaid(&app.db, now)
                 .await
                 .unwrap()
                 .is_empty()
@@ -502,8 +502,8 @@ db_test!(
         // After it, two servers run the task at once: the unpaid order is cancelled once.
         let later = now + chrono::Duration::hours(25);
         let (x, y) = tokio::join!(
-            app::db::orders::expire_unpaid(&app.db, later),
-            app::db::orders::expire_unpaid(&app.db, later)
+            app::shop::storage::orders::expire_unpaid(&app.db, later),
+            app::shop::storage::orders::expire_unpaid(&app.db, later)
         );
         let mut expired = x.unwrap();
         expired.extend(y.unwrap());
@@ -759,10 +759,13 @@ db_test!(card_payments_go_through_stripe_exactly_once, |engine| {
         .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "ignored");
     assert!(
-        app::db::orders::expire_unpaid(&app.db, chrono::Utc::now() + chrono::Duration::hours(2))
-            .await
-            .unwrap()
-            .is_empty()
+        app::shop::storage::orders::expire_unpaid(
+            &app.db,
+            chrono::Utc::now() + chrono::Duration::hours(2)
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
 
     // The buyer cancels one paid order before the producer confirms: its share is refunded.
@@ -846,7 +849,7 @@ db_test!(failed_and_expired_card_payments_release_stock, |engine| {
     let no = &order_nos(&placed)[0];
     let later = chrono::Utc::now() + chrono::Duration::minutes(31);
     assert_eq!(
-        app::db::orders::expire_unpaid(&app.db, later)
+        app::shop::storage::orders::expire_unpaid(&app.db, later)
             .await
             .unwrap(),
         vec![no.clone()]

@@ -8,8 +8,8 @@
 //! `parse` reads payloads back, for tests and for checking codes a seller pastes in; it is meant
 //! to be fuzzed, so it never panics, whatever it is given.
 
-use super::fold::fold_char;
-use super::money::Vnd;
+use crate::domain::fold::fold_char;
+use crate::domain::money::Vnd;
 
 /// NAPAS' globally unique identifier in field 38.
 const NAPAS_GUID: &str = "A000000727";

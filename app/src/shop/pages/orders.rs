@@ -8,10 +8,14 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::order::{OrderStatus, PaymentMethod, PaymentStatus},
     i18n::{Locale, use_locale},
-    pages::{account::CsrfField, cart::ShopNotice, loaded_page, shop_texts::ShopTexts},
-    shop::{OrderSummary, OrderView},
+    pages::{account::CsrfField, loaded_page},
+    shop::{
+        model::{OrderSummary, OrderView},
+        pages::cart::ShopNotice,
+        rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
+        texts::ShopTexts,
+    },
 };
 
 /// `2026-11-27T03:15:00Z` as Vietnamese wall-clock time: `10:15 27/11/2026`.
@@ -33,7 +37,7 @@ pub async fn get_orders_page() -> Result<Vec<OrderSummary>, ServerFnError> {
     if user.is_none() && guest.is_none() {
         return Ok(vec![]);
     }
-    crate::db::orders::of_buyer(&cx.db, user.as_deref(), guest.as_deref())
+    crate::shop::storage::orders::of_buyer(&cx.db, user.as_deref(), guest.as_deref())
         .await
         .map_err(|e| cx.failed("loading orders", e))
 }
@@ -90,10 +94,10 @@ pub struct OrderPageData {
 
 #[server(prefix = "/fn")]
 pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, ServerFnError> {
-    use crate::domain::order::Party;
+    use crate::shop::rules::order::Party;
     let cx = crate::pages::PageContext::get()?;
     let fail = |e| cx.failed("loading an order", e);
-    let Some(keys) = crate::db::orders::keys(&cx.db, &order_no)
+    let Some(keys) = crate::shop::storage::orders::keys(&cx.db, &order_no)
         .await
         .map_err(fail)?
     else {
@@ -101,7 +105,7 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
     };
     let actor = crate::auth::current_actor();
     let guest = crate::auth::current_guest_cart();
-    let party = crate::db::orders::party_of(
+    let party = crate::shop::storage::orders::party_of(
         &cx.db,
         &keys,
         actor.as_ref(),
@@ -114,7 +118,7 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
     let guest = party == Party::Buyer
         && (actor.as_ref().map(|a| a.user_id.as_str()) != keys.buyer_user_id.as_deref()
             || keys.buyer_user_id.is_none());
-    let order = crate::db::orders::view(&cx.db, &order_no)
+    let order = crate::shop::storage::orders::view(&cx.db, &order_no)
         .await
         .map_err(fail)?;
     Ok(order.map(|order| OrderPageData {

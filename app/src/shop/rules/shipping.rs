@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::money::Vnd;
+use crate::domain::money::Vnd;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ShippingRule {

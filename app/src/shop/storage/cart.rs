@@ -4,16 +4,17 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
-use super::{Db, ids::new_id};
+use crate::db::{Db, ids::new_id};
 use crate::{
-    domain::{
-        checkout::{MAX_QUANTITY, Quantity},
-        money::Vnd,
-        shipping::{ShippingRule, unit_grams},
-        time::db_timestamp,
-    },
+    domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
-    shop::{CartGroup, CartLine, CartView, LineProblem},
+    shop::{
+        model::{CartGroup, CartLine, CartView, LineProblem},
+        rules::{
+            checkout::{MAX_QUANTITY, Quantity},
+            shipping::{ShippingRule, unit_grams},
+        },
+    },
 };
 
 /// Whose cart.

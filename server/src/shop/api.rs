@@ -5,17 +5,19 @@
 
 use app::{
     auth::{Actor, GuestCart},
-    db::{
-        cart::{self, CartError, CartOwner},
-        checkout::{self, CheckoutError},
-        orders,
+    domain::phone::PhoneVn,
+    shop::{
+        model::{CartView, OrderView},
+        rules::{
+            checkout::{CheckoutFields, Quantity},
+            order::PaymentMethod,
+        },
+        storage::{
+            cart::{self, CartError, CartOwner},
+            checkout::{self, CheckoutError},
+            orders,
+        },
     },
-    domain::{
-        checkout::{CheckoutFields, Quantity},
-        order::PaymentMethod,
-        phone::PhoneVn,
-    },
-    shop::{CartView, OrderView},
 };
 use axum::{
     Extension, Json,
@@ -26,15 +28,15 @@ use axum::{
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ApiError,
-    catalog::locale,
-    extract::{ApiJson, ApiQuery},
-};
+use super::forms::{MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new};
 use crate::{
+    api::{
+        ApiError,
+        catalog::locale,
+        extract::{ApiJson, ApiQuery},
+    },
     auth::ClientIp,
     payments,
-    routes::shop_forms::{MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new},
     startup::AppState,
 };
 
@@ -108,7 +110,7 @@ pub async fn get_cart(
 
 /// Adds a variant to the cart (creating a guest cart and its token when needed).
 #[utoipa::path(post, path = "/api/v1/cart/items", request_body = AddItem,
-    responses((status = 200, body = CartResponse), (status = 422, body = super::error::ErrorBody)))]
+    responses((status = 200, body = CartResponse), (status = 422, body = crate::api::error::ErrorBody)))]
 pub async fn add_item(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
@@ -137,7 +139,7 @@ pub async fn add_item(
 /// Sets a line's quantity; 0 removes it.
 #[utoipa::path(patch, path = "/api/v1/cart/items/{variant_id}", request_body = SetQuantity,
     params(("variant_id" = String, Path)),
-    responses((status = 200, body = CartResponse), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn set_item(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
@@ -165,7 +167,7 @@ pub async fn set_item(
 /// Removes a line.
 #[utoipa::path(delete, path = "/api/v1/cart/items/{variant_id}",
     params(("variant_id" = String, Path)),
-    responses((status = 200, body = CartResponse), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn remove_item(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
@@ -224,7 +226,7 @@ pub struct OutOfStockDetail {
     responses((status = 201, body = CheckoutResponse),
               (status = 200, description = "replayed: these orders were placed by an earlier request with the same key", body = CheckoutResponse),
               (status = 409, description = "some items are out of stock", body = OutOfStockBody),
-              (status = 422, body = super::error::ErrorBody)))]
+              (status = 422, body = crate::api::error::ErrorBody)))]
 pub async fn post_checkout(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
@@ -320,8 +322,8 @@ pub struct OrderQuery {
 /// token opens it; anyone else needs the phone it was placed with (`?phone=0912345678`).
 #[utoipa::path(get, path = "/api/v1/orders/{order_no}",
     params(("order_no" = String, Path), ("phone" = Option<String>, Query)),
-    responses((status = 200, body = OrderView), (status = 404, body = super::error::ErrorBody),
-              (status = 429, description = "too many phone guesses from this client or at this order; see Retry-After", body = super::error::ErrorBody)))]
+    responses((status = 200, body = OrderView), (status = 404, body = crate::api::error::ErrorBody),
+              (status = 429, description = "too many phone guesses from this client or at this order; see Retry-After", body = crate::api::error::ErrorBody)))]
 pub async fn get_order(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

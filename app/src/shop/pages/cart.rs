@@ -1,5 +1,5 @@
 //! The cart (`/gio-hang`): lines grouped per producer (one order each), quantities, delivery
-//! fees, and why a line cannot be ordered. Plain forms posting to `server::routes::shop_forms`.
+//! fees, and why a line cannot be ordered. Plain forms posting to `server::shop::forms`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,15 +7,18 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     i18n::{Locale, use_locale},
-    pages::{account::CsrfField, shop_texts::ShopTexts},
-    shop::{CartLine, CartView, LineProblem},
+    pages::account::CsrfField,
+    shop::{
+        model::{CartLine, CartView, LineProblem},
+        texts::ShopTexts,
+    },
 };
 
 #[server(prefix = "/fn")]
 pub async fn get_cart_page() -> Result<CartView, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     match crate::auth::current_cart_owner() {
-        Some(owner) => crate::db::cart::view(&cx.db, &owner, cx.locale)
+        Some(owner) => crate::shop::storage::cart::view(&cx.db, &owner, cx.locale)
             .await
             .map_err(|e| cx.failed("loading a cart", e)),
         None => Ok(CartView::default()),

@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::domain::vietqr::BankAccount;
+use crate::shop::rules::vietqr::BankAccount;
 
 pub(crate) async fn transfer_account(
     conn: &mut AnyConnection,

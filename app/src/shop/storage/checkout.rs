@@ -6,22 +6,21 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
-use super::{
-    Db,
-    accounts::is_unique_violation,
-    bank,
-    cart::{self, CartOwner, CartRow},
-    ids::new_id,
-};
 use crate::{
-    domain::{
-        checkout::CheckoutRequest,
-        money::Vnd,
-        order::{OrderStatus, PaymentMethod, PaymentWindows},
-        time::db_timestamp,
-    },
+    db::{Db, accounts::is_unique_violation, ids::new_id},
+    domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
-    shop::{CartView, LineProblem},
+    shop::{
+        model::{CartView, LineProblem},
+        rules::{
+            checkout::CheckoutRequest,
+            order::{OrderStatus, PaymentMethod, PaymentWindows},
+        },
+        storage::{
+            bank,
+            cart::{self, CartOwner, CartRow},
+        },
+    },
 };
 
 /// What a placed checkout produced.
@@ -308,7 +307,7 @@ fn mark_short(mut view: CartView, variant_id: &str) -> CartView {
 async fn insert_line(
     tx: &mut Transaction<'_, Any>,
     order_id: &str,
-    line: &crate::shop::CartLine,
+    line: &crate::shop::model::CartLine,
     row: &CartRow,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

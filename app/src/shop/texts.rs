@@ -2,8 +2,8 @@
 //! translation does not compile.
 
 use crate::{
-    domain::order::{OrderStatus, PaymentMethod, PaymentStatus},
     i18n::Locale,
+    shop::rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
 };
 
 pub struct ShopTexts {

@@ -8,10 +8,14 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::order::PaymentMethod,
     i18n::{Locale, use_locale},
-    pages::{account::CsrfField, cart::ShopNotice, shop_texts::ShopTexts},
-    shop::{CartView, ProvinceChoice},
+    pages::account::CsrfField,
+    shop::{
+        model::{CartView, ProvinceChoice},
+        pages::cart::ShopNotice,
+        rules::order::PaymentMethod,
+        texts::ShopTexts,
+    },
 };
 
 /// Whether cards are accepted here (Stripe configured), provided by the server.
@@ -32,12 +36,12 @@ pub struct CheckoutData {
 pub async fn get_checkout_page() -> Result<CheckoutData, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     let cart = match crate::auth::current_cart_owner() {
-        Some(owner) => crate::db::cart::view(&cx.db, &owner, cx.locale)
+        Some(owner) => crate::shop::storage::cart::view(&cx.db, &owner, cx.locale)
             .await
             .map_err(|e| cx.failed("loading a cart", e))?,
         None => CartView::default(),
     };
-    let communes = crate::db::cart::delivery_communes(&cx.db)
+    let communes = crate::shop::storage::cart::delivery_communes(&cx.db)
         .await
         .map_err(|e| cx.failed("loading communes", e))?;
     let mut provinces: Vec<ProvinceChoice> = vec![];

@@ -4,15 +4,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{
-    Db,
-    accounts::is_unique_violation,
-    orders::{OrderError, lock_orders_and_variants, transition_in},
-};
-use crate::domain::{
-    money::Vnd,
-    order::{OrderAction, Party},
-    time::db_timestamp,
+use crate::{
+    db::{Db, accounts::is_unique_violation},
+    domain::{money::Vnd, time::db_timestamp},
+    shop::{
+        rules::order::{OrderAction, Party},
+        storage::orders::{OrderError, lock_orders_and_variants, transition_in},
+    },
 };
 
 /// A card payment to open (or reopen) at the provider.
@@ -242,7 +240,7 @@ pub async fn apply_event(
                     "INSERT INTO order_status_history (id, order_id, from_status, to_status, note, created_at)
                      VALUES ($1, $2, $3, $3, 'payment_received', $4)",
                 )
-                .bind(super::ids::new_id())
+                .bind(crate::db::ids::new_id())
                 .bind(&order_id)
                 .bind(&order_status)
                 .bind(&at)
@@ -255,7 +253,7 @@ pub async fn apply_event(
             let (new_status, reason) = if event.kind == CardEventKind::Failed {
                 ("failed", "payment_failed")
             } else {
-                ("expired", super::orders::EXPIRED_REASON)
+                ("expired", crate::shop::storage::orders::EXPIRED_REASON)
             };
             sqlx::query("UPDATE card_payments SET status = $1 WHERE id = $2")
                 .bind(new_status)

@@ -4,10 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    order::PaymentMethod,
-    phone::{PhoneError, PhoneVn},
-    text,
+use crate::{
+    domain::{
+        phone::{PhoneError, PhoneVn},
+        text,
+    },
+    shop::rules::order::PaymentMethod,
 };
 
 /// The most of one variant a cart line may hold: a specialty shop, not a wholesaler.

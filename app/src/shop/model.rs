@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{
-    money::Vnd,
-    order::{OrderStatus, PaymentMethod, PaymentStatus},
+use crate::{
+    domain::money::Vnd,
+    shop::rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
 };
 
 /// One variant in the cart, as it is now in the catalog.

@@ -1,24 +1,25 @@
 //! Orders after checkout: who may open one, what the buyer sees, and every status change —
-//! applied through [`crate::domain::order::next_status`] in one transaction with its history
+//! applied through [`crate::shop::rules::order::next_status`] in one transaction with its history
 //! line, the stock it returns and the payment it settles.
 
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
-use super::{Db, bank, checkout::grant_guest, ids::new_id};
 use crate::{
     auth::Actor,
-    domain::{
-        money::Vnd,
-        order::{
-            OrderAction, OrderStatus, Party, PaymentMethod, PaymentStatus, TransitionError,
-            next_status,
+    db::{Db, ids::new_id},
+    domain::{money::Vnd, phone::PhoneVn, time::db_timestamp},
+    shop::{
+        model::{HistoryStep, OrderLineView, OrderSummary, OrderView, TransferInstructions},
+        rules::{
+            order::{
+                OrderAction, OrderStatus, Party, PaymentMethod, PaymentStatus, TransitionError,
+                next_status,
+            },
+            vietqr,
         },
-        phone::PhoneVn,
-        time::db_timestamp,
-        vietqr,
+        storage::{bank, checkout::grant_guest},
     },
-    shop::{HistoryStep, OrderLineView, OrderSummary, OrderView, TransferInstructions},
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -4,15 +4,17 @@
 
 use app::{
     auth::{Actor, CART_COOKIE, GuestCart},
-    db::{
-        cart::{self, CartError, CartOwner},
-        checkout::{self, CheckoutError},
-        orders::{self, OrderError, OrderKeys},
-    },
-    domain::{
-        checkout::{CheckoutFields, Quantity},
-        order::{OrderAction, Party, PaymentMethod},
-        phone::PhoneVn,
+    domain::phone::PhoneVn,
+    shop::{
+        rules::{
+            checkout::{CheckoutFields, Quantity},
+            order::{OrderAction, Party, PaymentMethod},
+        },
+        storage::{
+            cart::{self, CartError, CartOwner},
+            checkout::{self, CheckoutError},
+            orders::{self, OrderError, OrderKeys},
+        },
     },
 };
 use axum::{

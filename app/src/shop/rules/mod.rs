@@ -1,0 +1,6 @@
+//! The shop's pure rules, tested without a database.
+
+pub mod checkout;
+pub mod order;
+pub mod shipping;
+pub mod vietqr;

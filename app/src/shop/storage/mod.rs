@@ -1,0 +1,10 @@
+//! Carts, checkout, orders and payments in the database. Row locks follow the global order
+//! stated in `crate::db`.
+
+mod bank;
+pub mod card_payments;
+pub mod cart;
+pub mod checkout;
+pub mod orders;
+
+pub(crate) use bank::site_account_fields;
