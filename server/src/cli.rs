@@ -384,9 +384,9 @@ async fn import(
     file: &std::path::Path,
     confirm: bool,
 ) -> anyhow::Result<()> {
-    use app::db::ocop_import;
+    use app::officer::storage::ocop_import;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let cells = app::domain::spreadsheet::cells(&bytes)
+    let cells = app::officer::rules::spreadsheet::cells(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let db = open(database_url).await?;
     let commune_id: Option<String> = sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
@@ -395,7 +395,7 @@ async fn import(
         .await?;
     let commune_id = commune_id.with_context(|| format!("no commune has the slug {commune:?}"))?;
     let groups = ocop_import::group_codes(&db).await?;
-    let checked = app::domain::ocop_import::check(&cells, &groups)
+    let checked = app::officer::rules::ocop_import::check(&cells, &groups)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     for e in &checked.errors {
         println!("row {}: {}", e.row, e.reasons.join("; "));

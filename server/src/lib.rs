@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod diary;
+pub mod officer;
 pub mod payments;
 pub mod photos;
 pub mod routes;

@@ -186,18 +186,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::diary::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())
-        .route(
-            "/can-bo/chung-nhan",
-            post(routes::officer_forms::record_certificate),
-        )
-        .route(
-            "/can-bo/nhap",
-            // A 10 MB spreadsheet and the form around it; larger ones are refused by name.
-            post(routes::import_forms::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::domain::spreadsheet::MAX_BYTES + 2 * 1024 * 1024,
-            )),
-        )
-        .route("/can-bo/nhap/{id}", post(routes::import_forms::confirm))
+        .merge(crate::officer::router())
         .route("/quan-tri/xa", post(routes::admin_forms::create_commune))
         .route(
             "/quan-tri/xa/doi-ten",
@@ -220,24 +209,6 @@ fn router(state: AppState) -> Router {
         .route(
             "/quan-tri/nguoi-dung/{user_id}/trang-thai",
             post(routes::admin_forms::change_user),
-        )
-        .route(
-            "/can-bo/bao-cao.csv",
-            get(routes::officer_forms::report_csv),
-        )
-        .route(
-            "/can-bo/xa/{id}/cau-chuyen",
-            post(routes::officer_forms::save_story),
-        )
-        .route(
-            "/can-bo/xa/{id}/anh",
-            post(routes::officer_forms::upload_cover).layer(axum::extract::DefaultBodyLimit::max(
-                2 * crate::photos::pipeline::MAX_BYTES,
-            )),
-        )
-        .route(
-            "/can-bo/xa/{id}/dac-san",
-            post(routes::officer_forms::set_signature),
         )
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))

@@ -11,14 +11,10 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod catalog;
-pub mod certificates;
-pub mod commune_editor;
 mod connect;
 pub mod ids;
-pub mod ocop_import;
 pub mod producers;
 pub mod rate_limits;
-pub mod reports;
 pub mod storage;
 pub mod structured_data;
 

@@ -3,14 +3,10 @@
 pub mod fold;
 pub mod hex;
 pub mod money;
-pub mod ocop;
-pub mod ocop_import;
 pub mod phone;
 pub mod product;
 pub mod rich_text;
 pub mod slug;
-#[cfg(feature = "spreadsheet")]
-pub mod spreadsheet;
 pub mod text;
 mod text_enum;
 pub mod time;

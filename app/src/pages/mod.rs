@@ -2,19 +2,14 @@
 
 pub mod account;
 pub mod admin;
-pub mod commune_editor;
 pub mod communes;
 pub mod gate;
 pub mod home;
-pub mod import;
 pub mod not_found;
-pub mod officer;
-pub mod officer_texts;
 pub mod photo_upload;
 pub mod producer;
 pub mod product;
 pub mod province_admin;
-pub mod reports;
 pub mod search;
 pub mod search_texts;
 

@@ -39,7 +39,7 @@ pub async fn get_admin_page() -> Result<Gate<AdminData>, ServerFnError> {
     };
     let load = async {
         Ok::<_, sqlx::Error>(AdminData {
-            communes: crate::db::commune_editor::communes_of(&cx.db, None).await?,
+            communes: crate::officer::storage::commune_editor::communes_of(&cx.db, None).await?,
             officers: crate::db::admin::officers(&cx.db).await?,
             bank: crate::db::admin::bank_account(&cx.db).await?,
             shipping: crate::db::admin::default_shipping(&cx.db).await?,

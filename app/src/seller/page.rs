@@ -31,7 +31,7 @@ pub fn SellerNotice() -> impl IntoView {
     use_query_map().with_untracked(|q| {
         if let Some(code) = q.get("loi") {
             // The officer's certificate form shares this notice.
-            let text = (crate::pages::officer_texts::OfficerTexts::of(use_locale()).error)(&code)
+            let text = (crate::officer::texts::OfficerTexts::of(use_locale()).error)(&code)
                 .unwrap_or_else(|| {
                     let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
                     (t.error)(ListingRefusal::from_query(pairs).unwrap_or(ListingRefusal::Unknown))

@@ -3,7 +3,5 @@
 pub mod admin_forms;
 pub mod csv;
 pub mod health;
-pub mod import_forms;
 pub mod lang;
-pub mod officer_forms;
 pub mod seo;

@@ -25,12 +25,12 @@ use app::{
     diary::rules::{EntryKind, GENESIS_HASH, HashedFields, Spraying, check_harvest, entry_hash},
     domain::{
         money::Vnd,
-        ocop::{Certificate, IssuingLevel, Stars},
         phone::PhoneVn,
         product::{ProducerKind, ProductStatus, SaleUnit},
         slug::Slug,
         time::{db_date, db_timestamp, parse_db_date},
     },
+    officer::rules::ocop::{Certificate, IssuingLevel, Stars},
 };
 use chrono::{Days, NaiveDate, Utc};
 use sha2::{Digest, Sha256};

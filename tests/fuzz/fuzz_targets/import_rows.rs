@@ -6,10 +6,7 @@
 //! the row rules are fuzzed directly as well.
 #![no_main]
 
-use app::domain::{
-    ocop_import,
-    spreadsheet::{self, MAX_COLUMNS, MAX_ROWS},
-};
+use app::officer::rules::{ocop_import, spreadsheet::{self, MAX_COLUMNS, MAX_ROWS}};
 use libfuzzer_sys::fuzz_target;
 
 fn check_rows(cells: &[Vec<String>]) {

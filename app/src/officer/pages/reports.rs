@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::{
     i18n::{Locale, use_locale},
-    officer::SalesReport,
+    officer::model::SalesReport,
     pages::gate::{Gate, gate},
     seller::sales_page::{BarChart, SalesTable},
 };
@@ -20,8 +20,8 @@ pub async fn get_report(from: String, to: String) -> Result<Gate<SalesReport>, S
         Err(gate) => return Ok(gate),
     };
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let (first, last) = crate::db::reports::period(&from, &to, cx.today);
-    crate::db::reports::sales_report(&cx.db, scope, first, last, cx.today)
+    let (first, last) = crate::officer::storage::reports::period(&from, &to, cx.today);
+    crate::officer::storage::reports::sales_report(&cx.db, scope, first, last, cx.today)
         .await
         .map(Gate::Allowed)
         .map_err(|e| cx.failed("building a report", e))

@@ -11,12 +11,14 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    fold::fold,
-    money::Vnd,
-    ocop::{Certificate, IssuingLevel, Stars},
-    phone::PhoneVn,
-    product::{ProducerKind, SaleUnit},
+use crate::{
+    domain::{
+        fold::fold,
+        money::Vnd,
+        phone::PhoneVn,
+        product::{ProducerKind, SaleUnit},
+    },
+    officer::rules::ocop::{Certificate, IssuingLevel, Stars},
 };
 
 /// A file with more data rows than this is refused (a commune has tens of OCOP products).

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ocop::Standing;
+use crate::officer::rules::ocop::Standing;
 
 /// A recorded certificate with where it stands today.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,7 +109,7 @@ pub struct ImportPreview {
     pub commune_name: String,
     pub filename: String,
     pub rows: Vec<PlannedRow>,
-    pub errors: Vec<crate::domain::ocop_import::RowError>,
+    pub errors: Vec<crate::officer::rules::ocop_import::RowError>,
     /// The file as a whole could not be used (no header, missing columns, too many rows).
     pub file_error: Option<String>,
 }

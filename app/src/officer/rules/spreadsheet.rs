@@ -341,7 +341,7 @@ mod tests {
     /// asked for 549 GB and aborted the server.
     #[test]
     fn a_sheet_spanning_every_cell_is_refused_without_building_it() {
-        let file = include_bytes!("../../../tests/fuzz/seeds/import_rows/huge-dimension.xlsx");
+        let file = include_bytes!("../../../../tests/fuzz/seeds/import_rows/huge-dimension.xlsx");
         assert!(file.len() < 2048);
         assert_eq!(cells(file), Err(SheetError::TooManyRows));
         let wide = xlsx(

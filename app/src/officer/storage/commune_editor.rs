@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::FromRow;
 
-use super::{
-    Db,
-    audit::{self, AuditEntry},
-    ids::new_id,
-};
 use crate::{
+    db::{
+        Db,
+        audit::{self, AuditEntry},
+        ids::new_id,
+    },
     domain::{rich_text::MAX_STORY_CHARS, time::db_timestamp},
-    officer::{CommuneEditor, SignatureChange},
+    officer::model::{CommuneEditor, SignatureChange},
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -8,14 +8,16 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::Db;
 use crate::{
+    db::Db,
     domain::{
         money::Vnd,
-        ocop::Standing,
         time::{db_timestamp, vietnam_date},
     },
-    officer::{ReportLine, SalesReport, StarsCount},
+    officer::{
+        model::{ReportLine, SalesReport, StarsCount},
+        rules::ocop::Standing,
+    },
     seller::model::SalesRow,
 };
 
@@ -170,7 +172,7 @@ pub async fn sales_report(
         .collect();
 
     let mut stars: BTreeMap<u8, StarsCount> = BTreeMap::new();
-    for c in super::certificates::of_communes(db, scope, today).await? {
+    for c in crate::officer::storage::certificates::of_communes(db, scope, today).await? {
         let s = stars.entry(c.stars).or_insert_with(|| StarsCount {
             stars: c.stars,
             ..Default::default()

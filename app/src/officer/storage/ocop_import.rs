@@ -10,19 +10,21 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{Any, Transaction};
 
-use super::{
-    Db,
-    audit::{self, AuditEntry},
-    ids::stable_id,
-};
 use crate::{
+    db::{
+        Db,
+        audit::{self, AuditEntry},
+        ids::stable_id,
+    },
     domain::{
         fold::fold,
-        ocop_import::ImportRow,
         slug::Slug,
         time::{db_date, db_timestamp},
     },
-    officer::{Change, ImportReport, PlannedRow},
+    officer::{
+        model::{Change, ImportReport, PlannedRow},
+        rules::ocop_import::ImportRow,
+    },
 };
 
 /// What importing `rows` into the commune would do, row by row; nothing is written.
@@ -348,7 +350,7 @@ pub async fn save_batch(
     cells: &[Vec<String>],
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
-    let id = super::ids::new_id();
+    let id = crate::db::ids::new_id();
     sqlx::query(
         "INSERT INTO import_batches (id, commune_id, user_id, filename, cells_json, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -401,18 +403,18 @@ pub async fn preview_batch(
     batch_id: &str,
     batch: &Batch,
     now: DateTime<Utc>,
-) -> Result<crate::officer::ImportPreview, sqlx::Error> {
+) -> Result<crate::officer::model::ImportPreview, sqlx::Error> {
     let groups = group_codes(db).await?;
-    let (rows, errors, file_error) = match crate::domain::ocop_import::check(&batch.cells, &groups)
-    {
-        Ok(checked) => (
-            preview(db, &batch.commune_id, &checked.rows, now).await?,
-            checked.errors,
-            None,
-        ),
-        Err(e) => (Vec::new(), Vec::new(), Some(e.to_string())),
-    };
-    Ok(crate::officer::ImportPreview {
+    let (rows, errors, file_error) =
+        match crate::officer::rules::ocop_import::check(&batch.cells, &groups) {
+            Ok(checked) => (
+                preview(db, &batch.commune_id, &checked.rows, now).await?,
+                checked.errors,
+                None,
+            ),
+            Err(e) => (Vec::new(), Vec::new(), Some(e.to_string())),
+        };
+    Ok(crate::officer::model::ImportPreview {
         batch_id: batch_id.to_owned(),
         commune_name: batch.commune_name.clone(),
         filename: batch.filename.clone(),

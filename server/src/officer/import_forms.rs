@@ -4,10 +4,12 @@
 
 use app::{
     auth::{Action, Actor, Denied, authorize},
-    db::ocop_import,
-    domain::{
-        ocop_import::check,
-        spreadsheet::{self, SheetError},
+    officer::{
+        rules::{
+            ocop_import::check,
+            spreadsheet::{self, SheetError},
+        },
+        storage::ocop_import,
     },
 };
 use axum::{

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     i18n::{Locale, use_locale},
-    officer::{Change, ImportPreview},
+    officer::model::{Change, ImportPreview},
     pages::{
         account::CsrfField,
         gate::{Gate, gate, gate_or_404},
@@ -31,7 +31,7 @@ pub async fn get_import_page() -> Result<Gate<UploadData>, ServerFnError> {
         Err(gate) => return Ok(gate),
     };
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let communes = crate::db::commune_editor::communes_of(&cx.db, scope)
+    let communes = crate::officer::storage::commune_editor::communes_of(&cx.db, scope)
         .await
         .map_err(|e| cx.failed("loading communes", e))?;
     Ok(Gate::Allowed(UploadData {
@@ -44,7 +44,7 @@ pub async fn get_import_page() -> Result<Gate<UploadData>, ServerFnError> {
 pub async fn get_import_preview(id: String) -> Result<Gate<Option<ImportPreview>>, ServerFnError> {
     use crate::pages::gate::require;
     let cx = crate::pages::PageContext::get()?;
-    let batch = crate::db::ocop_import::batch(&cx.db, &id)
+    let batch = crate::officer::storage::ocop_import::batch(&cx.db, &id)
         .await
         .map_err(|e| cx.failed("loading an import", e))?;
     let Some(batch) = batch else {
@@ -61,7 +61,7 @@ pub async fn get_import_preview(id: String) -> Result<Gate<Option<ImportPreview>
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    crate::db::ocop_import::preview_batch(&cx.db, &id, &batch, chrono::Utc::now())
+    crate::officer::storage::ocop_import::preview_batch(&cx.db, &id, &batch, chrono::Utc::now())
         .await
         .map(|p| Gate::Allowed(Some(p)))
         .map_err(|e| cx.failed("previewing an import", e))

@@ -4,17 +4,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::FromRow;
 
-use super::{
-    Db,
-    audit::{self, AuditEntry},
-    ids::new_id,
-};
 use crate::{
-    domain::{
-        ocop::{Certificate, standing},
-        time::{db_date, db_timestamp, parse_db_date},
+    db::{
+        Db,
+        audit::{self, AuditEntry},
+        ids::new_id,
     },
-    officer::{CertifiableProduct, OfficerCertificate},
+    domain::time::{db_date, db_timestamp, parse_db_date},
+    officer::{
+        model::{CertifiableProduct, OfficerCertificate},
+        rules::ocop::{Certificate, standing},
+    },
 };
 
 #[derive(Debug, thiserror::Error)]

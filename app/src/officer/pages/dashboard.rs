@@ -8,10 +8,10 @@ use crate::{
     auth::{texts::AccountTexts, views::Application},
     diary::texts::DiaryTexts,
     i18n::use_locale,
+    officer::texts::OfficerTexts,
     pages::{
         account::{CsrfField, FormErrorNotice},
         gate::{Gate, gate},
-        officer_texts::OfficerTexts,
     },
     seller::texts::SellerTexts,
 };
@@ -22,8 +22,8 @@ pub struct OfficerData {
     /// Lots awaiting a stamp: (id, code, producer, public path, stamp cleared by a correction).
     pub lots: Vec<(String, String, String, String, bool)>,
     pub listings: Vec<crate::seller::model::PendingListing>,
-    pub certificates: Vec<crate::officer::OfficerCertificate>,
-    pub certifiable: Vec<crate::officer::CertifiableProduct>,
+    pub certificates: Vec<crate::officer::model::OfficerCertificate>,
+    pub certifiable: Vec<crate::officer::model::CertifiableProduct>,
     /// Today in Vietnam (YYYY-MM-DD): the issue date's default.
     pub today: String,
     /// The communes whose pages this officer edits: (id, name).
@@ -43,8 +43,9 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
         let applications = crate::db::producers::pending(&cx.db, scope).await?;
         let lots = crate::diary::trace_storage::unverified_lots(&cx.db, scope).await?;
         let listings = crate::seller::storage::pending(&cx.db, scope).await?;
-        let certificates = crate::db::certificates::of_communes(&cx.db, scope, cx.today).await?;
-        let certifiable = crate::db::certificates::certifiable(&cx.db, scope).await?;
+        let certificates =
+            crate::officer::storage::certificates::of_communes(&cx.db, scope, cx.today).await?;
+        let certifiable = crate::officer::storage::certificates::certifiable(&cx.db, scope).await?;
         Ok::<_, sqlx::Error>(OfficerData {
             applications,
             lots,
@@ -52,7 +53,7 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
             certificates,
             certifiable,
             today: crate::domain::time::db_date(cx.today),
-            communes: crate::db::commune_editor::communes_of(&cx.db, scope).await?,
+            communes: crate::officer::storage::commune_editor::communes_of(&cx.db, scope).await?,
         })
     };
     load.await
@@ -150,11 +151,11 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
 /// them, and the form to record a new one.
 #[component]
 fn Certificates(
-    certificates: Vec<crate::officer::OfficerCertificate>,
-    products: Vec<crate::officer::CertifiableProduct>,
+    certificates: Vec<crate::officer::model::OfficerCertificate>,
+    products: Vec<crate::officer::model::CertifiableProduct>,
     today: String,
 ) -> impl IntoView {
-    use crate::domain::ocop::Standing;
+    use crate::officer::rules::ocop::Standing;
     let locale = use_locale();
     let o = OfficerTexts::of(locale);
     let needs_attention: Vec<_> = certificates
@@ -167,7 +168,7 @@ fn Certificates(
         })
         .cloned()
         .collect();
-    let row = move |c: crate::officer::OfficerCertificate| {
+    let row = move |c: crate::officer::model::OfficerCertificate| {
         let class = match c.standing {
             Standing::ExpiringSoon { .. } => "warn",
             Standing::Expired => "expired",

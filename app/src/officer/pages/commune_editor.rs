@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     components::TextArea,
     i18n::{Locale, use_locale},
-    officer::CommuneEditor,
+    officer::model::CommuneEditor,
     pages::{
         account::CsrfField,
         gate::{Gate, gate_or_404},
@@ -31,7 +31,7 @@ pub async fn get_commune_editor(id: String) -> Result<Gate<Option<CommuneEditor>
         Ok(found) => found,
         Err(gate) => return Ok(gate),
     };
-    crate::db::commune_editor::editor(&cx.db, &id)
+    crate::officer::storage::commune_editor::editor(&cx.db, &id)
         .await
         .map(|editor| {
             Gate::Allowed(editor.map(|e| CommuneEditor {

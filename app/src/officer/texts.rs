@@ -1,6 +1,6 @@
 //! The officer dashboard's OCOP certificate words, in Vietnamese and English.
 
-use crate::{domain::ocop::Standing, i18n::Locale};
+use crate::{i18n::Locale, officer::rules::ocop::Standing};
 
 pub struct OfficerTexts {
     pub commune_pages: &'static str,

@@ -4,11 +4,13 @@
 
 use app::{
     auth::{Action, Actor, authorize},
-    db::{
-        certificates::{self, CertificateDbError},
-        commune_editor::{self, EditorError},
+    officer::{
+        rules::ocop::certificate_input,
+        storage::{
+            certificates::{self, CertificateDbError},
+            commune_editor::{self, EditorError},
+        },
     },
-    domain::ocop::certificate_input,
     seller::storage as listings,
 };
 use axum::{
@@ -229,29 +231,31 @@ pub async fn report_csv(
         return denied(app::auth::Denied::Forbidden, "/can-bo/bao-cao");
     }
     let today = app::domain::time::vietnam_date(Utc::now());
-    let (from, to) = app::db::reports::period(
+    let (from, to) = app::officer::storage::reports::period(
         q.tu.as_deref().unwrap_or(""),
         q.den.as_deref().unwrap_or(""),
         today,
     );
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let report = match app::db::reports::sales_report(&state.db, scope, from, to, today).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+    let report =
+        match app::officer::storage::reports::sales_report(&state.db, scope, from, to, today).await
+        {
+            Ok(r) => r,
+            Err(e) => return internal(e),
+        };
     let mut csv = String::from("month,commune,product,orders,units,revenue_vnd\r\n");
     for l in &report.lines {
         csv.push_str(&format!(
             "{},{},{},{},{},{}\r\n",
             l.month,
-            super::csv::field(&l.commune),
-            super::csv::field(&l.product),
+            crate::routes::csv::field(&l.commune),
+            crate::routes::csv::field(&l.product),
             l.orders,
             l.units,
             l.revenue.dong()
         ));
     }
-    super::csv::download(
+    crate::routes::csv::download(
         &format!(
             "bao-cao-{}-{}.csv",
             from.format("%Y-%m"),
