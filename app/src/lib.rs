@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod components;
@@ -29,6 +30,7 @@ use leptos_router::{
 };
 
 use crate::{
+    admin::{province_page::ProvinceAdminPage, users_page::AdminUsersPage},
     diary::{
         farm_page::{FarmPage, LabelsPage, PlotPage},
         lot_page::LotPage,
@@ -43,13 +45,11 @@ use crate::{
     },
     pages::{
         account::{AccountPage, ChangePasswordPage, ForgotPasswordPage, SignInPage, SignUpPage},
-        admin::AdminUsersPage,
         communes::{CommunePage, CommunesDirectory},
         home::HomePage,
         not_found::NotFound,
         producer::ProducerPage,
         product::ProductPage,
-        province_admin::ProvinceAdminPage,
         search::SearchPage,
     },
     seller::{

@@ -187,29 +187,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::seller::router())
         .merge(crate::shop::router())
         .merge(crate::officer::router())
-        .route("/quan-tri/xa", post(routes::admin_forms::create_commune))
-        .route(
-            "/quan-tri/xa/doi-ten",
-            post(routes::admin_forms::rename_commune),
-        )
-        .route(
-            "/quan-tri/xa/sap-nhap",
-            post(routes::admin_forms::merge_communes),
-        )
-        .route("/quan-tri/can-bo", post(routes::admin_forms::add_officer))
-        .route(
-            "/quan-tri/can-bo/bo",
-            post(routes::admin_forms::remove_officer),
-        )
-        .route("/quan-tri/ngan-hang", post(routes::admin_forms::save_bank))
-        .route(
-            "/quan-tri/giao-hang",
-            post(routes::admin_forms::save_shipping),
-        )
-        .route(
-            "/quan-tri/nguoi-dung/{user_id}/trang-thai",
-            post(routes::admin_forms::change_user),
-        )
+        .merge(crate::admin::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)

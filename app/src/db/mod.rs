@@ -8,7 +8,6 @@
 //! (by id). A transaction that needs a later row never goes back for an earlier one.
 
 pub mod accounts;
-pub mod admin;
 pub mod audit;
 pub mod catalog;
 mod connect;

@@ -1,7 +1,6 @@
 //! One module per screen; each screen's server functions sit beside it.
 
 pub mod account;
-pub mod admin;
 pub mod communes;
 pub mod gate;
 pub mod home;
@@ -9,7 +8,6 @@ pub mod not_found;
 pub mod photo_upload;
 pub mod producer;
 pub mod product;
-pub mod province_admin;
 pub mod search;
 pub mod search_texts;
 

@@ -1,6 +1,5 @@
 //! HTTP endpoints outside the Leptos pages.
 
-pub mod admin_forms;
 pub mod csv;
 pub mod health;
 pub mod lang;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{
+use crate::db::{
     Db,
     audit::{self, AuditEntry},
 };
@@ -114,7 +114,7 @@ pub async fn create_commune(
         }
         slug = format!("{base}-{n}");
     }
-    let id = super::ids::new_id();
+    let id = crate::db::ids::new_id();
     sqlx::query(
         "INSERT INTO communes (id, province_id, slug, name, kind, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)",

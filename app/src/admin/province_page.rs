@@ -40,9 +40,9 @@ pub async fn get_admin_page() -> Result<Gate<AdminData>, ServerFnError> {
     let load = async {
         Ok::<_, sqlx::Error>(AdminData {
             communes: crate::officer::storage::commune_editor::communes_of(&cx.db, None).await?,
-            officers: crate::db::admin::officers(&cx.db).await?,
-            bank: crate::db::admin::bank_account(&cx.db).await?,
-            shipping: crate::db::admin::default_shipping(&cx.db).await?,
+            officers: crate::admin::storage::officers(&cx.db).await?,
+            bank: crate::admin::storage::bank_account(&cx.db).await?,
+            shipping: crate::admin::storage::default_shipping(&cx.db).await?,
         })
     };
     load.await

@@ -3,8 +3,8 @@
 //! redirects back with `?ok=1` or `?loi=<code>`.
 
 use app::{
+    admin::storage::{self as admin, AdminError},
     auth::{Action, Actor, Denied, authorize, login::LoginId},
-    db::admin::{self, AdminError},
 };
 use axum::{
     Form,
