@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    catalog::{CommuneSummary, ProductCard},
+    catalog::model::{CommuneSummary, ProductCard},
     i18n::{Locale, Texts},
 };
 

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::{
+    auth::pages::{AccountLink, CsrfField},
     i18n::use_locale,
-    pages::account::{AccountLink, CsrfField},
 };
 
 /// The site header. The language switch is a plain form (it works without JavaScript): the
@@ -15,7 +15,7 @@ pub fn SiteHeader() -> impl IntoView {
     let locale = use_locale();
     let t = locale.texts();
     let other = locale.other();
-    let search = crate::pages::search_texts::SearchTexts::of(locale);
+    let search = crate::search::texts::SearchTexts::of(locale);
     let location = use_location();
     // The router gives the query without its `?` (a search page must come back with its query).
     let here = move || {

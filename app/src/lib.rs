@@ -31,6 +31,13 @@ use leptos_router::{
 
 use crate::{
     admin::{province_page::ProvinceAdminPage, users_page::AdminUsersPage},
+    auth::pages::{AccountPage, ChangePasswordPage, ForgotPasswordPage, SignInPage, SignUpPage},
+    catalog::pages::{
+        communes::{CommunePage, CommunesDirectory},
+        home::HomePage,
+        producer::ProducerPage,
+        product::ProductPage,
+    },
     diary::{
         farm_page::{FarmPage, LabelsPage, PlotPage},
         lot_page::LotPage,
@@ -43,15 +50,8 @@ use crate::{
         import::{ImportPage, ImportPreviewPage},
         reports::ReportPage,
     },
-    pages::{
-        account::{AccountPage, ChangePasswordPage, ForgotPasswordPage, SignInPage, SignUpPage},
-        communes::{CommunePage, CommunesDirectory},
-        home::HomePage,
-        not_found::NotFound,
-        producer::ProducerPage,
-        product::ProductPage,
-        search::SearchPage,
-    },
+    pages::not_found::NotFound,
+    search::page::SearchPage,
     seller::{
         page::{ListingPage, SellerPage},
         sales_page::{SalesPage, SellerOrdersPage},

@@ -373,7 +373,7 @@ async fn create_admin(database_url: &str, login: &str, name: &str) -> anyhow::Re
     })?;
     let db = open(database_url).await?;
     let hash = crate::auth::password::hash(password).await?;
-    let id = app::db::accounts::create_admin(&db, &login, name, &hash).await?;
+    let id = app::auth::storage::create_admin(&db, &login, name, &hash).await?;
     println!("{login} is a province administrator (user {id})");
     Ok(())
 }

@@ -7,11 +7,9 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    auth::pages::CsrfField,
     i18n::{Locale, use_locale},
-    pages::{
-        account::CsrfField,
-        gate::{Gate, gate},
-    },
+    pages::gate::{Gate, gate},
     seller::page::SellerNotice,
 };
 

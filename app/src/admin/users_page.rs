@@ -6,13 +6,15 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    auth::{password_rules::MIN_PASSWORD_CHARS, texts::AccountTexts, views::UserSummary},
+    auth::{
+        pages::{CsrfField, FormErrorNotice},
+        password_rules::MIN_PASSWORD_CHARS,
+        texts::AccountTexts,
+        views::UserSummary,
+    },
     domain::phone::PhoneVn,
     i18n::use_locale,
-    pages::{
-        account::{CsrfField, FormErrorNotice},
-        gate::{Gate, gate},
-    },
+    pages::gate::{Gate, gate},
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,7 +36,7 @@ pub async fn get_users(q: String) -> Result<Gate<UsersData>, ServerFnError> {
         Err(gate) => return Ok(gate),
     };
     let q: String = q.chars().take(100).collect();
-    crate::db::producers::search_users(&cx.db, &q)
+    crate::auth::producers::search_users(&cx.db, &q)
         .await
         .map(|users| Gate::Allowed(UsersData { q, users }))
         .map_err(|e| cx.failed("loading the users page", e))

@@ -1,11 +1,18 @@
 //! Who is asking, and what they may do. Pure rules shared by pages and the server; the server
-//! (`server::auth`) turns cookies into an [`Actor`] and hashes passwords.
+//! (`server::auth`) turns cookies into an [`Actor`] and hashes passwords. Also the account pages
+//! (sign in and up, password, the producer application), the accounts' storage and the
+//! producer applications' storage.
 
 pub mod actor;
 pub mod form_error;
 pub mod login;
+pub mod pages;
 pub mod password_rules;
 pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod producers;
+#[cfg(feature = "ssr")]
+pub mod storage;
 pub mod texts;
 pub mod views;
 

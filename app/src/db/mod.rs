@@ -7,14 +7,10 @@
 //! checkouts (idempotency key) → carts (by id) → cart items → orders (by id) → product variants
 //! (by id). A transaction that needs a later row never goes back for an earlier one.
 
-pub mod accounts;
 pub mod audit;
-pub mod catalog;
 mod connect;
 pub mod ids;
-pub mod producers;
 pub mod rate_limits;
 pub mod storage;
-pub mod structured_data;
 
 pub use connect::{Db, DbError, Engine, redact_url};

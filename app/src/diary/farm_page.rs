@@ -10,13 +10,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    auth::views::CommuneChoice,
+    auth::{pages::CsrfField, views::CommuneChoice},
     components::TextArea,
     i18n::use_locale,
-    pages::{
-        account::CsrfField,
-        gate::{Gate, gate, gate_or_404},
-    },
+    pages::gate::{Gate, gate, gate_or_404},
 };
 
 use super::{
@@ -43,9 +40,9 @@ pub async fn get_farm_page() -> Result<Gate<FarmData>, ServerFnError> {
     };
     let ids = actor.producer_ids();
     let load = async {
-        let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
+        let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
         let plots = crate::diary::storage::plots_of(&cx.db, &ids, cx.locale).await?;
-        let communes = crate::db::producers::commune_choices(&cx.db).await?;
+        let communes = crate::auth::producers::commune_choices(&cx.db).await?;
         Ok::<_, sqlx::Error>(FarmData {
             producers: producers.into_iter().map(|p| (p.id, p.name)).collect(),
             plots,

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{CommuneRef, PhotoRef};
+use crate::catalog::model::{CommuneRef, PhotoRef};
 
 /// Everything a buyer sees after scanning a lot's QR code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

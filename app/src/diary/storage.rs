@@ -19,11 +19,10 @@ use super::{
     },
 };
 use crate::{
-    catalog::CommuneRef,
+    catalog::{model::CommuneRef, storage::entry_photos},
     db::{
         Db,
         audit::{self, AuditEntry},
-        catalog::entry_photos,
         ids::new_id,
     },
     domain::time::{db_date, db_timestamp, parse_db_date},

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     auth::{Action, Actor, authorize},
-    catalog::CommuneRef,
+    catalog::model::CommuneRef,
     db::Db,
     domain::time::{parse_db_date, vietnam_date},
     i18n::Locale,

@@ -1,15 +1,8 @@
 //! One module per screen; each screen's server functions sit beside it.
 
-pub mod account;
-pub mod communes;
 pub mod gate;
-pub mod home;
 pub mod not_found;
 pub mod photo_upload;
-pub mod producer;
-pub mod product;
-pub mod search;
-pub mod search_texts;
 
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};

@@ -1,9 +1,12 @@
 //! Catalog search: what a buyer asks, how the words are matched, and (on the server) the engine
-//! interface, the index's sync with the database and the search service.
+//! interface, the index's sync with the database and the search service; the search page and
+//! its texts.
 
 pub mod highlight;
 pub mod model;
+pub mod page;
 pub mod query;
+pub mod texts;
 
 #[cfg(feature = "ssr")]
 pub mod engine;

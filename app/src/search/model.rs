@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{catalog::ProductCard, domain::money::Vnd};
+use crate::{catalog::model::ProductCard, domain::money::Vnd};
 
 /// How results are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,10 +12,11 @@ use super::{
     query::analyze,
 };
 use crate::{
+    catalog::storage::{cards_by_ids, facet_names},
     components::commune_name,
-    db::{Db, catalog},
+    db::Db,
     i18n::Locale,
-    pages::search_texts::SearchTexts,
+    search::texts::SearchTexts,
 };
 
 /// The engine the site searches with, shared by pages and the API.
@@ -50,8 +51,8 @@ impl Search {
             limit: request.per_page as usize,
         };
         let hits = self.0.search(&query).await?;
-        let cards = catalog::cards_by_ids(db, &hits.ids, today, locale).await?;
-        let names = catalog::facet_names(db, locale).await?;
+        let cards = cards_by_ids(db, &hits.ids, today, locale).await?;
+        let names = facet_names(db, locale).await?;
         let t = locale.texts();
         let st = SearchTexts::of(locale);
         let raw = hits.facets;
@@ -150,7 +151,7 @@ impl Search {
             limit: SUGGESTIONS,
         };
         let hits = self.0.search(&query).await?;
-        let cards = catalog::cards_by_ids(db, &hits.ids, today, locale).await?;
+        let cards = cards_by_ids(db, &hits.ids, today, locale).await?;
         Ok(cards
             .into_iter()
             .map(|card| Suggestion {

@@ -13,7 +13,8 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::engine::{SearchDoc, day_number};
 use crate::{
-    db::{Db, catalog::PUBLIC_PRODUCT, ids::new_id},
+    catalog::storage::PUBLIC_PRODUCT,
+    db::{Db, ids::new_id},
     domain::time::{db_timestamp, parse_db_date},
 };
 

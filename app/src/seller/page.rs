@@ -8,11 +8,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    auth::pages::CsrfField,
     components::TextArea,
     domain::product::{ProductStatus, SaleUnit},
     i18n::use_locale,
     pages::{
-        account::CsrfField,
         gate::{Gate, gate, gate_or_404},
         photo_upload::{PhotoUpload, UploadTexts},
     },
@@ -72,7 +72,7 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
     };
     let ids = actor.producer_ids();
     let load = async {
-        let producers = crate::db::producers::of_user(&cx.db, &actor.user_id).await?;
+        let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
         Ok::<_, sqlx::Error>(SellerData {
             awaiting_approval: ids.is_empty() && !producers.is_empty(),
             // An applicant's producer is not theirs to sell for until an officer approves it.

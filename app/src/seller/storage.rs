@@ -13,11 +13,11 @@ use super::{
     },
 };
 use crate::{
+    auth::storage::is_unique_violation,
+    catalog::storage::media_url,
     db::{
         Db,
-        accounts::is_unique_violation,
         audit::{self, AuditEntry},
-        catalog::media_url,
         ids::new_id,
     },
     domain::{money::Vnd, product::ProductStatus, slug::Slug, time::db_timestamp},

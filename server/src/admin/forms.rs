@@ -144,7 +144,7 @@ pub async fn add_officer(
     let Ok(login) = LoginId::parse(&form.login) else {
         return see_other(&format!("{BACK}?loi=user-unknown#can-bo"));
     };
-    let user = match app::db::accounts::find_login(&state.db, &login.key()).await {
+    let user = match app::auth::storage::find_login(&state.db, &login.key()).await {
         Ok(Some(u)) => u,
         Ok(None) => return see_other(&format!("{BACK}?loi=user-unknown#can-bo")),
         Err(e) => return internal(e),

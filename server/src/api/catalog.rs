@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 
 use app::{
-    catalog::{CommunePage, CommuneSummary, ProducerPage, ProductPage},
-    db::catalog as queries,
+    catalog::{
+        model::{CommunePage, CommuneSummary, ProducerPage, ProductPage},
+        storage as queries,
+    },
     domain::{slug::Slug, time::vietnam_date},
     i18n::Locale,
     search::model::{Facets, SearchHit, SearchRequest, Suggestions},

@@ -4,12 +4,12 @@
 
 use app::{
     auth::{
-        Action, Actor, Denied, authorize, form_error::FormError, login::LoginId,
+        Action, Actor, Denied, authorize,
+        form_error::FormError,
+        login::LoginId,
         password_rules::check_new_password,
-    },
-    db::{
-        accounts::{self, AccountError},
         producers::{self, ApplicationError},
+        storage::{self as accounts, AccountError},
     },
     domain::{product::ProducerKind, text},
 };

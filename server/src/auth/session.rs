@@ -2,10 +2,7 @@
 //! browser's anti-forgery token go into the request's extensions, where pages and handlers
 //! read them.
 
-use app::{
-    auth::{CART_COOKIE, CHANGE_PASSWORD_PATH, CsrfToken, GuestCart},
-    db::accounts,
-};
+use app::auth::{CART_COOKIE, CHANGE_PASSWORD_PATH, CsrfToken, GuestCart, storage as accounts};
 use axum::{
     extract::{Request, State},
     http::{Method, StatusCode},

@@ -9,7 +9,7 @@ use axum::{
 use crate::startup::AppState;
 
 pub async fn sitemap(State(state): State<AppState>) -> Response {
-    let paths = match app::db::catalog::public_paths(&state.db).await {
+    let paths = match app::catalog::storage::public_paths(&state.db).await {
         Ok(paths) => paths,
         Err(e) => {
             tracing::error!(error = %e, "building the sitemap failed");

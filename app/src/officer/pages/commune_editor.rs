@@ -7,13 +7,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
+    auth::pages::CsrfField,
     components::TextArea,
     i18n::{Locale, use_locale},
     officer::model::CommuneEditor,
-    pages::{
-        account::CsrfField,
-        gate::{Gate, gate_or_404},
-    },
+    pages::gate::{Gate, gate_or_404},
     seller::page::SellerNotice,
     shop::pages::orders::local_time,
 };

@@ -5,14 +5,15 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    auth::{texts::AccountTexts, views::Application},
+    auth::{
+        pages::{CsrfField, FormErrorNotice},
+        texts::AccountTexts,
+        views::Application,
+    },
     diary::texts::DiaryTexts,
     i18n::use_locale,
     officer::texts::OfficerTexts,
-    pages::{
-        account::{CsrfField, FormErrorNotice},
-        gate::{Gate, gate},
-    },
+    pages::gate::{Gate, gate},
     seller::texts::SellerTexts,
 };
 
@@ -40,7 +41,7 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
     };
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
     let load = async {
-        let applications = crate::db::producers::pending(&cx.db, scope).await?;
+        let applications = crate::auth::producers::pending(&cx.db, scope).await?;
         let lots = crate::diary::trace_storage::unverified_lots(&cx.db, scope).await?;
         let listings = crate::seller::storage::pending(&cx.db, scope).await?;
         let certificates =

@@ -8,12 +8,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    auth::pages::CsrfField,
     i18n::{Locale, use_locale},
     officer::model::{Change, ImportPreview},
-    pages::{
-        account::CsrfField,
-        gate::{Gate, gate, gate_or_404},
-    },
+    pages::gate::{Gate, gate, gate_or_404},
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
+    auth::pages::CsrfField,
     i18n::{Locale, use_locale},
-    pages::account::CsrfField,
     shop::{
         model::{CartLine, CartView, LineProblem},
         texts::ShopTexts,

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    auth::pages::CsrfField,
     i18n::{Locale, use_locale},
-    pages::account::CsrfField,
     shop::{
         model::{CartView, ProvinceChoice},
         pages::cart::ShopNotice,

@@ -8,8 +8,9 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    auth::pages::CsrfField,
     i18n::{Locale, use_locale},
-    pages::{account::CsrfField, loaded_page},
+    pages::loaded_page,
     shop::{
         model::{OrderSummary, OrderView},
         pages::cart::ShopNotice,

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    db::{Db, accounts::is_unique_violation},
+    auth::storage::is_unique_violation,
+    db::Db,
     domain::{money::Vnd, time::db_timestamp},
     shop::{
         rules::order::{OrderAction, Party},

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
 use crate::{
-    db::{Db, accounts::is_unique_violation, ids::new_id},
+    auth::storage::is_unique_violation,
+    db::{Db, ids::new_id},
     domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
     shop::{

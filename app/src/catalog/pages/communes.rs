@@ -5,7 +5,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    catalog::{CommunePage as CommunePageData, CommuneSummary},
+    catalog::model::{CommunePage as CommunePageData, CommuneSummary},
     components::{CommuneItem, ProductCardView},
     i18n::{Locale, use_locale},
     pages::loaded_page,
@@ -18,7 +18,7 @@ pub async fn list_communes(q: String) -> Result<Vec<CommuneSummary>, ServerFnErr
     // Longer than any commune name: nothing to find, and nothing to fold at length.
     let q: String = q.chars().take(100).collect();
     let cx = crate::pages::PageContext::get()?;
-    crate::db::catalog::list_communes(&cx.db, &q)
+    crate::catalog::storage::list_communes(&cx.db, &q)
         .await
         .map_err(|e| cx.failed("listing communes", e))
 }
@@ -27,7 +27,7 @@ pub async fn list_communes(q: String) -> Result<Vec<CommuneSummary>, ServerFnErr
 #[server(prefix = "/fn")]
 pub async fn get_commune_page(slug: String) -> Result<Option<CommunePageData>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
-    crate::db::catalog::commune_page(&cx.db, &slug, cx.today, cx.locale)
+    crate::catalog::storage::commune_page(&cx.db, &slug, cx.today, cx.locale)
         .await
         .map_err(|e| cx.failed(&format!("loading a commune page ({slug})"), e))
 }

@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    catalog::{ProductPage as ProductPageData, VariantView},
+    catalog::model::{ProductPage as ProductPageData, VariantView},
     components::{ProductCardView, Stars, commune_name, weight_label},
     i18n::{Locale, Texts, use_locale},
     pages::loaded_page,
@@ -20,13 +20,13 @@ pub async fn get_product_page(
     slug: String,
 ) -> Result<Option<(ProductPageData, String)>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
-    let page = crate::db::catalog::product_page(&cx.db, &slug, cx.today, cx.locale)
+    let page = crate::catalog::storage::product_page(&cx.db, &slug, cx.today, cx.locale)
         .await
         .map_err(|e| cx.failed(&format!("loading a product page ({slug})"), e))?;
     Ok(page.map(|p| {
         let origin =
             use_context::<crate::seo::PublicUrl>().map_or_else(String::new, |o| o.0.to_string());
-        let json_ld = crate::db::structured_data::product_json_ld(&p, &origin);
+        let json_ld = crate::catalog::structured_data::product_json_ld(&p, &origin);
         (p, json_ld)
     }))
 }

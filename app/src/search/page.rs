@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::{
     components::{MarkedText, ProductCardView},
     i18n::{Locale, use_locale},
-    pages::search_texts::SearchTexts,
-    search::model::{
-        FacetCount, SEARCH_PATH, SearchRequest, SearchResults, SearchSort, Suggestion,
+    search::{
+        model::{FacetCount, SEARCH_PATH, SearchRequest, SearchResults, SearchSort, Suggestion},
+        texts::SearchTexts,
     },
 };
 

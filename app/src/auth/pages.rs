@@ -159,9 +159,9 @@ pub async fn get_account() -> Result<Gate<AccountData>, ServerFnError> {
             .map(|p| p.display())
             .or(email)
             .unwrap_or_default();
-        let communes = crate::db::producers::commune_choices(db).await?;
+        let communes = crate::auth::producers::commune_choices(db).await?;
         Ok::<_, sqlx::Error>(AccountData {
-            producers: crate::db::producers::of_user(db, &actor.user_id).await?,
+            producers: crate::auth::producers::of_user(db, &actor.user_id).await?,
             officer_communes: communes
                 .iter()
                 .filter(|c| actor.officer_of.contains(&c.id))

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, FromRow};
 
-use super::Db;
 use crate::{
-    catalog::{
+    catalog::model::{
         CertificateView, CommunePage, CommuneRef, CommuneSummary, LotView, PhotoRef, ProducerPage,
         ProducerSummary, ProductCard, ProductPage, ProvinceOverview, VariantView,
     },
+    db::Db,
     domain::{
         fold::fold,
         money::Vnd,

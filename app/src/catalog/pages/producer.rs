@@ -5,7 +5,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    catalog::ProducerPage as ProducerPageData,
+    catalog::model::ProducerPage as ProducerPageData,
     components::{ProductCardView, commune_name},
     i18n::{Locale, use_locale},
     pages::loaded_page,
@@ -16,7 +16,7 @@ use crate::{
 #[server(prefix = "/fn")]
 pub async fn get_producer_page(slug: String) -> Result<Option<ProducerPageData>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
-    crate::db::catalog::producer_page(&cx.db, &slug, cx.today, cx.locale)
+    crate::catalog::storage::producer_page(&cx.db, &slug, cx.today, cx.locale)
         .await
         .map_err(|e| cx.failed(&format!("loading a producer page ({slug})"), e))
 }

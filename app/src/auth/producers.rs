@@ -4,11 +4,13 @@
 use chrono::Utc;
 use serde_json::json;
 
-use super::{
-    Db,
-    accounts::is_unique_violation,
-    audit::{self, AuditEntry},
-    ids::new_id,
+use crate::{
+    auth::storage::is_unique_violation,
+    db::{
+        Db,
+        audit::{self, AuditEntry},
+        ids::new_id,
+    },
 };
 use crate::{
     auth::views::{Application, CommuneChoice, MyProducer, UserSummary},

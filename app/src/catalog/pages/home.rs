@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::{
-    catalog::{CommuneSummary, ProvinceOverview},
+    catalog::model::{CommuneSummary, ProvinceOverview},
     components::{CommuneItem, ProductCardView},
     i18n::{Locale, use_locale},
     seo::Canonical,
@@ -15,7 +15,7 @@ use crate::{
 #[server(prefix = "/fn")]
 pub async fn get_province_overview() -> Result<Option<ProvinceOverview>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
-    crate::db::catalog::province_overview(&cx.db, cx.today, cx.locale)
+    crate::catalog::storage::province_overview(&cx.db, cx.today, cx.locale)
         .await
         .map_err(|e| cx.failed("loading the province overview", e))
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
 
-use super::{
+use crate::db::{
     Db,
     audit::{self, AuditEntry},
     ids::new_id,

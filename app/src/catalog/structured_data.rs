@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::catalog::ProductPage;
+use crate::catalog::model::ProductPage;
 
 /// A schema.org `Product` with one `Offer` per variant, priced in VND. Safe to place inside a
 /// `<script>` element: no `<`, `>` or `&` occurs in the output.
