@@ -9,6 +9,7 @@ pub mod boundary;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod form_error;
 pub mod payments;
 pub mod photos;
 pub mod routes;

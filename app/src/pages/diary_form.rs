@@ -3,8 +3,9 @@
 //! sides use these types, so a reason or a field one side does not know does not compile.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize, de::value::MapDeserializer};
+use serde::{Deserialize, Serialize};
 
+use super::refusal::{Refusal, from_pairs};
 use crate::domain::farm_log::{EntryDraft, EntryKind};
 
 /// Why a diary form was refused. Serialised as the query the form goes back with: `loi=<code>`,
@@ -39,28 +40,11 @@ pub enum DiaryRefusal {
     Invalid,
 }
 
-impl DiaryRefusal {
-    /// `loi=<code>` and its parameters, ready to follow `?`.
-    #[cfg(feature = "ssr")]
-    pub fn query(&self) -> String {
-        // Only strings and dates: serialising cannot fail.
-        serde_urlencoded::to_string(self).unwrap_or_else(|_| "loi=invalid".to_owned())
+impl Refusal for DiaryRefusal {
+    /// A code or parameter the handlers never send (a URL typed by hand) reads as `Invalid`.
+    fn unknown() -> Self {
+        DiaryRefusal::Invalid
     }
-
-    /// The refusal in a page's query (name, value); `None` when there is no `loi`, and
-    /// [`DiaryRefusal::Invalid`] for a code or parameter the handlers never send (a URL typed
-    /// by hand).
-    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
-        let pairs: Vec<_> = pairs.collect();
-        pairs.iter().find(|(name, _)| *name == "loi")?;
-        Some(from_pairs(pairs.into_iter()).unwrap_or(DiaryRefusal::Invalid))
-    }
-}
-
-fn from_pairs<'a, T: Deserialize<'a>>(
-    pairs: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<T, serde::de::value::Error> {
-    T::deserialize(MapDeserializer::new(pairs))
 }
 
 /// The names of the entry form's inputs, for the view; a unit test holds them to

@@ -19,6 +19,7 @@ use crate::{
         diary_texts::{DiaryTexts, KINDS, refusal_text},
         gate::{Gate, gate, gate_or_404},
         lot::{PhiLine, Timeline},
+        refusal::Refusal,
     },
     traceability::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
 };

@@ -2,7 +2,9 @@
 //! form handlers (`server::routes::listing_forms`) share: the refusal reasons the handlers send
 //! back in `?loi=`. Both sides use this type, so a reason one side does not know does not compile.
 
-use serde::{Deserialize, Serialize, de::value::MapDeserializer};
+use serde::{Deserialize, Serialize};
+
+use super::refusal::Refusal;
 
 use crate::domain::listing::{ListingError, ListingTransitionError};
 
@@ -40,25 +42,10 @@ pub enum ListingRefusal {
     Unknown,
 }
 
-impl ListingRefusal {
-    /// `loi=<code>`, ready to follow `?`.
-    #[cfg(feature = "ssr")]
-    pub fn query(&self) -> String {
-        // A unit variant under its tag: serialising cannot fail.
-        serde_urlencoded::to_string(self).unwrap_or_else(|_| "loi=invalid".to_owned())
-    }
-
-    /// The refusal in a page's query (name, value); `None` when there is no `loi`, and
-    /// [`ListingRefusal::Unknown`] for a code the handlers never send.
-    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
-        let pairs: Vec<_> = pairs.collect();
-        pairs.iter().find(|(name, _)| *name == "loi")?;
-        Some(
-            ListingRefusal::deserialize(MapDeserializer::<_, serde::de::value::Error>::new(
-                pairs.into_iter(),
-            ))
-            .unwrap_or(ListingRefusal::Unknown),
-        )
+impl Refusal for ListingRefusal {
+    /// A code no listing handler sends reads as the generic text.
+    fn unknown() -> Self {
+        ListingRefusal::Unknown
     }
 }
 

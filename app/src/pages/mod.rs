@@ -22,6 +22,7 @@ pub mod photo_upload;
 pub mod producer;
 pub mod product;
 pub mod province_admin;
+pub mod refusal;
 pub mod reports;
 pub mod search;
 pub mod search_texts;

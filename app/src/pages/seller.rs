@@ -16,6 +16,7 @@ use crate::{
         gate::{Gate, gate, gate_or_404},
         listing_form::ListingRefusal,
         photo_upload::{PhotoUpload, UploadTexts},
+        refusal::Refusal,
         seller_texts::SellerTexts,
     },
     seller::{ListingEdit, ListingSummary, VariantEdit},

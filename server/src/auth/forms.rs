@@ -59,24 +59,9 @@ fn busy(e: password::Busy) -> Response {
         .into_response()
 }
 
+/// Our fault: 503, logged (see [`crate::form_error::FormError::Unavailable`]).
 pub(crate) fn internal(e: impl std::fmt::Display + 'static) -> Response {
-    tracing::error!(error = %e, "a form failed");
-    if let Some(fault) = crate::api::error::storage_fault_in(&e) {
-        // Said plainly: the person must know their submission was not kept.
-        let mut response = (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "60")],
-            fault.page_message(),
-        )
-            .into_response();
-        response.extensions_mut().insert(fault);
-        return response;
-    }
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Hệ thống đang bận, hãy thử lại sau. / The service is busy, please try again later.",
-    )
-        .into_response()
+    crate::form_error::FormError::unavailable("a form", e).into_response()
 }
 
 /// A refusal: a visitor is sent to sign in, a signed-in user without the role gets 403.

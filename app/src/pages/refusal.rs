@@ -1,0 +1,54 @@
+//! What every form's refusal shares: a serde enum tagged `loi` that the handler serialises into
+//! the query it redirects back with, and the page deserialises again. One implementation of the
+//! round trip, so each form only declares its reasons.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned, de::value::MapDeserializer};
+
+/// A form's refusal reasons, as one serde enum tagged `loi` (`#[serde(tag = "loi")]`).
+pub trait Refusal: Serialize + DeserializeOwned + Sized {
+    /// What a `loi` the handlers never send reads as (a URL typed by hand, an old link).
+    fn unknown() -> Self;
+
+    /// `loi=<code>` and its parameters, ready to follow `?` or `&`.
+    #[cfg(feature = "ssr")]
+    fn query(&self) -> String {
+        // Tags, strings, dates and numbers only: serialising cannot fail.
+        serde_urlencoded::to_string(self).unwrap_or_else(|_| "loi=invalid".to_owned())
+    }
+
+    /// The refusal in a page's query (name, value); `None` when there is no `loi`, and
+    /// [`Refusal::unknown`] for a code or parameter the handlers never send.
+    fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
+        let pairs: Vec<_> = pairs.collect();
+        pairs.iter().find(|(name, _)| *name == "loi")?;
+        Some(from_pairs(pairs.into_iter()).unwrap_or_else(|_| Self::unknown()))
+    }
+}
+
+/// `T` read from a query's (name, value) pairs; names `T` does not know are ignored.
+pub fn from_pairs<'a, T: Deserialize<'a>>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<T, serde::de::value::Error> {
+    T::deserialize(MapDeserializer::new(pairs))
+}
+
+/// A number in a query. Inside a tagged enum serde buffers every value as text, so a plain
+/// `u32` field would refuse `phut=5`; this reads the text.
+pub mod number {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Text<'a> {
+            Number(u32),
+            Borrowed(&'a str),
+            Owned(String),
+        }
+        match Text::deserialize(d)? {
+            Text::Number(n) => Ok(n),
+            Text::Borrowed(t) => t.parse().map_err(D::Error::custom),
+            Text::Owned(t) => t.parse().map_err(D::Error::custom),
+        }
+    }
+}
