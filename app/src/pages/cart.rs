@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     i18n::{Locale, use_locale},
-    pages::{account::CsrfField, shop_texts::ShopTexts},
+    pages::{account::CsrfField, refusal::Refusal, shop_form::ShopRefusal, shop_texts::ShopTexts},
     shop::{CartLine, CartView, LineProblem},
 };
 
@@ -48,9 +48,10 @@ pub fn ShopNotice() -> impl IntoView {
     let t = ShopTexts::of(use_locale());
     let query = use_query_map();
     query.with_untracked(|q| {
-        if let Some(code) = q.get("loi") {
+        let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
+        if let Some(refusal) = ShopRefusal::from_query(pairs) {
             return Some(
-                view! { <p class="notice error" role="alert">{(t.error)(&code)}</p> }.into_any(),
+                view! { <p class="notice error" role="alert">{(t.error)(refusal)}</p> }.into_any(),
             );
         }
         let ok = match (

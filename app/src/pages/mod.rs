@@ -29,6 +29,7 @@ pub mod search_texts;
 pub mod seller;
 pub mod seller_sales;
 pub mod seller_texts;
+pub mod shop_form;
 pub mod shop_texts;
 
 use leptos::prelude::*;

@@ -7,12 +7,11 @@ use app::{
     auth::{Actor, GuestCart},
     db::{
         cart::{self, CartError, CartOwner},
-        checkout::{self, CheckoutError},
+        checkout::CheckoutError,
         orders,
     },
     domain::{
         checkout::{CheckoutFields, Quantity},
-        order::PaymentMethod,
         phone::PhoneVn,
     },
     shop::{CartView, OrderView},
@@ -20,7 +19,7 @@ use app::{
 use axum::{
     Extension, Json,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
@@ -33,8 +32,10 @@ use super::{
 };
 use crate::{
     auth::ClientIp,
-    payments,
-    routes::shop_forms::{MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new},
+    routes::shop_forms::{
+        MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new, place_and_open_card,
+        with_cookie,
+    },
     startup::AppState,
 };
 
@@ -125,13 +126,7 @@ pub async fn add_item(
         cart: cart_of(&state, Some(&owner), &headers).await?,
         cart_token: created.as_ref().map(|(token, _)| token.clone()),
     };
-    let mut response = Json(body).into_response();
-    if let Some((_, cookie)) = created
-        && let Ok(value) = cookie.parse()
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(with_cookie(Json(body).into_response(), created))
 }
 
 /// Sets a line's quantity; 0 removes it.
@@ -245,49 +240,31 @@ pub async fn post_checkout(
     let request = fields
         .check()
         .map_err(|e| invalid(e.code(), e.to_string()))?;
-    let placed = match checkout::place(
-        &state.db,
-        &owner,
-        &request,
-        state.payments.rules(),
-        Utc::now(),
-        locale(&headers),
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(CheckoutError::Db(e)) => return Err(ApiError::unavailable("placing a checkout", e)),
-        Err(CheckoutError::CartChanged(cart)) => {
-            let body = OutOfStockBody {
-                error: OutOfStockDetail {
-                    code: "out_of_stock",
-                    message: "some items are no longer available in the quantity asked".into(),
-                    cart: *cart,
-                },
-            };
-            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
-        }
-        Err(CheckoutError::KeyReused) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency_key_reused",
-                "this idempotency key was used for another checkout",
-            ));
-        }
-        Err(e) => return Err(invalid(e.code(), e.to_string())),
-    };
-    let card_payment_url = if placed.method == PaymentMethod::Card {
-        match payments::open_card(&state, &placed.checkout_id).await {
-            Ok(url) => Some(url),
-            Err(e) => {
-                // The orders stand; the buyer can open the payment again from the order page.
-                tracing::warn!(error = %e, "opening a card payment failed");
-                None
+    let (placed, card_payment_url) =
+        match place_and_open_card(&state, &owner, &request, &headers).await {
+            Ok(placed) => placed,
+            Err(CheckoutError::Db(e)) => {
+                return Err(ApiError::unavailable("placing a checkout", e));
             }
-        }
-    } else {
-        None
-    };
+            Err(CheckoutError::CartChanged(cart)) => {
+                let body = OutOfStockBody {
+                    error: OutOfStockDetail {
+                        code: "out_of_stock",
+                        message: "some items are no longer available in the quantity asked".into(),
+                        cart: *cart,
+                    },
+                };
+                return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+            }
+            Err(CheckoutError::KeyReused) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "idempotency_key_reused",
+                    "this idempotency key was used for another checkout",
+                ));
+            }
+            Err(e) => return Err(invalid(e.code(), e.to_string())),
+        };
     let status = if placed.replayed {
         StatusCode::OK
     } else {
