@@ -12,6 +12,8 @@ use crate::{
     pages::{
         account::{CsrfField, FormErrorNotice},
         gate::{Gate, gate},
+        officer_form::OfficerRefusal,
+        refusal::Refusal,
     },
 };
 
@@ -25,19 +27,21 @@ pub struct UsersData {
 pub async fn get_users(q: String) -> Result<Gate<UsersData>, ServerFnError> {
     use crate::{
         auth::{Action, authorize},
-        pages::gate::require,
+        pages::gate::{gated, require},
     };
-    let (_, cx) = match require("/quan-tri/nguoi-dung", |a| {
-        authorize(Some(a), Action::Administer)
-    })? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let q: String = q.chars().take(100).collect();
-    crate::db::producers::search_users(&cx.db, &q)
-        .await
-        .map(|users| Gate::Allowed(UsersData { q, users }))
-        .map_err(|e| cx.failed("loading the users page", e))
+    gated(
+        require("/quan-tri/nguoi-dung", |a| {
+            authorize(Some(a), Action::Administer)
+        }),
+        |_, cx| async move {
+            let q: String = q.chars().take(100).collect();
+            crate::db::producers::search_users(&cx.db, &q)
+                .await
+                .map(|users| Gate::Allowed(UsersData { q, users }))
+                .map_err(|e| cx.failed("loading the users page", e))
+        },
+    )
+    .await
 }
 
 struct UserTexts {
@@ -90,7 +94,10 @@ fn UsersView(data: UsersData) -> impl IntoView {
     let ut = user_texts(locale);
     let reset = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("reset"));
     let changed = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("user"));
-    let refused = use_query_map().with_untracked(|q| q.get("loi").as_deref() == Some("yourself"));
+    let refused = use_query_map().with_untracked(|q| {
+        let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
+        OfficerRefusal::from_query(pairs) == Some(OfficerRefusal::Yourself)
+    });
     view! {
         <Title text=t.admin_users_title/>
         <main class="page">

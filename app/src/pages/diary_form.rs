@@ -42,8 +42,8 @@ pub enum DiaryRefusal {
 
 impl Refusal for DiaryRefusal {
     /// A code or parameter the handlers never send (a URL typed by hand) reads as `Invalid`.
-    fn unknown() -> Self {
-        DiaryRefusal::Invalid
+    fn unknown() -> Option<Self> {
+        Some(DiaryRefusal::Invalid)
     }
 }
 

@@ -44,8 +44,8 @@ pub enum ListingRefusal {
 
 impl Refusal for ListingRefusal {
     /// A code no listing handler sends reads as the generic text.
-    fn unknown() -> Self {
-        ListingRefusal::Unknown
+    fn unknown() -> Option<Self> {
+        Some(ListingRefusal::Unknown)
     }
 }
 

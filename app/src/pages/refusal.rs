@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned, de::value::MapDeserial
 
 /// A form's refusal reasons, as one serde enum tagged `loi` (`#[serde(tag = "loi")]`).
 pub trait Refusal: Serialize + DeserializeOwned + Sized {
-    /// What a `loi` the handlers never send reads as (a URL typed by hand, an old link).
-    fn unknown() -> Self;
+    /// What a `loi` the handlers never send reads as (a URL typed by hand, an old link);
+    /// `None` where the page shows nothing for it (another form's notice on it says why).
+    fn unknown() -> Option<Self>;
 
     /// `loi=<code>` and its parameters, ready to follow `?` or `&`.
     #[cfg(feature = "ssr")]
@@ -21,7 +22,7 @@ pub trait Refusal: Serialize + DeserializeOwned + Sized {
     fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
         let pairs: Vec<_> = pairs.collect();
         pairs.iter().find(|(name, _)| *name == "loi")?;
-        Some(from_pairs(pairs.into_iter()).unwrap_or_else(|_| Self::unknown()))
+        from_pairs(pairs.into_iter()).ok().or_else(Self::unknown)
     }
 }
 

@@ -21,15 +21,18 @@ use crate::{
 
 #[server(prefix = "/fn")]
 pub async fn get_seller_orders(status: String) -> Result<Gate<Vec<FulfilOrder>>, ServerFnError> {
-    let (actor, cx) = match crate::pages::gate::require_producer_member("/ban-hang/don-hang")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let ids = actor.producer_ids();
-    crate::db::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
-        .await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading a producer's orders", e))
+    use crate::pages::gate::{gated, require_producer_member};
+    gated(
+        require_producer_member("/ban-hang/don-hang"),
+        |actor, cx| async move {
+            let ids = actor.producer_ids();
+            crate::db::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
+                .await
+                .map(Gate::Allowed)
+                .map_err(|e| cx.failed("loading a producer's orders", e))
+        },
+    )
+    .await
 }
 
 #[component]
@@ -85,16 +88,19 @@ fn SellerOrders(orders: Vec<FulfilOrder>) -> impl IntoView {
 
 #[server(prefix = "/fn")]
 pub async fn get_sales(from: String, to: String) -> Result<Gate<SalesSummary>, ServerFnError> {
-    let (actor, cx) = match crate::pages::gate::require_producer_member("/ban-hang/doanh-thu")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let ids = actor.producer_ids();
-    let (from, to) = season(&from, &to, cx.today);
-    crate::db::sales::summary(&cx.db, &ids, from, to)
-        .await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading sales", e))
+    use crate::pages::gate::{gated, require_producer_member};
+    gated(
+        require_producer_member("/ban-hang/doanh-thu"),
+        |actor, cx| async move {
+            let ids = actor.producer_ids();
+            let (from, to) = season(&from, &to, cx.today);
+            crate::db::sales::summary(&cx.db, &ids, from, to)
+                .await
+                .map(Gate::Allowed)
+                .map_err(|e| cx.failed("loading sales", e))
+        },
+    )
+    .await
 }
 
 /// The season asked for; by default the twelve weeks up to today.

@@ -51,8 +51,8 @@ pub enum ShopRefusal {
 }
 
 impl Refusal for ShopRefusal {
-    fn unknown() -> Self {
-        ShopRefusal::Unknown
+    fn unknown() -> Option<Self> {
+        Some(ShopRefusal::Unknown)
     }
 }
 

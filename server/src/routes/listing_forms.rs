@@ -57,7 +57,7 @@ fn refused(back: &str, e: ListingDbError) -> FormError {
 }
 
 /// A refused photo, as the editor explains it.
-fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
+pub(crate) fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
     match refusal {
         PhotoRefusal::Photo(PhotoError::TooLarge) => ListingRefusal::PhotoSize,
         PhotoRefusal::Photo(PhotoError::UnsupportedFormat) => ListingRefusal::PhotoFormat,
