@@ -136,7 +136,7 @@ impl From<super::login::LoginIdError> for FormError {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
+    use crate::pages::refusal::{assert_each_round_trips, read};
 
     /// Every reason's code.
     fn code(e: FormError) -> &'static str {
@@ -195,23 +195,16 @@ mod tests {
     ];
 
     fn refusal_in(query: &str) -> Option<FormError> {
-        let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
-        FormError::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        read(query)
     }
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let e = refusal_in(query).expect("a refusal");
-            assert_eq!(format!("loi={}", code(e)), query.split('&').next().unwrap());
-            assert_eq!(e.query(), query, "back to the same URL");
-            assert!(codes.insert(code(e)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = e.message(AccountTexts::of(locale));
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(
+            &QUERIES,
+            |e| code(*e),
+            |e, locale| e.message(AccountTexts::of(locale)),
+        );
         assert_eq!(
             refusal_in("loi=throttled&phut=7"),
             Some(FormError::Throttled { minutes: 7 })

@@ -148,7 +148,8 @@ impl EntryFields {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::{i18n::Locale, pages::diary_texts::refusal_text};
+    use crate::pages::diary_texts::refusal_text;
+    use crate::pages::refusal::assert_each_round_trips;
 
     /// Every reason's code, in declaration order.
     fn code(refusal: &DiaryRefusal) -> &'static str {
@@ -202,21 +203,9 @@ mod tests {
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let parsed = parse(query);
-            let refusal = DiaryRefusal::from_query(pairs(&parsed)).expect("a refusal");
-            assert_eq!(
-                format!("loi={}", code(&refusal)),
-                query.split('&').next().unwrap()
-            );
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(&refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = refusal_text(&refusal, locale);
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(&QUERIES, code, |r, locale| {
+            refusal_text(r, locale).to_string()
+        });
         let phi = DiaryRefusal::from_query(pairs(&parse(QUERIES[0])));
         let on = |d| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
         assert_eq!(

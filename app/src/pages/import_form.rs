@@ -48,6 +48,7 @@ impl From<SheetError> for ImportRefusal {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::pages::refusal::{assert_each_round_trips, read};
     use crate::{i18n::Locale, pages::import::refusal_text};
 
     /// Every reason's code.
@@ -81,22 +82,16 @@ mod tests {
     ];
 
     fn refusal_in(query: &str) -> Option<ImportRefusal> {
-        let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
-        ImportRefusal::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        read(query)
     }
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let refusal = refusal_in(query).expect("a refusal");
-            assert_eq!(format!("loi={}", code(refusal)), query);
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                assert!(!refusal_text(refusal, locale).trim().is_empty(), "{query}");
-            }
-        }
+        assert_each_round_trips(
+            &QUERIES,
+            |r| code(*r),
+            |r, locale| refusal_text(*r, locale).to_owned(),
+        );
     }
 
     #[test]

@@ -78,6 +78,7 @@ impl From<ListingTransitionError> for ListingRefusal {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::pages::refusal::{assert_each_round_trips, read};
     use crate::{i18n::Locale, pages::seller_texts::SellerTexts};
 
     /// Every reason's code.
@@ -136,28 +137,17 @@ mod tests {
         "loi=unknown",
     ];
 
-    fn parse(query: &str) -> Vec<(String, String)> {
-        serde_urlencoded::from_str(query).unwrap()
-    }
-
     fn refusal_in(query: &str) -> Option<ListingRefusal> {
-        let parsed = parse(query);
-        ListingRefusal::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        read(query)
     }
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let refusal = refusal_in(query).expect("a refusal");
-            assert_eq!(format!("loi={}", code(refusal)), query);
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = (SellerTexts::of(locale).error)(refusal);
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(
+            &QUERIES,
+            |r| code(*r),
+            |r, locale| (SellerTexts::of(locale).error)(*r).to_owned(),
+        );
     }
 
     #[test]

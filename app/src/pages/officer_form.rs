@@ -113,6 +113,7 @@ impl TryFrom<AdminError> for OfficerRefusal {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::pages::refusal::assert_each_round_trips;
     use crate::{i18n::Locale, pages::officer_texts::OfficerTexts};
 
     /// Every reason's code.
@@ -165,24 +166,13 @@ mod tests {
         "loi=not_found",
     ];
 
-    fn refusal_in(query: &str) -> Option<OfficerRefusal> {
-        let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
-        OfficerRefusal::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let refusal = refusal_in(query).expect("a refusal");
-            assert_eq!(format!("loi={}", code(refusal)), query);
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = (OfficerTexts::of(locale).error)(refusal);
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(
+            &QUERIES,
+            |r| code(*r),
+            |r, locale| (OfficerTexts::of(locale).error)(*r).to_owned(),
+        );
     }
 
     #[test]

@@ -53,3 +53,33 @@ pub mod number {
         }
     }
 }
+
+/// The refusal in `query` (as a page reads it), for the refusal types' unit tests.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) fn read<R: Refusal>(query: &str) -> Option<R> {
+    let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+    R::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// For the refusal types' unit tests: each of `queries` (one per reason) reads back as a reason
+/// whose `code` is the query's `loi`, writes back as the same query, is listed once, and has a
+/// text in both languages.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) fn assert_each_round_trips<R: Refusal + std::fmt::Debug>(
+    queries: &[&str],
+    code: impl Fn(&R) -> &'static str,
+    text: impl Fn(&R, crate::i18n::Locale) -> String,
+) {
+    let mut codes = std::collections::BTreeSet::new();
+    for query in queries {
+        let refusal: R = read(query).expect("a refusal");
+        let loi = query.split('&').next().unwrap_or_default();
+        assert_eq!(format!("loi={}", code(&refusal)), loi);
+        assert_eq!(refusal.query(), *query, "back to the same URL");
+        assert!(codes.insert(code(&refusal)), "{query} listed once");
+        for locale in [crate::i18n::Locale::Vi, crate::i18n::Locale::En] {
+            let text = text(&refusal, locale);
+            assert!(!text.trim().is_empty(), "{query} in {locale:?}");
+        }
+    }
+}

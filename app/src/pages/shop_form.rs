@@ -136,6 +136,7 @@ impl TryFrom<CheckoutError> for ShopRefusal {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::pages::refusal::{assert_each_round_trips, read};
     use crate::{i18n::Locale, pages::shop_texts::ShopTexts};
 
     /// Every reason's code.
@@ -199,26 +200,16 @@ mod tests {
     ];
 
     fn refusal_in(query: &str) -> Option<ShopRefusal> {
-        let parsed: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
-        ShopRefusal::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        read(query)
     }
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let refusal = refusal_in(query).expect("a refusal");
-            assert_eq!(
-                format!("loi={}", code(refusal)),
-                query.split('&').next().unwrap()
-            );
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = (ShopTexts::of(locale).error)(refusal);
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(
+            &QUERIES,
+            |r| code(*r),
+            |r, locale| (ShopTexts::of(locale).error)(*r).to_owned(),
+        );
         assert_eq!(
             refusal_in("loi=throttled&phut=7"),
             Some(ShopRefusal::Throttled { minutes: 7 })
