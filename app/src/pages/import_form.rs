@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::refusal::Refusal;
+#[cfg(feature = "spreadsheet")]
 use crate::domain::spreadsheet::SheetError;
 
 /// Why an import form was refused: `loi=<code>`.
@@ -32,6 +33,7 @@ impl Refusal for ImportRefusal {
     }
 }
 
+#[cfg(feature = "spreadsheet")]
 impl From<SheetError> for ImportRefusal {
     fn from(e: SheetError) -> Self {
         match e {
