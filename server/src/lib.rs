@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod diary;
+pub mod form_error;
 pub mod officer;
 pub mod payments;
 pub mod photos;

@@ -29,23 +29,26 @@ pub struct AdminData {
 pub async fn get_admin_page() -> Result<Gate<AdminData>, ServerFnError> {
     use crate::{
         auth::{Action, authorize},
-        pages::gate::require,
+        pages::gate::{gated, require},
     };
-    let (_, cx) = match require("/quan-tri", |a| authorize(Some(a), Action::Administer))? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let load = async {
-        Ok::<_, sqlx::Error>(AdminData {
-            communes: crate::officer::storage::commune_editor::communes_of(&cx.db, None).await?,
-            officers: crate::admin::storage::officers(&cx.db).await?,
-            bank: crate::admin::storage::bank_account(&cx.db).await?,
-            shipping: crate::admin::storage::default_shipping(&cx.db).await?,
-        })
-    };
-    load.await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading the administration page", e))
+    gated(
+        require("/quan-tri", |a| authorize(Some(a), Action::Administer)),
+        |_, cx| async move {
+            let load = async {
+                Ok::<_, sqlx::Error>(AdminData {
+                    communes: crate::officer::storage::commune_editor::communes_of(&cx.db, None)
+                        .await?,
+                    officers: crate::admin::storage::officers(&cx.db).await?,
+                    bank: crate::admin::storage::bank_account(&cx.db).await?,
+                    shipping: crate::admin::storage::default_shipping(&cx.db).await?,
+                })
+            };
+            load.await
+                .map(Gate::Allowed)
+                .map_err(|e| cx.failed("loading the administration page", e))
+        },
+    )
+    .await
 }
 
 struct AdminTexts {

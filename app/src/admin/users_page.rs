@@ -14,7 +14,11 @@ use crate::{
     },
     domain::phone::PhoneVn,
     i18n::use_locale,
-    pages::gate::{Gate, gate},
+    officer::form::OfficerRefusal,
+    pages::{
+        gate::{Gate, gate},
+        refusal::Refusal,
+    },
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -27,19 +31,21 @@ pub struct UsersData {
 pub async fn get_users(q: String) -> Result<Gate<UsersData>, ServerFnError> {
     use crate::{
         auth::{Action, authorize},
-        pages::gate::require,
+        pages::gate::{gated, require},
     };
-    let (_, cx) = match require("/quan-tri/nguoi-dung", |a| {
-        authorize(Some(a), Action::Administer)
-    })? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let q: String = q.chars().take(100).collect();
-    crate::auth::producers::search_users(&cx.db, &q)
-        .await
-        .map(|users| Gate::Allowed(UsersData { q, users }))
-        .map_err(|e| cx.failed("loading the users page", e))
+    gated(
+        require("/quan-tri/nguoi-dung", |a| {
+            authorize(Some(a), Action::Administer)
+        }),
+        |_, cx| async move {
+            let q: String = q.chars().take(100).collect();
+            crate::auth::producers::search_users(&cx.db, &q)
+                .await
+                .map(|users| Gate::Allowed(UsersData { q, users }))
+                .map_err(|e| cx.failed("loading the users page", e))
+        },
+    )
+    .await
 }
 
 struct UserTexts {
@@ -92,7 +98,10 @@ fn UsersView(data: UsersData) -> impl IntoView {
     let ut = user_texts(locale);
     let reset = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("reset"));
     let changed = use_query_map().with_untracked(|q| q.get("ok").as_deref() == Some("user"));
-    let refused = use_query_map().with_untracked(|q| q.get("loi").as_deref() == Some("yourself"));
+    let refused = use_query_map().with_untracked(|q| {
+        let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
+        OfficerRefusal::from_query(pairs) == Some(OfficerRefusal::Yourself)
+    });
     view! {
         <Title text=t.admin_users_title/>
         <main class="page">

@@ -14,7 +14,10 @@ use crate::{
     },
     domain::product::ProducerKind,
     i18n::use_locale,
-    pages::gate::{Gate, gate},
+    pages::{
+        gate::{Gate, gate},
+        refusal::Refusal,
+    },
 };
 
 /// The hidden anti-forgery field every form carries.
@@ -28,11 +31,8 @@ pub fn CsrfField() -> impl IntoView {
 pub fn FormErrorNotice() -> impl IntoView {
     let query = use_query_map();
     let t = AccountTexts::of(use_locale());
-    let error = query.with_untracked(|q| {
-        let minutes = q.get("phut").and_then(|m| m.parse().ok());
-        q.get("loi")
-            .and_then(|code| FormError::from_code(&code, minutes))
-    });
+    let error = query
+        .with_untracked(|q| FormError::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v))));
     error.map(|e| view! { <p class="notice error" role="alert">{e.message(t)}</p> })
 }
 
@@ -142,39 +142,38 @@ pub struct AccountData {
 
 #[server(prefix = "/fn")]
 pub async fn get_account() -> Result<Gate<AccountData>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
-    let (actor, cx) = match require_signed_in("/tai-khoan")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let db = &cx.db;
-    let load = async {
-        let (phone, email): (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT phone, email FROM users WHERE id = $1")
-                .bind(&actor.user_id)
-                .fetch_one(db.pool())
-                .await?;
-        let login = phone
-            .and_then(|p| crate::domain::phone::PhoneVn::parse(&p).ok())
-            .map(|p| p.display())
-            .or(email)
-            .unwrap_or_default();
-        let communes = crate::auth::producers::commune_choices(db).await?;
-        Ok::<_, sqlx::Error>(AccountData {
-            producers: crate::auth::producers::of_user(db, &actor.user_id).await?,
-            officer_communes: communes
-                .iter()
-                .filter(|c| actor.officer_of.contains(&c.id))
-                .map(|c| c.name.clone())
-                .collect(),
-            communes,
-            login,
-            actor: actor.clone(),
-        })
-    };
-    load.await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading the account page", e))
+    use crate::pages::gate::{gated, require_signed_in};
+    gated(require_signed_in("/tai-khoan"), |actor, cx| async move {
+        let db = &cx.db;
+        let load = async {
+            let (phone, email): (Option<String>, Option<String>) =
+                sqlx::query_as("SELECT phone, email FROM users WHERE id = $1")
+                    .bind(&actor.user_id)
+                    .fetch_one(db.pool())
+                    .await?;
+            let login = phone
+                .and_then(|p| crate::domain::phone::PhoneVn::parse(&p).ok())
+                .map(|p| p.display())
+                .or(email)
+                .unwrap_or_default();
+            let communes = crate::auth::producers::commune_choices(db).await?;
+            Ok::<_, sqlx::Error>(AccountData {
+                producers: crate::auth::producers::of_user(db, &actor.user_id).await?,
+                officer_communes: communes
+                    .iter()
+                    .filter(|c| actor.officer_of.contains(&c.id))
+                    .map(|c| c.name.clone())
+                    .collect(),
+                communes,
+                login,
+                actor: actor.clone(),
+            })
+        };
+        load.await
+            .map(Gate::Allowed)
+            .map_err(|e| cx.failed("loading the account page", e))
+    })
+    .await
 }
 
 #[component]
@@ -297,11 +296,12 @@ fn ChangePasswordForm() -> impl IntoView {
 /// Whether the signed-in user holds a temporary password (and must change it now).
 #[server(prefix = "/fn")]
 pub async fn get_change_password() -> Result<Gate<bool>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
-    match require_signed_in(CHANGE_PASSWORD_PATH)? {
-        Ok((actor, _)) => Ok(Gate::Allowed(actor.must_change_password)),
-        Err(gate) => Ok(gate),
-    }
+    use crate::pages::gate::{gated, require_signed_in};
+    gated(
+        require_signed_in(CHANGE_PASSWORD_PATH),
+        |actor, _| async move { Ok(Gate::Allowed(actor.must_change_password)) },
+    )
+    .await
 }
 
 /// `/tai-khoan/mat-khau`: changing one's password. The only page a session opened with an

@@ -12,15 +12,17 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::{pages::CsrfField, views::CommuneChoice},
     components::TextArea,
+    diary::{
+        form::{DiaryRefusal, EntryFields, field},
+        lot_page::{PhiLine, Timeline},
+        model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
+        texts::{DiaryTexts, KINDS, refusal_text},
+    },
     i18n::use_locale,
-    pages::gate::{Gate, gate, gate_or_404},
-};
-
-use super::{
-    form::{DiaryRefusal, EntryFields, field},
-    lot_page::{PhiLine, Timeline},
-    model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
-    texts::{DiaryTexts, KINDS, refusal_text},
+    pages::{
+        gate::{Gate, gate, gate_or_404},
+        refusal::Refusal,
+    },
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -33,25 +35,24 @@ pub struct FarmData {
 
 #[server(prefix = "/fn")]
 pub async fn get_farm_page() -> Result<Gate<FarmData>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
-    let (actor, cx) = match require_signed_in("/nong-trai")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let ids = actor.producer_ids();
-    let load = async {
-        let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
-        let plots = crate::diary::storage::plots_of(&cx.db, &ids, cx.locale).await?;
-        let communes = crate::auth::producers::commune_choices(&cx.db).await?;
-        Ok::<_, sqlx::Error>(FarmData {
-            producers: producers.into_iter().map(|p| (p.id, p.name)).collect(),
-            plots,
-            communes,
-        })
-    };
-    load.await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading the farm page", e))
+    use crate::pages::gate::{gated, require_signed_in};
+    gated(require_signed_in("/nong-trai"), |actor, cx| async move {
+        let ids = actor.producer_ids();
+        let load = async {
+            let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
+            let plots = crate::diary::storage::plots_of(&cx.db, &ids, cx.locale).await?;
+            let communes = crate::auth::producers::commune_choices(&cx.db).await?;
+            Ok::<_, sqlx::Error>(FarmData {
+                producers: producers.into_iter().map(|p| (p.id, p.name)).collect(),
+                plots,
+                communes,
+            })
+        };
+        load.await
+            .map(Gate::Allowed)
+            .map_err(|e| cx.failed("loading the farm page", e))
+    })
+    .await
 }
 
 #[component]
@@ -166,25 +167,24 @@ fn writes_farm_log(actor: &crate::auth::Actor, producer_id: &str) -> bool {
 
 #[server(prefix = "/fn")]
 pub async fn get_plot_page(id: String) -> Result<Gate<Option<PlotPageData>>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
+    use crate::pages::gate::{gated, require_signed_in};
     let back = format!("/nong-trai/vuon/{id}");
-    let (actor, cx) = match require_signed_in(&back)? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let Some((producer_id, diary)) = crate::diary::storage::plot_diary(&cx.db, &id, cx.locale)
-        .await
-        .map_err(|e| cx.failed("loading a plot", e))?
-    else {
-        return Ok(Gate::Allowed(None));
-    };
-    if !writes_farm_log(&actor, &producer_id) {
-        return Ok(Gate::Forbidden);
-    }
-    Ok(Gate::Allowed(Some(PlotPageData {
-        diary,
-        today: cx.today,
-    })))
+    gated(require_signed_in(&back), |actor, cx| async move {
+        let Some((producer_id, diary)) = crate::diary::storage::plot_diary(&cx.db, &id, cx.locale)
+            .await
+            .map_err(|e| cx.failed("loading a plot", e))?
+        else {
+            return Ok(Gate::Allowed(None));
+        };
+        if !writes_farm_log(&actor, &producer_id) {
+            return Ok(Gate::Forbidden);
+        }
+        Ok(Gate::Allowed(Some(PlotPageData {
+            diary,
+            today: cx.today,
+        })))
+    })
+    .await
 }
 
 #[component]
@@ -350,25 +350,24 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
 pub async fn get_labels_page(
     id: String,
 ) -> Result<Gate<Option<crate::diary::model::LotTrace>>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
+    use crate::pages::gate::{gated, require_signed_in};
     let back = format!("/nong-trai/lo/{id}/nhan");
-    let (actor, cx) = match require_signed_in(&back)? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let owner = crate::diary::storage::lot_owner(&cx.db, &id)
-        .await
-        .map_err(|e| cx.failed("loading a lot", e))?;
-    let Some((producer_id, _, _)) = owner else {
-        return Ok(Gate::Allowed(None));
-    };
-    if !writes_farm_log(&actor, &producer_id) {
-        return Ok(Gate::Forbidden);
-    }
-    let trace = crate::diary::trace_storage::lot_trace(&cx.db, &id, cx.locale)
-        .await
-        .map_err(|e| cx.failed("loading a lot", e))?;
-    Ok(Gate::Allowed(trace))
+    gated(require_signed_in(&back), |actor, cx| async move {
+        let owner = crate::diary::storage::lot_owner(&cx.db, &id)
+            .await
+            .map_err(|e| cx.failed("loading a lot", e))?;
+        let Some((producer_id, _, _)) = owner else {
+            return Ok(Gate::Allowed(None));
+        };
+        if !writes_farm_log(&actor, &producer_id) {
+            return Ok(Gate::Forbidden);
+        }
+        let trace = crate::diary::trace_storage::lot_trace(&cx.db, &id, cx.locale)
+            .await
+            .map_err(|e| cx.failed("loading a lot", e))?;
+        Ok(Gate::Allowed(trace))
+    })
+    .await
 }
 
 #[component]

@@ -3,9 +3,12 @@
 //! sides use these types, so a reason or a field one side does not know does not compile.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize, de::value::MapDeserializer};
+use serde::{Deserialize, Serialize};
 
-use crate::diary::rules::{EntryDraft, EntryKind};
+use crate::{
+    diary::rules::{EntryDraft, EntryKind},
+    pages::refusal::{Refusal, from_pairs},
+};
 
 /// Why a diary form was refused. Serialised as the query the form goes back with: `loi=<code>`,
 /// and for a pre-harvest interval the spraying (`thuoc`, `ngay_phun`) and first safe day
@@ -39,28 +42,11 @@ pub enum DiaryRefusal {
     Invalid,
 }
 
-impl DiaryRefusal {
-    /// `loi=<code>` and its parameters, ready to follow `?`.
-    #[cfg(feature = "ssr")]
-    pub fn query(&self) -> String {
-        // Only strings and dates: serialising cannot fail.
-        serde_urlencoded::to_string(self).unwrap_or_else(|_| "loi=invalid".to_owned())
+impl Refusal for DiaryRefusal {
+    /// A code or parameter the handlers never send (a URL typed by hand) reads as `Invalid`.
+    fn unknown() -> Option<Self> {
+        Some(DiaryRefusal::Invalid)
     }
-
-    /// The refusal in a page's query (name, value); `None` when there is no `loi`, and
-    /// [`DiaryRefusal::Invalid`] for a code or parameter the handlers never send (a URL typed
-    /// by hand).
-    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
-        let pairs: Vec<_> = pairs.collect();
-        pairs.iter().find(|(name, _)| *name == "loi")?;
-        Some(from_pairs(pairs.into_iter()).unwrap_or(DiaryRefusal::Invalid))
-    }
-}
-
-fn from_pairs<'a, T: Deserialize<'a>>(
-    pairs: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<T, serde::de::value::Error> {
-    T::deserialize(MapDeserializer::new(pairs))
 }
 
 /// The names of the entry form's inputs, for the view; a unit test holds them to
@@ -164,7 +150,8 @@ impl EntryFields {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use crate::{diary::texts::refusal_text, i18n::Locale};
+    use crate::diary::texts::refusal_text;
+    use crate::pages::refusal::assert_each_round_trips;
 
     /// Every reason's code, in declaration order.
     fn code(refusal: &DiaryRefusal) -> &'static str {
@@ -218,21 +205,9 @@ mod tests {
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let parsed = parse(query);
-            let refusal = DiaryRefusal::from_query(pairs(&parsed)).expect("a refusal");
-            assert_eq!(
-                format!("loi={}", code(&refusal)),
-                query.split('&').next().unwrap()
-            );
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(&refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = refusal_text(&refusal, locale);
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(&QUERIES, code, |r, locale| {
+            refusal_text(r, locale).to_string()
+        });
         let phi = DiaryRefusal::from_query(pairs(&parse(QUERIES[0])));
         let on = |d| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
         assert_eq!(

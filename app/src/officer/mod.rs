@@ -10,6 +10,8 @@
 //! - [`pages`]: the dashboard, commune editor, import and report pages.
 //! - `storage` (server only): certificates, the commune editor, the import, the report.
 
+pub mod form;
+pub mod import_form;
 pub mod model;
 pub mod pages;
 pub mod rules;

@@ -1,6 +1,14 @@
 //! The officer dashboard's OCOP certificate words, in Vietnamese and English.
 
-use crate::{i18n::Locale, officer::rules::ocop::Standing};
+use crate::{
+    i18n::Locale,
+    officer::{form::OfficerRefusal, rules::ocop::Standing},
+};
+
+// A record gone reads as what the pages sharing the notice showed for it before: a listing
+// form's generic text.
+const GENERIC_VI: &str = "Không lưu được. Hãy kiểm tra lại.";
+const GENERIC_EN: &str = "That could not be saved. Please check and try again.";
 
 pub struct OfficerTexts {
     pub commune_pages: &'static str,
@@ -27,7 +35,7 @@ pub struct OfficerTexts {
     pub recorded: &'static str,
     pub standing: fn(Standing) -> String,
     pub table_head: [&'static str; 5],
-    pub error: fn(&str) -> Option<&'static str>,
+    pub error: fn(OfficerRefusal) -> &'static str,
 }
 
 static VI: OfficerTexts = OfficerTexts {
@@ -61,29 +69,30 @@ static VI: OfficerTexts = OfficerTexts {
         Standing::Expired => "Đã hết hạn: không còn hiện sao".to_owned(),
     },
     table_head: ["Sản phẩm", "Sao", "Quyết định", "Hiệu lực", "Tình trạng"],
-    error: |code| {
-        Some(match code {
-            "cert_stars" => "Số sao phải là 3, 4 hoặc 5.",
-            "cert_level" => "Chọn cấp công nhận: tỉnh hoặc trung ương.",
-            "cert_decision" => "Nhập số quyết định (tối đa 60 ký tự).",
-            "cert_issued" => "Nhập ngày cấp (ngày/tháng/năm).",
-            "cert_expires" => "Ngày hết hạn không hợp lệ.",
-            "cert_five_national" => "Sản phẩm 5 sao chỉ do trung ương công nhận.",
-            "cert_expiry_order" => "Ngày hết hạn phải sau ngày cấp.",
-            "cert_decision_taken" => "Sản phẩm này đã có chứng nhận với số quyết định đó.",
-            "cert_product" => "Chọn một sản phẩm trong xã của bạn.",
-            "commune_name" => "Tên xã dài từ 2 đến 80 ký tự.",
-            "user-unknown" => "Không có tài khoản nào với số điện thoại hoặc email này.",
-            "commune_name_taken" => "Tỉnh đã có xã mang tên này.",
-            "commune_merge" => "Hãy chọn hai xã khác nhau, đang hoạt động.",
-            "commune_kind" => "Hãy chọn loại: xã, phường hoặc đặc khu.",
-            "bank_account" => {
-                "Tài khoản ngân hàng chưa đúng: BIN 6 số, số tài khoản, tên không dấu."
-            }
-            "story_long" => "Câu chuyện dài tối đa 10.000 ký tự.",
-            "signature_product" => "Chỉ chọn được sản phẩm đã duyệt của chính xã này.",
-            _ => return None,
-        })
+    // No catch-all: a new reason stops this compiling until it has its text.
+    error: |refusal| {
+        use OfficerRefusal::*;
+        match refusal {
+            CertStars => "Số sao phải là 3, 4 hoặc 5.",
+            CertLevel => "Chọn cấp công nhận: tỉnh hoặc trung ương.",
+            CertDecision => "Nhập số quyết định (tối đa 60 ký tự).",
+            CertIssued => "Nhập ngày cấp (ngày/tháng/năm).",
+            CertExpires => "Ngày hết hạn không hợp lệ.",
+            CertFiveNational => "Sản phẩm 5 sao chỉ do trung ương công nhận.",
+            CertExpiryOrder => "Ngày hết hạn phải sau ngày cấp.",
+            CertDecisionTaken => "Sản phẩm này đã có chứng nhận với số quyết định đó.",
+            CertProduct => "Chọn một sản phẩm trong xã của bạn.",
+            CommuneName => "Tên xã dài từ 2 đến 80 ký tự.",
+            UserUnknown => "Không có tài khoản nào với số điện thoại hoặc email này.",
+            CommuneNameTaken => "Tỉnh đã có xã mang tên này.",
+            CommuneMerge => "Hãy chọn hai xã khác nhau, đang hoạt động.",
+            CommuneKind => "Hãy chọn loại: xã, phường hoặc đặc khu.",
+            BankAccount => "Tài khoản ngân hàng chưa đúng: BIN 6 số, số tài khoản, tên không dấu.",
+            StoryLong => "Câu chuyện dài tối đa 10.000 ký tự.",
+            SignatureProduct => "Chỉ chọn được sản phẩm đã duyệt của chính xã này.",
+            Yourself => "Bạn không thể tự khóa hoặc tự bỏ quyền quản trị của mình.",
+            NotFound => GENERIC_VI,
+        }
     },
 };
 
@@ -118,33 +127,34 @@ static EN: OfficerTexts = OfficerTexts {
         Standing::Expired => "Expired: stars no longer shown".to_owned(),
     },
     table_head: ["Product", "Stars", "Decision", "Valid", "Standing"],
-    error: |code| {
-        Some(match code {
-            "cert_stars" => "Stars must be 3, 4 or 5.",
-            "cert_level" => "Choose who recognised it: province or central government.",
-            "cert_decision" => "Enter the decision number (at most 60 characters).",
-            "cert_issued" => "Enter the issue date.",
-            "cert_expires" => "The expiry date is not a date.",
-            "cert_five_national" => {
-                "5-star products are recognised only by the central government."
-            }
-            "cert_expiry_order" => "The expiry date must come after the issue date.",
-            "cert_decision_taken" => {
+    // No catch-all: a new reason stops this compiling until it has its text.
+    error: |refusal| {
+        use OfficerRefusal::*;
+        match refusal {
+            CertStars => "Stars must be 3, 4 or 5.",
+            CertLevel => "Choose who recognised it: province or central government.",
+            CertDecision => "Enter the decision number (at most 60 characters).",
+            CertIssued => "Enter the issue date.",
+            CertExpires => "The expiry date is not a date.",
+            CertFiveNational => "5-star products are recognised only by the central government.",
+            CertExpiryOrder => "The expiry date must come after the issue date.",
+            CertDecisionTaken => {
                 "This product already has a certificate with that decision number."
             }
-            "cert_product" => "Choose a product of your communes.",
-            "commune_name" => "A commune's name has 2 to 80 characters.",
-            "user-unknown" => "No account has that phone number or email.",
-            "commune_name_taken" => "The province already has a commune with that name.",
-            "commune_merge" => "Choose two different active communes.",
-            "commune_kind" => "Choose the kind: commune, ward or special zone.",
-            "bank_account" => {
+            CertProduct => "Choose a product of your communes.",
+            CommuneName => "A commune's name has 2 to 80 characters.",
+            UserUnknown => "No account has that phone number or email.",
+            CommuneNameTaken => "The province already has a commune with that name.",
+            CommuneMerge => "Choose two different active communes.",
+            CommuneKind => "Choose the kind: commune, ward or special zone.",
+            BankAccount => {
                 "The bank account is not valid: a 6-digit BIN, the account number, the holder without diacritics."
             }
-            "story_long" => "The story may have at most 10,000 characters.",
-            "signature_product" => "Only an approved product of this commune can be chosen.",
-            _ => return None,
-        })
+            StoryLong => "The story may have at most 10,000 characters.",
+            SignatureProduct => "Only an approved product of this commune can be chosen.",
+            Yourself => "You cannot disable yourself or remove your own administrator role.",
+            NotFound => GENERIC_EN,
+        }
     },
 };
 

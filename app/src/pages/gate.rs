@@ -38,6 +38,23 @@ pub fn require_signed_in<T>(
     }
 }
 
+/// A gated page's data: `page` runs with the actor and the page context when `access` (one of
+/// the `require…` below) lets the request through; otherwise the [`Gate`] it stopped at is the
+/// answer. Pages write only what they show, not the stop.
+#[cfg(feature = "ssr")]
+pub async fn gated<T, Fut>(
+    access: Result<Result<(crate::auth::Actor, super::PageContext), Gate<T>>, ServerFnError>,
+    page: impl FnOnce(crate::auth::Actor, super::PageContext) -> Fut,
+) -> Result<Gate<T>, ServerFnError>
+where
+    Fut: std::future::Future<Output = Result<Gate<T>, ServerFnError>>,
+{
+    match access? {
+        Ok((actor, cx)) => page(actor, cx).await,
+        Err(stop) => Ok(stop),
+    }
+}
+
 /// Like [`require_signed_in`], then checks `action` against the policy.
 #[cfg(feature = "ssr")]
 pub fn require<T>(

@@ -3,6 +3,7 @@
 pub mod gate;
 pub mod not_found;
 pub mod photo_upload;
+pub mod refusal;
 
 use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};

@@ -2,9 +2,12 @@
 //! form handlers (`server::seller::forms`) share: the refusal reasons the handlers send
 //! back in `?loi=`. Both sides use this type, so a reason one side does not know does not compile.
 
-use serde::{Deserialize, Serialize, de::value::MapDeserializer};
+use serde::{Deserialize, Serialize};
 
-use crate::seller::rules::{ListingError, ListingTransitionError};
+use crate::{
+    pages::refusal::Refusal,
+    seller::rules::{ListingError, ListingTransitionError},
+};
 
 /// Why a listing form was refused. Serialised as the query the form goes back with: `loi=<code>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,25 +43,10 @@ pub enum ListingRefusal {
     Unknown,
 }
 
-impl ListingRefusal {
-    /// `loi=<code>`, ready to follow `?`.
-    #[cfg(feature = "ssr")]
-    pub fn query(&self) -> String {
-        // A unit variant under its tag: serialising cannot fail.
-        serde_urlencoded::to_string(self).unwrap_or_else(|_| "loi=invalid".to_owned())
-    }
-
-    /// The refusal in a page's query (name, value); `None` when there is no `loi`, and
-    /// [`ListingRefusal::Unknown`] for a code the handlers never send.
-    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Self> {
-        let pairs: Vec<_> = pairs.collect();
-        pairs.iter().find(|(name, _)| *name == "loi")?;
-        Some(
-            ListingRefusal::deserialize(MapDeserializer::<_, serde::de::value::Error>::new(
-                pairs.into_iter(),
-            ))
-            .unwrap_or(ListingRefusal::Unknown),
-        )
+impl Refusal for ListingRefusal {
+    /// A code no listing handler sends reads as the generic text.
+    fn unknown() -> Option<Self> {
+        Some(ListingRefusal::Unknown)
     }
 }
 
@@ -91,6 +79,7 @@ impl From<ListingTransitionError> for ListingRefusal {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::pages::refusal::{assert_each_round_trips, read};
     use crate::{i18n::Locale, seller::texts::SellerTexts};
 
     /// Every reason's code.
@@ -149,28 +138,17 @@ mod tests {
         "loi=unknown",
     ];
 
-    fn parse(query: &str) -> Vec<(String, String)> {
-        serde_urlencoded::from_str(query).unwrap()
-    }
-
     fn refusal_in(query: &str) -> Option<ListingRefusal> {
-        let parsed = parse(query);
-        ListingRefusal::from_query(parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        read(query)
     }
 
     #[test]
     fn every_refusal_round_trips_through_its_url_code_and_has_texts() {
-        let mut codes = std::collections::BTreeSet::new();
-        for query in QUERIES {
-            let refusal = refusal_in(query).expect("a refusal");
-            assert_eq!(format!("loi={}", code(refusal)), query);
-            assert_eq!(refusal.query(), query, "back to the same URL");
-            assert!(codes.insert(code(refusal)), "{query} listed once");
-            for locale in [Locale::Vi, Locale::En] {
-                let text = (SellerTexts::of(locale).error)(refusal);
-                assert!(!text.trim().is_empty(), "{query} in {locale:?}");
-            }
-        }
+        assert_each_round_trips(
+            &QUERIES,
+            |r| code(*r),
+            |r, locale| (SellerTexts::of(locale).error)(*r).to_owned(),
+        );
     }
 
     #[test]

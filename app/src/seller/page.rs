@@ -12,16 +12,17 @@ use crate::{
     components::TextArea,
     domain::product::{ProductStatus, SaleUnit},
     i18n::use_locale,
+    officer::{form::OfficerRefusal, texts::OfficerTexts},
     pages::{
         gate::{Gate, gate, gate_or_404},
         photo_upload::{PhotoUpload, UploadTexts},
+        refusal::{Refusal, from_pairs},
     },
-};
-
-use super::{
-    form::ListingRefusal,
-    model::{ListingEdit, ListingSummary, VariantEdit},
-    texts::SellerTexts,
+    seller::{
+        form::ListingRefusal,
+        model::{ListingEdit, ListingSummary, VariantEdit},
+        texts::SellerTexts,
+    },
 };
 
 /// The confirmation or refusal a shop form sent back (`?ok`, `?loi`).
@@ -29,13 +30,14 @@ use super::{
 pub fn SellerNotice() -> impl IntoView {
     let t = SellerTexts::of(use_locale());
     use_query_map().with_untracked(|q| {
-        if let Some(code) = q.get("loi") {
-            // The officer's certificate form shares this notice.
-            let text = (crate::officer::texts::OfficerTexts::of(use_locale()).error)(&code)
-                .unwrap_or_else(|| {
-                    let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
-                    (t.error)(ListingRefusal::from_query(pairs).unwrap_or(ListingRefusal::Unknown))
-                });
+        let pairs = || q.latest_values().map(|(k, v)| (k.as_ref(), v));
+        if let Some(listing) = ListingRefusal::from_query(pairs()) {
+            // The officer's and the administrator's forms share this notice: their reasons
+            // first, then a listing's.
+            let text = match from_pairs::<OfficerRefusal>(pairs()) {
+                Ok(officer) => (OfficerTexts::of(use_locale()).error)(officer),
+                Err(_) => (t.error)(listing),
+            };
             return Some(view! { <p class="notice error" role="alert">{text}</p> }.into_any());
         }
         match q.get("ok").as_deref() {
@@ -65,29 +67,28 @@ pub struct SellerData {
 
 #[server(prefix = "/fn")]
 pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
-    use crate::pages::gate::require_signed_in;
-    let (actor, cx) = match require_signed_in("/ban-hang")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let ids = actor.producer_ids();
-    let load = async {
-        let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
-        Ok::<_, sqlx::Error>(SellerData {
-            awaiting_approval: ids.is_empty() && !producers.is_empty(),
-            // An applicant's producer is not theirs to sell for until an officer approves it.
-            producers: producers
-                .into_iter()
-                .filter(|p| ids.contains(&p.id.as_str()))
-                .map(|p| (p.id, p.name))
-                .collect(),
-            listings: crate::seller::storage::of_producers(&cx.db, &ids).await?,
-            groups: crate::seller::storage::groups(&cx.db).await?,
-        })
-    };
-    load.await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading the shop page", e))
+    use crate::pages::gate::{gated, require_signed_in};
+    gated(require_signed_in("/ban-hang"), |actor, cx| async move {
+        let ids = actor.producer_ids();
+        let load = async {
+            let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
+            Ok::<_, sqlx::Error>(SellerData {
+                awaiting_approval: ids.is_empty() && !producers.is_empty(),
+                // An applicant's producer is not theirs to sell for until an officer approves it.
+                producers: producers
+                    .into_iter()
+                    .filter(|p| ids.contains(&p.id.as_str()))
+                    .map(|p| (p.id, p.name))
+                    .collect(),
+                listings: crate::seller::storage::of_producers(&cx.db, &ids).await?,
+                groups: crate::seller::storage::groups(&cx.db).await?,
+            })
+        };
+        load.await
+            .map(Gate::Allowed)
+            .map_err(|e| cx.failed("loading the shop page", e))
+    })
+    .await
 }
 
 #[component]
@@ -200,7 +201,7 @@ pub struct ListingPageData {
 
 #[server(prefix = "/fn")]
 pub async fn get_listing_page(id: String) -> Result<Gate<Option<ListingPageData>>, ServerFnError> {
-    use crate::pages::gate::require;
+    use crate::pages::gate::{gated, require};
     let back = format!("/ban-hang/san-pham/{id}");
     let cx = crate::pages::PageContext::get()?;
     let owner = crate::seller::storage::owner(&cx.db, &id)
@@ -209,31 +210,33 @@ pub async fn get_listing_page(id: String) -> Result<Gate<Option<ListingPageData>
     let Some((producer_id, _)) = owner else {
         return Ok(Gate::Allowed(None));
     };
-    let (_, cx) = match require(&back, |a| {
-        crate::auth::authorize(
-            Some(a),
-            crate::auth::Action::EditListings {
-                producer_id: &producer_id,
-            },
-        )
-    })? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let listing = crate::seller::storage::listing(&cx.db, &id)
-        .await
-        .map_err(|e| cx.failed("loading a listing", e))?;
-    let Some(listing) = listing else {
-        return Ok(Gate::Allowed(None));
-    };
-    let groups = crate::seller::storage::groups(&cx.db)
-        .await
-        .map_err(|e| cx.failed("loading groups", e))?;
-    Ok(Gate::Allowed(Some(ListingPageData {
-        listing,
-        groups,
-        csrf: crate::auth::csrf_token(),
-    })))
+    gated(
+        require(&back, |a| {
+            crate::auth::authorize(
+                Some(a),
+                crate::auth::Action::EditListings {
+                    producer_id: &producer_id,
+                },
+            )
+        }),
+        |_, cx| async move {
+            let listing = crate::seller::storage::listing(&cx.db, &id)
+                .await
+                .map_err(|e| cx.failed("loading a listing", e))?;
+            let Some(listing) = listing else {
+                return Ok(Gate::Allowed(None));
+            };
+            let groups = crate::seller::storage::groups(&cx.db)
+                .await
+                .map_err(|e| cx.failed("loading groups", e))?;
+            Ok(Gate::Allowed(Some(ListingPageData {
+                listing,
+                groups,
+                csrf: crate::auth::csrf_token(),
+            })))
+        },
+    )
+    .await
 }
 
 #[component]

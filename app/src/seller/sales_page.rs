@@ -10,25 +10,27 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     i18n::{Locale, use_locale},
     pages::gate::{Gate, gate},
+    seller::{
+        model::{FulfilOrder, SalesRow, SalesSummary},
+        texts::SellerTexts,
+    },
     shop::{pages::orders::local_time, rules::order::OrderStatus, texts::ShopTexts},
-};
-
-use super::{
-    model::{FulfilOrder, SalesRow, SalesSummary},
-    texts::SellerTexts,
 };
 
 #[server(prefix = "/fn")]
 pub async fn get_seller_orders(status: String) -> Result<Gate<Vec<FulfilOrder>>, ServerFnError> {
-    let (actor, cx) = match crate::pages::gate::require_producer_member("/ban-hang/don-hang")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let ids = actor.producer_ids();
-    crate::shop::storage::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
-        .await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading a producer's orders", e))
+    use crate::pages::gate::{gated, require_producer_member};
+    gated(
+        require_producer_member("/ban-hang/don-hang"),
+        |actor, cx| async move {
+            let ids = actor.producer_ids();
+            crate::shop::storage::orders::of_producers(&cx.db, &ids, OrderStatus::parse(&status))
+                .await
+                .map(Gate::Allowed)
+                .map_err(|e| cx.failed("loading a producer's orders", e))
+        },
+    )
+    .await
 }
 
 #[component]
@@ -84,16 +86,19 @@ fn SellerOrders(orders: Vec<FulfilOrder>) -> impl IntoView {
 
 #[server(prefix = "/fn")]
 pub async fn get_sales(from: String, to: String) -> Result<Gate<SalesSummary>, ServerFnError> {
-    let (actor, cx) = match crate::pages::gate::require_producer_member("/ban-hang/doanh-thu")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let ids = actor.producer_ids();
-    let (from, to) = season(&from, &to, cx.today);
-    crate::seller::sales_storage::summary(&cx.db, &ids, from, to)
-        .await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading sales", e))
+    use crate::pages::gate::{gated, require_producer_member};
+    gated(
+        require_producer_member("/ban-hang/doanh-thu"),
+        |actor, cx| async move {
+            let ids = actor.producer_ids();
+            let (from, to) = season(&from, &to, cx.today);
+            crate::seller::sales_storage::summary(&cx.db, &ids, from, to)
+                .await
+                .map(Gate::Allowed)
+                .map_err(|e| cx.failed("loading sales", e))
+        },
+    )
+    .await
 }
 
 /// The season asked for; by default the twelve weeks up to today.

@@ -11,6 +11,7 @@
 //! - `storage` (server only): carts, checkout, orders, card payments, bank accounts. The lock
 //!   order all of them follow is stated in `crate::db`.
 
+pub mod form;
 pub mod model;
 pub mod pages;
 pub mod rules;

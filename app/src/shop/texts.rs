@@ -3,7 +3,10 @@
 
 use crate::{
     i18n::Locale,
-    shop::rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
+    shop::{
+        form::ShopRefusal,
+        rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
+    },
 };
 
 pub struct ShopTexts {
@@ -80,7 +83,7 @@ pub struct ShopTexts {
     pub order_no: &'static str,
     pub open_order: &'static str,
     pub saved: &'static str,
-    pub error: fn(&str) -> &'static str,
+    pub error: fn(ShopRefusal) -> &'static str,
 }
 
 fn vi_status(s: OrderStatus) -> &'static str {
@@ -105,77 +108,79 @@ fn en_status(s: OrderStatus) -> &'static str {
     }
 }
 
-fn vi_error(code: &str) -> &'static str {
-    match code {
-        "name" => "Hãy ghi tên người nhận hàng.",
-        "phone" => {
+fn vi_error(refusal: ShopRefusal) -> &'static str {
+    use ShopRefusal::*;
+    // No catch-all: a new reason stops this compiling until it has its text.
+    match refusal {
+        Name => "Hãy ghi tên người nhận hàng.",
+        Phone => {
             "Số điện thoại chưa đúng: số di động Việt Nam có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."
         }
-        "street" => "Hãy ghi số nhà, tên đường hoặc thôn.",
-        "address" => "Hãy chọn tỉnh và xã/phường nhận hàng.",
-        "method" => "Hãy chọn cách thanh toán.",
-        "too_long" => "Một ô nhập quá dài.",
-        "quantity" => "Số lượng là một số từ 1 đến 99.",
-        "unavailable" => "Sản phẩm này hiện không bán.",
-        "not_in_cart" => "Sản phẩm này không có trong giỏ.",
-        "out_of_stock" => {
+        Street => "Hãy ghi số nhà, tên đường hoặc thôn.",
+        Address => "Hãy chọn tỉnh và xã/phường nhận hàng.",
+        Method => "Hãy chọn cách thanh toán.",
+        TooLong => "Một ô nhập quá dài.",
+        Quantity => "Số lượng là một số từ 1 đến 99.",
+        Unavailable => "Sản phẩm này hiện không bán.",
+        NotInCart => "Sản phẩm này không có trong giỏ.",
+        OutOfStock => {
             "Một số sản phẩm đã hết hoặc không đủ số lượng. Hãy sửa giỏ hàng rồi đặt lại."
         }
-        "no_bank_account" => {
+        NoBankAccount => {
             "Một nhà sản xuất trong giỏ chưa nhận chuyển khoản. Hãy chọn cách thanh toán khác."
         }
-        "card_unavailable" => "Hiện chưa nhận thanh toán thẻ.",
-        "card_open" => "Chưa mở được trang thanh toán thẻ. Hãy thử lại sau ít phút.",
-        "idempotency_key" | "idempotency_key_reused" => {
-            "Biểu mẫu đã cũ, hãy tải lại trang rồi đặt lại."
-        }
-        "order_state" => "Đơn hàng đang ở trạng thái không cho phép việc này.",
-        "order_not_allowed" => {
+        CardUnavailable => "Hiện chưa nhận thanh toán thẻ.",
+        CardOpen => "Chưa mở được trang thanh toán thẻ. Hãy thử lại sau ít phút.",
+        IdempotencyKey | IdempotencyKeyReused => "Biểu mẫu đã cũ, hãy tải lại trang rồi đặt lại.",
+        OrderState => "Đơn hàng đang ở trạng thái không cho phép việc này.",
+        OrderNotAllowed => {
             "Bạn không thể làm việc này với đơn hàng (người mua chỉ huỷ được khi nhà sản xuất chưa xác nhận)."
         }
-        "cancel_reason" => "Hãy ghi lý do huỷ.",
-        "carrier" => "Hãy ghi tên đơn vị vận chuyển.",
-        "not_awaiting_transfer" => "Đơn này không chờ chuyển khoản.",
-        "not_found" => "Không tìm thấy đơn hàng với số đơn và số điện thoại này.",
-        "throttled" => "Bạn đã thử quá nhiều lần. Hãy thử lại sau ít phút.",
-        "cancel_phone" => "Để huỷ đơn, hãy nhập đúng số điện thoại đã dùng khi đặt hàng.",
-        _ => "Không thực hiện được. Hãy kiểm tra lại.",
+        CancelReason => "Hãy ghi lý do huỷ.",
+        Carrier => "Hãy ghi tên đơn vị vận chuyển.",
+        NotAwaitingTransfer => "Đơn này không chờ chuyển khoản.",
+        NotFound => "Không tìm thấy đơn hàng với số đơn và số điện thoại này.",
+        Throttled { .. } => "Bạn đã thử quá nhiều lần. Hãy thử lại sau ít phút.",
+        CancelPhone => "Để huỷ đơn, hãy nhập đúng số điện thoại đã dùng khi đặt hàng.",
+        Unknown => "Không thực hiện được. Hãy kiểm tra lại.",
     }
 }
 
-fn en_error(code: &str) -> &'static str {
-    match code {
-        "name" => "Write the name of the person receiving the goods.",
-        "phone" => {
+fn en_error(refusal: ShopRefusal) -> &'static str {
+    use ShopRefusal::*;
+    // No catch-all: a new reason stops this compiling until it has its text.
+    match refusal {
+        Name => "Write the name of the person receiving the goods.",
+        Phone => {
             "This phone number is not right: Vietnamese mobiles have 10 digits starting with 03, 05, 07, 08 or 09."
         }
-        "street" => "Write the house number and street or village.",
-        "address" => "Choose the province and the commune for delivery.",
-        "method" => "Choose how to pay.",
-        "too_long" => "A field is too long.",
-        "quantity" => "A quantity is a number from 1 to 99.",
-        "unavailable" => "This product is not for sale now.",
-        "not_in_cart" => "This product is not in the cart.",
-        "out_of_stock" => "Some items ran out or are short. Fix the cart, then order again.",
-        "no_bank_account" => {
+        Street => "Write the house number and street or village.",
+        Address => "Choose the province and the commune for delivery.",
+        Method => "Choose how to pay.",
+        TooLong => "A field is too long.",
+        Quantity => "A quantity is a number from 1 to 99.",
+        Unavailable => "This product is not for sale now.",
+        NotInCart => "This product is not in the cart.",
+        OutOfStock => "Some items ran out or are short. Fix the cart, then order again.",
+        NoBankAccount => {
             "A producer in the cart does not take bank transfers yet. Choose another way to pay."
         }
-        "card_unavailable" => "Card payments are not available.",
-        "card_open" => "The card payment page could not be opened. Try again in a few minutes.",
-        "idempotency_key" | "idempotency_key_reused" => {
+        CardUnavailable => "Card payments are not available.",
+        CardOpen => "The card payment page could not be opened. Try again in a few minutes.",
+        IdempotencyKey | IdempotencyKeyReused => {
             "The form is out of date: reload the page and order again."
         }
-        "order_state" => "The order's status does not allow this.",
-        "order_not_allowed" => {
+        OrderState => "The order's status does not allow this.",
+        OrderNotAllowed => {
             "You cannot do this with the order (a buyer can cancel only before the producer confirms)."
         }
-        "cancel_reason" => "Say why the order is cancelled.",
-        "carrier" => "Write the carrier's name.",
-        "not_awaiting_transfer" => "This order is not waiting for a transfer.",
-        "not_found" => "No order has this number and phone.",
-        "throttled" => "Too many attempts. Try again in a few minutes.",
-        "cancel_phone" => "To cancel, enter the phone number the order was placed with.",
-        _ => "That did not work. Please check and try again.",
+        CancelReason => "Say why the order is cancelled.",
+        Carrier => "Write the carrier's name.",
+        NotAwaitingTransfer => "This order is not waiting for a transfer.",
+        NotFound => "No order has this number and phone.",
+        Throttled { .. } => "Too many attempts. Try again in a few minutes.",
+        CancelPhone => "To cancel, enter the phone number the order was placed with.",
+        Unknown => "That did not work. Please check and try again.",
     }
 }
 

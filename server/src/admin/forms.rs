@@ -4,19 +4,21 @@
 
 use app::{
     admin::storage::{self as admin, AdminError},
-    auth::{Action, Actor, Denied, authorize, login::LoginId},
+    auth::login::LoginId,
+    officer::form::OfficerRefusal,
+    seller::form::ListingRefusal,
 };
 use axum::{
     Form,
-    extract::{FromRequestParts, State},
-    http::request::Parts,
+    extract::{Path, State},
     response::Response,
 };
 use chrono::Utc;
 use serde::Deserialize;
 
 use crate::{
-    auth::forms::{denied, internal, see_other},
+    auth::forms::see_other,
+    form_error::{Administrator, Context, FormError},
     startup::AppState,
 };
 
@@ -24,33 +26,19 @@ const BACK: &str = "/quan-tri";
 
 const USERS: &str = "/quan-tri/nguoi-dung";
 
-/// The signed-in province administrator. Anyone else is refused before the form is read: a
-/// visitor is sent to sign in (then back to the page the form is on), anyone else gets 403.
-pub struct Administrator(Actor);
-
-impl<S: Send + Sync> FromRequestParts<S> for Administrator {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
-        let back = if parts.uri.path().starts_with(USERS) {
-            USERS
-        } else {
-            BACK
-        };
-        let actor = parts.extensions.get::<Actor>().cloned();
-        authorize(actor.as_ref(), Action::Administer).map_err(|d| denied(d, back))?;
-        actor
-            .map(Administrator)
-            .ok_or_else(|| denied(Denied::NotSignedIn, back))
+/// An administrator's change refused with `e`'s reason, back to `back`; the database failing
+/// is ours.
+fn refused(back: &str, e: AdminError) -> FormError {
+    match OfficerRefusal::try_from(e) {
+        Ok(refusal) => FormError::refused(back, &refusal),
+        Err(e) => FormError::unavailable("an administrator's change", e),
     }
 }
 
-fn answer(result: Result<(), AdminError>, anchor: &str) -> Response {
-    match result {
-        Ok(()) => see_other(&format!("{BACK}?ok=1#{anchor}")),
-        Err(AdminError::Db(e)) => internal(e),
-        Err(e) => see_other(&format!("{BACK}?loi={}#{anchor}", e.code())),
-    }
+/// Back to the province page's section `anchor`: saved, or why not.
+fn answer(result: Result<(), AdminError>, anchor: &str) -> Result<Response, FormError> {
+    result.map_err(|e| refused(BACK, e).and(&format!("#{anchor}")))?;
+    Ok(see_other(&format!("{BACK}?ok=1#{anchor}")))
 }
 
 #[derive(Deserialize)]
@@ -61,11 +49,12 @@ pub struct CreateForm {
     kind: String,
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn create_commune(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<CreateForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let done = admin::create_commune(
         &state.db,
         &form.name,
@@ -86,11 +75,12 @@ pub struct RenameForm {
     name: String,
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn rename_commune(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<RenameForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let done = admin::rename_commune(
         &state.db,
         &form.commune_id,
@@ -110,11 +100,12 @@ pub struct MergeForm {
     into: String,
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn merge_communes(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<MergeForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let done = admin::merge_communes(
         &state.db,
         &form.from,
@@ -136,19 +127,18 @@ pub struct OfficerForm {
     commune_id: String,
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn add_officer(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<OfficerForm>,
-) -> Response {
-    let Ok(login) = LoginId::parse(&form.login) else {
-        return see_other(&format!("{BACK}?loi=user-unknown#can-bo"));
-    };
-    let user = match app::auth::storage::find_login(&state.db, &login.key()).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other(&format!("{BACK}?loi=user-unknown#can-bo")),
-        Err(e) => return internal(e),
-    };
+) -> Result<Response, FormError> {
+    let unknown = || FormError::refused(BACK, &OfficerRefusal::UserUnknown).and("#can-bo");
+    let login = LoginId::parse(&form.login).map_err(|_| unknown())?;
+    let user = app::auth::storage::find_login(&state.db, &login.key())
+        .await
+        .context("finding an officer's account")?
+        .ok_or_else(unknown)?;
     let done = admin::add_officer(
         &state.db,
         &user.id,
@@ -160,11 +150,12 @@ pub async fn add_officer(
     answer(done, "can-bo")
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn remove_officer(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<OfficerForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let done =
         admin::remove_officer(&state.db, &form.user_id, &form.commune_id, &admin.user_id).await;
     answer(done, "can-bo")
@@ -178,21 +169,20 @@ pub struct UserForm {
 
 /// `POST /quan-tri/nguoi-dung/{user_id}/trang-thai`: disable or enable an account, grant or
 /// revoke the administrator role.
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id, user = %user_id))]
 pub async fn change_user(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
-    axum::extract::Path(user_id): axum::extract::Path<String>,
+    Path(user_id): Path<String>,
     Form(form): Form<UserForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let back = USERS;
-    let Some(change) = admin::UserChange::parse(&form.change) else {
-        return see_other(&format!("{back}?loi=user-unknown"));
-    };
-    match admin::change_user(&state.db, &user_id, change, &admin.user_id, Utc::now()).await {
-        Ok(()) => see_other(&format!("{back}?ok=user")),
-        Err(AdminError::Db(e)) => internal(e),
-        Err(e) => see_other(&format!("{back}?loi={}", e.code())),
-    }
+    let change = admin::UserChange::parse(&form.change)
+        .ok_or_else(|| FormError::refused(back, &OfficerRefusal::UserUnknown))?;
+    admin::change_user(&state.db, &user_id, change, &admin.user_id, Utc::now())
+        .await
+        .map_err(|e| refused(back, e))?;
+    Ok(see_other(&format!("{back}?ok=user")))
 }
 
 #[derive(Deserialize)]
@@ -202,14 +192,16 @@ pub struct ShippingForm {
 }
 
 /// The delivery fee new producers start with.
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn save_shipping(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<ShippingForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let base = match app::domain::money::Vnd::parse(&form.base) {
         Ok(b) if b.dong() <= 5_000_000 => b,
-        _ => return see_other(&format!("{BACK}?loi=price#giao-hang")),
+        // The fee is a price: the listing form's words for it.
+        _ => return Err(FormError::refused(BACK, &ListingRefusal::Price).and("#giao-hang")),
     };
     let done = admin::save_default_shipping(&state.db, base, &admin.user_id, Utc::now()).await;
     answer(done, "giao-hang")
@@ -225,11 +217,12 @@ pub struct BankForm {
     account_name: String,
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id))]
 pub async fn save_bank(
     State(state): State<AppState>,
     Administrator(admin): Administrator,
     Form(form): Form<BankForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let done = admin::save_bank_account(
         &state.db,
         &form.bin,

@@ -4,8 +4,8 @@
 
 use app::{
     auth::{
-        Action, Actor, Denied, authorize,
-        form_error::FormError,
+        Action, Denied,
+        form_error::FormError as AccountRefusal,
         login::LoginId,
         password_rules::check_new_password,
         producers::{self, ApplicationError},
@@ -30,6 +30,7 @@ use super::{
     tokens::{is_well_formed, random_token, token_hash},
 };
 use crate::{
+    form_error::{Administrator, Asker, Context, FormError},
     routes::lang::local_path,
     startup::AppState,
     throttle::{self, minutes},
@@ -43,13 +44,8 @@ pub(crate) fn see_other(location: &str) -> Response {
         .into_response()
 }
 
-fn with_error(path: &str, error: FormError) -> Response {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    see_other(&format!("{path}{sep}{}", error.query()))
-}
-
 /// Every core is busy hashing passwords: ours to fix, so 503, and the client may retry.
-fn busy(e: password::Busy) -> Response {
+fn busy(e: password::Busy) -> FormError {
     tracing::warn!(error = %e, "password check queue full");
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -57,26 +53,7 @@ fn busy(e: password::Busy) -> Response {
         "Hệ thống đang bận, hãy thử lại sau. / The service is busy, please try again later.",
     )
         .into_response()
-}
-
-pub(crate) fn internal(e: impl std::fmt::Display + 'static) -> Response {
-    tracing::error!(error = %e, "a form failed");
-    if let Some(fault) = crate::api::error::storage_fault_in(&e) {
-        // Said plainly: the person must know their submission was not kept.
-        let mut response = (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "60")],
-            fault.page_message(),
-        )
-            .into_response();
-        response.extensions_mut().insert(fault);
-        return response;
-    }
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Hệ thống đang bận, hãy thử lại sau. / The service is busy, please try again later.",
-    )
-        .into_response()
+        .into()
 }
 
 /// A refusal: a visitor is sent to sign in, a signed-in user without the role gets 403.
@@ -103,48 +80,46 @@ async fn sign_in_and_go(
     user_id: &str,
     ip: Option<&str>,
     next: &str,
-) -> Response {
-    if let Some(old) = cookies::get(headers, SESSION_COOKIE).filter(|t| is_well_formed(t))
-        && let Err(e) = accounts::delete_session(&state.db, &token_hash(old)).await
-    {
-        return internal(e);
+) -> Result<Response, FormError> {
+    if let Some(old) = cookies::get(headers, SESSION_COOKIE).filter(|t| is_well_formed(t)) {
+        accounts::delete_session(&state.db, &token_hash(old))
+            .await
+            .context("ending the previous session")?;
     }
     // What the guest put in the cart before signing in is not lost.
     if let Some(cart) = cookies::get(headers, app::auth::CART_COOKIE).filter(|t| is_well_formed(t))
-        && let Err(e) = app::shop::storage::cart::merge_guest_into_user(
+    {
+        app::shop::storage::cart::merge_guest_into_user(
             &state.db,
             &token_hash(cart),
             user_id,
             Utc::now(),
         )
         .await
-    {
-        return internal(e);
+        .context("keeping the guest's cart")?;
     }
     let token = random_token();
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if let Err(e) =
-        accounts::create_session(&state.db, &token_hash(&token), user_id, ip, user_agent).await
-    {
-        return internal(e);
-    }
+    accounts::create_session(&state.db, &token_hash(&token), user_id, ip, user_agent)
+        .await
+        .context("starting a session")?;
     let cookie = cookies::set(
         SESSION_COOKIE,
         &token,
         Some(accounts::SESSION_DAYS * 24 * 3600),
         state.secure_cookies(),
     );
-    (
+    Ok((
         StatusCode::SEE_OTHER,
         [
             (header::LOCATION, next.to_owned()),
             (header::SET_COOKIE, cookie),
         ],
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -154,12 +129,13 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let next = local_path(
         form.next
             .as_deref()
@@ -171,28 +147,26 @@ pub async fn sign_in(
         encode(form.login.trim()),
         encode(&next)
     );
-    let login = match LoginId::parse(&form.login) {
-        Ok(l) => l,
-        Err(e) => return with_error(&back, e.into()),
-    };
+    let refused = |e: AccountRefusal| FormError::refused(back.as_str(), &e);
+    let login = LoginId::parse(&form.login).map_err(|e| refused(e.into()))?;
     let key = login.key();
     // The attempt is counted before the password is checked, so concurrent guesses cannot all
     // find the count under the limit (see `throttle`).
     let limits = throttle::sign_in_limits(&key, ip.as_deref());
-    match throttle::take(&state, &limits, ip.as_deref(), "/dang-nhap").await {
-        Ok(None) => {}
-        Ok(Some(wait)) => return with_error(&back, FormError::Throttled(minutes(wait))),
-        Err(e) => return internal(e),
+    if let Some(wait) = throttle::take(&state, &limits, ip.as_deref(), "/dang-nhap")
+        .await
+        .context("counting a sign-in attempt")?
+    {
+        let minutes = minutes(wait);
+        return Err(refused(AccountRefusal::Throttled { minutes }));
     }
-    let row = match accounts::find_login(&state.db, &key).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
+    let row = accounts::find_login(&state.db, &key)
+        .await
+        .context("finding a login")?;
     let stored = row.as_ref().and_then(|r| r.password_hash.clone());
-    let right = match password::verify(form.password, stored).await {
-        Ok(right) => right,
-        Err(e) => return busy(e),
-    };
+    let right = password::verify(form.password, stored)
+        .await
+        .map_err(busy)?;
     let row = match row {
         Some(row) if right => row,
         _ => {
@@ -203,7 +177,7 @@ pub async fn sign_in(
                 path = "/dang-nhap",
                 "failed sign-in"
             );
-            return with_error(&back, FormError::WrongCredentials);
+            return Err(refused(AccountRefusal::WrongCredentials));
         }
     };
     if row.status != "active" {
@@ -214,21 +188,21 @@ pub async fn sign_in(
             path = "/dang-nhap",
             "sign-in to a disabled account"
         );
-        return with_error(&back, FormError::AccountDisabled);
+        return Err(refused(AccountRefusal::AccountDisabled));
     }
     // An administrator's temporary password lasts a day; after that only a new reset helps.
     if row.temporary_password_expired(Utc::now()) {
-        return with_error(&back, FormError::TemporaryPasswordExpired);
+        return Err(refused(AccountRefusal::TemporaryPasswordExpired));
     }
     // The owner is in: this address's earlier slips are forgiven, and the attempt does not use
     // up what others behind the same address or at the same login may try.
     let [by_address, pair, by_login] = limits;
-    if let Err(e) = app::db::rate_limits::forget(&state.db, &pair.0).await {
-        return internal(e);
-    }
-    if let Err(e) = throttle::give_back(&state, &[by_address, by_login]).await {
-        return internal(e);
-    }
+    app::db::rate_limits::forget(&state.db, &pair.0)
+        .await
+        .context("forgiving earlier slips")?;
+    throttle::give_back(&state, &[by_address, by_login])
+        .await
+        .context("giving back an attempt")?;
     sign_in_and_go(&state, &headers, &row.id, ip.as_deref(), &next).await
 }
 
@@ -240,45 +214,43 @@ pub struct SignUpForm {
     password_again: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(form): Form<SignUpForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let name = form.name.trim();
     let back = format!(
         "/dang-ky?name={}&login={}",
         encode(name),
         encode(form.login.trim())
     );
+    let refused = |e: AccountRefusal| FormError::refused(back.as_str(), &e);
     if !text::has_visible(name) || name.chars().count() > 100 {
-        return with_error(&back, FormError::NameMissing);
+        return Err(refused(AccountRefusal::NameMissing));
     }
-    let login = match LoginId::parse(&form.login) {
-        Ok(l) => l,
-        Err(e) => return with_error(&back, e.into()),
-    };
-    if let Err(p) = check_new_password(&form.password, &login.key()) {
-        return with_error(&back, p.into());
-    }
+    let login = LoginId::parse(&form.login).map_err(|e| refused(e.into()))?;
+    check_new_password(&form.password, &login.key()).map_err(|p| refused(p.into()))?;
     if form.password != form.password_again {
-        return with_error(&back, FormError::PasswordsDiffer);
+        return Err(refused(AccountRefusal::PasswordsDiffer));
     }
     // Counted before the hash: accounts (and the hashing they cost) per address are bounded.
     let limit = [(
         format!("signup:ip:{}", throttle::address_key(ip.as_deref())),
         &throttle::SIGN_UP_PER_ADDRESS,
     )];
-    match throttle::take(&state, &limit, ip.as_deref(), "/dang-ky").await {
-        Ok(None) => {}
-        Ok(Some(wait)) => return with_error(&back, FormError::TooMany(minutes(wait))),
-        Err(e) => return internal(e),
+    if let Some(wait) = throttle::take(&state, &limit, ip.as_deref(), "/dang-ky")
+        .await
+        .context("counting a sign-up")?
+    {
+        let minutes = minutes(wait);
+        return Err(refused(AccountRefusal::TooMany { minutes }));
     }
-    let hash = match password::hash(form.password).await {
-        Ok(h) => h,
-        Err(e) => return internal(e),
-    };
+    let hash = password::hash(form.password)
+        .await
+        .context("hashing a password")?;
     match accounts::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
         Ok(id) => sign_in_and_go(&state, &headers, &id, ip.as_deref(), "/tai-khoan").await,
         // Not "this login has an account" to whoever asks: the sign-in form, with the login
@@ -291,34 +263,34 @@ pub async fn sign_up(
                 path = "/dang-ky",
                 "sign-up with a login that has an account"
             );
-            see_other(&format!(
-                "/dang-nhap?login={}&{}",
-                encode(form.login.trim()),
-                FormError::SignUpRefused.query()
+            Err(FormError::refused(
+                format!("/dang-nhap?login={}", encode(form.login.trim())),
+                &AccountRefusal::SignUpRefused,
             ))
         }
-        Err(AccountError::Db(e)) => internal(e),
+        Err(AccountError::Db(e)) => Err(FormError::unavailable("creating an account", e)),
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn sign_out(
     State(state): State<AppState>,
     session: Option<Extension<SessionHash>>,
-) -> Response {
-    if let Some(Extension(SessionHash(hash))) = session
-        && let Err(e) = accounts::delete_session(&state.db, &hash).await
-    {
-        return internal(e);
+) -> Result<Response, FormError> {
+    if let Some(Extension(SessionHash(hash))) = session {
+        accounts::delete_session(&state.db, &hash)
+            .await
+            .context("ending a session")?;
     }
     let cookie = cookies::set(SESSION_COOKIE, "", None, state.secure_cookies());
-    (
+    Ok((
         StatusCode::SEE_OTHER,
         [
             (header::LOCATION, "/".to_owned()),
             (header::SET_COOKIE, cookie),
         ],
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -328,72 +300,63 @@ pub struct ChangePasswordForm {
     password_again: String,
 }
 
+#[tracing::instrument(skip_all, fields(user))]
 pub async fn change_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     session: Option<Extension<SessionHash>>,
     Form(form): Form<ChangePasswordForm>,
-) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return denied(Denied::NotSignedIn, "/tai-khoan");
-    };
+) -> Result<Response, FormError> {
+    let actor = asker.signed_in("/tai-khoan")?;
+    tracing::Span::current().record("user", actor.user_id.as_str());
     // A temporary password's session sees only the change-password page: refusals go back there.
-    let back_err = |e| {
-        let page = if actor.must_change_password {
-            app::auth::CHANGE_PASSWORD_PATH
-        } else {
-            "/tai-khoan"
-        };
-        with_error(page, e)
+    let page = if actor.must_change_password {
+        app::auth::CHANGE_PASSWORD_PATH
+    } else {
+        "/tai-khoan"
     };
+    let refused = |e: AccountRefusal| FormError::refused(page, &e);
     // A stolen session must not become a way to guess the password (and then keep the account).
     let limit = [(
         format!("password:user:{}", actor.user_id),
         &throttle::CURRENT_PASSWORD,
     )];
-    match throttle::take(&state, &limit, ip.as_deref(), "/tai-khoan/mat-khau").await {
-        Ok(None) => {}
-        Ok(Some(wait)) => return back_err(FormError::TooMany(minutes(wait))),
-        Err(e) => return internal(e),
+    if let Some(wait) = throttle::take(&state, &limit, ip.as_deref(), "/tai-khoan/mat-khau")
+        .await
+        .context("counting a password check")?
+    {
+        let minutes = minutes(wait);
+        return Err(refused(AccountRefusal::TooMany { minutes }));
     }
-    let stored = match accounts::password_hash(&state.db, &actor.user_id).await {
-        Ok(h) => h,
-        Err(e) => return internal(e),
-    };
-    match password::verify(form.current, stored).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!(
-                event = "current_password_wrong",
-                user = %actor.user_id,
-                client = ip.as_deref().unwrap_or("unknown"),
-                path = "/tai-khoan/mat-khau",
-                "wrong current password"
-            );
-            return back_err(FormError::WrongCurrentPassword);
-        }
-        Err(e) => return busy(e),
+    let stored = accounts::password_hash(&state.db, &actor.user_id)
+        .await
+        .context("reading a password hash")?;
+    if !password::verify(form.current, stored).await.map_err(busy)? {
+        tracing::warn!(
+            event = "current_password_wrong",
+            user = %actor.user_id,
+            client = ip.as_deref().unwrap_or("unknown"),
+            path = "/tai-khoan/mat-khau",
+            "wrong current password"
+        );
+        return Err(refused(AccountRefusal::WrongCurrentPassword));
     }
-    if let Err(e) = app::db::rate_limits::forget(&state.db, &limit[0].0).await {
-        return internal(e);
-    }
-    let login_key = match login_key_of(&state, &actor.user_id).await {
-        Ok(k) => k,
-        Err(e) => return internal(e),
-    };
-    if let Err(p) = check_new_password(&form.password, &login_key) {
-        return back_err(p.into());
-    }
+    app::db::rate_limits::forget(&state.db, &limit[0].0)
+        .await
+        .context("forgiving earlier slips")?;
+    let login_key = login_key_of(&state, &actor.user_id)
+        .await
+        .context("reading a login")?;
+    check_new_password(&form.password, &login_key).map_err(|p| refused(p.into()))?;
     if form.password != form.password_again {
-        return back_err(FormError::PasswordsDiffer);
+        return Err(refused(AccountRefusal::PasswordsDiffer));
     }
-    let hash = match password::hash(form.password).await {
-        Ok(h) => h,
-        Err(e) => return internal(e),
-    };
+    let hash = password::hash(form.password)
+        .await
+        .context("hashing a password")?;
     let keep = session.map(|Extension(SessionHash(h))| h);
-    match accounts::set_password(
+    accounts::set_password(
         &state.db,
         &actor.user_id,
         &hash,
@@ -402,10 +365,8 @@ pub async fn change_password(
         ip.as_deref(),
     )
     .await
-    {
-        Ok(_) => see_other("/tai-khoan?ok=password#mat-khau"),
-        Err(e) => internal(e),
-    }
+    .context("changing a password")?;
+    Ok(see_other("/tai-khoan?ok=password#mat-khau"))
 }
 
 async fn login_key_of(state: &AppState, user_id: &str) -> Result<String, sqlx::Error> {
@@ -424,25 +385,22 @@ pub struct ApplyForm {
     commune_id: String,
 }
 
+#[tracing::instrument(skip_all, fields(commune = %form.commune_id))]
 pub async fn apply_for_producer(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Form(form): Form<ApplyForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    if let Err(d) = authorize(actor.as_ref(), Action::ApplyForProducer) {
-        return denied(d, "/tai-khoan");
-    }
-    let actor = actor.expect("authorized actors are signed in");
-    let name = form.name.trim();
+) -> Result<Response, FormError> {
     let back = "/tai-khoan";
+    let actor = asker.may(Action::ApplyForProducer, back)?;
+    let refused = |e: AccountRefusal| FormError::refused(back, &e);
+    let name = form.name.trim();
     if !text::has_visible(name) || name.chars().count() > 150 {
-        return with_error(back, FormError::NameMissing);
+        return Err(refused(AccountRefusal::NameMissing));
     }
-    let Some(kind) = ProducerKind::parse(&form.kind) else {
-        return with_error(back, FormError::ProducerKindUnknown);
-    };
+    let kind = ProducerKind::parse(&form.kind)
+        .ok_or_else(|| refused(AccountRefusal::ProducerKindUnknown))?;
     match producers::apply(
         &state.db,
         &actor.user_id,
@@ -453,10 +411,10 @@ pub async fn apply_for_producer(
     )
     .await
     {
-        Ok(_) => see_other("/tai-khoan?ok=applied"),
-        Err(ApplicationError::UnknownCommune) => with_error(back, FormError::CommuneUnknown),
-        Err(ApplicationError::NameTaken) => with_error(back, FormError::ProducerNameTaken),
-        Err(ApplicationError::Db(e)) => internal(e),
+        Ok(_) => Ok(see_other("/tai-khoan?ok=applied")),
+        Err(ApplicationError::UnknownCommune) => Err(refused(AccountRefusal::CommuneUnknown)),
+        Err(ApplicationError::NameTaken) => Err(refused(AccountRefusal::ProducerNameTaken)),
+        Err(ApplicationError::Db(e)) => Err(FormError::unavailable("applying to sell", e)),
     }
 }
 
@@ -467,36 +425,36 @@ pub struct DecisionForm {
     reason: String,
 }
 
+#[tracing::instrument(skip_all, fields(producer = %producer_id, decision = %form.decision))]
 pub async fn decide_application(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(producer_id): Path<String>,
     Form(form): Form<DecisionForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    let commune = match producers::commune_of(&state.db, &producer_id).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response(),
-        Err(e) => return internal(e),
-    };
-    if let Err(d) = authorize(
-        actor.as_ref(),
-        Action::ActInCommune {
-            commune_id: &commune,
-        },
-    ) {
-        return denied(d, "/can-bo");
-    }
-    let actor = actor.expect("authorized actors are signed in");
+) -> Result<Response, FormError> {
+    let commune_id = &producers::commune_of(&state.db, &producer_id)
+        .await
+        .context("finding an applicant's commune")?
+        .ok_or(FormError::NotFound)?;
+    let actor = asker.may(Action::ActInCommune { commune_id }, "/can-bo")?;
     let reason = form.reason.trim();
     let rejection = match form.decision.as_str() {
         "approve" => None,
-        "reject" if reason.is_empty() => return with_error("/can-bo", FormError::ReasonMissing),
+        "reject" if reason.is_empty() => {
+            return Err(FormError::refused(
+                "/can-bo",
+                &AccountRefusal::ReasonMissing,
+            ));
+        }
         "reject" => Some(reason),
-        _ => return (StatusCode::BAD_REQUEST, "decision: approve | reject").into_response(),
+        _ => {
+            return Err((StatusCode::BAD_REQUEST, "decision: approve | reject")
+                .into_response()
+                .into());
+        }
     };
-    match producers::decide(
+    producers::decide(
         &state.db,
         &producer_id,
         rejection,
@@ -504,14 +462,12 @@ pub async fn decide_application(
         ip.as_deref(),
     )
     .await
-    {
-        Ok(_) => see_other(if rejection.is_some() {
-            "/can-bo?ok=rejected"
-        } else {
-            "/can-bo?ok=approved"
-        }),
-        Err(e) => internal(e),
-    }
+    .context("deciding an application")?;
+    Ok(see_other(if rejection.is_some() {
+        "/can-bo?ok=rejected"
+    } else {
+        "/can-bo?ok=approved"
+    }))
 }
 
 #[derive(Deserialize)]
@@ -519,32 +475,25 @@ pub struct ResetForm {
     temporary_password: String,
 }
 
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id, user = %user_id))]
 pub async fn reset_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
+    Administrator(admin): Administrator,
     Path(user_id): Path<String>,
     Form(form): Form<ResetForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    if let Err(d) = authorize(actor.as_ref(), Action::Administer) {
-        return denied(d, "/quan-tri/nguoi-dung");
-    }
-    let admin = actor.expect("authorized actors are signed in");
-    let back = "/quan-tri/nguoi-dung";
+) -> Result<Response, FormError> {
+    let refused = |e: AccountRefusal| FormError::refused("/quan-tri/nguoi-dung", &e);
     let login_key = match login_key_of(&state, &user_id).await {
         Ok(k) => k,
-        Err(sqlx::Error::RowNotFound) => return with_error(back, FormError::UserUnknown),
-        Err(e) => return internal(e),
+        Err(sqlx::Error::RowNotFound) => return Err(refused(AccountRefusal::UserUnknown)),
+        Err(e) => return Err(FormError::unavailable("reading a login", e)),
     };
-    if let Err(p) = check_new_password(&form.temporary_password, &login_key) {
-        return with_error(back, p.into());
-    }
-    let hash = match password::hash(form.temporary_password).await {
-        Ok(h) => h,
-        Err(e) => return internal(e),
-    };
-    match accounts::set_password(
+    check_new_password(&form.temporary_password, &login_key).map_err(|p| refused(p.into()))?;
+    let hash = password::hash(form.temporary_password)
+        .await
+        .context("hashing a password")?;
+    let found = accounts::set_password(
         &state.db,
         &user_id,
         &hash,
@@ -553,9 +502,9 @@ pub async fn reset_password(
         ip.as_deref(),
     )
     .await
-    {
-        Ok(true) => see_other("/quan-tri/nguoi-dung?ok=reset"),
-        Ok(false) => with_error(back, FormError::UserUnknown),
-        Err(e) => internal(e),
+    .context("setting a temporary password")?;
+    if !found {
+        return Err(refused(AccountRefusal::UserUnknown));
     }
+    Ok(see_other("/quan-tri/nguoi-dung?ok=reset"))
 }

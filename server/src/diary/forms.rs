@@ -4,7 +4,7 @@
 //! carry no `#fragment`: the page opens at its top, where the notice is.
 
 use app::{
-    auth::{Action, Actor, authorize},
+    auth::{Action, Actor},
     diary::{
         form::{DiaryRefusal, EntryFields},
         gs1::LotCode,
@@ -14,48 +14,25 @@ use app::{
     domain::time::vietnam_date,
 };
 use axum::{
-    Extension, Form,
+    Form,
     extract::{Multipart, Path, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::Deserialize;
 
 use crate::{
-    auth::{
-        ClientIp,
-        forms::{denied, internal, see_other},
-    },
-    photos::{
-        pipeline::PhotoError,
-        store::Target,
-        upload::{self, PhotoRefusal, UploadError},
-    },
+    auth::{ClientIp, forms::see_other},
+    form_error::{Asker, Context, FormError},
+    photos::{pipeline::PhotoError, store::Target, upload::PhotoRefusal},
     startup::AppState,
 };
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response()
-}
-
-fn back_with(path: &str, refusal: &DiaryRefusal) -> Response {
-    see_other(&format!("{path}?{}", refusal.query()))
-}
-
-/// Where a refused write goes back to, with the reason.
-fn refused(back: &str, e: DiaryError) -> Response {
-    match refusal(e) {
-        Ok(refusal) => back_with(back, &refusal),
-        Err(response) => *response,
-    }
-}
-
-/// The reason to explain to the page, or the response when there is no page to explain it on
-/// (missing, or a database failure).
-fn refusal(e: DiaryError) -> Result<DiaryRefusal, Box<Response>> {
-    Ok(match e {
-        DiaryError::NotFound => return Err(Box::new(not_found())),
-        DiaryError::Db(e) => return Err(Box::new(internal(e))),
+/// Where a refused write goes back to, with the reason; a missing record is 404 and a database
+/// failure ours.
+fn refused(back: &str, e: DiaryError) -> FormError {
+    let refusal = match e {
+        DiaryError::NotFound => return FormError::NotFound,
+        DiaryError::Db(e) => return FormError::unavailable("writing the farm diary", e),
         DiaryError::Phi(v) => DiaryRefusal::Phi {
             product_name: v.product_name,
             sprayed_on: v.sprayed_on,
@@ -79,7 +56,8 @@ fn refusal(e: DiaryError) -> Result<DiaryRefusal, Box<Response>> {
         DiaryError::PlotNameTaken => DiaryRefusal::PlotTaken,
         DiaryError::NotHarvested => DiaryRefusal::NotHarvested,
         DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => DiaryRefusal::Correction,
-    })
+    };
+    FormError::refused(back, &refusal)
 }
 
 /// A refused photo, as the diary page explains it.
@@ -93,26 +71,15 @@ fn photo_refusal(refusal: PhotoRefusal) -> DiaryRefusal {
     }
 }
 
-/// The actor when the policy allows `action`, or the response refusing it (sign in first, or 403).
-fn allowed(
-    actor: Option<Extension<Actor>>,
-    action: Action<'_>,
-    back: &str,
-) -> Result<Actor, Box<Response>> {
-    let actor = actor.map(|Extension(a)| a);
-    authorize(actor.as_ref(), action).map_err(|d| Box::new(denied(d, back)))?;
-    actor.ok_or_else(|| Box::new(not_found()))
-}
-
-/// A lot's producer, plot and plot commune, or the response for a missing lot.
+/// A lot's producer, plot and plot commune; 404 for a missing lot.
 async fn lot_owner(
     state: &AppState,
     lot_id: &str,
-) -> Result<(String, Option<String>, Option<String>), Response> {
+) -> Result<(String, Option<String>, Option<String>), FormError> {
     diary::lot_owner(&state.db, lot_id)
         .await
-        .map_err(internal)?
-        .ok_or_else(not_found)
+        .context("finding a lot's producer")?
+        .ok_or(FormError::NotFound)
 }
 
 fn blank_to_none(text: &str) -> Option<&str> {
@@ -131,20 +98,18 @@ pub struct PlotForm {
     growing_area_code: String,
 }
 
+#[tracing::instrument(skip_all, fields(producer = %form.producer_id))]
 pub async fn create_plot(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Form(form): Form<PlotForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let producer_id = &form.producer_id;
-    let actor = match allowed(actor, Action::WriteFarmLog { producer_id }, "/nong-trai") {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
+    let actor = asker.may(Action::WriteFarmLog { producer_id }, "/nong-trai")?;
     let area_m2 = match blank_to_none(&form.area_m2).map(str::parse::<i64>) {
         None => None,
         Some(Ok(a)) if a > 0 => Some(a),
-        Some(_) => return back_with("/nong-trai", &DiaryRefusal::Invalid),
+        Some(_) => return Err(FormError::refused("/nong-trai", &DiaryRefusal::Invalid)),
     };
     let input = PlotInput {
         name: &form.name,
@@ -153,27 +118,21 @@ pub async fn create_plot(
         area_m2,
         growing_area_code: blank_to_none(&form.growing_area_code),
     };
-    match diary::create_plot(&state.db, &actor.user_id, &form.producer_id, input).await {
-        Ok(id) => see_other(&format!("/nong-trai/vuon/{id}?ok=1")),
-        Err(e) => refused("/nong-trai", e),
-    }
+    let id = diary::create_plot(&state.db, &actor.user_id, &form.producer_id, input)
+        .await
+        .map_err(|e| refused("/nong-trai", e))?;
+    Ok(see_other(&format!("/nong-trai/vuon/{id}?ok=1")))
 }
 
-/// The signed-in actor allowed to write this plot's log, or the response refusing it.
-async fn plot_writer(
-    state: &AppState,
-    actor: Option<Extension<Actor>>,
-    plot_id: &str,
-) -> Result<Actor, Response> {
+/// The producer member allowed to write this plot's log, or the refusal (404 for no plot).
+async fn plot_writer(state: &AppState, asker: Asker, plot_id: &str) -> Result<Actor, FormError> {
     let back = format!("/nong-trai/vuon/{plot_id}");
-    let owner = diary::plot_owner(&state.db, plot_id)
+    let (producer_id, _) = diary::plot_owner(&state.db, plot_id)
         .await
-        .map_err(internal)?;
-    let Some((producer_id, _)) = owner else {
-        return Err(not_found());
-    };
+        .context("finding a plot's producer")?
+        .ok_or(FormError::NotFound)?;
     let producer_id = &producer_id;
-    allowed(actor, Action::WriteFarmLog { producer_id }, &back).map_err(|r| *r)
+    asker.may(Action::WriteFarmLog { producer_id }, &back)
 }
 
 #[derive(Deserialize)]
@@ -185,21 +144,18 @@ pub struct LotForm {
     grade: String,
 }
 
+#[tracing::instrument(skip_all, fields(plot = %plot_id))]
 pub async fn create_lot(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(plot_id): Path<String>,
     Form(form): Form<LotForm>,
-) -> Response {
-    let actor = match plot_writer(&state, actor, &plot_id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let actor = plot_writer(&state, asker, &plot_id).await?;
     let back = format!("/nong-trai/vuon/{plot_id}");
-    let Ok(code) = LotCode::parse(&form.lot_code) else {
-        return back_with(&back, &DiaryRefusal::LotCode);
-    };
-    match diary::create_lot(
+    let code = LotCode::parse(&form.lot_code)
+        .map_err(|_| FormError::refused(&back, &DiaryRefusal::LotCode))?;
+    diary::create_lot(
         &state.db,
         &actor.user_id,
         &plot_id,
@@ -208,32 +164,27 @@ pub async fn create_lot(
         blank_to_none(&form.grade),
     )
     .await
-    {
-        Ok(_) => see_other(&format!("{back}?ok=1#lots")),
-        Err(e) => refused(&back, e),
-    }
+    .map_err(|e| refused(&back, e))?;
+    Ok(see_other(&format!("{back}?ok=1#lots")))
 }
 
+#[tracing::instrument(skip_all, fields(plot = %plot_id))]
 pub async fn append_entry(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(plot_id): Path<String>,
     Form(form): Form<EntryFields>,
-) -> Response {
-    let actor = match plot_writer(&state, actor, &plot_id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let actor = plot_writer(&state, asker, &plot_id).await?;
     let back = format!("/nong-trai/vuon/{plot_id}");
     // The fields go back too, so the form still holds what was typed.
-    let again =
-        |refusal: DiaryRefusal| see_other(&format!("{back}?{}&{}", refusal.query(), form.query()));
-    let Some(draft) = form.draft() else {
-        return again(DiaryRefusal::Invalid);
-    };
+    let draft = form
+        .draft()
+        .ok_or_else(|| FormError::refused(&back, &DiaryRefusal::Invalid))
+        .map_err(|e| e.and(&form.query()))?;
     let today = vietnam_date(chrono::Utc::now());
-    match diary::append_entry(
+    let seq = diary::append_entry(
         &state.db,
         &actor.user_id,
         &plot_id,
@@ -242,94 +193,73 @@ pub async fn append_entry(
         ip.as_deref(),
     )
     .await
-    {
-        Ok(seq) => see_other(&format!("{back}?ok=1#e{seq}")),
-        Err(e) => match refusal(e) {
-            Ok(refusal) => again(refusal),
-            Err(response) => *response,
-        },
-    }
+    .map_err(|e| refused(&back, e).and(&form.query()))?;
+    Ok(see_other(&format!("{back}?ok=1#e{seq}")))
 }
 
+#[tracing::instrument(skip_all, fields(lot = %lot_id))]
 pub async fn put_on_sale(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(lot_id): Path<String>,
-) -> Response {
-    let (producer_id, plot_id, _) = match lot_owner(&state, &lot_id).await {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let (producer_id, plot_id, _) = lot_owner(&state, &lot_id).await?;
     let back = plot_id.map_or_else(
         || "/nong-trai".to_owned(),
         |p| format!("/nong-trai/vuon/{p}"),
     );
     let producer_id = &producer_id;
-    let actor = match allowed(actor, Action::WriteFarmLog { producer_id }, &back) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    match diary::put_on_sale(&state.db, &actor.user_id, &lot_id).await {
-        Ok(()) => see_other(&format!("{back}?ok=1#lots")),
-        Err(e) => refused(&back, e),
-    }
+    let actor = asker.may(Action::WriteFarmLog { producer_id }, &back)?;
+    diary::put_on_sale(&state.db, &actor.user_id, &lot_id)
+        .await
+        .map_err(|e| refused(&back, e))?;
+    Ok(see_other(&format!("{back}?ok=1#lots")))
 }
 
 /// A commune officer's stamp on a lot grown in their commune.
+#[tracing::instrument(skip_all, fields(lot = %lot_id))]
 pub async fn verify_lot(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(lot_id): Path<String>,
-) -> Response {
-    let Some(commune_id) = (match lot_owner(&state, &lot_id).await {
-        Ok((_, _, commune)) => commune,
-        Err(r) => return r,
-    }) else {
-        return not_found();
-    };
-    let commune_id = &commune_id;
-    let actor = match allowed(actor, Action::ActInCommune { commune_id }, "/can-bo") {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    match diary::verify_lot(&state.db, &actor.user_id, &lot_id).await {
-        Ok(true) => see_other("/can-bo?ok=verified#lots"),
-        Ok(false) => not_found(),
-        Err(e) => internal(e),
+) -> Result<Response, FormError> {
+    let (_, _, commune_id) = lot_owner(&state, &lot_id).await?;
+    let commune_id = &commune_id.ok_or(FormError::NotFound)?;
+    let actor = asker.may(Action::ActInCommune { commune_id }, "/can-bo")?;
+    if !diary::verify_lot(&state.db, &actor.user_id, &lot_id)
+        .await
+        .context("stamping a lot")?
+    {
+        return Err(FormError::NotFound);
     }
+    Ok(see_other("/can-bo?ok=verified#lots"))
 }
 
 /// Photos for a diary entry, several at once from the phone's camera or gallery
 /// (`multipart/form-data`: an optional `alt` text, then `anh` files). Each file is checked and
 /// stored on its own: a refused file leaves nothing behind and names why.
+#[tracing::instrument(skip_all, fields(entry = %entry_id))]
 pub async fn add_entry_photos(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(entry_id): Path<String>,
     form: Multipart,
-) -> Response {
-    let (producer_id, plot_id) = match diary::entry_owner(&state.db, &entry_id).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return not_found(),
-        Err(e) => return internal(e),
-    };
+) -> Result<Response, FormError> {
+    let (producer_id, plot_id) = diary::entry_owner(&state.db, &entry_id)
+        .await
+        .context("finding an entry's producer")?
+        .ok_or(FormError::NotFound)?;
     let back = format!("/nong-trai/vuon/{plot_id}");
     let producer_id = &producer_id;
-    let actor = match allowed(actor, Action::WriteFarmLog { producer_id }, &back) {
-        Ok(a) => a,
-        Err(r) => return *r,
-    };
-    match upload::receive(&state, form, Target::Entry(&entry_id), &actor.user_id).await {
-        Ok(_) => {}
-        Err(UploadError::Refused(r)) => return back_with(&back, &photo_refusal(r)),
-        Err(UploadError::Busy) => return upload::busy(),
-        Err(UploadError::Internal(e)) => return internal(e),
-    }
+    let actor = asker.may(Action::WriteFarmLog { producer_id }, &back)?;
+    crate::photos::upload::receive(&state, form, Target::Entry(&entry_id), &actor.user_id)
+        .await
+        .map_err(|e| FormError::upload(&back, e, photo_refusal))?;
     let seq: Option<i64> =
         sqlx::query_scalar("SELECT seq FROM cultivation_log_entries WHERE id = $1")
             .bind(&entry_id)
             .fetch_optional(state.db.pool())
             .await
             .unwrap_or_default();
-    see_other(&format!("{back}?ok=1#e{}", seq.unwrap_or(0)))
+    Ok(see_other(&format!("{back}?ok=1#e{}", seq.unwrap_or(0))))
 }

@@ -3,26 +3,28 @@
 //! answer is a redirect back with `?ok=…` or `?loi=<code>`.
 
 use app::{
-    auth::{Action, Actor, authorize},
+    auth::{Action, Actor, Denied},
     officer::{
+        form::OfficerRefusal,
         rules::ocop::certificate_input,
         storage::{
-            certificates::{self, CertificateDbError},
+            certificates,
             commune_editor::{self, EditorError},
         },
     },
     seller::storage as listings,
 };
 use axum::{
-    Extension, Form,
+    Form,
     extract::{Path, State},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use chrono::Utc;
 use serde::Deserialize;
 
 use crate::{
-    auth::forms::{denied, internal, see_other},
+    auth::forms::see_other,
+    form_error::{Asker, Context, FormError},
     startup::AppState,
 };
 
@@ -44,44 +46,33 @@ pub struct CertificateForm {
 
 const BACK: &str = "/can-bo";
 
-fn refused(code: &str) -> Response {
-    see_other(&format!("{BACK}?loi={code}#chung-nhan"))
+/// Back to the certificate form with the reason.
+fn refused(refusal: OfficerRefusal) -> FormError {
+    FormError::refused(BACK, &refusal).and("#chung-nhan")
 }
 
 /// Records an OCOP certificate for a product of the officer's communes.
+#[tracing::instrument(skip_all, fields(product = %form.product_id.trim()))]
 pub async fn record_certificate(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Form(form): Form<CertificateForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    let commune_id = match listings::owner(&state.db, form.product_id.trim()).await {
-        Ok(Some((_, commune_id))) => commune_id,
-        Ok(None) => return refused("cert_product"),
-        Err(e) => return internal(e),
-    };
-    if let Err(d) = authorize(
-        actor.as_ref(),
-        Action::ActInCommune {
-            commune_id: &commune_id,
-        },
-    ) {
-        return denied(d, BACK);
-    }
-    let Some(actor) = actor else {
-        return refused("cert_product");
-    };
-    let certificate = match certificate_input(
+) -> Result<Response, FormError> {
+    let (_, commune_id) = listings::owner(&state.db, form.product_id.trim())
+        .await
+        .context("finding a product's commune")?
+        .ok_or_else(|| refused(OfficerRefusal::CertProduct))?;
+    let commune_id = &commune_id;
+    let actor = asker.may(Action::ActInCommune { commune_id }, BACK)?;
+    let certificate = certificate_input(
         &form.stars,
         &form.level,
         &form.decision_no,
         &form.issued_on,
         &form.expires_on,
-    ) {
-        Ok(c) => c,
-        Err(e) => return refused(e.code()),
-    };
-    match certificates::record(
+    )
+    .map_err(|e| refused(e.into()))?;
+    certificates::record(
         &state.db,
         form.product_id.trim(),
         &certificate,
@@ -89,11 +80,11 @@ pub async fn record_certificate(
         Utc::now(),
     )
     .await
-    {
-        Ok(_) => see_other(&format!("{BACK}?ok=certificate#chung-nhan")),
-        Err(CertificateDbError::Db(e)) => internal(e),
-        Err(e) => refused(e.code()),
-    }
+    .map_err(|e| match OfficerRefusal::try_from(e) {
+        Ok(refusal) => refused(refusal),
+        Err(e) => FormError::unavailable("recording a certificate", e),
+    })?;
+    Ok(see_other(&format!("{BACK}?ok=certificate#chung-nhan")))
 }
 
 #[derive(Deserialize)]
@@ -110,40 +101,36 @@ pub struct SignatureForm {
     product_id: String,
 }
 
-/// The officer of this commune (or an administrator), or why not.
-fn officer_of(
-    actor: Option<Extension<Actor>>,
-    commune_id: &str,
-) -> Result<Actor, app::auth::Denied> {
-    let actor = actor.map(|Extension(a)| a);
-    authorize(actor.as_ref(), Action::ActInCommune { commune_id })?;
-    actor.ok_or(app::auth::Denied::NotSignedIn)
+/// The commune editor's page.
+fn editor(commune_id: &str) -> String {
+    format!("/can-bo/xa/{commune_id}")
 }
 
-fn editor_refused(commune_id: &str, e: EditorError) -> Response {
-    match e {
-        EditorError::Db(e) => internal(e),
-        EditorError::NotFound => (
-            axum::http::StatusCode::NOT_FOUND,
-            "Không tìm thấy. / Not found.",
-        )
-            .into_response(),
-        e => see_other(&format!("/can-bo/xa/{commune_id}?loi={}", e.code())),
+/// The officer of this commune (or an administrator), or the refusal.
+fn officer_of(asker: Asker, commune_id: &str) -> Result<Actor, FormError> {
+    asker.may(Action::ActInCommune { commune_id }, &editor(commune_id))
+}
+
+/// A commune page edit refused with `e`'s reason; a missing commune is 404, the database
+/// failing ours.
+fn editor_refused(commune_id: &str, e: EditorError) -> FormError {
+    match OfficerRefusal::try_from(e) {
+        Ok(refusal) => FormError::refused(editor(commune_id), &refusal),
+        Err(EditorError::NotFound) => FormError::NotFound,
+        Err(e) => FormError::unavailable("editing a commune page", e),
     }
 }
 
 /// Saves the commune's story.
+#[tracing::instrument(skip_all, fields(commune = %commune_id))]
 pub async fn save_story(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(commune_id): Path<String>,
     Form(form): Form<StoryForm>,
-) -> Response {
-    let actor = match officer_of(actor, &commune_id) {
-        Ok(a) => a,
-        Err(d) => return denied(d, &format!("/can-bo/xa/{commune_id}")),
-    };
-    match commune_editor::save_story(
+) -> Result<Response, FormError> {
+    let actor = officer_of(asker, &commune_id)?;
+    commune_editor::save_story(
         &state.db,
         &commune_id,
         &form.story_vi,
@@ -152,52 +139,48 @@ pub async fn save_story(
         Utc::now(),
     )
     .await
-    {
-        Ok(()) => see_other(&format!("/can-bo/xa/{commune_id}?ok=1#cau-chuyen")),
-        Err(e) => editor_refused(&commune_id, e),
-    }
+    .map_err(|e| editor_refused(&commune_id, e))?;
+    Ok(see_other(&format!(
+        "{}?ok=1#cau-chuyen",
+        editor(&commune_id)
+    )))
 }
 
 /// The commune page's cover photo (multipart: `alt`, then the file as `anh`).
+#[tracing::instrument(skip_all, fields(commune = %commune_id))]
 pub async fn upload_cover(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(commune_id): Path<String>,
     form: axum::extract::Multipart,
-) -> Response {
-    let back = format!("/can-bo/xa/{commune_id}");
-    let actor = match officer_of(actor, &commune_id) {
-        Ok(a) => a,
-        Err(d) => return denied(d, &back),
-    };
+) -> Result<Response, FormError> {
+    let back = editor(&commune_id);
+    let actor = officer_of(asker, &commune_id)?;
     use crate::photos::{store::Target, upload};
-    match upload::receive(
+    upload::receive(
         &state,
         form,
         Target::CommuneCover(&commune_id),
         &actor.user_id,
     )
     .await
-    {
-        Ok(_) => see_other(&format!("{back}?ok=1#anh-bia")),
-        Err(upload::UploadError::Refused(code)) => see_other(&format!("{back}?loi={code}#anh-bia")),
-        Err(upload::UploadError::Busy) => upload::busy(),
-        Err(upload::UploadError::Internal(e)) => internal(e),
-    }
+    // The editor shares the listing editor's notice, and its words for a refused photo.
+    .map_err(|e| {
+        FormError::upload(&back, e, crate::seller::forms::photo_refusal).and("#anh-bia")
+    })?;
+    Ok(see_other(&format!("{back}?ok=1#anh-bia")))
 }
 
 /// Makes an approved product of the commune its signature product.
+#[tracing::instrument(skip_all, fields(commune = %commune_id, product = %form.product_id.trim()))]
 pub async fn set_signature(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(commune_id): Path<String>,
     Form(form): Form<SignatureForm>,
-) -> Response {
-    let actor = match officer_of(actor, &commune_id) {
-        Ok(a) => a,
-        Err(d) => return denied(d, &format!("/can-bo/xa/{commune_id}")),
-    };
-    match commune_editor::set_signature(
+) -> Result<Response, FormError> {
+    let actor = officer_of(asker, &commune_id)?;
+    commune_editor::set_signature(
         &state.db,
         &commune_id,
         form.product_id.trim(),
@@ -205,10 +188,8 @@ pub async fn set_signature(
         Utc::now(),
     )
     .await
-    {
-        Ok(()) => see_other(&format!("/can-bo/xa/{commune_id}?ok=1#dac-san")),
-        Err(e) => editor_refused(&commune_id, e),
-    }
+    .map_err(|e| editor_refused(&commune_id, e))?;
+    Ok(see_other(&format!("{}?ok=1#dac-san", editor(&commune_id))))
 }
 
 #[derive(Deserialize)]
@@ -219,16 +200,18 @@ pub struct PeriodQuery {
 
 /// `GET /can-bo/bao-cao.csv?tu=YYYY-MM&den=YYYY-MM`: sales per month × commune × product in the
 /// officer's communes (every commune for an administrator).
+#[tracing::instrument(skip_all)]
 pub async fn report_csv(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
-) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return denied(app::auth::Denied::NotSignedIn, "/can-bo/bao-cao");
-    };
+) -> Result<Response, FormError> {
+    let actor = asker.signed_in("/can-bo/bao-cao")?;
     if !actor.is_officer() && !actor.admin {
-        return denied(app::auth::Denied::Forbidden, "/can-bo/bao-cao");
+        return Err(FormError::Forbidden(
+            Denied::Forbidden,
+            "/can-bo/bao-cao".to_owned(),
+        ));
     }
     let today = app::domain::time::vietnam_date(Utc::now());
     let (from, to) = app::officer::storage::reports::period(
@@ -237,12 +220,9 @@ pub async fn report_csv(
         today,
     );
     let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let report =
-        match app::officer::storage::reports::sales_report(&state.db, scope, from, to, today).await
-        {
-            Ok(r) => r,
-            Err(e) => return internal(e),
-        };
+    let report = app::officer::storage::reports::sales_report(&state.db, scope, from, to, today)
+        .await
+        .context("building a sales report")?;
     let mut csv = String::from("month,commune,product,orders,units,revenue_vnd\r\n");
     for l in &report.lines {
         csv.push_str(&format!(
@@ -255,12 +235,12 @@ pub async fn report_csv(
             l.revenue.dong()
         ));
     }
-    crate::routes::csv::download(
+    Ok(crate::routes::csv::download(
         &format!(
             "bao-cao-{}-{}.csv",
             from.format("%Y-%m"),
             to.format("%Y-%m")
         ),
         &csv,
-    )
+    ))
 }

@@ -3,8 +3,9 @@
 //! officer's communes; every refusal comes back as `?loi=<code>`.
 
 use app::{
-    auth::{Action, Actor, Denied, authorize},
+    auth::{Action, Actor},
     officer::{
+        import_form::ImportRefusal,
         rules::{
             ocop_import::check,
             spreadsheet::{self, SheetError},
@@ -13,35 +14,36 @@ use app::{
     },
 };
 use axum::{
-    Extension,
     extract::{Multipart, Path, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use chrono::Utc;
 
 use crate::{
-    auth::forms::{denied, internal, see_other},
+    auth::forms::see_other,
+    form_error::{Asker, Context, FormError},
     startup::AppState,
 };
 
 const UPLOAD: &str = "/can-bo/nhap";
 
-fn back(code: &str) -> Response {
-    see_other(&format!("{UPLOAD}?loi={code}"))
+/// Back to the upload form with the reason.
+fn refused(refusal: impl Into<ImportRefusal>) -> FormError {
+    FormError::refused(UPLOAD, &refusal.into())
 }
 
-fn may_import(actor: Option<&Actor>, commune_id: &str) -> Result<(), Denied> {
-    authorize(actor, Action::ActInCommune { commune_id })
+/// The officer of `commune_id` (or an administrator), or the refusal (sign in for `back`, 403).
+fn may_import(asker: Asker, commune_id: &str, back: &str) -> Result<Actor, FormError> {
+    asker.may(Action::ActInCommune { commune_id }, back)
 }
 
 /// Receives the file, keeps its cells and shows the preview.
+#[tracing::instrument(skip_all, fields(commune))]
 pub async fn upload(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     mut form: Multipart,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
+) -> Result<Response, FormError> {
     let mut commune_id = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -49,7 +51,7 @@ pub async fn upload(
             Ok(Some(f)) => f,
             Ok(None) => break,
             // A body over the route's limit, or a cut connection.
-            Err(_) => return back(SheetError::TooLarge.code()),
+            Err(_) => return Err(refused(SheetError::TooLarge)),
         };
         match field.name() {
             Some("commune_id") => commune_id = field.text().await.unwrap_or_default(),
@@ -59,11 +61,11 @@ pub async fn upload(
                 loop {
                     match field.chunk().await {
                         Ok(Some(c)) if bytes.len() + c.len() > spreadsheet::MAX_BYTES => {
-                            return back(SheetError::TooLarge.code());
+                            return Err(refused(SheetError::TooLarge));
                         }
                         Ok(Some(c)) => bytes.extend_from_slice(&c),
                         Ok(None) => break,
-                        Err(_) => return back(SheetError::TooLarge.code()),
+                        Err(_) => return Err(refused(SheetError::TooLarge)),
                     }
                 }
                 file = Some((name, bytes));
@@ -72,50 +74,44 @@ pub async fn upload(
         }
     }
     let commune_id = commune_id.trim().to_owned();
-    if let Err(d) = may_import(actor.as_ref(), &commune_id) {
-        return denied(d, UPLOAD);
-    }
-    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return back("sheet_missing");
-    };
-    let cells = match tokio::task::spawn_blocking(move || spreadsheet::cells(&bytes)).await {
-        Ok(Ok(cells)) => cells,
-        Ok(Err(e)) => return back(e.code()),
-        Err(e) => return internal(e),
-    };
-    let user = actor.as_ref().map(|a| a.user_id.as_str());
-    match ocop_import::save_batch(&state.db, &commune_id, user, &filename, &cells, Utc::now()).await
-    {
-        Ok(id) => see_other(&format!("{UPLOAD}/{id}")),
-        Err(e) => internal(e),
-    }
+    tracing::Span::current().record("commune", commune_id.as_str());
+    let actor = may_import(asker, &commune_id, UPLOAD)?;
+    let (filename, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| refused(ImportRefusal::SheetMissing))?;
+    let cells = tokio::task::spawn_blocking(move || spreadsheet::cells(&bytes))
+        .await
+        .context("reading a spreadsheet")?
+        .map_err(refused)?;
+    let user = Some(actor.user_id.as_str());
+    let id = ocop_import::save_batch(&state.db, &commune_id, user, &filename, &cells, Utc::now())
+        .await
+        .context("keeping an import's cells")?;
+    Ok(see_other(&format!("{UPLOAD}/{id}")))
 }
 
 /// Imports a previewed file, in one transaction, when none of its rows has an error.
+#[tracing::instrument(skip_all, fields(batch = %id))]
 pub async fn confirm(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(id): Path<String>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    let batch = match ocop_import::batch(&state.db, &id).await {
-        Ok(Some(b)) => b,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response(),
-        Err(e) => return internal(e),
-    };
-    if let Err(d) = may_import(actor.as_ref(), &batch.commune_id) {
-        return denied(d, &format!("{UPLOAD}/{id}"));
-    }
-    let groups = match ocop_import::group_codes(&state.db).await {
-        Ok(g) => g,
-        Err(e) => return internal(e),
-    };
+) -> Result<Response, FormError> {
+    let batch = ocop_import::batch(&state.db, &id)
+        .await
+        .context("loading an import")?
+        .ok_or(FormError::NotFound)?;
+    let back = format!("{UPLOAD}/{id}");
+    let actor = may_import(asker, &batch.commune_id, &back)?;
+    let groups = ocop_import::group_codes(&state.db)
+        .await
+        .context("loading product groups")?;
     let checked = match check(&batch.cells, &groups) {
         Ok(c) if c.errors.is_empty() && !c.rows.is_empty() => c,
-        _ => return see_other(&format!("{UPLOAD}/{id}?loi=sheet_errors")),
+        _ => return Err(FormError::refused(back, &ImportRefusal::SheetErrors)),
     };
-    let user = actor.as_ref().map(|a| a.user_id.as_str());
-    let report = match ocop_import::import(
+    let user = Some(actor.user_id.as_str());
+    let report = ocop_import::import(
         &state.db,
         &batch.commune_id,
         &checked.rows,
@@ -123,15 +119,12 @@ pub async fn confirm(
         Utc::now(),
     )
     .await
-    {
-        Ok(r) => r,
-        Err(e) => return internal(e),
-    };
-    if let Err(e) = ocop_import::delete_batch(&state.db, &id).await {
-        return internal(e);
-    }
-    see_other(&format!(
+    .context("importing a spreadsheet")?;
+    ocop_import::delete_batch(&state.db, &id)
+        .await
+        .context("deleting an imported batch")?;
+    Ok(see_other(&format!(
         "{UPLOAD}?ok=1&tao={}&sua={}&giu={}",
         report.created, report.updated, report.unchanged
-    ))
+    )))
 }

@@ -5,7 +5,7 @@
 //! (which the page reads back into the same type).
 
 use app::{
-    auth::{Action, Actor, authorize},
+    auth::{Action, Actor, Denied},
     seller::{
         form::ListingRefusal,
         rules::{ListingAction, product_input, variant_input},
@@ -15,27 +15,19 @@ use app::{
     },
 };
 use axum::{
-    Extension, Form,
+    Form,
     extract::{Multipart, Path, Query, State},
-    http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use chrono::Utc;
 use serde::Deserialize;
 
 use crate::{
-    auth::forms::{denied, internal, see_other},
-    photos::{
-        pipeline::PhotoError,
-        store::Target,
-        upload::{self, PhotoRefusal, UploadError},
-    },
+    auth::forms::see_other,
+    form_error::{Asker, Context, FormError},
+    photos::{pipeline::PhotoError, store::Target, upload::PhotoRefusal},
     startup::AppState,
 };
-
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response()
-}
 
 fn editor(product_id: &str) -> String {
     format!("/ban-hang/san-pham/{product_id}")
@@ -50,33 +42,22 @@ fn saved(back: &str, saved: Saved, anchor: &str) -> Response {
     see_other(&format!("{back}?ok={ok}{anchor}"))
 }
 
-fn back_with(path: &str, refusal: ListingRefusal) -> Response {
-    see_other(&format!("{path}?{}", refusal.query()))
-}
-
-/// Where a refused write goes back to, with the reason.
-fn refused(back: &str, e: ListingDbError) -> Response {
-    match refusal(e) {
-        Ok(refusal) => back_with(back, refusal),
-        Err(response) => *response,
-    }
-}
-
-/// The reason to explain to the page, or the response when there is no page to explain it on
-/// (missing, or a database failure).
-fn refusal(e: ListingDbError) -> Result<ListingRefusal, Box<Response>> {
-    Ok(match e {
-        ListingDbError::NotFound => return Err(Box::new(not_found())),
-        ListingDbError::Db(e) => return Err(Box::new(internal(e))),
+/// Where a refused write goes back to, with the reason; a missing listing is 404 and a
+/// database failure ours.
+fn refused(back: &str, e: ListingDbError) -> FormError {
+    let refusal = match e {
+        ListingDbError::NotFound => return FormError::NotFound,
+        ListingDbError::Db(e) => return FormError::unavailable("writing a listing", e),
         ListingDbError::GtinTaken => ListingRefusal::GtinTaken,
         ListingDbError::LabelTaken => ListingRefusal::LabelTaken,
         ListingDbError::UnknownReference => ListingRefusal::Invalid,
         ListingDbError::Transition(e) => e.into(),
-    })
+    };
+    FormError::refused(back, &refusal)
 }
 
 /// A refused photo, as the editor explains it.
-fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
+pub(crate) fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
     match refusal {
         PhotoRefusal::Photo(PhotoError::TooLarge) => ListingRefusal::PhotoSize,
         PhotoRefusal::Photo(PhotoError::UnsupportedFormat) => ListingRefusal::PhotoFormat,
@@ -86,25 +67,14 @@ fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
     }
 }
 
-/// The actor when they may edit this listing's producer's listings; else the refusal.
-async fn may_edit(
-    state: &AppState,
-    actor: Option<Extension<Actor>>,
-    product_id: &str,
-) -> Result<Actor, Response> {
-    let actor = actor.map(|Extension(a)| a);
+/// The producer member who may edit this listing; else the refusal (404 for no listing).
+async fn may_edit(state: &AppState, asker: Asker, product_id: &str) -> Result<Actor, FormError> {
     let (producer_id, _) = listings::owner(&state.db, product_id)
         .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
-    authorize(
-        actor.as_ref(),
-        Action::EditListings {
-            producer_id: &producer_id,
-        },
-    )
-    .map_err(|d| denied(d, &editor(product_id)))?;
-    actor.ok_or_else(not_found)
+        .context("finding a listing's producer")?
+        .ok_or(FormError::NotFound)?;
+    let producer_id = &producer_id;
+    asker.may(Action::EditListings { producer_id }, &editor(product_id))
 }
 
 #[derive(Deserialize)]
@@ -124,7 +94,7 @@ pub struct ProductForm {
 }
 
 impl ProductForm {
-    fn input(&self) -> Result<app::seller::rules::ProductInput, ListingRefusal> {
+    fn input(&self, back: &str) -> Result<app::seller::rules::ProductInput, FormError> {
         product_input(
             &self.name_vi,
             &self.name_en,
@@ -133,49 +103,39 @@ impl ProductForm {
             &self.description_en,
             &self.gtin,
         )
-        .map_err(ListingRefusal::from)
+        .map_err(|e| FormError::refused(back, &ListingRefusal::from(e)))
     }
 }
 
+#[tracing::instrument(skip_all, fields(producer = %form.producer_id))]
 pub async fn create_product(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Form(form): Form<ProductForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
+) -> Result<Response, FormError> {
     let producer_id = form.producer_id.as_str();
-    if let Err(d) = authorize(actor.as_ref(), Action::EditListings { producer_id }) {
-        return denied(d, "/ban-hang");
-    }
-    let input = match form.input() {
-        Ok(i) => i,
-        Err(refusal) => return back_with("/ban-hang", refusal),
-    };
-    match listings::create(&state.db, producer_id, &input, Utc::now()).await {
-        Ok(id) => see_other(&format!("{}?ok=1", editor(&id))),
-        Err(e) => refused("/ban-hang", e),
-    }
+    asker.may(Action::EditListings { producer_id }, "/ban-hang")?;
+    let input = form.input("/ban-hang")?;
+    let id = listings::create(&state.db, producer_id, &input, Utc::now())
+        .await
+        .map_err(|e| refused("/ban-hang", e))?;
+    Ok(see_other(&format!("{}?ok=1", editor(&id))))
 }
 
+#[tracing::instrument(skip_all, fields(product = %product_id))]
 pub async fn update_product(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(product_id): Path<String>,
     Form(form): Form<ProductForm>,
-) -> Response {
-    let actor = match may_edit(&state, actor, &product_id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let actor = may_edit(&state, asker, &product_id).await?;
     let back = editor(&product_id);
-    let input = match form.input() {
-        Ok(i) => i,
-        Err(refusal) => return back_with(&back, refusal),
-    };
-    match listings::update(&state.db, &product_id, &input, &actor.user_id, Utc::now()).await {
-        Ok(s) => saved(&back, s, ""),
-        Err(e) => refused(&back, e),
-    }
+    let input = form.input(&back)?;
+    let s = listings::update(&state.db, &product_id, &input, &actor.user_id, Utc::now())
+        .await
+        .map_err(|e| refused(&back, e))?;
+    Ok(saved(&back, s, ""))
 }
 
 #[derive(Deserialize)]
@@ -193,39 +153,35 @@ pub struct VariantForm {
     action: String,
 }
 
+#[tracing::instrument(skip_all, fields(product = %product_id, variant = %form.variant_id))]
 pub async fn save_variant(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(product_id): Path<String>,
     Form(form): Form<VariantForm>,
-) -> Response {
-    if let Err(r) = may_edit(&state, actor, &product_id).await {
-        return r;
-    }
+) -> Result<Response, FormError> {
+    may_edit(&state, asker, &product_id).await?;
     let back = editor(&product_id);
     let now = Utc::now();
     if form.action == "archive" {
-        return match listings::archive_variant(&state.db, &product_id, &form.variant_id, now).await
-        {
-            Ok(()) => see_other(&format!("{back}?ok=1")),
-            Err(e) => refused(&back, e),
-        };
+        listings::archive_variant(&state.db, &product_id, &form.variant_id, now)
+            .await
+            .map_err(|e| refused(&back, e))?;
+        return Ok(see_other(&format!("{back}?ok=1")));
     }
-    let input = match variant_input(
+    let input = variant_input(
         &form.label_vi,
         &form.unit,
         &form.net_weight_g,
         &form.price,
         &form.stock,
-    ) {
-        Ok(i) => i,
-        Err(e) => return back_with(&back, e.into()),
-    };
+    )
+    .map_err(|e| FormError::refused(&back, &ListingRefusal::from(e)))?;
     let variant_id = Some(form.variant_id.as_str()).filter(|v| !v.is_empty());
-    match listings::save_variant(&state.db, &product_id, variant_id, &input, now).await {
-        Ok(_) => see_other(&format!("{back}?ok=1")),
-        Err(e) => refused(&back, e),
-    }
+    listings::save_variant(&state.db, &product_id, variant_id, &input, now)
+        .await
+        .map_err(|e| refused(&back, e))?;
+    Ok(see_other(&format!("{back}?ok=1")))
 }
 
 #[derive(Deserialize)]
@@ -236,101 +192,85 @@ pub struct StatusForm {
 }
 
 /// The producer's own moves: publish for review, archive, restore.
+#[tracing::instrument(skip_all, fields(product = %product_id, action = %form.action))]
 pub async fn change_status(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(product_id): Path<String>,
     Form(form): Form<StatusForm>,
-) -> Response {
-    let actor = match may_edit(&state, actor, &product_id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let actor = may_edit(&state, asker, &product_id).await?;
     let back = editor(&product_id);
     let action = match form.action.as_str() {
         "publish" => ListingAction::Publish,
         "archive" => ListingAction::Archive,
         "restore" => ListingAction::Restore,
-        _ => return back_with(&back, ListingRefusal::ListingState),
+        _ => return Err(FormError::refused(&back, &ListingRefusal::ListingState)),
     };
-    match listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now()).await
-    {
-        Ok(_) => see_other(&format!("{back}?ok=1")),
-        Err(e) => refused(&back, e),
-    }
+    listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now())
+        .await
+        .map_err(|e| refused(&back, e))?;
+    Ok(see_other(&format!("{back}?ok=1")))
 }
 
 /// The commune officer approves or refuses a listing waiting for review.
+#[tracing::instrument(skip_all, fields(product = %product_id, action = %form.action))]
 pub async fn decide_listing(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(product_id): Path<String>,
     Form(form): Form<StatusForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    let (_, commune_id) = match listings::owner(&state.db, &product_id).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return not_found(),
-        Err(e) => return internal(e),
-    };
-    if let Err(d) = authorize(
-        actor.as_ref(),
-        Action::ActInCommune {
-            commune_id: &commune_id,
-        },
-    ) {
-        return denied(d, "/can-bo");
-    }
-    let Some(actor) = actor else {
-        return not_found();
-    };
+) -> Result<Response, FormError> {
+    let (_, commune_id) = listings::owner(&state.db, &product_id)
+        .await
+        .context("finding a listing's commune")?
+        .ok_or(FormError::NotFound)?;
+    let commune_id = &commune_id;
+    let actor = asker.may(Action::ActInCommune { commune_id }, "/can-bo")?;
     let action = match form.action.as_str() {
         "approve" => ListingAction::Approve,
         "reject" => ListingAction::Reject {
             reason: form.reason,
         },
-        _ => return back_with("/can-bo", ListingRefusal::ListingState),
+        _ => return Err(FormError::refused("/can-bo", &ListingRefusal::ListingState)),
     };
-    match listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now()).await
-    {
-        Ok(status) => see_other(&format!(
-            "/can-bo?ok={}#san-pham",
-            if status == app::domain::product::ProductStatus::Approved {
-                "approved"
-            } else {
-                "rejected"
-            }
-        )),
-        Err(ListingDbError::Transition(e)) => back_with("/can-bo", e.into()),
-        Err(e) => refused("/can-bo", e),
-    }
+    let status =
+        listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now())
+            .await
+            .map_err(|e| refused("/can-bo", e))?;
+    Ok(see_other(&format!(
+        "/can-bo?ok={}#san-pham",
+        if status == app::domain::product::ProductStatus::Approved {
+            "approved"
+        } else {
+            "rejected"
+        }
+    )))
 }
 
 /// Several photos at once from the phone (multipart, the anti-forgery token in the query).
+#[tracing::instrument(skip_all, fields(product = %product_id))]
 pub async fn add_photos(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path(product_id): Path<String>,
     form: Multipart,
-) -> Response {
-    let actor = match may_edit(&state, actor, &product_id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let actor = may_edit(&state, asker, &product_id).await?;
     let back = editor(&product_id);
-    match upload::receive(&state, form, Target::Product(&product_id), &actor.user_id).await {
-        // A new photo is public: an approved listing went back to review with it.
-        Ok(_) => match listings::status(&state.db, &product_id).await {
-            Ok(Some(app::domain::product::ProductStatus::Pending)) => {
-                saved(&back, Saved::BackToReview, "#anh")
-            }
-            Ok(_) => saved(&back, Saved::Changed, "#anh"),
-            Err(e) => internal(e),
-        },
-        Err(UploadError::Refused(refusal)) => back_with(&back, photo_refusal(refusal)),
-        Err(UploadError::Busy) => upload::busy(),
-        Err(UploadError::Internal(e)) => internal(e),
-    }
+    crate::photos::upload::receive(&state, form, Target::Product(&product_id), &actor.user_id)
+        .await
+        .map_err(|e| FormError::upload(&back, e, photo_refusal))?;
+    // A new photo is public: an approved listing went back to review with it.
+    let status = listings::status(&state.db, &product_id)
+        .await
+        .context("reading a listing's status")?;
+    Ok(match status {
+        Some(app::domain::product::ProductStatus::Pending) => {
+            saved(&back, Saved::BackToReview, "#anh")
+        }
+        _ => saved(&back, Saved::Changed, "#anh"),
+    })
 }
 
 #[derive(Deserialize)]
@@ -341,16 +281,14 @@ pub struct PhotoForm {
     alt: String,
 }
 
+#[tracing::instrument(skip_all, fields(product = %product_id, photo = %photo_id, action = %form.action))]
 pub async fn change_photo(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Path((product_id, photo_id)): Path<(String, String)>,
     Form(form): Form<PhotoForm>,
-) -> Response {
-    let actor = match may_edit(&state, actor, &product_id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let actor = may_edit(&state, asker, &product_id).await?;
     let who = actor.user_id.as_str();
     let back = editor(&product_id);
     let done = match form.action.as_str() {
@@ -373,12 +311,10 @@ pub async fn change_photo(
             }
             Err(e) => Err(e),
         },
-        _ => return back_with(&back, ListingRefusal::Invalid),
+        _ => return Err(FormError::refused(&back, &ListingRefusal::Invalid)),
     };
-    match done {
-        Ok(s) => saved(&back, s, "#anh"),
-        Err(e) => refused(&back, e),
-    }
+    let s = done.map_err(|e| refused(&back, e))?;
+    Ok(saved(&back, s, "#anh"))
 }
 
 #[derive(Deserialize)]
@@ -388,17 +324,19 @@ pub struct SeasonQuery {
 }
 
 /// `GET /ban-hang/doanh-thu.csv?tu=YYYY-MM-DD&den=YYYY-MM-DD`: the sales summary as CSV.
+#[tracing::instrument(skip_all)]
 pub async fn sales_csv(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     Query(q): Query<SeasonQuery>,
-) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return denied(app::auth::Denied::NotSignedIn, "/ban-hang/doanh-thu");
-    };
+) -> Result<Response, FormError> {
+    let actor = asker.signed_in("/ban-hang/doanh-thu")?;
     let ids = actor.producer_ids();
     if ids.is_empty() {
-        return denied(app::auth::Denied::Forbidden, "/ban-hang");
+        return Err(FormError::Forbidden(
+            Denied::Forbidden,
+            "/ban-hang".to_owned(),
+        ));
     }
     let today = app::domain::time::vietnam_date(Utc::now());
     let (from, to) = season(
@@ -406,10 +344,9 @@ pub async fn sales_csv(
         q.den.as_deref().unwrap_or(""),
         today,
     );
-    let summary = match sales::summary(&state.db, &ids, from, to).await {
-        Ok(s) => s,
-        Err(e) => return internal(e),
-    };
+    let summary = sales::summary(&state.db, &ids, from, to)
+        .await
+        .context("summing sales")?;
     let mut csv = String::from("kind,label,orders,units,revenue_vnd\r\n");
     for (kind, rows) in [("week", &summary.weeks), ("product", &summary.products)] {
         for r in rows {
@@ -422,7 +359,10 @@ pub async fn sales_csv(
             ));
         }
     }
-    crate::routes::csv::download(&format!("doanh-thu-{from}-{to}.csv"), &csv)
+    Ok(crate::routes::csv::download(
+        &format!("doanh-thu-{from}-{to}.csv"),
+        &csv,
+    ))
 }
 
 #[cfg(test)]

@@ -8,13 +8,10 @@ use app::{
     domain::phone::PhoneVn,
     shop::{
         model::{CartView, OrderView},
-        rules::{
-            checkout::{CheckoutFields, Quantity},
-            order::PaymentMethod,
-        },
+        rules::checkout::{CheckoutFields, Quantity},
         storage::{
             cart::{self, CartError, CartOwner},
-            checkout::{self, CheckoutError},
+            checkout::CheckoutError,
             orders,
         },
     },
@@ -22,13 +19,15 @@ use app::{
 use axum::{
     Extension, Json,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::forms::{MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new};
+use super::forms::{
+    MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new, place_and_open_card, with_cookie,
+};
 use crate::{
     api::{
         ApiError,
@@ -36,7 +35,6 @@ use crate::{
         extract::{ApiJson, ApiQuery},
     },
     auth::ClientIp,
-    payments,
     startup::AppState,
 };
 
@@ -127,13 +125,7 @@ pub async fn add_item(
         cart: cart_of(&state, Some(&owner), &headers).await?,
         cart_token: created.as_ref().map(|(token, _)| token.clone()),
     };
-    let mut response = Json(body).into_response();
-    if let Some((_, cookie)) = created
-        && let Ok(value) = cookie.parse()
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(with_cookie(Json(body).into_response(), created))
 }
 
 /// Sets a line's quantity; 0 removes it.
@@ -247,49 +239,31 @@ pub async fn post_checkout(
     let request = fields
         .check()
         .map_err(|e| invalid(e.code(), e.to_string()))?;
-    let placed = match checkout::place(
-        &state.db,
-        &owner,
-        &request,
-        state.payments.rules(),
-        Utc::now(),
-        locale(&headers),
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(CheckoutError::Db(e)) => return Err(ApiError::unavailable("placing a checkout", e)),
-        Err(CheckoutError::CartChanged(cart)) => {
-            let body = OutOfStockBody {
-                error: OutOfStockDetail {
-                    code: "out_of_stock",
-                    message: "some items are no longer available in the quantity asked".into(),
-                    cart: *cart,
-                },
-            };
-            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
-        }
-        Err(CheckoutError::KeyReused) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "idempotency_key_reused",
-                "this idempotency key was used for another checkout",
-            ));
-        }
-        Err(e) => return Err(invalid(e.code(), e.to_string())),
-    };
-    let card_payment_url = if placed.method == PaymentMethod::Card {
-        match payments::open_card(&state, &placed.checkout_id).await {
-            Ok(url) => Some(url),
-            Err(e) => {
-                // The orders stand; the buyer can open the payment again from the order page.
-                tracing::warn!(error = %e, "opening a card payment failed");
-                None
+    let (placed, card_payment_url) =
+        match place_and_open_card(&state, &owner, &request, &headers).await {
+            Ok(placed) => placed,
+            Err(CheckoutError::Db(e)) => {
+                return Err(ApiError::unavailable("placing a checkout", e));
             }
-        }
-    } else {
-        None
-    };
+            Err(CheckoutError::CartChanged(cart)) => {
+                let body = OutOfStockBody {
+                    error: OutOfStockDetail {
+                        code: "out_of_stock",
+                        message: "some items are no longer available in the quantity asked".into(),
+                        cart: *cart,
+                    },
+                };
+                return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+            }
+            Err(CheckoutError::KeyReused) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "idempotency_key_reused",
+                    "this idempotency key was used for another checkout",
+                ));
+            }
+            Err(e) => return Err(invalid(e.code(), e.to_string())),
+        };
     let status = if placed.replayed {
         StatusCode::OK
     } else {

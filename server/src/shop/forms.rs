@@ -6,13 +6,14 @@ use app::{
     auth::{Actor, CART_COOKIE, GuestCart},
     domain::phone::PhoneVn,
     shop::{
+        form::ShopRefusal,
         rules::{
-            checkout::{CheckoutFields, Quantity},
+            checkout::{CheckoutFields, CheckoutRequest, Quantity},
             order::{OrderAction, Party, PaymentMethod},
         },
         storage::{
-            cart::{self, CartError, CartOwner},
-            checkout::{self, CheckoutError},
+            cart::{self, CartOwner},
+            checkout::{self, CheckoutError, Placed},
             orders::{self, OrderError, OrderKeys},
         },
     },
@@ -20,7 +21,7 @@ use app::{
 use axum::{
     Extension, Form,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
@@ -29,9 +30,10 @@ use serde::Deserialize;
 use crate::{
     auth::{
         ClientIp, cookies,
-        forms::{internal, see_other},
+        forms::see_other,
         tokens::{random_token, token_hash},
     },
+    form_error::{Asker, Context, FormError},
     payments,
     startup::AppState,
     throttle::{self, minutes},
@@ -71,10 +73,6 @@ pub(crate) async fn guest_phone_check(
 /// Guest carts live a season.
 const CART_COOKIE_DAYS: i64 = 90;
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Không tìm thấy. / Not found.").into_response()
-}
-
 /// The request's cart owner, creating a guest cart token (and its cookie) when there is none.
 pub(crate) fn owner_or_new(
     state: &AppState,
@@ -106,7 +104,8 @@ pub(crate) fn existing_owner(
         .or_else(|| guest.map(|g| CartOwner::Guest(g.0.clone())))
 }
 
-fn with_cookie(mut response: Response, cookie: Option<(String, String)>) -> Response {
+/// Sets the new guest cart's cookie on `response` (the form and the API answer alike).
+pub(crate) fn with_cookie(mut response: Response, cookie: Option<(String, String)>) -> Response {
     if let Some((_, cookie)) = cookie
         && let Ok(value) = cookie.parse()
     {
@@ -125,12 +124,13 @@ pub struct AddForm {
     back: String,
 }
 
+#[tracing::instrument(skip_all, fields(variant = %form.variant_id))]
 pub async fn add_to_cart(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     guest: Option<Extension<GuestCart>>,
     Form(form): Form<AddForm>,
-) -> Response {
+) -> Result<Response, FormError> {
     let back = crate::routes::lang::local_path(
         Some(&form.back)
             .filter(|b| !b.is_empty())
@@ -141,17 +141,17 @@ pub async fn add_to_cart(
     } else {
         Quantity::parse(&form.quantity)
     };
-    let Ok(quantity) = quantity else {
-        return see_other(&format!("{back}?loi=quantity"));
-    };
-    let (owner, cookie) = owner_or_new(&state, actor.as_deref(), guest.as_deref());
+    let quantity = quantity.map_err(|_| FormError::refused(&back, &ShopRefusal::Quantity))?;
+    let (owner, cookie) = owner_or_new(&state, asker.actor(), guest.as_deref());
     let response = match cart::add(&state.db, &owner, &form.variant_id, quantity, Utc::now()).await
     {
         Ok(()) => see_other("/gio-hang?ok=added"),
-        Err(CartError::Db(e)) => return internal(e),
-        Err(e) => see_other(&format!("{back}?loi={}", e.code())),
+        Err(e) => {
+            let refusal = ShopRefusal::try_from(e).context("adding to a cart")?;
+            FormError::refused(&back, &refusal).into_response()
+        }
     };
-    with_cookie(response, cookie)
+    Ok(with_cookie(response, cookie))
 }
 
 #[derive(Deserialize)]
@@ -160,71 +160,98 @@ pub struct QuantityForm {
     quantity: String,
 }
 
+#[tracing::instrument(skip_all, fields(variant = %form.variant_id))]
 pub async fn change_quantity(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     guest: Option<Extension<GuestCart>>,
     Form(form): Form<QuantityForm>,
-) -> Response {
-    let Some(owner) = existing_owner(actor.as_deref(), guest.as_deref()) else {
-        return see_other("/gio-hang");
+) -> Result<Response, FormError> {
+    let Some(owner) = existing_owner(asker.actor(), guest.as_deref()) else {
+        return Ok(see_other("/gio-hang"));
     };
+    let refused = |refusal| FormError::refused("/gio-hang", &refusal);
     let quantity = match form.quantity.trim() {
         "0" => None,
-        text => match Quantity::parse(text) {
-            Ok(q) => Some(q),
-            Err(_) => return see_other("/gio-hang?loi=quantity"),
-        },
+        text => Some(Quantity::parse(text).map_err(|_| refused(ShopRefusal::Quantity))?),
     };
-    match cart::set_quantity(&state.db, &owner, &form.variant_id, quantity, Utc::now()).await {
-        Ok(()) => see_other("/gio-hang"),
-        Err(CartError::Db(e)) => internal(e),
-        Err(e) => see_other(&format!("/gio-hang?loi={}", e.code())),
+    if let Err(e) =
+        cart::set_quantity(&state.db, &owner, &form.variant_id, quantity, Utc::now()).await
+    {
+        return Err(refused(
+            ShopRefusal::try_from(e).context("changing a cart")?,
+        ));
     }
+    Ok(see_other("/gio-hang"))
 }
 
-/// Back to the checkout form with the reason, keeping what the buyer typed.
-fn checkout_refused(fields: &CheckoutFields, code: &str) -> Response {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("loi", code)
+/// Places the cart and, for a card checkout, opens its payment page (`None` when that failed:
+/// the orders stand, and the buyer can open it again from the order page). The checkout form
+/// and `POST /api/v1/checkout` both place through here.
+pub(crate) async fn place_and_open_card(
+    state: &AppState,
+    owner: &CartOwner,
+    request: &CheckoutRequest,
+    headers: &HeaderMap,
+) -> Result<(Placed, Option<String>), CheckoutError> {
+    let placed = checkout::place(
+        &state.db,
+        owner,
+        request,
+        state.payments.rules(),
+        Utc::now(),
+        crate::api::catalog::locale(headers),
+    )
+    .await?;
+    let card_page = if placed.method == PaymentMethod::Card {
+        payments::open_card(state, &placed.checkout_id)
+            .await
+            .inspect_err(|e| tracing::warn!(error = %e, "opening a card payment failed"))
+            .ok()
+    } else {
+        None
+    };
+    Ok((placed, card_page))
+}
+
+/// What the buyer typed, sent back with a refusal of the checkout form.
+fn typed(fields: &CheckoutFields) -> String {
+    form_urlencoded::Serializer::new(String::new())
         .append_pair("name", &fields.name)
         .append_pair("phone", &fields.phone)
         .append_pair("street", &fields.street)
         .append_pair("commune_id", &fields.commune_id)
         .append_pair("payment_method", &fields.payment_method)
-        .finish();
-    see_other(&format!("/thanh-toan?{query}"))
+        .finish()
 }
 
+#[tracing::instrument(skip_all, fields(method = %fields.payment_method))]
 pub async fn place_order(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     guest: Option<Extension<GuestCart>>,
     headers: HeaderMap,
     Form(fields): Form<CheckoutFields>,
-) -> Response {
-    let Some(owner) = existing_owner(actor.as_deref(), guest.as_deref()) else {
-        return see_other("/gio-hang");
+) -> Result<Response, FormError> {
+    let Some(owner) = existing_owner(asker.actor(), guest.as_deref()) else {
+        return Ok(see_other("/gio-hang"));
     };
-    let request = match fields.check() {
-        Ok(r) => r,
-        Err(e) => return checkout_refused(&fields, e.code()),
-    };
-    let placed = match checkout::place(
-        &state.db,
-        &owner,
-        &request,
-        state.payments.rules(),
-        Utc::now(),
-        crate::api::catalog::locale(&headers),
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(CheckoutError::Db(e)) => return internal(e),
-        Err(CheckoutError::CartChanged(_)) => return see_other("/gio-hang?loi=out_of_stock"),
-        Err(CheckoutError::EmptyCart) => return see_other("/gio-hang"),
-        Err(e) => return checkout_refused(&fields, e.code()),
+    // Back to the checkout form with the reason, keeping what the buyer typed.
+    let refused =
+        |refusal: ShopRefusal| FormError::refused("/thanh-toan", &refusal).and(&typed(&fields));
+    let request = fields.check().map_err(|e| refused(e.into()))?;
+    let (placed, card_page) = match place_and_open_card(&state, &owner, &request, &headers).await {
+        Ok(placed) => placed,
+        Err(e) => {
+            return match ShopRefusal::try_from(e) {
+                Ok(refusal) => Err(refused(refusal)),
+                Err(CheckoutError::CartChanged(_)) => {
+                    Err(FormError::refused("/gio-hang", &ShopRefusal::OutOfStock))
+                }
+                Err(CheckoutError::EmptyCart) => Ok(see_other("/gio-hang")),
+                Err(e) => Err(FormError::unavailable("placing a checkout", e)),
+            };
+        }
     };
     let first = placed
         .orders
@@ -232,36 +259,44 @@ pub async fn place_order(
         .map(|(no, _)| no.clone())
         .unwrap_or_default();
     if placed.method == PaymentMethod::Card {
-        return match payments::open_card(&state, &placed.checkout_id).await {
-            Ok(url) => see_other(&url),
-            Err(e) => {
-                tracing::warn!(error = %e, "opening a card payment failed");
-                see_other(&format!("/don-hang/{first}?loi=card_open"))
-            }
+        return match card_page {
+            Some(url) => Ok(see_other(&url)),
+            None => Err(FormError::refused(
+                format!("/don-hang/{first}"),
+                &ShopRefusal::CardOpen,
+            )),
         };
     }
-    if placed.orders.len() == 1 {
+    Ok(if placed.orders.len() == 1 {
         see_other(&format!("/don-hang/{first}?moi=1"))
     } else {
         see_other("/don-hang?moi=1")
-    }
+    })
 }
 
-/// The order and the side the request is on, or the response refusing it.
+/// The order and the side the request is on; 404 when it is none of the asker's.
 async fn order_and_party(
     state: &AppState,
     order_no: &str,
     actor: Option<&Actor>,
     guest: Option<&GuestCart>,
-) -> Result<(OrderKeys, Party), Response> {
+) -> Result<(OrderKeys, Party), FormError> {
     let keys = orders::keys(&state.db, order_no)
         .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
-    match orders::party_of(&state.db, &keys, actor, guest.map(|g| g.0.as_str())).await {
-        Ok(Some(party)) => Ok((keys, party)),
-        Ok(None) => Err(not_found()),
-        Err(e) => Err(internal(e)),
+        .context("finding an order")?
+        .ok_or(FormError::NotFound)?;
+    let party = orders::party_of(&state.db, &keys, actor, guest.map(|g| g.0.as_str()))
+        .await
+        .context("finding who may see an order")?
+        .ok_or(FormError::NotFound)?;
+    Ok((keys, party))
+}
+
+/// An order refused with `e`'s reason, back to `back`; the database failing is ours.
+fn order_refused(back: &str, e: OrderError) -> FormError {
+    match ShopRefusal::try_from(e) {
+        Ok(refusal) => FormError::refused(back, &refusal),
+        Err(e) => FormError::unavailable("changing an order", e),
     }
 }
 
@@ -280,21 +315,19 @@ pub struct StatusForm {
 }
 
 /// Every status change of an order, from the buyer (cancel) or the producer/officer.
+#[tracing::instrument(skip_all, fields(order = %order_no, action = %form.action))]
 pub async fn change_status(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
+    Asker(actor): Asker,
     guest: Option<Extension<GuestCart>>,
     Path(order_no): Path<String>,
     Form(form): Form<StatusForm>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
+) -> Result<Response, FormError> {
     let (keys, party) =
-        match order_and_party(&state, &order_no, actor.as_ref(), guest.as_deref()).await {
-            Ok(found) => found,
-            Err(r) => return r,
-        };
+        order_and_party(&state, &order_no, actor.as_ref(), guest.as_deref()).await?;
     let back = format!("/don-hang/{order_no}");
+    let refused = |refusal| FormError::refused(&back, &refusal);
     let action = match form.action.as_str() {
         "confirm" => OrderAction::Confirm,
         "ship" => OrderAction::Ship {
@@ -309,18 +342,19 @@ pub async fn change_status(
                 && (keys.buyer_user_id.is_none()
                     || actor.as_ref().map(|a| &a.user_id) != keys.buyer_user_id.as_ref());
             if guest {
-                let refused = see_other(&format!("{back}?loi=cancel_phone"));
-                let Ok(phone) = PhoneVn::parse(&form.phone) else {
-                    return refused;
-                };
+                let phone =
+                    PhoneVn::parse(&form.phone).map_err(|_| refused(ShopRefusal::CancelPhone))?;
                 let path = format!("/don-hang/{order_no}/trang-thai");
-                match guest_phone_check(&state, &order_no, &phone, ip.as_deref(), &path).await {
-                    Ok(Ok(true)) => {}
-                    Ok(Ok(false)) => return refused,
-                    Ok(Err(wait)) => {
-                        return see_other(&format!("{back}?loi=throttled&phut={}", minutes(wait)));
+                match guest_phone_check(&state, &order_no, &phone, ip.as_deref(), &path)
+                    .await
+                    .context("checking an order's phone")?
+                {
+                    Ok(true) => {}
+                    Ok(false) => return Err(refused(ShopRefusal::CancelPhone)),
+                    Err(wait) => {
+                        let minutes = minutes(wait);
+                        return Err(refused(ShopRefusal::Throttled { minutes }));
                     }
-                    Err(e) => return internal(e),
                 }
             }
             OrderAction::Cancel {
@@ -332,27 +366,21 @@ pub async fn change_status(
                 .as_ref()
                 .map(|a| a.user_id.as_str())
                 .unwrap_or_default();
-            return match orders::mark_transfer_received(&state.db, &keys.id, actor_id, Utc::now())
+            orders::mark_transfer_received(&state.db, &keys.id, actor_id, Utc::now())
                 .await
-            {
-                Ok(()) => see_other(&format!("{back}?ok=1")),
-                Err(OrderError::Db(e)) => internal(e),
-                Err(e) => see_other(&format!("{back}?loi={}", e.code())),
-            };
+                .map_err(|e| order_refused(&back, e))?;
+            return Ok(see_other(&format!("{back}?ok=1")));
         }
-        _ => return see_other(&format!("{back}?loi=order_state")),
+        _ => return Err(refused(ShopRefusal::OrderState)),
     };
     let actor_id = actor.as_ref().map(|a| a.user_id.as_str());
-    match orders::transition(&state.db, &keys.id, &action, party, actor_id, Utc::now()).await {
-        Ok(done) => {
-            if done.refund_due {
-                refund_soon(&state);
-            }
-            see_other(&format!("{back}?ok=1"))
-        }
-        Err(OrderError::Db(e)) => internal(e),
-        Err(e) => see_other(&format!("{back}?loi={}", e.code())),
+    let done = orders::transition(&state.db, &keys.id, &action, party, actor_id, Utc::now())
+        .await
+        .map_err(|e| order_refused(&back, e))?;
+    if done.refund_due {
+        refund_soon(&state);
     }
+    Ok(see_other(&format!("{back}?ok=1")))
 }
 
 /// Refunds what is due without keeping the buyer waiting for the provider.
@@ -366,24 +394,25 @@ pub(crate) fn refund_soon(state: &AppState) {
 }
 
 /// "Pay by card" on the order page: the open payment page, or a new one.
+#[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn pay_by_card(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     guest: Option<Extension<GuestCart>>,
     Path(order_no): Path<String>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    let (keys, _) = match order_and_party(&state, &order_no, actor.as_ref(), guest.as_deref()).await
-    {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> Result<Response, FormError> {
+    let (keys, _) = order_and_party(&state, &order_no, asker.actor(), guest.as_deref()).await?;
     match payments::open_card(&state, &keys.checkout_id).await {
-        Ok(url) => see_other(&url),
-        Err(payments::OpenCardError::Db(e)) => internal(e),
+        Ok(url) => Ok(see_other(&url)),
+        Err(payments::OpenCardError::Db(e)) => {
+            Err(FormError::unavailable("opening a card payment", e))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "reopening a card payment failed");
-            see_other(&format!("/don-hang/{order_no}?loi=card_open"))
+            Err(FormError::refused(
+                format!("/don-hang/{order_no}"),
+                &ShopRefusal::CardOpen,
+            ))
         }
     }
 }
@@ -395,18 +424,18 @@ pub struct LookupForm {
 }
 
 /// A guest opens an order with its number and the phone it was placed with.
+#[tracing::instrument(skip_all, fields(order = %form.order_no.trim()))]
 pub async fn find_guest_order(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     guest: Option<Extension<GuestCart>>,
     Form(form): Form<LookupForm>,
-) -> Response {
-    let Ok(phone) = PhoneVn::parse(&form.phone) else {
-        return see_other("/tra-cuu-don-hang?loi=phone");
-    };
+) -> Result<Response, FormError> {
+    let refused = |refusal| FormError::refused("/tra-cuu-don-hang", &refusal);
+    let phone = PhoneVn::parse(&form.phone).map_err(|_| refused(ShopRefusal::Phone))?;
     let order_no = form.order_no.trim().to_ascii_uppercase();
     if order_no.len() > MAX_ORDER_NO {
-        return see_other("/tra-cuu-don-hang?loi=not_found");
+        return Err(refused(ShopRefusal::NotFound));
     }
     // Number and phone are guessed at together: counted per address and per order first.
     match guest_phone_check(
@@ -417,54 +446,55 @@ pub async fn find_guest_order(
         "/tra-cuu-don-hang",
     )
     .await
+    .context("checking an order's phone")?
     {
-        Ok(Ok(true)) => {}
-        Ok(Ok(false)) => return see_other("/tra-cuu-don-hang?loi=not_found"),
-        Ok(Err(wait)) => {
-            return see_other(&format!(
-                "/tra-cuu-don-hang?loi=throttled&phut={}",
-                minutes(wait)
-            ));
+        Ok(true) => {}
+        Ok(false) => return Err(refused(ShopRefusal::NotFound)),
+        Err(wait) => {
+            let minutes = minutes(wait);
+            return Err(refused(ShopRefusal::Throttled { minutes }));
         }
-        Err(e) => return internal(e),
     }
     // The claim is kept for this browser's cart token (made now if it has none).
     let (owner, cookie) = owner_or_new(&state, None, guest.as_deref());
     let CartOwner::Guest(hash) = owner else {
-        return internal("a guest owner was expected");
+        return Err(FormError::unavailable(
+            "claiming a guest order",
+            "a guest owner was expected",
+        ));
     };
-    match orders::claim_as_guest(&state.db, &order_no, &phone, &hash, Utc::now()).await {
-        Ok(true) => with_cookie(see_other(&format!("/don-hang/{order_no}")), cookie),
-        Ok(false) => see_other("/tra-cuu-don-hang?loi=not_found"),
-        Err(e) => internal(e),
+    let claimed = orders::claim_as_guest(&state.db, &order_no, &phone, &hash, Utc::now())
+        .await
+        .context("claiming a guest order")?;
+    if !claimed {
+        return Err(refused(ShopRefusal::NotFound));
     }
+    Ok(with_cookie(
+        see_other(&format!("/don-hang/{order_no}")),
+        cookie,
+    ))
 }
 
 /// The order's VietQR code, for the buyer's banking app.
+#[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn vietqr_svg(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
+    asker: Asker,
     guest: Option<Extension<GuestCart>>,
     Path(order_no): Path<String>,
-) -> Response {
-    let actor = actor.map(|Extension(a)| a);
-    if let Err(r) = order_and_party(&state, &order_no, actor.as_ref(), guest.as_deref()).await {
-        return r;
-    }
-    let payload = match orders::vietqr_payload(&state.db, &order_no).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return not_found(),
-        Err(e) => return internal(e),
-    };
-    match crate::diary::qr::svg_of(&payload) {
-        Ok(svg) => (
-            [
-                (header::CONTENT_TYPE, "image/svg+xml"),
-                (header::CACHE_CONTROL, "private, no-store"),
-            ],
-            svg,
-        )
-            .into_response(),
-        Err(e) => internal(e),
-    }
+) -> Result<Response, FormError> {
+    order_and_party(&state, &order_no, asker.actor(), guest.as_deref()).await?;
+    let payload = orders::vietqr_payload(&state.db, &order_no)
+        .await
+        .context("making an order's VietQR payload")?
+        .ok_or(FormError::NotFound)?;
+    let svg = crate::diary::qr::svg_of(&payload).context("drawing a VietQR code")?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        svg,
+    )
+        .into_response())
 }

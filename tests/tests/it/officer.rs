@@ -422,7 +422,11 @@ db_test!(reports_cover_only_the_officers_communes, |engine| {
     );
     assert!(html.contains("Nhãn lồng Hưng Yên") && !html.contains("Gà Đông Tảo thả vườn"));
     assert!(html.contains(r#"class="chart""#), "the monthly chart");
-    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    // Reports count an order in the month it was placed in Vietnam (UTC+7): from 17:00 UTC on
+    // a month's last day, that is already the next month.
+    let month = app::domain::time::vietnam_date(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string();
     let csv = tan_hung
         .get(&format!("/can-bo/bao-cao.csv?tu={month}&den={month}"))
         .await

@@ -18,26 +18,28 @@ use crate::{
 
 #[server(prefix = "/fn")]
 pub async fn get_commune_editor(id: String) -> Result<Gate<Option<CommuneEditor>>, ServerFnError> {
-    use crate::pages::gate::require;
+    use crate::pages::gate::{gated, require};
     let back = format!("/can-bo/xa/{id}");
-    let (_, cx) = match require(&back, |a| {
-        crate::auth::authorize(
-            Some(a),
-            crate::auth::Action::ActInCommune { commune_id: &id },
-        )
-    })? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    crate::officer::storage::commune_editor::editor(&cx.db, &id)
-        .await
-        .map(|editor| {
-            Gate::Allowed(editor.map(|e| CommuneEditor {
-                csrf: crate::auth::csrf_token(),
-                ..e
-            }))
-        })
-        .map_err(|e| cx.failed("loading the commune editor", e))
+    gated(
+        require(&back, |a| {
+            crate::auth::authorize(
+                Some(a),
+                crate::auth::Action::ActInCommune { commune_id: &id },
+            )
+        }),
+        |_, cx| async move {
+            crate::officer::storage::commune_editor::editor(&cx.db, &id)
+                .await
+                .map(|editor| {
+                    Gate::Allowed(editor.map(|e| CommuneEditor {
+                        csrf: crate::auth::csrf_token(),
+                        ..e
+                    }))
+                })
+                .map_err(|e| cx.failed("loading the commune editor", e))
+        },
+    )
+    .await
 }
 
 #[component]

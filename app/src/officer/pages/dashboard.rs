@@ -33,33 +33,34 @@ pub struct OfficerData {
 
 #[server(prefix = "/fn")]
 pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
-    use crate::pages::gate::require_officer;
+    use crate::pages::gate::{gated, require_officer};
     // The page is for officers (of any commune) and administrators; each row is scoped below.
-    let (actor, cx) = match require_officer("/can-bo")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let load = async {
-        let applications = crate::auth::producers::pending(&cx.db, scope).await?;
-        let lots = crate::diary::trace_storage::unverified_lots(&cx.db, scope).await?;
-        let listings = crate::seller::storage::pending(&cx.db, scope).await?;
-        let certificates =
-            crate::officer::storage::certificates::of_communes(&cx.db, scope, cx.today).await?;
-        let certifiable = crate::officer::storage::certificates::certifiable(&cx.db, scope).await?;
-        Ok::<_, sqlx::Error>(OfficerData {
-            applications,
-            lots,
-            listings,
-            certificates,
-            certifiable,
-            today: crate::domain::time::db_date(cx.today),
-            communes: crate::officer::storage::commune_editor::communes_of(&cx.db, scope).await?,
-        })
-    };
-    load.await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("loading the officer page", e))
+    gated(require_officer("/can-bo"), |actor, cx| async move {
+        let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
+        let load = async {
+            let applications = crate::auth::producers::pending(&cx.db, scope).await?;
+            let lots = crate::diary::trace_storage::unverified_lots(&cx.db, scope).await?;
+            let listings = crate::seller::storage::pending(&cx.db, scope).await?;
+            let certificates =
+                crate::officer::storage::certificates::of_communes(&cx.db, scope, cx.today).await?;
+            let certifiable =
+                crate::officer::storage::certificates::certifiable(&cx.db, scope).await?;
+            Ok::<_, sqlx::Error>(OfficerData {
+                applications,
+                lots,
+                listings,
+                certificates,
+                certifiable,
+                today: crate::domain::time::db_date(cx.today),
+                communes: crate::officer::storage::commune_editor::communes_of(&cx.db, scope)
+                    .await?,
+            })
+        };
+        load.await
+            .map(Gate::Allowed)
+            .map_err(|e| cx.failed("loading the officer page", e))
+    })
+    .await
 }
 
 #[component]

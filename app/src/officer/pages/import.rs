@@ -10,8 +10,14 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::pages::CsrfField,
     i18n::{Locale, use_locale},
-    officer::model::{Change, ImportPreview},
-    pages::gate::{Gate, gate, gate_or_404},
+    officer::{
+        import_form::ImportRefusal,
+        model::{Change, ImportPreview},
+    },
+    pages::{
+        gate::{Gate, gate, gate_or_404},
+        refusal::Refusal,
+    },
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,24 +29,23 @@ pub struct UploadData {
 
 #[server(prefix = "/fn")]
 pub async fn get_import_page() -> Result<Gate<UploadData>, ServerFnError> {
-    use crate::pages::gate::require_officer;
-    let (actor, cx) = match require_officer("/can-bo/nhap")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let communes = crate::officer::storage::commune_editor::communes_of(&cx.db, scope)
-        .await
-        .map_err(|e| cx.failed("loading communes", e))?;
-    Ok(Gate::Allowed(UploadData {
-        communes,
-        csrf: crate::auth::csrf_token(),
-    }))
+    use crate::pages::gate::{gated, require_officer};
+    gated(require_officer("/can-bo/nhap"), |actor, cx| async move {
+        let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
+        let communes = crate::officer::storage::commune_editor::communes_of(&cx.db, scope)
+            .await
+            .map_err(|e| cx.failed("loading communes", e))?;
+        Ok(Gate::Allowed(UploadData {
+            communes,
+            csrf: crate::auth::csrf_token(),
+        }))
+    })
+    .await
 }
 
 #[server(prefix = "/fn")]
 pub async fn get_import_preview(id: String) -> Result<Gate<Option<ImportPreview>>, ServerFnError> {
-    use crate::pages::gate::require;
+    use crate::pages::gate::{gated, require};
     let cx = crate::pages::PageContext::get()?;
     let batch = crate::officer::storage::ocop_import::batch(&cx.db, &id)
         .await
@@ -48,21 +53,28 @@ pub async fn get_import_preview(id: String) -> Result<Gate<Option<ImportPreview>
     let Some(batch) = batch else {
         return Ok(Gate::Allowed(None));
     };
-    let (_, cx) = match require(&format!("/can-bo/nhap/{id}"), |a| {
-        crate::auth::authorize(
-            Some(a),
-            crate::auth::Action::ActInCommune {
-                commune_id: &batch.commune_id,
-            },
-        )
-    })? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    crate::officer::storage::ocop_import::preview_batch(&cx.db, &id, &batch, chrono::Utc::now())
-        .await
-        .map(|p| Gate::Allowed(Some(p)))
-        .map_err(|e| cx.failed("previewing an import", e))
+    gated(
+        require(&format!("/can-bo/nhap/{id}"), |a| {
+            crate::auth::authorize(
+                Some(a),
+                crate::auth::Action::ActInCommune {
+                    commune_id: &batch.commune_id,
+                },
+            )
+        }),
+        |_, cx| async move {
+            crate::officer::storage::ocop_import::preview_batch(
+                &cx.db,
+                &id,
+                &batch,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(|p| Gate::Allowed(Some(p)))
+            .map_err(|e| cx.failed("previewing an import", e))
+        },
+    )
+    .await
 }
 
 struct ImportTexts {
@@ -82,7 +94,7 @@ struct ImportTexts {
     confirm: &'static str,
     another: &'static str,
     done: fn(&str, &str, &str) -> String,
-    error: fn(&str) -> &'static str,
+    error: fn(ImportRefusal) -> &'static str,
 }
 
 static VI: ImportTexts = ImportTexts {
@@ -113,20 +125,23 @@ static VI: ImportTexts = ImportTexts {
     confirm: "Nhập vào hệ thống",
     another: "Tải lên tệp khác",
     done: |c, u, k| format!("Đã nhập: {c} sản phẩm mới, {u} cập nhật, {k} không đổi."),
-    error: |code| match code {
-        "sheet_size" => "Tệp lớn hơn 10 MB.",
-        "sheet_format" => "Tệp không phải bảng tính (.xlsx hoặc .csv).",
-        "sheet_rows" => {
+    // No catch-all: a new reason stops this compiling until it has its text.
+    error: |refusal| match refusal {
+        ImportRefusal::SheetSize => "Tệp lớn hơn 10 MB.",
+        ImportRefusal::SheetFormat => "Tệp không phải bảng tính (.xlsx hoặc .csv).",
+        ImportRefusal::SheetRows => {
             "Bảng tính dùng quá 10.000 dòng. Hãy chỉ giữ danh sách sản phẩm rồi tải lên lại."
         }
-        "sheet_columns" => {
+        ImportRefusal::SheetColumns => {
             "Bảng tính dùng quá 40 cột. Hãy chỉ giữ các cột của danh sách rồi tải lên lại."
         }
-        "sheet_unpacked" => "Tệp .xlsx giải nén ra hơn 64 MB: không phải một danh sách sản phẩm.",
-        "sheet_cells" => "Bảng tính chứa nhiều chữ hơn 10.000 dòng × 40 cột.",
-        "sheet_missing" => "Hãy chọn một tệp.",
-        "sheet_errors" => "Còn dòng có lỗi: chưa nhập gì.",
-        _ => "Không nhập được. Hãy kiểm tra lại.",
+        ImportRefusal::SheetUnpacked => {
+            "Tệp .xlsx giải nén ra hơn 64 MB: không phải một danh sách sản phẩm."
+        }
+        ImportRefusal::SheetCells => "Bảng tính chứa nhiều chữ hơn 10.000 dòng × 40 cột.",
+        ImportRefusal::SheetMissing => "Hãy chọn một tệp.",
+        ImportRefusal::SheetErrors => "Còn dòng có lỗi: chưa nhập gì.",
+        ImportRefusal::Unknown => "Không nhập được. Hãy kiểm tra lại.",
     },
 };
 
@@ -158,22 +173,32 @@ static EN: ImportTexts = ImportTexts {
     confirm: "Import",
     another: "Upload another file",
     done: |c, u, k| format!("Imported: {c} new products, {u} updated, {k} unchanged."),
-    error: |code| match code {
-        "sheet_size" => "The file is larger than 10 MB.",
-        "sheet_format" => "The file is not a spreadsheet (.xlsx or .csv).",
-        "sheet_rows" => {
+    // No catch-all: a new reason stops this compiling until it has its text.
+    error: |refusal| match refusal {
+        ImportRefusal::SheetSize => "The file is larger than 10 MB.",
+        ImportRefusal::SheetFormat => "The file is not a spreadsheet (.xlsx or .csv).",
+        ImportRefusal::SheetRows => {
             "The sheet uses more than 10,000 rows. Keep only the product list and upload it again."
         }
-        "sheet_columns" => {
+        ImportRefusal::SheetColumns => {
             "The sheet uses more than 40 columns. Keep only the list's columns and upload it again."
         }
-        "sheet_unpacked" => "The .xlsx file unpacks to more than 64 MB: it is not a product list.",
-        "sheet_cells" => "The spreadsheet holds more texts than 10,000 rows × 40 columns.",
-        "sheet_missing" => "Choose a file.",
-        "sheet_errors" => "Some rows still have errors: nothing was imported.",
-        _ => "The import failed. Please check and try again.",
+        ImportRefusal::SheetUnpacked => {
+            "The .xlsx file unpacks to more than 64 MB: it is not a product list."
+        }
+        ImportRefusal::SheetCells => {
+            "The spreadsheet holds more texts than 10,000 rows × 40 columns."
+        }
+        ImportRefusal::SheetMissing => "Choose a file.",
+        ImportRefusal::SheetErrors => "Some rows still have errors: nothing was imported.",
+        ImportRefusal::Unknown => "The import failed. Please check and try again.",
     },
 };
+
+/// A refusal's text in `locale`.
+pub fn refusal_text(refusal: ImportRefusal, locale: Locale) -> &'static str {
+    (texts(locale).error)(refusal)
+}
 
 fn texts(locale: Locale) -> &'static ImportTexts {
     match locale {
@@ -186,8 +211,9 @@ fn texts(locale: Locale) -> &'static ImportTexts {
 fn Notice() -> impl IntoView {
     let t = texts(use_locale());
     use_query_map().with_untracked(|q| {
-        if let Some(code) = q.get("loi") {
-            return Some(view! { <p class="notice error" role="alert">{(t.error)(&code)}</p> }.into_any());
+        let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
+        if let Some(refusal) = ImportRefusal::from_query(pairs) {
+            return Some(view! { <p class="notice error" role="alert">{(t.error)(refusal)}</p> }.into_any());
         }
         q.get("ok").map(|_| {
             let get = |k: &str| q.get(k).unwrap_or_default();

@@ -14,17 +14,16 @@ use crate::{
 
 #[server(prefix = "/fn")]
 pub async fn get_report(from: String, to: String) -> Result<Gate<SalesReport>, ServerFnError> {
-    use crate::pages::gate::require_officer;
-    let (actor, cx) = match require_officer("/can-bo/bao-cao")? {
-        Ok(found) => found,
-        Err(gate) => return Ok(gate),
-    };
-    let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
-    let (first, last) = crate::officer::storage::reports::period(&from, &to, cx.today);
-    crate::officer::storage::reports::sales_report(&cx.db, scope, first, last, cx.today)
-        .await
-        .map(Gate::Allowed)
-        .map_err(|e| cx.failed("building a report", e))
+    use crate::pages::gate::{gated, require_officer};
+    gated(require_officer("/can-bo/bao-cao"), |actor, cx| async move {
+        let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
+        let (first, last) = crate::officer::storage::reports::period(&from, &to, cx.today);
+        crate::officer::storage::reports::sales_report(&cx.db, scope, first, last, cx.today)
+            .await
+            .map(Gate::Allowed)
+            .map_err(|e| cx.failed("building a report", e))
+    })
+    .await
 }
 
 struct ReportTexts {

@@ -8,7 +8,9 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     auth::pages::CsrfField,
     i18n::{Locale, use_locale},
+    pages::refusal::Refusal,
     shop::{
+        form::ShopRefusal,
         model::{CartLine, CartView, LineProblem},
         texts::ShopTexts,
     },
@@ -51,9 +53,10 @@ pub fn ShopNotice() -> impl IntoView {
     let t = ShopTexts::of(use_locale());
     let query = use_query_map();
     query.with_untracked(|q| {
-        if let Some(code) = q.get("loi") {
+        let pairs = q.latest_values().map(|(k, v)| (k.as_ref(), v));
+        if let Some(refusal) = ShopRefusal::from_query(pairs) {
             return Some(
-                view! { <p class="notice error" role="alert">{(t.error)(&code)}</p> }.into_any(),
+                view! { <p class="notice error" role="alert">{(t.error)(refusal)}</p> }.into_any(),
             );
         }
         let ok = match (
