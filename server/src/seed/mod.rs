@@ -21,6 +21,7 @@ use app::{
     db::{
         Db,
         audit::{self, AuditEntry},
+        certificates::{self, CertificateDbError},
         diary::{self as db_diary, PlotInput},
         ids::stable_id,
     },
@@ -579,24 +580,18 @@ impl Seeder<'_> {
                 .ok_or_else(|| anyhow!("product {}: bad date {:?}", p.key, o.issued_on))?;
             let cert = Certificate::new(stars, level, &o.decision_no, issued, None)
                 .map_err(|e| anyhow!("product {}: {e}", p.key))?;
-            self.insert(
-                "ocop_certificates",
-                sqlx::query(
-                    "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no, issued_on,
-                                                    expires_on, group_code, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(stable_id("ocop_certificate", &format!("{}/{}", p.key, cert.decision_no())))
-                .bind(id.clone())
-                .bind(i64::from(cert.stars()))
-                .bind(cert.level().as_str())
-                .bind(cert.decision_no().to_owned())
-                .bind(db_date(cert.issued_on()))
-                .bind(db_date(cert.expires_on()))
-                .bind(p.group.clone())
-                .bind(now.clone()),
-            )
-            .await?;
+            let cert_id = stable_id(
+                "ocop_certificate",
+                &format!("{}/{}", p.key, cert.decision_no()),
+            );
+            match certificates::insert(&mut self.tx, &cert_id, &id, &cert, None, &now).await {
+                Ok(()) => self.count("ocop_certificates", 1),
+                // Seeded by an earlier run (or recorded since by an officer): left as it is.
+                Err(CertificateDbError::DecisionTaken) => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("product {}: certificate", p.key));
+                }
+            }
         }
 
         if p.signature {
