@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use serde_json::json;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
-use super::{
+use crate::diary::{
     gs1::{Gtin, LotCode, digital_link_path, lot_path},
     model::{
         ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, SprayingView,
@@ -368,6 +368,35 @@ pub async fn create_plot(
     producer_id: &str,
     input: PlotInput<'_>,
 ) -> Result<String, DiaryError> {
+    let mut tx = db.begin_write().await?;
+    let id = new_id();
+    let now = db_timestamp(Utc::now());
+    insert_plot(&mut tx, &id, producer_id, &input, &now).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "plot.create",
+            subject_type: "plot",
+            subject_id: &id,
+            details: json!({ "name": input.name.trim(), "crop": input.crop.trim() }),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The checks and the one INSERT of a plot, inside the caller's transaction: the plot form and
+/// the demo seed (which fixes `id` and `now`) both write plots through here.
+pub async fn insert_plot(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    producer_id: &str,
+    input: &PlotInput<'_>,
+    now: &str,
+) -> Result<(), DiaryError> {
     let (name, crop) = (input.name.trim(), input.crop.trim());
     if name.is_empty()
         || crop.is_empty()
@@ -376,11 +405,10 @@ pub async fn create_plot(
     {
         return Err(DiaryError::PlotIncomplete);
     }
-    let mut tx = db.begin_write().await?;
     let commune: Option<(String,)> =
         sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
             .bind(input.commune_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     if commune.is_none() {
         return Err(DiaryError::UnknownCommune);
@@ -389,19 +417,17 @@ pub async fn create_plot(
         sqlx::query_as("SELECT id FROM plots WHERE producer_id = $1 AND name = $2")
             .bind(producer_id)
             .bind(name)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     if taken.is_some() {
         return Err(DiaryError::PlotNameTaken);
     }
-    let id = new_id();
-    let now = db_timestamp(Utc::now());
     sqlx::query(
         "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, growing_area_code,
                             created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
-    .bind(&id)
+    .bind(id)
     .bind(producer_id)
     .bind(input.commune_id)
     .bind(name)
@@ -413,23 +439,10 @@ pub async fn create_plot(
             .map(str::trim)
             .filter(|c| !c.is_empty()),
     )
-    .bind(&now)
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut **tx)
     .await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "plot.create",
-            subject_type: "plot",
-            subject_id: &id,
-            details: json!({ "name": name, "crop": crop }),
-            ip: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok(())
 }
 
 /// The producer owning a plot, and the plot's commune.
@@ -465,49 +478,9 @@ pub async fn create_lot(
     grade: Option<&str>,
 ) -> Result<String, DiaryError> {
     let mut tx = db.begin_write().await?;
-    let (producer_id,): (String,) = sqlx::query_as("SELECT producer_id FROM plots WHERE id = $1")
-        .bind(plot_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(DiaryError::NotFound)?;
-    if let Some(variant) = variant_id {
-        let owned: Option<(String,)> = sqlx::query_as(
-            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
-              WHERE v.id = $1 AND p.producer_id = $2",
-        )
-        .bind(variant)
-        .bind(&producer_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if owned.is_none() {
-            return Err(DiaryError::VariantNotOwned);
-        }
-    }
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2")
-            .bind(&producer_id)
-            .bind(code.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if taken.is_some() {
-        return Err(DiaryError::LotCodeTaken);
-    }
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    sqlx::query(
-        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
-                                   created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)",
-    )
-    .bind(&id)
-    .bind(&producer_id)
-    .bind(plot_id)
-    .bind(variant_id)
-    .bind(code.as_str())
-    .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    insert_lot(&mut tx, &id, plot_id, code, variant_id, grade, &now).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -524,6 +497,61 @@ pub async fn create_lot(
     Ok(id)
 }
 
+/// The checks and the one INSERT of a lot, inside the caller's transaction (the lot form, and
+/// the demo seed with its fixed `id` and `now`).
+pub async fn insert_lot(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    plot_id: &str,
+    code: &LotCode,
+    variant_id: Option<&str>,
+    grade: Option<&str>,
+    now: &str,
+) -> Result<(), DiaryError> {
+    let (producer_id,): (String,) = sqlx::query_as("SELECT producer_id FROM plots WHERE id = $1")
+        .bind(plot_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(DiaryError::NotFound)?;
+    if let Some(variant) = variant_id {
+        let owned: Option<(String,)> = sqlx::query_as(
+            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+              WHERE v.id = $1 AND p.producer_id = $2",
+        )
+        .bind(variant)
+        .bind(&producer_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if owned.is_none() {
+            return Err(DiaryError::VariantNotOwned);
+        }
+    }
+    let taken: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2")
+            .bind(&producer_id)
+            .bind(code.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    if taken.is_some() {
+        return Err(DiaryError::LotCodeTaken);
+    }
+    sqlx::query(
+        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
+                                   created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)",
+    )
+    .bind(id)
+    .bind(&producer_id)
+    .bind(plot_id)
+    .bind(variant_id)
+    .bind(code.as_str())
+    .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Appends an entry to a plot's chain, on `today` (Vietnam date). A harvest is refused while a
 /// spraying's pre-harvest interval runs, and marks its lot harvested. Returns the new `seq`.
 pub async fn append_entry(
@@ -534,21 +562,85 @@ pub async fn append_entry(
     today: NaiveDate,
     ip: Option<&str>,
 ) -> Result<i64, DiaryError> {
+    // Checked before the write lock is taken: a bad draft never waits for it.
+    let kind = draft.validate(today)?;
+    let mut tx = db.begin_write().await?;
+    let id = new_id();
+    let now = db_timestamp(Utc::now());
+    let seq = append_in(
+        &mut tx,
+        Appended {
+            id: &id,
+            user_id,
+            plot_id,
+            today,
+            now: &now,
+            ip,
+        },
+        draft,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: if draft.corrects_id.is_some() {
+                "diary.correct"
+            } else {
+                "diary.append"
+            },
+            subject_type: "cultivation_log_entry",
+            subject_id: &id,
+            details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(seq)
+}
+
+/// Who appends which entry, when: the diary form takes a fresh id and the clock, the demo seed
+/// fixed ones so its chains hash the same on every run.
+pub struct Appended<'a> {
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub plot_id: &'a str,
+    /// The Vietnam date the entry is written on: no entry is dated after it.
+    pub today: NaiveDate,
+    /// `recorded_at`, a database timestamp.
+    pub now: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+/// The pre-harvest gate and the one INSERT of a diary entry, inside the caller's transaction.
+/// Returns the entry's `seq`.
+pub async fn append_in(
+    tx: &mut Transaction<'_, Any>,
+    at: Appended<'_>,
+    draft: &EntryDraft,
+) -> Result<i64, DiaryError> {
+    let Appended {
+        id,
+        user_id,
+        plot_id,
+        today,
+        now,
+        ip,
+    } = at;
     let kind = draft.validate(today)?;
     let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
-    let mut tx = db.begin_write().await?;
-    let now = db_timestamp(Utc::now());
     // Writing the plot row first serialises appends to one chain: a row lock on PostgreSQL,
     // the database write lock on SQLite. Two appends can then never take the same `seq`.
     let touched = sqlx::query("UPDATE plots SET updated_at = $1 WHERE id = $2")
-        .bind(&now)
+        .bind(now)
         .bind(plot_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if touched.rows_affected() == 0 {
         return Err(DiaryError::NotFound);
     }
-    let rows = plot_entries(&mut tx, plot_id).await?;
+    let rows = plot_entries(tx, plot_id).await?;
     if let Some(corrects) = draft.corrects_id.as_deref() {
         let original = rows
             .iter()
@@ -568,7 +660,7 @@ pub async fn append_entry(
         let lot_plot: Option<(Option<String>,)> =
             sqlx::query_as("SELECT plot_id FROM harvest_lots WHERE id = $1")
                 .bind(lot_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
         if lot_plot.and_then(|(p,)| p).as_deref() != Some(plot_id) {
             return Err(DiaryError::LotOfAnotherPlot);
@@ -589,7 +681,6 @@ pub async fn append_entry(
     let prev = rows
         .last()
         .map_or_else(|| GENESIS_HASH.to_owned(), |r| r.entry_hash.clone());
-    let id = new_id();
     let occurred_on = db_date(on);
     let clean = |f: &Option<String>| {
         f.as_deref()
@@ -611,7 +702,7 @@ pub async fn append_entry(
     let hash = entry_hash(
         &prev,
         &HashedFields {
-            id: &id,
+            id,
             plot_id,
             lot_id: draft.lot_id.as_deref(),
             seq,
@@ -626,7 +717,7 @@ pub async fn append_entry(
             note: &note,
             corrects_id: draft.corrects_id.as_deref(),
             recorded_by: Some(user_id),
-            recorded_at: &now,
+            recorded_at: now,
         },
     );
     sqlx::query(
@@ -635,7 +726,7 @@ pub async fn append_entry(
              recorded_by, recorded_at, prev_hash, entry_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
-    .bind(&id)
+    .bind(id)
     .bind(plot_id)
     .bind(draft.lot_id.as_deref())
     .bind(seq)
@@ -650,22 +741,22 @@ pub async fn append_entry(
     .bind(&note)
     .bind(draft.corrects_id.as_deref())
     .bind(user_id)
-    .bind(&now)
+    .bind(now)
     .bind(&prev)
     .bind(&hash)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     // Before the harvest below moves the lot's dates: the stamps cover the seasons as checked.
     clear_changed_stamps(
-        &mut tx,
+        tx,
         &rows,
         draft,
         kind,
         on,
-        (plot_id, &id, seq),
+        (plot_id, id, seq),
         user_id,
         ip,
-        &now,
+        now,
     )
     .await?;
     if kind == EntryKind::Harvest {
@@ -676,28 +767,11 @@ pub async fn append_entry(
         )
         .bind(&occurred_on)
         .bind(draft.quantity_kg)
-        .bind(&now)
+        .bind(now)
         .bind(draft.lot_id.as_deref())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: if draft.corrects_id.is_some() {
-                "diary.correct"
-            } else {
-                "diary.append"
-            },
-            subject_type: "cultivation_log_entry",
-            subject_id: &id,
-            details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
-            ip,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(seq)
 }
 
@@ -706,33 +780,9 @@ pub async fn append_entry(
 pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
     let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    let lot: (Option<String>, Option<String>, String) =
-        sqlx::query_as("SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1")
-            .bind(lot_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(DiaryError::NotFound)?;
-    let (plot_id, harvested_on, status) = lot;
-    let harvested_on = harvested_on
-        .as_deref()
-        .and_then(parse_db_date)
-        .ok_or(DiaryError::NotHarvested)?;
-    if status == "on_sale" {
+    if !put_on_sale_in(&mut tx, lot_id, &now).await? {
         return Ok(());
     }
-    if let Some(plot_id) = plot_id.as_deref() {
-        let rows = plot_entries(&mut tx, plot_id).await?;
-        let sprayings: Vec<Spraying> = sprayings(&rows, Some(harvested_on))
-            .into_iter()
-            .map(|(_, s)| s)
-            .collect();
-        check_harvest(&sprayings, harvested_on)?;
-    }
-    sqlx::query("UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2")
-        .bind(&now)
-        .bind(lot_id)
-        .execute(&mut *tx)
-        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -749,22 +799,48 @@ pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), Dia
     Ok(())
 }
 
+/// The pre-harvest gate and the status change of [`put_on_sale`], inside the caller's
+/// transaction (the demo seed's too). False when the lot was already on sale.
+pub async fn put_on_sale_in(
+    tx: &mut Transaction<'_, Any>,
+    lot_id: &str,
+    now: &str,
+) -> Result<bool, DiaryError> {
+    let lot: (Option<String>, Option<String>, String) =
+        sqlx::query_as("SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1")
+            .bind(lot_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(DiaryError::NotFound)?;
+    let (plot_id, harvested_on, status) = lot;
+    let harvested_on = harvested_on
+        .as_deref()
+        .and_then(parse_db_date)
+        .ok_or(DiaryError::NotHarvested)?;
+    if status == "on_sale" {
+        return Ok(false);
+    }
+    if let Some(plot_id) = plot_id.as_deref() {
+        let rows = plot_entries(tx, plot_id).await?;
+        let sprayings: Vec<Spraying> = sprayings(&rows, Some(harvested_on))
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        check_harvest(&sprayings, harvested_on)?;
+    }
+    sqlx::query("UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(lot_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
+}
+
 /// An officer's stamp on a lot. Returns false when the lot does not exist.
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    let done = sqlx::query(
-        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
-                cleared_verified_by = NULL, cleared_verified_at = NULL,
-                verification_cleared_at = NULL
-          WHERE id = $3",
-    )
-    .bind(officer_id)
-    .bind(&now)
-    .bind(lot_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !verify_in(&mut tx, officer_id, lot_id, &now).await? {
         return Ok(false);
     }
     audit::record(
@@ -781,6 +857,27 @@ pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool,
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The stamp itself, inside the caller's transaction; `now` is when the officer stamped.
+pub async fn verify_in(
+    tx: &mut Transaction<'_, Any>,
+    officer_id: &str,
+    lot_id: &str,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
+                cleared_verified_by = NULL, cleared_verified_at = NULL,
+                verification_cleared_at = NULL
+          WHERE id = $3",
+    )
+    .bind(officer_id)
+    .bind(now)
+    .bind(lot_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 #[derive(FromRow)]

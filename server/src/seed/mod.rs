@@ -20,9 +20,14 @@ use app::domain::hex::hex;
 use app::{
     db::{
         Db,
-        ids::{new_id, stable_id},
+        audit::{self, AuditEntry},
+        ids::stable_id,
     },
-    diary::rules::{EntryKind, GENESIS_HASH, HashedFields, Spraying, check_harvest, entry_hash},
+    diary::{
+        gs1::LotCode,
+        rules::EntryDraft,
+        storage::{self as db_diary, PlotInput},
+    },
     domain::{
         money::Vnd,
         phone::PhoneVn,
@@ -30,7 +35,10 @@ use app::{
         slug::Slug,
         time::{db_date, db_timestamp, parse_db_date},
     },
-    officer::rules::ocop::{Certificate, IssuingLevel, Stars},
+    officer::{
+        rules::ocop::{Certificate, IssuingLevel, Stars},
+        storage::certificates::{self, CertificateDbError},
+    },
 };
 use chrono::{Days, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
@@ -216,20 +224,21 @@ impl Seeder<'_> {
         self.farms(demo, &ids).await?;
         self.payments(&demo.producers, &ids).await?;
         if self.report.total() > 0 {
-            let details = serde_json::to_string(&self.report.inserted)?;
-            let now = self.now.clone();
-            self.insert(
-                "audit_log",
-                sqlx::query(
-                    "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, created_at)
-                     VALUES ($1, NULL, 'seed.demo', 'province', $2, $3, $4)",
-                )
-                .bind(new_id())
-                .bind(province_id)
-                .bind(details)
-                .bind(now),
+            let details = serde_json::to_value(&self.report.inserted)?;
+            audit::record(
+                &mut self.tx,
+                AuditEntry {
+                    actor_user_id: None,
+                    action: "seed.demo",
+                    subject_type: "province",
+                    subject_id: &province_id,
+                    details,
+                    ip: None,
+                },
             )
-            .await?;
+            .await
+            .context("inserting into audit_log")?;
+            self.count("audit_log", 1);
         }
         Ok(())
     }
@@ -575,24 +584,18 @@ impl Seeder<'_> {
                 .ok_or_else(|| anyhow!("product {}: bad date {:?}", p.key, o.issued_on))?;
             let cert = Certificate::new(stars, level, &o.decision_no, issued, None)
                 .map_err(|e| anyhow!("product {}: {e}", p.key))?;
-            self.insert(
-                "ocop_certificates",
-                sqlx::query(
-                    "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no, issued_on,
-                                                    expires_on, group_code, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(stable_id("ocop_certificate", &format!("{}/{}", p.key, cert.decision_no())))
-                .bind(id.clone())
-                .bind(i64::from(cert.stars()))
-                .bind(cert.level().as_str())
-                .bind(cert.decision_no().to_owned())
-                .bind(db_date(cert.issued_on()))
-                .bind(db_date(cert.expires_on()))
-                .bind(p.group.clone())
-                .bind(now.clone()),
-            )
-            .await?;
+            let cert_id = stable_id(
+                "ocop_certificate",
+                &format!("{}/{}", p.key, cert.decision_no()),
+            );
+            match certificates::insert(&mut self.tx, &cert_id, &id, &cert, None, &now).await {
+                Ok(()) => self.count("ocop_certificates", 1),
+                // Seeded by an earlier run (or recorded since by an officer): left as it is.
+                Err(CertificateDbError::DecisionTaken) => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("product {}: certificate", p.key));
+                }
+            }
         }
 
         if p.signature {
@@ -658,7 +661,8 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// Orchards and fields for every grown product, with this season's lot and diary.
+    /// Orchards and fields for every grown product, with this season's lot and diary, written
+    /// as a producer writes them: through the diary's storage, pre-harvest gate included.
     async fn farms(&mut self, demo: &data::DemoData, ids: &Ids) -> anyhow::Result<()> {
         // Products of one producer and crop share a plot (fresh and dried longan, say).
         let mut plots: BTreeMap<(String, String), Vec<&data::Product>> = BTreeMap::new();
@@ -672,22 +676,28 @@ impl Seeder<'_> {
             let (commune_id, _) = &ids.communes[&first.commune];
             let plot_key = format!("{producer_key}/{crop}");
             let plot_id = stable_id("plot", &plot_key);
+            // A plot is written with its lots and diary in this one transaction: when it is
+            // there, so is the rest, and what its producer added since is left alone.
+            let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plots WHERE id = $1")
+                .bind(&plot_id)
+                .fetch_one(&mut *self.tx)
+                .await?;
+            if exists > 0 {
+                continue;
+            }
             let now = self.now.clone();
-            self.insert(
-                "plots",
-                sqlx::query(
-                    "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING",
-                )
-                .bind(plot_id.clone())
-                .bind(producer_id.clone())
-                .bind(commune_id.clone())
-                .bind(format!("Vườn {} số 1", diary::crop_name_vi(&crop)))
-                .bind(crop.clone())
-                .bind(4_000 + 1_500 * products.len() as i64)
-                .bind(now.clone()),
-            )
-            .await?;
+            let name = format!("Vườn {} số 1", diary::crop_name_vi(&crop));
+            let plot = PlotInput {
+                name: &name,
+                commune_id,
+                crop: &crop,
+                area_m2: Some(4_000 + 1_500 * products.len() as i64),
+                growing_area_code: None,
+            };
+            db_diary::insert_plot(&mut self.tx, &plot_id, producer_id, &plot, &now)
+                .await
+                .with_context(|| format!("demo plot {plot_key}"))?;
+            self.count("plots", 1);
 
             let harvest_on = diary::harvest_day(&crop);
             let mut entries: Vec<(diary::Entry, Option<String>, Option<i64>)> =
@@ -695,35 +705,28 @@ impl Seeder<'_> {
                     .into_iter()
                     .map(|e| (e, None, None))
                     .collect();
+            let mut lots = Vec::new();
             for product in &products {
                 let lot_id = stable_id("lot", &product.key);
                 let quantity_kg = 1_200;
+                let code = LotCode::parse(&lot_code(&product.key, harvest_on))
+                    .map_err(|e| anyhow!("product {}: lot code: {e}", product.key))?;
+                db_diary::insert_lot(
+                    &mut self.tx,
+                    &lot_id,
+                    &plot_id,
+                    &code,
+                    Some(&variant_id(&product.key, 0)),
+                    Some("Loại 1"),
+                    &now,
+                )
+                .await
+                .with_context(|| format!("demo lot of {}", product.key))?;
+                self.count("harvest_lots", 1);
                 let officer = product
                     .signature
                     .then(|| ids.officers.get(&product.commune).cloned())
                     .flatten();
-                let verified_at = officer
-                    .as_ref()
-                    .map(|_| format!("{}T02:00:00.000Z", db_date(harvest_on + Days::new(3))));
-                self.insert(
-                    "harvest_lots",
-                    sqlx::query(
-                        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, harvested_on, quantity_kg,
-                                                   grade, status, verified_by, verified_at, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Loại 1', 'on_sale', $8, $9, $10, $10) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(lot_id.clone())
-                    .bind(producer_id.clone())
-                    .bind(plot_id.clone())
-                    .bind(variant_id(&product.key, 0))
-                    .bind(lot_code(&product.key, harvest_on))
-                    .bind(db_date(harvest_on))
-                    .bind(quantity_kg)
-                    .bind(officer)
-                    .bind(verified_at)
-                    .bind(now.clone()),
-                )
-                .await?;
                 entries.push((
                     diary::harvest(harvest_on),
                     Some(lot_id.clone()),
@@ -731,17 +734,30 @@ impl Seeder<'_> {
                 ));
                 entries.push((
                     diary::packing(harvest_on + Days::new(1)),
-                    Some(lot_id),
+                    Some(lot_id.clone()),
                     None,
                 ));
+                lots.push((lot_id, officer));
             }
             entries.sort_by_key(|(e, _, _)| e.on);
-            check_season(&plot_key, &entries)?;
             self.diary(&plot_id, &plot_key, owner_id, &entries).await?;
+            for (lot_id, officer) in lots {
+                db_diary::put_on_sale_in(&mut self.tx, &lot_id, &now)
+                    .await
+                    .with_context(|| format!("demo plot {plot_key}: lot {lot_id} on sale"))?;
+                if let Some(officer) = officer {
+                    // Stamped three days after the harvest, at 9:00 Vietnam time.
+                    let verified_at =
+                        format!("{}T02:00:00.000Z", db_date(harvest_on + Days::new(3)));
+                    db_diary::verify_in(&mut self.tx, &officer, &lot_id, &verified_at).await?;
+                }
+            }
         }
         Ok(())
     }
 
+    /// Appends a plot's season through the diary's own append, so a demo harvest inside a
+    /// spraying's pre-harvest interval is refused exactly as a producer's would be.
     async fn diary(
         &mut self,
         plot_id: &str,
@@ -749,89 +765,51 @@ impl Seeder<'_> {
         recorded_by: &str,
         entries: &[(diary::Entry, Option<String>, Option<i64>)],
     ) -> anyhow::Result<()> {
-        let mut prev = GENESIS_HASH.to_owned();
         for (i, (e, lot_id, quantity_kg)) in entries.iter().enumerate() {
             let seq = i as i64 + 1;
             let id = stable_id("log", &format!("{plot_key}/{seq}"));
-            let occurred_on = db_date(e.on);
             // Recorded at 10:00 Vietnam time on the day: fixed, so the chain is the same every run.
-            let recorded_at = format!("{occurred_on}T03:00:00.000Z");
-            let hash = entry_hash(
-                &prev,
-                &HashedFields {
-                    id: &id,
-                    plot_id,
-                    lot_id: lot_id.as_deref(),
-                    seq,
-                    kind: e.kind.as_str(),
-                    occurred_on: &occurred_on,
-                    input_name: e.input_name,
-                    active_ingredient: e.active_ingredient,
-                    target: e.target,
-                    dose: e.dose,
-                    phi_days: e.phi_days,
+            let recorded_at = format!("{}T03:00:00.000Z", db_date(e.on));
+            let draft =
+                EntryDraft {
+                    kind: Some(e.kind),
+                    occurred_on: Some(e.on),
+                    lot_id: lot_id.clone(),
+                    input_name: e.input_name.map(str::to_owned),
+                    active_ingredient: e.active_ingredient.map(str::to_owned),
+                    target: e.target.map(str::to_owned),
+                    dose: e.dose.map(str::to_owned),
+                    phi_days: e.phi_days.map(u32::try_from).transpose().map_err(|_| {
+                        anyhow!("demo plot {plot_key}: negative pre-harvest interval")
+                    })?,
                     quantity_kg: *quantity_kg,
-                    note: e.note,
+                    note: e.note.to_owned(),
                     corrects_id: None,
-                    recorded_by: Some(recorded_by),
-                    recorded_at: &recorded_at,
-                },
+                };
+            let at = db_diary::Appended {
+                id: &id,
+                user_id: recorded_by,
+                plot_id,
+                today: e.on,
+                now: &recorded_at,
+                ip: None,
+            };
+            let written = db_diary::append_in(&mut self.tx, at, &draft)
+                .await
+                .with_context(|| format!("demo plot {plot_key}, entry {seq}"))?;
+            ensure!(
+                written == seq,
+                "demo plot {plot_key}: entry {seq} written as {written}"
             );
-            self.insert(
-                "cultivation_log_entries",
-                sqlx::query(
-                    "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on, input_name,
-                         active_ingredient, target, dose, phi_days, quantity_kg, note, recorded_by, recorded_at,
-                         prev_hash, entry_hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(plot_id.to_owned())
-                .bind(lot_id.clone())
-                .bind(seq)
-                .bind(e.kind.as_str())
-                .bind(occurred_on)
-                .bind(e.input_name)
-                .bind(e.active_ingredient)
-                .bind(e.target)
-                .bind(e.dose)
-                .bind(e.phi_days)
-                .bind(*quantity_kg)
-                .bind(e.note)
-                .bind(recorded_by.to_owned())
-                .bind(recorded_at)
-                .bind(prev.clone())
-                .bind(hash.clone()),
-            )
-            .await?;
-            prev = hash;
+            self.count("cultivation_log_entries", 1);
         }
         Ok(())
     }
-}
 
-/// The demo must obey the rule it demonstrates: no harvest before a spraying's PHI has passed.
-fn check_season(
-    plot_key: &str,
-    entries: &[(diary::Entry, Option<String>, Option<i64>)],
-) -> anyhow::Result<()> {
-    let sprayings: Vec<Spraying> = entries
-        .iter()
-        .filter(|(e, _, _)| e.kind == EntryKind::Spraying)
-        .map(|(e, _, _)| Spraying {
-            product_name: e.input_name.unwrap_or_default().to_owned(),
-            sprayed_on: e.on,
-            phi_days: e.phi_days.unwrap_or_default().max(0) as u32,
-        })
-        .collect();
-    for (e, _, _) in entries
-        .iter()
-        .filter(|(e, _, _)| e.kind == EntryKind::Harvest)
-    {
-        check_harvest(&sprayings, e.on).map_err(|v| anyhow!("demo plot {plot_key}: {v}"))?;
+    /// Rows written through a storage function, which reports no count of its own.
+    fn count(&mut self, table: &'static str, n: u64) {
+        *self.report.inserted.entry(table).or_default() += n;
     }
-    Ok(())
 }
 
 fn variant_id(product_key: &str, index: usize) -> String {

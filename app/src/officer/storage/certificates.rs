@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use crate::{
     db::{
@@ -47,40 +47,15 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<String, CertificateDbError> {
     let mut tx = db.begin_write().await?;
-    let group: Option<(String,)> = sqlx::query_as("SELECT group_code FROM products WHERE id = $1")
-        .bind(product_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some((group,)) = group else {
-        return Err(CertificateDbError::NotFound);
-    };
-    let taken: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2",
-    )
-    .bind(product_id)
-    .bind(certificate.decision_no())
-    .fetch_optional(&mut *tx)
-    .await?;
-    if taken.is_some() {
-        return Err(CertificateDbError::DecisionTaken);
-    }
     let id = new_id();
-    sqlx::query(
-        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
-            issued_on, expires_on, group_code, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    insert(
+        &mut tx,
+        &id,
+        product_id,
+        certificate,
+        Some(officer_id),
+        &db_timestamp(now),
     )
-    .bind(&id)
-    .bind(product_id)
-    .bind(i64::from(certificate.stars()))
-    .bind(certificate.level().as_str())
-    .bind(certificate.decision_no())
-    .bind(db_date(certificate.issued_on()))
-    .bind(db_date(certificate.expires_on()))
-    .bind(&group)
-    .bind(officer_id)
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -104,6 +79,53 @@ pub async fn record(
     crate::search::sync::queue(&mut tx, &[product_id]).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The checks and the one INSERT of a certificate, inside the caller's transaction: an
+/// officer's record above, and the demo seed's (fixed id, no recording officer).
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    product_id: &str,
+    certificate: &Certificate,
+    recorded_by: Option<&str>,
+    now: &str,
+) -> Result<(), CertificateDbError> {
+    let group: Option<(String,)> = sqlx::query_as("SELECT group_code FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some((group,)) = group else {
+        return Err(CertificateDbError::NotFound);
+    };
+    let taken: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2",
+    )
+    .bind(product_id)
+    .bind(certificate.decision_no())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if taken.is_some() {
+        return Err(CertificateDbError::DecisionTaken);
+    }
+    sqlx::query(
+        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+            issued_on, expires_on, group_code, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(product_id)
+    .bind(i64::from(certificate.stars()))
+    .bind(certificate.level().as_str())
+    .bind(certificate.decision_no())
+    .bind(db_date(certificate.issued_on()))
+    .bind(db_date(certificate.expires_on()))
+    .bind(&group)
+    .bind(recorded_by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// `AND pr.commune_id IN ($2, …)` for an officer's communes; nothing for an administrator.

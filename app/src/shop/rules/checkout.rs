@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::{
+        money::Vnd,
         phone::{PhoneError, PhoneVn},
         text,
     },
-    shop::rules::order::PaymentMethod,
+    shop::rules::{order::PaymentMethod, shipping::ShippingRule},
 };
 
 /// The most of one variant a cart line may hold: a specialty shop, not a wholesaler.
@@ -173,9 +174,118 @@ impl CheckoutFields {
     }
 }
 
+/// What a cart line costs: unit price × quantity; zero if that overflows (no real line does),
+/// as the cart has always shown it.
+pub fn line_total(unit_price: Vnd, quantity: i64) -> Vnd {
+    unit_price.checked_mul(quantity).unwrap_or(Vnd::ZERO)
+}
+
+/// One producer's lines as one order: goods, delivery and what the buyer pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrderTotals {
+    pub subtotal: Vnd,
+    pub shipping: Vnd,
+    pub total: Vnd,
+}
+
+/// The totals of one order from its lines, each `(line total, parcel grams)`, and the
+/// producer's delivery rule (`None`: delivery is free). An overflowing sum counts as zero, as
+/// [`line_total`] does.
+pub fn order_totals(lines: &[(Vnd, i64)], rule: Option<ShippingRule>) -> OrderTotals {
+    let subtotal = lines
+        .iter()
+        .try_fold(Vnd::ZERO, |acc, (line, _)| acc.checked_add(*line))
+        .unwrap_or(Vnd::ZERO);
+    let grams = lines
+        .iter()
+        .fold(0_i64, |acc, (_, g)| acc.saturating_add(*g));
+    let shipping = rule.and_then(|r| r.fee(grams)).unwrap_or(Vnd::ZERO);
+    OrderTotals {
+        subtotal,
+        shipping,
+        total: subtotal.checked_add(shipping).unwrap_or(Vnd::ZERO),
+    }
+}
+
+/// What the whole cart costs: the sum of its orders' totals (zero if it overflows).
+pub fn cart_total(order_totals: impl IntoIterator<Item = Vnd>) -> Vnd {
+    order_totals
+        .into_iter()
+        .try_fold(Vnd::ZERO, Vnd::checked_add)
+        .unwrap_or(Vnd::ZERO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod totals {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn vnd(d: i64) -> Vnd {
+            Vnd::new(d).unwrap()
+        }
+
+        #[test]
+        fn a_flat_fee_and_a_fee_by_started_kilogram() {
+            let lines = [(line_total(vnd(85_000), 2), 1_000), (vnd(120_000), 500)];
+            let flat = order_totals(&lines, Some(ShippingRule::Flat(vnd(30_000))));
+            assert_eq!(
+                flat,
+                OrderTotals {
+                    subtotal: vnd(290_000),
+                    shipping: vnd(30_000),
+                    total: vnd(320_000),
+                }
+            );
+            let by_weight = ShippingRule::ByWeight {
+                base: vnd(20_000),
+                per_kg: vnd(5_000),
+            };
+            // 1.5 kg: two started kilograms.
+            assert_eq!(order_totals(&lines, Some(by_weight)).shipping, vnd(30_000));
+            assert_eq!(order_totals(&lines, None).shipping, Vnd::ZERO);
+            assert_eq!(order_totals(&[], None).total, Vnd::ZERO);
+            assert_eq!(cart_total([flat.total, vnd(1)]), vnd(320_001));
+        }
+
+        #[test]
+        fn overflow_counts_as_zero_and_never_panics() {
+            assert_eq!(line_total(vnd(Vnd::MAX), 3), Vnd::ZERO);
+            let huge = vnd(Vnd::MAX);
+            let t = order_totals(&[(huge, i64::MAX), (huge, i64::MAX)], None);
+            assert_eq!(t.subtotal, Vnd::ZERO);
+            assert_eq!(cart_total([huge, huge]), Vnd::ZERO);
+        }
+
+        proptest! {
+            #[test]
+            fn the_total_is_goods_plus_delivery(
+                lines in prop::collection::vec((0_i64..10_000_000, 1_i64..=99, 0_i64..50_000), 0..12),
+                base in 0_i64..100_000,
+                per_kg in 0_i64..50_000,
+                flat in any::<bool>(),
+            ) {
+                let priced: Vec<(Vnd, i64)> = lines
+                    .iter()
+                    .map(|(price, q, g)| (line_total(vnd(*price), *q), g * q))
+                    .collect();
+                let rule = if flat {
+                    ShippingRule::Flat(vnd(base))
+                } else {
+                    ShippingRule::ByWeight { base: vnd(base), per_kg: vnd(per_kg) }
+                };
+                let t = order_totals(&priced, Some(rule));
+                let goods: i64 = lines.iter().map(|(price, q, _)| price * q).sum();
+                let grams: i64 = lines.iter().map(|(_, q, g)| q * g).sum();
+                prop_assert_eq!(t.subtotal.dong(), goods);
+                prop_assert_eq!(Some(t.shipping), rule.fee(grams));
+                prop_assert_eq!(t.total.dong(), t.subtotal.dong() + t.shipping.dong());
+                prop_assert_eq!(cart_total([t.total, t.total]).dong(), 2 * t.total.dong());
+            }
+        }
+    }
 
     fn fields() -> CheckoutFields {
         CheckoutFields {

@@ -9,8 +9,10 @@ use crate::{
     db::Db,
     domain::{money::Vnd, time::db_timestamp},
     shop::{
-        rules::order::{OrderAction, Party},
-        storage::orders::{OrderError, lock_orders_and_variants, transition_in},
+        rules::order::{OrderAction, Party, PaymentEvent},
+        storage::orders::{
+            OrderError, PaymentRow, apply_payment_event, lock_orders_and_variants, transition_in,
+        },
     },
 };
 
@@ -216,15 +218,14 @@ pub async fn apply_event(
             .await?;
             // Orders already cancelled (it expired first) are paid too: the refund task gives
             // that money back.
-            sqlx::query(
-                "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
-                 WHERE method = 'card' AND status IN ('pending', 'expired', 'failed')
-                   AND order_id IN (SELECT id FROM orders WHERE checkout_id = $2)",
+            let rows: Vec<PaymentRow> = sqlx::query_as(
+                "SELECT id, method, status FROM payments
+                 WHERE order_id IN (SELECT id FROM orders WHERE checkout_id = $1) ORDER BY id",
             )
-            .bind(&at)
             .bind(&checkout_id)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
+            apply_payment_event(&mut tx, &rows, PaymentEvent::CardPaid, &at, None).await?;
             let open: Vec<(String, String)> = sqlx::query_as(
                 "SELECT id, status FROM orders WHERE checkout_id = $1 AND pay_by IS NOT NULL",
             )
@@ -254,7 +255,7 @@ pub async fn apply_event(
             let (new_status, reason) = if event.kind == CardEventKind::Failed {
                 ("failed", "payment_failed")
             } else {
-                ("expired", crate::shop::storage::orders::EXPIRED_REASON)
+                ("expired", super::orders::EXPIRED_REASON)
             };
             sqlx::query("UPDATE card_payments SET status = $1 WHERE id = $2")
                 .bind(new_status)
@@ -326,16 +327,20 @@ pub async fn record_refund(
     now: DateTime<Utc>,
 ) -> Result<(), CardEventError> {
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE payments SET status = 'refunded', refund_ref = $1, updated_at = $2
-         WHERE id = $3 AND status = 'paid'",
+    let rows: Vec<PaymentRow> =
+        sqlx::query_as("SELECT id, method, status FROM payments WHERE id = $1")
+            .bind(&due.payment_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let done = apply_payment_event(
+        &mut tx,
+        &rows,
+        PaymentEvent::Refunded,
+        &db_timestamp(now),
+        Some(refund_id),
     )
-    .bind(refund_id)
-    .bind(db_timestamp(now))
-    .bind(&due.payment_id)
-    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 {
+    if done == 1 {
         transition_in(
             &mut tx,
             &due.order_id,

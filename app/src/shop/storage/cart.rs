@@ -4,14 +4,14 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
-use crate::db::{Db, ids::new_id};
 use crate::{
+    db::{Db, ids::new_id},
     domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
     shop::{
         model::{CartGroup, CartLine, CartView, LineProblem},
         rules::{
-            checkout::{MAX_QUANTITY, Quantity},
+            checkout::{MAX_QUANTITY, Quantity, cart_total, line_total, order_totals},
             shipping::{ShippingRule, unit_grams},
         },
     },
@@ -338,7 +338,7 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
             unit_price,
             quantity: row.quantity,
             stock: row.stock.max(0),
-            line_total: unit_price.checked_mul(row.quantity).unwrap_or(Vnd::ZERO),
+            line_total: line_total(unit_price, row.quantity),
             problem: problem(row),
         };
         view.item_count += row.quantity;
@@ -354,26 +354,26 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
             }),
         }
     }
+    // The arithmetic is the domain's; this only gathers its inputs.
     for group in &mut view.groups {
-        let of_group = rows.iter().filter(|r| r.producer_id == group.producer_id);
-        let grams: i64 = of_group.clone().map(CartRow::grams).sum();
-        let rule = of_group.map(CartRow::shipping_rule).next();
-        group.subtotal = group
-            .lines
+        let of_group: Vec<&CartRow> = rows
             .iter()
-            .try_fold(Vnd::ZERO, |acc, l| acc.checked_add(l.line_total))
-            .unwrap_or(Vnd::ZERO);
-        group.shipping = rule.and_then(|r| r.fee(grams)).unwrap_or(Vnd::ZERO);
-        group.total = group
-            .subtotal
-            .checked_add(group.shipping)
-            .unwrap_or(Vnd::ZERO);
+            .filter(|r| r.producer_id == group.producer_id)
+            .collect();
+        let priced: Vec<(Vnd, i64)> = of_group
+            .iter()
+            .map(|row| {
+                let price = Vnd::new(row.price_vnd).unwrap_or(Vnd::ZERO);
+                (line_total(price, row.quantity), row.grams())
+            })
+            .collect();
+        let rule = of_group.first().map(|r| r.shipping_rule());
+        let totals = order_totals(&priced, rule);
+        group.subtotal = totals.subtotal;
+        group.shipping = totals.shipping;
+        group.total = totals.total;
     }
-    view.total = view
-        .groups
-        .iter()
-        .try_fold(Vnd::ZERO, |acc, g| acc.checked_add(g.total))
-        .unwrap_or(Vnd::ZERO);
+    view.total = cart_total(view.groups.iter().map(|g| g.total));
     view
 }
 

@@ -13,8 +13,8 @@ use crate::{
         model::{HistoryStep, OrderLineView, OrderSummary, OrderView, TransferInstructions},
         rules::{
             order::{
-                OrderAction, OrderStatus, Party, PaymentMethod, PaymentStatus, TransitionError,
-                next_status,
+                OrderAction, OrderStatus, Party, PaymentEvent, PaymentMethod, PaymentStatus,
+                TransitionError, next_payment_status, next_status,
             },
             vietqr,
         },
@@ -506,14 +506,8 @@ pub(crate) async fn transition_in(
             .await?;
         }
         // Nothing more will be paid for it.
-        sqlx::query(
-            "UPDATE payments SET status = 'expired', updated_at = $1
-             WHERE order_id = $2 AND status = 'pending'",
-        )
-        .bind(&at)
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
+        let rows = payments_of_order(tx, order_id).await?;
+        apply_payment_event(tx, &rows, PaymentEvent::OrderEnded, &at, None).await?;
         sqlx::query("UPDATE orders SET pay_by = NULL WHERE id = $1")
             .bind(order_id)
             .execute(&mut **tx)
@@ -521,14 +515,8 @@ pub(crate) async fn transition_in(
     }
     if to == OrderStatus::Delivered && method == PaymentMethod::Cod.as_str() {
         // Cash changes hands at the door.
-        sqlx::query(
-            "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
-             WHERE order_id = $2 AND status = 'pending'",
-        )
-        .bind(&at)
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
+        let rows = payments_of_order(tx, order_id).await?;
+        apply_payment_event(tx, &rows, PaymentEvent::CashCollected, &at, None).await?;
     }
     let refund_due = if to == OrderStatus::Cancelled && method == PaymentMethod::Card.as_str() {
         let paid: Option<(String,)> =
@@ -553,16 +541,17 @@ pub async fn mark_transfer_received(
 ) -> Result<(), OrderError> {
     let mut tx = db.begin_write().await?;
     let at = db_timestamp(now);
-    let settled = sqlx::query(
-        "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
-         WHERE order_id = $2 AND method = 'bank_transfer' AND status = 'pending'
-           AND EXISTS (SELECT 1 FROM orders o WHERE o.id = $2 AND o.status IN ('placed', 'confirmed'))",
+    // Only an order still to be fulfilled takes a transfer.
+    let rows: Vec<PaymentRow> = sqlx::query_as(
+        "SELECT p.id, p.method, p.status FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE p.order_id = $1 AND o.status IN ('placed', 'confirmed') ORDER BY p.id",
     )
-    .bind(&at)
     .bind(order_id)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    if settled.rows_affected() == 0 {
+    let settled =
+        apply_payment_event(&mut tx, &rows, PaymentEvent::TransferReceived, &at, None).await?;
+    if settled == 0 {
         return Err(OrderError::NotAwaitingTransfer);
     }
     sqlx::query("UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2")
@@ -587,6 +576,59 @@ pub async fn mark_transfer_received(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A payment row as [`apply_payment_event`] needs it: id, method, status.
+pub(super) type PaymentRow = (String, String, String);
+
+/// The payments of one order.
+pub(super) async fn payments_of_order(
+    conn: &mut AnyConnection,
+    order_id: &str,
+) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, method, status FROM payments WHERE order_id = $1 ORDER BY id")
+        .bind(order_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// Moves each of `rows` that `event` applies to, as [`next_payment_status`] decides; the others
+/// are left as they are. The UPDATE is guarded by the status read, so a payment changed
+/// meanwhile is not overwritten. Returns how many moved.
+pub(super) async fn apply_payment_event(
+    conn: &mut AnyConnection,
+    rows: &[PaymentRow],
+    event: PaymentEvent,
+    at: &str,
+    refund_ref: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let mut moved = 0;
+    for (id, method, status) in rows {
+        let (Some(method), Some(from)) =
+            (PaymentMethod::parse(method), PaymentStatus::parse(status))
+        else {
+            continue;
+        };
+        let Ok(to) = next_payment_status(from, method, event) else {
+            continue;
+        };
+        let paid_at = (to == PaymentStatus::Paid).then_some(at);
+        let done = sqlx::query(
+            "UPDATE payments SET status = $1, updated_at = $2, paid_at = COALESCE($3, paid_at),
+                refund_ref = COALESCE($4, refund_ref)
+             WHERE id = $5 AND status = $6",
+        )
+        .bind(to.as_str())
+        .bind(at)
+        .bind(paid_at)
+        .bind(refund_ref)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *conn)
+        .await?;
+        moved += done.rows_affected();
+    }
+    Ok(moved)
 }
 
 /// The reason recorded when an unpaid order runs out of time.
