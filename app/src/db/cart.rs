@@ -89,13 +89,10 @@ pub(crate) async fn cart_id(
 }
 
 async fn buyable(conn: &mut AnyConnection, variant_id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(&format!(
-        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
-         JOIN producers pr ON pr.id = p.producer_id WHERE v.id = $1 AND {BUYABLE}"
-    ))
-    .bind(variant_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let found: Option<(String,)> = sqlx::query_as(SELECT_BUYABLE)
+        .bind(variant_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(found.is_some())
 }
 
@@ -116,18 +113,13 @@ pub async fn add(
     };
     // The cart row before its lines: the lock order checkout also follows.
     touch(&mut tx, &cart, now).await?;
-    sqlx::query(&format!(
-        "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
-           CASE WHEN cart_items.quantity + excluded.quantity > {MAX_QUANTITY} THEN {MAX_QUANTITY}
-                ELSE cart_items.quantity + excluded.quantity END"
-    ))
-    .bind(&cart)
-    .bind(variant_id)
-    .bind(quantity.get())
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(ADD)
+        .bind(&cart)
+        .bind(variant_id)
+        .bind(quantity.get())
+        .bind(db_timestamp(now))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -147,17 +139,15 @@ pub async fn set_quantity(
     touch(&mut tx, &cart, now).await?;
     let done = match quantity {
         Some(q) => {
-            sqlx::query(
-                "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND variant_id = $3",
-            )
-            .bind(q.get())
-            .bind(&cart)
-            .bind(variant_id)
-            .execute(&mut *tx)
-            .await?
+            sqlx::query(SET_QUANTITY_UPDATE_CART_ITEMS)
+                .bind(q.get())
+                .bind(&cart)
+                .bind(variant_id)
+                .execute(&mut *tx)
+                .await?
         }
         None => {
-            sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
+            sqlx::query(SET_QUANTITY_DELETE_CART_ITEMS)
                 .bind(&cart)
                 .bind(variant_id)
                 .execute(&mut *tx)
@@ -185,7 +175,7 @@ async fn touch(
     cart: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
+    sqlx::query(TOUCH)
         .bind(db_timestamp(now))
         .bind(cart)
         .execute(conn)
@@ -214,18 +204,12 @@ pub async fn merge_guest_into_user(
     for cart in carts {
         touch(&mut tx, cart, now).await?;
     }
-    sqlx::query(&format!(
-        "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
-         SELECT $1, variant_id, quantity, added_at FROM cart_items WHERE cart_id = $2
-         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
-           CASE WHEN cart_items.quantity + excluded.quantity > {MAX_QUANTITY} THEN {MAX_QUANTITY}
-                ELSE cart_items.quantity + excluded.quantity END"
-    ))
-    .bind(&to)
-    .bind(&from)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM carts WHERE id = $1")
+    sqlx::query(MERGE_GUEST_INTO_USER_INSERT_CART_ITEMS)
+        .bind(&to)
+        .bind(&from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(MERGE_GUEST_INTO_USER)
         .bind(&from)
         .execute(&mut *tx)
         .await?;
@@ -284,23 +268,7 @@ pub(crate) async fn rows(
     conn: &mut AnyConnection,
     cart_id: &str,
 ) -> Result<Vec<CartRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT ci.variant_id, p.slug AS product_slug, p.name_vi AS product_vi,
-                p.name_en AS product_en, v.label_vi, v.label_en, v.unit, v.net_weight_g,
-                v.price_vnd, ci.quantity, v.stock,
-                CASE WHEN {BUYABLE} THEN 1 ELSE 0 END AS buyable,
-                pr.id AS producer_id, pr.name AS producer_name, pr.shipping_mode,
-                pr.shipping_base_vnd, pr.shipping_per_kg_vnd
-         FROM cart_items ci
-         JOIN product_variants v ON v.id = ci.variant_id
-         JOIN products p ON p.id = v.product_id
-         JOIN producers pr ON pr.id = p.producer_id
-         WHERE ci.cart_id = $1
-         ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id"
-    ))
-    .bind(cart_id)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(ROWS).bind(cart_id).fetch_all(conn).await
 }
 
 /// The cart as the buyer sees it now, grouped per producer, with what cannot be ordered.
@@ -381,13 +349,7 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
 pub async fn delivery_communes(
     db: &Db,
 ) -> Result<Vec<(String, String, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id, p.name, c.id, c.kind, c.name FROM communes c
-         JOIN provinces p ON p.id = c.province_id
-         WHERE c.merged_into_id IS NULL ORDER BY p.name, c.name",
-    )
-    .fetch_all(db.pool())
-    .await
+    sqlx::query_as(DELIVERY_COMMUNES).fetch_all(db.pool()).await
 }
 
 /// How long a guest's cart is kept after its last change.
@@ -396,9 +358,54 @@ pub const GUEST_CART_DAYS: i64 = 90;
 /// Deletes guests' carts untouched since `before` (their lines go with them); returns how many.
 /// A guest's orders stay theirs: order access is recorded apart from the cart.
 pub async fn delete_idle_guest_carts(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1")
+    sqlx::query(DELETE_IDLE_GUEST_CARTS)
         .bind(db_timestamp(before))
         .execute(db.pool())
         .await
         .map(|r| r.rows_affected())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `set_quantity`.
+    SET_QUANTITY_UPDATE_CART_ITEMS = "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND variant_id = $3";
+    /// `set_quantity`.
+    SET_QUANTITY_DELETE_CART_ITEMS = "DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2";
+    /// `touch`.
+    TOUCH = "UPDATE carts SET updated_at = $1 WHERE id = $2";
+    /// `merge_guest_into_user`.
+    MERGE_GUEST_INTO_USER = "DELETE FROM carts WHERE id = $1";
+    /// `delivery_communes`.
+    DELIVERY_COMMUNES = "SELECT p.id, p.name, c.id, c.kind, c.name FROM communes c
+        JOIN provinces p ON p.id = c.province_id
+        WHERE c.merged_into_id IS NULL ORDER BY p.name, c.name";
+    /// `delete_idle_guest_carts`.
+    DELETE_IDLE_GUEST_CARTS = "DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1";
+    /// `buyable`.
+    SELECT_BUYABLE = const_format::concatcp!("SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+        JOIN producers pr ON pr.id = p.producer_id WHERE v.id = $1 AND ", BUYABLE);
+    /// `add`.
+    ADD = const_format::concatcp!("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
+          CASE WHEN cart_items.quantity + excluded.quantity > ", MAX_QUANTITY, " THEN ", MAX_QUANTITY, "
+               ELSE cart_items.quantity + excluded.quantity END");
+    /// `merge_guest_into_user`.
+    MERGE_GUEST_INTO_USER_INSERT_CART_ITEMS = const_format::concatcp!("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
+        SELECT $1, variant_id, quantity, added_at FROM cart_items WHERE cart_id = $2
+        ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
+          CASE WHEN cart_items.quantity + excluded.quantity > ", MAX_QUANTITY, " THEN ", MAX_QUANTITY, "
+               ELSE cart_items.quantity + excluded.quantity END");
+    /// `rows`.
+    ROWS = const_format::concatcp!("SELECT ci.variant_id, p.slug AS product_slug, p.name_vi AS product_vi,
+               p.name_en AS product_en, v.label_vi, v.label_en, v.unit, v.net_weight_g,
+               v.price_vnd, ci.quantity, v.stock,
+               CASE WHEN ", BUYABLE, " THEN 1 ELSE 0 END AS buyable,
+               pr.id AS producer_id, pr.name AS producer_name, pr.shipping_mode,
+               pr.shipping_base_vnd, pr.shipping_per_kg_vnd
+        FROM cart_items ci
+        JOIN product_variants v ON v.id = ci.variant_id
+        JOIN products p ON p.id = v.product_id
+        JOIN producers pr ON pr.id = p.producer_id
+        WHERE ci.cart_id = $1
+        ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id");
 }

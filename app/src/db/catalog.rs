@@ -96,13 +96,10 @@ pub async fn province_overview(
     )
     .await?;
 
-    let (producer_count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
-          WHERE c.province_id = $1 AND pr.status = 'active'",
-    )
-    .bind(&province.id)
-    .fetch_one(pool)
-    .await?;
+    let (producer_count,): (i64,) = sqlx::query_as(PROVINCE_OVERVIEW)
+        .bind(&province.id)
+        .fetch_one(pool)
+        .await?;
     let product_count = communes.iter().map(|c| c.product_count).sum();
 
     Ok(Some(ProvinceOverview {
@@ -122,38 +119,25 @@ pub async fn province_overview(
 
 /// The province this site serves (the first loaded; one per deployment for now).
 async fn current_province(db: &Db) -> Result<Option<ProvinceRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1",
-    )
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(CURRENT_PROVINCE)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// Every active commune of a province with its former names and public product count, those
 /// with the most products first.
 async fn communes_of(db: &Db, province_id: &str) -> Result<Vec<CommuneSummary>, sqlx::Error> {
     let pool = db.pool();
-    let communes: Vec<CommuneRow> = sqlx::query_as(&format!(
-        "SELECT c.id, c.slug, c.name, c.kind,
-                (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
-                  WHERE p.commune_id = c.id AND {PUBLIC_PRODUCT}) AS product_count
-           FROM communes c
-          WHERE c.province_id = $1 AND c.status = 'active'
-          ORDER BY product_count DESC, c.name"
-    ))
-    .bind(province_id)
-    .fetch_all(pool)
-    .await?;
+    let communes: Vec<CommuneRow> = sqlx::query_as(COMMUNES_OF_SELECT_PRODUCTS)
+        .bind(province_id)
+        .fetch_all(pool)
+        .await?;
 
     let mut former: HashMap<String, Vec<String>> = HashMap::new();
-    for row in sqlx::query_as::<_, FormerNameRow>(
-        "SELECT f.commune_id, f.name FROM commune_former_names f
-           JOIN communes c ON c.id = f.commune_id
-          WHERE c.province_id = $1 ORDER BY f.name",
-    )
-    .bind(province_id)
-    .fetch_all(pool)
-    .await?
+    for row in sqlx::query_as::<_, FormerNameRow>(COMMUNES_OF)
+        .bind(province_id)
+        .fetch_all(pool)
+        .await?
     {
         former.entry(row.commune_id).or_default().push(row.name);
     }
@@ -218,53 +202,37 @@ pub async fn commune_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<CommunePage>, sqlx::Error> {
-    let Some(c) = sqlx::query_as::<_, CommunePageRow>(
-        "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE slug = $1 AND status = 'active'",
-    )
-    .bind(slug)
-    .fetch_optional(db.pool())
-    .await?
+    let Some(c) = sqlx::query_as::<_, CommunePageRow>(COMMUNE_PAGE_SELECT_COMMUNES)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?
     else {
         return Ok(None);
     };
     // The cover photo's widths, shaped as product photo rows so one picker serves both.
-    let cover_rows: Vec<PhotoRow> = sqlx::query_as(
-        "SELECT c.id AS product_id, d.photo_id AS photo_id, d.width AS width, d.height,
-                d.storage_key, ph.alt_vi, ph.alt_en
-           FROM communes c
-           JOIN photos ph ON ph.id = c.cover_photo_id
-           JOIN photo_derivatives d ON d.photo_id = ph.id
-          WHERE c.id = $1",
-    )
-    .bind(&c.id)
-    .fetch_all(db.pool())
-    .await?;
+    let cover_rows: Vec<PhotoRow> = sqlx::query_as(COMMUNE_PAGE_SELECT_COMMUNES_2)
+        .bind(&c.id)
+        .fetch_all(db.pool())
+        .await?;
     let cover = photo_ref(&cover_rows, locale);
-    let former_names: Vec<String> = sqlx::query_as::<_, (String,)>(
-        "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name",
-    )
-    .bind(&c.id)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|(n,)| n)
-    .collect();
+    let former_names: Vec<String> =
+        sqlx::query_as::<_, (String,)>(COMMUNE_PAGE_SELECT_COMMUNE_FORMER_NAMES)
+            .bind(&c.id)
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|(n,)| n)
+            .collect();
     let mut products =
         product_cards(db, CardScope::Commune { commune_id: &c.id }, today, locale).await?;
     let signature = products
         .iter()
         .position(|p| p.signature)
         .map(|i| products.remove(i));
-    let producers: Vec<ProducerRow> = sqlx::query_as(&format!(
-        "SELECT pr.slug, pr.name, pr.kind,
-                (SELECT COUNT(*) FROM products p WHERE p.producer_id = pr.id AND {PUBLIC_PRODUCT}) AS product_count
-           FROM producers pr
-          WHERE pr.commune_id = $1 AND pr.status = 'active'
-          ORDER BY pr.name"
-    ))
-    .bind(&c.id)
-    .fetch_all(db.pool())
-    .await?;
+    let producers: Vec<ProducerRow> = sqlx::query_as(COMMUNE_PAGE)
+        .bind(&c.id)
+        .fetch_all(db.pool())
+        .await?;
     Ok(Some(CommunePage {
         cover,
         story: locale.pick(&c.story_vi, &c.story_en).to_owned(),
@@ -398,48 +366,19 @@ pub async fn product_page(
     // One connection for the page's four reads: under load, each extra pool acquire is another
     // wait in the queue and another thread hand-off (measured with scripts/bench).
     let mut conn = db.pool().acquire().await?;
-    let Some(p) = sqlx::query_as::<_, ProductPageRow>(&format!(
-        "SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
-                p.gtin,
-                g.name_vi AS group_vi, g.name_en AS group_en,
-                c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
-                pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
-                (SELECT COUNT(*) FROM products p2 WHERE p2.producer_id = pr.id AND p2.status = 'approved')
-                  AS producer_products,
-                oc.stars AS cert_stars, oc.issuing_level AS cert_level,
-                oc.decision_no AS cert_decision_no, oc.issued_on AS cert_issued_on,
-                oc.expires_on AS cert_expires_on
-           FROM products p
-           JOIN producers pr ON pr.id = p.producer_id
-           JOIN communes c ON c.id = p.commune_id
-           JOIN product_groups g ON g.code = p.group_code
-           -- The certificate in force today; the best one if several are.
-           LEFT JOIN ocop_certificates oc ON oc.id = (
-                SELECT c2.id FROM ocop_certificates c2
-                 WHERE c2.product_id = p.id AND c2.revoked_at IS NULL
-                   AND c2.issued_on <= $2 AND c2.expires_on >= $2
-                 ORDER BY c2.stars DESC, c2.expires_on DESC LIMIT 1)
-          WHERE p.slug = $1 AND {PUBLIC_PRODUCT}"
-    ))
-    .bind(slug)
-    .bind(db_date(today))
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(p) = sqlx::query_as::<_, ProductPageRow>(PRODUCT_PAGE_SELECT_PRODUCTS)
+        .bind(slug)
+        .bind(db_date(today))
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };
 
-    let variants = sqlx::query_as::<_, VariantLotRow>(
-        "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
-                v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at
-           FROM product_variants v
-           LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
-          WHERE v.product_id = $1 AND v.status = 'active'
-          ORDER BY v.position, v.price_vnd, v.id",
-    )
-    .bind(&p.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let variants = sqlx::query_as::<_, VariantLotRow>(PRODUCT_PAGE)
+        .bind(&p.id)
+        .fetch_all(&mut *conn)
+        .await?;
     let related = card_rows(
         &mut conn,
         CardScope::Related {
@@ -502,15 +441,10 @@ pub async fn producer_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<ProducerPage>, sqlx::Error> {
-    let Some(pr) = sqlx::query_as::<_, ProducerPageRow>(
-        "SELECT pr.id, pr.slug, pr.name, pr.kind, pr.description_vi, pr.description_en,
-                c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind
-           FROM producers pr JOIN communes c ON c.id = pr.commune_id
-          WHERE pr.slug = $1 AND pr.status = 'active'",
-    )
-    .bind(slug)
-    .fetch_optional(db.pool())
-    .await?
+    let Some(pr) = sqlx::query_as::<_, ProducerPageRow>(PRODUCER_PAGE)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?
     else {
         return Ok(None);
     };
@@ -587,14 +521,12 @@ pub struct FacetNames {
 }
 
 pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Error> {
-    let communes: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT slug, name, kind FROM communes")
-            .fetch_all(db.pool())
-            .await?;
-    let groups: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT code, name_vi, name_en FROM product_groups")
-            .fetch_all(db.pool())
-            .await?;
+    let communes: Vec<(String, String, String)> = sqlx::query_as(FACET_NAMES_SELECT_COMMUNES)
+        .fetch_all(db.pool())
+        .await?;
+    let groups: Vec<(String, String, String)> = sqlx::query_as(FACET_NAMES_SELECT_PRODUCT_GROUPS)
+        .fetch_all(db.pool())
+        .await?;
     Ok(FacetNames {
         communes: communes
             .into_iter()
@@ -612,21 +544,15 @@ pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Er
 pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     let pool = db.pool();
     let mut paths = vec!["/".to_owned(), "/xa".to_owned()];
-    let communes: Vec<(String,)> =
-        sqlx::query_as("SELECT slug FROM communes WHERE status = 'active' ORDER BY slug")
-            .fetch_all(pool)
-            .await?;
+    let communes: Vec<(String,)> = sqlx::query_as(PUBLIC_PATHS_SELECT_COMMUNES)
+        .fetch_all(pool)
+        .await?;
     paths.extend(communes.into_iter().map(|(s,)| format!("/xa/{s}")));
-    let products: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT p.slug FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE {PUBLIC_PRODUCT} ORDER BY p.slug"
-    ))
-    .fetch_all(pool)
-    .await?;
+    let products: Vec<(String,)> = sqlx::query_as(PUBLIC_PATHS).fetch_all(pool).await?;
     paths.extend(products.into_iter().map(|(s,)| format!("/san-pham/{s}")));
-    let producers: Vec<(String,)> =
-        sqlx::query_as("SELECT slug FROM producers WHERE status = 'active' ORDER BY slug")
-            .fetch_all(pool)
-            .await?;
+    let producers: Vec<(String,)> = sqlx::query_as(PUBLIC_PATHS_SELECT_PRODUCERS)
+        .fetch_all(pool)
+        .await?;
     paths.extend(
         producers
             .into_iter()
@@ -898,4 +824,85 @@ fn photo_ref(sizes: &[PhotoRow], locale: Locale) -> Option<PhotoRef> {
 /// Where the server publishes a stored file.
 pub fn media_url(storage_key: &str) -> String {
     format!("/media/{storage_key}")
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `province_overview`.
+    PROVINCE_OVERVIEW = "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
+        WHERE c.province_id = $1 AND pr.status = 'active'";
+    /// `current_province`.
+    CURRENT_PROVINCE = "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1";
+    /// `communes_of`.
+    COMMUNES_OF = "SELECT f.commune_id, f.name FROM commune_former_names f
+         JOIN communes c ON c.id = f.commune_id
+        WHERE c.province_id = $1 ORDER BY f.name";
+    /// `commune_page`.
+    COMMUNE_PAGE_SELECT_COMMUNES = "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE slug = $1 AND status = 'active'";
+    /// `commune_page`.
+    COMMUNE_PAGE_SELECT_COMMUNES_2 = "SELECT c.id AS product_id, d.photo_id AS photo_id, d.width AS width, d.height,
+              d.storage_key, ph.alt_vi, ph.alt_en
+         FROM communes c
+         JOIN photos ph ON ph.id = c.cover_photo_id
+         JOIN photo_derivatives d ON d.photo_id = ph.id
+        WHERE c.id = $1";
+    /// `commune_page`.
+    COMMUNE_PAGE_SELECT_COMMUNE_FORMER_NAMES = "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name";
+    /// `product_page`.
+    PRODUCT_PAGE = "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
+              v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at
+         FROM product_variants v
+         LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
+        WHERE v.product_id = $1 AND v.status = 'active'
+        ORDER BY v.position, v.price_vnd, v.id";
+    /// `producer_page`.
+    PRODUCER_PAGE = "SELECT pr.id, pr.slug, pr.name, pr.kind, pr.description_vi, pr.description_en,
+              c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind
+         FROM producers pr JOIN communes c ON c.id = pr.commune_id
+        WHERE pr.slug = $1 AND pr.status = 'active'";
+    /// `facet_names`.
+    FACET_NAMES_SELECT_COMMUNES = "SELECT slug, name, kind FROM communes";
+    /// `facet_names`.
+    FACET_NAMES_SELECT_PRODUCT_GROUPS = "SELECT code, name_vi, name_en FROM product_groups";
+    /// `public_paths`.
+    PUBLIC_PATHS_SELECT_COMMUNES = "SELECT slug FROM communes WHERE status = 'active' ORDER BY slug";
+    /// `public_paths`.
+    PUBLIC_PATHS_SELECT_PRODUCERS = "SELECT slug FROM producers WHERE status = 'active' ORDER BY slug";
+    /// `communes_of`.
+    COMMUNES_OF_SELECT_PRODUCTS = const_format::concatcp!("SELECT c.id, c.slug, c.name, c.kind,
+              (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
+                WHERE p.commune_id = c.id AND ", PUBLIC_PRODUCT, ") AS product_count
+         FROM communes c
+        WHERE c.province_id = $1 AND c.status = 'active'
+        ORDER BY product_count DESC, c.name");
+    /// `commune_page`.
+    COMMUNE_PAGE = const_format::concatcp!("SELECT pr.slug, pr.name, pr.kind,
+              (SELECT COUNT(*) FROM products p WHERE p.producer_id = pr.id AND ", PUBLIC_PRODUCT, ") AS product_count
+         FROM producers pr
+        WHERE pr.commune_id = $1 AND pr.status = 'active'
+        ORDER BY pr.name");
+    /// `product_page`.
+    PRODUCT_PAGE_SELECT_PRODUCTS = const_format::concatcp!("SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
+              p.gtin,
+              g.name_vi AS group_vi, g.name_en AS group_en,
+              c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
+              pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
+              (SELECT COUNT(*) FROM products p2 WHERE p2.producer_id = pr.id AND p2.status = 'approved')
+                AS producer_products,
+              oc.stars AS cert_stars, oc.issuing_level AS cert_level,
+              oc.decision_no AS cert_decision_no, oc.issued_on AS cert_issued_on,
+              oc.expires_on AS cert_expires_on
+         FROM products p
+         JOIN producers pr ON pr.id = p.producer_id
+         JOIN communes c ON c.id = p.commune_id
+         JOIN product_groups g ON g.code = p.group_code
+         -- The certificate in force today; the best one if several are.
+         LEFT JOIN ocop_certificates oc ON oc.id = (
+              SELECT c2.id FROM ocop_certificates c2
+               WHERE c2.product_id = p.id AND c2.revoked_at IS NULL
+                 AND c2.issued_on <= $2 AND c2.expires_on >= $2
+               ORDER BY c2.stars DESC, c2.expires_on DESC LIMIT 1)
+        WHERE p.slug = $1 AND ", PUBLIC_PRODUCT);
+    /// `public_paths`.
+    PUBLIC_PATHS = const_format::concatcp!("SELECT p.slug FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE ", PUBLIC_PRODUCT, " ORDER BY p.slug");
 }

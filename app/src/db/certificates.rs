@@ -47,41 +47,35 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<String, CertificateDbError> {
     let mut tx = db.begin_write().await?;
-    let group: Option<(String,)> = sqlx::query_as("SELECT group_code FROM products WHERE id = $1")
+    let group: Option<(String,)> = sqlx::query_as(RECORD_SELECT_PRODUCTS)
         .bind(product_id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some((group,)) = group else {
         return Err(CertificateDbError::NotFound);
     };
-    let taken: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2",
-    )
-    .bind(product_id)
-    .bind(certificate.decision_no())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let taken: Option<(String,)> = sqlx::query_as(RECORD_SELECT_OCOP_CERTIFICATES)
+        .bind(product_id)
+        .bind(certificate.decision_no())
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(CertificateDbError::DecisionTaken);
     }
     let id = new_id();
-    sqlx::query(
-        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
-            issued_on, expires_on, group_code, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&id)
-    .bind(product_id)
-    .bind(i64::from(certificate.stars()))
-    .bind(certificate.level().as_str())
-    .bind(certificate.decision_no())
-    .bind(db_date(certificate.issued_on()))
-    .bind(db_date(certificate.expires_on()))
-    .bind(&group)
-    .bind(officer_id)
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(RECORD_INSERT_OCOP_CERTIFICATES)
+        .bind(&id)
+        .bind(product_id)
+        .bind(i64::from(certificate.stars()))
+        .bind(certificate.level().as_str())
+        .bind(certificate.decision_no())
+        .bind(db_date(certificate.issued_on()))
+        .bind(db_date(certificate.expires_on()))
+        .bind(&group)
+        .bind(officer_id)
+        .bind(db_timestamp(now))
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -197,4 +191,16 @@ pub async fn certifiable(
         query = query.bind(id);
     }
     query.fetch_all(db.pool()).await
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `record`.
+    RECORD_SELECT_PRODUCTS = "SELECT group_code FROM products WHERE id = $1";
+    /// `record`.
+    RECORD_SELECT_OCOP_CERTIFICATES = "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2";
+    /// `record`.
+    RECORD_INSERT_OCOP_CERTIFICATES = "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+           issued_on, expires_on, group_code, recorded_by, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 }

@@ -194,30 +194,21 @@ async fn clear_changed_stamps(
     ip: Option<&str>,
     now: &str,
 ) -> Result<(), sqlx::Error> {
-    let stamped: Vec<StampRow> = sqlx::query_as(
-        "SELECT id, harvested_on, verified_by, verified_at FROM harvest_lots
-          WHERE plot_id = $1 AND verified_at IS NOT NULL ORDER BY id",
-    )
-    .bind(plot_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let stamped: Vec<StampRow> = sqlx::query_as(CLEAR_CHANGED_STAMPS_SELECT_HARVEST_LOTS)
+        .bind(plot_id)
+        .fetch_all(&mut **tx)
+        .await?;
     for lot in stamped {
         let harvested_on = lot.harvested_on.as_deref().and_then(parse_db_date);
         if !Season::of(rows, &lot.id, harvested_on).changed_by(rows, draft, kind, on) {
             continue;
         }
         // The right-hand sides read the row as it was: the stamp moves to the cleared columns.
-        sqlx::query(
-            "UPDATE harvest_lots
-                SET cleared_verified_by = verified_by, cleared_verified_at = verified_at,
-                    verification_cleared_at = $1, verified_by = NULL, verified_at = NULL,
-                    updated_at = $1
-              WHERE id = $2",
-        )
-        .bind(now)
-        .bind(&lot.id)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(CLEAR_CHANGED_STAMPS_UPDATE_HARVEST_LOTS)
+            .bind(now)
+            .bind(&lot.id)
+            .execute(&mut **tx)
+            .await?;
         audit::record(
             tx,
             AuditEntry {
@@ -244,19 +235,10 @@ pub(super) async fn plot_entries(
     conn: &mut AnyConnection,
     plot_id: &str,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.id, e.plot_id, e.lot_id, e.seq, e.kind, e.occurred_on, e.input_name,
-                e.active_ingredient, e.target, e.dose, e.phi_days, e.quantity_kg, e.note,
-                e.corrects_id, e.recorded_by, e.recorded_at, e.prev_hash, e.entry_hash,
-                l.lot_code
-           FROM cultivation_log_entries e
-           LEFT JOIN harvest_lots l ON l.id = e.lot_id
-          WHERE e.plot_id = $1
-          ORDER BY e.seq",
-    )
-    .bind(plot_id)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(PLOT_ENTRIES)
+        .bind(plot_id)
+        .fetch_all(conn)
+        .await
 }
 
 pub(super) fn chain_status(rows: &[EntryRow]) -> ChainStatus {
@@ -379,45 +361,39 @@ pub async fn create_plot(
         return Err(DiaryError::PlotIncomplete);
     }
     let mut tx = db.begin_write().await?;
-    let commune: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
-            .bind(input.commune_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let commune: Option<(String,)> = sqlx::query_as(CREATE_PLOT_SELECT_COMMUNES)
+        .bind(input.commune_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     if commune.is_none() {
         return Err(DiaryError::UnknownCommune);
     }
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM plots WHERE producer_id = $1 AND name = $2")
-            .bind(producer_id)
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let taken: Option<(String,)> = sqlx::query_as(CREATE_PLOT_SELECT_PLOTS)
+        .bind(producer_id)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(DiaryError::PlotNameTaken);
     }
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    sqlx::query(
-        "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, growing_area_code,
-                            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    )
-    .bind(&id)
-    .bind(producer_id)
-    .bind(input.commune_id)
-    .bind(name)
-    .bind(crop)
-    .bind(input.area_m2.filter(|a| *a > 0))
-    .bind(
-        input
-            .growing_area_code
-            .map(str::trim)
-            .filter(|c| !c.is_empty()),
-    )
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(CREATE_PLOT_INSERT_PLOTS)
+        .bind(&id)
+        .bind(producer_id)
+        .bind(input.commune_id)
+        .bind(name)
+        .bind(crop)
+        .bind(input.area_m2.filter(|a| *a > 0))
+        .bind(
+            input
+                .growing_area_code
+                .map(str::trim)
+                .filter(|c| !c.is_empty()),
+        )
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -436,7 +412,7 @@ pub async fn create_plot(
 
 /// The producer owning a plot, and the plot's commune.
 pub async fn plot_owner(db: &Db, plot_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT producer_id, commune_id FROM plots WHERE id = $1")
+    sqlx::query_as(PLOT_OWNER)
         .bind(plot_id)
         .fetch_optional(db.pool())
         .await
@@ -447,14 +423,10 @@ pub async fn lot_owner(
     db: &Db,
     lot_id: &str,
 ) -> Result<Option<(String, Option<String>, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT l.producer_id, l.plot_id, pl.commune_id
-           FROM harvest_lots l LEFT JOIN plots pl ON pl.id = l.plot_id
-          WHERE l.id = $1",
-    )
-    .bind(lot_id)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(LOT_OWNER)
+        .bind(lot_id)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// A new lot on a plot, growing until its harvest is recorded.
@@ -467,49 +439,41 @@ pub async fn create_lot(
     grade: Option<&str>,
 ) -> Result<String, DiaryError> {
     let mut tx = db.begin_write().await?;
-    let (producer_id,): (String,) = sqlx::query_as("SELECT producer_id FROM plots WHERE id = $1")
+    let (producer_id,): (String,) = sqlx::query_as(CREATE_LOT_SELECT_PLOTS)
         .bind(plot_id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(DiaryError::NotFound)?;
     if let Some(variant) = variant_id {
-        let owned: Option<(String,)> = sqlx::query_as(
-            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
-              WHERE v.id = $1 AND p.producer_id = $2",
-        )
-        .bind(variant)
-        .bind(&producer_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let owned: Option<(String,)> = sqlx::query_as(CREATE_LOT_SELECT_PRODUCT_VARIANTS)
+            .bind(variant)
+            .bind(&producer_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if owned.is_none() {
             return Err(DiaryError::VariantNotOwned);
         }
     }
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2")
-            .bind(&producer_id)
-            .bind(code.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let taken: Option<(String,)> = sqlx::query_as(CREATE_LOT_SELECT_HARVEST_LOTS)
+        .bind(&producer_id)
+        .bind(code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(DiaryError::LotCodeTaken);
     }
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    sqlx::query(
-        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
-                                   created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)",
-    )
-    .bind(&id)
-    .bind(&producer_id)
-    .bind(plot_id)
-    .bind(variant_id)
-    .bind(code.as_str())
-    .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(CREATE_LOT_INSERT_HARVEST_LOTS)
+        .bind(&id)
+        .bind(&producer_id)
+        .bind(plot_id)
+        .bind(variant_id)
+        .bind(code.as_str())
+        .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -542,7 +506,7 @@ pub async fn append_entry(
     let now = db_timestamp(Utc::now());
     // Writing the plot row first serialises appends to one chain: a row lock on PostgreSQL,
     // the database write lock on SQLite. Two appends can then never take the same `seq`.
-    let touched = sqlx::query("UPDATE plots SET updated_at = $1 WHERE id = $2")
+    let touched = sqlx::query(APPEND_ENTRY_UPDATE_PLOTS)
         .bind(&now)
         .bind(plot_id)
         .execute(&mut *tx)
@@ -567,11 +531,10 @@ pub async fn append_entry(
         }
     }
     if let Some(lot_id) = draft.lot_id.as_deref() {
-        let lot_plot: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT plot_id FROM harvest_lots WHERE id = $1")
-                .bind(lot_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let lot_plot: Option<(Option<String>,)> = sqlx::query_as(APPEND_ENTRY_SELECT_HARVEST_LOTS)
+            .bind(lot_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if lot_plot.and_then(|(p,)| p).as_deref() != Some(plot_id) {
             return Err(DiaryError::LotOfAnotherPlot);
         }
@@ -631,32 +594,27 @@ pub async fn append_entry(
             recorded_at: &now,
         },
     );
-    sqlx::query(
-        "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
-             input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
-             recorded_by, recorded_at, prev_hash, entry_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(&id)
-    .bind(plot_id)
-    .bind(draft.lot_id.as_deref())
-    .bind(seq)
-    .bind(kind.as_str())
-    .bind(&occurred_on)
-    .bind(input_name.as_deref())
-    .bind(active_ingredient.as_deref())
-    .bind(target.as_deref())
-    .bind(dose.as_deref())
-    .bind(phi_days)
-    .bind(draft.quantity_kg)
-    .bind(&note)
-    .bind(draft.corrects_id.as_deref())
-    .bind(user_id)
-    .bind(&now)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(APPEND_ENTRY_INSERT_CULTIVATION_LOG_ENTRIES)
+        .bind(&id)
+        .bind(plot_id)
+        .bind(draft.lot_id.as_deref())
+        .bind(seq)
+        .bind(kind.as_str())
+        .bind(&occurred_on)
+        .bind(input_name.as_deref())
+        .bind(active_ingredient.as_deref())
+        .bind(target.as_deref())
+        .bind(dose.as_deref())
+        .bind(phi_days)
+        .bind(draft.quantity_kg)
+        .bind(&note)
+        .bind(draft.corrects_id.as_deref())
+        .bind(user_id)
+        .bind(&now)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
     // Before the harvest below moves the lot's dates: the stamps cover the seasons as checked.
     clear_changed_stamps(
         &mut tx,
@@ -671,17 +629,13 @@ pub async fn append_entry(
     )
     .await?;
     if kind == EntryKind::Harvest {
-        sqlx::query(
-            "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
-                    status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END
-              WHERE id = $4",
-        )
-        .bind(&occurred_on)
-        .bind(draft.quantity_kg)
-        .bind(&now)
-        .bind(draft.lot_id.as_deref())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(APPEND_ENTRY_UPDATE_HARVEST_LOTS)
+            .bind(&occurred_on)
+            .bind(draft.quantity_kg)
+            .bind(&now)
+            .bind(draft.lot_id.as_deref())
+            .execute(&mut *tx)
+            .await?;
     }
     audit::record(
         &mut tx,
@@ -709,7 +663,7 @@ pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), Dia
     let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
     let lot: (Option<String>, Option<String>, String) =
-        sqlx::query_as("SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1")
+        sqlx::query_as(PUT_ON_SALE_SELECT_HARVEST_LOTS)
             .bind(lot_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -730,7 +684,7 @@ pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), Dia
             .collect();
         check_harvest(&sprayings, harvested_on)?;
     }
-    sqlx::query("UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2")
+    sqlx::query(PUT_ON_SALE_UPDATE_HARVEST_LOTS)
         .bind(&now)
         .bind(lot_id)
         .execute(&mut *tx)
@@ -755,17 +709,12 @@ pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), Dia
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    let done = sqlx::query(
-        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
-                cleared_verified_by = NULL, cleared_verified_at = NULL,
-                verification_cleared_at = NULL
-          WHERE id = $3",
-    )
-    .bind(officer_id)
-    .bind(&now)
-    .bind(lot_id)
-    .execute(&mut *tx)
-    .await?;
+    let done = sqlx::query(VERIFY_LOT)
+        .bind(officer_id)
+        .bind(&now)
+        .bind(lot_id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
     }
@@ -912,7 +861,7 @@ pub async fn plot_diary(
     locale: Locale,
 ) -> Result<Option<(String, PlotDiary)>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let Some(p) = sqlx::query_as::<_, PlotRow>(&format!("{PLOT_SELECT} WHERE pl.id = $1"))
+    let Some(p) = sqlx::query_as::<_, PlotRow>(PLOT_DIARY_SELECT_PLOT)
         .bind(plot_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -926,15 +875,10 @@ pub async fn plot_diary(
         .filter(|(plot, _)| plot.as_deref() == Some(plot_id))
         .map(|(_, l)| l)
         .collect();
-    let variants: Vec<(String, String)> = sqlx::query_as(
-        "SELECT v.id, p.name_vi || ' – ' || v.label_vi
-           FROM product_variants v JOIN products p ON p.id = v.product_id
-          WHERE p.producer_id = $1 AND p.status <> 'archived' AND v.status = 'active'
-          ORDER BY p.name_vi, v.position",
-    )
-    .bind(&p.producer_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let variants: Vec<(String, String)> = sqlx::query_as(PLOT_DIARY)
+        .bind(&p.producer_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let entries = timeline(&mut conn, &rows, locale).await?;
     let phi = phi_status(&rows, None);
     let chain: ChainView = chain_status(&rows).into();
@@ -972,12 +916,88 @@ pub async fn plot_diary(
 
 /// The producer and plot of a diary entry.
 pub async fn entry_owner(db: &Db, entry_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT pl.producer_id, pl.id FROM cultivation_log_entries e
-           JOIN plots pl ON pl.id = e.plot_id
-          WHERE e.id = $1",
-    )
-    .bind(entry_id)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(ENTRY_OWNER)
+        .bind(entry_id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `clear_changed_stamps`.
+    CLEAR_CHANGED_STAMPS_SELECT_HARVEST_LOTS = "SELECT id, harvested_on, verified_by, verified_at FROM harvest_lots
+        WHERE plot_id = $1 AND verified_at IS NOT NULL ORDER BY id";
+    /// `clear_changed_stamps`.
+    CLEAR_CHANGED_STAMPS_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots
+          SET cleared_verified_by = verified_by, cleared_verified_at = verified_at,
+              verification_cleared_at = $1, verified_by = NULL, verified_at = NULL,
+              updated_at = $1
+        WHERE id = $2";
+    /// `plot_entries`.
+    PLOT_ENTRIES = "SELECT e.id, e.plot_id, e.lot_id, e.seq, e.kind, e.occurred_on, e.input_name,
+              e.active_ingredient, e.target, e.dose, e.phi_days, e.quantity_kg, e.note,
+              e.corrects_id, e.recorded_by, e.recorded_at, e.prev_hash, e.entry_hash,
+              l.lot_code
+         FROM cultivation_log_entries e
+         LEFT JOIN harvest_lots l ON l.id = e.lot_id
+        WHERE e.plot_id = $1
+        ORDER BY e.seq";
+    /// `create_plot`.
+    CREATE_PLOT_SELECT_COMMUNES = "SELECT id FROM communes WHERE id = $1 AND status = 'active'";
+    /// `create_plot`.
+    CREATE_PLOT_SELECT_PLOTS = "SELECT id FROM plots WHERE producer_id = $1 AND name = $2";
+    /// `create_plot`.
+    CREATE_PLOT_INSERT_PLOTS = "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, growing_area_code,
+                           created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+    /// `plot_owner`.
+    PLOT_OWNER = "SELECT producer_id, commune_id FROM plots WHERE id = $1";
+    /// `lot_owner`.
+    LOT_OWNER = "SELECT l.producer_id, l.plot_id, pl.commune_id
+         FROM harvest_lots l LEFT JOIN plots pl ON pl.id = l.plot_id
+        WHERE l.id = $1";
+    /// `create_lot`.
+    CREATE_LOT_SELECT_PLOTS = "SELECT producer_id FROM plots WHERE id = $1";
+    /// `create_lot`.
+    CREATE_LOT_SELECT_PRODUCT_VARIANTS = "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+        WHERE v.id = $1 AND p.producer_id = $2";
+    /// `create_lot`.
+    CREATE_LOT_SELECT_HARVEST_LOTS = "SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2";
+    /// `create_lot`.
+    CREATE_LOT_INSERT_HARVEST_LOTS = "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
+                                  created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)";
+    /// `append_entry`.
+    APPEND_ENTRY_UPDATE_PLOTS = "UPDATE plots SET updated_at = $1 WHERE id = $2";
+    /// `append_entry`.
+    APPEND_ENTRY_SELECT_HARVEST_LOTS = "SELECT plot_id FROM harvest_lots WHERE id = $1";
+    /// `append_entry`.
+    APPEND_ENTRY_INSERT_CULTIVATION_LOG_ENTRIES = "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
+            input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
+            recorded_by, recorded_at, prev_hash, entry_hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    /// `append_entry`.
+    APPEND_ENTRY_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
+              status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END
+        WHERE id = $4";
+    /// `put_on_sale`.
+    PUT_ON_SALE_SELECT_HARVEST_LOTS = "SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1";
+    /// `put_on_sale`.
+    PUT_ON_SALE_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2";
+    /// `verify_lot`.
+    VERIFY_LOT = "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
+              cleared_verified_by = NULL, cleared_verified_at = NULL,
+              verification_cleared_at = NULL
+        WHERE id = $3";
+    /// `plot_diary`.
+    PLOT_DIARY = "SELECT v.id, p.name_vi || ' – ' || v.label_vi
+         FROM product_variants v JOIN products p ON p.id = v.product_id
+        WHERE p.producer_id = $1 AND p.status <> 'archived' AND v.status = 'active'
+        ORDER BY p.name_vi, v.position";
+    /// `entry_owner`.
+    ENTRY_OWNER = "SELECT pl.producer_id, pl.id FROM cultivation_log_entries e
+         JOIN plots pl ON pl.id = e.plot_id
+        WHERE e.id = $1";
+    /// `plot_diary`.
+    PLOT_DIARY_SELECT_PLOT = const_format::concatcp!(PLOT_SELECT, " WHERE pl.id = $1");
 }

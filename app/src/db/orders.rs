@@ -55,13 +55,10 @@ pub struct OrderKeys {
 }
 
 pub async fn keys(db: &Db, order_no: &str) -> Result<Option<OrderKeys>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.checkout_id, o.producer_id, o.buyer_user_id, pr.commune_id
-         FROM orders o JOIN producers pr ON pr.id = o.producer_id WHERE o.order_no = $1",
-    )
-    .bind(order_no)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(KEYS)
+        .bind(order_no)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// The side `actor` (or the guest browser `guest_hash`) is on for this order, if any.
@@ -83,13 +80,11 @@ pub async fn party_of(
         }
     }
     if let Some(hash) = guest_hash {
-        let granted: Option<(String,)> = sqlx::query_as(
-            "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2",
-        )
-        .bind(hash)
-        .bind(&keys.checkout_id)
-        .fetch_optional(db.pool())
-        .await?;
+        let granted: Option<(String,)> = sqlx::query_as(PARTY_OF)
+            .bind(hash)
+            .bind(&keys.checkout_id)
+            .fetch_optional(db.pool())
+            .await?;
         if granted.is_some() {
             return Ok(Some(Party::Buyer));
         }
@@ -106,14 +101,11 @@ pub async fn claim_as_guest(
     guest_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(
-        "SELECT o.checkout_id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
-         WHERE o.order_no = $1 AND c.contact_phone = $2",
-    )
-    .bind(order_no.trim().to_ascii_uppercase())
-    .bind(phone.e164())
-    .fetch_optional(db.pool())
-    .await?;
+    let found: Option<(String,)> = sqlx::query_as(CLAIM_AS_GUEST)
+        .bind(order_no.trim().to_ascii_uppercase())
+        .bind(phone.e164())
+        .fetch_optional(db.pool())
+        .await?;
     let Some((checkout_id,)) = found else {
         return Ok(false);
     };
@@ -157,38 +149,19 @@ fn vnd(d: i64) -> Vnd {
 /// The order page's data.
 pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT o.id, o.order_no, o.status, o.payment_method,
-                (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1)
-                    AS payment_status,
-                pr.id AS producer_id, pr.name AS producer_name, pr.phone AS producer_phone,
-                o.subtotal_vnd, o.shipping_vnd, o.total_vnd, c.contact_name, c.contact_phone,
-                c.street, c.commune_name, c.province_name, o.carrier, o.tracking_no,
-                o.cancel_reason, o.pay_by, o.created_at, cp.status AS card_status, cp.session_url
-         FROM orders o
-         JOIN checkouts c ON c.id = o.checkout_id
-         JOIN producers pr ON pr.id = o.producer_id
-         LEFT JOIN card_payments cp ON cp.checkout_id = o.checkout_id
-         WHERE o.order_no = $1",
-    )
-    .bind(order_no)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row: Option<OrderRow> = sqlx::query_as(VIEW_SELECT_PAYMENTS)
+        .bind(order_no)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else { return Ok(None) };
-    let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
-         FROM order_lines WHERE order_id = $1 ORDER BY product_name, variant_label",
-    )
-    .bind(&row.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let history: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT to_status, created_at, note FROM order_status_history
-         WHERE order_id = $1 ORDER BY created_at, id",
-    )
-    .bind(&row.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(VIEW_SELECT_ORDER_LINES)
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let history: Vec<(String, String, String)> = sqlx::query_as(VIEW_SELECT_ORDER_STATUS_HISTORY)
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?;
     let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
     let method = PaymentMethod::parse(&row.payment_method).unwrap_or(PaymentMethod::Cod);
     let payment_status = row
@@ -289,14 +262,10 @@ async fn transfer_instructions(
 pub async fn vietqr_payload(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     // The same condition as the order page's: placed, by transfer, not paid yet.
-    let awaiting: Option<(String, i64)> = sqlx::query_as(
-        "SELECT o.producer_id, o.total_vnd FROM orders o
-         WHERE o.order_no = $1 AND o.status = 'placed' AND o.payment_method = 'bank_transfer'
-           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')",
-    )
-    .bind(order_no)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let awaiting: Option<(String, i64)> = sqlx::query_as(VIETQR_PAYLOAD)
+        .bind(order_no)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some((producer_id, total)) = awaiting else {
         return Ok(None);
     };
@@ -347,15 +316,11 @@ pub async fn of_buyer(
     user_id: Option<&str>,
     guest_hash: Option<&str>,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "{SUMMARY} WHERE o.buyer_user_id = $1
-            OR o.checkout_id IN (SELECT checkout_id FROM guest_order_access WHERE token_hash = $2)
-         ORDER BY o.created_at DESC, o.order_no LIMIT 200"
-    ))
-    .bind(user_id.unwrap_or(""))
-    .bind(guest_hash.unwrap_or(""))
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(OF_BUYER)
+        .bind(user_id.unwrap_or(""))
+        .bind(guest_hash.unwrap_or(""))
+        .fetch_all(db.pool())
+        .await?;
     Ok(summaries(rows))
 }
 
@@ -395,22 +360,21 @@ pub(crate) async fn lock_orders_and_variants(
     orders.sort_unstable();
     let mut variants = Vec::new();
     for id in orders {
-        sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
+        sqlx::query(LOCK_ORDERS_AND_VARIANTS_UPDATE_ORDERS)
             .bind(&at)
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        let lines: Vec<(String,)> =
-            sqlx::query_as("SELECT variant_id FROM order_lines WHERE order_id = $1")
-                .bind(id)
-                .fetch_all(&mut **tx)
-                .await?;
+        let lines: Vec<(String,)> = sqlx::query_as(LOCK_ORDERS_AND_VARIANTS_SELECT_ORDER_LINES)
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
         variants.extend(lines.into_iter().map(|(v,)| v));
     }
     variants.sort_unstable();
     variants.dedup();
     for id in variants {
-        sqlx::query("UPDATE product_variants SET updated_at = $1 WHERE id = $2")
+        sqlx::query(LOCK_ORDERS_AND_VARIANTS_UPDATE_PRODUCT_VARIANTS)
             .bind(&at)
             .bind(&id)
             .execute(&mut **tx)
@@ -431,7 +395,7 @@ pub(crate) async fn transition_in(
     let at = db_timestamp(now);
     // Written first: two changes of one order wait for each other instead of both reading the
     // same status.
-    let locked = sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
+    let locked = sqlx::query(TRANSITION_IN_UPDATE_ORDERS)
         .bind(&at)
         .bind(order_id)
         .execute(&mut **tx)
@@ -439,11 +403,10 @@ pub(crate) async fn transition_in(
     if locked.rows_affected() == 0 {
         return Err(OrderError::NotFound);
     }
-    let (status, method): (String, String) =
-        sqlx::query_as("SELECT status, payment_method FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (status, method): (String, String) = sqlx::query_as(TRANSITION_IN_SELECT_ORDERS)
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?;
     let from = OrderStatus::parse(&status).ok_or(OrderError::NotFound)?;
     let to = next_status(from, action, party)?;
     let (carrier, tracking, reason) = match action {
@@ -458,83 +421,64 @@ pub(crate) async fn transition_in(
         OrderAction::Cancel { reason } => (None, None, Some(reason.trim())),
         _ => (None, None, None),
     };
-    sqlx::query(
-        "UPDATE orders SET status = $1, carrier = COALESCE($2, carrier),
-            tracking_no = COALESCE($3, tracking_no), cancel_reason = COALESCE($4, cancel_reason)
-         WHERE id = $5",
-    )
-    .bind(to.as_str())
-    .bind(carrier)
-    .bind(tracking)
-    .bind(reason)
-    .bind(order_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(new_id())
-    .bind(order_id)
-    .bind(from.as_str())
-    .bind(to.as_str())
-    .bind(actor_user_id)
-    .bind(action.note())
-    .bind(&at)
-    .execute(&mut **tx)
-    .await?;
-    if to.returns_stock() {
-        crate::search::sync::queue_order(tx, order_id).await?;
-        let lines: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT variant_id, CAST(SUM(quantity) AS BIGINT) FROM order_lines
-             WHERE order_id = $1 GROUP BY variant_id ORDER BY variant_id",
-        )
-        .bind(order_id)
-        .fetch_all(&mut **tx)
-        .await?;
-        // One row at a time, in variant id order: a multi-row UPDATE locks rows in whatever
-        // order the plan visits them, and checkout locks them in id order.
-        for (variant_id, quantity) in lines {
-            sqlx::query(
-                "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(quantity)
-            .bind(&at)
-            .bind(&variant_id)
-            .execute(&mut **tx)
-            .await?;
-        }
-        // Nothing more will be paid for it.
-        sqlx::query(
-            "UPDATE payments SET status = 'expired', updated_at = $1
-             WHERE order_id = $2 AND status = 'pending'",
-        )
-        .bind(&at)
+    sqlx::query(TRANSITION_IN_UPDATE_ORDERS_2)
+        .bind(to.as_str())
+        .bind(carrier)
+        .bind(tracking)
+        .bind(reason)
         .bind(order_id)
         .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE orders SET pay_by = NULL WHERE id = $1")
+    sqlx::query(TRANSITION_IN_INSERT_ORDER_STATUS_HISTORY)
+        .bind(new_id())
+        .bind(order_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(actor_user_id)
+        .bind(action.note())
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
+    if to.returns_stock() {
+        crate::search::sync::queue_order(tx, order_id).await?;
+        let lines: Vec<(String, i64)> = sqlx::query_as(TRANSITION_IN_SELECT_ORDER_LINES)
+            .bind(order_id)
+            .fetch_all(&mut **tx)
+            .await?;
+        // One row at a time, in variant id order: a multi-row UPDATE locks rows in whatever
+        // order the plan visits them, and checkout locks them in id order.
+        for (variant_id, quantity) in lines {
+            sqlx::query(TRANSITION_IN_UPDATE_PRODUCT_VARIANTS)
+                .bind(quantity)
+                .bind(&at)
+                .bind(&variant_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        // Nothing more will be paid for it.
+        sqlx::query(TRANSITION_IN_UPDATE_PAYMENTS)
+            .bind(&at)
+            .bind(order_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(TRANSITION_IN_UPDATE_ORDERS_3)
             .bind(order_id)
             .execute(&mut **tx)
             .await?;
     }
     if to == OrderStatus::Delivered && method == PaymentMethod::Cod.as_str() {
         // Cash changes hands at the door.
-        sqlx::query(
-            "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
-             WHERE order_id = $2 AND status = 'pending'",
-        )
-        .bind(&at)
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(TRANSITION_IN_UPDATE_PAYMENTS_2)
+            .bind(&at)
+            .bind(order_id)
+            .execute(&mut **tx)
+            .await?;
     }
     let refund_due = if to == OrderStatus::Cancelled && method == PaymentMethod::Card.as_str() {
-        let paid: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM payments WHERE order_id = $1 AND status = 'paid'")
-                .bind(order_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let paid: Option<(String,)> = sqlx::query_as(TRANSITION_IN_SELECT_PAYMENTS)
+            .bind(order_id)
+            .fetch_optional(&mut **tx)
+            .await?;
         paid.is_some()
     } else {
         false
@@ -552,38 +496,31 @@ pub async fn mark_transfer_received(
 ) -> Result<(), OrderError> {
     let mut tx = db.begin_write().await?;
     let at = db_timestamp(now);
-    let settled = sqlx::query(
-        "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
-         WHERE order_id = $2 AND method = 'bank_transfer' AND status = 'pending'
-           AND EXISTS (SELECT 1 FROM orders o WHERE o.id = $2 AND o.status IN ('placed', 'confirmed'))",
-    )
-    .bind(&at)
-    .bind(order_id)
-    .execute(&mut *tx)
-    .await?;
-    if settled.rows_affected() == 0 {
-        return Err(OrderError::NotAwaitingTransfer);
-    }
-    sqlx::query("UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2")
+    let settled = sqlx::query(MARK_TRANSFER_RECEIVED_UPDATE_PAYMENTS)
         .bind(&at)
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+    if settled.rows_affected() == 0 {
+        return Err(OrderError::NotAwaitingTransfer);
+    }
+    sqlx::query(MARK_TRANSFER_RECEIVED_UPDATE_ORDERS)
+        .bind(&at)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+    let (status,): (String,) = sqlx::query_as(MARK_TRANSFER_RECEIVED_SELECT_ORDERS)
         .bind(order_id)
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
-         VALUES ($1, $2, $3, $3, $4, 'payment_received', $5)",
-    )
-    .bind(new_id())
-    .bind(order_id)
-    .bind(&status)
-    .bind(actor_user_id)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(MARK_TRANSFER_RECEIVED_INSERT_ORDER_STATUS_HISTORY)
+        .bind(new_id())
+        .bind(order_id)
+        .bind(&status)
+        .bind(actor_user_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -595,29 +532,21 @@ pub const EXPIRED_REASON: &str = "payment_expired";
 /// several app servers at once: each order is cancelled by whichever transaction gets it first,
 /// the others see it is no longer `placed` and leave it.
 pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
-    let due: Vec<(String, String)> = sqlx::query_as(
-        "SELECT o.id, o.order_no FROM orders o
-         WHERE o.status = 'placed' AND o.pay_by IS NOT NULL AND o.pay_by < $1
-           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')
-         ORDER BY o.pay_by LIMIT 500",
-    )
-    .bind(db_timestamp(now))
-    .fetch_all(db.pool())
-    .await?;
+    let due: Vec<(String, String)> = sqlx::query_as(EXPIRE_UNPAID_SELECT_ORDERS)
+        .bind(db_timestamp(now))
+        .fetch_all(db.pool())
+        .await?;
     let mut expired = vec![];
     let at = db_timestamp(now);
     for (id, no) in due {
         let mut tx = db.begin_write().await?;
         // Claimed under the row lock: an order paid meanwhile has no `pay_by` any more (payment
         // clears it in the same transaction), one cancelled meanwhile is not `placed`.
-        let claimed = sqlx::query(
-            "UPDATE orders SET updated_at = $1
-             WHERE id = $2 AND status = 'placed' AND pay_by IS NOT NULL AND pay_by < $1",
-        )
-        .bind(&at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+        let claimed = sqlx::query(EXPIRE_UNPAID_UPDATE_ORDERS)
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         if claimed.rows_affected() == 0 {
             continue;
         }
@@ -629,15 +558,11 @@ pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, s
             Err(OrderError::Db(e)) => return Err(e),
             Err(_) => continue,
         }
-        sqlx::query(
-            "UPDATE card_payments SET status = 'expired', updated_at = $1
-             WHERE status IN ('creating', 'open')
-               AND checkout_id = (SELECT checkout_id FROM orders WHERE id = $2)",
-        )
-        .bind(&at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(EXPIRE_UNPAID_UPDATE_CARD_PAYMENTS)
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         expired.push(no);
     }
@@ -646,14 +571,11 @@ pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, s
 
 /// The order was placed with this phone.
 pub async fn phone_matches(db: &Db, order_no: &str, phone: &PhoneVn) -> Result<bool, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(
-        "SELECT o.id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
-         WHERE o.order_no = $1 AND c.contact_phone = $2",
-    )
-    .bind(order_no)
-    .bind(phone.e164())
-    .fetch_optional(db.pool())
-    .await?;
+    let found: Option<(String,)> = sqlx::query_as(PHONE_MATCHES)
+        .bind(order_no)
+        .bind(phone.e164())
+        .fetch_optional(db.pool())
+        .await?;
     Ok(found.is_some())
 }
 
@@ -672,17 +594,11 @@ pub async fn of_producers(
     }
     let mut out = vec![];
     for producer in producer_ids {
-        let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT s.*, c.contact_name,
-                    CAST((SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = s.id) AS BIGINT) AS items
-             FROM ({SUMMARY_WITH_ID}) s JOIN checkouts c ON c.id = s.checkout_id
-             WHERE s.producer_id = $1 AND ($2 = '' OR s.status = $2)
-             ORDER BY s.created_at DESC, s.order_no LIMIT 500"
-        ))
-        .bind(producer)
-        .bind(status.map_or("", |s| s.as_str()))
-        .fetch_all(db.pool())
-        .await?;
+        let rows: Vec<Row> = sqlx::query_as(OF_PRODUCERS)
+            .bind(producer)
+            .bind(status.map_or("", |s| s.as_str()))
+            .fetch_all(db.pool())
+            .await?;
         out.extend(rows.into_iter().map(|r| crate::seller::FulfilOrder {
             summary: summaries(vec![r.summary]).remove(0),
             contact_name: r.contact_name,
@@ -698,3 +614,106 @@ const SUMMARY_WITH_ID: &str = "SELECT o.id, o.checkout_id, o.producer_id, o.orde
         (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1) AS payment_status,
         pr.name AS producer_name, o.total_vnd, o.created_at
      FROM orders o JOIN producers pr ON pr.id = o.producer_id";
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `keys`.
+    KEYS = "SELECT o.id, o.checkout_id, o.producer_id, o.buyer_user_id, pr.commune_id
+        FROM orders o JOIN producers pr ON pr.id = o.producer_id WHERE o.order_no = $1";
+    /// `party_of`.
+    PARTY_OF = "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2";
+    /// `claim_as_guest`.
+    CLAIM_AS_GUEST = "SELECT o.checkout_id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+        WHERE o.order_no = $1 AND c.contact_phone = $2";
+    /// `view`.
+    VIEW_SELECT_PAYMENTS = "SELECT o.id, o.order_no, o.status, o.payment_method,
+               (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1)
+                   AS payment_status,
+               pr.id AS producer_id, pr.name AS producer_name, pr.phone AS producer_phone,
+               o.subtotal_vnd, o.shipping_vnd, o.total_vnd, c.contact_name, c.contact_phone,
+               c.street, c.commune_name, c.province_name, o.carrier, o.tracking_no,
+               o.cancel_reason, o.pay_by, o.created_at, cp.status AS card_status, cp.session_url
+        FROM orders o
+        JOIN checkouts c ON c.id = o.checkout_id
+        JOIN producers pr ON pr.id = o.producer_id
+        LEFT JOIN card_payments cp ON cp.checkout_id = o.checkout_id
+        WHERE o.order_no = $1";
+    /// `view`.
+    VIEW_SELECT_ORDER_LINES = "SELECT product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
+        FROM order_lines WHERE order_id = $1 ORDER BY product_name, variant_label";
+    /// `view`.
+    VIEW_SELECT_ORDER_STATUS_HISTORY = "SELECT to_status, created_at, note FROM order_status_history
+        WHERE order_id = $1 ORDER BY created_at, id";
+    /// `vietqr_payload`.
+    VIETQR_PAYLOAD = "SELECT o.producer_id, o.total_vnd FROM orders o
+        WHERE o.order_no = $1 AND o.status = 'placed' AND o.payment_method = 'bank_transfer'
+          AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')";
+    /// `lock_orders_and_variants`.
+    LOCK_ORDERS_AND_VARIANTS_UPDATE_ORDERS = "UPDATE orders SET updated_at = $1 WHERE id = $2";
+    /// `lock_orders_and_variants`.
+    LOCK_ORDERS_AND_VARIANTS_SELECT_ORDER_LINES = "SELECT variant_id FROM order_lines WHERE order_id = $1";
+    /// `lock_orders_and_variants`.
+    LOCK_ORDERS_AND_VARIANTS_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET updated_at = $1 WHERE id = $2";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_ORDERS = "UPDATE orders SET updated_at = $1 WHERE id = $2";
+    /// `transition_in`.
+    TRANSITION_IN_SELECT_ORDERS = "SELECT status, payment_method FROM orders WHERE id = $1";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_ORDERS_2 = "UPDATE orders SET status = $1, carrier = COALESCE($2, carrier),
+           tracking_no = COALESCE($3, tracking_no), cancel_reason = COALESCE($4, cancel_reason)
+        WHERE id = $5";
+    /// `transition_in`.
+    TRANSITION_IN_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    /// `transition_in`.
+    TRANSITION_IN_SELECT_ORDER_LINES = "SELECT variant_id, CAST(SUM(quantity) AS BIGINT) FROM order_lines
+        WHERE order_id = $1 GROUP BY variant_id ORDER BY variant_id";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_PAYMENTS = "UPDATE payments SET status = 'expired', updated_at = $1
+        WHERE order_id = $2 AND status = 'pending'";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_ORDERS_3 = "UPDATE orders SET pay_by = NULL WHERE id = $1";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_PAYMENTS_2 = "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
+        WHERE order_id = $2 AND status = 'pending'";
+    /// `transition_in`.
+    TRANSITION_IN_SELECT_PAYMENTS = "SELECT id FROM payments WHERE order_id = $1 AND status = 'paid'";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_UPDATE_PAYMENTS = "UPDATE payments SET status = 'paid', paid_at = $1, updated_at = $1
+        WHERE order_id = $2 AND method = 'bank_transfer' AND status = 'pending'
+          AND EXISTS (SELECT 1 FROM orders o WHERE o.id = $2 AND o.status IN ('placed', 'confirmed'))";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_UPDATE_ORDERS = "UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_SELECT_ORDERS = "SELECT status FROM orders WHERE id = $1";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
+        VALUES ($1, $2, $3, $3, $4, 'payment_received', $5)";
+    /// `expire_unpaid`.
+    EXPIRE_UNPAID_SELECT_ORDERS = "SELECT o.id, o.order_no FROM orders o
+        WHERE o.status = 'placed' AND o.pay_by IS NOT NULL AND o.pay_by < $1
+          AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')
+        ORDER BY o.pay_by LIMIT 500";
+    /// `expire_unpaid`.
+    EXPIRE_UNPAID_UPDATE_ORDERS = "UPDATE orders SET updated_at = $1
+        WHERE id = $2 AND status = 'placed' AND pay_by IS NOT NULL AND pay_by < $1";
+    /// `expire_unpaid`.
+    EXPIRE_UNPAID_UPDATE_CARD_PAYMENTS = "UPDATE card_payments SET status = 'expired', updated_at = $1
+        WHERE status IN ('creating', 'open')
+          AND checkout_id = (SELECT checkout_id FROM orders WHERE id = $2)";
+    /// `phone_matches`.
+    PHONE_MATCHES = "SELECT o.id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+        WHERE o.order_no = $1 AND c.contact_phone = $2";
+    /// `of_buyer`.
+    OF_BUYER = const_format::concatcp!(SUMMARY, " WHERE o.buyer_user_id = $1
+           OR o.checkout_id IN (SELECT checkout_id FROM guest_order_access WHERE token_hash = $2)
+        ORDER BY o.created_at DESC, o.order_no LIMIT 200");
+    /// `of_producers`.
+    OF_PRODUCERS = const_format::concatcp!("SELECT s.*, c.contact_name,
+               CAST((SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = s.id) AS BIGINT) AS items
+        FROM (", SUMMARY_WITH_ID, ") s JOIN checkouts c ON c.id = s.checkout_id
+        WHERE s.producer_id = $1 AND ($2 = '' OR s.status = $2)
+        ORDER BY s.created_at DESC, s.order_no LIMIT 500");
+}
