@@ -230,14 +230,16 @@ pub async fn merge_communes(
         .bind(from)
         .fetch_one(&mut *tx)
         .await?;
-    for table in ["producers", "products", "plots"] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET commune_id = $1 WHERE commune_id = $2"
-        ))
-        .bind(into)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
+    for moved in [
+        MERGE_COMMUNES_MOVE_PRODUCERS,
+        MERGE_COMMUNES_MOVE_PRODUCTS,
+        MERGE_COMMUNES_MOVE_PLOTS,
+    ] {
+        sqlx::query(moved)
+            .bind(into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_OFFICERS)
         .bind(into)
@@ -628,4 +630,10 @@ crate::db::statements! {
         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
     /// `default_shipping`.
     DEFAULT_SHIPPING = "SELECT value FROM site_settings WHERE key = 'shipping_base_vnd'";
+    /// `merge_communes`: what stood in the merged commune moves to the one kept.
+    MERGE_COMMUNES_MOVE_PRODUCERS = "UPDATE producers SET commune_id = $1 WHERE commune_id = $2";
+    /// `merge_communes`.
+    MERGE_COMMUNES_MOVE_PRODUCTS = "UPDATE products SET commune_id = $1 WHERE commune_id = $2";
+    /// `merge_communes`.
+    MERGE_COMMUNES_MOVE_PLOTS = "UPDATE plots SET commune_id = $1 WHERE commune_id = $2";
 }

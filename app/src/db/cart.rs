@@ -54,15 +54,14 @@ pub(crate) async fn cart_id(
     create: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let (column, key) = match owner {
-        CartOwner::User(id) => ("user_id", id),
-        CartOwner::Guest(hash) => ("guest_token", hash),
+    let (select, insert, key) = match owner {
+        CartOwner::User(id) => (CART_OF_USER, CREATE_CART_OF_USER, id),
+        CartOwner::Guest(hash) => (CART_OF_GUEST, CREATE_CART_OF_GUEST, hash),
     };
-    let found: Option<(String,)> =
-        sqlx::query_as(&format!("SELECT id FROM carts WHERE {column} = $1"))
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let found: Option<(String,)> = sqlx::query_as(select)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
     if let Some((id,)) = found {
         return Ok(Some(id));
     }
@@ -72,16 +71,13 @@ pub(crate) async fn cart_id(
     let id = new_id();
     let at = db_timestamp(now);
     // Two first adds at once: the second insert does nothing and both read the same row.
-    sqlx::query(&format!(
-        "INSERT INTO carts (id, {column}, created_at, updated_at) VALUES ($1, $2, $3, $3)
-         ON CONFLICT ({column}) DO NOTHING"
-    ))
-    .bind(&id)
-    .bind(key)
-    .bind(&at)
-    .execute(&mut *conn)
-    .await?;
-    let (id,): (String,) = sqlx::query_as(&format!("SELECT id FROM carts WHERE {column} = $1"))
+    sqlx::query(insert)
+        .bind(&id)
+        .bind(key)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+    let (id,): (String,) = sqlx::query_as(select)
         .bind(key)
         .fetch_one(&mut *conn)
         .await?;
@@ -408,4 +404,14 @@ crate::db::statements! {
         JOIN producers pr ON pr.id = p.producer_id
         WHERE ci.cart_id = $1
         ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id");
+    /// `cart_id`, a signed-in buyer's.
+    CART_OF_USER = "SELECT id FROM carts WHERE user_id = $1";
+    /// `cart_id`, a guest's.
+    CART_OF_GUEST = "SELECT id FROM carts WHERE guest_token = $1";
+    /// `cart_id`: two first adds at once, the second insert does nothing.
+    CREATE_CART_OF_USER = "INSERT INTO carts (id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+        ON CONFLICT (user_id) DO NOTHING";
+    /// `cart_id`.
+    CREATE_CART_OF_GUEST = "INSERT INTO carts (id, guest_token, created_at, updated_at) VALUES ($1, $2, $3, $3)
+        ON CONFLICT (guest_token) DO NOTHING";
 }

@@ -99,10 +99,10 @@ async fn run(
     Ok(planned)
 }
 
-/// The first free slug from `text` in `table`.
+/// The first free slug from `text`, where `taken_by` finds the row already holding a slug.
 async fn free_slug(
     tx: &mut Transaction<'_, Any>,
-    table: &str,
+    taken_by: &str,
     text: &str,
 ) -> Result<String, sqlx::Error> {
     let base = Slug::from_text(text)
@@ -114,11 +114,10 @@ async fn free_slug(
         } else {
             format!("{base}-{n}")
         };
-        let taken: Option<String> =
-            sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE slug = $1"))
-                .bind(&slug)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let taken: Option<String> = sqlx::query_scalar(taken_by)
+            .bind(&slug)
+            .fetch_optional(&mut **tx)
+            .await?;
         if taken.is_none() {
             return Ok(slug);
         }
@@ -155,7 +154,7 @@ async fn producer(
         return Ok((id.clone(), Change::Update));
     }
     let id = stable_id("import-producer", &format!("{commune_id}:{wanted}"));
-    let slug = free_slug(tx, "producers", &row.producer).await?;
+    let slug = free_slug(tx, FREE_SLUG_PRODUCERS, &row.producer).await?;
     sqlx::query(PRODUCER_INSERT_PRODUCERS)
         .bind(&id)
         .bind(slug)
@@ -194,7 +193,7 @@ async fn product(
         return Ok((id.clone(), Change::Update));
     }
     let id = stable_id("import-product", &format!("{producer_id}:{wanted}"));
-    let slug = free_slug(tx, "products", &row.product).await?;
+    let slug = free_slug(tx, FREE_SLUG_PRODUCTS, &row.product).await?;
     sqlx::query(PRODUCT_INSERT_PRODUCTS)
         .bind(&id)
         .bind(slug)
@@ -436,4 +435,8 @@ crate::db::statements! {
     DELETE_BATCH = "DELETE FROM import_batches WHERE id = $1";
     /// `group_codes`.
     GROUP_CODES = "SELECT code FROM product_groups ORDER BY position, code";
+    /// `free_slug`, for a producer.
+    FREE_SLUG_PRODUCERS = "SELECT id FROM producers WHERE slug = $1";
+    /// `free_slug`, for a product.
+    FREE_SLUG_PRODUCTS = "SELECT id FROM products WHERE slug = $1";
 }

@@ -79,6 +79,17 @@ pub struct FoundLot {
 /// the producer's business.
 const PUBLISHED: &str = "l.status <> 'growing'";
 
+/// `find_lot`'s columns: (id, published, producer, commune the lot grows in).
+const FIND_LOT_SELECT: &str = const_format::concatcp!(
+    "SELECT l.id, CASE WHEN ",
+    PUBLISHED,
+    " THEN 1 ELSE 0 END, l.producer_id,
+            COALESCE(pl.commune_id, pr.commune_id)
+       FROM harvest_lots l
+       JOIN producers pr ON pr.id = l.producer_id
+       LEFT JOIN plots pl ON pl.id = l.plot_id"
+);
+
 /// The lot for a lookup key, if one of an active producer matches and `viewer` may see it
 /// (anyone once published; before that, see [`Action::SeeUnpublishedLot`]).
 pub async fn find_lot(
@@ -88,33 +99,19 @@ pub async fn find_lot(
 ) -> Result<Option<FoundLot>, sqlx::Error> {
     // (id, published, producer, commune the lot grows in)
     type Row = (String, i64, String, String);
-    let select = format!(
-        "SELECT l.id, CASE WHEN {PUBLISHED} THEN 1 ELSE 0 END, l.producer_id,
-                COALESCE(pl.commune_id, pr.commune_id)
-           FROM harvest_lots l
-           JOIN producers pr ON pr.id = l.producer_id
-           LEFT JOIN plots pl ON pl.id = l.plot_id"
-    );
     let row: Option<Row> = match key {
         LotKey::Id(id) => {
-            sqlx::query_as(&format!(
-                "{select} WHERE l.id = $1 AND pr.status = 'active'"
-            ))
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
+            sqlx::query_as(FIND_LOT_BY_ID)
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?
         }
         LotKey::Gs1 { gtin, lot_code } => {
-            sqlx::query_as(&format!(
-                "{select}
-                   JOIN product_variants v ON v.id = l.variant_id
-                   JOIN products p ON p.id = v.product_id
-                  WHERE p.gtin = $1 AND l.lot_code = $2 AND pr.status = 'active'"
-            ))
-            .bind(gtin)
-            .bind(lot_code)
-            .fetch_optional(db.pool())
-            .await?
+            sqlx::query_as(FIND_LOT_BY_GS1)
+                .bind(gtin)
+                .bind(lot_code)
+                .fetch_optional(db.pool())
+                .await?
         }
     };
     Ok(row.and_then(|(id, published, producer_id, commune_id)| {
@@ -332,4 +329,11 @@ crate::db::statements! {
     /// `lots_with_code`.
     LOTS_WITH_CODE = const_format::concatcp!("SELECT l.id FROM harvest_lots l JOIN producers pr ON pr.id = l.producer_id
         WHERE l.lot_code = $1 AND pr.status = 'active' AND ", PUBLISHED, " ORDER BY l.id");
+    /// `find_lot`, by the lot's id.
+    FIND_LOT_BY_ID = const_format::concatcp!(FIND_LOT_SELECT, " WHERE l.id = $1 AND pr.status = 'active'");
+    /// `find_lot`, by a GS1 code (GTIN and lot code).
+    FIND_LOT_BY_GS1 = const_format::concatcp!(FIND_LOT_SELECT, "
+        JOIN product_variants v ON v.id = l.variant_id
+        JOIN products p ON p.id = v.product_id
+        WHERE p.gtin = $1 AND l.lot_code = $2 AND pr.status = 'active'");
 }
