@@ -487,17 +487,7 @@ pub async fn cards_by_ids(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
-                {computed}
-           FROM products p
-           JOIN producers pr ON pr.id = p.producer_id
-           JOIN communes c ON c.id = p.commune_id
-          WHERE {PUBLIC_PRODUCT} AND p.id IN ({list})",
-        computed = card_columns("$1"),
-        list = list.join(", ")
-    );
+    let sql = cards_by_ids_sql(ids.len());
     let mut query = sqlx::query_as::<_, CardRow>(&sql).bind(db_date(today));
     for id in ids {
         query = query.bind(id);
@@ -561,6 +551,20 @@ pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     Ok(paths)
 }
 
+/// [`cards_by_ids`]' statement for `n` ids (bound from `$2`, after the date).
+fn cards_by_ids_sql(n: usize) -> String {
+    format!(
+        "SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
+                {computed}
+           FROM products p
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = p.commune_id
+          WHERE {PUBLIC_PRODUCT} AND p.id IN ({list})",
+        computed = card_columns("$1"),
+        list = super::placeholders(2, n)
+    )
+}
+
 /// The columns a product card computes: its starting price, the stars of a certificate in force
 /// on the date bound at `today` (e.g. `$1`), and whether it is its commune's signature product.
 fn card_columns(today: &str) -> String {
@@ -612,7 +616,18 @@ async fn card_rows(
     scope: CardScope<'_>,
     today: NaiveDate,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
-    let (from, scope_id, except, limit) = match scope {
+    let (from, scope_id, except, limit) = card_scope(scope);
+    sqlx::query_as(&card_rows_sql(from, limit))
+        .bind(scope_id)
+        .bind(db_date(today))
+        .bind(except)
+        .fetch_all(conn)
+        .await
+}
+
+/// A scope's FROM and WHERE, its id (`$1`), the product it leaves out (`$3`) and its limit.
+fn card_scope(scope: CardScope<'_>) -> (&'static str, &str, &str, Option<usize>) {
+    match scope {
         CardScope::Signatures { province_id } => (
             "commune_signature_products s JOIN products p ON p.id = s.product_id
              JOIN communes c ON c.id = p.commune_id
@@ -651,11 +666,15 @@ async fn card_rows(
             except_product_id,
             Some(RELATED_PRODUCTS),
         ),
-    };
+    }
+}
+
+/// [`card_rows`]' statement for a scope's FROM and WHERE.
+fn card_rows_sql(from: &str, limit: Option<usize>) -> String {
     let (from, filter) = from.split_once("WHERE").unwrap_or((from, "1 = 1"));
     // Wrapped so the ORDER BY can use the computed `stars`: PostgreSQL does not accept an output
     // alias inside an ORDER BY expression.
-    sqlx::query_as(&format!(
+    format!(
         "SELECT * FROM (
          SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
                 {computed}
@@ -667,12 +686,7 @@ async fn card_rows(
          {limit}",
         computed = card_columns("$2"),
         limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default(),
-    ))
-    .bind(scope_id)
-    .bind(db_date(today))
-    .bind(except)
-    .fetch_all(conn)
-    .await
+    )
 }
 
 /// Card rows with their first photos.
@@ -718,13 +732,24 @@ async fn galleries(
     if galleries.is_empty() && covers.is_empty() {
         return Ok(HashMap::new());
     }
+    let sql = galleries_sql(galleries.len(), covers.len());
+    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
+    for id in galleries.iter().chain(covers) {
+        query = query.bind(*id);
+    }
+    // Rows arrive grouped by product, then photo.
+    let rows = query.fetch_all(conn).await?;
+    Ok(group_photos(rows, locale))
+}
+
+/// [`galleries`]' statement for that many gallery and cover product ids.
+fn galleries_sql(galleries: usize, covers: usize) -> String {
     let placeholders = |from: usize, n: usize| {
-        let list: Vec<String> = (from..from + n).map(|i| format!("${i}")).collect();
         // `IN ()` is not valid SQL; no product id is empty.
-        if list.is_empty() {
+        if n == 0 {
             "''".to_owned()
         } else {
-            list.join(", ")
+            super::placeholders(from, n)
         }
     };
     // Two index lookups joined by UNION ALL: an OR across the two lists makes PostgreSQL scan
@@ -736,23 +761,16 @@ async fn galleries(
                     FROM product_photos pp
                     JOIN photos ph ON ph.id = pp.photo_id
                     JOIN photo_derivatives d ON d.photo_id = pp.photo_id";
-    let sql = format!(
+    format!(
         "{select} WHERE pp.product_id IN ({})
          UNION ALL
          {select} WHERE pp.product_id IN ({}) AND pp.position = (
                    SELECT MIN(first.position) FROM product_photos first
                     WHERE first.product_id = pp.product_id)
          ORDER BY product_id, position, photo_id, width",
-        placeholders(1, galleries.len()),
-        placeholders(galleries.len() + 1, covers.len()),
-    );
-    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
-    for id in galleries.iter().chain(covers) {
-        query = query.bind(*id);
-    }
-    // Rows arrive grouped by product, then photo.
-    let rows = query.fetch_all(conn).await?;
-    Ok(group_photos(rows, locale))
+        placeholders(1, galleries),
+        placeholders(galleries + 1, covers),
+    )
 }
 
 /// The photos of cultivation-log entries, by entry id, each with all its widths.
@@ -764,8 +782,18 @@ pub(super) async fn entry_photos(
     if entry_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let list: Vec<String> = (1..=entry_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
+    let sql = entry_photos_sql(entry_ids.len());
+    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
+    for id in entry_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(group_photos(rows, locale))
+}
+
+/// [`entry_photos`]' statement for `n` entry ids.
+fn entry_photos_sql(n: usize) -> String {
+    format!(
         "SELECT lp.entry_id AS product_id, lp.photo_id, d.width, d.height, d.storage_key,
                 ph.alt_vi, ph.alt_en
            FROM cultivation_log_photos lp
@@ -773,14 +801,38 @@ pub(super) async fn entry_photos(
            JOIN photo_derivatives d ON d.photo_id = lp.photo_id
           WHERE lp.entry_id IN ({})
           ORDER BY lp.entry_id, lp.position, lp.photo_id, d.width",
-        list.join(", ")
-    );
-    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
-    for id in entry_ids {
-        query = query.bind(*id);
+        super::placeholders(1, n)
+    )
+}
+
+/// The module's statements built at run time, rendered for one and for two list elements (and
+/// each card scope), so the prepare test checks them as well.
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in [1, 2] {
+        out.push((format!("cards_by_ids_sql({n})"), cards_by_ids_sql(n)));
+        out.push((format!("entry_photos_sql({n})"), entry_photos_sql(n)));
     }
-    let rows = query.fetch_all(conn).await?;
-    Ok(group_photos(rows, locale))
+    for (g, c) in [(0, 1), (1, 0), (2, 2)] {
+        out.push((format!("galleries_sql({g}, {c})"), galleries_sql(g, c)));
+    }
+    let scopes = [
+        CardScope::Signatures { province_id: "" },
+        CardScope::Commune { commune_id: "" },
+        CardScope::Producer { producer_id: "" },
+        CardScope::Related {
+            commune_id: "",
+            except_product_id: "",
+        },
+    ];
+    for (i, scope) in scopes.into_iter().enumerate() {
+        let (from, _, _, limit) = card_scope(scope);
+        out.push((
+            format!("card_rows_sql(scope {i})"),
+            card_rows_sql(from, limit),
+        ));
+    }
+    out
 }
 
 /// Folds rows ordered by owner, then photo, into each owner's photos with their widths.

@@ -101,16 +101,12 @@ pub async fn record(
 }
 
 /// `AND pr.commune_id IN ($2, …)` for an officer's communes; nothing for an administrator.
-fn scope_filter(scope: Option<&[String]>, first: usize) -> String {
+/// `scope` is the number of communes, if limited.
+fn scope_filter(scope: Option<usize>, first: usize) -> String {
     match scope {
         None => String::new(),
-        Some([]) => "AND 1 = 0".to_owned(),
-        Some(ids) => {
-            let list: Vec<String> = (first..first + ids.len())
-                .map(|i| format!("${i}"))
-                .collect();
-            format!("AND pr.commune_id IN ({})", list.join(", "))
-        }
+        Some(0) => "AND 1 = 0".to_owned(),
+        Some(n) => format!("AND pr.commune_id IN ({})", super::placeholders(first, n)),
     }
 }
 
@@ -134,18 +130,7 @@ pub async fn of_communes(
     scope: Option<&[String]>,
     today: NaiveDate,
 ) -> Result<Vec<OfficerCertificate>, sqlx::Error> {
-    let sql = format!(
-        "SELECT p.id AS product_id, p.name_vi AS product_name, p.slug AS product_slug,
-                c.name AS commune_name, oc.stars, oc.issuing_level, oc.decision_no,
-                oc.issued_on, oc.expires_on
-           FROM ocop_certificates oc
-           JOIN products p ON p.id = oc.product_id
-           JOIN producers pr ON pr.id = p.producer_id
-           JOIN communes c ON c.id = pr.commune_id
-          WHERE oc.revoked_at IS NULL {}
-          ORDER BY oc.expires_on, p.name_vi",
-        scope_filter(scope, 1)
-    );
+    let sql = of_communes_sql(scope.map(<[String]>::len));
     let mut query = sqlx::query_as::<_, CertificateRow>(&sql);
     for id in scope.unwrap_or_default() {
         query = query.bind(id);
@@ -173,24 +158,64 @@ pub async fn of_communes(
         .collect())
 }
 
+/// [`of_communes`]' statement for that many communes (`None`: all).
+fn of_communes_sql(scope: Option<usize>) -> String {
+    format!(
+        "SELECT p.id AS product_id, p.name_vi AS product_name, p.slug AS product_slug,
+                c.name AS commune_name, oc.stars, oc.issuing_level, oc.decision_no,
+                oc.issued_on, oc.expires_on
+           FROM ocop_certificates oc
+           JOIN products p ON p.id = oc.product_id
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = pr.commune_id
+          WHERE oc.revoked_at IS NULL {}
+          ORDER BY oc.expires_on, p.name_vi",
+        scope_filter(scope, 1)
+    )
+}
+
 /// Products an officer may record a certificate for: those of producers in their communes that
 /// are not drafts.
 pub async fn certifiable(
     db: &Db,
     scope: Option<&[String]>,
 ) -> Result<Vec<CertifiableProduct>, sqlx::Error> {
-    let sql = format!(
-        "SELECT p.id, p.name_vi AS name, pr.name AS producer
-           FROM products p JOIN producers pr ON pr.id = p.producer_id
-          WHERE p.status IN ('pending', 'approved') {}
-          ORDER BY p.name_vi",
-        scope_filter(scope, 1)
-    );
+    let sql = certifiable_sql(scope.map(<[String]>::len));
     let mut query = sqlx::query_as::<_, CertifiableProduct>(&sql);
     for id in scope.unwrap_or_default() {
         query = query.bind(id);
     }
     query.fetch_all(db.pool()).await
+}
+
+/// [`certifiable`]'s statement for that many communes (`None`: all).
+fn certifiable_sql(scope: Option<usize>) -> String {
+    format!(
+        "SELECT p.id, p.name_vi AS name, pr.name AS producer
+           FROM products p JOIN producers pr ON pr.id = p.producer_id
+          WHERE p.status IN ('pending', 'approved') {}
+          ORDER BY p.name_vi",
+        scope_filter(scope, 1)
+    )
+}
+
+/// The module's statements built at run time, for every scope shape (all, none, one, two).
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    [None, Some(0), Some(1), Some(2)]
+        .into_iter()
+        .flat_map(|scope| {
+            [
+                (
+                    format!("of_communes_sql({scope:?})"),
+                    of_communes_sql(scope),
+                ),
+                (
+                    format!("certifiable_sql({scope:?})"),
+                    certifiable_sql(scope),
+                ),
+            ]
+        })
+        .collect()
 }
 
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.

@@ -766,16 +766,9 @@ const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growin
    JOIN producers pr ON pr.id = pl.producer_id
    JOIN communes c ON c.id = pl.commune_id";
 
-async fn lot_lines(
-    conn: &mut AnyConnection,
-    producer_ids: &[&str],
-    locale: Locale,
-) -> Result<Vec<(Option<String>, LotLine)>, sqlx::Error> {
-    if producer_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = (1..=producer_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
+/// [`lot_lines`]' statement for `n` producers.
+fn lot_lines_sql(n: usize, locale: Locale) -> String {
+    format!(
         "SELECT l.id, l.plot_id, l.lot_code, l.status, l.harvested_on,
                 {} AS variant, p.gtin
            FROM harvest_lots l
@@ -787,8 +780,42 @@ async fn lot_lines(
             Locale::En => "CASE WHEN p.name_en <> '' THEN p.name_en ELSE p.name_vi END",
             Locale::Vi => "p.name_vi",
         },
-        list.join(", ")
-    );
+        super::placeholders(1, n)
+    )
+}
+
+/// [`plots_of`]' statement for `n` producers.
+fn plots_of_sql(n: usize) -> String {
+    format!(
+        "{PLOT_SELECT} WHERE pl.producer_id IN ({}) ORDER BY pr.name, pl.name",
+        super::placeholders(1, n)
+    )
+}
+
+/// The module's statements built at run time, for one and two producers (and both languages).
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in [1, 2] {
+        for locale in [Locale::Vi, Locale::En] {
+            out.push((
+                format!("lot_lines_sql({n}, {locale:?})"),
+                lot_lines_sql(n, locale),
+            ));
+        }
+        out.push((format!("plots_of_sql({n})"), plots_of_sql(n)));
+    }
+    out
+}
+
+async fn lot_lines(
+    conn: &mut AnyConnection,
+    producer_ids: &[&str],
+    locale: Locale,
+) -> Result<Vec<(Option<String>, LotLine)>, sqlx::Error> {
+    if producer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = lot_lines_sql(producer_ids.len(), locale);
     let mut q = sqlx::query_as::<_, LotRow>(&sql);
     for id in producer_ids {
         q = q.bind(*id);
@@ -823,11 +850,7 @@ pub async fn plots_of(
         return Ok(Vec::new());
     }
     let mut conn = db.pool().acquire().await?;
-    let list: Vec<String> = (1..=producer_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "{PLOT_SELECT} WHERE pl.producer_id IN ({}) ORDER BY pr.name, pl.name",
-        list.join(", ")
-    );
+    let sql = plots_of_sql(producer_ids.len());
     let mut q = sqlx::query_as::<_, PlotRow>(&sql);
     for id in producer_ids {
         q = q.bind(*id);

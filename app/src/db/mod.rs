@@ -23,6 +23,14 @@ macro_rules! statements {
 }
 pub(crate) use statements;
 
+/// `$from, $from+1, …` for `n` bound values: an IN-list of a statement built at run time.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub mod accounts;
 pub mod admin;
 pub mod audit;
@@ -48,3 +56,51 @@ pub mod structured_data;
 pub mod traceability;
 
 pub use connect::{Db, DbError, Engine, redact_url};
+
+/// Every statement the data layer runs, as (`module::NAME`, SQL): each module's constants and a
+/// rendering of each statement it builds at run time (IN-lists of one and two, every optional
+/// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
+#[doc(hidden)]
+pub fn all_statements() -> Vec<(String, String)> {
+    let constant: [(&str, &[(&str, &str)]); 19] = [
+        ("accounts", accounts::STATEMENTS),
+        ("admin", admin::STATEMENTS),
+        ("audit", audit::STATEMENTS),
+        ("bank", bank::STATEMENTS),
+        ("card_payments", card_payments::STATEMENTS),
+        ("cart", cart::STATEMENTS),
+        ("catalog", catalog::STATEMENTS),
+        ("certificates", certificates::STATEMENTS),
+        ("checkout", checkout::STATEMENTS),
+        ("commune_editor", commune_editor::STATEMENTS),
+        ("diary", diary::STATEMENTS),
+        ("listings", listings::STATEMENTS),
+        ("ocop_import", ocop_import::STATEMENTS),
+        ("orders", orders::STATEMENTS),
+        ("producers", producers::STATEMENTS),
+        ("rate_limits", rate_limits::STATEMENTS),
+        ("sales", sales::STATEMENTS),
+        ("storage", storage::STATEMENTS),
+        ("traceability", traceability::STATEMENTS),
+    ];
+    let mut all: Vec<(String, String)> = constant
+        .into_iter()
+        .flat_map(|(module, list)| {
+            list.iter()
+                .map(move |(name, sql)| (format!("{module}::{name}"), (*sql).to_owned()))
+        })
+        .collect();
+    let rendered = [
+        ("catalog", catalog::rendered_statements()),
+        ("certificates", certificates::rendered_statements()),
+        ("diary", diary::rendered_statements()),
+        ("reports", reports::rendered_statements()),
+    ];
+    for (module, list) in rendered {
+        all.extend(
+            list.into_iter()
+                .map(|(name, sql)| (format!("{module}::{name}"), sql)),
+        );
+    }
+    all
+}
