@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Db,
     accounts::is_unique_violation,
+    locks::{Row, Stamp, lock_row},
     orders::{OrderError, lock_orders_and_variants, transition_in},
 };
 use crate::domain::{
@@ -168,11 +169,7 @@ pub async fn apply_event(
         return Err(CardEventError::UnknownPayment);
     };
     // Lock the payment, then read its status as it is now.
-    sqlx::query(APPLY_EVENT_UPDATE_CARD_PAYMENTS)
-        .bind(&at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    lock_row(&mut tx, Row::CardPayment(&id), Stamp::UpdatedAt(&at)).await?;
     let (status,): (String,) = sqlx::query_as(APPLY_EVENT_SELECT_CARD_PAYMENTS_2)
         .bind(&id)
         .fetch_one(&mut *tx)
@@ -330,8 +327,6 @@ crate::db::statements! {
     /// `apply_event`.
     APPLY_EVENT_SELECT_CARD_PAYMENTS = "SELECT id, checkout_id, amount_vnd, status FROM card_payments
         WHERE session_id = $1 OR checkout_id = $2";
-    /// `apply_event`.
-    APPLY_EVENT_UPDATE_CARD_PAYMENTS = "UPDATE card_payments SET updated_at = $1 WHERE id = $2";
     /// `apply_event`.
     APPLY_EVENT_SELECT_CARD_PAYMENTS_2 = "SELECT status FROM card_payments WHERE id = $1";
     /// `apply_event`.

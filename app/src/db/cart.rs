@@ -4,7 +4,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
-use super::{Db, ids::new_id};
+use super::{
+    Db,
+    ids::new_id,
+    locks::{Row, Stamp, lock_row},
+};
 use crate::{
     domain::{
         checkout::{MAX_QUANTITY, Quantity},
@@ -171,10 +175,8 @@ async fn touch(
     cart: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(TOUCH)
-        .bind(db_timestamp(now))
-        .bind(cart)
-        .execute(conn)
+    let at = db_timestamp(now);
+    lock_row(conn, Row::Cart(cart), Stamp::UpdatedAt(&at))
         .await
         .map(|_| ())
 }
@@ -367,8 +369,6 @@ crate::db::statements! {
     SET_QUANTITY_UPDATE_CART_ITEMS = "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND variant_id = $3";
     /// `set_quantity`.
     SET_QUANTITY_DELETE_CART_ITEMS = "DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2";
-    /// `touch`.
-    TOUCH = "UPDATE carts SET updated_at = $1 WHERE id = $2";
     /// `merge_guest_into_user`.
     MERGE_GUEST_INTO_USER = "DELETE FROM carts WHERE id = $1";
     /// `delivery_communes`.

@@ -10,6 +10,7 @@ use super::{
     Db,
     audit::{self, AuditEntry},
     ids::new_id,
+    locks::{Row, Stamp, lock_row},
 };
 use crate::{
     domain::{rich_text::MAX_STORY_CHARS, time::db_timestamp},
@@ -178,12 +179,7 @@ pub async fn set_signature(
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
     // Written first: two officers choosing at once take turns.
-    let locked = sqlx::query(SET_SIGNATURE_UPDATE_COMMUNES)
-        .bind(&at)
-        .bind(commune_id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Commune(commune_id), Stamp::UpdatedAt(&at)).await? {
         return Err(EditorError::NotFound);
     }
     let candidate: Option<String> = sqlx::query_scalar(SET_SIGNATURE_SELECT_PRODUCTS)
@@ -289,8 +285,6 @@ crate::db::statements! {
         ORDER BY h.set_at DESC, h.id DESC";
     /// `save_story`.
     SAVE_STORY = "UPDATE communes SET story_vi = $1, story_en = $2, updated_at = $3 WHERE id = $4";
-    /// `set_signature`.
-    SET_SIGNATURE_UPDATE_COMMUNES = "UPDATE communes SET updated_at = $1 WHERE id = $2";
     /// `set_signature`.
     SET_SIGNATURE_SELECT_PRODUCTS = "SELECT id FROM products WHERE id = $1 AND commune_id = $2 AND status = 'approved'";
     /// `set_signature`.

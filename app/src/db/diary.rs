@@ -12,6 +12,7 @@ use super::{
     audit::{self, AuditEntry},
     catalog::entry_photos,
     ids::new_id,
+    locks::{Row, Stamp, lock_row},
 };
 use crate::{
     catalog::CommuneRef,
@@ -506,12 +507,7 @@ pub async fn append_entry(
     let now = db_timestamp(Utc::now());
     // Writing the plot row first serialises appends to one chain: a row lock on PostgreSQL,
     // the database write lock on SQLite. Two appends can then never take the same `seq`.
-    let touched = sqlx::query(APPEND_ENTRY_UPDATE_PLOTS)
-        .bind(&now)
-        .bind(plot_id)
-        .execute(&mut *tx)
-        .await?;
-    if touched.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Plot(plot_id), Stamp::UpdatedAt(&now)).await? {
         return Err(DiaryError::NotFound);
     }
     let rows = plot_entries(&mut tx, plot_id).await?;
@@ -990,8 +986,6 @@ crate::db::statements! {
     CREATE_LOT_INSERT_HARVEST_LOTS = "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
                                   created_at, updated_at)
         VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)";
-    /// `append_entry`.
-    APPEND_ENTRY_UPDATE_PLOTS = "UPDATE plots SET updated_at = $1 WHERE id = $2";
     /// `append_entry`.
     APPEND_ENTRY_SELECT_HARVEST_LOTS = "SELECT plot_id FROM harvest_lots WHERE id = $1";
     /// `append_entry`.

@@ -12,6 +12,7 @@ use super::{
     audit::{self, AuditEntry},
     catalog::media_url,
     ids::new_id,
+    locks::{Row, Stamp, lock_row},
 };
 use crate::{
     domain::{
@@ -251,11 +252,7 @@ pub async fn update(
     let mut tx = db.begin_write().await?;
     // Written first: the transaction holds the write lock before it reads (on SQLite a read
     // that later upgrades to a write fails at once when another writer is in between).
-    let locked = sqlx::query(UPDATE_UPDATE_PRODUCTS)
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Product(product_id), Stamp::Unchanged).await? {
         return Err(ListingDbError::NotFound);
     }
     let stored: (String, String, String, String, String, Option<String>) =
@@ -438,12 +435,7 @@ pub async fn change_status(
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
     // Written first, so two decisions on one listing wait for each other.
-    let locked = sqlx::query(CHANGE_STATUS_UPDATE_PRODUCTS)
-        .bind(&at)
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Product(product_id), Stamp::UpdatedAt(&at)).await? {
         return Err(ListingDbError::NotFound);
     }
     let (status, variants): (String, i64) = sqlx::query_as(CHANGE_STATUS_SELECT_PRODUCT_VARIANTS)
@@ -530,10 +522,7 @@ pub async fn move_photo(
 ) -> Result<Saved, ListingDbError> {
     let mut tx = db.begin_write().await?;
     // Written first, so the read below cannot be overtaken (see `update`).
-    sqlx::query(MOVE_PHOTO_UPDATE_PRODUCTS)
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await?;
+    lock_row(&mut tx, Row::Product(product_id), Stamp::Unchanged).await?;
     let ids: Vec<(String,)> = sqlx::query_as(MOVE_PHOTO_SELECT_PRODUCT_PHOTOS)
         .bind(product_id)
         .fetch_all(&mut *tx)
@@ -687,8 +676,6 @@ crate::db::statements! {
     /// `create`.
     CREATE_SELECT_PRODUCTS = "SELECT id FROM products WHERE gtin = $1";
     /// `update`.
-    UPDATE_UPDATE_PRODUCTS = "UPDATE products SET id = id WHERE id = $1";
-    /// `update`.
     UPDATE_SELECT_PRODUCTS = "SELECT name_vi, name_en, group_code, description_vi, description_en, gtin
         FROM products WHERE id = $1";
     /// `update`.
@@ -712,8 +699,6 @@ crate::db::statements! {
     /// `touch`.
     TOUCH = "UPDATE products SET updated_at = $1 WHERE id = $2";
     /// `change_status`.
-    CHANGE_STATUS_UPDATE_PRODUCTS = "UPDATE products SET updated_at = $1 WHERE id = $2";
-    /// `change_status`.
     CHANGE_STATUS_SELECT_PRODUCT_VARIANTS = "SELECT p.status, (SELECT COUNT(*) FROM product_variants v
                           WHERE v.product_id = p.id AND v.status = 'active')
         FROM products p WHERE p.id = $1";
@@ -729,8 +714,6 @@ crate::db::statements! {
                p.updated_at AS since
         FROM products p JOIN producers pr ON pr.id = p.producer_id JOIN communes c ON c.id = pr.commune_id
         WHERE p.status = 'pending' ORDER BY p.updated_at, p.id";
-    /// `move_photo`.
-    MOVE_PHOTO_UPDATE_PRODUCTS = "UPDATE products SET id = id WHERE id = $1";
     /// `move_photo`.
     MOVE_PHOTO_SELECT_PRODUCT_PHOTOS = "SELECT photo_id FROM product_photos WHERE product_id = $1 ORDER BY position, photo_id";
     /// `move_photo`.

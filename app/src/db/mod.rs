@@ -6,6 +6,7 @@
 //! are taken in one global order, so no two transactions can wait on each other:
 //! checkouts (idempotency key) → carts (by id) → cart items → orders (by id) → product variants
 //! (by id). A transaction that needs a later row never goes back for an earlier one.
+//! Rows are locked with [`locks::lock_row`], the one place that knows how on each engine.
 //!
 //! Each statement is a named constant declared with [`statements!`] in its module, which also
 //! lists it in the module's `STATEMENTS`; [`all_statements`] gathers them so one integration
@@ -45,6 +46,7 @@ mod connect;
 pub mod diary;
 pub mod ids;
 pub mod listings;
+pub(crate) mod locks;
 pub mod ocop_import;
 pub mod orders;
 pub mod producers;
@@ -62,7 +64,7 @@ pub use connect::{Db, DbError, Engine, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 19] = [
+    let constant: [(&str, &[(&str, &str)]); 20] = [
         ("accounts", accounts::STATEMENTS),
         ("admin", admin::STATEMENTS),
         ("audit", audit::STATEMENTS),
@@ -75,6 +77,7 @@ pub fn all_statements() -> Vec<(String, String)> {
         ("commune_editor", commune_editor::STATEMENTS),
         ("diary", diary::STATEMENTS),
         ("listings", listings::STATEMENTS),
+        ("locks", locks::STATEMENTS),
         ("ocop_import", ocop_import::STATEMENTS),
         ("orders", orders::STATEMENTS),
         ("producers", producers::STATEMENTS),

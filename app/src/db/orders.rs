@@ -5,7 +5,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
-use super::{Db, bank, checkout::grant_guest, ids::new_id};
+use super::{
+    Db, bank,
+    checkout::grant_guest,
+    ids::new_id,
+    locks::{Row, Stamp, lock_row},
+};
 use crate::{
     auth::Actor,
     domain::{
@@ -360,11 +365,7 @@ pub(crate) async fn lock_orders_and_variants(
     orders.sort_unstable();
     let mut variants = Vec::new();
     for id in orders {
-        sqlx::query(LOCK_ORDERS_AND_VARIANTS_UPDATE_ORDERS)
-            .bind(&at)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        lock_row(tx, Row::Order(id), Stamp::UpdatedAt(&at)).await?;
         let lines: Vec<(String,)> = sqlx::query_as(LOCK_ORDERS_AND_VARIANTS_SELECT_ORDER_LINES)
             .bind(id)
             .fetch_all(&mut **tx)
@@ -374,11 +375,7 @@ pub(crate) async fn lock_orders_and_variants(
     variants.sort_unstable();
     variants.dedup();
     for id in variants {
-        sqlx::query(LOCK_ORDERS_AND_VARIANTS_UPDATE_PRODUCT_VARIANTS)
-            .bind(&at)
-            .bind(&id)
-            .execute(&mut **tx)
-            .await?;
+        lock_row(tx, Row::Variant(&id), Stamp::UpdatedAt(&at)).await?;
     }
     Ok(())
 }
@@ -395,12 +392,7 @@ pub(crate) async fn transition_in(
     let at = db_timestamp(now);
     // Written first: two changes of one order wait for each other instead of both reading the
     // same status.
-    let locked = sqlx::query(TRANSITION_IN_UPDATE_ORDERS)
-        .bind(&at)
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(tx, Row::Order(order_id), Stamp::UpdatedAt(&at)).await? {
         return Err(OrderError::NotFound);
     }
     let (status, method): (String, String) = sqlx::query_as(TRANSITION_IN_SELECT_ORDERS)
@@ -649,13 +641,7 @@ crate::db::statements! {
         WHERE o.order_no = $1 AND o.status = 'placed' AND o.payment_method = 'bank_transfer'
           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')";
     /// `lock_orders_and_variants`.
-    LOCK_ORDERS_AND_VARIANTS_UPDATE_ORDERS = "UPDATE orders SET updated_at = $1 WHERE id = $2";
-    /// `lock_orders_and_variants`.
     LOCK_ORDERS_AND_VARIANTS_SELECT_ORDER_LINES = "SELECT variant_id FROM order_lines WHERE order_id = $1";
-    /// `lock_orders_and_variants`.
-    LOCK_ORDERS_AND_VARIANTS_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET updated_at = $1 WHERE id = $2";
-    /// `transition_in`.
-    TRANSITION_IN_UPDATE_ORDERS = "UPDATE orders SET updated_at = $1 WHERE id = $2";
     /// `transition_in`.
     TRANSITION_IN_SELECT_ORDERS = "SELECT status, payment_method FROM orders WHERE id = $1";
     /// `transition_in`.
