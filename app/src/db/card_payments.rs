@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Db,
     accounts::is_unique_violation,
+    decode,
     locks::{Row, Stamp, lock_row},
     orders::{OrderError, lock_orders_and_variants, transition_in},
 };
@@ -43,14 +44,12 @@ pub async fn find(db: &Db, checkout_id: &str) -> Result<Option<CardPayment>, sql
         .fetch_all(db.pool())
         .await?;
     Ok(Some(CardPayment {
+        amount: decode::vnd("card_payments.amount_vnd", &id, amount)?,
+        pay_by: decode::timestamp("card_payments.pay_by", &id, &pay_by)?,
         id,
         checkout_id,
-        amount: Vnd::new(amount).unwrap_or(Vnd::ZERO),
         status,
         session_url,
-        pay_by: DateTime::parse_from_rfc3339(&pay_by)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|_| Utc::now()),
         order_nos: order_nos.into_iter().map(|(n,)| n).collect(),
     }))
 }
@@ -266,18 +265,17 @@ pub struct RefundDue {
 pub async fn refunds_due(db: &Db) -> Result<Vec<RefundDue>, sqlx::Error> {
     let rows: Vec<(String, String, String, String, i64)> =
         sqlx::query_as(REFUNDS_DUE).fetch_all(db.pool()).await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(payment_id, order_id, order_no, payment_intent, amount)| RefundDue {
+    rows.into_iter()
+        .map(|(payment_id, order_id, order_no, payment_intent, amount)| {
+            Ok(RefundDue {
+                amount: decode::vnd("card_payments.amount_vnd", &payment_id, amount)?,
                 payment_id,
                 order_id,
                 order_no,
                 payment_intent,
-                amount: Vnd::new(amount).unwrap_or(Vnd::ZERO),
-            },
-        )
-        .collect())
+            })
+        })
+        .collect()
 }
 
 /// The provider refunded `due`: the payment and the order say so.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
 use super::{
-    Db,
+    Db, decode,
     ids::new_id,
     locks::{Row, Stamp, lock_row},
 };
@@ -249,16 +249,25 @@ impl CartRow {
         unit_grams(&self.unit, self.net_weight_g).saturating_mul(self.quantity)
     }
 
-    pub fn shipping_rule(&self) -> ShippingRule {
+    /// The producer's shipping rule; a mode this code does not know, or a bad amount, is an
+    /// error (logged), not a free delivery.
+    pub fn shipping_rule(&self) -> Result<ShippingRule, sqlx::Error> {
         ShippingRule::from_columns(
             &self.shipping_mode,
             self.shipping_base_vnd,
             self.shipping_per_kg_vnd,
         )
-        // A mode this code does not know: charge the base, as a flat fee.
-        .unwrap_or(ShippingRule::Flat(
-            Vnd::new(self.shipping_base_vnd).unwrap_or(Vnd::ZERO),
-        ))
+        .ok_or_else(|| {
+            decode::bad_value(
+                "producers.shipping_mode/shipping_base_vnd/shipping_per_kg_vnd",
+                &self.producer_id,
+                &format_args!(
+                    "{} {} {}",
+                    self.shipping_mode, self.shipping_base_vnd, self.shipping_per_kg_vnd
+                ),
+                "is not a shipping rule",
+            )
+        })
     }
 }
 
@@ -276,7 +285,7 @@ pub async fn view(db: &Db, owner: &CartOwner, locale: Locale) -> Result<CartView
         return Ok(CartView::default());
     };
     let rows = rows(&mut conn, &cart).await?;
-    Ok(build_view(&rows, locale))
+    build_view(&rows, locale)
 }
 
 pub(crate) fn problem(row: &CartRow) -> Option<LineProblem> {
@@ -291,10 +300,11 @@ pub(crate) fn problem(row: &CartRow) -> Option<LineProblem> {
     }
 }
 
-pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
+/// The cart from its rows; a row whose price or shipping rule is not valid is an error.
+pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, sqlx::Error> {
     let mut view = CartView::default();
     for row in rows {
-        let unit_price = Vnd::new(row.price_vnd).unwrap_or(Vnd::ZERO);
+        let unit_price = decode::vnd("product_variants.price_vnd", &row.variant_id, row.price_vnd)?;
         let line = CartLine {
             variant_id: row.variant_id.clone(),
             product_slug: row.product_slug.clone(),
@@ -322,7 +332,7 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
     for group in &mut view.groups {
         let of_group = rows.iter().filter(|r| r.producer_id == group.producer_id);
         let grams: i64 = of_group.clone().map(CartRow::grams).sum();
-        let rule = of_group.map(CartRow::shipping_rule).next();
+        let rule = of_group.map(CartRow::shipping_rule).next().transpose()?;
         group.subtotal = group
             .lines
             .iter()
@@ -339,7 +349,7 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
         .iter()
         .try_fold(Vnd::ZERO, |acc, g| acc.checked_add(g.total))
         .unwrap_or(Vnd::ZERO);
-    view
+    Ok(view)
 }
 
 /// Every commune goods can be delivered to, with its province, for the two-tier address:

@@ -11,6 +11,7 @@ use super::{
     accounts::is_unique_violation,
     bank,
     cart::{self, CartOwner, CartRow},
+    decode,
     ids::new_id,
 };
 use crate::{
@@ -152,9 +153,9 @@ pub async fn place(
     if rows.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    let changed = || CheckoutError::CartChanged(Box::new(cart::build_view(&rows, locale)));
+    let view = cart::build_view(&rows, locale)?;
     if rows.iter().any(|r| cart::problem(r).is_some()) {
-        return Err(changed());
+        return Err(CheckoutError::CartChanged(Box::new(view)));
     }
     // Variant rows are locked in id order, whatever order the lines are in: two carts holding
     // the same variants added in opposite orders would otherwise deadlock on PostgreSQL.
@@ -180,7 +181,6 @@ pub async fn place(
     let mut variants: Vec<&str> = rows.iter().map(|r| r.variant_id.as_str()).collect();
     variants.sort_unstable();
     crate::search::sync::queue_variants(&mut tx, &variants).await?;
-    let view = cart::build_view(&rows, locale);
     let pay_by = rules
         .windows
         .for_method(request.method)
@@ -351,14 +351,23 @@ async fn replay(db: &Db, owner: &CartOwner, key: &str) -> Result<Placed, Checkou
         .bind(&checkout_id)
         .fetch_optional(db.pool())
         .await?;
+    let orders = orders
+        .into_iter()
+        .map(|(no, t)| {
+            let total = decode::vnd("orders.total_vnd", &no, t)?;
+            Ok((no, total))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Placed {
+        total: decode::vnd("checkouts.total_vnd", &checkout_id, total)?,
+        method: decode::text_enum(
+            "checkouts.payment_method",
+            &checkout_id,
+            &method,
+            PaymentMethod::parse,
+        )?,
         checkout_id,
-        orders: orders
-            .into_iter()
-            .map(|(no, t)| (no, Vnd::new(t).unwrap_or(Vnd::ZERO)))
-            .collect(),
-        total: Vnd::new(total).unwrap_or(Vnd::ZERO),
-        method: PaymentMethod::parse(&method).unwrap_or(PaymentMethod::Cod),
+        orders,
         card_payment_id: card.map(|(id,)| id),
         replayed: true,
     })

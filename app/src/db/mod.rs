@@ -43,6 +43,7 @@ pub mod certificates;
 pub mod checkout;
 pub mod commune_editor;
 mod connect;
+pub(crate) mod decode;
 pub mod diary;
 pub mod ids;
 pub mod listings;
