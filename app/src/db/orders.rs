@@ -8,6 +8,7 @@ use sqlx::{Any, AnyConnection, FromRow, Transaction};
 use super::{
     Db, bank,
     checkout::grant_guest,
+    decode,
     ids::new_id,
     locks::{Row, Stamp, lock_row},
 };
@@ -147,8 +148,27 @@ struct OrderRow {
     session_url: Option<String>,
 }
 
-fn vnd(d: i64) -> Vnd {
-    Vnd::new(d).unwrap_or(Vnd::ZERO)
+/// An order's amount column.
+fn vnd(column: &str, order: &str, d: i64) -> Result<Vnd, sqlx::Error> {
+    decode::vnd(column, order, d)
+}
+
+/// An order's status, payment method and first payment's status (`Pending` when it has no
+/// payment row: a NULL from the subquery, not a bad value).
+fn order_states(
+    order: &str,
+    status: &str,
+    method: &str,
+    payment: Option<&str>,
+) -> Result<(OrderStatus, PaymentMethod, PaymentStatus), sqlx::Error> {
+    Ok((
+        decode::text_enum("orders.status", order, status, OrderStatus::parse)?,
+        decode::text_enum("orders.payment_method", order, method, PaymentMethod::parse)?,
+        match payment {
+            None => PaymentStatus::Pending,
+            Some(p) => decode::text_enum("payments.status", order, p, PaymentStatus::parse)?,
+        },
+    ))
 }
 
 /// The order page's data.
@@ -167,22 +187,16 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
         .bind(&row.id)
         .fetch_all(&mut *conn)
         .await?;
-    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
-    let method = PaymentMethod::parse(&row.payment_method).unwrap_or(PaymentMethod::Cod);
-    let payment_status = row
-        .payment_status
-        .as_deref()
-        .and_then(PaymentStatus::parse)
-        .unwrap_or(PaymentStatus::Pending);
+    let (status, method, payment_status) = order_states(
+        &row.id,
+        &row.status,
+        &row.payment_method,
+        row.payment_status.as_deref(),
+    )?;
+    let total = vnd("orders.total_vnd", &row.id, row.total_vnd)?;
     let awaiting = status == OrderStatus::Placed && payment_status == PaymentStatus::Pending;
     let transfer = if method == PaymentMethod::BankTransfer && awaiting {
-        transfer_instructions(
-            &mut conn,
-            &row.producer_id,
-            &row.order_no,
-            vnd(row.total_vnd),
-        )
-        .await?
+        transfer_instructions(&mut conn, &row.producer_id, &row.order_no, total).await?
     } else {
         None
     };
@@ -190,28 +204,46 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
         (method == PaymentMethod::Card && awaiting && row.card_status.as_deref() == Some("open"))
             .then_some(row.session_url)
             .flatten();
+    let lines = lines
+        .into_iter()
+        .map(
+            |(product_name, variant_label, price, quantity, line_total)| {
+                Ok(OrderLineView {
+                    unit_price: vnd("order_lines.unit_price_vnd", &row.id, price)?,
+                    line_total: vnd("order_lines.line_total_vnd", &row.id, line_total)?,
+                    product_name,
+                    variant_label,
+                    quantity,
+                })
+            },
+        )
+        .collect::<Result<_, sqlx::Error>>()?;
+    let history = history
+        .into_iter()
+        .map(|(to, at, note)| {
+            Ok(HistoryStep {
+                status: decode::text_enum(
+                    "order_status_history.to_status",
+                    &row.id,
+                    &to,
+                    OrderStatus::parse,
+                )?,
+                at,
+                note,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(OrderView {
+        subtotal: vnd("orders.subtotal_vnd", &row.id, row.subtotal_vnd)?,
+        shipping: vnd("orders.shipping_vnd", &row.id, row.shipping_vnd)?,
+        total,
         order_no: row.order_no,
         status,
         payment_method: method,
         payment_status,
         producer_name: row.producer_name,
         producer_phone: row.producer_phone,
-        lines: lines
-            .into_iter()
-            .map(
-                |(product_name, variant_label, price, quantity, total)| OrderLineView {
-                    product_name,
-                    variant_label,
-                    unit_price: vnd(price),
-                    quantity,
-                    line_total: vnd(total),
-                },
-            )
-            .collect(),
-        subtotal: vnd(row.subtotal_vnd),
-        shipping: vnd(row.shipping_vnd),
-        total: vnd(row.total_vnd),
+        lines,
         contact_name: row.contact_name,
         contact_phone: PhoneVn::parse(&row.contact_phone)
             .map(|p| p.display())
@@ -225,16 +257,7 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
         cancel_reason: row.cancel_reason,
         pay_by: row.pay_by.filter(|_| awaiting),
         placed_at: row.created_at,
-        history: history
-            .into_iter()
-            .filter_map(|(to, at, note)| {
-                Some(HistoryStep {
-                    status: OrderStatus::parse(&to)?,
-                    at,
-                    note,
-                })
-            })
-            .collect(),
+        history,
         transfer,
         card_payment_url,
     }))
@@ -274,11 +297,14 @@ pub async fn vietqr_payload(db: &Db, order_no: &str) -> Result<Option<String>, s
     let Some((producer_id, total)) = awaiting else {
         return Ok(None);
     };
-    Ok(
-        transfer_instructions(&mut conn, &producer_id, order_no, vnd(total))
-            .await?
-            .map(|t| t.vietqr_payload),
+    Ok(transfer_instructions(
+        &mut conn,
+        &producer_id,
+        order_no,
+        vnd("orders.total_vnd", order_no, total)?,
     )
+    .await?
+    .map(|t| t.vietqr_payload))
 }
 
 #[derive(FromRow)]
@@ -297,22 +323,27 @@ const SUMMARY: &str = "SELECT o.order_no, o.status, o.payment_method,
         pr.name AS producer_name, o.total_vnd, o.created_at
      FROM orders o JOIN producers pr ON pr.id = o.producer_id";
 
-fn summaries(rows: Vec<SummaryRow>) -> Vec<OrderSummary> {
-    rows.into_iter()
-        .map(|r| OrderSummary {
-            order_no: r.order_no,
-            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::Placed),
-            payment_method: PaymentMethod::parse(&r.payment_method).unwrap_or(PaymentMethod::Cod),
-            payment_status: r
-                .payment_status
-                .as_deref()
-                .and_then(PaymentStatus::parse)
-                .unwrap_or(PaymentStatus::Pending),
-            producer_name: r.producer_name,
-            total: vnd(r.total_vnd),
-            placed_at: r.created_at,
-        })
-        .collect()
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    rows.into_iter().map(summary).collect()
+}
+
+/// A summary row, named by its order number in errors (the row has no id).
+fn summary(r: SummaryRow) -> Result<OrderSummary, sqlx::Error> {
+    let (status, payment_method, payment_status) = order_states(
+        &r.order_no,
+        &r.status,
+        &r.payment_method,
+        r.payment_status.as_deref(),
+    )?;
+    Ok(OrderSummary {
+        total: vnd("orders.total_vnd", &r.order_no, r.total_vnd)?,
+        order_no: r.order_no,
+        status,
+        payment_method,
+        payment_status,
+        producer_name: r.producer_name,
+        placed_at: r.created_at,
+    })
 }
 
 /// A buyer's orders (signed in) and those a guest browser may open, newest first.
@@ -326,7 +357,7 @@ pub async fn of_buyer(
         .bind(guest_hash.unwrap_or(""))
         .fetch_all(db.pool())
         .await?;
-    Ok(summaries(rows))
+    summaries(rows)
 }
 
 /// What a transition did besides changing the status.
@@ -399,7 +430,7 @@ pub(crate) async fn transition_in(
         .bind(order_id)
         .fetch_one(&mut **tx)
         .await?;
-    let from = OrderStatus::parse(&status).ok_or(OrderError::NotFound)?;
+    let from = decode::text_enum("orders.status", order_id, &status, OrderStatus::parse)?;
     let to = next_status(from, action, party)?;
     let (carrier, tracking, reason) = match action {
         OrderAction::Ship {
@@ -591,11 +622,13 @@ pub async fn of_producers(
             .bind(status.map_or("", |s| s.as_str()))
             .fetch_all(db.pool())
             .await?;
-        out.extend(rows.into_iter().map(|r| crate::seller::FulfilOrder {
-            summary: summaries(vec![r.summary]).remove(0),
-            contact_name: r.contact_name,
-            items: r.items,
-        }));
+        for r in rows {
+            out.push(crate::seller::FulfilOrder {
+                summary: summary(r.summary)?,
+                contact_name: r.contact_name,
+                items: r.items,
+            });
+        }
     }
     out.sort_by(|a, b| b.summary.placed_at.cmp(&a.summary.placed_at));
     Ok(out)
