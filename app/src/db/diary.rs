@@ -11,6 +11,7 @@ use super::{
     Db,
     audit::{self, AuditEntry},
     catalog::entry_photos,
+    decode,
     ids::new_id,
     locks::{Row, Stamp, lock_row},
 };
@@ -85,6 +86,12 @@ pub(super) struct EntryRow {
     pub prev_hash: String,
     pub entry_hash: String,
     pub lot_code: Option<String>,
+    /// `occurred_on` as a date, and `phi_days` as days: checked by [`plot_entries`], the one
+    /// loader, so a bad stored value fails the read instead of skewing the PHI computation.
+    #[sqlx(skip)]
+    occurred: NaiveDate,
+    #[sqlx(skip)]
+    phi: Option<u32>,
 }
 
 impl EntryRow {
@@ -110,7 +117,7 @@ impl EntryRow {
     }
 
     pub(super) fn on(&self) -> NaiveDate {
-        parse_db_date(&self.occurred_on).unwrap_or(NaiveDate::MIN)
+        self.occurred
     }
 }
 
@@ -236,10 +243,18 @@ pub(super) async fn plot_entries(
     conn: &mut AnyConnection,
     plot_id: &str,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
-    sqlx::query_as(PLOT_ENTRIES)
+    let mut rows: Vec<EntryRow> = sqlx::query_as(PLOT_ENTRIES)
         .bind(plot_id)
         .fetch_all(conn)
-        .await
+        .await?;
+    for r in &mut rows {
+        r.occurred = decode::date("cultivation_log_entries.occurred_on", &r.id, &r.occurred_on)?;
+        r.phi = r
+            .phi_days
+            .map(|d| decode::number("cultivation_log_entries.phi_days", &r.id, d))
+            .transpose()?;
+    }
+    Ok(rows)
 }
 
 pub(super) fn chain_status(rows: &[EntryRow]) -> ChainStatus {
@@ -271,7 +286,8 @@ fn sprayings(rows: &[EntryRow], until: Option<NaiveDate>) -> Vec<(i64, Spraying)
                 Spraying {
                     product_name: r.input_name.clone().unwrap_or_default(),
                     sprayed_on: r.on(),
-                    phi_days: u32::try_from(r.phi_days.unwrap_or(0)).unwrap_or(0),
+                    // No PHI recorded (a NULL column) is no waiting time.
+                    phi_days: r.phi.unwrap_or(0),
                 },
             )
         })

@@ -11,6 +11,7 @@ use super::{
     accounts::is_unique_violation,
     audit::{self, AuditEntry},
     catalog::media_url,
+    decode,
     ids::new_id,
     locks::{Row, Stamp, lock_row},
 };
@@ -19,7 +20,6 @@ use crate::{
         listing::{
             ListingAction, ListingTransitionError, ProductInput, VariantInput, next_listing_status,
         },
-        money::Vnd,
         product::ProductStatus,
         slug::Slug,
         time::db_timestamp,
@@ -78,16 +78,23 @@ pub async fn of_producers(
             .bind(producer)
             .fetch_all(db.pool())
             .await?;
-        all.extend(rows.into_iter().map(|r| ListingSummary {
-            id: r.id,
-            slug: r.slug,
-            name: r.name_vi,
-            status: ProductStatus::parse(&r.status).unwrap_or(ProductStatus::Draft),
-            status_reason: r.status_reason,
-            producer_name: r.producer_name,
-            variants: r.variants,
-            photos: r.photos,
-        }));
+        for r in rows {
+            all.push(ListingSummary {
+                status: decode::text_enum(
+                    "products.status",
+                    &r.id,
+                    &r.status,
+                    ProductStatus::parse,
+                )?,
+                id: r.id,
+                slug: r.slug,
+                name: r.name_vi,
+                status_reason: r.status_reason,
+                producer_name: r.producer_name,
+                variants: r.variants,
+                photos: r.photos,
+            });
+        }
     }
     Ok(all)
 }
@@ -136,12 +143,26 @@ pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, s
             .bind(product_id)
             .fetch_all(&mut *conn)
             .await?;
+    let variants = variants
+        .into_iter()
+        .map(|v| {
+            Ok(VariantEdit {
+                price: decode::vnd("product_variants.price_vnd", &v.id, v.price_vnd)?,
+                id: v.id,
+                label_vi: v.label_vi,
+                unit: v.unit,
+                net_weight_g: v.net_weight_g,
+                stock: v.stock,
+                archived: v.status == "archived",
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(ListingEdit {
+        status: decode::text_enum("products.status", &r.id, &r.status, ProductStatus::parse)?,
         id: r.id,
         slug: r.slug,
         producer_id: r.producer_id,
         producer_name: r.producer_name,
-        status: ProductStatus::parse(&r.status).unwrap_or(ProductStatus::Draft),
         status_reason: r.status_reason,
         name_vi: r.name_vi,
         name_en: r.name_en,
@@ -150,18 +171,7 @@ pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, s
         description_vi: r.description_vi,
         description_en: r.description_en,
         gtin: r.gtin,
-        variants: variants
-            .into_iter()
-            .map(|v| VariantEdit {
-                id: v.id,
-                label_vi: v.label_vi,
-                unit: v.unit,
-                net_weight_g: v.net_weight_g,
-                price: Vnd::new(v.price_vnd).unwrap_or(Vnd::ZERO),
-                stock: v.stock,
-                archived: v.status == "archived",
-            })
-            .collect(),
+        variants,
         photos: photos
             .into_iter()
             .map(|(id, alt, small)| PhotoEdit {
@@ -442,7 +452,7 @@ pub async fn change_status(
         .bind(product_id)
         .fetch_one(&mut *tx)
         .await?;
-    let from = ProductStatus::parse(&status).ok_or(ListingDbError::NotFound)?;
+    let from = decode::text_enum("products.status", product_id, &status, ProductStatus::parse)?;
     let to = next_listing_status(from, action, usize::try_from(variants).unwrap_or(0))?;
     let reason = match action {
         ListingAction::Reject { reason } => Some(reason.trim()),
@@ -636,7 +646,8 @@ pub async fn status(db: &Db, product_id: &str) -> Result<Option<ProductStatus>, 
         .bind(product_id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.and_then(|(s,)| ProductStatus::parse(&s)))
+    row.map(|(s,)| decode::text_enum("products.status", product_id, &s, ProductStatus::parse))
+        .transpose()
 }
 
 /// The product groups for the listing form: (code, Vietnamese name).

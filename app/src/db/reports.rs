@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::Db;
+use super::{Db, decode};
 use crate::{
     domain::{
         money::Vnd,
@@ -149,12 +149,14 @@ pub async fn sales_report(
     let mut detail: BTreeMap<(String, String, String), Tally> = BTreeMap::new();
     let mut total = Tally::default();
     for line in &lines {
-        let Ok(at) = DateTime::parse_from_rfc3339(&line.created_at) else {
-            continue;
-        };
-        let month = vietnam_date(at.with_timezone(&Utc))
-            .format("%Y-%m")
-            .to_string();
+        let at = decode::timestamp("orders.created_at", &line.order_id, &line.created_at)?;
+        // Checked, not only summed: a bad line fails the report instead of skewing it.
+        decode::vnd(
+            "order_lines.line_total_vnd",
+            &line.order_id,
+            line.line_total,
+        )?;
+        let month = vietnam_date(at).format("%Y-%m").to_string();
         months.entry(month.clone()).or_default().add(line);
         communes.entry(line.commune.clone()).or_default().add(line);
         products.entry(line.product.clone()).or_default().add(line);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use super::Db;
+use super::{Db, decode};
 use crate::{
     domain::{money::Vnd, time::vietnam_date},
     seller::{SalesRow, SalesSummary},
@@ -52,10 +52,10 @@ pub async fn summary(
     let mut orders = std::collections::BTreeSet::new();
     let mut revenue = 0i64;
     for (order_id, created_at, _, product, quantity, line_total) in &lines {
-        let Ok(at) = DateTime::parse_from_rfc3339(created_at) else {
-            continue;
-        };
-        let day = vietnam_date(at.with_timezone(&Utc));
+        let at = decode::timestamp("orders.created_at", order_id, created_at)?;
+        // Checked, not only summed: a bad line fails the summary instead of skewing it.
+        decode::vnd("order_lines.line_total_vnd", order_id, *line_total)?;
+        let day = vietnam_date(at);
         let w = weeks.entry(monday_of(day)).or_default();
         w.0.insert(order_id.clone());
         w.1 += quantity;
