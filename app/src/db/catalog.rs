@@ -5,17 +5,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, FromRow};
 
-use super::Db;
+use super::{Db, decode};
 use crate::{
     catalog::{
         CertificateView, CommunePage, CommuneRef, CommuneSummary, LotView, PhotoRef, ProducerPage,
         ProducerSummary, ProductCard, ProductPage, ProvinceOverview, VariantView,
     },
-    domain::{
-        fold::fold,
-        money::Vnd,
-        time::{db_date, parse_db_date},
-    },
+    domain::{fold::fold, time::db_date},
     i18n::Locale,
 };
 
@@ -285,15 +281,26 @@ struct ProductPageRow {
 }
 
 impl ProductPageRow {
-    /// The certificate columns, when a certificate is in force.
-    fn certificate(&self) -> Option<CertificateView> {
-        Some(CertificateView {
-            stars: u8::try_from(self.cert_stars?).ok()?,
-            level: self.cert_level.clone()?,
-            decision_no: self.cert_decision_no.clone()?,
-            issued_on: parse_db_date(self.cert_issued_on.as_deref()?)?,
-            expires_on: parse_db_date(self.cert_expires_on.as_deref()?)?,
-        })
+    /// The certificate columns, when a certificate is in force (NULL from the LEFT JOIN when
+    /// none is); a present but bad value is an error.
+    fn certificate(&self) -> Result<Option<CertificateView>, sqlx::Error> {
+        let (Some(stars), Some(level), Some(decision_no), Some(issued_on), Some(expires_on)) = (
+            self.cert_stars,
+            self.cert_level.as_ref(),
+            self.cert_decision_no.as_ref(),
+            self.cert_issued_on.as_deref(),
+            self.cert_expires_on.as_deref(),
+        ) else {
+            return Ok(None);
+        };
+        // Named by the product: the row read is the product's.
+        Ok(Some(CertificateView {
+            stars: decode::number("ocop_certificates.stars", &self.id, stars)?,
+            level: level.clone(),
+            decision_no: decision_no.clone(),
+            issued_on: decode::date("ocop_certificates.issued_on", &self.id, issued_on)?,
+            expires_on: decode::date("ocop_certificates.expires_on", &self.id, expires_on)?,
+        }))
     }
 }
 
@@ -319,7 +326,7 @@ fn variants_and_lots(
     rows: Vec<VariantLotRow>,
     gtin: Option<&str>,
     locale: Locale,
-) -> (Vec<VariantView>, Vec<LotView>) {
+) -> Result<(Vec<VariantView>, Vec<LotView>), sqlx::Error> {
     let mut variants: Vec<(String, VariantView)> = Vec::new();
     let mut lots = Vec::new();
     for r in rows {
@@ -327,14 +334,17 @@ fn variants_and_lots(
             lots.push(LotView {
                 path: super::diary::lot_address(lot_id, &lot_code, gtin),
                 lot_code,
-                harvested_on: r.harvested_on.as_deref().and_then(parse_db_date),
+                // NULL while not harvested; a present date must parse.
+                harvested_on: r
+                    .harvested_on
+                    .as_deref()
+                    .map(|d| decode::date("harvest_lots.harvested_on", lot_id, d))
+                    .transpose()?,
                 grade: r.grade,
                 verified: r.verified_at.is_some(),
             });
         }
-        let Ok(price) = Vnd::new(r.price_vnd) else {
-            continue;
-        };
+        let price = decode::vnd("product_variants.price_vnd", &r.variant_id, r.price_vnd)?;
         if variants.last().is_none_or(|(id, _)| *id != r.variant_id) {
             let view = VariantView {
                 id: r.variant_id.clone(),
@@ -352,7 +362,7 @@ fn variants_and_lots(
             .cmp(&a.harvested_on)
             .then_with(|| a.lot_code.cmp(&b.lot_code))
     });
-    (variants.into_iter().map(|(_, v)| v).collect(), lots)
+    Ok((variants.into_iter().map(|(_, v)| v).collect(), lots))
 }
 
 /// A public product's page as of `today`; `None` when no approved product of an active
@@ -388,14 +398,14 @@ pub async fn product_page(
         today,
     )
     .await?;
-    let (variants, lots) = variants_and_lots(variants, p.gtin.as_deref(), locale);
+    let (variants, lots) = variants_and_lots(variants, p.gtin.as_deref(), locale)?;
     // One query for the gallery and the related products' cover photos.
     let covers: Vec<&str> = related.iter().map(|r| r.id.as_str()).collect();
     let mut photos = galleries(&mut conn, &[p.id.as_str()], &covers, locale).await?;
     let gallery = photos.remove(&p.id).unwrap_or_default();
-    let related = cards_with_photos(related, &mut photos, locale);
+    let related = cards_with_photos(related, &mut photos, locale)?;
 
-    let certificate = p.certificate();
+    let certificate = p.certificate()?;
     Ok(Some(ProductPage {
         name: locale.pick(&p.name_vi, &p.name_en).to_owned(),
         description: locale.pick(&p.description_vi, &p.description_en).to_owned(),
@@ -697,7 +707,7 @@ async fn cards_from_rows(
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
     let covers: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut photos = galleries(conn, &[], &covers, locale).await?;
-    Ok(cards_with_photos(rows, &mut photos, locale))
+    cards_with_photos(rows, &mut photos, locale)
 }
 
 /// Cards from their rows, each with the first photo of its gallery.
@@ -705,17 +715,28 @@ fn cards_with_photos(
     rows: Vec<CardRow>,
     photos: &mut HashMap<String, Vec<PhotoRef>>,
     locale: Locale,
-) -> Vec<ProductCard> {
+) -> Result<Vec<ProductCard>, sqlx::Error> {
     rows.into_iter()
-        .map(|r| ProductCard {
-            photo: photos.remove(&r.id).and_then(|g| g.into_iter().next()),
-            name: locale.pick(&r.name_vi, &r.name_en).to_owned(),
-            slug: r.slug,
-            commune: r.commune,
-            producer: r.producer,
-            from_price: r.from_price.and_then(|p| Vnd::new(p).ok()),
-            stars: r.stars.and_then(|s| u8::try_from(s).ok()),
-            signature: r.signature > 0,
+        .map(|r| {
+            // Both NULL when the product has no active variant / no certificate in force.
+            let from_price = r
+                .from_price
+                .map(|p| decode::vnd("product_variants.price_vnd (lowest)", &r.id, p))
+                .transpose()?;
+            let stars = r
+                .stars
+                .map(|s| decode::number("ocop_certificates.stars", &r.id, s))
+                .transpose()?;
+            Ok(ProductCard {
+                photo: photos.remove(&r.id).and_then(|g| g.into_iter().next()),
+                name: locale.pick(&r.name_vi, &r.name_en).to_owned(),
+                slug: r.slug,
+                commune: r.commune,
+                producer: r.producer,
+                from_price,
+                stars,
+                signature: r.signature > 0,
+            })
         })
         .collect()
 }
