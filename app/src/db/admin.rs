@@ -547,7 +547,23 @@ pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
     let v: Option<String> = sqlx::query_scalar(DEFAULT_SHIPPING)
         .fetch_optional(db.pool())
         .await?;
-    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(30_000))
+    // Unset: the built-in default. Set but not an amount: a fault, not a silent default.
+    match v {
+        None => Ok(30_000),
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| crate::domain::money::Vnd::new(*d).is_ok())
+            .ok_or_else(|| {
+                super::decode::bad_value(
+                    "site_settings.value",
+                    "shipping_base_vnd",
+                    &v,
+                    "is not an amount",
+                )
+            }),
+    }
 }
 
 /// The marketplace's bank account as saved: (BIN, account number, holder).

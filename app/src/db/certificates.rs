@@ -7,12 +7,13 @@ use sqlx::FromRow;
 use super::{
     Db,
     audit::{self, AuditEntry},
+    decode,
     ids::new_id,
 };
 use crate::{
     domain::{
         ocop::{Certificate, standing},
-        time::{db_date, db_timestamp, parse_db_date},
+        time::{db_date, db_timestamp},
     },
     officer::{CertifiableProduct, OfficerCertificate},
 };
@@ -135,27 +136,29 @@ pub async fn of_communes(
     for id in scope.unwrap_or_default() {
         query = query.bind(id);
     }
-    Ok(query
+    query
         .fetch_all(db.pool())
         .await?
         .into_iter()
-        .filter_map(|r| {
-            let issued = parse_db_date(&r.issued_on)?;
-            let expires = parse_db_date(&r.expires_on)?;
-            Some(OfficerCertificate {
+        .map(|r| {
+            // Named by the product (the query reads no certificate id).
+            let issued = decode::date("ocop_certificates.issued_on", &r.product_id, &r.issued_on)?;
+            let expires =
+                decode::date("ocop_certificates.expires_on", &r.product_id, &r.expires_on)?;
+            Ok(OfficerCertificate {
                 standing: standing(issued, expires, today),
+                stars: decode::number("ocop_certificates.stars", &r.product_id, r.stars)?,
                 product_id: r.product_id,
                 product_name: r.product_name,
                 product_slug: r.product_slug,
                 commune_name: r.commune_name,
-                stars: u8::try_from(r.stars).unwrap_or(0),
                 level: r.issuing_level,
                 decision_no: r.decision_no,
                 issued_on: r.issued_on,
                 expires_on: r.expires_on,
             })
         })
-        .collect())
+        .collect()
 }
 
 /// [`of_communes`]' statement for that many communes (`None`: all).
