@@ -65,7 +65,7 @@ pub use connect::{Db, DbError, Engine, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 20] = [
+    let constant: [(&str, &[(&str, &str)]); 22] = [
         ("accounts", accounts::STATEMENTS),
         ("admin", admin::STATEMENTS),
         ("audit", audit::STATEMENTS),
@@ -86,6 +86,8 @@ pub fn all_statements() -> Vec<(String, String)> {
         ("sales", sales::STATEMENTS),
         ("storage", storage::STATEMENTS),
         ("traceability", traceability::STATEMENTS),
+        ("search::sync", crate::search::sync::STATEMENTS),
+        ("pages::account", crate::pages::account::sql::STATEMENTS),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()
@@ -99,6 +101,7 @@ pub fn all_statements() -> Vec<(String, String)> {
         ("certificates", certificates::rendered_statements()),
         ("diary", diary::rendered_statements()),
         ("reports", reports::rendered_statements()),
+        ("search::sync", crate::search::sync::rendered_statements()),
     ];
     for (module, list) in rendered {
         all.extend(
