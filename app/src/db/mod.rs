@@ -14,15 +14,18 @@
 //! request).
 
 /// Declares each `NAME = "SQL";` as a `pub(crate) const` and lists them all, by name, in the
-/// module's `STATEMENTS`, so no statement can be left out of the prepare test.
-macro_rules! statements {
+/// module's `STATEMENTS`, so no statement can be left out of the prepare test. Exported (as
+/// `app::sql_statements!`) for the server crate's own SQL.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! sql_statements {
     ($($(#[$meta:meta])* $name:ident = $sql:expr;)*) => {
         $($(#[$meta])* pub(crate) const $name: &str = $sql;)*
         /// Every constant statement of this module: (name, SQL).
         pub(crate) const STATEMENTS: &[(&str, &str)] = &[$((stringify!($name), $name)),*];
     };
 }
-pub(crate) use statements;
+pub(crate) use crate::sql_statements as statements;
 
 /// `$from, $from+1, …` for `n` bound values: an IN-list of a statement built at run time.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {

@@ -65,9 +65,7 @@ impl fmt::Display for SeedReport {
 
 /// True when no province has been loaded: the serve command then loads the demo.
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM provinces")
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(COUNT_PROVINCES).fetch_one(db.pool()).await?;
     Ok(n == 0)
 }
 
@@ -83,9 +81,7 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
     seed.all(&demo, &photos).await?;
     let Seeder { mut tx, report, .. } = seed;
     // The search index picks the demo products up from its queue.
-    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products")
-        .fetch_all(&mut *tx)
-        .await?;
+    let ids: Vec<(String,)> = sqlx::query_as(ALL_PRODUCT_IDS).fetch_all(&mut *tx).await?;
     let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
     app::search::sync::queue(&mut tx, &ids).await?;
     tx.commit().await.context("committing the demo data")?;
@@ -109,7 +105,7 @@ async fn prepare_photos(
     let mut out = HashMap::new();
     for product in &demo.products {
         let id = stable_id("photo", &product.key);
-        let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM photos WHERE id = $1")
+        let (exists,): (i64,) = sqlx::query_as(PHOTO_EXISTS)
             .bind(&id)
             .fetch_one(db.pool())
             .await?;
@@ -220,14 +216,11 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "audit_log",
-                sqlx::query(
-                    "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, created_at)
-                     VALUES ($1, NULL, 'seed.demo', 'province', $2, $3, $4)",
-                )
-                .bind(new_id())
-                .bind(province_id)
-                .bind(details)
-                .bind(now),
+                sqlx::query(INSERT_SEED_AUDIT)
+                    .bind(new_id())
+                    .bind(province_id)
+                    .bind(details)
+                    .bind(now),
             )
             .await?;
         }
@@ -240,18 +233,15 @@ impl Seeder<'_> {
         let now = self.now.clone();
         self.insert(
             "provinces",
-            sqlx::query(
-                "INSERT INTO provinces (id, slug, name, tagline_vi, tagline_en, story_vi, story_en, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
-            )
-            .bind(id.clone())
-            .bind(slug.to_string())
-            .bind(p.name.clone())
-            .bind(p.tagline_vi.clone())
-            .bind(p.tagline_en.clone())
-            .bind(p.story_vi.clone())
-            .bind(p.story_en.clone())
-            .bind(now),
+            sqlx::query(INSERT_PROVINCE)
+                .bind(id.clone())
+                .bind(slug.to_string())
+                .bind(p.name.clone())
+                .bind(p.tagline_vi.clone())
+                .bind(p.tagline_en.clone())
+                .bind(p.story_vi.clone())
+                .bind(p.story_en.clone())
+                .bind(now),
         )
         .await?;
         Ok(id)
@@ -261,14 +251,11 @@ impl Seeder<'_> {
         for (i, g) in groups.iter().enumerate() {
             self.insert(
                 "product_groups",
-                sqlx::query(
-                    "INSERT INTO product_groups (code, scheme, name_vi, name_en, position)
-                     VALUES ($1, '919/QĐ-TTg (2022)', $2, $3, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(g.code.clone())
-                .bind(g.name_vi.clone())
-                .bind(g.name_en.clone())
-                .bind(i as i64),
+                sqlx::query(INSERT_PRODUCT_GROUP)
+                    .bind(g.code.clone())
+                    .bind(g.name_vi.clone())
+                    .bind(g.name_en.clone())
+                    .bind(i as i64),
             )
             .await?;
         }
@@ -297,30 +284,24 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "communes",
-                sqlx::query(
-                    "INSERT INTO communes (id, province_id, slug, name, kind, story_vi, story_en, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
-                )
-                .bind(id.clone())
-                .bind(province_id.to_owned())
-                .bind(slug.to_string())
-                .bind(c.name.clone())
-                .bind(c.kind.clone())
-                .bind(c.story_vi.clone())
-                .bind(c.story_en.clone())
-                .bind(now),
+                sqlx::query(COMMUNES_INSERT_COMMUNES)
+                    .bind(id.clone())
+                    .bind(province_id.to_owned())
+                    .bind(slug.to_string())
+                    .bind(c.name.clone())
+                    .bind(c.kind.clone())
+                    .bind(c.story_vi.clone())
+                    .bind(c.story_en.clone())
+                    .bind(now),
             )
             .await?;
             for former in &c.former_names {
                 self.insert(
                     "commune_former_names",
-                    sqlx::query(
-                        "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
-                         VALUES ($1, $2, $3, '2025-06-30') ON CONFLICT DO NOTHING",
-                    )
-                    .bind(id.clone())
-                    .bind(former.clone())
-                    .bind(c.former_district.clone()),
+                    sqlx::query(COMMUNES_INSERT_COMMUNE_FORMER_NAMES)
+                        .bind(id.clone())
+                        .bind(former.clone())
+                        .bind(c.former_district.clone()),
                 )
                 .await?;
             }
@@ -349,43 +330,33 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "users",
-                sqlx::query(
-                    "INSERT INTO users (id, phone, display_name, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(owner_id.clone())
-                .bind(phone.e164())
-                .bind(p.name.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCERS_INSERT_USERS)
+                    .bind(owner_id.clone())
+                    .bind(phone.e164())
+                    .bind(p.name.clone())
+                    .bind(now.clone()),
             )
             .await?;
             self.insert(
                 "producers",
-                sqlx::query(
-                    "INSERT INTO producers (id, slug, name, kind, commune_id, phone, description_vi, description_en,
-                                            status, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(id.clone())
-                .bind(slug.to_string())
-                .bind(p.name.clone())
-                .bind(kind.as_str())
-                .bind(commune_id.clone())
-                .bind(phone.e164())
-                .bind(p.description_vi.clone())
-                .bind(p.description_en.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCERS_INSERT_PRODUCERS)
+                    .bind(id.clone())
+                    .bind(slug.to_string())
+                    .bind(p.name.clone())
+                    .bind(kind.as_str())
+                    .bind(commune_id.clone())
+                    .bind(phone.e164())
+                    .bind(p.description_vi.clone())
+                    .bind(p.description_en.clone())
+                    .bind(now.clone()),
             )
             .await?;
             self.insert(
                 "producer_members",
-                sqlx::query(
-                    "INSERT INTO producer_members (producer_id, user_id, role, created_at)
-                     VALUES ($1, $2, 'owner', $3) ON CONFLICT DO NOTHING",
-                )
-                .bind(id.clone())
-                .bind(owner_id.clone())
-                .bind(now),
+                sqlx::query(PRODUCERS_INSERT_PRODUCER_MEMBERS)
+                    .bind(id.clone())
+                    .bind(owner_id.clone())
+                    .bind(now),
             )
             .await?;
             ids.producers.insert(p.key.clone(), (id, owner_id));
@@ -405,26 +376,17 @@ impl Seeder<'_> {
         ] {
             self.insert(
                 "site_settings",
-                sqlx::query(
-                    "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(key)
-                .bind(value)
-                .bind(now.clone()),
+                sqlx::query(PAYMENTS_INSERT_SITE_SETTINGS)
+                    .bind(key)
+                    .bind(value)
+                    .bind(now.clone()),
             )
             .await?;
         }
         if let Some((id, _)) = producers.first().and_then(|p| ids.producers.get(&p.key)) {
             self.insert(
                 "producer_payment_settings",
-                sqlx::query(
-                    "UPDATE producers SET bank_bin = '970416', bank_account_no = '1020304050',
-                        bank_account_name = 'TAI KHOAN DEMO', shipping_mode = 'weight',
-                        shipping_base_vnd = 20000, shipping_per_kg_vnd = 5000
-                     WHERE id = $1 AND bank_bin IS NULL",
-                )
-                .bind(id.clone()),
+                sqlx::query(PAYMENTS_UPDATE_PRODUCERS).bind(id.clone()),
             )
             .await?;
         }
@@ -453,25 +415,19 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "users",
-                sqlx::query(
-                    "INSERT INTO users (id, email, display_name, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(user_id.clone())
-                .bind(email)
-                .bind(format!("Cán bộ OCOP {}", product.commune))
-                .bind(now.clone()),
+                sqlx::query(OFFICERS_INSERT_USERS)
+                    .bind(user_id.clone())
+                    .bind(email)
+                    .bind(format!("Cán bộ OCOP {}", product.commune))
+                    .bind(now.clone()),
             )
             .await?;
             self.insert(
                 "commune_officers",
-                sqlx::query(
-                    "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(user_id.clone())
-                .bind(commune_id)
-                .bind(now),
+                sqlx::query(OFFICERS_INSERT_COMMUNE_OFFICERS)
+                    .bind(user_id.clone())
+                    .bind(commune_id)
+                    .bind(now),
             )
             .await?;
             ids.officers.insert(product.commune.clone(), user_id);
@@ -511,26 +467,21 @@ impl Seeder<'_> {
         let approved_at = (status == ProductStatus::Approved).then(|| now.clone());
         self.insert(
             "products",
-            sqlx::query(
-                "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
-                                       description_vi, description_en, gtin, gi_name, status,
-                                       created_at, updated_at, approved_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) ON CONFLICT DO NOTHING",
-            )
-            .bind(id.clone())
-            .bind(slug.to_string())
-            .bind(producer_id.clone())
-            .bind(commune_id.clone())
-            .bind(p.group.clone())
-            .bind(p.name_vi.clone())
-            .bind(p.name_en.clone())
-            .bind(p.description_vi.clone())
-            .bind(p.description_en.clone())
-            .bind(gtin)
-            .bind(p.gi.then(|| "Nhãn lồng Hưng Yên".to_owned()))
-            .bind(status.as_str())
-            .bind(now.clone())
-            .bind(approved_at),
+            sqlx::query(PRODUCT_INSERT_PRODUCTS)
+                .bind(id.clone())
+                .bind(slug.to_string())
+                .bind(producer_id.clone())
+                .bind(commune_id.clone())
+                .bind(p.group.clone())
+                .bind(p.name_vi.clone())
+                .bind(p.name_en.clone())
+                .bind(p.description_vi.clone())
+                .bind(p.description_en.clone())
+                .bind(gtin)
+                .bind(p.gi.then(|| "Nhãn lồng Hưng Yên".to_owned()))
+                .bind(status.as_str())
+                .bind(now.clone())
+                .bind(approved_at),
         )
         .await?;
 
@@ -548,21 +499,17 @@ impl Seeder<'_> {
             ensure!(v.stock >= 0, "product {}: stock cannot be negative", p.key);
             self.insert(
                 "product_variants",
-                sqlx::query(
-                    "INSERT INTO product_variants (id, product_id, label_vi, label_en, unit, net_weight_g, price_vnd,
-                                                   stock, position, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING",
-                )
-                .bind(variant_id(&p.key, i))
-                .bind(id.clone())
-                .bind(v.label_vi.clone())
-                .bind(v.label_en.clone())
-                .bind(unit.as_str())
-                .bind(v.net_weight_g)
-                .bind(price.dong())
-                .bind(v.stock)
-                .bind(i as i64)
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_PRODUCT_VARIANTS)
+                    .bind(variant_id(&p.key, i))
+                    .bind(id.clone())
+                    .bind(v.label_vi.clone())
+                    .bind(v.label_en.clone())
+                    .bind(unit.as_str())
+                    .bind(v.net_weight_g)
+                    .bind(price.dong())
+                    .bind(v.stock)
+                    .bind(i as i64)
+                    .bind(now.clone()),
             )
             .await?;
         }
@@ -577,20 +524,19 @@ impl Seeder<'_> {
                 .map_err(|e| anyhow!("product {}: {e}", p.key))?;
             self.insert(
                 "ocop_certificates",
-                sqlx::query(
-                    "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no, issued_on,
-                                                    expires_on, group_code, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(stable_id("ocop_certificate", &format!("{}/{}", p.key, cert.decision_no())))
-                .bind(id.clone())
-                .bind(i64::from(cert.stars()))
-                .bind(cert.level().as_str())
-                .bind(cert.decision_no().to_owned())
-                .bind(db_date(cert.issued_on()))
-                .bind(db_date(cert.expires_on()))
-                .bind(p.group.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_OCOP_CERTIFICATES)
+                    .bind(stable_id(
+                        "ocop_certificate",
+                        &format!("{}/{}", p.key, cert.decision_no()),
+                    ))
+                    .bind(id.clone())
+                    .bind(i64::from(cert.stars()))
+                    .bind(cert.level().as_str())
+                    .bind(cert.decision_no().to_owned())
+                    .bind(db_date(cert.issued_on()))
+                    .bind(db_date(cert.expires_on()))
+                    .bind(p.group.clone())
+                    .bind(now.clone()),
             )
             .await?;
         }
@@ -598,13 +544,10 @@ impl Seeder<'_> {
         if p.signature {
             self.insert(
                 "commune_signature_products",
-                sqlx::query(
-                    "INSERT INTO commune_signature_products (commune_id, product_id, set_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(commune_id.clone())
-                .bind(id.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_COMMUNE_SIGNATURE_PRODUCTS)
+                    .bind(commune_id.clone())
+                    .bind(id.clone())
+                    .bind(now.clone()),
             )
             .await?;
         }
@@ -617,39 +560,33 @@ impl Seeder<'_> {
                 .clone();
             self.insert(
                 "photos",
-                sqlx::query(
-                    "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256, alt_vi, alt_en, created_at)
-                     VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(photo.id.clone())
-                .bind(key)
-                .bind(i64::from(photos::WIDTH))
-                .bind(i64::from(photos::HEIGHT))
-                .bind(size)
-                .bind(photo.sha256.clone())
-                .bind(p.name_vi.clone())
-                .bind(p.name_en.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_PHOTOS)
+                    .bind(photo.id.clone())
+                    .bind(key)
+                    .bind(i64::from(photos::WIDTH))
+                    .bind(i64::from(photos::HEIGHT))
+                    .bind(size)
+                    .bind(photo.sha256.clone())
+                    .bind(p.name_vi.clone())
+                    .bind(p.name_en.clone())
+                    .bind(now.clone()),
             )
             .await?;
             for (w, h, key, size) in &photo.renditions {
                 self.insert(
                     "photo_derivatives",
-                    sqlx::query(
-                        "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
-                         VALUES ($1, $2, $3, $4, 'image/jpeg', $5) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(photo.id.clone())
-                    .bind(i64::from(*w))
-                    .bind(i64::from(*h))
-                    .bind(key.clone())
-                    .bind(*size),
+                    sqlx::query(PRODUCT_INSERT_PHOTO_DERIVATIVES)
+                        .bind(photo.id.clone())
+                        .bind(i64::from(*w))
+                        .bind(i64::from(*h))
+                        .bind(key.clone())
+                        .bind(*size),
                 )
                 .await?;
             }
             self.insert(
                 "product_photos",
-                sqlx::query("INSERT INTO product_photos (product_id, photo_id, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
+                sqlx::query(PRODUCT_INSERT_PRODUCT_PHOTOS)
                     .bind(id)
                     .bind(photo.id.clone()),
             )
@@ -675,17 +612,14 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "plots",
-                sqlx::query(
-                    "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING",
-                )
-                .bind(plot_id.clone())
-                .bind(producer_id.clone())
-                .bind(commune_id.clone())
-                .bind(format!("Vườn {} số 1", diary::crop_name_vi(&crop)))
-                .bind(crop.clone())
-                .bind(4_000 + 1_500 * products.len() as i64)
-                .bind(now.clone()),
+                sqlx::query(FARMS_INSERT_PLOTS)
+                    .bind(plot_id.clone())
+                    .bind(producer_id.clone())
+                    .bind(commune_id.clone())
+                    .bind(format!("Vườn {} số 1", diary::crop_name_vi(&crop)))
+                    .bind(crop.clone())
+                    .bind(4_000 + 1_500 * products.len() as i64)
+                    .bind(now.clone()),
             )
             .await?;
 
@@ -707,21 +641,17 @@ impl Seeder<'_> {
                     .map(|_| format!("{}T02:00:00.000Z", db_date(harvest_on + Days::new(3))));
                 self.insert(
                     "harvest_lots",
-                    sqlx::query(
-                        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, harvested_on, quantity_kg,
-                                                   grade, status, verified_by, verified_at, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'Loại 1', 'on_sale', $8, $9, $10, $10) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(lot_id.clone())
-                    .bind(producer_id.clone())
-                    .bind(plot_id.clone())
-                    .bind(variant_id(&product.key, 0))
-                    .bind(lot_code(&product.key, harvest_on))
-                    .bind(db_date(harvest_on))
-                    .bind(quantity_kg)
-                    .bind(officer)
-                    .bind(verified_at)
-                    .bind(now.clone()),
+                    sqlx::query(FARMS_INSERT_HARVEST_LOTS)
+                        .bind(lot_id.clone())
+                        .bind(producer_id.clone())
+                        .bind(plot_id.clone())
+                        .bind(variant_id(&product.key, 0))
+                        .bind(lot_code(&product.key, harvest_on))
+                        .bind(db_date(harvest_on))
+                        .bind(quantity_kg)
+                        .bind(officer)
+                        .bind(verified_at)
+                        .bind(now.clone()),
                 )
                 .await?;
                 entries.push((
@@ -779,30 +709,24 @@ impl Seeder<'_> {
             );
             self.insert(
                 "cultivation_log_entries",
-                sqlx::query(
-                    "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on, input_name,
-                         active_ingredient, target, dose, phi_days, quantity_kg, note, recorded_by, recorded_at,
-                         prev_hash, entry_hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(plot_id.to_owned())
-                .bind(lot_id.clone())
-                .bind(seq)
-                .bind(e.kind.as_str())
-                .bind(occurred_on)
-                .bind(e.input_name)
-                .bind(e.active_ingredient)
-                .bind(e.target)
-                .bind(e.dose)
-                .bind(e.phi_days)
-                .bind(*quantity_kg)
-                .bind(e.note)
-                .bind(recorded_by.to_owned())
-                .bind(recorded_at)
-                .bind(prev.clone())
-                .bind(hash.clone()),
+                sqlx::query(INSERT_DIARY_ENTRY)
+                    .bind(id)
+                    .bind(plot_id.to_owned())
+                    .bind(lot_id.clone())
+                    .bind(seq)
+                    .bind(e.kind.as_str())
+                    .bind(occurred_on)
+                    .bind(e.input_name)
+                    .bind(e.active_ingredient)
+                    .bind(e.target)
+                    .bind(e.dose)
+                    .bind(e.phi_days)
+                    .bind(*quantity_kg)
+                    .bind(e.note)
+                    .bind(recorded_by.to_owned())
+                    .bind(recorded_at)
+                    .bind(prev.clone())
+                    .bind(hash.clone()),
             )
             .await?;
             prev = hash;
@@ -846,4 +770,90 @@ fn lot_code(product_key: &str, harvested_on: NaiveDate) -> String {
         .collect::<String>()
         .to_uppercase();
     format!("{initials}-{}", harvested_on.format("%Y%m%d"))
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `is_empty`.
+    COUNT_PROVINCES = "SELECT COUNT(*) FROM provinces";
+    /// `load_demo`.
+    ALL_PRODUCT_IDS = "SELECT id FROM products";
+    /// `prepare_photos`.
+    PHOTO_EXISTS = "SELECT COUNT(*) FROM photos WHERE id = $1";
+    /// `all`.
+    INSERT_SEED_AUDIT = "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, created_at)
+        VALUES ($1, NULL, 'seed.demo', 'province', $2, $3, $4)";
+    /// `province`.
+    INSERT_PROVINCE = "INSERT INTO provinces (id, slug, name, tagline_vi, tagline_en, story_vi, story_en, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING";
+    /// `product_groups`.
+    INSERT_PRODUCT_GROUP = "INSERT INTO product_groups (code, scheme, name_vi, name_en, position)
+        VALUES ($1, '919/QĐ-TTg (2022)', $2, $3, $4) ON CONFLICT DO NOTHING";
+    /// `communes`.
+    COMMUNES_INSERT_COMMUNES = "INSERT INTO communes (id, province_id, slug, name, kind, story_vi, story_en, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING";
+    /// `communes`.
+    COMMUNES_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
+        VALUES ($1, $2, $3, '2025-06-30') ON CONFLICT DO NOTHING";
+    /// `producers`.
+    PRODUCERS_INSERT_USERS = "INSERT INTO users (id, phone, display_name, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";
+    /// `producers`.
+    PRODUCERS_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, phone, description_vi, description_en,
+                               status, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) ON CONFLICT DO NOTHING";
+    /// `producers`.
+    PRODUCERS_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+        VALUES ($1, $2, 'owner', $3) ON CONFLICT DO NOTHING";
+    /// `payments`.
+    PAYMENTS_INSERT_SITE_SETTINGS = "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `payments`.
+    PAYMENTS_UPDATE_PRODUCERS = "UPDATE producers SET bank_bin = '970416', bank_account_no = '1020304050',
+           bank_account_name = 'TAI KHOAN DEMO', shipping_mode = 'weight',
+           shipping_base_vnd = 20000, shipping_per_kg_vnd = 5000
+        WHERE id = $1 AND bank_bin IS NULL";
+    /// `officers`.
+    OFFICERS_INSERT_USERS = "INSERT INTO users (id, email, display_name, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";
+    /// `officers`.
+    OFFICERS_INSERT_COMMUNE_OFFICERS = "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
+                              description_vi, description_en, gtin, gi_name, status,
+                              created_at, updated_at, approved_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCT_VARIANTS = "INSERT INTO product_variants (id, product_id, label_vi, label_en, unit, net_weight_g, price_vnd,
+                                      stock, position, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_OCOP_CERTIFICATES = "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no, issued_on,
+                                       expires_on, group_code, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_COMMUNE_SIGNATURE_PRODUCTS = "INSERT INTO commune_signature_products (commune_id, product_id, set_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PHOTOS = "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256, alt_vi, alt_en, created_at)
+        VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PHOTO_DERIVATIVES = "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
+        VALUES ($1, $2, $3, $4, 'image/jpeg', $5) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCT_PHOTOS = "INSERT INTO product_photos (product_id, photo_id, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING";
+    /// `farms`.
+    FARMS_INSERT_PLOTS = "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT DO NOTHING";
+    /// `farms`.
+    FARMS_INSERT_HARVEST_LOTS = "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, harvested_on, quantity_kg,
+                                  grade, status, verified_by, verified_at, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, 'Loại 1', 'on_sale', $8, $9, $10, $10) ON CONFLICT DO NOTHING";
+    /// `diary`.
+    INSERT_DIARY_ENTRY = "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on, input_name,
+            active_ingredient, target, dose, phi_days, quantity_kg, note, recorded_by, recorded_at,
+            prev_hash, entry_hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        ON CONFLICT DO NOTHING";
 }
