@@ -389,7 +389,7 @@ async fn import(
     let cells = app::officer::rules::spreadsheet::cells(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let db = open(database_url).await?;
-    let commune_id: Option<String> = sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
+    let commune_id: Option<String> = sqlx::query_scalar(COMMUNE_BY_SLUG)
         .bind(commune)
         .fetch_optional(db.pool())
         .await?;
@@ -441,4 +441,10 @@ pub async fn open(database_url: &str) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("migrating the database at {}", redact_url(database_url)))?;
     Ok(db)
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `import`.
+    COMMUNE_BY_SLUG = "SELECT id FROM communes WHERE slug = $1";
 }

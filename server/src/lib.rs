@@ -29,3 +29,23 @@ pub use config::Settings;
 /// The global allocator of the `ocop` binary (and of the benchmark that stands in for it).
 pub use mimalloc::MiMalloc as Allocator;
 pub use startup::Application;
+
+/// The server's own SQL, as (`module::NAME`, SQL), for the `sql` integration test that prepares
+/// every statement on both engines (the data layer's are in `app::db::all_statements`).
+#[doc(hidden)]
+pub fn all_statements() -> Vec<(String, String)> {
+    let modules: [(&str, &[(&str, &str)]); 5] = [
+        ("auth::forms", auth::forms::STATEMENTS),
+        ("cli", cli::STATEMENTS),
+        ("photos::store", photos::store::STATEMENTS),
+        ("diary::forms", diary::forms::STATEMENTS),
+        ("seed", seed::STATEMENTS),
+    ];
+    modules
+        .into_iter()
+        .flat_map(|(module, list)| {
+            list.iter()
+                .map(move |(name, sql)| (format!("server::{module}::{name}"), (*sql).to_owned()))
+        })
+        .collect()
+}

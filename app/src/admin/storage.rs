@@ -5,11 +5,11 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::db::{
-    Db,
-    audit::{self, AuditEntry},
-};
 use crate::{
+    db::{
+        Db,
+        audit::{self, AuditEntry},
+    },
     domain::time::{db_date, db_timestamp, vietnam_date},
     shop::rules::vietqr::BankAccount,
 };
@@ -84,19 +84,17 @@ pub async fn create_commune(
     }
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
-    let Some(province): Option<String> =
-        sqlx::query_scalar("SELECT id FROM provinces ORDER BY created_at LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?
+    let Some(province): Option<String> = sqlx::query_scalar(CREATE_COMMUNE_SELECT_PROVINCES)
+        .fetch_optional(&mut *tx)
+        .await?
     else {
         return Err(AdminError::NotFound);
     };
-    let taken: Option<String> =
-        sqlx::query_scalar("SELECT id FROM communes WHERE province_id = $1 AND name = $2")
-            .bind(&province)
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let taken: Option<String> = sqlx::query_scalar(CREATE_COMMUNE_SELECT_COMMUNES)
+        .bind(&province)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(AdminError::NameTaken);
     }
@@ -105,7 +103,7 @@ pub async fn create_commune(
         .map_err(|_| AdminError::Name)?;
     let mut slug = base.clone();
     for n in 2.. {
-        let used: Option<String> = sqlx::query_scalar("SELECT id FROM communes WHERE slug = $1")
+        let used: Option<String> = sqlx::query_scalar(CREATE_COMMUNE_SELECT_COMMUNES_2)
             .bind(&slug)
             .fetch_optional(&mut *tx)
             .await?;
@@ -115,18 +113,15 @@ pub async fn create_commune(
         slug = format!("{base}-{n}");
     }
     let id = crate::db::ids::new_id();
-    sqlx::query(
-        "INSERT INTO communes (id, province_id, slug, name, kind, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(&id)
-    .bind(&province)
-    .bind(&slug)
-    .bind(name)
-    .bind(kind)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(CREATE_COMMUNE_INSERT_COMMUNES)
+        .bind(&id)
+        .bind(&province)
+        .bind(&slug)
+        .bind(name)
+        .bind(kind)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         audit_entry(
@@ -156,44 +151,38 @@ pub async fn rename_commune(
         return Err(AdminError::Name);
     }
     let mut tx = db.begin_write().await?;
-    let old: Option<(String, String)> = sqlx::query_as(
-        "SELECT name, province_id FROM communes WHERE id = $1 AND status = 'active'",
-    )
-    .bind(commune_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let old: Option<(String, String)> = sqlx::query_as(RENAME_COMMUNE_SELECT_COMMUNES)
+        .bind(commune_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some((old, province)) = old else {
         return Err(AdminError::NotFound);
     };
     if old == name {
         return Ok(());
     }
-    let taken: Option<String> =
-        sqlx::query_scalar("SELECT id FROM communes WHERE province_id = $1 AND name = $2")
-            .bind(&province)
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let taken: Option<String> = sqlx::query_scalar(RENAME_COMMUNE_SELECT_COMMUNES_2)
+        .bind(&province)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(AdminError::NameTaken);
     }
-    sqlx::query("UPDATE communes SET name = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query(RENAME_COMMUNE_UPDATE_COMMUNES)
         .bind(name)
         .bind(db_timestamp(now))
         .bind(commune_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
-         ON CONFLICT (commune_id, name) DO NOTHING",
-    )
-    .bind(commune_id)
-    .bind(&old)
-    .bind(db_date(vietnam_date(now)))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(RENAME_COMMUNE_INSERT_COMMUNE_FORMER_NAMES)
+        .bind(commune_id)
+        .bind(&old)
+        .bind(db_date(vietnam_date(now)))
+        .execute(&mut *tx)
+        .await?;
     // A former name equal to the new one is no longer former.
-    sqlx::query("DELETE FROM commune_former_names WHERE commune_id = $1 AND name = $2")
+    sqlx::query(RENAME_COMMUNE_DELETE_COMMUNE_FORMER_NAMES)
         .bind(commune_id)
         .bind(name)
         .execute(&mut *tx)
@@ -229,84 +218,67 @@ pub async fn merge_communes(
     }
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
-    let active: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM communes WHERE id IN ($1, $2) AND status = 'active'",
-    )
-    .bind(from)
-    .bind(into)
-    .fetch_one(&mut *tx)
-    .await?;
+    let active: i64 = sqlx::query_scalar(MERGE_COMMUNES_SELECT_COMMUNES)
+        .bind(from)
+        .bind(into)
+        .fetch_one(&mut *tx)
+        .await?;
     if active != 2 {
         return Err(AdminError::Merge);
     }
-    let from_name: String = sqlx::query_scalar("SELECT name FROM communes WHERE id = $1")
+    let from_name: String = sqlx::query_scalar(MERGE_COMMUNES_SELECT_COMMUNES_2)
         .bind(from)
         .fetch_one(&mut *tx)
         .await?;
-    for table in ["producers", "products", "plots"] {
-        sqlx::query(&format!(
-            "UPDATE {table} SET commune_id = $1 WHERE commune_id = $2"
-        ))
+    for moved in [
+        MERGE_COMMUNES_MOVE_PRODUCERS,
+        MERGE_COMMUNES_MOVE_PRODUCTS,
+        MERGE_COMMUNES_MOVE_PLOTS,
+    ] {
+        sqlx::query(moved)
+            .bind(into)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_OFFICERS)
         .bind(into)
+        .bind(&at)
         .bind(from)
         .execute(&mut *tx)
         .await?;
-    }
-    sqlx::query(
-        "INSERT INTO commune_officers (user_id, commune_id, created_at)
-         SELECT user_id, $1, $2 FROM commune_officers WHERE commune_id = $3
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(into)
-    .bind(&at)
-    .bind(from)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM commune_officers WHERE commune_id = $1")
+    sqlx::query(MERGE_COMMUNES_DELETE_COMMUNE_OFFICERS)
         .bind(from)
         .execute(&mut *tx)
         .await?;
     // The merged commune's signature product moves only if the other has none.
-    sqlx::query(
-        "UPDATE commune_signature_products SET commune_id = $1
-          WHERE commune_id = $2
-            AND NOT EXISTS (SELECT 1 FROM commune_signature_products s WHERE s.commune_id = $1)",
-    )
-    .bind(into)
-    .bind(from)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM commune_signature_products WHERE commune_id = $1")
+    sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNE_SIGNATURE_PRODUCTS)
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(MERGE_COMMUNES_DELETE_COMMUNE_SIGNATURE_PRODUCTS)
         .bind(from)
         .execute(&mut *tx)
         .await?;
     let until = db_date(vietnam_date(now));
-    sqlx::query(
-        "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
-         SELECT $1, name, former_district, until_date FROM commune_former_names WHERE commune_id = $2
-         ON CONFLICT (commune_id, name) DO NOTHING",
-    )
-    .bind(into)
-    .bind(from)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
-         ON CONFLICT (commune_id, name) DO NOTHING",
-    )
-    .bind(into)
-    .bind(&from_name)
-    .bind(&until)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE communes SET status = 'merged', merged_into_id = $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(into)
-    .bind(&at)
-    .bind(from)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES)
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES_2)
+        .bind(into)
+        .bind(&from_name)
+        .bind(&until)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNES)
+        .bind(into)
+        .bind(&at)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         audit_entry(
@@ -332,25 +304,20 @@ pub async fn add_officer(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     let mut tx = db.begin_write().await?;
-    let exists: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM users WHERE id = $1) + (SELECT COUNT(*) FROM communes WHERE id = $2 AND status = 'active')",
-    )
-    .bind(user_id)
-    .bind(commune_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let exists: i64 = sqlx::query_scalar(ADD_OFFICER_SELECT_USERS)
+        .bind(user_id)
+        .bind(commune_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if exists != 2 {
         return Err(AdminError::NotFound);
     }
-    sqlx::query(
-        "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(commune_id)
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(ADD_OFFICER_INSERT_COMMUNE_OFFICERS)
+        .bind(user_id)
+        .bind(commune_id)
+        .bind(db_timestamp(now))
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         audit_entry(
@@ -373,7 +340,7 @@ pub async fn remove_officer(
     admin_id: &str,
 ) -> Result<(), AdminError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM commune_officers WHERE user_id = $1 AND commune_id = $2")
+    sqlx::query(REMOVE_OFFICER)
         .bind(user_id)
         .bind(commune_id)
         .execute(&mut *tx)
@@ -438,7 +405,7 @@ pub async fn change_user(
     }
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+    let exists: Option<String> = sqlx::query_scalar(CHANGE_USER_SELECT_USERS)
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -452,32 +419,29 @@ pub async fn change_user(
             } else {
                 "active"
             };
-            sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
+            sqlx::query(CHANGE_USER_UPDATE_USERS)
                 .bind(status)
                 .bind(&at)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
             if change == UserChange::Disable {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                sqlx::query(CHANGE_USER_DELETE_SESSIONS)
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
             }
         }
         UserChange::GrantAdmin => {
-            sqlx::query(
-                "INSERT INTO user_roles (user_id, role, granted_by, created_at)
-                 VALUES ($1, 'admin', $2, $3) ON CONFLICT DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(admin_id)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(CHANGE_USER_INSERT_USER_ROLES)
+                .bind(user_id)
+                .bind(admin_id)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
         }
         UserChange::RevokeAdmin => {
-            sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = 'admin'")
+            sqlx::query(CHANGE_USER_DELETE_USER_ROLES)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
@@ -494,13 +458,7 @@ pub async fn change_user(
 
 /// The officers of every commune: (user id, name, commune id, commune name).
 pub async fn officers(db: &Db) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.display_name, c.id, c.name FROM commune_officers o
-           JOIN users u ON u.id = o.user_id JOIN communes c ON c.id = o.commune_id
-          ORDER BY c.name, u.display_name",
-    )
-    .fetch_all(db.pool())
-    .await
+    sqlx::query_as(OFFICERS).fetch_all(db.pool()).await
 }
 
 /// Saves one marketplace-wide setting, inserting or replacing it.
@@ -510,15 +468,12 @@ async fn put_setting(
     value: &str,
     at: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(key)
-    .bind(value)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(PUT_SETTING)
+        .bind(key)
+        .bind(value)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -589,15 +544,112 @@ pub async fn save_default_shipping(
 
 /// The default delivery fee for new producers, in dong.
 pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
-    let v: Option<String> =
-        sqlx::query_scalar("SELECT value FROM site_settings WHERE key = 'shipping_base_vnd'")
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(30_000))
+    let v: Option<String> = sqlx::query_scalar(DEFAULT_SHIPPING)
+        .fetch_optional(db.pool())
+        .await?;
+    // Unset: the built-in default. Set but not an amount: a fault, not a silent default.
+    match v {
+        None => Ok(30_000),
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| crate::domain::money::Vnd::new(*d).is_ok())
+            .ok_or_else(|| {
+                crate::db::decode::bad_value(
+                    "site_settings.value",
+                    "shipping_base_vnd",
+                    &v,
+                    "is not an amount",
+                )
+            }),
+    }
 }
 
 /// The marketplace's bank account as saved: (BIN, account number, holder).
 pub async fn bank_account(db: &Db) -> Result<(String, String, String), sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     crate::shop::storage::site_account_fields(&mut conn).await
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `create_commune`.
+    CREATE_COMMUNE_SELECT_PROVINCES = "SELECT id FROM provinces ORDER BY created_at LIMIT 1";
+    /// `create_commune`.
+    CREATE_COMMUNE_SELECT_COMMUNES = "SELECT id FROM communes WHERE province_id = $1 AND name = $2";
+    /// `create_commune`.
+    CREATE_COMMUNE_SELECT_COMMUNES_2 = "SELECT id FROM communes WHERE slug = $1";
+    /// `create_commune`.
+    CREATE_COMMUNE_INSERT_COMMUNES = "INSERT INTO communes (id, province_id, slug, name, kind, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $6)";
+    /// `rename_commune`.
+    RENAME_COMMUNE_SELECT_COMMUNES = "SELECT name, province_id FROM communes WHERE id = $1 AND status = 'active'";
+    /// `rename_commune`.
+    RENAME_COMMUNE_SELECT_COMMUNES_2 = "SELECT id FROM communes WHERE province_id = $1 AND name = $2";
+    /// `rename_commune`.
+    RENAME_COMMUNE_UPDATE_COMMUNES = "UPDATE communes SET name = $1, updated_at = $2 WHERE id = $3";
+    /// `rename_commune`.
+    RENAME_COMMUNE_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
+        ON CONFLICT (commune_id, name) DO NOTHING";
+    /// `rename_commune`.
+    RENAME_COMMUNE_DELETE_COMMUNE_FORMER_NAMES = "DELETE FROM commune_former_names WHERE commune_id = $1 AND name = $2";
+    /// `merge_communes`.
+    MERGE_COMMUNES_SELECT_COMMUNES = "SELECT COUNT(*) FROM communes WHERE id IN ($1, $2) AND status = 'active'";
+    /// `merge_communes`.
+    MERGE_COMMUNES_SELECT_COMMUNES_2 = "SELECT name FROM communes WHERE id = $1";
+    /// `merge_communes`.
+    MERGE_COMMUNES_INSERT_COMMUNE_OFFICERS = "INSERT INTO commune_officers (user_id, commune_id, created_at)
+        SELECT user_id, $1, $2 FROM commune_officers WHERE commune_id = $3
+        ON CONFLICT DO NOTHING";
+    /// `merge_communes`.
+    MERGE_COMMUNES_DELETE_COMMUNE_OFFICERS = "DELETE FROM commune_officers WHERE commune_id = $1";
+    /// `merge_communes`.
+    MERGE_COMMUNES_UPDATE_COMMUNE_SIGNATURE_PRODUCTS = "UPDATE commune_signature_products SET commune_id = $1
+        WHERE commune_id = $2
+          AND NOT EXISTS (SELECT 1 FROM commune_signature_products s WHERE s.commune_id = $1)";
+    /// `merge_communes`.
+    MERGE_COMMUNES_DELETE_COMMUNE_SIGNATURE_PRODUCTS = "DELETE FROM commune_signature_products WHERE commune_id = $1";
+    /// `merge_communes`.
+    MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
+        SELECT $1, name, former_district, until_date FROM commune_former_names WHERE commune_id = $2
+        ON CONFLICT (commune_id, name) DO NOTHING";
+    /// `merge_communes`.
+    MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES_2 = "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
+        ON CONFLICT (commune_id, name) DO NOTHING";
+    /// `merge_communes`.
+    MERGE_COMMUNES_UPDATE_COMMUNES = "UPDATE communes SET status = 'merged', merged_into_id = $1, updated_at = $2 WHERE id = $3";
+    /// `add_officer`.
+    ADD_OFFICER_SELECT_USERS = "SELECT (SELECT COUNT(*) FROM users WHERE id = $1) + (SELECT COUNT(*) FROM communes WHERE id = $2 AND status = 'active')";
+    /// `add_officer`.
+    ADD_OFFICER_INSERT_COMMUNE_OFFICERS = "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `remove_officer`.
+    REMOVE_OFFICER = "DELETE FROM commune_officers WHERE user_id = $1 AND commune_id = $2";
+    /// `change_user`.
+    CHANGE_USER_SELECT_USERS = "SELECT id FROM users WHERE id = $1";
+    /// `change_user`.
+    CHANGE_USER_UPDATE_USERS = "UPDATE users SET status = $1, updated_at = $2 WHERE id = $3";
+    /// `change_user`.
+    CHANGE_USER_DELETE_SESSIONS = "DELETE FROM sessions WHERE user_id = $1";
+    /// `change_user`.
+    CHANGE_USER_INSERT_USER_ROLES = "INSERT INTO user_roles (user_id, role, granted_by, created_at)
+        VALUES ($1, 'admin', $2, $3) ON CONFLICT DO NOTHING";
+    /// `change_user`.
+    CHANGE_USER_DELETE_USER_ROLES = "DELETE FROM user_roles WHERE user_id = $1 AND role = 'admin'";
+    /// `officers`.
+    OFFICERS = "SELECT u.id, u.display_name, c.id, c.name FROM commune_officers o
+         JOIN users u ON u.id = o.user_id JOIN communes c ON c.id = o.commune_id
+        ORDER BY c.name, u.display_name";
+    /// `put_setting`.
+    PUT_SETTING = "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+    /// `default_shipping`.
+    DEFAULT_SHIPPING = "SELECT value FROM site_settings WHERE key = 'shipping_base_vnd'";
+    /// `merge_communes`: what stood in the merged commune moves to the one kept.
+    MERGE_COMMUNES_MOVE_PRODUCERS = "UPDATE producers SET commune_id = $1 WHERE commune_id = $2";
+    /// `merge_communes`.
+    MERGE_COMMUNES_MOVE_PRODUCTS = "UPDATE products SET commune_id = $1 WHERE commune_id = $2";
+    /// `merge_communes`.
+    MERGE_COMMUNES_MOVE_PLOTS = "UPDATE plots SET commune_id = $1 WHERE commune_id = $2";
 }

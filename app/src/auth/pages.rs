@@ -146,11 +146,10 @@ pub async fn get_account() -> Result<Gate<AccountData>, ServerFnError> {
     gated(require_signed_in("/tai-khoan"), |actor, cx| async move {
         let db = &cx.db;
         let load = async {
-            let (phone, email): (Option<String>, Option<String>) =
-                sqlx::query_as("SELECT phone, email FROM users WHERE id = $1")
-                    .bind(&actor.user_id)
-                    .fetch_one(db.pool())
-                    .await?;
+            let (phone, email): (Option<String>, Option<String>) = sqlx::query_as(sql::GET_ACCOUNT)
+                .bind(&actor.user_id)
+                .fetch_one(db.pool())
+                .await?;
             let login = phone
                 .and_then(|p| crate::domain::phone::PhoneVn::parse(&p).ok())
                 .map(|p| p.display())
@@ -344,5 +343,14 @@ pub fn AccountLink() -> impl IntoView {
             .into_any()
         }
         None => view! { <a class="account-link" href="/dang-nhap">{t.sign_in}</a> }.into_any(),
+    }
+}
+
+/// The page's SQL (server only), prepared on both engines by the `sql` integration test.
+#[cfg(feature = "ssr")]
+pub(crate) mod sql {
+    crate::db::statements! {
+        /// `get_account`.
+        GET_ACCOUNT = "SELECT phone, email FROM users WHERE id = $1";
     }
 }

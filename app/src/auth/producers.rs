@@ -38,19 +38,17 @@ pub async fn apply(
 ) -> Result<String, ApplicationError> {
     let now = db_timestamp(Utc::now());
     let mut tx = db.begin_write().await?;
-    let commune: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
-            .bind(commune_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let commune: Option<(String,)> = sqlx::query_as(APPLY_SELECT_COMMUNES)
+        .bind(commune_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     if commune.is_none() {
         return Err(ApplicationError::UnknownCommune);
     }
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM producers WHERE lower(name) = lower($1)")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let taken: Option<(String,)> = sqlx::query_as(APPLY_SELECT_PRODUCERS)
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
     if taken.is_some() {
         return Err(ApplicationError::NameTaken);
     }
@@ -60,32 +58,26 @@ pub async fn apply(
         .unwrap_or_else(|_| "nha-san-xuat".to_owned());
     // The id's tail keeps the slug unique without a retry loop.
     let slug = format!("{base}-{}", &id[id.len() - 6..]);
-    let inserted = sqlx::query(
-        "INSERT INTO producers (id, slug, name, kind, commune_id, status, applied_by, created_at,
-            updated_at, shipping_base_vnd)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))",
-    )
-    .bind(&id)
-    .bind(&slug)
-    .bind(name)
-    .bind(kind.as_str())
-    .bind(commune_id)
-    .bind(user_id)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await;
+    let inserted = sqlx::query(APPLY_INSERT_PRODUCERS)
+        .bind(&id)
+        .bind(&slug)
+        .bind(name)
+        .bind(kind.as_str())
+        .bind(commune_id)
+        .bind(user_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await;
     match inserted {
         Err(e) if is_unique_violation(&e) => return Err(ApplicationError::NameTaken),
         other => other?,
     };
-    sqlx::query(
-        "INSERT INTO producer_members (producer_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)",
-    )
-    .bind(&id)
-    .bind(user_id)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(APPLY_INSERT_PRODUCER_MEMBERS)
+        .bind(&id)
+        .bind(user_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -103,17 +95,10 @@ pub async fn apply(
 }
 
 pub async fn of_user(db: &Db, user_id: &str) -> Result<Vec<MyProducer>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id, p.slug, p.name, p.status, p.status_reason, m.role, p.commune_id, c.name AS commune_name
-           FROM producer_members m
-           JOIN producers p ON p.id = m.producer_id
-           JOIN communes c ON c.id = p.commune_id
-          WHERE m.user_id = $1
-          ORDER BY p.created_at",
-    )
-    .bind(user_id)
-    .fetch_all(db.pool())
-    .await
+    sqlx::query_as(OF_USER)
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await
 }
 
 /// Pending applications in these communes (every commune when `communes` is None: an admin).
@@ -121,17 +106,7 @@ pub async fn pending(
     db: &Db,
     communes: Option<&[String]>,
 ) -> Result<Vec<Application>, sqlx::Error> {
-    let rows: Vec<Application> = sqlx::query_as(
-        "SELECT p.id, p.name, p.kind, p.commune_id, c.name AS commune_name,
-                COALESCE(u.display_name, '') AS applicant, p.created_at AS applied_at
-           FROM producers p
-           JOIN communes c ON c.id = p.commune_id
-           LEFT JOIN users u ON u.id = p.applied_by
-          WHERE p.status = 'pending'
-          ORDER BY p.created_at",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<Application> = sqlx::query_as(PENDING).fetch_all(db.pool()).await?;
     Ok(match communes {
         None => rows,
         Some(scope) => rows
@@ -143,7 +118,7 @@ pub async fn pending(
 
 /// The commune of a producer (for the authorization check before deciding), if it exists.
 pub async fn commune_of(db: &Db, producer_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT commune_id FROM producers WHERE id = $1")
+    let row: Option<(String,)> = sqlx::query_as(COMMUNE_OF)
         .bind(producer_id)
         .fetch_optional(db.pool())
         .await?;
@@ -159,20 +134,17 @@ pub async fn decide(
     ip: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE producers SET status = $1, status_reason = $2, updated_at = $3
-          WHERE id = $4 AND status = 'pending'",
-    )
-    .bind(if rejection.is_some() {
-        "rejected"
-    } else {
-        "active"
-    })
-    .bind(rejection)
-    .bind(db_timestamp(Utc::now()))
-    .bind(producer_id)
-    .execute(&mut *tx)
-    .await?;
+    let done = sqlx::query(DECIDE)
+        .bind(if rejection.is_some() {
+            "rejected"
+        } else {
+            "active"
+        })
+        .bind(rejection)
+        .bind(db_timestamp(Utc::now()))
+        .bind(producer_id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
     }
@@ -198,23 +170,57 @@ pub async fn decide(
 }
 
 pub async fn commune_choices(db: &Db) -> Result<Vec<CommuneChoice>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, kind FROM communes WHERE status = 'active' ORDER BY name")
-        .fetch_all(db.pool())
-        .await
+    sqlx::query_as(COMMUNE_CHOICES).fetch_all(db.pool()).await
 }
 
 /// Users whose name, phone or email contains `q` (every user, newest first, when empty).
 pub async fn search_users(db: &Db, q: &str) -> Result<Vec<UserSummary>, sqlx::Error> {
     let pattern = format!("%{}%", q.trim().to_lowercase());
-    sqlx::query_as(
-        "SELECT id, display_name, phone, email, status,
-                (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = users.id AND r.role = 'admin') AS admin
-           FROM users
-          WHERE lower(display_name) LIKE $1 OR COALESCE(phone, '') LIKE $1
-             OR COALESCE(email, '') LIKE $1
-          ORDER BY created_at DESC LIMIT 50",
-    )
-    .bind(pattern)
-    .fetch_all(db.pool())
-    .await
+    sqlx::query_as(SEARCH_USERS)
+        .bind(pattern)
+        .fetch_all(db.pool())
+        .await
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `apply`.
+    APPLY_SELECT_COMMUNES = "SELECT id FROM communes WHERE id = $1 AND status = 'active'";
+    /// `apply`.
+    APPLY_SELECT_PRODUCERS = "SELECT id FROM producers WHERE lower(name) = lower($1)";
+    /// `apply`.
+    APPLY_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, status, applied_by, created_at,
+           updated_at, shipping_base_vnd)
+        VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))";
+    /// `apply`.
+    APPLY_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)";
+    /// `of_user`.
+    OF_USER = "SELECT p.id, p.slug, p.name, p.status, p.status_reason, m.role, p.commune_id, c.name AS commune_name
+         FROM producer_members m
+         JOIN producers p ON p.id = m.producer_id
+         JOIN communes c ON c.id = p.commune_id
+        WHERE m.user_id = $1
+        ORDER BY p.created_at";
+    /// `pending`.
+    PENDING = "SELECT p.id, p.name, p.kind, p.commune_id, c.name AS commune_name,
+              COALESCE(u.display_name, '') AS applicant, p.created_at AS applied_at
+         FROM producers p
+         JOIN communes c ON c.id = p.commune_id
+         LEFT JOIN users u ON u.id = p.applied_by
+        WHERE p.status = 'pending'
+        ORDER BY p.created_at";
+    /// `commune_of`.
+    COMMUNE_OF = "SELECT commune_id FROM producers WHERE id = $1";
+    /// `decide`.
+    DECIDE = "UPDATE producers SET status = $1, status_reason = $2, updated_at = $3
+        WHERE id = $4 AND status = 'pending'";
+    /// `commune_choices`.
+    COMMUNE_CHOICES = "SELECT id, name, kind FROM communes WHERE status = 'active' ORDER BY name";
+    /// `search_users`.
+    SEARCH_USERS = "SELECT id, display_name, phone, email, status,
+              (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = users.id AND r.role = 'admin') AS admin
+         FROM users
+        WHERE lower(display_name) LIKE $1 OR COALESCE(phone, '') LIKE $1
+           OR COALESCE(email, '') LIKE $1
+        ORDER BY created_at DESC LIMIT 50";
 }

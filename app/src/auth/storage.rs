@@ -43,7 +43,7 @@ pub async fn create_user(
         Err(e) if is_unique_violation(&e) => return Err(AccountError::LoginTaken),
         other => other?,
     };
-    sqlx::query("INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'buyer', $2)")
+    sqlx::query(CREATE_USER)
         .bind(&id)
         .bind(&now)
         .execute(&mut *tx)
@@ -77,18 +77,15 @@ async fn insert_user(
         LoginId::Phone(p) => (Some(p.e164()), None),
         LoginId::Email(e) => (None, Some(e.clone())),
     };
-    sqlx::query(
-        "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(id)
-    .bind(phone)
-    .bind(email)
-    .bind(display_name)
-    .bind(password_hash)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(INSERT_USER)
+        .bind(id)
+        .bind(phone)
+        .bind(email)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -118,21 +115,17 @@ pub const TEMPORARY_PASSWORD_HOURS: i64 = 24;
 
 /// The account a login key (`+84…` or a lower-case email) belongs to.
 pub async fn find_login(db: &Db, key: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, password_hash, status, must_change_password, temporary_password_expires_at
-           FROM users WHERE phone = $1 OR email = $1",
-    )
-    .bind(key)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(FIND_LOGIN)
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await
 }
 
 pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<(Option<String>,)> = sqlx::query_as(PASSWORD_HASH)
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(row.and_then(|(h,)| h))
 }
 
@@ -150,22 +143,18 @@ pub async fn set_password(
     let now = Utc::now();
     let expires = reset_by.map(|_| db_timestamp(now + Duration::hours(TEMPORARY_PASSWORD_HOURS)));
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2,
-                          temporary_password_expires_at = $3, updated_at = $4
-          WHERE id = $5",
-    )
-    .bind(password_hash)
-    .bind(i64::from(reset_by.is_some()))
-    .bind(expires)
-    .bind(db_timestamp(now))
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    let done = sqlx::query(SET_PASSWORD_UPDATE_USERS)
+        .bind(password_hash)
+        .bind(i64::from(reset_by.is_some()))
+        .bind(expires)
+        .bind(db_timestamp(now))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+    sqlx::query(SET_PASSWORD_DELETE_SESSIONS)
         .bind(user_id)
         .bind(keep_session.unwrap_or(""))
         .execute(&mut *tx)
@@ -206,34 +195,20 @@ pub async fn actor_for_session(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Actor>, sqlx::Error> {
-    let row: Option<ActorRow> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.must_change_password,
-                (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')
-                  AS admin
-           FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'
-            AND (u.must_change_password = 0 OR u.temporary_password_expires_at > $2)",
-    )
-    .bind(token_hash)
-    .bind(db_timestamp(now))
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<ActorRow> = sqlx::query_as(ACTOR_FOR_SESSION_SELECT_USER_ROLES)
+        .bind(token_hash)
+        .bind(db_timestamp(now))
+        .fetch_optional(db.pool())
+        .await?;
     let Some(row) = row else {
         return Ok(None);
     };
     // The scoped roles: communes as an officer, producers as a member.
-    let scopes: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT 'officer' AS kind, commune_id AS scope, '' AS role, '' AS status
-           FROM commune_officers WHERE user_id = $1
-         UNION ALL
-         SELECT 'member' AS kind, m.producer_id AS scope, m.role, p.status
-           FROM producer_members m JOIN producers p ON p.id = m.producer_id
-          WHERE m.user_id = $1
-         ORDER BY 1, 2",
-    )
-    .bind(&row.id)
-    .fetch_all(db.pool())
-    .await?;
+    let scopes: Vec<(String, String, String, String)> =
+        sqlx::query_as(ACTOR_FOR_SESSION_SELECT_COMMUNE_OFFICERS)
+            .bind(&row.id)
+            .fetch_all(db.pool())
+            .await?;
     let mut officer_of = Vec::new();
     let mut member_of = Vec::new();
     for (kind, scope, role, status) in scopes {
@@ -274,22 +249,19 @@ pub async fn create_session(
     let now = Utc::now();
     let mut tx = db.begin_write().await?;
     // Expired sessions go as new ones come, so the table does not grow without bound.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+    sqlx::query(CREATE_SESSION_DELETE_SESSIONS)
         .bind(db_timestamp(now))
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
-         VALUES ($1, $2, $3, $3, $4, $5, $6)",
-    )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(db_timestamp(now))
-    .bind(db_timestamp(now + Duration::days(SESSION_DAYS)))
-    .bind(ip)
-    .bind(user_agent.chars().take(200).collect::<String>())
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(CREATE_SESSION_INSERT_SESSIONS)
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(db_timestamp(now))
+        .bind(db_timestamp(now + Duration::days(SESSION_DAYS)))
+        .bind(ip)
+        .bind(user_agent.chars().take(200).collect::<String>())
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -306,7 +278,7 @@ pub async fn create_session(
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+    sqlx::query(DELETE_SESSION)
         .bind(token_hash)
         .execute(db.pool())
         .await?;
@@ -323,23 +295,18 @@ pub async fn create_admin(
 ) -> Result<String, sqlx::Error> {
     let now = db_timestamp(Utc::now());
     let mut tx = db.begin_write().await?;
-    let existing: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM users WHERE phone = $1 OR email = $1")
-            .bind(login.key())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let existing: Option<(String,)> = sqlx::query_as(CREATE_ADMIN_SELECT_USERS)
+        .bind(login.key())
+        .fetch_optional(&mut *tx)
+        .await?;
     let id = match existing {
         Some((id,)) => {
-            sqlx::query(
-                "UPDATE users SET password_hash = $1, status = 'active', must_change_password = 0,
-                                  temporary_password_expires_at = NULL, updated_at = $2
-                  WHERE id = $3",
-            )
-            .bind(password_hash)
-            .bind(&now)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(CREATE_ADMIN_UPDATE_USERS)
+                .bind(password_hash)
+                .bind(&now)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
             id
         }
         None => {
@@ -348,14 +315,11 @@ pub async fn create_admin(
             id
         }
     };
-    sqlx::query(
-        "INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'admin', $2)
-         ON CONFLICT (user_id, role) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(CREATE_ADMIN_INSERT_USER_ROLES)
+        .bind(&id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -370,4 +334,55 @@ pub async fn create_admin(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `create_user`.
+    CREATE_USER = "INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'buyer', $2)";
+    /// `insert_user`.
+    INSERT_USER = "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $6)";
+    /// `find_login`.
+    FIND_LOGIN = "SELECT id, password_hash, status, must_change_password, temporary_password_expires_at
+        FROM users WHERE phone = $1 OR email = $1";
+    /// `password_hash`.
+    PASSWORD_HASH = "SELECT password_hash FROM users WHERE id = $1";
+    /// `set_password`.
+    SET_PASSWORD_UPDATE_USERS = "UPDATE users SET password_hash = $1, must_change_password = $2,
+                        temporary_password_expires_at = $3, updated_at = $4
+        WHERE id = $5";
+    /// `set_password`.
+    SET_PASSWORD_DELETE_SESSIONS = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+    /// `actor_for_session`.
+    ACTOR_FOR_SESSION_SELECT_USER_ROLES = "SELECT u.id, u.display_name, u.must_change_password,
+              (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')
+                AS admin
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'
+          AND (u.must_change_password = 0 OR u.temporary_password_expires_at > $2)";
+    /// `actor_for_session`.
+    ACTOR_FOR_SESSION_SELECT_COMMUNE_OFFICERS = "SELECT 'officer' AS kind, commune_id AS scope, '' AS role, '' AS status
+          FROM commune_officers WHERE user_id = $1
+        UNION ALL
+        SELECT 'member' AS kind, m.producer_id AS scope, m.role, p.status
+          FROM producer_members m JOIN producers p ON p.id = m.producer_id
+         WHERE m.user_id = $1
+        ORDER BY 1, 2";
+    /// `create_session`.
+    CREATE_SESSION_DELETE_SESSIONS = "DELETE FROM sessions WHERE expires_at <= $1";
+    /// `create_session`.
+    CREATE_SESSION_INSERT_SESSIONS = "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+        VALUES ($1, $2, $3, $3, $4, $5, $6)";
+    /// `delete_session`.
+    DELETE_SESSION = "DELETE FROM sessions WHERE token_hash = $1";
+    /// `create_admin`.
+    CREATE_ADMIN_SELECT_USERS = "SELECT id FROM users WHERE phone = $1 OR email = $1";
+    /// `create_admin`.
+    CREATE_ADMIN_UPDATE_USERS = "UPDATE users SET password_hash = $1, status = 'active', must_change_password = 0,
+                        temporary_password_expires_at = NULL, updated_at = $2
+        WHERE id = $3";
+    /// `create_admin`.
+    CREATE_ADMIN_INSERT_USER_ROLES = "INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'admin', $2)
+        ON CONFLICT (user_id, role) DO NOTHING";
 }

@@ -10,12 +10,8 @@ use crate::{
         CertificateView, CommunePage, CommuneRef, CommuneSummary, LotView, PhotoRef, ProducerPage,
         ProducerSummary, ProductCard, ProductPage, ProvinceOverview, VariantView,
     },
-    db::Db,
-    domain::{
-        fold::fold,
-        money::Vnd,
-        time::{db_date, parse_db_date},
-    },
+    db::{Db, decode},
+    domain::{fold::fold, time::db_date},
     i18n::Locale,
 };
 
@@ -96,13 +92,10 @@ pub async fn province_overview(
     )
     .await?;
 
-    let (producer_count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
-          WHERE c.province_id = $1 AND pr.status = 'active'",
-    )
-    .bind(&province.id)
-    .fetch_one(pool)
-    .await?;
+    let (producer_count,): (i64,) = sqlx::query_as(PROVINCE_OVERVIEW)
+        .bind(&province.id)
+        .fetch_one(pool)
+        .await?;
     let product_count = communes.iter().map(|c| c.product_count).sum();
 
     Ok(Some(ProvinceOverview {
@@ -122,38 +115,25 @@ pub async fn province_overview(
 
 /// The province this site serves (the first loaded; one per deployment for now).
 async fn current_province(db: &Db) -> Result<Option<ProvinceRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1",
-    )
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(CURRENT_PROVINCE)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// Every active commune of a province with its former names and public product count, those
 /// with the most products first.
 async fn communes_of(db: &Db, province_id: &str) -> Result<Vec<CommuneSummary>, sqlx::Error> {
     let pool = db.pool();
-    let communes: Vec<CommuneRow> = sqlx::query_as(&format!(
-        "SELECT c.id, c.slug, c.name, c.kind,
-                (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
-                  WHERE p.commune_id = c.id AND {PUBLIC_PRODUCT}) AS product_count
-           FROM communes c
-          WHERE c.province_id = $1 AND c.status = 'active'
-          ORDER BY product_count DESC, c.name"
-    ))
-    .bind(province_id)
-    .fetch_all(pool)
-    .await?;
+    let communes: Vec<CommuneRow> = sqlx::query_as(COMMUNES_OF_SELECT_PRODUCTS)
+        .bind(province_id)
+        .fetch_all(pool)
+        .await?;
 
     let mut former: HashMap<String, Vec<String>> = HashMap::new();
-    for row in sqlx::query_as::<_, FormerNameRow>(
-        "SELECT f.commune_id, f.name FROM commune_former_names f
-           JOIN communes c ON c.id = f.commune_id
-          WHERE c.province_id = $1 ORDER BY f.name",
-    )
-    .bind(province_id)
-    .fetch_all(pool)
-    .await?
+    for row in sqlx::query_as::<_, FormerNameRow>(COMMUNES_OF)
+        .bind(province_id)
+        .fetch_all(pool)
+        .await?
     {
         former.entry(row.commune_id).or_default().push(row.name);
     }
@@ -218,53 +198,37 @@ pub async fn commune_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<CommunePage>, sqlx::Error> {
-    let Some(c) = sqlx::query_as::<_, CommunePageRow>(
-        "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE slug = $1 AND status = 'active'",
-    )
-    .bind(slug)
-    .fetch_optional(db.pool())
-    .await?
+    let Some(c) = sqlx::query_as::<_, CommunePageRow>(COMMUNE_PAGE_SELECT_COMMUNES)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?
     else {
         return Ok(None);
     };
     // The cover photo's widths, shaped as product photo rows so one picker serves both.
-    let cover_rows: Vec<PhotoRow> = sqlx::query_as(
-        "SELECT c.id AS product_id, d.photo_id AS photo_id, d.width AS width, d.height,
-                d.storage_key, ph.alt_vi, ph.alt_en
-           FROM communes c
-           JOIN photos ph ON ph.id = c.cover_photo_id
-           JOIN photo_derivatives d ON d.photo_id = ph.id
-          WHERE c.id = $1",
-    )
-    .bind(&c.id)
-    .fetch_all(db.pool())
-    .await?;
+    let cover_rows: Vec<PhotoRow> = sqlx::query_as(COMMUNE_PAGE_SELECT_COMMUNES_2)
+        .bind(&c.id)
+        .fetch_all(db.pool())
+        .await?;
     let cover = photo_ref(&cover_rows, locale);
-    let former_names: Vec<String> = sqlx::query_as::<_, (String,)>(
-        "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name",
-    )
-    .bind(&c.id)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|(n,)| n)
-    .collect();
+    let former_names: Vec<String> =
+        sqlx::query_as::<_, (String,)>(COMMUNE_PAGE_SELECT_COMMUNE_FORMER_NAMES)
+            .bind(&c.id)
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .map(|(n,)| n)
+            .collect();
     let mut products =
         product_cards(db, CardScope::Commune { commune_id: &c.id }, today, locale).await?;
     let signature = products
         .iter()
         .position(|p| p.signature)
         .map(|i| products.remove(i));
-    let producers: Vec<ProducerRow> = sqlx::query_as(&format!(
-        "SELECT pr.slug, pr.name, pr.kind,
-                (SELECT COUNT(*) FROM products p WHERE p.producer_id = pr.id AND {PUBLIC_PRODUCT}) AS product_count
-           FROM producers pr
-          WHERE pr.commune_id = $1 AND pr.status = 'active'
-          ORDER BY pr.name"
-    ))
-    .bind(&c.id)
-    .fetch_all(db.pool())
-    .await?;
+    let producers: Vec<ProducerRow> = sqlx::query_as(COMMUNE_PAGE)
+        .bind(&c.id)
+        .fetch_all(db.pool())
+        .await?;
     Ok(Some(CommunePage {
         cover,
         story: locale.pick(&c.story_vi, &c.story_en).to_owned(),
@@ -317,15 +281,26 @@ struct ProductPageRow {
 }
 
 impl ProductPageRow {
-    /// The certificate columns, when a certificate is in force.
-    fn certificate(&self) -> Option<CertificateView> {
-        Some(CertificateView {
-            stars: u8::try_from(self.cert_stars?).ok()?,
-            level: self.cert_level.clone()?,
-            decision_no: self.cert_decision_no.clone()?,
-            issued_on: parse_db_date(self.cert_issued_on.as_deref()?)?,
-            expires_on: parse_db_date(self.cert_expires_on.as_deref()?)?,
-        })
+    /// The certificate columns, when a certificate is in force (NULL from the LEFT JOIN when
+    /// none is); a present but bad value is an error.
+    fn certificate(&self) -> Result<Option<CertificateView>, sqlx::Error> {
+        let (Some(stars), Some(level), Some(decision_no), Some(issued_on), Some(expires_on)) = (
+            self.cert_stars,
+            self.cert_level.as_ref(),
+            self.cert_decision_no.as_ref(),
+            self.cert_issued_on.as_deref(),
+            self.cert_expires_on.as_deref(),
+        ) else {
+            return Ok(None);
+        };
+        // Named by the product: the row read is the product's.
+        Ok(Some(CertificateView {
+            stars: decode::number("ocop_certificates.stars", &self.id, stars)?,
+            level: level.clone(),
+            decision_no: decision_no.clone(),
+            issued_on: decode::date("ocop_certificates.issued_on", &self.id, issued_on)?,
+            expires_on: decode::date("ocop_certificates.expires_on", &self.id, expires_on)?,
+        }))
     }
 }
 
@@ -351,7 +326,7 @@ fn variants_and_lots(
     rows: Vec<VariantLotRow>,
     gtin: Option<&str>,
     locale: Locale,
-) -> (Vec<VariantView>, Vec<LotView>) {
+) -> Result<(Vec<VariantView>, Vec<LotView>), sqlx::Error> {
     let mut variants: Vec<(String, VariantView)> = Vec::new();
     let mut lots = Vec::new();
     for r in rows {
@@ -359,14 +334,17 @@ fn variants_and_lots(
             lots.push(LotView {
                 path: crate::diary::storage::lot_address(lot_id, &lot_code, gtin),
                 lot_code,
-                harvested_on: r.harvested_on.as_deref().and_then(parse_db_date),
+                // NULL while not harvested; a present date must parse.
+                harvested_on: r
+                    .harvested_on
+                    .as_deref()
+                    .map(|d| decode::date("harvest_lots.harvested_on", lot_id, d))
+                    .transpose()?,
                 grade: r.grade,
                 verified: r.verified_at.is_some(),
             });
         }
-        let Ok(price) = Vnd::new(r.price_vnd) else {
-            continue;
-        };
+        let price = decode::vnd("product_variants.price_vnd", &r.variant_id, r.price_vnd)?;
         if variants.last().is_none_or(|(id, _)| *id != r.variant_id) {
             let view = VariantView {
                 id: r.variant_id.clone(),
@@ -384,7 +362,7 @@ fn variants_and_lots(
             .cmp(&a.harvested_on)
             .then_with(|| a.lot_code.cmp(&b.lot_code))
     });
-    (variants.into_iter().map(|(_, v)| v).collect(), lots)
+    Ok((variants.into_iter().map(|(_, v)| v).collect(), lots))
 }
 
 /// A public product's page as of `today`; `None` when no approved product of an active
@@ -398,48 +376,19 @@ pub async fn product_page(
     // One connection for the page's four reads: under load, each extra pool acquire is another
     // wait in the queue and another thread hand-off (measured with scripts/bench).
     let mut conn = db.pool().acquire().await?;
-    let Some(p) = sqlx::query_as::<_, ProductPageRow>(&format!(
-        "SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
-                p.gtin,
-                g.name_vi AS group_vi, g.name_en AS group_en,
-                c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
-                pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
-                (SELECT COUNT(*) FROM products p2 WHERE p2.producer_id = pr.id AND p2.status = 'approved')
-                  AS producer_products,
-                oc.stars AS cert_stars, oc.issuing_level AS cert_level,
-                oc.decision_no AS cert_decision_no, oc.issued_on AS cert_issued_on,
-                oc.expires_on AS cert_expires_on
-           FROM products p
-           JOIN producers pr ON pr.id = p.producer_id
-           JOIN communes c ON c.id = p.commune_id
-           JOIN product_groups g ON g.code = p.group_code
-           -- The certificate in force today; the best one if several are.
-           LEFT JOIN ocop_certificates oc ON oc.id = (
-                SELECT c2.id FROM ocop_certificates c2
-                 WHERE c2.product_id = p.id AND c2.revoked_at IS NULL
-                   AND c2.issued_on <= $2 AND c2.expires_on >= $2
-                 ORDER BY c2.stars DESC, c2.expires_on DESC LIMIT 1)
-          WHERE p.slug = $1 AND {PUBLIC_PRODUCT}"
-    ))
-    .bind(slug)
-    .bind(db_date(today))
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(p) = sqlx::query_as::<_, ProductPageRow>(PRODUCT_PAGE_SELECT_PRODUCTS)
+        .bind(slug)
+        .bind(db_date(today))
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };
 
-    let variants = sqlx::query_as::<_, VariantLotRow>(
-        "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
-                v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at
-           FROM product_variants v
-           LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
-          WHERE v.product_id = $1 AND v.status = 'active'
-          ORDER BY v.position, v.price_vnd, v.id",
-    )
-    .bind(&p.id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let variants = sqlx::query_as::<_, VariantLotRow>(PRODUCT_PAGE)
+        .bind(&p.id)
+        .fetch_all(&mut *conn)
+        .await?;
     let related = card_rows(
         &mut conn,
         CardScope::Related {
@@ -449,14 +398,14 @@ pub async fn product_page(
         today,
     )
     .await?;
-    let (variants, lots) = variants_and_lots(variants, p.gtin.as_deref(), locale);
+    let (variants, lots) = variants_and_lots(variants, p.gtin.as_deref(), locale)?;
     // One query for the gallery and the related products' cover photos.
     let covers: Vec<&str> = related.iter().map(|r| r.id.as_str()).collect();
     let mut photos = galleries(&mut conn, &[p.id.as_str()], &covers, locale).await?;
     let gallery = photos.remove(&p.id).unwrap_or_default();
-    let related = cards_with_photos(related, &mut photos, locale);
+    let related = cards_with_photos(related, &mut photos, locale)?;
 
-    let certificate = p.certificate();
+    let certificate = p.certificate()?;
     Ok(Some(ProductPage {
         name: locale.pick(&p.name_vi, &p.name_en).to_owned(),
         description: locale.pick(&p.description_vi, &p.description_en).to_owned(),
@@ -502,15 +451,10 @@ pub async fn producer_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<ProducerPage>, sqlx::Error> {
-    let Some(pr) = sqlx::query_as::<_, ProducerPageRow>(
-        "SELECT pr.id, pr.slug, pr.name, pr.kind, pr.description_vi, pr.description_en,
-                c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind
-           FROM producers pr JOIN communes c ON c.id = pr.commune_id
-          WHERE pr.slug = $1 AND pr.status = 'active'",
-    )
-    .bind(slug)
-    .fetch_optional(db.pool())
-    .await?
+    let Some(pr) = sqlx::query_as::<_, ProducerPageRow>(PRODUCER_PAGE)
+        .bind(slug)
+        .fetch_optional(db.pool())
+        .await?
     else {
         return Ok(None);
     };
@@ -553,17 +497,7 @@ pub async fn cards_by_ids(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
-                {computed}
-           FROM products p
-           JOIN producers pr ON pr.id = p.producer_id
-           JOIN communes c ON c.id = p.commune_id
-          WHERE {PUBLIC_PRODUCT} AND p.id IN ({list})",
-        computed = card_columns("$1"),
-        list = list.join(", ")
-    );
+    let sql = cards_by_ids_sql(ids.len());
     let mut query = sqlx::query_as::<_, CardRow>(&sql).bind(db_date(today));
     for id in ids {
         query = query.bind(id);
@@ -587,14 +521,12 @@ pub struct FacetNames {
 }
 
 pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Error> {
-    let communes: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT slug, name, kind FROM communes")
-            .fetch_all(db.pool())
-            .await?;
-    let groups: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT code, name_vi, name_en FROM product_groups")
-            .fetch_all(db.pool())
-            .await?;
+    let communes: Vec<(String, String, String)> = sqlx::query_as(FACET_NAMES_SELECT_COMMUNES)
+        .fetch_all(db.pool())
+        .await?;
+    let groups: Vec<(String, String, String)> = sqlx::query_as(FACET_NAMES_SELECT_PRODUCT_GROUPS)
+        .fetch_all(db.pool())
+        .await?;
     Ok(FacetNames {
         communes: communes
             .into_iter()
@@ -612,27 +544,35 @@ pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Er
 pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     let pool = db.pool();
     let mut paths = vec!["/".to_owned(), "/xa".to_owned()];
-    let communes: Vec<(String,)> =
-        sqlx::query_as("SELECT slug FROM communes WHERE status = 'active' ORDER BY slug")
-            .fetch_all(pool)
-            .await?;
+    let communes: Vec<(String,)> = sqlx::query_as(PUBLIC_PATHS_SELECT_COMMUNES)
+        .fetch_all(pool)
+        .await?;
     paths.extend(communes.into_iter().map(|(s,)| format!("/xa/{s}")));
-    let products: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT p.slug FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE {PUBLIC_PRODUCT} ORDER BY p.slug"
-    ))
-    .fetch_all(pool)
-    .await?;
+    let products: Vec<(String,)> = sqlx::query_as(PUBLIC_PATHS).fetch_all(pool).await?;
     paths.extend(products.into_iter().map(|(s,)| format!("/san-pham/{s}")));
-    let producers: Vec<(String,)> =
-        sqlx::query_as("SELECT slug FROM producers WHERE status = 'active' ORDER BY slug")
-            .fetch_all(pool)
-            .await?;
+    let producers: Vec<(String,)> = sqlx::query_as(PUBLIC_PATHS_SELECT_PRODUCERS)
+        .fetch_all(pool)
+        .await?;
     paths.extend(
         producers
             .into_iter()
             .map(|(s,)| format!("/nha-san-xuat/{s}")),
     );
     Ok(paths)
+}
+
+/// [`cards_by_ids`]' statement for `n` ids (bound from `$2`, after the date).
+fn cards_by_ids_sql(n: usize) -> String {
+    format!(
+        "SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
+                {computed}
+           FROM products p
+           JOIN producers pr ON pr.id = p.producer_id
+           JOIN communes c ON c.id = p.commune_id
+          WHERE {PUBLIC_PRODUCT} AND p.id IN ({list})",
+        computed = card_columns("$1"),
+        list = crate::db::placeholders(2, n)
+    )
 }
 
 /// The columns a product card computes: its starting price, the stars of a certificate in force
@@ -686,7 +626,18 @@ async fn card_rows(
     scope: CardScope<'_>,
     today: NaiveDate,
 ) -> Result<Vec<CardRow>, sqlx::Error> {
-    let (from, scope_id, except, limit) = match scope {
+    let (from, scope_id, except, limit) = card_scope(scope);
+    sqlx::query_as(&card_rows_sql(from, limit))
+        .bind(scope_id)
+        .bind(db_date(today))
+        .bind(except)
+        .fetch_all(conn)
+        .await
+}
+
+/// A scope's FROM and WHERE, its id (`$1`), the product it leaves out (`$3`) and its limit.
+fn card_scope(scope: CardScope<'_>) -> (&'static str, &str, &str, Option<usize>) {
+    match scope {
         CardScope::Signatures { province_id } => (
             "commune_signature_products s JOIN products p ON p.id = s.product_id
              JOIN communes c ON c.id = p.commune_id
@@ -725,11 +676,15 @@ async fn card_rows(
             except_product_id,
             Some(RELATED_PRODUCTS),
         ),
-    };
+    }
+}
+
+/// [`card_rows`]' statement for a scope's FROM and WHERE.
+fn card_rows_sql(from: &str, limit: Option<usize>) -> String {
     let (from, filter) = from.split_once("WHERE").unwrap_or((from, "1 = 1"));
     // Wrapped so the ORDER BY can use the computed `stars`: PostgreSQL does not accept an output
     // alias inside an ORDER BY expression.
-    sqlx::query_as(&format!(
+    format!(
         "SELECT * FROM (
          SELECT p.id, p.slug, p.name_vi, p.name_en, c.name AS commune, pr.name AS producer,
                 {computed}
@@ -741,12 +696,7 @@ async fn card_rows(
          {limit}",
         computed = card_columns("$2"),
         limit = limit.map(|n| format!("LIMIT {n}")).unwrap_or_default(),
-    ))
-    .bind(scope_id)
-    .bind(db_date(today))
-    .bind(except)
-    .fetch_all(conn)
-    .await
+    )
 }
 
 /// Card rows with their first photos.
@@ -757,7 +707,7 @@ async fn cards_from_rows(
 ) -> Result<Vec<ProductCard>, sqlx::Error> {
     let covers: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let mut photos = galleries(conn, &[], &covers, locale).await?;
-    Ok(cards_with_photos(rows, &mut photos, locale))
+    cards_with_photos(rows, &mut photos, locale)
 }
 
 /// Cards from their rows, each with the first photo of its gallery.
@@ -765,17 +715,28 @@ fn cards_with_photos(
     rows: Vec<CardRow>,
     photos: &mut HashMap<String, Vec<PhotoRef>>,
     locale: Locale,
-) -> Vec<ProductCard> {
+) -> Result<Vec<ProductCard>, sqlx::Error> {
     rows.into_iter()
-        .map(|r| ProductCard {
-            photo: photos.remove(&r.id).and_then(|g| g.into_iter().next()),
-            name: locale.pick(&r.name_vi, &r.name_en).to_owned(),
-            slug: r.slug,
-            commune: r.commune,
-            producer: r.producer,
-            from_price: r.from_price.and_then(|p| Vnd::new(p).ok()),
-            stars: r.stars.and_then(|s| u8::try_from(s).ok()),
-            signature: r.signature > 0,
+        .map(|r| {
+            // Both NULL when the product has no active variant / no certificate in force.
+            let from_price = r
+                .from_price
+                .map(|p| decode::vnd("product_variants.price_vnd (lowest)", &r.id, p))
+                .transpose()?;
+            let stars = r
+                .stars
+                .map(|s| decode::number("ocop_certificates.stars", &r.id, s))
+                .transpose()?;
+            Ok(ProductCard {
+                photo: photos.remove(&r.id).and_then(|g| g.into_iter().next()),
+                name: locale.pick(&r.name_vi, &r.name_en).to_owned(),
+                slug: r.slug,
+                commune: r.commune,
+                producer: r.producer,
+                from_price,
+                stars,
+                signature: r.signature > 0,
+            })
         })
         .collect()
 }
@@ -792,13 +753,24 @@ async fn galleries(
     if galleries.is_empty() && covers.is_empty() {
         return Ok(HashMap::new());
     }
+    let sql = galleries_sql(galleries.len(), covers.len());
+    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
+    for id in galleries.iter().chain(covers) {
+        query = query.bind(*id);
+    }
+    // Rows arrive grouped by product, then photo.
+    let rows = query.fetch_all(conn).await?;
+    Ok(group_photos(rows, locale))
+}
+
+/// [`galleries`]' statement for that many gallery and cover product ids.
+fn galleries_sql(galleries: usize, covers: usize) -> String {
     let placeholders = |from: usize, n: usize| {
-        let list: Vec<String> = (from..from + n).map(|i| format!("${i}")).collect();
         // `IN ()` is not valid SQL; no product id is empty.
-        if list.is_empty() {
+        if n == 0 {
             "''".to_owned()
         } else {
-            list.join(", ")
+            crate::db::placeholders(from, n)
         }
     };
     // Two index lookups joined by UNION ALL: an OR across the two lists makes PostgreSQL scan
@@ -810,23 +782,16 @@ async fn galleries(
                     FROM product_photos pp
                     JOIN photos ph ON ph.id = pp.photo_id
                     JOIN photo_derivatives d ON d.photo_id = pp.photo_id";
-    let sql = format!(
+    format!(
         "{select} WHERE pp.product_id IN ({})
          UNION ALL
          {select} WHERE pp.product_id IN ({}) AND pp.position = (
                    SELECT MIN(first.position) FROM product_photos first
                     WHERE first.product_id = pp.product_id)
          ORDER BY product_id, position, photo_id, width",
-        placeholders(1, galleries.len()),
-        placeholders(galleries.len() + 1, covers.len()),
-    );
-    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
-    for id in galleries.iter().chain(covers) {
-        query = query.bind(*id);
-    }
-    // Rows arrive grouped by product, then photo.
-    let rows = query.fetch_all(conn).await?;
-    Ok(group_photos(rows, locale))
+        placeholders(1, galleries),
+        placeholders(galleries + 1, covers),
+    )
 }
 
 /// The photos of cultivation-log entries, by entry id, each with all its widths.
@@ -838,8 +803,18 @@ pub(crate) async fn entry_photos(
     if entry_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let list: Vec<String> = (1..=entry_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
+    let sql = entry_photos_sql(entry_ids.len());
+    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
+    for id in entry_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(group_photos(rows, locale))
+}
+
+/// [`entry_photos`]' statement for `n` entry ids.
+fn entry_photos_sql(n: usize) -> String {
+    format!(
         "SELECT lp.entry_id AS product_id, lp.photo_id, d.width, d.height, d.storage_key,
                 ph.alt_vi, ph.alt_en
            FROM cultivation_log_photos lp
@@ -847,14 +822,38 @@ pub(crate) async fn entry_photos(
            JOIN photo_derivatives d ON d.photo_id = lp.photo_id
           WHERE lp.entry_id IN ({})
           ORDER BY lp.entry_id, lp.position, lp.photo_id, d.width",
-        list.join(", ")
-    );
-    let mut query = sqlx::query_as::<_, PhotoRow>(&sql);
-    for id in entry_ids {
-        query = query.bind(*id);
+        crate::db::placeholders(1, n)
+    )
+}
+
+/// The module's statements built at run time, rendered for one and for two list elements (and
+/// each card scope), so the prepare test checks them as well.
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in [1, 2] {
+        out.push((format!("cards_by_ids_sql({n})"), cards_by_ids_sql(n)));
+        out.push((format!("entry_photos_sql({n})"), entry_photos_sql(n)));
     }
-    let rows = query.fetch_all(conn).await?;
-    Ok(group_photos(rows, locale))
+    for (g, c) in [(0, 1), (1, 0), (2, 2)] {
+        out.push((format!("galleries_sql({g}, {c})"), galleries_sql(g, c)));
+    }
+    let scopes = [
+        CardScope::Signatures { province_id: "" },
+        CardScope::Commune { commune_id: "" },
+        CardScope::Producer { producer_id: "" },
+        CardScope::Related {
+            commune_id: "",
+            except_product_id: "",
+        },
+    ];
+    for (i, scope) in scopes.into_iter().enumerate() {
+        let (from, _, _, limit) = card_scope(scope);
+        out.push((
+            format!("card_rows_sql(scope {i})"),
+            card_rows_sql(from, limit),
+        ));
+    }
+    out
 }
 
 /// Folds rows ordered by owner, then photo, into each owner's photos with their widths.
@@ -898,4 +897,85 @@ fn photo_ref(sizes: &[PhotoRow], locale: Locale) -> Option<PhotoRef> {
 /// Where the server publishes a stored file.
 pub fn media_url(storage_key: &str) -> String {
     format!("/media/{storage_key}")
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `province_overview`.
+    PROVINCE_OVERVIEW = "SELECT COUNT(*) FROM producers pr JOIN communes c ON c.id = pr.commune_id
+        WHERE c.province_id = $1 AND pr.status = 'active'";
+    /// `current_province`.
+    CURRENT_PROVINCE = "SELECT id, name, tagline_vi, tagline_en, story_vi, story_en FROM provinces ORDER BY created_at LIMIT 1";
+    /// `communes_of`.
+    COMMUNES_OF = "SELECT f.commune_id, f.name FROM commune_former_names f
+         JOIN communes c ON c.id = f.commune_id
+        WHERE c.province_id = $1 ORDER BY f.name";
+    /// `commune_page`.
+    COMMUNE_PAGE_SELECT_COMMUNES = "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE slug = $1 AND status = 'active'";
+    /// `commune_page`.
+    COMMUNE_PAGE_SELECT_COMMUNES_2 = "SELECT c.id AS product_id, d.photo_id AS photo_id, d.width AS width, d.height,
+              d.storage_key, ph.alt_vi, ph.alt_en
+         FROM communes c
+         JOIN photos ph ON ph.id = c.cover_photo_id
+         JOIN photo_derivatives d ON d.photo_id = ph.id
+        WHERE c.id = $1";
+    /// `commune_page`.
+    COMMUNE_PAGE_SELECT_COMMUNE_FORMER_NAMES = "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name";
+    /// `product_page`.
+    PRODUCT_PAGE = "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
+              v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at
+         FROM product_variants v
+         LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
+        WHERE v.product_id = $1 AND v.status = 'active'
+        ORDER BY v.position, v.price_vnd, v.id";
+    /// `producer_page`.
+    PRODUCER_PAGE = "SELECT pr.id, pr.slug, pr.name, pr.kind, pr.description_vi, pr.description_en,
+              c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind
+         FROM producers pr JOIN communes c ON c.id = pr.commune_id
+        WHERE pr.slug = $1 AND pr.status = 'active'";
+    /// `facet_names`.
+    FACET_NAMES_SELECT_COMMUNES = "SELECT slug, name, kind FROM communes";
+    /// `facet_names`.
+    FACET_NAMES_SELECT_PRODUCT_GROUPS = "SELECT code, name_vi, name_en FROM product_groups";
+    /// `public_paths`.
+    PUBLIC_PATHS_SELECT_COMMUNES = "SELECT slug FROM communes WHERE status = 'active' ORDER BY slug";
+    /// `public_paths`.
+    PUBLIC_PATHS_SELECT_PRODUCERS = "SELECT slug FROM producers WHERE status = 'active' ORDER BY slug";
+    /// `communes_of`.
+    COMMUNES_OF_SELECT_PRODUCTS = const_format::concatcp!("SELECT c.id, c.slug, c.name, c.kind,
+              (SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
+                WHERE p.commune_id = c.id AND ", PUBLIC_PRODUCT, ") AS product_count
+         FROM communes c
+        WHERE c.province_id = $1 AND c.status = 'active'
+        ORDER BY product_count DESC, c.name");
+    /// `commune_page`.
+    COMMUNE_PAGE = const_format::concatcp!("SELECT pr.slug, pr.name, pr.kind,
+              (SELECT COUNT(*) FROM products p WHERE p.producer_id = pr.id AND ", PUBLIC_PRODUCT, ") AS product_count
+         FROM producers pr
+        WHERE pr.commune_id = $1 AND pr.status = 'active'
+        ORDER BY pr.name");
+    /// `product_page`.
+    PRODUCT_PAGE_SELECT_PRODUCTS = const_format::concatcp!("SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
+              p.gtin,
+              g.name_vi AS group_vi, g.name_en AS group_en,
+              c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
+              pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
+              (SELECT COUNT(*) FROM products p2 WHERE p2.producer_id = pr.id AND p2.status = 'approved')
+                AS producer_products,
+              oc.stars AS cert_stars, oc.issuing_level AS cert_level,
+              oc.decision_no AS cert_decision_no, oc.issued_on AS cert_issued_on,
+              oc.expires_on AS cert_expires_on
+         FROM products p
+         JOIN producers pr ON pr.id = p.producer_id
+         JOIN communes c ON c.id = p.commune_id
+         JOIN product_groups g ON g.code = p.group_code
+         -- The certificate in force today; the best one if several are.
+         LEFT JOIN ocop_certificates oc ON oc.id = (
+              SELECT c2.id FROM ocop_certificates c2
+               WHERE c2.product_id = p.id AND c2.revoked_at IS NULL
+                 AND c2.issued_on <= $2 AND c2.expires_on >= $2
+               ORDER BY c2.stars DESC, c2.expires_on DESC LIMIT 1)
+        WHERE p.slug = $1 AND ", PUBLIC_PRODUCT);
+    /// `public_paths`.
+    PUBLIC_PATHS = const_format::concatcp!("SELECT p.slug FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE ", PUBLIC_PRODUCT, " ORDER BY p.slug");
 }

@@ -19,19 +19,23 @@ pub async fn record(
     tx: &mut Transaction<'_, Any>,
     entry: AuditEntry<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, ip, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(new_id())
-    .bind(entry.actor_user_id)
-    .bind(entry.action)
-    .bind(entry.subject_type)
-    .bind(entry.subject_id)
-    .bind(entry.details.to_string())
-    .bind(entry.ip)
-    .bind(db_timestamp(chrono::Utc::now()))
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(RECORD)
+        .bind(new_id())
+        .bind(entry.actor_user_id)
+        .bind(entry.action)
+        .bind(entry.subject_type)
+        .bind(entry.subject_id)
+        .bind(entry.details.to_string())
+        .bind(entry.ip)
+        .bind(db_timestamp(chrono::Utc::now()))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `record`.
+    RECORD = "INSERT INTO audit_log (id, actor_user_id, action, subject_type, subject_id, details, ip, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 }

@@ -6,11 +6,132 @@
 //! are taken in one global order, so no two transactions can wait on each other:
 //! checkouts (idempotency key) → carts (by id) → cart items → orders (by id) → product variants
 //! (by id). A transaction that needs a later row never goes back for an earlier one.
+//! Rows are locked with [`locks::lock_row`], the one place that knows how on each engine.
+//!
+//! Each statement is a named constant declared with [`statements!`] in its module, which also
+//! lists it in the module's `STATEMENTS`; [`all_statements`] gathers them so one integration
+//! test prepares every one on both engines (a typo or a missing column fails the suite, not a
+//! request).
+
+/// Declares each `NAME = "SQL";` as a `pub(crate) const` and lists them all, by name, in the
+/// module's `STATEMENTS`, so no statement can be left out of the prepare test. Exported (as
+/// `app::sql_statements!`) for the server crate's own SQL.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! sql_statements {
+    ($($(#[$meta:meta])* $name:ident = $sql:expr;)*) => {
+        $($(#[$meta])* pub(crate) const $name: &str = $sql;)*
+        /// Every constant statement of this module: (name, SQL).
+        pub(crate) const STATEMENTS: &[(&str, &str)] = &[$((stringify!($name), $name)),*];
+    };
+}
+pub(crate) use crate::sql_statements as statements;
+
+/// `$from, $from+1, …` for `n` bound values: an IN-list of a statement built at run time.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub mod audit;
 mod connect;
+pub(crate) mod decode;
 pub mod ids;
+pub(crate) mod locks;
 pub mod rate_limits;
 pub mod storage;
 
 pub use connect::{Db, DbError, Engine, redact_url};
+
+/// Every statement the data layer runs, as (`module::NAME`, SQL): each module's constants and a
+/// rendering of each statement it builds at run time (IN-lists of one and two, every optional
+/// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
+#[doc(hidden)]
+pub fn all_statements() -> Vec<(String, String)> {
+    let constant: [(&str, &[(&str, &str)]); 22] = [
+        ("auth::storage", crate::auth::storage::STATEMENTS),
+        ("admin::storage", crate::admin::storage::STATEMENTS),
+        ("audit", audit::STATEMENTS),
+        ("shop::storage::bank", crate::shop::storage::BANK_STATEMENTS),
+        (
+            "shop::storage::card_payments",
+            crate::shop::storage::card_payments::STATEMENTS,
+        ),
+        (
+            "shop::storage::cart",
+            crate::shop::storage::cart::STATEMENTS,
+        ),
+        ("catalog::storage", crate::catalog::storage::STATEMENTS),
+        (
+            "officer::storage::certificates",
+            crate::officer::storage::certificates::STATEMENTS,
+        ),
+        (
+            "shop::storage::checkout",
+            crate::shop::storage::checkout::STATEMENTS,
+        ),
+        (
+            "officer::storage::commune_editor",
+            crate::officer::storage::commune_editor::STATEMENTS,
+        ),
+        ("diary::storage", crate::diary::storage::STATEMENTS),
+        ("seller::storage", crate::seller::storage::STATEMENTS),
+        ("locks", locks::STATEMENTS),
+        (
+            "officer::storage::ocop_import",
+            crate::officer::storage::ocop_import::STATEMENTS,
+        ),
+        (
+            "shop::storage::orders",
+            crate::shop::storage::orders::STATEMENTS,
+        ),
+        ("auth::producers", crate::auth::producers::STATEMENTS),
+        ("rate_limits", rate_limits::STATEMENTS),
+        (
+            "seller::sales_storage",
+            crate::seller::sales_storage::STATEMENTS,
+        ),
+        ("storage", storage::STATEMENTS),
+        (
+            "diary::trace_storage",
+            crate::diary::trace_storage::STATEMENTS,
+        ),
+        ("search::sync", crate::search::sync::STATEMENTS),
+        ("auth::pages", crate::auth::pages::sql::STATEMENTS),
+    ];
+    let mut all: Vec<(String, String)> = constant
+        .into_iter()
+        .flat_map(|(module, list)| {
+            list.iter()
+                .map(move |(name, sql)| (format!("{module}::{name}"), (*sql).to_owned()))
+        })
+        .collect();
+    let rendered = [
+        (
+            "catalog::storage",
+            crate::catalog::storage::rendered_statements(),
+        ),
+        (
+            "officer::storage::certificates",
+            crate::officer::storage::certificates::rendered_statements(),
+        ),
+        (
+            "diary::storage",
+            crate::diary::storage::rendered_statements(),
+        ),
+        (
+            "officer::storage::reports",
+            crate::officer::storage::reports::rendered_statements(),
+        ),
+        ("search::sync", crate::search::sync::rendered_statements()),
+    ];
+    for (module, list) in rendered {
+        all.extend(
+            list.into_iter()
+                .map(|(name, sql)| (format!("{module}::{name}"), sql)),
+        );
+    }
+    all
+}

@@ -91,42 +91,18 @@ pub async fn take(
     // In the SET clause `rate_limits.*` is the row before the update. Its window has passed
     // (start again), its wait has not (refuse, change nothing), or the attempt counts: the
     // wait before the next one is 0 while free attempts remain, then doubles up to the cap.
-    let (granted, next_at, window_end): (String, i64, i64) = sqlx::query_as(
-        "INSERT INTO rate_limits (bucket_key, hits, delay_ms, next_at, window_end, grant_id)
-         VALUES ($1, 1, $3, $9, $4, $5)
-         ON CONFLICT (bucket_key) DO UPDATE SET
-           hits = CASE WHEN rate_limits.window_end <= $2 THEN 1
-                       WHEN rate_limits.next_at > $2 THEN rate_limits.hits
-                       ELSE rate_limits.hits + 1 END,
-           delay_ms = CASE WHEN rate_limits.window_end <= $2 THEN $3
-                           WHEN rate_limits.next_at > $2 THEN rate_limits.delay_ms
-                           WHEN rate_limits.hits + 1 < $6 THEN 0
-                           WHEN rate_limits.delay_ms = 0 THEN $7
-                           WHEN rate_limits.delay_ms * 2 > $8 THEN $8
-                           ELSE rate_limits.delay_ms * 2 END,
-           next_at = CASE WHEN rate_limits.window_end <= $2 THEN $9
-                          WHEN rate_limits.next_at > $2 THEN rate_limits.next_at
-                          WHEN rate_limits.hits + 1 < $6 THEN 0
-                          WHEN rate_limits.delay_ms = 0 THEN $2 + $7
-                          WHEN rate_limits.delay_ms * 2 > $8 THEN $2 + $8
-                          ELSE $2 + rate_limits.delay_ms * 2 END,
-           window_end = CASE WHEN rate_limits.window_end <= $2 THEN $4
-                             ELSE rate_limits.window_end END,
-           grant_id = CASE WHEN rate_limits.window_end <= $2 OR rate_limits.next_at <= $2 THEN $5
-                           ELSE rate_limits.grant_id END
-         RETURNING grant_id, next_at, window_end",
-    )
-    .bind(key)
-    .bind(now_ms)
-    .bind(initial_delay)
-    .bind(now_ms + policy.window.num_milliseconds())
-    .bind(&grant)
-    .bind(policy.free)
-    .bind(first_wait)
-    .bind(max_wait)
-    .bind(initial_next)
-    .fetch_one(db.pool())
-    .await?;
+    let (granted, next_at, window_end): (String, i64, i64) = sqlx::query_as(TAKE)
+        .bind(key)
+        .bind(now_ms)
+        .bind(initial_delay)
+        .bind(now_ms + policy.window.num_milliseconds())
+        .bind(&grant)
+        .bind(policy.free)
+        .bind(first_wait)
+        .bind(max_wait)
+        .bind(initial_next)
+        .fetch_one(db.pool())
+        .await?;
     if granted == grant {
         return Ok(Verdict::Allowed);
     }
@@ -145,36 +121,65 @@ pub async fn give_back(
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE rate_limits SET
-           hits = hits - 1,
-           delay_ms = CASE WHEN hits - 1 < $3 THEN 0 ELSE delay_ms END,
-           next_at = CASE WHEN hits - 1 < $3 THEN 0 ELSE next_at END
-         WHERE bucket_key = $1 AND hits > 0 AND window_end > $2",
-    )
-    .bind(key)
-    .bind(ms(now))
-    .bind(policy.free)
-    .execute(db.pool())
-    .await?;
+    sqlx::query(GIVE_BACK)
+        .bind(key)
+        .bind(ms(now))
+        .bind(policy.free)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
 /// Forgets a key's count (e.g. a sign-in from this address succeeded).
 pub async fn forget(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM rate_limits WHERE bucket_key = $1")
-        .bind(key)
-        .execute(db.pool())
-        .await?;
+    sqlx::query(FORGET).bind(key).execute(db.pool()).await?;
     Ok(())
 }
 
 /// Deletes the keys whose window has passed (they would start again anyway), so the table
 /// holds at most one window's worth of keys. Returns how many went.
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM rate_limits WHERE window_end <= $1")
+    let done = sqlx::query(DELETE_EXPIRED)
         .bind(ms(now))
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `take`.
+    TAKE = "INSERT INTO rate_limits (bucket_key, hits, delay_ms, next_at, window_end, grant_id)
+        VALUES ($1, 1, $3, $9, $4, $5)
+        ON CONFLICT (bucket_key) DO UPDATE SET
+          hits = CASE WHEN rate_limits.window_end <= $2 THEN 1
+                      WHEN rate_limits.next_at > $2 THEN rate_limits.hits
+                      ELSE rate_limits.hits + 1 END,
+          delay_ms = CASE WHEN rate_limits.window_end <= $2 THEN $3
+                          WHEN rate_limits.next_at > $2 THEN rate_limits.delay_ms
+                          WHEN rate_limits.hits + 1 < $6 THEN 0
+                          WHEN rate_limits.delay_ms = 0 THEN $7
+                          WHEN rate_limits.delay_ms * 2 > $8 THEN $8
+                          ELSE rate_limits.delay_ms * 2 END,
+          next_at = CASE WHEN rate_limits.window_end <= $2 THEN $9
+                         WHEN rate_limits.next_at > $2 THEN rate_limits.next_at
+                         WHEN rate_limits.hits + 1 < $6 THEN 0
+                         WHEN rate_limits.delay_ms = 0 THEN $2 + $7
+                         WHEN rate_limits.delay_ms * 2 > $8 THEN $2 + $8
+                         ELSE $2 + rate_limits.delay_ms * 2 END,
+          window_end = CASE WHEN rate_limits.window_end <= $2 THEN $4
+                            ELSE rate_limits.window_end END,
+          grant_id = CASE WHEN rate_limits.window_end <= $2 OR rate_limits.next_at <= $2 THEN $5
+                          ELSE rate_limits.grant_id END
+        RETURNING grant_id, next_at, window_end";
+    /// `give_back`.
+    GIVE_BACK = "UPDATE rate_limits SET
+          hits = hits - 1,
+          delay_ms = CASE WHEN hits - 1 < $3 THEN 0 ELSE delay_ms END,
+          next_at = CASE WHEN hits - 1 < $3 THEN 0 ELSE next_at END
+        WHERE bucket_key = $1 AND hits > 0 AND window_end > $2";
+    /// `forget`.
+    FORGET = "DELETE FROM rate_limits WHERE bucket_key = $1";
+    /// `delete_expired`.
+    DELETE_EXPIRED = "DELETE FROM rate_limits WHERE window_end <= $1";
 }

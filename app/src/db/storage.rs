@@ -214,7 +214,7 @@ impl Db {
     /// Tries a one-row write; clears the recorded fault when it is stored.
     pub async fn probe_write(&self) -> Result<(), sqlx::Error> {
         let now = chrono::Utc::now().to_rfc3339();
-        let written = sqlx::query("UPDATE storage_probe SET written_at = $1 WHERE id = 1")
+        let written = sqlx::query(PROBE_WRITE)
             .bind(now)
             .execute(self.pool())
             .await;
@@ -268,6 +268,12 @@ impl Db {
         }
         true
     }
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `probe_write`.
+    PROBE_WRITE = "UPDATE storage_probe SET written_at = $1 WHERE id = 1";
 }
 
 #[cfg(test)]

@@ -7,23 +7,26 @@ use chrono::{NaiveDate, Utc};
 use serde_json::json;
 use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
-use crate::diary::{
-    gs1::{Gtin, LotCode, digital_link_path, lot_path},
-    model::{
-        ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, SprayingView,
-        TimelineEntry,
-    },
-    rules::{
-        ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields, PhiViolation,
-        Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from, verify_chain,
-    },
-};
 use crate::{
     catalog::{model::CommuneRef, storage::entry_photos},
     db::{
         Db,
         audit::{self, AuditEntry},
+        decode,
         ids::new_id,
+        locks::{Row, Stamp, lock_row},
+    },
+    diary::{
+        gs1::{Gtin, LotCode, digital_link_path, lot_path},
+        model::{
+            ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, SprayingView,
+            TimelineEntry,
+        },
+        rules::{
+            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields,
+            PhiViolation, Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from,
+            verify_chain,
+        },
     },
     domain::time::{db_date, db_timestamp, parse_db_date},
     i18n::Locale,
@@ -82,6 +85,12 @@ pub(super) struct EntryRow {
     pub prev_hash: String,
     pub entry_hash: String,
     pub lot_code: Option<String>,
+    /// `occurred_on` as a date, and `phi_days` as days: checked by [`plot_entries`], the one
+    /// loader, so a bad stored value fails the read instead of skewing the PHI computation.
+    #[sqlx(skip)]
+    occurred: NaiveDate,
+    #[sqlx(skip)]
+    phi: Option<u32>,
 }
 
 impl EntryRow {
@@ -107,7 +116,7 @@ impl EntryRow {
     }
 
     pub(super) fn on(&self) -> NaiveDate {
-        parse_db_date(&self.occurred_on).unwrap_or(NaiveDate::MIN)
+        self.occurred
     }
 }
 
@@ -192,30 +201,21 @@ async fn clear_changed_stamps(
     ip: Option<&str>,
     now: &str,
 ) -> Result<(), sqlx::Error> {
-    let stamped: Vec<StampRow> = sqlx::query_as(
-        "SELECT id, harvested_on, verified_by, verified_at FROM harvest_lots
-          WHERE plot_id = $1 AND verified_at IS NOT NULL ORDER BY id",
-    )
-    .bind(plot_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let stamped: Vec<StampRow> = sqlx::query_as(CLEAR_CHANGED_STAMPS_SELECT_HARVEST_LOTS)
+        .bind(plot_id)
+        .fetch_all(&mut **tx)
+        .await?;
     for lot in stamped {
         let harvested_on = lot.harvested_on.as_deref().and_then(parse_db_date);
         if !Season::of(rows, &lot.id, harvested_on).changed_by(rows, draft, kind, on) {
             continue;
         }
         // The right-hand sides read the row as it was: the stamp moves to the cleared columns.
-        sqlx::query(
-            "UPDATE harvest_lots
-                SET cleared_verified_by = verified_by, cleared_verified_at = verified_at,
-                    verification_cleared_at = $1, verified_by = NULL, verified_at = NULL,
-                    updated_at = $1
-              WHERE id = $2",
-        )
-        .bind(now)
-        .bind(&lot.id)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(CLEAR_CHANGED_STAMPS_UPDATE_HARVEST_LOTS)
+            .bind(now)
+            .bind(&lot.id)
+            .execute(&mut **tx)
+            .await?;
         audit::record(
             tx,
             AuditEntry {
@@ -242,19 +242,18 @@ pub(super) async fn plot_entries(
     conn: &mut AnyConnection,
     plot_id: &str,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT e.id, e.plot_id, e.lot_id, e.seq, e.kind, e.occurred_on, e.input_name,
-                e.active_ingredient, e.target, e.dose, e.phi_days, e.quantity_kg, e.note,
-                e.corrects_id, e.recorded_by, e.recorded_at, e.prev_hash, e.entry_hash,
-                l.lot_code
-           FROM cultivation_log_entries e
-           LEFT JOIN harvest_lots l ON l.id = e.lot_id
-          WHERE e.plot_id = $1
-          ORDER BY e.seq",
-    )
-    .bind(plot_id)
-    .fetch_all(conn)
-    .await
+    let mut rows: Vec<EntryRow> = sqlx::query_as(PLOT_ENTRIES)
+        .bind(plot_id)
+        .fetch_all(conn)
+        .await?;
+    for r in &mut rows {
+        r.occurred = decode::date("cultivation_log_entries.occurred_on", &r.id, &r.occurred_on)?;
+        r.phi = r
+            .phi_days
+            .map(|d| decode::number("cultivation_log_entries.phi_days", &r.id, d))
+            .transpose()?;
+    }
+    Ok(rows)
 }
 
 pub(super) fn chain_status(rows: &[EntryRow]) -> ChainStatus {
@@ -286,7 +285,8 @@ fn sprayings(rows: &[EntryRow], until: Option<NaiveDate>) -> Vec<(i64, Spraying)
                 Spraying {
                     product_name: r.input_name.clone().unwrap_or_default(),
                     sprayed_on: r.on(),
-                    phi_days: u32::try_from(r.phi_days.unwrap_or(0)).unwrap_or(0),
+                    // No PHI recorded (a NULL column) is no waiting time.
+                    phi_days: r.phi.unwrap_or(0),
                 },
             )
         })
@@ -405,49 +405,43 @@ pub async fn insert_plot(
     {
         return Err(DiaryError::PlotIncomplete);
     }
-    let commune: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM communes WHERE id = $1 AND status = 'active'")
-            .bind(input.commune_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let commune: Option<(String,)> = sqlx::query_as(CREATE_PLOT_SELECT_COMMUNES)
+        .bind(input.commune_id)
+        .fetch_optional(&mut **tx)
+        .await?;
     if commune.is_none() {
         return Err(DiaryError::UnknownCommune);
     }
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM plots WHERE producer_id = $1 AND name = $2")
-            .bind(producer_id)
-            .bind(name)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let taken: Option<(String,)> = sqlx::query_as(CREATE_PLOT_SELECT_PLOTS)
+        .bind(producer_id)
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
     if taken.is_some() {
         return Err(DiaryError::PlotNameTaken);
     }
-    sqlx::query(
-        "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, growing_area_code,
-                            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    )
-    .bind(id)
-    .bind(producer_id)
-    .bind(input.commune_id)
-    .bind(name)
-    .bind(crop)
-    .bind(input.area_m2.filter(|a| *a > 0))
-    .bind(
-        input
-            .growing_area_code
-            .map(str::trim)
-            .filter(|c| !c.is_empty()),
-    )
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(CREATE_PLOT_INSERT_PLOTS)
+        .bind(id)
+        .bind(producer_id)
+        .bind(input.commune_id)
+        .bind(name)
+        .bind(crop)
+        .bind(input.area_m2.filter(|a| *a > 0))
+        .bind(
+            input
+                .growing_area_code
+                .map(str::trim)
+                .filter(|c| !c.is_empty()),
+        )
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 /// The producer owning a plot, and the plot's commune.
 pub async fn plot_owner(db: &Db, plot_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT producer_id, commune_id FROM plots WHERE id = $1")
+    sqlx::query_as(PLOT_OWNER)
         .bind(plot_id)
         .fetch_optional(db.pool())
         .await
@@ -458,14 +452,10 @@ pub async fn lot_owner(
     db: &Db,
     lot_id: &str,
 ) -> Result<Option<(String, Option<String>, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT l.producer_id, l.plot_id, pl.commune_id
-           FROM harvest_lots l LEFT JOIN plots pl ON pl.id = l.plot_id
-          WHERE l.id = $1",
-    )
-    .bind(lot_id)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(LOT_OWNER)
+        .bind(lot_id)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// A new lot on a plot, growing until its harvest is recorded.
@@ -508,47 +498,39 @@ pub async fn insert_lot(
     grade: Option<&str>,
     now: &str,
 ) -> Result<(), DiaryError> {
-    let (producer_id,): (String,) = sqlx::query_as("SELECT producer_id FROM plots WHERE id = $1")
+    let (producer_id,): (String,) = sqlx::query_as(CREATE_LOT_SELECT_PLOTS)
         .bind(plot_id)
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(DiaryError::NotFound)?;
     if let Some(variant) = variant_id {
-        let owned: Option<(String,)> = sqlx::query_as(
-            "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
-              WHERE v.id = $1 AND p.producer_id = $2",
-        )
-        .bind(variant)
-        .bind(&producer_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+        let owned: Option<(String,)> = sqlx::query_as(CREATE_LOT_SELECT_PRODUCT_VARIANTS)
+            .bind(variant)
+            .bind(&producer_id)
+            .fetch_optional(&mut **tx)
+            .await?;
         if owned.is_none() {
             return Err(DiaryError::VariantNotOwned);
         }
     }
-    let taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2")
-            .bind(&producer_id)
-            .bind(code.as_str())
-            .fetch_optional(&mut **tx)
-            .await?;
+    let taken: Option<(String,)> = sqlx::query_as(CREATE_LOT_SELECT_HARVEST_LOTS)
+        .bind(&producer_id)
+        .bind(code.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
     if taken.is_some() {
         return Err(DiaryError::LotCodeTaken);
     }
-    sqlx::query(
-        "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
-                                   created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)",
-    )
-    .bind(id)
-    .bind(&producer_id)
-    .bind(plot_id)
-    .bind(variant_id)
-    .bind(code.as_str())
-    .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(CREATE_LOT_INSERT_HARVEST_LOTS)
+        .bind(id)
+        .bind(&producer_id)
+        .bind(plot_id)
+        .bind(variant_id)
+        .bind(code.as_str())
+        .bind(grade.map(str::trim).filter(|g| !g.is_empty()))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -632,12 +614,7 @@ pub async fn append_in(
     let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
     // Writing the plot row first serialises appends to one chain: a row lock on PostgreSQL,
     // the database write lock on SQLite. Two appends can then never take the same `seq`.
-    let touched = sqlx::query("UPDATE plots SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(plot_id)
-        .execute(&mut **tx)
-        .await?;
-    if touched.rows_affected() == 0 {
+    if !lock_row(tx, Row::Plot(plot_id), Stamp::UpdatedAt(now)).await? {
         return Err(DiaryError::NotFound);
     }
     let rows = plot_entries(tx, plot_id).await?;
@@ -657,11 +634,10 @@ pub async fn append_in(
         }
     }
     if let Some(lot_id) = draft.lot_id.as_deref() {
-        let lot_plot: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT plot_id FROM harvest_lots WHERE id = $1")
-                .bind(lot_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let lot_plot: Option<(Option<String>,)> = sqlx::query_as(APPEND_ENTRY_SELECT_HARVEST_LOTS)
+            .bind(lot_id)
+            .fetch_optional(&mut **tx)
+            .await?;
         if lot_plot.and_then(|(p,)| p).as_deref() != Some(plot_id) {
             return Err(DiaryError::LotOfAnotherPlot);
         }
@@ -720,32 +696,27 @@ pub async fn append_in(
             recorded_at: now,
         },
     );
-    sqlx::query(
-        "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
-             input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
-             recorded_by, recorded_at, prev_hash, entry_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-    )
-    .bind(id)
-    .bind(plot_id)
-    .bind(draft.lot_id.as_deref())
-    .bind(seq)
-    .bind(kind.as_str())
-    .bind(&occurred_on)
-    .bind(input_name.as_deref())
-    .bind(active_ingredient.as_deref())
-    .bind(target.as_deref())
-    .bind(dose.as_deref())
-    .bind(phi_days)
-    .bind(draft.quantity_kg)
-    .bind(&note)
-    .bind(draft.corrects_id.as_deref())
-    .bind(user_id)
-    .bind(now)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(APPEND_ENTRY_INSERT_CULTIVATION_LOG_ENTRIES)
+        .bind(id)
+        .bind(plot_id)
+        .bind(draft.lot_id.as_deref())
+        .bind(seq)
+        .bind(kind.as_str())
+        .bind(&occurred_on)
+        .bind(input_name.as_deref())
+        .bind(active_ingredient.as_deref())
+        .bind(target.as_deref())
+        .bind(dose.as_deref())
+        .bind(phi_days)
+        .bind(draft.quantity_kg)
+        .bind(&note)
+        .bind(draft.corrects_id.as_deref())
+        .bind(user_id)
+        .bind(now)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
     // Before the harvest below moves the lot's dates: the stamps cover the seasons as checked.
     clear_changed_stamps(
         tx,
@@ -760,17 +731,13 @@ pub async fn append_in(
     )
     .await?;
     if kind == EntryKind::Harvest {
-        sqlx::query(
-            "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
-                    status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END
-              WHERE id = $4",
-        )
-        .bind(&occurred_on)
-        .bind(draft.quantity_kg)
-        .bind(now)
-        .bind(draft.lot_id.as_deref())
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(APPEND_ENTRY_UPDATE_HARVEST_LOTS)
+            .bind(&occurred_on)
+            .bind(draft.quantity_kg)
+            .bind(now)
+            .bind(draft.lot_id.as_deref())
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(seq)
 }
@@ -807,7 +774,7 @@ pub async fn put_on_sale_in(
     now: &str,
 ) -> Result<bool, DiaryError> {
     let lot: (Option<String>, Option<String>, String) =
-        sqlx::query_as("SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1")
+        sqlx::query_as(PUT_ON_SALE_SELECT_HARVEST_LOTS)
             .bind(lot_id)
             .fetch_optional(&mut **tx)
             .await?
@@ -828,7 +795,7 @@ pub async fn put_on_sale_in(
             .collect();
         check_harvest(&sprayings, harvested_on)?;
     }
-    sqlx::query("UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2")
+    sqlx::query(PUT_ON_SALE_UPDATE_HARVEST_LOTS)
         .bind(now)
         .bind(lot_id)
         .execute(&mut **tx)
@@ -866,17 +833,12 @@ pub async fn verify_in(
     lot_id: &str,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
-                cleared_verified_by = NULL, cleared_verified_at = NULL,
-                verification_cleared_at = NULL
-          WHERE id = $3",
-    )
-    .bind(officer_id)
-    .bind(now)
-    .bind(lot_id)
-    .execute(&mut **tx)
-    .await?;
+    let done = sqlx::query(VERIFY_LOT)
+        .bind(officer_id)
+        .bind(now)
+        .bind(lot_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -912,16 +874,9 @@ const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growin
    JOIN producers pr ON pr.id = pl.producer_id
    JOIN communes c ON c.id = pl.commune_id";
 
-async fn lot_lines(
-    conn: &mut AnyConnection,
-    producer_ids: &[&str],
-    locale: Locale,
-) -> Result<Vec<(Option<String>, LotLine)>, sqlx::Error> {
-    if producer_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = (1..=producer_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
+/// [`lot_lines`]' statement for `n` producers.
+fn lot_lines_sql(n: usize, locale: Locale) -> String {
+    format!(
         "SELECT l.id, l.plot_id, l.lot_code, l.status, l.harvested_on,
                 {} AS variant, p.gtin
            FROM harvest_lots l
@@ -933,8 +888,42 @@ async fn lot_lines(
             Locale::En => "CASE WHEN p.name_en <> '' THEN p.name_en ELSE p.name_vi END",
             Locale::Vi => "p.name_vi",
         },
-        list.join(", ")
-    );
+        crate::db::placeholders(1, n)
+    )
+}
+
+/// [`plots_of`]' statement for `n` producers.
+fn plots_of_sql(n: usize) -> String {
+    format!(
+        "{PLOT_SELECT} WHERE pl.producer_id IN ({}) ORDER BY pr.name, pl.name",
+        crate::db::placeholders(1, n)
+    )
+}
+
+/// The module's statements built at run time, for one and two producers (and both languages).
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in [1, 2] {
+        for locale in [Locale::Vi, Locale::En] {
+            out.push((
+                format!("lot_lines_sql({n}, {locale:?})"),
+                lot_lines_sql(n, locale),
+            ));
+        }
+        out.push((format!("plots_of_sql({n})"), plots_of_sql(n)));
+    }
+    out
+}
+
+async fn lot_lines(
+    conn: &mut AnyConnection,
+    producer_ids: &[&str],
+    locale: Locale,
+) -> Result<Vec<(Option<String>, LotLine)>, sqlx::Error> {
+    if producer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = lot_lines_sql(producer_ids.len(), locale);
     let mut q = sqlx::query_as::<_, LotRow>(&sql);
     for id in producer_ids {
         q = q.bind(*id);
@@ -969,11 +958,7 @@ pub async fn plots_of(
         return Ok(Vec::new());
     }
     let mut conn = db.pool().acquire().await?;
-    let list: Vec<String> = (1..=producer_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "{PLOT_SELECT} WHERE pl.producer_id IN ({}) ORDER BY pr.name, pl.name",
-        list.join(", ")
-    );
+    let sql = plots_of_sql(producer_ids.len());
     let mut q = sqlx::query_as::<_, PlotRow>(&sql);
     for id in producer_ids {
         q = q.bind(*id);
@@ -1007,7 +992,7 @@ pub async fn plot_diary(
     locale: Locale,
 ) -> Result<Option<(String, PlotDiary)>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let Some(p) = sqlx::query_as::<_, PlotRow>(&format!("{PLOT_SELECT} WHERE pl.id = $1"))
+    let Some(p) = sqlx::query_as::<_, PlotRow>(PLOT_DIARY_SELECT_PLOT)
         .bind(plot_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -1021,15 +1006,10 @@ pub async fn plot_diary(
         .filter(|(plot, _)| plot.as_deref() == Some(plot_id))
         .map(|(_, l)| l)
         .collect();
-    let variants: Vec<(String, String)> = sqlx::query_as(
-        "SELECT v.id, p.name_vi || ' – ' || v.label_vi
-           FROM product_variants v JOIN products p ON p.id = v.product_id
-          WHERE p.producer_id = $1 AND p.status <> 'archived' AND v.status = 'active'
-          ORDER BY p.name_vi, v.position",
-    )
-    .bind(&p.producer_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let variants: Vec<(String, String)> = sqlx::query_as(PLOT_DIARY)
+        .bind(&p.producer_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let entries = timeline(&mut conn, &rows, locale).await?;
     let phi = phi_status(&rows, None);
     let chain: ChainView = chain_status(&rows).into();
@@ -1067,12 +1047,86 @@ pub async fn plot_diary(
 
 /// The producer and plot of a diary entry.
 pub async fn entry_owner(db: &Db, entry_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT pl.producer_id, pl.id FROM cultivation_log_entries e
-           JOIN plots pl ON pl.id = e.plot_id
-          WHERE e.id = $1",
-    )
-    .bind(entry_id)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(ENTRY_OWNER)
+        .bind(entry_id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `clear_changed_stamps`.
+    CLEAR_CHANGED_STAMPS_SELECT_HARVEST_LOTS = "SELECT id, harvested_on, verified_by, verified_at FROM harvest_lots
+        WHERE plot_id = $1 AND verified_at IS NOT NULL ORDER BY id";
+    /// `clear_changed_stamps`.
+    CLEAR_CHANGED_STAMPS_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots
+          SET cleared_verified_by = verified_by, cleared_verified_at = verified_at,
+              verification_cleared_at = $1, verified_by = NULL, verified_at = NULL,
+              updated_at = $1
+        WHERE id = $2";
+    /// `plot_entries`.
+    PLOT_ENTRIES = "SELECT e.id, e.plot_id, e.lot_id, e.seq, e.kind, e.occurred_on, e.input_name,
+              e.active_ingredient, e.target, e.dose, e.phi_days, e.quantity_kg, e.note,
+              e.corrects_id, e.recorded_by, e.recorded_at, e.prev_hash, e.entry_hash,
+              l.lot_code
+         FROM cultivation_log_entries e
+         LEFT JOIN harvest_lots l ON l.id = e.lot_id
+        WHERE e.plot_id = $1
+        ORDER BY e.seq";
+    /// `create_plot`.
+    CREATE_PLOT_SELECT_COMMUNES = "SELECT id FROM communes WHERE id = $1 AND status = 'active'";
+    /// `create_plot`.
+    CREATE_PLOT_SELECT_PLOTS = "SELECT id FROM plots WHERE producer_id = $1 AND name = $2";
+    /// `create_plot`.
+    CREATE_PLOT_INSERT_PLOTS = "INSERT INTO plots (id, producer_id, commune_id, name, crop, area_m2, growing_area_code,
+                           created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+    /// `plot_owner`.
+    PLOT_OWNER = "SELECT producer_id, commune_id FROM plots WHERE id = $1";
+    /// `lot_owner`.
+    LOT_OWNER = "SELECT l.producer_id, l.plot_id, pl.commune_id
+         FROM harvest_lots l LEFT JOIN plots pl ON pl.id = l.plot_id
+        WHERE l.id = $1";
+    /// `create_lot`.
+    CREATE_LOT_SELECT_PLOTS = "SELECT producer_id FROM plots WHERE id = $1";
+    /// `create_lot`.
+    CREATE_LOT_SELECT_PRODUCT_VARIANTS = "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+        WHERE v.id = $1 AND p.producer_id = $2";
+    /// `create_lot`.
+    CREATE_LOT_SELECT_HARVEST_LOTS = "SELECT id FROM harvest_lots WHERE producer_id = $1 AND lot_code = $2";
+    /// `create_lot`.
+    CREATE_LOT_INSERT_HARVEST_LOTS = "INSERT INTO harvest_lots (id, producer_id, plot_id, variant_id, lot_code, grade, status,
+                                  created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, 'growing', $7, $7)";
+    /// `append_entry`.
+    APPEND_ENTRY_SELECT_HARVEST_LOTS = "SELECT plot_id FROM harvest_lots WHERE id = $1";
+    /// `append_entry`.
+    APPEND_ENTRY_INSERT_CULTIVATION_LOG_ENTRIES = "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
+            input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
+            recorded_by, recorded_at, prev_hash, entry_hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    /// `append_entry`.
+    APPEND_ENTRY_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
+              status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END
+        WHERE id = $4";
+    /// `put_on_sale`.
+    PUT_ON_SALE_SELECT_HARVEST_LOTS = "SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1";
+    /// `put_on_sale`.
+    PUT_ON_SALE_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2";
+    /// `verify_lot`.
+    VERIFY_LOT = "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
+              cleared_verified_by = NULL, cleared_verified_at = NULL,
+              verification_cleared_at = NULL
+        WHERE id = $3";
+    /// `plot_diary`.
+    PLOT_DIARY = "SELECT v.id, p.name_vi || ' – ' || v.label_vi
+         FROM product_variants v JOIN products p ON p.id = v.product_id
+        WHERE p.producer_id = $1 AND p.status <> 'archived' AND v.status = 'active'
+        ORDER BY p.name_vi, v.position";
+    /// `entry_owner`.
+    ENTRY_OWNER = "SELECT pl.producer_id, pl.id FROM cultivation_log_entries e
+         JOIN plots pl ON pl.id = e.plot_id
+        WHERE e.id = $1";
+    /// `plot_diary`.
+    PLOT_DIARY_SELECT_PLOT = const_format::concatcp!(PLOT_SELECT, " WHERE pl.id = $1");
 }

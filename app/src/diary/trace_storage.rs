@@ -79,6 +79,17 @@ pub struct FoundLot {
 /// the producer's business.
 const PUBLISHED: &str = "l.status <> 'growing'";
 
+/// `find_lot`'s columns: (id, published, producer, commune the lot grows in).
+const FIND_LOT_SELECT: &str = const_format::concatcp!(
+    "SELECT l.id, CASE WHEN ",
+    PUBLISHED,
+    " THEN 1 ELSE 0 END, l.producer_id,
+            COALESCE(pl.commune_id, pr.commune_id)
+       FROM harvest_lots l
+       JOIN producers pr ON pr.id = l.producer_id
+       LEFT JOIN plots pl ON pl.id = l.plot_id"
+);
+
 /// The lot for a lookup key, if one of an active producer matches and `viewer` may see it
 /// (anyone once published; before that, see [`Action::SeeUnpublishedLot`]).
 pub async fn find_lot(
@@ -88,33 +99,19 @@ pub async fn find_lot(
 ) -> Result<Option<FoundLot>, sqlx::Error> {
     // (id, published, producer, commune the lot grows in)
     type Row = (String, i64, String, String);
-    let select = format!(
-        "SELECT l.id, CASE WHEN {PUBLISHED} THEN 1 ELSE 0 END, l.producer_id,
-                COALESCE(pl.commune_id, pr.commune_id)
-           FROM harvest_lots l
-           JOIN producers pr ON pr.id = l.producer_id
-           LEFT JOIN plots pl ON pl.id = l.plot_id"
-    );
     let row: Option<Row> = match key {
         LotKey::Id(id) => {
-            sqlx::query_as(&format!(
-                "{select} WHERE l.id = $1 AND pr.status = 'active'"
-            ))
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?
+            sqlx::query_as(FIND_LOT_BY_ID)
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?
         }
         LotKey::Gs1 { gtin, lot_code } => {
-            sqlx::query_as(&format!(
-                "{select}
-                   JOIN product_variants v ON v.id = l.variant_id
-                   JOIN products p ON p.id = v.product_id
-                  WHERE p.gtin = $1 AND l.lot_code = $2 AND pr.status = 'active'"
-            ))
-            .bind(gtin)
-            .bind(lot_code)
-            .fetch_optional(db.pool())
-            .await?
+            sqlx::query_as(FIND_LOT_BY_GS1)
+                .bind(gtin)
+                .bind(lot_code)
+                .fetch_optional(db.pool())
+                .await?
         }
     };
     Ok(row.and_then(|(id, published, producer_id, commune_id)| {
@@ -134,13 +131,10 @@ pub async fn find_lot(
 
 /// Published lots with this code (lot codes are unique per producer only).
 pub async fn lots_with_code(db: &Db, code: &str) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT l.id FROM harvest_lots l JOIN producers pr ON pr.id = l.producer_id
-          WHERE l.lot_code = $1 AND pr.status = 'active' AND {PUBLISHED} ORDER BY l.id"
-    ))
-    .bind(code.trim().to_ascii_uppercase())
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<(String,)> = sqlx::query_as(LOTS_WITH_CODE)
+        .bind(code.trim().to_ascii_uppercase())
+        .fetch_all(db.pool())
+        .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
@@ -152,33 +146,10 @@ pub async fn lot_trace(
     locale: Locale,
 ) -> Result<Option<LotTrace>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let Some(r) = sqlx::query_as::<_, TraceRow>(
-        "SELECT l.id, l.lot_code, l.status, l.harvested_on, l.quantity_kg, l.grade, l.verified_at,
-                u.display_name AS officer_name,
-                l.cleared_verified_at, cu.display_name AS cleared_officer_name,
-                l.verification_cleared_at,
-                pl.id AS plot_id, pl.name AS plot_name, pl.crop, pl.area_m2, pl.growing_area_code,
-                pc.slug AS plot_commune_slug, pc.name AS plot_commune_name,
-                pc.kind AS plot_commune_kind,
-                pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
-                c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
-                p.slug AS product_slug, p.name_vi AS product_vi, p.name_en AS product_en,
-                v.label_vi AS variant_vi, v.label_en AS variant_en, p.gtin, p.gi_name,
-                CASE WHEN p.status = 'approved' THEN 1 ELSE 0 END AS product_public
-           FROM harvest_lots l
-           JOIN producers pr ON pr.id = l.producer_id
-           JOIN communes c ON c.id = pr.commune_id
-           LEFT JOIN users u ON u.id = l.verified_by
-           LEFT JOIN users cu ON cu.id = l.cleared_verified_by
-           LEFT JOIN plots pl ON pl.id = l.plot_id
-           LEFT JOIN communes pc ON pc.id = pl.commune_id
-           LEFT JOIN product_variants v ON v.id = l.variant_id
-           LEFT JOIN products p ON p.id = v.product_id
-          WHERE l.id = $1 AND pr.status = 'active'",
-    )
-    .bind(lot_id)
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(r) = sqlx::query_as::<_, TraceRow>(LOT_TRACE)
+        .bind(lot_id)
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };
@@ -294,19 +265,7 @@ pub async fn unverified_lots(
     communes: Option<&[String]>,
 ) -> Result<Vec<(String, String, String, String, bool)>, sqlx::Error> {
     type Row = (String, String, String, String, Option<String>, i64);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT l.id, l.lot_code, pr.name, pl.commune_id, p.gtin,
-                CASE WHEN l.verification_cleared_at IS NULL THEN 0 ELSE 1 END
-           FROM harvest_lots l
-           JOIN producers pr ON pr.id = l.producer_id
-           JOIN plots pl ON pl.id = l.plot_id
-           LEFT JOIN product_variants v ON v.id = l.variant_id
-           LEFT JOIN products p ON p.id = v.product_id
-          WHERE l.verified_at IS NULL AND l.status IN ('harvested', 'on_sale')
-          ORDER BY l.harvested_on, l.lot_code",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(UNVERIFIED_LOTS).fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
         .filter(|(_, _, _, commune, _, _)| communes.is_none_or(|cs| cs.contains(commune)))
@@ -319,15 +278,62 @@ pub async fn unverified_lots(
 
 /// A lot's public path (GS1 Digital Link or stable lot URL).
 pub async fn lot_address_of(db: &Db, lot_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT l.id, l.lot_code, p.gtin
-           FROM harvest_lots l
-           LEFT JOIN product_variants v ON v.id = l.variant_id
-           LEFT JOIN products p ON p.id = v.product_id
-          WHERE l.id = $1",
-    )
-    .bind(lot_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<(String, String, Option<String>)> = sqlx::query_as(LOT_ADDRESS_OF)
+        .bind(lot_id)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(row.map(|(id, code, gtin)| lot_address(&id, &code, gtin.as_deref())))
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `lot_trace`.
+    LOT_TRACE = "SELECT l.id, l.lot_code, l.status, l.harvested_on, l.quantity_kg, l.grade, l.verified_at,
+              u.display_name AS officer_name,
+              l.cleared_verified_at, cu.display_name AS cleared_officer_name,
+              l.verification_cleared_at,
+              pl.id AS plot_id, pl.name AS plot_name, pl.crop, pl.area_m2, pl.growing_area_code,
+              pc.slug AS plot_commune_slug, pc.name AS plot_commune_name,
+              pc.kind AS plot_commune_kind,
+              pr.slug AS producer_slug, pr.name AS producer_name, pr.kind AS producer_kind,
+              c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind,
+              p.slug AS product_slug, p.name_vi AS product_vi, p.name_en AS product_en,
+              v.label_vi AS variant_vi, v.label_en AS variant_en, p.gtin, p.gi_name,
+              CASE WHEN p.status = 'approved' THEN 1 ELSE 0 END AS product_public
+         FROM harvest_lots l
+         JOIN producers pr ON pr.id = l.producer_id
+         JOIN communes c ON c.id = pr.commune_id
+         LEFT JOIN users u ON u.id = l.verified_by
+         LEFT JOIN users cu ON cu.id = l.cleared_verified_by
+         LEFT JOIN plots pl ON pl.id = l.plot_id
+         LEFT JOIN communes pc ON pc.id = pl.commune_id
+         LEFT JOIN product_variants v ON v.id = l.variant_id
+         LEFT JOIN products p ON p.id = v.product_id
+        WHERE l.id = $1 AND pr.status = 'active'";
+    /// `unverified_lots`.
+    UNVERIFIED_LOTS = "SELECT l.id, l.lot_code, pr.name, pl.commune_id, p.gtin,
+              CASE WHEN l.verification_cleared_at IS NULL THEN 0 ELSE 1 END
+         FROM harvest_lots l
+         JOIN producers pr ON pr.id = l.producer_id
+         JOIN plots pl ON pl.id = l.plot_id
+         LEFT JOIN product_variants v ON v.id = l.variant_id
+         LEFT JOIN products p ON p.id = v.product_id
+        WHERE l.verified_at IS NULL AND l.status IN ('harvested', 'on_sale')
+        ORDER BY l.harvested_on, l.lot_code";
+    /// `lot_address_of`.
+    LOT_ADDRESS_OF = "SELECT l.id, l.lot_code, p.gtin
+         FROM harvest_lots l
+         LEFT JOIN product_variants v ON v.id = l.variant_id
+         LEFT JOIN products p ON p.id = v.product_id
+        WHERE l.id = $1";
+    /// `lots_with_code`.
+    LOTS_WITH_CODE = const_format::concatcp!("SELECT l.id FROM harvest_lots l JOIN producers pr ON pr.id = l.producer_id
+        WHERE l.lot_code = $1 AND pr.status = 'active' AND ", PUBLISHED, " ORDER BY l.id");
+    /// `find_lot`, by the lot's id.
+    FIND_LOT_BY_ID = const_format::concatcp!(FIND_LOT_SELECT, " WHERE l.id = $1 AND pr.status = 'active'");
+    /// `find_lot`, by a GS1 code (GTIN and lot code).
+    FIND_LOT_BY_GS1 = const_format::concatcp!(FIND_LOT_SELECT, "
+        JOIN product_variants v ON v.id = l.variant_id
+        JOIN products p ON p.id = v.product_id
+        WHERE p.gtin = $1 AND l.lot_code = $2 AND pr.status = 'active'");
 }

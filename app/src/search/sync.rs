@@ -25,7 +25,7 @@ pub async fn queue(conn: &mut AnyConnection, product_ids: &[&str]) -> Result<(),
     ids.dedup();
     let at = db_timestamp(Utc::now());
     for id in ids {
-        sqlx::query("INSERT INTO search_outbox (id, product_id, queued_at) VALUES ($1, $2, $3)")
+        sqlx::query(QUEUE)
             .bind(new_id())
             .bind(id)
             .bind(&at)
@@ -40,7 +40,7 @@ pub async fn queue_producer(
     conn: &mut AnyConnection,
     producer_id: &str,
 ) -> Result<(), sqlx::Error> {
-    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products WHERE producer_id = $1")
+    let ids: Vec<(String,)> = sqlx::query_as(QUEUE_PRODUCER)
         .bind(producer_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -50,14 +50,10 @@ pub async fn queue_producer(
 
 /// Queues the products of an order's lines (their stock changed).
 pub async fn queue_order(conn: &mut AnyConnection, order_id: &str) -> Result<(), sqlx::Error> {
-    let ids: Vec<(String,)> = sqlx::query_as(
-        "SELECT DISTINCT v.product_id FROM order_lines l
-           JOIN product_variants v ON v.id = l.variant_id
-          WHERE l.order_id = $1",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let ids: Vec<(String,)> = sqlx::query_as(QUEUE_ORDER)
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
     queue(conn, &ids).await
 }
@@ -69,11 +65,10 @@ pub async fn queue_variants(
 ) -> Result<(), sqlx::Error> {
     let mut products = Vec::new();
     for id in variant_ids {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT product_id FROM product_variants WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let row: Option<(String,)> = sqlx::query_as(QUEUE_VARIANTS)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
         products.extend(row.map(|(p,)| p));
     }
     let ids: Vec<&str> = products.iter().map(String::as_str).collect();
@@ -82,7 +77,7 @@ pub async fn queue_variants(
 
 /// Queues every product of a commune (its name changed).
 pub async fn queue_commune(conn: &mut AnyConnection, commune_id: &str) -> Result<(), sqlx::Error> {
-    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products WHERE commune_id = $1")
+    let ids: Vec<(String,)> = sqlx::query_as(QUEUE_COMMUNE)
         .bind(commune_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -99,7 +94,7 @@ pub struct Queued {
 
 /// The oldest queued changes.
 pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
-    sqlx::query_as("SELECT id, product_id FROM search_outbox ORDER BY id LIMIT $1")
+    sqlx::query_as(PENDING)
         .bind(limit)
         .fetch_all(db.pool())
         .await
@@ -108,11 +103,7 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
 /// Forgets changes the engine now has.
 pub async fn done(db: &Db, queued: &[Queued]) -> Result<(), sqlx::Error> {
     for chunk in queued.chunks(500) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "DELETE FROM search_outbox WHERE id IN ({})",
-            placeholders.join(", ")
-        );
+        let sql = done_sql(chunk.len());
         let mut query = sqlx::query(&sql);
         for q in chunk {
             query = query.bind(&q.id);
@@ -122,28 +113,33 @@ pub async fn done(db: &Db, queued: &[Queued]) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// [`done`]'s statement for `n` queue rows.
+fn done_sql(n: usize) -> String {
+    format!(
+        "DELETE FROM search_outbox WHERE id IN ({})",
+        crate::db::placeholders(1, n)
+    )
+}
+
 /// How many changes wait for the indexer.
 pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM search_outbox")
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(BACKLOG).fetch_one(db.pool()).await?;
     Ok(n)
 }
 
 /// When the oldest change still waiting was queued: how far the index lags.
 pub async fn oldest_queued_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     // Ids are UUIDv7: the smallest is the oldest, and the primary key finds it.
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT queued_at FROM search_outbox ORDER BY id LIMIT 1")
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(OLDEST_QUEUED_AT)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(row.and_then(|(at,)| DateTime::parse_from_rfc3339(&at).ok().map(|t| t.to_utc())))
 }
 
 /// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
 /// before the rebuild read the database may go: `up_to` is the newest such id.
 pub async fn clear_up_to(db: &Db, up_to: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM search_outbox WHERE id <= $1")
+    sqlx::query(CLEAR_UP_TO)
         .bind(up_to)
         .execute(db.pool())
         .await?;
@@ -152,21 +148,13 @@ pub async fn clear_up_to(db: &Db, up_to: &str) -> Result<(), sqlx::Error> {
 
 /// The newest queued change's id, if any.
 pub async fn newest(db: &Db) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM search_outbox ORDER BY id DESC LIMIT 1")
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(NEWEST).fetch_optional(db.pool()).await?;
     Ok(row.map(|(id,)| id))
 }
 
 /// How many products are public: what a complete index holds.
 pub async fn public_count(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(&format!(
-        "SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
-          WHERE {PUBLIC_PRODUCT}"
-    ))
-    .fetch_one(db.pool())
-    .await?;
+    let (n,): (i64,) = sqlx::query_as(PUBLIC_COUNT).fetch_one(db.pool()).await?;
     Ok(n)
 }
 
@@ -223,16 +211,11 @@ pub async fn all_documents(db: &Db, today: NaiveDate) -> Result<Vec<SearchDoc>, 
     load(db, None, today).await
 }
 
-async fn load(
-    db: &Db,
-    ids: Option<&[String]>,
-    today: NaiveDate,
-) -> Result<Vec<SearchDoc>, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
+/// [`load`]'s two statements (documents, certificates) for that many products (`None`: all).
+fn load_sql(ids: Option<usize>) -> (String, String) {
     let (product_filter, certificate_filter) = match ids {
-        Some(ids) => {
-            let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-            let list = list.join(", ");
+        Some(n) => {
+            let list = crate::db::placeholders(1, n);
             (
                 format!("AND p.id IN ({list})"),
                 format!("AND product_id IN ({list})"),
@@ -240,7 +223,7 @@ async fn load(
         }
         None => (String::new(), String::new()),
     };
-    let sql = format!(
+    let documents = format!(
         "SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.group_code,
                 g.name_vi AS group_vi, g.name_en AS group_en,
                 c.id AS commune_id, c.slug AS commune_slug, c.name AS commune_name,
@@ -257,16 +240,41 @@ async fn load(
            JOIN product_groups g ON g.code = p.group_code
           WHERE {PUBLIC_PRODUCT} {product_filter}"
     );
+    let certificates = format!(
+        "SELECT product_id, stars, issued_on, expires_on FROM ocop_certificates
+          WHERE revoked_at IS NULL {certificate_filter}"
+    );
+    (documents, certificates)
+}
+
+/// The module's statements built at run time, for all products and for one and two.
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in [None, Some(1), Some(2)] {
+        let (documents, certificates) = load_sql(n);
+        out.push((format!("load_sql({n:?}).0"), documents));
+        out.push((format!("load_sql({n:?}).1"), certificates));
+    }
+    for n in [1, 2] {
+        out.push((format!("done_sql({n})"), done_sql(n)));
+    }
+    out
+}
+
+async fn load(
+    db: &Db,
+    ids: Option<&[String]>,
+    today: NaiveDate,
+) -> Result<Vec<SearchDoc>, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let (sql, certificates_sql) = load_sql(ids.map(<[String]>::len));
     let mut query = sqlx::query_as::<_, DocRow>(&sql);
     for id in ids.unwrap_or_default() {
         query = query.bind(id);
     }
     let rows = query.fetch_all(&mut *conn).await?;
 
-    let sql = format!(
-        "SELECT product_id, stars, issued_on, expires_on FROM ocop_certificates
-          WHERE revoked_at IS NULL {certificate_filter}"
-    );
+    let sql = certificates_sql;
     let mut query = sqlx::query_as::<_, CertificateRow>(&sql);
     for id in ids.unwrap_or_default() {
         query = query.bind(id);
@@ -280,10 +288,9 @@ async fn load(
     }
 
     let mut former: HashMap<String, Vec<String>> = HashMap::new();
-    for (commune_id, name) in
-        sqlx::query_as::<_, (String, String)>("SELECT commune_id, name FROM commune_former_names")
-            .fetch_all(&mut *conn)
-            .await?
+    for (commune_id, name) in sqlx::query_as::<_, (String, String)>(LOAD_FORMER_NAMES)
+        .fetch_all(&mut *conn)
+        .await?
     {
         former.entry(commune_id).or_default().push(name);
     }
@@ -336,6 +343,37 @@ fn stars_on(certificates: &[CertificateRow], today: NaiveDate) -> (u8, u32) {
         }
     }
     (stars, until)
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `queue`.
+    QUEUE = "INSERT INTO search_outbox (id, product_id, queued_at) VALUES ($1, $2, $3)";
+    /// `queue_producer`.
+    QUEUE_PRODUCER = "SELECT id FROM products WHERE producer_id = $1";
+    /// `queue_order`.
+    QUEUE_ORDER = "SELECT DISTINCT v.product_id FROM order_lines l
+         JOIN product_variants v ON v.id = l.variant_id
+        WHERE l.order_id = $1";
+    /// `queue_variants`.
+    QUEUE_VARIANTS = "SELECT product_id FROM product_variants WHERE id = $1";
+    /// `queue_commune`.
+    QUEUE_COMMUNE = "SELECT id FROM products WHERE commune_id = $1";
+    /// `pending`.
+    PENDING = "SELECT id, product_id FROM search_outbox ORDER BY id LIMIT $1";
+    /// `backlog`.
+    BACKLOG = "SELECT COUNT(*) FROM search_outbox";
+    /// `oldest_queued_at`.
+    OLDEST_QUEUED_AT = "SELECT queued_at FROM search_outbox ORDER BY id LIMIT 1";
+    /// `clear_up_to`.
+    CLEAR_UP_TO = "DELETE FROM search_outbox WHERE id <= $1";
+    /// `newest`.
+    NEWEST = "SELECT id FROM search_outbox ORDER BY id DESC LIMIT 1";
+    /// `load`.
+    LOAD_FORMER_NAMES = "SELECT commune_id, name FROM commune_former_names";
+    /// `public_count`.
+    PUBLIC_COUNT = const_format::concatcp!("SELECT COUNT(*) FROM products p JOIN producers pr ON pr.id = p.producer_id
+        WHERE ", PUBLIC_PRODUCT);
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use super::model::{SalesRow, SalesSummary};
 use crate::{
-    db::Db,
+    db::{Db, decode},
     domain::{money::Vnd, time::vietnam_date},
+    seller::model::{SalesRow, SalesSummary},
 };
 
 /// The UTC instant a Vietnam calendar day starts.
@@ -31,18 +31,12 @@ pub async fn summary(
     let end = to.succ_opt().unwrap_or(to);
     let mut lines: Vec<(String, String, i64, String, i64, i64)> = vec![];
     for producer in producer_ids {
-        let rows: Vec<(String, String, i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT o.id, o.created_at, o.total_vnd, l.product_name, l.quantity, l.line_total_vnd
-             FROM orders o JOIN order_lines l ON l.order_id = o.id
-             WHERE o.producer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')
-               AND o.created_at >= $2 AND o.created_at < $3
-             ORDER BY o.created_at, o.id",
-        )
-        .bind(producer)
-        .bind(day_start_utc(from))
-        .bind(day_start_utc(end))
-        .fetch_all(db.pool())
-        .await?;
+        let rows: Vec<(String, String, i64, String, i64, i64)> = sqlx::query_as(SUMMARY)
+            .bind(producer)
+            .bind(day_start_utc(from))
+            .bind(day_start_utc(end))
+            .fetch_all(db.pool())
+            .await?;
         lines.extend(rows);
     }
     // Every week of the season appears, sales or not, so the chart's gaps are real gaps.
@@ -58,10 +52,10 @@ pub async fn summary(
     let mut orders = std::collections::BTreeSet::new();
     let mut revenue = 0i64;
     for (order_id, created_at, _, product, quantity, line_total) in &lines {
-        let Ok(at) = DateTime::parse_from_rfc3339(created_at) else {
-            continue;
-        };
-        let day = vietnam_date(at.with_timezone(&Utc));
+        let at = decode::timestamp("orders.created_at", order_id, created_at)?;
+        // Checked, not only summed: a bad line fails the summary instead of skewing it.
+        decode::vnd("order_lines.line_total_vnd", order_id, *line_total)?;
+        let day = vietnam_date(at);
         let w = weeks.entry(monday_of(day)).or_default();
         w.0.insert(order_id.clone());
         w.1 += quantity;
@@ -95,6 +89,16 @@ pub async fn summary(
         orders: orders.len() as i64,
         revenue: Vnd::new(revenue).unwrap_or(Vnd::ZERO),
     })
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `summary`.
+    SUMMARY = "SELECT o.id, o.created_at, o.total_vnd, l.product_name, l.quantity, l.line_total_vnd
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        WHERE o.producer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')
+          AND o.created_at >= $2 AND o.created_at < $3
+        ORDER BY o.created_at, o.id";
 }
 
 #[cfg(test)]

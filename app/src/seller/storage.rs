@@ -6,21 +6,23 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
 
-use super::{
-    model::{ListingEdit, ListingSummary, PendingListing, PhotoEdit, VariantEdit},
-    rules::{
-        ListingAction, ListingTransitionError, ProductInput, VariantInput, next_listing_status,
-    },
-};
 use crate::{
     auth::storage::is_unique_violation,
     catalog::storage::media_url,
     db::{
         Db,
         audit::{self, AuditEntry},
+        decode,
         ids::new_id,
+        locks::{Row, Stamp, lock_row},
     },
-    domain::{money::Vnd, product::ProductStatus, slug::Slug, time::db_timestamp},
+    domain::{product::ProductStatus, slug::Slug, time::db_timestamp},
+    seller::{
+        model::{ListingEdit, ListingSummary, PendingListing, PhotoEdit, VariantEdit},
+        rules::{
+            ListingAction, ListingTransitionError, ProductInput, VariantInput, next_listing_status,
+        },
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -45,13 +47,10 @@ fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
 
 /// Who owns a listing: (producer id, producer's commune id).
 pub async fn owner(db: &Db, product_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.producer_id, pr.commune_id FROM products p JOIN producers pr ON pr.id = p.producer_id
-         WHERE p.id = $1",
-    )
-    .bind(product_id)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(OWNER)
+        .bind(product_id)
+        .fetch_optional(db.pool())
+        .await
 }
 
 #[derive(FromRow)]
@@ -73,26 +72,27 @@ pub async fn of_producers(
 ) -> Result<Vec<ListingSummary>, sqlx::Error> {
     let mut all = vec![];
     for producer in producer_ids {
-        let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT p.id, p.slug, p.name_vi, p.status, p.status_reason, pr.name AS producer_name,
-                    (SELECT COUNT(*) FROM product_variants v WHERE v.product_id = p.id AND v.status = 'active') AS variants,
-                    (SELECT COUNT(*) FROM product_photos f WHERE f.product_id = p.id) AS photos
-             FROM products p JOIN producers pr ON pr.id = p.producer_id
-             WHERE p.producer_id = $1 ORDER BY p.updated_at DESC, p.id",
-        )
-        .bind(producer)
-        .fetch_all(db.pool())
-        .await?;
-        all.extend(rows.into_iter().map(|r| ListingSummary {
-            id: r.id,
-            slug: r.slug,
-            name: r.name_vi,
-            status: ProductStatus::parse(&r.status).unwrap_or(ProductStatus::Draft),
-            status_reason: r.status_reason,
-            producer_name: r.producer_name,
-            variants: r.variants,
-            photos: r.photos,
-        }));
+        let rows: Vec<SummaryRow> = sqlx::query_as(OF_PRODUCERS)
+            .bind(producer)
+            .fetch_all(db.pool())
+            .await?;
+        for r in rows {
+            all.push(ListingSummary {
+                status: decode::text_enum(
+                    "products.status",
+                    &r.id,
+                    &r.status,
+                    ProductStatus::parse,
+                )?,
+                id: r.id,
+                slug: r.slug,
+                name: r.name_vi,
+                status_reason: r.status_reason,
+                producer_name: r.producer_name,
+                variants: r.variants,
+                photos: r.photos,
+            });
+        }
     }
     Ok(all)
 }
@@ -117,14 +117,10 @@ struct EditRow {
 /// One listing with everything its editor shows.
 pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let row: Option<EditRow> = sqlx::query_as(
-        "SELECT p.id, p.slug, p.producer_id, pr.name AS producer_name, p.status, p.status_reason,
-                p.name_vi, p.name_en, p.group_code, p.commune_id, p.description_vi, p.description_en, p.gtin
-         FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = $1",
-    )
-    .bind(product_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row: Option<EditRow> = sqlx::query_as(LISTING_SELECT_PRODUCTS)
+        .bind(product_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(r) = row else { return Ok(None) };
     #[derive(FromRow)]
     struct VariantRow {
@@ -136,29 +132,35 @@ pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, s
         stock: i64,
         status: String,
     }
-    let variants: Vec<VariantRow> = sqlx::query_as(
-        "SELECT id, label_vi, unit, net_weight_g, price_vnd, stock, status FROM product_variants
-         WHERE product_id = $1 ORDER BY status, position, created_at, id",
-    )
-    .bind(product_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let photos: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT f.photo_id, ph.alt_vi,
-                (SELECT d.storage_key FROM photo_derivatives d WHERE d.photo_id = f.photo_id
-                 ORDER BY d.width LIMIT 1) AS small
-         FROM product_photos f JOIN photos ph ON ph.id = f.photo_id
-         WHERE f.product_id = $1 ORDER BY f.position, f.photo_id",
-    )
-    .bind(product_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let variants: Vec<VariantRow> = sqlx::query_as(LISTING_SELECT_PRODUCT_VARIANTS)
+        .bind(product_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let photos: Vec<(String, String, Option<String>)> =
+        sqlx::query_as(LISTING_SELECT_PHOTO_DERIVATIVES)
+            .bind(product_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let variants = variants
+        .into_iter()
+        .map(|v| {
+            Ok(VariantEdit {
+                price: decode::vnd("product_variants.price_vnd", &v.id, v.price_vnd)?,
+                id: v.id,
+                label_vi: v.label_vi,
+                unit: v.unit,
+                net_weight_g: v.net_weight_g,
+                stock: v.stock,
+                archived: v.status == "archived",
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(ListingEdit {
+        status: decode::text_enum("products.status", &r.id, &r.status, ProductStatus::parse)?,
         id: r.id,
         slug: r.slug,
         producer_id: r.producer_id,
         producer_name: r.producer_name,
-        status: ProductStatus::parse(&r.status).unwrap_or(ProductStatus::Draft),
         status_reason: r.status_reason,
         name_vi: r.name_vi,
         name_en: r.name_en,
@@ -167,18 +169,7 @@ pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, s
         description_vi: r.description_vi,
         description_en: r.description_en,
         gtin: r.gtin,
-        variants: variants
-            .into_iter()
-            .map(|v| VariantEdit {
-                id: v.id,
-                label_vi: v.label_vi,
-                unit: v.unit,
-                net_weight_g: v.net_weight_g,
-                price: Vnd::new(v.price_vnd).unwrap_or(Vnd::ZERO),
-                stock: v.stock,
-                archived: v.status == "archived",
-            })
-            .collect(),
+        variants,
         photos: photos
             .into_iter()
             .map(|(id, alt, small)| PhotoEdit {
@@ -210,35 +201,29 @@ pub async fn create(
         };
         let id = new_id();
         // A product's commune is its producer's: that officer moderates and certifies it.
-        let inserted = sqlx::query(
-            "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
-                description_vi, description_en, gtin, status, created_at, updated_at)
-             SELECT $1, $2, $3, pr.commune_id, $4, $5, $6, $7, $8, $9, 'draft', $10, $10
-               FROM producers pr WHERE pr.id = $3",
-        )
-        .bind(&id)
-        .bind(&slug)
-        .bind(producer_id)
-        .bind(&input.group_code)
-        .bind(&input.name_vi)
-        .bind(&input.name_en)
-        .bind(&input.description_vi)
-        .bind(&input.description_en)
-        .bind(input.gtin.as_ref().map(|g| g.as_str()))
-        .bind(&at)
-        .execute(db.pool())
-        .await;
+        let inserted = sqlx::query(CREATE_INSERT_PRODUCTS)
+            .bind(&id)
+            .bind(&slug)
+            .bind(producer_id)
+            .bind(&input.group_code)
+            .bind(&input.name_vi)
+            .bind(&input.name_en)
+            .bind(&input.description_vi)
+            .bind(&input.description_en)
+            .bind(input.gtin.as_ref().map(|g| g.as_str()))
+            .bind(&at)
+            .execute(db.pool())
+            .await;
         match inserted {
             Ok(r) if r.rows_affected() == 0 => return Err(ListingDbError::UnknownReference),
             Ok(_) => return Ok(id),
             Err(e) if is_foreign_key_violation(&e) => return Err(ListingDbError::UnknownReference),
             Err(e) if is_unique_violation(&e) => {
                 if let Some(gtin) = &input.gtin {
-                    let taken: Option<(String,)> =
-                        sqlx::query_as("SELECT id FROM products WHERE gtin = $1")
-                            .bind(gtin.as_str())
-                            .fetch_optional(db.pool())
-                            .await?;
+                    let taken: Option<(String,)> = sqlx::query_as(CREATE_SELECT_PRODUCTS)
+                        .bind(gtin.as_str())
+                        .fetch_optional(db.pool())
+                        .await?;
                     if taken.is_some() {
                         return Err(ListingDbError::GtinTaken);
                     }
@@ -275,20 +260,14 @@ pub async fn update(
     let mut tx = db.begin_write().await?;
     // Written first: the transaction holds the write lock before it reads (on SQLite a read
     // that later upgrades to a write fails at once when another writer is in between).
-    let locked = sqlx::query("UPDATE products SET id = id WHERE id = $1")
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Product(product_id), Stamp::Unchanged).await? {
         return Err(ListingDbError::NotFound);
     }
-    let stored: (String, String, String, String, String, Option<String>) = sqlx::query_as(
-        "SELECT name_vi, name_en, group_code, description_vi, description_en, gtin
-           FROM products WHERE id = $1",
-    )
-    .bind(product_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let stored: (String, String, String, String, String, Option<String>) =
+        sqlx::query_as(UPDATE_SELECT_PRODUCTS)
+            .bind(product_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let gtin = input.gtin.as_ref().map(|g| g.as_str().to_owned());
     let changed: Vec<&str> = [
         ("name_vi", stored.0 != input.name_vi),
@@ -305,21 +284,17 @@ pub async fn update(
         tx.commit().await?;
         return Ok(Saved::Unchanged);
     }
-    let done = sqlx::query(
-        "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3,
-            description_vi = $4, description_en = $5, gtin = $6, updated_at = $7
-         WHERE id = $8",
-    )
-    .bind(&input.name_vi)
-    .bind(&input.name_en)
-    .bind(&input.group_code)
-    .bind(&input.description_vi)
-    .bind(&input.description_en)
-    .bind(gtin.as_deref())
-    .bind(&at)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await;
+    let done = sqlx::query(UPDATE_UPDATE_PRODUCTS_2)
+        .bind(&input.name_vi)
+        .bind(&input.name_en)
+        .bind(&input.group_code)
+        .bind(&input.description_vi)
+        .bind(&input.description_en)
+        .bind(gtin.as_deref())
+        .bind(&at)
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await;
     match done {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => return Err(ListingDbError::GtinTaken),
@@ -341,15 +316,12 @@ pub async fn public_edit(
     changed: &[&str],
     now: DateTime<Utc>,
 ) -> Result<Saved, sqlx::Error> {
-    let back = sqlx::query(
-        "UPDATE products SET status = 'pending', status_reason = NULL, updated_at = $1
-          WHERE id = $2 AND status = 'approved'",
-    )
-    .bind(db_timestamp(now))
-    .bind(product_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected()
+    let back = sqlx::query(PUBLIC_EDIT)
+        .bind(db_timestamp(now))
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
         > 0;
     audit::record(
         &mut *tx,
@@ -384,40 +356,31 @@ pub async fn save_variant(
     let result = match variant_id {
         None => {
             let id = new_id();
-            sqlx::query(
-                "INSERT INTO product_variants (id, product_id, label_vi, unit, net_weight_g, price_vnd,
-                    stock, position, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7,
-                    (SELECT COUNT(*) FROM product_variants WHERE product_id = $2), $8, $8)",
-            )
-            .bind(&id)
-            .bind(product_id)
+            sqlx::query(SAVE_VARIANT_INSERT_PRODUCT_VARIANTS)
+                .bind(&id)
+                .bind(product_id)
+                .bind(&input.label_vi)
+                .bind(input.unit.as_str())
+                .bind(input.net_weight_g)
+                .bind(input.price.dong())
+                .bind(input.stock)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await
+                .map(|r| (r.rows_affected(), id))
+        }
+        Some(id) => sqlx::query(SAVE_VARIANT_UPDATE_PRODUCT_VARIANTS)
             .bind(&input.label_vi)
             .bind(input.unit.as_str())
             .bind(input.net_weight_g)
             .bind(input.price.dong())
             .bind(input.stock)
             .bind(&at)
+            .bind(id)
+            .bind(product_id)
             .execute(&mut *tx)
             .await
-            .map(|r| (r.rows_affected(), id))
-        }
-        Some(id) => sqlx::query(
-            "UPDATE product_variants SET label_vi = $1, unit = $2, net_weight_g = $3, price_vnd = $4,
-                stock = $5, status = 'active', updated_at = $6
-             WHERE id = $7 AND product_id = $8",
-        )
-        .bind(&input.label_vi)
-        .bind(input.unit.as_str())
-        .bind(input.net_weight_g)
-        .bind(input.price.dong())
-        .bind(input.stock)
-        .bind(&at)
-        .bind(id)
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await
-        .map(|r| (r.rows_affected(), id.to_owned())),
+            .map(|r| (r.rows_affected(), id.to_owned())),
     };
     match result {
         Ok((0, _)) => Err(ListingDbError::NotFound),
@@ -440,14 +403,12 @@ pub async fn archive_variant(
 ) -> Result<(), ListingDbError> {
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE product_variants SET status = 'archived', updated_at = $1 WHERE id = $2 AND product_id = $3",
-    )
-    .bind(&at)
-    .bind(variant_id)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await?;
+    let done = sqlx::query(ARCHIVE_VARIANT)
+        .bind(&at)
+        .bind(variant_id)
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(ListingDbError::NotFound);
     }
@@ -462,7 +423,7 @@ async fn touch(
     product_id: &str,
     at: &str,
 ) -> Result<(), ListingDbError> {
-    sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
+    sqlx::query(TOUCH)
         .bind(at)
         .bind(product_id)
         .execute(&mut *conn)
@@ -482,39 +443,26 @@ pub async fn change_status(
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
     // Written first, so two decisions on one listing wait for each other.
-    let locked = sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
-        .bind(&at)
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Product(product_id), Stamp::UpdatedAt(&at)).await? {
         return Err(ListingDbError::NotFound);
     }
-    let (status, variants): (String, i64) = sqlx::query_as(
-        "SELECT p.status, (SELECT COUNT(*) FROM product_variants v
-                           WHERE v.product_id = p.id AND v.status = 'active')
-         FROM products p WHERE p.id = $1",
-    )
-    .bind(product_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let from = ProductStatus::parse(&status).ok_or(ListingDbError::NotFound)?;
+    let (status, variants): (String, i64) = sqlx::query_as(CHANGE_STATUS_SELECT_PRODUCT_VARIANTS)
+        .bind(product_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let from = decode::text_enum("products.status", product_id, &status, ProductStatus::parse)?;
     let to = next_listing_status(from, action, usize::try_from(variants).unwrap_or(0))?;
     let reason = match action {
         ListingAction::Reject { reason } => Some(reason.trim()),
         _ => None,
     };
-    sqlx::query(
-        "UPDATE products SET status = $1, status_reason = $2,
-            approved_at = CASE WHEN $1 = 'approved' THEN $3 ELSE approved_at END
-         WHERE id = $4",
-    )
-    .bind(to.as_str())
-    .bind(reason)
-    .bind(&at)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(CHANGE_STATUS_UPDATE_PRODUCTS_2)
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(&at)
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -555,17 +503,7 @@ pub async fn pending(
         photos: i64,
         since: String,
     }
-    let rows: Vec<PendingRow> = sqlx::query_as(
-        "SELECT p.id, p.slug, p.name_vi AS name, pr.name AS producer_name, c.name AS commune_name,
-                pr.commune_id,
-                (SELECT COUNT(*) FROM product_variants v WHERE v.product_id = p.id AND v.status = 'active') AS variants,
-                (SELECT COUNT(*) FROM product_photos f WHERE f.product_id = p.id) AS photos,
-                p.updated_at AS since
-         FROM products p JOIN producers pr ON pr.id = p.producer_id JOIN communes c ON c.id = pr.commune_id
-         WHERE p.status = 'pending' ORDER BY p.updated_at, p.id",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<PendingRow> = sqlx::query_as(PENDING).fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
         .filter(|r| commune_ids.is_none_or(|ids| ids.contains(&r.commune_id)))
@@ -592,16 +530,11 @@ pub async fn move_photo(
 ) -> Result<Saved, ListingDbError> {
     let mut tx = db.begin_write().await?;
     // Written first, so the read below cannot be overtaken (see `update`).
-    sqlx::query("UPDATE products SET id = id WHERE id = $1")
+    lock_row(&mut tx, Row::Product(product_id), Stamp::Unchanged).await?;
+    let ids: Vec<(String,)> = sqlx::query_as(MOVE_PHOTO_SELECT_PRODUCT_PHOTOS)
         .bind(product_id)
-        .execute(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
-    let ids: Vec<(String,)> = sqlx::query_as(
-        "SELECT photo_id FROM product_photos WHERE product_id = $1 ORDER BY position, photo_id",
-    )
-    .bind(product_id)
-    .fetch_all(&mut *tx)
-    .await?;
     let mut ids: Vec<String> = ids.into_iter().map(|(i,)| i).collect();
     let at = ids
         .iter()
@@ -618,14 +551,12 @@ pub async fn move_photo(
     ids.swap(at, to);
     // Positions are rewritten 0..n, which also mends gaps left by deletions.
     for (position, id) in ids.iter().enumerate() {
-        sqlx::query(
-            "UPDATE product_photos SET position = $1 WHERE product_id = $2 AND photo_id = $3",
-        )
-        .bind(position as i64)
-        .bind(product_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(MOVE_PHOTO_UPDATE_PRODUCT_PHOTOS)
+            .bind(position as i64)
+            .bind(product_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
     }
     // The first photo is the listing's face on every card.
     let saved = public_edit(
@@ -648,21 +579,19 @@ pub async fn delete_photo(
     actor_user_id: &str,
 ) -> Result<(Vec<String>, Saved), ListingDbError> {
     let mut tx = db.begin_write().await?;
-    let attached =
-        sqlx::query("DELETE FROM product_photos WHERE product_id = $1 AND photo_id = $2")
-            .bind(product_id)
-            .bind(photo_id)
-            .execute(&mut *tx)
-            .await?;
+    let attached = sqlx::query(DELETE_PHOTO_DELETE_PRODUCT_PHOTOS)
+        .bind(product_id)
+        .bind(photo_id)
+        .execute(&mut *tx)
+        .await?;
     if attached.rows_affected() == 0 {
         return Err(ListingDbError::NotFound);
     }
-    let keys: Vec<(String,)> =
-        sqlx::query_as("SELECT storage_key FROM photo_derivatives WHERE photo_id = $1")
-            .bind(photo_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    sqlx::query("DELETE FROM photos WHERE id = $1")
+    let keys: Vec<(String,)> = sqlx::query_as(DELETE_PHOTO_SELECT_PHOTO_DERIVATIVES)
+        .bind(photo_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    sqlx::query(DELETE_PHOTO_DELETE_PHOTOS)
         .bind(photo_id)
         .execute(&mut *tx)
         .await?;
@@ -680,24 +609,18 @@ pub async fn set_alt(
     actor_user_id: &str,
 ) -> Result<Saved, ListingDbError> {
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE photos SET alt_vi = $1
-         WHERE id = $2 AND alt_vi <> $1
-           AND id IN (SELECT photo_id FROM product_photos WHERE product_id = $3)",
-    )
-    .bind(alt)
-    .bind(photo_id)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        let exists: Option<(String,)> = sqlx::query_as(
-            "SELECT photo_id FROM product_photos WHERE product_id = $1 AND photo_id = $2",
-        )
-        .bind(product_id)
+    let done = sqlx::query(SET_ALT_UPDATE_PHOTOS)
+        .bind(alt)
         .bind(photo_id)
-        .fetch_optional(&mut *tx)
+        .bind(product_id)
+        .execute(&mut *tx)
         .await?;
+    if done.rows_affected() == 0 {
+        let exists: Option<(String,)> = sqlx::query_as(SET_ALT_SELECT_PRODUCT_PHOTOS)
+            .bind(product_id)
+            .bind(photo_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         return match exists {
             Some(_) => Ok(Saved::Unchanged),
             None => Err(ListingDbError::NotFound),
@@ -717,16 +640,107 @@ pub async fn set_alt(
 
 /// A listing's status (None: no such listing).
 pub async fn status(db: &Db, product_id: &str) -> Result<Option<ProductStatus>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT status FROM products WHERE id = $1")
+    let row: Option<(String,)> = sqlx::query_as(STATUS)
         .bind(product_id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.and_then(|(s,)| ProductStatus::parse(&s)))
+    row.map(|(s,)| decode::text_enum("products.status", product_id, &s, ProductStatus::parse))
+        .transpose()
 }
 
 /// The product groups for the listing form: (code, Vietnamese name).
 pub async fn groups(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT code, name_vi FROM product_groups ORDER BY position, code")
-        .fetch_all(db.pool())
-        .await
+    sqlx::query_as(GROUPS).fetch_all(db.pool()).await
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `owner`.
+    OWNER = "SELECT p.producer_id, pr.commune_id FROM products p JOIN producers pr ON pr.id = p.producer_id
+        WHERE p.id = $1";
+    /// `of_producers`.
+    OF_PRODUCERS = "SELECT p.id, p.slug, p.name_vi, p.status, p.status_reason, pr.name AS producer_name,
+               (SELECT COUNT(*) FROM product_variants v WHERE v.product_id = p.id AND v.status = 'active') AS variants,
+               (SELECT COUNT(*) FROM product_photos f WHERE f.product_id = p.id) AS photos
+        FROM products p JOIN producers pr ON pr.id = p.producer_id
+        WHERE p.producer_id = $1 ORDER BY p.updated_at DESC, p.id";
+    /// `listing`.
+    LISTING_SELECT_PRODUCTS = "SELECT p.id, p.slug, p.producer_id, pr.name AS producer_name, p.status, p.status_reason,
+               p.name_vi, p.name_en, p.group_code, p.commune_id, p.description_vi, p.description_en, p.gtin
+        FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = $1";
+    /// `listing`.
+    LISTING_SELECT_PRODUCT_VARIANTS = "SELECT id, label_vi, unit, net_weight_g, price_vnd, stock, status FROM product_variants
+        WHERE product_id = $1 ORDER BY status, position, created_at, id";
+    /// `listing`.
+    LISTING_SELECT_PHOTO_DERIVATIVES = "SELECT f.photo_id, ph.alt_vi,
+               (SELECT d.storage_key FROM photo_derivatives d WHERE d.photo_id = f.photo_id
+                ORDER BY d.width LIMIT 1) AS small
+        FROM product_photos f JOIN photos ph ON ph.id = f.photo_id
+        WHERE f.product_id = $1 ORDER BY f.position, f.photo_id";
+    /// `create`.
+    CREATE_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
+           description_vi, description_en, gtin, status, created_at, updated_at)
+        SELECT $1, $2, $3, pr.commune_id, $4, $5, $6, $7, $8, $9, 'draft', $10, $10
+          FROM producers pr WHERE pr.id = $3";
+    /// `create`.
+    CREATE_SELECT_PRODUCTS = "SELECT id FROM products WHERE gtin = $1";
+    /// `update`.
+    UPDATE_SELECT_PRODUCTS = "SELECT name_vi, name_en, group_code, description_vi, description_en, gtin
+        FROM products WHERE id = $1";
+    /// `update`.
+    UPDATE_UPDATE_PRODUCTS_2 = "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3,
+           description_vi = $4, description_en = $5, gtin = $6, updated_at = $7
+        WHERE id = $8";
+    /// `public_edit`.
+    PUBLIC_EDIT = "UPDATE products SET status = 'pending', status_reason = NULL, updated_at = $1
+        WHERE id = $2 AND status = 'approved'";
+    /// `save_variant`.
+    SAVE_VARIANT_INSERT_PRODUCT_VARIANTS = "INSERT INTO product_variants (id, product_id, label_vi, unit, net_weight_g, price_vnd,
+           stock, position, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7,
+           (SELECT COUNT(*) FROM product_variants WHERE product_id = $2), $8, $8)";
+    /// `save_variant`.
+    SAVE_VARIANT_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET label_vi = $1, unit = $2, net_weight_g = $3, price_vnd = $4,
+           stock = $5, status = 'active', updated_at = $6
+        WHERE id = $7 AND product_id = $8";
+    /// `archive_variant`.
+    ARCHIVE_VARIANT = "UPDATE product_variants SET status = 'archived', updated_at = $1 WHERE id = $2 AND product_id = $3";
+    /// `touch`.
+    TOUCH = "UPDATE products SET updated_at = $1 WHERE id = $2";
+    /// `change_status`.
+    CHANGE_STATUS_SELECT_PRODUCT_VARIANTS = "SELECT p.status, (SELECT COUNT(*) FROM product_variants v
+                          WHERE v.product_id = p.id AND v.status = 'active')
+        FROM products p WHERE p.id = $1";
+    /// `change_status`.
+    CHANGE_STATUS_UPDATE_PRODUCTS_2 = "UPDATE products SET status = $1, status_reason = $2,
+           approved_at = CASE WHEN $1 = 'approved' THEN $3 ELSE approved_at END
+        WHERE id = $4";
+    /// `pending`.
+    PENDING = "SELECT p.id, p.slug, p.name_vi AS name, pr.name AS producer_name, c.name AS commune_name,
+               pr.commune_id,
+               (SELECT COUNT(*) FROM product_variants v WHERE v.product_id = p.id AND v.status = 'active') AS variants,
+               (SELECT COUNT(*) FROM product_photos f WHERE f.product_id = p.id) AS photos,
+               p.updated_at AS since
+        FROM products p JOIN producers pr ON pr.id = p.producer_id JOIN communes c ON c.id = pr.commune_id
+        WHERE p.status = 'pending' ORDER BY p.updated_at, p.id";
+    /// `move_photo`.
+    MOVE_PHOTO_SELECT_PRODUCT_PHOTOS = "SELECT photo_id FROM product_photos WHERE product_id = $1 ORDER BY position, photo_id";
+    /// `move_photo`.
+    MOVE_PHOTO_UPDATE_PRODUCT_PHOTOS = "UPDATE product_photos SET position = $1 WHERE product_id = $2 AND photo_id = $3";
+    /// `delete_photo`.
+    DELETE_PHOTO_DELETE_PRODUCT_PHOTOS = "DELETE FROM product_photos WHERE product_id = $1 AND photo_id = $2";
+    /// `delete_photo`.
+    DELETE_PHOTO_SELECT_PHOTO_DERIVATIVES = "SELECT storage_key FROM photo_derivatives WHERE photo_id = $1";
+    /// `delete_photo`.
+    DELETE_PHOTO_DELETE_PHOTOS = "DELETE FROM photos WHERE id = $1";
+    /// `set_alt`.
+    SET_ALT_UPDATE_PHOTOS = "UPDATE photos SET alt_vi = $1
+        WHERE id = $2 AND alt_vi <> $1
+          AND id IN (SELECT photo_id FROM product_photos WHERE product_id = $3)";
+    /// `set_alt`.
+    SET_ALT_SELECT_PRODUCT_PHOTOS = "SELECT photo_id FROM product_photos WHERE product_id = $1 AND photo_id = $2";
+    /// `status`.
+    STATUS = "SELECT status FROM products WHERE id = $1";
+    /// `groups`.
+    GROUPS = "SELECT code, name_vi FROM product_groups ORDER BY position, code";
 }

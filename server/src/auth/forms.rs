@@ -370,11 +370,10 @@ pub async fn change_password(
 }
 
 async fn login_key_of(state: &AppState, user_id: &str) -> Result<String, sqlx::Error> {
-    let (phone, email): (Option<String>, Option<String>) =
-        sqlx::query_as("SELECT phone, email FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(state.db.pool())
-            .await?;
+    let (phone, email): (Option<String>, Option<String>) = sqlx::query_as(LOGIN_KEY_OF)
+        .bind(user_id)
+        .fetch_one(state.db.pool())
+        .await?;
     Ok(phone.or(email).unwrap_or_default())
 }
 
@@ -507,4 +506,10 @@ pub async fn reset_password(
         return Err(refused(AccountRefusal::UserUnknown));
     }
     Ok(see_other("/quan-tri/nguoi-dung?ok=reset"))
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `login_key_of`.
+    LOGIN_KEY_OF = "SELECT phone, email FROM users WHERE id = $1";
 }

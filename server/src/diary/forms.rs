@@ -255,11 +255,16 @@ pub async fn add_entry_photos(
     crate::photos::upload::receive(&state, form, Target::Entry(&entry_id), &actor.user_id)
         .await
         .map_err(|e| FormError::upload(&back, e, photo_refusal))?;
-    let seq: Option<i64> =
-        sqlx::query_scalar("SELECT seq FROM cultivation_log_entries WHERE id = $1")
-            .bind(&entry_id)
-            .fetch_optional(state.db.pool())
-            .await
-            .unwrap_or_default();
+    let seq: Option<i64> = sqlx::query_scalar(ENTRY_SEQ)
+        .bind(&entry_id)
+        .fetch_optional(state.db.pool())
+        .await
+        .unwrap_or_default();
     Ok(see_other(&format!("{back}?ok=1#e{}", seq.unwrap_or(0))))
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `add_entry_photos`.
+    ENTRY_SEQ = "SELECT seq FROM cultivation_log_entries WHERE id = $1";
 }

@@ -86,47 +86,32 @@ pub async fn save_photo(
     let files = write_files(media, &photo_id, copies).await?;
     let now = db_timestamp(chrono::Utc::now());
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256,
-                             alt_vi, alt_en, uploaded_by, created_at)
-         VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $7, $8, $9)",
-    )
-    .bind(&photo_id)
-    .bind(key(&photo_id, largest.width))
-    .bind(i64::from(largest.width))
-    .bind(i64::from(largest.height))
-    .bind(largest.jpeg.len() as i64)
-    .bind(hex(&Sha256::digest(&largest.jpeg)))
-    .bind(alt)
-    .bind(uploaded_by)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    for c in copies {
-        sqlx::query(
-            "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
-             VALUES ($1, $2, $3, $4, 'image/jpeg', $5)",
-        )
+    sqlx::query(SAVE_PHOTO_INSERT_PHOTOS)
         .bind(&photo_id)
-        .bind(i64::from(c.width))
-        .bind(i64::from(c.height))
-        .bind(key(&photo_id, c.width))
-        .bind(c.jpeg.len() as i64)
+        .bind(key(&photo_id, largest.width))
+        .bind(i64::from(largest.width))
+        .bind(i64::from(largest.height))
+        .bind(largest.jpeg.len() as i64)
+        .bind(hex(&Sha256::digest(&largest.jpeg)))
+        .bind(alt)
+        .bind(uploaded_by)
+        .bind(&now)
         .execute(&mut *tx)
         .await?;
+    for c in copies {
+        sqlx::query(SAVE_PHOTO_INSERT_PHOTO_DERIVATIVES)
+            .bind(&photo_id)
+            .bind(i64::from(c.width))
+            .bind(i64::from(c.height))
+            .bind(key(&photo_id, c.width))
+            .bind(c.jpeg.len() as i64)
+            .execute(&mut *tx)
+            .await?;
     }
     let (link, owner) = match target {
-        Target::Entry(id) => (
-            "INSERT INTO cultivation_log_photos (entry_id, photo_id, position)
-             VALUES ($1, $2, (SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1))",
-            id,
-        ),
-        Target::Product(id) => (
-            "INSERT INTO product_photos (product_id, photo_id, position)
-             VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM product_photos WHERE product_id = $1))",
-            id,
-        ),
-        Target::CommuneCover(id) => ("UPDATE communes SET cover_photo_id = $2 WHERE id = $1", id),
+        Target::Entry(id) => (LINK_ENTRY_PHOTO, id),
+        Target::Product(id) => (LINK_PRODUCT_PHOTO, id),
+        Target::CommuneCover(id) => (SET_COMMUNE_COVER, id),
     };
     sqlx::query(link)
         .bind(owner)
@@ -146,4 +131,23 @@ pub async fn save_photo(
     tx.commit().await?;
     files.keep();
     Ok(photo_id)
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `save_photo`.
+    SAVE_PHOTO_INSERT_PHOTOS = "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256,
+                            alt_vi, alt_en, uploaded_by, created_at)
+        VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $7, $8, $9)";
+    /// `save_photo`.
+    SAVE_PHOTO_INSERT_PHOTO_DERIVATIVES = "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
+        VALUES ($1, $2, $3, $4, 'image/jpeg', $5)";
+    /// `store`, a diary entry's photo: last in the entry's order.
+    LINK_ENTRY_PHOTO = "INSERT INTO cultivation_log_photos (entry_id, photo_id, position)
+        VALUES ($1, $2, (SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1))";
+    /// `store`, a product's photo: last in the product's order.
+    LINK_PRODUCT_PHOTO = "INSERT INTO product_photos (product_id, photo_id, position)
+        VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM product_photos WHERE product_id = $1))";
+    /// `store`, a commune's cover photo.
+    SET_COMMUNE_COVER = "UPDATE communes SET cover_photo_id = $2 WHERE id = $1";
 }

@@ -73,9 +73,7 @@ impl fmt::Display for SeedReport {
 
 /// True when no province has been loaded: the serve command then loads the demo.
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM provinces")
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(COUNT_PROVINCES).fetch_one(db.pool()).await?;
     Ok(n == 0)
 }
 
@@ -91,9 +89,7 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
     seed.all(&demo, &photos).await?;
     let Seeder { mut tx, report, .. } = seed;
     // The search index picks the demo products up from its queue.
-    let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM products")
-        .fetch_all(&mut *tx)
-        .await?;
+    let ids: Vec<(String,)> = sqlx::query_as(ALL_PRODUCT_IDS).fetch_all(&mut *tx).await?;
     let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
     app::search::sync::queue(&mut tx, &ids).await?;
     tx.commit().await.context("committing the demo data")?;
@@ -117,7 +113,7 @@ async fn prepare_photos(
     let mut out = HashMap::new();
     for product in &demo.products {
         let id = stable_id("photo", &product.key);
-        let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM photos WHERE id = $1")
+        let (exists,): (i64,) = sqlx::query_as(PHOTO_EXISTS)
             .bind(&id)
             .fetch_one(db.pool())
             .await?;
@@ -249,18 +245,15 @@ impl Seeder<'_> {
         let now = self.now.clone();
         self.insert(
             "provinces",
-            sqlx::query(
-                "INSERT INTO provinces (id, slug, name, tagline_vi, tagline_en, story_vi, story_en, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
-            )
-            .bind(id.clone())
-            .bind(slug.to_string())
-            .bind(p.name.clone())
-            .bind(p.tagline_vi.clone())
-            .bind(p.tagline_en.clone())
-            .bind(p.story_vi.clone())
-            .bind(p.story_en.clone())
-            .bind(now),
+            sqlx::query(INSERT_PROVINCE)
+                .bind(id.clone())
+                .bind(slug.to_string())
+                .bind(p.name.clone())
+                .bind(p.tagline_vi.clone())
+                .bind(p.tagline_en.clone())
+                .bind(p.story_vi.clone())
+                .bind(p.story_en.clone())
+                .bind(now),
         )
         .await?;
         Ok(id)
@@ -270,14 +263,11 @@ impl Seeder<'_> {
         for (i, g) in groups.iter().enumerate() {
             self.insert(
                 "product_groups",
-                sqlx::query(
-                    "INSERT INTO product_groups (code, scheme, name_vi, name_en, position)
-                     VALUES ($1, '919/QĐ-TTg (2022)', $2, $3, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(g.code.clone())
-                .bind(g.name_vi.clone())
-                .bind(g.name_en.clone())
-                .bind(i as i64),
+                sqlx::query(INSERT_PRODUCT_GROUP)
+                    .bind(g.code.clone())
+                    .bind(g.name_vi.clone())
+                    .bind(g.name_en.clone())
+                    .bind(i as i64),
             )
             .await?;
         }
@@ -306,30 +296,24 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "communes",
-                sqlx::query(
-                    "INSERT INTO communes (id, province_id, slug, name, kind, story_vi, story_en, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING",
-                )
-                .bind(id.clone())
-                .bind(province_id.to_owned())
-                .bind(slug.to_string())
-                .bind(c.name.clone())
-                .bind(c.kind.clone())
-                .bind(c.story_vi.clone())
-                .bind(c.story_en.clone())
-                .bind(now),
+                sqlx::query(COMMUNES_INSERT_COMMUNES)
+                    .bind(id.clone())
+                    .bind(province_id.to_owned())
+                    .bind(slug.to_string())
+                    .bind(c.name.clone())
+                    .bind(c.kind.clone())
+                    .bind(c.story_vi.clone())
+                    .bind(c.story_en.clone())
+                    .bind(now),
             )
             .await?;
             for former in &c.former_names {
                 self.insert(
                     "commune_former_names",
-                    sqlx::query(
-                        "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
-                         VALUES ($1, $2, $3, '2025-06-30') ON CONFLICT DO NOTHING",
-                    )
-                    .bind(id.clone())
-                    .bind(former.clone())
-                    .bind(c.former_district.clone()),
+                    sqlx::query(COMMUNES_INSERT_COMMUNE_FORMER_NAMES)
+                        .bind(id.clone())
+                        .bind(former.clone())
+                        .bind(c.former_district.clone()),
                 )
                 .await?;
             }
@@ -358,43 +342,33 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "users",
-                sqlx::query(
-                    "INSERT INTO users (id, phone, display_name, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(owner_id.clone())
-                .bind(phone.e164())
-                .bind(p.name.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCERS_INSERT_USERS)
+                    .bind(owner_id.clone())
+                    .bind(phone.e164())
+                    .bind(p.name.clone())
+                    .bind(now.clone()),
             )
             .await?;
             self.insert(
                 "producers",
-                sqlx::query(
-                    "INSERT INTO producers (id, slug, name, kind, commune_id, phone, description_vi, description_en,
-                                            status, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(id.clone())
-                .bind(slug.to_string())
-                .bind(p.name.clone())
-                .bind(kind.as_str())
-                .bind(commune_id.clone())
-                .bind(phone.e164())
-                .bind(p.description_vi.clone())
-                .bind(p.description_en.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCERS_INSERT_PRODUCERS)
+                    .bind(id.clone())
+                    .bind(slug.to_string())
+                    .bind(p.name.clone())
+                    .bind(kind.as_str())
+                    .bind(commune_id.clone())
+                    .bind(phone.e164())
+                    .bind(p.description_vi.clone())
+                    .bind(p.description_en.clone())
+                    .bind(now.clone()),
             )
             .await?;
             self.insert(
                 "producer_members",
-                sqlx::query(
-                    "INSERT INTO producer_members (producer_id, user_id, role, created_at)
-                     VALUES ($1, $2, 'owner', $3) ON CONFLICT DO NOTHING",
-                )
-                .bind(id.clone())
-                .bind(owner_id.clone())
-                .bind(now),
+                sqlx::query(PRODUCERS_INSERT_PRODUCER_MEMBERS)
+                    .bind(id.clone())
+                    .bind(owner_id.clone())
+                    .bind(now),
             )
             .await?;
             ids.producers.insert(p.key.clone(), (id, owner_id));
@@ -414,26 +388,17 @@ impl Seeder<'_> {
         ] {
             self.insert(
                 "site_settings",
-                sqlx::query(
-                    "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(key)
-                .bind(value)
-                .bind(now.clone()),
+                sqlx::query(PAYMENTS_INSERT_SITE_SETTINGS)
+                    .bind(key)
+                    .bind(value)
+                    .bind(now.clone()),
             )
             .await?;
         }
         if let Some((id, _)) = producers.first().and_then(|p| ids.producers.get(&p.key)) {
             self.insert(
                 "producer_payment_settings",
-                sqlx::query(
-                    "UPDATE producers SET bank_bin = '970416', bank_account_no = '1020304050',
-                        bank_account_name = 'TAI KHOAN DEMO', shipping_mode = 'weight',
-                        shipping_base_vnd = 20000, shipping_per_kg_vnd = 5000
-                     WHERE id = $1 AND bank_bin IS NULL",
-                )
-                .bind(id.clone()),
+                sqlx::query(PAYMENTS_UPDATE_PRODUCERS).bind(id.clone()),
             )
             .await?;
         }
@@ -462,25 +427,19 @@ impl Seeder<'_> {
             let now = self.now.clone();
             self.insert(
                 "users",
-                sqlx::query(
-                    "INSERT INTO users (id, email, display_name, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(user_id.clone())
-                .bind(email)
-                .bind(format!("Cán bộ OCOP {}", product.commune))
-                .bind(now.clone()),
+                sqlx::query(OFFICERS_INSERT_USERS)
+                    .bind(user_id.clone())
+                    .bind(email)
+                    .bind(format!("Cán bộ OCOP {}", product.commune))
+                    .bind(now.clone()),
             )
             .await?;
             self.insert(
                 "commune_officers",
-                sqlx::query(
-                    "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(user_id.clone())
-                .bind(commune_id)
-                .bind(now),
+                sqlx::query(OFFICERS_INSERT_COMMUNE_OFFICERS)
+                    .bind(user_id.clone())
+                    .bind(commune_id)
+                    .bind(now),
             )
             .await?;
             ids.officers.insert(product.commune.clone(), user_id);
@@ -520,26 +479,21 @@ impl Seeder<'_> {
         let approved_at = (status == ProductStatus::Approved).then(|| now.clone());
         self.insert(
             "products",
-            sqlx::query(
-                "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
-                                       description_vi, description_en, gtin, gi_name, status,
-                                       created_at, updated_at, approved_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) ON CONFLICT DO NOTHING",
-            )
-            .bind(id.clone())
-            .bind(slug.to_string())
-            .bind(producer_id.clone())
-            .bind(commune_id.clone())
-            .bind(p.group.clone())
-            .bind(p.name_vi.clone())
-            .bind(p.name_en.clone())
-            .bind(p.description_vi.clone())
-            .bind(p.description_en.clone())
-            .bind(gtin)
-            .bind(p.gi.then(|| "Nhãn lồng Hưng Yên".to_owned()))
-            .bind(status.as_str())
-            .bind(now.clone())
-            .bind(approved_at),
+            sqlx::query(PRODUCT_INSERT_PRODUCTS)
+                .bind(id.clone())
+                .bind(slug.to_string())
+                .bind(producer_id.clone())
+                .bind(commune_id.clone())
+                .bind(p.group.clone())
+                .bind(p.name_vi.clone())
+                .bind(p.name_en.clone())
+                .bind(p.description_vi.clone())
+                .bind(p.description_en.clone())
+                .bind(gtin)
+                .bind(p.gi.then(|| "Nhãn lồng Hưng Yên".to_owned()))
+                .bind(status.as_str())
+                .bind(now.clone())
+                .bind(approved_at),
         )
         .await?;
 
@@ -557,21 +511,17 @@ impl Seeder<'_> {
             ensure!(v.stock >= 0, "product {}: stock cannot be negative", p.key);
             self.insert(
                 "product_variants",
-                sqlx::query(
-                    "INSERT INTO product_variants (id, product_id, label_vi, label_en, unit, net_weight_g, price_vnd,
-                                                   stock, position, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING",
-                )
-                .bind(variant_id(&p.key, i))
-                .bind(id.clone())
-                .bind(v.label_vi.clone())
-                .bind(v.label_en.clone())
-                .bind(unit.as_str())
-                .bind(v.net_weight_g)
-                .bind(price.dong())
-                .bind(v.stock)
-                .bind(i as i64)
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_PRODUCT_VARIANTS)
+                    .bind(variant_id(&p.key, i))
+                    .bind(id.clone())
+                    .bind(v.label_vi.clone())
+                    .bind(v.label_en.clone())
+                    .bind(unit.as_str())
+                    .bind(v.net_weight_g)
+                    .bind(price.dong())
+                    .bind(v.stock)
+                    .bind(i as i64)
+                    .bind(now.clone()),
             )
             .await?;
         }
@@ -601,13 +551,10 @@ impl Seeder<'_> {
         if p.signature {
             self.insert(
                 "commune_signature_products",
-                sqlx::query(
-                    "INSERT INTO commune_signature_products (commune_id, product_id, set_at) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(commune_id.clone())
-                .bind(id.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_COMMUNE_SIGNATURE_PRODUCTS)
+                    .bind(commune_id.clone())
+                    .bind(id.clone())
+                    .bind(now.clone()),
             )
             .await?;
         }
@@ -620,39 +567,33 @@ impl Seeder<'_> {
                 .clone();
             self.insert(
                 "photos",
-                sqlx::query(
-                    "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256, alt_vi, alt_en, created_at)
-                     VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
-                )
-                .bind(photo.id.clone())
-                .bind(key)
-                .bind(i64::from(photos::WIDTH))
-                .bind(i64::from(photos::HEIGHT))
-                .bind(size)
-                .bind(photo.sha256.clone())
-                .bind(p.name_vi.clone())
-                .bind(p.name_en.clone())
-                .bind(now.clone()),
+                sqlx::query(PRODUCT_INSERT_PHOTOS)
+                    .bind(photo.id.clone())
+                    .bind(key)
+                    .bind(i64::from(photos::WIDTH))
+                    .bind(i64::from(photos::HEIGHT))
+                    .bind(size)
+                    .bind(photo.sha256.clone())
+                    .bind(p.name_vi.clone())
+                    .bind(p.name_en.clone())
+                    .bind(now.clone()),
             )
             .await?;
             for (w, h, key, size) in &photo.renditions {
                 self.insert(
                     "photo_derivatives",
-                    sqlx::query(
-                        "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
-                         VALUES ($1, $2, $3, $4, 'image/jpeg', $5) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(photo.id.clone())
-                    .bind(i64::from(*w))
-                    .bind(i64::from(*h))
-                    .bind(key.clone())
-                    .bind(*size),
+                    sqlx::query(PRODUCT_INSERT_PHOTO_DERIVATIVES)
+                        .bind(photo.id.clone())
+                        .bind(i64::from(*w))
+                        .bind(i64::from(*h))
+                        .bind(key.clone())
+                        .bind(*size),
                 )
                 .await?;
             }
             self.insert(
                 "product_photos",
-                sqlx::query("INSERT INTO product_photos (product_id, photo_id, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
+                sqlx::query(PRODUCT_INSERT_PRODUCT_PHOTOS)
                     .bind(id)
                     .bind(photo.id.clone()),
             )
@@ -678,7 +619,7 @@ impl Seeder<'_> {
             let plot_id = stable_id("plot", &plot_key);
             // A plot is written with its lots and diary in this one transaction: when it is
             // there, so is the rest, and what its producer added since is left alone.
-            let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plots WHERE id = $1")
+            let (exists,): (i64,) = sqlx::query_as(PLOT_EXISTS)
                 .bind(&plot_id)
                 .fetch_one(&mut *self.tx)
                 .await?;
@@ -824,4 +765,72 @@ fn lot_code(product_key: &str, harvested_on: NaiveDate) -> String {
         .collect::<String>()
         .to_uppercase();
     format!("{initials}-{}", harvested_on.format("%Y%m%d"))
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `farms`: a plot seeded by an earlier run.
+    PLOT_EXISTS = "SELECT COUNT(*) FROM plots WHERE id = $1";
+    /// `is_empty`.
+    COUNT_PROVINCES = "SELECT COUNT(*) FROM provinces";
+    /// `load_demo`.
+    ALL_PRODUCT_IDS = "SELECT id FROM products";
+    /// `prepare_photos`.
+    PHOTO_EXISTS = "SELECT COUNT(*) FROM photos WHERE id = $1";
+    /// `province`.
+    INSERT_PROVINCE = "INSERT INTO provinces (id, slug, name, tagline_vi, tagline_en, story_vi, story_en, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING";
+    /// `product_groups`.
+    INSERT_PRODUCT_GROUP = "INSERT INTO product_groups (code, scheme, name_vi, name_en, position)
+        VALUES ($1, '919/QĐ-TTg (2022)', $2, $3, $4) ON CONFLICT DO NOTHING";
+    /// `communes`.
+    COMMUNES_INSERT_COMMUNES = "INSERT INTO communes (id, province_id, slug, name, kind, story_vi, story_en, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING";
+    /// `communes`.
+    COMMUNES_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
+        VALUES ($1, $2, $3, '2025-06-30') ON CONFLICT DO NOTHING";
+    /// `producers`.
+    PRODUCERS_INSERT_USERS = "INSERT INTO users (id, phone, display_name, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";
+    /// `producers`.
+    PRODUCERS_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, phone, description_vi, description_en,
+                               status, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) ON CONFLICT DO NOTHING";
+    /// `producers`.
+    PRODUCERS_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+        VALUES ($1, $2, 'owner', $3) ON CONFLICT DO NOTHING";
+    /// `payments`.
+    PAYMENTS_INSERT_SITE_SETTINGS = "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `payments`.
+    PAYMENTS_UPDATE_PRODUCERS = "UPDATE producers SET bank_bin = '970416', bank_account_no = '1020304050',
+           bank_account_name = 'TAI KHOAN DEMO', shipping_mode = 'weight',
+           shipping_base_vnd = 20000, shipping_per_kg_vnd = 5000
+        WHERE id = $1 AND bank_bin IS NULL";
+    /// `officers`.
+    OFFICERS_INSERT_USERS = "INSERT INTO users (id, email, display_name, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";
+    /// `officers`.
+    OFFICERS_INSERT_COMMUNE_OFFICERS = "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
+                              description_vi, description_en, gtin, gi_name, status,
+                              created_at, updated_at, approved_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCT_VARIANTS = "INSERT INTO product_variants (id, product_id, label_vi, label_en, unit, net_weight_g, price_vnd,
+                                      stock, position, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_COMMUNE_SIGNATURE_PRODUCTS = "INSERT INTO commune_signature_products (commune_id, product_id, set_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PHOTOS = "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256, alt_vi, alt_en, created_at)
+        VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PHOTO_DERIVATIVES = "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
+        VALUES ($1, $2, $3, $4, 'image/jpeg', $5) ON CONFLICT DO NOTHING";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCT_PHOTOS = "INSERT INTO product_photos (product_id, photo_id, position) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING";
 }

@@ -21,6 +21,7 @@ mod security;
 mod seed;
 mod seller;
 mod shutdown;
+mod sql;
 mod storage;
 mod throttle;
 mod traceability;

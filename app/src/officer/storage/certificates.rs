@@ -8,9 +8,10 @@ use crate::{
     db::{
         Db,
         audit::{self, AuditEntry},
+        decode,
         ids::new_id,
     },
-    domain::time::{db_date, db_timestamp, parse_db_date},
+    domain::time::{db_date, db_timestamp},
     officer::{
         model::{CertifiableProduct, OfficerCertificate},
         rules::ocop::{Certificate, standing},
@@ -91,54 +92,47 @@ pub async fn insert(
     recorded_by: Option<&str>,
     now: &str,
 ) -> Result<(), CertificateDbError> {
-    let group: Option<(String,)> = sqlx::query_as("SELECT group_code FROM products WHERE id = $1")
+    let group: Option<(String,)> = sqlx::query_as(INSERT_SELECT_PRODUCTS)
         .bind(product_id)
         .fetch_optional(&mut **tx)
         .await?;
     let Some((group,)) = group else {
         return Err(CertificateDbError::NotFound);
     };
-    let taken: Option<(String,)> = sqlx::query_as(
-        "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2",
-    )
-    .bind(product_id)
-    .bind(certificate.decision_no())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let taken: Option<(String,)> = sqlx::query_as(INSERT_SELECT_OCOP_CERTIFICATES)
+        .bind(product_id)
+        .bind(certificate.decision_no())
+        .fetch_optional(&mut **tx)
+        .await?;
     if taken.is_some() {
         return Err(CertificateDbError::DecisionTaken);
     }
-    sqlx::query(
-        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
-            issued_on, expires_on, group_code, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(id)
-    .bind(product_id)
-    .bind(i64::from(certificate.stars()))
-    .bind(certificate.level().as_str())
-    .bind(certificate.decision_no())
-    .bind(db_date(certificate.issued_on()))
-    .bind(db_date(certificate.expires_on()))
-    .bind(&group)
-    .bind(recorded_by)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(INSERT_INSERT_OCOP_CERTIFICATES)
+        .bind(id)
+        .bind(product_id)
+        .bind(i64::from(certificate.stars()))
+        .bind(certificate.level().as_str())
+        .bind(certificate.decision_no())
+        .bind(db_date(certificate.issued_on()))
+        .bind(db_date(certificate.expires_on()))
+        .bind(&group)
+        .bind(recorded_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 /// `AND pr.commune_id IN ($2, …)` for an officer's communes; nothing for an administrator.
-fn scope_filter(scope: Option<&[String]>, first: usize) -> String {
+/// `scope` is the number of communes, if limited.
+fn scope_filter(scope: Option<usize>, first: usize) -> String {
     match scope {
         None => String::new(),
-        Some([]) => "AND 1 = 0".to_owned(),
-        Some(ids) => {
-            let list: Vec<String> = (first..first + ids.len())
-                .map(|i| format!("${i}"))
-                .collect();
-            format!("AND pr.commune_id IN ({})", list.join(", "))
-        }
+        Some(0) => "AND 1 = 0".to_owned(),
+        Some(n) => format!(
+            "AND pr.commune_id IN ({})",
+            crate::db::placeholders(first, n)
+        ),
     }
 }
 
@@ -162,7 +156,39 @@ pub async fn of_communes(
     scope: Option<&[String]>,
     today: NaiveDate,
 ) -> Result<Vec<OfficerCertificate>, sqlx::Error> {
-    let sql = format!(
+    let sql = of_communes_sql(scope.map(<[String]>::len));
+    let mut query = sqlx::query_as::<_, CertificateRow>(&sql);
+    for id in scope.unwrap_or_default() {
+        query = query.bind(id);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|r| {
+            // Named by the product (the query reads no certificate id).
+            let issued = decode::date("ocop_certificates.issued_on", &r.product_id, &r.issued_on)?;
+            let expires =
+                decode::date("ocop_certificates.expires_on", &r.product_id, &r.expires_on)?;
+            Ok(OfficerCertificate {
+                standing: standing(issued, expires, today),
+                stars: decode::number("ocop_certificates.stars", &r.product_id, r.stars)?,
+                product_id: r.product_id,
+                product_name: r.product_name,
+                product_slug: r.product_slug,
+                commune_name: r.commune_name,
+                level: r.issuing_level,
+                decision_no: r.decision_no,
+                issued_on: r.issued_on,
+                expires_on: r.expires_on,
+            })
+        })
+        .collect()
+}
+
+/// [`of_communes`]' statement for that many communes (`None`: all).
+fn of_communes_sql(scope: Option<usize>) -> String {
+    format!(
         "SELECT p.id AS product_id, p.name_vi AS product_name, p.slug AS product_slug,
                 c.name AS commune_name, oc.stars, oc.issuing_level, oc.decision_no,
                 oc.issued_on, oc.expires_on
@@ -173,32 +199,7 @@ pub async fn of_communes(
           WHERE oc.revoked_at IS NULL {}
           ORDER BY oc.expires_on, p.name_vi",
         scope_filter(scope, 1)
-    );
-    let mut query = sqlx::query_as::<_, CertificateRow>(&sql);
-    for id in scope.unwrap_or_default() {
-        query = query.bind(id);
-    }
-    Ok(query
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            let issued = parse_db_date(&r.issued_on)?;
-            let expires = parse_db_date(&r.expires_on)?;
-            Some(OfficerCertificate {
-                standing: standing(issued, expires, today),
-                product_id: r.product_id,
-                product_name: r.product_name,
-                product_slug: r.product_slug,
-                commune_name: r.commune_name,
-                stars: u8::try_from(r.stars).unwrap_or(0),
-                level: r.issuing_level,
-                decision_no: r.decision_no,
-                issued_on: r.issued_on,
-                expires_on: r.expires_on,
-            })
-        })
-        .collect())
+    )
 }
 
 /// Products an officer may record a certificate for: those of producers in their communes that
@@ -207,16 +208,52 @@ pub async fn certifiable(
     db: &Db,
     scope: Option<&[String]>,
 ) -> Result<Vec<CertifiableProduct>, sqlx::Error> {
-    let sql = format!(
-        "SELECT p.id, p.name_vi AS name, pr.name AS producer
-           FROM products p JOIN producers pr ON pr.id = p.producer_id
-          WHERE p.status IN ('pending', 'approved') {}
-          ORDER BY p.name_vi",
-        scope_filter(scope, 1)
-    );
+    let sql = certifiable_sql(scope.map(<[String]>::len));
     let mut query = sqlx::query_as::<_, CertifiableProduct>(&sql);
     for id in scope.unwrap_or_default() {
         query = query.bind(id);
     }
     query.fetch_all(db.pool()).await
+}
+
+/// [`certifiable`]'s statement for that many communes (`None`: all).
+fn certifiable_sql(scope: Option<usize>) -> String {
+    format!(
+        "SELECT p.id, p.name_vi AS name, pr.name AS producer
+           FROM products p JOIN producers pr ON pr.id = p.producer_id
+          WHERE p.status IN ('pending', 'approved') {}
+          ORDER BY p.name_vi",
+        scope_filter(scope, 1)
+    )
+}
+
+/// The module's statements built at run time, for every scope shape (all, none, one, two).
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    [None, Some(0), Some(1), Some(2)]
+        .into_iter()
+        .flat_map(|scope| {
+            [
+                (
+                    format!("of_communes_sql({scope:?})"),
+                    of_communes_sql(scope),
+                ),
+                (
+                    format!("certifiable_sql({scope:?})"),
+                    certifiable_sql(scope),
+                ),
+            ]
+        })
+        .collect()
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `insert`.
+    INSERT_SELECT_PRODUCTS = "SELECT group_code FROM products WHERE id = $1";
+    /// `insert`.
+    INSERT_SELECT_OCOP_CERTIFICATES = "SELECT id FROM ocop_certificates WHERE product_id = $1 AND decision_no = $2";
+    /// `insert`.
+    INSERT_INSERT_OCOP_CERTIFICATES = "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+           issued_on, expires_on, group_code, recorded_by, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 }

@@ -11,6 +11,7 @@ use crate::{
         Db,
         audit::{self, AuditEntry},
         ids::new_id,
+        locks::{Row, Stamp, lock_row},
     },
     domain::{rich_text::MAX_STORY_CHARS, time::db_timestamp},
     officer::model::{CommuneEditor, SignatureChange},
@@ -64,18 +65,17 @@ pub async fn communes_of(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     match scope {
         None => {
-            sqlx::query_as("SELECT id, name FROM communes WHERE status = 'active' ORDER BY name")
+            sqlx::query_as(COMMUNES_OF_SELECT_COMMUNES)
                 .fetch_all(db.pool())
                 .await
         }
         Some(ids) => {
             let mut out = Vec::new();
             for id in ids {
-                let row: Option<(String, String)> =
-                    sqlx::query_as("SELECT id, name FROM communes WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(db.pool())
-                        .await?;
+                let row: Option<(String, String)> = sqlx::query_as(COMMUNES_OF_SELECT_COMMUNES_2)
+                    .bind(id)
+                    .fetch_optional(db.pool())
+                    .await?;
                 out.extend(row);
             }
             Ok(out)
@@ -86,47 +86,33 @@ pub async fn communes_of(
 /// What the editor shows for a commune; `None` when there is no such commune.
 pub async fn editor(db: &Db, commune_id: &str) -> Result<Option<CommuneEditor>, sqlx::Error> {
     let pool = db.pool();
-    let Some(c) = sqlx::query_as::<_, CommuneRow>(
-        "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE id = $1",
-    )
-    .bind(commune_id)
-    .fetch_optional(pool)
-    .await?
+    let Some(c) = sqlx::query_as::<_, CommuneRow>(EDITOR_SELECT_COMMUNES)
+        .bind(commune_id)
+        .fetch_optional(pool)
+        .await?
     else {
         return Ok(None);
     };
-    let signature: Option<String> = sqlx::query_scalar(
-        "SELECT product_id FROM commune_signature_products WHERE commune_id = $1",
-    )
-    .bind(&c.id)
-    .fetch_optional(pool)
-    .await?;
-    let candidates: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, name_vi FROM products WHERE commune_id = $1 AND status = 'approved'
-          ORDER BY name_vi",
-    )
-    .bind(&c.id)
-    .fetch_all(pool)
-    .await?;
-    let history = sqlx::query_as::<_, HistoryRow>(
-        "SELECT p.name_vi AS product_name, u.display_name AS set_by, h.set_at, h.ended_at
-           FROM commune_signature_history h
-           JOIN products p ON p.id = h.product_id
-           LEFT JOIN users u ON u.id = h.set_by
-          WHERE h.commune_id = $1
-          ORDER BY h.set_at DESC, h.id DESC",
-    )
-    .bind(&c.id)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|h| SignatureChange {
-        product_name: h.product_name,
-        set_by: h.set_by.unwrap_or_default(),
-        set_at: h.set_at,
-        ended_at: h.ended_at,
-    })
-    .collect();
+    let signature: Option<String> = sqlx::query_scalar(EDITOR_SELECT_COMMUNE_SIGNATURE_PRODUCTS)
+        .bind(&c.id)
+        .fetch_optional(pool)
+        .await?;
+    let candidates: Vec<(String, String)> = sqlx::query_as(EDITOR_SELECT_PRODUCTS)
+        .bind(&c.id)
+        .fetch_all(pool)
+        .await?;
+    let history = sqlx::query_as::<_, HistoryRow>(EDITOR_SELECT_COMMUNE_SIGNATURE_HISTORY)
+        .bind(&c.id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|h| SignatureChange {
+            product_name: h.product_name,
+            set_by: h.set_by.unwrap_or_default(),
+            set_at: h.set_at,
+            ended_at: h.ended_at,
+        })
+        .collect();
     Ok(Some(CommuneEditor {
         id: c.id,
         slug: c.slug,
@@ -155,15 +141,13 @@ pub async fn save_story(
         return Err(EditorError::StoryTooLong);
     }
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE communes SET story_vi = $1, story_en = $2, updated_at = $3 WHERE id = $4",
-    )
-    .bind(vi)
-    .bind(en)
-    .bind(db_timestamp(now))
-    .bind(commune_id)
-    .execute(&mut *tx)
-    .await?;
+    let done = sqlx::query(SAVE_STORY)
+        .bind(vi)
+        .bind(en)
+        .bind(db_timestamp(now))
+        .bind(commune_id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(EditorError::NotFound);
     }
@@ -195,93 +179,71 @@ pub async fn set_signature(
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
     // Written first: two officers choosing at once take turns.
-    let locked = sqlx::query("UPDATE communes SET updated_at = $1 WHERE id = $2")
-        .bind(&at)
-        .bind(commune_id)
-        .execute(&mut *tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(&mut tx, Row::Commune(commune_id), Stamp::UpdatedAt(&at)).await? {
         return Err(EditorError::NotFound);
     }
-    let candidate: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM products WHERE id = $1 AND commune_id = $2 AND status = 'approved'",
-    )
-    .bind(product_id)
-    .bind(commune_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let candidate: Option<String> = sqlx::query_scalar(SET_SIGNATURE_SELECT_PRODUCTS)
+        .bind(product_id)
+        .bind(commune_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     if candidate.is_none() {
         return Err(EditorError::NotACandidate);
     }
-    let current: Option<(String, Option<String>, String)> = sqlx::query_as(
-        "SELECT product_id, set_by, set_at FROM commune_signature_products WHERE commune_id = $1",
-    )
-    .bind(commune_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let current: Option<(String, Option<String>, String)> =
+        sqlx::query_as(SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_PRODUCTS)
+            .bind(commune_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if current.as_ref().is_some_and(|(p, _, _)| p == product_id) {
         return Ok(());
     }
     let previous = current.as_ref().map(|(p, _, _)| p.clone());
-    sqlx::query("DELETE FROM commune_signature_products WHERE commune_id = $1")
+    sqlx::query(SET_SIGNATURE_DELETE_COMMUNE_SIGNATURE_PRODUCTS)
         .bind(commune_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO commune_signature_products (commune_id, product_id, set_by, set_at)
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(commune_id)
-    .bind(product_id)
-    .bind(officer_id)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE commune_signature_history SET ended_at = $1
-          WHERE commune_id = $2 AND ended_at IS NULL",
-    )
-    .bind(&at)
-    .bind(commune_id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_PRODUCTS)
+        .bind(commune_id)
+        .bind(product_id)
+        .bind(officer_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(SET_SIGNATURE_UPDATE_COMMUNE_SIGNATURE_HISTORY)
+        .bind(&at)
+        .bind(commune_id)
+        .execute(&mut *tx)
+        .await?;
     if let Some((previous, set_by, set_at)) = &current {
         // A signature chosen before history was kept (the demo data) gets its line too.
-        let recorded: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM commune_signature_history
-              WHERE commune_id = $1 AND product_id = $2 AND set_at = $3",
-        )
-        .bind(commune_id)
-        .bind(previous)
-        .bind(set_at)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let recorded: Option<String> =
+            sqlx::query_scalar(SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_HISTORY)
+                .bind(commune_id)
+                .bind(previous)
+                .bind(set_at)
+                .fetch_optional(&mut *tx)
+                .await?;
         if recorded.is_none() {
-            sqlx::query(
-                "INSERT INTO commune_signature_history (id, commune_id, product_id, set_by, set_at, ended_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(new_id())
-            .bind(commune_id)
-            .bind(previous)
-            .bind(set_by)
-            .bind(set_at)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY)
+                .bind(new_id())
+                .bind(commune_id)
+                .bind(previous)
+                .bind(set_by)
+                .bind(set_at)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
         }
     }
-    sqlx::query(
-        "INSERT INTO commune_signature_history (id, commune_id, product_id, set_by, set_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(new_id())
-    .bind(commune_id)
-    .bind(product_id)
-    .bind(officer_id)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY_2)
+        .bind(new_id())
+        .bind(commune_id)
+        .bind(product_id)
+        .bind(officer_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -299,4 +261,49 @@ pub async fn set_signature(
     crate::search::sync::queue(&mut tx, &changed).await?;
     tx.commit().await?;
     Ok(())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `communes_of`.
+    COMMUNES_OF_SELECT_COMMUNES = "SELECT id, name FROM communes WHERE status = 'active' ORDER BY name";
+    /// `communes_of`.
+    COMMUNES_OF_SELECT_COMMUNES_2 = "SELECT id, name FROM communes WHERE id = $1";
+    /// `editor`.
+    EDITOR_SELECT_COMMUNES = "SELECT id, slug, name, kind, story_vi, story_en FROM communes WHERE id = $1";
+    /// `editor`.
+    EDITOR_SELECT_COMMUNE_SIGNATURE_PRODUCTS = "SELECT product_id FROM commune_signature_products WHERE commune_id = $1";
+    /// `editor`.
+    EDITOR_SELECT_PRODUCTS = "SELECT id, name_vi FROM products WHERE commune_id = $1 AND status = 'approved'
+        ORDER BY name_vi";
+    /// `editor`.
+    EDITOR_SELECT_COMMUNE_SIGNATURE_HISTORY = "SELECT p.name_vi AS product_name, u.display_name AS set_by, h.set_at, h.ended_at
+         FROM commune_signature_history h
+         JOIN products p ON p.id = h.product_id
+         LEFT JOIN users u ON u.id = h.set_by
+        WHERE h.commune_id = $1
+        ORDER BY h.set_at DESC, h.id DESC";
+    /// `save_story`.
+    SAVE_STORY = "UPDATE communes SET story_vi = $1, story_en = $2, updated_at = $3 WHERE id = $4";
+    /// `set_signature`.
+    SET_SIGNATURE_SELECT_PRODUCTS = "SELECT id FROM products WHERE id = $1 AND commune_id = $2 AND status = 'approved'";
+    /// `set_signature`.
+    SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_PRODUCTS = "SELECT product_id, set_by, set_at FROM commune_signature_products WHERE commune_id = $1";
+    /// `set_signature`.
+    SET_SIGNATURE_DELETE_COMMUNE_SIGNATURE_PRODUCTS = "DELETE FROM commune_signature_products WHERE commune_id = $1";
+    /// `set_signature`.
+    SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_PRODUCTS = "INSERT INTO commune_signature_products (commune_id, product_id, set_by, set_at)
+        VALUES ($1, $2, $3, $4)";
+    /// `set_signature`.
+    SET_SIGNATURE_UPDATE_COMMUNE_SIGNATURE_HISTORY = "UPDATE commune_signature_history SET ended_at = $1
+        WHERE commune_id = $2 AND ended_at IS NULL";
+    /// `set_signature`.
+    SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_HISTORY = "SELECT id FROM commune_signature_history
+        WHERE commune_id = $1 AND product_id = $2 AND set_at = $3";
+    /// `set_signature`.
+    SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY = "INSERT INTO commune_signature_history (id, commune_id, product_id, set_by, set_at, ended_at)
+        VALUES ($1, $2, $3, $4, $5, $6)";
+    /// `set_signature`.
+    SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY_2 = "INSERT INTO commune_signature_history (id, commune_id, product_id, set_by, set_at)
+        VALUES ($1, $2, $3, $4, $5)";
 }

@@ -101,10 +101,10 @@ async fn run(
     Ok(planned)
 }
 
-/// The first free slug from `text` in `table`.
+/// The first free slug from `text`, where `taken_by` finds the row already holding a slug.
 async fn free_slug(
     tx: &mut Transaction<'_, Any>,
-    table: &str,
+    taken_by: &str,
     text: &str,
 ) -> Result<String, sqlx::Error> {
     let base = Slug::from_text(text)
@@ -116,11 +116,10 @@ async fn free_slug(
         } else {
             format!("{base}-{n}")
         };
-        let taken: Option<String> =
-            sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE slug = $1"))
-                .bind(&slug)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let taken: Option<String> = sqlx::query_scalar(taken_by)
+            .bind(&slug)
+            .fetch_optional(&mut **tx)
+            .await?;
         if taken.is_none() {
             return Ok(slug);
         }
@@ -135,7 +134,7 @@ async fn producer(
     at: &str,
 ) -> Result<(String, Change), sqlx::Error> {
     let existing: Vec<(String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, name, kind, phone FROM producers WHERE commune_id = $1")
+        sqlx::query_as(PRODUCER_SELECT_PRODUCERS)
             .bind(commune_id)
             .fetch_all(&mut **tx)
             .await?;
@@ -147,7 +146,7 @@ async fn producer(
         if kind == row.producer_kind.as_str() && *old_phone == phone {
             return Ok((id.clone(), Change::Unchanged));
         }
-        sqlx::query("UPDATE producers SET kind = $1, phone = $2, updated_at = $3 WHERE id = $4")
+        sqlx::query(PRODUCER_UPDATE_PRODUCERS)
             .bind(row.producer_kind.as_str())
             .bind(phone)
             .bind(at)
@@ -157,21 +156,17 @@ async fn producer(
         return Ok((id.clone(), Change::Update));
     }
     let id = stable_id("import-producer", &format!("{commune_id}:{wanted}"));
-    let slug = free_slug(tx, "producers", &row.producer).await?;
-    sqlx::query(
-        "INSERT INTO producers (id, slug, name, kind, commune_id, phone, status, created_at,
-            updated_at, shipping_base_vnd)
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))",
-    )
-    .bind(&id)
-    .bind(slug)
-    .bind(&row.producer)
-    .bind(row.producer_kind.as_str())
-    .bind(commune_id)
-    .bind(phone)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
+    let slug = free_slug(tx, FREE_SLUG_PRODUCERS, &row.producer).await?;
+    sqlx::query(PRODUCER_INSERT_PRODUCERS)
+        .bind(&id)
+        .bind(slug)
+        .bind(&row.producer)
+        .bind(row.producer_kind.as_str())
+        .bind(commune_id)
+        .bind(phone)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
     Ok((id, Change::Create))
 }
 
@@ -182,17 +177,16 @@ async fn product(
     row: &ImportRow,
     at: &str,
 ) -> Result<(String, Change), sqlx::Error> {
-    let existing: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, name_vi, group_code FROM products WHERE producer_id = $1")
-            .bind(producer_id)
-            .fetch_all(&mut **tx)
-            .await?;
+    let existing: Vec<(String, String, String)> = sqlx::query_as(PRODUCT_SELECT_PRODUCTS)
+        .bind(producer_id)
+        .fetch_all(&mut **tx)
+        .await?;
     let wanted = fold(&row.product);
     if let Some((id, _, group)) = existing.iter().find(|(_, n, _)| fold(n) == wanted) {
         if *group == row.group {
             return Ok((id.clone(), Change::Unchanged));
         }
-        sqlx::query("UPDATE products SET group_code = $1, updated_at = $2 WHERE id = $3")
+        sqlx::query(PRODUCT_UPDATE_PRODUCTS)
             .bind(&row.group)
             .bind(at)
             .bind(id)
@@ -201,21 +195,17 @@ async fn product(
         return Ok((id.clone(), Change::Update));
     }
     let id = stable_id("import-product", &format!("{producer_id}:{wanted}"));
-    let slug = free_slug(tx, "products", &row.product).await?;
-    sqlx::query(
-        "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, status,
-            created_at, updated_at, approved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'approved', $7, $7, $7)",
-    )
-    .bind(&id)
-    .bind(slug)
-    .bind(producer_id)
-    .bind(commune_id)
-    .bind(&row.group)
-    .bind(&row.product)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
+    let slug = free_slug(tx, FREE_SLUG_PRODUCTS, &row.product).await?;
+    sqlx::query(PRODUCT_INSERT_PRODUCTS)
+        .bind(&id)
+        .bind(slug)
+        .bind(producer_id)
+        .bind(commune_id)
+        .bind(&row.group)
+        .bind(&row.product)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
     Ok((id, Change::Create))
 }
 
@@ -227,50 +217,42 @@ async fn variant(
     at: &str,
 ) -> Result<Change, sqlx::Error> {
     let id = stable_id("import-variant", product_id);
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT price_vnd, unit FROM product_variants WHERE id = $1")
-            .bind(&id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let existing: Option<(i64, String)> = sqlx::query_as(VARIANT_SELECT_PRODUCT_VARIANTS)
+        .bind(&id)
+        .fetch_optional(&mut **tx)
+        .await?;
     match existing {
         Some((price, unit)) if price == row.price.dong() && unit == row.unit.as_str() => {
             Ok(Change::Unchanged)
         }
         Some(_) => {
-            sqlx::query(
-                "UPDATE product_variants SET price_vnd = $1, unit = $2, updated_at = $3 WHERE id = $4",
-            )
-            .bind(row.price.dong())
-            .bind(row.unit.as_str())
-            .bind(at)
-            .bind(&id)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(VARIANT_UPDATE_PRODUCT_VARIANTS)
+                .bind(row.price.dong())
+                .bind(row.unit.as_str())
+                .bind(at)
+                .bind(&id)
+                .execute(&mut **tx)
+                .await?;
             Ok(Change::Update)
         }
         None => {
             // A product the producer already sells keeps its own variants.
-            let has_variants: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM product_variants WHERE product_id = $1")
-                    .bind(product_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
+            let has_variants: i64 = sqlx::query_scalar(VARIANT_SELECT_PRODUCT_VARIANTS_2)
+                .bind(product_id)
+                .fetch_one(&mut **tx)
+                .await?;
             if has_variants > 0 {
                 return Ok(Change::Unchanged);
             }
-            sqlx::query(
-                "INSERT INTO product_variants (id, product_id, label_vi, unit, price_vnd, stock,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
-            )
-            .bind(&id)
-            .bind(product_id)
-            .bind(format!("Theo {}", row.unit.as_str()))
-            .bind(row.unit.as_str())
-            .bind(row.price.dong())
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(VARIANT_INSERT_PRODUCT_VARIANTS)
+                .bind(&id)
+                .bind(product_id)
+                .bind(format!("Theo {}", row.unit.as_str()))
+                .bind(row.unit.as_str())
+                .bind(row.price.dong())
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
             Ok(Change::Create)
         }
     }
@@ -283,51 +265,42 @@ async fn certificate(
     at: &str,
 ) -> Result<Change, sqlx::Error> {
     let c = &row.certificate;
-    let existing: Option<(String, i64, String, String)> = sqlx::query_as(
-        "SELECT id, stars, issued_on, expires_on FROM ocop_certificates
-          WHERE product_id = $1 AND decision_no = $2",
-    )
-    .bind(product_id)
-    .bind(c.decision_no())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let existing: Option<(String, i64, String, String)> =
+        sqlx::query_as(CERTIFICATE_SELECT_OCOP_CERTIFICATES)
+            .bind(product_id)
+            .bind(c.decision_no())
+            .fetch_optional(&mut **tx)
+            .await?;
     let (issued, expires) = (db_date(c.issued_on()), db_date(c.expires_on()));
     let stars = i64::from(c.stars());
     match existing {
         Some((_, s, i, e)) if s == stars && i == issued && e == expires => Ok(Change::Unchanged),
         Some((id, ..)) => {
-            sqlx::query(
-                "UPDATE ocop_certificates SET stars = $1, issuing_level = $2, issued_on = $3,
-                    expires_on = $4 WHERE id = $5",
-            )
-            .bind(stars)
-            .bind(c.level().as_str())
-            .bind(&issued)
-            .bind(&expires)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(CERTIFICATE_UPDATE_OCOP_CERTIFICATES)
+                .bind(stars)
+                .bind(c.level().as_str())
+                .bind(&issued)
+                .bind(&expires)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
             Ok(Change::Update)
         }
         None => {
-            sqlx::query(
-                "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
-                    issued_on, expires_on, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(stable_id(
-                "import-certificate",
-                &format!("{product_id}:{}", c.decision_no()),
-            ))
-            .bind(product_id)
-            .bind(stars)
-            .bind(c.level().as_str())
-            .bind(c.decision_no())
-            .bind(&issued)
-            .bind(&expires)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(CERTIFICATE_INSERT_OCOP_CERTIFICATES)
+                .bind(stable_id(
+                    "import-certificate",
+                    &format!("{product_id}:{}", c.decision_no()),
+                ))
+                .bind(product_id)
+                .bind(stars)
+                .bind(c.level().as_str())
+                .bind(c.decision_no())
+                .bind(&issued)
+                .bind(&expires)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
             Ok(Change::Create)
         }
     }
@@ -351,29 +324,23 @@ pub async fn save_batch(
     now: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
     let id = crate::db::ids::new_id();
-    sqlx::query(
-        "INSERT INTO import_batches (id, commune_id, user_id, filename, cells_json, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&id)
-    .bind(commune_id)
-    .bind(user_id)
-    .bind(filename)
-    .bind(serde_json::to_string(cells).unwrap_or_else(|_| "[]".to_owned()))
-    .bind(db_timestamp(now))
-    .execute(db.pool())
-    .await?;
+    sqlx::query(SAVE_BATCH)
+        .bind(&id)
+        .bind(commune_id)
+        .bind(user_id)
+        .bind(filename)
+        .bind(serde_json::to_string(cells).unwrap_or_else(|_| "[]".to_owned()))
+        .bind(db_timestamp(now))
+        .execute(db.pool())
+        .await?;
     Ok(id)
 }
 
 pub async fn batch(db: &Db, id: &str) -> Result<Option<Batch>, sqlx::Error> {
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT b.commune_id, c.name, b.filename, b.cells_json
-           FROM import_batches b JOIN communes c ON c.id = b.commune_id WHERE b.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<(String, String, String, String)> = sqlx::query_as(BATCH)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(row.map(|(commune_id, commune_name, filename, json)| Batch {
         commune_id,
         commune_name,
@@ -383,7 +350,7 @@ pub async fn batch(db: &Db, id: &str) -> Result<Option<Batch>, sqlx::Error> {
 }
 
 pub async fn delete_batch(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM import_batches WHERE id = $1")
+    sqlx::query(DELETE_BATCH)
         .bind(id)
         .execute(db.pool())
         .await?;
@@ -392,9 +359,7 @@ pub async fn delete_batch(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 
 /// The product group codes a row may name.
 pub async fn group_codes(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT code FROM product_groups ORDER BY position, code")
-        .fetch_all(db.pool())
-        .await
+    sqlx::query_scalar(GROUP_CODES).fetch_all(db.pool()).await
 }
 
 /// A batch's preview: every row's plan and every row's error.
@@ -422,4 +387,58 @@ pub async fn preview_batch(
         errors,
         file_error,
     })
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `producer`.
+    PRODUCER_SELECT_PRODUCERS = "SELECT id, name, kind, phone FROM producers WHERE commune_id = $1";
+    /// `producer`.
+    PRODUCER_UPDATE_PRODUCERS = "UPDATE producers SET kind = $1, phone = $2, updated_at = $3 WHERE id = $4";
+    /// `producer`.
+    PRODUCER_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, phone, status, created_at,
+           updated_at, shipping_base_vnd)
+        VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))";
+    /// `product`.
+    PRODUCT_SELECT_PRODUCTS = "SELECT id, name_vi, group_code FROM products WHERE producer_id = $1";
+    /// `product`.
+    PRODUCT_UPDATE_PRODUCTS = "UPDATE products SET group_code = $1, updated_at = $2 WHERE id = $3";
+    /// `product`.
+    PRODUCT_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, status,
+           created_at, updated_at, approved_at)
+        VALUES ($1, $2, $3, $4, $5, $6, 'approved', $7, $7, $7)";
+    /// `variant`.
+    VARIANT_SELECT_PRODUCT_VARIANTS = "SELECT price_vnd, unit FROM product_variants WHERE id = $1";
+    /// `variant`.
+    VARIANT_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET price_vnd = $1, unit = $2, updated_at = $3 WHERE id = $4";
+    /// `variant`.
+    VARIANT_SELECT_PRODUCT_VARIANTS_2 = "SELECT COUNT(*) FROM product_variants WHERE product_id = $1";
+    /// `variant`.
+    VARIANT_INSERT_PRODUCT_VARIANTS = "INSERT INTO product_variants (id, product_id, label_vi, unit, price_vnd, stock,
+           created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, 0, $6, $6)";
+    /// `certificate`.
+    CERTIFICATE_SELECT_OCOP_CERTIFICATES = "SELECT id, stars, issued_on, expires_on FROM ocop_certificates
+        WHERE product_id = $1 AND decision_no = $2";
+    /// `certificate`.
+    CERTIFICATE_UPDATE_OCOP_CERTIFICATES = "UPDATE ocop_certificates SET stars = $1, issuing_level = $2, issued_on = $3,
+        expires_on = $4 WHERE id = $5";
+    /// `certificate`.
+    CERTIFICATE_INSERT_OCOP_CERTIFICATES = "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+           issued_on, expires_on, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    /// `save_batch`.
+    SAVE_BATCH = "INSERT INTO import_batches (id, commune_id, user_id, filename, cells_json, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6)";
+    /// `batch`.
+    BATCH = "SELECT b.commune_id, c.name, b.filename, b.cells_json
+        FROM import_batches b JOIN communes c ON c.id = b.commune_id WHERE b.id = $1";
+    /// `delete_batch`.
+    DELETE_BATCH = "DELETE FROM import_batches WHERE id = $1";
+    /// `group_codes`.
+    GROUP_CODES = "SELECT code FROM product_groups ORDER BY position, code";
+    /// `free_slug`, for a producer.
+    FREE_SLUG_PRODUCERS = "SELECT id FROM producers WHERE slug = $1";
+    /// `free_slug`, for a product.
+    FREE_SLUG_PRODUCTS = "SELECT id FROM products WHERE slug = $1";
 }

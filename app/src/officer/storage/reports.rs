@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use crate::{
-    db::Db,
+    db::{Db, decode},
     domain::{
         money::Vnd,
         time::{db_timestamp, vietnam_date},
@@ -85,24 +85,14 @@ impl Tally {
     }
 }
 
-/// Sales between `from` and `to` (Vietnam dates, inclusive) in these communes (all when
-/// `None`), and the OCOP products of those communes by stars on `today`.
-pub async fn sales_report(
-    db: &Db,
-    scope: Option<&[String]>,
-    from: NaiveDate,
-    to: NaiveDate,
-    today: NaiveDate,
-) -> Result<SalesReport, sqlx::Error> {
+/// [`sales_report`]'s statement for that many communes (`None`: all).
+fn sales_report_sql(scope: Option<usize>) -> String {
     let scope_sql = match scope {
         None => String::new(),
-        Some([]) => "AND 1 = 0".to_owned(),
-        Some(ids) => {
-            let list: Vec<String> = (3..3 + ids.len()).map(|i| format!("${i}")).collect();
-            format!("AND pr.commune_id IN ({})", list.join(", "))
-        }
+        Some(0) => "AND 1 = 0".to_owned(),
+        Some(n) => format!("AND pr.commune_id IN ({})", crate::db::placeholders(3, n)),
     };
-    let sql = format!(
+    format!(
         "SELECT o.id AS order_id, o.created_at, c.name AS commune, l.product_name AS product,
                 l.quantity, l.line_total_vnd AS line_total
            FROM orders o
@@ -112,7 +102,32 @@ pub async fn sales_report(
           WHERE o.status NOT IN ('cancelled', 'refunded')
             AND o.created_at >= $1 AND o.created_at < $2 {scope_sql}
           ORDER BY o.created_at, o.id"
-    );
+    )
+}
+
+/// The module's statements built at run time, for every scope shape (all, none, one, two).
+pub(crate) fn rendered_statements() -> Vec<(String, String)> {
+    [None, Some(0), Some(1), Some(2)]
+        .into_iter()
+        .map(|scope| {
+            (
+                format!("sales_report_sql({scope:?})"),
+                sales_report_sql(scope),
+            )
+        })
+        .collect()
+}
+
+/// Sales between `from` and `to` (Vietnam dates, inclusive) in these communes (all when
+/// `None`), and the OCOP products of those communes by stars on `today`.
+pub async fn sales_report(
+    db: &Db,
+    scope: Option<&[String]>,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<SalesReport, sqlx::Error> {
+    let sql = sales_report_sql(scope.map(<[String]>::len));
     let end = to.succ_opt().unwrap_or(to);
     let mut query = sqlx::query_as::<_, LineRow>(&sql)
         .bind(day_start_utc(from))
@@ -136,12 +151,14 @@ pub async fn sales_report(
     let mut detail: BTreeMap<(String, String, String), Tally> = BTreeMap::new();
     let mut total = Tally::default();
     for line in &lines {
-        let Ok(at) = DateTime::parse_from_rfc3339(&line.created_at) else {
-            continue;
-        };
-        let month = vietnam_date(at.with_timezone(&Utc))
-            .format("%Y-%m")
-            .to_string();
+        let at = decode::timestamp("orders.created_at", &line.order_id, &line.created_at)?;
+        // Checked, not only summed: a bad line fails the report instead of skewing it.
+        decode::vnd(
+            "order_lines.line_total_vnd",
+            &line.order_id,
+            line.line_total,
+        )?;
+        let month = vietnam_date(at).format("%Y-%m").to_string();
         months.entry(month.clone()).or_default().add(line);
         communes.entry(line.commune.clone()).or_default().add(line);
         products.entry(line.product.clone()).or_default().add(line);

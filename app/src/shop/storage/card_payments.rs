@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     auth::storage::is_unique_violation,
-    db::Db,
+    db::{
+        Db, decode,
+        locks::{Row, Stamp, lock_row},
+    },
     domain::{money::Vnd, time::db_timestamp},
     shop::{
         rules::order::{OrderAction, Party, PaymentEvent},
@@ -30,41 +33,35 @@ pub struct CardPayment {
 }
 
 pub async fn find(db: &Db, checkout_id: &str) -> Result<Option<CardPayment>, sqlx::Error> {
-    let row: Option<(String, String, i64, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT id, checkout_id, amount_vnd, status, session_url, pay_by
-         FROM card_payments WHERE checkout_id = $1",
-    )
-    .bind(checkout_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<(String, String, i64, String, Option<String>, String)> =
+        sqlx::query_as(FIND_SELECT_CARD_PAYMENTS)
+            .bind(checkout_id)
+            .fetch_optional(db.pool())
+            .await?;
     let Some((id, checkout_id, amount, status, session_url, pay_by)) = row else {
         return Ok(None);
     };
-    let order_nos: Vec<(String,)> =
-        sqlx::query_as("SELECT order_no FROM orders WHERE checkout_id = $1 ORDER BY order_no")
-            .bind(&checkout_id)
-            .fetch_all(db.pool())
-            .await?;
+    let order_nos: Vec<(String,)> = sqlx::query_as(FIND_SELECT_ORDERS)
+        .bind(&checkout_id)
+        .fetch_all(db.pool())
+        .await?;
     Ok(Some(CardPayment {
+        amount: decode::vnd("card_payments.amount_vnd", &id, amount)?,
+        pay_by: decode::timestamp("card_payments.pay_by", &id, &pay_by)?,
         id,
         checkout_id,
-        amount: Vnd::new(amount).unwrap_or(Vnd::ZERO),
         status,
         session_url,
-        pay_by: DateTime::parse_from_rfc3339(&pay_by)
-            .map(|d| d.with_timezone(&Utc))
-            .unwrap_or_else(|_| Utc::now()),
         order_nos: order_nos.into_iter().map(|(n,)| n).collect(),
     }))
 }
 
 /// The checkout id behind an order number.
 pub async fn checkout_of(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
-    let found: Option<(String,)> =
-        sqlx::query_as("SELECT checkout_id FROM orders WHERE order_no = $1")
-            .bind(order_no)
-            .fetch_optional(db.pool())
-            .await?;
+    let found: Option<(String,)> = sqlx::query_as(CHECKOUT_OF)
+        .bind(order_no)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(found.map(|(c,)| c))
 }
 
@@ -76,17 +73,14 @@ pub async fn record_session(
     url: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE card_payments SET session_id = $1, session_url = $2, status = 'open', updated_at = $3
-         WHERE id = $4 AND status IN ('creating', 'open')",
-    )
-    .bind(session_id)
-    .bind(url)
-    .bind(db_timestamp(now))
-    .bind(card_payment_id)
-    .execute(db.pool())
-    .await
-    .map(|_| ())
+    sqlx::query(RECORD_SESSION)
+        .bind(session_id)
+        .bind(url)
+        .bind(db_timestamp(now))
+        .bind(card_payment_id)
+        .execute(db.pool())
+        .await
+        .map(|_| ())
 }
 
 /// What a provider event says happened.
@@ -156,37 +150,28 @@ pub async fn apply_event(
 ) -> Result<EventOutcome, CardEventError> {
     let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
-    let recorded = sqlx::query(
-        "INSERT INTO payment_events (provider, event_id, event_type, received_at)
-         VALUES ('stripe', $1, $2, $3)",
-    )
-    .bind(&event.event_id)
-    .bind(&event.event_type)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await;
+    let recorded = sqlx::query(APPLY_EVENT_INSERT_PAYMENT_EVENTS)
+        .bind(&event.event_id)
+        .bind(&event.event_type)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await;
     match recorded {
         Err(e) if is_unique_violation(&e) => return Ok(EventOutcome::Duplicate),
         other => other?,
     };
-    let found: Option<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT id, checkout_id, amount_vnd, status FROM card_payments
-         WHERE session_id = $1 OR checkout_id = $2",
-    )
-    .bind(&event.session_id)
-    .bind(event.checkout_id.as_deref().unwrap_or(""))
-    .fetch_optional(&mut *tx)
-    .await?;
+    let found: Option<(String, String, i64, String)> =
+        sqlx::query_as(APPLY_EVENT_SELECT_CARD_PAYMENTS)
+            .bind(&event.session_id)
+            .bind(event.checkout_id.as_deref().unwrap_or(""))
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((id, checkout_id, expected, _)) = found else {
         return Err(CardEventError::UnknownPayment);
     };
     // Lock the payment, then read its status as it is now.
-    sqlx::query("UPDATE card_payments SET updated_at = $1 WHERE id = $2")
-        .bind(&at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM card_payments WHERE id = $1")
+    lock_row(&mut tx, Row::CardPayment(&id), Stamp::UpdatedAt(&at)).await?;
+    let (status,): (String,) = sqlx::query_as(APPLY_EVENT_SELECT_CARD_PAYMENTS_2)
         .bind(&id)
         .fetch_one(&mut *tx)
         .await?;
@@ -205,49 +190,37 @@ pub async fn apply_event(
                     currency: event.currency.clone(),
                 });
             }
-            sqlx::query(
-                "UPDATE card_payments SET status = 'paid', paid_at = $1, payment_intent = $2,
-                    session_id = COALESCE(session_id, $3)
-                 WHERE id = $4",
-            )
-            .bind(&at)
-            .bind(event.payment_intent.as_deref().unwrap_or(&event.session_id))
-            .bind(&event.session_id)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(APPLY_EVENT_UPDATE_CARD_PAYMENTS_2)
+                .bind(&at)
+                .bind(event.payment_intent.as_deref().unwrap_or(&event.session_id))
+                .bind(&event.session_id)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
             // Orders already cancelled (it expired first) are paid too: the refund task gives
             // that money back.
-            let rows: Vec<PaymentRow> = sqlx::query_as(
-                "SELECT id, method, status FROM payments
-                 WHERE order_id IN (SELECT id FROM orders WHERE checkout_id = $1) ORDER BY id",
-            )
-            .bind(&checkout_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let rows: Vec<PaymentRow> = sqlx::query_as(APPLY_EVENT_SELECT_PAYMENTS)
+                .bind(&checkout_id)
+                .fetch_all(&mut *tx)
+                .await?;
             apply_payment_event(&mut tx, &rows, PaymentEvent::CardPaid, &at, None).await?;
-            let open: Vec<(String, String)> = sqlx::query_as(
-                "SELECT id, status FROM orders WHERE checkout_id = $1 AND pay_by IS NOT NULL",
-            )
-            .bind(&checkout_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let open: Vec<(String, String)> = sqlx::query_as(APPLY_EVENT_SELECT_ORDERS)
+                .bind(&checkout_id)
+                .fetch_all(&mut *tx)
+                .await?;
             for (order_id, order_status) in open {
-                sqlx::query("UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2")
+                sqlx::query(APPLY_EVENT_UPDATE_ORDERS)
                     .bind(&at)
                     .bind(&order_id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO order_status_history (id, order_id, from_status, to_status, note, created_at)
-                     VALUES ($1, $2, $3, $3, 'payment_received', $4)",
-                )
-                .bind(crate::db::ids::new_id())
-                .bind(&order_id)
-                .bind(&order_status)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query(APPLY_EVENT_INSERT_ORDER_STATUS_HISTORY)
+                    .bind(crate::db::ids::new_id())
+                    .bind(&order_id)
+                    .bind(&order_status)
+                    .bind(&at)
+                    .execute(&mut *tx)
+                    .await?;
             }
             EventOutcome::Applied
         }
@@ -257,17 +230,15 @@ pub async fn apply_event(
             } else {
                 ("expired", super::orders::EXPIRED_REASON)
             };
-            sqlx::query("UPDATE card_payments SET status = $1 WHERE id = $2")
+            sqlx::query(APPLY_EVENT_UPDATE_CARD_PAYMENTS_3)
                 .bind(new_status)
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
-            let placed: Vec<(String,)> = sqlx::query_as(
-                "SELECT id FROM orders WHERE checkout_id = $1 AND status = 'placed'",
-            )
-            .bind(&checkout_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let placed: Vec<(String,)> = sqlx::query_as(APPLY_EVENT_SELECT_ORDERS_2)
+                .bind(&checkout_id)
+                .fetch_all(&mut *tx)
+                .await?;
             let placed: Vec<String> = placed.into_iter().map(|(id,)| id).collect();
             lock_orders_and_variants(&mut tx, &placed, now).await?;
             let action = OrderAction::Cancel {
@@ -294,29 +265,19 @@ pub struct RefundDue {
 }
 
 pub async fn refunds_due(db: &Db) -> Result<Vec<RefundDue>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT p.id, o.id, o.order_no, cp.payment_intent, p.amount_vnd
-         FROM payments p
-         JOIN orders o ON o.id = p.order_id
-         JOIN card_payments cp ON cp.checkout_id = o.checkout_id
-         WHERE p.method = 'card' AND p.status = 'paid' AND o.status = 'cancelled'
-           AND cp.payment_intent IS NOT NULL
-         ORDER BY o.updated_at LIMIT 100",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(payment_id, order_id, order_no, payment_intent, amount)| RefundDue {
+    let rows: Vec<(String, String, String, String, i64)> =
+        sqlx::query_as(REFUNDS_DUE).fetch_all(db.pool()).await?;
+    rows.into_iter()
+        .map(|(payment_id, order_id, order_no, payment_intent, amount)| {
+            Ok(RefundDue {
+                amount: decode::vnd("card_payments.amount_vnd", &payment_id, amount)?,
                 payment_id,
                 order_id,
                 order_no,
                 payment_intent,
-                amount: Vnd::new(amount).unwrap_or(Vnd::ZERO),
-            },
-        )
-        .collect())
+            })
+        })
+        .collect()
 }
 
 /// The provider refunded `due`: the payment and the order say so.
@@ -327,11 +288,10 @@ pub async fn record_refund(
     now: DateTime<Utc>,
 ) -> Result<(), CardEventError> {
     let mut tx = db.begin_write().await?;
-    let rows: Vec<PaymentRow> =
-        sqlx::query_as("SELECT id, method, status FROM payments WHERE id = $1")
-            .bind(&due.payment_id)
-            .fetch_all(&mut *tx)
-            .await?;
+    let rows: Vec<PaymentRow> = sqlx::query_as(RECORD_REFUND_SELECT_PAYMENT)
+        .bind(&due.payment_id)
+        .fetch_all(&mut *tx)
+        .await?;
     let done = apply_payment_event(
         &mut tx,
         &rows,
@@ -353,4 +313,54 @@ pub async fn record_refund(
     }
     tx.commit().await?;
     Ok(())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `find`.
+    FIND_SELECT_CARD_PAYMENTS = "SELECT id, checkout_id, amount_vnd, status, session_url, pay_by
+        FROM card_payments WHERE checkout_id = $1";
+    /// `find`.
+    FIND_SELECT_ORDERS = "SELECT order_no FROM orders WHERE checkout_id = $1 ORDER BY order_no";
+    /// `checkout_of`.
+    CHECKOUT_OF = "SELECT checkout_id FROM orders WHERE order_no = $1";
+    /// `record_session`.
+    RECORD_SESSION = "UPDATE card_payments SET session_id = $1, session_url = $2, status = 'open', updated_at = $3
+        WHERE id = $4 AND status IN ('creating', 'open')";
+    /// `apply_event`.
+    APPLY_EVENT_INSERT_PAYMENT_EVENTS = "INSERT INTO payment_events (provider, event_id, event_type, received_at)
+        VALUES ('stripe', $1, $2, $3)";
+    /// `apply_event`.
+    APPLY_EVENT_SELECT_CARD_PAYMENTS = "SELECT id, checkout_id, amount_vnd, status FROM card_payments
+        WHERE session_id = $1 OR checkout_id = $2";
+    /// `apply_event`.
+    APPLY_EVENT_SELECT_CARD_PAYMENTS_2 = "SELECT status FROM card_payments WHERE id = $1";
+    /// `apply_event`.
+    APPLY_EVENT_UPDATE_CARD_PAYMENTS_2 = "UPDATE card_payments SET status = 'paid', paid_at = $1, payment_intent = $2,
+           session_id = COALESCE(session_id, $3)
+        WHERE id = $4";
+    /// `apply_event`.
+    APPLY_EVENT_SELECT_PAYMENTS = "SELECT id, method, status FROM payments
+        WHERE order_id IN (SELECT id FROM orders WHERE checkout_id = $1) ORDER BY id";
+    /// `apply_event`.
+    APPLY_EVENT_SELECT_ORDERS = "SELECT id, status FROM orders WHERE checkout_id = $1 AND pay_by IS NOT NULL";
+    /// `apply_event`.
+    APPLY_EVENT_UPDATE_ORDERS = "UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2";
+    /// `apply_event`.
+    APPLY_EVENT_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, note, created_at)
+        VALUES ($1, $2, $3, $3, 'payment_received', $4)";
+    /// `apply_event`.
+    APPLY_EVENT_UPDATE_CARD_PAYMENTS_3 = "UPDATE card_payments SET status = $1 WHERE id = $2";
+    /// `apply_event`.
+    APPLY_EVENT_SELECT_ORDERS_2 = "SELECT id FROM orders WHERE checkout_id = $1 AND status = 'placed'";
+    /// `refunds_due`.
+    REFUNDS_DUE = "SELECT p.id, o.id, o.order_no, cp.payment_intent, p.amount_vnd
+        FROM payments p
+        JOIN orders o ON o.id = p.order_id
+        JOIN card_payments cp ON cp.checkout_id = o.checkout_id
+        WHERE p.method = 'card' AND p.status = 'paid' AND o.status = 'cancelled'
+          AND cp.payment_intent IS NOT NULL
+        ORDER BY o.updated_at LIMIT 100";
+    /// `record_refund`.
+    RECORD_REFUND_SELECT_PAYMENT = "SELECT id, method, status FROM payments WHERE id = $1";
 }

@@ -5,7 +5,11 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
-    db::{Db, ids::new_id},
+    db::{
+        Db, decode,
+        ids::new_id,
+        locks::{Row, Stamp, lock_row},
+    },
     domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
     shop::{
@@ -55,15 +59,14 @@ pub(crate) async fn cart_id(
     create: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let (column, key) = match owner {
-        CartOwner::User(id) => ("user_id", id),
-        CartOwner::Guest(hash) => ("guest_token", hash),
+    let (select, insert, key) = match owner {
+        CartOwner::User(id) => (CART_OF_USER, CREATE_CART_OF_USER, id),
+        CartOwner::Guest(hash) => (CART_OF_GUEST, CREATE_CART_OF_GUEST, hash),
     };
-    let found: Option<(String,)> =
-        sqlx::query_as(&format!("SELECT id FROM carts WHERE {column} = $1"))
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let found: Option<(String,)> = sqlx::query_as(select)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
     if let Some((id,)) = found {
         return Ok(Some(id));
     }
@@ -73,16 +76,13 @@ pub(crate) async fn cart_id(
     let id = new_id();
     let at = db_timestamp(now);
     // Two first adds at once: the second insert does nothing and both read the same row.
-    sqlx::query(&format!(
-        "INSERT INTO carts (id, {column}, created_at, updated_at) VALUES ($1, $2, $3, $3)
-         ON CONFLICT ({column}) DO NOTHING"
-    ))
-    .bind(&id)
-    .bind(key)
-    .bind(&at)
-    .execute(&mut *conn)
-    .await?;
-    let (id,): (String,) = sqlx::query_as(&format!("SELECT id FROM carts WHERE {column} = $1"))
+    sqlx::query(insert)
+        .bind(&id)
+        .bind(key)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+    let (id,): (String,) = sqlx::query_as(select)
         .bind(key)
         .fetch_one(&mut *conn)
         .await?;
@@ -90,13 +90,10 @@ pub(crate) async fn cart_id(
 }
 
 async fn buyable(conn: &mut AnyConnection, variant_id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(&format!(
-        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
-         JOIN producers pr ON pr.id = p.producer_id WHERE v.id = $1 AND {BUYABLE}"
-    ))
-    .bind(variant_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let found: Option<(String,)> = sqlx::query_as(SELECT_BUYABLE)
+        .bind(variant_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(found.is_some())
 }
 
@@ -117,18 +114,13 @@ pub async fn add(
     };
     // The cart row before its lines: the lock order checkout also follows.
     touch(&mut tx, &cart, now).await?;
-    sqlx::query(&format!(
-        "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
-           CASE WHEN cart_items.quantity + excluded.quantity > {MAX_QUANTITY} THEN {MAX_QUANTITY}
-                ELSE cart_items.quantity + excluded.quantity END"
-    ))
-    .bind(&cart)
-    .bind(variant_id)
-    .bind(quantity.get())
-    .bind(db_timestamp(now))
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(ADD)
+        .bind(&cart)
+        .bind(variant_id)
+        .bind(quantity.get())
+        .bind(db_timestamp(now))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -148,17 +140,15 @@ pub async fn set_quantity(
     touch(&mut tx, &cart, now).await?;
     let done = match quantity {
         Some(q) => {
-            sqlx::query(
-                "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND variant_id = $3",
-            )
-            .bind(q.get())
-            .bind(&cart)
-            .bind(variant_id)
-            .execute(&mut *tx)
-            .await?
+            sqlx::query(SET_QUANTITY_UPDATE_CART_ITEMS)
+                .bind(q.get())
+                .bind(&cart)
+                .bind(variant_id)
+                .execute(&mut *tx)
+                .await?
         }
         None => {
-            sqlx::query("DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2")
+            sqlx::query(SET_QUANTITY_DELETE_CART_ITEMS)
                 .bind(&cart)
                 .bind(variant_id)
                 .execute(&mut *tx)
@@ -186,10 +176,8 @@ async fn touch(
     cart: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
-        .bind(db_timestamp(now))
-        .bind(cart)
-        .execute(conn)
+    let at = db_timestamp(now);
+    lock_row(conn, Row::Cart(cart), Stamp::UpdatedAt(&at))
         .await
         .map(|_| ())
 }
@@ -215,18 +203,12 @@ pub async fn merge_guest_into_user(
     for cart in carts {
         touch(&mut tx, cart, now).await?;
     }
-    sqlx::query(&format!(
-        "INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
-         SELECT $1, variant_id, quantity, added_at FROM cart_items WHERE cart_id = $2
-         ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
-           CASE WHEN cart_items.quantity + excluded.quantity > {MAX_QUANTITY} THEN {MAX_QUANTITY}
-                ELSE cart_items.quantity + excluded.quantity END"
-    ))
-    .bind(&to)
-    .bind(&from)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM carts WHERE id = $1")
+    sqlx::query(MERGE_GUEST_INTO_USER_INSERT_CART_ITEMS)
+        .bind(&to)
+        .bind(&from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(MERGE_GUEST_INTO_USER)
         .bind(&from)
         .execute(&mut *tx)
         .await?;
@@ -268,16 +250,25 @@ impl CartRow {
         unit_grams(&self.unit, self.net_weight_g).saturating_mul(self.quantity)
     }
 
-    pub fn shipping_rule(&self) -> ShippingRule {
+    /// The producer's shipping rule; a mode this code does not know, or a bad amount, is an
+    /// error (logged), not a free delivery.
+    pub fn shipping_rule(&self) -> Result<ShippingRule, sqlx::Error> {
         ShippingRule::from_columns(
             &self.shipping_mode,
             self.shipping_base_vnd,
             self.shipping_per_kg_vnd,
         )
-        // A mode this code does not know: charge the base, as a flat fee.
-        .unwrap_or(ShippingRule::Flat(
-            Vnd::new(self.shipping_base_vnd).unwrap_or(Vnd::ZERO),
-        ))
+        .ok_or_else(|| {
+            decode::bad_value(
+                "producers.shipping_mode/shipping_base_vnd/shipping_per_kg_vnd",
+                &self.producer_id,
+                &format_args!(
+                    "{} {} {}",
+                    self.shipping_mode, self.shipping_base_vnd, self.shipping_per_kg_vnd
+                ),
+                "is not a shipping rule",
+            )
+        })
     }
 }
 
@@ -285,23 +276,7 @@ pub(crate) async fn rows(
     conn: &mut AnyConnection,
     cart_id: &str,
 ) -> Result<Vec<CartRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT ci.variant_id, p.slug AS product_slug, p.name_vi AS product_vi,
-                p.name_en AS product_en, v.label_vi, v.label_en, v.unit, v.net_weight_g,
-                v.price_vnd, ci.quantity, v.stock,
-                CASE WHEN {BUYABLE} THEN 1 ELSE 0 END AS buyable,
-                pr.id AS producer_id, pr.name AS producer_name, pr.shipping_mode,
-                pr.shipping_base_vnd, pr.shipping_per_kg_vnd
-         FROM cart_items ci
-         JOIN product_variants v ON v.id = ci.variant_id
-         JOIN products p ON p.id = v.product_id
-         JOIN producers pr ON pr.id = p.producer_id
-         WHERE ci.cart_id = $1
-         ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id"
-    ))
-    .bind(cart_id)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(ROWS).bind(cart_id).fetch_all(conn).await
 }
 
 /// The cart as the buyer sees it now, grouped per producer, with what cannot be ordered.
@@ -311,7 +286,7 @@ pub async fn view(db: &Db, owner: &CartOwner, locale: Locale) -> Result<CartView
         return Ok(CartView::default());
     };
     let rows = rows(&mut conn, &cart).await?;
-    Ok(build_view(&rows, locale))
+    build_view(&rows, locale)
 }
 
 pub(crate) fn problem(row: &CartRow) -> Option<LineProblem> {
@@ -326,10 +301,11 @@ pub(crate) fn problem(row: &CartRow) -> Option<LineProblem> {
     }
 }
 
-pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
+/// The cart from its rows; a row whose price or shipping rule is not valid is an error.
+pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, sqlx::Error> {
     let mut view = CartView::default();
     for row in rows {
-        let unit_price = Vnd::new(row.price_vnd).unwrap_or(Vnd::ZERO);
+        let unit_price = decode::vnd("product_variants.price_vnd", &row.variant_id, row.price_vnd)?;
         let line = CartLine {
             variant_id: row.variant_id.clone(),
             product_slug: row.product_slug.clone(),
@@ -360,21 +336,21 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
             .iter()
             .filter(|r| r.producer_id == group.producer_id)
             .collect();
-        let priced: Vec<(Vnd, i64)> = of_group
+        // The group's lines were built from these rows, in this order, prices already checked.
+        let priced: Vec<(Vnd, i64)> = group
+            .lines
             .iter()
-            .map(|row| {
-                let price = Vnd::new(row.price_vnd).unwrap_or(Vnd::ZERO);
-                (line_total(price, row.quantity), row.grams())
-            })
+            .zip(&of_group)
+            .map(|(line, row)| (line.line_total, row.grams()))
             .collect();
-        let rule = of_group.first().map(|r| r.shipping_rule());
+        let rule = of_group.first().map(|r| r.shipping_rule()).transpose()?;
         let totals = order_totals(&priced, rule);
         group.subtotal = totals.subtotal;
         group.shipping = totals.shipping;
         group.total = totals.total;
     }
     view.total = cart_total(view.groups.iter().map(|g| g.total));
-    view
+    Ok(view)
 }
 
 /// Every commune goods can be delivered to, with its province, for the two-tier address:
@@ -382,13 +358,7 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> CartView {
 pub async fn delivery_communes(
     db: &Db,
 ) -> Result<Vec<(String, String, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.id, p.name, c.id, c.kind, c.name FROM communes c
-         JOIN provinces p ON p.id = c.province_id
-         WHERE c.merged_into_id IS NULL ORDER BY p.name, c.name",
-    )
-    .fetch_all(db.pool())
-    .await
+    sqlx::query_as(DELIVERY_COMMUNES).fetch_all(db.pool()).await
 }
 
 /// How long a guest's cart is kept after its last change.
@@ -397,9 +367,62 @@ pub const GUEST_CART_DAYS: i64 = 90;
 /// Deletes guests' carts untouched since `before` (their lines go with them); returns how many.
 /// A guest's orders stay theirs: order access is recorded apart from the cart.
 pub async fn delete_idle_guest_carts(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1")
+    sqlx::query(DELETE_IDLE_GUEST_CARTS)
         .bind(db_timestamp(before))
         .execute(db.pool())
         .await
         .map(|r| r.rows_affected())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `set_quantity`.
+    SET_QUANTITY_UPDATE_CART_ITEMS = "UPDATE cart_items SET quantity = $1 WHERE cart_id = $2 AND variant_id = $3";
+    /// `set_quantity`.
+    SET_QUANTITY_DELETE_CART_ITEMS = "DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2";
+    /// `merge_guest_into_user`.
+    MERGE_GUEST_INTO_USER = "DELETE FROM carts WHERE id = $1";
+    /// `delivery_communes`.
+    DELIVERY_COMMUNES = "SELECT p.id, p.name, c.id, c.kind, c.name FROM communes c
+        JOIN provinces p ON p.id = c.province_id
+        WHERE c.merged_into_id IS NULL ORDER BY p.name, c.name";
+    /// `delete_idle_guest_carts`.
+    DELETE_IDLE_GUEST_CARTS = "DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1";
+    /// `buyable`.
+    SELECT_BUYABLE = const_format::concatcp!("SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+        JOIN producers pr ON pr.id = p.producer_id WHERE v.id = $1 AND ", BUYABLE);
+    /// `add`.
+    ADD = const_format::concatcp!("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
+          CASE WHEN cart_items.quantity + excluded.quantity > ", MAX_QUANTITY, " THEN ", MAX_QUANTITY, "
+               ELSE cart_items.quantity + excluded.quantity END");
+    /// `merge_guest_into_user`.
+    MERGE_GUEST_INTO_USER_INSERT_CART_ITEMS = const_format::concatcp!("INSERT INTO cart_items (cart_id, variant_id, quantity, added_at)
+        SELECT $1, variant_id, quantity, added_at FROM cart_items WHERE cart_id = $2
+        ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity =
+          CASE WHEN cart_items.quantity + excluded.quantity > ", MAX_QUANTITY, " THEN ", MAX_QUANTITY, "
+               ELSE cart_items.quantity + excluded.quantity END");
+    /// `rows`.
+    ROWS = const_format::concatcp!("SELECT ci.variant_id, p.slug AS product_slug, p.name_vi AS product_vi,
+               p.name_en AS product_en, v.label_vi, v.label_en, v.unit, v.net_weight_g,
+               v.price_vnd, ci.quantity, v.stock,
+               CASE WHEN ", BUYABLE, " THEN 1 ELSE 0 END AS buyable,
+               pr.id AS producer_id, pr.name AS producer_name, pr.shipping_mode,
+               pr.shipping_base_vnd, pr.shipping_per_kg_vnd
+        FROM cart_items ci
+        JOIN product_variants v ON v.id = ci.variant_id
+        JOIN products p ON p.id = v.product_id
+        JOIN producers pr ON pr.id = p.producer_id
+        WHERE ci.cart_id = $1
+        ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id");
+    /// `cart_id`, a signed-in buyer's.
+    CART_OF_USER = "SELECT id FROM carts WHERE user_id = $1";
+    /// `cart_id`, a guest's.
+    CART_OF_GUEST = "SELECT id FROM carts WHERE guest_token = $1";
+    /// `cart_id`: two first adds at once, the second insert does nothing.
+    CREATE_CART_OF_USER = "INSERT INTO carts (id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3)
+        ON CONFLICT (user_id) DO NOTHING";
+    /// `cart_id`.
+    CREATE_CART_OF_GUEST = "INSERT INTO carts (id, guest_token, created_at, updated_at) VALUES ($1, $2, $3, $3)
+        ON CONFLICT (guest_token) DO NOTHING";
 }

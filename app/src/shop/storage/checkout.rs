@@ -8,7 +8,7 @@ use sqlx::{Any, Transaction};
 
 use crate::{
     auth::storage::is_unique_violation,
-    db::{Db, ids::new_id},
+    db::{Db, decode, ids::new_id},
     domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
     shop::{
@@ -103,14 +103,11 @@ pub async fn place(
     if request.method == PaymentMethod::Card && !rules.card_enabled {
         return Err(CheckoutError::CardUnavailable);
     }
-    let address: Option<(String, String)> = sqlx::query_as(
-        "SELECT c.name, p.name FROM communes c JOIN provinces p ON p.id = c.province_id
-         WHERE c.id = $1 AND p.id = $2 AND c.merged_into_id IS NULL",
-    )
-    .bind(&request.commune_id)
-    .bind(&request.province_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let address: Option<(String, String)> = sqlx::query_as(PLACE_SELECT_COMMUNES)
+        .bind(&request.commune_id)
+        .bind(&request.province_id)
+        .fetch_optional(db.pool())
+        .await?;
     let Some((commune_name, province_name)) = address else {
         return Err(CheckoutError::UnknownCommune);
     };
@@ -123,24 +120,20 @@ pub async fn place(
     };
     // Written first: the row lock (PostgreSQL) or write lock (SQLite) is taken before any read,
     // and a second submit with the same key stops here.
-    let inserted = sqlx::query(
-        "INSERT INTO checkouts (id, idempotency_key, buyer_user_id, contact_name, contact_phone,
-            street, commune_name, province_name, commune_id, payment_method, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&checkout_id)
-    .bind(&request.idempotency_key)
-    .bind(buyer)
-    .bind(&request.name)
-    .bind(request.phone.e164())
-    .bind(&request.street)
-    .bind(&commune_name)
-    .bind(&province_name)
-    .bind(&request.commune_id)
-    .bind(request.method.as_str())
-    .bind(&at)
-    .execute(&mut *tx)
-    .await;
+    let inserted = sqlx::query(PLACE_INSERT_CHECKOUTS)
+        .bind(&checkout_id)
+        .bind(&request.idempotency_key)
+        .bind(buyer)
+        .bind(&request.name)
+        .bind(request.phone.e164())
+        .bind(&request.street)
+        .bind(&commune_name)
+        .bind(&province_name)
+        .bind(&request.commune_id)
+        .bind(request.method.as_str())
+        .bind(&at)
+        .execute(&mut *tx)
+        .await;
     match inserted {
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
@@ -159,24 +152,21 @@ pub async fn place(
     if rows.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    let changed = || CheckoutError::CartChanged(Box::new(cart::build_view(&rows, locale)));
+    let view = cart::build_view(&rows, locale)?;
     if rows.iter().any(|r| cart::problem(r).is_some()) {
-        return Err(changed());
+        return Err(CheckoutError::CartChanged(Box::new(view)));
     }
     // Variant rows are locked in id order, whatever order the lines are in: two carts holding
     // the same variants added in opposite orders would otherwise deadlock on PostgreSQL.
     let mut by_variant: Vec<&CartRow> = rows.iter().collect();
     by_variant.sort_unstable_by(|a, b| a.variant_id.cmp(&b.variant_id));
     for row in by_variant {
-        let taken = sqlx::query(
-            "UPDATE product_variants SET stock = stock - $1, updated_at = $2
-             WHERE id = $3 AND stock >= $1 AND status = 'active'",
-        )
-        .bind(row.quantity)
-        .bind(&at)
-        .bind(&row.variant_id)
-        .execute(&mut *tx)
-        .await?;
+        let taken = sqlx::query(PLACE_UPDATE_PRODUCT_VARIANTS)
+            .bind(row.quantity)
+            .bind(&at)
+            .bind(&row.variant_id)
+            .execute(&mut *tx)
+            .await?;
         if taken.rows_affected() == 0 {
             // Someone bought the last units between the read and now: report the cart as it is.
             drop(tx);
@@ -190,7 +180,6 @@ pub async fn place(
     let mut variants: Vec<&str> = rows.iter().map(|r| r.variant_id.as_str()).collect();
     variants.sort_unstable();
     crate::search::sync::queue_variants(&mut tx, &variants).await?;
-    let view = cart::build_view(&rows, locale);
     let pay_by = rules
         .windows
         .for_method(request.method)
@@ -206,24 +195,20 @@ pub async fn place(
         }
         let order_id = new_id();
         let no = order_no();
-        sqlx::query(
-            "INSERT INTO orders (id, order_no, checkout_id, producer_id, buyer_user_id, status,
-                payment_method, subtotal_vnd, shipping_vnd, total_vnd, pay_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11)",
-        )
-        .bind(&order_id)
-        .bind(&no)
-        .bind(&checkout_id)
-        .bind(&group.producer_id)
-        .bind(buyer)
-        .bind(request.method.as_str())
-        .bind(group.subtotal.dong())
-        .bind(group.shipping.dong())
-        .bind(group.total.dong())
-        .bind(&pay_by)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(PLACE_INSERT_ORDERS)
+            .bind(&order_id)
+            .bind(&no)
+            .bind(&checkout_id)
+            .bind(&group.producer_id)
+            .bind(buyer)
+            .bind(request.method.as_str())
+            .bind(group.subtotal.dong())
+            .bind(group.shipping.dong())
+            .bind(group.total.dong())
+            .bind(&pay_by)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
         for (line, row) in group
             .lines
             .iter()
@@ -231,53 +216,44 @@ pub async fn place(
         {
             insert_line(&mut tx, &order_id, line, row).await?;
         }
-        sqlx::query(
-            "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, created_at)
-             VALUES ($1, $2, NULL, $3, $4, $5)",
-        )
-        .bind(new_id())
-        .bind(&order_id)
-        .bind(OrderStatus::Placed.as_str())
-        .bind(buyer)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO payments (id, order_id, method, status, amount_vnd, created_at, updated_at)
-             VALUES ($1, $2, $3, 'pending', $4, $5, $5)",
-        )
-        .bind(new_id())
-        .bind(&order_id)
-        .bind(request.method.as_str())
-        .bind(group.total.dong())
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(PLACE_INSERT_ORDER_STATUS_HISTORY)
+            .bind(new_id())
+            .bind(&order_id)
+            .bind(OrderStatus::Placed.as_str())
+            .bind(buyer)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(PLACE_INSERT_PAYMENTS)
+            .bind(new_id())
+            .bind(&order_id)
+            .bind(request.method.as_str())
+            .bind(group.total.dong())
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
         orders.push((no, group.total));
     }
     let card_payment_id = if request.method == PaymentMethod::Card {
         let id = new_id();
-        sqlx::query(
-            "INSERT INTO card_payments (id, checkout_id, amount_vnd, status, pay_by, created_at, updated_at)
-             VALUES ($1, $2, $3, 'creating', $4, $5, $5)",
-        )
-        .bind(&id)
-        .bind(&checkout_id)
-        .bind(view.total.dong())
-        .bind(pay_by.as_deref().unwrap_or(&at))
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(PLACE_INSERT_CARD_PAYMENTS)
+            .bind(&id)
+            .bind(&checkout_id)
+            .bind(view.total.dong())
+            .bind(pay_by.as_deref().unwrap_or(&at))
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
         Some(id)
     } else {
         None
     };
-    sqlx::query("UPDATE checkouts SET total_vnd = $1 WHERE id = $2")
+    sqlx::query(PLACE_UPDATE_CHECKOUTS)
         .bind(view.total.dong())
         .bind(&checkout_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM cart_items WHERE cart_id = $1")
+    sqlx::query(PLACE_DELETE_CART_ITEMS)
         .bind(&cart_id)
         .execute(&mut *tx)
         .await?;
@@ -311,23 +287,19 @@ async fn insert_line(
     line: &crate::shop::model::CartLine,
     row: &CartRow,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO order_lines (id, order_id, variant_id, product_name, variant_label,
-            unit_price_vnd, quantity, line_total_vnd)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(new_id())
-    .bind(order_id)
-    .bind(&row.variant_id)
-    // The Vietnamese names are kept: they are what the producer reads on the order.
-    .bind(&row.product_vi)
-    .bind(&row.label_vi)
-    .bind(line.unit_price.dong())
-    .bind(line.quantity)
-    .bind(line.line_total.dong())
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
+    sqlx::query(INSERT_LINE)
+        .bind(new_id())
+        .bind(order_id)
+        .bind(&row.variant_id)
+        // The Vietnamese names are kept: they are what the producer reads on the order.
+        .bind(&row.product_vi)
+        .bind(&row.label_vi)
+        .bind(line.unit_price.dong())
+        .bind(line.quantity)
+        .bind(line.line_total.dong())
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// Lets a guest browser open a checkout's orders.
@@ -337,67 +309,113 @@ pub(crate) async fn grant_guest(
     checkout_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO guest_order_access (token_hash, checkout_id, created_at) VALUES ($1, $2, $3)
-         ON CONFLICT (token_hash, checkout_id) DO NOTHING",
-    )
-    .bind(token_hash)
-    .bind(checkout_id)
-    .bind(db_timestamp(now))
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
+    sqlx::query(GRANT_GUEST)
+        .bind(token_hash)
+        .bind(checkout_id)
+        .bind(db_timestamp(now))
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// The result of the checkout first placed with this key, for the same buyer only.
 async fn replay(db: &Db, owner: &CartOwner, key: &str) -> Result<Placed, CheckoutError> {
-    let found: Option<(String, Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT id, buyer_user_id, payment_method, total_vnd FROM checkouts WHERE idempotency_key = $1",
-    )
-    .bind(key)
-    .fetch_optional(db.pool())
-    .await?;
+    let found: Option<(String, Option<String>, String, i64)> =
+        sqlx::query_as(REPLAY_SELECT_CHECKOUTS)
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
     let Some((checkout_id, buyer, method, total)) = found else {
         return Err(CheckoutError::KeyReused);
     };
     let same_buyer = match owner {
         CartOwner::User(id) => buyer.as_deref() == Some(id.as_str()),
         CartOwner::Guest(hash) => {
-            let access: Option<(String,)> = sqlx::query_as(
-                "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2",
-            )
-            .bind(hash)
-            .bind(&checkout_id)
-            .fetch_optional(db.pool())
-            .await?;
+            let access: Option<(String,)> = sqlx::query_as(REPLAY_SELECT_GUEST_ORDER_ACCESS)
+                .bind(hash)
+                .bind(&checkout_id)
+                .fetch_optional(db.pool())
+                .await?;
             buyer.is_none() && access.is_some()
         }
     };
     if !same_buyer {
         return Err(CheckoutError::KeyReused);
     }
-    let orders: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT order_no, total_vnd FROM orders WHERE checkout_id = $1 ORDER BY order_no",
-    )
-    .bind(&checkout_id)
-    .fetch_all(db.pool())
-    .await?;
-    let card: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM card_payments WHERE checkout_id = $1")
-            .bind(&checkout_id)
-            .fetch_optional(db.pool())
-            .await?;
+    let orders: Vec<(String, i64)> = sqlx::query_as(REPLAY_SELECT_ORDERS)
+        .bind(&checkout_id)
+        .fetch_all(db.pool())
+        .await?;
+    let card: Option<(String,)> = sqlx::query_as(REPLAY_SELECT_CARD_PAYMENTS)
+        .bind(&checkout_id)
+        .fetch_optional(db.pool())
+        .await?;
+    let orders = orders
+        .into_iter()
+        .map(|(no, t)| {
+            let total = decode::vnd("orders.total_vnd", &no, t)?;
+            Ok((no, total))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Placed {
+        total: decode::vnd("checkouts.total_vnd", &checkout_id, total)?,
+        method: decode::text_enum(
+            "checkouts.payment_method",
+            &checkout_id,
+            &method,
+            PaymentMethod::parse,
+        )?,
         checkout_id,
-        orders: orders
-            .into_iter()
-            .map(|(no, t)| (no, Vnd::new(t).unwrap_or(Vnd::ZERO)))
-            .collect(),
-        total: Vnd::new(total).unwrap_or(Vnd::ZERO),
-        method: PaymentMethod::parse(&method).unwrap_or(PaymentMethod::Cod),
+        orders,
         card_payment_id: card.map(|(id,)| id),
         replayed: true,
     })
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `place`.
+    PLACE_SELECT_COMMUNES = "SELECT c.name, p.name FROM communes c JOIN provinces p ON p.id = c.province_id
+        WHERE c.id = $1 AND p.id = $2 AND c.merged_into_id IS NULL";
+    /// `place`.
+    PLACE_INSERT_CHECKOUTS = "INSERT INTO checkouts (id, idempotency_key, buyer_user_id, contact_name, contact_phone,
+           street, commune_name, province_name, commune_id, payment_method, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    /// `place`.
+    PLACE_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET stock = stock - $1, updated_at = $2
+        WHERE id = $3 AND stock >= $1 AND status = 'active'";
+    /// `place`.
+    PLACE_INSERT_ORDERS = "INSERT INTO orders (id, order_no, checkout_id, producer_id, buyer_user_id, status,
+           payment_method, subtotal_vnd, shipping_vnd, total_vnd, pay_by, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11)";
+    /// `place`.
+    PLACE_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, created_at)
+        VALUES ($1, $2, NULL, $3, $4, $5)";
+    /// `place`.
+    PLACE_INSERT_PAYMENTS = "INSERT INTO payments (id, order_id, method, status, amount_vnd, created_at, updated_at)
+        VALUES ($1, $2, $3, 'pending', $4, $5, $5)";
+    /// `place`.
+    PLACE_INSERT_CARD_PAYMENTS = "INSERT INTO card_payments (id, checkout_id, amount_vnd, status, pay_by, created_at, updated_at)
+        VALUES ($1, $2, $3, 'creating', $4, $5, $5)";
+    /// `place`.
+    PLACE_UPDATE_CHECKOUTS = "UPDATE checkouts SET total_vnd = $1 WHERE id = $2";
+    /// `place`.
+    PLACE_DELETE_CART_ITEMS = "DELETE FROM cart_items WHERE cart_id = $1";
+    /// `insert_line`.
+    INSERT_LINE = "INSERT INTO order_lines (id, order_id, variant_id, product_name, variant_label,
+           unit_price_vnd, quantity, line_total_vnd)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    /// `grant_guest`.
+    GRANT_GUEST = "INSERT INTO guest_order_access (token_hash, checkout_id, created_at) VALUES ($1, $2, $3)
+        ON CONFLICT (token_hash, checkout_id) DO NOTHING";
+    /// `replay`.
+    REPLAY_SELECT_CHECKOUTS = "SELECT id, buyer_user_id, payment_method, total_vnd FROM checkouts WHERE idempotency_key = $1";
+    /// `replay`.
+    REPLAY_SELECT_GUEST_ORDER_ACCESS = "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2";
+    /// `replay`.
+    REPLAY_SELECT_ORDERS = "SELECT order_no, total_vnd FROM orders WHERE checkout_id = $1 ORDER BY order_no";
+    /// `replay`.
+    REPLAY_SELECT_CARD_PAYMENTS = "SELECT id FROM card_payments WHERE checkout_id = $1";
 }
 
 #[cfg(test)]

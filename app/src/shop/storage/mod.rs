@@ -7,4 +7,4 @@ pub mod cart;
 pub mod checkout;
 pub mod orders;
 
-pub(crate) use bank::site_account_fields;
+pub(crate) use bank::{STATEMENTS as BANK_STATEMENTS, site_account_fields};

@@ -7,7 +7,11 @@ use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
 use crate::{
     auth::Actor,
-    db::{Db, ids::new_id},
+    db::{
+        Db, decode,
+        ids::new_id,
+        locks::{Row, Stamp, lock_row},
+    },
     domain::{money::Vnd, phone::PhoneVn, time::db_timestamp},
     shop::{
         model::{HistoryStep, OrderLineView, OrderSummary, OrderView, TransferInstructions},
@@ -56,13 +60,10 @@ pub struct OrderKeys {
 }
 
 pub async fn keys(db: &Db, order_no: &str) -> Result<Option<OrderKeys>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.checkout_id, o.producer_id, o.buyer_user_id, pr.commune_id
-         FROM orders o JOIN producers pr ON pr.id = o.producer_id WHERE o.order_no = $1",
-    )
-    .bind(order_no)
-    .fetch_optional(db.pool())
-    .await
+    sqlx::query_as(KEYS)
+        .bind(order_no)
+        .fetch_optional(db.pool())
+        .await
 }
 
 /// The side `actor` (or the guest browser `guest_hash`) is on for this order, if any.
@@ -84,13 +85,11 @@ pub async fn party_of(
         }
     }
     if let Some(hash) = guest_hash {
-        let granted: Option<(String,)> = sqlx::query_as(
-            "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2",
-        )
-        .bind(hash)
-        .bind(&keys.checkout_id)
-        .fetch_optional(db.pool())
-        .await?;
+        let granted: Option<(String,)> = sqlx::query_as(PARTY_OF)
+            .bind(hash)
+            .bind(&keys.checkout_id)
+            .fetch_optional(db.pool())
+            .await?;
         if granted.is_some() {
             return Ok(Some(Party::Buyer));
         }
@@ -107,14 +106,11 @@ pub async fn claim_as_guest(
     guest_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(
-        "SELECT o.checkout_id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
-         WHERE o.order_no = $1 AND c.contact_phone = $2",
-    )
-    .bind(order_no.trim().to_ascii_uppercase())
-    .bind(phone.e164())
-    .fetch_optional(db.pool())
-    .await?;
+    let found: Option<(String,)> = sqlx::query_as(CLAIM_AS_GUEST)
+        .bind(order_no.trim().to_ascii_uppercase())
+        .bind(phone.e164())
+        .fetch_optional(db.pool())
+        .await?;
     let Some((checkout_id,)) = found else {
         return Ok(false);
     };
@@ -151,61 +147,55 @@ struct OrderRow {
     session_url: Option<String>,
 }
 
-fn vnd(d: i64) -> Vnd {
-    Vnd::new(d).unwrap_or(Vnd::ZERO)
+/// An order's amount column.
+fn vnd(column: &str, order: &str, d: i64) -> Result<Vnd, sqlx::Error> {
+    decode::vnd(column, order, d)
+}
+
+/// An order's status, payment method and first payment's status (`Pending` when it has no
+/// payment row: a NULL from the subquery, not a bad value).
+fn order_states(
+    order: &str,
+    status: &str,
+    method: &str,
+    payment: Option<&str>,
+) -> Result<(OrderStatus, PaymentMethod, PaymentStatus), sqlx::Error> {
+    Ok((
+        decode::text_enum("orders.status", order, status, OrderStatus::parse)?,
+        decode::text_enum("orders.payment_method", order, method, PaymentMethod::parse)?,
+        match payment {
+            None => PaymentStatus::Pending,
+            Some(p) => decode::text_enum("payments.status", order, p, PaymentStatus::parse)?,
+        },
+    ))
 }
 
 /// The order page's data.
 pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT o.id, o.order_no, o.status, o.payment_method,
-                (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1)
-                    AS payment_status,
-                pr.id AS producer_id, pr.name AS producer_name, pr.phone AS producer_phone,
-                o.subtotal_vnd, o.shipping_vnd, o.total_vnd, c.contact_name, c.contact_phone,
-                c.street, c.commune_name, c.province_name, o.carrier, o.tracking_no,
-                o.cancel_reason, o.pay_by, o.created_at, cp.status AS card_status, cp.session_url
-         FROM orders o
-         JOIN checkouts c ON c.id = o.checkout_id
-         JOIN producers pr ON pr.id = o.producer_id
-         LEFT JOIN card_payments cp ON cp.checkout_id = o.checkout_id
-         WHERE o.order_no = $1",
-    )
-    .bind(order_no)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row: Option<OrderRow> = sqlx::query_as(VIEW_SELECT_PAYMENTS)
+        .bind(order_no)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else { return Ok(None) };
-    let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
-         FROM order_lines WHERE order_id = $1 ORDER BY product_name, variant_label",
-    )
-    .bind(&row.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let history: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT to_status, created_at, note FROM order_status_history
-         WHERE order_id = $1 ORDER BY created_at, id",
-    )
-    .bind(&row.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
-    let method = PaymentMethod::parse(&row.payment_method).unwrap_or(PaymentMethod::Cod);
-    let payment_status = row
-        .payment_status
-        .as_deref()
-        .and_then(PaymentStatus::parse)
-        .unwrap_or(PaymentStatus::Pending);
+    let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(VIEW_SELECT_ORDER_LINES)
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let history: Vec<(String, String, String)> = sqlx::query_as(VIEW_SELECT_ORDER_STATUS_HISTORY)
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let (status, method, payment_status) = order_states(
+        &row.id,
+        &row.status,
+        &row.payment_method,
+        row.payment_status.as_deref(),
+    )?;
+    let total = vnd("orders.total_vnd", &row.id, row.total_vnd)?;
     let awaiting = status == OrderStatus::Placed && payment_status == PaymentStatus::Pending;
     let transfer = if method == PaymentMethod::BankTransfer && awaiting {
-        transfer_instructions(
-            &mut conn,
-            &row.producer_id,
-            &row.order_no,
-            vnd(row.total_vnd),
-        )
-        .await?
+        transfer_instructions(&mut conn, &row.producer_id, &row.order_no, total).await?
     } else {
         None
     };
@@ -213,28 +203,46 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
         (method == PaymentMethod::Card && awaiting && row.card_status.as_deref() == Some("open"))
             .then_some(row.session_url)
             .flatten();
+    let lines = lines
+        .into_iter()
+        .map(
+            |(product_name, variant_label, price, quantity, line_total)| {
+                Ok(OrderLineView {
+                    unit_price: vnd("order_lines.unit_price_vnd", &row.id, price)?,
+                    line_total: vnd("order_lines.line_total_vnd", &row.id, line_total)?,
+                    product_name,
+                    variant_label,
+                    quantity,
+                })
+            },
+        )
+        .collect::<Result<_, sqlx::Error>>()?;
+    let history = history
+        .into_iter()
+        .map(|(to, at, note)| {
+            Ok(HistoryStep {
+                status: decode::text_enum(
+                    "order_status_history.to_status",
+                    &row.id,
+                    &to,
+                    OrderStatus::parse,
+                )?,
+                at,
+                note,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(OrderView {
+        subtotal: vnd("orders.subtotal_vnd", &row.id, row.subtotal_vnd)?,
+        shipping: vnd("orders.shipping_vnd", &row.id, row.shipping_vnd)?,
+        total,
         order_no: row.order_no,
         status,
         payment_method: method,
         payment_status,
         producer_name: row.producer_name,
         producer_phone: row.producer_phone,
-        lines: lines
-            .into_iter()
-            .map(
-                |(product_name, variant_label, price, quantity, total)| OrderLineView {
-                    product_name,
-                    variant_label,
-                    unit_price: vnd(price),
-                    quantity,
-                    line_total: vnd(total),
-                },
-            )
-            .collect(),
-        subtotal: vnd(row.subtotal_vnd),
-        shipping: vnd(row.shipping_vnd),
-        total: vnd(row.total_vnd),
+        lines,
         contact_name: row.contact_name,
         contact_phone: PhoneVn::parse(&row.contact_phone)
             .map(|p| p.display())
@@ -248,16 +256,7 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
         cancel_reason: row.cancel_reason,
         pay_by: row.pay_by.filter(|_| awaiting),
         placed_at: row.created_at,
-        history: history
-            .into_iter()
-            .filter_map(|(to, at, note)| {
-                Some(HistoryStep {
-                    status: OrderStatus::parse(&to)?,
-                    at,
-                    note,
-                })
-            })
-            .collect(),
+        history,
         transfer,
         card_payment_url,
     }))
@@ -290,22 +289,21 @@ async fn transfer_instructions(
 pub async fn vietqr_payload(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     // The same condition as the order page's: placed, by transfer, not paid yet.
-    let awaiting: Option<(String, i64)> = sqlx::query_as(
-        "SELECT o.producer_id, o.total_vnd FROM orders o
-         WHERE o.order_no = $1 AND o.status = 'placed' AND o.payment_method = 'bank_transfer'
-           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')",
-    )
-    .bind(order_no)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let awaiting: Option<(String, i64)> = sqlx::query_as(VIETQR_PAYLOAD)
+        .bind(order_no)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some((producer_id, total)) = awaiting else {
         return Ok(None);
     };
-    Ok(
-        transfer_instructions(&mut conn, &producer_id, order_no, vnd(total))
-            .await?
-            .map(|t| t.vietqr_payload),
+    Ok(transfer_instructions(
+        &mut conn,
+        &producer_id,
+        order_no,
+        vnd("orders.total_vnd", order_no, total)?,
     )
+    .await?
+    .map(|t| t.vietqr_payload))
 }
 
 #[derive(FromRow)]
@@ -324,22 +322,27 @@ const SUMMARY: &str = "SELECT o.order_no, o.status, o.payment_method,
         pr.name AS producer_name, o.total_vnd, o.created_at
      FROM orders o JOIN producers pr ON pr.id = o.producer_id";
 
-fn summaries(rows: Vec<SummaryRow>) -> Vec<OrderSummary> {
-    rows.into_iter()
-        .map(|r| OrderSummary {
-            order_no: r.order_no,
-            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::Placed),
-            payment_method: PaymentMethod::parse(&r.payment_method).unwrap_or(PaymentMethod::Cod),
-            payment_status: r
-                .payment_status
-                .as_deref()
-                .and_then(PaymentStatus::parse)
-                .unwrap_or(PaymentStatus::Pending),
-            producer_name: r.producer_name,
-            total: vnd(r.total_vnd),
-            placed_at: r.created_at,
-        })
-        .collect()
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    rows.into_iter().map(summary).collect()
+}
+
+/// A summary row, named by its order number in errors (the row has no id).
+fn summary(r: SummaryRow) -> Result<OrderSummary, sqlx::Error> {
+    let (status, payment_method, payment_status) = order_states(
+        &r.order_no,
+        &r.status,
+        &r.payment_method,
+        r.payment_status.as_deref(),
+    )?;
+    Ok(OrderSummary {
+        total: vnd("orders.total_vnd", &r.order_no, r.total_vnd)?,
+        order_no: r.order_no,
+        status,
+        payment_method,
+        payment_status,
+        producer_name: r.producer_name,
+        placed_at: r.created_at,
+    })
 }
 
 /// A buyer's orders (signed in) and those a guest browser may open, newest first.
@@ -348,16 +351,12 @@ pub async fn of_buyer(
     user_id: Option<&str>,
     guest_hash: Option<&str>,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "{SUMMARY} WHERE o.buyer_user_id = $1
-            OR o.checkout_id IN (SELECT checkout_id FROM guest_order_access WHERE token_hash = $2)
-         ORDER BY o.created_at DESC, o.order_no LIMIT 200"
-    ))
-    .bind(user_id.unwrap_or(""))
-    .bind(guest_hash.unwrap_or(""))
-    .fetch_all(db.pool())
-    .await?;
-    Ok(summaries(rows))
+    let rows: Vec<SummaryRow> = sqlx::query_as(OF_BUYER)
+        .bind(user_id.unwrap_or(""))
+        .bind(guest_hash.unwrap_or(""))
+        .fetch_all(db.pool())
+        .await?;
+    summaries(rows)
 }
 
 /// What a transition did besides changing the status.
@@ -396,26 +395,17 @@ pub(crate) async fn lock_orders_and_variants(
     orders.sort_unstable();
     let mut variants = Vec::new();
     for id in orders {
-        sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
-            .bind(&at)
+        lock_row(tx, Row::Order(id), Stamp::UpdatedAt(&at)).await?;
+        let lines: Vec<(String,)> = sqlx::query_as(LOCK_ORDERS_AND_VARIANTS_SELECT_ORDER_LINES)
             .bind(id)
-            .execute(&mut **tx)
+            .fetch_all(&mut **tx)
             .await?;
-        let lines: Vec<(String,)> =
-            sqlx::query_as("SELECT variant_id FROM order_lines WHERE order_id = $1")
-                .bind(id)
-                .fetch_all(&mut **tx)
-                .await?;
         variants.extend(lines.into_iter().map(|(v,)| v));
     }
     variants.sort_unstable();
     variants.dedup();
     for id in variants {
-        sqlx::query("UPDATE product_variants SET updated_at = $1 WHERE id = $2")
-            .bind(&at)
-            .bind(&id)
-            .execute(&mut **tx)
-            .await?;
+        lock_row(tx, Row::Variant(&id), Stamp::UpdatedAt(&at)).await?;
     }
     Ok(())
 }
@@ -432,20 +422,14 @@ pub(crate) async fn transition_in(
     let at = db_timestamp(now);
     // Written first: two changes of one order wait for each other instead of both reading the
     // same status.
-    let locked = sqlx::query("UPDATE orders SET updated_at = $1 WHERE id = $2")
-        .bind(&at)
-        .bind(order_id)
-        .execute(&mut **tx)
-        .await?;
-    if locked.rows_affected() == 0 {
+    if !lock_row(tx, Row::Order(order_id), Stamp::UpdatedAt(&at)).await? {
         return Err(OrderError::NotFound);
     }
-    let (status, method): (String, String) =
-        sqlx::query_as("SELECT status, payment_method FROM orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_one(&mut **tx)
-            .await?;
-    let from = OrderStatus::parse(&status).ok_or(OrderError::NotFound)?;
+    let (status, method): (String, String) = sqlx::query_as(TRANSITION_IN_SELECT_ORDERS)
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let from = decode::text_enum("orders.status", order_id, &status, OrderStatus::parse)?;
     let to = next_status(from, action, party)?;
     let (carrier, tracking, reason) = match action {
         OrderAction::Ship {
@@ -459,56 +443,44 @@ pub(crate) async fn transition_in(
         OrderAction::Cancel { reason } => (None, None, Some(reason.trim())),
         _ => (None, None, None),
     };
-    sqlx::query(
-        "UPDATE orders SET status = $1, carrier = COALESCE($2, carrier),
-            tracking_no = COALESCE($3, tracking_no), cancel_reason = COALESCE($4, cancel_reason)
-         WHERE id = $5",
-    )
-    .bind(to.as_str())
-    .bind(carrier)
-    .bind(tracking)
-    .bind(reason)
-    .bind(order_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(new_id())
-    .bind(order_id)
-    .bind(from.as_str())
-    .bind(to.as_str())
-    .bind(actor_user_id)
-    .bind(action.note())
-    .bind(&at)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(TRANSITION_IN_UPDATE_ORDERS_2)
+        .bind(to.as_str())
+        .bind(carrier)
+        .bind(tracking)
+        .bind(reason)
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(TRANSITION_IN_INSERT_ORDER_STATUS_HISTORY)
+        .bind(new_id())
+        .bind(order_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(actor_user_id)
+        .bind(action.note())
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
     if to.returns_stock() {
         crate::search::sync::queue_order(tx, order_id).await?;
-        let lines: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT variant_id, CAST(SUM(quantity) AS BIGINT) FROM order_lines
-             WHERE order_id = $1 GROUP BY variant_id ORDER BY variant_id",
-        )
-        .bind(order_id)
-        .fetch_all(&mut **tx)
-        .await?;
+        let lines: Vec<(String, i64)> = sqlx::query_as(TRANSITION_IN_SELECT_ORDER_LINES)
+            .bind(order_id)
+            .fetch_all(&mut **tx)
+            .await?;
         // One row at a time, in variant id order: a multi-row UPDATE locks rows in whatever
         // order the plan visits them, and checkout locks them in id order.
         for (variant_id, quantity) in lines {
-            sqlx::query(
-                "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(quantity)
-            .bind(&at)
-            .bind(&variant_id)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(TRANSITION_IN_UPDATE_PRODUCT_VARIANTS)
+                .bind(quantity)
+                .bind(&at)
+                .bind(&variant_id)
+                .execute(&mut **tx)
+                .await?;
         }
         // Nothing more will be paid for it.
         let rows = payments_of_order(tx, order_id).await?;
         apply_payment_event(tx, &rows, PaymentEvent::OrderEnded, &at, None).await?;
-        sqlx::query("UPDATE orders SET pay_by = NULL WHERE id = $1")
+        sqlx::query(TRANSITION_IN_UPDATE_ORDERS_3)
             .bind(order_id)
             .execute(&mut **tx)
             .await?;
@@ -519,11 +491,10 @@ pub(crate) async fn transition_in(
         apply_payment_event(tx, &rows, PaymentEvent::CashCollected, &at, None).await?;
     }
     let refund_due = if to == OrderStatus::Cancelled && method == PaymentMethod::Card.as_str() {
-        let paid: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM payments WHERE order_id = $1 AND status = 'paid'")
-                .bind(order_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let paid: Option<(String,)> = sqlx::query_as(TRANSITION_IN_SELECT_PAYMENTS)
+            .bind(order_id)
+            .fetch_optional(&mut **tx)
+            .await?;
         paid.is_some()
     } else {
         false
@@ -542,38 +513,32 @@ pub async fn mark_transfer_received(
     let mut tx = db.begin_write().await?;
     let at = db_timestamp(now);
     // Only an order still to be fulfilled takes a transfer.
-    let rows: Vec<PaymentRow> = sqlx::query_as(
-        "SELECT p.id, p.method, p.status FROM payments p JOIN orders o ON o.id = p.order_id
-         WHERE p.order_id = $1 AND o.status IN ('placed', 'confirmed') ORDER BY p.id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<PaymentRow> = sqlx::query_as(MARK_TRANSFER_RECEIVED_SELECT_PAYMENTS)
+        .bind(order_id)
+        .fetch_all(&mut *tx)
+        .await?;
     let settled =
         apply_payment_event(&mut tx, &rows, PaymentEvent::TransferReceived, &at, None).await?;
     if settled == 0 {
         return Err(OrderError::NotAwaitingTransfer);
     }
-    sqlx::query("UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2")
+    sqlx::query(MARK_TRANSFER_RECEIVED_UPDATE_ORDERS)
         .bind(&at)
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+    let (status,): (String,) = sqlx::query_as(MARK_TRANSFER_RECEIVED_SELECT_ORDERS)
         .bind(order_id)
         .fetch_one(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
-         VALUES ($1, $2, $3, $3, $4, 'payment_received', $5)",
-    )
-    .bind(new_id())
-    .bind(order_id)
-    .bind(&status)
-    .bind(actor_user_id)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(MARK_TRANSFER_RECEIVED_INSERT_ORDER_STATUS_HISTORY)
+        .bind(new_id())
+        .bind(order_id)
+        .bind(&status)
+        .bind(actor_user_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -586,7 +551,7 @@ pub(super) async fn payments_of_order(
     conn: &mut AnyConnection,
     order_id: &str,
 ) -> Result<Vec<PaymentRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, method, status FROM payments WHERE order_id = $1 ORDER BY id")
+    sqlx::query_as(PAYMENTS_OF_ORDER)
         .bind(order_id)
         .fetch_all(conn)
         .await
@@ -604,28 +569,21 @@ pub(super) async fn apply_payment_event(
 ) -> Result<u64, sqlx::Error> {
     let mut moved = 0;
     for (id, method, status) in rows {
-        let (Some(method), Some(from)) =
-            (PaymentMethod::parse(method), PaymentStatus::parse(status))
-        else {
-            continue;
-        };
+        let method = decode::text_enum("payments.method", id, method, PaymentMethod::parse)?;
+        let from = decode::text_enum("payments.status", id, status, PaymentStatus::parse)?;
         let Ok(to) = next_payment_status(from, method, event) else {
             continue;
         };
         let paid_at = (to == PaymentStatus::Paid).then_some(at);
-        let done = sqlx::query(
-            "UPDATE payments SET status = $1, updated_at = $2, paid_at = COALESCE($3, paid_at),
-                refund_ref = COALESCE($4, refund_ref)
-             WHERE id = $5 AND status = $6",
-        )
-        .bind(to.as_str())
-        .bind(at)
-        .bind(paid_at)
-        .bind(refund_ref)
-        .bind(id)
-        .bind(from.as_str())
-        .execute(&mut *conn)
-        .await?;
+        let done = sqlx::query(APPLY_PAYMENT_EVENT)
+            .bind(to.as_str())
+            .bind(at)
+            .bind(paid_at)
+            .bind(refund_ref)
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *conn)
+            .await?;
         moved += done.rows_affected();
     }
     Ok(moved)
@@ -638,29 +596,21 @@ pub const EXPIRED_REASON: &str = "payment_expired";
 /// several app servers at once: each order is cancelled by whichever transaction gets it first,
 /// the others see it is no longer `placed` and leave it.
 pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
-    let due: Vec<(String, String)> = sqlx::query_as(
-        "SELECT o.id, o.order_no FROM orders o
-         WHERE o.status = 'placed' AND o.pay_by IS NOT NULL AND o.pay_by < $1
-           AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')
-         ORDER BY o.pay_by LIMIT 500",
-    )
-    .bind(db_timestamp(now))
-    .fetch_all(db.pool())
-    .await?;
+    let due: Vec<(String, String)> = sqlx::query_as(EXPIRE_UNPAID_SELECT_ORDERS)
+        .bind(db_timestamp(now))
+        .fetch_all(db.pool())
+        .await?;
     let mut expired = vec![];
     let at = db_timestamp(now);
     for (id, no) in due {
         let mut tx = db.begin_write().await?;
         // Claimed under the row lock: an order paid meanwhile has no `pay_by` any more (payment
         // clears it in the same transaction), one cancelled meanwhile is not `placed`.
-        let claimed = sqlx::query(
-            "UPDATE orders SET updated_at = $1
-             WHERE id = $2 AND status = 'placed' AND pay_by IS NOT NULL AND pay_by < $1",
-        )
-        .bind(&at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+        let claimed = sqlx::query(EXPIRE_UNPAID_UPDATE_ORDERS)
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         if claimed.rows_affected() == 0 {
             continue;
         }
@@ -672,15 +622,11 @@ pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, s
             Err(OrderError::Db(e)) => return Err(e),
             Err(_) => continue,
         }
-        sqlx::query(
-            "UPDATE card_payments SET status = 'expired', updated_at = $1
-             WHERE status IN ('creating', 'open')
-               AND checkout_id = (SELECT checkout_id FROM orders WHERE id = $2)",
-        )
-        .bind(&at)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(EXPIRE_UNPAID_UPDATE_CARD_PAYMENTS)
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         expired.push(no);
     }
@@ -689,14 +635,11 @@ pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, s
 
 /// The order was placed with this phone.
 pub async fn phone_matches(db: &Db, order_no: &str, phone: &PhoneVn) -> Result<bool, sqlx::Error> {
-    let found: Option<(String,)> = sqlx::query_as(
-        "SELECT o.id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
-         WHERE o.order_no = $1 AND c.contact_phone = $2",
-    )
-    .bind(order_no)
-    .bind(phone.e164())
-    .fetch_optional(db.pool())
-    .await?;
+    let found: Option<(String,)> = sqlx::query_as(PHONE_MATCHES)
+        .bind(order_no)
+        .bind(phone.e164())
+        .fetch_optional(db.pool())
+        .await?;
     Ok(found.is_some())
 }
 
@@ -715,22 +658,18 @@ pub async fn of_producers(
     }
     let mut out = vec![];
     for producer in producer_ids {
-        let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT s.*, c.contact_name,
-                    CAST((SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = s.id) AS BIGINT) AS items
-             FROM ({SUMMARY_WITH_ID}) s JOIN checkouts c ON c.id = s.checkout_id
-             WHERE s.producer_id = $1 AND ($2 = '' OR s.status = $2)
-             ORDER BY s.created_at DESC, s.order_no LIMIT 500"
-        ))
-        .bind(producer)
-        .bind(status.map_or("", |s| s.as_str()))
-        .fetch_all(db.pool())
-        .await?;
-        out.extend(rows.into_iter().map(|r| crate::seller::model::FulfilOrder {
-            summary: summaries(vec![r.summary]).remove(0),
-            contact_name: r.contact_name,
-            items: r.items,
-        }));
+        let rows: Vec<Row> = sqlx::query_as(OF_PRODUCERS)
+            .bind(producer)
+            .bind(status.map_or("", |s| s.as_str()))
+            .fetch_all(db.pool())
+            .await?;
+        for r in rows {
+            out.push(crate::seller::model::FulfilOrder {
+                summary: summary(r.summary)?,
+                contact_name: r.contact_name,
+                items: r.items,
+            });
+        }
     }
     out.sort_by(|a, b| b.summary.placed_at.cmp(&a.summary.placed_at));
     Ok(out)
@@ -741,3 +680,99 @@ const SUMMARY_WITH_ID: &str = "SELECT o.id, o.checkout_id, o.producer_id, o.orde
         (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1) AS payment_status,
         pr.name AS producer_name, o.total_vnd, o.created_at
      FROM orders o JOIN producers pr ON pr.id = o.producer_id";
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+crate::db::statements! {
+    /// `keys`.
+    KEYS = "SELECT o.id, o.checkout_id, o.producer_id, o.buyer_user_id, pr.commune_id
+        FROM orders o JOIN producers pr ON pr.id = o.producer_id WHERE o.order_no = $1";
+    /// `party_of`.
+    PARTY_OF = "SELECT checkout_id FROM guest_order_access WHERE token_hash = $1 AND checkout_id = $2";
+    /// `claim_as_guest`.
+    CLAIM_AS_GUEST = "SELECT o.checkout_id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+        WHERE o.order_no = $1 AND c.contact_phone = $2";
+    /// `view`.
+    VIEW_SELECT_PAYMENTS = "SELECT o.id, o.order_no, o.status, o.payment_method,
+               (SELECT status FROM payments WHERE order_id = o.id ORDER BY created_at LIMIT 1)
+                   AS payment_status,
+               pr.id AS producer_id, pr.name AS producer_name, pr.phone AS producer_phone,
+               o.subtotal_vnd, o.shipping_vnd, o.total_vnd, c.contact_name, c.contact_phone,
+               c.street, c.commune_name, c.province_name, o.carrier, o.tracking_no,
+               o.cancel_reason, o.pay_by, o.created_at, cp.status AS card_status, cp.session_url
+        FROM orders o
+        JOIN checkouts c ON c.id = o.checkout_id
+        JOIN producers pr ON pr.id = o.producer_id
+        LEFT JOIN card_payments cp ON cp.checkout_id = o.checkout_id
+        WHERE o.order_no = $1";
+    /// `view`.
+    VIEW_SELECT_ORDER_LINES = "SELECT product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
+        FROM order_lines WHERE order_id = $1 ORDER BY product_name, variant_label";
+    /// `view`.
+    VIEW_SELECT_ORDER_STATUS_HISTORY = "SELECT to_status, created_at, note FROM order_status_history
+        WHERE order_id = $1 ORDER BY created_at, id";
+    /// `vietqr_payload`.
+    VIETQR_PAYLOAD = "SELECT o.producer_id, o.total_vnd FROM orders o
+        WHERE o.order_no = $1 AND o.status = 'placed' AND o.payment_method = 'bank_transfer'
+          AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')";
+    /// `lock_orders_and_variants`.
+    LOCK_ORDERS_AND_VARIANTS_SELECT_ORDER_LINES = "SELECT variant_id FROM order_lines WHERE order_id = $1";
+    /// `transition_in`.
+    TRANSITION_IN_SELECT_ORDERS = "SELECT status, payment_method FROM orders WHERE id = $1";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_ORDERS_2 = "UPDATE orders SET status = $1, carrier = COALESCE($2, carrier),
+           tracking_no = COALESCE($3, tracking_no), cancel_reason = COALESCE($4, cancel_reason)
+        WHERE id = $5";
+    /// `transition_in`.
+    TRANSITION_IN_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    /// `transition_in`.
+    TRANSITION_IN_SELECT_ORDER_LINES = "SELECT variant_id, CAST(SUM(quantity) AS BIGINT) FROM order_lines
+        WHERE order_id = $1 GROUP BY variant_id ORDER BY variant_id";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3";
+    /// `transition_in`.
+    TRANSITION_IN_UPDATE_ORDERS_3 = "UPDATE orders SET pay_by = NULL WHERE id = $1";
+    /// `transition_in`.
+    TRANSITION_IN_SELECT_PAYMENTS = "SELECT id FROM payments WHERE order_id = $1 AND status = 'paid'";
+    /// `mark_transfer_received`: only an order still to be fulfilled takes a transfer.
+    MARK_TRANSFER_RECEIVED_SELECT_PAYMENTS = "SELECT p.id, p.method, p.status FROM payments p JOIN orders o ON o.id = p.order_id
+        WHERE p.order_id = $1 AND o.status IN ('placed', 'confirmed') ORDER BY p.id";
+    /// `payments_of_order`.
+    PAYMENTS_OF_ORDER = "SELECT id, method, status FROM payments WHERE order_id = $1 ORDER BY id";
+    /// `apply_payment_event`: guarded by the status read, so a payment changed meanwhile stays.
+    APPLY_PAYMENT_EVENT = "UPDATE payments SET status = $1, updated_at = $2, paid_at = COALESCE($3, paid_at),
+            refund_ref = COALESCE($4, refund_ref)
+        WHERE id = $5 AND status = $6";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_UPDATE_ORDERS = "UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_SELECT_ORDERS = "SELECT status FROM orders WHERE id = $1";
+    /// `mark_transfer_received`.
+    MARK_TRANSFER_RECEIVED_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, note, created_at)
+        VALUES ($1, $2, $3, $3, $4, 'payment_received', $5)";
+    /// `expire_unpaid`.
+    EXPIRE_UNPAID_SELECT_ORDERS = "SELECT o.id, o.order_no FROM orders o
+        WHERE o.status = 'placed' AND o.pay_by IS NOT NULL AND o.pay_by < $1
+          AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')
+        ORDER BY o.pay_by LIMIT 500";
+    /// `expire_unpaid`.
+    EXPIRE_UNPAID_UPDATE_ORDERS = "UPDATE orders SET updated_at = $1
+        WHERE id = $2 AND status = 'placed' AND pay_by IS NOT NULL AND pay_by < $1";
+    /// `expire_unpaid`.
+    EXPIRE_UNPAID_UPDATE_CARD_PAYMENTS = "UPDATE card_payments SET status = 'expired', updated_at = $1
+        WHERE status IN ('creating', 'open')
+          AND checkout_id = (SELECT checkout_id FROM orders WHERE id = $2)";
+    /// `phone_matches`.
+    PHONE_MATCHES = "SELECT o.id FROM orders o JOIN checkouts c ON c.id = o.checkout_id
+        WHERE o.order_no = $1 AND c.contact_phone = $2";
+    /// `of_buyer`.
+    OF_BUYER = const_format::concatcp!(SUMMARY, " WHERE o.buyer_user_id = $1
+           OR o.checkout_id IN (SELECT checkout_id FROM guest_order_access WHERE token_hash = $2)
+        ORDER BY o.created_at DESC, o.order_no LIMIT 200");
+    /// `of_producers`.
+    OF_PRODUCERS = const_format::concatcp!("SELECT s.*, c.contact_name,
+               CAST((SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = s.id) AS BIGINT) AS items
+        FROM (", SUMMARY_WITH_ID, ") s JOIN checkouts c ON c.id = s.checkout_id
+        WHERE s.producer_id = $1 AND ($2 = '' OR s.status = $2)
+        ORDER BY s.created_at DESC, s.order_no LIMIT 500");
+}
