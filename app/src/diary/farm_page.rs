@@ -16,7 +16,8 @@ use crate::{
         form::{DiaryRefusal, EntryFields, field},
         lot_page::{PhiLine, Timeline},
         model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
-        texts::{DiaryTexts, KINDS, refusal_text},
+        rules::EntryKind,
+        texts::{DiaryTexts, refusal_text},
     },
     i18n::use_locale,
     pages::{
@@ -114,7 +115,7 @@ fn FarmView(data: FarmData) -> impl IntoView {
                         </p>
                         <ul class="lot-lines">
                             {p.lots.into_iter().map(|l| view! {
-                                <li><a href=l.path><code>{l.code}</code></a> " · " {(t.status)(&l.status)}</li>
+                                <li><a href=l.path><code>{l.code}</code></a> " · " {t.status_of(&l.status)}</li>
                             }).collect_view()}
                         </ul>
                     </li>
@@ -270,8 +271,8 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                     {correcting.as_ref().map(|e| view! { <input type="hidden" name=field::CORRECTS_ID value=e.id.clone()/> })}
                     <label>{t.kind_label}
                         <select name=field::KIND required>
-                            {KINDS.iter().map(|k| view! {
-                                <option value=*k selected=p.kind == *k>{(t.kind)(k)}</option>
+                            {EntryKind::ALL.iter().map(|k| view! {
+                                <option value=k.as_str() selected=p.kind == k.as_str()>{(t.kind)(*k)}</option>
                             }).collect_view()}
                         </select>
                     </label>
@@ -305,7 +306,7 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                         let sellable = l.status == "harvested";
                         view! {
                             <li>
-                                <code>{l.code.clone()}</code> " · " {(t.status)(&l.status)}
+                                <code>{l.code.clone()}</code> " · " {t.status_of(&l.status)}
                                 " · " {l.variant.clone().unwrap_or_else(|| t.not_listed.to_owned())}
                                 <p class="small">
                                     <a href=l.path.clone()>{t.trace_page}</a> " · "

@@ -109,7 +109,7 @@ fn LotView(data: LotTrace, locale: Locale) -> impl IntoView {
                     {p.gtin.map(|g| view! { <dt>"GTIN"</dt><dd><code>{g}</code></dd> })}
                 })}
                 <dt>{t.lot}</dt>
-                <dd><code>{data.lot.code.clone()}</code> " · " {(t.status)(&data.lot.status)}</dd>
+                <dd><code>{data.lot.code.clone()}</code> " · " {t.status_of(&data.lot.status)}</dd>
                 <dt>{t.harvested_on}</dt>
                 <dd>{match data.lot.harvested_on {
                     Some(d) => date(locale, d),
@@ -241,7 +241,7 @@ pub fn Timeline(
                         <p class="entry-head">
                             <span class="seq">"#" {e.seq}</span> " "
                             <time datetime=e.occurred_on.to_string()>{date(locale, e.occurred_on)}</time> " · "
-                            <strong>{(t.kind)(&e.kind)}</strong>
+                            <strong>{t.kind_of(&e.kind)}</strong>
                             {e.lot_code.clone().map(|c| view! { " · " {(t.for_lot)(&c)} })}
                         </p>
                         <ul class="entry-fields">

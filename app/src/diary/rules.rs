@@ -24,6 +24,17 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Where a lot stands: growing on its plot, harvested, on sale, sold out or recalled.
+    pub enum LotStatus {
+        Growing = "growing",
+        Harvested = "harvested",
+        OnSale = "on_sale",
+        SoldOut = "sold_out",
+        Recalled = "recalled",
+    }
+}
+
 /// A spraying of a plant-protection product, as far as the harvest rule cares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spraying {

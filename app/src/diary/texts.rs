@@ -1,7 +1,10 @@
 //! The strings of the traceability page and the farmer's diary screens, in Vietnamese and
 //! English. A missing translation does not compile.
 
-use super::form::DiaryRefusal;
+use super::{
+    form::DiaryRefusal,
+    rules::{EntryKind, LotStatus},
+};
 use crate::i18n::Locale;
 
 pub struct DiaryTexts {
@@ -17,11 +20,11 @@ pub struct DiaryTexts {
     pub harvested_on: &'static str,
     pub quantity: fn(i64) -> String,
     pub grade: &'static str,
-    pub status: fn(&str) -> &'static str,
+    pub status: fn(LotStatus) -> &'static str,
     pub not_harvested: &'static str,
     pub timeline: &'static str,
     pub no_entries: &'static str,
-    pub kind: fn(&str) -> &'static str,
+    pub kind: fn(EntryKind) -> &'static str,
     pub input_name: &'static str,
     pub npk: &'static str,
     pub active_ingredient: &'static str,
@@ -120,6 +123,17 @@ impl DiaryTexts {
             Locale::En => &EN,
         }
     }
+
+    /// The label of a stored lot status (the read models carry the stored word; the database
+    /// allows no other, so an unknown one shows nothing rather than failing the page).
+    pub fn status_of(&self, stored: &str) -> &'static str {
+        LotStatus::parse(stored).map_or("", self.status)
+    }
+
+    /// The label of a stored entry kind, as [`Self::status_of`].
+    pub fn kind_of(&self, stored: &str) -> &'static str {
+        EntryKind::parse(stored).map_or("", self.kind)
+    }
 }
 
 /// Why a diary form was refused, in the reader's language. No catch-all arm: a new reason
@@ -151,21 +165,6 @@ pub fn refusal_text(refusal: &DiaryRefusal, locale: Locale) -> String {
     text.to_owned()
 }
 
-/// The kinds of entry in the order a season usually runs.
-pub const KINDS: [&str; 11] = [
-    "planting",
-    "fertilising",
-    "spraying",
-    "irrigation",
-    "pruning",
-    "flower_induction",
-    "fruit_bagging",
-    "observation",
-    "lab_test",
-    "harvest",
-    "packing",
-];
-
 static VI: DiaryTexts = DiaryTexts {
     trace_title: |code| format!("Truy xuất lô {code}"),
     trace_intro: "Lô hàng này được trồng, chăm sóc và thu hoạch như ghi trong nhật ký canh tác dưới đây.",
@@ -180,29 +179,27 @@ static VI: DiaryTexts = DiaryTexts {
     quantity: |kg| format!("{kg} kg"),
     grade: "Phân loại",
     status: |s| match s {
-        "growing" => "Đang trồng",
-        "harvested" => "Đã thu hoạch",
-        "on_sale" => "Đang bán",
-        "sold_out" => "Đã bán hết",
-        "recalled" => "Đã thu hồi",
-        _ => "",
+        LotStatus::Growing => "Đang trồng",
+        LotStatus::Harvested => "Đã thu hoạch",
+        LotStatus::OnSale => "Đang bán",
+        LotStatus::SoldOut => "Đã bán hết",
+        LotStatus::Recalled => "Đã thu hồi",
     },
     not_harvested: "Chưa thu hoạch",
     timeline: "Nhật ký canh tác",
     no_entries: "Chưa có ghi chép nào.",
     kind: |k| match k {
-        "planting" => "Trồng",
-        "fertilising" => "Bón phân",
-        "spraying" => "Phun thuốc BVTV",
-        "irrigation" => "Tưới nước",
-        "pruning" => "Cắt tỉa",
-        "flower_induction" => "Xử lý ra hoa",
-        "fruit_bagging" => "Bao quả",
-        "observation" => "Quan sát",
-        "lab_test" => "Kiểm nghiệm",
-        "harvest" => "Thu hoạch",
-        "packing" => "Đóng gói",
-        _ => "",
+        EntryKind::Planting => "Trồng",
+        EntryKind::Fertilising => "Bón phân",
+        EntryKind::Spraying => "Phun thuốc BVTV",
+        EntryKind::Irrigation => "Tưới nước",
+        EntryKind::Pruning => "Cắt tỉa",
+        EntryKind::FlowerInduction => "Xử lý ra hoa",
+        EntryKind::FruitBagging => "Bao quả",
+        EntryKind::Observation => "Quan sát",
+        EntryKind::LabTest => "Kiểm nghiệm",
+        EntryKind::Harvest => "Thu hoạch",
+        EntryKind::Packing => "Đóng gói",
     },
     input_name: "Sản phẩm",
     npk: "N-P-K",
@@ -328,29 +325,27 @@ static EN: DiaryTexts = DiaryTexts {
     quantity: |kg| format!("{kg} kg"),
     grade: "Grade",
     status: |s| match s {
-        "growing" => "Growing",
-        "harvested" => "Harvested",
-        "on_sale" => "On sale",
-        "sold_out" => "Sold out",
-        "recalled" => "Recalled",
-        _ => "",
+        LotStatus::Growing => "Growing",
+        LotStatus::Harvested => "Harvested",
+        LotStatus::OnSale => "On sale",
+        LotStatus::SoldOut => "Sold out",
+        LotStatus::Recalled => "Recalled",
     },
     not_harvested: "Not harvested yet",
     timeline: "Cultivation log",
     no_entries: "Nothing recorded yet.",
     kind: |k| match k {
-        "planting" => "Planting",
-        "fertilising" => "Fertilising",
-        "spraying" => "Plant-protection spraying",
-        "irrigation" => "Irrigation",
-        "pruning" => "Pruning",
-        "flower_induction" => "Flower induction",
-        "fruit_bagging" => "Fruit bagging",
-        "observation" => "Observation",
-        "lab_test" => "Lab test",
-        "harvest" => "Harvest",
-        "packing" => "Packing",
-        _ => "",
+        EntryKind::Planting => "Planting",
+        EntryKind::Fertilising => "Fertilising",
+        EntryKind::Spraying => "Plant-protection spraying",
+        EntryKind::Irrigation => "Irrigation",
+        EntryKind::Pruning => "Pruning",
+        EntryKind::FlowerInduction => "Flower induction",
+        EntryKind::FruitBagging => "Fruit bagging",
+        EntryKind::Observation => "Observation",
+        EntryKind::LabTest => "Lab test",
+        EntryKind::Harvest => "Harvest",
+        EntryKind::Packing => "Packing",
     },
     input_name: "Product",
     npk: "N-P-K",
@@ -461,3 +456,23 @@ static EN: DiaryTexts = DiaryTexts {
     err_photo_corrupt: "The photo file is damaged or did not finish uploading; please try again.",
     err_photo_alt: "The photo description contains a control or invisible character (often pasted from elsewhere). Type it again.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_and_lot_status_has_a_label_in_both_languages() {
+        for locale in [Locale::Vi, Locale::En] {
+            let t = DiaryTexts::of(locale);
+            for kind in EntryKind::ALL {
+                assert!(!(t.kind)(*kind).is_empty(), "{kind} in {locale:?}");
+                assert_eq!(t.kind_of(kind.as_str()), (t.kind)(*kind));
+            }
+            for status in LotStatus::ALL {
+                assert!(!(t.status)(*status).is_empty(), "{status} in {locale:?}");
+                assert_eq!(t.status_of(status.as_str()), (t.status)(*status));
+            }
+        }
+    }
+}
