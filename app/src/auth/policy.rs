@@ -2,6 +2,7 @@
 //! call [`authorize`] before they act; hiding a button is never the protection.
 
 use super::actor::{Actor, MemberRole};
+use crate::shop::rules::order::Party;
 
 /// Something a user wants to do, with the scope it touches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +73,31 @@ pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied
     }
 }
 
+/// The people an order concerns, as far as deciding who asks goes.
+#[derive(Clone, Copy, Debug)]
+pub struct OrderParties<'a> {
+    pub producer_id: &'a str,
+    pub commune_id: &'a str,
+    /// None: a guest order.
+    pub buyer_user_id: Option<&'a str>,
+}
+
+/// In which role a signed-in `actor` may act on an order, if any: a member of the producer
+/// that sells it first (a producer buying from itself acts as the seller), then the commune's
+/// officer or an administrator, then the buyer. A guest proves the order is theirs with its
+/// number and phone instead, which the order storage checks.
+pub fn party_in_order(actor: &Actor, order: OrderParties<'_>) -> Option<Party> {
+    if actor.member_role(order.producer_id).is_some() {
+        Some(Party::Producer)
+    } else if actor.admin || actor.is_officer_of(order.commune_id) {
+        Some(Party::Officer)
+    } else if order.buyer_user_id == Some(actor.user_id.as_str()) {
+        Some(Party::Buyer)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +112,52 @@ mod tests {
             member_of: vec![],
             must_change_password: false,
         }
+    }
+
+    /// Every kind of actor against an order of farm-a in commune xa-1 bought by "buyer".
+    #[test]
+    fn who_acts_on_an_order() {
+        let order = OrderParties {
+            producer_id: "farm-a",
+            commune_id: "xa-1",
+            buyer_user_id: Some("buyer"),
+        };
+        let member = Actor {
+            member_of: vec![Membership {
+                producer_id: "farm-a".into(),
+                role: MemberRole::Staff,
+                producer_status: ProducerStatus::Active,
+            }],
+            ..actor("buyer")
+        };
+        let officer = Actor {
+            officer_of: vec!["xa-1".into()],
+            ..actor("officer")
+        };
+        let other_officer = Actor {
+            officer_of: vec!["xa-2".into()],
+            ..actor("officer-2")
+        };
+        let admin = Actor {
+            admin: true,
+            ..actor("admin")
+        };
+        let cases = [
+            (actor("buyer"), Some(Party::Buyer)),
+            (actor("stranger"), None),
+            (member, Some(Party::Producer)),
+            (officer, Some(Party::Officer)),
+            (other_officer, None),
+            (admin, Some(Party::Officer)),
+        ];
+        for (who, party) in cases {
+            assert_eq!(party_in_order(&who, order), party, "{}", who.user_id);
+        }
+        let guest_order = OrderParties {
+            buyer_user_id: None,
+            ..order
+        };
+        assert_eq!(party_in_order(&actor("buyer"), guest_order), None);
     }
 
     /// Every role against every action, in and out of scope.

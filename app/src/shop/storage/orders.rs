@@ -7,6 +7,7 @@ use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
 use crate::{
     auth::Actor,
+    auth::policy::{OrderParties, party_in_order},
     db::{
         Db, decode,
         ids::new_id,
@@ -73,16 +74,13 @@ pub async fn party_of(
     actor: Option<&Actor>,
     guest_hash: Option<&str>,
 ) -> Result<Option<Party>, sqlx::Error> {
-    if let Some(actor) = actor {
-        if actor.member_role(&keys.producer_id).is_some() {
-            return Ok(Some(Party::Producer));
-        }
-        if actor.admin || actor.is_officer_of(&keys.commune_id) {
-            return Ok(Some(Party::Officer));
-        }
-        if keys.buyer_user_id.as_deref() == Some(actor.user_id.as_str()) {
-            return Ok(Some(Party::Buyer));
-        }
+    let parties = OrderParties {
+        producer_id: &keys.producer_id,
+        commune_id: &keys.commune_id,
+        buyer_user_id: keys.buyer_user_id.as_deref(),
+    };
+    if let Some(party) = actor.and_then(|a| party_in_order(a, parties)) {
+        return Ok(Some(party));
     }
     if let Some(hash) = guest_hash {
         let granted: Option<(String,)> = sqlx::query_as(PARTY_OF)
