@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod address;
 pub mod admin;
 pub mod auth;
 pub mod catalog;

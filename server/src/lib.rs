@@ -3,6 +3,7 @@
 // Leptos view types nest deeply; their layout computation needs more than the default 128.
 #![recursion_limit = "256"]
 
+pub mod address;
 pub mod admin;
 pub mod api;
 pub mod auth;

@@ -63,15 +63,34 @@ async function buy(browser, { javaScript, method, shots }) {
   if (shots) await shot(p, 'cart-360');
   await p.click('a[href="/thanh-toan"]');
   await p.waitForURL(/\/thanh-toan$/);
-  await p.fill('#name', 'Nguyễn Thị Hoa');
-  await p.fill('#phone', '0912 345');
-  await p.selectOption('#commune', { index: 1 });
-  await p.fill('#street', '12 phố Hiến Nam');
+  // Delivered to Hồ Chí Minh City: any of the country's communes can be chosen.
+  if (javaScript) {
+    await p.waitForSelector('.commune-picker[data-live]');
+    await p.fill('#name', 'Nguyễn Thị Hoa');
+    await p.fill('#phone', '0912 345');
+    // A buyer who still writes the old district finds today's ward.
+    await p.fill('#commune-find', 'Quận Hoàn Kiếm');
+    await p.waitForSelector('#commune-matches button:has-text("Phường Hoàn Kiếm")');
+    await p.fill('#commune-find', 'ben thanh');
+    await p.click('#commune-matches button:has-text("Phường Bến Thành")');
+    expect((await p.textContent('.chosen-address')).includes('Thành phố Hồ Chí Minh'), 'the chosen ward is shown');
+  } else {
+    // Province first (the page comes back with its communes), then the commune.
+    expect((await p.$$('#commune option')).length === 1, 'no commune list before a province');
+    await p.selectOption('#province', '79');
+    await p.click('form.province-step button[type=submit]');
+    await p.waitForURL(/province_id=79/);
+    await p.selectOption('#commune', { label: 'Phường Bến Thành' });
+    await p.fill('#name', 'Nguyễn Thị Hoa');
+    await p.fill('#phone', '0912 345');
+  }
+  await p.fill('#street', '12 Lê Lợi');
   await p.check(`#pay-${method}`);
   await p.click('form.checkout button[type=submit]');
   await p.waitForURL(/loi=phone/);
   expect((await text(p)).includes('Số điện thoại chưa đúng'), 'a wrong phone is explained');
-  expect(await p.inputValue('#street') === '12 phố Hiến Nam', 'what was typed is kept');
+  expect(await p.inputValue('#street') === '12 Lê Lợi', 'what was typed is kept');
+  expect((await text(p)).includes('Phường Bến Thành'), 'the chosen ward is kept');
   await p.fill('#phone', '0912 345 678');
   if (shots) await shot(p, 'checkout-360');
   await p.click('form.checkout button[type=submit]');
@@ -82,6 +101,7 @@ async function buy(browser, { javaScript, method, shots }) {
   expect(links.length >= 2, 'one order per producer');
   await p.goto(`${BASE}${links[0]}`);
   const order = await text(p);
+  expect(order.includes('Phường Bến Thành') && order.includes('Thành phố Hồ Chí Minh'), 'delivered to the ward in Hồ Chí Minh City');
   if (method === 'bank_transfer') {
     expect(order.includes('Số tài khoản') && order.includes('Nội dung chuyển khoản'), 'transfer details shown');
     const qr = await p.$('img.vietqr');

@@ -439,11 +439,11 @@ pub async fn search_settled(db: &Db) -> std::time::Duration {
     }
 }
 
-/// Where test buyers live: Phường Phố Hiến of the demo province, as (province id, commune id).
+/// Where test buyers live: Phường Phố Hiến, Hưng Yên, as national codes (province, commune).
 pub async fn delivery_address(db: &Db) -> (String, String) {
     sqlx::query_as(
-        "SELECT p.id, c.id FROM communes c JOIN provinces p ON p.id = c.province_id
-          WHERE c.slug = 'pho-hien'",
+        "SELECT province_code, code FROM admin_communes
+          WHERE province_code = '33' AND name = 'Phố Hiến'",
     )
     .fetch_one(db.pool())
     .await

@@ -132,9 +132,12 @@ impl Db {
         &self.health
     }
 
-    /// Brings the schema up to date. Safe to run on every start and from several servers.
+    /// Brings the schema and the reference data (the national list of administrative units)
+    /// up to date. Safe to run on every start and from several servers.
     pub async fn migrate(&self) -> Result<(), DbError> {
         MIGRATOR.run(&self.pool).await?;
+        crate::address::storage::load_units(self, chrono::Utc::now()).await?;
+        crate::address::storage::link_marketplace_units(self).await?;
         Ok(())
     }
 

@@ -50,7 +50,8 @@ pub use connect::{Db, DbError, Engine, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 22] = [
+    let constant: [(&str, &[(&str, &str)]); 23] = [
+        ("address::storage", crate::address::storage::STATEMENTS),
         ("auth::storage", crate::auth::storage::STATEMENTS),
         ("admin::storage", crate::admin::storage::STATEMENTS),
         ("audit", audit::STATEMENTS),
@@ -126,6 +127,10 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::officer::storage::reports::rendered_statements(),
         ),
         ("search::sync", crate::search::sync::rendered_statements()),
+        (
+            "address::storage",
+            crate::address::storage::rendered_statements(),
+        ),
     ];
     for (module, list) in rendered {
         all.extend(

@@ -52,6 +52,27 @@ pub fn LoadFailed() -> impl IntoView {
     view! { <p class="error" role="alert">{t.load_failed}</p> }
 }
 
+/// GETs a same-origin JSON API path from an island (a plain fetch: a server function's client
+/// would quadruple the wasm); `None` for a failed request or an unexpected body, which islands
+/// treat as "nothing to show" since the forms work without them.
+#[cfg(feature = "hydrate")]
+pub async fn fetch_json<T: DeserializeOwned>(path: &str) -> Option<T> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let answer = JsFuture::from(web_sys::window()?.fetch_with_str(path))
+        .await
+        .ok()?;
+    let response: web_sys::Response = answer.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    serde_json::from_str(&body).ok()
+}
+
 /// What every public page's server function needs, on the server.
 #[cfg(feature = "ssr")]
 pub struct PageContext {

@@ -391,24 +391,11 @@ fn show_suggestions(
 /// Asks `/api/v1/suggestions` (same origin, so the language cookie goes along).
 #[cfg(feature = "hydrate")]
 async fn fetch_suggestions(q: &str) -> Option<Vec<Suggestion>> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let url = format!(
+    let path = format!(
         "/api/v1/suggestions?q={}",
         String::from(js_sys::encode_uri_component(q))
     );
-    let answer = JsFuture::from(web_sys::window()?.fetch_with_str(&url))
+    crate::pages::fetch_json::<crate::search::model::Suggestions>(&path)
         .await
-        .ok()?;
-    let response: web_sys::Response = answer.dyn_into().ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let body = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    serde_json::from_str::<crate::search::model::Suggestions>(&body)
-        .ok()
         .map(|s| s.items)
 }

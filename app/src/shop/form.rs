@@ -62,7 +62,9 @@ impl From<CheckoutInputError> for ShopRefusal {
             CheckoutInputError::NameMissing => ShopRefusal::Name,
             CheckoutInputError::Phone(_) => ShopRefusal::Phone,
             CheckoutInputError::StreetMissing => ShopRefusal::Street,
-            CheckoutInputError::AddressMissing => ShopRefusal::Address,
+            CheckoutInputError::AddressMissing
+            | CheckoutInputError::ProvinceMalformed
+            | CheckoutInputError::CommuneMalformed => ShopRefusal::Address,
             CheckoutInputError::MethodUnknown => ShopRefusal::Method,
             CheckoutInputError::KeyMalformed => ShopRefusal::IdempotencyKey,
             CheckoutInputError::TooLong => ShopRefusal::TooLong,
@@ -122,7 +124,9 @@ impl TryFrom<CheckoutError> for ShopRefusal {
 
     fn try_from(e: CheckoutError) -> Result<Self, CheckoutError> {
         match e {
-            CheckoutError::UnknownCommune => Ok(ShopRefusal::Address),
+            CheckoutError::UnknownProvince | CheckoutError::UnknownCommune => {
+                Ok(ShopRefusal::Address)
+            }
             CheckoutError::NoBankAccount(_) => Ok(ShopRefusal::NoBankAccount),
             CheckoutError::CardUnavailable => Ok(ShopRefusal::CardUnavailable),
             CheckoutError::KeyReused => Ok(ShopRefusal::IdempotencyKeyReused),

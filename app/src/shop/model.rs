@@ -78,15 +78,6 @@ impl CartView {
     }
 }
 
-/// A province and its communes, for the two-tier address.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ProvinceChoice {
-    pub id: String,
-    pub name: String,
-    /// (commune id, display name)
-    pub communes: Vec<(String, String)>,
-}
-
 /// One step in an order's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

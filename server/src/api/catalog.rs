@@ -59,7 +59,7 @@ fn slug(text: &str, what: &str) -> Result<Slug, ApiError> {
 }
 
 /// The query string as key → value; malformed encoding is a 400, not a plain-text rejection.
-fn params(
+pub(crate) fn params(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<HashMap<String, String>, ApiError> {
     query

@@ -40,6 +40,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::diary::DiaryApi::openapi());
     doc.merge(crate::shop::ShopApi::openapi());
+    doc.merge(crate::address::AddressApi::openapi());
     doc
 }
 

@@ -93,6 +93,11 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
     let ids: Vec<&str> = ids.iter().map(|(id,)| id.as_str()).collect();
     app::search::sync::queue(&mut tx, &ids).await?;
     tx.commit().await.context("committing the demo data")?;
+    // The demo communes point at their national units, whose search words learn their former
+    // names ("Đông Tảo" finds Hoàn Long at checkout).
+    app::address::storage::link_marketplace_units(db)
+        .await
+        .context("linking the demo communes to the national list")?;
     Ok(report)
 }
 

@@ -220,6 +220,7 @@ fn typed(fields: &CheckoutFields) -> String {
         .append_pair("name", &fields.name)
         .append_pair("phone", &fields.phone)
         .append_pair("street", &fields.street)
+        .append_pair("province_id", &fields.province_id)
         .append_pair("commune_id", &fields.commune_id)
         .append_pair("payment_method", &fields.payment_method)
         .finish()

@@ -280,7 +280,13 @@ db_test!(checkout_refuses_bad_input_with_clear_codes, |engine| {
         ("phone", json!("+1 202 555 0100"), "phone"),
         ("name", json!("   "), "name"),
         ("street", json!(""), "street"),
-        ("commune_id", json!("no-such-commune"), "address"),
+        ("commune_id", json!("no-such-commune"), "commune_id"),
+        ("commune_id", json!(""), "address"),
+        ("province_id", json!("hung-yen"), "province_id"),
+        // Well formed but not in the list, or in another province (Bến Thành is in 79).
+        ("province_id", json!("99"), "province_id"),
+        ("commune_id", json!("99999"), "commune_id"),
+        ("commune_id", json!("26743"), "commune_id"),
         ("payment_method", json!("bitcoin"), "method"),
         ("payment_method", json!("card"), "card_unavailable"),
         ("idempotency_key", json!("short"), "idempotency_key"),
@@ -292,6 +298,13 @@ db_test!(checkout_refuses_bad_input_with_clear_codes, |engine| {
         let (status, err) = place(&guest, &body).await;
         assert_eq!(status, 422, "{field}: {err}");
         assert_eq!(err["error"]["code"], code, "{field}");
+        if code == field && field.ends_with("_id") {
+            let message = err["error"]["message"].as_str().unwrap_or_default();
+            assert!(
+                message.contains(field),
+                "the message names {field}: {message}"
+            );
+        }
     }
     // A wrong type is a 4xx, never a 500.
     let r = guest

@@ -1,6 +1,7 @@
 //! End-to-end tests against the real server and real databases. One binary, a module per feature.
 
 mod accounts;
+mod addresses;
 mod admin;
 mod api;
 mod boundary;

@@ -8,13 +8,14 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    address::{
+        model::ProvinceChoice,
+        picker::{CommunePicker, ProvinceStep},
+    },
     auth::pages::CsrfField,
     i18n::{Locale, use_locale},
     shop::{
-        model::{CartView, ProvinceChoice},
-        pages::cart::ShopNotice,
-        rules::order::PaymentMethod,
-        texts::ShopTexts,
+        model::CartView, pages::cart::ShopNotice, rules::order::PaymentMethod, texts::ShopTexts,
     },
 };
 
@@ -25,15 +26,29 @@ pub struct CardsAccepted(pub bool);
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckoutData {
     pub cart: CartView,
+    /// Every province and city of the country (34): the first step of the address.
     pub provinces: Vec<ProvinceChoice>,
+    /// The province chosen in that step, if any, and its communes: never the whole country's.
+    pub province: Option<String>,
+    pub communes: Vec<(String, String)>,
+    /// The commune already chosen (a refused submit): (code, "Phường X, Thành phố Y").
+    pub chosen: Option<(String, String)>,
     pub methods: Vec<PaymentMethod>,
     pub idempotency_key: String,
     /// The signed-in buyer's name, as a default.
     pub name: String,
 }
 
+/// The checkout page's data; `province` and `commune` are the codes chosen so far (the query).
 #[server(prefix = "/fn")]
-pub async fn get_checkout_page() -> Result<CheckoutData, ServerFnError> {
+pub async fn get_checkout_page(
+    province: Option<String>,
+    commune: Option<String>,
+) -> Result<CheckoutData, ServerFnError> {
+    use crate::address::{
+        rules::{CommuneCode, ProvinceCode},
+        storage as address,
+    };
     let cx = crate::pages::PageContext::get()?;
     let cart = match crate::auth::current_cart_owner() {
         Some(owner) => crate::shop::storage::cart::view(&cx.db, &owner, cx.locale)
@@ -41,21 +56,33 @@ pub async fn get_checkout_page() -> Result<CheckoutData, ServerFnError> {
             .map_err(|e| cx.failed("loading a cart", e))?,
         None => CartView::default(),
     };
-    let communes = crate::shop::storage::cart::delivery_communes(&cx.db)
+    let provinces = address::provinces(&cx.db)
         .await
-        .map_err(|e| cx.failed("loading communes", e))?;
-    let mut provinces: Vec<ProvinceChoice> = vec![];
-    for (province_id, province, commune_id, kind, name) in communes {
-        let label = crate::components::commune_name(&kind, &name, cx.locale.texts());
-        match provinces.last_mut() {
-            Some(p) if p.id == province_id => p.communes.push((commune_id, label)),
-            _ => provinces.push(ProvinceChoice {
-                id: province_id,
-                name: province,
-                communes: vec![(commune_id, label)],
-            }),
-        }
-    }
+        .map_err(|e| cx.failed("loading provinces", e))?
+        .iter()
+        .map(|p| ProvinceChoice::of(p, cx.locale))
+        .collect();
+    // A code that is not one (a hand-typed URL) is no choice yet.
+    let province = province.and_then(|p| ProvinceCode::parse(&p).ok());
+    let communes = match &province {
+        Some(p) => address::communes_of(&cx.db, p)
+            .await
+            .map_err(|e| cx.failed("loading communes", e))?,
+        None => Vec::new(),
+    };
+    let chosen = match (&province, commune.and_then(|c| CommuneCode::parse(&c).ok())) {
+        (Some(p), Some(c)) => match address::lookup(&cx.db, p, &c)
+            .await
+            .map_err(|e| cx.failed("finding a commune", e))?
+        {
+            address::Lookup::Found(c) => Some((
+                c.code.to_string(),
+                format!("{}, {}", c.label(cx.locale), c.province.label(cx.locale)),
+            )),
+            _ => None,
+        },
+        _ => None,
+    };
     let cards = use_context::<CardsAccepted>().is_some_and(|c| c.0);
     let methods = PaymentMethod::ALL
         .iter()
@@ -65,6 +92,12 @@ pub async fn get_checkout_page() -> Result<CheckoutData, ServerFnError> {
     Ok(CheckoutData {
         cart,
         provinces,
+        province: province.map(|p| p.to_string()),
+        communes: communes
+            .iter()
+            .map(|c| (c.code.to_string(), c.label(cx.locale)))
+            .collect(),
+        chosen,
         methods,
         idempotency_key: uuid::Uuid::new_v4().to_string(),
         name: crate::auth::current_actor()
@@ -77,7 +110,11 @@ pub async fn get_checkout_page() -> Result<CheckoutData, ServerFnError> {
 pub fn CheckoutPage() -> impl IntoView {
     let locale = use_locale();
     let t = ShopTexts::of(locale);
-    let data = Resource::new(|| (), |_| get_checkout_page());
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.with(|q| (q.get("province_id"), q.get("commune_id"))),
+        |(province, commune)| get_checkout_page(province, commune),
+    );
     view! {
         <Title text=t.checkout_title/>
         <main class="page shop narrow">
@@ -107,9 +144,12 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
     let name = keep("name", &data.name);
     let phone = keep("phone", "");
     let street = keep("street", "");
-    let commune = keep("commune_id", "");
     let method = keep("payment_method", "cod");
-    let single_province = data.provinces.len() == 1;
+    // The province step carries what was typed so far back to this page.
+    let carried: Vec<(String, String)> = ["name", "phone", "street", "payment_method"]
+        .into_iter()
+        .filter_map(|k| typed.get(k).map(|v| (k.to_owned(), v)))
+        .collect();
     view! {
         <section class="order-summary" aria-label=t.total>
             <ul>
@@ -123,9 +163,21 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
             <p class="grand-total">{t.grand_total} ": " <strong>{data.cart.total.format(money)}</strong></p>
             {(!data.cart.ready()).then(|| view! { <p class="notice error" role="alert">{t.fix_cart} " " <a href="/gio-hang">{t.cart}</a></p> })}
         </section>
+        <section class="stack checkout-address" aria-label=t.address>
+            <ProvinceStep action="/thanh-toan" provinces=data.provinces chosen=data.province.clone()
+                          keep=carried locale/>
+        </section>
         <form method="post" action="/thanh-toan" class="stack checkout">
             <CsrfField/>
             <input type="hidden" name="idempotency_key" value=data.idempotency_key/>
+            <fieldset>
+                <legend>{t.address}</legend>
+                <CommunePicker province=data.province communes=data.communes chosen=data.chosen
+                               vi=locale == Locale::Vi/>
+                <label for="street">{t.street}</label>
+                <input id="street" name="street" autocomplete="street-address" required maxlength="200"
+                       placeholder=t.street_hint value=street/>
+            </fieldset>
             <fieldset>
                 <legend>{t.contact}</legend>
                 <label for="name">{t.name}</label>
@@ -133,30 +185,6 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
                 <label for="phone">{t.phone}</label>
                 <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required
                        placeholder=t.phone_hint value=phone/>
-            </fieldset>
-            <fieldset>
-                <legend>{t.address}</legend>
-                <label for="province">{t.province}</label>
-                <select id="province" name="province_id" required>
-                    {data.provinces.iter().map(|p| view! {
-                        <option value=p.id.clone() selected=single_province>{p.name.clone()}</option>
-                    }).collect_view()}
-                </select>
-                <label for="commune">{t.commune}</label>
-                <select id="commune" name="commune_id" required>
-                    <option value="">{t.choose_commune}</option>
-                    {data.provinces.into_iter().map(|p| view! {
-                        <optgroup label=p.name>
-                            {p.communes.into_iter().map(|(id, label)| {
-                                let selected = id == commune;
-                                view! { <option value=id selected=selected>{label}</option> }
-                            }).collect_view()}
-                        </optgroup>
-                    }).collect_view()}
-                </select>
-                <label for="street">{t.street}</label>
-                <input id="street" name="street" autocomplete="street-address" required maxlength="200"
-                       placeholder=t.street_hint value=street/>
             </fieldset>
             <fieldset>
                 <legend>{t.payment}</legend>

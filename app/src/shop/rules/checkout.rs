@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    address::rules::{CommuneCode, ProvinceCode},
     domain::{
         money::Vnd,
         phone::{PhoneError, PhoneVn},
@@ -65,8 +66,8 @@ pub struct CheckoutRequest {
     pub name: String,
     pub phone: PhoneVn,
     pub street: String,
-    pub province_id: String,
-    pub commune_id: String,
+    pub province: ProvinceCode,
+    pub commune: CommuneCode,
     pub method: PaymentMethod,
     pub idempotency_key: String,
 }
@@ -78,7 +79,9 @@ pub struct CheckoutFields {
     pub name: String,
     pub phone: String,
     pub street: String,
+    /// The province's code in the national list (`GET /api/v1/provinces`): "79".
     pub province_id: String,
+    /// The commune's code in the national list (`GET /api/v1/provinces/{code}/communes`): "26743".
     pub commune_id: String,
     /// `cod`, `bank_transfer` or `card`.
     pub payment_method: String,
@@ -98,6 +101,12 @@ pub enum CheckoutInputError {
     StreetMissing,
     #[error("choose the province and the commune")]
     AddressMissing,
+    #[error("province_id must be a province's two-digit code from GET /api/v1/provinces")]
+    ProvinceMalformed,
+    #[error(
+        "commune_id must be a commune's five-digit code from GET /api/v1/provinces/{{code}}/communes"
+    )]
+    CommuneMalformed,
     #[error("choose how to pay")]
     MethodUnknown,
     #[error("the idempotency key must be 8 to 100 letters, digits, '-' or '_'")]
@@ -114,6 +123,8 @@ impl CheckoutInputError {
             CheckoutInputError::Phone(_) => "phone",
             CheckoutInputError::StreetMissing => "street",
             CheckoutInputError::AddressMissing => "address",
+            CheckoutInputError::ProvinceMalformed => "province_id",
+            CheckoutInputError::CommuneMalformed => "commune_id",
             CheckoutInputError::MethodUnknown => "method",
             CheckoutInputError::KeyMalformed => "idempotency_key",
             CheckoutInputError::TooLong => "too_long",
@@ -148,14 +159,13 @@ impl CheckoutFields {
         if !text::has_visible(&street) {
             return Err(CheckoutInputError::StreetMissing);
         }
-        let province_id = self.province_id.trim().to_owned();
-        let commune_id = self.commune_id.trim().to_owned();
-        if province_id.is_empty() || commune_id.is_empty() {
+        if self.province_id.trim().is_empty() || self.commune_id.trim().is_empty() {
             return Err(CheckoutInputError::AddressMissing);
         }
-        if province_id.len() > 100 || commune_id.len() > 100 {
-            return Err(CheckoutInputError::TooLong);
-        }
+        let province = ProvinceCode::parse(self.province_id.trim())
+            .map_err(|_| CheckoutInputError::ProvinceMalformed)?;
+        let commune = CommuneCode::parse(self.commune_id.trim())
+            .map_err(|_| CheckoutInputError::CommuneMalformed)?;
         let method = PaymentMethod::parse(self.payment_method.trim())
             .ok_or(CheckoutInputError::MethodUnknown)?;
         let idempotency_key = self.idempotency_key.trim().to_owned();
@@ -166,8 +176,8 @@ impl CheckoutFields {
             name,
             phone,
             street,
-            province_id,
-            commune_id,
+            province,
+            commune,
             method,
             idempotency_key,
         })
@@ -292,8 +302,8 @@ mod tests {
             name: "  Nguyễn  Thị Hoa ".into(),
             phone: "0912 345 678".into(),
             street: "12 Phố Hiến".into(),
-            province_id: "p1".into(),
-            commune_id: "c1".into(),
+            province_id: "33".into(),
+            commune_id: "12166".into(),
             payment_method: "cod".into(),
             idempotency_key: "0190c6a4-7c1e-7000-8000-000000000001".into(),
         }
@@ -305,12 +315,13 @@ mod tests {
         assert_eq!(r.name, "Nguyễn Thị Hoa");
         assert_eq!(r.phone.e164(), "+84912345678");
         assert_eq!(r.method, PaymentMethod::Cod);
+        assert_eq!(r.commune.as_str(), "12166");
     }
 
     #[test]
     fn each_bad_field_is_named() {
         type Spoil = fn(&mut CheckoutFields);
-        let cases: [(Spoil, &str); 9] = [
+        let cases: [(Spoil, &str); 12] = [
             (|f| f.name = " ".into(), "name"),
             // Accents with no letter to sit on show nothing.
             (|f| f.name = "\u{0301}\u{0303} \u{0300}".into(), "name"),
@@ -318,6 +329,9 @@ mod tests {
             (|f| f.phone = "12345".into(), "phone"),
             (|f| f.street = "".into(), "street"),
             (|f| f.commune_id = "".into(), "address"),
+            (|f| f.province_id = "hung-yen".into(), "province_id"),
+            (|f| f.commune_id = "1216".into(), "commune_id"),
+            (|f| f.commune_id = "x".repeat(500), "commune_id"),
             (|f| f.payment_method = "bitcoin".into(), "method"),
             (|f| f.idempotency_key = "short".into(), "idempotency_key"),
             (|f| f.street = "x".repeat(201), "too_long"),

@@ -353,14 +353,6 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, s
     Ok(view)
 }
 
-/// Every commune goods can be delivered to, with its province, for the two-tier address:
-/// (province id, province name, commune id, commune kind, commune name).
-pub async fn delivery_communes(
-    db: &Db,
-) -> Result<Vec<(String, String, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(DELIVERY_COMMUNES).fetch_all(db.pool()).await
-}
-
 /// How long a guest's cart is kept after its last change.
 pub const GUEST_CART_DAYS: i64 = 90;
 
@@ -382,10 +374,6 @@ crate::db::statements! {
     SET_QUANTITY_DELETE_CART_ITEMS = "DELETE FROM cart_items WHERE cart_id = $1 AND variant_id = $2";
     /// `merge_guest_into_user`.
     MERGE_GUEST_INTO_USER = "DELETE FROM carts WHERE id = $1";
-    /// `delivery_communes`.
-    DELIVERY_COMMUNES = "SELECT p.id, p.name, c.id, c.kind, c.name FROM communes c
-        JOIN provinces p ON p.id = c.province_id
-        WHERE c.merged_into_id IS NULL ORDER BY p.name, c.name";
     /// `delete_idle_guest_carts`.
     DELETE_IDLE_GUEST_CARTS = "DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1";
     /// `buyable`.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Any, Transaction};
 
 use crate::{
+    address::storage::{self as address, Lookup},
     auth::storage::is_unique_violation,
     db::{Db, decode, ids::new_id},
     domain::{money::Vnd, time::db_timestamp},
@@ -45,7 +46,11 @@ pub enum CheckoutError {
     /// Some lines cannot be ordered as they are; the cart says which and why.
     #[error("some items are no longer available in the quantity asked")]
     CartChanged(Box<CartView>),
-    #[error("the commune does not belong to the province")]
+    #[error("province_id names no province of the national list (it may have been merged)")]
+    UnknownProvince,
+    #[error(
+        "commune_id names no commune of this province in the national list (it may have been merged)"
+    )]
     UnknownCommune,
     #[error("{0} does not take bank transfers yet")]
     NoBankAccount(String),
@@ -62,7 +67,8 @@ impl CheckoutError {
         match self {
             CheckoutError::EmptyCart => "empty_cart",
             CheckoutError::CartChanged(_) => "out_of_stock",
-            CheckoutError::UnknownCommune => "address",
+            CheckoutError::UnknownProvince => "province_id",
+            CheckoutError::UnknownCommune => "commune_id",
             CheckoutError::NoBankAccount(_) => "no_bank_account",
             CheckoutError::CardUnavailable => "card_unavailable",
             CheckoutError::KeyReused => "idempotency_key_reused",
@@ -103,14 +109,13 @@ pub async fn place(
     if request.method == PaymentMethod::Card && !rules.card_enabled {
         return Err(CheckoutError::CardUnavailable);
     }
-    let address: Option<(String, String)> = sqlx::query_as(PLACE_SELECT_COMMUNES)
-        .bind(&request.commune_id)
-        .bind(&request.province_id)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some((commune_name, province_name)) = address else {
-        return Err(CheckoutError::UnknownCommune);
-    };
+    // The names as they are today are kept with the order: a later merger renames nothing.
+    let (commune_name, province_name) =
+        match address::lookup(db, &request.province, &request.commune).await? {
+            Lookup::Found(c) => (c.label(Locale::Vi), c.province.label(Locale::Vi)),
+            Lookup::UnknownProvince => return Err(CheckoutError::UnknownProvince),
+            Lookup::UnknownCommune => return Err(CheckoutError::UnknownCommune),
+        };
     let mut tx = db.begin_write().await?;
     let checkout_id = new_id();
     let at = db_timestamp(now);
@@ -129,7 +134,8 @@ pub async fn place(
         .bind(&request.street)
         .bind(&commune_name)
         .bind(&province_name)
-        .bind(&request.commune_id)
+        .bind(request.province.as_str())
+        .bind(request.commune.as_str())
         .bind(request.method.as_str())
         .bind(&at)
         .execute(&mut *tx)
@@ -375,12 +381,11 @@ async fn replay(db: &Db, owner: &CartOwner, key: &str) -> Result<Placed, Checkou
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 crate::db::statements! {
     /// `place`.
-    PLACE_SELECT_COMMUNES = "SELECT c.name, p.name FROM communes c JOIN provinces p ON p.id = c.province_id
-        WHERE c.id = $1 AND p.id = $2 AND c.merged_into_id IS NULL";
-    /// `place`.
     PLACE_INSERT_CHECKOUTS = "INSERT INTO checkouts (id, idempotency_key, buyer_user_id, contact_name, contact_phone,
-           street, commune_name, province_name, commune_id, payment_method, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+           street, commune_name, province_name, province_code, commune_code, commune_id,
+           payment_method, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+          (SELECT MIN(id) FROM communes WHERE unit_code = $10), $11, $12)";
     /// `place`.
     PLACE_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET stock = stock - $1, updated_at = $2
         WHERE id = $3 AND stock >= $1 AND status = 'active'";
