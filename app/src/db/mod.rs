@@ -50,7 +50,11 @@ pub use connect::{Db, DbError, Engine, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 23] = [
+    let constant: [(&str, &[(&str, &str)]); 24] = [
+        (
+            "seller::shipping_storage",
+            crate::seller::shipping_storage::STATEMENTS,
+        ),
         ("address::storage", crate::address::storage::STATEMENTS),
         ("auth::storage", crate::auth::storage::STATEMENTS),
         ("admin::storage", crate::admin::storage::STATEMENTS),

@@ -17,5 +17,7 @@ pub mod sales_page;
 #[cfg(feature = "ssr")]
 pub mod sales_storage;
 #[cfg(feature = "ssr")]
+pub mod shipping_storage;
+#[cfg(feature = "ssr")]
 pub mod storage;
 pub mod texts;

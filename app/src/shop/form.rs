@@ -35,6 +35,8 @@ pub enum ShopRefusal {
     OrderNotAllowed,
     CancelReason,
     Carrier,
+    /// Some lines may not travel to the chosen province.
+    NotDelivered,
     NotAwaitingTransfer,
     /// No order with this number and phone (said the same for a wrong phone).
     NotFound,
@@ -124,6 +126,7 @@ impl TryFrom<CheckoutError> for ShopRefusal {
 
     fn try_from(e: CheckoutError) -> Result<Self, CheckoutError> {
         match e {
+            CheckoutError::NotDelivered(_) => Ok(ShopRefusal::NotDelivered),
             CheckoutError::UnknownProvince | CheckoutError::UnknownCommune => {
                 Ok(ShopRefusal::Address)
             }
@@ -167,6 +170,7 @@ mod tests {
             OrderNotAllowed => "order_not_allowed",
             CancelReason => "cancel_reason",
             Carrier => "carrier",
+            NotDelivered => "not_delivered",
             NotAwaitingTransfer => "not_awaiting_transfer",
             NotFound => "not_found",
             Throttled { .. } => "throttled",
@@ -176,7 +180,8 @@ mod tests {
     }
 
     /// One query per reason: the codes the pages already link to.
-    const QUERIES: [&str; 24] = [
+    const QUERIES: [&str; 25] = [
+        "loi=not_delivered",
         "loi=name",
         "loi=phone",
         "loi=street",

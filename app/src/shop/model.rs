@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::money::Vnd,
-    shop::rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
+    shop::rules::{
+        order::{OrderStatus, PaymentMethod, PaymentStatus},
+        shipping::Zone,
+    },
 };
 
 /// One variant in the cart, as it is now in the catalog.
@@ -37,6 +40,10 @@ pub enum LineProblem {
     NotEnough,
     /// The listing was withdrawn (archived, or its producer suspended).
     Unavailable,
+    /// Fresh goods the producer delivers only within its own province, and the address is not.
+    OnlySameProvince,
+    /// Fresh goods the producer delivers only to its own and the neighbouring provinces.
+    OnlyNeighbouringProvinces,
 }
 
 /// The cart's lines of one producer: one order at checkout.
@@ -52,6 +59,10 @@ pub struct CartGroup {
     pub shipping: Vnd,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub total: Vnd,
+    /// The zone the fee is for, when the delivery province is known (`same_province`,
+    /// `neighbouring`, `country`); without it the fee is the farthest zone's.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+    pub zone: Option<Zone>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -61,6 +72,9 @@ pub struct CartView {
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub total: Vnd,
     pub item_count: i64,
+    /// Whether the fees are for a chosen delivery province (else: the farthest zone's).
+    #[serde(default)]
+    pub delivery_known: bool,
 }
 
 impl CartView {

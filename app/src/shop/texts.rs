@@ -28,6 +28,10 @@ pub struct ShopTexts {
     pub problem_out: &'static str,
     pub problem_short: fn(i64) -> String,
     pub problem_unavailable: &'static str,
+    pub problem_same_province: &'static str,
+    pub problem_neighbours: &'static str,
+    /// After the delivery fee when no address is chosen yet.
+    pub shipping_farthest: &'static str,
     pub fix_cart: &'static str,
     pub to_checkout: &'static str,
     pub checkout_title: &'static str,
@@ -135,6 +139,9 @@ fn vi_error(refusal: ShopRefusal) -> &'static str {
         }
         CancelReason => "Hãy ghi lý do huỷ.",
         Carrier => "Hãy ghi tên đơn vị vận chuyển.",
+        NotDelivered => {
+            "Có hàng tươi không giao được đến tỉnh này (xem từng dòng bên dưới). Hãy bỏ các dòng đó khỏi giỏ hoặc chọn địa chỉ khác."
+        }
         NotAwaitingTransfer => "Đơn này không chờ chuyển khoản.",
         NotFound => "Không tìm thấy đơn hàng với số đơn và số điện thoại này.",
         Throttled { .. } => "Bạn đã thử quá nhiều lần. Hãy thử lại sau ít phút.",
@@ -173,6 +180,9 @@ fn en_error(refusal: ShopRefusal) -> &'static str {
         }
         CancelReason => "Say why the order is cancelled.",
         Carrier => "Write the carrier's name.",
+        NotDelivered => {
+            "Some fresh goods are not delivered to this province (see each line below). Remove them from the cart or choose another address."
+        }
         NotAwaitingTransfer => "This order is not waiting for a transfer.",
         NotFound => "No order has this number and phone.",
         Throttled { .. } => "Too many attempts. Try again in a few minutes.",
@@ -200,6 +210,9 @@ const VI: ShopTexts = ShopTexts {
     problem_out: "Đã hết hàng",
     problem_short: |n| format!("Chỉ còn {n}"),
     problem_unavailable: "Không còn bán",
+    problem_same_province: "Hàng tươi: nhà sản xuất chỉ giao trong tỉnh của mình, không giao đến địa chỉ này. Hãy bỏ khỏi giỏ hoặc chọn địa chỉ khác.",
+    problem_neighbours: "Hàng tươi: nhà sản xuất chỉ giao trong tỉnh và các tỉnh giáp ranh, không giao đến địa chỉ này. Hãy bỏ khỏi giỏ hoặc chọn địa chỉ khác.",
+    shipping_farthest: "(tối đa; tính theo tỉnh nhận khi đặt hàng)",
     fix_cart: "Hãy bỏ hoặc giảm các sản phẩm được đánh dấu trước khi đặt hàng.",
     to_checkout: "Đặt hàng",
     checkout_title: "Đặt hàng",
@@ -294,6 +307,9 @@ const EN: ShopTexts = ShopTexts {
     problem_out: "Out of stock",
     problem_short: |n| format!("Only {n} left"),
     problem_unavailable: "No longer for sale",
+    problem_same_province: "Fresh goods: the producer delivers only within its own province, not to this address. Remove it or choose another address.",
+    problem_neighbours: "Fresh goods: the producer delivers only to its own and the neighbouring provinces, not to this address. Remove it or choose another address.",
+    shipping_farthest: "(at most; set by the delivery province at checkout)",
     fix_cart: "Remove or reduce the marked items before ordering.",
     to_checkout: "Check out",
     checkout_title: "Check out",

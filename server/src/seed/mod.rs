@@ -6,6 +6,7 @@
 //! overwrites what people have edited since.
 
 pub mod data;
+mod delivery;
 mod diary;
 pub mod photos;
 
@@ -98,6 +99,9 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
     app::address::storage::link_marketplace_units(db)
         .await
         .context("linking the demo communes to the national list")?;
+    delivery::settings(db, &demo)
+        .await
+        .context("the demo producers' delivery settings")?;
     Ok(report)
 }
 

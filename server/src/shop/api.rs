@@ -82,15 +82,16 @@ async fn cart_of(
     headers: &HeaderMap,
 ) -> Result<CartView, ApiError> {
     match owner {
-        Some(owner) => cart::view(&state.db, owner, locale(headers))
+        Some(owner) => cart::view(&state.db, owner, locale(headers), None)
             .await
             .map_err(|e| ApiError::unavailable("loading a cart", e)),
         None => Ok(CartView::default()),
     }
 }
 
-/// The cart, grouped per producer (one order each at checkout), with delivery fees and the
-/// lines that cannot be ordered as they are (`problem`).
+/// The cart, grouped per producer (one order each at checkout), with delivery fees (those of the
+/// farthest zone: the fee for the address is known at checkout) and the lines that cannot be
+/// ordered as they are (`problem`).
 #[utoipa::path(get, path = "/api/v1/cart",
     responses((status = 200, body = CartResponse)))]
 pub async fn get_cart(
@@ -205,7 +206,9 @@ pub struct OutOfStockBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct OutOfStockDetail {
-    /// `out_of_stock`
+    /// `out_of_stock`, or `not_delivered` (fresh goods the producer does not send to the
+    /// address's province: those lines' `problem` is `only_same_province` or
+    /// `only_neighbouring_provinces`).
     pub code: &'static str,
     pub message: String,
     /// The cart as it is now; `problem` says which lines and why.
@@ -218,6 +221,7 @@ pub struct OutOfStockDetail {
     responses((status = 201, body = CheckoutResponse),
               (status = 200, description = "replayed: these orders were placed by an earlier request with the same key", body = CheckoutResponse),
               (status = 409, description = "some items are out of stock", body = OutOfStockBody),
+              (status = 422, description = "`not_delivered`: some items are not delivered to this province; the cart lists them", body = OutOfStockBody),
               (status = 422, body = crate::api::error::ErrorBody)))]
 pub async fn post_checkout(
     State(state): State<AppState>,
@@ -239,31 +243,42 @@ pub async fn post_checkout(
     let request = fields
         .check()
         .map_err(|e| invalid(e.code(), e.to_string()))?;
-    let (placed, card_payment_url) =
-        match place_and_open_card(&state, &owner, &request, &headers).await {
-            Ok(placed) => placed,
-            Err(CheckoutError::Db(e)) => {
-                return Err(ApiError::unavailable("placing a checkout", e));
-            }
-            Err(CheckoutError::CartChanged(cart)) => {
-                let body = OutOfStockBody {
+    let (placed, card_payment_url) = match place_and_open_card(&state, &owner, &request, &headers)
+        .await
+    {
+        Ok(placed) => placed,
+        Err(CheckoutError::Db(e)) => {
+            return Err(ApiError::unavailable("placing a checkout", e));
+        }
+        Err(CheckoutError::CartChanged(cart)) => {
+            let body = OutOfStockBody {
+                error: OutOfStockDetail {
+                    code: "out_of_stock",
+                    message: "some items are no longer available in the quantity asked".into(),
+                    cart: *cart,
+                },
+            };
+            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
+        }
+        Err(CheckoutError::NotDelivered(cart)) => {
+            let body = OutOfStockBody {
                     error: OutOfStockDetail {
-                        code: "out_of_stock",
-                        message: "some items are no longer available in the quantity asked".into(),
+                        code: "not_delivered",
+                        message: "some items are not delivered to this province: see the lines whose problem says so".into(),
                         cart: *cart,
                     },
                 };
-                return Ok((StatusCode::CONFLICT, Json(body)).into_response());
-            }
-            Err(CheckoutError::KeyReused) => {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "idempotency_key_reused",
-                    "this idempotency key was used for another checkout",
-                ));
-            }
-            Err(e) => return Err(invalid(e.code(), e.to_string())),
-        };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        }
+        Err(CheckoutError::KeyReused) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_key_reused",
+                "this idempotency key was used for another checkout",
+            ));
+        }
+        Err(e) => return Err(invalid(e.code(), e.to_string())),
+    };
     let status = if placed.replayed {
         StatusCode::OK
     } else {

@@ -264,3 +264,141 @@ db_test!(a_parcel_goes_to_a_ward_of_ho_chi_minh_city, |engine| {
     .unwrap();
     assert_eq!(kept, "Phường Bến Thành");
 });
+
+/// The first active variant of a demo product.
+async fn variant_of(app: &TestApp, slug: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE p.slug = $1 AND v.status = 'active' ORDER BY v.id LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+}
+
+fn order_to(province: &str, commune: &str, key: &str) -> Value {
+    json!({
+        "name": "Trần Văn Nam", "phone": "0903 123 456", "street": "12 Lê Lợi",
+        "province_id": province, "commune_id": commune, "payment_method": "cod",
+        "idempotency_key": key,
+    })
+}
+
+db_test!(fees_follow_the_zone_and_fresh_goods_stay_near, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let sauce = variant_of(&app, "tuong-ban").await;
+    // Phố Hiến (Hưng Yên, the producer's own province), Hoàn Kiếm (Hà Nội, a neighbour),
+    // Bến Thành (Hồ Chí Minh City, far).
+    let places = [
+        ("33", "Phố Hiến", "same_province"),
+        ("01", "Hoàn Kiếm", "neighbouring"),
+        ("79", "Bến Thành", "country"),
+    ];
+    let mut fees = Vec::new();
+    for (i, (province, ward, zone)) in places.into_iter().enumerate() {
+        let commune: String = sqlx::query_scalar(
+            "SELECT code FROM admin_communes WHERE province_code = $1 AND name = $2",
+        )
+        .bind(province)
+        .bind(ward)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        let guest = Browser::new(&app.address);
+        add_one(&guest, &sauce).await;
+        let key = format!("zone-order-{i:06}");
+        let r = guest
+            .json(
+                Method::POST,
+                "/api/v1/checkout",
+                Some(&order_to(province, &commune, &key)),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{ward}");
+        let (fee, stored_zone): (i64, String) = sqlx::query_as(
+            "SELECT o.shipping_vnd, o.shipping_zone FROM orders o
+              JOIN checkouts c ON c.id = o.checkout_id WHERE c.idempotency_key = $1",
+        )
+        .bind(&key)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(stored_zone, zone, "{ward}");
+        fees.push(fee);
+    }
+    assert!(
+        fees[0] < fees[1] && fees[1] < fees[2],
+        "farther costs more: {fees:?}"
+    );
+
+    // Fresh longan goes to Hà Nội but not to Hồ Chí Minh City; the answer names the line.
+    let longan = variant_of(&app, "nhan-long-hung-yen").await;
+    let guest = Browser::new(&app.address);
+    add_one(&guest, &longan).await;
+    add_one(&guest, &sauce).await;
+    let r = guest
+        .json(
+            Method::POST,
+            "/api/v1/checkout",
+            Some(&order_to("79", "26743", "fresh-far-000001")),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "not_delivered", "{err}");
+    let lines: Vec<(String, Value)> = err["error"]["cart"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["lines"].as_array().unwrap().clone())
+        .map(|l| {
+            (
+                l["variant_id"].as_str().unwrap().to_owned(),
+                l["problem"].clone(),
+            )
+        })
+        .collect();
+    assert!(lines.contains(&(longan.clone(), json!("only_neighbouring_provinces"))));
+    assert!(lines.contains(&(sauce.clone(), Value::Null)), "{lines:?}");
+    assert_eq!(
+        ocop_tests::count(&app.db, "checkouts").await,
+        3,
+        "nothing placed"
+    );
+
+    // The form says it in words, keeps the address, and lists the line.
+    let r = guest
+        .submit(
+            "/thanh-toan",
+            &[
+                ("name", "Trần Văn Nam"),
+                ("phone", "0903 123 456"),
+                ("street", "12 Lê Lợi"),
+                ("province_id", "79"),
+                ("commune_id", "26743"),
+                ("payment_method", "cod"),
+                ("idempotency_key", "fresh-far-form-01"),
+            ],
+        )
+        .await;
+    let back = ocop_tests::browser::location(&r);
+    assert!(back.starts_with("/thanh-toan?loi=not_delivered"), "{back}");
+    assert!(back.contains("province_id=79"), "{back}");
+    let page = guest.get(&back).await.text().await.unwrap();
+    assert!(page.contains("không giao được đến tỉnh này"), "the reason");
+    assert!(
+        page.contains("chỉ giao trong tỉnh và các tỉnh giáp ranh"),
+        "the longan line explained"
+    );
+
+    // To Hà Nội it goes.
+    let r = guest
+        .json(
+            Method::POST,
+            "/api/v1/checkout",
+            Some(&order_to("01", "00070", "fresh-near-00001")),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+});

@@ -20,7 +20,7 @@ use crate::{
 pub async fn get_cart_page() -> Result<CartView, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     match crate::auth::current_cart_owner() {
-        Some(owner) => crate::shop::storage::cart::view(&cx.db, &owner, cx.locale)
+        Some(owner) => crate::shop::storage::cart::view(&cx.db, &owner, cx.locale, None)
             .await
             .map_err(|e| cx.failed("loading a cart", e)),
         None => Ok(CartView::default()),
@@ -121,6 +121,8 @@ fn CartLineRow(line: CartLine, locale: Locale) -> impl IntoView {
         LineProblem::OutOfStock => t.problem_out.to_owned(),
         LineProblem::NotEnough => (t.problem_short)(line.stock),
         LineProblem::Unavailable => t.problem_unavailable.to_owned(),
+        LineProblem::OnlySameProvince => t.problem_same_province.to_owned(),
+        LineProblem::OnlyNeighbouringProvinces => t.problem_neighbours.to_owned(),
     });
     let has_problem = problem.is_some();
     let href = format!("/san-pham/{}", line.product_slug);

@@ -15,7 +15,10 @@ use crate::{
     auth::pages::CsrfField,
     i18n::{Locale, use_locale},
     shop::{
-        model::CartView, pages::cart::ShopNotice, rules::order::PaymentMethod, texts::ShopTexts,
+        model::{CartView, LineProblem},
+        pages::cart::ShopNotice,
+        rules::order::PaymentMethod,
+        texts::ShopTexts,
     },
 };
 
@@ -50,10 +53,14 @@ pub async fn get_checkout_page(
         storage as address,
     };
     let cx = crate::pages::PageContext::get()?;
+    // A code that is not one (a hand-typed URL) is no choice yet.
+    let province = province.and_then(|p| ProvinceCode::parse(&p).ok());
     let cart = match crate::auth::current_cart_owner() {
-        Some(owner) => crate::shop::storage::cart::view(&cx.db, &owner, cx.locale)
-            .await
-            .map_err(|e| cx.failed("loading a cart", e))?,
+        Some(owner) => {
+            crate::shop::storage::cart::view(&cx.db, &owner, cx.locale, province.as_ref())
+                .await
+                .map_err(|e| cx.failed("loading a cart", e))?
+        }
         None => CartView::default(),
     };
     let provinces = address::provinces(&cx.db)
@@ -62,8 +69,6 @@ pub async fn get_checkout_page(
         .iter()
         .map(|p| ProvinceChoice::of(p, cx.locale))
         .collect();
-    // A code that is not one (a hand-typed URL) is no choice yet.
-    let province = province.and_then(|p| ProvinceCode::parse(&p).ok());
     let communes = match &province {
         Some(p) => address::communes_of(&cx.db, p)
             .await
@@ -153,11 +158,27 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
     view! {
         <section class="order-summary" aria-label=t.total>
             <ul>
-                {data.cart.groups.iter().map(|g| view! {
-                    <li>
-                        {(t.sold_by)(&g.producer_name)} ": " {g.subtotal.format(money)}
-                        " + " {t.shipping} " " {g.shipping.format(money)}
-                    </li>
+                {data.cart.groups.iter().map(|g| {
+                    let not_delivered: Vec<String> = g.lines.iter().filter_map(|l| {
+                        let why = match l.problem? {
+                            LineProblem::OnlySameProvince => t.problem_same_province,
+                            LineProblem::OnlyNeighbouringProvinces => t.problem_neighbours,
+                            _ => return None,
+                        };
+                        Some(format!("{} · {}: {why}", l.product_name, l.variant_label))
+                    }).collect();
+                    view! {
+                        <li>
+                            {(t.sold_by)(&g.producer_name)} ": " {g.subtotal.format(money)}
+                            " + " {t.shipping} " " {g.shipping.format(money)}
+                            {(!data.cart.delivery_known).then(|| view! { " " <small>{t.shipping_farthest}</small> })}
+                            {(!not_delivered.is_empty()).then(|| view! {
+                                <ul class="line-problems">
+                                    {not_delivered.into_iter().map(|p| view! { <li class="notice error">{p}</li> }).collect_view()}
+                                </ul>
+                            })}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <p class="grand-total">{t.grand_total} ": " <strong>{data.cart.total.format(money)}</strong></p>

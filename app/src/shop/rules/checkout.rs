@@ -11,7 +11,10 @@ use crate::{
         phone::{PhoneError, PhoneVn},
         text,
     },
-    shop::rules::{order::PaymentMethod, shipping::ShippingRule},
+    shop::rules::{
+        order::PaymentMethod,
+        shipping::{ShippingTable, Zone},
+    },
 };
 
 /// The most of one variant a cart line may hold: a specialty shop, not a wholesaler.
@@ -184,10 +187,10 @@ impl CheckoutFields {
     }
 }
 
-/// What a cart line costs: unit price × quantity; zero if that overflows (no real line does),
-/// as the cart has always shown it.
-pub fn line_total(unit_price: Vnd, quantity: i64) -> Vnd {
-    unit_price.checked_mul(quantity).unwrap_or(Vnd::ZERO)
+/// What a cart line costs: unit price × quantity; `None` if that overflows (no real line does:
+/// the caller reports it, it never becomes a price of zero).
+pub fn line_total(unit_price: Vnd, quantity: i64) -> Option<Vnd> {
+    unit_price.checked_mul(quantity).ok()
 }
 
 /// One producer's lines as one order: goods, delivery and what the buyer pays.
@@ -198,31 +201,34 @@ pub struct OrderTotals {
     pub total: Vnd,
 }
 
-/// The totals of one order from its lines, each `(line total, parcel grams)`, and the
-/// producer's delivery rule (`None`: delivery is free). An overflowing sum counts as zero, as
-/// [`line_total`] does.
-pub fn order_totals(lines: &[(Vnd, i64)], rule: Option<ShippingRule>) -> OrderTotals {
+/// The totals of one order from its lines, each `(line total, parcel grams)`, the producer's
+/// table and the zone the parcel goes to (`None`: delivery is free). `None` if a sum overflows.
+pub fn order_totals(
+    lines: &[(Vnd, i64)],
+    shipping: Option<(ShippingTable, Zone)>,
+) -> Option<OrderTotals> {
     let subtotal = lines
         .iter()
-        .try_fold(Vnd::ZERO, |acc, (line, _)| acc.checked_add(*line))
-        .unwrap_or(Vnd::ZERO);
+        .try_fold(Vnd::ZERO, |acc, (line, _)| acc.checked_add(*line).ok())?;
     let grams = lines
         .iter()
         .fold(0_i64, |acc, (_, g)| acc.saturating_add(*g));
-    let shipping = rule.and_then(|r| r.fee(grams)).unwrap_or(Vnd::ZERO);
-    OrderTotals {
+    let shipping = match shipping {
+        Some((table, zone)) => table.fee(zone, grams, subtotal)?.amount(),
+        None => Vnd::ZERO,
+    };
+    Some(OrderTotals {
         subtotal,
         shipping,
-        total: subtotal.checked_add(shipping).unwrap_or(Vnd::ZERO),
-    }
+        total: subtotal.checked_add(shipping).ok()?,
+    })
 }
 
-/// What the whole cart costs: the sum of its orders' totals (zero if it overflows).
-pub fn cart_total(order_totals: impl IntoIterator<Item = Vnd>) -> Vnd {
+/// What the whole cart costs: the sum of its orders' totals; `None` if it overflows.
+pub fn cart_total(order_totals: impl IntoIterator<Item = Vnd>) -> Option<Vnd> {
     order_totals
         .into_iter()
-        .try_fold(Vnd::ZERO, Vnd::checked_add)
-        .unwrap_or(Vnd::ZERO)
+        .try_fold(Vnd::ZERO, |acc, t| acc.checked_add(t).ok())
 }
 
 #[cfg(test)]
@@ -237,62 +243,76 @@ mod tests {
             Vnd::new(d).unwrap()
         }
 
-        #[test]
-        fn a_flat_fee_and_a_fee_by_started_kilogram() {
-            let lines = [(line_total(vnd(85_000), 2), 1_000), (vnd(120_000), 500)];
-            let flat = order_totals(&lines, Some(ShippingRule::Flat(vnd(30_000))));
-            assert_eq!(
-                flat,
-                OrderTotals {
-                    subtotal: vnd(290_000),
-                    shipping: vnd(30_000),
-                    total: vnd(320_000),
-                }
-            );
-            let by_weight = ShippingRule::ByWeight {
-                base: vnd(20_000),
-                per_kg: vnd(5_000),
-            };
-            // 1.5 kg: two started kilograms.
-            assert_eq!(order_totals(&lines, Some(by_weight)).shipping, vnd(30_000));
-            assert_eq!(order_totals(&lines, None).shipping, Vnd::ZERO);
-            assert_eq!(order_totals(&[], None).total, Vnd::ZERO);
-            assert_eq!(cart_total([flat.total, vnd(1)]), vnd(320_001));
+        fn table(first: i64, next: i64) -> ShippingTable {
+            let mut t = ShippingTable::flat(vnd(first));
+            t.country.next_500g = vnd(next);
+            t
         }
 
         #[test]
-        fn overflow_counts_as_zero_and_never_panics() {
-            assert_eq!(line_total(vnd(Vnd::MAX), 3), Vnd::ZERO);
+        fn goods_plus_delivery_by_zone_and_weight() {
+            let lines = [
+                (line_total(vnd(85_000), 2).unwrap(), 1_000),
+                (vnd(120_000), 500),
+            ];
+            let flat = order_totals(
+                &lines,
+                Some((ShippingTable::flat(vnd(30_000)), Zone::Country)),
+            );
+            assert_eq!(
+                flat,
+                Some(OrderTotals {
+                    subtotal: vnd(290_000),
+                    shipping: vnd(30_000),
+                    total: vnd(320_000),
+                })
+            );
+            // 1.5 kg: the first 500 g and two more started 500 g.
+            let far = order_totals(&lines, Some((table(20_000, 5_000), Zone::Country))).unwrap();
+            assert_eq!(far.shipping, vnd(30_000));
+            let near = order_totals(&lines, Some((table(20_000, 5_000), Zone::SameProvince)));
+            assert_eq!(near.unwrap().shipping, vnd(20_000));
+            assert_eq!(order_totals(&lines, None).unwrap().shipping, Vnd::ZERO);
+            assert_eq!(order_totals(&[], None).unwrap().total, Vnd::ZERO);
+            assert_eq!(cart_total([vnd(320_000), vnd(1)]), Some(vnd(320_001)));
+        }
+
+        #[test]
+        fn an_overflow_is_reported_never_a_zero() {
+            assert_eq!(line_total(vnd(Vnd::MAX), 3), None);
             let huge = vnd(Vnd::MAX);
-            let t = order_totals(&[(huge, i64::MAX), (huge, i64::MAX)], None);
-            assert_eq!(t.subtotal, Vnd::ZERO);
-            assert_eq!(cart_total([huge, huge]), Vnd::ZERO);
+            assert_eq!(order_totals(&[(huge, 1), (huge, 1)], None), None);
+            assert_eq!(cart_total([huge, huge]), None);
+            let mut t = ShippingTable::flat(vnd(1));
+            t.country.next_500g = huge;
+            assert_eq!(
+                order_totals(&[(vnd(1), i64::MAX)], Some((t, Zone::Country))),
+                None
+            );
         }
 
         proptest! {
             #[test]
             fn the_total_is_goods_plus_delivery(
                 lines in prop::collection::vec((0_i64..10_000_000, 1_i64..=99, 0_i64..50_000), 0..12),
-                base in 0_i64..100_000,
-                per_kg in 0_i64..50_000,
-                flat in any::<bool>(),
+                first in 0_i64..100_000,
+                next in 0_i64..50_000,
+                free_over in proptest::option::of(1_i64..20_000_000),
             ) {
                 let priced: Vec<(Vnd, i64)> = lines
                     .iter()
-                    .map(|(price, q, g)| (line_total(vnd(*price), *q), g * q))
+                    .map(|(price, q, g)| (line_total(vnd(*price), *q).unwrap(), g * q))
                     .collect();
-                let rule = if flat {
-                    ShippingRule::Flat(vnd(base))
-                } else {
-                    ShippingRule::ByWeight { base: vnd(base), per_kg: vnd(per_kg) }
-                };
-                let t = order_totals(&priced, Some(rule));
+                let mut t = table(first, next);
+                t.free_over = free_over.map(vnd);
+                let totals = order_totals(&priced, Some((t, Zone::Country))).unwrap();
                 let goods: i64 = lines.iter().map(|(price, q, _)| price * q).sum();
                 let grams: i64 = lines.iter().map(|(_, q, g)| q * g).sum();
-                prop_assert_eq!(t.subtotal.dong(), goods);
-                prop_assert_eq!(Some(t.shipping), rule.fee(grams));
-                prop_assert_eq!(t.total.dong(), t.subtotal.dong() + t.shipping.dong());
-                prop_assert_eq!(cart_total([t.total, t.total]).dong(), 2 * t.total.dong());
+                let steps = ((grams - 500).max(0) + 499) / 500;
+                let fee = if free_over.is_some_and(|f| goods >= f) { 0 } else { first + steps * next };
+                prop_assert_eq!(totals.subtotal.dong(), goods);
+                prop_assert_eq!(totals.shipping.dong(), fee);
+                prop_assert_eq!(totals.total.dong(), goods + fee);
             }
         }
     }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::{
+    address::rules::ProvinceCode,
     db::{
         Db, decode,
         ids::new_id,
@@ -16,7 +17,7 @@ use crate::{
         model::{CartGroup, CartLine, CartView, LineProblem},
         rules::{
             checkout::{MAX_QUANTITY, Quantity, cart_total, line_total, order_totals},
-            shipping::{ShippingRule, unit_grams},
+            shipping::{Reach, ShippingTable, Zone, ZoneFee, unit_grams},
         },
     },
 };
@@ -235,6 +236,16 @@ pub(crate) struct CartRow {
     pub shipping_mode: String,
     pub shipping_base_vnd: i64,
     pub shipping_per_kg_vnd: i64,
+    pub delivery_reach: String,
+    /// The national code of the producer's province (`None` before it is linked).
+    pub producer_province: Option<String>,
+    pub same_first_vnd: Option<i64>,
+    pub same_next_vnd: Option<i64>,
+    pub near_first_vnd: Option<i64>,
+    pub near_next_vnd: Option<i64>,
+    pub far_first_vnd: Option<i64>,
+    pub far_next_vnd: Option<i64>,
+    pub free_over_vnd: Option<i64>,
 }
 
 impl CartRow {
@@ -250,10 +261,37 @@ impl CartRow {
         unit_grams(&self.unit, self.net_weight_g).saturating_mul(self.quantity)
     }
 
-    /// The producer's shipping rule; a mode this code does not know, or a bad amount, is an
-    /// error (logged), not a free delivery.
-    pub fn shipping_rule(&self) -> Result<ShippingRule, sqlx::Error> {
-        ShippingRule::from_columns(
+    /// The producer's shipping table: its own, or its former fee in every zone. A mode this
+    /// code does not know, or a bad amount, is an error (logged), not a free delivery.
+    pub fn shipping_table(&self) -> Result<ShippingTable, sqlx::Error> {
+        let id = &self.producer_id;
+        let money = |column: &'static str, v: i64| decode::vnd(column, id, v);
+        let own = [
+            self.same_first_vnd,
+            self.same_next_vnd,
+            self.near_first_vnd,
+            self.near_next_vnd,
+            self.far_first_vnd,
+            self.far_next_vnd,
+        ];
+        if let [Some(sf), Some(sn), Some(nf), Some(nn), Some(ff), Some(fnx)] = own {
+            let zone = |first, next, column| -> Result<ZoneFee, sqlx::Error> {
+                Ok(ZoneFee {
+                    first_500g: money(column, first)?,
+                    next_500g: money(column, next)?,
+                })
+            };
+            return Ok(ShippingTable {
+                same_province: zone(sf, sn, "producer_shipping.same_*")?,
+                neighbouring: zone(nf, nn, "producer_shipping.near_*")?,
+                country: zone(ff, fnx, "producer_shipping.far_*")?,
+                free_over: self
+                    .free_over_vnd
+                    .map(|v| money("producer_shipping.free_over_vnd", v))
+                    .transpose()?,
+            });
+        }
+        ShippingTable::from_former(
             &self.shipping_mode,
             self.shipping_base_vnd,
             self.shipping_per_kg_vnd,
@@ -270,6 +308,31 @@ impl CartRow {
             )
         })
     }
+
+    /// How far this listing may go; an unknown value is an error (logged).
+    pub fn reach(&self) -> Result<Reach, sqlx::Error> {
+        Reach::parse(&self.delivery_reach).ok_or_else(|| {
+            decode::bad_value(
+                "products.delivery_reach",
+                &self.product_slug,
+                &self.delivery_reach,
+                "is not a delivery reach",
+            )
+        })
+    }
+
+    /// The zone a parcel from this producer to `to` travels; the farthest when the producer's
+    /// province is not known yet.
+    pub fn zone_to(&self, to: &ProvinceCode) -> Zone {
+        match self
+            .producer_province
+            .as_deref()
+            .and_then(|p| ProvinceCode::parse(p).ok())
+        {
+            Some(from) => Zone::between(&from, to),
+            None => Zone::Country,
+        }
+    }
 }
 
 pub(crate) async fn rows(
@@ -280,30 +343,61 @@ pub(crate) async fn rows(
 }
 
 /// The cart as the buyer sees it now, grouped per producer, with what cannot be ordered.
-pub async fn view(db: &Db, owner: &CartOwner, locale: Locale) -> Result<CartView, sqlx::Error> {
+///
+/// `to` is the delivery province when it is known (checkout): fees are then those of its zone,
+/// and lines that may not travel there say so. Without it, fees are those of the farthest zone.
+pub async fn view(
+    db: &Db,
+    owner: &CartOwner,
+    locale: Locale,
+    to: Option<&ProvinceCode>,
+) -> Result<CartView, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let Some(cart) = cart_id(&mut conn, owner, false, Utc::now()).await? else {
         return Ok(CartView::default());
     };
     let rows = rows(&mut conn, &cart).await?;
-    build_view(&rows, locale)
+    build_view(&rows, locale, to)
 }
 
-pub(crate) fn problem(row: &CartRow) -> Option<LineProblem> {
-    if row.buyable == 0 {
+/// What keeps a line from being ordered as it is, if anything; `to` as in [`view`].
+pub(crate) fn problem(
+    row: &CartRow,
+    to: Option<&ProvinceCode>,
+) -> Result<Option<LineProblem>, sqlx::Error> {
+    Ok(if row.buyable == 0 {
         Some(LineProblem::Unavailable)
     } else if row.stock <= 0 {
         Some(LineProblem::OutOfStock)
     } else if row.stock < row.quantity {
         Some(LineProblem::NotEnough)
+    } else if let Some(to) = to
+        && !row.reach()?.allows(row.zone_to(to))
+    {
+        Some(match row.reach()? {
+            Reach::Province => LineProblem::OnlySameProvince,
+            _ => LineProblem::OnlyNeighbouringProvinces,
+        })
     } else {
         None
-    }
+    })
 }
 
-/// The cart from its rows; a row whose price or shipping rule is not valid is an error.
-pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, sqlx::Error> {
-    let mut view = CartView::default();
+/// Says a sum that overflowed: a cart no one can really fill, reported instead of priced at zero.
+fn overflow(what: &str, id: &str) -> sqlx::Error {
+    decode::bad_value("cart", id, &what, "overflows the price range")
+}
+
+/// The cart from its rows; a row whose price or shipping table is not valid is an error.
+pub(crate) fn build_view(
+    rows: &[CartRow],
+    locale: Locale,
+    to: Option<&ProvinceCode>,
+) -> Result<CartView, sqlx::Error> {
+    let mut view = CartView {
+        delivery_known: to.is_some(),
+        ..CartView::default()
+    };
     for row in rows {
         let unit_price = decode::vnd("product_variants.price_vnd", &row.variant_id, row.price_vnd)?;
         let line = CartLine {
@@ -314,8 +408,9 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, s
             unit_price,
             quantity: row.quantity,
             stock: row.stock.max(0),
-            line_total: line_total(unit_price, row.quantity),
-            problem: problem(row),
+            line_total: line_total(unit_price, row.quantity)
+                .ok_or_else(|| overflow("a line", &row.variant_id))?,
+            problem: problem(row, to)?,
         };
         view.item_count += row.quantity;
         match view.groups.last_mut() {
@@ -327,6 +422,7 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, s
                 subtotal: Vnd::ZERO,
                 shipping: Vnd::ZERO,
                 total: Vnd::ZERO,
+                zone: None,
             }),
         }
     }
@@ -343,13 +439,22 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, s
             .zip(&of_group)
             .map(|(line, row)| (line.line_total, row.grams()))
             .collect();
-        let rule = of_group.first().map(|r| r.shipping_rule()).transpose()?;
-        let totals = order_totals(&priced, rule);
+        let shipping = match of_group.first() {
+            Some(row) => {
+                let zone = to.map_or(Zone::Country, |to| row.zone_to(to));
+                group.zone = to.map(|_| zone);
+                Some((row.shipping_table()?, zone))
+            }
+            None => None,
+        };
+        let totals = order_totals(&priced, shipping)
+            .ok_or_else(|| overflow("an order", &group.producer_id))?;
         group.subtotal = totals.subtotal;
         group.shipping = totals.shipping;
         group.total = totals.total;
     }
-    view.total = cart_total(view.groups.iter().map(|g| g.total));
+    view.total = cart_total(view.groups.iter().map(|g| g.total))
+        .ok_or_else(|| overflow("the cart", "total"))?;
     Ok(view)
 }
 
@@ -396,11 +501,17 @@ crate::db::statements! {
                v.price_vnd, ci.quantity, v.stock,
                CASE WHEN ", BUYABLE, " THEN 1 ELSE 0 END AS buyable,
                pr.id AS producer_id, pr.name AS producer_name, pr.shipping_mode,
-               pr.shipping_base_vnd, pr.shipping_per_kg_vnd
+               pr.shipping_base_vnd, pr.shipping_per_kg_vnd, p.delivery_reach,
+               pv.unit_code AS producer_province,
+               ps.same_first_vnd, ps.same_next_vnd, ps.near_first_vnd, ps.near_next_vnd,
+               ps.far_first_vnd, ps.far_next_vnd, ps.free_over_vnd
         FROM cart_items ci
         JOIN product_variants v ON v.id = ci.variant_id
         JOIN products p ON p.id = v.product_id
         JOIN producers pr ON pr.id = p.producer_id
+        JOIN communes pc ON pc.id = pr.commune_id
+        JOIN provinces pv ON pv.id = pc.province_id
+        LEFT JOIN producer_shipping ps ON ps.producer_id = pr.id
         WHERE ci.cart_id = $1
         ORDER BY pr.name, pr.id, ci.added_at, ci.variant_id");
     /// `cart_id`, a signed-in buyer's.

@@ -46,6 +46,9 @@ pub enum CheckoutError {
     /// Some lines cannot be ordered as they are; the cart says which and why.
     #[error("some items are no longer available in the quantity asked")]
     CartChanged(Box<CartView>),
+    /// Some lines may not travel to the address (fresh goods kept near); the cart says which.
+    #[error("some items are not delivered to this province")]
+    NotDelivered(Box<CartView>),
     #[error("province_id names no province of the national list (it may have been merged)")]
     UnknownProvince,
     #[error(
@@ -67,6 +70,7 @@ impl CheckoutError {
         match self {
             CheckoutError::EmptyCart => "empty_cart",
             CheckoutError::CartChanged(_) => "out_of_stock",
+            CheckoutError::NotDelivered(_) => "not_delivered",
             CheckoutError::UnknownProvince => "province_id",
             CheckoutError::UnknownCommune => "commune_id",
             CheckoutError::NoBankAccount(_) => "no_bank_account",
@@ -158,9 +162,25 @@ pub async fn place(
     if rows.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    let view = cart::build_view(&rows, locale)?;
-    if rows.iter().any(|r| cart::problem(r).is_some()) {
-        return Err(CheckoutError::CartChanged(Box::new(view)));
+    let view = cart::build_view(&rows, locale, Some(&request.province))?;
+    let problems = view
+        .groups
+        .iter()
+        .flat_map(|g| &g.lines)
+        .filter_map(|l| l.problem);
+    let mut not_delivered = false;
+    for p in problems {
+        match p {
+            LineProblem::OnlySameProvince | LineProblem::OnlyNeighbouringProvinces => {
+                not_delivered = true;
+            }
+            LineProblem::OutOfStock | LineProblem::NotEnough | LineProblem::Unavailable => {
+                return Err(CheckoutError::CartChanged(Box::new(view)));
+            }
+        }
+    }
+    if not_delivered {
+        return Err(CheckoutError::NotDelivered(Box::new(view)));
     }
     // Variant rows are locked in id order, whatever order the lines are in: two carts holding
     // the same variants added in opposite orders would otherwise deadlock on PostgreSQL.
@@ -176,7 +196,7 @@ pub async fn place(
         if taken.rows_affected() == 0 {
             // Someone bought the last units between the read and now: report the cart as it is.
             drop(tx);
-            let fresh = cart::view(db, owner, locale).await?;
+            let fresh = cart::view(db, owner, locale, Some(&request.province)).await?;
             return Err(CheckoutError::CartChanged(Box::new(mark_short(
                 fresh,
                 &row.variant_id,
@@ -213,6 +233,7 @@ pub async fn place(
             .bind(group.total.dong())
             .bind(&pay_by)
             .bind(&at)
+            .bind(group.zone.map(|z| z.as_str()))
             .execute(&mut *tx)
             .await?;
         for (line, row) in group
@@ -391,8 +412,9 @@ crate::db::statements! {
         WHERE id = $3 AND stock >= $1 AND status = 'active'";
     /// `place`.
     PLACE_INSERT_ORDERS = "INSERT INTO orders (id, order_no, checkout_id, producer_id, buyer_user_id, status,
-           payment_method, subtotal_vnd, shipping_vnd, total_vnd, pay_by, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11)";
+           payment_method, subtotal_vnd, shipping_vnd, total_vnd, pay_by, created_at, updated_at,
+           shipping_zone)
+        VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11, $12)";
     /// `place`.
     PLACE_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, created_at)
         VALUES ($1, $2, NULL, $3, $4, $5)";

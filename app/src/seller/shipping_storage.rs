@@ -1,0 +1,64 @@
+//! A producer's delivery settings in the database: its shipping table (fees by zone and weight,
+//! free above a value) and how far each of its listings may go.
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    db::Db,
+    domain::time::db_timestamp,
+    shop::rules::shipping::{Reach, ShippingTable},
+};
+
+/// Saves `producer_id`'s own table (replacing the former fee or an earlier table).
+pub async fn save_table(
+    db: &Db,
+    producer_id: &str,
+    table: &ShippingTable,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(SAVE_TABLE)
+        .bind(producer_id)
+        .bind(table.same_province.first_500g.dong())
+        .bind(table.same_province.next_500g.dong())
+        .bind(table.neighbouring.first_500g.dong())
+        .bind(table.neighbouring.next_500g.dong())
+        .bind(table.country.first_500g.dong())
+        .bind(table.country.next_500g.dong())
+        .bind(table.free_over.map(|v| v.dong()))
+        .bind(db_timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Sets how far a listing may be delivered.
+pub async fn set_reach(
+    db: &Db,
+    product_id: &str,
+    reach: Reach,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(SET_REACH)
+        .bind(reach.as_str())
+        .bind(db_timestamp(now))
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+crate::db::statements! {
+    /// `save_table`.
+    SAVE_TABLE = "INSERT INTO producer_shipping (producer_id, same_first_vnd, same_next_vnd,
+           near_first_vnd, near_next_vnd, far_first_vnd, far_next_vnd, free_over_vnd, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (producer_id) DO UPDATE SET same_first_vnd = excluded.same_first_vnd,
+          same_next_vnd = excluded.same_next_vnd, near_first_vnd = excluded.near_first_vnd,
+          near_next_vnd = excluded.near_next_vnd, far_first_vnd = excluded.far_first_vnd,
+          far_next_vnd = excluded.far_next_vnd, free_over_vnd = excluded.free_over_vnd,
+          updated_at = excluded.updated_at";
+    /// `set_reach`.
+    SET_REACH = "UPDATE products SET delivery_reach = $1, updated_at = $2 WHERE id = $3";
+}
