@@ -45,7 +45,9 @@ pub enum ListingError {
     Label,
     #[error("choose how the variant is sold")]
     Unit,
-    #[error("the net weight is a whole number of grams from 1 to 1,000,000")]
+    #[error(
+        "write the net weight, a whole number of grams from 1 to 1,000,000: delivery fees depend on it"
+    )]
     Weight,
     #[error("write the price in whole dong, e.g. 85.000")]
     Price,
@@ -136,6 +138,10 @@ pub fn variant_input(
         Ok(s) if (0..=MAX_STOCK).contains(&s) => s,
         _ => return Err(ListingError::Stock),
     };
+    // Delivery is charged by weight: only goods sold by the kilogram say what they weigh.
+    if net_weight_g.is_none() && unit != SaleUnit::Kg {
+        return Err(ListingError::Weight);
+    }
     Ok(VariantInput {
         label_vi,
         unit,
@@ -258,6 +264,15 @@ mod tests {
         assert_eq!(
             variant_input("x", "kg", "", "1000", "-1"),
             Err(ListingError::Stock)
+        );
+        // Delivery is priced by weight: a box must say what it weighs; a kilogram does.
+        assert_eq!(
+            variant_input("Hộp", "box", "", "1000", "1"),
+            Err(ListingError::Weight)
+        );
+        assert_eq!(
+            variant_input("1 kg", "kg", "", "1000", "1").map(|v| v.net_weight_g),
+            Ok(None)
         );
     }
 

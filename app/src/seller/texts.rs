@@ -142,7 +142,9 @@ fn vi_error(refusal: ListingRefusal) -> &'static str {
         Label => "Hãy ghi tên quy cách, ví dụ “Túi 1 kg”.",
         LabelTaken => "Sản phẩm đã có quy cách cùng tên.",
         Unit => "Hãy chọn đơn vị bán.",
-        Weight => "Khối lượng tịnh là số gam từ 1 đến 1.000.000.",
+        Weight => {
+            "Ghi khối lượng tịnh (số gam từ 1 đến 1.000.000): phí giao hàng tính theo khối lượng."
+        }
         Price => "Giá là số đồng, ví dụ 85.000.",
         Stock => "Tồn kho là số từ 0 đến 1.000.000.",
         NoVariant => "Hãy thêm ít nhất một quy cách có giá trước khi gửi duyệt.",
@@ -170,7 +172,7 @@ fn en_error(refusal: ListingRefusal) -> &'static str {
         Label => "Name the variant, e.g. “1 kg bag”.",
         LabelTaken => "The product already has a variant with this name.",
         Unit => "Choose how it is sold.",
-        Weight => "The net weight is a number of grams from 1 to 1,000,000.",
+        Weight => "Write the net weight (grams, from 1 to 1,000,000): delivery fees depend on it.",
         Price => "The price is a number of dong, e.g. 85.000.",
         Stock => "Stock is a number from 0 to 1,000,000.",
         NoVariant => "Add at least one variant with a price before sending it for review.",

@@ -537,11 +537,7 @@ db_test!(producers_see_their_orders_and_sales, |engine| {
          WHERE p.producer_id = $1 AND p.status = 'approved' AND v.stock >= 5 ORDER BY v.price_vnd LIMIT 1",
     )
     .bind(&producer_id).fetch_one(app.db.pool()).await.unwrap();
-    let (province, commune): (String, String) =
-        sqlx::query_as("SELECT province_id, id FROM communes WHERE slug = 'pho-hien'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let (province, commune) = ocop_tests::delivery_address(&app.db).await;
     let mut orders = vec![];
     for (i, qty) in [1, 2, 3].into_iter().enumerate() {
         let buyer = Browser::new(&app.address);
