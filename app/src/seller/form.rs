@@ -9,6 +9,20 @@ use crate::{
     seller::rules::{ListingError, ListingTransitionError},
 };
 
+/// The producer's delivery table as typed on `/ban-hang/giao-hang`: one amount per field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryFields {
+    pub producer_id: String,
+    pub same_first: String,
+    pub same_next: String,
+    pub near_first: String,
+    pub near_next: String,
+    pub far_first: String,
+    pub far_next: String,
+    #[serde(default)]
+    pub free_over: String,
+}
+
 /// Why a listing form was refused. Serialised as the query the form goes back with: `loi=<code>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "loi", rename_all = "snake_case")]
@@ -24,6 +38,9 @@ pub enum ListingRefusal {
     Weight,
     Price,
     Stock,
+    Fee,
+    FreeOver,
+    Reach,
     NoVariant,
     ListingState,
     Reason,
@@ -58,6 +75,9 @@ impl From<ListingError> for ListingRefusal {
             ListingError::Description => ListingRefusal::Description,
             ListingError::Gtin => ListingRefusal::Gtin,
             ListingError::Label => ListingRefusal::Label,
+            ListingError::Fee => ListingRefusal::Fee,
+            ListingError::FreeOver => ListingRefusal::FreeOver,
+            ListingError::Reach => ListingRefusal::Reach,
             ListingError::Unit => ListingRefusal::Unit,
             ListingError::Weight => ListingRefusal::Weight,
             ListingError::Price => ListingRefusal::Price,
@@ -98,6 +118,9 @@ mod tests {
             Weight => "weight",
             Price => "price",
             Stock => "stock",
+            Fee => "fee",
+            FreeOver => "free_over",
+            Reach => "reach",
             NoVariant => "no_variant",
             ListingState => "listing_state",
             Reason => "reason",
@@ -113,7 +136,10 @@ mod tests {
     }
 
     /// One query per reason: the codes the pages already link to.
-    const QUERIES: [&str; 22] = [
+    const QUERIES: [&str; 25] = [
+        "loi=fee",
+        "loi=free_over",
+        "loi=reach",
         "loi=name",
         "loi=group",
         "loi=description",
@@ -164,6 +190,9 @@ mod tests {
             (E::Weight, "weight"),
             (E::Price, "price"),
             (E::Stock, "stock"),
+            (E::Fee, "fee"),
+            (E::FreeOver, "free_over"),
+            (E::Reach, "reach"),
         ] {
             assert_eq!(ListingRefusal::from(e).query(), format!("loi={c}"));
         }

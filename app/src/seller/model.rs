@@ -54,6 +54,8 @@ pub struct ListingEdit {
     pub description_vi: String,
     pub description_en: String,
     pub gtin: Option<String>,
+    /// How far it may be delivered (`country`, `neighbours`, `province`).
+    pub delivery_reach: crate::shop::rules::shipping::Reach,
     pub variants: Vec<VariantEdit>,
     pub photos: Vec<PhotoEdit>,
 }

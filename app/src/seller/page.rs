@@ -120,6 +120,7 @@ fn SellerView(data: SellerData) -> impl IntoView {
             <nav class="seller-nav">
                 <a class="button secondary" href="/ban-hang/don-hang">{t.orders}</a>
                 <a class="button secondary" href="/ban-hang/doanh-thu">{t.sales}</a>
+                <a class="button secondary" href="/ban-hang/giao-hang">{t.delivery_title}</a>
                 <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(locale).farm_title}</a>
             </nav>
             <h2>{t.listings}</h2>
@@ -257,6 +258,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
     let base = format!("/ban-hang/san-pham/{}", l.id);
     let status_action = format!("{base}/trang-thai");
     let variant_action = format!("{base}/bien-the");
+    let reach = l.delivery_reach;
     let status = l.status;
     let upload = UploadTexts {
         choose: t.choose_photos.to_owned(),
@@ -292,6 +294,17 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
                     </form>
                 })}
             </div>
+
+            <form method="post" action=format!("{base}/giao-hang") class="inline reach">
+                <CsrfField/>
+                <label for="reach">{t.reach_label}</label>
+                <select id="reach" name="reach">
+                    {crate::shop::rules::shipping::Reach::ALL.iter().map(|r| view! {
+                        <option value=r.as_str() selected=*r == reach>{(t.reach)(*r)}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button secondary">{t.save}</button>
+            </form>
 
             <h2 id="bien-the">{t.variants}</h2>
             <ul class="queue">

@@ -7,6 +7,8 @@ use crate::{
         money::Vnd,
         product::{ProductStatus, SaleUnit},
     },
+    seller::form::DeliveryFields,
+    shop::rules::shipping::{ShippingTable, ZoneFee},
 };
 
 /// A checked product form. It has no commune: a product's commune is its producer's, so the
@@ -53,6 +55,12 @@ pub enum ListingError {
     Price,
     #[error("stock is a whole number from 0 to 1,000,000")]
     Stock,
+    #[error("each delivery fee is a whole number of dong, e.g. 25.000 (0 for free)")]
+    Fee,
+    #[error("free delivery starts at a positive order value, or leave it empty")]
+    FreeOver,
+    #[error("choose how far the product may be delivered")]
+    Reach,
 }
 
 fn one_line(text: &str) -> String {
@@ -148,6 +156,31 @@ pub fn variant_input(
         net_weight_g,
         price,
         stock,
+    })
+}
+
+/// Checks a producer's delivery table as typed (amounts as people write them: `25000`,
+/// `25.000 ₫`); an empty free-shipping value means none.
+pub fn delivery_input(f: &DeliveryFields) -> Result<ShippingTable, ListingError> {
+    let fee = |text: &str| Vnd::parse(text).map_err(|_| ListingError::Fee);
+    let zone = |first: &str, next: &str| -> Result<ZoneFee, ListingError> {
+        Ok(ZoneFee {
+            first_500g: fee(first)?,
+            next_500g: fee(next)?,
+        })
+    };
+    let free_over = match f.free_over.trim() {
+        "" => None,
+        text => match Vnd::parse(text) {
+            Ok(v) if v > Vnd::ZERO => Some(v),
+            _ => return Err(ListingError::FreeOver),
+        },
+    };
+    Ok(ShippingTable {
+        same_province: zone(&f.same_first, &f.same_next)?,
+        neighbouring: zone(&f.near_first, &f.near_next)?,
+        country: zone(&f.far_first, &f.far_next)?,
+        free_over,
     })
 }
 
@@ -274,6 +307,34 @@ mod tests {
             variant_input("1 kg", "kg", "", "1000", "1").map(|v| v.net_weight_g),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn delivery_tables_as_typed() {
+        let fields = DeliveryFields {
+            producer_id: "p".into(),
+            same_first: "18.000".into(),
+            same_next: "2 500".into(),
+            near_first: "25000".into(),
+            near_next: "3.500 ₫".into(),
+            far_first: "35,000".into(),
+            far_next: "0".into(),
+            free_over: " ".into(),
+        };
+        let t = delivery_input(&fields).unwrap();
+        assert_eq!(t.same_province.next_500g.dong(), 2_500);
+        assert_eq!(t.country.next_500g, Vnd::ZERO);
+        assert_eq!(t.free_over, None);
+        let bad = |change: fn(&mut DeliveryFields), e| {
+            let mut f = fields.clone();
+            change(&mut f);
+            assert_eq!(delivery_input(&f), Err(e));
+        };
+        bad(|f| f.near_first = "".into(), ListingError::Fee);
+        bad(|f| f.far_next = "-1".into(), ListingError::Fee);
+        bad(|f| f.same_first = "mười nghìn".into(), ListingError::Fee);
+        bad(|f| f.free_over = "0".into(), ListingError::FreeOver);
+        bad(|f| f.free_over = "abc".into(), ListingError::FreeOver);
     }
 
     #[test]

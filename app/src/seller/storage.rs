@@ -112,6 +112,7 @@ struct EditRow {
     description_vi: String,
     description_en: String,
     gtin: Option<String>,
+    delivery_reach: String,
 }
 
 /// One listing with everything its editor shows.
@@ -157,6 +158,12 @@ pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, s
         .collect::<Result<_, sqlx::Error>>()?;
     Ok(Some(ListingEdit {
         status: decode::text_enum("products.status", &r.id, &r.status, ProductStatus::parse)?,
+        delivery_reach: decode::text_enum(
+            "products.delivery_reach",
+            &r.id,
+            &r.delivery_reach,
+            crate::shop::rules::shipping::Reach::parse,
+        )?,
         id: r.id,
         slug: r.slug,
         producer_id: r.producer_id,
@@ -666,7 +673,8 @@ crate::db::statements! {
         WHERE p.producer_id = $1 ORDER BY p.updated_at DESC, p.id";
     /// `listing`.
     LISTING_SELECT_PRODUCTS = "SELECT p.id, p.slug, p.producer_id, pr.name AS producer_name, p.status, p.status_reason,
-               p.name_vi, p.name_en, p.group_code, p.commune_id, p.description_vi, p.description_en, p.gtin
+               p.name_vi, p.name_en, p.group_code, p.commune_id, p.description_vi, p.description_en, p.gtin,
+               p.delivery_reach
         FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = $1";
     /// `listing`.
     LISTING_SELECT_PRODUCT_VARIANTS = "SELECT id, label_vi, unit, net_weight_g, price_vnd, stock, status FROM product_variants

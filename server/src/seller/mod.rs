@@ -2,6 +2,7 @@
 //! the officer's listing decision and the sales spreadsheet. Rules, storage, pages and texts are
 //! in `app::seller`.
 
+pub mod delivery;
 pub mod forms;
 
 use axum::{
@@ -36,5 +37,10 @@ pub fn router() -> Router<AppState> {
             post(forms::change_photo),
         )
         .route("/ban-hang/doanh-thu.csv", get(forms::sales_csv))
+        .route("/ban-hang/giao-hang", post(delivery::save_table))
+        .route(
+            "/ban-hang/san-pham/{id}/giao-hang",
+            post(delivery::set_reach),
+        )
         .route("/can-bo/san-pham/{product_id}", post(forms::decide_listing))
 }

@@ -903,3 +903,99 @@ db_test!(photo_decoding_keeps_to_its_budget, |engine| {
     assert_eq!(app.count("photos").await, photos + 1);
     assert_eq!(app.state.photo_budget.slots().available_permits(), 1);
 });
+
+db_test!(a_producer_sets_its_delivery_fees_and_reach, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member(&app, "0988 100 007", BEES).await;
+    let (producer_id, _) = producer(&app, BEES).await;
+    let page = farmer.page("/ban-hang/giao-hang").await;
+    assert!(page.contains("Phí giao hàng") && page.contains("Các tỉnh giáp ranh"));
+    let fields = |far_first: &'static str, free_over: &'static str| {
+        vec![
+            ("producer_id", producer_id.clone()),
+            ("same_first", "15.000".to_owned()),
+            ("same_next", "2.000".to_owned()),
+            ("near_first", "22.000".to_owned()),
+            ("near_next", "3.000".to_owned()),
+            ("far_first", far_first.to_owned()),
+            ("far_next", "6.000".to_owned()),
+            ("free_over", free_over.to_owned()),
+        ]
+    };
+    let submit = |f: Vec<(&'static str, String)>| {
+        let farmer = &farmer;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            location(&farmer.submit("/ban-hang/giao-hang", &pairs).await)
+        }
+    };
+    assert_eq!(
+        submit(fields("ba mươi nghìn", "")).await,
+        "/ban-hang/giao-hang?loi=fee"
+    );
+    assert_eq!(
+        submit(fields("40.000", "0")).await,
+        "/ban-hang/giao-hang?loi=free_over"
+    );
+    assert_eq!(
+        submit(fields("40.000", "2.000.000")).await,
+        "/ban-hang/giao-hang?ok=1"
+    );
+    let stored: (i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT far_first_vnd, far_next_vnd, free_over_vnd FROM producer_shipping WHERE producer_id = $1",
+    )
+    .bind(&producer_id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(stored, (40_000, 6_000, Some(2_000_000)));
+    assert!(
+        farmer
+            .page("/ban-hang/giao-hang")
+            .await
+            .contains(r#"value="40000""#)
+    );
+
+    // Another producer's member may not set this table.
+    let other = member(&app, "0988 100 008", LONGAN_COOP).await;
+    let pairs: Vec<(&str, String)> = fields("1", "");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        other.submit("/ban-hang/giao-hang", &pairs).await.status(),
+        403
+    );
+
+    // A listing kept to the nearby provinces.
+    let honey: String =
+        sqlx::query_scalar("SELECT id FROM products WHERE slug = 'mat-ong-hoa-nhan'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let reach_path = format!("/ban-hang/san-pham/{honey}/giao-hang");
+    assert_eq!(
+        location(&farmer.submit(&reach_path, &[("reach", "moon")]).await),
+        format!("/ban-hang/san-pham/{honey}?loi=reach")
+    );
+    assert_eq!(
+        location(&farmer.submit(&reach_path, &[("reach", "neighbours")]).await),
+        format!("/ban-hang/san-pham/{honey}?ok=1")
+    );
+    assert_eq!(
+        other
+            .submit(&reach_path, &[("reach", "country")])
+            .await
+            .status(),
+        403
+    );
+    let reach: String = sqlx::query_scalar("SELECT delivery_reach FROM products WHERE id = $1")
+        .bind(&honey)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(reach, "neighbours");
+    let editor = farmer.page(&format!("/ban-hang/san-pham/{honey}")).await;
+    assert!(
+        editor.contains(r#"<option value="neighbours" selected"#),
+        "the editor shows it"
+    );
+});
