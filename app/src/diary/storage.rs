@@ -368,23 +368,23 @@ pub async fn create_plot(
     producer_id: &str,
     input: PlotInput<'_>,
 ) -> Result<String, DiaryError> {
-    let mut tx = db.begin_write().await?;
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    insert_plot(&mut tx, &id, producer_id, &input, &now).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "plot.create",
-            subject_type: "plot",
-            subject_id: &id,
-            details: json!({ "name": input.name.trim(), "crop": input.crop.trim() }),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| insert_plot(tx, &id, producer_id, &input, &now).await,
+        |_| {
+            Some(AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "plot.create",
+                subject_type: "plot",
+                subject_id: &id,
+                details: json!({ "name": input.name.trim(), "crop": input.crop.trim() }),
+                ip: None,
+            })
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -467,23 +467,23 @@ pub async fn create_lot(
     variant_id: Option<&str>,
     grade: Option<&str>,
 ) -> Result<String, DiaryError> {
-    let mut tx = db.begin_write().await?;
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    insert_lot(&mut tx, &id, plot_id, code, variant_id, grade, &now).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "lot.create",
-            subject_type: "harvest_lot",
-            subject_id: &id,
-            details: json!({ "code": code.as_str(), "plot": plot_id }),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| insert_lot(tx, &id, plot_id, code, variant_id, grade, &now).await,
+        |_| {
+            Some(AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "lot.create",
+                subject_type: "harvest_lot",
+                subject_id: &id,
+                details: json!({ "code": code.as_str(), "plot": plot_id }),
+                ip: None,
+            })
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -546,40 +546,35 @@ pub async fn append_entry(
 ) -> Result<i64, DiaryError> {
     // Checked before the write lock is taken: a bad draft never waits for it.
     let kind = draft.validate(today)?;
-    let mut tx = db.begin_write().await?;
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    let seq = append_in(
-        &mut tx,
-        Appended {
-            id: &id,
-            user_id,
-            plot_id,
-            today,
-            now: &now,
-            ip,
-        },
-        draft,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: if draft.corrects_id.is_some() {
-                "diary.correct"
-            } else {
-                "diary.append"
-            },
-            subject_type: "cultivation_log_entry",
-            subject_id: &id,
-            details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
-            ip,
+    let at = Appended {
+        id: &id,
+        user_id,
+        plot_id,
+        today,
+        now: &now,
+        ip,
+    };
+    audit::with_audit(
+        db,
+        async |tx| append_in(tx, at, draft).await,
+        |seq| {
+            Some(AuditEntry {
+                actor_user_id: Some(user_id),
+                action: if draft.corrects_id.is_some() {
+                    "diary.correct"
+                } else {
+                    "diary.append"
+                },
+                subject_type: "cultivation_log_entry",
+                subject_id: &id,
+                details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
+                ip,
+            })
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(seq)
+    .await
 }
 
 /// Who appends which entry, when: the diary form takes a fresh id and the clock, the demo seed
@@ -745,24 +740,22 @@ pub async fn append_in(
 /// Puts a harvested lot on sale, refused while the interval of a spraying before its harvest
 /// still runs (a lot harvested earlier, then a spraying entered late, for instance).
 pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
-    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    if !put_on_sale_in(&mut tx, lot_id, &now).await? {
-        return Ok(());
-    }
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "lot.on_sale",
-            subject_type: "harvest_lot",
-            subject_id: lot_id,
-            details: json!({}),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| put_on_sale_in(tx, lot_id, &now).await,
+        |changed| {
+            changed.then(|| AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "lot.on_sale",
+                subject_type: "harvest_lot",
+                subject_id: lot_id,
+                details: json!({}),
+                ip: None,
+            })
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -805,25 +798,22 @@ pub async fn put_on_sale_in(
 
 /// An officer's stamp on a lot. Returns false when the lot does not exist.
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    if !verify_in(&mut tx, officer_id, lot_id, &now).await? {
-        return Ok(false);
-    }
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(officer_id),
-            action: "lot.verify",
-            subject_type: "harvest_lot",
-            subject_id: lot_id,
-            details: json!({}),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| verify_in(tx, officer_id, lot_id, &now).await,
+        |found| {
+            found.then(|| AuditEntry {
+                actor_user_id: Some(officer_id),
+                action: "lot.verify",
+                subject_type: "harvest_lot",
+                subject_id: lot_id,
+                details: json!({}),
+                ip: None,
+            })
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    .await
 }
 
 /// The stamp itself, inside the caller's transaction; `now` is when the officer stamped.
