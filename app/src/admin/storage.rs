@@ -338,12 +338,7 @@ pub async fn add_officer(
             if exists != 2 {
                 return Err(AdminError::NotFound);
             }
-            sqlx::query(ADD_OFFICER_INSERT_COMMUNE_OFFICERS)
-                .bind(user_id)
-                .bind(commune_id)
-                .bind(db_timestamp(now))
-                .execute(&mut **tx)
-                .await?;
+            add_officer_in(tx, user_id, commune_id, &db_timestamp(now)).await?;
             Ok(())
         },
         |_| {
@@ -357,6 +352,24 @@ pub async fn add_officer(
         },
     )
     .await
+}
+
+/// The row that makes a user an officer of a commune, inside the caller's transaction (the
+/// administrator's form after its checks, and the demo seed's officers). False when they
+/// already were one.
+pub async fn add_officer_in(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+    commune_id: &str,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(ADD_OFFICER_INSERT_COMMUNE_OFFICERS)
+        .bind(user_id)
+        .bind(commune_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 pub async fn remove_officer(
