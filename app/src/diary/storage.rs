@@ -853,7 +853,9 @@ struct LotRow {
     lot_code: String,
     status: String,
     harvested_on: Option<String>,
-    variant: Option<String>,
+    /// The variant's product name in both languages (none when the lot has no variant).
+    variant_vi: Option<String>,
+    variant_en: Option<String>,
     gtin: Option<String>,
 }
 
@@ -865,19 +867,15 @@ const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growin
    JOIN communes c ON c.id = pl.commune_id";
 
 /// [`lot_lines`]' statement for `n` producers.
-fn lot_lines_sql(n: usize, locale: Locale) -> String {
+fn lot_lines_sql(n: usize) -> String {
     format!(
         "SELECT l.id, l.plot_id, l.lot_code, l.status, l.harvested_on,
-                {} AS variant, p.gtin
+                p.name_vi AS variant_vi, p.name_en AS variant_en, p.gtin
            FROM harvest_lots l
            LEFT JOIN product_variants v ON v.id = l.variant_id
            LEFT JOIN products p ON p.id = v.product_id
           WHERE l.producer_id IN ({})
           ORDER BY l.created_at DESC, l.lot_code",
-        match locale {
-            Locale::En => "CASE WHEN p.name_en <> '' THEN p.name_en ELSE p.name_vi END",
-            Locale::Vi => "p.name_vi",
-        },
         crate::db::placeholders(1, n)
     )
 }
@@ -890,16 +888,11 @@ fn plots_of_sql(n: usize) -> String {
     )
 }
 
-/// The module's statements built at run time, for one and two producers (and both languages).
+/// The module's statements built at run time, for one and two producers.
 pub(crate) fn rendered_statements() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for n in [1, 2] {
-        for locale in [Locale::Vi, Locale::En] {
-            out.push((
-                format!("lot_lines_sql({n}, {locale:?})"),
-                lot_lines_sql(n, locale),
-            ));
-        }
+        out.push((format!("lot_lines_sql({n})"), lot_lines_sql(n)));
         out.push((format!("plots_of_sql({n})"), plots_of_sql(n)));
     }
     out
@@ -913,7 +906,7 @@ async fn lot_lines(
     if producer_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = lot_lines_sql(producer_ids.len(), locale);
+    let sql = lot_lines_sql(producer_ids.len());
     let mut q = sqlx::query_as::<_, LotRow>(&sql);
     for id in producer_ids {
         q = q.bind(*id);
@@ -930,7 +923,12 @@ async fn lot_lines(
                     code: l.lot_code,
                     status: l.status,
                     harvested_on: l.harvested_on.as_deref().and_then(parse_db_date),
-                    variant: l.variant,
+                    // The reader's language, Vietnamese when the English name is empty.
+                    variant: l.variant_vi.as_deref().map(|vi| {
+                        locale
+                            .pick(vi, l.variant_en.as_deref().unwrap_or(""))
+                            .to_owned()
+                    }),
                     path,
                 },
             )
