@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use sqlx::{Any, Transaction};
+
 use crate::{
     db::{
         Db,
@@ -83,9 +85,35 @@ pub async fn create_commune(
         return Err(AdminError::Kind);
     }
     let at = db_timestamp(now);
-    let mut tx = db.begin_write().await?;
+    let id = crate::db::ids::new_id();
+    audit::with_audit(
+        db,
+        async |tx| create_commune_in(tx, &id, name, kind, &at).await,
+        |slug| {
+            Some(audit_entry(
+                admin_id,
+                "commune.create",
+                "commune",
+                &id,
+                json!({ "name": name, "kind": kind, "slug": slug }),
+            ))
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The checks and the INSERT of [`create_commune`], inside the caller's transaction: the new
+/// commune's address.
+async fn create_commune_in(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    name: &str,
+    kind: &str,
+    at: &str,
+) -> Result<String, AdminError> {
     let Some(province): Option<String> = sqlx::query_scalar(CREATE_COMMUNE_SELECT_PROVINCES)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
     else {
         return Err(AdminError::NotFound);
@@ -93,7 +121,7 @@ pub async fn create_commune(
     let taken: Option<String> = sqlx::query_scalar(CREATE_COMMUNE_SELECT_COMMUNES)
         .bind(&province)
         .bind(name)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
     if taken.is_some() {
         return Err(AdminError::NameTaken);
@@ -105,36 +133,23 @@ pub async fn create_commune(
     for n in 2.. {
         let used: Option<String> = sqlx::query_scalar(CREATE_COMMUNE_SELECT_COMMUNES_2)
             .bind(&slug)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if used.is_none() {
             break;
         }
         slug = format!("{base}-{n}");
     }
-    let id = crate::db::ids::new_id();
     sqlx::query(CREATE_COMMUNE_INSERT_COMMUNES)
-        .bind(&id)
+        .bind(id)
         .bind(&province)
         .bind(&slug)
         .bind(name)
         .bind(kind)
-        .bind(&at)
-        .execute(&mut *tx)
+        .bind(at)
+        .execute(&mut **tx)
         .await?;
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "commune.create",
-            "commune",
-            &id,
-            json!({ "name": name, "kind": kind, "slug": slug }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    Ok(slug)
 }
 
 /// Renames a commune; the old name becomes a former name (search and the directory still find
@@ -150,56 +165,62 @@ pub async fn rename_commune(
     if !(2..=80).contains(&name.chars().count()) {
         return Err(AdminError::Name);
     }
-    let mut tx = db.begin_write().await?;
-    let old: Option<(String, String)> = sqlx::query_as(RENAME_COMMUNE_SELECT_COMMUNES)
-        .bind(commune_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some((old, province)) = old else {
-        return Err(AdminError::NotFound);
-    };
-    if old == name {
-        return Ok(());
-    }
-    let taken: Option<String> = sqlx::query_scalar(RENAME_COMMUNE_SELECT_COMMUNES_2)
-        .bind(&province)
-        .bind(name)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(AdminError::NameTaken);
-    }
-    sqlx::query(RENAME_COMMUNE_UPDATE_COMMUNES)
-        .bind(name)
-        .bind(db_timestamp(now))
-        .bind(commune_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(RENAME_COMMUNE_INSERT_COMMUNE_FORMER_NAMES)
-        .bind(commune_id)
-        .bind(&old)
-        .bind(db_date(vietnam_date(now)))
-        .execute(&mut *tx)
-        .await?;
-    // A former name equal to the new one is no longer former.
-    sqlx::query(RENAME_COMMUNE_DELETE_COMMUNE_FORMER_NAMES)
-        .bind(commune_id)
-        .bind(name)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "commune.rename",
-            "commune",
-            commune_id,
-            json!({ "from": old, "to": name }),
-        ),
+    let at = db_timestamp(now);
+    let until = db_date(vietnam_date(now));
+    audit::with_audit(
+        db,
+        async |tx| {
+            let old: Option<(String, String)> = sqlx::query_as(RENAME_COMMUNE_SELECT_COMMUNES)
+                .bind(commune_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let Some((old, province)) = old else {
+                return Err(AdminError::NotFound);
+            };
+            if old == name {
+                return Ok(None);
+            }
+            let taken: Option<String> = sqlx::query_scalar(RENAME_COMMUNE_SELECT_COMMUNES_2)
+                .bind(&province)
+                .bind(name)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if taken.is_some() {
+                return Err(AdminError::NameTaken);
+            }
+            sqlx::query(RENAME_COMMUNE_UPDATE_COMMUNES)
+                .bind(name)
+                .bind(&at)
+                .bind(commune_id)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(RENAME_COMMUNE_INSERT_COMMUNE_FORMER_NAMES)
+                .bind(commune_id)
+                .bind(&old)
+                .bind(&until)
+                .execute(&mut **tx)
+                .await?;
+            // A former name equal to the new one is no longer former.
+            sqlx::query(RENAME_COMMUNE_DELETE_COMMUNE_FORMER_NAMES)
+                .bind(commune_id)
+                .bind(name)
+                .execute(&mut **tx)
+                .await?;
+            crate::search::sync::queue_commune(tx, commune_id).await?;
+            Ok(Some(old))
+        },
+        |old| {
+            let old = old.as_ref()?;
+            Some(audit_entry(
+                admin_id,
+                "commune.rename",
+                "commune",
+                commune_id,
+                json!({ "from": old, "to": name }),
+            ))
+        },
     )
     .await?;
-    crate::search::sync::queue_commune(&mut tx, commune_id).await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -217,81 +238,84 @@ pub async fn merge_communes(
         return Err(AdminError::Merge);
     }
     let at = db_timestamp(now);
-    let mut tx = db.begin_write().await?;
-    let active: i64 = sqlx::query_scalar(MERGE_COMMUNES_SELECT_COMMUNES)
-        .bind(from)
-        .bind(into)
-        .fetch_one(&mut *tx)
-        .await?;
-    if active != 2 {
-        return Err(AdminError::Merge);
-    }
-    let from_name: String = sqlx::query_scalar(MERGE_COMMUNES_SELECT_COMMUNES_2)
-        .bind(from)
-        .fetch_one(&mut *tx)
-        .await?;
-    for moved in [
-        MERGE_COMMUNES_MOVE_PRODUCERS,
-        MERGE_COMMUNES_MOVE_PRODUCTS,
-        MERGE_COMMUNES_MOVE_PLOTS,
-    ] {
-        sqlx::query(moved)
-            .bind(into)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_OFFICERS)
-        .bind(into)
-        .bind(&at)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(MERGE_COMMUNES_DELETE_COMMUNE_OFFICERS)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    // The merged commune's signature product moves only if the other has none.
-    sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNE_SIGNATURE_PRODUCTS)
-        .bind(into)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(MERGE_COMMUNES_DELETE_COMMUNE_SIGNATURE_PRODUCTS)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    let until = db_date(vietnam_date(now));
-    sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES)
-        .bind(into)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES_2)
-        .bind(into)
-        .bind(&from_name)
-        .bind(&until)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNES)
-        .bind(into)
-        .bind(&at)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "commune.merge",
-            "commune",
-            into,
-            json!({ "merged": from, "name": from_name }),
-        ),
+    audit::with_audit(
+        db,
+        async |tx| {
+            let active: i64 = sqlx::query_scalar(MERGE_COMMUNES_SELECT_COMMUNES)
+                .bind(from)
+                .bind(into)
+                .fetch_one(&mut **tx)
+                .await?;
+            if active != 2 {
+                return Err(AdminError::Merge);
+            }
+            let from_name: String = sqlx::query_scalar(MERGE_COMMUNES_SELECT_COMMUNES_2)
+                .bind(from)
+                .fetch_one(&mut **tx)
+                .await?;
+            for moved in [
+                MERGE_COMMUNES_MOVE_PRODUCERS,
+                MERGE_COMMUNES_MOVE_PRODUCTS,
+                MERGE_COMMUNES_MOVE_PLOTS,
+            ] {
+                sqlx::query(moved)
+                    .bind(into)
+                    .bind(from)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_OFFICERS)
+                .bind(into)
+                .bind(&at)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(MERGE_COMMUNES_DELETE_COMMUNE_OFFICERS)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            // The merged commune's signature product moves only if the other has none.
+            sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNE_SIGNATURE_PRODUCTS)
+                .bind(into)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(MERGE_COMMUNES_DELETE_COMMUNE_SIGNATURE_PRODUCTS)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            let until = db_date(vietnam_date(now));
+            sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES)
+                .bind(into)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES_2)
+                .bind(into)
+                .bind(&from_name)
+                .bind(&until)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNES)
+                .bind(into)
+                .bind(&at)
+                .bind(from)
+                .execute(&mut **tx)
+                .await?;
+            crate::search::sync::queue_commune(tx, into).await?;
+            Ok(from_name)
+        },
+        |from_name| {
+            Some(audit_entry(
+                admin_id,
+                "commune.merge",
+                "commune",
+                into,
+                json!({ "merged": from, "name": from_name }),
+            ))
+        },
     )
     .await?;
-    crate::search::sync::queue_commune(&mut tx, into).await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -303,34 +327,49 @@ pub async fn add_officer(
     admin_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
-    let mut tx = db.begin_write().await?;
-    let exists: i64 = sqlx::query_scalar(ADD_OFFICER_SELECT_USERS)
-        .bind(user_id)
-        .bind(commune_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if exists != 2 {
-        return Err(AdminError::NotFound);
-    }
-    sqlx::query(ADD_OFFICER_INSERT_COMMUNE_OFFICERS)
-        .bind(user_id)
-        .bind(commune_id)
-        .bind(db_timestamp(now))
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "officer.add",
-            "user",
-            user_id,
-            json!({ "commune": commune_id }),
-        ),
+    audit::with_audit(
+        db,
+        async |tx| {
+            let exists: i64 = sqlx::query_scalar(ADD_OFFICER_SELECT_USERS)
+                .bind(user_id)
+                .bind(commune_id)
+                .fetch_one(&mut **tx)
+                .await?;
+            if exists != 2 {
+                return Err(AdminError::NotFound);
+            }
+            add_officer_in(tx, user_id, commune_id, &db_timestamp(now)).await?;
+            Ok(())
+        },
+        |_| {
+            Some(audit_entry(
+                admin_id,
+                "officer.add",
+                "user",
+                user_id,
+                json!({ "commune": commune_id }),
+            ))
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
+}
+
+/// The row that makes a user an officer of a commune, inside the caller's transaction (the
+/// administrator's form after its checks, and the demo seed's officers). False when they
+/// already were one.
+pub async fn add_officer_in(
+    tx: &mut Transaction<'_, Any>,
+    user_id: &str,
+    commune_id: &str,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(ADD_OFFICER_INSERT_COMMUNE_OFFICERS)
+        .bind(user_id)
+        .bind(commune_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 pub async fn remove_officer(
@@ -339,25 +378,27 @@ pub async fn remove_officer(
     commune_id: &str,
     admin_id: &str,
 ) -> Result<(), AdminError> {
-    let mut tx = db.begin_write().await?;
-    sqlx::query(REMOVE_OFFICER)
-        .bind(user_id)
-        .bind(commune_id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "officer.remove",
-            "user",
-            user_id,
-            json!({ "commune": commune_id }),
-        ),
+    audit::with_audit(
+        db,
+        async |tx| {
+            sqlx::query(REMOVE_OFFICER)
+                .bind(user_id)
+                .bind(commune_id)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        },
+        |_| {
+            Some(audit_entry(
+                admin_id,
+                "officer.remove",
+                "user",
+                user_id,
+                json!({ "commune": commune_id }),
+            ))
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// What an administrator changes about an account.
@@ -404,56 +445,64 @@ pub async fn change_user(
         return Err(AdminError::Yourself);
     }
     let at = db_timestamp(now);
-    let mut tx = db.begin_write().await?;
-    let exists: Option<String> = sqlx::query_scalar(CHANGE_USER_SELECT_USERS)
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if exists.is_none() {
-        return Err(AdminError::NotFound);
-    }
-    match change {
-        UserChange::Disable | UserChange::Enable => {
-            let status = if change == UserChange::Disable {
-                "disabled"
-            } else {
-                "active"
-            };
-            sqlx::query(CHANGE_USER_UPDATE_USERS)
-                .bind(status)
-                .bind(&at)
+    audit::with_audit(
+        db,
+        async |tx| {
+            let exists: Option<String> = sqlx::query_scalar(CHANGE_USER_SELECT_USERS)
                 .bind(user_id)
-                .execute(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
-            if change == UserChange::Disable {
-                sqlx::query(CHANGE_USER_DELETE_SESSIONS)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+            if exists.is_none() {
+                return Err(AdminError::NotFound);
             }
-        }
-        UserChange::GrantAdmin => {
-            sqlx::query(CHANGE_USER_INSERT_USER_ROLES)
-                .bind(user_id)
-                .bind(admin_id)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        UserChange::RevokeAdmin => {
-            sqlx::query(CHANGE_USER_DELETE_USER_ROLES)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    audit::record(
-        &mut tx,
-        audit_entry(admin_id, change.action(), "user", user_id, json!({})),
+            match change {
+                UserChange::Disable | UserChange::Enable => {
+                    let status = if change == UserChange::Disable {
+                        "disabled"
+                    } else {
+                        "active"
+                    };
+                    sqlx::query(CHANGE_USER_UPDATE_USERS)
+                        .bind(status)
+                        .bind(&at)
+                        .bind(user_id)
+                        .execute(&mut **tx)
+                        .await?;
+                    if change == UserChange::Disable {
+                        sqlx::query(CHANGE_USER_DELETE_SESSIONS)
+                            .bind(user_id)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+                UserChange::GrantAdmin => {
+                    sqlx::query(CHANGE_USER_INSERT_USER_ROLES)
+                        .bind(user_id)
+                        .bind(admin_id)
+                        .bind(&at)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                UserChange::RevokeAdmin => {
+                    sqlx::query(CHANGE_USER_DELETE_USER_ROLES)
+                        .bind(user_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            Ok(())
+        },
+        |_| {
+            Some(audit_entry(
+                admin_id,
+                change.action(),
+                "user",
+                user_id,
+                json!({}),
+            ))
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The officers of every commune: (user id, name, commune id, commune name).
@@ -489,27 +538,29 @@ pub async fn save_bank_account(
     let account = BankAccount::new(bin.trim(), account_no.trim(), account_name.trim())
         .map_err(|_| AdminError::Bank)?;
     let at = db_timestamp(now);
-    let mut tx = db.begin_write().await?;
-    for (key, value) in [
-        ("bank_bin", account.bin()),
-        ("bank_account_no", account.account()),
-        ("bank_account_name", account.name()),
-    ] {
-        put_setting(&mut tx, key, value, &at).await?;
-    }
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "settings.bank",
-            "site",
-            "bank",
-            json!({ "bin": account.bin() }),
-        ),
+    audit::with_audit(
+        db,
+        async |tx| {
+            for (key, value) in [
+                ("bank_bin", account.bin()),
+                ("bank_account_no", account.account()),
+                ("bank_account_name", account.name()),
+            ] {
+                put_setting(tx, key, value, &at).await?;
+            }
+            Ok(())
+        },
+        |_| {
+            Some(audit_entry(
+                admin_id,
+                "settings.bank",
+                "site",
+                "bank",
+                json!({ "bin": account.bin() }),
+            ))
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The delivery fee new producers start with (each producer may change theirs).
@@ -519,27 +570,29 @@ pub async fn save_default_shipping(
     admin_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
-    let mut tx = db.begin_write().await?;
-    put_setting(
-        &mut tx,
-        "shipping_base_vnd",
-        &base.dong().to_string(),
-        &db_timestamp(now),
+    audit::with_audit(
+        db,
+        async |tx| {
+            put_setting(
+                tx,
+                "shipping_base_vnd",
+                &base.dong().to_string(),
+                &db_timestamp(now),
+            )
+            .await?;
+            Ok(())
+        },
+        |_| {
+            Some(audit_entry(
+                admin_id,
+                "settings.shipping",
+                "site",
+                "shipping",
+                json!({ "base_vnd": base.dong() }),
+            ))
+        },
     )
-    .await?;
-    audit::record(
-        &mut tx,
-        audit_entry(
-            admin_id,
-            "settings.shipping",
-            "site",
-            "shipping",
-            json!({ "base_vnd": base.dong() }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The default delivery fee for new producers, in dong.

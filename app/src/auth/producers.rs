@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use serde_json::json;
+use sqlx::{Any, Transaction};
 
 use crate::{
     auth::storage::is_unique_violation,
@@ -72,12 +73,7 @@ pub async fn apply(
         Err(e) if is_unique_violation(&e) => return Err(ApplicationError::NameTaken),
         other => other?,
     };
-    sqlx::query(APPLY_INSERT_PRODUCER_MEMBERS)
-        .bind(&id)
-        .bind(user_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    add_owner_in(&mut tx, &id, user_id, &now).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -183,6 +179,23 @@ pub async fn search_users(db: &Db, q: &str) -> Result<Vec<UserSummary>, sqlx::Er
 }
 
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
+/// Makes `user_id` an owner of the producer, inside the caller's transaction (an application,
+/// and the demo seed's producers). False when they already were one.
+pub async fn add_owner_in(
+    tx: &mut Transaction<'_, Any>,
+    producer_id: &str,
+    user_id: &str,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(APPLY_INSERT_PRODUCER_MEMBERS)
+        .bind(producer_id)
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 crate::db::statements! {
     /// `apply`.
     APPLY_SELECT_COMMUNES = "SELECT id FROM communes WHERE id = $1 AND status = 'active'";
@@ -193,7 +206,8 @@ crate::db::statements! {
            updated_at, shipping_base_vnd)
         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))";
     /// `apply`.
-    APPLY_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)";
+    APPLY_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)
+        ON CONFLICT DO NOTHING";
     /// `of_user`.
     OF_USER = "SELECT p.id, p.slug, p.name, p.status, p.status_reason, m.role, p.commune_id, c.name AS commune_name
          FROM producer_members m

@@ -38,11 +38,9 @@ pub async fn create_user(
     let id = new_id();
     let now = db_timestamp(Utc::now());
     let mut tx = db.begin_write().await?;
-    let inserted = insert_user(&mut tx, &id, login, display_name, password_hash, &now).await;
-    match inserted {
-        Err(e) if is_unique_violation(&e) => return Err(AccountError::LoginTaken),
-        other => other?,
-    };
+    if !insert_user(&mut tx, &id, login, display_name, Some(password_hash), &now).await? {
+        return Err(AccountError::LoginTaken);
+    }
     sqlx::query(CREATE_USER)
         .bind(&id)
         .bind(&now)
@@ -64,20 +62,23 @@ pub async fn create_user(
     Ok(id)
 }
 
-/// One `users` row; the login goes into `phone` or `email`.
-async fn insert_user(
+/// One `users` row; the login goes into `phone` or `email`; `password_hash` is an Argon2id PHC
+/// string, or none for an account that signs in only once a password is set (the demo seed's).
+/// False when an account with this id or login is already there: nothing is written (sign-up
+/// says the login is taken; the seed leaves the account as it is).
+pub async fn insert_user(
     tx: &mut Transaction<'_, Any>,
     id: &str,
     login: &LoginId,
     display_name: &str,
-    password_hash: &str,
+    password_hash: Option<&str>,
     now: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let (phone, email) = match login {
         LoginId::Phone(p) => (Some(p.e164()), None),
         LoginId::Email(e) => (None, Some(e.clone())),
     };
-    sqlx::query(INSERT_USER)
+    let done = sqlx::query(INSERT_USER)
         .bind(id)
         .bind(phone)
         .bind(email)
@@ -86,7 +87,7 @@ async fn insert_user(
         .bind(now)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 #[derive(FromRow)]
@@ -311,7 +312,13 @@ pub async fn create_admin(
         }
         None => {
             let id = new_id();
-            insert_user(&mut tx, &id, login, display_name, password_hash, &now).await?;
+            if !insert_user(&mut tx, &id, login, display_name, Some(password_hash), &now).await? {
+                // Taken between the look-up above and here.
+                return Err(sqlx::Error::Protocol(format!(
+                    "an account with the login {} appeared meanwhile",
+                    login.key()
+                )));
+            }
             id
         }
     };
@@ -342,7 +349,7 @@ crate::db::statements! {
     CREATE_USER = "INSERT INTO user_roles (user_id, role, created_at) VALUES ($1, 'buyer', $2)";
     /// `insert_user`.
     INSERT_USER = "INSERT INTO users (id, phone, email, display_name, password_hash, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $6)";
+        VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING";
     /// `find_login`.
     FIND_LOGIN = "SELECT id, password_hash, status, must_change_password, temporary_password_expires_at
         FROM users WHERE phone = $1 OR email = $1";

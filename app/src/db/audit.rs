@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Transaction};
 
-use super::ids::new_id;
+use super::{Db, ids::new_id};
 use crate::domain::time::db_timestamp;
 
 /// One privileged action. `details` is a JSON object.
@@ -31,6 +31,26 @@ pub async fn record(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Runs `core` inside a write transaction, records the audit entry `entry` makes of its result
+/// in the same transaction and commits both; an error anywhere commits nothing. When `entry`
+/// answers `None` (the core found nothing to change), nothing is recorded or committed.
+pub async fn with_audit<'e, T, E>(
+    db: &Db,
+    core: impl for<'t> AsyncFnOnce(&mut Transaction<'t, Any>) -> Result<T, E>,
+    entry: impl FnOnce(&T) -> Option<AuditEntry<'e>>,
+) -> Result<T, E>
+where
+    E: From<sqlx::Error>,
+{
+    let mut tx = db.begin_write().await?;
+    let out = core(&mut tx).await?;
+    if let Some(entry) = entry(&out) {
+        record(&mut tx, entry).await?;
+        tx.commit().await?;
+    }
+    Ok(out)
 }
 
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.

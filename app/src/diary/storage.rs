@@ -368,23 +368,23 @@ pub async fn create_plot(
     producer_id: &str,
     input: PlotInput<'_>,
 ) -> Result<String, DiaryError> {
-    let mut tx = db.begin_write().await?;
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    insert_plot(&mut tx, &id, producer_id, &input, &now).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "plot.create",
-            subject_type: "plot",
-            subject_id: &id,
-            details: json!({ "name": input.name.trim(), "crop": input.crop.trim() }),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| insert_plot(tx, &id, producer_id, &input, &now).await,
+        |_| {
+            Some(AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "plot.create",
+                subject_type: "plot",
+                subject_id: &id,
+                details: json!({ "name": input.name.trim(), "crop": input.crop.trim() }),
+                ip: None,
+            })
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -467,23 +467,23 @@ pub async fn create_lot(
     variant_id: Option<&str>,
     grade: Option<&str>,
 ) -> Result<String, DiaryError> {
-    let mut tx = db.begin_write().await?;
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    insert_lot(&mut tx, &id, plot_id, code, variant_id, grade, &now).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "lot.create",
-            subject_type: "harvest_lot",
-            subject_id: &id,
-            details: json!({ "code": code.as_str(), "plot": plot_id }),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| insert_lot(tx, &id, plot_id, code, variant_id, grade, &now).await,
+        |_| {
+            Some(AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "lot.create",
+                subject_type: "harvest_lot",
+                subject_id: &id,
+                details: json!({ "code": code.as_str(), "plot": plot_id }),
+                ip: None,
+            })
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -546,40 +546,35 @@ pub async fn append_entry(
 ) -> Result<i64, DiaryError> {
     // Checked before the write lock is taken: a bad draft never waits for it.
     let kind = draft.validate(today)?;
-    let mut tx = db.begin_write().await?;
     let id = new_id();
     let now = db_timestamp(Utc::now());
-    let seq = append_in(
-        &mut tx,
-        Appended {
-            id: &id,
-            user_id,
-            plot_id,
-            today,
-            now: &now,
-            ip,
-        },
-        draft,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: if draft.corrects_id.is_some() {
-                "diary.correct"
-            } else {
-                "diary.append"
-            },
-            subject_type: "cultivation_log_entry",
-            subject_id: &id,
-            details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
-            ip,
+    let at = Appended {
+        id: &id,
+        user_id,
+        plot_id,
+        today,
+        now: &now,
+        ip,
+    };
+    audit::with_audit(
+        db,
+        async |tx| append_in(tx, at, draft).await,
+        |seq| {
+            Some(AuditEntry {
+                actor_user_id: Some(user_id),
+                action: if draft.corrects_id.is_some() {
+                    "diary.correct"
+                } else {
+                    "diary.append"
+                },
+                subject_type: "cultivation_log_entry",
+                subject_id: &id,
+                details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
+                ip,
+            })
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(seq)
+    .await
 }
 
 /// Who appends which entry, when: the diary form takes a fresh id and the clock, the demo seed
@@ -745,24 +740,22 @@ pub async fn append_in(
 /// Puts a harvested lot on sale, refused while the interval of a spraying before its harvest
 /// still runs (a lot harvested earlier, then a spraying entered late, for instance).
 pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
-    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    if !put_on_sale_in(&mut tx, lot_id, &now).await? {
-        return Ok(());
-    }
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(user_id),
-            action: "lot.on_sale",
-            subject_type: "harvest_lot",
-            subject_id: lot_id,
-            details: json!({}),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| put_on_sale_in(tx, lot_id, &now).await,
+        |changed| {
+            changed.then(|| AuditEntry {
+                actor_user_id: Some(user_id),
+                action: "lot.on_sale",
+                subject_type: "harvest_lot",
+                subject_id: lot_id,
+                details: json!({}),
+                ip: None,
+            })
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -805,25 +798,22 @@ pub async fn put_on_sale_in(
 
 /// An officer's stamp on a lot. Returns false when the lot does not exist.
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
     let now = db_timestamp(Utc::now());
-    if !verify_in(&mut tx, officer_id, lot_id, &now).await? {
-        return Ok(false);
-    }
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_user_id: Some(officer_id),
-            action: "lot.verify",
-            subject_type: "harvest_lot",
-            subject_id: lot_id,
-            details: json!({}),
-            ip: None,
+    audit::with_audit(
+        db,
+        async |tx| verify_in(tx, officer_id, lot_id, &now).await,
+        |found| {
+            found.then(|| AuditEntry {
+                actor_user_id: Some(officer_id),
+                action: "lot.verify",
+                subject_type: "harvest_lot",
+                subject_id: lot_id,
+                details: json!({}),
+                ip: None,
+            })
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    .await
 }
 
 /// The stamp itself, inside the caller's transaction; `now` is when the officer stamped.
@@ -863,7 +853,9 @@ struct LotRow {
     lot_code: String,
     status: String,
     harvested_on: Option<String>,
-    variant: Option<String>,
+    /// The variant's product name in both languages (none when the lot has no variant).
+    variant_vi: Option<String>,
+    variant_en: Option<String>,
     gtin: Option<String>,
 }
 
@@ -875,19 +867,15 @@ const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growin
    JOIN communes c ON c.id = pl.commune_id";
 
 /// [`lot_lines`]' statement for `n` producers.
-fn lot_lines_sql(n: usize, locale: Locale) -> String {
+fn lot_lines_sql(n: usize) -> String {
     format!(
         "SELECT l.id, l.plot_id, l.lot_code, l.status, l.harvested_on,
-                {} AS variant, p.gtin
+                p.name_vi AS variant_vi, p.name_en AS variant_en, p.gtin
            FROM harvest_lots l
            LEFT JOIN product_variants v ON v.id = l.variant_id
            LEFT JOIN products p ON p.id = v.product_id
           WHERE l.producer_id IN ({})
           ORDER BY l.created_at DESC, l.lot_code",
-        match locale {
-            Locale::En => "CASE WHEN p.name_en <> '' THEN p.name_en ELSE p.name_vi END",
-            Locale::Vi => "p.name_vi",
-        },
         crate::db::placeholders(1, n)
     )
 }
@@ -900,16 +888,11 @@ fn plots_of_sql(n: usize) -> String {
     )
 }
 
-/// The module's statements built at run time, for one and two producers (and both languages).
+/// The module's statements built at run time, for one and two producers.
 pub(crate) fn rendered_statements() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for n in [1, 2] {
-        for locale in [Locale::Vi, Locale::En] {
-            out.push((
-                format!("lot_lines_sql({n}, {locale:?})"),
-                lot_lines_sql(n, locale),
-            ));
-        }
+        out.push((format!("lot_lines_sql({n})"), lot_lines_sql(n)));
         out.push((format!("plots_of_sql({n})"), plots_of_sql(n)));
     }
     out
@@ -923,7 +906,7 @@ async fn lot_lines(
     if producer_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = lot_lines_sql(producer_ids.len(), locale);
+    let sql = lot_lines_sql(producer_ids.len());
     let mut q = sqlx::query_as::<_, LotRow>(&sql);
     for id in producer_ids {
         q = q.bind(*id);
@@ -940,7 +923,12 @@ async fn lot_lines(
                     code: l.lot_code,
                     status: l.status,
                     harvested_on: l.harvested_on.as_deref().and_then(parse_db_date),
-                    variant: l.variant,
+                    // The reader's language, Vietnamese when the English name is empty.
+                    variant: l.variant_vi.as_deref().map(|vi| {
+                        locale
+                            .pick(vi, l.variant_en.as_deref().unwrap_or(""))
+                            .to_owned()
+                    }),
                     path,
                 },
             )

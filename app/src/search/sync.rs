@@ -14,8 +14,8 @@ use sqlx::{AnyConnection, FromRow};
 use super::engine::{SearchDoc, day_number};
 use crate::{
     catalog::storage::PUBLIC_PRODUCT,
-    db::{Db, ids::new_id},
-    domain::time::{db_timestamp, parse_db_date},
+    db::{Db, decode, ids::new_id},
+    domain::time::db_timestamp,
 };
 
 /// Queues products for re-indexing, in the caller's transaction.
@@ -133,7 +133,8 @@ pub async fn oldest_queued_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Er
     let row: Option<(String,)> = sqlx::query_as(OLDEST_QUEUED_AT)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.and_then(|(at,)| DateTime::parse_from_rfc3339(&at).ok().map(|t| t.to_utc())))
+    row.map(|(at,)| decode::timestamp("search_outbox.queued_at", "oldest", &at))
+        .transpose()
 }
 
 /// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
@@ -295,17 +296,23 @@ async fn load(
         former.entry(commune_id).or_default().push(name);
     }
 
-    Ok(rows
-        .into_iter()
+    // A row that does not decode fails the load (logged by `decode`): the product keeps its
+    // current document and stays queued, rather than being indexed with made-up values.
+    rows.into_iter()
         .map(|r| {
             let (stars, stars_until) = stars_on(
                 certificates.get(&r.id).map_or(&[][..], Vec::as_slice),
                 today,
-            );
+            )?;
+            let created = decode::timestamp("products.created_at", &r.id, &r.created_at)?;
+            let price = r
+                .price
+                .map(|dong| decode::vnd("product_variants.price_vnd", &r.id, dong))
+                .transpose()?;
             let mut commune_names = vec![r.commune_name];
             commune_names.extend(former.get(&r.commune_id).into_iter().flatten().cloned());
-            SearchDoc {
-                created: DateTime::parse_from_rfc3339(&r.created_at).map_or(0, |t| t.timestamp()),
+            Ok(SearchDoc {
+                created: created.timestamp(),
                 id: r.id,
                 slug: r.slug,
                 name: r.name_vi,
@@ -316,33 +323,38 @@ async fn load(
                 commune: r.commune_slug,
                 commune_names,
                 producer: r.producer,
-                price: r.price,
+                price: price.map(|p| p.dong()),
                 stock: r.stock,
                 stars,
                 stars_until,
                 signature: r.signature > 0,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// The stars in force on `today`, and the first later day on which that may change.
-fn stars_on(certificates: &[CertificateRow], today: NaiveDate) -> (u8, u32) {
+/// The stars in force on `today`, and the first later day on which that may change. A
+/// certificate whose dates or stars do not decode is an error, not a certificate skipped.
+fn stars_on(certificates: &[CertificateRow], today: NaiveDate) -> Result<(u8, u32), sqlx::Error> {
     let mut stars = 0;
     let mut until = u32::MAX;
     for c in certificates {
-        let (Some(from), Some(to)) = (parse_db_date(&c.issued_on), parse_db_date(&c.expires_on))
-        else {
-            continue;
-        };
+        let row = &c.product_id;
+        let from = decode::date("ocop_certificates.issued_on", row, &c.issued_on)?;
+        let to = decode::date("ocop_certificates.expires_on", row, &c.expires_on)?;
         if from <= today && today <= to {
-            stars = stars.max(u8::try_from(c.stars).unwrap_or(0));
+            stars = stars.max(decode::number::<u8>(
+                "ocop_certificates.stars",
+                row,
+                c.stars,
+            )?);
+            // The last representable day has no next one: the stars then hold for good.
             until = until.min(day_number(to.succ_opt().unwrap_or(to)));
         } else if from > today {
             until = until.min(day_number(from));
         }
     }
-    (stars, until)
+    Ok((stars, until))
 }
 
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
@@ -389,16 +401,38 @@ mod tests {
         }
     }
 
+    fn day(s: &str) -> NaiveDate {
+        crate::domain::time::parse_db_date(s).unwrap()
+    }
+
     #[test]
     fn stars_hold_until_the_day_after_expiry() {
-        let day = |s: &str| parse_db_date(s).unwrap();
         let c = [cert(4, "2024-01-10", "2027-01-10")];
-        assert_eq!(stars_on(&c, day("2027-01-10")), (4, 20270111));
-        assert_eq!(stars_on(&c, day("2027-01-11")), (0, u32::MAX));
+        assert_eq!(stars_on(&c, day("2027-01-10")).unwrap(), (4, 20270111));
+        assert_eq!(stars_on(&c, day("2027-01-11")).unwrap(), (0, u32::MAX));
         let renewed = [
             cert(4, "2024-01-10", "2027-01-10"),
             cert(5, "2026-12-01", "2029-12-01"),
         ];
-        assert_eq!(stars_on(&renewed, day("2026-11-27")), (4, 20261201));
+        assert_eq!(
+            stars_on(&renewed, day("2026-11-27")).unwrap(),
+            (4, 20261201)
+        );
+    }
+
+    #[test]
+    fn a_certificate_that_does_not_decode_is_an_error_not_skipped() {
+        let today = day("2026-11-27");
+        for bad in [
+            cert(4, "2024-01-10", "not a date"),
+            cert(4, "", "2027-01-10"),
+            cert(300, "2024-01-10", "2027-01-10"),
+            cert(-1, "2024-01-10", "2027-01-10"),
+        ] {
+            assert!(
+                matches!(stars_on(&[bad], today), Err(sqlx::Error::Decode(_))),
+                "a bad certificate row must fail the document"
+            );
+        }
     }
 }

@@ -19,6 +19,8 @@ use std::{
 use anyhow::{Context, anyhow, bail, ensure};
 use app::domain::hex::hex;
 use app::{
+    admin::storage as admin_storage,
+    auth::{login::LoginId, producers, storage as accounts},
     db::{
         Db,
         audit::{self, AuditEntry},
@@ -349,15 +351,11 @@ impl Seeder<'_> {
             let id = stable_id("producer", slug.as_str());
             let owner_id = stable_id("user", &phone.e164());
             let now = self.now.clone();
-            self.insert(
-                "users",
-                sqlx::query(PRODUCERS_INSERT_USERS)
-                    .bind(owner_id.clone())
-                    .bind(phone.e164())
-                    .bind(p.name.clone())
-                    .bind(now.clone()),
-            )
-            .await?;
+            let login = LoginId::Phone(phone.clone());
+            let added = accounts::insert_user(&mut self.tx, &owner_id, &login, &p.name, None, &now)
+                .await
+                .with_context(|| format!("producer {}: owner's account", p.key))?;
+            self.count("users", u64::from(added));
             self.insert(
                 "producers",
                 sqlx::query(PRODUCERS_INSERT_PRODUCERS)
@@ -372,14 +370,10 @@ impl Seeder<'_> {
                     .bind(now.clone()),
             )
             .await?;
-            self.insert(
-                "producer_members",
-                sqlx::query(PRODUCERS_INSERT_PRODUCER_MEMBERS)
-                    .bind(id.clone())
-                    .bind(owner_id.clone())
-                    .bind(now),
-            )
-            .await?;
+            let added = producers::add_owner_in(&mut self.tx, &id, &owner_id, &now)
+                .await
+                .with_context(|| format!("producer {}: owner", p.key))?;
+            self.count("producer_members", u64::from(added));
             ids.producers.insert(p.key.clone(), (id, owner_id));
         }
         Ok(())
@@ -434,23 +428,16 @@ impl Seeder<'_> {
             let email = format!("can-bo.{slug}@hung-yen.ocop.example");
             let user_id = stable_id("user", &email);
             let now = self.now.clone();
-            self.insert(
-                "users",
-                sqlx::query(OFFICERS_INSERT_USERS)
-                    .bind(user_id.clone())
-                    .bind(email)
-                    .bind(format!("Cán bộ OCOP {}", product.commune))
-                    .bind(now.clone()),
-            )
-            .await?;
-            self.insert(
-                "commune_officers",
-                sqlx::query(OFFICERS_INSERT_COMMUNE_OFFICERS)
-                    .bind(user_id.clone())
-                    .bind(commune_id)
-                    .bind(now),
-            )
-            .await?;
+            let name = format!("Cán bộ OCOP {}", product.commune);
+            let login = LoginId::Email(email);
+            let added = accounts::insert_user(&mut self.tx, &user_id, &login, &name, None, &now)
+                .await
+                .with_context(|| format!("officer of {}", product.commune))?;
+            self.count("users", u64::from(added));
+            let added = admin_storage::add_officer_in(&mut self.tx, &user_id, &commune_id, &now)
+                .await
+                .with_context(|| format!("officer of {}", product.commune))?;
+            self.count("commune_officers", u64::from(added));
             ids.officers.insert(product.commune.clone(), user_id);
         }
         Ok(())
@@ -799,15 +786,9 @@ app::sql_statements! {
     COMMUNES_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
         VALUES ($1, $2, $3, '2025-06-30') ON CONFLICT DO NOTHING";
     /// `producers`.
-    PRODUCERS_INSERT_USERS = "INSERT INTO users (id, phone, display_name, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";
-    /// `producers`.
     PRODUCERS_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, phone, description_vi, description_en,
                                status, created_at, updated_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9) ON CONFLICT DO NOTHING";
-    /// `producers`.
-    PRODUCERS_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at)
-        VALUES ($1, $2, 'owner', $3) ON CONFLICT DO NOTHING";
     /// `payments`.
     PAYMENTS_INSERT_SITE_SETTINGS = "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3)
         ON CONFLICT DO NOTHING";
@@ -816,12 +797,6 @@ app::sql_statements! {
            bank_account_name = 'TAI KHOAN DEMO', shipping_mode = 'weight',
            shipping_base_vnd = 20000, shipping_per_kg_vnd = 5000
         WHERE id = $1 AND bank_bin IS NULL";
-    /// `officers`.
-    OFFICERS_INSERT_USERS = "INSERT INTO users (id, email, display_name, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING";
-    /// `officers`.
-    OFFICERS_INSERT_COMMUNE_OFFICERS = "INSERT INTO commune_officers (user_id, commune_id, created_at) VALUES ($1, $2, $3)
-        ON CONFLICT DO NOTHING";
     /// `product`.
     PRODUCT_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
                               description_vi, description_en, gtin, gi_name, status,

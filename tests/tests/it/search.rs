@@ -648,6 +648,31 @@ db_test!(
     }
 );
 
+db_test!(
+    a_row_that_does_not_decode_is_an_error_not_a_made_up_document,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let id = product_id(&app.db, "nhan-long-hung-yen").await;
+        let today = app::domain::time::vietnam_date(chrono::Utc::now());
+        let (docs, _) = app::search::sync::documents(&app.db, std::slice::from_ref(&id), today)
+            .await
+            .unwrap();
+        assert_eq!(docs.len(), 1, "the demo product has a document");
+        // A creation time that is not a timestamp: once indexed as 1970, now a decode error.
+        sqlx::query("UPDATE products SET created_at = 'yesterday' WHERE id = $1")
+            .bind(&id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let read = app::search::sync::documents(&app.db, std::slice::from_ref(&id), today).await;
+        assert!(
+            matches!(read, Err(sqlx::Error::Decode(_))),
+            "a bad created_at must fail the document, got {:?}",
+            read.map(|(docs, _)| docs.len())
+        );
+    }
+);
+
 db_test!(the_search_page_works_without_javascript, |engine| {
     let app = spawn_seeded_app(engine).await;
     let html = app.get("/tim-kiem?q=nhan+long").await.text().await.unwrap();
