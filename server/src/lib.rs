@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod boundary;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;

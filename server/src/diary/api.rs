@@ -14,7 +14,7 @@ use axum::{
 };
 
 use super::epcis;
-use crate::api::{ApiError, catalog::locale};
+use crate::api::{ApiError, locale};
 use crate::startup::AppState;
 
 /// The lot's id for a path key: a lot id, or a lot code naming exactly one public lot (one

@@ -31,8 +31,8 @@ use super::forms::{
 use crate::{
     api::{
         ApiError,
-        catalog::locale,
         extract::{ApiJson, ApiQuery},
+        locale,
     },
     auth::ClientIp,
     startup::AppState,

@@ -200,7 +200,7 @@ pub(crate) async fn place_and_open_card(
         request,
         state.payments.rules(),
         Utc::now(),
-        crate::api::catalog::locale(headers),
+        crate::api::locale(headers),
     )
     .await?;
     let card_page = if placed.method == PaymentMethod::Card {
