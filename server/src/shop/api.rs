@@ -4,7 +4,6 @@
 //! `X-Cart-Token`).
 
 use app::{
-    auth::{Actor, GuestCart},
     domain::phone::PhoneVn,
     shop::{
         model::{CartView, OrderView},
@@ -17,7 +16,7 @@ use app::{
     },
 };
 use axum::{
-    Extension, Json,
+    Json,
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
@@ -25,8 +24,9 @@ use axum::{
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::forms::{
-    MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new, place_and_open_card, with_cookie,
+use super::{
+    forms::{MAX_ORDER_NO, guest_phone_check, place_and_open_card},
+    shopper::{NewCart, Shopper},
 };
 use crate::{
     api::{
@@ -95,11 +95,10 @@ async fn cart_of(
     responses((status = 200, body = CartResponse)))]
 pub async fn get_cart(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
 ) -> Result<Json<CartResponse>, ApiError> {
-    let owner = existing_owner(actor.as_deref(), guest.as_deref());
+    let owner = shopper.owner();
     Ok(Json(CartResponse {
         cart: cart_of(&state, owner.as_ref(), &headers).await?,
         cart_token: None,
@@ -111,21 +110,20 @@ pub async fn get_cart(
     responses((status = 200, body = CartResponse), (status = 422, body = crate::api::error::ErrorBody)))]
 pub async fn add_item(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     ApiJson(item): ApiJson<AddItem>,
 ) -> Result<Response, ApiError> {
     let quantity = quantity(item.quantity)?;
-    let (owner, created) = owner_or_new(&state, actor.as_deref(), guest.as_deref());
+    let (owner, new_cart) = shopper.owner_or_new(&state);
     cart::add(&state.db, &owner, &item.variant_id, quantity, Utc::now())
         .await
         .map_err(cart_error)?;
     let body = CartResponse {
         cart: cart_of(&state, Some(&owner), &headers).await?,
-        cart_token: created.as_ref().map(|(token, _)| token.clone()),
+        cart_token: new_cart.as_ref().map(|new| new.token.clone()),
     };
-    Ok(with_cookie(Json(body).into_response(), created))
+    Ok(NewCart::set_on(new_cart, Json(body).into_response()))
 }
 
 /// Sets a line's quantity; 0 removes it.
@@ -134,13 +132,13 @@ pub async fn add_item(
     responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn set_item(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     Path(variant_id): Path<String>,
     ApiJson(body): ApiJson<SetQuantity>,
 ) -> Result<Json<CartResponse>, ApiError> {
-    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+    let owner = shopper
+        .owner()
         .ok_or_else(|| ApiError::not_found("there is no cart"))?;
     let q = if body.quantity == 0 {
         None
@@ -162,12 +160,12 @@ pub async fn set_item(
     responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
 pub async fn remove_item(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     Path(variant_id): Path<String>,
 ) -> Result<Json<CartResponse>, ApiError> {
-    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+    let owner = shopper
+        .owner()
         .ok_or_else(|| ApiError::not_found("there is no cart"))?;
     cart::set_quantity(&state.db, &owner, &variant_id, None, Utc::now())
         .await
@@ -221,8 +219,7 @@ pub struct OutOfStockDetail {
               (status = 422, body = crate::api::error::ErrorBody)))]
 pub async fn post_checkout(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     ApiJson(mut fields): ApiJson<CheckoutFields>,
 ) -> Result<Response, ApiError> {
@@ -234,7 +231,8 @@ pub async fn post_checkout(
     {
         fields.idempotency_key = key.to_owned();
     }
-    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+    let owner = shopper
+        .owner()
         .ok_or_else(|| invalid("empty_cart", "the cart is empty".to_owned()))?;
     let request = fields
         .check()
@@ -301,8 +299,7 @@ pub struct OrderQuery {
 pub async fn get_order(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Path(order_no): Path<String>,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrderView>, ApiError> {
@@ -315,14 +312,9 @@ pub async fn get_order(
     // A number that is no order is counted like a wrong phone, so the throttle does not tell
     // which numbers exist.
     let party = match &keys {
-        Some(keys) => orders::party_of(
-            &state.db,
-            keys,
-            actor.as_deref(),
-            guest.as_deref().map(|g| g.0.as_str()),
-        )
-        .await
-        .map_err(fail)?,
+        Some(keys) => orders::party_of(&state.db, keys, shopper.actor(), shopper.guest_hash())
+            .await
+            .map_err(fail)?,
         None => None,
     };
     let by_phone = match (&party, query.phone.as_deref().map(PhoneVn::parse)) {
