@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use app::{
     catalog::{
         model::{CommunePage, CommuneSummary, ProducerPage, ProductPage},
-        storage as queries,
+        storage,
     },
     domain::{slug::Slug, time::vietnam_date},
     search::model::{Facets, SearchHit, SearchRequest, Suggestions},
@@ -71,7 +71,7 @@ pub async fn list_communes(
     if q.chars().count() > 100 {
         return Err(ApiError::bad_request("q: at most 100 characters"));
     }
-    let items = queries::list_communes(&state.db, &q)
+    let items = storage::list_communes(&state.db, &q)
         .await
         .map_err(|e| ApiError::unavailable("listing communes", e))?;
     Ok(Json(CommuneList {
@@ -90,7 +90,7 @@ pub async fn get_commune(
     headers: HeaderMap,
 ) -> Result<Json<CommunePage>, ApiError> {
     let slug = slug(&text, "commune")?;
-    queries::commune_page(&state.db, slug.as_str(), today(), locale(&headers))
+    storage::commune_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
         .map_err(|e| ApiError::unavailable("loading a commune", e))?
         .map(Json)
@@ -181,7 +181,7 @@ pub async fn get_product(
     headers: HeaderMap,
 ) -> Result<Json<ProductPage>, ApiError> {
     let slug = slug(&text, "product")?;
-    queries::product_page(&state.db, slug.as_str(), today(), locale(&headers))
+    storage::product_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
         .map_err(|e| ApiError::unavailable("loading a product", e))?
         .map(Json)
@@ -198,7 +198,7 @@ pub async fn get_producer(
     headers: HeaderMap,
 ) -> Result<Json<ProducerPage>, ApiError> {
     let slug = slug(&text, "producer")?;
-    queries::producer_page(&state.db, slug.as_str(), today(), locale(&headers))
+    storage::producer_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
         .map_err(|e| ApiError::unavailable("loading a producer", e))?
         .map(Json)
