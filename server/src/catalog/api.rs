@@ -63,6 +63,7 @@ fn params(
 #[utoipa::path(get, path = "/api/v1/communes",
     params(("q" = Option<String>, Query, description = "Part of a current or former name, e.g. `dong tao`")),
     responses((status = 200, body = CommuneList), (status = 400, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
 pub async fn list_communes(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -84,6 +85,7 @@ pub async fn list_communes(
 #[utoipa::path(get, path = "/api/v1/communes/{slug}",
     params(("slug" = String, Path, description = "e.g. `tan-hung`")),
     responses((status = 200, body = CommunePage), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(slug = %text))]
 pub async fn get_commune(
     State(state): State<AppState>,
     Path(text): Path<String>,
@@ -115,6 +117,7 @@ pub async fn get_commune(
     ),
     responses((status = 200, body = ProductList), (status = 400, body = crate::api::error::ErrorBody),
               (status = 503, description = "search is unavailable", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
 pub async fn list_products(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -147,6 +150,7 @@ pub async fn list_products(
     params(("q" = Option<String>, Query, description = "What the buyer has typed so far, e.g. `mat o`; at most 200 characters are used")),
     responses((status = 200, body = Suggestions), (status = 400, body = crate::api::error::ErrorBody),
               (status = 503, description = "search is unavailable", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
 pub async fn list_suggestions(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -175,6 +179,7 @@ fn search_unavailable(e: impl std::fmt::Display) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/products/{slug}",
     params(("slug" = String, Path, description = "e.g. `nhan-long-hung-yen`")),
     responses((status = 200, body = ProductPage), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(slug = %text))]
 pub async fn get_product(
     State(state): State<AppState>,
     Path(text): Path<String>,
@@ -192,6 +197,7 @@ pub async fn get_product(
 #[utoipa::path(get, path = "/api/v1/producers/{slug}",
     params(("slug" = String, Path, description = "e.g. `htx-nhan-long-song-hong-xanh`")),
     responses((status = 200, body = ProducerPage), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(slug = %text))]
 pub async fn get_producer(
     State(state): State<AppState>,
     Path(text): Path<String>,

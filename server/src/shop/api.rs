@@ -93,6 +93,7 @@ async fn cart_of(
 /// lines that cannot be ordered as they are (`problem`).
 #[utoipa::path(get, path = "/api/v1/cart",
     responses((status = 200, body = CartResponse)))]
+#[tracing::instrument(skip_all)]
 pub async fn get_cart(
     State(state): State<AppState>,
     shopper: Shopper,
@@ -108,6 +109,7 @@ pub async fn get_cart(
 /// Adds a variant to the cart (creating a guest cart and its token when needed).
 #[utoipa::path(post, path = "/api/v1/cart/items", request_body = AddItem,
     responses((status = 200, body = CartResponse), (status = 422, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(variant = %item.variant_id))]
 pub async fn add_item(
     State(state): State<AppState>,
     shopper: Shopper,
@@ -130,6 +132,7 @@ pub async fn add_item(
 #[utoipa::path(patch, path = "/api/v1/cart/items/{variant_id}", request_body = SetQuantity,
     params(("variant_id" = String, Path)),
     responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(variant = %variant_id))]
 pub async fn set_item(
     State(state): State<AppState>,
     shopper: Shopper,
@@ -158,6 +161,7 @@ pub async fn set_item(
 #[utoipa::path(delete, path = "/api/v1/cart/items/{variant_id}",
     params(("variant_id" = String, Path)),
     responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(variant = %variant_id))]
 pub async fn remove_item(
     State(state): State<AppState>,
     shopper: Shopper,
@@ -217,6 +221,7 @@ pub struct OutOfStockDetail {
               (status = 200, description = "replayed: these orders were placed by an earlier request with the same key", body = CheckoutResponse),
               (status = 409, description = "some items are out of stock", body = OutOfStockBody),
               (status = 422, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(method = %fields.payment_method))]
 pub async fn post_checkout(
     State(state): State<AppState>,
     shopper: Shopper,
@@ -296,6 +301,7 @@ pub struct OrderQuery {
     params(("order_no" = String, Path), ("phone" = Option<String>, Query)),
     responses((status = 200, body = OrderView), (status = 404, body = crate::api::error::ErrorBody),
               (status = 429, description = "too many phone guesses from this client or at this order; see Retry-After", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn get_order(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

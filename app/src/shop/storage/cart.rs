@@ -53,6 +53,7 @@ impl CartError {
 const BUYABLE: &str = "v.status = 'active' AND p.status = 'approved' AND pr.status = 'active'";
 
 /// The cart's id, created on first use when `create` is set.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn cart_id(
     conn: &mut AnyConnection,
     owner: &CartOwner,
@@ -98,6 +99,7 @@ async fn buyable(conn: &mut AnyConnection, variant_id: &str) -> Result<bool, sql
 }
 
 /// Adds `quantity` of a variant (to what the cart already holds, up to the per-line maximum).
+#[tracing::instrument(skip_all, fields(variant_id = %variant_id))]
 pub async fn add(
     db: &Db,
     owner: &CartOwner,
@@ -126,6 +128,7 @@ pub async fn add(
 }
 
 /// Sets a line's quantity (0 removes it).
+#[tracing::instrument(skip_all, fields(variant_id = %variant_id))]
 pub async fn set_quantity(
     db: &Db,
     owner: &CartOwner,
@@ -163,6 +166,7 @@ pub async fn set_quantity(
 }
 
 /// Locks the cart's row for the rest of the transaction (checkout's claim on it).
+#[tracing::instrument(skip_all, fields(cart_id = %cart))]
 pub(crate) async fn claim(
     conn: &mut AnyConnection,
     cart: &str,
@@ -183,6 +187,7 @@ async fn touch(
 }
 
 /// Moves a guest's cart into the user's at sign-in (quantities add up, to the maximum).
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn merge_guest_into_user(
     db: &Db,
     guest_hash: &str,
@@ -272,6 +277,7 @@ impl CartRow {
     }
 }
 
+#[tracing::instrument(skip_all, fields(cart_id = %cart_id))]
 pub(crate) async fn rows(
     conn: &mut AnyConnection,
     cart_id: &str,
@@ -280,6 +286,7 @@ pub(crate) async fn rows(
 }
 
 /// The cart as the buyer sees it now, grouped per producer, with what cannot be ordered.
+#[tracing::instrument(skip_all)]
 pub async fn view(db: &Db, owner: &CartOwner, locale: Locale) -> Result<CartView, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let Some(cart) = cart_id(&mut conn, owner, false, Utc::now()).await? else {
@@ -355,6 +362,8 @@ pub(crate) fn build_view(rows: &[CartRow], locale: Locale) -> Result<CartView, s
 
 /// Every commune goods can be delivered to, with its province, for the two-tier address:
 /// (province id, province name, commune id, commune kind, commune name).
+#[allow(clippy::type_complexity)] // the span repeats the row tuple in its expansion
+#[tracing::instrument(skip_all)]
 pub async fn delivery_communes(
     db: &Db,
 ) -> Result<Vec<(String, String, String, String, String)>, sqlx::Error> {
@@ -366,6 +375,7 @@ pub const GUEST_CART_DAYS: i64 = 90;
 
 /// Deletes guests' carts untouched since `before` (their lines go with them); returns how many.
 /// A guest's orders stay theirs: order access is recorded apart from the cart.
+#[tracing::instrument(skip_all)]
 pub async fn delete_idle_guest_carts(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     sqlx::query(DELETE_IDLE_GUEST_CARTS)
         .bind(db_timestamp(before))
