@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod boundary;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;

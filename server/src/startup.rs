@@ -21,7 +21,7 @@ use tower_http::{
 
 use crate::{
     Settings,
-    auth::{csrf, forms, no_store, session},
+    auth::{csrf, no_store, session},
     cli::open,
     routes,
 };
@@ -172,17 +172,9 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang", post(routes::lang::set_language))
-        .route("/dang-nhap", post(forms::sign_in))
-        .route("/dang-ky", post(forms::sign_up))
-        .route("/dang-xuat", post(forms::sign_out))
-        .route("/tai-khoan/mat-khau", post(forms::change_password))
-        .route("/tai-khoan/ban-hang", post(forms::apply_for_producer))
-        .route("/can-bo/don/{producer_id}", post(forms::decide_application))
-        .route(
-            "/quan-tri/nguoi-dung/{user_id}/mat-khau",
-            post(forms::reset_password),
-        )
+        .merge(crate::auth::router())
         .merge(crate::api::router())
+        .merge(crate::catalog::router())
         .merge(crate::diary::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())

@@ -70,6 +70,7 @@ fn audit_entry<'a>(
 
 /// Creates a commune (xã, phường or đặc khu) in the province; returns its id. Its address is made
 /// from its name (`Xã Tân Tiến` → `/xa/tan-tien`, with a number when taken).
+#[tracing::instrument(skip_all, fields(admin_id = %admin_id))]
 pub async fn create_commune(
     db: &Db,
     name: &str,
@@ -154,6 +155,7 @@ async fn create_commune_in(
 
 /// Renames a commune; the old name becomes a former name (search and the directory still find
 /// it). Its address (slug) does not change, so links keep working.
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id, admin_id = %admin_id))]
 pub async fn rename_commune(
     db: &Db,
     commune_id: &str,
@@ -227,6 +229,7 @@ pub async fn rename_commune(
 /// Merges `from` into `into`: every producer, product, plot and officer of `from` moves; its
 /// name and former names become `into`'s former names; `from` is kept, marked merged (old links
 /// and delivery addresses still resolve). Orders belong to producers and are untouched.
+#[tracing::instrument(skip_all, fields(from_commune = %from, into_commune = %into, admin_id = %admin_id))]
 pub async fn merge_communes(
     db: &Db,
     from: &str,
@@ -320,6 +323,7 @@ pub async fn merge_communes(
 }
 
 /// Makes the user with this id an officer of the commune (idempotent).
+#[tracing::instrument(skip_all, fields(user_id = %user_id, commune_id = %commune_id, admin_id = %admin_id))]
 pub async fn add_officer(
     db: &Db,
     user_id: &str,
@@ -372,6 +376,7 @@ pub async fn add_officer_in(
     Ok(done.rows_affected() > 0)
 }
 
+#[tracing::instrument(skip_all, fields(user_id = %user_id, commune_id = %commune_id, admin_id = %admin_id))]
 pub async fn remove_officer(
     db: &Db,
     user_id: &str,
@@ -434,6 +439,7 @@ impl UserChange {
 /// Disables (every session ends) or enables an account, or grants or revokes the administrator
 /// role. An administrator cannot disable or demote themselves (the province would risk having
 /// none).
+#[tracing::instrument(skip_all, fields(user_id = %user_id, admin_id = %admin_id))]
 pub async fn change_user(
     db: &Db,
     user_id: &str,
@@ -506,6 +512,7 @@ pub async fn change_user(
 }
 
 /// The officers of every commune: (user id, name, commune id, commune name).
+#[tracing::instrument(skip_all)]
 pub async fn officers(db: &Db) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
     sqlx::query_as(OFFICERS).fetch_all(db.pool()).await
 }
@@ -527,6 +534,7 @@ async fn put_setting(
 }
 
 /// The marketplace's account for bank transfers to producers without their own.
+#[tracing::instrument(skip_all, fields(admin_id = %admin_id))]
 pub async fn save_bank_account(
     db: &Db,
     bin: &str,
@@ -564,6 +572,7 @@ pub async fn save_bank_account(
 }
 
 /// The delivery fee new producers start with (each producer may change theirs).
+#[tracing::instrument(skip_all, fields(admin_id = %admin_id))]
 pub async fn save_default_shipping(
     db: &Db,
     base: crate::domain::money::Vnd,
@@ -596,6 +605,7 @@ pub async fn save_default_shipping(
 }
 
 /// The default delivery fee for new producers, in dong.
+#[tracing::instrument(skip_all)]
 pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
     let v: Option<String> = sqlx::query_scalar(DEFAULT_SHIPPING)
         .fetch_optional(db.pool())
@@ -620,6 +630,7 @@ pub async fn default_shipping(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 /// The marketplace's bank account as saved: (BIN, account number, holder).
+#[tracing::instrument(skip_all)]
 pub async fn bank_account(db: &Db) -> Result<(String, String, String), sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     crate::shop::storage::site_account_fields(&mut conn).await

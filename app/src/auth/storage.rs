@@ -28,6 +28,7 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 /// Creates a buyer account. `password_hash` is an Argon2id PHC string.
+#[tracing::instrument(skip_all)]
 pub async fn create_user(
     db: &Db,
     login: &LoginId,
@@ -115,6 +116,7 @@ impl LoginRow {
 pub const TEMPORARY_PASSWORD_HOURS: i64 = 24;
 
 /// The account a login key (`+84…` or a lower-case email) belongs to.
+#[tracing::instrument(skip_all)]
 pub async fn find_login(db: &Db, key: &str) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as(FIND_LOGIN)
         .bind(key)
@@ -122,6 +124,7 @@ pub async fn find_login(db: &Db, key: &str) -> Result<Option<LoginRow>, sqlx::Er
         .await
 }
 
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(Option<String>,)> = sqlx::query_as(PASSWORD_HASH)
         .bind(user_id)
@@ -133,6 +136,7 @@ pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sql
 /// Sets a password. `reset_by` is the administrator for a reset: the password is then
 /// temporary (it only lets the user choose a new one, for [`TEMPORARY_PASSWORD_HOURS`]);
 /// None when the user changed it themselves. Every other session of the user ends.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn set_password(
     db: &Db,
     user_id: &str,
@@ -191,6 +195,7 @@ struct ActorRow {
 /// The active user behind a live session, with all their roles; None for an unknown, expired
 /// or disabled one, and for one opened with a temporary password whose time is up. Runs on
 /// every signed-in request: two queries.
+#[tracing::instrument(skip_all)]
 pub async fn actor_for_session(
     db: &Db,
     token_hash: &str,
@@ -240,6 +245,7 @@ pub const SESSION_DAYS: i64 = 30;
 
 /// Starts a session for `user_id` under the (hashed) token. The caller ends the browser's
 /// previous session first: a session id is never carried across a sign-in.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn create_session(
     db: &Db,
     token_hash: &str,
@@ -278,6 +284,7 @@ pub async fn create_session(
     tx.commit().await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query(DELETE_SESSION)
         .bind(token_hash)
@@ -288,6 +295,7 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
 
 /// Makes an existing account (or a new one) a province administrator: the `create-admin`
 /// command. Returns the user id.
+#[tracing::instrument(skip_all)]
 pub async fn create_admin(
     db: &Db,
     login: &LoginId,

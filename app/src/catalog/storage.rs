@@ -70,6 +70,7 @@ struct PhotoRow {
 /// The home page's view of the province, as of `today` (Vietnam date: it decides which OCOP
 /// certificates are still in force), in `locale` where a translation exists. `None` when no
 /// province has been loaded yet.
+#[tracing::instrument(skip_all)]
 pub async fn province_overview(
     db: &Db,
     today: NaiveDate,
@@ -152,6 +153,7 @@ async fn communes_of(db: &Db, province_id: &str) -> Result<Vec<CommuneSummary>, 
 
 /// The communes directory: every commune, or those whose current or former name matches
 /// `query` with or without diacritics ("dong tao" finds xã Hoàn Long, formerly Đông Tảo).
+#[tracing::instrument(skip_all)]
 pub async fn list_communes(db: &Db, query: &str) -> Result<Vec<CommuneSummary>, sqlx::Error> {
     let Some(province) = current_province(db).await? else {
         return Ok(Vec::new());
@@ -192,6 +194,7 @@ struct ProducerRow {
 
 /// A commune's page: its story, signature product, other products and producers. `None` for an
 /// unknown or merged-away slug.
+#[tracing::instrument(skip_all, fields(slug = %slug))]
 pub async fn commune_page(
     db: &Db,
     slug: &str,
@@ -367,6 +370,7 @@ fn variants_and_lots(
 
 /// A public product's page as of `today`; `None` when no approved product of an active
 /// producer has this slug.
+#[tracing::instrument(skip_all, fields(slug = %slug))]
 pub async fn product_page(
     db: &Db,
     slug: &str,
@@ -445,6 +449,7 @@ struct ProducerPageRow {
 }
 
 /// An active producer's page with its public products; `None` for an unknown slug.
+#[tracing::instrument(skip_all, fields(slug = %slug))]
 pub async fn producer_page(
     db: &Db,
     slug: &str,
@@ -488,6 +493,7 @@ pub async fn producer_page(
 
 /// Public products as cards, in the order of `ids` (a search engine's ranking); ids that are not
 /// public (any more) are left out.
+#[tracing::instrument(skip_all, fields(products = ids.len()))]
 pub async fn cards_by_ids(
     db: &Db,
     ids: &[String],
@@ -520,6 +526,7 @@ pub struct FacetNames {
     pub groups: HashMap<String, String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Error> {
     let communes: Vec<(String, String, String)> = sqlx::query_as(FACET_NAMES_SELECT_COMMUNES)
         .fetch_all(db.pool())
@@ -541,6 +548,7 @@ pub async fn facet_names(db: &Db, locale: Locale) -> Result<FacetNames, sqlx::Er
 
 /// The paths of every public page, for `sitemap.xml`: the communes, the approved products of
 /// active producers, and the active producers.
+#[tracing::instrument(skip_all)]
 pub async fn public_paths(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     let pool = db.pool();
     let mut paths = vec!["/".to_owned(), "/xa".to_owned()];
@@ -795,6 +803,7 @@ fn galleries_sql(galleries: usize, covers: usize) -> String {
 }
 
 /// The photos of cultivation-log entries, by entry id, each with all its widths.
+#[tracing::instrument(skip_all, fields(entries = entry_ids.len()))]
 pub(crate) async fn entry_photos(
     conn: &mut AnyConnection,
     entry_ids: &[&str],

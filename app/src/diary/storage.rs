@@ -362,6 +362,7 @@ pub struct PlotInput<'a> {
     pub growing_area_code: Option<&'a str>,
 }
 
+#[tracing::instrument(skip_all, fields(user_id = %user_id, producer_id = %producer_id))]
 pub async fn create_plot(
     db: &Db,
     user_id: &str,
@@ -390,6 +391,7 @@ pub async fn create_plot(
 
 /// The checks and the one INSERT of a plot, inside the caller's transaction: the plot form and
 /// the demo seed (which fixes `id` and `now`) both write plots through here.
+#[tracing::instrument(skip_all, fields(plot_id = %id, producer_id = %producer_id))]
 pub async fn insert_plot(
     tx: &mut Transaction<'_, Any>,
     id: &str,
@@ -440,6 +442,7 @@ pub async fn insert_plot(
 }
 
 /// The producer owning a plot, and the plot's commune.
+#[tracing::instrument(skip_all, fields(plot_id = %plot_id))]
 pub async fn plot_owner(db: &Db, plot_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(PLOT_OWNER)
         .bind(plot_id)
@@ -448,6 +451,8 @@ pub async fn plot_owner(db: &Db, plot_id: &str) -> Result<Option<(String, String
 }
 
 /// A lot's producer, plot and plot commune.
+#[allow(clippy::type_complexity)] // the span repeats the row tuple in its expansion
+#[tracing::instrument(skip_all, fields(lot_id = %lot_id))]
 pub async fn lot_owner(
     db: &Db,
     lot_id: &str,
@@ -459,6 +464,7 @@ pub async fn lot_owner(
 }
 
 /// A new lot on a plot, growing until its harvest is recorded.
+#[tracing::instrument(skip_all, fields(user_id = %user_id, plot_id = %plot_id, code = %code, ?variant_id))]
 pub async fn create_lot(
     db: &Db,
     user_id: &str,
@@ -489,6 +495,7 @@ pub async fn create_lot(
 
 /// The checks and the one INSERT of a lot, inside the caller's transaction (the lot form, and
 /// the demo seed with its fixed `id` and `now`).
+#[tracing::instrument(skip_all, fields(lot_id = %id, plot_id = %plot_id, code = %code, ?variant_id))]
 pub async fn insert_lot(
     tx: &mut Transaction<'_, Any>,
     id: &str,
@@ -536,6 +543,7 @@ pub async fn insert_lot(
 
 /// Appends an entry to a plot's chain, on `today` (Vietnam date). A harvest is refused while a
 /// spraying's pre-harvest interval runs, and marks its lot harvested. Returns the new `seq`.
+#[tracing::instrument(skip_all, fields(user_id = %user_id, plot_id = %plot_id))]
 pub async fn append_entry(
     db: &Db,
     user_id: &str,
@@ -592,6 +600,7 @@ pub struct Appended<'a> {
 
 /// The pre-harvest gate and the one INSERT of a diary entry, inside the caller's transaction.
 /// Returns the entry's `seq`.
+#[tracing::instrument(skip_all)]
 pub async fn append_in(
     tx: &mut Transaction<'_, Any>,
     at: Appended<'_>,
@@ -739,6 +748,7 @@ pub async fn append_in(
 
 /// Puts a harvested lot on sale, refused while the interval of a spraying before its harvest
 /// still runs (a lot harvested earlier, then a spraying entered late, for instance).
+#[tracing::instrument(skip_all, fields(user_id = %user_id, lot_id = %lot_id))]
 pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
     let now = db_timestamp(Utc::now());
     audit::with_audit(
@@ -761,6 +771,7 @@ pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), Dia
 
 /// The pre-harvest gate and the status change of [`put_on_sale`], inside the caller's
 /// transaction (the demo seed's too). False when the lot was already on sale.
+#[tracing::instrument(skip_all, fields(lot_id = %lot_id))]
 pub async fn put_on_sale_in(
     tx: &mut Transaction<'_, Any>,
     lot_id: &str,
@@ -797,6 +808,7 @@ pub async fn put_on_sale_in(
 }
 
 /// An officer's stamp on a lot. Returns false when the lot does not exist.
+#[tracing::instrument(skip_all, fields(officer_id = %officer_id, lot_id = %lot_id))]
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
     let now = db_timestamp(Utc::now());
     audit::with_audit(
@@ -817,6 +829,7 @@ pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool,
 }
 
 /// The stamp itself, inside the caller's transaction; `now` is when the officer stamped.
+#[tracing::instrument(skip_all, fields(officer_id = %officer_id, lot_id = %lot_id))]
 pub async fn verify_in(
     tx: &mut Transaction<'_, Any>,
     officer_id: &str,
@@ -937,6 +950,7 @@ async fn lot_lines(
 }
 
 /// The plots of these producers with their lots and PHI state, for the farm screen.
+#[tracing::instrument(skip_all, fields(?producer_ids))]
 pub async fn plots_of(
     db: &Db,
     producer_ids: &[&str],
@@ -974,6 +988,7 @@ pub async fn plots_of(
 }
 
 /// One plot's diary screen and the producer owning the plot.
+#[tracing::instrument(skip_all, fields(plot_id = %plot_id))]
 pub async fn plot_diary(
     db: &Db,
     plot_id: &str,
@@ -1034,6 +1049,7 @@ pub async fn plot_diary(
 }
 
 /// The producer and plot of a diary entry.
+#[tracing::instrument(skip_all, fields(entry_id = %entry_id))]
 pub async fn entry_owner(db: &Db, entry_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(ENTRY_OWNER)
         .bind(entry_id)

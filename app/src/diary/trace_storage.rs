@@ -92,6 +92,7 @@ const FIND_LOT_SELECT: &str = const_format::concatcp!(
 
 /// The lot for a lookup key, if one of an active producer matches and `viewer` may see it
 /// (anyone once published; before that, see [`Action::SeeUnpublishedLot`]).
+#[tracing::instrument(skip_all)]
 pub async fn find_lot(
     db: &Db,
     key: LotKey<'_>,
@@ -130,6 +131,7 @@ pub async fn find_lot(
 }
 
 /// Published lots with this code (lot codes are unique per producer only).
+#[tracing::instrument(skip_all, fields(code = %code))]
 pub async fn lots_with_code(db: &Db, code: &str) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(LOTS_WITH_CODE)
         .bind(code.trim().to_ascii_uppercase())
@@ -140,6 +142,7 @@ pub async fn lots_with_code(db: &Db, code: &str) -> Result<Vec<String>, sqlx::Er
 
 /// A lot's whole record (`None`: no such lot, or its producer is not active). Who may see it
 /// is [`find_lot`]'s business.
+#[tracing::instrument(skip_all, fields(lot_id = %lot_id))]
 pub async fn lot_trace(
     db: &Db,
     lot_id: &str,
@@ -260,6 +263,8 @@ fn day_of(at: &str) -> NaiveDate {
 
 /// Lots awaiting an officer's stamp in these communes (all communes for `None`), harvested
 /// first: (lot id, lot code, producer, public path, whether a correction cleared its stamp).
+#[allow(clippy::type_complexity)] // the span repeats the row tuple in its expansion
+#[tracing::instrument(skip_all, fields(?communes))]
 pub async fn unverified_lots(
     db: &Db,
     communes: Option<&[String]>,
@@ -277,6 +282,7 @@ pub async fn unverified_lots(
 }
 
 /// A lot's public path (GS1 Digital Link or stable lot URL).
+#[tracing::instrument(skip_all, fields(lot_id = %lot_id))]
 pub async fn lot_address_of(db: &Db, lot_id: &str) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String, String, Option<String>)> = sqlx::query_as(LOT_ADDRESS_OF)
         .bind(lot_id)

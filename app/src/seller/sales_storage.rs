@@ -22,6 +22,7 @@ pub fn monday_of(day: NaiveDate) -> NaiveDate {
     day - Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
+#[tracing::instrument(skip_all, fields(?producer_ids, %from, %to))]
 pub async fn summary(
     db: &Db,
     producer_ids: &[&str],

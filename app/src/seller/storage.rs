@@ -46,6 +46,7 @@ fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
 }
 
 /// Who owns a listing: (producer id, producer's commune id).
+#[tracing::instrument(skip_all, fields(product_id = %product_id))]
 pub async fn owner(db: &Db, product_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(OWNER)
         .bind(product_id)
@@ -66,6 +67,7 @@ struct SummaryRow {
 }
 
 /// The listings of these producers, newest change first.
+#[tracing::instrument(skip_all, fields(?producer_ids))]
 pub async fn of_producers(
     db: &Db,
     producer_ids: &[&str],
@@ -116,6 +118,7 @@ struct EditRow {
 }
 
 /// One listing with everything its editor shows.
+#[tracing::instrument(skip_all, fields(product_id = %product_id))]
 pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let row: Option<EditRow> = sqlx::query_as(LISTING_SELECT_PRODUCTS)
@@ -189,6 +192,7 @@ pub async fn listing(db: &Db, product_id: &str) -> Result<Option<ListingEdit>, s
 }
 
 /// Creates a draft listing; returns its id.
+#[tracing::instrument(skip_all, fields(producer_id = %producer_id))]
 pub async fn create(
     db: &Db,
     producer_id: &str,
@@ -256,6 +260,7 @@ pub enum Saved {
 
 /// Saves an edited listing's fields. Every field of the form is public (name, description,
 /// group, GTIN), so a change to an approved listing takes it back to review.
+#[tracing::instrument(skip_all, fields(product_id = %product_id, actor_user_id = %actor_user_id))]
 pub async fn update(
     db: &Db,
     product_id: &str,
@@ -316,6 +321,7 @@ pub async fn update(
 /// Records an edit of what buyers see, inside the edit's transaction: audited with the fields
 /// that changed, and an approved listing goes back to review (off the public pages until an
 /// officer approves it again, so nothing reaches buyers unmoderated).
+#[tracing::instrument(skip_all, fields(product_id = %product_id, actor_user_id = %actor_user_id))]
 pub async fn public_edit(
     tx: &mut Transaction<'_, Any>,
     product_id: &str,
@@ -351,6 +357,7 @@ pub async fn public_edit(
 }
 
 /// Adds a variant (`variant_id` None) or changes one of this product's variants.
+#[tracing::instrument(skip_all, fields(product_id = %product_id, ?variant_id))]
 pub async fn save_variant(
     db: &Db,
     product_id: &str,
@@ -402,6 +409,7 @@ pub async fn save_variant(
 }
 
 /// Takes a variant off sale (orders keep pointing at it, so it is never deleted).
+#[tracing::instrument(skip_all, fields(product_id = %product_id, variant_id = %variant_id))]
 pub async fn archive_variant(
     db: &Db,
     product_id: &str,
@@ -440,6 +448,7 @@ async fn touch(
 }
 
 /// Moves a listing on (publish, approve, reject, archive, restore); returns the new status.
+#[tracing::instrument(skip_all, fields(product_id = %product_id, actor_user_id = %actor_user_id))]
 pub async fn change_status(
     db: &Db,
     product_id: &str,
@@ -494,6 +503,7 @@ pub async fn change_status(
 }
 
 /// Listings waiting for review in these communes (every commune when `None`: an administrator).
+#[tracing::instrument(skip_all, fields(?commune_ids))]
 pub async fn pending(
     db: &Db,
     commune_ids: Option<&[String]>,
@@ -528,6 +538,7 @@ pub async fn pending(
 }
 
 /// Moves a photo one place earlier (`up`) or later among the listing's photos.
+#[tracing::instrument(skip_all, fields(product_id = %product_id, photo_id = %photo_id, actor_user_id = %actor_user_id))]
 pub async fn move_photo(
     db: &Db,
     product_id: &str,
@@ -579,6 +590,7 @@ pub async fn move_photo(
 }
 
 /// Deletes a listing's photo and its rows; returns the storage keys whose files to remove.
+#[tracing::instrument(skip_all, fields(product_id = %product_id, photo_id = %photo_id, actor_user_id = %actor_user_id))]
 pub async fn delete_photo(
     db: &Db,
     product_id: &str,
@@ -608,6 +620,7 @@ pub async fn delete_photo(
 }
 
 /// Sets a listing photo's alt text (what a screen reader says; shown when images are off).
+#[tracing::instrument(skip_all, fields(product_id = %product_id, photo_id = %photo_id, actor_user_id = %actor_user_id))]
 pub async fn set_alt(
     db: &Db,
     product_id: &str,
@@ -646,6 +659,7 @@ pub async fn set_alt(
 }
 
 /// A listing's status (None: no such listing).
+#[tracing::instrument(skip_all, fields(product_id = %product_id))]
 pub async fn status(db: &Db, product_id: &str) -> Result<Option<ProductStatus>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as(STATUS)
         .bind(product_id)
@@ -656,6 +670,7 @@ pub async fn status(db: &Db, product_id: &str) -> Result<Option<ProductStatus>, 
 }
 
 /// The product groups for the listing form: (code, Vietnamese name).
+#[tracing::instrument(skip_all)]
 pub async fn groups(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(GROUPS).fetch_all(db.pool()).await
 }

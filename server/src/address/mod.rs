@@ -4,11 +4,11 @@
 
 use axum::{
     Json, Router,
-    extract::{Path, Query, State, rejection::QueryRejection},
+    extract::{Path, State},
     http::HeaderMap,
     routing::get,
 };
-use std::collections::HashMap;
+use serde::Deserialize;
 use utoipa::OpenApi;
 
 use app::address::{
@@ -17,7 +17,10 @@ use app::address::{
     storage,
 };
 
-use crate::{api::ApiError, startup::AppState};
+use crate::{
+    api::{ApiError, extract::ApiQuery},
+    startup::AppState,
+};
 
 /// The addresses' part of the API document (merged into `/api/openapi.json`).
 #[derive(OpenApi)]
@@ -41,7 +44,7 @@ pub async fn list_provinces(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<ProvinceList>, ApiError> {
-    let locale = crate::api::catalog::locale(&headers);
+    let locale = crate::api::extract::locale(&headers);
     let items = storage::provinces(&state.db)
         .await
         .map_err(|e| ApiError::unavailable("listing provinces", e))?
@@ -64,7 +67,7 @@ pub async fn list_communes_of(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CommuneList>, ApiError> {
-    let locale = crate::api::catalog::locale(&headers);
+    let locale = crate::api::extract::locale(&headers);
     let unknown = || ApiError::not_found(format!("no province has the code {code:?}"));
     let province = ProvinceCode::parse(&code).map_err(|_| unknown())?;
     storage::province(&state.db, &province)
@@ -80,6 +83,12 @@ pub async fn list_communes_of(
     Ok(Json(CommuneList { items }))
 }
 
+#[derive(Deserialize)]
+pub struct FindQuery {
+    #[serde(default)]
+    q: String,
+}
+
 /// Longest query looked at: a name and its province fit well within it.
 const MAX_QUERY_CHARS: usize = 100;
 
@@ -93,14 +102,11 @@ const MAX_QUERY_CHARS: usize = 100;
 #[tracing::instrument(skip_all)]
 pub async fn find_communes(
     State(state): State<AppState>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    ApiQuery(query): ApiQuery<FindQuery>,
     headers: HeaderMap,
 ) -> Result<Json<CommuneList>, ApiError> {
-    let locale = crate::api::catalog::locale(&headers);
-    let q = crate::api::catalog::params(query)?
-        .remove("q")
-        .unwrap_or_default();
-    let typed: String = q.chars().take(MAX_QUERY_CHARS).collect();
+    let locale = crate::api::extract::locale(&headers);
+    let typed: String = query.q.chars().take(MAX_QUERY_CHARS).collect();
     let items = storage::search(&state.db, &typed)
         .await
         .map_err(|e| ApiError::unavailable("finding communes", e))?

@@ -3,7 +3,7 @@
 //! redirects back with `?ok=1` or `?loi=<code>`.
 
 use app::{
-    admin::storage::{self as admin, AdminError},
+    admin::storage::{self, AdminError},
     auth::login::LoginId,
     officer::form::OfficerRefusal,
     seller::form::ListingRefusal,
@@ -55,7 +55,7 @@ pub async fn create_commune(
     Administrator(admin): Administrator,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, FormError> {
-    let done = admin::create_commune(
+    let done = storage::create_commune(
         &state.db,
         &form.name,
         &form.kind,
@@ -81,7 +81,7 @@ pub async fn rename_commune(
     Administrator(admin): Administrator,
     Form(form): Form<RenameForm>,
 ) -> Result<Response, FormError> {
-    let done = admin::rename_commune(
+    let done = storage::rename_commune(
         &state.db,
         &form.commune_id,
         &form.name,
@@ -106,7 +106,7 @@ pub async fn merge_communes(
     Administrator(admin): Administrator,
     Form(form): Form<MergeForm>,
 ) -> Result<Response, FormError> {
-    let done = admin::merge_communes(
+    let done = storage::merge_communes(
         &state.db,
         &form.from,
         &form.into,
@@ -139,7 +139,7 @@ pub async fn add_officer(
         .await
         .context("finding an officer's account")?
         .ok_or_else(unknown)?;
-    let done = admin::add_officer(
+    let done = storage::add_officer(
         &state.db,
         &user.id,
         &form.commune_id,
@@ -157,7 +157,7 @@ pub async fn remove_officer(
     Form(form): Form<OfficerForm>,
 ) -> Result<Response, FormError> {
     let done =
-        admin::remove_officer(&state.db, &form.user_id, &form.commune_id, &admin.user_id).await;
+        storage::remove_officer(&state.db, &form.user_id, &form.commune_id, &admin.user_id).await;
     answer(done, "can-bo")
 }
 
@@ -177,9 +177,9 @@ pub async fn change_user(
     Form(form): Form<UserForm>,
 ) -> Result<Response, FormError> {
     let back = USERS;
-    let change = admin::UserChange::parse(&form.change)
+    let change = storage::UserChange::parse(&form.change)
         .ok_or_else(|| FormError::refused(back, &OfficerRefusal::UserUnknown))?;
-    admin::change_user(&state.db, &user_id, change, &admin.user_id, Utc::now())
+    storage::change_user(&state.db, &user_id, change, &admin.user_id, Utc::now())
         .await
         .map_err(|e| refused(back, e))?;
     Ok(see_other(&format!("{back}?ok=user")))
@@ -203,7 +203,7 @@ pub async fn save_shipping(
         // The fee is a price: the listing form's words for it.
         _ => return Err(FormError::refused(BACK, &ListingRefusal::Price).and("#giao-hang")),
     };
-    let done = admin::save_default_shipping(&state.db, base, &admin.user_id, Utc::now()).await;
+    let done = storage::save_default_shipping(&state.db, base, &admin.user_id, Utc::now()).await;
     answer(done, "giao-hang")
 }
 
@@ -223,7 +223,7 @@ pub async fn save_bank(
     Administrator(admin): Administrator,
     Form(form): Form<BankForm>,
 ) -> Result<Response, FormError> {
-    let done = admin::save_bank_account(
+    let done = storage::save_bank_account(
         &state.db,
         &form.bin,
         &form.account_no,

@@ -1,12 +1,13 @@
 //! The API's extractors: axum's `Json` and `Query` with their refusals in the API's error shape
-//! (`{"error":{"code","message"}}`) instead of axum's plain text.
+//! (`{"error":{"code","message"}}`) instead of axum's plain text, and the caller's language.
 
+use app::i18n::Locale;
 use axum::{
     extract::{
         FromRequest, FromRequestParts, Query, Request,
         rejection::{JsonRejection, QueryRejection},
     },
-    http::{StatusCode, request::Parts},
+    http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
@@ -79,4 +80,13 @@ where
 
 fn query_refusal(rejection: &QueryRejection) -> ApiError {
     ApiError::bad_request(format!("bad query parameters: {}", rejection.body_text()))
+}
+
+/// The language a caller asked for with the site's `lang` cookie; Vietnamese otherwise.
+pub fn locale(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_cookie_header)
+        .unwrap_or_default()
 }

@@ -1,7 +1,8 @@
-//! The versioned JSON API (`/api/v1`) for mobile apps and partner marketplaces, and its OpenAPI
-//! document (`/api/openapi.json`), generated from the same types the handlers return.
+//! The versioned JSON API (`/api/v1`) for mobile apps and partner marketplaces: what all its
+//! handlers share (the error shape, the extractors), its OpenAPI document (`/api/openapi.json`,
+//! generated from the same types the handlers return, each feature's paths registered beside its
+//! routes), the Stripe webhook and the JSON 404. The endpoints are in the features' folders.
 
-pub mod catalog;
 pub mod error;
 pub mod extract;
 
@@ -12,6 +13,7 @@ use axum::{
 use utoipa::OpenApi;
 
 pub use error::ApiError;
+pub use extract::locale;
 
 use crate::startup::AppState;
 
@@ -22,14 +24,6 @@ use crate::startup::AppState;
         version = "1",
         description = "Communes, products, producers, lot traceability, the buyer's cart, checkout and orders of the OCOP specialty marketplace (Hưng Yên). Texts are Vietnamese unless the `lang=en` cookie asks for English; prices are whole VND."
     ),
-    paths(
-        catalog::list_communes,
-        catalog::get_commune,
-        catalog::list_products,
-        catalog::list_suggestions,
-        catalog::get_product,
-        catalog::get_producer,
-    ),
     components(schemas(error::ErrorBody, error::ErrorDetail))
 )]
 pub struct ApiDoc;
@@ -38,6 +32,7 @@ pub struct ApiDoc;
 /// the feature's module beside its routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
+    doc.merge(crate::catalog::CatalogApi::openapi());
     doc.merge(crate::diary::DiaryApi::openapi());
     doc.merge(crate::shop::ShopApi::openapi());
     doc.merge(crate::address::AddressApi::openapi());
@@ -47,12 +42,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(|| async { Json(openapi()) }))
-        .route("/api/v1/communes", get(catalog::list_communes))
-        .route("/api/v1/communes/{slug}", get(catalog::get_commune))
-        .route("/api/v1/products", get(catalog::list_products))
-        .route("/api/v1/suggestions", get(catalog::list_suggestions))
-        .route("/api/v1/products/{slug}", get(catalog::get_product))
-        .route("/api/v1/producers/{slug}", get(catalog::get_producer))
         .route(
             "/api/v1/webhooks/stripe",
             post(crate::payments::webhook::stripe_webhook),

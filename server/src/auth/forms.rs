@@ -9,7 +9,7 @@ use app::{
         login::LoginId,
         password_rules::check_new_password,
         producers::{self, ApplicationError},
-        storage::{self as accounts, AccountError},
+        storage::{self, AccountError},
     },
     domain::{product::ProducerKind, text},
 };
@@ -82,7 +82,7 @@ async fn sign_in_and_go(
     next: &str,
 ) -> Result<Response, FormError> {
     if let Some(old) = cookies::get(headers, SESSION_COOKIE).filter(|t| is_well_formed(t)) {
-        accounts::delete_session(&state.db, &token_hash(old))
+        storage::delete_session(&state.db, &token_hash(old))
             .await
             .context("ending the previous session")?;
     }
@@ -103,13 +103,13 @@ async fn sign_in_and_go(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    accounts::create_session(&state.db, &token_hash(&token), user_id, ip, user_agent)
+    storage::create_session(&state.db, &token_hash(&token), user_id, ip, user_agent)
         .await
         .context("starting a session")?;
     let cookie = cookies::set(
         SESSION_COOKIE,
         &token,
-        Some(accounts::SESSION_DAYS * 24 * 3600),
+        Some(storage::SESSION_DAYS * 24 * 3600),
         state.secure_cookies(),
     );
     Ok((
@@ -160,7 +160,7 @@ pub async fn sign_in(
         let minutes = minutes(wait);
         return Err(refused(AccountRefusal::Throttled { minutes }));
     }
-    let row = accounts::find_login(&state.db, &key)
+    let row = storage::find_login(&state.db, &key)
         .await
         .context("finding a login")?;
     let stored = row.as_ref().and_then(|r| r.password_hash.clone());
@@ -251,7 +251,7 @@ pub async fn sign_up(
     let hash = password::hash(form.password)
         .await
         .context("hashing a password")?;
-    match accounts::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
+    match storage::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
         Ok(id) => sign_in_and_go(&state, &headers, &id, ip.as_deref(), "/tai-khoan").await,
         // Not "this login has an account" to whoever asks: the sign-in form, with the login
         // filled in, is what its owner needs, and says no more to a stranger.
@@ -278,7 +278,7 @@ pub async fn sign_out(
     session: Option<Extension<SessionHash>>,
 ) -> Result<Response, FormError> {
     if let Some(Extension(SessionHash(hash))) = session {
-        accounts::delete_session(&state.db, &hash)
+        storage::delete_session(&state.db, &hash)
             .await
             .context("ending a session")?;
     }
@@ -329,7 +329,7 @@ pub async fn change_password(
         let minutes = minutes(wait);
         return Err(refused(AccountRefusal::TooMany { minutes }));
     }
-    let stored = accounts::password_hash(&state.db, &actor.user_id)
+    let stored = storage::password_hash(&state.db, &actor.user_id)
         .await
         .context("reading a password hash")?;
     if !password::verify(form.current, stored).await.map_err(busy)? {
@@ -356,7 +356,7 @@ pub async fn change_password(
         .await
         .context("hashing a password")?;
     let keep = session.map(|Extension(SessionHash(h))| h);
-    accounts::set_password(
+    storage::set_password(
         &state.db,
         &actor.user_id,
         &hash,
@@ -492,7 +492,7 @@ pub async fn reset_password(
     let hash = password::hash(form.temporary_password)
         .await
         .context("hashing a password")?;
-    let found = accounts::set_password(
+    let found = storage::set_password(
         &state.db,
         &user_id,
         &hash,

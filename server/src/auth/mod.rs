@@ -1,5 +1,6 @@
-//! Sign-in on the server: password hashing, session and anti-forgery cookies, the middleware
-//! that turns them into an [`app::auth::Actor`] for every request, and the account forms.
+//! Accounts on the server: password hashing, session and anti-forgery cookies, the middleware
+//! that turns them into an [`app::auth::Actor`] for every request, and the account forms with
+//! their routes (sign in/up/out, passwords, producer applications and the officer's decision).
 
 pub mod cookies;
 pub mod csrf;
@@ -15,10 +16,29 @@ use std::{
     net::{IpAddr, SocketAddr},
 };
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::{
+    Router,
+    extract::{ConnectInfo, FromRequestParts},
+    routing::post,
+};
 use http::{HeaderMap, request::Parts};
 
 use crate::{config::TrustedProxies, startup::AppState};
+
+/// The account forms' routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dang-nhap", post(forms::sign_in))
+        .route("/dang-ky", post(forms::sign_up))
+        .route("/dang-xuat", post(forms::sign_out))
+        .route("/tai-khoan/mat-khau", post(forms::change_password))
+        .route("/tai-khoan/ban-hang", post(forms::apply_for_producer))
+        .route("/can-bo/don/{producer_id}", post(forms::decide_application))
+        .route(
+            "/quan-tri/nguoi-dung/{user_id}/mat-khau",
+            post(forms::reset_password),
+        )
+}
 
 /// The client's address, for throttling and the audit log: the TCP peer, or behind a trusted
 /// reverse proxy (`OCOP_TRUSTED_PROXY`) the address that proxy put in `X-Forwarded-For`.

@@ -2,7 +2,7 @@
 //! browser's anti-forgery token go into the request's extensions, where pages and handlers
 //! read them.
 
-use app::auth::{CART_COOKIE, CHANGE_PASSWORD_PATH, CsrfToken, GuestCart, storage as accounts};
+use app::auth::{CART_COOKIE, CHANGE_PASSWORD_PATH, CsrfToken, GuestCart, storage};
 use axum::{
     extract::{Request, State},
     http::{Method, StatusCode},
@@ -65,7 +65,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     }
     if let Some(token) = cookies::get(req.headers(), SESSION_COOKIE).filter(|t| is_well_formed(t)) {
         let hash = token_hash(token);
-        match accounts::actor_for_session(&state.db, &hash, Utc::now()).await {
+        match storage::actor_for_session(&state.db, &hash, Utc::now()).await {
             Ok(Some(actor)) => {
                 if actor.must_change_password
                     && !open_before_password_change(req.method(), req.uri().path())

@@ -14,7 +14,7 @@ use axum::{
 };
 
 use super::epcis;
-use crate::api::{ApiError, catalog::locale};
+use crate::api::{ApiError, locale};
 use crate::startup::AppState;
 
 /// The lot's id for a path key: a lot id, or a lot code naming exactly one public lot (one
@@ -50,6 +50,7 @@ async fn resolve(state: &AppState, key: &str) -> Result<String, ApiError> {
     params(("key" = String, Path, description = "the lot id, or its code (e.g. `NLHY-20260720`) when only one producer uses it")),
     responses((status = 200, body = LotTrace), (status = 404, body = crate::api::error::ErrorBody),
                (status = 409, description = "several lots have this code", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(lot = %key))]
 pub async fn get_lot(
     State(state): State<AppState>,
     Path(key): Path<String>,
@@ -69,6 +70,7 @@ pub async fn get_lot(
     params(("key" = String, Path, description = "the lot id, or its code")),
     responses((status = 200, description = "EPCIS 2.0 document", content_type = "application/ld+json", body = Object),
                (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(lot = %key))]
 pub async fn get_lot_epcis(
     State(state): State<AppState>,
     Path(key): Path<String>,

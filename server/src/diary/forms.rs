@@ -9,7 +9,7 @@ use app::{
         form::{DiaryRefusal, EntryFields},
         gs1::LotCode,
         rules::DraftError,
-        storage::{self as diary, DiaryError, PlotInput},
+        storage::{self, DiaryError, PlotInput},
     },
     domain::time::vietnam_date,
 };
@@ -76,7 +76,7 @@ async fn lot_owner(
     state: &AppState,
     lot_id: &str,
 ) -> Result<(String, Option<String>, Option<String>), FormError> {
-    diary::lot_owner(&state.db, lot_id)
+    storage::lot_owner(&state.db, lot_id)
         .await
         .context("finding a lot's producer")?
         .ok_or(FormError::NotFound)
@@ -118,7 +118,7 @@ pub async fn create_plot(
         area_m2,
         growing_area_code: blank_to_none(&form.growing_area_code),
     };
-    let id = diary::create_plot(&state.db, &actor.user_id, &form.producer_id, input)
+    let id = storage::create_plot(&state.db, &actor.user_id, &form.producer_id, input)
         .await
         .map_err(|e| refused("/nong-trai", e))?;
     Ok(see_other(&format!("/nong-trai/vuon/{id}?ok=1")))
@@ -127,7 +127,7 @@ pub async fn create_plot(
 /// The producer member allowed to write this plot's log, or the refusal (404 for no plot).
 async fn plot_writer(state: &AppState, asker: Asker, plot_id: &str) -> Result<Actor, FormError> {
     let back = format!("/nong-trai/vuon/{plot_id}");
-    let (producer_id, _) = diary::plot_owner(&state.db, plot_id)
+    let (producer_id, _) = storage::plot_owner(&state.db, plot_id)
         .await
         .context("finding a plot's producer")?
         .ok_or(FormError::NotFound)?;
@@ -155,7 +155,7 @@ pub async fn create_lot(
     let back = format!("/nong-trai/vuon/{plot_id}");
     let code = LotCode::parse(&form.lot_code)
         .map_err(|_| FormError::refused(&back, &DiaryRefusal::LotCode))?;
-    diary::create_lot(
+    storage::create_lot(
         &state.db,
         &actor.user_id,
         &plot_id,
@@ -184,7 +184,7 @@ pub async fn append_entry(
         .ok_or_else(|| FormError::refused(&back, &DiaryRefusal::Invalid))
         .map_err(|e| e.and(&form.query()))?;
     let today = vietnam_date(chrono::Utc::now());
-    let seq = diary::append_entry(
+    let seq = storage::append_entry(
         &state.db,
         &actor.user_id,
         &plot_id,
@@ -210,7 +210,7 @@ pub async fn put_on_sale(
     );
     let producer_id = &producer_id;
     let actor = asker.may(Action::WriteFarmLog { producer_id }, &back)?;
-    diary::put_on_sale(&state.db, &actor.user_id, &lot_id)
+    storage::put_on_sale(&state.db, &actor.user_id, &lot_id)
         .await
         .map_err(|e| refused(&back, e))?;
     Ok(see_other(&format!("{back}?ok=1#lots")))
@@ -226,7 +226,7 @@ pub async fn verify_lot(
     let (_, _, commune_id) = lot_owner(&state, &lot_id).await?;
     let commune_id = &commune_id.ok_or(FormError::NotFound)?;
     let actor = asker.may(Action::ActInCommune { commune_id }, "/can-bo")?;
-    if !diary::verify_lot(&state.db, &actor.user_id, &lot_id)
+    if !storage::verify_lot(&state.db, &actor.user_id, &lot_id)
         .await
         .context("stamping a lot")?
     {
@@ -245,7 +245,7 @@ pub async fn add_entry_photos(
     Path(entry_id): Path<String>,
     form: Multipart,
 ) -> Result<Response, FormError> {
-    let (producer_id, plot_id) = diary::entry_owner(&state.db, &entry_id)
+    let (producer_id, plot_id) = storage::entry_owner(&state.db, &entry_id)
         .await
         .context("finding an entry's producer")?
         .ok_or(FormError::NotFound)?;

@@ -85,6 +85,7 @@ pub(crate) fn svg_of(text: &str) -> Result<String, qrcode::types::QrError> {
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map(|qr| render_svg(&qr))
 }
 
+#[tracing::instrument(skip_all, fields(lot = %id))]
 pub async fn svg(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
@@ -105,6 +106,7 @@ pub async fn svg(
         .into_response()
 }
 
+#[tracing::instrument(skip_all, fields(lot = %id))]
 pub async fn png(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,

@@ -12,7 +12,7 @@ use app::{
             commune_editor::{self, EditorError},
         },
     },
-    seller::storage as listings,
+    seller,
 };
 use axum::{
     Form,
@@ -58,7 +58,7 @@ pub async fn record_certificate(
     asker: Asker,
     Form(form): Form<CertificateForm>,
 ) -> Result<Response, FormError> {
-    let (_, commune_id) = listings::owner(&state.db, form.product_id.trim())
+    let (_, commune_id) = seller::storage::owner(&state.db, form.product_id.trim())
         .await
         .context("finding a product's commune")?
         .ok_or_else(|| refused(OfficerRefusal::CertProduct))?;

@@ -62,6 +62,7 @@ fn kind_of(event_type: &str, payment_status: Option<&str>) -> Option<CardEventKi
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn stripe_webhook(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -10,8 +10,8 @@ use app::{
         form::ListingRefusal,
         rules::{ListingAction, product_input, variant_input},
         sales_page::season,
-        sales_storage as sales,
-        storage::{self as listings, ListingDbError, Saved},
+        sales_storage,
+        storage::{self, ListingDbError, Saved},
     },
 };
 use axum::{
@@ -69,7 +69,7 @@ pub(crate) fn photo_refusal(refusal: PhotoRefusal) -> ListingRefusal {
 
 /// The producer member who may edit this listing; else the refusal (404 for no listing).
 async fn may_edit(state: &AppState, asker: Asker, product_id: &str) -> Result<Actor, FormError> {
-    let (producer_id, _) = listings::owner(&state.db, product_id)
+    let (producer_id, _) = storage::owner(&state.db, product_id)
         .await
         .context("finding a listing's producer")?
         .ok_or(FormError::NotFound)?;
@@ -116,7 +116,7 @@ pub async fn create_product(
     let producer_id = form.producer_id.as_str();
     asker.may(Action::EditListings { producer_id }, "/ban-hang")?;
     let input = form.input("/ban-hang")?;
-    let id = listings::create(&state.db, producer_id, &input, Utc::now())
+    let id = storage::create(&state.db, producer_id, &input, Utc::now())
         .await
         .map_err(|e| refused("/ban-hang", e))?;
     Ok(see_other(&format!("{}?ok=1", editor(&id))))
@@ -132,7 +132,7 @@ pub async fn update_product(
     let actor = may_edit(&state, asker, &product_id).await?;
     let back = editor(&product_id);
     let input = form.input(&back)?;
-    let s = listings::update(&state.db, &product_id, &input, &actor.user_id, Utc::now())
+    let s = storage::update(&state.db, &product_id, &input, &actor.user_id, Utc::now())
         .await
         .map_err(|e| refused(&back, e))?;
     Ok(saved(&back, s, ""))
@@ -164,7 +164,7 @@ pub async fn save_variant(
     let back = editor(&product_id);
     let now = Utc::now();
     if form.action == "archive" {
-        listings::archive_variant(&state.db, &product_id, &form.variant_id, now)
+        storage::archive_variant(&state.db, &product_id, &form.variant_id, now)
             .await
             .map_err(|e| refused(&back, e))?;
         return Ok(see_other(&format!("{back}?ok=1")));
@@ -178,7 +178,7 @@ pub async fn save_variant(
     )
     .map_err(|e| FormError::refused(&back, &ListingRefusal::from(e)))?;
     let variant_id = Some(form.variant_id.as_str()).filter(|v| !v.is_empty());
-    listings::save_variant(&state.db, &product_id, variant_id, &input, now)
+    storage::save_variant(&state.db, &product_id, variant_id, &input, now)
         .await
         .map_err(|e| refused(&back, e))?;
     Ok(see_other(&format!("{back}?ok=1")))
@@ -207,7 +207,7 @@ pub async fn change_status(
         "restore" => ListingAction::Restore,
         _ => return Err(FormError::refused(&back, &ListingRefusal::ListingState)),
     };
-    listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now())
+    storage::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now())
         .await
         .map_err(|e| refused(&back, e))?;
     Ok(see_other(&format!("{back}?ok=1")))
@@ -221,7 +221,7 @@ pub async fn decide_listing(
     Path(product_id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, FormError> {
-    let (_, commune_id) = listings::owner(&state.db, &product_id)
+    let (_, commune_id) = storage::owner(&state.db, &product_id)
         .await
         .context("finding a listing's commune")?
         .ok_or(FormError::NotFound)?;
@@ -235,7 +235,7 @@ pub async fn decide_listing(
         _ => return Err(FormError::refused("/can-bo", &ListingRefusal::ListingState)),
     };
     let status =
-        listings::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now())
+        storage::change_status(&state.db, &product_id, &action, &actor.user_id, Utc::now())
             .await
             .map_err(|e| refused("/can-bo", e))?;
     Ok(see_other(&format!(
@@ -262,7 +262,7 @@ pub async fn add_photos(
         .await
         .map_err(|e| FormError::upload(&back, e, photo_refusal))?;
     // A new photo is public: an approved listing went back to review with it.
-    let status = listings::status(&state.db, &product_id)
+    let status = storage::status(&state.db, &product_id)
         .await
         .context("reading a listing's status")?;
     Ok(match status {
@@ -293,13 +293,13 @@ pub async fn change_photo(
     let back = editor(&product_id);
     let done = match form.action.as_str() {
         "up" | "down" => {
-            listings::move_photo(&state.db, &product_id, &photo_id, form.action == "up", who).await
+            storage::move_photo(&state.db, &product_id, &photo_id, form.action == "up", who).await
         }
         "alt" => {
             let alt: String = form.alt.trim().chars().take(200).collect();
-            listings::set_alt(&state.db, &product_id, &photo_id, &alt, who).await
+            storage::set_alt(&state.db, &product_id, &photo_id, &alt, who).await
         }
-        "delete" => match listings::delete_photo(&state.db, &product_id, &photo_id, who).await {
+        "delete" => match storage::delete_photo(&state.db, &product_id, &photo_id, who).await {
             Ok((keys, saved)) => {
                 let media = state.settings.media_dir();
                 for key in keys {
@@ -344,7 +344,7 @@ pub async fn sales_csv(
         q.den.as_deref().unwrap_or(""),
         today,
     );
-    let summary = sales::summary(&state.db, &ids, from, to)
+    let summary = sales_storage::summary(&state.db, &ids, from, to)
         .await
         .context("summing sales")?;
     let mut csv = String::from("kind,label,orders,units,revenue_vnd\r\n");

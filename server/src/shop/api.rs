@@ -4,7 +4,6 @@
 //! `X-Cart-Token`).
 
 use app::{
-    auth::{Actor, GuestCart},
     domain::phone::PhoneVn,
     shop::{
         model::{CartView, OrderView},
@@ -17,7 +16,7 @@ use app::{
     },
 };
 use axum::{
-    Extension, Json,
+    Json,
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
@@ -25,14 +24,15 @@ use axum::{
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::forms::{
-    MAX_ORDER_NO, existing_owner, guest_phone_check, owner_or_new, place_and_open_card, with_cookie,
+use super::{
+    forms::{MAX_ORDER_NO, guest_phone_check, place_and_open_card},
+    shopper::{NewCart, Shopper},
 };
 use crate::{
     api::{
         ApiError,
-        catalog::locale,
         extract::{ApiJson, ApiQuery},
+        locale,
     },
     auth::ClientIp,
     startup::AppState,
@@ -94,13 +94,13 @@ async fn cart_of(
 /// ordered as they are (`problem`).
 #[utoipa::path(get, path = "/api/v1/cart",
     responses((status = 200, body = CartResponse)))]
+#[tracing::instrument(skip_all)]
 pub async fn get_cart(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
 ) -> Result<Json<CartResponse>, ApiError> {
-    let owner = existing_owner(actor.as_deref(), guest.as_deref());
+    let owner = shopper.owner();
     Ok(Json(CartResponse {
         cart: cart_of(&state, owner.as_ref(), &headers).await?,
         cart_token: None,
@@ -110,38 +110,39 @@ pub async fn get_cart(
 /// Adds a variant to the cart (creating a guest cart and its token when needed).
 #[utoipa::path(post, path = "/api/v1/cart/items", request_body = AddItem,
     responses((status = 200, body = CartResponse), (status = 422, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(variant = %item.variant_id))]
 pub async fn add_item(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     ApiJson(item): ApiJson<AddItem>,
 ) -> Result<Response, ApiError> {
     let quantity = quantity(item.quantity)?;
-    let (owner, created) = owner_or_new(&state, actor.as_deref(), guest.as_deref());
+    let (owner, new_cart) = shopper.owner_or_new(&state);
     cart::add(&state.db, &owner, &item.variant_id, quantity, Utc::now())
         .await
         .map_err(cart_error)?;
     let body = CartResponse {
         cart: cart_of(&state, Some(&owner), &headers).await?,
-        cart_token: created.as_ref().map(|(token, _)| token.clone()),
+        cart_token: new_cart.as_ref().map(|new| new.token.clone()),
     };
-    Ok(with_cookie(Json(body).into_response(), created))
+    Ok(NewCart::set_on(new_cart, Json(body).into_response()))
 }
 
 /// Sets a line's quantity; 0 removes it.
 #[utoipa::path(patch, path = "/api/v1/cart/items/{variant_id}", request_body = SetQuantity,
     params(("variant_id" = String, Path)),
     responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(variant = %variant_id))]
 pub async fn set_item(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     Path(variant_id): Path<String>,
     ApiJson(body): ApiJson<SetQuantity>,
 ) -> Result<Json<CartResponse>, ApiError> {
-    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+    let owner = shopper
+        .owner()
         .ok_or_else(|| ApiError::not_found("there is no cart"))?;
     let q = if body.quantity == 0 {
         None
@@ -161,14 +162,15 @@ pub async fn set_item(
 #[utoipa::path(delete, path = "/api/v1/cart/items/{variant_id}",
     params(("variant_id" = String, Path)),
     responses((status = 200, body = CartResponse), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(variant = %variant_id))]
 pub async fn remove_item(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     Path(variant_id): Path<String>,
 ) -> Result<Json<CartResponse>, ApiError> {
-    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+    let owner = shopper
+        .owner()
         .ok_or_else(|| ApiError::not_found("there is no cart"))?;
     cart::set_quantity(&state.db, &owner, &variant_id, None, Utc::now())
         .await
@@ -223,10 +225,10 @@ pub struct OutOfStockDetail {
               (status = 409, description = "some items are out of stock", body = OutOfStockBody),
               (status = 422, description = "`not_delivered`: some items are not delivered to this province; the cart lists them", body = OutOfStockBody),
               (status = 422, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(method = %fields.payment_method))]
 pub async fn post_checkout(
     State(state): State<AppState>,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     ApiJson(mut fields): ApiJson<CheckoutFields>,
 ) -> Result<Response, ApiError> {
@@ -238,7 +240,8 @@ pub async fn post_checkout(
     {
         fields.idempotency_key = key.to_owned();
     }
-    let owner = existing_owner(actor.as_deref(), guest.as_deref())
+    let owner = shopper
+        .owner()
         .ok_or_else(|| invalid("empty_cart", "the cart is empty".to_owned()))?;
     let request = fields
         .check()
@@ -313,11 +316,11 @@ pub struct OrderQuery {
     params(("order_no" = String, Path), ("phone" = Option<String>, Query)),
     responses((status = 200, body = OrderView), (status = 404, body = crate::api::error::ErrorBody),
               (status = 429, description = "too many phone guesses from this client or at this order; see Retry-After", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn get_order(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    actor: Option<Extension<Actor>>,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Path(order_no): Path<String>,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrderView>, ApiError> {
@@ -330,14 +333,9 @@ pub async fn get_order(
     // A number that is no order is counted like a wrong phone, so the throttle does not tell
     // which numbers exist.
     let party = match &keys {
-        Some(keys) => orders::party_of(
-            &state.db,
-            keys,
-            actor.as_deref(),
-            guest.as_deref().map(|g| g.0.as_str()),
-        )
-        .await
-        .map_err(fail)?,
+        Some(keys) => orders::party_of(&state.db, keys, shopper.actor(), shopper.guest_hash())
+            .await
+            .map_err(fail)?,
         None => None,
     };
     let by_phone = match (&party, query.phone.as_deref().map(PhoneVn::parse)) {

@@ -3,7 +3,6 @@
 //! a redirect, back with `?loi=<code>` when refused.
 
 use app::{
-    auth::{Actor, CART_COOKIE, GuestCart},
     domain::phone::PhoneVn,
     shop::{
         form::ShopRefusal,
@@ -19,7 +18,7 @@ use app::{
     },
 };
 use axum::{
-    Extension, Form,
+    Form,
     extract::{Path, State},
     http::{HeaderMap, header},
     response::{IntoResponse, Response},
@@ -28,13 +27,10 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::{
-    auth::{
-        ClientIp, cookies,
-        forms::see_other,
-        tokens::{random_token, token_hash},
-    },
-    form_error::{Asker, Context, FormError},
+    auth::{ClientIp, forms::see_other},
+    form_error::{Context, FormError},
     payments,
+    shop::shopper::{NewCart, Shopper},
     startup::AppState,
     throttle::{self, minutes},
 };
@@ -70,50 +66,6 @@ pub(crate) async fn guest_phone_check(
     Ok(Ok(right))
 }
 
-/// Guest carts live a season.
-const CART_COOKIE_DAYS: i64 = 90;
-
-/// The request's cart owner, creating a guest cart token (and its cookie) when there is none.
-pub(crate) fn owner_or_new(
-    state: &AppState,
-    actor: Option<&Actor>,
-    guest: Option<&GuestCart>,
-) -> (CartOwner, Option<(String, String)>) {
-    if let Some(actor) = actor {
-        return (CartOwner::User(actor.user_id.clone()), None);
-    }
-    if let Some(guest) = guest {
-        return (CartOwner::Guest(guest.0.clone()), None);
-    }
-    let token = random_token();
-    let cookie = cookies::set(
-        CART_COOKIE,
-        &token,
-        Some(CART_COOKIE_DAYS * 24 * 3600),
-        state.secure_cookies(),
-    );
-    (CartOwner::Guest(token_hash(&token)), Some((token, cookie)))
-}
-
-pub(crate) fn existing_owner(
-    actor: Option<&Actor>,
-    guest: Option<&GuestCart>,
-) -> Option<CartOwner> {
-    actor
-        .map(|a| CartOwner::User(a.user_id.clone()))
-        .or_else(|| guest.map(|g| CartOwner::Guest(g.0.clone())))
-}
-
-/// Sets the new guest cart's cookie on `response` (the form and the API answer alike).
-pub(crate) fn with_cookie(mut response: Response, cookie: Option<(String, String)>) -> Response {
-    if let Some((_, cookie)) = cookie
-        && let Ok(value) = cookie.parse()
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    response
-}
-
 #[derive(Deserialize)]
 pub struct AddForm {
     variant_id: String,
@@ -127,8 +79,7 @@ pub struct AddForm {
 #[tracing::instrument(skip_all, fields(variant = %form.variant_id))]
 pub async fn add_to_cart(
     State(state): State<AppState>,
-    asker: Asker,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Form(form): Form<AddForm>,
 ) -> Result<Response, FormError> {
     let back = crate::routes::lang::local_path(
@@ -142,7 +93,7 @@ pub async fn add_to_cart(
         Quantity::parse(&form.quantity)
     };
     let quantity = quantity.map_err(|_| FormError::refused(&back, &ShopRefusal::Quantity))?;
-    let (owner, cookie) = owner_or_new(&state, asker.actor(), guest.as_deref());
+    let (owner, new_cart) = shopper.owner_or_new(&state);
     let response = match cart::add(&state.db, &owner, &form.variant_id, quantity, Utc::now()).await
     {
         Ok(()) => see_other("/gio-hang?ok=added"),
@@ -151,7 +102,7 @@ pub async fn add_to_cart(
             FormError::refused(&back, &refusal).into_response()
         }
     };
-    Ok(with_cookie(response, cookie))
+    Ok(NewCart::set_on(new_cart, response))
 }
 
 #[derive(Deserialize)]
@@ -163,11 +114,10 @@ pub struct QuantityForm {
 #[tracing::instrument(skip_all, fields(variant = %form.variant_id))]
 pub async fn change_quantity(
     State(state): State<AppState>,
-    asker: Asker,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Form(form): Form<QuantityForm>,
 ) -> Result<Response, FormError> {
-    let Some(owner) = existing_owner(asker.actor(), guest.as_deref()) else {
+    let Some(owner) = shopper.owner() else {
         return Ok(see_other("/gio-hang"));
     };
     let refused = |refusal| FormError::refused("/gio-hang", &refusal);
@@ -200,7 +150,7 @@ pub(crate) async fn place_and_open_card(
         request,
         state.payments.rules(),
         Utc::now(),
-        crate::api::catalog::locale(headers),
+        crate::api::locale(headers),
     )
     .await?;
     let card_page = if placed.method == PaymentMethod::Card {
@@ -229,12 +179,11 @@ fn typed(fields: &CheckoutFields) -> String {
 #[tracing::instrument(skip_all, fields(method = %fields.payment_method))]
 pub async fn place_order(
     State(state): State<AppState>,
-    asker: Asker,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     headers: HeaderMap,
     Form(fields): Form<CheckoutFields>,
 ) -> Result<Response, FormError> {
-    let Some(owner) = existing_owner(asker.actor(), guest.as_deref()) else {
+    let Some(owner) = shopper.owner() else {
         return Ok(see_other("/gio-hang"));
     };
     // Back to the checkout form with the reason, keeping what the buyer typed.
@@ -279,14 +228,13 @@ pub async fn place_order(
 async fn order_and_party(
     state: &AppState,
     order_no: &str,
-    actor: Option<&Actor>,
-    guest: Option<&GuestCart>,
+    shopper: &Shopper,
 ) -> Result<(OrderKeys, Party), FormError> {
     let keys = orders::keys(&state.db, order_no)
         .await
         .context("finding an order")?
         .ok_or(FormError::NotFound)?;
-    let party = orders::party_of(&state.db, &keys, actor, guest.map(|g| g.0.as_str()))
+    let party = orders::party_of(&state.db, &keys, shopper.actor(), shopper.guest_hash())
         .await
         .context("finding who may see an order")?
         .ok_or(FormError::NotFound)?;
@@ -320,13 +268,12 @@ pub struct StatusForm {
 pub async fn change_status(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Asker(actor): Asker,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Path(order_no): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, FormError> {
-    let (keys, party) =
-        order_and_party(&state, &order_no, actor.as_ref(), guest.as_deref()).await?;
+    let (keys, party) = order_and_party(&state, &order_no, &shopper).await?;
+    let actor = shopper.actor;
     let back = format!("/don-hang/{order_no}");
     let refused = |refusal| FormError::refused(&back, &refusal);
     let action = match form.action.as_str() {
@@ -398,11 +345,10 @@ pub(crate) fn refund_soon(state: &AppState) {
 #[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn pay_by_card(
     State(state): State<AppState>,
-    asker: Asker,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Path(order_no): Path<String>,
 ) -> Result<Response, FormError> {
-    let (keys, _) = order_and_party(&state, &order_no, asker.actor(), guest.as_deref()).await?;
+    let (keys, _) = order_and_party(&state, &order_no, &shopper).await?;
     match payments::open_card(&state, &keys.checkout_id).await {
         Ok(url) => Ok(see_other(&url)),
         Err(payments::OpenCardError::Db(e)) => {
@@ -429,7 +375,7 @@ pub struct LookupForm {
 pub async fn find_guest_order(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Form(form): Form<LookupForm>,
 ) -> Result<Response, FormError> {
     let refused = |refusal| FormError::refused("/tra-cuu-don-hang", &refusal);
@@ -457,22 +403,16 @@ pub async fn find_guest_order(
         }
     }
     // The claim is kept for this browser's cart token (made now if it has none).
-    let (owner, cookie) = owner_or_new(&state, None, guest.as_deref());
-    let CartOwner::Guest(hash) = owner else {
-        return Err(FormError::unavailable(
-            "claiming a guest order",
-            "a guest owner was expected",
-        ));
-    };
+    let (hash, new_cart) = shopper.guest_hash_or_new(&state);
     let claimed = orders::claim_as_guest(&state.db, &order_no, &phone, &hash, Utc::now())
         .await
         .context("claiming a guest order")?;
     if !claimed {
         return Err(refused(ShopRefusal::NotFound));
     }
-    Ok(with_cookie(
+    Ok(NewCart::set_on(
+        new_cart,
         see_other(&format!("/don-hang/{order_no}")),
-        cookie,
     ))
 }
 
@@ -480,11 +420,10 @@ pub async fn find_guest_order(
 #[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn vietqr_svg(
     State(state): State<AppState>,
-    asker: Asker,
-    guest: Option<Extension<GuestCart>>,
+    shopper: Shopper,
     Path(order_no): Path<String>,
 ) -> Result<Response, FormError> {
-    order_and_party(&state, &order_no, asker.actor(), guest.as_deref()).await?;
+    order_and_party(&state, &order_no, &shopper).await?;
     let payload = orders::vietqr_payload(&state.db, &order_no)
         .await
         .context("making an order's VietQR payload")?

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod forms;
+pub mod shopper;
 
 use axum::{
     Router,

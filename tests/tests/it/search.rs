@@ -12,7 +12,7 @@ use app::{
         model::{SearchFilters, SearchSort},
         query::analyze,
     },
-    seller::{rules::ProductInput, storage as listings},
+    seller::{self, rules::ProductInput},
 };
 use ocop_tests::{TestApp, db_test, spawn_app_configured, spawn_seeded_app};
 use serde::Deserialize;
@@ -450,10 +450,10 @@ async fn rename(db: &Db, slug: &str, name: &str) {
         .fetch_one(db.pool())
         .await
         .unwrap();
-    listings::update(db, &r.id, &input, &someone, chrono::Utc::now())
+    seller::storage::update(db, &r.id, &input, &someone, chrono::Utc::now())
         .await
         .unwrap();
-    listings::change_status(
+    seller::storage::change_status(
         db,
         &r.id,
         &app::seller::rules::ListingAction::Approve,

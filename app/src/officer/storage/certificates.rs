@@ -40,6 +40,7 @@ impl CertificateDbError {
 
 /// Records a certificate for a product (audited; the search index is told in the same
 /// transaction). Returns the certificate's id.
+#[tracing::instrument(skip_all, fields(product_id = %product_id, officer_id = %officer_id))]
 pub async fn record(
     db: &Db,
     product_id: &str,
@@ -84,6 +85,7 @@ pub async fn record(
 
 /// The checks and the one INSERT of a certificate, inside the caller's transaction: an
 /// officer's record above, and the demo seed's (fixed id, no recording officer).
+#[tracing::instrument(skip_all, fields(certificate_id = %id, product_id = %product_id))]
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     id: &str,
@@ -151,6 +153,7 @@ struct CertificateRow {
 
 /// The certificates (not revoked) of products whose producers are in these communes (all when
 /// `None`), soonest expiry first, each with its standing on `today`.
+#[tracing::instrument(skip_all, fields(?scope))]
 pub async fn of_communes(
     db: &Db,
     scope: Option<&[String]>,
@@ -204,6 +207,7 @@ fn of_communes_sql(scope: Option<usize>) -> String {
 
 /// Products an officer may record a certificate for: those of producers in their communes that
 /// are not drafts.
+#[tracing::instrument(skip_all, fields(?scope))]
 pub async fn certifiable(
     db: &Db,
     scope: Option<&[String]>,

@@ -59,6 +59,7 @@ struct HistoryRow {
 }
 
 /// The communes an officer edits (every active one for an administrator): (id, name).
+#[tracing::instrument(skip_all, fields(?scope))]
 pub async fn communes_of(
     db: &Db,
     scope: Option<&[String]>,
@@ -84,6 +85,7 @@ pub async fn communes_of(
 }
 
 /// What the editor shows for a commune; `None` when there is no such commune.
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id))]
 pub async fn editor(db: &Db, commune_id: &str) -> Result<Option<CommuneEditor>, sqlx::Error> {
     let pool = db.pool();
     let Some(c) = sqlx::query_as::<_, CommuneRow>(EDITOR_SELECT_COMMUNES)
@@ -128,6 +130,7 @@ pub async fn editor(db: &Db, commune_id: &str) -> Result<Option<CommuneEditor>, 
 }
 
 /// Saves the commune's story in both languages (audited).
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id, officer_id = %officer_id))]
 pub async fn save_story(
     db: &Db,
     commune_id: &str,
@@ -169,6 +172,7 @@ pub async fn save_story(
 
 /// Makes an approved product of the commune its signature product. The one it replaces keeps
 /// its place in the history; both are re-indexed for search (the signature ranks first).
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id, product_id = %product_id, officer_id = %officer_id))]
 pub async fn set_signature(
     db: &Db,
     commune_id: &str,

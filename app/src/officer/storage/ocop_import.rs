@@ -28,6 +28,7 @@ use crate::{
 };
 
 /// What importing `rows` into the commune would do, row by row; nothing is written.
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id, rows = rows.len()))]
 pub async fn preview(
     db: &Db,
     commune_id: &str,
@@ -41,6 +42,7 @@ pub async fn preview(
 }
 
 /// Imports `rows` in one transaction (audited as one entry).
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id, rows = rows.len(), ?actor_user_id))]
 pub async fn import(
     db: &Db,
     commune_id: &str,
@@ -315,6 +317,7 @@ pub struct Batch {
 }
 
 /// Keeps an uploaded file's cells until the officer confirms; returns the batch id.
+#[tracing::instrument(skip_all, fields(commune_id = %commune_id, ?user_id))]
 pub async fn save_batch(
     db: &Db,
     commune_id: &str,
@@ -336,6 +339,7 @@ pub async fn save_batch(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(batch_id = %id))]
 pub async fn batch(db: &Db, id: &str) -> Result<Option<Batch>, sqlx::Error> {
     let row: Option<(String, String, String, String)> = sqlx::query_as(BATCH)
         .bind(id)
@@ -349,6 +353,7 @@ pub async fn batch(db: &Db, id: &str) -> Result<Option<Batch>, sqlx::Error> {
     }))
 }
 
+#[tracing::instrument(skip_all, fields(batch_id = %id))]
 pub async fn delete_batch(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query(DELETE_BATCH)
         .bind(id)
@@ -358,11 +363,13 @@ pub async fn delete_batch(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 }
 
 /// The product group codes a row may name.
+#[tracing::instrument(skip_all)]
 pub async fn group_codes(db: &Db) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(GROUP_CODES).fetch_all(db.pool()).await
 }
 
 /// A batch's preview: every row's plan and every row's error.
+#[tracing::instrument(skip_all, fields(batch_id = %batch_id))]
 pub async fn preview_batch(
     db: &Db,
     batch_id: &str,

@@ -120,6 +120,7 @@ pub(crate) fn rendered_statements() -> Vec<(String, String)> {
 
 /// Sales between `from` and `to` (Vietnam dates, inclusive) in these communes (all when
 /// `None`), and the OCOP products of those communes by stars on `today`.
+#[tracing::instrument(skip_all, fields(?scope, %from, %to))]
 pub async fn sales_report(
     db: &Db,
     scope: Option<&[String]>,

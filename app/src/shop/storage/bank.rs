@@ -5,6 +5,7 @@ use sqlx::AnyConnection;
 
 use crate::shop::rules::vietqr::BankAccount;
 
+#[tracing::instrument(skip_all, fields(producer_id = %producer_id))]
 pub(crate) async fn transfer_account(
     conn: &mut AnyConnection,
     producer_id: &str,
@@ -25,6 +26,7 @@ pub(crate) async fn transfer_account(
 
 /// The marketplace's account as saved in the site settings: (BIN, account number, holder),
 /// each empty when unset.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn site_account_fields(
     conn: &mut AnyConnection,
 ) -> Result<(String, String, String), sqlx::Error> {

@@ -32,6 +32,7 @@ pub struct CardPayment {
     pub order_nos: Vec<String>,
 }
 
+#[tracing::instrument(skip_all, fields(checkout_id = %checkout_id))]
 pub async fn find(db: &Db, checkout_id: &str) -> Result<Option<CardPayment>, sqlx::Error> {
     let row: Option<(String, String, i64, String, Option<String>, String)> =
         sqlx::query_as(FIND_SELECT_CARD_PAYMENTS)
@@ -57,6 +58,7 @@ pub async fn find(db: &Db, checkout_id: &str) -> Result<Option<CardPayment>, sql
 }
 
 /// The checkout id behind an order number.
+#[tracing::instrument(skip_all, fields(order_no = %order_no))]
 pub async fn checkout_of(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
     let found: Option<(String,)> = sqlx::query_as(CHECKOUT_OF)
         .bind(order_no)
@@ -66,6 +68,7 @@ pub async fn checkout_of(db: &Db, order_no: &str) -> Result<Option<String>, sqlx
 }
 
 /// The provider opened the payment page.
+#[tracing::instrument(skip_all, fields(card_payment_id = %card_payment_id))]
 pub async fn record_session(
     db: &Db,
     card_payment_id: &str,
@@ -143,6 +146,7 @@ impl From<OrderError> for CardEventError {
 /// Applies one provider event, exactly once: the event id is recorded in the same transaction
 /// as its effects, so a redelivery finds it and does nothing, and a failure records nothing,
 /// so the provider's retry completes it.
+#[tracing::instrument(skip_all)]
 pub async fn apply_event(
     db: &Db,
     event: &CardEvent,
@@ -264,6 +268,7 @@ pub struct RefundDue {
     pub amount: Vnd,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn refunds_due(db: &Db) -> Result<Vec<RefundDue>, sqlx::Error> {
     let rows: Vec<(String, String, String, String, i64)> =
         sqlx::query_as(REFUNDS_DUE).fetch_all(db.pool()).await?;
@@ -281,6 +286,7 @@ pub async fn refunds_due(db: &Db) -> Result<Vec<RefundDue>, sqlx::Error> {
 }
 
 /// The provider refunded `due`: the payment and the order say so.
+#[tracing::instrument(skip_all, fields(refund_id = %refund_id))]
 pub async fn record_refund(
     db: &Db,
     due: &RefundDue,

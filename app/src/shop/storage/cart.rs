@@ -54,6 +54,7 @@ impl CartError {
 const BUYABLE: &str = "v.status = 'active' AND p.status = 'approved' AND pr.status = 'active'";
 
 /// The cart's id, created on first use when `create` is set.
+#[tracing::instrument(skip_all)]
 pub(crate) async fn cart_id(
     conn: &mut AnyConnection,
     owner: &CartOwner,
@@ -99,6 +100,7 @@ async fn buyable(conn: &mut AnyConnection, variant_id: &str) -> Result<bool, sql
 }
 
 /// Adds `quantity` of a variant (to what the cart already holds, up to the per-line maximum).
+#[tracing::instrument(skip_all, fields(variant_id = %variant_id))]
 pub async fn add(
     db: &Db,
     owner: &CartOwner,
@@ -127,6 +129,7 @@ pub async fn add(
 }
 
 /// Sets a line's quantity (0 removes it).
+#[tracing::instrument(skip_all, fields(variant_id = %variant_id))]
 pub async fn set_quantity(
     db: &Db,
     owner: &CartOwner,
@@ -164,6 +167,7 @@ pub async fn set_quantity(
 }
 
 /// Locks the cart's row for the rest of the transaction (checkout's claim on it).
+#[tracing::instrument(skip_all, fields(cart_id = %cart))]
 pub(crate) async fn claim(
     conn: &mut AnyConnection,
     cart: &str,
@@ -184,6 +188,7 @@ async fn touch(
 }
 
 /// Moves a guest's cart into the user's at sign-in (quantities add up, to the maximum).
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn merge_guest_into_user(
     db: &Db,
     guest_hash: &str,
@@ -335,6 +340,7 @@ impl CartRow {
     }
 }
 
+#[tracing::instrument(skip_all, fields(cart_id = %cart_id))]
 pub(crate) async fn rows(
     conn: &mut AnyConnection,
     cart_id: &str,
@@ -346,6 +352,7 @@ pub(crate) async fn rows(
 ///
 /// `to` is the delivery province when it is known (checkout): fees are then those of its zone,
 /// and lines that may not travel there say so. Without it, fees are those of the farthest zone.
+#[tracing::instrument(skip_all)]
 pub async fn view(
     db: &Db,
     owner: &CartOwner,
@@ -463,6 +470,7 @@ pub const GUEST_CART_DAYS: i64 = 90;
 
 /// Deletes guests' carts untouched since `before` (their lines go with them); returns how many.
 /// A guest's orders stay theirs: order access is recorded apart from the cart.
+#[tracing::instrument(skip_all)]
 pub async fn delete_idle_guest_carts(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     sqlx::query(DELETE_IDLE_GUEST_CARTS)
         .bind(db_timestamp(before))

@@ -102,6 +102,7 @@ pub struct CheckoutRules {
 
 /// Places the cart of `owner` as orders. `guest_hash` is the guest browser's token hash, which
 /// may then open the orders.
+#[tracing::instrument(skip_all)]
 pub async fn place(
     db: &Db,
     owner: &CartOwner,
@@ -330,6 +331,7 @@ async fn insert_line(
 }
 
 /// Lets a guest browser open a checkout's orders.
+#[tracing::instrument(skip_all, fields(checkout_id = %checkout_id))]
 pub(crate) async fn grant_guest(
     tx: &mut Transaction<'_, Any>,
     token_hash: &str,

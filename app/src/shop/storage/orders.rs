@@ -60,6 +60,7 @@ pub struct OrderKeys {
     pub commune_id: String,
 }
 
+#[tracing::instrument(skip_all, fields(order_no = %order_no))]
 pub async fn keys(db: &Db, order_no: &str) -> Result<Option<OrderKeys>, sqlx::Error> {
     sqlx::query_as(KEYS)
         .bind(order_no)
@@ -68,6 +69,7 @@ pub async fn keys(db: &Db, order_no: &str) -> Result<Option<OrderKeys>, sqlx::Er
 }
 
 /// The side `actor` (or the guest browser `guest_hash`) is on for this order, if any.
+#[tracing::instrument(skip_all, fields(order_id = %keys.id))]
 pub async fn party_of(
     db: &Db,
     keys: &OrderKeys,
@@ -97,6 +99,7 @@ pub async fn party_of(
 
 /// A guest proves an order is theirs with its number and the phone it was placed with; the
 /// browser may then open every order of that checkout.
+#[tracing::instrument(skip_all, fields(order_no = %order_no))]
 pub async fn claim_as_guest(
     db: &Db,
     order_no: &str,
@@ -169,6 +172,7 @@ fn order_states(
 }
 
 /// The order page's data.
+#[tracing::instrument(skip_all, fields(order_no = %order_no))]
 pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let row: Option<OrderRow> = sqlx::query_as(VIEW_SELECT_PAYMENTS)
@@ -284,6 +288,7 @@ async fn transfer_instructions(
 }
 
 /// The VietQR payload of an order still waiting for its transfer.
+#[tracing::instrument(skip_all, fields(order_no = %order_no))]
 pub async fn vietqr_payload(db: &Db, order_no: &str) -> Result<Option<String>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     // The same condition as the order page's: placed, by transfer, not paid yet.
@@ -344,6 +349,7 @@ fn summary(r: SummaryRow) -> Result<OrderSummary, sqlx::Error> {
 }
 
 /// A buyer's orders (signed in) and those a guest browser may open, newest first.
+#[tracing::instrument(skip_all, fields(?user_id))]
 pub async fn of_buyer(
     db: &Db,
     user_id: Option<&str>,
@@ -366,6 +372,7 @@ pub struct Transitioned {
 }
 
 /// Applies `action` to an order on behalf of `party`.
+#[tracing::instrument(skip_all, fields(order_id = %order_id, ?party, ?actor_user_id))]
 pub async fn transition(
     db: &Db,
     order_id: &str,
@@ -383,6 +390,7 @@ pub async fn transition(
 /// Locks these orders, then the variants on their lines, each in id order: the global lock
 /// order (see [`crate::db`]) for a transaction that changes several orders, each of which may
 /// return stock.
+#[tracing::instrument(skip_all, fields(orders = order_ids.len()))]
 pub(crate) async fn lock_orders_and_variants(
     tx: &mut Transaction<'_, Any>,
     order_ids: &[String],
@@ -409,6 +417,7 @@ pub(crate) async fn lock_orders_and_variants(
 }
 
 /// [`transition`] inside a caller's transaction.
+#[tracing::instrument(skip_all, fields(order_id = %order_id, ?party, ?actor_user_id))]
 pub(crate) async fn transition_in(
     tx: &mut Transaction<'_, Any>,
     order_id: &str,
@@ -502,6 +511,7 @@ pub(crate) async fn transition_in(
 
 /// A producer (or officer) saw the transfer arrive: the payment is settled and the order no
 /// longer expires.
+#[tracing::instrument(skip_all, fields(order_id = %order_id, actor_user_id = %actor_user_id))]
 pub async fn mark_transfer_received(
     db: &Db,
     order_id: &str,
@@ -593,6 +603,7 @@ pub const EXPIRED_REASON: &str = "payment_expired";
 /// Cancels every order still unpaid after its deadline and returns its stock. Safe to run on
 /// several app servers at once: each order is cancelled by whichever transaction gets it first,
 /// the others see it is no longer `placed` and leave it.
+#[tracing::instrument(skip_all)]
 pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
     let due: Vec<(String, String)> = sqlx::query_as(EXPIRE_UNPAID_SELECT_ORDERS)
         .bind(db_timestamp(now))
@@ -632,6 +643,7 @@ pub async fn expire_unpaid(db: &Db, now: DateTime<Utc>) -> Result<Vec<String>, s
 }
 
 /// The order was placed with this phone.
+#[tracing::instrument(skip_all, fields(order_no = %order_no))]
 pub async fn phone_matches(db: &Db, order_no: &str, phone: &PhoneVn) -> Result<bool, sqlx::Error> {
     let found: Option<(String,)> = sqlx::query_as(PHONE_MATCHES)
         .bind(order_no)
@@ -642,6 +654,7 @@ pub async fn phone_matches(db: &Db, order_no: &str, phone: &PhoneVn) -> Result<b
 }
 
 /// Orders of these producers to fulfil, newest first, optionally of one status.
+#[tracing::instrument(skip_all, fields(?producer_ids, ?status))]
 pub async fn of_producers(
     db: &Db,
     producer_ids: &[&str],

@@ -6,21 +6,22 @@ use std::collections::HashMap;
 use app::{
     catalog::{
         model::{CommunePage, CommuneSummary, ProducerPage, ProductPage},
-        storage as queries,
+        storage,
     },
     domain::{slug::Slug, time::vietnam_date},
-    i18n::Locale,
     search::model::{Facets, SearchHit, SearchRequest, Suggestions},
 };
 use axum::{
     Json,
     extract::{Path, Query, State, rejection::QueryRejection},
-    http::{HeaderMap, header},
+    http::HeaderMap,
 };
 use serde::Serialize;
 
-use super::ApiError;
-use crate::startup::AppState;
+use crate::{
+    api::{ApiError, locale},
+    startup::AppState,
+};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CommuneList {
@@ -38,15 +39,6 @@ pub struct ProductList {
     /// The query as used (cut to 200 characters).
     query: String,
     facets: Facets,
-}
-
-/// The language a caller asked for with the site's `lang` cookie; Vietnamese otherwise.
-pub(crate) fn locale(headers: &HeaderMap) -> Locale {
-    headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(Locale::from_cookie_header)
-        .unwrap_or_default()
 }
 
 fn today() -> chrono::NaiveDate {
@@ -70,7 +62,8 @@ pub(crate) fn params(
 /// List communes, optionally filtered by name (with or without diacritics, former names too).
 #[utoipa::path(get, path = "/api/v1/communes",
     params(("q" = Option<String>, Query, description = "Part of a current or former name, e.g. `dong tao`")),
-    responses((status = 200, body = CommuneList), (status = 400, body = super::error::ErrorBody)))]
+    responses((status = 200, body = CommuneList), (status = 400, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
 pub async fn list_communes(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -79,7 +72,7 @@ pub async fn list_communes(
     if q.chars().count() > 100 {
         return Err(ApiError::bad_request("q: at most 100 characters"));
     }
-    let items = queries::list_communes(&state.db, &q)
+    let items = storage::list_communes(&state.db, &q)
         .await
         .map_err(|e| ApiError::unavailable("listing communes", e))?;
     Ok(Json(CommuneList {
@@ -91,14 +84,15 @@ pub async fn list_communes(
 /// A commune with its signature product, other products and producers.
 #[utoipa::path(get, path = "/api/v1/communes/{slug}",
     params(("slug" = String, Path, description = "e.g. `tan-hung`")),
-    responses((status = 200, body = CommunePage), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = CommunePage), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(slug = %text))]
 pub async fn get_commune(
     State(state): State<AppState>,
     Path(text): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CommunePage>, ApiError> {
     let slug = slug(&text, "commune")?;
-    queries::commune_page(&state.db, slug.as_str(), today(), locale(&headers))
+    storage::commune_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
         .map_err(|e| ApiError::unavailable("loading a commune", e))?
         .map(Json)
@@ -121,8 +115,9 @@ pub async fn get_commune(
         ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
         ("per_page" = Option<i64>, Query, description = "1-100 (default 20)"),
     ),
-    responses((status = 200, body = ProductList), (status = 400, body = super::error::ErrorBody),
-              (status = 503, description = "search is unavailable", body = super::error::ErrorBody)))]
+    responses((status = 200, body = ProductList), (status = 400, body = crate::api::error::ErrorBody),
+              (status = 503, description = "search is unavailable", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
 pub async fn list_products(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -153,8 +148,9 @@ pub async fn list_products(
 /// only punctuation, suggest nothing.
 #[utoipa::path(get, path = "/api/v1/suggestions",
     params(("q" = Option<String>, Query, description = "What the buyer has typed so far, e.g. `mat o`; at most 200 characters are used")),
-    responses((status = 200, body = Suggestions), (status = 400, body = super::error::ErrorBody),
-              (status = 503, description = "search is unavailable", body = super::error::ErrorBody)))]
+    responses((status = 200, body = Suggestions), (status = 400, body = crate::api::error::ErrorBody),
+              (status = 503, description = "search is unavailable", body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
 pub async fn list_suggestions(
     State(state): State<AppState>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -182,14 +178,15 @@ fn search_unavailable(e: impl std::fmt::Display) -> ApiError {
 /// A public product with its variants, certificate in force, lots on sale and related products.
 #[utoipa::path(get, path = "/api/v1/products/{slug}",
     params(("slug" = String, Path, description = "e.g. `nhan-long-hung-yen`")),
-    responses((status = 200, body = ProductPage), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = ProductPage), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(slug = %text))]
 pub async fn get_product(
     State(state): State<AppState>,
     Path(text): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<ProductPage>, ApiError> {
     let slug = slug(&text, "product")?;
-    queries::product_page(&state.db, slug.as_str(), today(), locale(&headers))
+    storage::product_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
         .map_err(|e| ApiError::unavailable("loading a product", e))?
         .map(Json)
@@ -199,14 +196,15 @@ pub async fn get_product(
 /// An active producer with its public products.
 #[utoipa::path(get, path = "/api/v1/producers/{slug}",
     params(("slug" = String, Path, description = "e.g. `htx-nhan-long-song-hong-xanh`")),
-    responses((status = 200, body = ProducerPage), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = ProducerPage), (status = 404, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(slug = %text))]
 pub async fn get_producer(
     State(state): State<AppState>,
     Path(text): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<ProducerPage>, ApiError> {
     let slug = slug(&text, "producer")?;
-    queries::producer_page(&state.db, slug.as_str(), today(), locale(&headers))
+    storage::producer_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
         .map_err(|e| ApiError::unavailable("loading a producer", e))?
         .map(Json)
