@@ -4,6 +4,7 @@
 //! `X-Cart-Token`).
 
 use app::{
+    address::rules::ProvinceCode,
     domain::phone::PhoneVn,
     shop::{
         model::{CartView, OrderView},
@@ -81,28 +82,56 @@ async fn cart_of(
     owner: Option<&CartOwner>,
     headers: &HeaderMap,
 ) -> Result<CartView, ApiError> {
+    cart_to(state, owner, headers, None).await
+}
+
+/// The cart with the fees of delivery to `to`, when given.
+async fn cart_to(
+    state: &AppState,
+    owner: Option<&CartOwner>,
+    headers: &HeaderMap,
+    to: Option<&ProvinceCode>,
+) -> Result<CartView, ApiError> {
     match owner {
-        Some(owner) => cart::view(&state.db, owner, locale(headers), None)
+        Some(owner) => cart::view(&state.db, owner, locale(headers), to)
             .await
             .map_err(|e| ApiError::unavailable("loading a cart", e)),
         None => Ok(CartView::default()),
     }
 }
 
-/// The cart, grouped per producer (one order each at checkout), with delivery fees (those of the
-/// farthest zone: the fee for the address is known at checkout) and the lines that cannot be
-/// ordered as they are (`problem`).
+#[derive(Deserialize)]
+pub struct CartQuery {
+    province_id: Option<String>,
+}
+
+/// The cart, grouped per producer (one order each at checkout), with delivery fees and the
+/// lines that cannot be ordered as they are (`problem`). With `province_id`, the fees are
+/// those of delivery to that province and fresh goods that do not travel there say so; without
+/// it, the fees are the farthest zone's.
 #[utoipa::path(get, path = "/api/v1/cart",
-    responses((status = 200, body = CartResponse)))]
+    params(("province_id" = Option<String>, Query, description = "The delivery province's code, e.g. `79`")),
+    responses((status = 200, body = CartResponse), (status = 422, body = crate::api::error::ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_cart(
     State(state): State<AppState>,
     shopper: Shopper,
     headers: HeaderMap,
+    ApiQuery(query): ApiQuery<CartQuery>,
 ) -> Result<Json<CartResponse>, ApiError> {
     let owner = shopper.owner();
+    let to = match query.province_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(ProvinceCode::parse(code).map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "province_id",
+                "province_id must be a province's two-digit code from GET /api/v1/provinces",
+            )
+        })?),
+    };
     Ok(Json(CartResponse {
-        cart: cart_of(&state, owner.as_ref(), &headers).await?,
+        cart: cart_to(&state, owner.as_ref(), &headers, to.as_ref()).await?,
         cart_token: None,
     }))
 }

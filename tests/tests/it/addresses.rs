@@ -361,6 +361,25 @@ db_test!(fees_follow_the_zone_and_fresh_goods_stay_near, |engine| {
         .collect();
     assert!(lines.contains(&(longan.clone(), json!("only_neighbouring_provinces"))));
     assert!(lines.contains(&(sauce.clone(), Value::Null)), "{lines:?}");
+    // The cart asked for that province says the same before any checkout.
+    let cart: Value = guest
+        .json(Method::GET, "/api/v1/cart?province_id=79", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let problems: Vec<&Value> = cart["cart"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["lines"].as_array().unwrap())
+        .map(|l| &l["problem"])
+        .collect();
+    assert!(problems.contains(&&json!("only_neighbouring_provinces")));
+    let r = guest
+        .json(Method::GET, "/api/v1/cart?province_id=7", None)
+        .await;
+    assert_eq!(r.status(), 422);
     assert_eq!(
         ocop_tests::count(&app.db, "checkouts").await,
         3,

@@ -139,14 +139,24 @@ db_test!(
         assert!(shipping > 0, "every producer charges delivery");
         assert_eq!(total, items + shipping);
 
-        // The cart survives in the database: a fresh GET (any server) sees it.
+        // The cart survives in the database: a fresh GET (any server) sees it. Asked with the
+        // delivery province, its fees are that zone's (no more than the farthest zone's).
+        let (province, _) = address(&app).await;
         let again: Value = guest
-            .json(Method::GET, "/api/v1/cart", None)
+            .json(
+                Method::GET,
+                &format!("/api/v1/cart?province_id={province}"),
+                None,
+            )
             .await
             .json()
             .await
             .unwrap();
         assert_eq!(again["cart"]["item_count"], 3);
+        assert_eq!(again["cart"]["delivery_known"], true);
+        let zoned = again["cart"]["total"].as_i64().unwrap();
+        assert!(zoned <= total, "{zoned} > {total}");
+        let total = zoned;
         assert!(
             guest
                 .page("/gio-hang")
