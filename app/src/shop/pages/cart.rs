@@ -97,7 +97,7 @@ fn CartBody(cart: CartView, locale: Locale) -> impl IntoView {
                 </ul>
                 <dl class="totals">
                     <dt>{t.subtotal}</dt><dd>{g.subtotal.format(money)}</dd>
-                    <dt>{t.shipping}</dt><dd>{g.shipping.format(money)}</dd>
+                    <dt>{t.shipping}</dt><dd>{g.shipping.format(money)} " " <small>{t.shipping_farthest}</small></dd>
                     <dt>{t.total}</dt><dd>{g.total.format(money)}</dd>
                 </dl>
             </section>
