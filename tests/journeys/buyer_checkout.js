@@ -52,8 +52,9 @@ async function checkLot(p, { shots }) {
 async function buy(browser, { javaScript, method, shots }) {
   const p = await page(browser, { viewport: { width: 360, height: 800 }, javaScriptEnabled: javaScript });
   await findLongan(p, { javaScript, shots });
-  for (const slug of ['nhan-long-hung-yen', 'tuong-ban']) {
-    if (slug !== 'nhan-long-hung-yen') await p.goto(`${BASE}/san-pham/${slug}`);
+  // To Hồ Chí Minh City: dried longan and Bần soy sauce travel that far (fresh longan does not).
+  for (const slug of ['long-nhan-say', 'tuong-ban']) {
+    await p.goto(`${BASE}/san-pham/${slug}`);
     await p.click('form.add-to-cart button:not([disabled])');
     await p.waitForURL(/\/gio-hang\?ok=added/);
   }
