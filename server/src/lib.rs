@@ -21,6 +21,7 @@ pub mod search;
 pub mod seed;
 pub mod seller;
 pub mod serve;
+pub mod shipping;
 pub mod shop;
 pub mod startup;
 pub mod telemetry;

@@ -5,7 +5,10 @@
 //! each test gets a database of its own.
 
 pub mod browser;
+pub mod carrier_fake;
 pub mod fixtures;
+pub mod ghn_fake;
+pub mod ghtk_fake;
 pub mod load;
 pub mod logs;
 pub mod race;
