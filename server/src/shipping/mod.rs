@@ -10,6 +10,7 @@
 
 pub mod ghn;
 pub mod ghtk;
+pub mod storage;
 
 use std::time::Duration;
 

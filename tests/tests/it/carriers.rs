@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use ocop_tests::{
+    db_test, delivery_address,
     ghn_fake::{self, Behaviour, GhnFake},
     ghtk_fake::{self, GhtkFake, nobody_listening},
 };
@@ -13,6 +14,7 @@ use server::shipping::{
     ghn::{Ghn, GhnAccount, GhnDirectory},
     ghtk::{Ghtk, GhtkAccount},
     http_client,
+    storage::{self, CarrierAccount, new_callback_secret},
 };
 
 fn place(province: &str, commune: &str, street: &str) -> Place {
@@ -322,3 +324,86 @@ async fn callbacks_are_verified_and_typed() {
         assert_eq!(event.kind, kind, "{status}");
     }
 }
+
+db_test!(a_producer_keeps_its_carrier_accounts, |engine| {
+    let app = ocop_tests::spawn_seeded_app(engine).await;
+    let (producer_id,): (String,) = sqlx::query_as("SELECT id FROM producers ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let (province, commune) = delivery_address(&app.db).await;
+    let secret = new_callback_secret();
+    let mut account = CarrierAccount {
+        producer_id: producer_id.clone(),
+        carrier: "ghn".into(),
+        token: ghn_fake::TOKEN.into(),
+        shop_id: Some(ghn_fake::SHOP_ID),
+        pick_name: "HTX Nhãn lồng Phố Hiến".into(),
+        pick_phone: "0221386000".into(),
+        pick_province_code: province,
+        pick_commune_code: commune,
+        pick_street: "12 Nguyễn Văn Linh".into(),
+        enabled: false,
+        callback_secret: secret.clone(),
+    };
+    storage::save(&app.db, &account, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        storage::enabled(&app.db, &producer_id, "ghn")
+            .await
+            .unwrap(),
+        None,
+        "saved but not enabled"
+    );
+    account.enabled = true;
+    account.token = "ghn-token-new".into();
+    // Saving again keeps the secret the carrier's callback URL carries.
+    account.callback_secret = new_callback_secret();
+    storage::save(&app.db, &account, chrono::Utc::now())
+        .await
+        .unwrap();
+    let (stored, place) = storage::enabled(&app.db, &producer_id, "ghn")
+        .await
+        .unwrap()
+        .expect("enabled now");
+    assert_eq!(stored.token, "ghn-token-new");
+    assert_eq!(stored.callback_secret, secret);
+    assert_eq!(place.province, "Hưng Yên");
+    assert_eq!(place.commune, "Phố Hiến");
+    assert!(
+        !format!("{stored:?}").contains("ghn-token-new"),
+        "never logged whole"
+    );
+
+    // GHN without its shop id, or an unknown carrier, is refused by the database.
+    let mut bad = account.clone();
+    bad.carrier = "ghtk".into();
+    bad.shop_id = None;
+    bad.callback_secret = new_callback_secret();
+    storage::save(&app.db, &bad, chrono::Utc::now())
+        .await
+        .unwrap();
+    for (carrier, shop_id) in [("ghn", None), ("vnpost", None)] {
+        let mut refused = account.clone();
+        refused.producer_id = producer_id.clone();
+        refused.carrier = carrier.into();
+        refused.shop_id = shop_id;
+        refused.callback_secret = new_callback_secret();
+        if carrier == "ghn" {
+            sqlx::query("DELETE FROM producer_carriers WHERE carrier = 'ghn'")
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+        assert!(
+            storage::save(&app.db, &refused, chrono::Utc::now())
+                .await
+                .is_err(),
+            "{carrier} refused"
+        );
+    }
+    let all = storage::for_producer(&app.db, &producer_id).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].0.carrier, "ghtk");
+});
