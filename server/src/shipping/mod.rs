@@ -176,6 +176,121 @@ pub trait Carrier {
     ) -> Result<CarrierEvent, CallbackError>;
 }
 
+/// Where the carriers' APIs are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CarrierSettings {
+    pub ghn_base: String,
+    pub ghtk_base: String,
+}
+
+impl Default for CarrierSettings {
+    fn default() -> Self {
+        CarrierSettings::with_bases(None, None)
+    }
+}
+
+impl CarrierSettings {
+    /// The production APIs unless other bases are given.
+    pub fn with_bases(ghn: Option<String>, ghtk: Option<String>) -> Self {
+        CarrierSettings {
+            ghn_base: ghn.unwrap_or_else(|| ghn::PRODUCTION.to_owned()),
+            ghtk_base: ghtk.unwrap_or_else(|| ghtk::PRODUCTION.to_owned()),
+        }
+    }
+}
+
+/// What the server shares between carrier calls: one HTTP client, the base URLs, GHN's
+/// directory of wards.
+#[derive(Clone, Debug)]
+pub struct Carriers {
+    http: reqwest::Client,
+    settings: CarrierSettings,
+    ghn_directory: ghn::GhnDirectory,
+}
+
+/// A producer's carrier account, ready to call.
+#[derive(Clone, Debug)]
+pub enum AnyCarrier {
+    Ghn(ghn::Ghn),
+    Ghtk(ghtk::Ghtk),
+}
+
+impl Carriers {
+    pub fn new(settings: &CarrierSettings) -> Self {
+        Carriers {
+            http: http_client(),
+            settings: settings.clone(),
+            ghn_directory: ghn::GhnDirectory::default(),
+        }
+    }
+
+    /// The adapter for a stored account; `None` for a carrier this server does not know, or a
+    /// GHN account without its shop id.
+    pub fn for_account(&self, account: &storage::CarrierAccount) -> Option<AnyCarrier> {
+        match account.carrier.as_str() {
+            "ghn" => Some(AnyCarrier::Ghn(ghn::Ghn::new(
+                self.http.clone(),
+                &self.settings.ghn_base,
+                ghn::GhnAccount {
+                    token: account.token.clone(),
+                    shop_id: account.shop_id?,
+                },
+                self.ghn_directory.clone(),
+            ))),
+            "ghtk" => Some(AnyCarrier::Ghtk(ghtk::Ghtk::new(
+                self.http.clone(),
+                &self.settings.ghtk_base,
+                ghtk::GhtkAccount {
+                    token: account.token.clone(),
+                },
+            ))),
+            _ => None,
+        }
+    }
+}
+
+impl Carrier for AnyCarrier {
+    fn name(&self) -> &'static str {
+        match self {
+            AnyCarrier::Ghn(c) => c.name(),
+            AnyCarrier::Ghtk(c) => c.name(),
+        }
+    }
+
+    async fn quote(&self, parcel: &Parcel) -> Result<i64, CarrierError> {
+        match self {
+            AnyCarrier::Ghn(c) => c.quote(parcel).await,
+            AnyCarrier::Ghtk(c) => c.quote(parcel).await,
+        }
+    }
+
+    async fn create_waybill(&self, request: &WaybillRequest) -> Result<Waybill, CarrierError> {
+        match self {
+            AnyCarrier::Ghn(c) => c.create_waybill(request).await,
+            AnyCarrier::Ghtk(c) => c.create_waybill(request).await,
+        }
+    }
+
+    async fn label(&self, tracking_no: &str) -> Result<Label, CarrierError> {
+        match self {
+            AnyCarrier::Ghn(c) => c.label(tracking_no).await,
+            AnyCarrier::Ghtk(c) => c.label(tracking_no).await,
+        }
+    }
+
+    fn parse_callback(
+        &self,
+        secret: &str,
+        presented: Option<&str>,
+        body: &[u8],
+    ) -> Result<CarrierEvent, CallbackError> {
+        match self {
+            AnyCarrier::Ghn(c) => c.parse_callback(secret, presented, body),
+            AnyCarrier::Ghtk(c) => c.parse_callback(secret, presented, body),
+        }
+    }
+}
+
 /// The HTTP client every adapter uses: 2-second timeout on every call.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()

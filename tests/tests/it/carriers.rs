@@ -10,7 +10,8 @@ use ocop_tests::{
     ghtk_fake::{self, GhtkFake, nobody_listening},
 };
 use server::shipping::{
-    CallbackError, Carrier, CarrierError, EventKind, Item, Label, Parcel, Place, WaybillRequest,
+    CallbackError, Carrier, CarrierError, CarrierSettings, Carriers, EventKind, Item, Label,
+    Parcel, Place, WaybillRequest,
     ghn::{Ghn, GhnAccount, GhnDirectory},
     ghtk::{Ghtk, GhtkAccount},
     http_client,
@@ -407,3 +408,39 @@ db_test!(a_producer_keeps_its_carrier_accounts, |engine| {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].0.carrier, "ghtk");
 });
+
+#[tokio::test]
+async fn a_stored_account_calls_its_carrier() {
+    let (ghn_fake, ghtk_fake) = (GhnFake::start().await, GhtkFake::start().await);
+    let carriers = Carriers::new(&CarrierSettings::with_bases(
+        Some(ghn_fake.base_url.clone()),
+        Some(ghtk_fake.base_url.clone()),
+    ));
+    let mut account = CarrierAccount {
+        producer_id: "p".into(),
+        carrier: "ghn".into(),
+        token: ghn_fake::TOKEN.into(),
+        shop_id: Some(ghn_fake::SHOP_ID),
+        pick_name: "HTX".into(),
+        pick_phone: "0221386000".into(),
+        pick_province_code: "33".into(),
+        pick_commune_code: "12345".into(),
+        pick_street: "12 Nguyễn Văn Linh".into(),
+        enabled: true,
+        callback_secret: new_callback_secret(),
+    };
+    let ghn = carriers.for_account(&account).expect("a GHN account");
+    assert_eq!(ghn.name(), "ghn");
+    assert_eq!(ghn.quote(&parcel(500, 0)).await, Ok(22_000));
+    account.shop_id = None;
+    assert!(
+        carriers.for_account(&account).is_none(),
+        "GHN needs its shop id"
+    );
+    account.carrier = "ghtk".into();
+    account.token = ghtk_fake::TOKEN.into();
+    let ghtk = carriers.for_account(&account).expect("a GHTK account");
+    assert_eq!(ghtk.quote(&parcel(500, 0)).await, Ok(30_000));
+    account.carrier = "vnpost".into();
+    assert!(carriers.for_account(&account).is_none());
+}
