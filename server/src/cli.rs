@@ -151,6 +151,12 @@ pub struct PaymentArgs {
     /// Another base URL for Stripe's API (a test double); default https://api.stripe.com/.
     #[arg(long, env = "STRIPE_API_BASE", global = true, hide = true)]
     pub stripe_api_base: Option<String>,
+    /// Another base URL for GHN's API (a test double); default its production gateway.
+    #[arg(long, env = "GHN_API_BASE", global = true, hide = true)]
+    pub ghn_api_base: Option<String>,
+    /// Another base URL for GHTK's API (a test double); default its production services.
+    #[arg(long, env = "GHTK_API_BASE", global = true, hide = true)]
+    pub ghtk_api_base: Option<String>,
 }
 
 impl PaymentArgs {
@@ -270,6 +276,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 public_url,
                 leptos,
                 payments: cli.payments.settings()?,
+                carriers: crate::shipping::CarrierSettings::with_bases(
+                    cli.payments.ghn_api_base.clone(),
+                    cli.payments.ghtk_api_base.clone(),
+                ),
                 trusted_proxies: crate::config::TrustedProxies::parse(
                     trusted_proxy.as_deref().unwrap_or(""),
                 )

@@ -22,6 +22,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub leptos: LeptosOptions,
     pub payments: PaymentSettings,
+    /// Where the carriers' APIs are (`GHN_API_BASE`, `GHTK_API_BASE`; tests point them at fakes).
+    pub carriers: crate::shipping::CarrierSettings,
     pub search: crate::search::SearchSettings,
     /// The reverse proxies whose `X-Forwarded-For` is believed (`OCOP_TRUSTED_PROXY`).
     pub trusted_proxies: TrustedProxies,

@@ -22,6 +22,7 @@ pub mod search;
 pub mod seed;
 pub mod seller;
 pub mod serve;
+pub mod shipping;
 pub mod shop;
 pub mod startup;
 pub mod telemetry;
@@ -36,12 +37,13 @@ pub use startup::Application;
 /// every statement on both engines (the data layer's are in `app::db::all_statements`).
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let modules: [(&str, &[(&str, &str)]); 5] = [
+    let modules: [(&str, &[(&str, &str)]); 6] = [
         ("auth::forms", auth::forms::STATEMENTS),
         ("cli", cli::STATEMENTS),
         ("photos::store", photos::store::STATEMENTS),
         ("diary::forms", diary::forms::STATEMENTS),
         ("seed", seed::STATEMENTS),
+        ("shipping::storage", shipping::storage::STATEMENTS),
     ];
     modules
         .into_iter()

@@ -38,6 +38,8 @@ pub struct AppState {
     /// `https://host` without a trailing slash.
     pub public_url: Arc<str>,
     pub payments: Arc<crate::payments::Payments>,
+    /// The carriers' adapters, for producers' carrier accounts.
+    pub carriers: crate::shipping::Carriers,
     pub search: app::search::service::Search,
     /// The indexer's failures and rebuilds, for `/healthz`.
     pub search_writer: Arc<crate::search::indexer::WriterHealth>,
@@ -99,6 +101,7 @@ impl Application {
             db: db.clone(),
             leptos_options,
             payments: Arc::new(crate::payments::Payments::new(&settings.payments)),
+            carriers: crate::shipping::Carriers::new(&settings.carriers),
             settings: Arc::new(settings),
             public_url,
             clock: Default::default(),

@@ -5,7 +5,10 @@
 //! each test gets a database of its own.
 
 pub mod browser;
+pub mod carrier_fake;
 pub mod fixtures;
+pub mod ghn_fake;
+pub mod ghtk_fake;
 pub mod load;
 pub mod logs;
 pub mod race;
@@ -282,6 +285,11 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         public_url: Some("https://dacsan.example".to_owned()),
         leptos,
         payments: Default::default(),
+        // Never the internet: a port where nothing listens, unless a test starts a fake.
+        carriers: server::shipping::CarrierSettings::with_bases(
+            Some("http://127.0.0.1:9".to_owned()),
+            Some("http://127.0.0.1:9".to_owned()),
+        ),
         search: server::search::SearchSettings::Embedded {
             dir: data_dir.join("search"),
         },
