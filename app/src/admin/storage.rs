@@ -141,16 +141,69 @@ async fn create_commune_in(
         }
         slug = format!("{base}-{n}");
     }
-    sqlx::query(CREATE_COMMUNE_INSERT_COMMUNES)
-        .bind(id)
-        .bind(&province)
-        .bind(&slug)
-        .bind(name)
-        .bind(kind)
+    let commune = NewCommune {
+        id,
+        province_id: &province,
+        slug: &slug,
+        name,
+        kind,
+        story_vi: "",
+        story_en: "",
+    };
+    insert_commune_in(tx, &commune, at).await?;
+    Ok(slug)
+}
+
+/// A commune row as it is first written (by an administrator, or the demo data).
+pub struct NewCommune<'a> {
+    pub id: &'a str,
+    pub province_id: &'a str,
+    pub slug: &'a str,
+    pub name: &'a str,
+    /// `xa`, `phuong` or `dac_khu` (the table checks it).
+    pub kind: &'a str,
+    pub story_vi: &'a str,
+    pub story_en: &'a str,
+}
+
+/// Writes a new commune; false when one with this id is there already (the demo data run
+/// again), which is left as it is.
+pub async fn insert_commune_in(
+    tx: &mut Transaction<'_, Any>,
+    c: &NewCommune<'_>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(INSERT_COMMUNE)
+        .bind(c.id)
+        .bind(c.province_id)
+        .bind(c.slug)
+        .bind(c.name)
+        .bind(c.kind)
+        .bind(c.story_vi)
+        .bind(c.story_en)
         .bind(at)
         .execute(&mut **tx)
         .await?;
-    Ok(slug)
+    Ok(done.rows_affected() > 0)
+}
+
+/// Records a name the commune had until `until` (a renaming, a merger, the 2025 reform), so
+/// search and addresses still find it; false when it was recorded already.
+pub async fn add_former_name_in(
+    tx: &mut Transaction<'_, Any>,
+    commune_id: &str,
+    name: &str,
+    former_district: &str,
+    until: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(ADD_FORMER_NAME)
+        .bind(commune_id)
+        .bind(name)
+        .bind(former_district)
+        .bind(until)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Renames a commune; the old name becomes a former name (search and the directory still find
@@ -196,12 +249,7 @@ pub async fn rename_commune(
                 .bind(commune_id)
                 .execute(&mut **tx)
                 .await?;
-            sqlx::query(RENAME_COMMUNE_INSERT_COMMUNE_FORMER_NAMES)
-                .bind(commune_id)
-                .bind(&old)
-                .bind(&until)
-                .execute(&mut **tx)
-                .await?;
+            add_former_name_in(tx, commune_id, &old, "", &until).await?;
             // A former name equal to the new one is no longer former.
             sqlx::query(RENAME_COMMUNE_DELETE_COMMUNE_FORMER_NAMES)
                 .bind(commune_id)
@@ -293,12 +341,7 @@ pub async fn merge_communes(
                 .bind(from)
                 .execute(&mut **tx)
                 .await?;
-            sqlx::query(MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES_2)
-                .bind(into)
-                .bind(&from_name)
-                .bind(&until)
-                .execute(&mut **tx)
-                .await?;
+            add_former_name_in(tx, into, &from_name, "", &until).await?;
             sqlx::query(MERGE_COMMUNES_UPDATE_COMMUNES)
                 .bind(into)
                 .bind(&at)
@@ -549,13 +592,7 @@ pub async fn save_bank_account(
     audit::with_audit(
         db,
         async |tx| {
-            for (key, value) in [
-                ("bank_bin", account.bin()),
-                ("bank_account_no", account.account()),
-                ("bank_account_name", account.name()),
-            ] {
-                put_setting(tx, key, value, &at).await?;
-            }
+            save_bank_account_in(tx, &account, &at).await?;
             Ok(())
         },
         |_| {
@@ -569,6 +606,22 @@ pub async fn save_bank_account(
         },
     )
     .await
+}
+
+/// Writes the marketplace's bank account into the site settings.
+pub async fn save_bank_account_in(
+    tx: &mut Transaction<'_, Any>,
+    account: &BankAccount,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    for (key, value) in [
+        ("bank_bin", account.bin()),
+        ("bank_account_no", account.account()),
+        ("bank_account_name", account.name()),
+    ] {
+        put_setting(tx, key, value, at).await?;
+    }
+    Ok(())
 }
 
 /// The delivery fee new producers start with (each producer may change theirs).
@@ -644,18 +697,19 @@ crate::db::statements! {
     CREATE_COMMUNE_SELECT_COMMUNES = "SELECT id FROM communes WHERE province_id = $1 AND name = $2";
     /// `create_commune`.
     CREATE_COMMUNE_SELECT_COMMUNES_2 = "SELECT id FROM communes WHERE slug = $1";
-    /// `create_commune`.
-    CREATE_COMMUNE_INSERT_COMMUNES = "INSERT INTO communes (id, province_id, slug, name, kind, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $6)";
+    /// `insert_commune_in`.
+    INSERT_COMMUNE = "INSERT INTO communes (id, province_id, slug, name, kind, story_vi, story_en,
+           created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING";
+    /// `add_former_name_in`.
+    ADD_FORMER_NAME = "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
+        VALUES ($1, $2, $3, $4) ON CONFLICT (commune_id, name) DO NOTHING";
     /// `rename_commune`.
     RENAME_COMMUNE_SELECT_COMMUNES = "SELECT name, province_id FROM communes WHERE id = $1 AND status = 'active'";
     /// `rename_commune`.
     RENAME_COMMUNE_SELECT_COMMUNES_2 = "SELECT id FROM communes WHERE province_id = $1 AND name = $2";
     /// `rename_commune`.
     RENAME_COMMUNE_UPDATE_COMMUNES = "UPDATE communes SET name = $1, updated_at = $2 WHERE id = $3";
-    /// `rename_commune`.
-    RENAME_COMMUNE_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
-        ON CONFLICT (commune_id, name) DO NOTHING";
     /// `rename_commune`.
     RENAME_COMMUNE_DELETE_COMMUNE_FORMER_NAMES = "DELETE FROM commune_former_names WHERE commune_id = $1 AND name = $2";
     /// `merge_communes`.
@@ -677,9 +731,6 @@ crate::db::statements! {
     /// `merge_communes`.
     MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES = "INSERT INTO commune_former_names (commune_id, name, former_district, until_date)
         SELECT $1, name, former_district, until_date FROM commune_former_names WHERE commune_id = $2
-        ON CONFLICT (commune_id, name) DO NOTHING";
-    /// `merge_communes`.
-    MERGE_COMMUNES_INSERT_COMMUNE_FORMER_NAMES_2 = "INSERT INTO commune_former_names (commune_id, name, until_date) VALUES ($1, $2, $3)
         ON CONFLICT (commune_id, name) DO NOTHING";
     /// `merge_communes`.
     MERGE_COMMUNES_UPDATE_COMMUNES = "UPDATE communes SET status = 'merged', merged_into_id = $1, updated_at = $2 WHERE id = $3";

@@ -15,7 +15,12 @@ use crate::{
 };
 use crate::{
     auth::views::{Application, CommuneChoice, MyProducer, UserSummary},
-    domain::{product::ProducerKind, slug::Slug, time::db_timestamp},
+    domain::{
+        phone::PhoneVn,
+        product::{ProducerKind, ProducerStatus},
+        slug::Slug,
+        time::db_timestamp,
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -59,16 +64,19 @@ pub async fn apply(
         .unwrap_or_else(|_| "nha-san-xuat".to_owned());
     // The id's tail keeps the slug unique without a retry loop.
     let slug = format!("{base}-{}", &id[id.len() - 6..]);
-    let inserted = sqlx::query(APPLY_INSERT_PRODUCERS)
-        .bind(&id)
-        .bind(&slug)
-        .bind(name)
-        .bind(kind.as_str())
-        .bind(commune_id)
-        .bind(user_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await;
+    let producer = NewProducer {
+        id: &id,
+        slug: &slug,
+        name,
+        kind,
+        commune_id,
+        phone: None,
+        status: ProducerStatus::Pending,
+        applied_by: Some(user_id),
+        description_vi: "",
+        description_en: "",
+    };
+    let inserted = insert_producer_in(&mut tx, &producer, &now).await;
     match inserted {
         Err(e) if is_unique_violation(&e) => return Err(ApplicationError::NameTaken),
         other => other?,
@@ -178,6 +186,45 @@ pub async fn search_users(db: &Db, q: &str) -> Result<Vec<UserSummary>, sqlx::Er
         .await
 }
 
+/// A producer row as it is first written: by a farmer's application (pending), an officer's
+/// OCOP import or the demo data (active).
+pub struct NewProducer<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub kind: ProducerKind,
+    pub commune_id: &'a str,
+    pub phone: Option<&'a PhoneVn>,
+    pub status: ProducerStatus,
+    pub applied_by: Option<&'a str>,
+    pub description_vi: &'a str,
+    pub description_en: &'a str,
+}
+
+/// Writes a new producer, with the marketplace's default delivery fee; false when one with this
+/// id is there already (an import or the demo data run again), which is left as it is.
+pub async fn insert_producer_in(
+    tx: &mut Transaction<'_, Any>,
+    p: &NewProducer<'_>,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(INSERT_PRODUCER)
+        .bind(p.id)
+        .bind(p.slug)
+        .bind(p.name)
+        .bind(p.kind.as_str())
+        .bind(p.commune_id)
+        .bind(p.phone.map(PhoneVn::e164))
+        .bind(p.status.as_str())
+        .bind(p.applied_by)
+        .bind(p.description_vi)
+        .bind(p.description_en)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 /// Makes `user_id` an owner of the producer, inside the caller's transaction (an application,
 /// and the demo seed's producers). False when they already were one.
@@ -201,10 +248,12 @@ crate::db::statements! {
     APPLY_SELECT_COMMUNES = "SELECT id FROM communes WHERE id = $1 AND status = 'active'";
     /// `apply`.
     APPLY_SELECT_PRODUCERS = "SELECT id FROM producers WHERE lower(name) = lower($1)";
-    /// `apply`.
-    APPLY_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, status, applied_by, created_at,
-           updated_at, shipping_base_vnd)
-        VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))";
+    /// `insert_producer_in`.
+    INSERT_PRODUCER = "INSERT INTO producers (id, slug, name, kind, commune_id, phone, status, applied_by,
+           description_vi, description_en, created_at, updated_at, shipping_base_vnd)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11,
+           COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))
+        ON CONFLICT (id) DO NOTHING";
     /// `apply`.
     APPLY_INSERT_PRODUCER_MEMBERS = "INSERT INTO producer_members (producer_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)
         ON CONFLICT DO NOTHING";

@@ -211,23 +211,18 @@ pub async fn create(
             format!("{base}-{n}")
         };
         let id = new_id();
-        // A product's commune is its producer's: that officer moderates and certifies it.
-        let inserted = sqlx::query(CREATE_INSERT_PRODUCTS)
-            .bind(&id)
-            .bind(&slug)
-            .bind(producer_id)
-            .bind(&input.group_code)
-            .bind(&input.name_vi)
-            .bind(&input.name_en)
-            .bind(&input.description_vi)
-            .bind(&input.description_en)
-            .bind(input.gtin.as_ref().map(|g| g.as_str()))
-            .bind(&at)
-            .execute(db.pool())
-            .await;
-        match inserted {
-            Ok(r) if r.rows_affected() == 0 => return Err(ListingDbError::UnknownReference),
-            Ok(_) => return Ok(id),
+        let product = NewProduct {
+            id: &id,
+            slug: &slug,
+            producer_id,
+            input,
+            gi_name: None,
+            status: ProductStatus::Draft,
+        };
+        let mut conn = db.pool().acquire().await?;
+        match insert_product_in(&mut conn, &product, &at).await {
+            Ok(false) => return Err(ListingDbError::UnknownReference),
+            Ok(true) => return Ok(id),
             Err(e) if is_foreign_key_violation(&e) => return Err(ListingDbError::UnknownReference),
             Err(e) if is_unique_violation(&e) => {
                 if let Some(gtin) = &input.gtin {
@@ -246,6 +241,75 @@ pub async fn create(
     Err(ListingDbError::Db(sqlx::Error::Protocol(
         "no free slug for this product name".into(),
     )))
+}
+
+/// A product row as it is first written: a producer's draft, an officer's OCOP import or the
+/// demo data (both approved, the officer being the one who approves).
+pub struct NewProduct<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
+    pub producer_id: &'a str,
+    pub input: &'a ProductInput,
+    /// The geographical indication the product is sold under, if any.
+    pub gi_name: Option<&'a str>,
+    pub status: ProductStatus,
+}
+
+/// Writes a new product in its producer's commune (the officer who approved the producer
+/// moderates and certifies its products). False when nothing was written: the producer is
+/// unknown, or a product with this id is there already (an import or the demo data run again).
+pub async fn insert_product_in(
+    conn: &mut sqlx::AnyConnection,
+    p: &NewProduct<'_>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let approved_at = (p.status == ProductStatus::Approved).then_some(at);
+    let done = sqlx::query(INSERT_PRODUCT)
+        .bind(p.id)
+        .bind(p.slug)
+        .bind(p.producer_id)
+        .bind(&p.input.group_code)
+        .bind(&p.input.name_vi)
+        .bind(&p.input.name_en)
+        .bind(&p.input.description_vi)
+        .bind(&p.input.description_en)
+        .bind(p.input.gtin.as_ref().map(|g| g.as_str()))
+        .bind(p.gi_name)
+        .bind(p.status.as_str())
+        .bind(at)
+        .bind(approved_at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A variant row as it is first written, last in its product's order.
+pub struct NewVariant<'a> {
+    pub id: &'a str,
+    pub product_id: &'a str,
+    pub input: &'a VariantInput,
+    pub label_en: &'a str,
+}
+
+/// Writes a new variant; false when one with this id is there already.
+pub async fn insert_variant_in(
+    conn: &mut sqlx::AnyConnection,
+    v: &NewVariant<'_>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(INSERT_VARIANT)
+        .bind(v.id)
+        .bind(v.product_id)
+        .bind(&v.input.label_vi)
+        .bind(v.label_en)
+        .bind(v.input.unit.as_str())
+        .bind(v.input.net_weight_g)
+        .bind(v.input.price.dong())
+        .bind(v.input.stock)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// What saving a listing's form did.
@@ -370,18 +434,15 @@ pub async fn save_variant(
     let result = match variant_id {
         None => {
             let id = new_id();
-            sqlx::query(SAVE_VARIANT_INSERT_PRODUCT_VARIANTS)
-                .bind(&id)
-                .bind(product_id)
-                .bind(&input.label_vi)
-                .bind(input.unit.as_str())
-                .bind(input.net_weight_g)
-                .bind(input.price.dong())
-                .bind(input.stock)
-                .bind(&at)
-                .execute(&mut *tx)
+            let variant = NewVariant {
+                id: &id,
+                product_id,
+                input,
+                label_en: "",
+            };
+            insert_variant_in(&mut tx, &variant, &at)
                 .await
-                .map(|r| (r.rows_affected(), id))
+                .map(|inserted| (u64::from(inserted), id))
         }
         Some(id) => sqlx::query(SAVE_VARIANT_UPDATE_PRODUCT_VARIANTS)
             .bind(&input.label_vi)
@@ -700,11 +761,12 @@ crate::db::statements! {
                 ORDER BY d.width LIMIT 1) AS small
         FROM product_photos f JOIN photos ph ON ph.id = f.photo_id
         WHERE f.product_id = $1 ORDER BY f.position, f.photo_id";
-    /// `create`.
-    CREATE_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
-           description_vi, description_en, gtin, status, created_at, updated_at)
-        SELECT $1, $2, $3, pr.commune_id, $4, $5, $6, $7, $8, $9, 'draft', $10, $10
-          FROM producers pr WHERE pr.id = $3";
+    /// `insert_product_in`: the commune is the producer's.
+    INSERT_PRODUCT = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, name_en,
+           description_vi, description_en, gtin, gi_name, status, created_at, updated_at, approved_at)
+        SELECT $1, $2, $3, pr.commune_id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13
+          FROM producers pr WHERE pr.id = $3
+        ON CONFLICT (id) DO NOTHING";
     /// `create`.
     CREATE_SELECT_PRODUCTS = "SELECT id FROM products WHERE gtin = $1";
     /// `update`.
@@ -717,11 +779,12 @@ crate::db::statements! {
     /// `public_edit`.
     PUBLIC_EDIT = "UPDATE products SET status = 'pending', status_reason = NULL, updated_at = $1
         WHERE id = $2 AND status = 'approved'";
-    /// `save_variant`.
-    SAVE_VARIANT_INSERT_PRODUCT_VARIANTS = "INSERT INTO product_variants (id, product_id, label_vi, unit, net_weight_g, price_vnd,
-           stock, position, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7,
-           (SELECT COUNT(*) FROM product_variants WHERE product_id = $2), $8, $8)";
+    /// `insert_variant_in`.
+    INSERT_VARIANT = "INSERT INTO product_variants (id, product_id, label_vi, label_en, unit, net_weight_g,
+           price_vnd, stock, position, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+           (SELECT COUNT(*) FROM product_variants WHERE product_id = $2), $9, $9)
+        ON CONFLICT (id) DO NOTHING";
     /// `save_variant`.
     SAVE_VARIANT_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET label_vi = $1, unit = $2, net_weight_g = $3, price_vnd = $4,
            stock = $5, status = 'active', updated_at = $6

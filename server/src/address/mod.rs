@@ -18,7 +18,7 @@ use app::address::{
 };
 
 use crate::{
-    api::{ApiError, extract::ApiQuery},
+    api::{ApiContext, ApiError, extract::ApiQuery},
     startup::AppState,
 };
 
@@ -47,7 +47,7 @@ pub async fn list_provinces(
     let locale = crate::api::extract::locale(&headers);
     let items = storage::provinces(&state.db)
         .await
-        .map_err(|e| ApiError::unavailable("listing provinces", e))?
+        .context("listing provinces")?
         .iter()
         .map(|p| ProvinceChoice::of(p, locale))
         .collect();
@@ -72,11 +72,11 @@ pub async fn list_communes_of(
     let province = ProvinceCode::parse(&code).map_err(|_| unknown())?;
     storage::province(&state.db, &province)
         .await
-        .map_err(|e| ApiError::unavailable("finding a province", e))?
+        .context("finding a province")?
         .ok_or_else(unknown)?;
     let items = storage::communes_of(&state.db, &province)
         .await
-        .map_err(|e| ApiError::unavailable("listing communes", e))?
+        .context("listing communes")?
         .iter()
         .map(|c| CommuneChoice::of(c, locale))
         .collect();
@@ -109,7 +109,7 @@ pub async fn find_communes(
     let typed: String = query.q.chars().take(MAX_QUERY_CHARS).collect();
     let items = storage::search(&state.db, &typed)
         .await
-        .map_err(|e| ApiError::unavailable("finding communes", e))?
+        .context("finding communes")?
         .iter()
         .map(|c| CommuneChoice::of(c, locale))
         .collect();

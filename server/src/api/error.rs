@@ -115,6 +115,19 @@ impl ApiError {
     }
 }
 
+/// `.context("loading a product")` on a fallible step of an API handler: its error becomes
+/// [`ApiError::unavailable`] saying what was being done (the API's twin of the forms'
+/// `form_error::Context`).
+pub trait ApiContext<T> {
+    fn context(self, what: &'static str) -> Result<T, ApiError>;
+}
+
+impl<T, E: std::fmt::Display + 'static> ApiContext<T> for Result<T, E> {
+    fn context(self, what: &'static str) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError::unavailable(what, e))
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {

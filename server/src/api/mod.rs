@@ -12,7 +12,7 @@ use axum::{
 };
 use utoipa::OpenApi;
 
-pub use error::ApiError;
+pub use error::{ApiContext, ApiError};
 pub use extract::locale;
 
 use crate::startup::AppState;

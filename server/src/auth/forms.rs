@@ -32,6 +32,7 @@ use super::{
 use crate::{
     form_error::{Administrator, Asker, Context, FormError},
     routes::lang::local_path,
+    shop::shopper::Shopper,
     startup::AppState,
     throttle::{self, minutes},
 };
@@ -77,6 +78,7 @@ fn encode(text: &str) -> String {
 async fn sign_in_and_go(
     state: &AppState,
     headers: &HeaderMap,
+    shopper: &Shopper,
     user_id: &str,
     ip: Option<&str>,
     next: &str,
@@ -87,16 +89,10 @@ async fn sign_in_and_go(
             .context("ending the previous session")?;
     }
     // What the guest put in the cart before signing in is not lost.
-    if let Some(cart) = cookies::get(headers, app::auth::CART_COOKIE).filter(|t| is_well_formed(t))
-    {
-        app::shop::storage::cart::merge_guest_into_user(
-            &state.db,
-            &token_hash(cart),
-            user_id,
-            Utc::now(),
-        )
-        .await
-        .context("keeping the guest's cart")?;
+    if let Some(cart) = shopper.guest_hash() {
+        app::shop::storage::cart::merge_guest_into_user(&state.db, cart, user_id, Utc::now())
+            .await
+            .context("keeping the guest's cart")?;
     }
     let token = random_token();
     let user_agent = headers
@@ -134,6 +130,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    shopper: Shopper,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, FormError> {
     let next = local_path(
@@ -203,7 +200,7 @@ pub async fn sign_in(
     throttle::give_back(&state, &[by_address, by_login])
         .await
         .context("giving back an attempt")?;
-    sign_in_and_go(&state, &headers, &row.id, ip.as_deref(), &next).await
+    sign_in_and_go(&state, &headers, &shopper, &row.id, ip.as_deref(), &next).await
 }
 
 #[derive(Deserialize)]
@@ -219,6 +216,7 @@ pub async fn sign_up(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    shopper: Shopper,
     Form(form): Form<SignUpForm>,
 ) -> Result<Response, FormError> {
     let name = form.name.trim();
@@ -252,7 +250,9 @@ pub async fn sign_up(
         .await
         .context("hashing a password")?;
     match storage::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
-        Ok(id) => sign_in_and_go(&state, &headers, &id, ip.as_deref(), "/tai-khoan").await,
+        Ok(id) => {
+            sign_in_and_go(&state, &headers, &shopper, &id, ip.as_deref(), "/tai-khoan").await
+        }
         // Not "this login has an account" to whoever asks: the sign-in form, with the login
         // filled in, is what its owner needs, and says no more to a stranger.
         Err(AccountError::LoginTaken) => {

@@ -19,7 +19,7 @@ use axum::{
 use serde::Serialize;
 
 use crate::{
-    api::{ApiError, locale},
+    api::{ApiContext, ApiError, locale},
     startup::AppState,
 };
 
@@ -74,7 +74,7 @@ pub async fn list_communes(
     }
     let items = storage::list_communes(&state.db, &q)
         .await
-        .map_err(|e| ApiError::unavailable("listing communes", e))?;
+        .context("listing communes")?;
     Ok(Json(CommuneList {
         total: items.len(),
         items,
@@ -94,7 +94,7 @@ pub async fn get_commune(
     let slug = slug(&text, "commune")?;
     storage::commune_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
-        .map_err(|e| ApiError::unavailable("loading a commune", e))?
+        .context("loading a commune")?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no commune has the slug {text:?}")))
 }
@@ -188,7 +188,7 @@ pub async fn get_product(
     let slug = slug(&text, "product")?;
     storage::product_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
-        .map_err(|e| ApiError::unavailable("loading a product", e))?
+        .context("loading a product")?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no public product has the slug {text:?}")))
 }
@@ -206,7 +206,7 @@ pub async fn get_producer(
     let slug = slug(&text, "producer")?;
     storage::producer_page(&state.db, slug.as_str(), today(), locale(&headers))
         .await
-        .map_err(|e| ApiError::unavailable("loading a producer", e))?
+        .context("loading a producer")?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no active producer has the slug {text:?}")))
 }

@@ -14,24 +14,25 @@ use axum::{
 };
 
 use super::epcis;
-use crate::api::{ApiError, locale};
+use crate::api::{ApiContext, ApiError, locale};
 use crate::startup::AppState;
 
 /// The lot's id for a path key: a lot id, or a lot code naming exactly one public lot (one
 /// harvested or on sale; a growing lot is a 404 here).
 async fn resolve(state: &AppState, key: &str) -> Result<String, ApiError> {
-    let fail = |e| ApiError::unavailable("finding a lot", e);
     if key.is_empty() || key.len() > 100 {
         return Err(ApiError::not_found("no public lot has this id or code"));
     }
     // Partner apps and auditors see published lots only: no viewer, whatever cookie came along.
     if let Some(found) = find_lot(&state.db, LotKey::Id(key), None)
         .await
-        .map_err(fail)?
+        .context("finding a lot")?
     {
         return Ok(found.id);
     }
-    let mut ids = lots_with_code(&state.db, key).await.map_err(fail)?;
+    let mut ids = lots_with_code(&state.db, key)
+        .await
+        .context("finding a lot")?;
     match ids.len() {
         0 => Err(ApiError::not_found(format!(
             "no public lot has the id or code {key:?}"
@@ -59,7 +60,7 @@ pub async fn get_lot(
     let id = resolve(&state, &key).await?;
     lot_trace(&state.db, &id, locale(&headers))
         .await
-        .map_err(|e| ApiError::unavailable("loading a lot", e))?
+        .context("loading a lot")?
         .map(Json)
         .ok_or_else(|| ApiError::not_found("no public lot has this id or code"))
 }
@@ -78,7 +79,7 @@ pub async fn get_lot_epcis(
     let id = resolve(&state, &key).await?;
     let trace = lot_trace(&state.db, &id, app::i18n::Locale::Vi)
         .await
-        .map_err(|e| ApiError::unavailable("loading a lot", e))?
+        .context("loading a lot")?
         .ok_or_else(|| ApiError::not_found("no public lot has this id or code"))?;
     let document = epcis::document(&trace, &state.public_url, chrono::Utc::now());
     Ok((

@@ -9,6 +9,7 @@ use app::{
     domain::time::db_timestamp,
 };
 use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
 
 use super::pipeline::Derivative;
 
@@ -85,39 +86,19 @@ pub async fn save_photo(
     let photo_id = new_id();
     let files = write_files(media, &photo_id, copies).await?;
     let now = db_timestamp(chrono::Utc::now());
-    let mut tx = db.begin_write().await?;
-    sqlx::query(SAVE_PHOTO_INSERT_PHOTOS)
-        .bind(&photo_id)
-        .bind(key(&photo_id, largest.width))
-        .bind(i64::from(largest.width))
-        .bind(i64::from(largest.height))
-        .bind(largest.jpeg.len() as i64)
-        .bind(hex(&Sha256::digest(&largest.jpeg)))
-        .bind(alt)
-        .bind(uploaded_by)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    for c in copies {
-        sqlx::query(SAVE_PHOTO_INSERT_PHOTO_DERIVATIVES)
-            .bind(&photo_id)
-            .bind(i64::from(c.width))
-            .bind(i64::from(c.height))
-            .bind(key(&photo_id, c.width))
-            .bind(c.jpeg.len() as i64)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let (link, owner) = match target {
-        Target::Entry(id) => (LINK_ENTRY_PHOTO, id),
-        Target::Product(id) => (LINK_PRODUCT_PHOTO, id),
-        Target::CommuneCover(id) => (SET_COMMUNE_COVER, id),
+    let sha256 = hex(&Sha256::digest(&largest.jpeg));
+    let row = PhotoRow {
+        id: &photo_id,
+        main: stored(largest),
+        sha256: &sha256,
+        alt_vi: alt,
+        alt_en: alt,
+        uploaded_by: Some(uploaded_by),
+        copies: copies.iter().map(stored).collect(),
     };
-    sqlx::query(link)
-        .bind(owner)
-        .bind(&photo_id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = db.begin_write().await?;
+    record_in(&mut tx, &row, &now).await?;
+    link_in(&mut tx, target, &photo_id).await?;
     if let Target::Product(id) = target {
         app::seller::storage::public_edit(
             &mut tx,
@@ -133,12 +114,95 @@ pub async fn save_photo(
     Ok(photo_id)
 }
 
+/// One stored copy of a photo (its file is `photos/{photo id}/{width}.jpg`).
+#[derive(Clone, Copy, Debug)]
+pub struct StoredCopy {
+    pub width: u32,
+    pub height: u32,
+    pub byte_size: i64,
+}
+
+fn stored(c: &Derivative) -> StoredCopy {
+    StoredCopy {
+        width: c.width,
+        height: c.height,
+        byte_size: c.jpeg.len() as i64,
+    }
+}
+
+/// A photo's rows, once its files are written.
+pub struct PhotoRow<'a> {
+    pub id: &'a str,
+    /// The copy the photo row describes (its hash is `sha256`).
+    pub main: StoredCopy,
+    pub sha256: &'a str,
+    pub alt_vi: &'a str,
+    pub alt_en: &'a str,
+    pub uploaded_by: Option<&'a str>,
+    pub copies: Vec<StoredCopy>,
+}
+
+/// Records a photo and its copies in the caller's transaction (an upload, or the demo data);
+/// false when a photo with this id is recorded already.
+pub async fn record_in(
+    tx: &mut Transaction<'_, Any>,
+    photo: &PhotoRow<'_>,
+    now: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(SAVE_PHOTO_INSERT_PHOTOS)
+        .bind(photo.id)
+        .bind(key(photo.id, photo.main.width))
+        .bind(i64::from(photo.main.width))
+        .bind(i64::from(photo.main.height))
+        .bind(photo.main.byte_size)
+        .bind(photo.sha256)
+        .bind(photo.alt_vi)
+        .bind(photo.alt_en)
+        .bind(photo.uploaded_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    for c in &photo.copies {
+        sqlx::query(SAVE_PHOTO_INSERT_PHOTO_DERIVATIVES)
+            .bind(photo.id)
+            .bind(i64::from(c.width))
+            .bind(i64::from(c.height))
+            .bind(key(photo.id, c.width))
+            .bind(c.byte_size)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(true)
+}
+
+/// Attaches a recorded photo to what it illustrates (last in its order; a commune's cover).
+pub async fn link_in(
+    tx: &mut Transaction<'_, Any>,
+    target: Target<'_>,
+    photo_id: &str,
+) -> Result<(), sqlx::Error> {
+    let (link, owner) = match target {
+        Target::Entry(id) => (LINK_ENTRY_PHOTO, id),
+        Target::Product(id) => (LINK_PRODUCT_PHOTO, id),
+        Target::CommuneCover(id) => (SET_COMMUNE_COVER, id),
+    };
+    sqlx::query(link)
+        .bind(owner)
+        .bind(photo_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 app::sql_statements! {
     /// `save_photo`.
     SAVE_PHOTO_INSERT_PHOTOS = "INSERT INTO photos (id, storage_key, content_type, width, height, byte_size, sha256,
                             alt_vi, alt_en, uploaded_by, created_at)
-        VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $7, $8, $9)";
+        VALUES ($1, $2, 'image/jpeg', $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING";
     /// `save_photo`.
     SAVE_PHOTO_INSERT_PHOTO_DERIVATIVES = "INSERT INTO photo_derivatives (photo_id, width, height, storage_key, content_type, byte_size)
         VALUES ($1, $2, $3, $4, 'image/jpeg', $5)";

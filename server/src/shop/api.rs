@@ -31,7 +31,7 @@ use super::{
 };
 use crate::{
     api::{
-        ApiError,
+        ApiContext, ApiError,
         extract::{ApiJson, ApiQuery},
         locale,
     },
@@ -95,7 +95,7 @@ async fn cart_to(
     match owner {
         Some(owner) => cart::view(&state.db, owner, locale(headers), to)
             .await
-            .map_err(|e| ApiError::unavailable("loading a cart", e)),
+            .context("loading a cart"),
         None => Ok(CartView::default()),
     }
 }
@@ -353,18 +353,19 @@ pub async fn get_order(
     Path(order_no): Path<String>,
     ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<OrderView>, ApiError> {
-    let fail = |e| ApiError::unavailable("loading an order", e);
     let missing = || ApiError::not_found("no order with this number is yours");
     if order_no.len() > MAX_ORDER_NO {
         return Err(missing());
     }
-    let keys = orders::keys(&state.db, &order_no).await.map_err(fail)?;
+    let keys = orders::keys(&state.db, &order_no)
+        .await
+        .context("loading an order")?;
     // A number that is no order is counted like a wrong phone, so the throttle does not tell
     // which numbers exist.
     let party = match &keys {
         Some(keys) => orders::party_of(&state.db, keys, shopper.actor(), shopper.guest_hash())
             .await
-            .map_err(fail)?,
+            .context("loading an order")?,
         None => None,
     };
     let by_phone = match (&party, query.phone.as_deref().map(PhoneVn::parse)) {
@@ -372,7 +373,7 @@ pub async fn get_order(
             let path = format!("/api/v1/orders/{order_no}");
             match guest_phone_check(&state, &order_no, &phone, ip.as_deref(), &path)
                 .await
-                .map_err(fail)?
+                .context("loading an order")?
             {
                 Ok(right) => right,
                 Err(wait) => return Err(ApiError::rate_limited(wait)),
@@ -385,7 +386,7 @@ pub async fn get_order(
     }
     orders::view(&state.db, &order_no)
         .await
-        .map_err(fail)?
+        .context("loading an order")?
         .map(Json)
         .ok_or_else(missing)
 }

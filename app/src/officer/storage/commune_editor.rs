@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use crate::{
     db::{
@@ -186,68 +186,11 @@ pub async fn set_signature(
     if !lock_row(&mut tx, Row::Commune(commune_id), Stamp::UpdatedAt(&at)).await? {
         return Err(EditorError::NotFound);
     }
-    let candidate: Option<String> = sqlx::query_scalar(SET_SIGNATURE_SELECT_PRODUCTS)
-        .bind(product_id)
-        .bind(commune_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if candidate.is_none() {
-        return Err(EditorError::NotACandidate);
-    }
-    let current: Option<(String, Option<String>, String)> =
-        sqlx::query_as(SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_PRODUCTS)
-            .bind(commune_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if current.as_ref().is_some_and(|(p, _, _)| p == product_id) {
+    let Chosen::Replaced(previous) =
+        set_signature_in(&mut tx, commune_id, product_id, officer_id, &at).await?
+    else {
         return Ok(());
-    }
-    let previous = current.as_ref().map(|(p, _, _)| p.clone());
-    sqlx::query(SET_SIGNATURE_DELETE_COMMUNE_SIGNATURE_PRODUCTS)
-        .bind(commune_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_PRODUCTS)
-        .bind(commune_id)
-        .bind(product_id)
-        .bind(officer_id)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(SET_SIGNATURE_UPDATE_COMMUNE_SIGNATURE_HISTORY)
-        .bind(&at)
-        .bind(commune_id)
-        .execute(&mut *tx)
-        .await?;
-    if let Some((previous, set_by, set_at)) = &current {
-        // A signature chosen before history was kept (the demo data) gets its line too.
-        let recorded: Option<String> =
-            sqlx::query_scalar(SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_HISTORY)
-                .bind(commune_id)
-                .bind(previous)
-                .bind(set_at)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if recorded.is_none() {
-            sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY)
-                .bind(new_id())
-                .bind(commune_id)
-                .bind(previous)
-                .bind(set_by)
-                .bind(set_at)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
-    sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY_2)
-        .bind(new_id())
-        .bind(commune_id)
-        .bind(product_id)
-        .bind(officer_id)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
+    };
     audit::record(
         &mut tx,
         AuditEntry {
@@ -260,15 +203,111 @@ pub async fn set_signature(
         },
     )
     .await?;
-    let mut changed = vec![product_id];
-    changed.extend(previous.as_deref());
-    crate::search::sync::queue(&mut tx, &changed).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// What choosing a signature product did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chosen {
+    /// It was the signature product already.
+    Already,
+    /// It replaced this one (none: the commune had no signature product yet).
+    Replaced(Option<String>),
+}
+
+/// The checks and writes of [`set_signature`] inside the caller's transaction (the commune row
+/// locked by the caller): the demo data chooses its communes' signature products through it.
+pub async fn set_signature_in(
+    tx: &mut Transaction<'_, Any>,
+    commune_id: &str,
+    product_id: &str,
+    officer_id: &str,
+    at: &str,
+) -> Result<Chosen, EditorError> {
+    let candidate: Option<String> = sqlx::query_scalar(SET_SIGNATURE_SELECT_PRODUCTS)
+        .bind(product_id)
+        .bind(commune_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if candidate.is_none() {
+        return Err(EditorError::NotACandidate);
+    }
+    let current: Option<(String, Option<String>, String)> =
+        sqlx::query_as(SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_PRODUCTS)
+            .bind(commune_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if current.as_ref().is_some_and(|(p, _, _)| p == product_id) {
+        return Ok(Chosen::Already);
+    }
+    let previous = current.as_ref().map(|(p, _, _)| p.clone());
+    sqlx::query(SET_SIGNATURE_DELETE_COMMUNE_SIGNATURE_PRODUCTS)
+        .bind(commune_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_PRODUCTS)
+        .bind(commune_id)
+        .bind(product_id)
+        .bind(officer_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(SET_SIGNATURE_UPDATE_COMMUNE_SIGNATURE_HISTORY)
+        .bind(at)
+        .bind(commune_id)
+        .execute(&mut **tx)
+        .await?;
+    if let Some((previous, set_by, set_at)) = &current {
+        // A signature chosen before history was kept (the demo data) gets its line too.
+        let recorded: Option<String> =
+            sqlx::query_scalar(SET_SIGNATURE_SELECT_COMMUNE_SIGNATURE_HISTORY)
+                .bind(commune_id)
+                .bind(previous)
+                .bind(set_at)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if recorded.is_none() {
+            sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY)
+                .bind(new_id())
+                .bind(commune_id)
+                .bind(previous)
+                .bind(set_by)
+                .bind(set_at)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    sqlx::query(SET_SIGNATURE_INSERT_COMMUNE_SIGNATURE_HISTORY_2)
+        .bind(new_id())
+        .bind(commune_id)
+        .bind(product_id)
+        .bind(officer_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    let mut changed = vec![product_id];
+    changed.extend(previous.as_deref());
+    crate::search::sync::queue(tx, &changed).await?;
+    Ok(Chosen::Replaced(previous))
+}
+
+/// The commune's signature product, if it has one.
+pub async fn signature_in(
+    tx: &mut Transaction<'_, Any>,
+    commune_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(SIGNATURE_OF)
+        .bind(commune_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 crate::db::statements! {
+    /// `signature_in`.
+    SIGNATURE_OF = "SELECT product_id FROM commune_signature_products WHERE commune_id = $1";
     /// `communes_of`.
     COMMUNES_OF_SELECT_COMMUNES = "SELECT id, name FROM communes WHERE status = 'active' ORDER BY name";
     /// `communes_of`.

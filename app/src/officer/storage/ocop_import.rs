@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::{Any, Transaction};
 
 use crate::{
+    auth::producers::{NewProducer, insert_producer_in},
     db::{
         Db,
         audit::{self, AuditEntry},
@@ -18,12 +19,17 @@ use crate::{
     },
     domain::{
         fold::fold,
+        product::{ProducerStatus, ProductStatus},
         slug::Slug,
         time::{db_date, db_timestamp},
     },
     officer::{
         model::{Change, ImportReport, PlannedRow},
         rules::ocop_import::ImportRow,
+    },
+    seller::{
+        rules::{ProductInput, VariantInput},
+        storage::{NewProduct, NewVariant, insert_product_in, insert_variant_in},
     },
 };
 
@@ -84,7 +90,7 @@ async fn run(
     let mut planned = Vec::with_capacity(rows.len());
     for row in rows {
         let (producer_id, producer) = producer(tx, commune_id, row, &at).await?;
-        let (product_id, product) = product(tx, commune_id, &producer_id, row, &at).await?;
+        let (product_id, product) = product(tx, &producer_id, row, &at).await?;
         let variant = variant(tx, &product_id, row, &at).await?;
         let certificate = certificate(tx, &product_id, row, &at).await?;
         if [product, variant, certificate] != [Change::Unchanged; 3] {
@@ -159,22 +165,25 @@ async fn producer(
     }
     let id = stable_id("import-producer", &format!("{commune_id}:{wanted}"));
     let slug = free_slug(tx, FREE_SLUG_PRODUCERS, &row.producer).await?;
-    sqlx::query(PRODUCER_INSERT_PRODUCERS)
-        .bind(&id)
-        .bind(slug)
-        .bind(&row.producer)
-        .bind(row.producer_kind.as_str())
-        .bind(commune_id)
-        .bind(phone)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
+    let new = NewProducer {
+        id: &id,
+        slug: &slug,
+        name: &row.producer,
+        kind: row.producer_kind,
+        commune_id,
+        phone: row.phone.as_ref(),
+        status: ProducerStatus::Active,
+        applied_by: None,
+        description_vi: "",
+        description_en: "",
+    };
+    insert_producer_in(tx, &new, at).await?;
     Ok((id, Change::Create))
 }
 
+/// The producer's product of that name (the commune is the producer's).
 async fn product(
     tx: &mut Transaction<'_, Any>,
-    commune_id: &str,
     producer_id: &str,
     row: &ImportRow,
     at: &str,
@@ -198,16 +207,23 @@ async fn product(
     }
     let id = stable_id("import-product", &format!("{producer_id}:{wanted}"));
     let slug = free_slug(tx, FREE_SLUG_PRODUCTS, &row.product).await?;
-    sqlx::query(PRODUCT_INSERT_PRODUCTS)
-        .bind(&id)
-        .bind(slug)
-        .bind(producer_id)
-        .bind(commune_id)
-        .bind(&row.group)
-        .bind(&row.product)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
+    let input = ProductInput {
+        name_vi: row.product.clone(),
+        name_en: String::new(),
+        group_code: row.group.clone(),
+        description_vi: String::new(),
+        description_en: String::new(),
+        gtin: None,
+    };
+    let new = NewProduct {
+        id: &id,
+        slug: &slug,
+        producer_id,
+        input: &input,
+        gi_name: None,
+        status: ProductStatus::Approved,
+    };
+    insert_product_in(tx, &new, at).await?;
     Ok((id, Change::Create))
 }
 
@@ -246,15 +262,20 @@ async fn variant(
             if has_variants > 0 {
                 return Ok(Change::Unchanged);
             }
-            sqlx::query(VARIANT_INSERT_PRODUCT_VARIANTS)
-                .bind(&id)
-                .bind(product_id)
-                .bind(format!("Theo {}", row.unit.as_str()))
-                .bind(row.unit.as_str())
-                .bind(row.price.dong())
-                .bind(at)
-                .execute(&mut **tx)
-                .await?;
+            let input = VariantInput {
+                label_vi: format!("Theo {}", row.unit.as_str()),
+                unit: row.unit,
+                net_weight_g: None,
+                price: row.price,
+                stock: 0,
+            };
+            let new = NewVariant {
+                id: &id,
+                product_id,
+                input: &input,
+                label_en: "",
+            };
+            insert_variant_in(tx, &new, at).await?;
             Ok(Change::Create)
         }
     }
@@ -402,28 +423,16 @@ crate::db::statements! {
     PRODUCER_SELECT_PRODUCERS = "SELECT id, name, kind, phone FROM producers WHERE commune_id = $1";
     /// `producer`.
     PRODUCER_UPDATE_PRODUCERS = "UPDATE producers SET kind = $1, phone = $2, updated_at = $3 WHERE id = $4";
-    /// `producer`.
-    PRODUCER_INSERT_PRODUCERS = "INSERT INTO producers (id, slug, name, kind, commune_id, phone, status, created_at,
-           updated_at, shipping_base_vnd)
-        VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7, COALESCE((SELECT CAST(value AS BIGINT) FROM site_settings WHERE key = 'shipping_base_vnd'), 30000))";
     /// `product`.
     PRODUCT_SELECT_PRODUCTS = "SELECT id, name_vi, group_code FROM products WHERE producer_id = $1";
     /// `product`.
     PRODUCT_UPDATE_PRODUCTS = "UPDATE products SET group_code = $1, updated_at = $2 WHERE id = $3";
-    /// `product`.
-    PRODUCT_INSERT_PRODUCTS = "INSERT INTO products (id, slug, producer_id, commune_id, group_code, name_vi, status,
-           created_at, updated_at, approved_at)
-        VALUES ($1, $2, $3, $4, $5, $6, 'approved', $7, $7, $7)";
     /// `variant`.
     VARIANT_SELECT_PRODUCT_VARIANTS = "SELECT price_vnd, unit FROM product_variants WHERE id = $1";
     /// `variant`.
     VARIANT_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET price_vnd = $1, unit = $2, updated_at = $3 WHERE id = $4";
     /// `variant`.
     VARIANT_SELECT_PRODUCT_VARIANTS_2 = "SELECT COUNT(*) FROM product_variants WHERE product_id = $1";
-    /// `variant`.
-    VARIANT_INSERT_PRODUCT_VARIANTS = "INSERT INTO product_variants (id, product_id, label_vi, unit, price_vnd, stock,
-           created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, 0, $6, $6)";
     /// `certificate`.
     CERTIFICATE_SELECT_OCOP_CERTIFICATES = "SELECT id, stars, issued_on, expires_on FROM ocop_certificates
         WHERE product_id = $1 AND decision_no = $2";
