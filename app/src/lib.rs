@@ -12,6 +12,7 @@ pub mod diary;
 pub mod domain;
 pub mod i18n;
 pub mod layout;
+pub mod notify;
 pub mod officer;
 pub mod pages;
 pub mod search;
@@ -118,6 +119,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("don-hang")) view=SellerOrdersPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("doanh-thu")) view=SalesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("giao-hang")) view=crate::seller::delivery_page::DeliveryPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("thong-bao") view=crate::notify::page::InboxPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("gio-hang") view=CartPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("thanh-toan") view=CheckoutPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("don-hang") view=OrdersPage ssr=SsrMode::Async/>

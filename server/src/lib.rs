@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod diary;
 pub mod form_error;
+pub mod notify;
 pub mod officer;
 pub mod payments;
 pub mod photos;

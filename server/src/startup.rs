@@ -184,6 +184,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::address::router())
         .merge(crate::officer::router())
         .merge(crate::admin::router())
+        .merge(crate::notify::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)

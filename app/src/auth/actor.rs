@@ -50,6 +50,8 @@ pub struct Actor {
     pub member_of: Vec<Membership>,
     /// Set when an administrator reset the password: the user must choose a new one.
     pub must_change_password: bool,
+    /// Unread notices in the inbox (counted up to 100), for the header's bell.
+    pub unread_notices: i64,
 }
 
 impl Actor {

@@ -337,7 +337,18 @@ pub fn AccountLink() -> impl IntoView {
     match current_actor() {
         Some(actor) => {
             let label = (t.signed_in_as)(&actor.display_name);
+            let notify = crate::notify::texts::NotifyTexts::of(use_locale());
+            let unread = actor.unread_notices;
+            let count = match unread {
+                0 => String::new(),
+                1..=99 => unread.to_string(),
+                _ => "99+".to_owned(),
+            };
             view! {
+                <a class="inbox-link" href="/thong-bao" aria-label=(notify.bell)(unread) title=(notify.bell)(unread)>
+                    <span aria-hidden="true">"🔔"</span>
+                    {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{count}</span> })}
+                </a>
                 <a class="account-link" href="/tai-khoan" aria-label=label>{actor.display_name}</a>
             }
             .into_any()

@@ -111,6 +111,7 @@ mod tests {
             officer_of: vec![],
             member_of: vec![],
             must_change_password: false,
+            unread_notices: 0,
         }
     }
 

@@ -21,6 +21,7 @@ use crate::{
         slug::Slug,
         time::db_timestamp,
     },
+    notify::{rules::Notice, storage::Recipient},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +138,7 @@ pub async fn decide(
     officer_id: &str,
     ip: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
+    let now = db_timestamp(Utc::now());
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(DECIDE)
         .bind(if rejection.is_some() {
@@ -145,7 +147,7 @@ pub async fn decide(
             "active"
         })
         .bind(rejection)
-        .bind(db_timestamp(Utc::now()))
+        .bind(&now)
         .bind(producer_id)
         .execute(&mut *tx)
         .await?;
@@ -153,6 +155,29 @@ pub async fn decide(
         return Ok(false);
     }
     crate::search::sync::queue_producer(&mut tx, producer_id).await?;
+    // The applicant hears the decision.
+    let applicant: Option<(Option<String>, String)> = sqlx::query_as(DECIDE_APPLICANT)
+        .bind(producer_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some((Some(applicant), producer)) = applicant {
+        let notice = match rejection {
+            None => Notice::ApplicationApproved { producer },
+            Some(reason) => Notice::ApplicationRefused {
+                producer,
+                reason: reason.trim().to_owned(),
+            },
+        };
+        let event = format!("{}:{producer_id}:{now}", notice.kind().as_str());
+        crate::notify::storage::notify_in(
+            &mut tx,
+            &event,
+            Recipient::User(&applicant),
+            &notice,
+            &now,
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         AuditEntry {
@@ -277,6 +302,8 @@ crate::db::statements! {
     /// `decide`.
     DECIDE = "UPDATE producers SET status = $1, status_reason = $2, updated_at = $3
         WHERE id = $4 AND status = 'pending'";
+    /// `decide`: who applied, and for which producer.
+    DECIDE_APPLICANT = "SELECT applied_by, name FROM producers WHERE id = $1";
     /// `commune_choices`.
     COMMUNE_CHOICES = "SELECT id, name, kind FROM communes WHERE status = 'active' ORDER BY name";
     /// `search_users`.

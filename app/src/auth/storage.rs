@@ -190,6 +190,7 @@ struct ActorRow {
     display_name: String,
     must_change_password: i64,
     admin: i64,
+    unread: i64,
 }
 
 /// The active user behind a live session, with all their roles; None for an unknown, expired
@@ -237,6 +238,7 @@ pub async fn actor_for_session(
         officer_of,
         member_of,
         must_change_password: row.must_change_password != 0,
+        unread_notices: row.unread,
     }))
 }
 
@@ -372,7 +374,10 @@ crate::db::statements! {
     /// `actor_for_session`.
     ACTOR_FOR_SESSION_SELECT_USER_ROLES = "SELECT u.id, u.display_name, u.must_change_password,
               (SELECT COUNT(*) FROM user_roles r WHERE r.user_id = u.id AND r.role = 'admin')
-                AS admin
+                AS admin,
+              (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n
+                 WHERE n.recipient_user_id = u.id AND n.channel = 'inbox' AND n.read_at IS NULL
+                 LIMIT 100) unread) AS unread
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'
           AND (u.must_change_password = 0 OR u.temporary_password_expires_at > $2)";

@@ -43,6 +43,15 @@ pub(crate) fn text_enum<T>(
     parse(text).ok_or_else(|| bad_value(column, row, &text, "is not a known value"))
 }
 
+/// A value stored as JSON (a notice's parameters), into its type.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    column: &str,
+    row: &str,
+    text: &str,
+) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| bad_value(column, row, &text, &e.to_string()))
+}
+
 /// A small count stored as an integer (stars, days).
 pub(crate) fn number<T: TryFrom<i64>>(column: &str, row: &str, n: i64) -> Result<T, sqlx::Error> {
     T::try_from(n).map_err(|_| bad_value(column, row, &n, "is out of range"))

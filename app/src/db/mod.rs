@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 24] = [
+    let constant: [(&str, &[(&str, &str)]); 25] = [
         (
             "seller::shipping_storage",
             crate::seller::shipping_storage::STATEMENTS,
@@ -104,6 +104,7 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::diary::trace_storage::STATEMENTS,
         ),
         ("search::sync", crate::search::sync::STATEMENTS),
+        ("notify::storage", crate::notify::storage::STATEMENTS),
         ("auth::pages", crate::auth::pages::sql::STATEMENTS),
     ];
     let mut all: Vec<(String, String)> = constant

@@ -17,6 +17,7 @@ use crate::{
         locks::{Row, Stamp, lock_row},
     },
     domain::{product::ProductStatus, slug::Slug, time::db_timestamp},
+    notify::rules::Notice,
     seller::{
         model::{ListingEdit, ListingSummary, PendingListing, PhotoEdit, VariantEdit},
         rules::{
@@ -523,10 +524,11 @@ pub async fn change_status(
     if !lock_row(&mut tx, Row::Product(product_id), Stamp::UpdatedAt(&at)).await? {
         return Err(ListingDbError::NotFound);
     }
-    let (status, variants): (String, i64) = sqlx::query_as(CHANGE_STATUS_SELECT_PRODUCT_VARIANTS)
-        .bind(product_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (status, variants, name, producer_id): (String, i64, String, String) =
+        sqlx::query_as(CHANGE_STATUS_SELECT_PRODUCT_VARIANTS)
+            .bind(product_id)
+            .fetch_one(&mut *tx)
+            .await?;
     let from = decode::text_enum("products.status", product_id, &status, ProductStatus::parse)?;
     let to = next_listing_status(from, action, usize::try_from(variants).unwrap_or(0))?;
     let reason = match action {
@@ -559,6 +561,24 @@ pub async fn change_status(
     )
     .await?;
     crate::search::sync::queue(&mut tx, &[product_id]).await?;
+    // The officer's decision is told to the producer's people, in this same transaction.
+    let notice = match action {
+        ListingAction::Approve => Some(Notice::ListingApproved {
+            product_id: product_id.to_owned(),
+            product: name,
+        }),
+        ListingAction::Reject { reason } => Some(Notice::ListingRefused {
+            product_id: product_id.to_owned(),
+            product: name,
+            reason: reason.trim().to_owned(),
+        }),
+        ListingAction::Publish | ListingAction::Archive | ListingAction::Restore => None,
+    };
+    if let Some(notice) = notice {
+        let event = format!("{}:{product_id}:{at}", notice.kind().as_str());
+        crate::notify::storage::notify_producer_in(&mut tx, &event, &producer_id, &notice, &at)
+            .await?;
+    }
     tx.commit().await?;
     Ok(to)
 }
@@ -795,7 +815,8 @@ crate::db::statements! {
     TOUCH = "UPDATE products SET updated_at = $1 WHERE id = $2";
     /// `change_status`.
     CHANGE_STATUS_SELECT_PRODUCT_VARIANTS = "SELECT p.status, (SELECT COUNT(*) FROM product_variants v
-                          WHERE v.product_id = p.id AND v.status = 'active')
+                          WHERE v.product_id = p.id AND v.status = 'active'),
+               p.name_vi, p.producer_id
         FROM products p WHERE p.id = $1";
     /// `change_status`.
     CHANGE_STATUS_UPDATE_PRODUCTS_2 = "UPDATE products SET status = $1, status_reason = $2,

@@ -15,6 +15,7 @@ mod health;
 mod import;
 mod journeys;
 mod migrations;
+mod notifications;
 mod officer;
 mod pages;
 mod products;

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use crate::accounts::{make_officer, member_of, sign_up, user_id};
 
-const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
+pub(crate) const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
 const BEES: &str = "tht-ong-mat-bai-quang";
 
-async fn producer(app: &TestApp, slug: &str) -> (String, String) {
+pub(crate) async fn producer(app: &TestApp, slug: &str) -> (String, String) {
     sqlx::query_as("SELECT id, commune_id FROM producers WHERE slug = $1")
         .bind(slug)
         .fetch_one(app.db.pool())
@@ -20,11 +20,11 @@ async fn producer(app: &TestApp, slug: &str) -> (String, String) {
 }
 
 /// A signed-up farmer who works for the producer with this slug.
-async fn member(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
+pub(crate) async fn member(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
     member_of(app, phone, "Chị Lan", producer_slug).await
 }
 
-async fn officer_of(app: &TestApp, phone: &str, commune_id: &str) -> Browser {
+pub(crate) async fn officer_of(app: &TestApp, phone: &str, commune_id: &str) -> Browser {
     let b = sign_up(app, phone, "Cán bộ xã").await;
     let key = app::auth::login::LoginId::parse(phone).unwrap().key();
     make_officer(app, &user_id(app, &key).await, commune_id).await;
@@ -40,7 +40,12 @@ async fn status_of(app: &TestApp, product: &str) -> (String, Option<String>) {
 }
 
 /// Creates a listing through the form; returns its id.
-async fn create_listing(app: &TestApp, b: &Browser, producer_slug: &str, name: &str) -> String {
+pub(crate) async fn create_listing(
+    app: &TestApp,
+    b: &Browser,
+    producer_slug: &str,
+    name: &str,
+) -> String {
     let (producer_id, commune) = producer(app, producer_slug).await;
     let r = b
         .submit(
@@ -65,7 +70,13 @@ async fn create_listing(app: &TestApp, b: &Browser, producer_slug: &str, name: &
         .to_owned()
 }
 
-async fn add_variant(b: &Browser, product: &str, label: &str, price: &str, stock: &str) -> String {
+pub(crate) async fn add_variant(
+    b: &Browser,
+    product: &str,
+    label: &str,
+    price: &str,
+    stock: &str,
+) -> String {
     let r = b
         .submit(
             &format!("/ban-hang/san-pham/{product}/bien-the"),

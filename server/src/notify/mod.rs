@@ -1,0 +1,62 @@
+//! Notifications on the HTTP side: the inbox's two forms (open one notice, mark all read).
+//! The notices, their words, storage and page are in `app::notify`.
+
+use app::{domain::time::db_timestamp, notify::storage};
+use axum::{
+    Router,
+    extract::{Path, State},
+    response::Response,
+    routing::post,
+};
+use chrono::Utc;
+
+use crate::{
+    auth::forms::see_other,
+    form_error::{Asker, Context, FormError},
+    startup::AppState,
+};
+
+const PAGE: &str = "/thong-bao";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/thong-bao/da-doc", post(mark_all_read))
+        .route("/thong-bao/{id}/mo", post(open))
+}
+
+/// Marks every notice of the inbox read.
+#[tracing::instrument(skip_all)]
+async fn mark_all_read(State(state): State<AppState>, asker: Asker) -> Result<Response, FormError> {
+    let actor = asker.signed_in(PAGE)?;
+    storage::mark_read(&state.db, &actor.user_id, None, &db_timestamp(Utc::now()))
+        .await
+        .context("marking notices read")?;
+    Ok(see_other(PAGE))
+}
+
+/// Marks one notice read and goes to its page; a notice that is not the user's goes back to
+/// the inbox.
+#[tracing::instrument(skip_all, fields(notice = %id))]
+async fn open(
+    State(state): State<AppState>,
+    asker: Asker,
+    Path(id): Path<String>,
+) -> Result<Response, FormError> {
+    let actor = asker.signed_in(PAGE)?;
+    if id.len() > 64 {
+        return Ok(see_other(PAGE));
+    }
+    let link = storage::mark_read(
+        &state.db,
+        &actor.user_id,
+        Some(&id),
+        &db_timestamp(Utc::now()),
+    )
+    .await
+    .context("opening a notice")?;
+    // Links are written by the site itself, but only a path of this site is followed.
+    let to = link
+        .filter(|l| l.starts_with('/') && !l.starts_with("//"))
+        .unwrap_or_else(|| PAGE.to_owned());
+    Ok(see_other(&to))
+}
