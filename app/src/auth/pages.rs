@@ -346,7 +346,10 @@ pub fn AccountLink() -> impl IntoView {
             };
             view! {
                 <a class="inbox-link" href="/thong-bao" aria-label=(notify.bell)(unread) title=(notify.bell)(unread)>
-                    <span aria-hidden="true">"🔔"</span>
+                    // Drawn, not an emoji: phones without an emoji font show a box instead.
+                    <svg class="bell" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                        <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/>
+                    </svg>
                     {(unread > 0).then(|| view! { <span class="count" aria-hidden="true">{count}</span> })}
                 </a>
                 <a class="account-link" href="/tai-khoan" aria-label=label>{actor.display_name}</a>
