@@ -102,28 +102,25 @@ pub async fn mark_read(
     notice_id: Option<&str>,
     at: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let link = match notice_id {
+    // One statement each: no transaction needed.
+    match notice_id {
         Some(id) => {
-            let link: Option<String> = sqlx::query_scalar(MARK_ONE_READ)
+            sqlx::query_scalar(MARK_ONE_READ)
                 .bind(at)
                 .bind(id)
                 .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            link
+                .fetch_optional(db.pool())
+                .await
         }
         None => {
             sqlx::query(MARK_ALL_READ)
                 .bind(at)
                 .bind(user_id)
-                .execute(&mut *tx)
+                .execute(db.pool())
                 .await?;
-            None
+            Ok(None)
         }
-    };
-    tx.commit().await?;
-    Ok(link)
+    }
 }
 
 crate::db::statements! {
