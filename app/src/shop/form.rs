@@ -78,9 +78,9 @@ impl From<TransitionError> for ShopRefusal {
     fn from(e: TransitionError) -> Self {
         match e {
             TransitionError::NotFrom { .. } => ShopRefusal::OrderState,
-            TransitionError::NotYours(_) | TransitionError::BuyerTooLate => {
-                ShopRefusal::OrderNotAllowed
-            }
+            TransitionError::NotYours(_)
+            | TransitionError::BuyerTooLate
+            | TransitionError::CarrierOnly => ShopRefusal::OrderNotAllowed,
             TransitionError::ReasonMissing => ShopRefusal::CancelReason,
             TransitionError::CarrierMissing => ShopRefusal::Carrier,
             TransitionError::TooLong => ShopRefusal::TooLong,

@@ -95,6 +95,7 @@ fn vi_status(s: OrderStatus) -> &'static str {
         OrderStatus::Delivered => "Đã giao",
         OrderStatus::Cancelled => "Đã huỷ",
         OrderStatus::Refunded => "Đã hoàn tiền",
+        OrderStatus::Returned => "Bị hoàn về",
     }
 }
 
@@ -106,6 +107,7 @@ fn en_status(s: OrderStatus) -> &'static str {
         OrderStatus::Delivered => "Delivered",
         OrderStatus::Cancelled => "Cancelled",
         OrderStatus::Refunded => "Refunded",
+        OrderStatus::Returned => "Returned to sender",
     }
 }
 

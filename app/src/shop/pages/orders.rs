@@ -126,7 +126,8 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
         order,
         party: match party {
             Party::Producer => "producer",
-            Party::Officer | Party::System => "officer",
+            // Carriers and the system never read pages; named for completeness.
+            Party::Officer | Party::System | Party::Carrier => "officer",
             Party::Buyer => "buyer",
         }
         .to_owned(),
