@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 24] = [
+    let constant: [(&str, &[(&str, &str)]); 25] = [
         (
             "seller::shipping_storage",
             crate::seller::shipping_storage::STATEMENTS,
@@ -91,6 +91,10 @@ pub fn all_statements() -> Vec<(String, String)> {
         (
             "shop::storage::orders",
             crate::shop::storage::orders::STATEMENTS,
+        ),
+        (
+            "shop::storage::shipments",
+            crate::shop::storage::shipments::STATEMENTS,
         ),
         ("auth::producers", crate::auth::producers::STATEMENTS),
         ("rate_limits", rate_limits::STATEMENTS),

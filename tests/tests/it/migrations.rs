@@ -223,8 +223,8 @@ db_test!(
     }
 );
 
-/// The columns of `orders` on both engines are the same: a shared migration that changed
-/// `orders` before the SQLite rebuild would be lost on SQLite only.
+// The columns of `orders` on both engines are the same: a shared migration that changed
+// `orders` before the SQLite rebuild would be lost on SQLite only.
 db_test!(both_engines_have_the_same_columns, |engine| {
     let test_db = TestDb::fresh(engine).await;
     let db = open(&test_db.url).await.expect("migrate");
