@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 25] = [
+    let constant: [(&str, &[(&str, &str)]); 26] = [
         (
             "seller::shipping_storage",
             crate::seller::shipping_storage::STATEMENTS,
@@ -91,6 +91,10 @@ pub fn all_statements() -> Vec<(String, String)> {
         (
             "shop::storage::orders",
             crate::shop::storage::orders::STATEMENTS,
+        ),
+        (
+            "seller::cod_storage",
+            crate::seller::cod_storage::STATEMENTS,
         ),
         (
             "shop::storage::shipments",

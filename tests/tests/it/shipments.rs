@@ -548,3 +548,123 @@ db_test!(a_parcel_comes_back_returned, |engine| {
     assert!(page.contains("Bị hoàn về"), "{page}");
     assert!(page.contains("GHN · return"));
 });
+
+db_test!(cash_on_delivery_is_reconciled_with_the_carrier, |engine| {
+    let shop = shop(engine, &["ghtk"]).await;
+    let mut labels = vec![];
+    let mut totals = vec![];
+    let mut nos = vec![];
+    for key in ["cod-order-1", "cod-order-2", "cod-order-3", "cod-order-4"] {
+        let no = shop.confirmed_order(key).await;
+        let total = shop.order(&no).await.total_vnd;
+        assert_eq!(
+            shop.make_waybill(&no, "ghtk", "1000", &total.to_string())
+                .await,
+            format!("/don-hang/{no}?ok=1")
+        );
+        labels.push(shop.order(&no).await.tracking_no.unwrap());
+        totals.push(total);
+        nos.push(no);
+    }
+    // 1: collected in full; 2: 10,000 đ short; 3: delivered, no amount reported; 4: returned.
+    shop.ghtk_event(&labels[0], 5, "2026-12-02T09:00:00+07:00", totals[0])
+        .await;
+    shop.ghtk_event(
+        &labels[1],
+        5,
+        "2026-12-02T09:00:00+07:00",
+        totals[1] - 10_000,
+    )
+    .await;
+    let mut silent: Value = serde_json::from_str(&GhtkFake::callback(
+        &labels[2],
+        5,
+        "2026-12-02T09:00:00+07:00",
+    ))
+    .unwrap();
+    silent.as_object_mut().unwrap().remove("pick_money");
+    let (status, body) = shop
+        .callback("ghtk", &format!("?hash={GHTK_SECRET}"), &silent.to_string())
+        .await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("delivered")));
+    shop.ghtk_event(&labels[3], 21, "2026-12-02T09:00:00+07:00", 0)
+        .await;
+
+    let page = shop.farmer.page("/ban-hang/doi-soat-cod").await;
+    assert!(page.contains("Đối soát tiền thu hộ"), "{page}");
+    assert_eq!(page.matches(r#"class="stands-out""#).count(), 2, "{page}");
+    assert!(page.contains("2 đơn cần kiểm tra"));
+    assert!(page.contains("Đã giao, chưa báo thu") && page.contains("Hoàn về, không thu"));
+    for no in &nos {
+        assert!(page.contains(no.as_str()), "{no}");
+    }
+    // The seller's menu links it.
+    assert!(
+        shop.farmer
+            .page("/ban-hang")
+            .await
+            .contains(r#"href="/ban-hang/doi-soat-cod""#)
+    );
+
+    let r = shop.farmer.get("/ban-hang/doi-soat-cod.csv").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}order_no,carrier,tracking_no,status,sent_at,expected_vnd,collected_vnd,difference_vnd,check"
+    );
+    assert_eq!(lines.len(), 6, "{csv}");
+    let row = |no: &str| *lines.iter().find(|l| l.starts_with(no)).unwrap();
+    assert!(
+        row(&nos[0]).ends_with(&format!(",{},{},0,matches", totals[0], totals[0])),
+        "{csv}"
+    );
+    assert!(
+        row(&nos[1]).ends_with(&format!(
+            ",{},{},-10000,differs",
+            totals[1],
+            totals[1] - 10_000
+        )),
+        "{csv}"
+    );
+    assert!(
+        row(&nos[2]).ends_with(&format!(",{},,,not_reported", totals[2])),
+        "{csv}"
+    );
+    assert!(
+        row(&nos[3]).contains(",returned,") && row(&nos[3]).ends_with(",0,,,returned"),
+        "{csv}"
+    );
+    let expected = totals[0] + totals[1] + totals[2];
+    let collected = totals[0] + totals[1] - 10_000;
+    assert_eq!(
+        lines[5],
+        format!("total,,,,,{expected},{collected},-10000,")
+    );
+
+    // Another producer's member sees none of it; a stranger is asked to sign in.
+    let bees = member_of(
+        &shop.app,
+        "0987000222",
+        "Anh Quang",
+        "tht-ong-mat-bai-quang",
+    )
+    .await;
+    let theirs = bees
+        .get("/ban-hang/doi-soat-cod.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(theirs.lines().count(), 2, "{theirs}");
+    let stranger = Browser::new(&shop.app.address);
+    let r = stranger.get("/ban-hang/doi-soat-cod.csv").await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+});
