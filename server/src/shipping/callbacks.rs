@@ -9,7 +9,10 @@
 use std::collections::HashMap;
 
 use app::shop::{
-    rules::shipment::{Ignored, ParcelEvent},
+    rules::{
+        order::OrderStatus,
+        shipment::{Ignored, ParcelEvent},
+    },
     storage::{
         orders::OrderError,
         shipments::{self, CarrierReport, ReportOutcome},
@@ -155,6 +158,11 @@ async fn callback(
             ReportOutcome::Ignored(Ignored::Refused)
         }
     };
+    if outcome == ReportOutcome::Moved(OrderStatus::Returned) {
+        // A card payment of a parcel that came back is given back now (the background task
+        // would otherwise on its next round).
+        crate::shop::forms::refund_soon(state);
+    }
     let status = match outcome {
         ReportOutcome::Moved(to) => to.as_str(),
         ReportOutcome::Recorded => "recorded",
