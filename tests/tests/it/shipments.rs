@@ -668,3 +668,77 @@ db_test!(cash_on_delivery_is_reconciled_with_the_carrier, |engine| {
     let r = stranger.get("/ban-hang/doi-soat-cod.csv").await;
     assert!(r.status().is_redirection(), "{}", r.status());
 });
+
+db_test!(a_returned_card_order_is_refund_due, |engine| {
+    let shop = shop(engine, &["ghtk"]).await;
+    let no = shop.confirmed_order("card-return-1").await;
+    // The order as a card payment Stripe confirmed leaves it (that flow is `checkout::`'s;
+    // here only its outcome matters: a paid card payment with its PaymentIntent).
+    let now = app::domain::time::db_timestamp(chrono::Utc::now());
+    for sql in [
+        "UPDATE orders SET payment_method = 'card' WHERE order_no = $1",
+        "UPDATE checkouts SET payment_method = 'card'
+          WHERE id = (SELECT checkout_id FROM orders WHERE order_no = $1)",
+        "UPDATE payments SET method = 'card', status = 'paid', paid_at = $2
+          WHERE order_id = (SELECT id FROM orders WHERE order_no = $1)",
+        "INSERT INTO card_payments (id, checkout_id, amount_vnd, status, session_id, payment_intent,
+             pay_by, paid_at, created_at, updated_at)
+         SELECT 'cp1', checkout_id, total_vnd, 'paid', 'cs_1', 'pi_1', $2, $2, $2, $2
+           FROM orders WHERE order_no = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(&no)
+            .bind(&now)
+            .execute(shop.app.db.pool())
+            .await
+            .unwrap();
+    }
+    // Paid already: nothing to collect at the door by default.
+    let page = shop.farmer.page(&format!("/don-hang/{no}")).await;
+    assert!(page.contains(r#"name="cod_vnd" type="number" inputmode="numeric" min="0""#));
+    assert!(page.contains(r#"required value="0""#), "{page}");
+    assert_eq!(
+        shop.make_waybill(&no, "ghtk", "1000", "0").await,
+        format!("/don-hang/{no}?ok=1")
+    );
+    let label = shop.order(&no).await.tracking_no.unwrap();
+    assert!(
+        app::shop::storage::card_payments::refunds_due(&shop.app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    shop.ghtk_event(&label, 3, "2026-12-02T08:00:00+07:00", 0)
+        .await;
+    let (_, body) = shop
+        .ghtk_event(&label, 20, "2026-12-04T08:00:00+07:00", 0)
+        .await;
+    assert_eq!(body["status"], "returned");
+    let due = app::shop::storage::card_payments::refunds_due(&shop.app.db)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1, "a paid order that came back is given back");
+    assert_eq!(
+        (due[0].order_no.as_str(), due[0].payment_intent.as_str()),
+        (no.as_str(), "pi_1")
+    );
+    app::shop::storage::card_payments::record_refund(
+        &shop.app.db,
+        &due[0],
+        "re_1",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(shop.order(&no).await.status, "refunded");
+    let history = shop.history(&no).await;
+    // The carrier's events carry its times, the refund ours: compared as a set.
+    for step in ["shipped", "returned", "refunded"] {
+        assert_eq!(
+            history.iter().filter(|(to, _)| to == step).count(),
+            1,
+            "{step}: {history:?}"
+        );
+    }
+});
