@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("san-pham"), ParamSegment("id")) view=ListingPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("don-hang")) view=SellerOrdersPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("doanh-thu")) view=SalesPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("doi-soat-cod")) view=crate::seller::cod_page::CodPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("giao-hang")) view=crate::seller::delivery_page::DeliveryPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("thong-bao") view=crate::notify::page::InboxPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("gio-hang") view=CartPage ssr=SsrMode::Async/>

@@ -181,6 +181,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::diary::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())
+        .merge(crate::shipping::router())
         .merge(crate::address::router())
         .merge(crate::officer::router())
         .merge(crate::admin::router())

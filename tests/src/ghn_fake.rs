@@ -237,8 +237,13 @@ impl GhnFake {
 
     /// A callback body as GHN posts it for `order_code`.
     pub fn callback(order_code: &str, status: &str, time: &str) -> String {
+        Self::callback_with_cod(order_code, status, time, 0)
+    }
+
+    /// [`GhnFake::callback`] with the order's cash on delivery (`CODAmount`).
+    pub fn callback_with_cod(order_code: &str, status: &str, time: &str, cod: i64) -> String {
         json!({
-            "CODAmount": 0,
+            "CODAmount": cod,
             "CODTransferDate": null,
             "ClientOrderCode": "",
             "Description": "",

@@ -169,6 +169,11 @@ impl GhtkFake {
 
     /// A webhook body as GHTK posts it for `label`.
     pub fn callback(label: &str, status_id: i64, action_time: &str) -> String {
+        Self::callback_with_cod(label, status_id, action_time, 0)
+    }
+
+    /// [`GhtkFake::callback`] with the cash collected (`pick_money`).
+    pub fn callback_with_cod(label: &str, status_id: i64, action_time: &str, cod: i64) -> String {
         json!({
             "partner_id": "",
             "label_id": label,
@@ -178,7 +183,7 @@ impl GhtkFake {
             "reason": "",
             "weight": 0.5,
             "fee": 30000,
-            "pick_money": 0,
+            "pick_money": cod,
             "return_part_package": 0,
         })
         .to_string()

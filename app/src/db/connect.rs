@@ -8,8 +8,31 @@ use sqlx::{
 
 use super::storage::DbHealth;
 
-/// The embedded migrations (the repository's `migrations/` folder), run at start-up.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// The embedded migrations, run at start-up: the repository's `migrations/` folder holds those
+/// run on both engines (its subfolders are not read by it).
+static SHARED: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+/// A change one engine cannot write like the other (SQLite cannot alter a CHECK: it rebuilds
+/// the table) lives in `migrations/sqlite/` and `migrations/postgres/`, under the same version.
+static SQLITE_ONLY: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_ONLY: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Every migration for `engine`, shared and engine-specific merged in version order: one
+/// migrator, so each runs in its place among the others (a rebuild copies the columns the
+/// shared migrations before it added) on a new database as on an old one, and the applied
+/// ones are all known to it (no `ignore_missing`, which would also hide a migration lost from
+/// the repository).
+pub fn migrator(engine: Engine) -> sqlx::migrate::Migrator {
+    let own = match engine {
+        Engine::Sqlite => &SQLITE_ONLY,
+        Engine::Postgres => &POSTGRES_ONLY,
+    };
+    let mut all: Vec<sqlx::migrate::Migration> = SHARED.iter().chain(own.iter()).cloned().collect();
+    all.sort_by_key(|m| m.version);
+    sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all),
+        ..sqlx::migrate::Migrator::DEFAULT
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -135,7 +158,7 @@ impl Db {
     /// Brings the schema and the reference data (the national list of administrative units)
     /// up to date. Safe to run on every start and from several servers.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        MIGRATOR.run(&self.pool).await?;
+        migrator(self.engine).run(&self.pool).await?;
         crate::address::storage::load_units(self, chrono::Utc::now()).await?;
         crate::address::storage::link_marketplace_units(self).await?;
         Ok(())
@@ -308,5 +331,26 @@ mod tests {
         );
         assert!(dir.join("x").is_dir());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn engine_specific_migrations_pair_up_and_never_reuse_a_shared_version() {
+        let versions =
+            |m: &sqlx::migrate::Migrator| m.iter().map(|m| m.version).collect::<Vec<_>>();
+        // Each engine's folder holds the same versions: a change made on one engine only is
+        // a schema the other does not have.
+        assert_eq!(versions(&SQLITE_ONLY), versions(&POSTGRES_ONLY));
+        assert!(!versions(&SQLITE_ONLY).is_empty());
+        for engine in [Engine::Sqlite, Engine::Postgres] {
+            let all = versions(&migrator(engine));
+            let mut unique = all.clone();
+            unique.dedup();
+            assert_eq!(all, unique, "a version used twice on {}", engine.name());
+            assert!(all.is_sorted());
+            assert_eq!(
+                all.len(),
+                SHARED.iter().count() + SQLITE_ONLY.iter().count()
+            );
+        }
     }
 }

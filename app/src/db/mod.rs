@@ -43,14 +43,14 @@ pub(crate) mod locks;
 pub mod rate_limits;
 pub mod storage;
 
-pub use connect::{Db, DbError, Engine, redact_url};
+pub use connect::{Db, DbError, Engine, migrator, redact_url};
 
 /// Every statement the data layer runs, as (`module::NAME`, SQL): each module's constants and a
 /// rendering of each statement it builds at run time (IN-lists of one and two, every optional
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 25] = [
+    let constant: [(&str, &[(&str, &str)]); 27] = [
         (
             "seller::shipping_storage",
             crate::seller::shipping_storage::STATEMENTS,
@@ -91,6 +91,14 @@ pub fn all_statements() -> Vec<(String, String)> {
         (
             "shop::storage::orders",
             crate::shop::storage::orders::STATEMENTS,
+        ),
+        (
+            "seller::cod_storage",
+            crate::seller::cod_storage::STATEMENTS,
+        ),
+        (
+            "shop::storage::shipments",
+            crate::shop::storage::shipments::STATEMENTS,
         ),
         ("auth::producers", crate::auth::producers::STATEMENTS),
         ("rate_limits", rate_limits::STATEMENTS),

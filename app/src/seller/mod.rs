@@ -8,7 +8,13 @@
 //! - [`texts`]: every word the seller's screens say, in Vietnamese and English.
 //! - [`page`] (the shop and one listing), [`sales_page`] (orders to fulfil, sales).
 //! - `storage`, `sales_storage` (server only): listings' reads and writes, the sales figures.
+//! - [`cod`] (the check, pure), [`cod_page`], `cod_storage` (server only): cash on delivery
+//!   reconciliation with the carriers.
 
+pub mod cod;
+pub mod cod_page;
+#[cfg(feature = "ssr")]
+pub mod cod_storage;
 pub mod delivery_page;
 pub mod form;
 pub mod model;

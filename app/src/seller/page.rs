@@ -120,6 +120,7 @@ fn SellerView(data: SellerData) -> impl IntoView {
             <nav class="seller-nav">
                 <a class="button secondary" href="/ban-hang/don-hang">{t.orders}</a>
                 <a class="button secondary" href="/ban-hang/doanh-thu">{t.sales}</a>
+                <a class="button secondary" href="/ban-hang/doi-soat-cod">{crate::seller::cod_page::CodTexts::of(locale).title}</a>
                 <a class="button secondary" href="/ban-hang/giao-hang">{t.delivery_title}</a>
                 <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(locale).farm_title}</a>
             </nav>

@@ -1,5 +1,5 @@
 //! A producer's sales over a season: orders and revenue per week and per product. Cancelled and
-//! refunded orders do not count; an order counts on the day (Vietnam time) it was placed.
+//! refunded orders (and parcels returned) do not count; an order counts on the day (Vietnam time) it was placed.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// The UTC instant a Vietnam calendar day starts.
-fn day_start_utc(day: NaiveDate) -> String {
+pub(crate) fn day_start_utc(day: NaiveDate) -> String {
     let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     let utc = local - chrono::Duration::hours(7);
     crate::domain::time::db_timestamp(DateTime::<Utc>::from_naive_utc_and_offset(utc, Utc))
@@ -97,7 +97,7 @@ crate::db::statements! {
     /// `summary`.
     SUMMARY = "SELECT o.id, o.created_at, o.total_vnd, l.product_name, l.quantity, l.line_total_vnd
         FROM orders o JOIN order_lines l ON l.order_id = o.id
-        WHERE o.producer_id = $1 AND o.status NOT IN ('cancelled', 'refunded')
+        WHERE o.producer_id = $1 AND o.status NOT IN ('cancelled', 'refunded', 'returned')
           AND o.created_at >= $2 AND o.created_at < $3
         ORDER BY o.created_at, o.id";
 }

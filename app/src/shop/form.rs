@@ -47,6 +47,22 @@ pub enum ShopRefusal {
     },
     /// A guest cancelling did not give the order's phone again.
     CancelPhone,
+    /// "Tạo vận đơn" without an enabled account with that carrier.
+    NoCarrierAccount,
+    /// The order has a waybill already (a second click): the first one stands.
+    WaybillExists,
+    /// The parcel's weight is not 1 g to 50 kg.
+    ParcelWeight,
+    /// The amount to collect is not between 0 and the order's total.
+    CodAmount,
+    /// The carrier refused the producer's credentials.
+    CarrierCredentials,
+    /// The carrier does not serve the pick-up or delivery address.
+    CarrierNotServed,
+    /// The carrier did not answer in time, or answered with an error of its own.
+    CarrierUnavailable,
+    /// The carrier refused the waybill (its reason is in the logs).
+    CarrierRefused,
     /// A code no shop handler sends (a URL typed by hand): read as the generic text.
     #[serde(other)]
     Unknown,
@@ -78,9 +94,9 @@ impl From<TransitionError> for ShopRefusal {
     fn from(e: TransitionError) -> Self {
         match e {
             TransitionError::NotFrom { .. } => ShopRefusal::OrderState,
-            TransitionError::NotYours(_) | TransitionError::BuyerTooLate => {
-                ShopRefusal::OrderNotAllowed
-            }
+            TransitionError::NotYours(_)
+            | TransitionError::BuyerTooLate
+            | TransitionError::CarrierOnly => ShopRefusal::OrderNotAllowed,
             TransitionError::ReasonMissing => ShopRefusal::CancelReason,
             TransitionError::CarrierMissing => ShopRefusal::Carrier,
             TransitionError::TooLong => ShopRefusal::TooLong,
@@ -175,13 +191,29 @@ mod tests {
             NotFound => "not_found",
             Throttled { .. } => "throttled",
             CancelPhone => "cancel_phone",
+            NoCarrierAccount => "no_carrier_account",
+            WaybillExists => "waybill_exists",
+            ParcelWeight => "parcel_weight",
+            CodAmount => "cod_amount",
+            CarrierCredentials => "carrier_credentials",
+            CarrierNotServed => "carrier_not_served",
+            CarrierUnavailable => "carrier_unavailable",
+            CarrierRefused => "carrier_refused",
             Unknown => "unknown",
         }
     }
 
     /// One query per reason: the codes the pages already link to.
-    const QUERIES: [&str; 25] = [
+    const QUERIES: [&str; 33] = [
         "loi=not_delivered",
+        "loi=no_carrier_account",
+        "loi=waybill_exists",
+        "loi=parcel_weight",
+        "loi=cod_amount",
+        "loi=carrier_credentials",
+        "loi=carrier_not_served",
+        "loi=carrier_unavailable",
+        "loi=carrier_refused",
         "loi=name",
         "loi=phone",
         "loi=street",

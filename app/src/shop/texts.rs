@@ -5,7 +5,10 @@ use crate::{
     i18n::Locale,
     shop::{
         form::ShopRefusal,
-        rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
+        rules::{
+            order::{OrderStatus, PaymentMethod, PaymentStatus},
+            shipment::WAYBILL_NOTE,
+        },
     },
 };
 
@@ -85,6 +88,15 @@ pub struct ShopTexts {
     pub open_order: &'static str,
     pub saved: &'static str,
     pub error: fn(ShopRefusal) -> &'static str,
+    pub waybill_title: &'static str,
+    pub waybill_intro: &'static str,
+    pub parcel_weight: &'static str,
+    pub cod_amount: &'static str,
+    pub create_waybill: &'static str,
+    pub print_label: &'static str,
+    pub carrier_fee: &'static str,
+    pub waiting_pickup: &'static str,
+    pub manual_ship: &'static str,
 }
 
 fn vi_status(s: OrderStatus) -> &'static str {
@@ -95,6 +107,7 @@ fn vi_status(s: OrderStatus) -> &'static str {
         OrderStatus::Delivered => "Đã giao",
         OrderStatus::Cancelled => "Đã huỷ",
         OrderStatus::Refunded => "Đã hoàn tiền",
+        OrderStatus::Returned => "Bị hoàn về",
     }
 }
 
@@ -106,6 +119,7 @@ fn en_status(s: OrderStatus) -> &'static str {
         OrderStatus::Delivered => "Delivered",
         OrderStatus::Cancelled => "Cancelled",
         OrderStatus::Refunded => "Refunded",
+        OrderStatus::Returned => "Returned to sender",
     }
 }
 
@@ -146,6 +160,24 @@ fn vi_error(refusal: ShopRefusal) -> &'static str {
         NotFound => "Không tìm thấy đơn hàng với số đơn và số điện thoại này.",
         Throttled { .. } => "Bạn đã thử quá nhiều lần. Hãy thử lại sau ít phút.",
         CancelPhone => "Để huỷ đơn, hãy nhập đúng số điện thoại đã dùng khi đặt hàng.",
+        NoCarrierAccount => {
+            "Chưa bật tài khoản đơn vị vận chuyển này. Hãy bật trong phần cài đặt giao hàng, hoặc ghi đơn vị và mã vận đơn bên dưới."
+        }
+        WaybillExists => "Đơn này đã có vận đơn; không tạo thêm vận đơn thứ hai.",
+        ParcelWeight => "Khối lượng gói hàng phải từ 1 g đến 50.000 g (50 kg).",
+        CodAmount => "Tiền thu hộ phải từ 0 đ đến tổng tiền đơn hàng.",
+        CarrierCredentials => {
+            "Đơn vị vận chuyển không nhận mã token của bạn. Hãy kiểm tra lại trong phần cài đặt giao hàng."
+        }
+        CarrierNotServed => {
+            "Đơn vị vận chuyển không phục vụ địa chỉ lấy hàng hoặc địa chỉ giao hàng này."
+        }
+        CarrierUnavailable => {
+            "Đơn vị vận chuyển không trả lời kịp. Chưa có vận đơn nào được tạo; hãy thử lại sau ít phút."
+        }
+        CarrierRefused => {
+            "Đơn vị vận chuyển từ chối tạo vận đơn. Hãy kiểm tra khối lượng, tiền thu hộ và địa chỉ rồi thử lại."
+        }
         Unknown => "Không thực hiện được. Hãy kiểm tra lại.",
     }
 }
@@ -187,6 +219,20 @@ fn en_error(refusal: ShopRefusal) -> &'static str {
         NotFound => "No order has this number and phone.",
         Throttled { .. } => "Too many attempts. Try again in a few minutes.",
         CancelPhone => "To cancel, enter the phone number the order was placed with.",
+        NoCarrierAccount => {
+            "No enabled account with this carrier. Enable it in the delivery settings, or write the carrier and tracking number below."
+        }
+        WaybillExists => "This order already has a waybill; no second one is made.",
+        ParcelWeight => "The parcel's weight must be 1 g to 50,000 g (50 kg).",
+        CodAmount => "The amount to collect must be between 0 and the order's total.",
+        CarrierCredentials => "The carrier refused your token. Check it in the delivery settings.",
+        CarrierNotServed => "The carrier does not serve the pick-up or the delivery address.",
+        CarrierUnavailable => {
+            "The carrier did not answer in time. No waybill was made; try again in a few minutes."
+        }
+        CarrierRefused => {
+            "The carrier refused the waybill. Check the weight, the amount to collect and the address, then try again."
+        }
         Unknown => "That did not work. Please check and try again.",
     }
 }
@@ -254,6 +300,7 @@ const VI: ShopTexts = ShopTexts {
     history: "Lịch sử đơn hàng",
     history_note: |n| match n {
         "payment_received" => "Đã nhận tiền".to_owned(),
+        n if n.starts_with(WAYBILL_NOTE) => format!("Đã tạo vận đơn {}", &n[WAYBILL_NOTE.len()..]),
         "payment_expired" => "Quá hạn thanh toán".to_owned(),
         "payment_failed" => "Thanh toán thẻ không thành công".to_owned(),
         other => other.to_owned(),
@@ -286,6 +333,15 @@ const VI: ShopTexts = ShopTexts {
     open_order: "Xem đơn",
     saved: "Đã lưu.",
     error: vi_error,
+    waybill_title: "Tạo vận đơn",
+    waybill_intro: "Đơn vị vận chuyển đến lấy hàng tại địa chỉ lấy hàng trong cài đặt. Đơn chuyển sang \"Đang giao\" khi họ báo đã lấy hàng.",
+    parcel_weight: "Khối lượng gói hàng (gam)",
+    cod_amount: "Tiền thu hộ (đồng)",
+    create_waybill: "Tạo vận đơn",
+    print_label: "In nhãn",
+    carrier_fee: "Phí vận chuyển",
+    waiting_pickup: "Chờ đơn vị vận chuyển lấy hàng.",
+    manual_ship: "Hoặc tự gửi hàng: ghi đơn vị vận chuyển và mã vận đơn",
 };
 
 const EN: ShopTexts = ShopTexts {
@@ -351,6 +407,9 @@ const EN: ShopTexts = ShopTexts {
     history: "Order history",
     history_note: |n| match n {
         "payment_received" => "Payment received".to_owned(),
+        n if n.starts_with(WAYBILL_NOTE) => {
+            format!("Waybill created: {}", &n[WAYBILL_NOTE.len()..])
+        }
         "payment_expired" => "Not paid in time".to_owned(),
         "payment_failed" => "Card payment failed".to_owned(),
         other => other.to_owned(),
@@ -387,6 +446,15 @@ const EN: ShopTexts = ShopTexts {
     open_order: "Open order",
     saved: "Saved.",
     error: en_error,
+    waybill_title: "Create a waybill",
+    waybill_intro: "The carrier picks the parcel up at the pick-up address in your settings. The order becomes \"Shipped\" when they report the pick-up.",
+    parcel_weight: "Parcel weight (grams)",
+    cod_amount: "Cash to collect (dong)",
+    create_waybill: "Create the waybill",
+    print_label: "Print the label",
+    carrier_fee: "Carrier's fee",
+    waiting_pickup: "Waiting for the carrier to pick it up.",
+    manual_ship: "Or send it yourself: write the carrier and the tracking number",
 };
 
 impl ShopTexts {

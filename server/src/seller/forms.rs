@@ -365,6 +365,69 @@ pub async fn sales_csv(
     ))
 }
 
+/// `GET /ban-hang/doi-soat-cod.csv?tu=YYYY-MM-DD&den=YYYY-MM-DD`: the cash on delivery
+/// reconciliation as CSV (`difference` empty while there is nothing to compare; `check` says
+/// why: `matches`, `differs`, `not_reported`, `in_transit`, `returned`).
+pub async fn cod_csv(
+    State(state): State<AppState>,
+    asker: Asker,
+    Query(q): Query<SeasonQuery>,
+) -> Result<Response, FormError> {
+    use app::seller::cod::CodCheck;
+    let actor = asker.signed_in("/ban-hang/doi-soat-cod")?;
+    let ids = actor.producer_ids();
+    if ids.is_empty() {
+        return Err(FormError::Forbidden(
+            Denied::Forbidden,
+            "/ban-hang".to_owned(),
+        ));
+    }
+    let today = app::domain::time::vietnam_date(Utc::now());
+    let (from, to) = season(
+        q.tu.as_deref().unwrap_or(""),
+        q.den.as_deref().unwrap_or(""),
+        today,
+    );
+    let report = app::seller::cod_storage::report(&state.db, &ids, from, to)
+        .await
+        .context("reconciling cash on delivery")?;
+    let field = crate::routes::csv::field;
+    let mut csv = String::from(
+        "order_no,carrier,tracking_no,status,sent_at,expected_vnd,collected_vnd,difference_vnd,check\r\n",
+    );
+    for r in &report.rows {
+        let check = match r.check {
+            CodCheck::Matches => "matches",
+            CodCheck::Differs(_) => "differs",
+            CodCheck::NotReported => "not_reported",
+            CodCheck::InTransit => "in_transit",
+            CodCheck::Returned => "returned",
+        };
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{check}\r\n",
+            field(&r.order_no),
+            field(&r.carrier),
+            field(&r.tracking_no),
+            r.status.as_str(),
+            field(&r.sent_at),
+            r.expected,
+            r.collected.map(|c| c.to_string()).unwrap_or_default(),
+            r.check
+                .difference()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ));
+    }
+    csv.push_str(&format!(
+        "total,,,,,{},{},{},\r\n",
+        report.expected, report.collected, report.difference
+    ));
+    Ok(crate::routes::csv::download(
+        &format!("doi-soat-cod-{from}-{to}.csv"),
+        &csv,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

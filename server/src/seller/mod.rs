@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
             post(forms::change_photo),
         )
         .route("/ban-hang/doanh-thu.csv", get(forms::sales_csv))
+        .route("/ban-hang/doi-soat-cod.csv", get(forms::cod_csv))
         .route("/ban-hang/giao-hang", post(delivery::save_table))
         .route(
             "/ban-hang/san-pham/{id}/giao-hang",

@@ -134,6 +134,9 @@ struct Callback {
     status: String,
     #[serde(rename = "Time")]
     time: DateTime<Utc>,
+    /// The cash to collect; on a "delivered" event, what was collected.
+    #[serde(rename = "CODAmount", default)]
+    cod_amount: Option<i64>,
 }
 
 fn names(name: &str, extensions: &Option<Vec<String>>) -> Vec<String> {
@@ -380,11 +383,13 @@ impl Carrier for Ghn {
         body: &[u8],
     ) -> Result<CarrierEvent, CallbackError> {
         let callback: Callback = verified(secret, presented, body)?;
+        let kind = event_kind(&callback.status);
         Ok(CarrierEvent {
-            kind: event_kind(&callback.status),
+            kind,
             tracking_no: callback.order_code,
             status_text: callback.status,
             at: callback.time,
+            cod_collected: callback.cod_amount.filter(|_| kind == EventKind::Delivered),
         })
     }
 }

@@ -83,6 +83,10 @@ struct Callback {
     action_time: DateTime<Utc>,
     #[serde(default)]
     reason: Option<String>,
+    /// The cash to collect; on a "delivered" event, what was collected (a number, or a
+    /// number in a string).
+    #[serde(default)]
+    pick_money: Value,
 }
 
 /// What a GHTK `status_id` means for the order, and its name in GHTK's documentation.
@@ -300,6 +304,8 @@ impl Carrier for Ghtk {
             kind,
             status_text,
             at: callback.action_time,
+            cod_collected: (kind == EventKind::Delivered && !callback.pick_money.is_null())
+                .then(|| amount(&callback.pick_money)),
         })
     }
 }

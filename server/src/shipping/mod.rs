@@ -8,13 +8,32 @@
 //! The base URLs are configuration, so tests point the adapters at in-process fakes of each
 //! carrier's HTTP API (`tests/src/ghn_fake.rs`, `tests/src/ghtk_fake.rs`).
 
+pub mod callbacks;
 pub mod ghn;
 pub mod ghtk;
 pub mod storage;
+pub mod waybills;
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+/// The waybill and label of an order, and the carriers' callbacks.
+pub fn router() -> axum::Router<crate::startup::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/don-hang/{order_no}/van-don", post(waybills::create))
+        .route("/don-hang/{order_no}/nhan", get(waybills::label))
+        // The exact shape producers register with each carrier (shown on their settings page).
+        .route(
+            "/api/v1/carriers/ghn/callback/{producer_id}",
+            post(callbacks::ghn),
+        )
+        .route(
+            "/api/v1/carriers/ghtk/callback/{producer_id}",
+            post(callbacks::ghtk),
+        )
+}
 
 /// The longest any carrier call may take.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
@@ -98,6 +117,9 @@ pub struct CarrierEvent {
     /// The carrier's own status, as it sent it (recorded in the order's history).
     pub status_text: String,
     pub at: DateTime<Utc>,
+    /// What the carrier says it collected at the door (dong), sent with its "delivered"
+    /// events (GHN's `CODAmount`, GHTK's `pick_money`); `None` on other events.
+    pub cod_collected: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -225,7 +225,7 @@ pub async fn place_order(
 }
 
 /// The order and the side the request is on; 404 when it is none of the asker's.
-async fn order_and_party(
+pub(crate) async fn order_and_party(
     state: &AppState,
     order_no: &str,
     shopper: &Shopper,

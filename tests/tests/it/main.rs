@@ -23,6 +23,7 @@ mod search;
 mod security;
 mod seed;
 mod seller;
+mod shipments;
 mod shutdown;
 mod sql;
 mod storage;

@@ -1,6 +1,6 @@
 //! Reports for commune officers and administrators: sales per month, commune and product (the
 //! producer's commune decides where a sale belongs), and OCOP products by stars and standing.
-//! Cancelled and refunded orders do not count; an order counts in the Vietnam month it was
+//! Cancelled, refunded and returned orders do not count; an order counts in the Vietnam month it was
 //! placed.
 
 use std::collections::BTreeMap;
@@ -99,7 +99,7 @@ fn sales_report_sql(scope: Option<usize>) -> String {
            JOIN order_lines l ON l.order_id = o.id
            JOIN producers pr ON pr.id = o.producer_id
            JOIN communes c ON c.id = pr.commune_id
-          WHERE o.status NOT IN ('cancelled', 'refunded')
+          WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')
             AND o.created_at >= $1 AND o.created_at < $2 {scope_sql}
           ORDER BY o.created_at, o.id"
     )

@@ -9,12 +9,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::pages::CsrfField,
+    domain::money::Vnd,
     i18n::{Locale, use_locale},
     pages::loaded_page,
     shop::{
         model::{OrderSummary, OrderView},
         pages::cart::ShopNotice,
-        rules::order::{OrderStatus, PaymentMethod, PaymentStatus},
+        rules::{
+            order::{OrderStatus, PaymentMethod, PaymentStatus},
+            shipment::{CarrierName, MAX_PARCEL_GRAMS},
+        },
         texts::ShopTexts,
     },
 };
@@ -91,6 +95,22 @@ pub struct OrderPageData {
     /// A buyer without the account the order was placed from (a guest browser): cancelling
     /// asks for the phone again.
     pub guest: bool,
+    /// For its producer and officers: sending it through a carrier's account.
+    pub waybill: Option<WaybillPanel>,
+}
+
+/// The order page's carrier part, for the producer and officers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WaybillPanel {
+    /// The carriers the producer has an enabled account with; empty: only the manual form.
+    pub carriers: Vec<CarrierName>,
+    /// From the variants' net weights.
+    pub weight_grams: i64,
+    /// The order's total for cash on delivery, 0 when paid.
+    pub cod_default: i64,
+    pub cod_max: i64,
+    /// A waybill made here: its fee and the cash to collect; the label can be printed.
+    pub made: Option<(i64, i64)>,
 }
 
 #[server(prefix = "/fn")]
@@ -122,15 +142,47 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
     let order = crate::shop::storage::orders::view(&cx.db, &order_no)
         .await
         .map_err(fail)?;
+    let waybill = if matches!(party, Party::Producer | Party::Officer) {
+        waybill_panel(&cx.db, &order_no).await.map_err(fail)?
+    } else {
+        None
+    };
     Ok(order.map(|order| OrderPageData {
+        waybill,
         order,
         party: match party {
             Party::Producer => "producer",
-            Party::Officer | Party::System => "officer",
+            // Carriers and the system never read pages; named for completeness.
+            Party::Officer | Party::System | Party::Carrier => "officer",
             Party::Buyer => "buyer",
         }
         .to_owned(),
         guest,
+    }))
+}
+
+#[cfg(feature = "ssr")]
+async fn waybill_panel(
+    db: &crate::db::Db,
+    order_no: &str,
+) -> Result<Option<WaybillPanel>, sqlx::Error> {
+    use crate::shop::storage::shipments;
+    let Some(d) = shipments::draft(db, order_no).await? else {
+        return Ok(None);
+    };
+    let carriers = shipments::enabled_carriers(db, &d.producer_id)
+        .await?
+        .iter()
+        .filter_map(|c| CarrierName::parse(c))
+        .collect();
+    Ok(Some(WaybillPanel {
+        carriers,
+        weight_grams: d.weight_grams(),
+        cod_default: d.default_cod(),
+        cod_max: d.total_vnd,
+        made: d
+            .from_waybill
+            .then(|| (d.fee_vnd.unwrap_or_default(), d.cod_vnd.unwrap_or_default())),
     }))
 }
 
@@ -153,6 +205,10 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
     let fulfils = data.party != "buyer";
     let guest = data.guest;
     let action = format!("/don-hang/{}/trang-thai", o.order_no);
+    let (carriers, weight_grams, cod_default, cod_max, made) = match data.waybill {
+        Some(w) => (w.carriers, w.weight_grams, w.cod_default, w.cod_max, w.made),
+        None => (vec![], 0, 0, 0, None),
+    };
     let title = (t.order_title)(&o.order_no);
     let progress = OrderStatus::PROGRESS;
     let reached = progress.iter().position(|s| *s == o.status);
@@ -258,8 +314,33 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                             <button type="submit" class="button">{t.confirm}</button>
                         </form>
                     })}
-                    {(o.status == OrderStatus::Confirmed).then(|| view! {
+                    {made.map(|(fee, cod)| view! {
+                        <p>
+                            {t.carrier_fee} ": " {Vnd::new(fee).map(|v| v.format(money)).unwrap_or_default()}
+                            " · " {t.cod_amount} ": " {Vnd::new(cod).map(|v| v.format(money)).unwrap_or_default()}
+                        </p>
+                        {(o.status == OrderStatus::Confirmed).then(|| view! { <p class="notice">{t.waiting_pickup}</p> })}
+                        <p><a class="button" href=format!("/don-hang/{}/nhan", o.order_no)>{t.print_label}</a></p>
+                    })}
+                    {(o.status == OrderStatus::Confirmed && made.is_none() && !carriers.is_empty()).then(|| view! {
+                        <form method="post" action=format!("/don-hang/{}/van-don", o.order_no) class="stack waybill">
+                            <h3>{t.waybill_title}</h3>
+                            <p class="meta">{t.waybill_intro}</p>
+                            <CsrfField/>
+                            <label for="waybill-carrier">{t.carrier}</label>
+                            <select id="waybill-carrier" name="carrier">
+                                {carriers.iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                            </select>
+                            <label for="weight">{t.parcel_weight}</label>
+                            <input id="weight" name="weight_grams" type="number" inputmode="numeric" min="1" max=MAX_PARCEL_GRAMS required value=weight_grams/>
+                            <label for="cod">{t.cod_amount}</label>
+                            <input id="cod" name="cod_vnd" type="number" inputmode="numeric" min="0" max=cod_max required value=cod_default/>
+                            <button type="submit" class="button">{t.create_waybill}</button>
+                        </form>
+                    })}
+                    {(o.status == OrderStatus::Confirmed && made.is_none()).then(|| view! {
                         <form method="post" action=action.clone() class="stack">
+                            {(!carriers.is_empty()).then(|| view! { <h3>{t.manual_ship}</h3> })}
                             <CsrfField/><input type="hidden" name="action" value="ship"/>
                             <label for="carrier">{t.carrier}</label>
                             <input id="carrier" name="carrier" required maxlength="200"/>

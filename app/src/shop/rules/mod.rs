@@ -2,5 +2,6 @@
 
 pub mod checkout;
 pub mod order;
+pub mod shipment;
 pub mod shipping;
 pub mod vietqr;

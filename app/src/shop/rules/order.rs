@@ -7,7 +7,8 @@ use crate::text_enum;
 
 text_enum! {
     /// Where an order stands. `placed → confirmed → shipped → delivered`; `placed` or
-    /// `confirmed` may be cancelled; a cancelled order whose card payment went through is
+    /// `confirmed` may be cancelled; a parcel the carrier could not deliver is `returned` to
+    /// the producer; a cancelled or returned order whose card payment went through is
     /// refunded.
     pub enum OrderStatus {
         Placed = "placed",
@@ -16,6 +17,7 @@ text_enum! {
         Delivered = "delivered",
         Cancelled = "cancelled",
         Refunded = "refunded",
+        Returned = "returned",
     }
 }
 
@@ -51,6 +53,9 @@ pub enum Party {
     Officer,
     /// The marketplace itself: unpaid orders expiring, payment webhooks.
     System,
+    /// A carrier, through a callback verified with the producer's secret: it reports what
+    /// happened to the parcel (picked up, delivered, returned), never confirms or cancels.
+    Carrier,
 }
 
 /// A requested change of an order's status.
@@ -65,8 +70,10 @@ pub enum OrderAction {
     Cancel {
         reason: String,
     },
-    /// The card payment of a cancelled order was given back.
+    /// The card payment of a cancelled or returned order was given back.
     Refunded,
+    /// The carrier could not deliver the parcel and brings it back to the producer.
+    Return,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -78,6 +85,8 @@ pub enum TransitionError {
     },
     #[error("only the producer may {0} an order")]
     NotYours(&'static str),
+    #[error("only the carrier may say a parcel came back")]
+    CarrierOnly,
     #[error("a buyer may cancel an order only before the producer confirms it")]
     BuyerTooLate,
     #[error("say why the order is cancelled")]
@@ -93,7 +102,9 @@ impl TransitionError {
     pub fn code(&self) -> &'static str {
         match self {
             TransitionError::NotFrom { .. } => "order_state",
-            TransitionError::NotYours(_) | TransitionError::BuyerTooLate => "order_not_allowed",
+            TransitionError::NotYours(_)
+            | TransitionError::BuyerTooLate
+            | TransitionError::CarrierOnly => "order_not_allowed",
             TransitionError::ReasonMissing => "cancel_reason",
             TransitionError::CarrierMissing => "carrier",
             TransitionError::TooLong => "too_long",
@@ -111,6 +122,7 @@ impl OrderAction {
             OrderAction::Deliver => "delivered",
             OrderAction::Cancel { .. } => "cancelled",
             OrderAction::Refunded => "refunded",
+            OrderAction::Return => "returned",
         }
     }
 
@@ -139,25 +151,30 @@ pub fn next_status(
 ) -> Result<OrderStatus, TransitionError> {
     use OrderStatus::*;
     let fulfils = matches!(party, Party::Producer | Party::Officer);
+    let carrier = party == Party::Carrier;
     let to = match (from, action) {
         (Placed, OrderAction::Confirm) if fulfils => Confirmed,
         (
             Confirmed,
             OrderAction::Ship {
-                carrier,
+                carrier: name,
                 tracking_no,
             },
-        ) if fulfils => {
-            if carrier.trim().is_empty() {
+        ) if fulfils || carrier => {
+            if name.trim().is_empty() {
                 return Err(TransitionError::CarrierMissing);
             }
-            if carrier.chars().count() > MAX_TEXT || tracking_no.chars().count() > MAX_TEXT {
+            if name.chars().count() > MAX_TEXT || tracking_no.chars().count() > MAX_TEXT {
                 return Err(TransitionError::TooLong);
             }
             Shipped
         }
         (Shipped, OrderAction::Deliver) if fulfils => Delivered,
-        (Placed | Confirmed, OrderAction::Cancel { reason }) => {
+        // The carrier's "picked up" may be lost or arrive late: its "delivered" stands alone.
+        (Confirmed | Shipped, OrderAction::Deliver) if carrier => Delivered,
+        // Only the carrier knows a parcel came back: it is the one holding it.
+        (Confirmed | Shipped, OrderAction::Return) if carrier => Returned,
+        (Placed | Confirmed, OrderAction::Cancel { reason }) if !carrier => {
             if party == Party::Buyer && from != Placed {
                 return Err(TransitionError::BuyerTooLate);
             }
@@ -169,12 +186,18 @@ pub fn next_status(
             }
             Cancelled
         }
-        (Cancelled, OrderAction::Refunded) if party == Party::System => Refunded,
+        (Cancelled | Returned, OrderAction::Refunded) if party == Party::System => Refunded,
         (Placed | Confirmed | Shipped, OrderAction::Confirm | OrderAction::Ship { .. })
         | (Shipped, OrderAction::Deliver)
             if !fulfils =>
         {
             return Err(TransitionError::NotYours(action.verb()));
+        }
+        (Placed | Confirmed, OrderAction::Cancel { .. }) => {
+            return Err(TransitionError::NotYours(action.verb()));
+        }
+        (Confirmed | Shipped, OrderAction::Return) => {
+            return Err(TransitionError::CarrierOnly);
         }
         _ => {
             return Err(TransitionError::NotFrom {
@@ -187,9 +210,20 @@ pub fn next_status(
 }
 
 impl OrderStatus {
-    /// Stock goes back to the shelf when an order ends without being delivered.
+    /// Stock goes back to the shelf when an order is cancelled: the goods never left. A
+    /// returned parcel does not: it was days on the road (fresh longan, a live chicken), and
+    /// only the farmer, once it is back in hand, can say what of it is still fit to sell; they
+    /// put it back on the shelf through the listing's stock.
     pub fn returns_stock(self) -> bool {
         self == OrderStatus::Cancelled
+    }
+
+    /// The order ended without the buyer receiving the goods: nothing more will be paid for it
+    /// (a pending cash-on-delivery or transfer payment expires), and a card payment already
+    /// taken is due back (the refund task gives it back and moves the order to `refunded`).
+    /// A bank transfer already received is given back by the producer, as for a cancellation.
+    pub fn ends_undelivered(self) -> bool {
+        matches!(self, OrderStatus::Cancelled | OrderStatus::Returned)
     }
 
     /// The steps the buyer sees as a progress line.
@@ -308,8 +342,15 @@ mod tests {
             OrderAction::Deliver,
             cancel("hết hàng"),
             OrderAction::Refunded,
+            OrderAction::Return,
         ];
-        let parties = [Party::Buyer, Party::Producer, Party::Officer, Party::System];
+        let parties = [
+            Party::Buyer,
+            Party::Producer,
+            Party::Officer,
+            Party::System,
+            Party::Carrier,
+        ];
         let mut allowed = vec![];
         for from in OrderStatus::ALL {
             for action in &actions {
@@ -331,12 +372,18 @@ mod tests {
             (Placed, "cancelled", System, Cancelled),
             (Confirmed, "shipped", Producer, Shipped),
             (Confirmed, "shipped", Officer, Shipped),
+            (Confirmed, "shipped", Carrier, Shipped),
+            (Confirmed, "delivered", Carrier, Delivered),
             (Confirmed, "cancelled", Producer, Cancelled),
             (Confirmed, "cancelled", Officer, Cancelled),
             (Confirmed, "cancelled", System, Cancelled),
+            (Confirmed, "returned", Carrier, Returned),
             (Shipped, "delivered", Producer, Delivered),
             (Shipped, "delivered", Officer, Delivered),
+            (Shipped, "delivered", Carrier, Delivered),
+            (Shipped, "returned", Carrier, Returned),
             (Cancelled, "refunded", System, Refunded),
+            (Returned, "refunded", System, Refunded),
         ];
         assert_eq!(allowed, expected);
     }
@@ -414,6 +461,39 @@ mod tests {
             next_status(OrderStatus::Delivered, &cancel("x"), Party::Officer),
             Err(TransitionError::NotFrom { .. })
         ));
+        assert_eq!(
+            next_status(OrderStatus::Confirmed, &cancel("x"), Party::Carrier),
+            Err(TransitionError::NotYours("cancelled"))
+        );
+        assert_eq!(
+            next_status(OrderStatus::Placed, &OrderAction::Confirm, Party::Carrier),
+            Err(TransitionError::NotYours("confirmed"))
+        );
+        assert_eq!(
+            next_status(OrderStatus::Shipped, &OrderAction::Return, Party::Producer),
+            Err(TransitionError::CarrierOnly)
+        );
+        // A carrier's late "picked up" after delivery is refused, not a step back.
+        assert!(matches!(
+            next_status(OrderStatus::Delivered, &ship(), Party::Carrier),
+            Err(TransitionError::NotFrom { .. })
+        ));
+    }
+
+    #[test]
+    fn what_an_order_ending_undelivered_does() {
+        // Cancelled goods never left; a returned parcel is the farmer's to judge.
+        let stock: Vec<_> = OrderStatus::ALL
+            .iter()
+            .filter(|s| s.returns_stock())
+            .collect();
+        assert_eq!(stock, [&OrderStatus::Cancelled]);
+        let ended: Vec<_> = OrderStatus::ALL
+            .iter()
+            .filter(|s| s.ends_undelivered())
+            .collect();
+        assert_eq!(ended, [&OrderStatus::Cancelled, &OrderStatus::Returned]);
+        assert!(!OrderStatus::PROGRESS.contains(&OrderStatus::Returned));
     }
 
     #[test]

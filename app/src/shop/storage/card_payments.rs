@@ -258,7 +258,7 @@ pub async fn apply_event(
     Ok(outcome)
 }
 
-/// A paid card share of a cancelled order, to give back.
+/// A paid card share of a cancelled or returned order, to give back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefundDue {
     pub payment_id: String,
@@ -364,7 +364,7 @@ crate::db::statements! {
         FROM payments p
         JOIN orders o ON o.id = p.order_id
         JOIN card_payments cp ON cp.checkout_id = o.checkout_id
-        WHERE p.method = 'card' AND p.status = 'paid' AND o.status = 'cancelled'
+        WHERE p.method = 'card' AND p.status = 'paid' AND o.status IN ('cancelled', 'returned')
           AND cp.payment_intent IS NOT NULL
         ORDER BY o.updated_at LIMIT 100";
     /// `record_refund`.

@@ -6,5 +6,6 @@ pub mod card_payments;
 pub mod cart;
 pub mod checkout;
 pub mod orders;
+pub mod shipments;
 
 pub(crate) use bank::{STATEMENTS as BANK_STATEMENTS, site_account_fields};

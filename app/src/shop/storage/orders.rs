@@ -426,6 +426,31 @@ pub(crate) async fn transition_in(
     actor_user_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Transitioned, OrderError> {
+    let history = HistoryLine {
+        note: action.note(),
+        at: db_timestamp(now),
+    };
+    transition_noted(tx, order_id, action, party, actor_user_id, now, &history).await
+}
+
+/// The line a transition leaves in the order's history.
+pub(crate) struct HistoryLine {
+    pub note: String,
+    /// When it happened: now, or the time a carrier reports for its event.
+    pub at: String,
+}
+
+/// [`transition_in`] with its history line given (a carrier's event: its own words and time).
+#[tracing::instrument(skip_all, fields(order_id = %order_id, ?party, ?actor_user_id))]
+pub(crate) async fn transition_noted(
+    tx: &mut Transaction<'_, Any>,
+    order_id: &str,
+    action: &OrderAction,
+    party: Party,
+    actor_user_id: Option<&str>,
+    now: DateTime<Utc>,
+    history: &HistoryLine,
+) -> Result<Transitioned, OrderError> {
     let at = db_timestamp(now);
     // Written first: two changes of one order wait for each other instead of both reading the
     // same status.
@@ -464,8 +489,8 @@ pub(crate) async fn transition_in(
         .bind(from.as_str())
         .bind(to.as_str())
         .bind(actor_user_id)
-        .bind(action.note())
-        .bind(&at)
+        .bind(&history.note)
+        .bind(&history.at)
         .execute(&mut **tx)
         .await?;
     if to.returns_stock() {
@@ -484,6 +509,8 @@ pub(crate) async fn transition_in(
                 .execute(&mut **tx)
                 .await?;
         }
+    }
+    if to.ends_undelivered() {
         // Nothing more will be paid for it.
         let rows = payments_of_order(tx, order_id).await?;
         apply_payment_event(tx, &rows, PaymentEvent::OrderEnded, &at, None).await?;
@@ -497,7 +524,7 @@ pub(crate) async fn transition_in(
         let rows = payments_of_order(tx, order_id).await?;
         apply_payment_event(tx, &rows, PaymentEvent::CashCollected, &at, None).await?;
     }
-    let refund_due = if to == OrderStatus::Cancelled && method == PaymentMethod::Card.as_str() {
+    let refund_due = if to.ends_undelivered() && method == PaymentMethod::Card.as_str() {
         let paid: Option<(String,)> = sqlx::query_as(TRANSITION_IN_SELECT_PAYMENTS)
             .bind(order_id)
             .fetch_optional(&mut **tx)
