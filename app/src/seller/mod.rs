@@ -9,6 +9,8 @@
 //! - [`page`] (the shop and one listing), [`sales_page`] (orders to fulfil, sales).
 //! - `storage`, `sales_storage` (server only): listings' reads and writes, the sales figures.
 
+#[cfg(feature = "ssr")]
+pub mod carriers_storage;
 pub mod delivery_page;
 pub mod form;
 pub mod model;

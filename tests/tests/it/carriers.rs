@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use app::seller::carriers_storage::{self as storage, CarrierAccount, new_callback_secret};
 use ocop_tests::{
     db_test, delivery_address,
     ghn_fake::{self, Behaviour, GhnFake},
@@ -15,7 +16,6 @@ use server::shipping::{
     ghn::{Ghn, GhnAccount, GhnDirectory},
     ghtk::{Ghtk, GhtkAccount},
     http_client,
-    storage::{self, CarrierAccount, new_callback_secret},
 };
 
 fn place(province: &str, commune: &str, street: &str) -> Place {
