@@ -9,6 +9,7 @@
 //! - [`page`] (the shop and one listing), [`sales_page`] (orders to fulfil, sales).
 //! - `storage`, `sales_storage` (server only): listings' reads and writes, the sales figures.
 
+pub mod carriers_page;
 #[cfg(feature = "ssr")]
 pub mod carriers_storage;
 pub mod delivery_page;
