@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("doi-soat-cod")) view=crate::seller::cod_page::CodPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("giao-hang")) view=crate::seller::delivery_page::DeliveryPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("thong-bao") view=crate::notify::page::InboxPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("van-chuyen")) view=crate::seller::carriers_page::CarriersPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("gio-hang") view=CartPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("thanh-toan") view=CheckoutPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("don-hang") view=OrdersPage ssr=SsrMode::Async/>

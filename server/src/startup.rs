@@ -165,6 +165,7 @@ fn router(state: AppState) -> Router {
     let search = state.search.clone();
     let public_url = PublicUrl(state.public_url.clone());
     let cards = app::shop::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
+    let quoter = state.carriers.quoter();
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
         // Stored photos never change under the same key.
@@ -197,6 +198,7 @@ fn router(state: AppState) -> Router {
                 provide_context(search.clone());
                 provide_context(public_url.clone());
                 provide_context(cards);
+                provide_context(quoter.clone());
             },
             {
                 let options = state.leptos_options.clone();

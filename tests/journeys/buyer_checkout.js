@@ -1,7 +1,9 @@
 // A buyer on a phone (360 × 800) finds the longan by searching without diacritics (and, with
 // JavaScript, sees suggestions while typing), checks a lot's traceability page, puts two
 // producers' products in the cart and checks out, once with cash on delivery and once with a
-// VietQR transfer; then the same with JavaScript off.
+// VietQR transfer; then the same with JavaScript off. Fresh longan, which its producer sends
+// only to the neighbouring provinces, is refused for the same Hồ Chí Minh City address, line by
+// line, and nothing is ordered.
 const { BASE, page, shot, expect, text, run } = require('./lib');
 
 // From the home page's search box, typed without diacritics, to the product.
@@ -117,7 +119,46 @@ async function buy(browser, { javaScript, method, shots }) {
   await p.context().close();
 }
 
+// Fresh longan in the cart, delivered to Hồ Chí Minh City: the checkout says which line does not
+// travel that far and why, and orders nothing (the cart keeps it).
+async function freshTooFar(browser, { javaScript }) {
+  const p = await page(browser, { viewport: { width: 360, height: 800 }, javaScriptEnabled: javaScript });
+  await p.goto(`${BASE}/san-pham/nhan-long-hung-yen`);
+  await p.click('form.add-to-cart button:not([disabled])');
+  await p.waitForURL(/\/gio-hang\?ok=added/);
+  await p.click('a[href="/thanh-toan"]');
+  await p.waitForURL(/\/thanh-toan$/);
+  if (javaScript) {
+    await p.waitForSelector('.commune-picker[data-live]');
+    await p.fill('#commune-find', 'ben thanh');
+    await p.click('#commune-matches button:has-text("Phường Bến Thành")');
+  } else {
+    await p.selectOption('#province', '79');
+    await p.click('form.province-step button[type=submit]');
+    await p.waitForURL(/province_id=79/);
+    await p.selectOption('#commune', { label: 'Phường Bến Thành' });
+  }
+  await p.fill('#name', 'Nguyễn Thị Hoa');
+  await p.fill('#phone', '0912 345 678');
+  await p.fill('#street', '12 Lê Lợi');
+  await p.check('#pay-cod');
+  await p.click('form.checkout button[type=submit]');
+  await p.waitForURL(/loi=not_delivered/);
+  const problems = await p.$$eval('.line-problems li', (lis) => lis.map((li) => li.textContent));
+  expect(problems.length === 1, `one line refused: ${problems.join(' | ')}`);
+  expect(problems[0].includes('Nhãn') && problems[0].includes('các tỉnh giáp ranh'),
+    `the line and the reason are named: ${problems[0]}`);
+  expect(await p.inputValue('#street') === '12 Lê Lợi', 'what was typed is kept');
+  if (javaScript) await shot(p, 'checkout-fresh-refused-360');
+  await p.goto(`${BASE}/gio-hang`);
+  expect((await text(p)).includes('Nhãn'), 'nothing was ordered: the longan is still in the cart');
+  expect(p.problems.length === 0, `no console errors: ${p.problems.join('; ')}`);
+  await p.context().close();
+}
+
 run('buyer checkout', async (browser) => {
+  await freshTooFar(browser, { javaScript: true });
+  await freshTooFar(browser, { javaScript: false });
   await buy(browser, { javaScript: true, method: 'cod', shots: true });
   await buy(browser, { javaScript: true, method: 'bank_transfer', shots: true });
   await buy(browser, { javaScript: false, method: 'cod', shots: false });

@@ -53,7 +53,7 @@ fn failing() -> Response {
 }
 
 /// 30,000 đ up to 1 kg (area 1), then 2,500 đ per further 500 g.
-fn fee_for(grams: i64) -> i64 {
+pub fn fee_for(grams: i64) -> i64 {
     let halves = (grams + 499) / 500;
     30_000 + 2_500 * (halves - 2).max(0)
 }

@@ -11,6 +11,8 @@ pub enum Action<'a> {
     EditListings { producer_id: &'a str },
     /// Add or remove a producer's staff.
     ManageStaff { producer_id: &'a str },
+    /// Set up a producer's carrier accounts (its credentials): owners only.
+    ManageCarriers { producer_id: &'a str },
     /// Write a producer's cultivation log, plots and harvest lots.
     WriteFarmLog { producer_id: &'a str },
     /// Confirm, ship, deliver or cancel a producer's orders; see its sales.
@@ -47,7 +49,7 @@ pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied
         Action::EditListings { producer_id }
         | Action::WriteFarmLog { producer_id }
         | Action::FulfilOrders { producer_id } => actor.member_role(producer_id).is_some(),
-        Action::ManageStaff { producer_id } => {
+        Action::ManageStaff { producer_id } | Action::ManageCarriers { producer_id } => {
             actor.member_role(producer_id) == Some(MemberRole::Owner)
         }
         Action::ViewOwnOrder { buyer_user_id } => {
@@ -246,6 +248,18 @@ mod tests {
             ),
             (
                 ManageStaff {
+                    producer_id: "farm-b",
+                },
+                &[],
+            ),
+            (
+                ManageCarriers {
+                    producer_id: "farm-a",
+                },
+                &["owner"],
+            ),
+            (
+                ManageCarriers {
                     producer_id: "farm-b",
                 },
                 &[],

@@ -50,7 +50,11 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 27] = [
+    let constant: [(&str, &[(&str, &str)]); 28] = [
+        (
+            "seller::carriers_storage",
+            crate::seller::carriers_storage::STATEMENTS,
+        ),
         (
             "seller::shipping_storage",
             crate::seller::shipping_storage::STATEMENTS,

@@ -74,6 +74,7 @@ fn DeliveryView(producers: Vec<ProducerDelivery>) -> impl IntoView {
             <h1>{t.delivery_title}</h1>
             <SellerNotice/>
             <p>{t.delivery_intro}</p>
+            <p><a href="/ban-hang/van-chuyen">{crate::seller::carriers_page::CarrierTexts::of(locale).title}</a></p>
             {producers.is_empty().then(|| view! { <p>{t.not_member}</p> })}
             {producers.into_iter().map(|p| view! { <DeliveryForm producer=p/> }).collect_view()}
         </main>

@@ -11,6 +11,9 @@
 //! - [`cod`] (the check, pure), [`cod_page`], `cod_storage` (server only): cash on delivery
 //!   reconciliation with the carriers.
 
+pub mod carriers_page;
+#[cfg(feature = "ssr")]
+pub mod carriers_storage;
 pub mod cod;
 pub mod cod_page;
 #[cfg(feature = "ssr")]

@@ -8,12 +8,15 @@
 //! - [`model`]: what the cart, checkout and order screens show and the API returns.
 //! - [`texts`]: every word those screens say, in Vietnamese and English.
 //! - [`pages`]: the cart, checkout and order pages.
+//! - `quotes` (server only): carriers' fees at checkout, asked through the server's carriers.
 //! - `storage` (server only): carts, checkout, orders, card payments, bank accounts. The lock
 //!   order all of them follow is stated in `crate::db`.
 
 pub mod form;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod quotes;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod storage;

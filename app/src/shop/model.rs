@@ -7,7 +7,7 @@ use crate::{
     domain::money::Vnd,
     shop::rules::{
         order::{OrderStatus, PaymentMethod, PaymentStatus},
-        shipping::Zone,
+        shipping::{ShippingSource, Zone},
     },
 };
 
@@ -63,6 +63,17 @@ pub struct CartGroup {
     /// `neighbouring`, `country`); without it the fee is the farthest zone's.
     #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub zone: Option<Zone>,
+    /// Who set `shipping`: `ghn` or `ghtk` (the producer's carrier quoted it for the chosen
+    /// commune), `free` (the producer delivers this order free), or `table`: the producer's
+    /// own table, an estimate ("ước tính"), used when no carrier is set up, the commune is not
+    /// chosen yet, or the carrier did not answer within 2 seconds.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
+    #[serde(default = "table")]
+    pub shipping_source: ShippingSource,
+}
+
+fn table() -> ShippingSource {
+    ShippingSource::Table
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -35,6 +35,12 @@ pub struct ShopTexts {
     pub problem_neighbours: &'static str,
     /// After the delivery fee when no address is chosen yet.
     pub shipping_farthest: &'static str,
+    /// After a fee from the producer's own table (no carrier quote): "ước tính".
+    pub shipping_estimated: &'static str,
+    /// After a fee the producer's carrier quoted, with its name.
+    pub shipping_quoted: fn(&str) -> String,
+    /// After a free delivery.
+    pub shipping_free: &'static str,
     pub fix_cart: &'static str,
     pub to_checkout: &'static str,
     pub checkout_title: &'static str,
@@ -259,6 +265,9 @@ const VI: ShopTexts = ShopTexts {
     problem_same_province: "Hàng tươi: nhà sản xuất chỉ giao trong tỉnh của mình, không giao đến địa chỉ này. Hãy bỏ khỏi giỏ hoặc chọn địa chỉ khác.",
     problem_neighbours: "Hàng tươi: nhà sản xuất chỉ giao trong tỉnh và các tỉnh giáp ranh, không giao đến địa chỉ này. Hãy bỏ khỏi giỏ hoặc chọn địa chỉ khác.",
     shipping_farthest: "(tối đa; tính theo tỉnh nhận khi đặt hàng)",
+    shipping_estimated: "(ước tính)",
+    shipping_quoted: |carrier| format!("(giá của {carrier})"),
+    shipping_free: "(miễn phí giao hàng)",
     fix_cart: "Hãy bỏ hoặc giảm các sản phẩm được đánh dấu trước khi đặt hàng.",
     to_checkout: "Đặt hàng",
     checkout_title: "Đặt hàng",
@@ -366,6 +375,9 @@ const EN: ShopTexts = ShopTexts {
     problem_same_province: "Fresh goods: the producer delivers only within its own province, not to this address. Remove it or choose another address.",
     problem_neighbours: "Fresh goods: the producer delivers only to its own and the neighbouring provinces, not to this address. Remove it or choose another address.",
     shipping_farthest: "(at most; set by the delivery province at checkout)",
+    shipping_estimated: "(estimate)",
+    shipping_quoted: |carrier| format!("({carrier}'s price)"),
+    shipping_free: "(free delivery)",
     fix_cart: "Remove or reduce the marked items before ordering.",
     to_checkout: "Check out",
     checkout_title: "Check out",

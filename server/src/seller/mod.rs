@@ -2,6 +2,7 @@
 //! the officer's listing decision and the sales spreadsheet. Rules, storage, pages and texts are
 //! in `app::seller`.
 
+pub mod carriers;
 pub mod delivery;
 pub mod forms;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/ban-hang/doanh-thu.csv", get(forms::sales_csv))
         .route("/ban-hang/doi-soat-cod.csv", get(forms::cod_csv))
         .route("/ban-hang/giao-hang", post(delivery::save_table))
+        .route("/ban-hang/van-chuyen", post(carriers::save_account))
         .route(
             "/ban-hang/san-pham/{id}/giao-hang",
             post(delivery::set_reach),

@@ -11,7 +11,6 @@
 pub mod callbacks;
 pub mod ghn;
 pub mod ghtk;
-pub mod storage;
 pub mod waybills;
 
 use std::time::Duration;
@@ -38,14 +37,8 @@ pub fn router() -> axum::Router<crate::startup::AppState> {
 /// The longest any carrier call may take.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// An address as carriers take it: names from the national list (`admin_provinces`,
-/// `admin_communes`), and the street line as the person wrote it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Place {
-    pub province: String,
-    pub commune: String,
-    pub street: String,
-}
+// The accounts and their places are stored by the producer's settings page, in the app crate.
+pub use app::seller::carriers_storage::{self as storage, CarrierAccount, Place, masked};
 
 /// The parcel a fee is asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,7 +241,7 @@ impl Carriers {
 
     /// The adapter for a stored account; `None` for a carrier this server does not know, or a
     /// GHN account without its shop id.
-    pub fn for_account(&self, account: &storage::CarrierAccount) -> Option<AnyCarrier> {
+    pub fn for_account(&self, account: &CarrierAccount) -> Option<AnyCarrier> {
         match account.carrier.as_str() {
             "ghn" => Some(AnyCarrier::Ghn(ghn::Ghn::new(
                 self.http.clone(),
@@ -310,6 +303,40 @@ impl Carrier for AnyCarrier {
             AnyCarrier::Ghn(c) => c.parse_callback(secret, presented, body),
             AnyCarrier::Ghtk(c) => c.parse_callback(secret, presented, body),
         }
+    }
+}
+
+impl Carriers {
+    /// These carriers as checkout asks them for fees (`app::shop::quotes`).
+    pub fn quoter(&self) -> app::shop::quotes::Quoter {
+        app::shop::quotes::Quoter(std::sync::Arc::new(self.clone()))
+    }
+}
+
+impl app::shop::quotes::CarrierQuotes for Carriers {
+    fn quote(&self, request: app::shop::quotes::QuoteRequest) -> app::shop::quotes::QuoteFuture {
+        use app::{domain::money::Vnd, shop::quotes::QuoteFailed};
+        let carrier = self.for_account(&request.account);
+        Box::pin(async move {
+            let carrier =
+                carrier.ok_or_else(|| QuoteFailed("no adapter for this account".to_owned()))?;
+            let parcel = Parcel {
+                from: request.from,
+                to: request.to,
+                weight_grams: request.weight_grams,
+                // The payment method is not known when the page shows the fee: the same parcel
+                // is quoted on the page and at the order, without cash to collect.
+                cod_amount: 0,
+                declared_value: request.declared_value.dong(),
+            };
+            // GHN may make several calls (its ward directory, then the fee): the whole quote
+            // still gets 2 s, so checkout never waits longer on a carrier.
+            let fee = tokio::time::timeout(TIMEOUT, carrier.quote(&parcel))
+                .await
+                .map_err(|_| QuoteFailed(format!("{} slower than 2 s", carrier.name())))?
+                .map_err(|e| QuoteFailed(format!("{}: {e}", carrier.name())))?;
+            Vnd::new(fee).map_err(|e| QuoteFailed(format!("{}: fee {fee}: {e}", carrier.name())))
+        })
     }
 }
 
@@ -380,16 +407,6 @@ pub fn comparable(name: &str) -> String {
     rest.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Shows the start of a credential only, for pages and logs.
-pub fn masked(token: &str) -> String {
-    let shown: String = token.chars().take(4).collect();
-    if token.chars().count() <= 8 {
-        "••••".to_owned()
-    } else {
-        format!("{shown}••••")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,11 +424,5 @@ mod tests {
         assert!(!same_secret("abc", Some("abd")));
         assert!(!same_secret("abc", None));
         assert!(!same_secret("", Some("")));
-    }
-
-    #[test]
-    fn tokens_are_never_shown_whole() {
-        assert_eq!(masked("0123456789abcdef"), "0123••••");
-        assert_eq!(masked("short"), "••••");
     }
 }

@@ -4,10 +4,11 @@
 //! `X-Cart-Token`).
 
 use app::{
-    address::rules::ProvinceCode,
+    address::rules::{CommuneCode, ProvinceCode},
     domain::phone::PhoneVn,
     shop::{
         model::{CartView, OrderView},
+        quotes::Destination,
         rules::checkout::{CheckoutFields, Quantity},
         storage::{
             cart::{self, CartError, CartOwner},
@@ -103,14 +104,19 @@ async fn cart_to(
 #[derive(Deserialize)]
 pub struct CartQuery {
     province_id: Option<String>,
+    commune_id: Option<String>,
 }
 
 /// The cart, grouped per producer (one order each at checkout), with delivery fees and the
 /// lines that cannot be ordered as they are (`problem`). With `province_id`, the fees are
 /// those of delivery to that province and fresh goods that do not travel there say so; without
-/// it, the fees are the farthest zone's.
+/// it, the fees are the farthest zone's. With `commune_id` too, each producer with a carrier
+/// account gets its carrier's quote (`shipping_source` `ghn`/`ghtk`); otherwise, or when the
+/// carrier does not answer within 2 s, the fee is the producer's table's estimate
+/// (`shipping_source` `table`).
 #[utoipa::path(get, path = "/api/v1/cart",
-    params(("province_id" = Option<String>, Query, description = "The delivery province's code, e.g. `79`")),
+    params(("province_id" = Option<String>, Query, description = "The delivery province's code, e.g. `79`"),
+           ("commune_id" = Option<String>, Query, description = "The delivery commune's code, e.g. `26743`: the carriers quote their fees")),
     responses((status = 200, body = CartResponse), (status = 422, body = crate::api::error::ErrorBody)))]
 #[tracing::instrument(skip_all)]
 pub async fn get_cart(
@@ -130,8 +136,37 @@ pub async fn get_cart(
             )
         })?),
     };
+    let commune = match query.commune_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(CommuneCode::parse(code).map_err(|_| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "commune_id",
+                "commune_id must be a commune's code from GET /api/v1/provinces/{code}/communes",
+            )
+        })?),
+    };
+    let cart = match (owner.as_ref(), to, commune) {
+        (Some(owner), Some(province), Some(commune)) => {
+            let to = Destination {
+                province,
+                commune,
+                street: String::new(),
+            };
+            cart::view_to(
+                &state.db,
+                owner,
+                locale(&headers),
+                &to,
+                &state.carriers.quoter(),
+            )
+            .await
+            .map_err(|e| ApiError::unavailable("loading a cart", e))?
+        }
+        (_, to, _) => cart_to(&state, owner.as_ref(), &headers, to.as_ref()).await?,
+    };
     Ok(Json(CartResponse {
-        cart: cart_to(&state, owner.as_ref(), &headers, to.as_ref()).await?,
+        cart,
         cart_token: None,
     }))
 }

@@ -151,6 +151,7 @@ pub(crate) async fn place_and_open_card(
         state.payments.rules(),
         Utc::now(),
         crate::api::locale(headers),
+        &state.carriers.quoter(),
     )
     .await?;
     let card_page = if placed.method == PaymentMethod::Card {

@@ -4,10 +4,14 @@
 
 use std::time::{Duration, Instant};
 
+use app::seller::carriers_storage::{self as storage, CarrierAccount, new_callback_secret};
 use ocop_tests::{
+    TestApp,
+    browser::{Browser, location},
     db_test, delivery_address,
     ghn_fake::{self, Behaviour, GhnFake},
     ghtk_fake::{self, GhtkFake, nobody_listening},
+    spawn_app_configured,
 };
 use server::shipping::{
     CallbackError, Carrier, CarrierError, CarrierSettings, Carriers, EventKind, Item, Label,
@@ -15,7 +19,6 @@ use server::shipping::{
     ghn::{Ghn, GhnAccount, GhnDirectory},
     ghtk::{Ghtk, GhtkAccount},
     http_client,
-    storage::{self, CarrierAccount, new_callback_secret},
 };
 
 fn place(province: &str, commune: &str, street: &str) -> Place {
@@ -444,3 +447,195 @@ async fn a_stored_account_calls_its_carrier() {
     account.carrier = "vnpost".into();
     assert!(carriers.for_account(&account).is_none());
 }
+
+/// A seeded server whose carriers are the fakes.
+async fn app_with_fakes(engine: ocop_tests::Engine, ghn: &GhnFake, ghtk: &GhtkFake) -> TestApp {
+    let (ghn, ghtk) = (ghn.base_url.clone(), ghtk.base_url.clone());
+    let app = spawn_app_configured(engine, move |s| {
+        s.carriers = CarrierSettings::with_bases(Some(ghn), Some(ghtk));
+    })
+    .await;
+    app.seed().await;
+    app
+}
+
+async fn submit(b: &Browser, f: Vec<(&'static str, String)>) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.submit("/ban-hang/van-chuyen", &pairs).await
+}
+
+db_test!(an_owner_sets_up_its_carrier_on_the_page, |engine| {
+    let (ghn, ghtk) = (GhnFake::start().await, GhtkFake::start().await);
+    let app = app_with_fakes(engine, &ghn, &ghtk).await;
+    let slug = "htx-nhan-long-song-hong-xanh";
+    let producer_id: String = sqlx::query_scalar("SELECT id FROM producers WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let owner = crate::accounts::member_of(&app, "0988 200 001", "Anh Hùng", slug).await;
+    let page = owner.page("/ban-hang/van-chuyen").await;
+    assert!(page.contains("Đơn vị vận chuyển") && page.contains("Mã token API"));
+    assert!(
+        !page.contains("/api/v1/carriers/"),
+        "no callback URL before an account"
+    );
+    assert!(
+        owner
+            .page("/ban-hang/giao-hang")
+            .await
+            .contains(r#"href="/ban-hang/van-chuyen""#),
+        "linked from the delivery fees"
+    );
+
+    let (province, commune) = delivery_address(&app.db).await;
+    let form = |token: &'static str, shop_id: &'static str, enabled: bool| {
+        let mut f = vec![
+            ("producer_id", producer_id.clone()),
+            ("carrier", "ghn".to_owned()),
+            ("token", token.to_owned()),
+            ("shop_id", shop_id.to_owned()),
+            ("pick_name", "HTX Nhãn lồng Sông Hồng".to_owned()),
+            ("pick_phone", "0912 386 000".to_owned()),
+            ("province_id", province.clone()),
+            ("commune_id", commune.clone()),
+            ("street", "12 Nguyễn Văn Linh".to_owned()),
+        ];
+        if enabled {
+            f.push(("enabled", "on".to_owned()));
+        }
+        f
+    };
+    let back = format!("/ban-hang/van-chuyen?producer_id={producer_id}&carrier=ghn");
+    let stored = || async {
+        storage::for_producer(&app.db, &producer_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(a, _)| a)
+            .find(|a| a.carrier == "ghn")
+    };
+
+    // A field that is not one says which; nothing is saved.
+    let r = submit(&owner, form(ghn_fake::TOKEN, "không biết", true)).await;
+    assert_eq!(location(&r), format!("{back}&loi=shop_id"));
+    let r = submit(&owner, form("", "885123", true)).await;
+    assert_eq!(
+        location(&r),
+        format!("{back}&loi=token"),
+        "a first save needs a token"
+    );
+    assert!(stored().await.is_none());
+
+    // GHN refuses the token: saved, switched off, and the page says so.
+    let r = submit(&owner, form("ghn-token-wrong-000", "885123", true)).await;
+    assert_eq!(location(&r), format!("{back}&loi=credentials"));
+    let account = stored().await.expect("saved");
+    assert!(!account.enabled, "saved switched off");
+    let page = owner.page(&location(&r)).await;
+    assert!(page.contains("từ chối mã token"), "said in Vietnamese");
+
+    // The right token: checked with GHN, saved on; the page masks it and shows the callback URL.
+    let r = submit(&owner, form(ghn_fake::TOKEN, "885123", true)).await;
+    assert_eq!(location(&r), format!("{back}&ok=1"));
+    let account = stored().await.unwrap();
+    assert!(account.enabled);
+    assert_eq!(account.token, ghn_fake::TOKEN);
+    assert_eq!(account.shop_id, Some(ghn_fake::SHOP_ID));
+    let page = owner.page(&back).await;
+    assert!(!page.contains(ghn_fake::TOKEN), "never shown whole");
+    assert!(page.contains(&storage::masked(ghn_fake::TOKEN)));
+    let callback = format!(
+        "https://dacsan.example/api/v1/carriers/ghn/callback/{producer_id}?token={}",
+        account.callback_secret
+    );
+    assert!(page.contains(&callback), "the callback URL to register");
+
+    // Saved again with the token left empty: the stored one is kept, and so is the secret.
+    let r = submit(&owner, form("", "885123", true)).await;
+    assert_eq!(location(&r), format!("{back}&ok=1"));
+    let again = stored().await.unwrap();
+    assert_eq!(again.token, ghn_fake::TOKEN);
+    assert_eq!(again.callback_secret, account.callback_secret);
+
+    // GHN down: saved as asked, said to be unchecked.
+    ghn.set(Behaviour::Failing);
+    let r = submit(&owner, form("", "885123", true)).await;
+    assert_eq!(location(&r), format!("{back}&loi=unreachable"));
+    assert!(stored().await.unwrap().enabled);
+    ghn.set(Behaviour::Normal);
+
+    // GHTK's callback URL carries the secret as `hash`.
+    let mut f = form(ghtk_fake::TOKEN, "", true);
+    f[1].1 = "ghtk".to_owned();
+    let r = submit(&owner, f).await;
+    let ghtk_back = format!("/ban-hang/van-chuyen?producer_id={producer_id}&carrier=ghtk");
+    assert_eq!(location(&r), format!("{ghtk_back}&ok=1"));
+    let page = owner.page(&ghtk_back).await;
+    assert!(page.contains(&format!(
+        "https://dacsan.example/api/v1/carriers/ghtk/callback/{producer_id}?hash="
+    )));
+
+    // Another producer's owner, this producer's staff and an officer may not change it.
+    let other =
+        crate::accounts::member_of(&app, "0988 200 002", "Chị Mai", "tht-ong-mat-bai-quang").await;
+    assert_eq!(
+        submit(&other, form("x-token-000000", "1", true))
+            .await
+            .status(),
+        403
+    );
+    let staff =
+        crate::accounts::member_of(&app, "0988 200 003", "Em Tú", "tht-ong-mat-bai-quang").await;
+    let staff_key = app::auth::login::LoginId::parse("0988 200 003")
+        .unwrap()
+        .key();
+    sqlx::query("UPDATE producer_members SET role = 'staff', producer_id = $1 WHERE user_id = $2")
+        .bind(&producer_id)
+        .bind(crate::accounts::user_id(&app, &staff_key).await)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let staff_page = staff.page("/ban-hang/van-chuyen").await;
+    assert!(
+        staff_page.contains("Chỉ chủ cơ sở"),
+        "staff see, owners change"
+    );
+    assert!(!staff_page.contains(r#"name="token""#));
+    assert_eq!(
+        submit(&staff, form("x-token-000000", "1", true))
+            .await
+            .status(),
+        403
+    );
+    let officer = crate::accounts::sign_up(&app, "0988 200 004", "Cán bộ xã").await;
+    let key = app::auth::login::LoginId::parse("0988 200 004")
+        .unwrap()
+        .key();
+    let (commune_id,): (String,) = sqlx::query_as("SELECT commune_id FROM producers WHERE id = $1")
+        .bind(&producer_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    crate::accounts::make_officer(
+        &app,
+        &crate::accounts::user_id(&app, &key).await,
+        &commune_id,
+    )
+    .await;
+    assert!(
+        !officer.page(&back).await.contains(&account.callback_secret),
+        "officers do not see it"
+    );
+    assert_eq!(
+        submit(&officer, form("x-token-000000", "1", true))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        stored().await.unwrap().token,
+        ghn_fake::TOKEN,
+        "nothing changed"
+    );
+});

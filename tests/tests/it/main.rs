@@ -5,6 +5,7 @@ mod addresses;
 mod admin;
 mod api;
 mod boundary;
+mod carrier_quotes;
 mod carriers;
 mod checkout;
 mod communes;

@@ -17,7 +17,7 @@ use crate::{
     shop::{
         model::{CartView, LineProblem},
         pages::cart::ShopNotice,
-        rules::order::PaymentMethod,
+        rules::{order::PaymentMethod, shipping::ShippingSource},
         texts::ShopTexts,
     },
 };
@@ -55,13 +55,31 @@ pub async fn get_checkout_page(
     let cx = crate::pages::PageContext::get()?;
     // A code that is not one (a hand-typed URL) is no choice yet.
     let province = province.and_then(|p| ProvinceCode::parse(&p).ok());
-    let cart = match crate::auth::current_cart_owner() {
-        Some(owner) => {
+    let quoter = use_context::<crate::shop::quotes::Quoter>();
+    let chosen_commune = commune.as_deref().and_then(|c| CommuneCode::parse(c).ok());
+    let cart = match (
+        crate::auth::current_cart_owner(),
+        &province,
+        &chosen_commune,
+        quoter,
+    ) {
+        // The commune is chosen: the producers' carriers quote their parcels.
+        (Some(owner), Some(p), Some(c), Some(quoter)) => {
+            let to = crate::shop::quotes::Destination {
+                province: p.clone(),
+                commune: c.clone(),
+                street: String::new(),
+            };
+            crate::shop::storage::cart::view_to(&cx.db, &owner, cx.locale, &to, &quoter)
+                .await
+                .map_err(|e| cx.failed("loading a cart", e))?
+        }
+        (Some(owner), ..) => {
             crate::shop::storage::cart::view(&cx.db, &owner, cx.locale, province.as_ref())
                 .await
                 .map_err(|e| cx.failed("loading a cart", e))?
         }
-        None => CartView::default(),
+        (None, ..) => CartView::default(),
     };
     let provinces = address::provinces(&cx.db)
         .await
@@ -171,7 +189,18 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
                         <li>
                             {(t.sold_by)(&g.producer_name)} ": " {g.subtotal.format(money)}
                             " + " {t.shipping} " " {g.shipping.format(money)}
-                            {(!data.cart.delivery_known).then(|| view! { " " <small>{t.shipping_farthest}</small> })}
+                            " " <small class="shipping-source" data-source=g.shipping_source.as_str()>{
+                                if !data.cart.delivery_known {
+                                    t.shipping_farthest.to_owned()
+                                } else {
+                                    match g.shipping_source {
+                                        ShippingSource::Table => t.shipping_estimated.to_owned(),
+                                        ShippingSource::Free => t.shipping_free.to_owned(),
+                                        ShippingSource::Ghn => (t.shipping_quoted)("GHN"),
+                                        ShippingSource::Ghtk => (t.shipping_quoted)("GHTK"),
+                                    }
+                                }
+                            }</small>
                             {(!not_delivered.is_empty()).then(|| view! {
                                 <ul class="line-problems">
                                     {not_delivered.into_iter().map(|p| view! { <li class="notice error">{p}</li> }).collect_view()}

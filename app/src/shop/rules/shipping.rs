@@ -25,6 +25,33 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Who set an order's delivery fee: the producer's carrier account quoted it, or it comes
+    /// from the producer's own table (an estimate of what the carrier will charge; pages say
+    /// "ước tính" next to it), or the table makes delivery free for this order.
+    pub enum ShippingSource {
+        Table = "table",
+        Free = "free",
+        Ghn = "ghn",
+        Ghtk = "ghtk",
+    }
+}
+
+impl ShippingSource {
+    /// The fee is the table's guess, not the carrier's price.
+    pub fn estimated(self) -> bool {
+        self == ShippingSource::Table
+    }
+
+    /// The source for a carrier account's name ("ghn", "ghtk"); `None` for another.
+    pub fn carrier(name: &str) -> Option<ShippingSource> {
+        match ShippingSource::parse(name)? {
+            c @ (ShippingSource::Ghn | ShippingSource::Ghtk) => Some(c),
+            ShippingSource::Table | ShippingSource::Free => None,
+        }
+    }
+}
+
 impl Zone {
     /// The zone of a parcel from `from` to `to` (see `NEIGHBOURS`).
     pub fn between(from: &ProvinceCode, to: &ProvinceCode) -> Zone {

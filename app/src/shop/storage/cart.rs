@@ -13,11 +13,12 @@ use crate::{
     },
     domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
+    shop::quotes::{self, Destination, Quoter, Quotes},
     shop::{
         model::{CartGroup, CartLine, CartView, LineProblem},
         rules::{
             checkout::{MAX_QUANTITY, Quantity, cart_total, line_total, order_totals},
-            shipping::{Reach, ShippingTable, Zone, ZoneFee, unit_grams},
+            shipping::{Fee, Reach, ShippingSource, ShippingTable, Zone, ZoneFee, unit_grams},
         },
     },
 };
@@ -364,7 +365,28 @@ pub async fn view(
         return Ok(CartView::default());
     };
     let rows = rows(&mut conn, &cart).await?;
-    build_view(&rows, locale, to)
+    build_view(&rows, locale, to, &Quotes::default())
+}
+
+/// [`view`] for delivery to a chosen commune: the producers with a carrier account get its
+/// quote (asked all at once, no connection held meanwhile), the others their table's estimate.
+#[tracing::instrument(skip_all)]
+pub async fn view_to(
+    db: &Db,
+    owner: &CartOwner,
+    locale: Locale,
+    to: &Destination,
+    quoter: &Quoter,
+) -> Result<CartView, sqlx::Error> {
+    let rows = {
+        let mut conn = db.pool().acquire().await?;
+        let Some(cart) = cart_id(&mut conn, owner, false, Utc::now()).await? else {
+            return Ok(CartView::default());
+        };
+        rows(&mut conn, &cart).await?
+    };
+    let quotes = quotes::ask(db, quoter, &rows, to).await?;
+    build_view(&rows, locale, Some(&to.province), &quotes)
 }
 
 /// What keeps a line from being ordered as it is, if anything; `to` as in [`view`].
@@ -395,11 +417,13 @@ fn overflow(what: &str, id: &str) -> sqlx::Error {
     decode::bad_value("cart", id, &what, "overflows the price range")
 }
 
-/// The cart from its rows; a row whose price or shipping table is not valid is an error.
+/// The cart from its rows, with the carriers' `quotes` where they quoted each order's parcel as
+/// it is; a row whose price or shipping table is not valid is an error.
 pub(crate) fn build_view(
     rows: &[CartRow],
     locale: Locale,
     to: Option<&ProvinceCode>,
+    quotes: &Quotes,
 ) -> Result<CartView, sqlx::Error> {
     let mut view = CartView {
         delivery_known: to.is_some(),
@@ -430,6 +454,7 @@ pub(crate) fn build_view(
                 shipping: Vnd::ZERO,
                 total: Vnd::ZERO,
                 zone: None,
+                shipping_source: ShippingSource::Table,
             }),
         }
     }
@@ -454,11 +479,26 @@ pub(crate) fn build_view(
             }
             None => None,
         };
+        let free = shipping.as_ref().is_some_and(|(table, zone)| {
+            let (goods, grams) = priced.iter().fold((Vnd::ZERO, 0_i64), |(v, g), (l, w)| {
+                (v.checked_add(*l).unwrap_or(v), g.saturating_add(*w))
+            });
+            table.fee(*zone, grams, goods) == Some(Fee::Free)
+        });
         let totals = order_totals(&priced, shipping)
             .ok_or_else(|| overflow("an order", &group.producer_id))?;
+        let grams = priced.iter().fold(0_i64, |g, (_, w)| g.saturating_add(*w));
+        let quote = quotes.for_parcel(&group.producer_id, grams, totals.subtotal);
         group.subtotal = totals.subtotal;
-        group.shipping = totals.shipping;
-        group.total = totals.total;
+        (group.shipping, group.shipping_source) = match quote {
+            Some(q) if !free => (q.fee, q.source),
+            _ if free => (totals.shipping, ShippingSource::Free),
+            _ => (totals.shipping, ShippingSource::Table),
+        };
+        group.total = group
+            .subtotal
+            .checked_add(group.shipping)
+            .map_err(|_| overflow("an order", &group.producer_id))?;
     }
     view.total = cart_total(view.groups.iter().map(|g| g.total))
         .ok_or_else(|| overflow("the cart", "total"))?;

@@ -14,6 +14,7 @@ use crate::{
     i18n::Locale,
     shop::{
         model::{CartView, LineProblem},
+        quotes::{self, Destination, Quoter, Quotes},
         rules::{
             checkout::CheckoutRequest,
             order::{OrderStatus, PaymentMethod, PaymentWindows},
@@ -101,7 +102,10 @@ pub struct CheckoutRules {
 }
 
 /// Places the cart of `owner` as orders. `guest_hash` is the guest browser's token hash, which
-/// may then open the orders.
+/// may then open the orders. The producers' carriers are asked for their fees first, through
+/// `quoter`, before the transaction opens; an order is placed with its carrier's fee when the
+/// carrier quoted its parcel as it is at the write, else with the producer's table (recorded as
+/// such in `orders.shipping_source`).
 #[tracing::instrument(skip_all)]
 pub async fn place(
     db: &Db,
@@ -110,6 +114,7 @@ pub async fn place(
     rules: CheckoutRules,
     now: DateTime<Utc>,
     locale: Locale,
+    quoter: &Quoter,
 ) -> Result<Placed, CheckoutError> {
     if request.method == PaymentMethod::Card && !rules.card_enabled {
         return Err(CheckoutError::CardUnavailable);
@@ -121,6 +126,7 @@ pub async fn place(
             Lookup::UnknownProvince => return Err(CheckoutError::UnknownProvince),
             Lookup::UnknownCommune => return Err(CheckoutError::UnknownCommune),
         };
+    let quotes = ask_carriers(db, owner, request, quoter).await?;
     let mut tx = db.begin_write().await?;
     let checkout_id = new_id();
     let at = db_timestamp(now);
@@ -163,7 +169,7 @@ pub async fn place(
     if rows.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
-    let view = cart::build_view(&rows, locale, Some(&request.province))?;
+    let view = cart::build_view(&rows, locale, Some(&request.province), &quotes)?;
     let problems = view
         .groups
         .iter()
@@ -235,6 +241,7 @@ pub async fn place(
             .bind(&pay_by)
             .bind(&at)
             .bind(group.zone.map(|z| z.as_str()))
+            .bind(group.shipping_source.as_str())
             .execute(&mut *tx)
             .await?;
         for (line, row) in group
@@ -297,6 +304,30 @@ pub async fn place(
         card_payment_id,
         replayed: false,
     })
+}
+
+/// The carriers' fees for the cart as it is now, asked with no transaction open (a carrier may
+/// take up to 2 s). The cart may change before the write: a quote then no longer matches its
+/// order's parcel and the table prices it instead.
+async fn ask_carriers(
+    db: &Db,
+    owner: &CartOwner,
+    request: &CheckoutRequest,
+    quoter: &Quoter,
+) -> Result<Quotes, sqlx::Error> {
+    let rows = {
+        let mut conn = db.pool().acquire().await?;
+        match cart::cart_id(&mut conn, owner, false, Utc::now()).await? {
+            Some(cart) => cart::rows(&mut conn, &cart).await?,
+            None => return Ok(Quotes::default()),
+        }
+    };
+    let to = Destination {
+        province: request.province.clone(),
+        commune: request.commune.clone(),
+        street: request.street.clone(),
+    };
+    quotes::ask(db, quoter, &rows, &to).await
 }
 
 /// Marks the line that lost the race, when the fresh cart does not show it (stock refilled).
@@ -415,8 +446,8 @@ crate::db::statements! {
     /// `place`.
     PLACE_INSERT_ORDERS = "INSERT INTO orders (id, order_no, checkout_id, producer_id, buyer_user_id, status,
            payment_method, subtotal_vnd, shipping_vnd, total_vnd, pay_by, created_at, updated_at,
-           shipping_zone)
-        VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11, $12)";
+           shipping_zone, shipping_source)
+        VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9, $10, $11, $11, $12, $13)";
     /// `place`.
     PLACE_INSERT_ORDER_STATUS_HISTORY = "INSERT INTO order_status_history (id, order_id, from_status, to_status, actor_user_id, created_at)
         VALUES ($1, $2, NULL, $3, $4, $5)";

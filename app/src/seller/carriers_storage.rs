@@ -1,10 +1,30 @@
 //! A producer's carrier accounts in the database (`producer_carriers`): credentials, pick-up
-//! address, whether the account is used, and its callback secret.
+//! address, whether the account is used, and its callback secret. The settings page
+//! (`carriers_page`) writes them; checkout quotes with them; the server's carrier adapters
+//! (`server::shipping`) call the carrier with them.
 
-use app::{db::Db, domain::time::db_timestamp};
 use chrono::{DateTime, Utc};
 
-use super::Place;
+use crate::{db::Db, domain::time::db_timestamp};
+
+/// An address as carriers take it: names from the national list (`admin_provinces`,
+/// `admin_communes`), and the street line as the person wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub province: String,
+    pub commune: String,
+    pub street: String,
+}
+
+/// Shows the start of a credential only, for pages and logs.
+pub fn masked(token: &str) -> String {
+    let shown: String = token.chars().take(4).collect();
+    if token.chars().count() <= 8 {
+        "••••".to_owned()
+    } else {
+        format!("{shown}••••")
+    }
+}
 
 /// One carrier account of a producer.
 #[derive(Clone, PartialEq, Eq)]
@@ -29,7 +49,7 @@ impl std::fmt::Debug for CarrierAccount {
         f.debug_struct("CarrierAccount")
             .field("producer_id", &self.producer_id)
             .field("carrier", &self.carrier)
-            .field("token", &super::masked(&self.token))
+            .field("token", &masked(&self.token))
             .field("shop_id", &self.shop_id)
             .field("enabled", &self.enabled)
             .finish_non_exhaustive()
@@ -132,7 +152,7 @@ pub async fn save(
     tx.commit().await
 }
 
-app::sql_statements! {
+crate::db::statements! {
     /// `for_producer`.
     FOR_PRODUCER = "SELECT pc.producer_id, pc.carrier, pc.token, pc.shop_id, pc.pick_name,
                pc.pick_phone, pc.pick_province_code, pc.pick_commune_code, pc.pick_street,
@@ -153,4 +173,15 @@ app::sql_statements! {
           pick_phone = excluded.pick_phone, pick_province_code = excluded.pick_province_code,
           pick_commune_code = excluded.pick_commune_code, pick_street = excluded.pick_street,
           enabled = excluded.enabled, updated_at = excluded.updated_at";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked;
+
+    #[test]
+    fn tokens_are_never_shown_whole() {
+        assert_eq!(masked("0123456789abcdef"), "0123••••");
+        assert_eq!(masked("short"), "••••");
+    }
 }
