@@ -254,6 +254,7 @@ db_test!(both_engines_have_the_same_columns, |engine| {
         "pay_by",
         "payment_method",
         "producer_id",
+        "shipping_source",
         "shipping_vnd",
         "shipping_zone",
         "status",
