@@ -87,6 +87,47 @@ impl NoticeKind {
     }
 }
 
+impl NoticeKind {
+    /// Whether `channel` gets this kind for an account that has not chosen otherwise. Email is
+    /// free: everything. An SMS costs the marketplace money: essential notices only. Zalo ZNS
+    /// reaches the same phone as the SMS, so it is off until the account picks it instead.
+    pub fn default_on(self, channel: Channel) -> bool {
+        match channel {
+            Channel::Inbox | Channel::Email => true,
+            Channel::Sms => self.essential(),
+            Channel::Zalo => false,
+        }
+    }
+}
+
+/// Which contacts of an account are verified (only those get its notices outside the site).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Contacts {
+    pub email: bool,
+    pub phone: bool,
+}
+
+/// The channels beyond the inbox that carry a notice of `kind` to an account: its choice for
+/// each channel (`chosen`, `None` when it kept the default), limited to its verified contacts.
+/// The inbox is not decided here: it gets every notice.
+pub fn external_channels(
+    kind: NoticeKind,
+    contacts: Contacts,
+    chosen: impl Fn(Channel) -> Option<bool>,
+) -> Vec<Channel> {
+    [Channel::Email, Channel::Sms, Channel::Zalo]
+        .into_iter()
+        .filter(|&channel| {
+            let reachable = match channel {
+                Channel::Inbox => true,
+                Channel::Email => contacts.email,
+                Channel::Sms | Channel::Zalo => contacts.phone,
+            };
+            reachable && chosen(channel).unwrap_or_else(|| kind.default_on(channel))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +164,40 @@ mod tests {
             let back: Notice = serde_json::from_value(json).unwrap();
             assert_eq!(back, notice);
             assert!(back.link().starts_with('/'));
+        }
+    }
+
+    #[test]
+    fn only_verified_contacts_and_chosen_channels_carry_a_notice() {
+        let both = Contacts {
+            email: true,
+            phone: true,
+        };
+        for kind in NoticeKind::ALL.iter().copied() {
+            let defaults = external_channels(kind, both, |_| None);
+            assert!(defaults.contains(&Channel::Email));
+            assert_eq!(defaults.contains(&Channel::Sms), kind.essential());
+            assert!(!defaults.contains(&Channel::Zalo));
+            assert!(!defaults.contains(&Channel::Inbox));
+            // Nothing verified: nothing leaves the site, whatever was chosen.
+            assert!(external_channels(kind, Contacts::default(), |_| Some(true)).is_empty());
+            // Email only verified: never a phone channel.
+            let email_only = Contacts {
+                email: true,
+                phone: false,
+            };
+            assert_eq!(
+                external_channels(kind, email_only, |_| Some(true)),
+                vec![Channel::Email]
+            );
+            // Zalo instead of SMS.
+            let zalo = external_channels(kind, both, |c| match c {
+                Channel::Sms => Some(false),
+                Channel::Zalo => Some(true),
+                _ => None,
+            });
+            assert_eq!(zalo, vec![Channel::Email, Channel::Zalo]);
+            assert!(external_channels(kind, both, |_| Some(false)).is_empty());
         }
     }
 
