@@ -2,9 +2,10 @@
 //! (`notifications.params`, `kind` beside it for queries), read back into the same type, so a
 //! notice the code cannot read is a logged error, never a blank line in someone's inbox.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::text_enum;
+use crate::{domain::money::Vnd, text_enum};
 
 text_enum! {
     /// The kinds of notice, as stored in `notifications.kind`.
@@ -13,6 +14,17 @@ text_enum! {
         ListingRefused = "listing_refused",
         ApplicationApproved = "application_approved",
         ApplicationRefused = "application_refused",
+        OrderPlaced = "order_placed",
+        OrderConfirmed = "order_confirmed",
+        OrderShipped = "order_shipped",
+        OrderDelivered = "order_delivered",
+        OrderCancelled = "order_cancelled",
+        OrderReturned = "order_returned",
+        OrderRefunded = "order_refunded",
+        PaymentReceived = "payment_received",
+        PaymentFailed = "payment_failed",
+        CertificateExpiring = "certificate_expiring",
+        CertificateExpired = "certificate_expired",
     }
 }
 
@@ -49,6 +61,60 @@ pub enum Notice {
         producer: String,
         reason: String,
     },
+    /// To the producer's people: a buyer ordered.
+    OrderPlaced {
+        order_no: String,
+        total: Vnd,
+    },
+    /// To the buyer, from here on.
+    OrderConfirmed {
+        order_no: String,
+    },
+    OrderShipped {
+        order_no: String,
+        carrier: String,
+        tracking_no: Option<String>,
+    },
+    OrderDelivered {
+        order_no: String,
+    },
+    /// To the buyer, and to the producer when it did not cancel it itself.
+    OrderCancelled {
+        order_no: String,
+        reason: String,
+    },
+    /// The carrier brought the parcel back: to the buyer and the producer.
+    OrderReturned {
+        order_no: String,
+    },
+    /// A card payment was given back.
+    OrderRefunded {
+        order_no: String,
+        amount: Vnd,
+    },
+    /// To the buyer and the producer.
+    PaymentReceived {
+        order_no: String,
+        amount: Vnd,
+    },
+    /// A card payment did not go through: to the buyer and the producer.
+    PaymentFailed {
+        order_no: String,
+    },
+    /// To the producer's people and the commune's officers, 90 and 30 days before.
+    CertificateExpiring {
+        product_id: String,
+        product: String,
+        decision_no: String,
+        expires_on: NaiveDate,
+        days_left: i64,
+    },
+    CertificateExpired {
+        product_id: String,
+        product: String,
+        decision_no: String,
+        expires_on: NaiveDate,
+    },
 }
 
 impl Notice {
@@ -58,6 +124,17 @@ impl Notice {
             Notice::ListingRefused { .. } => NoticeKind::ListingRefused,
             Notice::ApplicationApproved { .. } => NoticeKind::ApplicationApproved,
             Notice::ApplicationRefused { .. } => NoticeKind::ApplicationRefused,
+            Notice::OrderPlaced { .. } => NoticeKind::OrderPlaced,
+            Notice::OrderConfirmed { .. } => NoticeKind::OrderConfirmed,
+            Notice::OrderShipped { .. } => NoticeKind::OrderShipped,
+            Notice::OrderDelivered { .. } => NoticeKind::OrderDelivered,
+            Notice::OrderCancelled { .. } => NoticeKind::OrderCancelled,
+            Notice::OrderReturned { .. } => NoticeKind::OrderReturned,
+            Notice::OrderRefunded { .. } => NoticeKind::OrderRefunded,
+            Notice::PaymentReceived { .. } => NoticeKind::PaymentReceived,
+            Notice::PaymentFailed { .. } => NoticeKind::PaymentFailed,
+            Notice::CertificateExpiring { .. } => NoticeKind::CertificateExpiring,
+            Notice::CertificateExpired { .. } => NoticeKind::CertificateExpired,
         }
     }
 
@@ -70,19 +147,43 @@ impl Notice {
             }
             Notice::ApplicationApproved { .. } => "/ban-hang".to_owned(),
             Notice::ApplicationRefused { .. } => "/tai-khoan".to_owned(),
+            Notice::OrderPlaced { order_no, .. }
+            | Notice::OrderConfirmed { order_no }
+            | Notice::OrderShipped { order_no, .. }
+            | Notice::OrderDelivered { order_no }
+            | Notice::OrderCancelled { order_no, .. }
+            | Notice::OrderReturned { order_no }
+            | Notice::OrderRefunded { order_no, .. }
+            | Notice::PaymentReceived { order_no, .. }
+            | Notice::PaymentFailed { order_no } => format!("/don-hang/{order_no}"),
+            Notice::CertificateExpiring { product_id, .. }
+            | Notice::CertificateExpired { product_id, .. } => {
+                format!("/ban-hang/san-pham/{product_id}")
+            }
         }
     }
 }
 
 impl NoticeKind {
-    /// Essential notices (an order's state, a decision on one's own listing or application)
-    /// cannot be switched off entirely: the inbox always gets them.
+    /// Essential notices (an order's state, a payment, a decision on one's own listing or
+    /// application) cannot be switched off entirely: the inbox always gets them. A reminder
+    /// (a certificate running out) is the account's to silence outside the inbox.
     pub fn essential(self) -> bool {
         match self {
             NoticeKind::ListingApproved
             | NoticeKind::ListingRefused
             | NoticeKind::ApplicationApproved
-            | NoticeKind::ApplicationRefused => true,
+            | NoticeKind::ApplicationRefused
+            | NoticeKind::OrderPlaced
+            | NoticeKind::OrderConfirmed
+            | NoticeKind::OrderShipped
+            | NoticeKind::OrderDelivered
+            | NoticeKind::OrderCancelled
+            | NoticeKind::OrderReturned
+            | NoticeKind::OrderRefunded
+            | NoticeKind::PaymentReceived
+            | NoticeKind::PaymentFailed => true,
+            NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => false,
         }
     }
 }
@@ -149,6 +250,52 @@ mod tests {
             Notice::ApplicationRefused {
                 producer: "HTX Phố Hiến".into(),
                 reason: "Sai xã".into(),
+            },
+            Notice::OrderPlaced {
+                order_no: "DH-1".into(),
+                total: Vnd::new(150_000).unwrap(),
+            },
+            Notice::OrderConfirmed {
+                order_no: "DH-1".into(),
+            },
+            Notice::OrderShipped {
+                order_no: "DH-1".into(),
+                carrier: "GHN".into(),
+                tracking_no: Some("GHN123".into()),
+            },
+            Notice::OrderDelivered {
+                order_no: "DH-1".into(),
+            },
+            Notice::OrderCancelled {
+                order_no: "DH-1".into(),
+                reason: "Hết hàng".into(),
+            },
+            Notice::OrderReturned {
+                order_no: "DH-1".into(),
+            },
+            Notice::OrderRefunded {
+                order_no: "DH-1".into(),
+                amount: Vnd::new(150_000).unwrap(),
+            },
+            Notice::PaymentReceived {
+                order_no: "DH-1".into(),
+                amount: Vnd::new(150_000).unwrap(),
+            },
+            Notice::PaymentFailed {
+                order_no: "DH-1".into(),
+            },
+            Notice::CertificateExpiring {
+                product_id: "p1".into(),
+                product: "Nhãn lồng".into(),
+                decision_no: "123/QĐ-UBND".into(),
+                expires_on: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+                days_left: 30,
+            },
+            Notice::CertificateExpired {
+                product_id: "p1".into(),
+                product: "Nhãn lồng".into(),
+                decision_no: "123/QĐ-UBND".into(),
+                expires_on: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
             },
         ]
     }

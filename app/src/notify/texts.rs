@@ -63,6 +63,193 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        Notice::OrderPlaced { order_no, total } => {
+            let total = total.format(locale.money());
+            if vi {
+                (
+                    format!("Đơn hàng mới {order_no}"),
+                    format!("Người mua vừa đặt đơn {total}. Hãy xác nhận và chuẩn bị hàng."),
+                )
+            } else {
+                (
+                    format!("New order {order_no}"),
+                    format!("A buyer just ordered for {total}. Confirm it and prepare the goods."),
+                )
+            }
+        }
+        Notice::OrderConfirmed { order_no } => {
+            if vi {
+                (
+                    format!("Đơn {order_no} đã được xác nhận"),
+                    "Người bán đã nhận đơn và đang chuẩn bị hàng.".to_owned(),
+                )
+            } else {
+                (
+                    format!("Order {order_no} is confirmed"),
+                    "The seller accepted the order and is preparing it.".to_owned(),
+                )
+            }
+        }
+        Notice::OrderShipped {
+            order_no,
+            carrier,
+            tracking_no,
+        } => {
+            let tracking = tracking_no.as_deref().unwrap_or("");
+            if vi {
+                let code = if tracking.is_empty() {
+                    String::new()
+                } else {
+                    format!(", mã vận đơn {tracking}")
+                };
+                (
+                    format!("Đơn {order_no} đã được gửi đi"),
+                    format!("Hàng đã giao cho {carrier}{code}."),
+                )
+            } else {
+                let code = if tracking.is_empty() {
+                    String::new()
+                } else {
+                    format!(", tracking number {tracking}")
+                };
+                (
+                    format!("Order {order_no} has shipped"),
+                    format!("The parcel is with {carrier}{code}."),
+                )
+            }
+        }
+        Notice::OrderDelivered { order_no } => {
+            if vi {
+                (
+                    format!("Đơn {order_no} đã giao thành công"),
+                    "Cảm ơn bạn đã ủng hộ nông sản OCOP.".to_owned(),
+                )
+            } else {
+                (
+                    format!("Order {order_no} was delivered"),
+                    "Thank you for buying OCOP specialties.".to_owned(),
+                )
+            }
+        }
+        Notice::OrderCancelled { order_no, reason } => {
+            // The system's own reasons are codes the order page already words.
+            let reason = (crate::shop::texts::ShopTexts::of(locale).history_note)(reason);
+            if vi {
+                (
+                    format!("Đơn {order_no} đã bị hủy"),
+                    format!("Lý do: {reason}."),
+                )
+            } else {
+                (
+                    format!("Order {order_no} was cancelled"),
+                    format!("Reason: {reason}."),
+                )
+            }
+        }
+        Notice::OrderReturned { order_no } => {
+            if vi {
+                (
+                    format!("Đơn {order_no} bị hoàn về"),
+                    "Đơn vị vận chuyển đã trả hàng về người bán.".to_owned(),
+                )
+            } else {
+                (
+                    format!("Order {order_no} was returned"),
+                    "The carrier brought the parcel back to the seller.".to_owned(),
+                )
+            }
+        }
+        Notice::OrderRefunded { order_no, amount } => {
+            let amount = amount.format(locale.money());
+            if vi {
+                (
+                    format!("Đã hoàn tiền đơn {order_no}"),
+                    format!("{amount} đã được hoàn về thẻ của bạn."),
+                )
+            } else {
+                (
+                    format!("Order {order_no} was refunded"),
+                    format!("{amount} went back to your card."),
+                )
+            }
+        }
+        Notice::PaymentReceived { order_no, amount } => {
+            let amount = amount.format(locale.money());
+            if vi {
+                (
+                    format!("Đã nhận thanh toán đơn {order_no}"),
+                    format!("Đã nhận {amount}."),
+                )
+            } else {
+                (
+                    format!("Payment received for order {order_no}"),
+                    format!("{amount} received."),
+                )
+            }
+        }
+        Notice::PaymentFailed { order_no } => {
+            if vi {
+                (
+                    format!("Thanh toán đơn {order_no} không thành công"),
+                    "Thẻ không bị trừ tiền và đơn đã được hủy. Bạn có thể đặt lại.".to_owned(),
+                )
+            } else {
+                (
+                    format!("Payment for order {order_no} failed"),
+                    "Nothing was charged and the order was cancelled. You can order again."
+                        .to_owned(),
+                )
+            }
+        }
+        Notice::CertificateExpiring {
+            product,
+            decision_no,
+            expires_on,
+            days_left,
+            ..
+        } => {
+            if vi {
+                (
+                    format!("Chứng nhận OCOP của “{product}” còn {days_left} ngày"),
+                    format!(
+                        "Quyết định {decision_no} hết hạn ngày {}. Hãy làm hồ sơ đánh giá lại.",
+                        expires_on.format("%d/%m/%Y")
+                    ),
+                )
+            } else {
+                (
+                    format!("The OCOP certificate of “{product}” ends in {days_left} days"),
+                    format!(
+                        "Decision {decision_no} expires on {}. Apply for re-assessment.",
+                        expires_on.format("%Y-%m-%d")
+                    ),
+                )
+            }
+        }
+        Notice::CertificateExpired {
+            product,
+            decision_no,
+            expires_on,
+            ..
+        } => {
+            if vi {
+                (
+                    format!("Chứng nhận OCOP của “{product}” đã hết hạn"),
+                    format!(
+                        "Quyết định {decision_no} hết hạn ngày {}: sản phẩm không còn hiện sao OCOP.",
+                        expires_on.format("%d/%m/%Y")
+                    ),
+                )
+            } else {
+                (
+                    format!("The OCOP certificate of “{product}” has expired"),
+                    format!(
+                        "Decision {decision_no} expired on {}: the product no longer shows OCOP stars.",
+                        expires_on.format("%Y-%m-%d")
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -26,6 +26,21 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     if removed > 0 {
         tracing::info!(carts = removed, "idle guest carts deleted");
     }
+    // OCOP certificates running out: their producers and officers hear it 90 and 30 days
+    // before, and once it has (each stage once; an already written stage costs one read).
+    let now = state.clock.now();
+    let reminded = app::officer::storage::certificates::remind_expiring(
+        &state.db,
+        app::domain::time::vietnam_date(now),
+        now,
+    )
+    .await?;
+    if reminded > 0 {
+        tracing::info!(
+            certificates = reminded,
+            "certificate expiry reminders written"
+        );
+    }
     // Throttle counts whose window has passed, so that table stays one window's worth.
     let removed = app::db::rate_limits::delete_expired(&state.db, state.clock.now()).await?;
     if removed > 0 {

@@ -17,14 +17,14 @@ use super::accounts::{PASSWORD, sign_up, user_id};
 
 /// An active variant on sale, with its producer: (variant id, producer id, price, stock).
 #[derive(Clone, Debug, sqlx::FromRow)]
-struct Variant {
-    id: String,
-    producer_id: String,
+pub(crate) struct Variant {
+    pub(crate) id: String,
+    pub(crate) producer_id: String,
     price_vnd: i64,
 }
 
 /// One variant from each of two different producers.
-async fn two_producers(app: &TestApp) -> (Variant, Variant) {
+pub(crate) async fn two_producers(app: &TestApp) -> (Variant, Variant) {
     let all: Vec<Variant> = sqlx::query_as(
         "SELECT v.id, p.producer_id, v.price_vnd FROM product_variants v
          JOIN products p ON p.id = v.product_id JOIN producers pr ON pr.id = p.producer_id
@@ -65,7 +65,7 @@ async fn address(app: &TestApp) -> (String, String) {
     ocop_tests::delivery_address(&app.db).await
 }
 
-async fn checkout_body(app: &TestApp, method: &str, key: &str) -> Value {
+pub(crate) async fn checkout_body(app: &TestApp, method: &str, key: &str) -> Value {
     let (province, commune) = address(app).await;
     json!({
         "name": "Nguyễn Thị Hoa",
@@ -78,7 +78,7 @@ async fn checkout_body(app: &TestApp, method: &str, key: &str) -> Value {
     })
 }
 
-async fn add(b: &Browser, variant: &str, quantity: i64) -> Value {
+pub(crate) async fn add(b: &Browser, variant: &str, quantity: i64) -> Value {
     let r = b
         .json(
             Method::POST,
@@ -90,13 +90,13 @@ async fn add(b: &Browser, variant: &str, quantity: i64) -> Value {
     r.json().await.unwrap()
 }
 
-async fn place(b: &Browser, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn place(b: &Browser, body: &Value) -> (StatusCode, Value) {
     let r = b.json(Method::POST, "/api/v1/checkout", Some(body)).await;
     let status = r.status();
     (status, r.json().await.unwrap())
 }
 
-fn order_nos(placed: &Value) -> Vec<String> {
+pub(crate) fn order_nos(placed: &Value) -> Vec<String> {
     placed["orders"]
         .as_array()
         .unwrap()

@@ -215,3 +215,250 @@ db_test!(
         assert!(app::notify::storage::inbox(&app.db, &user).await.is_err());
     }
 );
+
+/// The notices of one kind written for a recipient key ("user:…", "phone:+84…"), by channel.
+async fn notices_for(app: &TestApp, recipient: &str, kind: &str) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "SELECT channel, status, COALESCE(address, '') FROM notifications
+          WHERE recipient = $1 AND kind = $2 ORDER BY channel",
+    )
+    .bind(recipient)
+    .bind(kind)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+}
+
+db_test!(an_orders_steps_reach_its_buyer_and_its_producer, |engine| {
+    use crate::checkout::{add, checkout_body, order_nos, place, two_producers};
+    let app = spawn_seeded_app(engine).await;
+    let (a, _) = two_producers(&app).await;
+    let owner = sign_up(&app, "0933222111", "Chủ hộ").await;
+    let owner_id = user_id(&app, "+84933222111").await;
+    sqlx::query(
+        "INSERT INTO producer_members (producer_id, user_id, role, created_at)
+         VALUES ($1, $2, 'owner', '2026-11-27T00:00:00Z')",
+    )
+    .bind(&a.producer_id)
+    .bind(&owner_id)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let owner_key = format!("user:{owner_id}");
+
+    // A guest's order: the producer's people hear of it; the guest hears each step by SMS at
+    // the phone given at checkout, in the language of the checkout.
+    let guest = Browser::new(&app.address);
+    add(&guest, &a.id, 1).await;
+    let (status, placed) = place(
+        &guest,
+        &checkout_body(&app, "cod", "key-notify-00001").await,
+    )
+    .await;
+    assert_eq!(status, 201, "{placed}");
+    let no = order_nos(&placed)[0].clone();
+    assert_eq!(
+        notices_for(&app, &owner_key, "order_placed").await,
+        vec![("inbox".into(), "sent".into(), String::new())]
+    );
+    assert!(
+        owner
+            .page("/thong-bao")
+            .await
+            .contains(&format!("Đơn hàng mới {no}"))
+    );
+    let path = format!("/don-hang/{no}/trang-thai");
+    owner.submit(&path, &[("action", "confirm")]).await;
+    owner
+        .submit(
+            &path,
+            &[
+                ("action", "ship"),
+                ("carrier", "Viettel Post"),
+                ("tracking_no", "VTP123456"),
+            ],
+        )
+        .await;
+    owner.submit(&path, &[("action", "deliver")]).await;
+    let guest_key = "phone:+84912345678";
+    for kind in ["order_confirmed", "order_shipped", "order_delivered"] {
+        assert_eq!(
+            notices_for(&app, guest_key, kind).await,
+            vec![("sms".into(), "pending".into(), "+84912345678".into())],
+            "{kind}"
+        );
+    }
+    let (params, locale): (String, String) = sqlx::query_as(
+        "SELECT params, locale FROM notifications WHERE recipient = $1 AND kind = 'order_shipped'",
+    )
+    .bind(guest_key)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(
+        params.contains("VTP123456") && params.contains("Viettel Post"),
+        "{params}"
+    );
+    assert_eq!(locale, "vi");
+    assert!(
+        notices_for(&app, &owner_key, "order_confirmed")
+            .await
+            .is_empty(),
+        "the producer is not told what it did"
+    );
+
+    // A signed-in buyer with a verified email (its phone unverified): the inbox and an email,
+    // never an SMS; its own cancellation tells the producer only.
+    let buyer = sign_up(&app, "0944555666", "Chị Mai").await;
+    let buyer_id = user_id(&app, "+84944555666").await;
+    sqlx::query("UPDATE users SET email = 'mai@example.vn', email_verified_at = '2026-12-01T00:00:00Z' WHERE id = $1")
+        .bind(&buyer_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let buyer_key = format!("user:{buyer_id}");
+    add(&buyer, &a.id, 1).await;
+    let (_, placed) = place(
+        &buyer,
+        &checkout_body(&app, "cod", "key-notify-00002").await,
+    )
+    .await;
+    let mine = order_nos(&placed)[0].clone();
+    buyer
+        .submit(
+            &format!("/don-hang/{mine}/trang-thai"),
+            &[("action", "cancel"), ("reason", "Đặt nhầm")],
+        )
+        .await;
+    assert!(
+        notices_for(&app, &buyer_key, "order_cancelled")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        notices_for(&app, &owner_key, "order_cancelled").await.len(),
+        1
+    );
+    add(&buyer, &a.id, 1).await;
+    let (_, placed) = place(
+        &buyer,
+        &checkout_body(&app, "cod", "key-notify-00003").await,
+    )
+    .await;
+    let refused = order_nos(&placed)[0].clone();
+    owner
+        .submit(
+            &format!("/don-hang/{refused}/trang-thai"),
+            &[("action", "cancel"), ("reason", "Hết hàng loại 1")],
+        )
+        .await;
+    assert_eq!(
+        notices_for(&app, &buyer_key, "order_cancelled").await,
+        vec![
+            ("email".into(), "pending".into(), "mai@example.vn".into()),
+            ("inbox".into(), "sent".into(), String::new()),
+        ]
+    );
+    let inbox = buyer.page("/thong-bao").await;
+    assert!(
+        inbox.contains(&format!("Đơn {refused} đã bị hủy")) && inbox.contains("Hết hàng loại 1"),
+        "{inbox}"
+    );
+    assert_eq!(
+        notices_for(&app, &owner_key, "order_cancelled").await.len(),
+        1,
+        "its own cancellation is not news to the producer"
+    );
+});
+
+db_test!(
+    certificates_running_out_are_announced_once_per_stage,
+    |engine| {
+        use app::officer::storage::certificates::remind_expiring;
+        use chrono::{Duration, NaiveDate, TimeZone, Utc};
+        let app = spawn_seeded_app(engine).await;
+        let _farmer = member(&app, "0988 300 001", LONGAN_COOP).await;
+        let farmer = format!("user:{}", user_id(&app, "+84988300001").await);
+        let (producer_id, commune) = producer(&app, LONGAN_COOP).await;
+        let _officer = officer_of(&app, "0988 300 002", &commune).await;
+        let officer = format!("user:{}", user_id(&app, "+84988300002").await);
+        let product: String = sqlx::query_scalar(
+        "SELECT id FROM products WHERE producer_id = $1 AND status = 'approved' ORDER BY id LIMIT 1",
+    )
+    .bind(&producer_id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+        // Only this product's certificates count here.
+        sqlx::query("DELETE FROM ocop_certificates")
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let expires = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+        sqlx::query(
+        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+            issued_on, expires_on, created_at)
+         VALUES ('cert-old', $1, 4, 'province', '12/QĐ-UBND', '2024-07-01', $2, '2024-07-01T00:00:00Z')",
+    )
+    .bind(&product)
+    .bind(expires.format("%Y-%m-%d").to_string())
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap();
+        let remind = |days_before: i64| {
+            let db = app.db.clone();
+            async move {
+                remind_expiring(&db, expires - Duration::days(days_before), now)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(remind(120).await, 0, "too early");
+        assert_eq!(remind(60).await, 1);
+        assert_eq!(remind(59).await, 0, "once per stage");
+        for who in [&farmer, &officer] {
+            assert_eq!(
+                notices_for(&app, who, "certificate_expiring").await,
+                vec![("inbox".into(), "sent".into(), String::new())],
+                "{who}"
+            );
+        }
+        assert_eq!(remind(20).await, 1, "the 30-day stage");
+        assert_eq!(remind(-3).await, 1, "expired");
+        assert_eq!(remind(-4).await, 0);
+        assert_eq!(
+            notices_for(&app, &farmer, "certificate_expiring")
+                .await
+                .len(),
+            2
+        );
+        assert_eq!(
+            notices_for(&app, &officer, "certificate_expired")
+                .await
+                .len(),
+            1
+        );
+        let inbox = _officer.page("/thong-bao").await;
+        assert!(
+            inbox.contains("đã hết hạn") && inbox.contains("12/QĐ-UBND"),
+            "{inbox}"
+        );
+
+        // A renewed certificate silences the old one's reminders.
+        sqlx::query(
+        "INSERT INTO ocop_certificates (id, product_id, stars, issuing_level, decision_no,
+            issued_on, expires_on, created_at)
+         VALUES ('cert-new', $1, 4, 'province', '99/QĐ-UBND', '2027-06-01', '2030-06-01', '2027-06-01T00:00:00Z')",
+    )
+    .bind(&product)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+        sqlx::query("DELETE FROM notifications WHERE kind LIKE 'certificate_%'")
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(remind(10).await, 0);
+    }
+);

@@ -158,6 +158,46 @@ pub fn standing(issued_on: NaiveDate, expires_on: NaiveDate, today: NaiveDate) -
     }
 }
 
+/// A reminder that a certificate is running out, to its producer and its commune's officers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiryReminder {
+    /// 90 days or fewer left.
+    Days90,
+    /// 30 days or fewer left (0: today is its last day).
+    Days30,
+    /// It has run out (within the last 30 days).
+    Expired,
+}
+
+/// How long after expiry a certificate still gets its "expired" reminder: the first run after
+/// an upgrade does not tell people about certificates that ran out years ago.
+pub const EXPIRED_REMINDER_DAYS: i64 = 30;
+
+impl ExpiryReminder {
+    /// The stage's name in the notice's event key.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExpiryReminder::Days90 => "90",
+            ExpiryReminder::Days30 => "30",
+            ExpiryReminder::Expired => "expired",
+        }
+    }
+}
+
+/// The reminder due on `today` for a certificate whose last valid day is `expires_on`: the
+/// tightest stage reached, so a certificate first seen with 20 days left gets the 30-day one
+/// only. Each stage is sent once (its event key says so); `None` outside the windows.
+pub fn expiry_reminder(expires_on: NaiveDate, today: NaiveDate) -> Option<ExpiryReminder> {
+    let days_left = (expires_on - today).num_days();
+    match days_left {
+        d if d < -EXPIRED_REMINDER_DAYS => None,
+        d if d < 0 => Some(ExpiryReminder::Expired),
+        0..=30 => Some(ExpiryReminder::Days30),
+        d if d <= EXPIRY_WARNING_DAYS => Some(ExpiryReminder::Days90),
+        _ => None,
+    }
+}
+
 /// Why a certificate form was refused; `code` is what the page is sent back with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CertificateInputError {
@@ -234,6 +274,23 @@ pub fn default_expiry(issued_on: NaiveDate) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_stage_of_the_expiry_reminders_starts_on_its_day() {
+        let expires = NaiveDate::from_ymd_opt(2027, 6, 30).unwrap();
+        let on = |days_before: i64| {
+            expiry_reminder(expires, expires - chrono::Duration::days(days_before))
+        };
+        assert_eq!(on(200), None);
+        assert_eq!(on(91), None);
+        assert_eq!(on(90), Some(ExpiryReminder::Days90));
+        assert_eq!(on(31), Some(ExpiryReminder::Days90));
+        assert_eq!(on(30), Some(ExpiryReminder::Days30));
+        assert_eq!(on(0), Some(ExpiryReminder::Days30));
+        assert_eq!(on(-1), Some(ExpiryReminder::Expired));
+        assert_eq!(on(-30), Some(ExpiryReminder::Expired));
+        assert_eq!(on(-31), None);
+    }
+
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -251,7 +251,98 @@ pub(crate) fn rendered_statements() -> Vec<(String, String)> {
 }
 
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
+/// Writes the reminders due on `today` for certificates running out: each certificate's stage
+/// (90 days, 30 days, expired) once, to its producer's people and its commune's officers. A
+/// certificate replaced by a later one of the same product is not reminded of. Safe to run
+/// often and on several servers: a stage already written is skipped without a write, and the
+/// notices' unique key settles a race. Returns how many stages were written.
+#[tracing::instrument(skip_all, fields(%today))]
+pub async fn remind_expiring(
+    db: &Db,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    use crate::{
+        notify::{rules::Notice, storage},
+        officer::rules::ocop::{
+            EXPIRED_REMINDER_DAYS, EXPIRY_WARNING_DAYS, ExpiryReminder, expiry_reminder,
+        },
+    };
+    let from = db_date(today - chrono::Duration::days(EXPIRED_REMINDER_DAYS));
+    let to = db_date(today + chrono::Duration::days(EXPIRY_WARNING_DAYS));
+    let due: Vec<(String, String, String, String, String, String, String)> =
+        sqlx::query_as(REMIND_EXPIRING_SELECT)
+            .bind(&from)
+            .bind(&to)
+            .fetch_all(db.pool())
+            .await?;
+    let at = db_timestamp(now);
+    let mut written = 0;
+    for (id, product_id, product, decision_no, expires_on, producer_id, commune_id) in due {
+        let expires = decode::date("ocop_certificates.expires_on", &id, &expires_on)?;
+        let Some(stage) = expiry_reminder(expires, today) else {
+            continue;
+        };
+        let notice = match stage {
+            ExpiryReminder::Days90 | ExpiryReminder::Days30 => Notice::CertificateExpiring {
+                product_id,
+                product,
+                decision_no,
+                expires_on: expires,
+                days_left: (expires - today).num_days(),
+            },
+            ExpiryReminder::Expired => Notice::CertificateExpired {
+                product_id,
+                product,
+                decision_no,
+                expires_on: expires,
+            },
+        };
+        let event = format!("certificate_{}:{id}", stage.code());
+        let sent: Option<i64> = sqlx::query_scalar(REMIND_EXPIRING_SENT)
+            .bind(&event)
+            .fetch_optional(db.pool())
+            .await?;
+        if sent.is_some() {
+            continue;
+        }
+        let mut tx = db.begin_write().await?;
+        storage::notify_producer_in(&mut tx, &event, &producer_id, &notice, &at).await?;
+        let officers: Vec<String> = sqlx::query_scalar(REMIND_EXPIRING_OFFICERS)
+            .bind(&commune_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for officer in officers {
+            storage::notify_in(
+                &mut tx,
+                &event,
+                storage::Recipient::User(&officer),
+                &notice,
+                &at,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        written += 1;
+    }
+    Ok(written)
+}
+
 crate::db::statements! {
+    /// `remind_expiring`: certificates in force or lately expired, inside the reminder windows,
+    /// not replaced by a later one of the same product.
+    REMIND_EXPIRING_SELECT = "SELECT oc.id, p.id, p.name_vi, oc.decision_no, oc.expires_on, p.producer_id, pr.commune_id
+        FROM ocop_certificates oc
+        JOIN products p ON p.id = oc.product_id
+        JOIN producers pr ON pr.id = p.producer_id
+        WHERE oc.revoked_at IS NULL AND oc.expires_on >= $1 AND oc.expires_on <= $2
+          AND NOT EXISTS (SELECT 1 FROM ocop_certificates n WHERE n.product_id = oc.product_id
+                          AND n.revoked_at IS NULL AND n.expires_on > oc.expires_on)
+        ORDER BY oc.expires_on, oc.id";
+    /// `remind_expiring`: a stage already written.
+    REMIND_EXPIRING_SENT = "SELECT 1 FROM notifications WHERE event_key = $1 LIMIT 1";
+    /// `remind_expiring`: the commune's officers.
+    REMIND_EXPIRING_OFFICERS = "SELECT user_id FROM commune_officers WHERE commune_id = $1 ORDER BY user_id";
     /// `insert`.
     INSERT_SELECT_PRODUCTS = "SELECT group_code FROM products WHERE id = $1";
     /// `insert`.

@@ -2,6 +2,7 @@
 //! one, applying the provider's events exactly once whatever their order, and the refunds owed
 //! for cancelled orders that were paid.
 
+use super::notices::PaymentNews;
 use chrono::{DateTime, Utc};
 
 use crate::{
@@ -225,12 +226,13 @@ pub async fn apply_event(
                     .bind(&at)
                     .execute(&mut *tx)
                     .await?;
+                super::notices::payment_in(&mut tx, &order_id, PaymentNews::Received, &at).await?;
             }
             EventOutcome::Applied
         }
         CardEventKind::Failed | CardEventKind::Expired => {
             let (new_status, reason) = if event.kind == CardEventKind::Failed {
-                ("failed", "payment_failed")
+                ("failed", super::orders::PAYMENT_FAILED_REASON)
             } else {
                 ("expired", super::orders::EXPIRED_REASON)
             };
@@ -250,6 +252,10 @@ pub async fn apply_event(
             };
             for order_id in placed {
                 transition_in(&mut tx, &order_id, &action, Party::System, None, now).await?;
+                if event.kind == CardEventKind::Failed {
+                    super::notices::payment_in(&mut tx, &order_id, PaymentNews::Failed, &at)
+                        .await?;
+                }
             }
             EventOutcome::Applied
         }

@@ -149,6 +149,7 @@ pub async fn place(
         .bind(request.commune.as_str())
         .bind(request.method.as_str())
         .bind(&at)
+        .bind(locale.code())
         .execute(&mut *tx)
         .await;
     match inserted {
@@ -244,6 +245,7 @@ pub async fn place(
             .bind(group.shipping_source.as_str())
             .execute(&mut *tx)
             .await?;
+        super::notices::order_placed_in(&mut tx, &order_id, &at).await?;
         for (line, row) in group
             .lines
             .iter()
@@ -437,9 +439,9 @@ crate::db::statements! {
     /// `place`.
     PLACE_INSERT_CHECKOUTS = "INSERT INTO checkouts (id, idempotency_key, buyer_user_id, contact_name, contact_phone,
            street, commune_name, province_name, province_code, commune_code, commune_id,
-           payment_method, created_at)
+           payment_method, created_at, locale)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-          (SELECT MIN(id) FROM communes WHERE unit_code = $10), $11, $12)";
+          (SELECT MIN(id) FROM communes WHERE unit_code = $10), $11, $12, $13)";
     /// `place`.
     PLACE_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET stock = stock - $1, updated_at = $2
         WHERE id = $3 AND stock >= $1 AND status = 'active'";

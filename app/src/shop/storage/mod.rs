@@ -5,6 +5,7 @@ mod bank;
 pub mod card_payments;
 pub mod cart;
 pub mod checkout;
+pub mod notices;
 pub mod orders;
 pub mod shipments;
 

@@ -493,6 +493,7 @@ pub(crate) async fn transition_noted(
         .bind(&history.at)
         .execute(&mut **tx)
         .await?;
+    super::notices::status_reached_in(tx, order_id, to, party, &at).await?;
     if to.returns_stock() {
         crate::search::sync::queue_order(tx, order_id).await?;
         let lines: Vec<(String, i64)> = sqlx::query_as(TRANSITION_IN_SELECT_ORDER_LINES)
@@ -574,6 +575,13 @@ pub async fn mark_transfer_received(
         .bind(&at)
         .execute(&mut *tx)
         .await?;
+    super::notices::payment_in(
+        &mut tx,
+        order_id,
+        super::notices::PaymentNews::Received,
+        &at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -626,6 +634,8 @@ pub(super) async fn apply_payment_event(
 
 /// The reason recorded when an unpaid order runs out of time.
 pub const EXPIRED_REASON: &str = "payment_expired";
+/// The reason recorded when the card payment of an order failed.
+pub const PAYMENT_FAILED_REASON: &str = "payment_failed";
 
 /// Cancels every order still unpaid after its deadline and returns its stock. Safe to run on
 /// several app servers at once: each order is cancelled by whichever transaction gets it first,
