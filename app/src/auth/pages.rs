@@ -241,6 +241,9 @@ fn AccountView(data: AccountData) -> impl IntoView {
 
             <h2 id="mat-khau">{t.change_password_heading}</h2>
             <ChangePasswordForm/>
+            <p><a href=crate::notify::preferences::PAGE>
+                {crate::notify::texts::NotifyTexts::of(use_locale()).preferences_link}
+            </a></p>
 
             <h2>{t.apply_heading}</h2>
             <p>{t.apply_intro}</p>

@@ -5,6 +5,7 @@
 
 pub mod model;
 pub mod page;
+pub mod preferences;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod storage;

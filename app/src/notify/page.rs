@@ -45,6 +45,7 @@ fn InboxList(inbox: Inbox) -> impl IntoView {
                 </form>
             })}
             {inbox.items.is_empty().then(|| view! { <p>{t.empty}</p> })}
+            <p><a href=super::preferences::PAGE>{t.preferences_link}</a></p>
             <ul class="notices">
                 {inbox.items.into_iter().map(|item| {
                     let (title, body) = super::texts::words(&item.notice, locale);

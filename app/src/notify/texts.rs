@@ -1,7 +1,7 @@
 //! The words of notices and of the inbox, in Vietnamese and English. Every notice has both: a
 //! new kind without its words does not compile.
 
-use super::rules::Notice;
+use super::rules::{Channel, Notice, NoticeKind};
 use crate::i18n::Locale;
 
 /// A notice's title and text in the reader's language.
@@ -262,6 +262,21 @@ pub struct NotifyTexts {
     pub mark_all_read: &'static str,
     pub open: &'static str,
     pub new_badge: &'static str,
+    pub preferences_title: &'static str,
+    pub preferences_intro: &'static str,
+    pub preferences_saved: &'static str,
+    pub preferences_link: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub contact_missing: &'static str,
+    pub contact_verified: &'static str,
+    pub contact_unverified: &'static str,
+    pub kind_heading: &'static str,
+    pub inbox: &'static str,
+    pub always: &'static str,
+    pub save: &'static str,
+    pub channel: fn(Channel) -> &'static str,
+    pub kind: fn(NoticeKind) -> &'static str,
 }
 
 impl NotifyTexts {
@@ -287,6 +302,42 @@ static VI: NotifyTexts = NotifyTexts {
     mark_all_read: "Đánh dấu đã đọc tất cả",
     open: "Xem",
     new_badge: "Mới",
+    preferences_title: "Nhận thông báo",
+    preferences_intro: "Mọi thông báo luôn có trong hộp thư trên trang. Chọn thêm những thông báo muốn nhận qua email, tin nhắn SMS hoặc Zalo; chỉ gửi đến số điện thoại và email đã xác minh.",
+    preferences_saved: "Đã lưu lựa chọn.",
+    preferences_link: "Chọn cách nhận thông báo",
+    email: "Email",
+    phone: "Số điện thoại",
+    contact_missing: "chưa có",
+    contact_verified: "đã xác minh",
+    contact_unverified: "chưa xác minh, chưa gửi được",
+    kind_heading: "Thông báo",
+    inbox: "Hộp thư",
+    always: "Luôn nhận",
+    save: "Lưu",
+    channel: |c| match c {
+        Channel::Inbox => "Hộp thư",
+        Channel::Email => "Email",
+        Channel::Sms => "SMS",
+        Channel::Zalo => "Zalo",
+    },
+    kind: |k| match k {
+        NoticeKind::ListingApproved => "Sản phẩm được duyệt",
+        NoticeKind::ListingRefused => "Sản phẩm cần sửa",
+        NoticeKind::ApplicationApproved => "Đơn đăng ký bán được duyệt",
+        NoticeKind::ApplicationRefused => "Đơn đăng ký bán chưa được duyệt",
+        NoticeKind::OrderPlaced => "Đơn hàng mới (người bán)",
+        NoticeKind::OrderConfirmed => "Đơn được xác nhận",
+        NoticeKind::OrderShipped => "Đơn đã gửi đi",
+        NoticeKind::OrderDelivered => "Đơn đã giao",
+        NoticeKind::OrderCancelled => "Đơn bị hủy",
+        NoticeKind::OrderReturned => "Đơn bị hoàn về",
+        NoticeKind::OrderRefunded => "Đã hoàn tiền",
+        NoticeKind::PaymentReceived => "Đã nhận thanh toán",
+        NoticeKind::PaymentFailed => "Thanh toán không thành công",
+        NoticeKind::CertificateExpiring => "Chứng nhận OCOP sắp hết hạn",
+        NoticeKind::CertificateExpired => "Chứng nhận OCOP đã hết hạn",
+    },
 };
 
 static EN: NotifyTexts = NotifyTexts {
@@ -303,4 +354,40 @@ static EN: NotifyTexts = NotifyTexts {
     mark_all_read: "Mark all as read",
     open: "Open",
     new_badge: "New",
+    preferences_title: "Notification settings",
+    preferences_intro: "Every notice is always in your inbox on the site. Choose which ones you also want by email, SMS or Zalo; they go only to a verified phone and email.",
+    preferences_saved: "Your choices are saved.",
+    preferences_link: "Choose how you are notified",
+    email: "Email",
+    phone: "Phone",
+    contact_missing: "none",
+    contact_verified: "verified",
+    contact_unverified: "not verified, nothing is sent to it",
+    kind_heading: "Notice",
+    inbox: "Inbox",
+    always: "Always",
+    save: "Save",
+    channel: |c| match c {
+        Channel::Inbox => "Inbox",
+        Channel::Email => "Email",
+        Channel::Sms => "SMS",
+        Channel::Zalo => "Zalo",
+    },
+    kind: |k| match k {
+        NoticeKind::ListingApproved => "Listing approved",
+        NoticeKind::ListingRefused => "Listing needs changes",
+        NoticeKind::ApplicationApproved => "Application to sell approved",
+        NoticeKind::ApplicationRefused => "Application to sell not approved",
+        NoticeKind::OrderPlaced => "New order (sellers)",
+        NoticeKind::OrderConfirmed => "Order confirmed",
+        NoticeKind::OrderShipped => "Order shipped",
+        NoticeKind::OrderDelivered => "Order delivered",
+        NoticeKind::OrderCancelled => "Order cancelled",
+        NoticeKind::OrderReturned => "Order returned",
+        NoticeKind::OrderRefunded => "Refund made",
+        NoticeKind::PaymentReceived => "Payment received",
+        NoticeKind::PaymentFailed => "Payment failed",
+        NoticeKind::CertificateExpiring => "OCOP certificate expiring",
+        NoticeKind::CertificateExpired => "OCOP certificate expired",
+    },
 };

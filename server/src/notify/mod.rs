@@ -1,9 +1,12 @@
 //! Notifications on the HTTP side: the inbox's two forms (open one notice, mark all read).
 //! The notices, their words, storage and page are in `app::notify`.
 
-use app::{domain::time::db_timestamp, notify::storage};
+use app::{
+    domain::time::db_timestamp,
+    notify::{preferences, storage},
+};
 use axum::{
-    Router,
+    Form, Router,
     extract::{Path, State},
     response::Response,
     routing::post,
@@ -22,6 +25,23 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/thong-bao/da-doc", post(mark_all_read))
         .route("/thong-bao/{id}/mo", post(open))
+        .route(preferences::PAGE, post(save_preferences))
+}
+
+/// Saves which notices the account gets by email, SMS and Zalo (a box left empty is off).
+#[tracing::instrument(skip_all)]
+async fn save_preferences(
+    State(state): State<AppState>,
+    asker: Asker,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, FormError> {
+    let actor = asker.signed_in(preferences::PAGE)?;
+    // Bounded by the body limit; only known (kind, channel) pairs survive.
+    let on = preferences::chosen_from_form(&fields);
+    preferences::storage::save(&state.db, &actor.user_id, &on)
+        .await
+        .context("saving notification preferences")?;
+    Ok(see_other(&format!("{}?ok=1", preferences::PAGE)))
 }
 
 /// Marks every notice of the inbox read.

@@ -462,3 +462,86 @@ db_test!(
         assert_eq!(remind(10).await, 0);
     }
 );
+
+db_test!(
+    an_account_chooses_its_channels_and_the_notices_follow,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let farmer = member(&app, "0988 400 001", LONGAN_COOP).await;
+        let farmer_id = user_id(&app, "+84988400001").await;
+        let page = farmer.page("/tai-khoan/thong-bao").await;
+        assert!(page.contains("chưa xác minh, chưa gửi được"), "{page}");
+        assert!(page.contains("name=\"order_placed.email\""), "{page}");
+        // Defaults: email on, SMS for essential notices, Zalo off.
+        assert!(
+            page.contains("name=\"order_placed.sms\" value=\"1\" checked"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("name=\"order_placed.zalo\" value=\"1\" checked"),
+            "{page}"
+        );
+
+        // Zalo instead of SMS for new orders; nothing outside the inbox for certificates.
+        let mut form: Vec<(String, String)> = app::notify::rules::NoticeKind::ALL
+            .iter()
+            .filter(|k| **k != app::notify::rules::NoticeKind::CertificateExpiring)
+            .map(|k| (format!("{}.email", k.as_str()), "1".to_owned()))
+            .collect();
+        form.push(("order_placed.zalo".into(), "1".into()));
+        form.push(("order_placed.bogus".into(), "1".into()));
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = farmer.submit("/tai-khoan/thong-bao", &fields).await;
+        assert_eq!(location(&r), "/tai-khoan/thong-bao?ok=1");
+        let page = farmer.page("/tai-khoan/thong-bao?ok=1").await;
+        assert!(page.contains("Đã lưu lựa chọn."), "{page}");
+        assert!(
+            page.contains("name=\"order_placed.zalo\" value=\"1\" checked"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("name=\"order_placed.sms\" value=\"1\" checked"),
+            "{page}"
+        );
+
+        // With both contacts verified, a new order goes to the inbox, email and Zalo.
+        sqlx::query(
+        "UPDATE users SET email = 'farmer@example.vn', email_verified_at = '2026-12-01T00:00:00Z',
+            phone_verified_at = '2026-12-01T00:00:00Z' WHERE id = $1",
+    )
+    .bind(&farmer_id)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+        let (producer_id, _) = producer(&app, LONGAN_COOP).await;
+        let mut tx = app.db.begin_write().await.unwrap();
+        app::notify::storage::notify_producer_in(
+            &mut tx,
+            "order_placed:test",
+            &producer_id,
+            &Notice::OrderPlaced {
+                order_no: "DH-TEST".into(),
+                total: app::domain::money::Vnd::new(90_000).unwrap(),
+            },
+            "2026-12-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let key = format!("user:{farmer_id}");
+        assert_eq!(
+            notices_for(&app, &key, "order_placed").await,
+            vec![
+                ("email".into(), "pending".into(), "farmer@example.vn".into()),
+                ("inbox".into(), "sent".into(), String::new()),
+                ("zalo".into(), "pending".into(), "+84988400001".into()),
+            ]
+        );
+        // Visitors are sent to sign in.
+        let visitor = Browser::new(&app.address);
+        assert!(
+            location(&visitor.submit("/tai-khoan/thong-bao", &[]).await).starts_with("/dang-nhap")
+        );
+    }
+);
