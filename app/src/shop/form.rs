@@ -63,6 +63,9 @@ pub enum ShopRefusal {
     CarrierUnavailable,
     /// The carrier refused the waybill (its reason is in the logs).
     CarrierRefused,
+    /// The checkout would cost more than the page showed (a carrier's quote for the chosen
+    /// address): shown again with the new total, nothing placed.
+    TotalChanged,
     /// A code no shop handler sends (a URL typed by hand): read as the generic text.
     #[serde(other)]
     Unknown,
@@ -86,6 +89,8 @@ impl From<CheckoutInputError> for ShopRefusal {
             CheckoutInputError::MethodUnknown => ShopRefusal::Method,
             CheckoutInputError::KeyMalformed => ShopRefusal::IdempotencyKey,
             CheckoutInputError::TooLong => ShopRefusal::TooLong,
+            // A page never sends a bad one: it was tampered with or is stale.
+            CheckoutInputError::ShownTotal => ShopRefusal::IdempotencyKey,
         }
     }
 }
@@ -149,6 +154,7 @@ impl TryFrom<CheckoutError> for ShopRefusal {
             CheckoutError::NoBankAccount(_) => Ok(ShopRefusal::NoBankAccount),
             CheckoutError::CardUnavailable => Ok(ShopRefusal::CardUnavailable),
             CheckoutError::KeyReused => Ok(ShopRefusal::IdempotencyKeyReused),
+            CheckoutError::TotalRose { .. } => Ok(ShopRefusal::TotalChanged),
             e @ (CheckoutError::EmptyCart
             | CheckoutError::CartChanged(_)
             | CheckoutError::Db(_)) => Err(e),
@@ -199,12 +205,14 @@ mod tests {
             CarrierNotServed => "carrier_not_served",
             CarrierUnavailable => "carrier_unavailable",
             CarrierRefused => "carrier_refused",
+            TotalChanged => "total_changed",
             Unknown => "unknown",
         }
     }
 
     /// One query per reason: the codes the pages already link to.
-    const QUERIES: [&str; 33] = [
+    const QUERIES: [&str; 34] = [
+        "loi=total_changed",
         "loi=not_delivered",
         "loi=no_carrier_account",
         "loi=waybill_exists",

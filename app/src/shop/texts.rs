@@ -181,6 +181,9 @@ fn vi_error(refusal: ShopRefusal) -> &'static str {
         CarrierUnavailable => {
             "Đơn vị vận chuyển không trả lời kịp. Chưa có vận đơn nào được tạo; hãy thử lại sau ít phút."
         }
+        TotalChanged => {
+            "Phí giao hàng đến địa chỉ đã chọn làm tổng tiền cao hơn số vừa hiện. Tổng mới ở trên: kiểm tra rồi bấm Đặt hàng lại."
+        }
         CarrierRefused => {
             "Đơn vị vận chuyển từ chối tạo vận đơn. Hãy kiểm tra khối lượng, tiền thu hộ và địa chỉ rồi thử lại."
         }
@@ -235,6 +238,9 @@ fn en_error(refusal: ShopRefusal) -> &'static str {
         CarrierNotServed => "The carrier does not serve the pick-up or the delivery address.",
         CarrierUnavailable => {
             "The carrier did not answer in time. No waybill was made; try again in a few minutes."
+        }
+        TotalChanged => {
+            "Delivery to the chosen address makes the total higher than shown. The new total is above: check it and place the order again."
         }
         CarrierRefused => {
             "The carrier refused the waybill. Check the weight, the amount to collect and the address, then try again."

@@ -272,7 +272,8 @@ pub struct OutOfStockBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct OutOfStockDetail {
-    /// `out_of_stock`, or `not_delivered` (fresh goods the producer does not send to the
+    /// `out_of_stock`, `total_changed` (more than `shown_total_vnd`: the cart carries the new
+    /// fees), or `not_delivered` (fresh goods the producer does not send to the
     /// address's province: those lines' `problem` is `only_same_province` or
     /// `only_neighbouring_provinces`).
     pub code: &'static str,
@@ -336,6 +337,20 @@ pub async fn post_checkout(
                     },
                 };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        }
+        Err(CheckoutError::TotalRose { shown, now, cart }) => {
+            let body = OutOfStockBody {
+                error: OutOfStockDetail {
+                    code: "total_changed",
+                    message: format!(
+                        "the total is now {} dong, more than the {} shown: nothing was placed; show the cart's new fees and send again",
+                        now.dong(),
+                        shown.dong()
+                    ),
+                    cart: *cart,
+                },
+            };
+            return Ok((StatusCode::CONFLICT, Json(body)).into_response());
         }
         Err(CheckoutError::KeyReused) => {
             return Err(ApiError::new(

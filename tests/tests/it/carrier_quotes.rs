@@ -283,3 +283,96 @@ db_test!(slow_carriers_cost_one_timeout_not_one_each, |engine| {
         "both carriers were asked"
     );
 });
+
+/// The value of the checkout form's hidden `shown_total_vnd` on a page.
+fn shown_total(page: &str) -> i64 {
+    let at = page
+        .find("name=\"shown_total_vnd\" value=\"")
+        .expect("the form carries the total it shows");
+    let rest = &page[at + "name=\"shown_total_vnd\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].parse().unwrap()
+}
+
+db_test!(
+    an_order_never_costs_more_than_the_buyer_was_shown,
+    |engine| {
+        let (ghn, ghtk) = (GhnFake::start().await, GhtkFake::start().await);
+        let app = app_with(engine, &ghn, &ghtk).await;
+        let (sauce, producer, _) = variant_of(&app, "tuong-ban").await;
+        enable(&app, &producer, "ghtk").await;
+        let guest = Browser::new(&app.address);
+        add(&guest, &sauce).await;
+        let address = format!("/thanh-toan?province_id={}&commune_id={}", HCMC.0, HCMC.1);
+        let now = shown_total(&guest.page(&address).await);
+
+        // API: a total above what the client showed is refused with the cart as it is now.
+        let body = |key: &str, shown: i64| {
+            json!({
+                "name": "Trần Văn Nam", "phone": "0903 123 456", "street": "12 Lê Lợi",
+                "province_id": HCMC.0, "commune_id": HCMC.1, "payment_method": "cod",
+                "idempotency_key": key, "shown_total_vnd": shown,
+            })
+        };
+        let r = guest
+            .json(
+                Method::POST,
+                "/api/v1/checkout",
+                Some(&body("shown-total-0001", now - 1)),
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        let refused: Value = r.json().await.unwrap();
+        assert_eq!(refused["error"]["code"], "total_changed");
+        assert_eq!(refused["error"]["cart"]["total"], now);
+        assert!(
+            stored(&app, "shown-total-0001").await.is_empty(),
+            "nothing placed"
+        );
+        let r = guest
+            .json(
+                Method::POST,
+                "/api/v1/checkout",
+                Some(&body("shown-total-0002", -5)),
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+
+        // The form: an older page's lower total comes back to the checkout with the address kept,
+        // the new total shown and carried; sending that places the order at it.
+        let fields = |key: &'static str, shown: String| {
+            vec![
+                ("name", "Trần Văn Nam".to_owned()),
+                ("phone", "0903 123 456".to_owned()),
+                ("street", "12 Lê Lợi".to_owned()),
+                ("province_id", HCMC.0.to_owned()),
+                ("commune_id", HCMC.1.to_owned()),
+                ("payment_method", "cod".to_owned()),
+                ("idempotency_key", key.to_owned()),
+                ("shown_total_vnd", shown),
+            ]
+        };
+        let send = |f: Vec<(&'static str, String)>| {
+            let guest = &guest;
+            async move {
+                let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                guest.submit("/thanh-toan", &f).await
+            }
+        };
+        let r = send(fields("shown-total-0003", (now - 1000).to_string())).await;
+        let back = ocop_tests::browser::location(&r);
+        assert!(
+            back.starts_with("/thanh-toan?loi=total_changed")
+                && back.contains(&format!("commune_id={}", HCMC.1)),
+            "{back}"
+        );
+        let page = guest.page(&back).await;
+        assert!(page.contains("làm tổng tiền cao hơn số vừa hiện"), "{page}");
+        assert_eq!(shown_total(&page), now);
+        assert!(stored(&app, "shown-total-0003").await.is_empty());
+        let r = send(fields("shown-total-0004", now.to_string())).await;
+        assert!(ocop_tests::browser::location(&r).starts_with("/don-hang/"));
+        let placed = stored(&app, "shown-total-0004").await;
+        assert_eq!(placed.len(), 1);
+        assert_eq!(placed[0].2, "ghtk");
+    }
+);

@@ -220,6 +220,8 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
         <form method="post" action="/thanh-toan" class="stack checkout">
             <CsrfField/>
             <input type="hidden" name="idempotency_key" value=data.idempotency_key/>
+            // What this page shows: placing never costs more than that without showing it again.
+            <input type="hidden" name="shown_total_vnd" value=data.cart.total.dong().to_string()/>
             <fieldset>
                 <legend>{t.address}</legend>
                 <CommunePicker province=data.province communes=data.communes chosen=data.chosen

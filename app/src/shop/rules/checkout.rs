@@ -73,6 +73,10 @@ pub struct CheckoutRequest {
     pub commune: CommuneCode,
     pub method: PaymentMethod,
     pub idempotency_key: String,
+    /// The total the buyer was shown (the page's, or an API client's): an order that would now
+    /// cost more (a carrier's quote above the estimate) is refused and shown again, never
+    /// placed at a price nobody saw.
+    pub shown_total: Option<Vnd>,
 }
 
 /// The fields as submitted (a form or JSON).
@@ -92,6 +96,10 @@ pub struct CheckoutFields {
     /// the orders already placed.
     #[serde(default)]
     pub idempotency_key: String,
+    /// The total in dong the buyer was shown for this cart and address (optional): if the
+    /// checkout would now cost more, nothing is placed and the answer is `total_changed`.
+    #[serde(default)]
+    pub shown_total_vnd: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -116,6 +124,8 @@ pub enum CheckoutInputError {
     KeyMalformed,
     #[error("a text field is too long")]
     TooLong,
+    #[error("shown_total_vnd must be a whole number of dong, 0 or more")]
+    ShownTotal,
 }
 
 impl CheckoutInputError {
@@ -131,6 +141,7 @@ impl CheckoutInputError {
             CheckoutInputError::MethodUnknown => "method",
             CheckoutInputError::KeyMalformed => "idempotency_key",
             CheckoutInputError::TooLong => "too_long",
+            CheckoutInputError::ShownTotal => "shown_total_vnd",
         }
     }
 }
@@ -175,6 +186,10 @@ impl CheckoutFields {
         if !is_key(&idempotency_key) {
             return Err(CheckoutInputError::KeyMalformed);
         }
+        let shown_total = self
+            .shown_total_vnd
+            .map(|dong| Vnd::new(dong).map_err(|_| CheckoutInputError::ShownTotal))
+            .transpose()?;
         Ok(CheckoutRequest {
             name,
             phone,
@@ -183,6 +198,7 @@ impl CheckoutFields {
             commune,
             method,
             idempotency_key,
+            shown_total,
         })
     }
 }
@@ -326,6 +342,7 @@ mod tests {
             commune_id: "12166".into(),
             payment_method: "cod".into(),
             idempotency_key: "0190c6a4-7c1e-7000-8000-000000000001".into(),
+            shown_total_vnd: None,
         }
     }
 

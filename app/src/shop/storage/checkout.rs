@@ -62,6 +62,14 @@ pub enum CheckoutError {
     CardUnavailable,
     #[error("this idempotency key was used for another checkout")]
     KeyReused,
+    /// The checkout would cost more than the buyer was shown (a carrier quoted above the
+    /// estimate): nothing is placed; the cart as it is now says the new fees.
+    #[error("the total is now {} ₫, more than the {} ₫ shown", .now.dong(), .shown.dong())]
+    TotalRose {
+        shown: Vnd,
+        now: Vnd,
+        cart: Box<CartView>,
+    },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -77,6 +85,7 @@ impl CheckoutError {
             CheckoutError::NoBankAccount(_) => "no_bank_account",
             CheckoutError::CardUnavailable => "card_unavailable",
             CheckoutError::KeyReused => "idempotency_key_reused",
+            CheckoutError::TotalRose { .. } => "total_changed",
             CheckoutError::Db(_) => "internal",
         }
     }
@@ -189,6 +198,15 @@ pub async fn place(
     }
     if not_delivered {
         return Err(CheckoutError::NotDelivered(Box::new(view)));
+    }
+    if let Some(shown) = request.shown_total
+        && view.total > shown
+    {
+        return Err(CheckoutError::TotalRose {
+            shown,
+            now: view.total,
+            cart: Box::new(view),
+        });
     }
     // Variant rows are locked in id order, whatever order the lines are in: two carts holding
     // the same variants added in opposite orders would otherwise deadlock on PostgreSQL.
