@@ -64,6 +64,42 @@ struct IdOnly {
     id: String,
 }
 
+/// A hit as the page's ranking needs it: its id, and its name for the exact-diacritic order.
+#[derive(Deserialize)]
+struct IdName {
+    id: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// How many of the first hits are re-ordered by exact diacritics (deeper pages keep
+/// Meilisearch's order: nobody pages that far for a two-word query).
+const EXACT_WINDOW: usize = 60;
+
+/// How many of the query's words typed with diacritics appear exactly so in `name` (the last,
+/// unfinished word as a prefix). Meilisearch folds "lồng" (a cage) and "long" (dried pulp) into
+/// the same word, so its own "exactness" cannot tell them apart; the embedded engine does.
+fn exact_marks(name: &str, words: &[app::search::query::QueryWord]) -> usize {
+    let name = name.to_lowercase();
+    let name_words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .iter()
+        .filter(|w| w.exact != w.folded)
+        .filter(|w| {
+            name_words.iter().any(|n| {
+                if w.prefix {
+                    n.starts_with(w.exact.as_str())
+                } else {
+                    *n == w.exact
+                }
+            })
+        })
+        .count()
+}
+
 /// The index's state, kept as the one document of a small side index.
 #[derive(Serialize, Deserialize)]
 struct State {
@@ -175,7 +211,7 @@ impl Meili {
         query
             .with_query(ask.words)
             .with_matching_strategy(ask.strategy)
-            .with_attributes_to_retrieve(Selectors::Some(&["id"]))
+            .with_attributes_to_retrieve(Selectors::Some(&["id", "name"]))
             .with_facets(Selectors::Some(ask.facets));
         if !filter.is_empty() {
             query.with_filter(&filter);
@@ -188,11 +224,11 @@ impl Meili {
             Some((page, per_page)) => query.with_page(page).with_hits_per_page(per_page),
             None => query.with_page(1).with_hits_per_page(0),
         };
-        query.execute::<IdOnly>().await.map_err(unavailable)
+        query.execute::<IdName>().await.map_err(unavailable)
     }
 }
 
-type MeiliResults = meilisearch_sdk::search::SearchResults<IdOnly>;
+type MeiliResults = meilisearch_sdk::search::SearchResults<IdName>;
 
 /// One search request to Meilisearch.
 struct Ask<'a> {
@@ -307,7 +343,16 @@ impl SearchEngine for Meili {
                 SearchSort::Newest => &["created:desc"],
             };
             let per_page = query.limit.max(1);
-            let page = query.offset / per_page + 1;
+            // Words typed with their marks: the first hits are re-ordered so exact marks come
+            // first (see `exact_marks`), so the window is asked for and the page cut from it.
+            let reorder = sort.is_empty()
+                && query.text.words.iter().any(|w| w.exact != w.folded)
+                && query.offset + per_page <= EXACT_WINDOW;
+            let (page, per_page_asked) = if reorder {
+                (1, EXACT_WINDOW)
+            } else {
+                (query.offset / per_page + 1, per_page)
+            };
             let all = ["commune", "group", "stars", "price_band", "in_stock"];
             let mut strategy = MatchingStrategies::ALL;
             let ask = |strategy: MatchingStrategies| Ask {
@@ -316,7 +361,7 @@ impl SearchEngine for Meili {
                 skip: None,
                 sort,
                 strategy,
-                page: Some((page, per_page)),
+                page: Some((page, per_page_asked)),
                 facets: &all,
             };
             let mut main = self.run(ask(MatchingStrategies::ALL)).await?;
@@ -368,8 +413,14 @@ impl SearchEngine for Meili {
                     .find(|(k, _)| *k == n.to_string())
                     .map_or(0, |(_, c)| *c)
             };
+            let mut hits: Vec<IdName> = main.hits.into_iter().map(|h| h.result).collect();
+            if reorder {
+                // Stable: Meilisearch's order stands among equals.
+                hits.sort_by_key(|h| std::cmp::Reverse(exact_marks(&h.name, &query.text.words)));
+                hits = hits.into_iter().skip(query.offset).take(per_page).collect();
+            }
             Ok(EngineHits {
-                ids: main.hits.into_iter().map(|h| h.result.id).collect(),
+                ids: hits.into_iter().map(|h| h.id).collect(),
                 total: main.total_hits.unwrap_or(0) as u64,
                 facets: RawFacets {
                     communes: counts(&dist(&communes), "commune"),
@@ -499,5 +550,28 @@ impl SearchEngine for Meili {
                 page += 1;
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exact_marks;
+    use app::search::query::analyze;
+
+    #[test]
+    fn words_typed_with_marks_count_only_where_the_name_has_them() {
+        let cage = analyze("lồng ").words;
+        assert_eq!(exact_marks("Nhãn lồng Hưng Yên", &cage), 1);
+        assert_eq!(exact_marks("Long nhãn sấy", &cage), 0);
+        // Typed without marks: nothing to tell apart, Meilisearch's order stands.
+        assert_eq!(
+            exact_marks("Nhãn lồng Hưng Yên", &analyze("long ").words),
+            0
+        );
+        // The unfinished last word is a prefix.
+        assert_eq!(
+            exact_marks("Nhãn lồng Khoái Châu", &analyze("nhãn lồ").words),
+            2
+        );
     }
 }
