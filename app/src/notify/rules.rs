@@ -88,6 +88,19 @@ impl NoticeKind {
 }
 
 impl NoticeKind {
+    /// Whether the notice's words are a secret (a one-time code): once sent, the dispatcher
+    /// replaces them with a marker, so the code does not stay in the table.
+    pub fn carries_secret(self) -> bool {
+        match self {
+            NoticeKind::ListingApproved
+            | NoticeKind::ListingRefused
+            | NoticeKind::ApplicationApproved
+            | NoticeKind::ApplicationRefused => false,
+        }
+    }
+}
+
+impl NoticeKind {
     /// Whether `channel` gets this kind for an account that has not chosen otherwise. Email is
     /// free: everything. An SMS costs the marketplace money: essential notices only. Zalo ZNS
     /// reaches the same phone as the SMS, so it is off until the account picks it instead.
