@@ -152,6 +152,9 @@ mod storage {
         notify::rules::{Channel, Notice},
     };
 
+    /// id, kind, channel, address, attempts, last_error, created_at.
+    type FailedRow = (String, String, String, String, i64, Option<String>, String);
+
     /// A notice this dispatcher has claimed and must now send.
     #[derive(Clone, Debug)]
     pub struct Due {
@@ -278,8 +281,7 @@ mod storage {
 
     /// Failed deliveries, newest first, for the administrators' page.
     pub async fn failed(db: &Db) -> Result<Vec<FailedDelivery>, sqlx::Error> {
-        let rows: Vec<(String, String, String, String, i64, Option<String>, String)> =
-            sqlx::query_as(FAILED).fetch_all(db.pool()).await?;
+        let rows: Vec<FailedRow> = sqlx::query_as(FAILED).fetch_all(db.pool()).await?;
         let mut list = Vec::with_capacity(rows.len());
         for (id, kind, channel, address, attempts, last_error, created_at) in rows {
             let channel = Channel::parse(&channel).ok_or_else(|| {
