@@ -231,7 +231,7 @@ mod storage {
 
     /// Stores what became of attempt `attempt` of notice `id`, unless the notice is no longer
     /// this attempt's (its lease ran out and another dispatcher claimed it again). `redact`
-    /// replaces the notice's words with a marker once sent (a one-time code must not stay).
+    /// replaces the notice's words with a marker once final (a one-time code must not stay).
     /// Returns whether it was stored.
     pub async fn finish(
         db: &Db,
@@ -272,7 +272,9 @@ mod storage {
             .bind(attempt)
             .execute(&mut *tx)
             .await?;
-        if done && redact && matches!(next, Next::Sent) {
+        // Once final (sent, failed, skipped), a secret has no further use here: a one-time
+        // code is not resent by an administrator's Retry either (it would have expired).
+        if done && redact && !matches!(next, Next::RetryAt(..)) {
             sqlx::query(REDACT).bind(id).execute(&mut *tx).await?;
         }
         tx.commit().await?;
