@@ -143,6 +143,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("lo"), ParamSegment("id"), StaticSegment("nhan")) view=LabelsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("nguoi-dung")) view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("quan-tri") view=ProvinceAdminPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("thong-bao-loi")) view=crate::notify::failed_page::FailedDeliveriesPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -39,6 +39,8 @@ pub struct Cli {
     pub search: SearchArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub notify: crate::notify::channels::NotifyArgs,
 
     /// Defaults to `serve`, so `cargo leptos serve` runs the site.
     #[command(subcommand)]
@@ -285,6 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 )
                 .map_err(anyhow::Error::msg)?,
                 limits: cli.limits.settings(),
+                notify: cli.notify.settings()?,
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {

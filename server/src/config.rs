@@ -28,6 +28,8 @@ pub struct Settings {
     /// The reverse proxies whose `X-Forwarded-For` is believed (`OCOP_TRUSTED_PROXY`).
     pub trusted_proxies: TrustedProxies,
     pub limits: Limits,
+    /// Notices by email, SMS and Zalo (`SMTP_URL`, `ESMS_*`, `ZALO_ZNS_*`).
+    pub notify: crate::notify::channels::NotifySettings,
 }
 
 /// What one server gives its clients at most, so that many slow or idle connections, or a few

@@ -151,6 +151,8 @@ impl Application {
             self.state.search.0.clone(),
             self.state.search_writer.clone(),
         ));
+        // Notices by email, SMS and Zalo go out from every server; see `notify::dispatch`.
+        background.spawn(crate::notify::dispatch::run(self.state.clone()));
         let limits = self.state.settings.limits.clone();
         let served = crate::serve::serve(self.listener, self.router, limits, stop).await;
         background.shutdown().await;

@@ -12,6 +12,8 @@ pub mod ghtk_fake;
 pub mod load;
 pub mod logs;
 pub mod race;
+pub mod sms_fakes;
+pub mod smtp_sink;
 pub mod stripe_fake;
 pub mod xlsx;
 
@@ -295,6 +297,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         },
         trusted_proxies: Default::default(),
         limits: Default::default(),
+        notify: Default::default(),
     }
 }
 

@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 30] = [
+    let constant: [(&str, &[(&str, &str)]); 31] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -126,6 +126,7 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::shop::storage::notices::STATEMENTS,
         ),
         ("auth::pages", crate::auth::pages::sql::STATEMENTS),
+        ("notify::delivery", crate::notify::delivery::STATEMENTS),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()

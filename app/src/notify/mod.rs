@@ -3,6 +3,8 @@
 //! the transactional outbox), once per event, recipient and channel. The in-site inbox
 //! (`/thong-bao`, the bell in the header) is always on and needs no service.
 
+pub mod delivery;
+pub mod failed_page;
 pub mod model;
 pub mod page;
 pub mod preferences;

@@ -189,6 +189,30 @@ impl NoticeKind {
 }
 
 impl NoticeKind {
+    /// Whether the notice's words are a secret (a one-time code): once sent, the dispatcher
+    /// replaces them with a marker, so the code does not stay in the table.
+    pub fn carries_secret(self) -> bool {
+        match self {
+            NoticeKind::ListingApproved
+            | NoticeKind::ListingRefused
+            | NoticeKind::ApplicationApproved
+            | NoticeKind::ApplicationRefused
+            | NoticeKind::OrderPlaced
+            | NoticeKind::OrderConfirmed
+            | NoticeKind::OrderShipped
+            | NoticeKind::OrderDelivered
+            | NoticeKind::OrderCancelled
+            | NoticeKind::OrderReturned
+            | NoticeKind::OrderRefunded
+            | NoticeKind::PaymentReceived
+            | NoticeKind::PaymentFailed
+            | NoticeKind::CertificateExpiring
+            | NoticeKind::CertificateExpired => false,
+        }
+    }
+}
+
+impl NoticeKind {
     /// Whether `channel` gets this kind for an account that has not chosen otherwise. Email is
     /// free: everything. An SMS costs the marketplace money: essential notices only. Zalo ZNS
     /// reaches the same phone as the SMS, so it is off until the account picks it instead.

@@ -391,3 +391,71 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::CertificateExpired => "OCOP certificate expired",
     },
 };
+
+/// The administrators' page of failed deliveries.
+pub struct FailedTexts {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub empty: &'static str,
+    pub kind: &'static str,
+    pub channel: &'static str,
+    pub address: &'static str,
+    pub attempts: &'static str,
+    pub error: &'static str,
+    pub written: &'static str,
+    pub retry: &'static str,
+    pub retried: &'static str,
+    pub gone: &'static str,
+    pub channel_name: fn(super::rules::Channel) -> &'static str,
+}
+
+impl FailedTexts {
+    pub fn of(locale: Locale) -> &'static FailedTexts {
+        match locale {
+            Locale::Vi => &FAILED_VI,
+            Locale::En => &FAILED_EN,
+        }
+    }
+}
+
+static FAILED_VI: FailedTexts = FailedTexts {
+    title: "Thông báo gửi không được",
+    intro: "Các thông báo qua email, SMS, Zalo mà nhà cung cấp từ chối hoặc không gửi được trong 24 giờ. Người nhận vẫn thấy chúng trong hộp thông báo trên trang.",
+    empty: "Không có thông báo nào gửi lỗi.",
+    kind: "Loại",
+    channel: "Kênh",
+    address: "Gửi tới",
+    attempts: "Số lần thử",
+    error: "Lỗi cuối",
+    written: "Thời điểm",
+    retry: "Gửi lại",
+    retried: "Đã xếp thông báo vào hàng gửi lại.",
+    gone: "Thông báo này không còn ở trạng thái lỗi (có thể đã được gửi lại).",
+    channel_name: |c| match c {
+        super::rules::Channel::Inbox => "Hộp thông báo",
+        super::rules::Channel::Email => "Email",
+        super::rules::Channel::Sms => "SMS",
+        super::rules::Channel::Zalo => "Zalo",
+    },
+};
+
+static FAILED_EN: FailedTexts = FailedTexts {
+    title: "Notices that could not be sent",
+    intro: "Notices by email, SMS or Zalo that a provider refused or that were not sent within 24 hours. Their recipients still see them in their inbox on the site.",
+    empty: "No failed deliveries.",
+    kind: "Kind",
+    channel: "Channel",
+    address: "To",
+    attempts: "Attempts",
+    error: "Last error",
+    written: "Written",
+    retry: "Retry",
+    retried: "The notice is queued to be sent again.",
+    gone: "This notice is no longer failed (it may have been retried already).",
+    channel_name: |c| match c {
+        super::rules::Channel::Inbox => "Inbox",
+        super::rules::Channel::Email => "Email",
+        super::rules::Channel::Sms => "SMS",
+        super::rules::Channel::Zalo => "Zalo",
+    },
+};

@@ -1,5 +1,10 @@
-//! Notifications on the HTTP side: the inbox's two forms (open one notice, mark all read).
-//! The notices, their words, storage and page are in `app::notify`.
+//! Notifications on the HTTP side: the inbox's forms (open one notice, mark all read), the
+//! notification settings, the administrator's retry of a failed delivery, and the delivery
+//! itself (`channels`: email, SMS, Zalo; `dispatch`: the dispatcher). The notices, their words,
+//! storage and pages are in `app::notify`.
+
+pub mod channels;
+pub mod dispatch;
 
 use app::{
     domain::time::db_timestamp,
@@ -15,7 +20,7 @@ use chrono::Utc;
 
 use crate::{
     auth::forms::see_other,
-    form_error::{Asker, Context, FormError},
+    form_error::{Administrator, Asker, Context, FormError},
     startup::AppState,
 };
 
@@ -26,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/thong-bao/da-doc", post(mark_all_read))
         .route("/thong-bao/{id}/mo", post(open))
         .route(preferences::PAGE, post(save_preferences))
+        .route("/quan-tri/thong-bao-loi/{id}/gui-lai", post(retry_failed))
 }
 
 /// Saves which notices the account gets by email, SMS and Zalo (a box left empty is off).
@@ -42,6 +48,23 @@ async fn save_preferences(
         .await
         .context("saving notification preferences")?;
     Ok(see_other(&format!("{}?ok=1", preferences::PAGE)))
+}
+
+/// An administrator puts a failed delivery back in line: pending, due now, its attempts kept.
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id, notice = %id))]
+async fn retry_failed(
+    State(state): State<AppState>,
+    Administrator(admin): Administrator,
+    Path(id): Path<String>,
+) -> Result<Response, FormError> {
+    use app::notify::failed_page::PAGE as FAILED;
+    if id.len() > 64 {
+        return Ok(see_other(&format!("{FAILED}?ok=0")));
+    }
+    let retried = app::notify::delivery::retry(&state.db, &id, Utc::now())
+        .await
+        .context("retrying a failed delivery")?;
+    Ok(see_other(&format!("{FAILED}?ok={}", u8::from(retried))))
 }
 
 /// Marks every notice of the inbox read.

@@ -17,6 +17,7 @@ mod import;
 mod journeys;
 mod migrations;
 mod notifications;
+mod notify_delivery;
 mod officer;
 mod pages;
 mod products;
