@@ -142,6 +142,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("lo"), ParamSegment("id"), StaticSegment("nhan")) view=LabelsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("nguoi-dung")) view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("quan-tri") view=ProvinceAdminPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quen-mat-khau"), StaticSegment("ma")) view=crate::auth::pages::ResetCodePage/>
             </Routes>
         </Router>
     }

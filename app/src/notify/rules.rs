@@ -13,6 +13,8 @@ text_enum! {
         ListingRefused = "listing_refused",
         ApplicationApproved = "application_approved",
         ApplicationRefused = "application_refused",
+        ContactCode = "contact_code",
+        PasswordResetCode = "password_reset_code",
     }
 }
 
@@ -49,6 +51,15 @@ pub enum Notice {
         producer: String,
         reason: String,
     },
+    /// The code that proves a phone or email is the account's (`auth::codes`).
+    ContactCode {
+        code: String,
+        contact: crate::auth::codes::Contact,
+    },
+    /// The code that lets the account's owner choose a new password.
+    PasswordResetCode {
+        code: String,
+    },
 }
 
 impl Notice {
@@ -58,6 +69,8 @@ impl Notice {
             Notice::ListingRefused { .. } => NoticeKind::ListingRefused,
             Notice::ApplicationApproved { .. } => NoticeKind::ApplicationApproved,
             Notice::ApplicationRefused { .. } => NoticeKind::ApplicationRefused,
+            Notice::ContactCode { .. } => NoticeKind::ContactCode,
+            Notice::PasswordResetCode { .. } => NoticeKind::PasswordResetCode,
         }
     }
 
@@ -70,6 +83,8 @@ impl Notice {
             }
             Notice::ApplicationApproved { .. } => "/ban-hang".to_owned(),
             Notice::ApplicationRefused { .. } => "/tai-khoan".to_owned(),
+            Notice::ContactCode { .. } => "/tai-khoan#lien-he".to_owned(),
+            Notice::PasswordResetCode { .. } => "/quen-mat-khau/ma".to_owned(),
         }
     }
 }
@@ -83,6 +98,19 @@ impl NoticeKind {
             | NoticeKind::ListingRefused
             | NoticeKind::ApplicationApproved
             | NoticeKind::ApplicationRefused => true,
+            NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
+        }
+    }
+
+    /// Whether the notice carries a secret (a one-time code): it is sent only to the address
+    /// it was written for, and its text is not kept or shown once sent.
+    pub fn carries_secret(self) -> bool {
+        match self {
+            NoticeKind::ListingApproved
+            | NoticeKind::ListingRefused
+            | NoticeKind::ApplicationApproved
+            | NoticeKind::ApplicationRefused => false,
+            NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
 }
@@ -149,6 +177,13 @@ mod tests {
             Notice::ApplicationRefused {
                 producer: "HTX Phố Hiến".into(),
                 reason: "Sai xã".into(),
+            },
+            Notice::ContactCode {
+                code: "042042".into(),
+                contact: crate::auth::codes::Contact::Email,
+            },
+            Notice::PasswordResetCode {
+                code: "042042".into(),
             },
         ]
     }

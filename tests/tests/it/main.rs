@@ -19,6 +19,7 @@ mod migrations;
 mod notifications;
 mod officer;
 mod pages;
+mod password_reset;
 mod products;
 mod search;
 mod security;
