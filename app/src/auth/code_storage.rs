@@ -55,13 +55,15 @@ async fn contact_of(
     user_id: &str,
     contact: Contact,
 ) -> Result<Option<ContactRow>, sqlx::Error> {
-    let row: Option<(
+    // phone, phone_verified_at, email, email_verified_at, locale
+    type Row = (
         Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
         String,
-    )> = sqlx::query_as(CONTACT_OF)
+    );
+    let row: Option<Row> = sqlx::query_as(CONTACT_OF)
         .bind(user_id)
         .fetch_optional(&mut **tx)
         .await?;
