@@ -6,7 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sqlx::{Any, Transaction};
 
-use super::codes::{Attempt, Code, Contact, Purpose, SentCode, attempt, may_send};
+use super::{
+    codes::{Attempt, Code, Contact, Purpose, SentCode, attempt, may_send},
+    login::LoginId,
+};
 use crate::{
     db::{
         Db,
@@ -393,6 +396,69 @@ pub async fn confirm_reset(
     Ok(TypedOutcome::Typed(verdict))
 }
 
+/// What changing a contact came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeOutcome {
+    /// Saved, unverified.
+    Changed,
+    /// The account has it already: nothing changed (a verified contact stays verified).
+    Unchanged,
+    /// Another account has it.
+    Taken,
+}
+
+/// Adds or changes the account's phone or email (whichever `to` is). A new contact is
+/// unverified: its verified time is cleared with it, in one statement.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn change_contact(
+    db: &Db,
+    user_id: &str,
+    to: &LoginId,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ChangeOutcome, sqlx::Error> {
+    let (contact, value) = match to {
+        LoginId::Phone(p) => (Contact::Phone, p.e164()),
+        LoginId::Email(e) => (Contact::Email, e.clone()),
+    };
+    let mut tx = db.begin_write().await?;
+    let current = contact_of(&mut tx, user_id, contact)
+        .await?
+        .and_then(|r| r.address);
+    if current.as_deref() == Some(value.as_str()) {
+        return Ok(ChangeOutcome::Unchanged);
+    }
+    let done = sqlx::query(match contact {
+        Contact::Phone => CHANGE_PHONE,
+        Contact::Email => CHANGE_EMAIL,
+    })
+    .bind(&value)
+    .bind(db_timestamp(now))
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await;
+    match done {
+        Ok(_) => {}
+        // Dropping the transaction rolls it back.
+        Err(e) if super::storage::is_unique_violation(&e) => return Ok(ChangeOutcome::Taken),
+        Err(e) => return Err(e),
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor_user_id: Some(user_id),
+            action: "user.contact_changed",
+            subject_type: "user",
+            subject_id: user_id,
+            details: json!({ "contact": contact.as_str(), "had_one": current.is_some() }),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ChangeOutcome::Changed)
+}
+
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 crate::db::statements! {
     /// `contact_of`.
@@ -427,6 +493,10 @@ crate::db::statements! {
     RESET_PASSWORD = "UPDATE users SET password_hash = $1, must_change_password = 0,
             temporary_password_expires_at = NULL, updated_at = $2
         WHERE id = $3";
+    /// `change_contact`.
+    CHANGE_PHONE = "UPDATE users SET phone = $1, phone_verified_at = NULL, updated_at = $2 WHERE id = $3";
+    /// `change_contact`.
+    CHANGE_EMAIL = "UPDATE users SET email = $1, email_verified_at = NULL, updated_at = $2 WHERE id = $3";
     /// `confirm_reset`: every session of the account ends.
     END_ALL_SESSIONS = "DELETE FROM sessions WHERE user_id = $1";
 }

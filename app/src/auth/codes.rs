@@ -236,6 +236,9 @@ pub enum CodeRefusal {
     /// "expired" there would tell a stranger that an account has this address.
     #[serde(rename = "ma-khong-dung")]
     ResetRefused,
+    /// Another account has this phone or email.
+    #[serde(rename = "lien-he-da-dung")]
+    ContactTaken,
 }
 
 impl Refusal for CodeRefusal {
@@ -256,6 +259,7 @@ impl CodeRefusal {
             CodeRefusal::ResendWait { seconds } => (t.err_resend_wait)(seconds),
             CodeRefusal::NoContact => t.err_no_contact.to_owned(),
             CodeRefusal::ResetRefused => t.err_reset_refused.to_owned(),
+            CodeRefusal::ContactTaken => t.err_contact_taken.to_owned(),
         }
     }
 
@@ -434,6 +438,7 @@ mod refusal_tests {
             CodeRefusal::ResendWait { .. } => "cho-gui-lai",
             CodeRefusal::NoContact => "khong-co-lien-he",
             CodeRefusal::ResetRefused => "ma-khong-dung",
+            CodeRefusal::ContactTaken => "lien-he-da-dung",
         }
     }
 
@@ -450,6 +455,7 @@ mod refusal_tests {
                 "loi=cho-gui-lai&giay=40",
                 "loi=khong-co-lien-he",
                 "loi=ma-khong-dung",
+                "loi=lien-he-da-dung",
             ],
             code,
             |e, locale| e.message(CodeTexts::of(locale)),

@@ -380,6 +380,7 @@ fn AccountView(data: AccountData) -> impl IntoView {
 #[component]
 fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
     let c = CodeTexts::of(use_locale());
+    let t = AccountTexts::of(use_locale());
     let lines = contacts
         .into_iter()
         .map(|line| {
@@ -422,8 +423,21 @@ fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
         <OkNotice code="ma-da-gui" text=c.code_sent/>
         <OkNotice code="da-xac-minh" text=c.contact_verified/>
         <CodeErrorNotice/>
+        <OkNotice code="da-doi-lien-he" text=c.contact_changed/>
         <ul class="contacts">{lines}</ul>
         <p class="hint">{c.unverified_hint}</p>
+        <h3>{c.change_heading}</h3>
+        <form method="post" action="/tai-khoan/lien-he" class="stack">
+            <CsrfField/>
+            <label for="contact-value">{c.change_label}</label>
+            <input id="contact-value" name="value" required maxlength="254" autocomplete="email"
+                aria-describedby="contact-hint"/>
+            <p id="contact-hint" class="hint">{c.change_hint}</p>
+            <label for="contact-current">{t.current_password_label}</label>
+            <input id="contact-current" name="current" type="password" required
+                autocomplete="current-password" maxlength="128"/>
+            <button type="submit" class="button">{c.change_button}</button>
+        </form>
     }
 }
 

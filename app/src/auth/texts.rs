@@ -337,6 +337,12 @@ pub struct CodeTexts {
     pub err_resend_wait: fn(u32) -> String,
     pub err_no_contact: &'static str,
     pub err_reset_refused: &'static str,
+    pub change_heading: &'static str,
+    pub change_label: &'static str,
+    pub change_hint: &'static str,
+    pub change_button: &'static str,
+    pub contact_changed: &'static str,
+    pub err_contact_taken: &'static str,
 }
 
 impl CodeTexts {
@@ -381,6 +387,12 @@ pub const CODE_VI: CodeTexts = CodeTexts {
     err_resend_wait: |s| format!("Vừa gửi mã tới đây. Hãy đợi {s} giây rồi xin mã mới."),
     err_no_contact: "Tài khoản chưa có liên hệ này.",
     err_reset_refused: "Mã không đúng, đã hết hạn hoặc đã bị nhập sai quá 5 lần. Kiểm tra lại, hoặc xin mã mới.",
+    change_heading: "Thêm hoặc đổi số điện thoại, email",
+    change_label: "Số điện thoại hoặc email mới",
+    change_hint: "Bạn đăng nhập được bằng cả số điện thoại và email của tài khoản. Liên hệ mới cần được xác minh lại.",
+    change_button: "Lưu",
+    contact_changed: "Đã lưu. Hãy xác minh liên hệ mới.",
+    err_contact_taken: "Số điện thoại hoặc email này đã thuộc một tài khoản khác.",
 };
 
 pub const CODE_EN: CodeTexts = CodeTexts {
@@ -418,4 +430,10 @@ pub const CODE_EN: CodeTexts = CodeTexts {
     },
     err_no_contact: "The account has no such contact.",
     err_reset_refused: "The code is wrong, has expired or was typed wrong more than 5 times. Check it, or ask for a new one.",
+    change_heading: "Add or change a phone or email",
+    change_label: "New phone number or email",
+    change_hint: "You can sign in with either the phone or the email of the account. A new contact must be verified again.",
+    change_button: "Save",
+    contact_changed: "Saved. Now verify the new contact.",
+    err_contact_taken: "This phone number or email belongs to another account.",
 };

@@ -9,11 +9,12 @@
 //! gets a code.
 
 use app::auth::{
-    code_storage::{self, SendOutcome, TypedOutcome},
+    code_storage::{self, ChangeOutcome, SendOutcome, TypedOutcome},
     codes::{Attempt, Code, CodeRefusal, Contact},
     form_error::FormError as AccountRefusal,
     login::LoginId,
     password_rules::check_new_password,
+    storage,
 };
 use axum::{
     Form,
@@ -291,6 +292,80 @@ pub async fn reset_with_code(
                 "a reset code did not work"
             );
             Err(FormError::refused(&*back, &CodeRefusal::ResetRefused))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ChangeForm {
+    value: String,
+    current: String,
+}
+
+/// `POST /tai-khoan/lien-he`: adds or changes the account's phone or email. The current
+/// password is asked: a contact can reset the password, so a borrowed session must not be
+/// enough to plant one.
+#[tracing::instrument(skip_all, fields(user))]
+pub async fn change_contact(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    asker: Asker,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, FormError> {
+    let actor = asker.signed_in(ACCOUNT)?;
+    tracing::Span::current().record("user", actor.user_id.as_str());
+    let to = LoginId::parse(&form.value)
+        .map_err(|e| FormError::refused(ACCOUNT, &AccountRefusal::from(e)).and(CONTACTS))?;
+    // The same count as the change-password form's: both guess the same password.
+    let limit = [(
+        format!("password:user:{}", actor.user_id),
+        &throttle::CURRENT_PASSWORD,
+    )];
+    if let Some(wait) = throttle::take(&state, &limit, ip.as_deref(), "/tai-khoan/lien-he")
+        .await
+        .context("counting a password check")?
+    {
+        let minutes = minutes(wait);
+        return Err(
+            FormError::refused(ACCOUNT, &AccountRefusal::TooMany { minutes }).and(CONTACTS),
+        );
+    }
+    let stored = storage::password_hash(&state.db, &actor.user_id)
+        .await
+        .context("reading a password hash")?;
+    let right = password::verify(form.current, stored)
+        .await
+        .map_err(|_| FormError::from(
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                "Hệ thống đang bận, hãy thử lại sau. / The service is busy, please try again later.",
+            )
+                .into_response(),
+        ))?;
+    if !right {
+        return Err(
+            FormError::refused(ACCOUNT, &AccountRefusal::WrongCurrentPassword).and(CONTACTS),
+        );
+    }
+    app::db::rate_limits::forget(&state.db, &limit[0].0)
+        .await
+        .context("forgiving earlier slips")?;
+    let outcome = code_storage::change_contact(
+        &state.db,
+        &actor.user_id,
+        &to,
+        ip.as_deref(),
+        state.clock.now(),
+    )
+    .await
+    .context("changing a contact")?;
+    match outcome {
+        ChangeOutcome::Changed | ChangeOutcome::Unchanged => {
+            Ok(see_other("/tai-khoan?ok=da-doi-lien-he#lien-he"))
+        }
+        ChangeOutcome::Taken => {
+            Err(FormError::refused(ACCOUNT, &CodeRefusal::ContactTaken).and(CONTACTS))
         }
     }
 }

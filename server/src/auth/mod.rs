@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/tai-khoan/xac-minh", post(codes::confirm_contact))
         .route("/quen-mat-khau", post(codes::forgot_password))
         .route("/quen-mat-khau/ma", post(codes::reset_with_code))
+        .route("/tai-khoan/lien-he", post(codes::change_contact))
 }
 
 /// The client's address, for throttling and the audit log: the TCP peer, or behind a trusted

@@ -497,3 +497,99 @@ db_test!(five_wrong_reset_codes_kill_the_code, |engine| {
     );
     assert!(signs_in(&app, email, PASSWORD).await);
 });
+
+async fn change_contact(b: &Browser, value: &str, current: &str) -> String {
+    location(
+        &b.submit(
+            "/tai-khoan/lien-he",
+            &[("value", value), ("current", current)],
+        )
+        .await,
+    )
+}
+
+db_test!(
+    a_changed_contact_is_unverified_until_its_own_code_is_typed,
+    |engine| {
+        let app = spawn_app(engine).await;
+        let b = verified_email_account(&app, "mai@example.vn").await;
+        let user = user_id(&app, "mai@example.vn").await;
+        sign_up(&app, "0912 777 001", "Người khác").await;
+
+        // The current password is asked; another account's phone cannot be taken.
+        assert_eq!(
+            change_contact(&b, "0912 777 002", "sai mật khẩu").await,
+            "/tai-khoan?loi=wrong-current-password#lien-he"
+        );
+        assert_eq!(
+            change_contact(&b, "0912 777 001", PASSWORD).await,
+            "/tai-khoan?loi=lien-he-da-dung#lien-he"
+        );
+        assert_eq!(
+            change_contact(&b, "12345", PASSWORD).await,
+            "/tai-khoan?loi=bad-phone#lien-he"
+        );
+        // A phone added: unverified; the email stays verified.
+        assert_eq!(
+            change_contact(&b, "0912 777 002", PASSWORD).await,
+            "/tai-khoan?ok=da-doi-lien-he#lien-he"
+        );
+        assert_eq!(verified_at(&app, &user, "phone_verified_at").await, None);
+        assert!(
+            verified_at(&app, &user, "email_verified_at")
+                .await
+                .is_some()
+        );
+        let page = b.page("/tai-khoan").await;
+        assert!(
+            page.contains("0912 777 002") || page.contains("0912777002"),
+            "{page}"
+        );
+        assert!(page.contains("Chưa xác minh") && page.contains("Đã xác minh"));
+
+        // A code sent to the old email does not verify the new one.
+        assert_eq!(
+            send_code(&b, "phone").await,
+            "/tai-khoan?ok=ma-da-gui#lien-he"
+        );
+        let phone_code = code_sent_to(&app, "+84912777002", "contact_code").await;
+        assert_eq!(
+            change_contact(&b, "moi@example.vn", PASSWORD).await,
+            "/tai-khoan?ok=da-doi-lien-he#lien-he"
+        );
+        assert_eq!(
+            verified_at(&app, &user, "email_verified_at").await,
+            None,
+            "changing the email clears its verified time"
+        );
+        assert_eq!(
+            type_code(&b, "email", &phone_code).await,
+            "/tai-khoan?loi=chua-co-ma#lien-he"
+        );
+        assert_eq!(
+            type_code(&b, "phone", &phone_code).await,
+            "/tai-khoan?ok=da-xac-minh#lien-he"
+        );
+        assert!(
+            verified_at(&app, &user, "phone_verified_at")
+                .await
+                .is_some()
+        );
+        // The old email no longer signs in or gets reset codes; the new one signs in.
+        assert!(!signs_in(&app, "mai@example.vn", PASSWORD).await);
+        assert!(signs_in(&app, "moi@example.vn", PASSWORD).await);
+        assert!(signs_in(&app, "0912777002", PASSWORD).await);
+        app.state.clock.advance(Duration::seconds(61));
+        ask_reset(&app, "mai@example.vn").await;
+        assert_eq!(
+            messages_to(&app, "mai@example.vn", "password_reset_code").await,
+            0
+        );
+        // The verified phone gets one, by SMS.
+        ask_reset(&app, "0912 777 002").await;
+        assert_eq!(
+            messages_to(&app, "+84912777002", "password_reset_code").await,
+            1
+        );
+    }
+);
