@@ -11,7 +11,7 @@ use ocop_tests::{
 
 use crate::accounts::{PASSWORD, sign_up, user_id};
 
-const NEW_PASSWORD: &str = "vải thiều Lục Ngạn 2026";
+pub(crate) const NEW_PASSWORD: &str = "vải thiều Lục Ngạn 2026";
 
 /// The code in the newest pending message of `kind` to `address`, as the phone or mailbox
 /// would show it.
@@ -82,7 +82,7 @@ async fn type_code(b: &Browser, contact: &str, code: &str) -> String {
 }
 
 /// Signs up with `email` and verifies it; the browser stays signed in.
-async fn verified_email_account(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn verified_email_account(app: &TestApp, email: &str) -> Browser {
     let b = sign_up(app, email, "Chị Lan").await;
     assert_eq!(
         send_code(&b, "email").await,
