@@ -11,6 +11,11 @@
 //! | `signup:ip:<address>` | 20 sign-ups per hour from one address |
 //! | `lookup:ip:<address>` | 20 guest order lookups per 15 minutes from one address (successes given back) |
 //! | `lookup:order:<number>` | 10 lookups per 15 minutes of one order number (successes given back) |
+//! | `code:send:user:<id>` | 10 verification codes asked for per hour by one account (and per address: `app::auth::codes::may_send`) |
+//! | `code:try:user:<id>` | verification codes typed by one account: as `signin:pair` |
+//! | `reset:ip:<address>` | 30 forgotten-password requests and code entries per 15 minutes from one address |
+//! | `reset:login:<login>` | 10 forgotten-password requests per hour for one phone/email |
+//! | `reset:try:<login>` | 30 reset codes typed per hour for one phone/email (each code also dies at 5 wrong tries) |
 //!
 //! An IPv6 client counts by its /64 network: one subscriber usually has all of it.
 
@@ -31,6 +36,11 @@ pub const CURRENT_PASSWORD: Policy = SIGN_IN_PER_LOGIN_AND_ADDRESS;
 pub const SIGN_UP_PER_ADDRESS: Policy = Policy::per_window(20, Duration::hours(1));
 pub const LOOKUP_PER_ADDRESS: Policy = Policy::per_window(20, Duration::minutes(15));
 pub const LOOKUP_PER_ORDER: Policy = Policy::per_window(10, Duration::minutes(15));
+pub const CODE_SENDS_PER_USER: Policy = Policy::per_window(10, Duration::hours(1));
+pub const CODE_TRIES_PER_USER: Policy = SIGN_IN_PER_LOGIN_AND_ADDRESS;
+pub const RESET_PER_ADDRESS: Policy = Policy::per_window(30, Duration::minutes(15));
+pub const RESET_PER_LOGIN: Policy = Policy::per_window(10, Duration::hours(1));
+pub const RESET_TRIES_PER_LOGIN: Policy = Policy::per_window(30, Duration::hours(1));
 
 /// A key and its policy.
 pub type Limit = (String, &'static Policy);

@@ -4,6 +4,9 @@
 //! producer applications' storage.
 
 pub mod actor;
+#[cfg(feature = "ssr")]
+pub mod code_storage;
+pub mod codes;
 pub mod form_error;
 pub mod login;
 pub mod pages;

@@ -9,8 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::views::{CommuneChoice, MyProducer},
     auth::{
-        Actor, CHANGE_PASSWORD_PATH, CSRF_FIELD, MemberRole, csrf_token, current_actor,
-        form_error::FormError, password_rules::MIN_PASSWORD_CHARS, texts::AccountTexts,
+        Actor, CHANGE_PASSWORD_PATH, CSRF_FIELD, MemberRole,
+        codes::{CodeRefusal, Contact},
+        csrf_token, current_actor,
+        form_error::FormError,
+        password_rules::MIN_PASSWORD_CHARS,
+        texts::{AccountTexts, CodeTexts},
     },
     domain::product::ProducerKind,
     i18n::use_locale,
@@ -33,6 +37,18 @@ pub fn FormErrorNotice() -> impl IntoView {
     let t = AccountTexts::of(use_locale());
     let error = query
         .with_untracked(|q| FormError::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v))));
+    error.map(|e| view! { <p class="notice error" role="alert">{e.message(t)}</p> })
+}
+
+/// A code form's refusal (`?loi=…` of [`CodeRefusal`]), in the reader's language.
+#[component]
+pub fn CodeErrorNotice() -> impl IntoView {
+    use crate::pages::refusal::Refusal;
+    let query = use_query_map();
+    let t = CodeTexts::of(use_locale());
+    let error = query.with_untracked(|q| {
+        CodeRefusal::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)))
+    });
     error.map(|e| view! { <p class="notice error" role="alert">{e.message(t)}</p> })
 }
 
@@ -59,6 +75,7 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <main class="page narrow">
             <h1>{t.login_title}</h1>
+            <OkNotice code="mat-khau-moi" text=CodeTexts::of(use_locale()).reset_done/>
             <p>{t.login_intro}</p>
             <FormErrorNotice/>
             <form method="post" action="/dang-nhap" class="stack">
@@ -116,16 +133,67 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
+/// `/quen-mat-khau`: asks for the phone or email a code goes to. Posts to the server, which
+/// answers the same way whether or not an account has it.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let t = AccountTexts::of(use_locale());
+    let c = CodeTexts::of(use_locale());
+    let query = use_query_map();
+    let login = query.with_untracked(|q| q.get("login").unwrap_or_default());
     view! {
         <Title text=t.forgot_title/>
+        <Meta name="robots" content="noindex"/>
         <main class="page narrow">
             <h1>{t.forgot_title}</h1>
             <p>{t.forgot_body}</p>
+            <FormErrorNotice/>
+            <form method="post" action="/quen-mat-khau" class="stack">
+                <CsrfField/>
+                <label for="login">{t.login_label}</label>
+                <input id="login" name="login" value=login required autocomplete="username"
+                    placeholder=t.login_hint maxlength="254"/>
+                <button type="submit" class="button">{c.forgot_button}</button>
+            </form>
             <p>{t.forgot_officer}</p>
-            <p><a class="button" href="/dang-nhap">{t.sign_in}</a></p>
+            <p><a href="/dang-nhap">{t.sign_in}</a></p>
+        </main>
+    }
+}
+
+/// `/quen-mat-khau/ma`: the code and the new password. What it says does not depend on whether
+/// a code was sent (the page cannot know, and must not tell).
+#[component]
+pub fn ResetCodePage() -> impl IntoView {
+    let t = AccountTexts::of(use_locale());
+    let c = CodeTexts::of(use_locale());
+    let query = use_query_map();
+    let login = query.with_untracked(|q| q.get("login").unwrap_or_default());
+    view! {
+        <Title text=c.reset_title/>
+        <Meta name="robots" content="noindex"/>
+        <main class="page narrow">
+            <h1>{c.reset_title}</h1>
+            <p role="status">{c.reset_sent}</p>
+            <FormErrorNotice/>
+            <CodeErrorNotice/>
+            <form method="post" action="/quen-mat-khau/ma" class="stack">
+                <CsrfField/>
+                <label for="login">{t.login_label}</label>
+                <input id="login" name="login" value=login required autocomplete="username" maxlength="254"/>
+                <label for="code">{c.code_label}</label>
+                <input id="code" name="code" required inputmode="numeric" autocomplete="one-time-code"
+                    pattern="[0-9 ]{6,7}" maxlength="7"/>
+                <label for="password">{t.new_password_label}</label>
+                <input id="password" name="password" type="password" required autocomplete="new-password"
+                    minlength=MIN_PASSWORD_CHARS maxlength="128" aria-describedby="password-hint"/>
+                <p id="password-hint" class="hint">{(t.password_hint)(MIN_PASSWORD_CHARS)}</p>
+                <label for="password_again">{t.password_confirm_label}</label>
+                <input id="password_again" name="password_again" type="password" required
+                    autocomplete="new-password" maxlength="128"/>
+                <button type="submit" class="button">{c.reset_button}</button>
+            </form>
+            <p><a href="/quen-mat-khau">{c.ask_again}</a></p>
         </main>
     }
 }
@@ -138,6 +206,16 @@ pub struct AccountData {
     pub producers: Vec<MyProducer>,
     pub officer_communes: Vec<String>,
     pub communes: Vec<CommuneChoice>,
+    /// The account's phone and email, as shown, and whether each is verified.
+    pub contacts: Vec<ContactLine>,
+}
+
+/// One of the account's contacts on its page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ContactLine {
+    pub contact: Contact,
+    pub shown: String,
+    pub verified: bool,
 }
 
 #[server(prefix = "/fn")]
@@ -146,15 +224,36 @@ pub async fn get_account() -> Result<Gate<AccountData>, ServerFnError> {
     gated(require_signed_in("/tai-khoan"), |actor, cx| async move {
         let db = &cx.db;
         let load = async {
-            let (phone, email): (Option<String>, Option<String>) = sqlx::query_as(sql::GET_ACCOUNT)
-                .bind(&actor.user_id)
-                .fetch_one(db.pool())
-                .await?;
-            let login = phone
+            type Row = (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            );
+            let (phone, email, phone_verified, email_verified): Row =
+                sqlx::query_as(sql::GET_ACCOUNT)
+                    .bind(&actor.user_id)
+                    .fetch_one(db.pool())
+                    .await?;
+            let phone_shown = phone
                 .and_then(|p| crate::domain::phone::PhoneVn::parse(&p).ok())
-                .map(|p| p.display())
-                .or(email)
-                .unwrap_or_default();
+                .map(|p| p.display());
+            let login = phone_shown.clone().or(email.clone()).unwrap_or_default();
+            let mut contacts = Vec::new();
+            if let Some(shown) = phone_shown {
+                contacts.push(ContactLine {
+                    contact: Contact::Phone,
+                    shown,
+                    verified: phone_verified.is_some(),
+                });
+            }
+            if let Some(shown) = email {
+                contacts.push(ContactLine {
+                    contact: Contact::Email,
+                    shown,
+                    verified: email_verified.is_some(),
+                });
+            }
             let communes = crate::auth::producers::commune_choices(db).await?;
             Ok::<_, sqlx::Error>(AccountData {
                 producers: crate::auth::producers::of_user(db, &actor.user_id).await?,
@@ -166,6 +265,7 @@ pub async fn get_account() -> Result<Gate<AccountData>, ServerFnError> {
                 communes,
                 login,
                 actor: actor.clone(),
+                contacts,
             })
         };
         load.await
@@ -239,6 +339,8 @@ fn AccountView(data: AccountData) -> impl IntoView {
                 </ul>
             })}
 
+            <ContactsSection contacts=data.contacts/>
+
             <h2 id="mat-khau">{t.change_password_heading}</h2>
             <ChangePasswordForm/>
             <p><a href=crate::notify::preferences::PAGE>
@@ -273,6 +375,72 @@ fn AccountView(data: AccountData) -> impl IntoView {
                 <button type="submit" class="button secondary">{t.sign_out}</button>
             </form>
         </main>
+    }
+}
+
+/// The account's phone and email, verified or not, with the forms that send and take a code
+/// for each unverified one (posting to `server::auth::codes`).
+#[component]
+fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
+    let c = CodeTexts::of(use_locale());
+    let t = AccountTexts::of(use_locale());
+    let lines = contacts
+        .into_iter()
+        .map(|line| {
+            let label = match line.contact {
+                Contact::Phone => c.phone_label,
+                Contact::Email => c.email_label,
+            };
+            let value = line.contact.as_str();
+            let code_id = format!("code-{value}");
+            let forms = (!line.verified).then(|| {
+                view! {
+                    <form method="post" action="/tai-khoan/xac-minh/gui" class="inline">
+                        <CsrfField/>
+                        <input type="hidden" name="contact" value=value/>
+                        <button type="submit" class="button secondary">{c.send_code}</button>
+                    </form>
+                    <form method="post" action="/tai-khoan/xac-minh" class="inline">
+                        <CsrfField/>
+                        <input type="hidden" name="contact" value=value/>
+                        <label for=code_id.clone()>{c.code_label}</label>
+                        <input id=code_id name="code" required inputmode="numeric"
+                            autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7"/>
+                        <button type="submit" class="button">{c.confirm_code}</button>
+                    </form>
+                }
+            });
+            view! {
+                <li class=format!("contact {value}")>
+                    <strong>{label}</strong> " " {line.shown} " · "
+                    <span class=if line.verified { "status active" } else { "status pending" }>
+                        {if line.verified { c.verified } else { c.unverified }}
+                    </span>
+                    {forms}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="lien-he">{c.contacts_heading}</h2>
+        <OkNotice code="ma-da-gui" text=c.code_sent/>
+        <OkNotice code="da-xac-minh" text=c.contact_verified/>
+        <CodeErrorNotice/>
+        <OkNotice code="da-doi-lien-he" text=c.contact_changed/>
+        <ul class="contacts">{lines}</ul>
+        <p class="hint">{c.unverified_hint}</p>
+        <h3>{c.change_heading}</h3>
+        <form method="post" action="/tai-khoan/lien-he" class="stack">
+            <CsrfField/>
+            <label for="contact-value">{c.change_label}</label>
+            <input id="contact-value" name="value" required maxlength="254" autocomplete="email"
+                aria-describedby="contact-hint"/>
+            <p id="contact-hint" class="hint">{c.change_hint}</p>
+            <label for="contact-current">{t.current_password_label}</label>
+            <input id="contact-current" name="current" type="password" required
+                autocomplete="current-password" maxlength="128"/>
+            <button type="submit" class="button">{c.change_button}</button>
+        </form>
     }
 }
 
@@ -368,6 +536,6 @@ pub fn AccountLink() -> impl IntoView {
 pub(crate) mod sql {
     crate::db::statements! {
         /// `get_account`.
-        GET_ACCOUNT = "SELECT phone, email FROM users WHERE id = $1";
+        GET_ACCOUNT = "SELECT phone, email, phone_verified_at, email_verified_at FROM users WHERE id = $1";
     }
 }

@@ -137,8 +137,8 @@ pub const VI: AccountTexts = AccountTexts {
     signup_button: "Tạo tài khoản",
     have_account: "Đã có tài khoản?",
     forgot_title: "Quên mật khẩu",
-    forgot_body: "Trang web chưa gửi tin nhắn hay email, nên không thể tự đặt lại mật khẩu. Hãy liên hệ quản trị viên của tỉnh (hoặc cán bộ xã của bạn): sau khi xác minh bạn qua điện thoại, họ đặt một mật khẩu tạm thời, và bạn đổi mật khẩu ngay lần đăng nhập tiếp theo.",
-    forgot_officer: "Cán bộ xã không xem được mật khẩu của bạn; đừng gửi mật khẩu cho bất kỳ ai.",
+    forgot_body: "Nhập số điện thoại hoặc email đã xác minh của tài khoản: chúng tôi gửi tới đó một mã 6 chữ số để bạn đặt mật khẩu mới.",
+    forgot_officer: "Chưa xác minh số điện thoại hay email? Hãy liên hệ quản trị viên của tỉnh hoặc cán bộ xã: họ đặt cho bạn một mật khẩu tạm thời. Cán bộ không xem được mật khẩu của bạn; đừng gửi mật khẩu hay mã cho bất kỳ ai.",
     account_title: "Tài khoản của tôi",
     roles_heading: "Vai trò",
     role_buyer: "Người mua",
@@ -233,8 +233,8 @@ pub const EN: AccountTexts = AccountTexts {
     signup_button: "Create account",
     have_account: "Already have an account?",
     forgot_title: "Forgotten password",
-    forgot_body: "This site does not send text messages or email yet, so a password cannot be reset by yourself. Contact the province administrator (or your commune officer): once they have checked it is you by phone, they set a temporary password, which you change at your next sign-in.",
-    forgot_officer: "Officers never see your password; never send it to anyone.",
+    forgot_body: "Enter the verified phone number or email of your account: we send a 6-digit code there so you can choose a new password.",
+    forgot_officer: "Never verified a phone or email? Contact the province administrator or your commune officer: they set a temporary password for you. Officers never see your password; never send your password or a code to anyone.",
     account_title: "My account",
     roles_heading: "Roles",
     role_buyer: "Buyer",
@@ -305,4 +305,135 @@ pub const EN: AccountTexts = AccountTexts {
     err_form_expired: "The form has expired. Please try again.",
     err_temporary_expired: "This temporary password expired after 24 hours. Ask the administrator for a new one.",
     temporary_password_hint: "Until you change it, no other page opens. A temporary password works for 24 hours.",
+};
+
+/// The one-time code screens' strings (#22): verifying a contact on the account page, the
+/// forgotten-password pages, and the refusals of their forms.
+pub struct CodeTexts {
+    pub contacts_heading: &'static str,
+    pub phone_label: &'static str,
+    pub email_label: &'static str,
+    pub verified: &'static str,
+    pub unverified: &'static str,
+    pub unverified_hint: &'static str,
+    pub send_code: &'static str,
+    pub code_label: &'static str,
+    pub confirm_code: &'static str,
+    pub code_sent: &'static str,
+    pub contact_verified: &'static str,
+    pub forgot_button: &'static str,
+    pub reset_title: &'static str,
+    /// The same whatever happened: it must not tell whether an account exists.
+    pub reset_sent: &'static str,
+    pub reset_button: &'static str,
+    pub ask_again: &'static str,
+    pub reset_done: &'static str,
+    pub err_malformed: &'static str,
+    pub err_wrong: fn(u32) -> String,
+    pub err_expired: &'static str,
+    pub err_used: &'static str,
+    pub err_dead: &'static str,
+    pub err_no_code: &'static str,
+    pub err_resend_wait: fn(u32) -> String,
+    pub err_no_contact: &'static str,
+    pub err_reset_refused: &'static str,
+    pub change_heading: &'static str,
+    pub change_label: &'static str,
+    pub change_hint: &'static str,
+    pub change_button: &'static str,
+    pub contact_changed: &'static str,
+    pub err_contact_taken: &'static str,
+}
+
+impl CodeTexts {
+    pub fn of(locale: Locale) -> &'static CodeTexts {
+        match locale {
+            Locale::Vi => &CODE_VI,
+            Locale::En => &CODE_EN,
+        }
+    }
+}
+
+pub const CODE_VI: CodeTexts = CodeTexts {
+    contacts_heading: "Số điện thoại và email",
+    phone_label: "Số điện thoại",
+    email_label: "Email",
+    verified: "Đã xác minh",
+    unverified: "Chưa xác minh",
+    unverified_hint: "Chỉ số điện thoại và email đã xác minh mới nhận được thông báo ngoài trang web và mã đặt lại mật khẩu. Tài khoản vẫn dùng bình thường khi chưa xác minh.",
+    send_code: "Gửi mã xác minh",
+    code_label: "Mã 6 chữ số",
+    confirm_code: "Xác minh",
+    code_sent: "Đã gửi mã. Mã dùng được 10 phút.",
+    contact_verified: "Đã xác minh.",
+    forgot_button: "Gửi mã",
+    reset_title: "Đặt mật khẩu mới",
+    reset_sent: "Nếu có tài khoản với số điện thoại hoặc email đã xác minh này, chúng tôi vừa gửi tới đó một mã 6 chữ số. Mã dùng được 10 phút.",
+    reset_button: "Đặt mật khẩu mới",
+    ask_again: "Chưa nhận được mã? Xin mã mới",
+    reset_done: "Đã đặt mật khẩu mới và đăng xuất mọi phiên cũ. Hãy đăng nhập bằng mật khẩu mới.",
+    err_malformed: "Mã gồm đúng 6 chữ số.",
+    err_wrong: |left| {
+        if left == 0 {
+            "Mã không đúng. Mã này đã hết lượt nhập: hãy xin mã mới.".to_owned()
+        } else {
+            format!("Mã không đúng. Còn {left} lần thử.")
+        }
+    },
+    err_expired: "Mã đã hết hạn (10 phút). Hãy xin mã mới.",
+    err_used: "Mã này đã được dùng. Hãy xin mã mới.",
+    err_dead: "Mã này đã bị nhập sai 5 lần. Hãy xin mã mới.",
+    err_no_code: "Chưa có mã nào được gửi tới đây. Hãy bấm “Gửi mã xác minh”.",
+    err_resend_wait: |s| format!("Vừa gửi mã tới đây. Hãy đợi {s} giây rồi xin mã mới."),
+    err_no_contact: "Tài khoản chưa có liên hệ này.",
+    err_reset_refused: "Mã không đúng, đã hết hạn hoặc đã bị nhập sai quá 5 lần. Kiểm tra lại, hoặc xin mã mới.",
+    change_heading: "Thêm hoặc đổi số điện thoại, email",
+    change_label: "Số điện thoại hoặc email mới",
+    change_hint: "Bạn đăng nhập được bằng cả số điện thoại và email của tài khoản. Liên hệ mới cần được xác minh lại.",
+    change_button: "Lưu",
+    contact_changed: "Đã lưu. Hãy xác minh liên hệ mới.",
+    err_contact_taken: "Số điện thoại hoặc email này đã thuộc một tài khoản khác.",
+};
+
+pub const CODE_EN: CodeTexts = CodeTexts {
+    contacts_heading: "Phone and email",
+    phone_label: "Phone",
+    email_label: "Email",
+    verified: "Verified",
+    unverified: "Not verified",
+    unverified_hint: "Only a verified phone or email gets notifications outside the site and password reset codes. The account works as usual while unverified.",
+    send_code: "Send a verification code",
+    code_label: "6-digit code",
+    confirm_code: "Verify",
+    code_sent: "Code sent. It works for 10 minutes.",
+    contact_verified: "Verified.",
+    forgot_button: "Send a code",
+    reset_title: "Choose a new password",
+    reset_sent: "If an account has this verified phone number or email, we have just sent a 6-digit code there. It works for 10 minutes.",
+    reset_button: "Set the new password",
+    ask_again: "No code? Ask for a new one",
+    reset_done: "Your new password is set and every earlier session is signed out. Sign in with the new password.",
+    err_malformed: "The code is exactly 6 digits.",
+    err_wrong: |left| {
+        if left == 0 {
+            "Wrong code. This code has no tries left: ask for a new one.".to_owned()
+        } else {
+            format!("Wrong code. {left} tries left.")
+        }
+    },
+    err_expired: "The code has expired (10 minutes). Ask for a new one.",
+    err_used: "This code was already used. Ask for a new one.",
+    err_dead: "This code was typed wrong 5 times. Ask for a new one.",
+    err_no_code: "No code was sent here yet. Press “Send a verification code”.",
+    err_resend_wait: |s| {
+        format!("A code was just sent here. Wait {s} seconds before asking for another.")
+    },
+    err_no_contact: "The account has no such contact.",
+    err_reset_refused: "The code is wrong, has expired or was typed wrong more than 5 times. Check it, or ask for a new one.",
+    change_heading: "Add or change a phone or email",
+    change_label: "New phone number or email",
+    change_hint: "You can sign in with either the phone or the email of the account. A new contact must be verified again.",
+    change_button: "Save",
+    contact_changed: "Saved. Now verify the new contact.",
+    err_contact_taken: "This phone number or email belongs to another account.",
 };

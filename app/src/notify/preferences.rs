@@ -20,6 +20,15 @@ use crate::{
 /// The page and its form handler.
 pub const PAGE: &str = "/tai-khoan/thong-bao";
 
+/// The kinds an account chooses for: one-time codes go to the address they were asked for,
+/// whatever the settings, so they are not a choice.
+pub fn chosen_kinds() -> impl Iterator<Item = NoticeKind> {
+    NoticeKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| !k.carries_secret())
+}
+
 /// The channels an account chooses among (the inbox is not a choice).
 pub const CHOSEN_CHANNELS: [Channel; 3] = [Channel::Email, Channel::Sms, Channel::Zalo];
 
@@ -56,7 +65,7 @@ pub fn chosen_from_form(fields: &[(String, String)]) -> Vec<(NoticeKind, Channel
         .iter()
         .filter_map(|(name, _)| {
             let (kind, channel) = name.split_once('.')?;
-            let kind = NoticeKind::parse(kind)?;
+            let kind = NoticeKind::parse(kind).filter(|k| !k.carries_secret())?;
             let channel = Channel::parse(channel).filter(|c| CHOSEN_CHANNELS.contains(c))?;
             Some((kind, channel))
         })
@@ -68,9 +77,8 @@ pub fn chosen_from_form(fields: &[(String, String)]) -> Vec<(NoticeKind, Channel
 
 /// The rows to store for a form's choices: (kind, channel, on) where it differs from the default.
 pub fn differences(on: &[(NoticeKind, Channel)]) -> Vec<(NoticeKind, Channel, bool)> {
-    NoticeKind::ALL
-        .iter()
-        .flat_map(|&kind| CHOSEN_CHANNELS.map(|channel| (kind, channel)))
+    chosen_kinds()
+        .flat_map(|kind| CHOSEN_CHANNELS.map(|channel| (kind, channel)))
         .filter_map(|(kind, channel)| {
             let chosen = on.contains(&(kind, channel));
             (chosen != kind.default_on(channel)).then_some((kind, channel, chosen))
@@ -99,9 +107,8 @@ pub mod storage {
             .bind(user_id)
             .fetch_all(db.pool())
             .await?;
-        let rows = NoticeKind::ALL
-            .iter()
-            .map(|&kind| PreferenceRow {
+        let rows = chosen_kinds()
+            .map(|kind| PreferenceRow {
                 kind,
                 channels: CHOSEN_CHANNELS
                     .iter()
@@ -276,9 +283,8 @@ mod tests {
                 .any(|(k, c, _)| *k == NoticeKind::CertificateExpiring && *c == Channel::Sms)
         );
         // The defaults themselves store nothing.
-        let defaults: Vec<_> = NoticeKind::ALL
-            .iter()
-            .flat_map(|&k| CHOSEN_CHANNELS.map(|c| (k, c)))
+        let defaults: Vec<_> = chosen_kinds()
+            .flat_map(|k| CHOSEN_CHANNELS.map(|c| (k, c)))
             .filter(|(k, c)| k.default_on(*c))
             .collect();
         assert!(differences(&defaults).is_empty());

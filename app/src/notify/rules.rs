@@ -25,6 +25,8 @@ text_enum! {
         PaymentFailed = "payment_failed",
         CertificateExpiring = "certificate_expiring",
         CertificateExpired = "certificate_expired",
+        ContactCode = "contact_code",
+        PasswordResetCode = "password_reset_code",
     }
 }
 
@@ -115,6 +117,15 @@ pub enum Notice {
         decision_no: String,
         expires_on: NaiveDate,
     },
+    /// The code that proves a phone or email is the account's (`auth::codes`).
+    ContactCode {
+        code: String,
+        contact: crate::auth::codes::Contact,
+    },
+    /// The code that lets the account's owner choose a new password.
+    PasswordResetCode {
+        code: String,
+    },
 }
 
 impl Notice {
@@ -135,6 +146,8 @@ impl Notice {
             Notice::PaymentFailed { .. } => NoticeKind::PaymentFailed,
             Notice::CertificateExpiring { .. } => NoticeKind::CertificateExpiring,
             Notice::CertificateExpired { .. } => NoticeKind::CertificateExpired,
+            Notice::ContactCode { .. } => NoticeKind::ContactCode,
+            Notice::PasswordResetCode { .. } => NoticeKind::PasswordResetCode,
         }
     }
 
@@ -160,6 +173,8 @@ impl Notice {
             | Notice::CertificateExpired { product_id, .. } => {
                 format!("/ban-hang/san-pham/{product_id}")
             }
+            Notice::ContactCode { .. } => "/tai-khoan#lien-he".to_owned(),
+            Notice::PasswordResetCode { .. } => "/quen-mat-khau/ma".to_owned(),
         }
     }
 }
@@ -182,15 +197,18 @@ impl NoticeKind {
             | NoticeKind::OrderReturned
             | NoticeKind::OrderRefunded
             | NoticeKind::PaymentReceived
-            | NoticeKind::PaymentFailed => true,
+            | NoticeKind::PaymentFailed
+            | NoticeKind::ContactCode
+            | NoticeKind::PasswordResetCode => true,
             NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => false,
         }
     }
 }
 
 impl NoticeKind {
-    /// Whether the notice's words are a secret (a one-time code): once sent, the dispatcher
-    /// replaces them with a marker, so the code does not stay in the table.
+    /// Whether the notice carries a secret (a one-time code): it is sent only to the address
+    /// it was written for, and its words are replaced by a marker once its delivery is final,
+    /// so the code does not stay in the table.
     pub fn carries_secret(self) -> bool {
         match self {
             NoticeKind::ListingApproved
@@ -208,6 +226,7 @@ impl NoticeKind {
             | NoticeKind::PaymentFailed
             | NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired => false,
+            NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
 }
@@ -320,6 +339,13 @@ mod tests {
                 product: "Nhãn lồng".into(),
                 decision_no: "123/QĐ-UBND".into(),
                 expires_on: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            },
+            Notice::ContactCode {
+                code: "042042".into(),
+                contact: crate::auth::codes::Contact::Email,
+            },
+            Notice::PasswordResetCode {
+                code: "042042".into(),
             },
         ]
     }

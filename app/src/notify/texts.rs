@@ -250,6 +250,33 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        // Short: the text is an SMS on its own. It says what not to do with the code.
+        Notice::ContactCode { code, .. } => {
+            if vi {
+                (
+                    format!("Mã xác minh OCOP: {code}"),
+                    format!("Mã xác minh OCOP: {code} (10 phút). Đừng đưa mã cho ai."),
+                )
+            } else {
+                (
+                    format!("OCOP verification code: {code}"),
+                    format!("OCOP verification code: {code} (10 min). Never share it."),
+                )
+            }
+        }
+        Notice::PasswordResetCode { code } => {
+            if vi {
+                (
+                    format!("Mã đặt lại mật khẩu OCOP: {code}"),
+                    format!("Mã đặt lại mật khẩu OCOP: {code} (10 phút). Không phải bạn? Bỏ qua."),
+                )
+            } else {
+                (
+                    format!("OCOP password reset code: {code}"),
+                    format!("OCOP password reset code: {code} (10 min). Not you? Ignore this."),
+                )
+            }
+        }
     }
 }
 
@@ -337,6 +364,8 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::PaymentFailed => "Thanh toán không thành công",
         NoticeKind::CertificateExpiring => "Chứng nhận OCOP sắp hết hạn",
         NoticeKind::CertificateExpired => "Chứng nhận OCOP đã hết hạn",
+        NoticeKind::ContactCode => "Mã xác minh",
+        NoticeKind::PasswordResetCode => "Mã đặt lại mật khẩu",
     },
 };
 
@@ -389,6 +418,8 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::PaymentFailed => "Payment failed",
         NoticeKind::CertificateExpiring => "OCOP certificate expiring",
         NoticeKind::CertificateExpired => "OCOP certificate expired",
+        NoticeKind::ContactCode => "Verification code",
+        NoticeKind::PasswordResetCode => "Password reset code",
     },
 };
 
@@ -459,3 +490,28 @@ static FAILED_EN: FailedTexts = FailedTexts {
         super::rules::Channel::Zalo => "Zalo",
     },
 };
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    /// A code's text fits one SMS even in Vietnamese (UCS-2: 70 characters).
+    #[test]
+    fn a_codes_text_fits_one_sms() {
+        for notice in [
+            Notice::ContactCode {
+                code: "123456".into(),
+                contact: crate::auth::codes::Contact::Phone,
+            },
+            Notice::PasswordResetCode {
+                code: "123456".into(),
+            },
+        ] {
+            for locale in [Locale::Vi, Locale::En] {
+                let (_, text) = words(&notice, locale);
+                assert!(text.contains("123456"));
+                assert!(text.chars().count() <= 70, "{text}");
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! that turns them into an [`app::auth::Actor`] for every request, and the account forms with
 //! their routes (sign in/up/out, passwords, producer applications and the officer's decision).
 
+pub mod codes;
 pub mod cookies;
 pub mod csrf;
 pub mod forms;
@@ -38,6 +39,11 @@ pub fn router() -> Router<AppState> {
             "/quan-tri/nguoi-dung/{user_id}/mat-khau",
             post(forms::reset_password),
         )
+        .route("/tai-khoan/xac-minh/gui", post(codes::send_contact_code))
+        .route("/tai-khoan/xac-minh", post(codes::confirm_contact))
+        .route("/quen-mat-khau", post(codes::forgot_password))
+        .route("/quen-mat-khau/ma", post(codes::reset_with_code))
+        .route("/tai-khoan/lien-he", post(codes::change_contact))
 }
 
 /// The client's address, for throttling and the audit log: the TCP peer, or behind a trusted

@@ -22,3 +22,14 @@ pub fn token_hash(token: &str) -> String {
 pub fn is_well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
+
+/// A six-digit one-time code from the operating system's random source, every code equally
+/// likely: 20 random bits are drawn again while they are a million or more (taking them modulo
+/// a million would favour the low codes).
+pub fn random_code() -> app::auth::codes::Code {
+    loop {
+        if let Some(code) = app::auth::codes::Code::from_random(OsRng.next_u32() >> 12) {
+            return code;
+        }
+    }
+}

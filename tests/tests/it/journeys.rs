@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ocop_tests::{Engine, TestApp, spawn_app_configured};
+use ocop_tests::{Engine, TestApp, browser::location, spawn_app_configured};
 
 use super::accounts::{PASSWORD, make_officer, sign_up, user_id};
 
@@ -150,4 +150,74 @@ async fn a_farmer_joins_keeps_the_diary_and_the_officer_certifies() {
 async fn a_visitor_switches_the_language() {
     let app = site().await;
     journey(&app, "language.js", &[]).await;
+}
+
+/// Someone who forgot the password (with JavaScript, then without) asks for a code at the
+/// verified email, types it with a new password and signs in with it. The harness plays the
+/// mailbox: it reads each code from the pending message and hands it to the script in a file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_password_is_reset_by_a_code() {
+    use super::password_reset::{NEW_PASSWORD, verified_email_account};
+    let app = site().await;
+    let emails = ["quen.js@example.vn", "quen.nojs@example.vn"];
+    let mut old_sessions = Vec::new();
+    for email in emails {
+        let b = verified_email_account(&app, email).await;
+        old_sessions.push(b);
+    }
+    let codes = tempfile::tempdir().unwrap();
+    let dir = codes.path().to_owned();
+    let db = app.db.clone();
+    let mailbox = tokio::spawn(async move {
+        let mut delivered = 0;
+        for _ in 0..600 {
+            for email in emails {
+                let file = dir.join(format!("{email}.txt"));
+                if file.exists() {
+                    continue;
+                }
+                let params: Option<String> = sqlx::query_scalar(
+                    "SELECT params FROM notifications
+                      WHERE address = $1 AND kind = 'password_reset_code' AND status = 'pending'",
+                )
+                .bind(email)
+                .fetch_optional(db.pool())
+                .await
+                .unwrap();
+                if let Some(params) = params {
+                    let json: serde_json::Value = serde_json::from_str(&params).unwrap();
+                    std::fs::write(&file, json["code"].as_str().unwrap()).unwrap();
+                    delivered += 1;
+                }
+            }
+            if delivered == emails.len() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    });
+    journey(
+        &app,
+        "password_reset.js",
+        &[
+            ("EMAIL_JS", emails[0]),
+            ("EMAIL_NO_JS", emails[1]),
+            ("NEW_PASSWORD", NEW_PASSWORD),
+            ("CODE_DIR", codes.path().to_str().unwrap()),
+        ],
+    )
+    .await;
+    mailbox.abort();
+    // The sessions opened before the reset ended; each account has the browser's new one.
+    for (email, old) in emails.iter().zip(&old_sessions) {
+        assert!(location(&old.get("/tai-khoan").await).starts_with("/dang-nhap"));
+        let sessions: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
+        )
+        .bind(*email)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(sessions, 1, "{email}");
+    }
 }

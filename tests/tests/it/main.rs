@@ -20,6 +20,7 @@ mod notifications;
 mod notify_delivery;
 mod officer;
 mod pages;
+mod password_reset;
 mod products;
 mod search;
 mod security;
