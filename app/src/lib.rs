@@ -133,6 +133,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("mat-khau")) view=ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("thong-bao")) view=crate::notify::preferences::PreferencesPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("thong-bao"), StaticSegment("huy-dang-ky"), ParamSegment("token")) view=crate::notify::unsubscribe::UnsubscribePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>

@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 32] = [
+    let constant: [(&str, &[(&str, &str)]); 33] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -117,6 +117,10 @@ pub fn all_statements() -> Vec<(String, String)> {
         ),
         ("search::sync", crate::search::sync::STATEMENTS),
         ("notify::storage", crate::notify::storage::STATEMENTS),
+        (
+            "notify::unsubscribe::storage",
+            crate::notify::unsubscribe::storage::STATEMENTS,
+        ),
         (
             "notify::preferences::storage",
             crate::notify::preferences::storage::STATEMENTS,

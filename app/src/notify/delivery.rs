@@ -169,6 +169,8 @@ mod storage {
         /// This attempt's number (1 = the first).
         pub attempt: i64,
         pub created_at: DateTime<Utc>,
+        /// The account it is for (`None`: a guest's phone or an address asked for a code).
+        pub user_id: Option<String>,
     }
 
     /// The ids of notices due at `now` and not leased by anyone, oldest first.
@@ -195,14 +197,24 @@ mod storage {
     ) -> Result<Option<Due>, sqlx::Error> {
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::hours(1));
         let mut tx = db.begin_write().await?;
-        let row: Option<(String, String, String, String, String, i64, String)> =
-            sqlx::query_as(CLAIM)
-                .bind(db_timestamp(until))
-                .bind(id)
-                .bind(db_timestamp(now))
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((channel, address, locale, params, link, attempt, created_at)) = row else {
+        type Claimed = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+            Option<String>,
+        );
+        let row: Option<Claimed> = sqlx::query_as(CLAIM)
+            .bind(db_timestamp(until))
+            .bind(id)
+            .bind(db_timestamp(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((channel, address, locale, params, link, attempt, created_at, user_id)) = row
+        else {
             return Ok(None);
         };
         sqlx::query(INSERT_ATTEMPT)
@@ -226,6 +238,7 @@ mod storage {
             link,
             attempt,
             created_at,
+            user_id,
         }))
     }
 
@@ -327,7 +340,7 @@ mod storage {
         CLAIM = "UPDATE notifications SET lease_until = $1, attempts = attempts + 1
             WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
               AND (lease_until IS NULL OR lease_until < $3)
-            RETURNING channel, address, locale, params, link, attempts, created_at";
+            RETURNING channel, address, locale, params, link, attempts, created_at, recipient_user_id";
         /// `claim`.
         INSERT_ATTEMPT = "INSERT INTO notification_attempts (notification_id, attempt, started_at, outcome)
             VALUES ($1, $2, $3, 'sending')";

@@ -12,3 +12,4 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod storage;
 pub mod texts;
+pub mod unsubscribe;

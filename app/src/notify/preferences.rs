@@ -89,7 +89,7 @@ pub fn differences(on: &[(NoticeKind, Channel)]) -> Vec<(NoticeKind, Channel, bo
 #[cfg(feature = "ssr")]
 pub mod storage {
     use super::*;
-    use crate::db::{Db, DbError};
+    use crate::db::Db;
 
     /// An account's contacts and its choice for every kind and channel.
     #[tracing::instrument(skip_all)]
@@ -138,7 +138,11 @@ pub mod storage {
 
     /// Replaces the account's choices with `on` (everything else off), in one transaction.
     #[tracing::instrument(skip_all)]
-    pub async fn save(db: &Db, user_id: &str, on: &[(NoticeKind, Channel)]) -> Result<(), DbError> {
+    pub async fn save(
+        db: &Db,
+        user_id: &str,
+        on: &[(NoticeKind, Channel)],
+    ) -> Result<(), sqlx::Error> {
         let mut tx = db.begin_write().await?;
         sqlx::query(CLEAR).bind(user_id).execute(&mut *tx).await?;
         for (kind, channel, enabled) in differences(on) {

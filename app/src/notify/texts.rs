@@ -304,6 +304,13 @@ pub struct NotifyTexts {
     pub save: &'static str,
     pub channel: fn(Channel) -> &'static str,
     pub kind: fn(NoticeKind) -> &'static str,
+    pub unsubscribe_title: &'static str,
+    pub unsubscribe_ask: fn(&str) -> String,
+    pub unsubscribe_button: &'static str,
+    pub unsubscribed: fn(&str) -> String,
+    pub unsubscribe_unknown: &'static str,
+    /// The line at the foot of an email that can be stopped.
+    pub unsubscribe_footer: &'static str,
 }
 
 impl NotifyTexts {
@@ -367,6 +374,16 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::ContactCode => "Mã xác minh",
         NoticeKind::PasswordResetCode => "Mã đặt lại mật khẩu",
     },
+    unsubscribe_title: "Ngừng nhận email",
+    unsubscribe_ask: |kind| {
+        format!("Ngừng nhận email “{kind}”? Thông báo vẫn có trong hộp thư trên trang.")
+    },
+    unsubscribe_button: "Ngừng nhận email này",
+    unsubscribed: |kind| {
+        format!("Đã ngừng gửi email “{kind}”. Bạn có thể bật lại trong phần nhận thông báo.")
+    },
+    unsubscribe_unknown: "Liên kết này không còn dùng được. Hãy chọn loại thông báo muốn nhận trong tài khoản.",
+    unsubscribe_footer: "Không muốn nhận email loại này nữa?",
 };
 
 static EN: NotifyTexts = NotifyTexts {
@@ -421,6 +438,18 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::ContactCode => "Verification code",
         NoticeKind::PasswordResetCode => "Password reset code",
     },
+    unsubscribe_title: "Stop these emails",
+    unsubscribe_ask: |kind| {
+        format!("Stop emails about “{kind}”? The notices stay in your inbox on the site.")
+    },
+    unsubscribe_button: "Stop these emails",
+    unsubscribed: |kind| {
+        format!(
+            "Emails about “{kind}” are stopped. You can switch them back on in your notification settings."
+        )
+    },
+    unsubscribe_unknown: "This link no longer works. Choose which notices you get in your account.",
+    unsubscribe_footer: "Don't want these emails?",
 };
 
 /// The administrators' page of failed deliveries.

@@ -11,7 +11,7 @@ use app::notify::{
 };
 use chrono::Utc;
 
-use super::channels::{Channels, NotifySettings, Outgoing};
+use super::channels::{Channels, NotifySettings, Outgoing, Unsubscribe};
 use crate::startup::AppState;
 
 /// How many due notices one pass looks at.
@@ -38,6 +38,27 @@ pub async fn pass(
             None => Next::Failed("the stored notice cannot be read".to_owned()),
             Some(notice) => {
                 let (title, text) = words(notice, due.locale);
+                let unsubscribe = match (&due.user_id, due.channel) {
+                    (Some(user), app::notify::rules::Channel::Email)
+                        if !notice.kind().essential() =>
+                    {
+                        let token = app::notify::unsubscribe::storage::token_for(
+                            db,
+                            user,
+                            notice.kind(),
+                            &crate::auth::tokens::random_token(),
+                            &app::domain::time::db_timestamp(Utc::now()),
+                        )
+                        .await?;
+                        Some(Unsubscribe {
+                            url: format!("{public_url}{}", app::notify::unsubscribe::path(&token)),
+                            label: app::notify::texts::NotifyTexts::of(due.locale)
+                                .unsubscribe_footer
+                                .to_owned(),
+                        })
+                    }
+                    _ => None,
+                };
                 let message = Outgoing {
                     id: due.id.clone(),
                     kind: notice.kind(),
@@ -45,6 +66,7 @@ pub async fn pass(
                     title,
                     text,
                     link: format!("{public_url}{}", due.link),
+                    unsubscribe,
                 };
                 // No transaction is open here: a slow provider holds nothing in the database.
                 let attempt = channels.send(due.channel, &message).await;

@@ -13,6 +13,7 @@ use app::{
 use axum::{
     Form, Router,
     extract::{Path, State},
+    response::IntoResponse,
     response::Response,
     routing::post,
 };
@@ -32,6 +33,32 @@ pub fn router() -> Router<AppState> {
         .route("/thong-bao/{id}/mo", post(open))
         .route(preferences::PAGE, post(save_preferences))
         .route("/quan-tri/thong-bao-loi/{id}/gui-lai", post(retry_failed))
+        .route("/thong-bao/huy-dang-ky/{token}", post(unsubscribe))
+}
+
+/// Stops one kind of email for the token's account: the page's button (back to the page,
+/// which says it is done) or a mail client's RFC 8058 one-click POST (200, nothing to show).
+/// An unknown token is a 404 either way.
+#[tracing::instrument(skip_all)]
+async fn unsubscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, FormError> {
+    use app::notify::unsubscribe;
+    let kind = unsubscribe::storage::apply(&state.db, &token)
+        .await
+        .context("stopping a kind of email")?
+        .ok_or(FormError::NotFound)?;
+    tracing::info!(kind = %kind, "a kind of email was stopped by its link");
+    let one_click = body
+        .windows(b"List-Unsubscribe=One-Click".len())
+        .any(|w| w == b"List-Unsubscribe=One-Click");
+    Ok(if one_click {
+        axum::http::StatusCode::OK.into_response()
+    } else {
+        see_other(&format!("{}?xong=1", unsubscribe::path(&token)))
+    })
 }
 
 /// Saves which notices the account gets by email, SMS and Zalo (a box left empty is off).

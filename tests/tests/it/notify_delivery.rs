@@ -455,3 +455,131 @@ db_test!(
         serving.await.unwrap().unwrap();
     }
 );
+
+db_test!(
+    a_reminder_email_can_be_stopped_in_one_click_and_stays_stopped,
+    |engine| {
+        let sink = SmtpSink::start().await;
+        let app = seeded(engine, quick(Some(&sink), None, None)).await;
+        sign_up(&app, "0988 300 041", "Chị Hoa").await;
+        let user = user_id(&app, "+84988300041").await;
+        verify(&app, &user, "hoa@example.vn").await;
+        let reminder = |days_left: i64| Notice::CertificateExpiring {
+            product_id: "p1".into(),
+            product: "Nhãn lồng".into(),
+            decision_no: "12/QĐ-UBND".into(),
+            expires_on: chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+            days_left,
+        };
+        notify(
+            &app,
+            "certificate_90:c1",
+            Recipient::User(&user),
+            &reminder(80),
+        )
+        .await;
+        let recipient = format!("user:{user}");
+        let email = notice_on(&app, &recipient, "email")
+            .await
+            .expect("an email");
+        eventually("the reminder is sent", || async {
+            status_is(&app, &email, "sent").await
+        })
+        .await;
+
+        // Not essential: the email says how to stop it, in the headers and at its foot.
+        let mail = &sink.received()[0];
+        let header = mail.header("List-Unsubscribe").expect("List-Unsubscribe");
+        assert_eq!(
+            mail.header("List-Unsubscribe-Post").as_deref(),
+            Some("List-Unsubscribe=One-Click")
+        );
+        let url = header.trim_matches(|c| c == '<' || c == '>').to_owned();
+        let prefix = "https://dacsan.example/thong-bao/huy-dang-ky/";
+        assert!(url.starts_with(prefix), "{url}");
+        let path = &url["https://dacsan.example".len()..];
+        let plain = mail.part("text/plain").unwrap();
+        assert!(
+            plain.contains("Không muốn nhận email loại này nữa?") && plain.contains(&url),
+            "{plain:?} {url}"
+        );
+
+        // The page says what stops; a wrong token is nobody's.
+        let visitor = ocop_tests::browser::Browser::new(&app.address);
+        let page = visitor.page(path).await;
+        assert!(page.contains("Chứng nhận OCOP sắp hết hạn"), "{page}");
+        let wrong = format!("{prefix}{}", "0".repeat(64));
+        assert!(
+            visitor
+                .page(&wrong["https://dacsan.example".len()..])
+                .await
+                .contains("không còn dùng được")
+        );
+
+        // The mail client's one-click POST: no session, no form token.
+        let client = reqwest::Client::new();
+        let r = client
+            .post(format!("{}{path}", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let r = client
+            .post(format!(
+                "{}/thong-bao/huy-dang-ky/{}",
+                app.address,
+                "f".repeat(64)
+            ))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        // The page's own button (done twice: still stopped, says so).
+        let r = visitor.submit(path, &[]).await;
+        assert_eq!(location(&r), format!("{path}?xong=1"));
+        assert!(
+            visitor
+                .page(&format!("{path}?xong=1"))
+                .await
+                .contains("Đã ngừng gửi email")
+        );
+
+        // The next reminder stays in the inbox only; essential notices still come by email.
+        notify(
+            &app,
+            "certificate_30:c1",
+            Recipient::User(&user),
+            &reminder(20),
+        )
+        .await;
+        let emails: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE recipient = $1 AND channel = 'email'",
+        )
+        .bind(&recipient)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(emails, 1, "no second reminder by email");
+        notify(
+            &app,
+            "application_approved:x",
+            Recipient::User(&user),
+            &approved("HTX"),
+        )
+        .await;
+        assert!(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM notifications WHERE recipient = $1 AND channel = 'email' AND kind = 'application_approved'",
+            )
+            .bind(&recipient)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+                == 1
+        );
+    }
+);

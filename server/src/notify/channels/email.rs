@@ -5,7 +5,9 @@ use lettre::{
     message::{Mailbox, MultiPart},
 };
 
-use super::{Outgoing, SendError, Sender, TIMEOUT, escape_html};
+use lettre::message::header::{HeaderName, HeaderValue};
+
+use super::{Outgoing, SendError, Sender, TIMEOUT, Unsubscribe, escape_html};
 
 #[derive(Clone)]
 pub struct EmailSettings {
@@ -49,12 +51,29 @@ impl Email {
     }
 }
 
-/// An email's words: (subject, plain text, HTML).
-pub fn render(title: &str, text: &str, link: &str) -> (String, String, String) {
-    let plain = format!("{title}\n\n{text}\n\n{link}\n");
+/// An email's words: (subject, plain text, HTML); a way out at the foot when it may be stopped.
+pub fn render(
+    title: &str,
+    text: &str,
+    link: &str,
+    unsubscribe: Option<&Unsubscribe>,
+) -> (String, String, String) {
+    let (plain_foot, html_foot) = match unsubscribe {
+        Some(u) => (
+            format!("\n{} {}\n", u.label, u.url),
+            format!(
+                "<hr><p style=\"font-size:12px\">{} <a href=\"{}\">{}</a></p>",
+                escape_html(&u.label),
+                escape_html(&u.url),
+                escape_html(&u.url)
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let plain = format!("{title}\n\n{text}\n\n{link}\n{plain_foot}");
     let html = format!(
         "<!doctype html><html><body><h1 style=\"font-size:18px\">{}</h1><p>{}</p>\
-         <p><a href=\"{}\">{}</a></p></body></html>",
+         <p><a href=\"{}\">{}</a></p>{html_foot}</body></html>",
         escape_html(title),
         escape_html(text),
         escape_html(link),
@@ -75,10 +94,26 @@ impl Sender for Email {
             .to
             .parse()
             .map_err(|e| SendError::Permanent(format!("not an email address: {e}")))?;
-        let (subject, plain, html) = render(&message.title, &message.text, &message.link);
-        // Notices are all essential today; a non-essential kind needs the RFC 8058 one-click
-        // unsubscribe headers here before it may be sent by email (not built yet).
-        let mail = Message::builder()
+        let (subject, plain, html) = render(
+            &message.title,
+            &message.text,
+            &message.link,
+            message.unsubscribe.as_ref(),
+        );
+        let mut mail = Message::builder();
+        if let Some(u) = &message.unsubscribe {
+            // RFC 8058: the mail client may stop this kind of email with one POST to the link.
+            mail = mail
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{}>", u.url),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let mail = mail
             .from(self.from.clone())
             .to(to)
             .subject(subject)
@@ -104,6 +139,7 @@ mod tests {
             "“Nhãn <lồng>” đã được duyệt",
             "A & B",
             "https://dacsan.example/ban-hang/san-pham/p1",
+            None,
         );
         assert_eq!(subject, "“Nhãn <lồng>” đã được duyệt");
         assert!(

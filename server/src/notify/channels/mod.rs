@@ -31,6 +31,16 @@ pub struct Outgoing {
     pub text: String,
     /// The absolute link to the notice's page.
     pub link: String,
+    /// For an email that may be stopped (a notice that is not essential): the one-click
+    /// unsubscribe link and the words before it.
+    pub unsubscribe: Option<Unsubscribe>,
+}
+
+/// An email's way out (RFC 8058): the link (its page, and the target of the one-click POST).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsubscribe {
+    pub url: String,
+    pub label: String,
 }
 
 /// Why a send did not go through.
