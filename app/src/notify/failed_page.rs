@@ -71,7 +71,11 @@ fn FailedList(list: Vec<FailedDelivery>) -> impl IntoView {
                     <tbody>
                         {list.into_iter().map(|f| view! {
                             <tr>
-                                <td>{f.kind}</td>
+                                // The kind's name in the reader's language (its code if this
+                                // version no longer knows it).
+                                <td>{super::rules::NoticeKind::parse(&f.kind)
+                                    .map(|k| (super::texts::NotifyTexts::of(locale).kind)(k).to_owned())
+                                    .unwrap_or(f.kind)}</td>
                                 <td>{(t.channel_name)(f.channel)}</td>
                                 <td>{f.address}</td>
                                 <td>{f.attempts}</td>

@@ -299,6 +299,10 @@ db_test!(
         let page = admin.page("/quan-tri/thong-bao-loi").await;
         assert!(page.contains("Thông báo gửi không được"), "{page}");
         assert!(
+            page.contains("Đơn đăng ký bán được duyệt"),
+            "the kind's name: {page}"
+        );
+        assert!(
             page.contains("+849…011") && page.contains("n…@example.vn"),
             "{page}"
         );
