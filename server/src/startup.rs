@@ -51,6 +51,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The contacts a verification or reset code can reach on this site.
+    pub fn code_channels(&self) -> app::auth::codes::CodeChannels {
+        self.settings.notify.code_channels()
+    }
+
     /// Cookies carry the Secure flag when the site is published over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
@@ -168,6 +173,7 @@ fn router(state: AppState) -> Router {
     let public_url = PublicUrl(state.public_url.clone());
     let cards = app::shop::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
     let quoter = state.carriers.quoter();
+    let code_channels = state.code_channels();
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
         // Stored photos never change under the same key.
@@ -201,6 +207,7 @@ fn router(state: AppState) -> Router {
                 provide_context(public_url.clone());
                 provide_context(cards);
                 provide_context(quoter.clone());
+                provide_context(code_channels);
             },
             {
                 let options = state.leptos_options.clone();

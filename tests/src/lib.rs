@@ -219,6 +219,32 @@ pub async fn spawn_app_with(engine: Engine, payments: server::config::PaymentSet
     spawn_app_configured(engine, |s| s.payments = payments).await
 }
 
+/// Email and SMS switched on, but held: the dispatcher looks once at start-up and then not for
+/// an hour, so every message stays pending where a test reads it as its recipient would (the
+/// providers' addresses are never called).
+pub fn held_channels() -> server::notify::channels::NotifySettings {
+    use server::notify::channels::{NotifySettings, email::EmailSettings, sms::EsmsSettings};
+    NotifySettings {
+        email: Some(EmailSettings {
+            url: "smtp://127.0.0.1:9".to_owned(),
+            from: "Đặc sản Hưng Yên <no-reply@dacsan.example>".to_owned(),
+        }),
+        sms: Some(EsmsSettings {
+            api_key: "held".to_owned(),
+            secret_key: "held".to_owned(),
+            brandname: "OCOP_HY".to_owned(),
+            base: "http://127.0.0.1:9".to_owned(),
+        }),
+        poll: std::time::Duration::from_secs(3600),
+        ..Default::default()
+    }
+}
+
+/// [`spawn_app`] with email and SMS on but [`held_channels`]: codes can be asked for and read.
+pub async fn spawn_app_held(engine: Engine) -> TestApp {
+    spawn_app_configured(engine, |s| s.notify = held_channels()).await
+}
+
 /// [`spawn_app`] with its settings changed by `configure` first.
 pub async fn spawn_app_configured(
     engine: Engine,

@@ -95,6 +95,14 @@ impl Fake {
         let _ = self.released.send(true);
     }
 
+    /// Forgets what was received so far (the sign-ups' verification codes, when a test counts
+    /// only what follows).
+    pub fn forget(&self) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.calls = 0;
+        inner.accepted.clear();
+    }
+
     pub fn calls(&self) -> usize {
         self.inner.lock().unwrap().calls
     }

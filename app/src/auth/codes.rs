@@ -28,6 +28,33 @@ text_enum! {
     }
 }
 
+/// The contacts this site can send a code to: those whose channel is configured (email by
+/// SMTP; a phone by SMS, or by Zalo with an approved template for codes). Without one, a
+/// contact stays unverified and the account works as it always has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeChannels {
+    pub phone: bool,
+    pub email: bool,
+}
+
+impl CodeChannels {
+    pub fn reaches(self, contact: Contact) -> bool {
+        match contact {
+            Contact::Phone => self.phone,
+            Contact::Email => self.email,
+        }
+    }
+}
+
+impl From<&super::login::LoginId> for Contact {
+    fn from(login: &super::login::LoginId) -> Contact {
+        match login {
+            super::login::LoginId::Phone(_) => Contact::Phone,
+            super::login::LoginId::Email(_) => Contact::Email,
+        }
+    }
+}
+
 impl Contact {
     pub fn purpose(self) -> Purpose {
         match self {
@@ -239,6 +266,9 @@ pub enum CodeRefusal {
     /// Another account has this phone or email.
     #[serde(rename = "lien-he-da-dung")]
     ContactTaken,
+    /// No channel to this kind of contact is set up on this site: no code can be sent.
+    #[serde(rename = "khong-gui-duoc")]
+    CannotSend,
 }
 
 impl Refusal for CodeRefusal {
@@ -260,6 +290,7 @@ impl CodeRefusal {
             CodeRefusal::NoContact => t.err_no_contact.to_owned(),
             CodeRefusal::ResetRefused => t.err_reset_refused.to_owned(),
             CodeRefusal::ContactTaken => t.err_contact_taken.to_owned(),
+            CodeRefusal::CannotSend => t.err_cannot_send.to_owned(),
         }
     }
 
@@ -439,6 +470,7 @@ mod refusal_tests {
             CodeRefusal::NoContact => "khong-co-lien-he",
             CodeRefusal::ResetRefused => "ma-khong-dung",
             CodeRefusal::ContactTaken => "lien-he-da-dung",
+            CodeRefusal::CannotSend => "khong-gui-duoc",
         }
     }
 
@@ -456,6 +488,7 @@ mod refusal_tests {
                 "loi=khong-co-lien-he",
                 "loi=ma-khong-dung",
                 "loi=lien-he-da-dung",
+                "loi=khong-gui-duoc",
             ],
             code,
             |e, locale| e.message(CodeTexts::of(locale)),

@@ -10,7 +10,7 @@ use crate::{
     auth::views::{CommuneChoice, MyProducer},
     auth::{
         Actor, CHANGE_PASSWORD_PATH, CSRF_FIELD, MemberRole,
-        codes::{CodeRefusal, Contact},
+        codes::{CodeChannels, CodeRefusal, Contact},
         csrf_token, current_actor,
         form_error::FormError,
         password_rules::MIN_PASSWORD_CHARS,
@@ -141,11 +141,11 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let c = CodeTexts::of(use_locale());
     let query = use_query_map();
     let login = query.with_untracked(|q| q.get("login").unwrap_or_default());
-    view! {
-        <Title text=t.forgot_title/>
-        <Meta name="robots" content="noindex"/>
-        <main class="page narrow">
-            <h1>{t.forgot_title}</h1>
+    // With no channel set up no code can go anywhere: say so rather than offer a form that
+    // would never deliver.
+    let channels = use_context::<CodeChannels>().unwrap_or_default();
+    let form = (channels.phone || channels.email).then(|| {
+        view! {
             <p>{t.forgot_body}</p>
             <FormErrorNotice/>
             <form method="post" action="/quen-mat-khau" class="stack">
@@ -155,6 +155,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     placeholder=t.login_hint maxlength="254"/>
                 <button type="submit" class="button">{c.forgot_button}</button>
             </form>
+        }
+    });
+    let unavailable = form
+        .is_none()
+        .then(|| view! { <p class="notice" role="status">{c.reset_unavailable}</p> });
+    view! {
+        <Title text=t.forgot_title/>
+        <Meta name="robots" content="noindex"/>
+        <main class="page narrow">
+            <h1>{t.forgot_title}</h1>
+            {unavailable}
+            {form}
             <p>{t.forgot_officer}</p>
             <p><a href="/dang-nhap">{t.sign_in}</a></p>
         </main>
@@ -384,6 +396,8 @@ fn AccountView(data: AccountData) -> impl IntoView {
 fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
     let c = CodeTexts::of(use_locale());
     let t = AccountTexts::of(use_locale());
+    // Which contacts a code can reach on this site (the server provides its channels).
+    let channels = use_context::<CodeChannels>().unwrap_or_default();
     let lines = contacts
         .into_iter()
         .map(|line| {
@@ -393,7 +407,10 @@ fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
             };
             let value = line.contact.as_str();
             let code_id = format!("code-{value}");
-            let forms = (!line.verified).then(|| {
+            let reachable = channels.reaches(line.contact);
+            let cannot_send = (!line.verified && !reachable)
+                .then(|| view! { <span class="hint">" " {c.cannot_send_hint}</span> });
+            let forms = (!line.verified && reachable).then(|| {
                 view! {
                     <form method="post" action="/tai-khoan/xac-minh/gui" class="inline">
                         <CsrfField/>
@@ -416,6 +433,7 @@ fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
                     <span class=if line.verified { "status active" } else { "status pending" }>
                         {if line.verified { c.verified } else { c.unverified }}
                     </span>
+                    {cannot_send}
                     {forms}
                 </li>
             }
@@ -427,6 +445,7 @@ fn ContactsSection(contacts: Vec<ContactLine>) -> impl IntoView {
         <OkNotice code="da-xac-minh" text=c.contact_verified/>
         <CodeErrorNotice/>
         <OkNotice code="da-doi-lien-he" text=c.contact_changed/>
+        <OkNotice code="da-doi-lien-he-ma" text=c.contact_changed_sent/>
         <ul class="contacts">{lines}</ul>
         <p class="hint">{c.unverified_hint}</p>
         <h3>{c.change_heading}</h3>

@@ -343,6 +343,13 @@ pub struct CodeTexts {
     pub change_button: &'static str,
     pub contact_changed: &'static str,
     pub err_contact_taken: &'static str,
+    pub err_cannot_send: &'static str,
+    /// Beside an unverified contact no code can reach (its channel is not set up).
+    pub cannot_send_hint: &'static str,
+    /// A new contact saved and a code sent to it.
+    pub contact_changed_sent: &'static str,
+    /// The forgotten-password page when no code can be sent at all.
+    pub reset_unavailable: &'static str,
 }
 
 impl CodeTexts {
@@ -393,6 +400,10 @@ pub const CODE_VI: CodeTexts = CodeTexts {
     change_button: "Lưu",
     contact_changed: "Đã lưu. Hãy xác minh liên hệ mới.",
     err_contact_taken: "Số điện thoại hoặc email này đã thuộc một tài khoản khác.",
+    err_cannot_send: "Trang chưa gửi được mã tới loại liên hệ này. Tài khoản vẫn dùng bình thường.",
+    cannot_send_hint: "Trang chưa gửi được mã tới liên hệ này, nên chưa xác minh được. Tài khoản vẫn dùng bình thường.",
+    contact_changed_sent: "Đã lưu và gửi mã tới liên hệ mới. Nhập mã để xác minh.",
+    reset_unavailable: "Trang chưa kết nối dịch vụ gửi tin nhắn hay email, nên chưa gửi được mã đặt lại mật khẩu.",
 };
 
 pub const CODE_EN: CodeTexts = CodeTexts {
@@ -436,4 +447,8 @@ pub const CODE_EN: CodeTexts = CodeTexts {
     change_button: "Save",
     contact_changed: "Saved. Now verify the new contact.",
     err_contact_taken: "This phone number or email belongs to another account.",
+    err_cannot_send: "This site cannot send codes to this kind of contact yet. The account works as usual.",
+    cannot_send_hint: "This site cannot send a code to this contact yet, so it cannot be verified. The account works as usual.",
+    contact_changed_sent: "Saved, and a code was sent to the new contact. Type it to verify.",
+    reset_unavailable: "This site is not connected to a text message or email service yet, so it cannot send a password reset code.",
 };

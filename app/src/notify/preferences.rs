@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    rules::{Channel, NoticeKind},
+    rules::{Channel, NoticeKind, Roles},
     texts::NotifyTexts,
 };
 use crate::{
@@ -20,13 +20,22 @@ use crate::{
 /// The page and its form handler.
 pub const PAGE: &str = "/tai-khoan/thong-bao";
 
-/// The kinds an account chooses for: one-time codes go to the address they were asked for,
-/// whatever the settings, so they are not a choice.
-pub fn chosen_kinds() -> impl Iterator<Item = NoticeKind> {
+/// The kinds an account with `roles` chooses for: those that concern it (a buyer is not asked
+/// about listings). One-time codes go to the address they were asked for, whatever the
+/// settings, so they are not a choice.
+pub fn chosen_kinds(roles: Roles) -> impl Iterator<Item = NoticeKind> {
     NoticeKind::ALL
         .iter()
         .copied()
-        .filter(|k| !k.carries_secret())
+        .filter(move |k| !k.carries_secret() && k.concerns(roles))
+}
+
+/// The roles behind an account's choices.
+pub fn roles_of(actor: &crate::auth::actor::Actor) -> Roles {
+    Roles {
+        seller: !actor.member_of.is_empty(),
+        officer: !actor.officer_of.is_empty(),
+    }
 }
 
 /// The channels an account chooses among (the inbox is not a choice).
@@ -75,9 +84,10 @@ pub fn chosen_from_form(fields: &[(String, String)]) -> Vec<(NoticeKind, Channel
     on
 }
 
-/// The rows to store for a form's choices: (kind, channel, on) where it differs from the default.
-pub fn differences(on: &[(NoticeKind, Channel)]) -> Vec<(NoticeKind, Channel, bool)> {
-    chosen_kinds()
+/// The rows to store for a form's choices among the kinds it showed (`roles`): (kind, channel,
+/// on) where it differs from the default.
+pub fn differences(on: &[(NoticeKind, Channel)], roles: Roles) -> Vec<(NoticeKind, Channel, bool)> {
+    chosen_kinds(roles)
         .flat_map(|kind| CHOSEN_CHANNELS.map(|channel| (kind, channel)))
         .filter_map(|(kind, channel)| {
             let chosen = on.contains(&(kind, channel));
@@ -93,7 +103,11 @@ pub mod storage {
 
     /// An account's contacts and its choice for every kind and channel.
     #[tracing::instrument(skip_all)]
-    pub async fn load(db: &Db, user_id: &str) -> Result<PreferencesView, sqlx::Error> {
+    pub async fn load(
+        db: &Db,
+        user_id: &str,
+        roles: Roles,
+    ) -> Result<PreferencesView, sqlx::Error> {
         let (phone, email, phone_verified, email_verified): (
             Option<String>,
             Option<String>,
@@ -107,7 +121,7 @@ pub mod storage {
             .bind(user_id)
             .fetch_all(db.pool())
             .await?;
-        let rows = chosen_kinds()
+        let rows = chosen_kinds(roles)
             .map(|kind| PreferenceRow {
                 kind,
                 channels: CHOSEN_CHANNELS
@@ -130,22 +144,36 @@ pub mod storage {
             },
             phone: ContactView {
                 verified: phone.is_some() && phone_verified != 0,
-                address: phone,
+                // As people read and dial it, not as stored.
+                address: phone.map(|p| {
+                    crate::domain::phone::PhoneVn::parse(&p)
+                        .map(|p| p.display())
+                        .unwrap_or(p)
+                }),
             },
             rows,
         })
     }
 
-    /// Replaces the account's choices with `on` (everything else off), in one transaction.
+    /// Replaces the account's choices for the kinds its form showed (`roles`) with `on`
+    /// (everything else there off), in one transaction. Kinds it did not show keep their
+    /// choices, for the day the account takes that role.
     #[tracing::instrument(skip_all)]
     pub async fn save(
         db: &Db,
         user_id: &str,
+        roles: Roles,
         on: &[(NoticeKind, Channel)],
     ) -> Result<(), sqlx::Error> {
         let mut tx = db.begin_write().await?;
-        sqlx::query(CLEAR).bind(user_id).execute(&mut *tx).await?;
-        for (kind, channel, enabled) in differences(on) {
+        for kind in chosen_kinds(roles) {
+            sqlx::query(CLEAR)
+                .bind(user_id)
+                .bind(kind.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (kind, channel, enabled) in differences(on, roles) {
             sqlx::query(INSERT)
                 .bind(user_id)
                 .bind(kind.as_str())
@@ -167,7 +195,7 @@ pub mod storage {
         /// `load`.
         STORED = "SELECT kind, channel, enabled FROM notification_preferences WHERE user_id = $1";
         /// `save`.
-        CLEAR = "DELETE FROM notification_preferences WHERE user_id = $1";
+        CLEAR = "DELETE FROM notification_preferences WHERE user_id = $1 AND kind = $2";
         /// `save`.
         INSERT = "INSERT INTO notification_preferences (user_id, kind, channel, enabled) VALUES ($1, $2, $3, $4)";
     }
@@ -177,7 +205,7 @@ pub mod storage {
 pub async fn get_preferences() -> Result<Gate<PreferencesView>, ServerFnError> {
     use crate::pages::gate::{gated, require_signed_in};
     gated(require_signed_in(PAGE), |actor, cx| async move {
-        storage::load(&cx.db, &actor.user_id)
+        storage::load(&cx.db, &actor.user_id, roles_of(&actor))
             .await
             .map(Gate::Allowed)
             .map_err(|e| cx.failed("loading notification preferences", e))
@@ -276,7 +304,11 @@ mod tests {
         ];
         let on = chosen_from_form(&form);
         assert_eq!(on, vec![(NoticeKind::OrderShipped, Channel::Zalo)]);
-        let stored = differences(&on);
+        let seller = Roles {
+            seller: true,
+            officer: false,
+        };
+        let stored = differences(&on, seller);
         // Zalo switched on for one kind; every default-on box left empty is stored off.
         assert!(stored.contains(&(NoticeKind::OrderShipped, Channel::Zalo, true)));
         assert!(stored.contains(&(NoticeKind::OrderShipped, Channel::Email, false)));
@@ -287,10 +319,44 @@ mod tests {
                 .any(|(k, c, _)| *k == NoticeKind::CertificateExpiring && *c == Channel::Sms)
         );
         // The defaults themselves store nothing.
-        let defaults: Vec<_> = chosen_kinds()
+        let defaults: Vec<_> = chosen_kinds(seller)
             .flat_map(|k| CHOSEN_CHANNELS.map(|c| (k, c)))
             .filter(|(k, c)| k.default_on(*c))
             .collect();
-        assert!(differences(&defaults).is_empty());
+        assert!(differences(&defaults, seller).is_empty());
+    }
+
+    #[test]
+    fn each_account_is_asked_only_about_what_concerns_it() {
+        let kinds = |seller, officer| -> Vec<NoticeKind> {
+            chosen_kinds(Roles { seller, officer }).collect()
+        };
+        let buyer = kinds(false, false);
+        assert!(buyer.contains(&NoticeKind::OrderShipped));
+        assert!(
+            buyer.contains(&NoticeKind::ApplicationApproved),
+            "anyone may apply"
+        );
+        for kind in [
+            NoticeKind::ListingApproved,
+            NoticeKind::OrderPlaced,
+            NoticeKind::CertificateExpiring,
+        ] {
+            assert!(!buyer.contains(&kind), "{kind:?}");
+        }
+        let officer = kinds(false, true);
+        assert!(officer.contains(&NoticeKind::CertificateExpired));
+        assert!(!officer.contains(&NoticeKind::ListingRefused));
+        let seller = kinds(true, false);
+        assert!(seller.contains(&NoticeKind::OrderPlaced));
+        assert!(seller.contains(&NoticeKind::CertificateExpiring));
+        // A buyer's form leaves the seller's kinds alone: nothing stored for them.
+        assert!(
+            differences(&[], Roles::default())
+                .iter()
+                .all(|(k, _, _)| k.concerns(Roles::default()))
+        );
+        // Codes are never a choice.
+        assert!(kinds(true, true).iter().all(|k| !k.carries_secret()));
     }
 }

@@ -231,6 +231,41 @@ impl NoticeKind {
     }
 }
 
+/// The parts an account plays besides buying (everyone may buy, and apply to sell).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Roles {
+    /// A member of a producer, whatever its state.
+    pub seller: bool,
+    /// An officer of a commune.
+    pub officer: bool,
+}
+
+impl NoticeKind {
+    /// Whether an account with `roles` can ever get this kind: its settings list only those.
+    pub fn concerns(self, roles: Roles) -> bool {
+        match self {
+            NoticeKind::ListingApproved | NoticeKind::ListingRefused | NoticeKind::OrderPlaced => {
+                roles.seller
+            }
+            NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => {
+                roles.seller || roles.officer
+            }
+            NoticeKind::ApplicationApproved
+            | NoticeKind::ApplicationRefused
+            | NoticeKind::OrderConfirmed
+            | NoticeKind::OrderShipped
+            | NoticeKind::OrderDelivered
+            | NoticeKind::OrderCancelled
+            | NoticeKind::OrderReturned
+            | NoticeKind::OrderRefunded
+            | NoticeKind::PaymentReceived
+            | NoticeKind::PaymentFailed
+            | NoticeKind::ContactCode
+            | NoticeKind::PasswordResetCode => true,
+        }
+    }
+}
+
 impl NoticeKind {
     /// Whether `channel` gets this kind for an account that has not chosen otherwise. Email is
     /// free: everything. An SMS costs the marketplace money: essential notices only. Zalo ZNS

@@ -61,6 +61,9 @@ pub async fn send_contact_code(
     tracing::Span::current().record("user", actor.user_id.as_str());
     let refused = |e: &CodeRefusal| FormError::refused(ACCOUNT, e).and(CONTACTS);
     let contact = Contact::parse(&form.contact).ok_or_else(|| refused(&CodeRefusal::NoContact))?;
+    if !state.code_channels().reaches(contact) {
+        return Err(refused(&CodeRefusal::CannotSend));
+    }
     let limit = [(
         format!("code:send:user:{}", actor.user_id),
         &throttle::CODE_SENDS_PER_USER,
@@ -157,11 +160,30 @@ pub async fn confirm_contact(
 /// The phone (E.164) or email a forgotten-password form names, and which of the two it is.
 fn reset_login(typed: &str) -> Result<(String, Contact), AccountRefusal> {
     let login = LoginId::parse(typed)?;
-    let contact = match login {
-        LoginId::Phone(_) => Contact::Phone,
-        LoginId::Email(_) => Contact::Email,
-    };
-    Ok((login.key(), contact))
+    Ok((login.key(), Contact::from(&login)))
+}
+
+/// The first code to a contact just given (at sign-up, or changed on the account page), when
+/// this site can reach it. `true` when one went out; a contact it cannot reach stays
+/// unverified and the account works as before.
+pub(crate) async fn send_first_code(
+    state: &AppState,
+    user_id: &str,
+    contact: Contact,
+) -> Result<bool, FormError> {
+    if !state.code_channels().reaches(contact) {
+        return Ok(false);
+    }
+    let outcome = code_storage::send_contact_code(
+        &state.db,
+        user_id,
+        contact,
+        &random_code(),
+        state.clock.now(),
+    )
+    .await
+    .context("sending a verification code")?;
+    Ok(matches!(outcome, SendOutcome::Sent))
 }
 
 #[derive(Deserialize)]
@@ -179,6 +201,10 @@ pub async fn forgot_password(
 ) -> Result<Response, FormError> {
     let back = format!("/quen-mat-khau?login={}", encode(form.login.trim()));
     let (key, contact) = reset_login(&form.login).map_err(|e| FormError::refused(&*back, &e))?;
+    // Site-wide, the same for every login of that kind: it tells nothing about accounts.
+    if !state.code_channels().reaches(contact) {
+        return Err(FormError::refused(&*back, &CodeRefusal::CannotSend));
+    }
     let limits = [
         (
             format!("reset:ip:{}", throttle::address_key(ip.as_deref())),
@@ -196,14 +222,18 @@ pub async fn forgot_password(
             &AccountRefusal::TooMany { minutes },
         ));
     }
+    // The look-up and the code's write happen after the answer: an address with an account
+    // costs a write that one without does not, and the answer's time must not tell them
+    // apart. A code lost to a crash in between is asked for again.
+    let next = format!("/quen-mat-khau/ma?login={}", encode(&key));
     let code = random_code();
-    code_storage::request_reset(&state.db, &key, contact, &code, state.clock.now())
-        .await
-        .context("sending a password reset code")?;
-    Ok(see_other(&format!(
-        "/quen-mat-khau/ma?login={}",
-        encode(&key)
-    )))
+    let (db, now) = (state.db.clone(), state.clock.now());
+    tokio::spawn(async move {
+        if let Err(e) = code_storage::request_reset(&db, &key, contact, &code, now).await {
+            tracing::error!(error = %e, "writing a password reset code failed");
+        }
+    });
+    Ok(see_other(&next))
 }
 
 #[derive(Deserialize)]
@@ -361,9 +391,14 @@ pub async fn change_contact(
     .await
     .context("changing a contact")?;
     match outcome {
-        ChangeOutcome::Changed | ChangeOutcome::Unchanged => {
-            Ok(see_other("/tai-khoan?ok=da-doi-lien-he#lien-he"))
+        ChangeOutcome::Changed => {
+            if send_first_code(&state, &actor.user_id, Contact::from(&to)).await? {
+                Ok(see_other("/tai-khoan?ok=da-doi-lien-he-ma#lien-he"))
+            } else {
+                Ok(see_other("/tai-khoan?ok=da-doi-lien-he#lien-he"))
+            }
         }
+        ChangeOutcome::Unchanged => Ok(see_other("/tai-khoan?ok=da-doi-lien-he#lien-he")),
         ChangeOutcome::Taken => {
             Err(FormError::refused(ACCOUNT, &CodeRefusal::ContactTaken).and(CONTACTS))
         }

@@ -5,6 +5,7 @@
 use app::{
     auth::{
         Action, Denied,
+        codes::Contact,
         form_error::FormError as AccountRefusal,
         login::LoginId,
         password_rules::check_new_password,
@@ -251,7 +252,13 @@ pub async fn sign_up(
         .context("hashing a password")?;
     match storage::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
         Ok(id) => {
-            sign_in_and_go(&state, &headers, &shopper, &id, ip.as_deref(), "/tai-khoan").await
+            let sent = super::codes::send_first_code(&state, &id, Contact::from(&login)).await?;
+            let next = if sent {
+                "/tai-khoan?ok=ma-da-gui#lien-he"
+            } else {
+                "/tai-khoan"
+            };
+            sign_in_and_go(&state, &headers, &shopper, &id, ip.as_deref(), next).await
         }
         // Not "this login has an account" to whoever asks: the sign-in form, with the login
         // filled in, is what its owner needs, and says no more to a stranger.

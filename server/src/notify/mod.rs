@@ -71,9 +71,14 @@ async fn save_preferences(
     let actor = asker.signed_in(preferences::PAGE)?;
     // Bounded by the body limit; only known (kind, channel) pairs survive.
     let on = preferences::chosen_from_form(&fields);
-    preferences::storage::save(&state.db, &actor.user_id, &on)
-        .await
-        .context("saving notification preferences")?;
+    preferences::storage::save(
+        &state.db,
+        &actor.user_id,
+        preferences::roles_of(&actor),
+        &on,
+    )
+    .await
+    .context("saving notification preferences")?;
     Ok(see_other(&format!("{}?ok=1", preferences::PAGE)))
 }
 

@@ -471,7 +471,21 @@ db_test!(
         let farmer_id = user_id(&app, "+84988400001").await;
         let page = farmer.page("/tai-khoan/thong-bao").await;
         assert!(page.contains("chưa xác minh, chưa gửi được"), "{page}");
+        assert!(
+            page.contains("0988 400 001"),
+            "the phone as people read it: {page}"
+        );
         assert!(page.contains("name=\"order_placed.email\""), "{page}");
+        // A buyer is asked only about a buyer's notices.
+        let buyer = crate::accounts::sign_up(&app, "0988 400 002", "Người mua").await;
+        let theirs = buyer.page("/tai-khoan/thong-bao").await;
+        assert!(theirs.contains("name=\"order_shipped.email\""), "{theirs}");
+        for kind in ["order_placed", "listing_approved", "certificate_expiring"] {
+            assert!(
+                !theirs.contains(&format!("name=\"{kind}.email\"")),
+                "{kind}: {theirs}"
+            );
+        }
         // Defaults: email on, SMS for essential notices, Zalo off.
         assert!(
             page.contains("name=\"order_placed.sms\" value=\"1\" checked"),

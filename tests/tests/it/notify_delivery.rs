@@ -117,6 +117,23 @@ async fn status_is(app: &TestApp, id: &str, status: &str) -> bool {
 
 /// Set-up: the account's phone and email are verified (the code that verifies them is another
 /// part of #22), and it may choose Zalo for a kind.
+/// Waits until the sign-ups' verification codes have left by SMS, then has eSMS forget them:
+/// the test counts what follows.
+async fn codes_sent_then_forgotten(app: &TestApp, esms: &Fake) {
+    eventually("the sign-ups' codes are sent", || async {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications
+              WHERE kind = 'contact_code' AND channel = 'sms' AND status <> 'sent'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        waiting == 0
+    })
+    .await;
+    esms.forget();
+}
+
 async fn verify(app: &TestApp, user: &str, email: &str) {
     sqlx::query(
         "UPDATE users SET email = $1, email_verified_at = '2026-12-01T00:00:00.000Z',
@@ -169,6 +186,14 @@ db_test!(
         verify(&app, &farmer_id, "lan@nhanlong.example").await;
         let (_, commune) = producer(&app, LONGAN_COOP).await;
         let officer = officer_of(&app, "0988 300 003", &commune).await;
+        let codes: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'contact_code' AND channel = 'sms'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(codes, 3, "each sign-up sent its phone a code");
+        codes_sent_then_forgotten(&app, &esms).await;
 
         let id = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng sấy dẻo").await;
         add_variant(&farmer, &id, "Hộp 500 g", "120000", "10").await;
@@ -255,6 +280,7 @@ db_test!(
         let user = user_id(&app, "+84988300011").await;
         verify(&app, &user, "nong@example.vn").await;
         choose(&app, &user, "application_approved", "zalo", 1).await;
+        codes_sent_then_forgotten(&app, &esms).await;
         esms.set(Mode::FailTimes(2));
         zns.set(Mode::Refuse);
         sink.set(Recipients::Refuse);

@@ -114,6 +114,23 @@ impl Default for NotifySettings {
     }
 }
 
+impl NotifySettings {
+    /// Where a one-time code can go: email by SMTP; a phone by SMS, or by Zalo when approved
+    /// templates for both kinds of code are set.
+    pub fn code_channels(&self) -> app::auth::codes::CodeChannels {
+        use app::notify::rules::NoticeKind;
+        app::auth::codes::CodeChannels {
+            email: self.email.is_some(),
+            phone: self.sms.is_some()
+                || self.zalo.as_ref().is_some_and(|z| {
+                    [NoticeKind::ContactCode, NoticeKind::PasswordResetCode]
+                        .iter()
+                        .all(|kind| z.templates.contains_key(kind))
+                }),
+        }
+    }
+}
+
 /// The configured channels, ready to send.
 pub struct Channels {
     email: Option<email::Email>,
