@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("thanh-toan") view=CheckoutPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("don-hang") view=OrdersPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("don-hang"), ParamSegment("order_no")) view=OrderPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("don-hang"), ParamSegment("order_no"), StaticSegment("bien-nhan")) view=crate::shop::pages::receipt::ReceiptPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("tra-cuu-don-hang") view=LookupPage/>
                 <Route path=StaticSegment("dang-nhap") view=SignInPage/>
                 <Route path=StaticSegment("dang-ky") view=SignUpPage/>

@@ -22,6 +22,7 @@ mod officer;
 mod pages;
 mod password_reset;
 mod products;
+mod receipt;
 mod search;
 mod security;
 mod seed;

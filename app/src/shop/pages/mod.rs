@@ -3,3 +3,4 @@
 pub mod cart;
 pub mod checkout;
 pub mod orders;
+pub mod receipt;

@@ -113,15 +113,15 @@ pub struct WaybillPanel {
     pub made: Option<(i64, i64)>,
 }
 
-#[server(prefix = "/fn")]
-pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, ServerFnError> {
+/// Who reads the order `order_no` on a page: its party, and whether that is a guest buyer.
+/// `None` for someone else's order: it does not exist, as far as this reader can tell.
+#[cfg(feature = "ssr")]
+pub async fn order_reader(
+    cx: &crate::pages::PageContext,
+    order_no: &str,
+) -> Result<Option<(crate::shop::rules::order::Party, bool)>, sqlx::Error> {
     use crate::shop::rules::order::Party;
-    let cx = crate::pages::PageContext::get()?;
-    let fail = |e| cx.failed("loading an order", e);
-    let Some(keys) = crate::shop::storage::orders::keys(&cx.db, &order_no)
-        .await
-        .map_err(fail)?
-    else {
+    let Some(keys) = crate::shop::storage::orders::keys(&cx.db, order_no).await? else {
         return Ok(None);
     };
     let actor = crate::auth::current_actor();
@@ -132,13 +132,23 @@ pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, S
         actor.as_ref(),
         guest.as_ref().map(|g| g.0.as_str()),
     )
-    .await
-    .map_err(fail)?;
-    // Someone else's order does not exist, as far as this reader can tell.
-    let Some(party) = party else { return Ok(None) };
-    let guest = party == Party::Buyer
-        && (actor.as_ref().map(|a| a.user_id.as_str()) != keys.buyer_user_id.as_deref()
-            || keys.buyer_user_id.is_none());
+    .await?;
+    Ok(party.map(|party| {
+        let guest = party == Party::Buyer
+            && (actor.as_ref().map(|a| a.user_id.as_str()) != keys.buyer_user_id.as_deref()
+                || keys.buyer_user_id.is_none());
+        (party, guest)
+    }))
+}
+
+#[server(prefix = "/fn")]
+pub async fn get_order_page(order_no: String) -> Result<Option<OrderPageData>, ServerFnError> {
+    use crate::shop::rules::order::Party;
+    let cx = crate::pages::PageContext::get()?;
+    let fail = |e| cx.failed("loading an order", e);
+    let Some((party, guest)) = order_reader(&cx, &order_no).await.map_err(fail)? else {
+        return Ok(None);
+    };
     let order = crate::shop::storage::orders::view(&cx.db, &order_no)
         .await
         .map_err(fail)?;
@@ -292,6 +302,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                     <dt>{t.total}</dt><dd><strong>{o.total.format(money)}</strong></dd>
                 </dl>
                 <p>{t.deliver_to} ": " {o.contact_name} " · " {o.contact_phone} " · " {o.address}</p>
+                <p><a href=format!("/don-hang/{}/bien-nhan", o.order_no)>{t.receipt_link}</a></p>
             </section>
             <section aria-labelledby="history">
                 <h2 id="history">{t.history}</h2>
