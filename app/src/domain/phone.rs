@@ -68,6 +68,14 @@ impl PhoneVn {
     }
 }
 
+/// A stored phone (`+84912345678`) as people read it (`0912 345 678`); one that does not parse
+/// is shown as stored.
+pub fn readable(stored: String) -> String {
+    PhoneVn::parse(&stored)
+        .map(|p| p.display())
+        .unwrap_or(stored)
+}
+
 impl fmt::Display for PhoneVn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.display())

@@ -145,11 +145,7 @@ pub mod storage {
             phone: ContactView {
                 verified: phone.is_some() && phone_verified != 0,
                 // As people read and dial it, not as stored.
-                address: phone.map(|p| {
-                    crate::domain::phone::PhoneVn::parse(&p)
-                        .map(|p| p.display())
-                        .unwrap_or(p)
-                }),
+                address: phone.map(crate::domain::phone::readable),
             },
             rows,
         })

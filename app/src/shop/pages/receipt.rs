@@ -75,11 +75,7 @@ pub mod storage {
                 tax_code,
                 paid_at,
             )| {
-                let phone = phone.map(|p| {
-                    crate::domain::phone::PhoneVn::parse(&p)
-                        .map(|p| p.display())
-                        .unwrap_or(p)
-                });
+                let phone = phone.map(crate::domain::phone::readable);
                 (
                     SellerIdentity {
                         name,
