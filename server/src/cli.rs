@@ -213,6 +213,10 @@ pub enum Command {
         /// Unset: the TCP peer is the client, and X-Forwarded-For is ignored.
         #[arg(long, env = "OCOP_TRUSTED_PROXY")]
         trusted_proxy: Option<String>,
+        /// The Ed25519 key (64 hex digits, from `ocop keygen`) that signs the farm diary's
+        /// daily checkpoints. Keep it outside the database's reach. Unset: none are signed.
+        #[arg(long, env = "OCOP_SIGNING_KEY", hide_env_values = true)]
+        signing_key: Option<String>,
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
@@ -235,6 +239,9 @@ pub enum Command {
         #[arg(long)]
         confirm: bool,
     },
+    /// Print a new key for signing the farm diary's daily checkpoints: set it as
+    /// OCOP_SIGNING_KEY where the server runs, and publish the public key beside it.
+    Keygen,
     /// Create the first province administrator (or make an existing account one, setting its
     /// password). The password is read from the OCOP_ADMIN_PASSWORD variable or, when that is
     /// unset, from the first line of standard input; never from the command line, where other
@@ -259,6 +266,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         no_demo: false,
         public_url: None,
         trusted_proxy: None,
+        signing_key: None,
     };
     match cli.command.unwrap_or(default) {
         Command::Serve {
@@ -266,6 +274,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             no_demo,
             public_url,
             trusted_proxy,
+            signing_key,
         } => {
             let leptos = leptos::config::get_configuration(None)
                 .context("reading the LEPTOS_* settings")?
@@ -288,6 +297,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?,
                 limits: cli.limits.settings(),
                 notify: cli.notify.settings()?,
+                signing_key: signing_key
+                    .as_deref()
+                    .map(crate::diary::checkpoints::SigningKey::parse)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {
@@ -359,6 +373,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             confirm,
         } => import(&database_url, &commune, &file, confirm).await,
         Command::CreateAdmin { login, name } => create_admin(&database_url, &login, &name).await,
+        Command::Keygen => {
+            let (seed, public) =
+                crate::diary::checkpoints::SigningKey::generate().map_err(anyhow::Error::msg)?;
+            println!("OCOP_SIGNING_KEY={seed}");
+            println!("# public key (publish it): {public}");
+            Ok(())
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Notices by email, SMS and Zalo (`SMTP_URL`, `ESMS_*`, `ZALO_ZNS_*`).
     pub notify: crate::notify::channels::NotifySettings,
+    /// The key that signs the diary's daily checkpoints (`OCOP_SIGNING_KEY`); none: unsigned.
+    pub signing_key: Option<crate::diary::checkpoints::SigningKey>,
 }
 
 /// What one server gives its clients at most, so that many slow or idle connections, or a few

@@ -324,6 +324,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         trusted_proxies: Default::default(),
         limits: Default::default(),
         notify: Default::default(),
+        signing_key: None,
     }
 }
 
@@ -498,6 +499,7 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
+    "chain_checkpoints",
     "search_outbox",
     "import_batches",
     "commune_signature_history",

@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 34] = [
+    let constant: [(&str, &[(&str, &str)]); 35] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -135,6 +135,10 @@ pub fn all_statements() -> Vec<(String, String)> {
         (
             "shop::pages::receipt::storage",
             crate::shop::pages::receipt::storage::STATEMENTS,
+        ),
+        (
+            "diary::anchors::storage",
+            crate::diary::anchors::storage::STATEMENTS,
         ),
     ];
     let mut all: Vec<(String, String)> = constant

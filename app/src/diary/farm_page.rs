@@ -363,7 +363,7 @@ pub async fn get_labels_page(
         if !writes_farm_log(&actor, &producer_id) {
             return Ok(Gate::Forbidden);
         }
-        let trace = crate::diary::trace_storage::lot_trace(&cx.db, &id, cx.locale)
+        let trace = crate::diary::trace_storage::lot_trace(&cx.db, &id, cx.locale, None)
             .await
             .map_err(|e| cx.failed("loading a lot", e))?;
         Ok(Gate::Allowed(trace))
@@ -400,6 +400,8 @@ fn LabelsView(data: crate::diary::model::LotTrace) -> impl IntoView {
         .harvested_on
         .map(|d| (texts.date)(d))
         .unwrap_or_else(|| t.not_harvested.to_owned());
+    // The code carries the chain head's digest as printed; so does the text under it.
+    let digest = data.anchors.head_digest.clone();
     let qr = format!("/lo/{}/qr.svg", data.lot.id);
     let label = move || {
         view! {
@@ -411,6 +413,7 @@ fn LabelsView(data: crate::diary::model::LotTrace) -> impl IntoView {
                     <p>{t.harvested_on} ": " {harvested.clone()}</p>
                     <p>{data.producer.name.clone()}</p>
                     <p class="small">{data.plot.commune.name.clone()}</p>
+                    {digest.clone().map(|d| view! { <p class="small">{t.head_digest} " " {d}</p> })}
                 </div>
             </div>
         }

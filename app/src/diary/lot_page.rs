@@ -23,6 +23,7 @@ use super::{
 pub async fn get_lot_page(
     key: String,
     gtin: Option<String>,
+    printed: Option<String>,
 ) -> Result<Option<LotTrace>, ServerFnError> {
     use crate::diary::trace_storage::{LotKey, find_lot, lot_trace};
     let cx = crate::pages::PageContext::get()?;
@@ -50,7 +51,11 @@ pub async fn get_lot_page(
     let Some(found) = lookup.map_err(|e| cx.failed("finding a lot", e))? else {
         return Ok(None);
     };
-    lot_trace(&cx.db, &found.id, cx.locale)
+    // A label's digest that does not parse is not compared (it proves nothing either way).
+    let label = printed
+        .as_deref()
+        .and_then(crate::diary::anchors::Anchor::parse);
+    lot_trace(&cx.db, &found.id, cx.locale, label.as_ref())
         .await
         .map_err(|e| cx.failed("loading a lot", e))
 }
@@ -59,14 +64,17 @@ pub async fn get_lot_page(
 pub fn LotPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
+    // The digest of the chain head printed on the label the QR code came from.
+    let query = leptos_router::hooks::use_query_map();
     let page = Resource::new(
         move || {
+            let printed = query.with(|q| q.get("c"));
             params.with(|p| match p.get("gtin") {
-                Some(gtin) => (p.get("lot").unwrap_or_default(), Some(gtin)),
-                None => (p.get("id").unwrap_or_default(), None),
+                Some(gtin) => (p.get("lot").unwrap_or_default(), Some(gtin), printed),
+                None => (p.get("id").unwrap_or_default(), None, printed),
             })
         },
-        |(key, gtin)| get_lot_page(key, gtin),
+        |(key, gtin, printed)| get_lot_page(key, gtin, printed),
     );
     loaded_page(page, move |data| view! { <LotView data locale/> })
 }
@@ -163,6 +171,21 @@ fn LotView(data: LotTrace, locale: Locale) -> impl IntoView {
                     None => view! { <p class="chain ok">"✓ " {(t.chain_intact)(data.chain.entries)}</p> }.into_any(),
                     Some(seq) => view! { <p class="chain broken" role="alert">"⚠ " {(t.chain_broken)(seq)}</p> }.into_any(),
                 }}
+                // A chain rewritten whole still checks: the heads seen earlier tell.
+                {data.anchors.label.clone().map(|a| if a.holds {
+                    view! { <p class="chain ok label-anchor">"✓ " {t.label_holds}</p> }.into_any()
+                } else {
+                    view! { <p class="chain broken label-anchor" role="alert">"⚠ " {(t.label_rewritten)(a.seq)}</p> }.into_any()
+                })}
+                {data.anchors.stamp.clone().map(|a| if a.holds {
+                    view! { <p class="chain ok stamp-anchor">"✓ " {(t.stamp_holds)(a.seq)}</p> }.into_any()
+                } else {
+                    view! { <p class="chain broken stamp-anchor" role="alert">"⚠ " {(t.stamp_rewritten)(a.seq)}</p> }.into_any()
+                })}
+                {data.anchors.head_digest.clone().map(|d| view! {
+                    <p class="meta">{t.head_digest} ": " <code>{d}</code>
+                        " · " <a href="/api/v1/checkpoints">{t.checkpoints_link}</a></p>
+                })}
             </section>
 
             <section aria-labelledby="timeline">

@@ -3,6 +3,8 @@
 //! lot's QR code. Everything about it lives here; the server's form handlers, QR images and lot
 //! API are in the server crate's `diary` module.
 //!
+//! - [`anchors`]: the chain heads kept outside the rows (stamp, label digest, signed
+//!   checkpoints) and their comparisons.
 //! - [`rules`]: the log's entry kinds, drafts and the pre-harvest interval (pure).
 //! - [`gs1`]: lot codes and GS1 Digital Link addresses (pure).
 //! - [`model`]: the read models the pages and the API show.
@@ -12,6 +14,7 @@
 //! - `storage`, `trace_storage` (server only): the diary's writes with the gate, and the lot
 //!   trace's reads.
 
+pub mod anchors;
 pub mod farm_page;
 pub mod form;
 pub mod gs1;

@@ -28,6 +28,28 @@ pub struct LotTrace {
     pub cleared_verification: Option<ClearedVerification>,
     /// The plot's whole hash chain, recomputed for this response.
     pub chain: ChainView,
+    /// The chain's head now and the heads seen earlier (stamp, label), compared with it.
+    pub anchors: AnchorsView,
+}
+
+/// The chain heads kept outside the rows (`diary::anchors`), as a lot's page compares them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnchorsView {
+    /// The plot's head now as a label prints it (`{seq}-{12 hex}`); none for an empty diary.
+    pub head_digest: Option<String>,
+    /// The entry the officer's stamp saw as the head, and whether it still has that hash.
+    pub stamp: Option<AnchorCheck>,
+    /// The label's digest this page was opened with (`?c=`), and whether it still holds.
+    pub label: Option<AnchorCheck>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnchorCheck {
+    pub seq: i64,
+    /// False: that entry's hash changed, or it is gone; the chain was rewritten since.
+    pub holds: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

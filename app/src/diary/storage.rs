@@ -1120,7 +1120,11 @@ crate::db::statements! {
     /// `verify_lot`.
     VERIFY_LOT = "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
               cleared_verified_by = NULL, cleared_verified_at = NULL,
-              verification_cleared_at = NULL
+              verification_cleared_at = NULL,
+              verified_chain_seq = (SELECT e.seq FROM cultivation_log_entries e
+                  WHERE e.plot_id = harvest_lots.plot_id ORDER BY e.seq DESC LIMIT 1),
+              verified_chain_head = (SELECT e.entry_hash FROM cultivation_log_entries e
+                  WHERE e.plot_id = harvest_lots.plot_id ORDER BY e.seq DESC LIMIT 1)
         WHERE id = $3";
     /// `plot_diary`.
     PLOT_DIARY = "SELECT v.id, p.name_vi || ' – ' || v.label_vi

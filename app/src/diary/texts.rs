@@ -114,6 +114,13 @@ pub struct DiaryTexts {
     pub err_photo_pixels: &'static str,
     pub err_photo_corrupt: &'static str,
     pub err_photo_alt: &'static str,
+    /// The chain anchors (`diary::anchors`) on the lot page and the label.
+    pub stamp_holds: fn(i64) -> String,
+    pub stamp_rewritten: fn(i64) -> String,
+    pub label_holds: &'static str,
+    pub label_rewritten: fn(i64) -> String,
+    pub head_digest: &'static str,
+    pub checkpoints_link: &'static str,
 }
 
 impl DiaryTexts {
@@ -309,6 +316,20 @@ static VI: DiaryTexts = DiaryTexts {
     err_photo_pixels: "Ảnh có quá nhiều điểm ảnh (tối đa 25 megapixel).",
     err_photo_corrupt: "Tệp ảnh bị hỏng hoặc chưa tải lên hết, hãy thử lại.",
     err_photo_alt: "Mô tả ảnh có ký tự điều khiển hoặc ký tự ẩn (thường do dán từ nơi khác). Hãy gõ lại.",
+    stamp_holds: |s| format!("Nhật ký vẫn khớp với lúc cán bộ xác nhận (đến ghi chép #{s})."),
+    stamp_rewritten: |s| {
+        format!(
+            "Cảnh báo: nhật ký đã bị viết lại sau khi cán bộ xác nhận: ghi chép #{s} không còn như lúc xác nhận."
+        )
+    },
+    label_holds: "Nhật ký vẫn khớp với mã in trên nhãn bạn vừa quét.",
+    label_rewritten: |s| {
+        format!(
+            "Cảnh báo: nhật ký đã bị viết lại kể từ khi nhãn này được in: ghi chép #{s} không còn như lúc in."
+        )
+    },
+    head_digest: "Mã kiểm nhật ký",
+    checkpoints_link: "Bản ghi đã ký hằng ngày",
 };
 
 static EN: DiaryTexts = DiaryTexts {
@@ -455,6 +476,22 @@ static EN: DiaryTexts = DiaryTexts {
     err_photo_pixels: "The photo has too many pixels (at most 25 megapixels).",
     err_photo_corrupt: "The photo file is damaged or did not finish uploading; please try again.",
     err_photo_alt: "The photo description contains a control or invisible character (often pasted from elsewhere). Type it again.",
+    stamp_holds: |s| {
+        format!("The diary still matches what the officer verified (up to entry #{s}).")
+    },
+    stamp_rewritten: |s| {
+        format!(
+            "Warning: the diary was rewritten after the officer verified it: entry #{s} is no longer what was verified."
+        )
+    },
+    label_holds: "The diary still matches the code printed on the label you scanned.",
+    label_rewritten: |s| {
+        format!(
+            "Warning: the diary was rewritten since this label was printed: entry #{s} is no longer what it was."
+        )
+    },
+    head_digest: "Diary check code",
+    checkpoints_link: "Daily signed checkpoints",
 };
 
 #[cfg(test)]

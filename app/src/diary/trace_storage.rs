@@ -42,6 +42,8 @@ struct TraceRow {
     cleared_verified_at: Option<String>,
     cleared_officer_name: Option<String>,
     verification_cleared_at: Option<String>,
+    verified_chain_seq: Option<i64>,
+    verified_chain_head: Option<String>,
     plot_id: Option<String>,
     plot_name: Option<String>,
     crop: Option<String>,
@@ -147,6 +149,7 @@ pub async fn lot_trace(
     db: &Db,
     lot_id: &str,
     locale: Locale,
+    label: Option<&crate::diary::anchors::Anchor>,
 ) -> Result<Option<LotTrace>, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let Some(r) = sqlx::query_as::<_, TraceRow>(LOT_TRACE)
@@ -162,6 +165,7 @@ pub async fn lot_trace(
         None => Vec::new(),
     };
     let chain = chain_status(&rows).into();
+    let anchors = anchors_of(&rows, &r, label);
     let in_season = Season::of(&rows, lot_id, harvested_on);
     let season: Vec<_> = rows
         .iter()
@@ -249,7 +253,43 @@ pub async fn lot_trace(
             _ => None,
         },
         chain,
+        anchors,
     }))
+}
+
+/// The plot's head now, and the stamp's and the label's heads against the chain as it is.
+fn anchors_of(
+    rows: &[super::storage::EntryRow],
+    r: &TraceRow,
+    label: Option<&crate::diary::anchors::Anchor>,
+) -> crate::diary::model::AnchorsView {
+    use crate::diary::{
+        anchors::{Anchor, ChainHead},
+        model::{AnchorCheck, AnchorsView},
+    };
+    let chain: Vec<(i64, String)> = rows.iter().map(|e| (e.seq, e.entry_hash.clone())).collect();
+    let check = |anchor: &Anchor| AnchorCheck {
+        seq: anchor.seq,
+        holds: anchor.holds(&chain),
+    };
+    let stamp = match (&r.verified_at, r.verified_chain_seq, &r.verified_chain_head) {
+        (Some(_), Some(seq), Some(hash)) => Some(check(&Anchor::of(&ChainHead {
+            seq,
+            hash: hash.clone(),
+        }))),
+        _ => None,
+    };
+    AnchorsView {
+        head_digest: rows.last().map(|e| {
+            ChainHead {
+                seq: e.seq,
+                hash: e.entry_hash.clone(),
+            }
+            .digest()
+        }),
+        stamp,
+        label: label.map(check),
+    }
 }
 
 /// The Vietnam day of a stored instant (or of a bare date).
@@ -297,7 +337,7 @@ crate::db::statements! {
     LOT_TRACE = "SELECT l.id, l.lot_code, l.status, l.harvested_on, l.quantity_kg, l.grade, l.verified_at,
               u.display_name AS officer_name,
               l.cleared_verified_at, cu.display_name AS cleared_officer_name,
-              l.verification_cleared_at,
+              l.verification_cleared_at, l.verified_chain_seq, l.verified_chain_head,
               pl.id AS plot_id, pl.name AS plot_name, pl.crop, pl.area_m2, pl.growing_area_code,
               pc.slug AS plot_commune_slug, pc.name AS plot_commune_name,
               pc.kind AS plot_commune_kind,

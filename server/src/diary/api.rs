@@ -58,7 +58,7 @@ pub async fn get_lot(
     headers: HeaderMap,
 ) -> Result<Json<LotTrace>, ApiError> {
     let id = resolve(&state, &key).await?;
-    lot_trace(&state.db, &id, locale(&headers))
+    lot_trace(&state.db, &id, locale(&headers), None)
         .await
         .context("loading a lot")?
         .map(Json)
@@ -77,7 +77,7 @@ pub async fn get_lot_epcis(
     Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = resolve(&state, &key).await?;
-    let trace = lot_trace(&state.db, &id, app::i18n::Locale::Vi)
+    let trace = lot_trace(&state.db, &id, app::i18n::Locale::Vi, None)
         .await
         .context("loading a lot")?
         .ok_or_else(|| ApiError::not_found("no public lot has this id or code"))?;

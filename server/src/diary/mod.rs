@@ -3,6 +3,7 @@
 //! `app::diary`.
 
 pub mod api;
+pub mod checkpoints;
 pub mod epcis;
 pub mod forms;
 pub mod qr;
@@ -39,4 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/lo/{id}/qr.png", get(qr::png))
         .route("/api/v1/lots/{key}", get(api::get_lot))
         .route("/api/v1/lots/{key}/epcis", get(api::get_lot_epcis))
+        .route("/api/v1/checkpoints", get(checkpoints::list))
+        .route("/api/v1/checkpoints/verify", post(checkpoints::verify))
+        .route("/api/v1/checkpoints/{day}", get(checkpoints::one))
 }

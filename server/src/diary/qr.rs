@@ -54,7 +54,15 @@ async fn lot_code(
         .await
         .map_err(unavailable)?
         .ok_or(QrError::NoSuchLot)?;
-    let url = format!("{}{path}", state.public_url);
+    // The chain head's digest at printing rides along: a later rewrite of the diary shows on
+    // the page this code opens (`diary::anchors`).
+    let head = app::diary::anchors::storage::head_of_lot(&state.db, &found.id)
+        .await
+        .map_err(unavailable)?;
+    let url = match head {
+        Some(head) => format!("{}{path}?c={}", state.public_url, head.digest()),
+        None => format!("{}{path}", state.public_url),
+    };
     QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
         .map(|qr| (qr, found.public))
         .map_err(|e| {

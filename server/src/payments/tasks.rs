@@ -41,6 +41,10 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
             "certificate expiry reminders written"
         );
     }
+    // The farm diary's daily signed checkpoint (once a day, by whichever server is first).
+    if crate::diary::checkpoints::sign_today(state).await? {
+        tracing::info!("the farm diary's checkpoint for today is signed");
+    }
     // Throttle counts whose window has passed, so that table stays one window's worth.
     let removed = app::db::rate_limits::delete_expired(&state.db, state.clock.now()).await?;
     if removed > 0 {

@@ -26,6 +26,9 @@ db_test!(
 
 /// The first migration of the carriers' order columns and the `returned` status (#21).
 const WAYBILLS: i64 = 20261201000010;
+/// The diary's chain anchors (#24): columns today's seed writes when it verifies demo lots. They
+/// touch no order table, so the "old" database takes them early and the seed runs on it.
+const SEEDED_LATER: &[i64] = &[20261201000080];
 
 fn app_engine(engine: Engine) -> app::db::Engine {
     match engine {
@@ -40,7 +43,7 @@ async fn database_before_waybills(test_db: &TestDb) -> app::db::Db {
     let all = app::db::migrator(app_engine(test_db.engine));
     let before: Vec<_> = all
         .iter()
-        .filter(|m| m.version < WAYBILLS)
+        .filter(|m| m.version < WAYBILLS || SEEDED_LATER.contains(&m.version))
         .cloned()
         .collect();
     sqlx::migrate::Migrator {

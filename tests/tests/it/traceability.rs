@@ -159,7 +159,15 @@ db_test!(the_qr_code_decodes_to_the_lot_url, |engine| {
     let grids = prepared.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code in the image");
     let (_, content) = grids[0].decode().expect("a readable QR code");
-    assert_eq!(content, format!("{PUBLIC_URL}/01/{LONGAN_GTIN}/10/{code}"));
+    // The lot's address, with the digest of its diary's head at printing (`diary::anchors`).
+    let (address, digest) = content.split_once("?c=").expect("the chain head's digest");
+    assert_eq!(address, format!("{PUBLIC_URL}/01/{LONGAN_GTIN}/10/{code}"));
+    assert!(
+        app.page(&format!("/01/{LONGAN_GTIN}/10/{code}?c={digest}"))
+            .await
+            .contains("Nhật ký vẫn khớp với mã in trên nhãn"),
+        "{digest}"
+    );
 
     // A product without a GTIN: the stable lot URL.
     let (honey, _) = demo_lot(&app, "nhan-long-khoai-chau").await;
@@ -172,7 +180,10 @@ db_test!(the_qr_code_decodes_to_the_lot_url, |engine| {
     let mut prepared =
         rqrr::PreparedImage::prepare(image::load_from_memory(&png).unwrap().to_luma8());
     let (_, content) = prepared.detect_grids()[0].decode().unwrap();
-    assert_eq!(content, format!("{PUBLIC_URL}/lo/{honey}"));
+    assert!(
+        content.starts_with(&format!("{PUBLIC_URL}/lo/{honey}?c=")),
+        "{content}"
+    );
 
     let svg = app.get(&format!("/lo/{id}/qr.svg")).await;
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
@@ -1047,5 +1058,246 @@ db_test!(
         .await;
         assert_eq!(stamp(&app, &lot).await, (None, None));
         assert!(officer.page("/can-bo").await.contains("TN-2026-01"));
+    }
+);
+
+/// Rewrites a plot's whole diary as someone with write access to the database could: the note
+/// of its first entry changed, and every hash after it recomputed, so the chain still checks.
+async fn rewrite_whole_chain(app: &TestApp, plot: &str) {
+    use app::diary::rules::{GENESIS_HASH, HashedFields, entry_hash};
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT id, plot_id, lot_id, seq, kind, occurred_on, input_name, active_ingredient, target,
+                dose, phi_days, quantity_kg, note, corrects_id, recorded_by, recorded_at
+           FROM cultivation_log_entries WHERE plot_id = $1 ORDER BY seq",
+    )
+    .bind(plot)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    let text = |r: &sqlx::any::AnyRow, c: &str| r.get::<String, _>(c);
+    let opt = |r: &sqlx::any::AnyRow, c: &str| r.get::<Option<String>, _>(c);
+    let mut prev = GENESIS_HASH.to_owned();
+    for (i, r) in rows.iter().enumerate() {
+        let (id, plot_id, kind, occurred_on, recorded_at) = (
+            text(r, "id"),
+            text(r, "plot_id"),
+            text(r, "kind"),
+            text(r, "occurred_on"),
+            text(r, "recorded_at"),
+        );
+        let (lot_id, input_name, active, target, dose, corrects, recorded_by) = (
+            opt(r, "lot_id"),
+            opt(r, "input_name"),
+            opt(r, "active_ingredient"),
+            opt(r, "target"),
+            opt(r, "dose"),
+            opt(r, "corrects_id"),
+            opt(r, "recorded_by"),
+        );
+        let note = if i == 0 {
+            "ghi lại cho đẹp".to_owned()
+        } else {
+            text(r, "note")
+        };
+        let fields = HashedFields {
+            id: &id,
+            plot_id: &plot_id,
+            lot_id: lot_id.as_deref(),
+            seq: r.get::<i64, _>("seq"),
+            kind: &kind,
+            occurred_on: &occurred_on,
+            input_name: input_name.as_deref(),
+            active_ingredient: active.as_deref(),
+            target: target.as_deref(),
+            dose: dose.as_deref(),
+            phi_days: r.get::<Option<i64>, _>("phi_days"),
+            quantity_kg: r.get::<Option<i64>, _>("quantity_kg"),
+            note: &note,
+            corrects_id: corrects.as_deref(),
+            recorded_by: recorded_by.as_deref(),
+            recorded_at: &recorded_at,
+        };
+        let hash = entry_hash(&prev, &fields);
+        sqlx::query(
+            "UPDATE cultivation_log_entries SET note = $1, prev_hash = $2, entry_hash = $3 WHERE id = $4",
+        )
+        .bind(&note)
+        .bind(&prev)
+        .bind(&hash)
+        .bind(&id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        prev = hash;
+    }
+}
+
+db_test!(
+    a_whole_diary_rewritten_in_the_database_shows_on_the_stamp_the_label_and_the_checkpoint,
+    |engine| {
+        let (seed, public) = server::diary::checkpoints::SigningKey::generate().unwrap();
+        let app = ocop_tests::spawn_app_configured(engine, |s| {
+            s.signing_key = Some(server::diary::checkpoints::SigningKey::parse(&seed).unwrap())
+        })
+        .await;
+        app.seed().await;
+        let owner = farmer(&app, "0987 654 330", "htx-nhan-long-song-hong-xanh").await;
+        let (plot, lot) = plot_with_lot(&app, &owner, "htx-nhan-long-song-hong-xanh").await;
+        record(
+            &owner,
+            &plot,
+            &[
+                ("kind", "fertilising"),
+                ("occurred_on", &days_ago(20)),
+                ("input_name", "Phân hữu cơ"),
+            ],
+        )
+        .await;
+        record(
+            &owner,
+            &plot,
+            &[
+                ("kind", "harvest"),
+                ("occurred_on", &days_ago(1)),
+                ("lot_id", &lot),
+                ("quantity_kg", "300"),
+            ],
+        )
+        .await;
+        let officer = sign_up(&app, "0911 000 030", "Chị Hoa").await;
+        make_officer(
+            &app,
+            &user_id(&app, "+84911000030").await,
+            &commune_id(&app, "tan-hung").await,
+        )
+        .await;
+        officer
+            .submit(&format!("/can-bo/lo/{lot}/xac-nhan"), &[])
+            .await;
+
+        // The label printed now carries the head's digest; the page shows it and it holds.
+        let page = app.page(&format!("/lo/{lot}")).await;
+        let at = page
+            .find("Mã kiểm nhật ký")
+            .expect("the diary's check code");
+        let start = at + page[at..].find("<code>").unwrap() + 6;
+        let digest = page[start..start + page[start..].find('<').unwrap()].to_owned();
+        assert!(digest.starts_with("2-"), "{digest}");
+        let labelled = app.page(&format!("/lo/{lot}?c={digest}")).await;
+        assert!(
+            labelled.contains("Nhật ký vẫn khớp với mã in trên nhãn"),
+            "{labelled}"
+        );
+        assert!(labelled.contains("Nhật ký vẫn khớp với lúc cán bộ xác nhận (đến ghi chép #2)"));
+        assert!(
+            owner
+                .page(&format!("/nong-trai/lo/{lot}/nhan"))
+                .await
+                .contains(&digest),
+            "the label prints the digest"
+        );
+
+        // The next day's checkpoint (today's was signed at start-up, before this diary),
+        // signed with the key outside the database and kept by a buyer. Whichever pass signs
+        // it first, the day has exactly one.
+        app.state.clock.advance(chrono::Duration::days(1));
+        server::diary::checkpoints::sign_today(&app.state)
+            .await
+            .unwrap();
+        assert!(
+            !server::diary::checkpoints::sign_today(&app.state)
+                .await
+                .unwrap(),
+            "once a day"
+        );
+        let list: serde_json::Value = app
+            .client
+            .get(format!("{}/api/v1/checkpoints", app.address))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["public_key"], public);
+        assert_eq!(list["checkpoints"].as_array().unwrap().len(), 2, "{list}");
+        let day = app::domain::time::vietnam_date(app.state.clock.now()).to_string();
+        assert_eq!(list["checkpoints"][0]["day"], day.as_str(), "newest first");
+        let r = app
+            .client
+            .get(format!("{}/api/v1/checkpoints/{day}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let kept: serde_json::Value = r.json().await.unwrap();
+        assert!(kept["body"].as_str().unwrap().contains(&plot));
+        let verify = |file: serde_json::Value| {
+            let app = &app;
+            async move {
+                app.client
+                    .post(format!("{}/api/v1/checkpoints/verify", app.address))
+                    .json(&file)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let before: serde_json::Value = verify(kept.clone()).await.json().await.unwrap();
+        assert_eq!(before["rewritten"], 0, "{before}");
+        assert_eq!(before["signed_by_this_site"], true);
+
+        rewrite_whole_chain(&app, &plot).await;
+
+        // The chain alone cannot tell: every hash was recomputed.
+        let page = app.page(&format!("/lo/{lot}?c={digest}")).await;
+        assert!(page.contains("Nguyên vẹn"), "{page}");
+        // 1. The officer's stamp saw another head.
+        assert!(
+            page.contains("nhật ký đã bị viết lại sau khi cán bộ xác nhận"),
+            "{page}"
+        );
+        // 2. The label in the buyer's hand carries another digest.
+        assert!(
+            page.contains("nhật ký đã bị viết lại kể từ khi nhãn này được in"),
+            "{page}"
+        );
+        // 3. The kept checkpoint proves it.
+        let after: serde_json::Value = verify(kept.clone()).await.json().await.unwrap();
+        assert_eq!(after["rewritten"], 1, "{after}");
+        let standing = after["plots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["plot_id"] == plot.as_str())
+            .unwrap()["standing"]
+            .clone();
+        assert_eq!(standing, "rewritten");
+        // A checkpoint edited to match the rewrite no longer carries a valid signature.
+        let mut forged = kept.clone();
+        forged["body"] = serde_json::Value::String(
+            kept["body"]
+                .as_str()
+                .unwrap()
+                .replace(&digest[2..], "000000000000"),
+        );
+        let r = verify(forged).await;
+        assert_eq!(r.status(), 422);
+        let e: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "bad_signature");
+        // Not a day: 404.
+        let r = app
+            .client
+            .get(format!("{}/api/v1/checkpoints/yesterday", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
     }
 );
