@@ -353,3 +353,78 @@ db_test!(
         assert_eq!(location(&r), "/ban-hang/sao-ke?loi=bad_month");
     }
 );
+
+db_test!(
+    cash_on_delivery_is_the_producers_and_only_the_fee_is_owed,
+    |engine| {
+        use app::shop::{
+            rules::order::{OrderAction, Party},
+            storage::orders,
+        };
+        let app = ocop_tests::spawn_seeded_app(engine).await;
+        sqlx::query("INSERT INTO site_settings (key, value, updated_at) VALUES ('ledger_fee_bp', '200', '2026-12-01T00:00:00.000Z')")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+        let (a, _) = two_producers(&app).await;
+        sqlx::query("UPDATE producers SET kind = 'household' WHERE id = $1")
+            .bind(&a.producer_id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let guest = Browser::new(&app.address);
+        add(&guest, &a.id, 1).await;
+        let (status, placed) = place(
+            &guest,
+            &checkout_body(&app, "cod", "key-ledger-cod-01").await,
+        )
+        .await;
+        assert_eq!(status, 201, "{placed}");
+        let no = order_nos(&placed).remove(0);
+        let (id, subtotal): (String, i64) =
+            sqlx::query_as("SELECT id, subtotal_vnd FROM orders WHERE order_no = $1")
+                .bind(&no)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        let now = chrono::Utc::now();
+        for action in [
+            OrderAction::Confirm,
+            OrderAction::Ship {
+                carrier: "GHN".into(),
+                tracking_no: "GHN123".into(),
+            },
+        ] {
+            orders::transition(&app.db, &id, &action, Party::Producer, None, now)
+                .await
+                .unwrap();
+        }
+        // Nothing is posted before the cash changes hands.
+        assert!(kinds(&app, &no).await.is_empty());
+        orders::transition(
+            &app.db,
+            &id,
+            &OrderAction::Deliver,
+            Party::Producer,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        // The producer's carrier collected it: the sale is settled directly, no tax is withheld
+        // (the marketplace never held the money), and the producer owes the fee.
+        assert_eq!(
+            kinds(&app, &no).await,
+            ["direct_settlement", "marketplace_fee", "payment"]
+        );
+        assert_eq!(on(&app, &no, "tax_withheld_vat").await, 0);
+        let fee = (subtotal * 200 + 5_000) / 10_000;
+        assert_eq!(
+            app::ledger::storage::balance(&app.db, &a.producer_id)
+                .await
+                .unwrap(),
+            -fee
+        );
+        assert_eq!(held(&app).await, 0);
+    }
+);
