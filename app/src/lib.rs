@@ -6,12 +6,14 @@
 pub mod address;
 pub mod admin;
 pub mod auth;
+pub mod bank_feed;
 pub mod catalog;
 pub mod components;
 pub mod diary;
 pub mod domain;
 pub mod i18n;
 pub mod layout;
+pub mod ledger;
 pub mod notify;
 pub mod officer;
 pub mod pages;
@@ -147,6 +149,10 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("quan-tri") view=ProvinceAdminPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("thong-bao-loi")) view=crate::notify::failed_page::FailedDeliveriesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quen-mat-khau"), StaticSegment("ma")) view=crate::auth::pages::ResetCodePage/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("chuyen-khoan")) view=crate::bank_feed::page::SellerCreditsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("chuyen-khoan")) view=crate::bank_feed::page::OfficerCreditsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("sao-ke")) view=crate::ledger::pages::StatementPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("doi-soat")) view=crate::ledger::pages::SettlementPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

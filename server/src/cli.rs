@@ -153,6 +153,19 @@ pub struct PaymentArgs {
     /// Another base URL for Stripe's API (a test double); default https://api.stripe.com/.
     #[arg(long, env = "STRIPE_API_BASE", global = true, hide = true)]
     pub stripe_api_base: Option<String>,
+    /// The API key the bank-feed service (SePay) sends to /api/v1/webhooks/bank-transfer as
+    /// `Authorization: Apikey <key>`.
+    #[arg(long, env = "BANK_FEED_API_KEY", hide_env_values = true, global = true)]
+    pub bank_feed_api_key: Option<String>,
+    /// Or a secret the bank feed signs each body with (HMAC-SHA256, hex, in
+    /// `X-Bank-Feed-Signature`). Neither set: the endpoint answers 404.
+    #[arg(
+        long,
+        env = "BANK_FEED_HMAC_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub bank_feed_hmac_secret: Option<String>,
     /// Another base URL for GHN's API (a test double); default its production gateway.
     #[arg(long, env = "GHN_API_BASE", global = true, hide = true)]
     pub ghn_api_base: Option<String>,
@@ -190,6 +203,10 @@ impl PaymentArgs {
                 bank_transfer: chrono::Duration::hours(i64::from(self.transfer_pay_hours)),
             },
             stripe,
+            bank_feed: crate::bank_feed::BankFeedAuth {
+                api_key: self.bank_feed_api_key.clone().filter(|k| !k.is_empty()),
+                hmac_secret: self.bank_feed_hmac_secret.clone().filter(|k| !k.is_empty()),
+            },
         })
     }
 }

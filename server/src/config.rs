@@ -86,6 +86,8 @@ pub const DEFAULT_PHOTO_QUEUE_SECS: u64 = 20;
 pub struct PaymentSettings {
     pub windows: PaymentWindows,
     pub stripe: Option<StripeSettings>,
+    /// How the bank-feed webhook authenticates (`BANK_FEED_API_KEY`, `BANK_FEED_HMAC_SECRET`).
+    pub bank_feed: crate::bank_feed::BankFeedAuth,
 }
 
 #[derive(Clone)]

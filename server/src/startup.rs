@@ -195,6 +195,8 @@ fn router(state: AppState) -> Router {
         .merge(crate::officer::router())
         .merge(crate::admin::router())
         .merge(crate::notify::router())
+        .merge(crate::bank_feed::router())
+        .merge(crate::ledger::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)

@@ -500,6 +500,9 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
     "chain_checkpoints",
+    "ledger_lines",
+    "ledger_postings",
+    "bank_credits",
     "search_outbox",
     "import_batches",
     "commune_signature_history",

@@ -182,6 +182,11 @@ fn AdminView(data: AdminData) -> impl IntoView {
         <main class="page narrow">
             <h1>{t.title}</h1>
             <p><a href="/quan-tri/nguoi-dung">{t.users}</a></p>
+            <p>
+                <a href="/quan-tri/doi-soat">{crate::ledger::texts::LedgerTexts::of(use_locale()).settlement_title}</a>
+                " · "
+                <a href="/quan-tri/chuyen-khoan">{crate::bank_feed::page::QueueTexts::of(use_locale()).title}</a>
+            </p>
             <SellerNotice/>
             {saved}
             <h2 id="xa-moi">{t.create}</h2>

@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 35] = [
+    let constant: [(&str, &[(&str, &str)]); 37] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -140,6 +140,8 @@ pub fn all_statements() -> Vec<(String, String)> {
             "diary::anchors::storage",
             crate::diary::anchors::storage::STATEMENTS,
         ),
+        ("ledger::storage", crate::ledger::storage::STATEMENTS),
+        ("bank_feed::storage", crate::bank_feed::storage::STATEMENTS),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()

@@ -124,6 +124,8 @@ fn SellerView(data: SellerData) -> impl IntoView {
                 <a class="button secondary" href="/ban-hang/giao-hang">{t.delivery_title}</a>
                 <a class="button secondary" href="/ban-hang/van-chuyen">{crate::seller::carriers_page::CarrierTexts::of(locale).title}</a>
                 <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(locale).farm_title}</a>
+                <a class="button secondary" href="/ban-hang/chuyen-khoan">{crate::bank_feed::page::QueueTexts::of(locale).title}</a>
+                <a class="button secondary" href="/ban-hang/sao-ke">{crate::ledger::texts::LedgerTexts::of(locale).statement_title}</a>
             </nav>
             <h2>{t.listings}</h2>
             {data.listings.is_empty().then(|| view! { <p>{t.no_listings}</p> })}

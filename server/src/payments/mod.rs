@@ -17,6 +17,7 @@ pub struct Payments {
     pub windows: PaymentWindows,
     /// `None`: cards are not offered.
     pub stripe: Option<stripe::StripeGateway>,
+    pub bank_feed: crate::bank_feed::BankFeedAuth,
 }
 
 impl Payments {
@@ -24,6 +25,7 @@ impl Payments {
         Payments {
             windows: settings.windows,
             stripe: settings.stripe.as_ref().map(stripe::StripeGateway::new),
+            bank_feed: settings.bank_feed.clone(),
         }
     }
 

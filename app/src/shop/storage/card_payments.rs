@@ -228,6 +228,14 @@ pub async fn apply_event(
                     .await?;
                 super::notices::payment_in(&mut tx, &order_id, PaymentNews::Received, &at).await?;
             }
+            // Every order of the checkout was paid (cancelled ones too: their refund undoes it).
+            let paid: Vec<(String,)> = sqlx::query_as(APPLY_EVENT_SELECT_ORDERS_3)
+                .bind(&checkout_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for (order_id,) in paid {
+                crate::ledger::storage::order_paid_in(&mut tx, &order_id, None, &at).await?;
+            }
             EventOutcome::Applied
         }
         CardEventKind::Failed | CardEventKind::Expired => {
@@ -313,6 +321,13 @@ pub async fn record_refund(
     )
     .await?;
     if done == 1 {
+        crate::ledger::storage::order_refunded_in(
+            &mut tx,
+            &due.order_id,
+            Some(refund_id),
+            &db_timestamp(now),
+        )
+        .await?;
         transition_in(
             &mut tx,
             &due.order_id,
@@ -365,6 +380,8 @@ crate::db::statements! {
     APPLY_EVENT_UPDATE_CARD_PAYMENTS_3 = "UPDATE card_payments SET status = $1 WHERE id = $2";
     /// `apply_event`.
     APPLY_EVENT_SELECT_ORDERS_2 = "SELECT id FROM orders WHERE checkout_id = $1 AND status = 'placed'";
+    /// `apply_event`: the checkout's orders, for the ledger.
+    APPLY_EVENT_SELECT_ORDERS_3 = "SELECT id FROM orders WHERE checkout_id = $1 ORDER BY id";
     /// `refunds_due`.
     REFUNDS_DUE = "SELECT p.id, o.id, o.order_no, cp.payment_intent, p.amount_vnd
         FROM payments p

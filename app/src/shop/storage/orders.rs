@@ -524,6 +524,14 @@ pub(crate) async fn transition_noted(
         // Cash changes hands at the door.
         let rows = payments_of_order(tx, order_id).await?;
         apply_payment_event(tx, &rows, PaymentEvent::CashCollected, &at, None).await?;
+        // The producer's carrier collected it: the ledger credits the sale and the fee.
+        crate::ledger::storage::order_paid_in(
+            tx,
+            order_id,
+            Some(crate::ledger::rules::Collector::Producer),
+            &at,
+        )
+        .await?;
     }
     let refund_due = if to.ends_undelivered() && method == PaymentMethod::Card.as_str() {
         let paid: Option<(String,)> = sqlx::query_as(TRANSITION_IN_SELECT_PAYMENTS)
@@ -547,25 +555,41 @@ pub async fn mark_transfer_received(
     now: DateTime<Utc>,
 ) -> Result<(), OrderError> {
     let mut tx = db.begin_write().await?;
+    settle_transfer_in(&mut tx, order_id, Some(actor_user_id), now).await?;
+    // The settlement ledger sees the payment in the same transaction.
+    crate::ledger::storage::order_paid_in(&mut tx, order_id, None, &db_timestamp(now)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`mark_transfer_received`] inside a caller's transaction, without its ledger posting (the
+/// caller posts what fits: a payment, or a held credit matched by hand). `actor_user_id` is
+/// `None` when a bank feed reported the transfer.
+#[tracing::instrument(skip_all, fields(order_id = %order_id, ?actor_user_id))]
+pub(crate) async fn settle_transfer_in(
+    tx: &mut Transaction<'_, Any>,
+    order_id: &str,
+    actor_user_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), OrderError> {
     let at = db_timestamp(now);
     // Only an order still to be fulfilled takes a transfer.
     let rows: Vec<PaymentRow> = sqlx::query_as(MARK_TRANSFER_RECEIVED_SELECT_PAYMENTS)
         .bind(order_id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
-    let settled =
-        apply_payment_event(&mut tx, &rows, PaymentEvent::TransferReceived, &at, None).await?;
+    let settled = apply_payment_event(tx, &rows, PaymentEvent::TransferReceived, &at, None).await?;
     if settled == 0 {
         return Err(OrderError::NotAwaitingTransfer);
     }
     sqlx::query(MARK_TRANSFER_RECEIVED_UPDATE_ORDERS)
         .bind(&at)
         .bind(order_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let (status,): (String,) = sqlx::query_as(MARK_TRANSFER_RECEIVED_SELECT_ORDERS)
         .bind(order_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     sqlx::query(MARK_TRANSFER_RECEIVED_INSERT_ORDER_STATUS_HISTORY)
         .bind(new_id())
@@ -573,16 +597,9 @@ pub async fn mark_transfer_received(
         .bind(&status)
         .bind(actor_user_id)
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    super::notices::payment_in(
-        &mut tx,
-        order_id,
-        super::notices::PaymentNews::Received,
-        &at,
-    )
-    .await?;
-    tx.commit().await?;
+    super::notices::payment_in(tx, order_id, super::notices::PaymentNews::Received, &at).await?;
     Ok(())
 }
 
