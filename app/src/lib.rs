@@ -15,6 +15,7 @@ pub mod layout;
 pub mod notify;
 pub mod officer;
 pub mod pages;
+pub mod payments;
 pub mod search;
 pub mod security;
 pub mod seller;

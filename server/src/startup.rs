@@ -167,6 +167,7 @@ fn router(state: AppState) -> Router {
     let search = state.search.clone();
     let public_url = PublicUrl(state.public_url.clone());
     let cards = app::shop::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
+    let vnpay = app::shop::pages::checkout::VnpayAccepted(state.payments.vnpay.is_some());
     let quoter = state.carriers.quoter();
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
@@ -189,6 +190,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::officer::router())
         .merge(crate::admin::router())
         .merge(crate::notify::router())
+        .merge(crate::payments::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)
@@ -201,6 +203,7 @@ fn router(state: AppState) -> Router {
                 provide_context(public_url.clone());
                 provide_context(cards);
                 provide_context(quoter.clone());
+                provide_context(vnpay);
             },
             {
                 let options = state.leptos_options.clone();

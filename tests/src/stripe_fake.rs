@@ -224,6 +224,7 @@ impl StripeFake {
                 webhook_secret: WEBHOOK_SECRET.to_owned(),
                 api_base: Some(format!("{}/", self.base_url)),
             }),
+            vnpay: None,
         }
     }
 

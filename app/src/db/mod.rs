@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 33] = [
+    let constant: [(&str, &[(&str, &str)]); 34] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -132,6 +132,7 @@ pub fn all_statements() -> Vec<(String, String)> {
         ("auth::pages", crate::auth::pages::sql::STATEMENTS),
         ("notify::delivery", crate::notify::delivery::STATEMENTS),
         ("auth::code_storage", crate::auth::code_storage::STATEMENTS),
+        ("payments::storage", crate::payments::storage::STATEMENTS),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()

@@ -32,3 +32,4 @@ mod sql;
 mod storage;
 mod throttle;
 mod traceability;
+mod vnpay;
