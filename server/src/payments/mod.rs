@@ -110,14 +110,16 @@ pub async fn open_card(
 pub async fn vnpay_urls(
     state: &crate::startup::AppState,
     order_nos: &[String],
+    buyer_ip: Option<&str>,
 ) -> Result<Vec<Option<String>>, sqlx::Error> {
+    let ip = buyer_ip.unwrap_or(vnpay::LOCAL_IP);
     let mut out = vec![];
     for no in order_nos {
         let url = match &state.payments.vnpay {
             Some(vnpay) => app::payments::storage::vnpay_order(&state.db, no)
                 .await?
                 .filter(|o| o.status == app::payments::rules::PaymentStatus::Pending)
-                .map(|o| vnpay.payment_url(&o, &state.public_url, "127.0.0.1")),
+                .map(|o| vnpay.payment_url(&o, &state.public_url, ip)),
             None => None,
         };
         out.push(url);

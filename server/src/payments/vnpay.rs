@@ -31,6 +31,9 @@ pub const VERSION: &str = "2.1.0";
 /// VNPay's production transaction API; the sandbox has its own (see [`default_api_url`]).
 const PRODUCTION_API: &str = "https://merchant.vnpay.vn/merchant_webapi/api/transaction";
 const SANDBOX_API: &str = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction";
+/// `vnp_IpAddr` of the server's own calls (VNPay asks for the caller's address; the server's
+/// public one is not known to it), and of a buyer whose address is unknown.
+pub const LOCAL_IP: &str = "127.0.0.1";
 /// Where VNPay sends the buyer back (`vnp_ReturnUrl`).
 pub const RETURN_PATH: &str = "/thanh-toan/vnpay/ve";
 
@@ -280,7 +283,7 @@ impl VnpayGateway {
         let create_date = vn_time(now);
         let transaction_date = vn_time(due.placed_at);
         let info = format!("Truy van don hang {}", due.order_no);
-        let ip = "127.0.0.1";
+        let ip = LOCAL_IP;
         let data = [
             request_id.as_str(),
             VERSION,
@@ -328,7 +331,7 @@ impl VnpayGateway {
         let transaction_date = vn_time(due.placed_at);
         let amount = (due.amount.dong() * 100).to_string();
         let info = format!("Hoan tien don hang {}", due.order_no);
-        let (ip, by) = ("127.0.0.1", "ocop-marketplace");
+        let (ip, by) = (LOCAL_IP, "ocop-marketplace");
         let data = [
             request_id.as_str(),
             VERSION,
@@ -496,7 +499,11 @@ pub async fn return_page(State(state): State<AppState>, RawQuery(query): RawQuer
 /// `GET /thanh-toan/vnpay/{order_no}`: the order's VNPay page (signed here, where the secret
 /// is), while its payment is still awaited.
 #[tracing::instrument(skip_all, fields(order_no = %order_no))]
-pub async fn pay(State(state): State<AppState>, Path(order_no): Path<String>) -> Response {
+pub async fn pay(
+    State(state): State<AppState>,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
+    Path(order_no): Path<String>,
+) -> Response {
     use app::payments::{rules::PaymentStatus, texts};
     let Some(vnpay) = &state.payments.vnpay else {
         return (StatusCode::NOT_FOUND, Html(page(texts::RETURN_UNKNOWN))).into_response();
@@ -506,7 +513,9 @@ pub async fn pay(State(state): State<AppState>, Path(order_no): Path<String>) ->
     }
     match payment_storage::vnpay_order(&state.db, &order_no).await {
         Ok(Some(o)) if o.status == PaymentStatus::Pending => {
-            crate::auth::forms::see_other(&vnpay.payment_url(&o, &state.public_url, "127.0.0.1"))
+            // VNPay asks for the buyer's address (`vnp_IpAddr`).
+            let ip = ip.as_deref().unwrap_or(LOCAL_IP);
+            crate::auth::forms::see_other(&vnpay.payment_url(&o, &state.public_url, ip))
         }
         // Paid, failed or expired: the order page says which.
         Ok(Some(o)) => crate::auth::forms::see_other(&format!("/don-hang/{}", o.order_no)),

@@ -299,6 +299,7 @@ pub async fn post_checkout(
     State(state): State<AppState>,
     shopper: Shopper,
     headers: HeaderMap,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
     ApiJson(mut fields): ApiJson<CheckoutFields>,
 ) -> Result<Response, ApiError> {
     let invalid = |code: &'static str, message: String| {
@@ -372,7 +373,7 @@ pub async fn post_checkout(
     };
     let nos: Vec<String> = placed.orders.iter().map(|(no, _)| no.clone()).collect();
     let urls = if placed.method == PaymentMethod::Vnpay {
-        crate::payments::vnpay_urls(&state, &nos)
+        crate::payments::vnpay_urls(&state, &nos, ip.as_deref())
             .await
             .map_err(|e| ApiError::unavailable("finding VNPay orders", e))?
     } else {
