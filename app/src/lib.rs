@@ -147,6 +147,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("quan-tri") view=ProvinceAdminPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("thong-bao-loi")) view=crate::notify::failed_page::FailedDeliveriesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quen-mat-khau"), StaticSegment("ma")) view=crate::auth::pages::ResetCodePage/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("hoan-tien")) view=crate::payments::refunds_page::RefundsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

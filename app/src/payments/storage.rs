@@ -399,17 +399,7 @@ pub enum RefundByHandError {
     Db(#[from] sqlx::Error),
 }
 
-/// A refund not done yet, for the administrator's page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OpenRefund {
-    pub payment_id: String,
-    pub order_no: String,
-    pub method: PaymentMethod,
-    pub amount: Vnd,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub next_try_at: Option<String>,
-}
+pub use super::OpenRefund;
 
 #[tracing::instrument(skip_all)]
 pub async fn open_refunds(db: &Db) -> Result<Vec<OpenRefund>, sqlx::Error> {

@@ -19,7 +19,6 @@ pub fn router() -> axum::Router<crate::startup::AppState> {
     axum::Router::new()
         .route(vnpay::RETURN_PATH, get(vnpay::return_page))
         .route("/thanh-toan/vnpay/{order_no}", get(vnpay::pay))
-        .route("/quan-tri/hoan-tien", get(refunds::page))
         .route(
             "/quan-tri/hoan-tien/{payment_id}/thu-lai",
             post(refunds::retry),
