@@ -17,6 +17,7 @@ pub mod ledger;
 pub mod notify;
 pub mod officer;
 pub mod pages;
+pub mod payments;
 pub mod search;
 pub mod security;
 pub mod seller;
@@ -153,6 +154,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("chuyen-khoan")) view=crate::bank_feed::page::OfficerCreditsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("sao-ke")) view=crate::ledger::pages::StatementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("doi-soat")) view=crate::ledger::pages::SettlementPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("hoan-tien")) view=crate::payments::refunds_page::RefundsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

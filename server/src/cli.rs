@@ -166,6 +166,18 @@ pub struct PaymentArgs {
         global = true
     )]
     pub bank_feed_hmac_secret: Option<String>,
+    /// VNPay merchant code (vnp_TmnCode); with VNPAY_HASH_SECRET and VNPAY_URL, turns VNPay on.
+    #[arg(long, env = "VNPAY_TMN_CODE", global = true)]
+    pub vnpay_tmn_code: Option<String>,
+    /// VNPay's secret for HMAC-SHA512 signatures.
+    #[arg(long, env = "VNPAY_HASH_SECRET", hide_env_values = true, global = true)]
+    pub vnpay_hash_secret: Option<String>,
+    /// VNPay's payment page, e.g. https://sandbox.vnpayment.vn/paymentv2/vpcpay.html.
+    #[arg(long, env = "VNPAY_URL", global = true)]
+    pub vnpay_url: Option<String>,
+    /// VNPay's transaction API (querydr, refund); default the one of VNPAY_URL's environment.
+    #[arg(long, env = "VNPAY_API_URL", global = true)]
+    pub vnpay_api_url: Option<String>,
     /// Another base URL for GHN's API (a test double); default its production gateway.
     #[arg(long, env = "GHN_API_BASE", global = true, hide = true)]
     pub ghn_api_base: Option<String>,
@@ -197,7 +209,28 @@ impl PaymentArgs {
                 "card payments need both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (or neither)"
             ),
         };
+        let vnpay = match (
+            &self.vnpay_tmn_code,
+            &self.vnpay_hash_secret,
+            &self.vnpay_url,
+        ) {
+            (Some(code), Some(secret), Some(url))
+                if !code.is_empty() && !secret.is_empty() && !url.is_empty() =>
+            {
+                Some(crate::config::VnpaySettings {
+                    tmn_code: code.clone(),
+                    hash_secret: secret.clone(),
+                    pay_url: url.clone(),
+                    api_url: self.vnpay_api_url.clone().filter(|u| !u.is_empty()),
+                })
+            }
+            (None, None, None) => None,
+            _ => anyhow::bail!(
+                "VNPay needs VNPAY_TMN_CODE, VNPAY_HASH_SECRET and VNPAY_URL together (or none)"
+            ),
+        };
         Ok(PaymentSettings {
+            vnpay,
             windows: PaymentWindows {
                 card: chrono::Duration::minutes(i64::from(self.card_pay_minutes)),
                 bank_transfer: chrono::Duration::hours(i64::from(self.transfer_pay_hours)),

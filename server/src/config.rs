@@ -88,6 +88,30 @@ pub struct PaymentSettings {
     pub stripe: Option<StripeSettings>,
     /// How the bank-feed webhook authenticates (`BANK_FEED_API_KEY`, `BANK_FEED_HMAC_SECRET`).
     pub bank_feed: crate::bank_feed::BankFeedAuth,
+    /// `None`: VNPay is not offered.
+    pub vnpay: Option<VnpaySettings>,
+}
+
+/// A VNPay merchant account (`VNPAY_TMN_CODE`, `VNPAY_HASH_SECRET`, `VNPAY_URL`).
+#[derive(Clone)]
+pub struct VnpaySettings {
+    pub tmn_code: String,
+    pub hash_secret: String,
+    /// The payment page, e.g. https://sandbox.vnpayment.vn/paymentv2/vpcpay.html.
+    pub pay_url: String,
+    /// The transaction API (querydr, refund); `None`: the one of `pay_url`'s environment.
+    pub api_url: Option<String>,
+}
+
+impl std::fmt::Debug for VnpaySettings {
+    // Secrets stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VnpaySettings")
+            .field("tmn_code", &self.tmn_code)
+            .field("pay_url", &self.pay_url)
+            .field("api_url", &self.api_url)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone)]

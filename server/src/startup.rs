@@ -172,6 +172,7 @@ fn router(state: AppState) -> Router {
     let search = state.search.clone();
     let public_url = PublicUrl(state.public_url.clone());
     let cards = app::shop::pages::checkout::CardsAccepted(state.payments.stripe.is_some());
+    let vnpay = app::shop::pages::checkout::VnpayAccepted(state.payments.vnpay.is_some());
     let quoter = state.carriers.quoter();
     let code_channels = state.code_channels();
     let media = Router::new()
@@ -197,6 +198,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::notify::router())
         .merge(crate::bank_feed::router())
         .merge(crate::ledger::router())
+        .merge(crate::payments::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)
@@ -210,6 +212,7 @@ fn router(state: AppState) -> Router {
                 provide_context(cards);
                 provide_context(quoter.clone());
                 provide_context(code_channels);
+                provide_context(vnpay);
             },
             {
                 let options = state.leptos_options.clone();

@@ -15,6 +15,7 @@ pub mod race;
 pub mod sms_fakes;
 pub mod smtp_sink;
 pub mod stripe_fake;
+pub mod vnpay_fake;
 pub mod xlsx;
 
 use std::path::Path;

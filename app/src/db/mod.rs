@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 37] = [
+    let constant: [(&str, &[(&str, &str)]); 38] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -142,6 +142,7 @@ pub fn all_statements() -> Vec<(String, String)> {
         ),
         ("ledger::storage", crate::ledger::storage::STATEMENTS),
         ("bank_feed::storage", crate::bank_feed::storage::STATEMENTS),
+        ("payments::storage", crate::payments::storage::STATEMENTS),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()

@@ -3,7 +3,7 @@
 //! and the figures read back from them (balances, statements, the withholding report).
 
 use chrono::{DateTime, Utc};
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::AnyConnection;
 
 use super::rules::{
     Account, Collector, EntryKind, Line, PaidOrder, Posting, PostingError, Rate, Rates, SellerKind,
@@ -114,7 +114,7 @@ async fn paid_order(
     // collected by the producer's own carrier account; a transfer goes to the producer's own
     // bank account when it has one (see shop::storage::bank).
     let collector = collector.unwrap_or(match method.as_str() {
-        "card" => Collector::Marketplace,
+        "card" | "vnpay" => Collector::Marketplace,
         "bank_transfer" if own_account.is_none() => Collector::Marketplace,
         _ => Collector::Producer,
     });
@@ -133,7 +133,7 @@ async fn paid_order(
 /// Once per order, whoever calls.
 #[tracing::instrument(skip_all, fields(order_id = %order_id))]
 pub(crate) async fn order_paid_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     order_id: &str,
     collector: Option<Collector>,
     at: &str,
@@ -157,14 +157,14 @@ pub(crate) async fn order_paid_in(
 /// The order's money went back to the buyer: everything it posted is undone.
 #[tracing::instrument(skip_all, fields(order_id = %order_id))]
 pub(crate) async fn order_refunded_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     order_id: &str,
     reference: Option<&str>,
     at: &str,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(String, i64)> = sqlx::query_as(ORDER_LINES)
         .bind(order_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *tx)
         .await?;
     let lines = rows
         .into_iter()
@@ -179,7 +179,7 @@ pub(crate) async fn order_refunded_in(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let (producer_id,): (String,) = sqlx::query_as(ORDER_PRODUCER)
         .bind(order_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     let posting = refund_posting(&lines).map_err(posting_error)?;
     write_in(
@@ -200,7 +200,7 @@ pub(crate) async fn order_refunded_in(
 
 /// A bank credit that paid no order: the marketplace holds it.
 pub(crate) async fn credit_held_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     credit_id: &str,
     producer_id: Option<&str>,
     amount: i64,
@@ -225,7 +225,7 @@ pub(crate) async fn credit_held_in(
 
 /// A held credit was matched by hand to this order: it becomes the order's payment.
 pub(crate) async fn credit_matched_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     credit_id: &str,
     order_id: &str,
     actor_user_id: &str,
@@ -258,7 +258,7 @@ pub(crate) async fn credit_matched_in(
 
 /// A held credit was sent back to whoever sent it.
 pub(crate) async fn credit_refunded_in(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut AnyConnection,
     credit_id: &str,
     producer_id: Option<&str>,
     amount: i64,

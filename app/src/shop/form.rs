@@ -27,6 +27,9 @@ pub enum ShopRefusal {
     OutOfStock,
     NoBankAccount,
     CardUnavailable,
+    VnpayUnavailable,
+    /// A bank transfer back needs its reference.
+    RefundReference,
     /// The orders stand but the card payment page did not open.
     CardOpen,
     IdempotencyKey,
@@ -153,6 +156,7 @@ impl TryFrom<CheckoutError> for ShopRefusal {
             }
             CheckoutError::NoBankAccount(_) => Ok(ShopRefusal::NoBankAccount),
             CheckoutError::CardUnavailable => Ok(ShopRefusal::CardUnavailable),
+            CheckoutError::VnpayUnavailable => Ok(ShopRefusal::VnpayUnavailable),
             CheckoutError::KeyReused => Ok(ShopRefusal::IdempotencyKeyReused),
             CheckoutError::TotalRose { .. } => Ok(ShopRefusal::TotalChanged),
             e @ (CheckoutError::EmptyCart
@@ -185,6 +189,8 @@ mod tests {
             OutOfStock => "out_of_stock",
             NoBankAccount => "no_bank_account",
             CardUnavailable => "card_unavailable",
+            VnpayUnavailable => "vnpay_unavailable",
+            RefundReference => "refund_reference",
             CardOpen => "card_open",
             IdempotencyKey => "idempotency_key",
             IdempotencyKeyReused => "idempotency_key_reused",
@@ -211,7 +217,7 @@ mod tests {
     }
 
     /// One query per reason: the codes the pages already link to.
-    const QUERIES: [&str; 34] = [
+    const QUERIES: [&str; 36] = [
         "loi=total_changed",
         "loi=not_delivered",
         "loi=no_carrier_account",
@@ -234,6 +240,8 @@ mod tests {
         "loi=out_of_stock",
         "loi=no_bank_account",
         "loi=card_unavailable",
+        "loi=vnpay_unavailable",
+        "loi=refund_reference",
         "loi=card_open",
         "loi=idempotency_key",
         "loi=idempotency_key_reused",

@@ -168,6 +168,8 @@ fn vi_error(refusal: ShopRefusal) -> &'static str {
             "Một nhà sản xuất trong giỏ chưa nhận chuyển khoản. Hãy chọn cách thanh toán khác."
         }
         CardUnavailable => "Hiện chưa nhận thanh toán thẻ.",
+        VnpayUnavailable => "Hiện chưa nhận thanh toán qua VNPay. Hãy chọn cách thanh toán khác.",
+        RefundReference => "Hãy nhập mã giao dịch của lần chuyển khoản hoàn tiền.",
         CardOpen => "Chưa mở được trang thanh toán thẻ. Hãy thử lại sau ít phút.",
         IdempotencyKey | IdempotencyKeyReused => "Biểu mẫu đã cũ, hãy tải lại trang rồi đặt lại.",
         OrderState => "Đơn hàng đang ở trạng thái không cho phép việc này.",
@@ -228,6 +230,8 @@ fn en_error(refusal: ShopRefusal) -> &'static str {
             "A producer in the cart does not take bank transfers yet. Choose another way to pay."
         }
         CardUnavailable => "Card payments are not available.",
+        VnpayUnavailable => "VNPay payments are not available. Choose another way to pay.",
+        RefundReference => "Write the reference of the transfer back.",
         CardOpen => "The card payment page could not be opened. Try again in a few minutes.",
         IdempotencyKey | IdempotencyKeyReused => {
             "The form is out of date: reload the page and order again."
@@ -306,6 +310,7 @@ const VI: ShopTexts = ShopTexts {
         PaymentMethod::Cod => "Tiền mặt khi nhận hàng",
         PaymentMethod::BankTransfer => "Chuyển khoản (mã VietQR)",
         PaymentMethod::Card => "Thẻ ngân hàng/quốc tế",
+        PaymentMethod::Vnpay => "VNPay (thẻ ATM, ứng dụng ngân hàng, QR)",
     },
     method_hint: |m| match m {
         PaymentMethod::Cod => "Trả tiền cho người giao hàng.",
@@ -313,6 +318,7 @@ const VI: ShopTexts = ShopTexts {
             "Quét mã VietQR bằng ứng dụng ngân hàng hoặc ví; giữ hàng 24 giờ."
         }
         PaymentMethod::Card => "Thanh toán qua Stripe; giữ hàng 30 phút.",
+        PaymentMethod::Vnpay => "Thanh toán trên trang của VNPay; giữ hàng 30 phút.",
     },
     place_order: "Xác nhận đặt hàng",
     orders_title: "Đơn hàng của tôi",
@@ -326,6 +332,7 @@ const VI: ShopTexts = ShopTexts {
         PaymentStatus::Failed => "Thanh toán không thành công",
         PaymentStatus::Refunded => "Đã hoàn tiền",
         PaymentStatus::Expired => "Không còn chờ thanh toán",
+        PaymentStatus::Refunding => "Đang hoàn tiền",
     },
     placed_at: "Đặt lúc",
     deliver_to: "Giao đến",
@@ -335,6 +342,15 @@ const VI: ShopTexts = ShopTexts {
         n if n.starts_with(WAYBILL_NOTE) => format!("Đã tạo vận đơn {}", &n[WAYBILL_NOTE.len()..]),
         "payment_expired" => "Quá hạn thanh toán".to_owned(),
         "payment_failed" => "Thanh toán thẻ không thành công".to_owned(),
+        "refund_requested" => "Đang hoàn tiền qua cổng thanh toán".to_owned(),
+        "refund_owed_by_hand" => "Cần chuyển khoản hoàn tiền cho người mua".to_owned(),
+        n if n.starts_with("refund_failed:") => {
+            format!(
+                "Hoàn tiền chưa thành công, sẽ thử lại ({})",
+                &n["refund_failed:".len()..]
+            )
+        }
+        n if n.starts_with("refunded:") => format!("Đã hoàn tiền (mã {})", &n["refunded:".len()..]),
         other => other.to_owned(),
     },
     pay_cod: |amount| format!("Trả {amount} tiền mặt khi nhận hàng."),
@@ -432,6 +448,7 @@ const EN: ShopTexts = ShopTexts {
         PaymentMethod::Cod => "Cash on delivery",
         PaymentMethod::BankTransfer => "Bank transfer (VietQR code)",
         PaymentMethod::Card => "Card",
+        PaymentMethod::Vnpay => "VNPay (ATM card, banking app, QR)",
     },
     method_hint: |m| match m {
         PaymentMethod::Cod => "Pay the courier.",
@@ -439,6 +456,7 @@ const EN: ShopTexts = ShopTexts {
             "Scan the VietQR code with a banking or wallet app; goods held 24 hours."
         }
         PaymentMethod::Card => "Paid through Stripe; goods held 30 minutes.",
+        PaymentMethod::Vnpay => "Paid on VNPay's page; goods held 30 minutes.",
     },
     place_order: "Place order",
     orders_title: "My orders",
@@ -452,6 +470,7 @@ const EN: ShopTexts = ShopTexts {
         PaymentStatus::Failed => "Payment failed",
         PaymentStatus::Refunded => "Refunded",
         PaymentStatus::Expired => "No longer awaiting payment",
+        PaymentStatus::Refunding => "Being refunded",
     },
     placed_at: "Placed",
     deliver_to: "Deliver to",
@@ -463,6 +482,17 @@ const EN: ShopTexts = ShopTexts {
         }
         "payment_expired" => "Not paid in time".to_owned(),
         "payment_failed" => "Card payment failed".to_owned(),
+        "refund_requested" => "Refund under way through the payment provider".to_owned(),
+        "refund_owed_by_hand" => "A transfer back to the buyer is owed".to_owned(),
+        n if n.starts_with("refund_failed:") => {
+            format!(
+                "Refund failed, will retry ({})",
+                &n["refund_failed:".len()..]
+            )
+        }
+        n if n.starts_with("refunded:") => {
+            format!("Refunded (reference {})", &n["refunded:".len()..])
+        }
         other => other.to_owned(),
     },
     pay_cod: |amount| format!("Pay {amount} in cash on delivery."),

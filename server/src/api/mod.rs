@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/webhooks/stripe",
             post(crate::payments::webhook::stripe_webhook),
         )
+        .route("/api/v1/webhooks/vnpay", get(crate::payments::vnpay::ipn))
         // Anything else under /api/v1 is a JSON 404, not the HTML not-found page.
         .route(
             "/api/v1/{*rest}",

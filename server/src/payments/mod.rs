@@ -2,14 +2,29 @@
 //! believed, calling Stripe, and the background work that settles payments (expiring unpaid
 //! orders, refunding cancelled paid ones).
 
+pub mod refunds;
 pub mod stripe;
 pub mod stripe_signature;
 pub mod tasks;
+pub mod vnpay;
 pub mod webhook;
 
 use app::shop::rules::order::PaymentWindows;
 
 use crate::config::PaymentSettings;
+
+/// VNPay's pages (the buyer's way there and back) and the refunds administrators watch.
+pub fn router() -> axum::Router<crate::startup::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(vnpay::RETURN_PATH, get(vnpay::return_page))
+        .route("/thanh-toan/vnpay/{order_no}", get(vnpay::pay))
+        .route(
+            "/quan-tri/hoan-tien/{payment_id}/thu-lai",
+            post(refunds::retry),
+        )
+        .route("/don-hang/{order_no}/hoan-tien", post(refunds::by_hand))
+}
 
 /// What the running server knows about payments.
 #[derive(Clone, Debug)]
@@ -18,6 +33,8 @@ pub struct Payments {
     /// `None`: cards are not offered.
     pub stripe: Option<stripe::StripeGateway>,
     pub bank_feed: crate::bank_feed::BankFeedAuth,
+    /// `None`: VNPay is not offered.
+    pub vnpay: Option<vnpay::VnpayGateway>,
 }
 
 impl Payments {
@@ -26,6 +43,7 @@ impl Payments {
             windows: settings.windows,
             stripe: settings.stripe.as_ref().map(stripe::StripeGateway::new),
             bank_feed: settings.bank_feed.clone(),
+            vnpay: settings.vnpay.as_ref().map(vnpay::VnpayGateway::new),
         }
     }
 
@@ -33,6 +51,7 @@ impl Payments {
         app::shop::storage::checkout::CheckoutRules {
             windows: self.windows,
             card_enabled: self.stripe.is_some(),
+            vnpay_enabled: self.vnpay.is_some(),
         }
     }
 }
@@ -85,4 +104,26 @@ pub async fn open_card(
     )
     .await?;
     Ok(url)
+}
+
+/// The VNPay page of each order of a VNPay checkout (`None` when VNPay is off or an order's
+/// payment is no longer awaited).
+pub async fn vnpay_urls(
+    state: &crate::startup::AppState,
+    order_nos: &[String],
+    buyer_ip: Option<&str>,
+) -> Result<Vec<Option<String>>, sqlx::Error> {
+    let ip = buyer_ip.unwrap_or(vnpay::LOCAL_IP);
+    let mut out = vec![];
+    for no in order_nos {
+        let url = match &state.payments.vnpay {
+            Some(vnpay) => app::payments::storage::vnpay_order(&state.db, no)
+                .await?
+                .filter(|o| o.status == app::payments::rules::PaymentStatus::Pending)
+                .map(|o| vnpay.payment_url(&o, &state.public_url, ip)),
+            None => None,
+        };
+        out.push(url);
+    }
+    Ok(out)
 }

@@ -118,7 +118,7 @@ impl StripeGateway {
     /// Gives back one order's share of a card payment; returns the refund id.
     pub async fn refund(&self, due: &RefundDue) -> Result<String, ProviderError> {
         let intent: PaymentIntentId = due
-            .payment_intent
+            .provider_ref
             .parse()
             .map_err(|_| ProviderError::Incomplete("a payment intent id"))?;
         let mut params = CreateRefund::new();

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use app::shop::storage::{card_payments, orders};
+use app::shop::storage::orders;
 use chrono::Utc;
 
 use crate::startup::AppState;
@@ -53,27 +53,87 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     Ok((expired.len(), refunded))
 }
 
-/// Refunds every cancelled order whose card payment went through. A provider failure is
-/// logged and retried on the next pass (the idempotency key makes the retry safe).
+/// How long one refund attempt holds its claim: longer than any provider call takes.
+const REFUND_LEASE_MINUTES: i64 = 5;
+
+/// Refunds every payment owed back through its provider (card: Stripe; VNPay: its refund
+/// API) that is due for a try. Each is claimed first, so two passes never call the provider
+/// for the same payment at once; a failure is recorded (attempts, error, next try with
+/// backoff) and shown to administrators; a bank transfer is given back by hand, not here.
 pub async fn refund_due(state: &AppState) -> Result<usize, sqlx::Error> {
-    let Some(stripe) = &state.payments.stripe else {
-        return Ok(0);
-    };
+    use app::payments::{rules::PaymentMethod, storage as refunds};
+    // One pass at a time in this process (a cancellation's immediate pass and the timer's):
+    // the second then finds the first's work done instead of skipping claimed payments while
+    // their answer is still on its way. Other servers are kept off by the claim.
+    static PASS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _pass = PASS.lock().await;
+    let now = Utc::now();
     let mut done = 0;
-    for due in card_payments::refunds_due(&state.db).await? {
-        match stripe.refund(&due).await {
-            Ok(refund_id) => {
-                if let Err(e) =
-                    card_payments::record_refund(&state.db, &due, &refund_id, Utc::now()).await
-                {
-                    tracing::error!(error = %e, order = %due.order_no, "recording a refund failed");
-                    continue;
+    for due in refunds::refunds_due(&state.db, now).await? {
+        let result = match due.method {
+            PaymentMethod::Card => match &state.payments.stripe {
+                Some(stripe) => {
+                    if !refunds::claim_refund(
+                        &state.db,
+                        &due,
+                        now,
+                        chrono::Duration::minutes(REFUND_LEASE_MINUTES),
+                    )
+                    .await?
+                    {
+                        continue;
+                    }
+                    stripe.refund(&due).await.map_err(|e| e.to_string())
                 }
-                tracing::info!(order = %due.order_no, %refund_id, "card payment refunded");
-                done += 1;
+                None => continue,
+            },
+            PaymentMethod::Vnpay => match &state.payments.vnpay {
+                Some(vnpay) => {
+                    if !refunds::claim_refund(
+                        &state.db,
+                        &due,
+                        now,
+                        chrono::Duration::minutes(REFUND_LEASE_MINUTES),
+                    )
+                    .await?
+                    {
+                        continue;
+                    }
+                    vnpay
+                        .settle_refund(&due, Utc::now())
+                        .await
+                        .map(|r| r.reference)
+                        .map_err(|e| e.to_string())
+                }
+                None => continue,
+            },
+            PaymentMethod::Cod | PaymentMethod::BankTransfer => continue,
+        };
+        match result {
+            Ok(reference) => {
+                match refunds::refund_confirmed(
+                    &state.db,
+                    &due.payment_id,
+                    &reference,
+                    None,
+                    Utc::now(),
+                )
+                .await
+                {
+                    Ok(_) => {
+                        tracing::info!(order = %due.order_no, %reference, "payment refunded");
+                        done += 1;
+                    }
+                    // The provider has refunded: the next pass finds it (Stripe's idempotency
+                    // key, VNPay's querydr) and records it then.
+                    Err(e) => {
+                        tracing::error!(error = %e, order = %due.order_no, "recording a refund failed")
+                    }
+                }
             }
-            Err(e) => {
-                tracing::warn!(error = %e, order = %due.order_no, "refund failed; will retry")
+            Err(error) => {
+                tracing::warn!(%error, order = %due.order_no, "refund failed; will retry");
+                refunds::refund_failed(&state.db, &due, &error, Utc::now()).await?;
             }
         }
     }

@@ -10,6 +10,7 @@ use app::{
         model::{CartView, OrderView},
         quotes::Destination,
         rules::checkout::{CheckoutFields, Quantity},
+        rules::order::PaymentMethod,
         storage::{
             cart::{self, CartError, CartOwner},
             checkout::CheckoutError,
@@ -249,6 +250,9 @@ pub async fn remove_item(
 pub struct PlacedOrder {
     pub order_no: String,
     pub total: i64,
+    /// For VNPay: the page where the buyer pays this order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_url: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -295,6 +299,7 @@ pub async fn post_checkout(
     State(state): State<AppState>,
     shopper: Shopper,
     headers: HeaderMap,
+    crate::auth::ClientIp(ip): crate::auth::ClientIp,
     ApiJson(mut fields): ApiJson<CheckoutFields>,
 ) -> Result<Response, ApiError> {
     let invalid = |code: &'static str, message: String| {
@@ -366,14 +371,24 @@ pub async fn post_checkout(
     } else {
         StatusCode::CREATED
     };
+    let nos: Vec<String> = placed.orders.iter().map(|(no, _)| no.clone()).collect();
+    let urls = if placed.method == PaymentMethod::Vnpay {
+        crate::payments::vnpay_urls(&state, &nos, ip.as_deref())
+            .await
+            .map_err(|e| ApiError::unavailable("finding VNPay orders", e))?
+    } else {
+        vec![None; nos.len()]
+    };
     let body = CheckoutResponse {
         checkout_id: placed.checkout_id,
         orders: placed
             .orders
             .into_iter()
-            .map(|(order_no, total)| PlacedOrder {
+            .zip(urls)
+            .map(|((order_no, total), payment_url)| PlacedOrder {
                 order_no,
                 total: total.dong(),
+                payment_url,
             })
             .collect(),
         total: placed.total.dong(),

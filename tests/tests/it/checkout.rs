@@ -105,7 +105,7 @@ pub(crate) fn order_nos(placed: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn order_status(app: &TestApp, order_no: &str) -> (String, String) {
+pub(crate) async fn order_status(app: &TestApp, order_no: &str) -> (String, String) {
     sqlx::query_as(
         "SELECT o.status, p.status FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.order_no = $1",
     )

@@ -35,3 +35,4 @@ mod sql;
 mod storage;
 mod throttle;
 mod traceability;
+mod vnpay;

@@ -703,7 +703,7 @@ db_test!(a_returned_card_order_is_refund_due, |engine| {
     );
     let label = shop.order(&no).await.tracking_no.unwrap();
     assert!(
-        app::shop::storage::card_payments::refunds_due(&shop.app.db)
+        app::payments::storage::refunds_due(&shop.app.db, chrono::Utc::now())
             .await
             .unwrap()
             .is_empty()
@@ -715,28 +715,34 @@ db_test!(a_returned_card_order_is_refund_due, |engine| {
         .ghtk_event(&label, 20, "2026-12-04T08:00:00+07:00", 0)
         .await;
     assert_eq!(body["status"], "returned");
-    let due = app::shop::storage::card_payments::refunds_due(&shop.app.db)
+    let due = app::payments::storage::refunds_due(&shop.app.db, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(due.len(), 1, "a paid order that came back is given back");
     assert_eq!(
-        (due[0].order_no.as_str(), due[0].payment_intent.as_str()),
+        (due[0].order_no.as_str(), due[0].provider_ref.as_str()),
         (no.as_str(), "pi_1")
     );
-    app::shop::storage::card_payments::record_refund(
+    app::payments::storage::refund_confirmed(
         &shop.app.db,
-        &due[0],
+        &due[0].payment_id,
         "re_1",
+        None,
         chrono::Utc::now(),
     )
     .await
     .unwrap();
     assert_eq!(shop.order(&no).await.status, "refunded");
     let history = shop.history(&no).await;
-    // The carrier's events carry its times, the refund ours: compared as a set.
+    // The carrier's events carry its times, the refund ours: compared as a set. The refund's
+    // request is a step of its own that leaves the order `returned`.
+    assert!(history.contains(&("returned".to_owned(), "refund_requested".to_owned())));
     for step in ["shipped", "returned", "refunded"] {
         assert_eq!(
-            history.iter().filter(|(to, _)| to == step).count(),
+            history
+                .iter()
+                .filter(|(to, note)| to == step && note != "refund_requested")
+                .count(),
             1,
             "{step}: {history:?}"
         );

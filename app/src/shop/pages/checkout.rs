@@ -26,6 +26,10 @@ use crate::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CardsAccepted(pub bool);
 
+/// Whether VNPay is accepted here (its merchant account configured), provided by the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VnpayAccepted(pub bool);
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckoutData {
     pub cart: CartView,
@@ -107,10 +111,12 @@ pub async fn get_checkout_page(
         _ => None,
     };
     let cards = use_context::<CardsAccepted>().is_some_and(|c| c.0);
+    let vnpay = use_context::<VnpayAccepted>().is_some_and(|c| c.0);
     let methods = PaymentMethod::ALL
         .iter()
         .copied()
         .filter(|m| *m != PaymentMethod::Card || cards)
+        .filter(|m| *m != PaymentMethod::Vnpay || vnpay)
         .collect();
     Ok(CheckoutData {
         cart,

@@ -81,6 +81,9 @@ fn OrderList(list: Vec<OrderSummary>, locale: Locale) -> impl IntoView {
                     " · " {o.total.format(locale.money())}
                     <span class=format!("status {}", o.status.as_str())>{(t.status)(o.status)}</span>
                     <small>{local_time(&o.placed_at)}</small>
+                    {(o.payment_method == PaymentMethod::Vnpay && o.status == OrderStatus::Placed && o.payment_status == PaymentStatus::Pending).then(|| view! {
+                        " " <a class="button vnpay" href=format!("/thanh-toan/vnpay/{}", o.order_no)>{crate::payments::texts::PAY_WITH_VNPAY}</a>
+                    })}
                 </li>
             }).collect_view()}
         </ul>
@@ -276,6 +279,9 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                             <dt>{t.transfer_content}</dt><dd><strong>{tr.purpose.clone()}</strong></dd>
                         </dl>
                     }.into_any(),
+                    (PaymentMethod::Vnpay, _, _) if o.status == OrderStatus::Placed && o.payment_status == PaymentStatus::Pending => view! {
+                        <p><a class="button vnpay" href=format!("/thanh-toan/vnpay/{}", o.order_no)>{crate::payments::texts::PAY_WITH_VNPAY}</a></p>
+                    }.into_any(),
                     (PaymentMethod::Card, _, _) if o.status == OrderStatus::Placed && o.payment_status == PaymentStatus::Pending => view! {
                         <form method="post" action=format!("/don-hang/{}/the", o.order_no)>
                             <CsrfField/>
@@ -319,6 +325,15 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
             {fulfils.then(|| view! {
                 <section class="fulfil" aria-labelledby="fulfil">
                     <h2 id="fulfil">{t.producer_actions}</h2>
+                    {(o.payment_method == PaymentMethod::BankTransfer && o.payment_status == PaymentStatus::Refunding).then(|| view! {
+                        <form method="post" action=format!("/don-hang/{}/hoan-tien", o.order_no) class="stack refund">
+                            <h3>{crate::payments::texts::REFUND_BY_HAND}</h3>
+                            <CsrfField/>
+                            <label for="refund-reference">{crate::payments::texts::REFUND_REFERENCE}</label>
+                            <input id="refund-reference" name="reference" required maxlength="100"/>
+                            <button type="submit" class="button">{crate::payments::texts::REFUND_RECORD}</button>
+                        </form>
+                    })}
                     {(o.status == OrderStatus::Placed).then(|| view! {
                         <form method="post" action=action.clone()>
                             <CsrfField/><input type="hidden" name="action" value="confirm"/>

@@ -208,7 +208,7 @@ pub async fn apply_event(
                 .bind(&checkout_id)
                 .fetch_all(&mut *tx)
                 .await?;
-            apply_payment_event(&mut tx, &rows, PaymentEvent::CardPaid, &at, None).await?;
+            apply_payment_event(&mut tx, &rows, PaymentEvent::ProviderConfirmed, &at, None).await?;
             let open: Vec<(String, String)> = sqlx::query_as(APPLY_EVENT_SELECT_ORDERS)
                 .bind(&checkout_id)
                 .fetch_all(&mut *tx)
@@ -272,75 +272,8 @@ pub async fn apply_event(
     Ok(outcome)
 }
 
-/// A paid card share of a cancelled or returned order, to give back.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefundDue {
-    pub payment_id: String,
-    pub order_id: String,
-    pub order_no: String,
-    pub payment_intent: String,
-    pub amount: Vnd,
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn refunds_due(db: &Db) -> Result<Vec<RefundDue>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String, i64)> =
-        sqlx::query_as(REFUNDS_DUE).fetch_all(db.pool()).await?;
-    rows.into_iter()
-        .map(|(payment_id, order_id, order_no, payment_intent, amount)| {
-            Ok(RefundDue {
-                amount: decode::vnd("card_payments.amount_vnd", &payment_id, amount)?,
-                payment_id,
-                order_id,
-                order_no,
-                payment_intent,
-            })
-        })
-        .collect()
-}
-
-/// The provider refunded `due`: the payment and the order say so.
-#[tracing::instrument(skip_all, fields(refund_id = %refund_id))]
-pub async fn record_refund(
-    db: &Db,
-    due: &RefundDue,
-    refund_id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), CardEventError> {
-    let mut tx = db.begin_write().await?;
-    let rows: Vec<PaymentRow> = sqlx::query_as(RECORD_REFUND_SELECT_PAYMENT)
-        .bind(&due.payment_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    let done = apply_payment_event(
-        &mut tx,
-        &rows,
-        PaymentEvent::Refunded,
-        &db_timestamp(now),
-        Some(refund_id),
-    )
-    .await?;
-    if done == 1 {
-        crate::ledger::storage::order_refunded_in(
-            &mut tx,
-            &due.order_id,
-            Some(refund_id),
-            &db_timestamp(now),
-        )
-        .await?;
-        transition_in(
-            &mut tx,
-            &due.order_id,
-            &OrderAction::Refunded,
-            Party::System,
-            None,
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
+/// A paid share of a cancelled or returned order, to give back (card or VNPay).
+pub use crate::payments::storage::RefundDue;
 
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 crate::db::statements! {
@@ -382,14 +315,4 @@ crate::db::statements! {
     APPLY_EVENT_SELECT_ORDERS_2 = "SELECT id FROM orders WHERE checkout_id = $1 AND status = 'placed'";
     /// `apply_event`: the checkout's orders, for the ledger.
     APPLY_EVENT_SELECT_ORDERS_3 = "SELECT id FROM orders WHERE checkout_id = $1 ORDER BY id";
-    /// `refunds_due`.
-    REFUNDS_DUE = "SELECT p.id, o.id, o.order_no, cp.payment_intent, p.amount_vnd
-        FROM payments p
-        JOIN orders o ON o.id = p.order_id
-        JOIN card_payments cp ON cp.checkout_id = o.checkout_id
-        WHERE p.method = 'card' AND p.status = 'paid' AND o.status IN ('cancelled', 'returned')
-          AND cp.payment_intent IS NOT NULL
-        ORDER BY o.updated_at LIMIT 100";
-    /// `record_refund`.
-    RECORD_REFUND_SELECT_PAYMENT = "SELECT id, method, status FROM payments WHERE id = $1";
 }

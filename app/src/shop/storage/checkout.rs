@@ -60,6 +60,8 @@ pub enum CheckoutError {
     NoBankAccount(String),
     #[error("card payments are not available")]
     CardUnavailable,
+    #[error("VNPay payments are not available")]
+    VnpayUnavailable,
     #[error("this idempotency key was used for another checkout")]
     KeyReused,
     /// The checkout would cost more than the buyer was shown (a carrier quoted above the
@@ -84,6 +86,7 @@ impl CheckoutError {
             CheckoutError::UnknownCommune => "commune_id",
             CheckoutError::NoBankAccount(_) => "no_bank_account",
             CheckoutError::CardUnavailable => "card_unavailable",
+            CheckoutError::VnpayUnavailable => "vnpay_unavailable",
             CheckoutError::KeyReused => "idempotency_key_reused",
             CheckoutError::TotalRose { .. } => "total_changed",
             CheckoutError::Db(_) => "internal",
@@ -108,6 +111,7 @@ fn order_no() -> String {
 pub struct CheckoutRules {
     pub windows: PaymentWindows,
     pub card_enabled: bool,
+    pub vnpay_enabled: bool,
 }
 
 /// Places the cart of `owner` as orders. `guest_hash` is the guest browser's token hash, which
@@ -127,6 +131,9 @@ pub async fn place(
 ) -> Result<Placed, CheckoutError> {
     if request.method == PaymentMethod::Card && !rules.card_enabled {
         return Err(CheckoutError::CardUnavailable);
+    }
+    if request.method == PaymentMethod::Vnpay && !rules.vnpay_enabled {
+        return Err(CheckoutError::VnpayUnavailable);
     }
     // The names as they are today are kept with the order: a later merger renames nothing.
     let (commune_name, province_name) =

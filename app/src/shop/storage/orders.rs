@@ -19,7 +19,7 @@ use crate::{
         rules::{
             order::{
                 OrderAction, OrderStatus, Party, PaymentEvent, PaymentMethod, PaymentStatus,
-                TransitionError, next_payment_status, next_status,
+                TransitionError, next_status,
             },
             vietqr,
         },
@@ -367,7 +367,7 @@ pub async fn of_buyer(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transitioned {
     pub to: OrderStatus,
-    /// A paid card payment now needs refunding.
+    /// A paid card or VNPay payment now needs refunding through its provider.
     pub refund_due: bool,
 }
 
@@ -511,10 +511,12 @@ pub(crate) async fn transition_noted(
                 .await?;
         }
     }
+    let mut refund_due = false;
     if to.ends_undelivered() {
-        // Nothing more will be paid for it.
+        // Nothing more will be paid for it; what was paid is owed back.
         let rows = payments_of_order(tx, order_id).await?;
-        apply_payment_event(tx, &rows, PaymentEvent::OrderEnded, &at, None).await?;
+        apply_payment_event(tx, &rows, PaymentEvent::WindowExpired, &at, None).await?;
+        refund_due = crate::payments::storage::request_refund_in(tx, order_id, &at).await?;
         sqlx::query(TRANSITION_IN_UPDATE_ORDERS_3)
             .bind(order_id)
             .execute(&mut **tx)
@@ -533,15 +535,6 @@ pub(crate) async fn transition_noted(
         )
         .await?;
     }
-    let refund_due = if to.ends_undelivered() && method == PaymentMethod::Card.as_str() {
-        let paid: Option<(String,)> = sqlx::query_as(TRANSITION_IN_SELECT_PAYMENTS)
-            .bind(order_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        paid.is_some()
-    } else {
-        false
-    };
     Ok(Transitioned { to, refund_due })
 }
 
@@ -603,8 +596,7 @@ pub(crate) async fn settle_transfer_in(
     Ok(())
 }
 
-/// A payment row as [`apply_payment_event`] needs it: id, method, status.
-pub(super) type PaymentRow = (String, String, String);
+pub(super) use crate::payments::storage::PaymentRow;
 
 /// The payments of one order.
 pub(super) async fn payments_of_order(
@@ -617,37 +609,8 @@ pub(super) async fn payments_of_order(
         .await
 }
 
-/// Moves each of `rows` that `event` applies to, as [`next_payment_status`] decides; the others
-/// are left as they are. The UPDATE is guarded by the status read, so a payment changed
-/// meanwhile is not overwritten. Returns how many moved.
-pub(super) async fn apply_payment_event(
-    conn: &mut AnyConnection,
-    rows: &[PaymentRow],
-    event: PaymentEvent,
-    at: &str,
-    refund_ref: Option<&str>,
-) -> Result<u64, sqlx::Error> {
-    let mut moved = 0;
-    for (id, method, status) in rows {
-        let method = decode::text_enum("payments.method", id, method, PaymentMethod::parse)?;
-        let from = decode::text_enum("payments.status", id, status, PaymentStatus::parse)?;
-        let Ok(to) = next_payment_status(from, method, event) else {
-            continue;
-        };
-        let paid_at = (to == PaymentStatus::Paid).then_some(at);
-        let done = sqlx::query(APPLY_PAYMENT_EVENT)
-            .bind(to.as_str())
-            .bind(at)
-            .bind(paid_at)
-            .bind(refund_ref)
-            .bind(id)
-            .bind(from.as_str())
-            .execute(&mut *conn)
-            .await?;
-        moved += done.rows_affected();
-    }
-    Ok(moved)
-}
+/// The payment state machine applied to `rows` (see [`crate::payments::storage::apply_in`]).
+pub(super) use crate::payments::storage::apply_in as apply_payment_event;
 
 /// The reason recorded when an unpaid order runs out of time.
 pub const EXPIRED_REASON: &str = "payment_expired";
@@ -797,17 +760,11 @@ crate::db::statements! {
     TRANSITION_IN_UPDATE_PRODUCT_VARIANTS = "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3";
     /// `transition_in`.
     TRANSITION_IN_UPDATE_ORDERS_3 = "UPDATE orders SET pay_by = NULL WHERE id = $1";
-    /// `transition_in`.
-    TRANSITION_IN_SELECT_PAYMENTS = "SELECT id FROM payments WHERE order_id = $1 AND status = 'paid'";
     /// `mark_transfer_received`: only an order still to be fulfilled takes a transfer.
     MARK_TRANSFER_RECEIVED_SELECT_PAYMENTS = "SELECT p.id, p.method, p.status FROM payments p JOIN orders o ON o.id = p.order_id
         WHERE p.order_id = $1 AND o.status IN ('placed', 'confirmed') ORDER BY p.id";
     /// `payments_of_order`.
     PAYMENTS_OF_ORDER = "SELECT id, method, status FROM payments WHERE order_id = $1 ORDER BY id";
-    /// `apply_payment_event`: guarded by the status read, so a payment changed meanwhile stays.
-    APPLY_PAYMENT_EVENT = "UPDATE payments SET status = $1, updated_at = $2, paid_at = COALESCE($3, paid_at),
-            refund_ref = COALESCE($4, refund_ref)
-        WHERE id = $5 AND status = $6";
     /// `mark_transfer_received`.
     MARK_TRANSFER_RECEIVED_UPDATE_ORDERS = "UPDATE orders SET pay_by = NULL, updated_at = $1 WHERE id = $2";
     /// `mark_transfer_received`.

@@ -63,7 +63,7 @@ impl WaybillDraft {
     pub fn default_cod(&self) -> i64 {
         match self.payment_method {
             PaymentMethod::Cod => self.total_vnd,
-            PaymentMethod::BankTransfer | PaymentMethod::Card => 0,
+            PaymentMethod::BankTransfer | PaymentMethod::Card | PaymentMethod::Vnpay => 0,
         }
     }
 }
