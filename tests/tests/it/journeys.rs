@@ -71,6 +71,25 @@ async fn a_buyer_checks_out_on_a_phone() {
     );
 }
 
+/// A buyer pays by VNPay against the test's stand-in for VNPay (with JavaScript, then without):
+/// only VNPay's server-to-server notice marks the orders paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_pays_by_vnpay() {
+    let vnpay = ocop_tests::vnpay_fake::VnpayFake::start().await;
+    let settings = vnpay.settings();
+    let app = site_with(move |s| s.payments = settings).await;
+    vnpay.set_merchant(&app.address);
+    journey(&app, "vnpay.js", &[]).await;
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payments WHERE method = 'vnpay' AND status = 'paid'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(paid, 2, "one order each time, each paid once");
+    assert_eq!(vnpay.ipns().len(), 2, "one notice each");
+}
+
 /// Two farmers (with JavaScript, then without) sign up, are approved, list a product, keep the
 /// farm diary (a harvest inside the pre-harvest interval is refused) and get certified; the
 /// officer's account is the one thing made outside the browser (administrators appoint officers).
