@@ -500,6 +500,8 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
+    "lot_recalls",
+    "order_line_lots",
     "chain_checkpoints",
     "ledger_lines",
     "ledger_postings",
