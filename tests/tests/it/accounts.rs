@@ -714,11 +714,8 @@ db_test!(
             location(&r),
             "/tai-khoan/mat-khau?loi=wrong-current-password"
         );
-        assert!(
-            b.page(&location(&r))
-                .await
-                .contains("Mật khẩu hiện tại không đúng.")
-        );
+        let page = b.page(&location(&r)).await;
+        assert!(page.contains("Mật khẩu hiện tại không đúng."), "{page}");
         let r = b.submit(CHANGE_PASSWORD, &change("tam-thoi-2026-x")).await;
         assert!(location(&r).starts_with("/tai-khoan?ok=password"), "{r:?}");
 
