@@ -14,6 +14,7 @@ pub mod domain;
 pub mod i18n;
 pub mod layout;
 pub mod ledger;
+pub mod lot_sales;
 pub mod notify;
 pub mod officer;
 pub mod pages;
@@ -120,6 +121,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("ban-hang") view=SellerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("san-pham"), ParamSegment("id")) view=ListingPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("don-hang")) view=SellerOrdersPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("don-hang"), ParamSegment("order_no"), StaticSegment("phieu-dong-goi")) view=crate::lot_sales::packing_slip::PackingSlipPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("doanh-thu")) view=SalesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("doi-soat-cod")) view=crate::seller::cod_page::CodPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("giao-hang")) view=crate::seller::delivery_page::DeliveryPage ssr=SsrMode::Async/>

@@ -32,6 +32,12 @@ pub enum Action<'a> {
         producer_id: &'a str,
         commune_id: &'a str,
     },
+    /// See which orders took units from a lot (numbers, days, quantities; no buyer contact):
+    /// its producer's people, the officers of the commune it grows in, administrators.
+    SeeLotSales {
+        producer_id: &'a str,
+        commune_id: &'a str,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +66,10 @@ pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied
         Action::ActInCommune { commune_id } => actor.admin || actor.is_officer_of(commune_id),
         Action::Administer => actor.admin,
         Action::SeeUnpublishedLot {
+            producer_id,
+            commune_id,
+        }
+        | Action::SeeLotSales {
             producer_id,
             commune_id,
         } => {
@@ -317,6 +327,27 @@ mod tests {
             ),
             (
                 SeeUnpublishedLot {
+                    producer_id: "farm-b",
+                    commune_id: "commune-b",
+                },
+                &["admin"],
+            ),
+            (
+                SeeLotSales {
+                    producer_id: "farm-a",
+                    commune_id: "commune-a",
+                },
+                &["owner", "staff", "officer", "admin"],
+            ),
+            (
+                SeeLotSales {
+                    producer_id: "farm-b",
+                    commune_id: "commune-a",
+                },
+                &["officer", "admin"],
+            ),
+            (
+                SeeLotSales {
                     producer_id: "farm-b",
                     commune_id: "commune-b",
                 },

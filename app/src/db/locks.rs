@@ -16,6 +16,7 @@ pub(crate) enum Row<'a> {
     Commune(&'a str),
     Plot(&'a str),
     CardPayment(&'a str),
+    Lot(&'a str),
 }
 
 /// What the locking write does to the row besides locking it.
@@ -42,6 +43,7 @@ pub(crate) async fn lock_row(
         Row::Commune(id) => (STAMP_COMMUNE, KEEP_COMMUNE, id),
         Row::Plot(id) => (STAMP_PLOT, KEEP_PLOT, id),
         Row::CardPayment(id) => (STAMP_CARD_PAYMENT, KEEP_CARD_PAYMENT, id),
+        Row::Lot(id) => (STAMP_LOT, KEEP_LOT, id),
     };
     let done = match stamp {
         Stamp::UpdatedAt(at) => sqlx::query(stamped).bind(at).bind(id).execute(conn).await?,
@@ -66,4 +68,6 @@ crate::db::statements! {
     KEEP_PLOT = "UPDATE plots SET id = id WHERE id = $1";
     STAMP_CARD_PAYMENT = "UPDATE card_payments SET updated_at = $1 WHERE id = $2";
     KEEP_CARD_PAYMENT = "UPDATE card_payments SET id = id WHERE id = $1";
+    STAMP_LOT = "UPDATE harvest_lots SET updated_at = $1 WHERE id = $2";
+    KEEP_LOT = "UPDATE harvest_lots SET id = id WHERE id = $1";
 }

@@ -5,7 +5,8 @@
 //! first, so a read-then-write waits for its turn instead of failing). On PostgreSQL, row locks
 //! are taken in one global order, so no two transactions can wait on each other:
 //! checkouts (idempotency key) → carts (by id) → cart items → orders (by id) → product variants
-//! (by id). A transaction that needs a later row never goes back for an earlier one.
+//! (by id) → harvest lots (by id). A transaction that needs a later row never goes back for an
+//! earlier one; a lot's units are written only while its variant's row is held.
 //! Rows are locked with [`locks::lock_row`], the one place that knows how on each engine.
 //!
 //! Each statement is a named constant declared with [`statements!`] in its module, which also
@@ -50,7 +51,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 38] = [
+    let constant: [(&str, &[(&str, &str)]); 39] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -86,6 +87,7 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::officer::storage::commune_editor::STATEMENTS,
         ),
         ("diary::storage", crate::diary::storage::STATEMENTS),
+        ("lot_sales::storage", crate::lot_sales::storage::STATEMENTS),
         ("seller::storage", crate::seller::storage::STATEMENTS),
         ("locks", locks::STATEMENTS),
         (

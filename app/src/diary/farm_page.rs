@@ -20,6 +20,7 @@ use crate::{
         texts::{DiaryTexts, refusal_text},
     },
     i18n::use_locale,
+    lot_sales::rules::MAX_UNITS,
     pages::{
         gate::{Gate, gate, gate_or_404},
         refusal::Refusal,
@@ -312,9 +313,24 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                                     <a href=l.path.clone()>{t.trace_page}</a> " · "
                                     <a href=format!("/nong-trai/lo/{}/nhan", l.id)>{t.print_labels}</a>
                                 </p>
+                                {l.units_left.filter(|_| l.status == "on_sale").map(|n| view! {
+                                    <p class="small units-left">{(t.units_left)(n)}</p>
+                                })}
                                 {sellable.then(|| view! {
-                                    <form method="post" action=format!("/nong-trai/lo/{}/ban", l.id) class="inline">
+                                    <form method="post" action=format!("/nong-trai/lo/{}/ban", l.id) class="stack put-on-sale">
                                         <CsrfField/>
+                                        // Sold as a variant: its units feed the variant's stock.
+                                        {l.variant.is_some().then(|| view! {
+                                            <label>{t.units_label}
+                                                <input name="units" type="number" min="1" max=MAX_UNITS inputmode="numeric"
+                                                       required=l.default_units.is_none()
+                                                       value=l.default_units.map(|n| n.to_string())/>
+                                            </label>
+                                            <p class="small muted">{match l.default_units {
+                                                Some(n) => (t.units_hint)(n),
+                                                None => t.units_needed.to_owned(),
+                                            }}</p>
+                                        })}
                                         <button type="submit" class="button secondary">{t.put_on_sale}</button>
                                     </form>
                                 })}

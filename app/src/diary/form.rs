@@ -38,6 +38,10 @@ pub enum DiaryRefusal {
     PhotoPixels,
     PhotoCorrupt,
     PhotoAlt,
+    /// The units put on sale are missing (none can be worked out) or out of range.
+    Units,
+    /// A sold-out or recalled lot does not go on sale again.
+    NotSellable,
     /// Anything else the farmer can fix by checking the form.
     Invalid,
 }
@@ -172,12 +176,14 @@ mod tests {
             PhotoPixels => "photo_pixels",
             PhotoCorrupt => "photo_corrupt",
             PhotoAlt => "photo_alt",
+            Units => "units",
+            NotSellable => "not_sellable",
             Invalid => "invalid",
         }
     }
 
     /// The queries the handlers send, one per reason: the codes pages already link to.
-    const QUERIES: [&str; 15] = [
+    const QUERIES: [&str; 17] = [
         "loi=phi&thuoc=Regent+800WG+%26+co&ngay_phun=2026-05-01&an_toan=2026-05-08",
         "loi=lot_code",
         "loi=lot_taken",
@@ -192,6 +198,8 @@ mod tests {
         "loi=photo_pixels",
         "loi=photo_corrupt",
         "loi=photo_alt",
+        "loi=units",
+        "loi=not_sellable",
         "loi=invalid",
     ];
 

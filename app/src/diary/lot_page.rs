@@ -76,7 +76,17 @@ pub fn LotPage() -> impl IntoView {
         },
         |(key, gtin, printed)| get_lot_page(key, gtin, printed),
     );
-    loaded_page(page, move |data| view! { <LotView data locale/> })
+    // The orders the lot went into, for its producer and officers (lot_sales).
+    let orders = Resource::new(
+        move || {
+            params.with(|p| match p.get("gtin") {
+                Some(gtin) => (p.get("lot").unwrap_or_default(), Some(gtin)),
+                None => (p.get("id").unwrap_or_default(), None),
+            })
+        },
+        |(key, gtin)| crate::lot_sales::lot_orders::get_lot_orders(key, gtin),
+    );
+    loaded_page(page, move |data| view! { <LotView data locale orders/> })
 }
 
 fn date(locale: Locale, d: chrono::NaiveDate) -> String {
@@ -84,7 +94,11 @@ fn date(locale: Locale, d: chrono::NaiveDate) -> String {
 }
 
 #[component]
-fn LotView(data: LotTrace, locale: Locale) -> impl IntoView {
+fn LotView(
+    data: LotTrace,
+    locale: Locale,
+    orders: Resource<Result<Option<crate::lot_sales::lot_orders::LotOrders>, ServerFnError>>,
+) -> impl IntoView {
     let t = DiaryTexts::of(locale);
     let texts = locale.texts();
     let title = match &data.product {
@@ -192,6 +206,8 @@ fn LotView(data: LotTrace, locale: Locale) -> impl IntoView {
                 <h2 id="timeline">{t.timeline}</h2>
                 <Timeline entries=data.timeline.clone() locale correct_href=None/>
             </section>
+
+            <crate::lot_sales::lot_orders::LotOrdersSection orders locale/>
 
             <section aria-labelledby="qr" class="qr">
                 <h2 id="qr">{t.qr_heading}</h2>

@@ -217,6 +217,11 @@ pub struct LotLine {
     pub harvested_on: Option<NaiveDate>,
     pub variant: Option<String>,
     pub path: String,
+    /// The units it goes on sale with unless the farmer types others (sold as a variant
+    /// whose units can be worked out from the harvest).
+    pub default_units: Option<i64>,
+    /// Units still on sale (none: never put on sale with units).
+    pub units_left: Option<i64>,
 }
 
 /// One plot's diary screen.

@@ -28,7 +28,10 @@ use crate::{
             verify_chain,
         },
     },
-    domain::time::{db_date, db_timestamp, parse_db_date},
+    domain::{
+        product::SaleUnit,
+        time::{db_date, db_timestamp, parse_db_date},
+    },
     i18n::Locale,
 };
 
@@ -59,6 +62,10 @@ pub enum DiaryError {
     UnknownCommune,
     #[error("the plot's name and crop are required")]
     PlotIncomplete,
+    #[error(transparent)]
+    Units(#[from] crate::lot_sales::rules::UnitsError),
+    #[error("a sold-out or recalled lot does not go on sale again")]
+    NotSellable,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -746,52 +753,94 @@ pub async fn append_in(
     Ok(seq)
 }
 
+/// What putting a lot on sale did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnSale {
+    /// It was on sale already: nothing changed.
+    Already,
+    /// It is on sale now, with these units of its variant added to the variant's stock (none
+    /// for a lot sold as no product yet).
+    Now { units: Option<i64> },
+}
+
 /// Puts a harvested lot on sale, refused while the interval of a spraying before its harvest
-/// still runs (a lot harvested earlier, then a spraying entered late, for instance).
-#[tracing::instrument(skip_all, fields(user_id = %user_id, lot_id = %lot_id))]
-pub async fn put_on_sale(db: &Db, user_id: &str, lot_id: &str) -> Result<(), DiaryError> {
+/// still runs (a lot harvested earlier, then a spraying entered late, for instance). A lot sold
+/// as a product variant goes on sale with `units` of it (by default its harvest in that
+/// variant's units), added to the variant's stock in the same transaction.
+#[tracing::instrument(skip_all, fields(user_id = %user_id, lot_id = %lot_id, ?units))]
+pub async fn put_on_sale(
+    db: &Db,
+    user_id: &str,
+    lot_id: &str,
+    units: Option<i64>,
+) -> Result<OnSale, DiaryError> {
     let now = db_timestamp(Utc::now());
     audit::with_audit(
         db,
-        async |tx| put_on_sale_in(tx, lot_id, &now).await,
-        |changed| {
-            changed.then(|| AuditEntry {
+        async |tx| put_on_sale_in(tx, lot_id, units, &now).await,
+        |done| match done {
+            OnSale::Already => None,
+            OnSale::Now { units } => Some(AuditEntry {
                 actor_user_id: Some(user_id),
                 action: "lot.on_sale",
                 subject_type: "harvest_lot",
                 subject_id: lot_id,
-                details: json!({}),
+                details: json!({ "units": units }),
                 ip: None,
-            })
+            }),
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
-/// The pre-harvest gate and the status change of [`put_on_sale`], inside the caller's
-/// transaction (the demo seed's too). False when the lot was already on sale.
-#[tracing::instrument(skip_all, fields(lot_id = %lot_id))]
+#[derive(FromRow)]
+struct SaleRow {
+    plot_id: Option<String>,
+    harvested_on: Option<String>,
+    status: String,
+    variant_id: Option<String>,
+    quantity_kg: Option<i64>,
+    unit: Option<String>,
+    net_weight_g: Option<i64>,
+}
+
+/// The pre-harvest gate, the status change and the stock of [`put_on_sale`], inside the
+/// caller's transaction (the demo seed's too). `units`: as typed, `None` for the default.
+#[tracing::instrument(skip_all, fields(lot_id = %lot_id, ?units))]
 pub async fn put_on_sale_in(
     tx: &mut Transaction<'_, Any>,
     lot_id: &str,
+    units: Option<i64>,
     now: &str,
-) -> Result<bool, DiaryError> {
-    let lot: (Option<String>, Option<String>, String) =
-        sqlx::query_as(PUT_ON_SALE_SELECT_HARVEST_LOTS)
-            .bind(lot_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(DiaryError::NotFound)?;
-    let (plot_id, harvested_on, status) = lot;
-    let harvested_on = harvested_on
+) -> Result<OnSale, DiaryError> {
+    use crate::lot_sales::rules::{default_units, units_on_sale};
+    // The variant's row first (the global lock order): its stock and the lot's units change
+    // together, and a second put on sale of the lot waits here, then finds it on sale.
+    let (variant,): (Option<String>,) = sqlx::query_as(PUT_ON_SALE_SELECT_VARIANT)
+        .bind(lot_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(DiaryError::NotFound)?;
+    if let Some(variant) = variant.as_deref() {
+        lock_row(tx, Row::Variant(variant), Stamp::Unchanged).await?;
+    }
+    let lot: SaleRow = sqlx::query_as(PUT_ON_SALE_SELECT_HARVEST_LOTS)
+        .bind(lot_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(DiaryError::NotFound)?;
+    let harvested_on = lot
+        .harvested_on
         .as_deref()
         .and_then(parse_db_date)
         .ok_or(DiaryError::NotHarvested)?;
-    if status == "on_sale" {
-        return Ok(false);
+    match lot.status.as_str() {
+        "on_sale" => return Ok(OnSale::Already),
+        "harvested" => {}
+        "growing" => return Err(DiaryError::NotHarvested),
+        _ => return Err(DiaryError::NotSellable),
     }
-    if let Some(plot_id) = plot_id.as_deref() {
+    if let Some(plot_id) = lot.plot_id.as_deref() {
         let rows = plot_entries(tx, plot_id).await?;
         let sprayings: Vec<Spraying> = sprayings(&rows, Some(harvested_on))
             .into_iter()
@@ -799,12 +848,35 @@ pub async fn put_on_sale_in(
             .collect();
         check_harvest(&sprayings, harvested_on)?;
     }
-    sqlx::query(PUT_ON_SALE_UPDATE_HARVEST_LOTS)
+    let units = match lot.variant_id.as_deref() {
+        Some(_) => {
+            let unit = lot.unit.as_deref().and_then(SaleUnit::parse);
+            let default = default_units(lot.quantity_kg, unit, lot.net_weight_g);
+            Some(units_on_sale(units, default)?)
+        }
+        // Sold as no product yet: on sale as a record, with no stock to feed.
+        None => None,
+    };
+    let done = sqlx::query(PUT_ON_SALE_UPDATE_HARVEST_LOTS)
+        .bind(units)
         .bind(now)
         .bind(lot_id)
         .execute(&mut **tx)
         .await?;
-    Ok(true)
+    if done.rows_affected() == 0 {
+        // Put on sale by another request between the read and the write.
+        return Ok(OnSale::Already);
+    }
+    if let (Some(variant), Some(n)) = (lot.variant_id.as_deref(), units) {
+        sqlx::query(PUT_ON_SALE_ADD_STOCK)
+            .bind(n)
+            .bind(now)
+            .bind(variant)
+            .execute(&mut **tx)
+            .await?;
+        crate::search::sync::queue_variants(tx, &[variant]).await?;
+    }
+    Ok(OnSale::Now { units })
 }
 
 /// An officer's stamp on a lot. Returns false when the lot does not exist.
@@ -870,6 +942,10 @@ struct LotRow {
     variant_vi: Option<String>,
     variant_en: Option<String>,
     gtin: Option<String>,
+    quantity_kg: Option<i64>,
+    units_left: Option<i64>,
+    unit: Option<String>,
+    net_weight_g: Option<i64>,
 }
 
 const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growing_area_code,
@@ -883,7 +959,8 @@ const PLOT_SELECT: &str = "SELECT pl.id, pl.name, pl.crop, pl.area_m2, pl.growin
 fn lot_lines_sql(n: usize) -> String {
     format!(
         "SELECT l.id, l.plot_id, l.lot_code, l.status, l.harvested_on,
-                p.name_vi AS variant_vi, p.name_en AS variant_en, p.gtin
+                p.name_vi AS variant_vi, p.name_en AS variant_en, p.gtin,
+                l.quantity_kg, l.units_left, v.unit, v.net_weight_g
            FROM harvest_lots l
            LEFT JOIN product_variants v ON v.id = l.variant_id
            LEFT JOIN products p ON p.id = v.product_id
@@ -929,9 +1006,18 @@ async fn lot_lines(
         .into_iter()
         .map(|l| {
             let path = lot_address(&l.id, &l.lot_code, l.gtin.as_deref());
+            let default_units = l.variant_vi.as_ref().and_then(|_| {
+                crate::lot_sales::rules::default_units(
+                    l.quantity_kg,
+                    l.unit.as_deref().and_then(SaleUnit::parse),
+                    l.net_weight_g,
+                )
+            });
             (
                 l.plot_id,
                 LotLine {
+                    default_units,
+                    units_left: l.units_left,
                     id: l.id,
                     code: l.lot_code,
                     status: l.status,
@@ -1113,10 +1199,18 @@ crate::db::statements! {
     APPEND_ENTRY_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
               status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END
         WHERE id = $4";
+    /// `put_on_sale`: the lot's variant, locked before the lot is read.
+    PUT_ON_SALE_SELECT_VARIANT = "SELECT variant_id FROM harvest_lots WHERE id = $1";
     /// `put_on_sale`.
-    PUT_ON_SALE_SELECT_HARVEST_LOTS = "SELECT plot_id, harvested_on, status FROM harvest_lots WHERE id = $1";
-    /// `put_on_sale`.
-    PUT_ON_SALE_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET status = 'on_sale', updated_at = $1 WHERE id = $2";
+    PUT_ON_SALE_SELECT_HARVEST_LOTS = "SELECT l.plot_id, l.harvested_on, l.status, l.variant_id, l.quantity_kg,
+              v.unit, v.net_weight_g
+         FROM harvest_lots l LEFT JOIN product_variants v ON v.id = l.variant_id
+        WHERE l.id = $1";
+    /// `put_on_sale`: only a harvested lot (not one sold out or recalled) goes on sale.
+    PUT_ON_SALE_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET status = 'on_sale', units_left = $1, updated_at = $2
+        WHERE id = $3 AND status = 'harvested'";
+    /// `put_on_sale`: the lot's units feed its variant's stock.
+    PUT_ON_SALE_ADD_STOCK = "UPDATE product_variants SET stock = stock + $1, updated_at = $2 WHERE id = $3";
     /// `verify_lot`.
     VERIFY_LOT = "UPDATE harvest_lots SET verified_by = $1, verified_at = $2, updated_at = $2,
               cleared_verified_by = NULL, cleared_verified_at = NULL,

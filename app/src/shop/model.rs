@@ -124,6 +124,10 @@ pub struct OrderLineView {
     pub quantity: i64,
     #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub line_total: Vnd,
+    /// The lots the line was taken from, oldest harvest first, each with its traceability
+    /// page; empty for stock no lot covers.
+    #[serde(default)]
+    pub lots: Vec<crate::lot_sales::model::LineLot>,
 }
 
 /// Where and how to transfer the money for a bank-transfer order.

@@ -1,9 +1,14 @@
 //! EPCIS 2.0 (GS1) JSON-LD for a lot: the events auditors exchange. A harvest is an
 //! `ObjectEvent` that commissions the lot, packing an `ObjectEvent` with business step
-//! `packing`. Lots of products with a GTIN are identified by their GS1 Digital Link URI on
-//! id.gs1.org; others by their page on this site.
+//! `packing`, and each order that shipped units of the lot an `ObjectEvent` with business step
+//! `shipping` (disposition `in_transit`), the order as its business transaction (`po`). Lots of
+//! products with a GTIN are identified by their GS1 Digital Link URI on id.gs1.org; others by
+//! their page on this site.
 
-use app::diary::{gs1::Gtin, model::LotTrace};
+use app::{
+    diary::{gs1::Gtin, model::LotTrace},
+    lot_sales::model::LotShipment,
+};
 use chrono::{DateTime, NaiveTime, Utc};
 use serde_json::{Value, json};
 
@@ -25,10 +30,15 @@ pub fn lot_class(trace: &LotTrace, public_url: &str) -> String {
     }
 }
 
-pub fn document(trace: &LotTrace, public_url: &str, now: DateTime<Utc>) -> Value {
+pub fn document(
+    trace: &LotTrace,
+    shipments: &[LotShipment],
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Value {
     let class = lot_class(trace, public_url);
     let plot = format!("{public_url}/lo/{}#vuon-{}", trace.lot.id, trace.plot.id);
-    let events: Vec<Value> = trace
+    let mut events: Vec<Value> = trace
         .timeline
         .iter()
         .filter(|e| e.corrected_by_seq.is_none())
@@ -65,6 +75,11 @@ pub fn document(trace: &LotTrace, public_url: &str, now: DateTime<Utc>) -> Value
             }))
         })
         .collect();
+    events.extend(
+        shipments
+            .iter()
+            .filter_map(|s| shipping_event(trace, s, &class, public_url)),
+    );
     json!({
         "@context": [CONTEXT],
         "type": "EPCISDocument",
@@ -72,4 +87,38 @@ pub fn document(trace: &LotTrace, public_url: &str, now: DateTime<Utc>) -> Value
         "creationDate": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "epcisBody": { "eventList": events },
     })
+}
+
+/// Units of the lot leaving in an order: observed on their way to the buyer, the order (its
+/// page on this site) as the purchase order they travel under. `None` for a stored time that
+/// does not parse.
+fn shipping_event(
+    trace: &LotTrace,
+    shipment: &LotShipment,
+    class: &str,
+    public_url: &str,
+) -> Option<Value> {
+    let time = DateTime::parse_from_rfc3339(&shipment.shipped_at)
+        .ok()?
+        .with_timezone(&app::domain::time::vietnam_offset());
+    Some(json!({
+        "type": "ObjectEvent",
+        "eventID": format!(
+            "{public_url}/api/v1/lots/{}/epcis#ship-{}",
+            trace.lot.id, shipment.order_no
+        ),
+        "eventTime": time.to_rfc3339(),
+        "eventTimeZoneOffset": "+07:00",
+        "action": "OBSERVE",
+        "bizStep": "shipping",
+        "disposition": "in_transit",
+        "epcList": [],
+        // Units of the product variant the lot is sold as (no unit of measure: a count).
+        "quantityList": [{ "epcClass": class, "quantity": shipment.quantity }],
+        "readPoint": { "id": format!("{public_url}/nha-san-xuat/{}", trace.producer.slug) },
+        "bizTransactionList": [{
+            "type": "po",
+            "bizTransaction": format!("{public_url}/don-hang/{}", shipment.order_no),
+        }],
+    }))
 }

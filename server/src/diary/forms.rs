@@ -55,6 +55,8 @@ fn refused(back: &str, e: DiaryError) -> FormError {
         DiaryError::LotCodeTaken => DiaryRefusal::LotTaken,
         DiaryError::PlotNameTaken => DiaryRefusal::PlotTaken,
         DiaryError::NotHarvested => DiaryRefusal::NotHarvested,
+        DiaryError::Units(_) => DiaryRefusal::Units,
+        DiaryError::NotSellable => DiaryRefusal::NotSellable,
         DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => DiaryRefusal::Correction,
     };
     FormError::refused(back, &refusal)
@@ -197,11 +199,19 @@ pub async fn append_entry(
     Ok(see_other(&format!("{back}?ok=1#e{seq}")))
 }
 
+#[derive(Deserialize)]
+pub struct SaleForm {
+    /// Units of the lot's variant to put on sale; blank for the default.
+    #[serde(default)]
+    units: String,
+}
+
 #[tracing::instrument(skip_all, fields(lot = %lot_id))]
 pub async fn put_on_sale(
     State(state): State<AppState>,
     asker: Asker,
     Path(lot_id): Path<String>,
+    Form(form): Form<SaleForm>,
 ) -> Result<Response, FormError> {
     let (producer_id, plot_id, _) = lot_owner(&state, &lot_id).await?;
     let back = plot_id.map_or_else(
@@ -210,7 +220,12 @@ pub async fn put_on_sale(
     );
     let producer_id = &producer_id;
     let actor = asker.may(Action::WriteFarmLog { producer_id }, &back)?;
-    storage::put_on_sale(&state.db, &actor.user_id, &lot_id)
+    let units = match blank_to_none(&form.units).map(str::parse::<i64>) {
+        None => None,
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => return Err(FormError::refused(&back, &DiaryRefusal::Units)),
+    };
+    storage::put_on_sale(&state.db, &actor.user_id, &lot_id, units)
         .await
         .map_err(|e| refused(&back, e))?;
     Ok(see_other(&format!("{back}?ok=1#lots")))

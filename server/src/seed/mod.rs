@@ -520,7 +520,13 @@ impl Seeder<'_> {
                 unit,
                 net_weight_g: v.net_weight_g,
                 price,
-                stock: v.stock,
+                // A grown product's first variant is stocked by its lot, put on sale in
+                // `farms` with these units (as a farmer puts a harvest on sale).
+                stock: if i == 0 && p.crop.is_some() {
+                    0
+                } else {
+                    v.stock
+                },
             };
             let variant_id = variant_id(&p.key, i);
             let variant = listings::NewVariant {
@@ -679,12 +685,13 @@ impl Seeder<'_> {
                     Some(lot_id.clone()),
                     None,
                 ));
-                lots.push((lot_id, officer));
+                let units = product.variants.first().map(|v| v.stock);
+                lots.push((lot_id, officer, units));
             }
             entries.sort_by_key(|(e, _, _)| e.on);
             self.diary(&plot_id, &plot_key, owner_id, &entries).await?;
-            for (lot_id, officer) in lots {
-                db_diary::put_on_sale_in(&mut self.tx, &lot_id, &now)
+            for (lot_id, officer, units) in lots {
+                db_diary::put_on_sale_in(&mut self.tx, &lot_id, units, &now)
                     .await
                     .with_context(|| format!("demo plot {plot_key}: lot {lot_id} on sale"))?;
                 if let Some(officer) = officer {

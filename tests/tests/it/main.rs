@@ -17,6 +17,7 @@ mod health;
 mod import;
 mod journeys;
 mod ledger;
+mod lot_sales;
 mod migrations;
 mod notifications;
 mod notify_delivery;

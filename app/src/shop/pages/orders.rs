@@ -216,6 +216,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
     let money = locale.money();
     let o = data.order;
     let fulfils = data.party != "buyer";
+    let producer = data.party == "producer";
     let guest = data.guest;
     let action = format!("/don-hang/{}/trang-thai", o.order_no);
     let (carriers, weight_grams, cod_default, cod_max, made) = match data.waybill {
@@ -297,8 +298,9 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                 <ul class="cart-lines">
                     {o.lines.into_iter().map(|l| view! {
                         <li>
-                            <p class="line-name">{l.product_name} " · " {l.variant_label}</p>
+                            <p class="line-name">{l.product_name.clone()} " · " {l.variant_label}</p>
                             <p class="line-price">{l.unit_price.format(money)} " × " {l.quantity} " = " <strong>{l.line_total.format(money)}</strong></p>
+                            <crate::lot_sales::views::LineLots product=l.product_name lots=l.lots locale/>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -325,6 +327,9 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
             {fulfils.then(|| view! {
                 <section class="fulfil" aria-labelledby="fulfil">
                     <h2 id="fulfil">{t.producer_actions}</h2>
+                    {producer.then(|| view! {
+                        <p><a class="button secondary" href=crate::lot_sales::packing_slip::slip_path(&o.order_no)>{crate::lot_sales::texts::LotSalesTexts::of(locale).slip_link}</a></p>
+                    })}
                     {(o.payment_method == PaymentMethod::BankTransfer && o.payment_status == PaymentStatus::Refunding).then(|| view! {
                         <form method="post" action=format!("/don-hang/{}/hoan-tien", o.order_no) class="stack refund">
                             <h3>{crate::payments::texts::REFUND_BY_HAND}</h3>

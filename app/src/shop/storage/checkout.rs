@@ -12,6 +12,7 @@ use crate::{
     db::{Db, decode, ids::new_id},
     domain::{money::Vnd, time::db_timestamp},
     i18n::Locale,
+    lot_sales::rules::Allocation,
     shop::{
         model::{CartView, LineProblem},
         quotes::{self, Destination, Quoter, Quotes},
@@ -239,6 +240,13 @@ pub async fn place(
     let mut variants: Vec<&str> = rows.iter().map(|r| r.variant_id.as_str()).collect();
     variants.sort_unstable();
     crate::search::sync::queue_variants(&mut tx, &variants).await?;
+    // Each line from its variant's verified lots on sale, oldest harvest first: the lots are
+    // written now, after every variant row (the global lock order), before any order row.
+    let lines: Vec<(&str, i64)> = rows
+        .iter()
+        .map(|r| (r.variant_id.as_str(), r.quantity))
+        .collect();
+    let mut lots = crate::lot_sales::storage::take_for_lines(&mut tx, &lines, &at).await?;
     let pay_by = rules
         .windows
         .for_method(request.method)
@@ -276,7 +284,8 @@ pub async fn place(
             .iter()
             .zip(rows.iter().filter(|r| r.producer_id == group.producer_id))
         {
-            insert_line(&mut tx, &order_id, line, row).await?;
+            let from = lots.remove(&row.variant_id).unwrap_or_default();
+            insert_line(&mut tx, &order_id, line, row, &from).await?;
         }
         sqlx::query(PLACE_INSERT_ORDER_STATUS_HISTORY)
             .bind(new_id())
@@ -367,14 +376,19 @@ fn mark_short(mut view: CartView, variant_id: &str) -> CartView {
     view
 }
 
+/// An order line and the lots it was taken from (`order_lines.lot_id` names the lot when the
+/// whole line came from one).
 async fn insert_line(
     tx: &mut Transaction<'_, Any>,
     order_id: &str,
     line: &crate::shop::model::CartLine,
     row: &CartRow,
+    from: &Allocation,
 ) -> Result<(), sqlx::Error> {
+    let id = new_id();
+    let single = (from.unassigned == 0).then(|| from.single_lot()).flatten();
     sqlx::query(INSERT_LINE)
-        .bind(new_id())
+        .bind(&id)
         .bind(order_id)
         .bind(&row.variant_id)
         // The Vietnamese names are kept: they are what the producer reads on the order.
@@ -383,9 +397,10 @@ async fn insert_line(
         .bind(line.unit_price.dong())
         .bind(line.quantity)
         .bind(line.line_total.dong())
+        .bind(single)
         .execute(&mut **tx)
-        .await
-        .map(|_| ())
+        .await?;
+    crate::lot_sales::storage::record_line(tx, &id, from).await
 }
 
 /// Lets a guest browser open a checkout's orders.
@@ -490,8 +505,8 @@ crate::db::statements! {
     PLACE_DELETE_CART_ITEMS = "DELETE FROM cart_items WHERE cart_id = $1";
     /// `insert_line`.
     INSERT_LINE = "INSERT INTO order_lines (id, order_id, variant_id, product_name, variant_label,
-           unit_price_vnd, quantity, line_total_vnd)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+           unit_price_vnd, quantity, line_total_vnd, lot_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     /// `grant_guest`.
     GRANT_GUEST = "INSERT INTO guest_order_access (token_hash, checkout_id, created_at) VALUES ($1, $2, $3)
         ON CONFLICT (token_hash, checkout_id) DO NOTHING";

@@ -180,10 +180,12 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let lines: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(VIEW_SELECT_ORDER_LINES)
-        .bind(&row.id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let lines: Vec<(String, String, String, i64, i64, i64)> =
+        sqlx::query_as(VIEW_SELECT_ORDER_LINES)
+            .bind(&row.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut lots = crate::lot_sales::storage::lots_of_lines(&mut conn, &row.id).await?;
     let history: Vec<(String, String, String)> = sqlx::query_as(VIEW_SELECT_ORDER_STATUS_HISTORY)
         .bind(&row.id)
         .fetch_all(&mut *conn)
@@ -208,13 +210,14 @@ pub async fn view(db: &Db, order_no: &str) -> Result<Option<OrderView>, sqlx::Er
     let lines = lines
         .into_iter()
         .map(
-            |(product_name, variant_label, price, quantity, line_total)| {
+            |(id, product_name, variant_label, price, quantity, line_total)| {
                 Ok(OrderLineView {
                     unit_price: vnd("order_lines.unit_price_vnd", &row.id, price)?,
                     line_total: vnd("order_lines.line_total_vnd", &row.id, line_total)?,
                     product_name,
                     variant_label,
                     quantity,
+                    lots: lots.remove(&id).unwrap_or_default(),
                 })
             },
         )
@@ -387,9 +390,9 @@ pub async fn transition(
     Ok(done)
 }
 
-/// Locks these orders, then the variants on their lines, each in id order: the global lock
-/// order (see [`crate::db`]) for a transaction that changes several orders, each of which may
-/// return stock.
+/// Locks these orders, then the variants on their lines, then the lots those lines were taken
+/// from, each in id order: the global lock order (see [`crate::db`]) for a transaction that
+/// changes several orders, each of which may return stock.
 #[tracing::instrument(skip_all, fields(orders = order_ids.len()))]
 pub(crate) async fn lock_orders_and_variants(
     tx: &mut Transaction<'_, Any>,
@@ -413,6 +416,9 @@ pub(crate) async fn lock_orders_and_variants(
     for id in variants {
         lock_row(tx, Row::Variant(&id), Stamp::UpdatedAt(&at)).await?;
     }
+    // Then the lots their lines were taken from, which a cancellation gives units back to.
+    let ids: Vec<&str> = order_ids.iter().map(String::as_str).collect();
+    crate::lot_sales::storage::lock_lots_of_orders(tx, &ids, &at).await?;
     Ok(())
 }
 
@@ -501,15 +507,24 @@ pub(crate) async fn transition_noted(
             .fetch_all(&mut **tx)
             .await?;
         // One row at a time, in variant id order: a multi-row UPDATE locks rows in whatever
-        // order the plan visits them, and checkout locks them in id order.
+        // order the plan visits them, and checkout locks them in id order. Every variant is
+        // held before the lots are read, so no recall slips in between.
+        for (variant_id, _) in &lines {
+            lock_row(tx, Row::Variant(variant_id), Stamp::UpdatedAt(&at)).await?;
+        }
+        let lots = crate::lot_sales::storage::taken_by_order(tx, order_id).await?;
         for (variant_id, quantity) in lines {
+            // Units of a recalled lot are not for sale again.
+            let back = quantity - lots.withheld(&variant_id);
             sqlx::query(TRANSITION_IN_UPDATE_PRODUCT_VARIANTS)
-                .bind(quantity)
+                .bind(back.max(0))
                 .bind(&at)
                 .bind(&variant_id)
                 .execute(&mut **tx)
                 .await?;
         }
+        // Then the lots, in id order: each gets back what the order took from it.
+        crate::lot_sales::storage::return_to_lots(tx, &lots, &at).await?;
     }
     let mut refund_due = false;
     if to.ends_undelivered() {
@@ -733,7 +748,7 @@ crate::db::statements! {
         LEFT JOIN card_payments cp ON cp.checkout_id = o.checkout_id
         WHERE o.order_no = $1";
     /// `view`.
-    VIEW_SELECT_ORDER_LINES = "SELECT product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
+    VIEW_SELECT_ORDER_LINES = "SELECT id, product_name, variant_label, unit_price_vnd, quantity, line_total_vnd
         FROM order_lines WHERE order_id = $1 ORDER BY product_name, variant_label";
     /// `view`.
     VIEW_SELECT_ORDER_STATUS_HISTORY = "SELECT to_status, created_at, note FROM order_status_history
