@@ -5,7 +5,7 @@
 //! first, so a read-then-write waits for its turn instead of failing). On PostgreSQL, row locks
 //! are taken in one global order, so no two transactions can wait on each other:
 //! checkouts (idempotency key) → carts (by id) → cart items → orders (by id) → product variants
-//! (by id). A transaction that needs a later row never goes back for an earlier one.
+//! (by id) → harvest lots (by id). A transaction that needs a later row never goes back for an earlier one.
 //! Rows are locked with [`locks::lock_row`], the one place that knows how on each engine.
 //!
 //! Each statement is a named constant declared with [`statements!`] in its module, which also
@@ -50,7 +50,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 38] = [
+    let constant: [(&str, &[(&str, &str)]); 39] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -143,6 +143,10 @@ pub fn all_statements() -> Vec<(String, String)> {
         ("ledger::storage", crate::ledger::storage::STATEMENTS),
         ("bank_feed::storage", crate::bank_feed::storage::STATEMENTS),
         ("payments::storage", crate::payments::storage::STATEMENTS),
+        (
+            "diary::recall::storage",
+            crate::diary::recall::storage::STATEMENTS,
+        ),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()

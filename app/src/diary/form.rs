@@ -38,6 +38,12 @@ pub enum DiaryRefusal {
     PhotoPixels,
     PhotoCorrupt,
     PhotoAlt,
+    /// The lot was recalled: it cannot go on sale, nor be recalled again.
+    Recalled,
+    /// A recall without a reason, or with one too long.
+    RecallReason,
+    /// A recall of a lot not harvested yet.
+    RecallNotHarvested,
     /// Anything else the farmer can fix by checking the form.
     Invalid,
 }
@@ -172,12 +178,15 @@ mod tests {
             PhotoPixels => "photo_pixels",
             PhotoCorrupt => "photo_corrupt",
             PhotoAlt => "photo_alt",
+            Recalled => "recalled",
+            RecallReason => "recall_reason",
+            RecallNotHarvested => "recall_not_harvested",
             Invalid => "invalid",
         }
     }
 
     /// The queries the handlers send, one per reason: the codes pages already link to.
-    const QUERIES: [&str; 15] = [
+    const QUERIES: [&str; 18] = [
         "loi=phi&thuoc=Regent+800WG+%26+co&ngay_phun=2026-05-01&an_toan=2026-05-08",
         "loi=lot_code",
         "loi=lot_taken",
@@ -192,6 +201,9 @@ mod tests {
         "loi=photo_pixels",
         "loi=photo_corrupt",
         "loi=photo_alt",
+        "loi=recalled",
+        "loi=recall_reason",
+        "loi=recall_not_harvested",
         "loi=invalid",
     ];
 

@@ -23,9 +23,9 @@ use crate::{
             TimelineEntry,
         },
         rules::{
-            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields,
-            PhiViolation, Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from,
-            verify_chain,
+            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields, LotEvent,
+            LotStatus, LotTransitionError, PhiViolation, Spraying, StoredEntry, check_harvest,
+            entry_hash, safe_to_harvest_from, verify_chain,
         },
     },
     domain::time::{db_date, db_timestamp, parse_db_date},
@@ -59,6 +59,9 @@ pub enum DiaryError {
     UnknownCommune,
     #[error("the plot's name and crop are required")]
     PlotIncomplete,
+    /// The lot's status does not allow it (a recalled lot stays recalled).
+    #[error(transparent)]
+    Lot(#[from] LotTransitionError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -788,7 +791,10 @@ pub async fn put_on_sale_in(
         .as_deref()
         .and_then(parse_db_date)
         .ok_or(DiaryError::NotHarvested)?;
-    if status == "on_sale" {
+    // The lot's status machine decides: a recalled lot never goes back on sale.
+    let status = decode::text_enum("harvest_lots.status", lot_id, &status, LotStatus::parse)?;
+    status.after(LotEvent::PutOnSale)?;
+    if status == LotStatus::OnSale {
         return Ok(false);
     }
     if let Some(plot_id) = plot_id.as_deref() {
@@ -807,7 +813,8 @@ pub async fn put_on_sale_in(
     Ok(true)
 }
 
-/// An officer's stamp on a lot. Returns false when the lot does not exist.
+/// An officer's stamp on a lot. Returns false when the lot does not exist or was recalled
+/// (a recalled lot's season is not stamped again).
 #[tracing::instrument(skip_all, fields(officer_id = %officer_id, lot_id = %lot_id))]
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
     let now = db_timestamp(Utc::now());
@@ -1125,7 +1132,7 @@ crate::db::statements! {
                   WHERE e.plot_id = harvest_lots.plot_id ORDER BY e.seq DESC LIMIT 1),
               verified_chain_head = (SELECT e.entry_hash FROM cultivation_log_entries e
                   WHERE e.plot_id = harvest_lots.plot_id ORDER BY e.seq DESC LIMIT 1)
-        WHERE id = $3";
+        WHERE id = $3 AND status <> 'recalled'";
     /// `plot_diary`.
     PLOT_DIARY = "SELECT v.id, p.name_vi || ' – ' || v.label_vi
          FROM product_variants v JOIN products p ON p.id = v.product_id

@@ -168,6 +168,11 @@ pub fn refusal_text(refusal: &DiaryRefusal, locale: Locale) -> String {
         DiaryRefusal::PhotoCorrupt => t.err_photo_corrupt,
         DiaryRefusal::PhotoAlt => t.err_photo_alt,
         DiaryRefusal::Invalid => t.err_invalid,
+        DiaryRefusal::Recalled => super::recall::texts::RecallTexts::of(locale).err_recalled,
+        DiaryRefusal::RecallReason => super::recall::texts::RecallTexts::of(locale).err_reason,
+        DiaryRefusal::RecallNotHarvested => {
+            super::recall::texts::RecallTexts::of(locale).err_not_harvested
+        }
     };
     text.to_owned()
 }
