@@ -144,6 +144,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("bao-cao")) view=ReportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("thu-hoi")) view=crate::diary::recall::page::RecallReportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("thu-hoi"), ParamSegment("id")) view=crate::diary::recall::page::RecallCasePage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap"), ParamSegment("id")) view=ImportPreviewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("nong-trai") view=FarmPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("nong-trai"), StaticSegment("vuon"), ParamSegment("id")) view=PlotPage ssr=SsrMode::Async/>

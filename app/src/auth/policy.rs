@@ -38,6 +38,12 @@ pub enum Action<'a> {
         producer_id: &'a str,
         commune_id: &'a str,
     },
+    /// Recall a lot (`diary::recall`): its producer's people, the officers of the commune it
+    /// grows in, administrators.
+    RecallLot {
+        producer_id: &'a str,
+        commune_id: &'a str,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +76,10 @@ pub fn authorize(actor: Option<&Actor>, action: Action<'_>) -> Result<(), Denied
             commune_id,
         }
         | Action::SeeLotSales {
+            producer_id,
+            commune_id,
+        }
+        | Action::RecallLot {
             producer_id,
             commune_id,
         } => {
@@ -348,6 +358,28 @@ mod tests {
             ),
             (
                 SeeLotSales {
+                    producer_id: "farm-b",
+                    commune_id: "commune-b",
+                },
+                &["admin"],
+            ),
+            (
+                RecallLot {
+                    producer_id: "farm-a",
+                    commune_id: "commune-a",
+                },
+                &["owner", "staff", "officer", "admin"],
+            ),
+            // A lot of farm-a grown in another commune: its producer, not this officer.
+            (
+                RecallLot {
+                    producer_id: "farm-a",
+                    commune_id: "commune-b",
+                },
+                &["owner", "staff", "admin"],
+            ),
+            (
+                RecallLot {
                     producer_id: "farm-b",
                     commune_id: "commune-b",
                 },

@@ -101,6 +101,8 @@ pub struct ProductPage {
     /// The certificate in force today; an expired one is not shown at all.
     pub certificate: Option<CertificateView>,
     pub lots: Vec<LotView>,
+    /// Its recalled lots (`diary::recall`), newest recall first: the page's banner.
+    pub recalls: Vec<crate::diary::recall::RecalledLot>,
     /// Other products of the same commune.
     pub related: Vec<ProductCard>,
 }

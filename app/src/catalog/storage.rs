@@ -11,6 +11,7 @@ use crate::{
         ProducerSummary, ProductCard, ProductPage, ProvinceOverview, VariantView,
     },
     db::{Db, decode},
+    diary::recall::RecalledLot,
     domain::{fold::fold, time::db_date},
     i18n::Locale,
 };
@@ -322,18 +323,41 @@ struct VariantLotRow {
     harvested_on: Option<String>,
     grade: Option<String>,
     verified_at: Option<String>,
+    /// A recalled lot's recall (`diary::recall`): its banner on the page.
+    recall_reason: Option<String>,
+    recalled_at: Option<String>,
 }
 
-/// The variants in the producer's order, and the lots on sale newest first.
+/// The variants in the producer's order, the lots on sale newest first, and the recalled lots
+/// newest recall first.
+type VariantsAndLots = (Vec<VariantView>, Vec<LotView>, Vec<RecalledLot>);
+
 fn variants_and_lots(
     rows: Vec<VariantLotRow>,
     gtin: Option<&str>,
     locale: Locale,
-) -> Result<(Vec<VariantView>, Vec<LotView>), sqlx::Error> {
+) -> Result<VariantsAndLots, sqlx::Error> {
     let mut variants: Vec<(String, VariantView)> = Vec::new();
     let mut lots = Vec::new();
+    let mut recalls = Vec::new();
     for r in rows {
-        if let (Some(lot_id), Some(lot_code)) = (r.lot_id.as_deref(), r.lot_code) {
+        if let (Some(lot_id), Some(lot_code), Some(reason), Some(at)) = (
+            r.lot_id.as_deref(),
+            r.lot_code.as_ref(),
+            r.recall_reason.as_ref(),
+            r.recalled_at.as_deref(),
+        ) {
+            let at = decode::timestamp("lot_recalls.recalled_at", lot_id, at)?;
+            recalls.push((
+                at,
+                RecalledLot {
+                    path: crate::diary::storage::lot_address(lot_id, lot_code, gtin),
+                    lot_code: lot_code.clone(),
+                    reason: reason.clone(),
+                    recalled_on: crate::domain::time::vietnam_date(at),
+                },
+            ));
+        } else if let (Some(lot_id), Some(lot_code)) = (r.lot_id.as_deref(), r.lot_code) {
             lots.push(LotView {
                 path: crate::diary::storage::lot_address(lot_id, &lot_code, gtin),
                 lot_code,
@@ -365,7 +389,12 @@ fn variants_and_lots(
             .cmp(&a.harvested_on)
             .then_with(|| a.lot_code.cmp(&b.lot_code))
     });
-    Ok((variants.into_iter().map(|(_, v)| v).collect(), lots))
+    recalls.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.lot_code.cmp(&b.1.lot_code)));
+    Ok((
+        variants.into_iter().map(|(_, v)| v).collect(),
+        lots,
+        recalls.into_iter().map(|(_, r)| r).collect(),
+    ))
 }
 
 /// A public product's page as of `today`; `None` when no approved product of an active
@@ -402,7 +431,7 @@ pub async fn product_page(
         today,
     )
     .await?;
-    let (variants, lots) = variants_and_lots(variants, p.gtin.as_deref(), locale)?;
+    let (variants, lots, recalls) = variants_and_lots(variants, p.gtin.as_deref(), locale)?;
     // One query for the gallery and the related products' cover photos.
     let covers: Vec<&str> = related.iter().map(|r| r.id.as_str()).collect();
     let mut photos = galleries(&mut conn, &[p.id.as_str()], &covers, locale).await?;
@@ -431,6 +460,7 @@ pub async fn product_page(
         variants,
         certificate,
         lots,
+        recalls,
         related,
     }))
 }
@@ -932,9 +962,11 @@ crate::db::statements! {
     COMMUNE_PAGE_SELECT_COMMUNE_FORMER_NAMES = "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name";
     /// `product_page`.
     PRODUCT_PAGE = "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
-              v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at
+              v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at,
+              r.reason AS recall_reason, r.recalled_at
          FROM product_variants v
-         LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status = 'on_sale'
+         LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status IN ('on_sale', 'recalled')
+         LEFT JOIN lot_recalls r ON r.lot_id = l.id
         WHERE v.product_id = $1 AND v.status = 'active'
         ORDER BY v.position, v.price_vnd, v.id";
     /// `producer_page`.

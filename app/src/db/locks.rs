@@ -15,8 +15,9 @@ pub(crate) enum Row<'a> {
     Product(&'a str),
     Commune(&'a str),
     Plot(&'a str),
-    CardPayment(&'a str),
+    /// A harvest lot (after its variant: see the lock order in [`crate::db`]).
     Lot(&'a str),
+    CardPayment(&'a str),
 }
 
 /// What the locking write does to the row besides locking it.
@@ -42,8 +43,8 @@ pub(crate) async fn lock_row(
         Row::Product(id) => (STAMP_PRODUCT, KEEP_PRODUCT, id),
         Row::Commune(id) => (STAMP_COMMUNE, KEEP_COMMUNE, id),
         Row::Plot(id) => (STAMP_PLOT, KEEP_PLOT, id),
-        Row::CardPayment(id) => (STAMP_CARD_PAYMENT, KEEP_CARD_PAYMENT, id),
         Row::Lot(id) => (STAMP_LOT, KEEP_LOT, id),
+        Row::CardPayment(id) => (STAMP_CARD_PAYMENT, KEEP_CARD_PAYMENT, id),
     };
     let done = match stamp {
         Stamp::UpdatedAt(at) => sqlx::query(stamped).bind(at).bind(id).execute(conn).await?,
@@ -66,8 +67,8 @@ crate::db::statements! {
     KEEP_COMMUNE = "UPDATE communes SET id = id WHERE id = $1";
     STAMP_PLOT = "UPDATE plots SET updated_at = $1 WHERE id = $2";
     KEEP_PLOT = "UPDATE plots SET id = id WHERE id = $1";
-    STAMP_CARD_PAYMENT = "UPDATE card_payments SET updated_at = $1 WHERE id = $2";
-    KEEP_CARD_PAYMENT = "UPDATE card_payments SET id = id WHERE id = $1";
     STAMP_LOT = "UPDATE harvest_lots SET updated_at = $1 WHERE id = $2";
     KEEP_LOT = "UPDATE harvest_lots SET id = id WHERE id = $1";
+    STAMP_CARD_PAYMENT = "UPDATE card_payments SET updated_at = $1 WHERE id = $2";
+    KEEP_CARD_PAYMENT = "UPDATE card_payments SET id = id WHERE id = $1";
 }

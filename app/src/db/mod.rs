@@ -51,7 +51,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 39] = [
+    let constant: [(&str, &[(&str, &str)]); 40] = [
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,
@@ -145,6 +145,10 @@ pub fn all_statements() -> Vec<(String, String)> {
         ("ledger::storage", crate::ledger::storage::STATEMENTS),
         ("bank_feed::storage", crate::bank_feed::storage::STATEMENTS),
         ("payments::storage", crate::payments::storage::STATEMENTS),
+        (
+            "diary::recall::storage",
+            crate::diary::recall::storage::STATEMENTS,
+        ),
     ];
     let mut all: Vec<(String, String)> = constant
         .into_iter()

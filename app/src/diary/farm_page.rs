@@ -16,6 +16,11 @@ use crate::{
         form::{DiaryRefusal, EntryFields, field},
         lot_page::{PhiLine, Timeline},
         model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
+        recall::{
+            page::{RECALLED_OK, RecallForm, RecallFrom},
+            recallable,
+            texts::RecallTexts,
+        },
         rules::EntryKind,
         texts::{DiaryTexts, refusal_text},
     },
@@ -70,8 +75,13 @@ pub fn DiaryNotice() -> impl IntoView {
     let t = DiaryTexts::of(locale);
     let query = use_query_map();
     query.with_untracked(|q| {
-        if q.get("ok").is_some() {
-            return Some(view! { <p class="notice ok" role="status">{t.saved}</p> }.into_any());
+        if let Some(ok) = q.get("ok") {
+            let text = if ok == RECALLED_OK {
+                RecallTexts::of(locale).recalled_notice
+            } else {
+                t.saved
+            };
+            return Some(view! { <p class="notice ok" role="status">{text}</p> }.into_any());
         }
         let refusal = DiaryRefusal::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)))?;
         let text = refusal_text(&refusal, locale);
@@ -334,6 +344,7 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                                         <button type="submit" class="button secondary">{t.put_on_sale}</button>
                                     </form>
                                 })}
+                                {recallable(&l.status).then(|| view! { <RecallForm lot_id=l.id.clone() from=RecallFrom::Plot/> })}
                             </li>
                         }
                     }).collect_view()}

@@ -40,8 +40,14 @@ pub enum DiaryRefusal {
     PhotoAlt,
     /// The units put on sale are missing (none can be worked out) or out of range.
     Units,
-    /// A sold-out or recalled lot does not go on sale again.
+    /// A sold-out lot does not go on sale again.
     NotSellable,
+    /// The lot was recalled: it cannot go on sale, nor be recalled again.
+    Recalled,
+    /// A recall without a reason, or with one too long.
+    RecallReason,
+    /// A recall of a lot not harvested yet.
+    RecallNotHarvested,
     /// Anything else the farmer can fix by checking the form.
     Invalid,
 }
@@ -178,12 +184,15 @@ mod tests {
             PhotoAlt => "photo_alt",
             Units => "units",
             NotSellable => "not_sellable",
+            Recalled => "recalled",
+            RecallReason => "recall_reason",
+            RecallNotHarvested => "recall_not_harvested",
             Invalid => "invalid",
         }
     }
 
     /// The queries the handlers send, one per reason: the codes pages already link to.
-    const QUERIES: [&str; 17] = [
+    const QUERIES: [&str; 20] = [
         "loi=phi&thuoc=Regent+800WG+%26+co&ngay_phun=2026-05-01&an_toan=2026-05-08",
         "loi=lot_code",
         "loi=lot_taken",
@@ -200,6 +209,9 @@ mod tests {
         "loi=photo_alt",
         "loi=units",
         "loi=not_sellable",
+        "loi=recalled",
+        "loi=recall_reason",
+        "loi=recall_not_harvested",
         "loi=invalid",
     ];
 

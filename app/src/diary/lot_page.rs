@@ -14,6 +14,7 @@ use crate::{
 
 use super::{
     model::{LotTrace, PhiStatus, TimelineEntry},
+    recall::page::{LotRecallBanner, LotRecallPanel},
     texts::DiaryTexts,
 };
 
@@ -119,6 +120,8 @@ fn LotView(
         <main class="page lot">
             <p class="eyebrow">{(t.trace_title)(&data.lot.code)}</p>
             <h1>{heading}</h1>
+            {data.recall.clone().map(|recall| view! { <LotRecallBanner recall locale/> })}
+            <LotRecallPanel lot_id=data.lot.id.clone()/>
             <p>{t.trace_intro}</p>
             <dl class="facts">
                 {data.product.clone().map(|p| view! {

@@ -11,6 +11,7 @@
 //! - [`form`]: the fields and refusals shared by the farm pages and their form handlers.
 //! - [`texts`]: every word the diary screens say, in Vietnamese and English.
 //! - [`farm_page`], [`lot_page`]: the farmer's screens and the public lot page.
+//! - [`recall`]: recalling a lot, its banners, the officer's pages and report.
 //! - `storage`, `trace_storage` (server only): the diary's writes with the gate, and the lot
 //!   trace's reads.
 
@@ -20,6 +21,7 @@ pub mod form;
 pub mod gs1;
 pub mod lot_page;
 pub mod model;
+pub mod recall;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod storage;

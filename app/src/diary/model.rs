@@ -30,6 +30,8 @@ pub struct LotTrace {
     pub chain: ChainView,
     /// The chain's head now and the heads seen earlier (stamp, label), compared with it.
     pub anchors: AnchorsView,
+    /// The lot's recall (`diary::recall`), when it was recalled: why, when, whom to contact.
+    pub recall: Option<crate::diary::recall::LotRecall>,
 }
 
 /// The chain heads kept outside the rows (`diary::anchors`), as a lot's page compares them.

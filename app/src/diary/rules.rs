@@ -35,6 +35,142 @@ text_enum! {
     }
 }
 
+/// What can happen to a lot, as far as its status goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LotEvent {
+    /// Its harvest is recorded (again, for a correction).
+    Harvest,
+    /// The farmer puts it on sale.
+    PutOnSale,
+    /// Checkout took its last unit.
+    SellOut,
+    /// Units came back to it (an order cancelled before it shipped).
+    Restock,
+    /// Its producer, the commune officer or an administrator recalls it.
+    Recall,
+}
+
+impl LotEvent {
+    pub const ALL: &'static [LotEvent] = &[
+        LotEvent::Harvest,
+        LotEvent::PutOnSale,
+        LotEvent::SellOut,
+        LotEvent::Restock,
+        LotEvent::Recall,
+    ];
+}
+
+/// Why a lot's status cannot change so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LotTransitionError {
+    /// A recall is final: nothing takes a recalled lot back.
+    #[error("the lot was recalled")]
+    Recalled,
+    /// Selling and recalling start from a recorded harvest.
+    #[error("the lot's harvest is not recorded yet")]
+    NotHarvested,
+    /// The event does not apply to the lot as it stands (selling out a lot not on sale).
+    #[error("the lot is {0}")]
+    NotApplicable(LotStatus),
+}
+
+impl LotStatus {
+    /// The status after `event`. `Recalled` is terminal: every event on a recalled lot is
+    /// refused, so no code path can put it back on sale, stamp a new season on it or sell it.
+    /// An event that changes nothing (putting on sale a lot already on sale, a harvest
+    /// recorded again) answers the same status.
+    pub fn after(self, event: LotEvent) -> Result<LotStatus, LotTransitionError> {
+        use LotEvent as E;
+        use LotStatus as S;
+        match (self, event) {
+            (S::Recalled, _) => Err(LotTransitionError::Recalled),
+            (S::Growing, E::Harvest) => Ok(S::Harvested),
+            (S::Growing, E::PutOnSale | E::Recall) => Err(LotTransitionError::NotHarvested),
+            (s, E::Harvest) => Ok(s),
+            (S::Harvested | S::OnSale, E::PutOnSale) => Ok(S::OnSale),
+            (S::OnSale, E::SellOut) => Ok(S::SoldOut),
+            (S::SoldOut, E::SellOut) => Ok(S::SoldOut),
+            (S::SoldOut | S::OnSale, E::Restock) => Ok(S::OnSale),
+            (S::Harvested | S::OnSale | S::SoldOut, E::Recall) => Ok(S::Recalled),
+            (s @ (S::Growing | S::Harvested | S::SoldOut), E::PutOnSale | E::SellOut | E::Restock) => {
+                Err(LotTransitionError::NotApplicable(s))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod lot_status_tests {
+    use super::*;
+
+    /// Every status against every event: the whole table, so a change to it is a change here.
+    #[test]
+    fn the_lot_status_machine() {
+        use LotEvent as E;
+        use LotStatus as S;
+        use LotTransitionError as X;
+        let expected = |s: S, e: E| -> Result<S, X> {
+            match (s, e) {
+                (S::Recalled, _) => Err(X::Recalled),
+                (S::Growing, E::Harvest) => Ok(S::Harvested),
+                (S::Growing, E::PutOnSale) => Err(X::NotHarvested),
+                (S::Growing, E::SellOut) => Err(X::NotApplicable(S::Growing)),
+                (S::Growing, E::Restock) => Err(X::NotApplicable(S::Growing)),
+                (S::Growing, E::Recall) => Err(X::NotHarvested),
+                (S::Harvested, E::Harvest) => Ok(S::Harvested),
+                (S::Harvested, E::PutOnSale) => Ok(S::OnSale),
+                (S::Harvested, E::SellOut) => Err(X::NotApplicable(S::Harvested)),
+                (S::Harvested, E::Restock) => Err(X::NotApplicable(S::Harvested)),
+                (S::Harvested, E::Recall) => Ok(S::Recalled),
+                (S::OnSale, E::Harvest) => Ok(S::OnSale),
+                (S::OnSale, E::PutOnSale) => Ok(S::OnSale),
+                (S::OnSale, E::SellOut) => Ok(S::SoldOut),
+                (S::OnSale, E::Restock) => Ok(S::OnSale),
+                (S::OnSale, E::Recall) => Ok(S::Recalled),
+                (S::SoldOut, E::Harvest) => Ok(S::SoldOut),
+                (S::SoldOut, E::PutOnSale) => Err(X::NotApplicable(S::SoldOut)),
+                (S::SoldOut, E::SellOut) => Ok(S::SoldOut),
+                (S::SoldOut, E::Restock) => Ok(S::OnSale),
+                (S::SoldOut, E::Recall) => Ok(S::Recalled),
+            }
+        };
+        let mut cases = 0;
+        for status in LotStatus::ALL.iter().copied() {
+            for event in LotEvent::ALL.iter().copied() {
+                assert_eq!(
+                    status.after(event),
+                    expected(status, event),
+                    "{status:?} on {event:?}"
+                );
+                cases += 1;
+            }
+        }
+        assert_eq!(cases, 25);
+    }
+
+    /// Whatever happens after a recall, the lot stays recalled: every sequence of events from
+    /// any status that reaches `Recalled` never leaves it.
+    #[test]
+    fn a_recall_is_final() {
+        for start in LotStatus::ALL.iter().copied() {
+            for first in LotEvent::ALL.iter().copied() {
+                for second in LotEvent::ALL.iter().copied() {
+                    let Ok(s) = start.after(first) else { continue };
+                    if s == LotStatus::Recalled {
+                        assert_eq!(s.after(second), Err(LotTransitionError::Recalled));
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            LotStatus::OnSale
+                .after(LotEvent::Recall)
+                .and_then(|s| s.after(LotEvent::PutOnSale)),
+            Err(LotTransitionError::Recalled)
+        );
+    }
+}
+
 /// A spraying of a plant-protection product, as far as the harvest rule cares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spraying {

@@ -23,9 +23,9 @@ use crate::{
             TimelineEntry,
         },
         rules::{
-            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields,
-            PhiViolation, Spraying, StoredEntry, check_harvest, entry_hash, safe_to_harvest_from,
-            verify_chain,
+            ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields, LotEvent,
+            LotStatus, LotTransitionError, PhiViolation, Spraying, StoredEntry, check_harvest,
+            entry_hash, safe_to_harvest_from, verify_chain,
         },
     },
     domain::{
@@ -64,8 +64,11 @@ pub enum DiaryError {
     PlotIncomplete,
     #[error(transparent)]
     Units(#[from] crate::lot_sales::rules::UnitsError),
-    #[error("a sold-out or recalled lot does not go on sale again")]
+    #[error("a sold-out lot does not go on sale again")]
     NotSellable,
+    /// The lot's status does not allow it (a recalled lot stays recalled).
+    #[error(transparent)]
+    Lot(#[from] LotTransitionError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -834,11 +837,15 @@ pub async fn put_on_sale_in(
         .as_deref()
         .and_then(parse_db_date)
         .ok_or(DiaryError::NotHarvested)?;
-    match lot.status.as_str() {
-        "on_sale" => return Ok(OnSale::Already),
-        "harvested" => {}
-        "growing" => return Err(DiaryError::NotHarvested),
-        _ => return Err(DiaryError::NotSellable),
+    // The lot's status machine decides: a recalled lot never goes back on sale, a sold-out one
+    // comes back only by a restock.
+    let status = decode::text_enum("harvest_lots.status", lot_id, &lot.status, LotStatus::parse)?;
+    match status.after(LotEvent::PutOnSale) {
+        Ok(_) if status == LotStatus::OnSale => return Ok(OnSale::Already),
+        Ok(_) => {}
+        Err(LotTransitionError::NotHarvested) => return Err(DiaryError::NotHarvested),
+        Err(LotTransitionError::NotApplicable(_)) => return Err(DiaryError::NotSellable),
+        Err(e @ LotTransitionError::Recalled) => return Err(e.into()),
     }
     if let Some(plot_id) = lot.plot_id.as_deref() {
         let rows = plot_entries(tx, plot_id).await?;
@@ -879,7 +886,8 @@ pub async fn put_on_sale_in(
     Ok(OnSale::Now { units })
 }
 
-/// An officer's stamp on a lot. Returns false when the lot does not exist.
+/// An officer's stamp on a lot. Returns false when the lot does not exist or was recalled
+/// (a recalled lot's season is not stamped again).
 #[tracing::instrument(skip_all, fields(officer_id = %officer_id, lot_id = %lot_id))]
 pub async fn verify_lot(db: &Db, officer_id: &str, lot_id: &str) -> Result<bool, sqlx::Error> {
     let now = db_timestamp(Utc::now());
@@ -1219,7 +1227,7 @@ crate::db::statements! {
                   WHERE e.plot_id = harvest_lots.plot_id ORDER BY e.seq DESC LIMIT 1),
               verified_chain_head = (SELECT e.entry_hash FROM cultivation_log_entries e
                   WHERE e.plot_id = harvest_lots.plot_id ORDER BY e.seq DESC LIMIT 1)
-        WHERE id = $3";
+        WHERE id = $3 AND status <> 'recalled'";
     /// `plot_diary`.
     PLOT_DIARY = "SELECT v.id, p.name_vi || ' – ' || v.label_vi
          FROM product_variants v JOIN products p ON p.id = v.product_id

@@ -177,6 +177,11 @@ pub fn refusal_text(refusal: &DiaryRefusal, locale: Locale) -> String {
         DiaryRefusal::Units => t.err_units,
         DiaryRefusal::NotSellable => t.err_not_sellable,
         DiaryRefusal::Invalid => t.err_invalid,
+        DiaryRefusal::Recalled => super::recall::texts::RecallTexts::of(locale).err_recalled,
+        DiaryRefusal::RecallReason => super::recall::texts::RecallTexts::of(locale).err_reason,
+        DiaryRefusal::RecallNotHarvested => {
+            super::recall::texts::RecallTexts::of(locale).err_not_harvested
+        }
     };
     text.to_owned()
 }

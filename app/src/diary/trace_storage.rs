@@ -194,6 +194,11 @@ pub async fn lot_trace(
             })
         })
         .flatten();
+    let recall = if r.status == "recalled" {
+        super::recall::storage::lot_recall(&mut conn, lot_id).await?
+    } else {
+        None
+    };
     let commune = CommuneRef {
         slug: r.commune_slug,
         name: r.commune_name,
@@ -254,6 +259,7 @@ pub async fn lot_trace(
         },
         chain,
         anchors,
+        recall,
     }))
 }
 

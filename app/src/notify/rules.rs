@@ -27,6 +27,7 @@ text_enum! {
         CertificateExpired = "certificate_expired",
         ContactCode = "contact_code",
         PasswordResetCode = "password_reset_code",
+        LotRecalled = "lot_recalled",
     }
 }
 
@@ -126,6 +127,13 @@ pub enum Notice {
     PasswordResetCode {
         code: String,
     },
+    /// To the buyer of an order with goods of a lot that was recalled (`diary::recall`).
+    LotRecalled {
+        order_no: String,
+        lot_code: String,
+        product: String,
+        reason: String,
+    },
 }
 
 impl Notice {
@@ -148,6 +156,7 @@ impl Notice {
             Notice::CertificateExpired { .. } => NoticeKind::CertificateExpired,
             Notice::ContactCode { .. } => NoticeKind::ContactCode,
             Notice::PasswordResetCode { .. } => NoticeKind::PasswordResetCode,
+            Notice::LotRecalled { .. } => NoticeKind::LotRecalled,
         }
     }
 
@@ -168,7 +177,8 @@ impl Notice {
             | Notice::OrderReturned { order_no }
             | Notice::OrderRefunded { order_no, .. }
             | Notice::PaymentReceived { order_no, .. }
-            | Notice::PaymentFailed { order_no } => format!("/don-hang/{order_no}"),
+            | Notice::PaymentFailed { order_no }
+            | Notice::LotRecalled { order_no, .. } => format!("/don-hang/{order_no}"),
             Notice::CertificateExpiring { product_id, .. }
             | Notice::CertificateExpired { product_id, .. } => {
                 format!("/ban-hang/san-pham/{product_id}")
@@ -199,7 +209,9 @@ impl NoticeKind {
             | NoticeKind::PaymentReceived
             | NoticeKind::PaymentFailed
             | NoticeKind::ContactCode
-            | NoticeKind::PasswordResetCode => true,
+            | NoticeKind::PasswordResetCode
+            // A matter of the buyer's health: it always goes out.
+            | NoticeKind::LotRecalled => true,
             NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => false,
         }
     }
@@ -225,7 +237,8 @@ impl NoticeKind {
             | NoticeKind::PaymentReceived
             | NoticeKind::PaymentFailed
             | NoticeKind::CertificateExpiring
-            | NoticeKind::CertificateExpired => false,
+            | NoticeKind::CertificateExpired
+            | NoticeKind::LotRecalled => false,
             NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
@@ -261,7 +274,8 @@ impl NoticeKind {
             | NoticeKind::PaymentReceived
             | NoticeKind::PaymentFailed
             | NoticeKind::ContactCode
-            | NoticeKind::PasswordResetCode => true,
+            | NoticeKind::PasswordResetCode
+            | NoticeKind::LotRecalled => true,
         }
     }
 }
@@ -381,6 +395,12 @@ mod tests {
             },
             Notice::PasswordResetCode {
                 code: "042042".into(),
+            },
+            Notice::LotRecalled {
+                order_no: "DH-1".into(),
+                lot_code: "NLHY-20260720".into(),
+                product: "Nhãn lồng".into(),
+                reason: "Dư lượng thuốc vượt mức".into(),
             },
         ]
     }

@@ -277,6 +277,41 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        // Also an SMS: what to do comes first, the order names the goods, the reason is cut
+        // short (the order's page has it whole).
+        Notice::LotRecalled {
+            order_no,
+            lot_code,
+            product,
+            reason,
+        } => {
+            let reason = short(reason.trim_end_matches(['.', ' ']), 120);
+            if vi {
+                (
+                    format!("Thu hồi lô {lot_code}: ngừng dùng {product}"),
+                    format!(
+                        "Lô {lot_code} ({product}) trong đơn {order_no} đã bị thu hồi. Lý do: {reason}. Hãy ngừng ăn, ngừng sử dụng và liên hệ người bán."
+                    ),
+                )
+            } else {
+                (
+                    format!("Lot {lot_code} recalled: stop using {product}"),
+                    format!(
+                        "Lot {lot_code} ({product}) in order {order_no} was recalled. Reason: {reason}. Stop eating or using it and contact the seller."
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// `text` cut to `max` characters, with an ellipsis when it was longer.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
     }
 }
 
@@ -373,6 +408,7 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::CertificateExpired => "Chứng nhận OCOP đã hết hạn",
         NoticeKind::ContactCode => "Mã xác minh",
         NoticeKind::PasswordResetCode => "Mã đặt lại mật khẩu",
+        NoticeKind::LotRecalled => "Lô hàng đã mua bị thu hồi",
     },
     unsubscribe_title: "Ngừng nhận email",
     unsubscribe_ask: |kind| {
@@ -437,6 +473,7 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::CertificateExpired => "OCOP certificate expired",
         NoticeKind::ContactCode => "Verification code",
         NoticeKind::PasswordResetCode => "Password reset code",
+        NoticeKind::LotRecalled => "A lot you bought was recalled",
     },
     unsubscribe_title: "Stop these emails",
     unsubscribe_ask: |kind| {

@@ -8,7 +8,7 @@ use app::{
     diary::{
         form::{DiaryRefusal, EntryFields},
         gs1::LotCode,
-        rules::DraftError,
+        rules::{DraftError, LotTransitionError},
         storage::{self, DiaryError, PlotInput},
     },
     domain::time::vietnam_date,
@@ -58,6 +58,9 @@ fn refused(back: &str, e: DiaryError) -> FormError {
         DiaryError::Units(_) => DiaryRefusal::Units,
         DiaryError::NotSellable => DiaryRefusal::NotSellable,
         DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => DiaryRefusal::Correction,
+        DiaryError::Lot(LotTransitionError::Recalled) => DiaryRefusal::Recalled,
+        DiaryError::Lot(LotTransitionError::NotHarvested) => DiaryRefusal::NotHarvested,
+        DiaryError::Lot(LotTransitionError::NotApplicable(_)) => DiaryRefusal::Invalid,
     };
     FormError::refused(back, &refusal)
 }
@@ -245,7 +248,8 @@ pub async fn verify_lot(
         .await
         .context("stamping a lot")?
     {
-        return Err(FormError::NotFound);
+        // The lot exists (its owner was found): it was recalled, and stays unstamped.
+        return Err(super::recall::recalled_answer().into());
     }
     Ok(see_other("/can-bo?ok=verified#lots"))
 }

@@ -1,5 +1,5 @@
-//! The farm diary's HTTP side: the farmer's and the officer's form handlers, the lot QR images
-//! and the lot API (with its EPCIS export). The rules, storage, pages and texts are in
+//! The farm diary's HTTP side: the farmer's and the officer's form handlers, the lot QR images,
+//! the lot API (with its EPCIS export) and lot recalls. The rules, storage, pages and texts are in
 //! `app::diary`.
 
 pub mod api;
@@ -7,6 +7,7 @@ pub mod checkpoints;
 pub mod epcis;
 pub mod forms;
 pub mod qr;
+pub mod recall;
 
 use axum::{
     Router,
@@ -19,7 +20,12 @@ use crate::startup::AppState;
 
 /// The diary's part of the API document (merged into `/api/openapi.json`).
 #[derive(OpenApi)]
-#[openapi(paths(api::get_lot, api::get_lot_epcis, api::put_on_sale))]
+#[openapi(paths(
+    api::get_lot,
+    api::get_lot_epcis,
+    api::put_on_sale,
+    recall::recall_api
+))]
 pub struct DiaryApi;
 
 pub fn router() -> Router<AppState> {
@@ -36,6 +42,9 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/can-bo/lo/{lot_id}/xac-nhan", post(forms::verify_lot))
+        .route("/lo/{lot_id}/thu-hoi", post(recall::recall_form))
+        .route("/api/v1/lots/{lot_id}/recall", post(recall::recall_api))
+        .route("/can-bo/thu-hoi.csv", get(recall::report_csv))
         .route("/lo/{id}/qr.svg", get(qr::svg))
         .route("/lo/{id}/qr.png", get(qr::png))
         .route("/api/v1/lots/{key}", get(api::get_lot))

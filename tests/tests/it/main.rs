@@ -26,6 +26,7 @@ mod pages;
 mod password_reset;
 mod products;
 mod receipt;
+mod recalls;
 mod search;
 mod security;
 mod seed;

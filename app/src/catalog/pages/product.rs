@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     catalog::model::{ProductPage as ProductPageData, VariantView},
     components::{ProductCardView, Stars, commune_name, weight_label},
+    diary::recall::page::ProductRecallBanner,
     i18n::{Locale, Texts, use_locale},
     pages::loaded_page,
     seo::{Canonical, absolute_url},
@@ -57,6 +58,8 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
     let canonical_back = canonical.clone();
     let commune_href = format!("/xa/{}", data.commune.slug);
     let producer_href = format!("/nha-san-xuat/{}", data.producer.slug);
+    let recalls = data.recalls.clone();
+    let producer_name = data.producer.name.clone();
     view! {
         <Title text=data.name.clone()/>
         <Meta name="description" content=description.clone()/>
@@ -71,6 +74,7 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
                 <a href="/xa">{t.communes_title}</a> " › "
                 <a href=commune_href.clone()>{commune_name(&data.commune.kind, &data.commune.name, t)}</a>
             </nav>
+            <ProductRecallBanner recalls producer=producer_name locale/>
             <div class="product-top">
                 <ul class="gallery" aria-label=t.photos>
                     {data.photos.into_iter().enumerate().map(|(i, ph)| view! {

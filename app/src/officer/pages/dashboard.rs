@@ -96,6 +96,7 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                 }).collect_view()}
                 <a class="chip" href="/can-bo/nhap">{OfficerTexts::of(locale).import_list}</a>
                 <a class="chip" href="/can-bo/bao-cao">{OfficerTexts::of(locale).reports}</a>
+                <a class="chip" href="/can-bo/thu-hoi">{crate::diary::recall::texts::RecallTexts::of(locale).report_link}</a>
             </nav>
             <h2>{t.applications_queue} " (" {data.applications.len()} ")"</h2>
             {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}

@@ -245,6 +245,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
             </nav>
             <h1>{title}</h1>
             <ShopNotice/>
+            <crate::diary::recall::page::OrderRecalls order_no=o.order_no.clone()/>
             <p>
                 <span class=format!("status {}", o.status.as_str())>{(t.status)(o.status)}</span>
                 " · " {(t.payment_status)(o.payment_status)}
