@@ -687,13 +687,21 @@ db_test!(
         for text in [
             format!("Phiếu đóng gói {no}"),
             "Thùng 5 kg".to_owned(),
-            "<code>SHIP-A</code>".to_owned(),
-            "<code>SHIP-B</code>".to_owned(),
+            "<code>SHIP-A".to_owned(),
+            "<code>SHIP-B".to_owned(),
             vi_date(days_ago(12)),
             vi_date(days_ago(7)),
-            "Chị Thu".to_owned(),
+            "Nguyễn Thị Hoa".to_owned(),
         ] {
-            assert!(slip.contains(&text), "{text}: {slip}");
+            let body = slip.split("<main").nth(1).unwrap_or(&slip);
+            assert!(slip.contains(&text), "{text}: {body}");
+        }
+        // Units from each lot, oldest harvest first.
+        let a = slip.find("<code>SHIP-A").unwrap();
+        let b = slip.find("<code>SHIP-B").unwrap();
+        assert!(a < b);
+        for (lot, units) in [(&slip[a..b], 2), (&slip[b..], 1)] {
+            assert!(lot.contains(&format!("<strong>{units}")), "{lot}");
         }
         for outsider in [
             member_of(&app, "0987 111 602", "Chủ trại gà", "trai-ga-dong-tao-thon-dong").await,

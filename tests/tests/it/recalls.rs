@@ -80,9 +80,16 @@ async fn link_lines_to_lot(app: &TestApp, lot: &Lot) {
     .unwrap();
 }
 
-/// A signed-in buyer orders `quantity` of the variant, cash on delivery, through the API;
-/// the order's number.
-async fn buyer_orders(app: &TestApp, b: &Browser, variant: &str, quantity: i64, phone: &str, key: &str) -> String {
+/// A signed-in buyer orders `quantity` of the variant, cash on delivery, through the API,
+/// giving `(name, phone)` for the delivery; the order's number.
+async fn buyer_orders(
+    app: &TestApp,
+    b: &Browser,
+    variant: &str,
+    quantity: i64,
+    (name, phone): (&str, &str),
+    key: &str,
+) -> String {
     let added = b
         .json(
             reqwest::Method::POST,
@@ -97,7 +104,7 @@ async fn buyer_orders(app: &TestApp, b: &Browser, variant: &str, quantity: i64, 
             reqwest::Method::POST,
             "/api/v1/checkout",
             Some(&json!({
-                "name": "Trần Văn An", "phone": phone, "street": "5 phố Bãi Sậy",
+                "name": name, "phone": phone, "street": "5 phố Bãi Sậy",
                 "province_id": province, "commune_id": commune, "payment_method": "cod",
                 "idempotency_key": key,
             })),
@@ -161,11 +168,14 @@ fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
 }
 
+const AN: (&str, &str) = ("Trần Văn An", "0988 600 001");
+const BINH: (&str, &str) = ("Lê Thị Bình", "0988 600 003");
+
 /// Three buyers of the lot: a signed-in buyer with an email login (2 units), a guest (1 unit)
 /// and a buyer who cancelled before shipping (1 unit); their order numbers.
 async fn three_buyers(app: &TestApp, lot: &Lot) -> (Browser, String, String, String) {
     let an = sign_up(app, "an.tran@example.vn", "Trần Văn An").await;
-    let an_order = buyer_orders(app, &an, &lot.variant, 2, "0988 600 001", "recall-an-000001").await;
+    let an_order = buyer_orders(app, &an, &lot.variant, 2, AN, "recall-an-000001").await;
     app.guest_buys(LONGAN, 1, "recall-guest-00001").await;
     let guest_order: String = sqlx::query_scalar(
         "SELECT o.order_no FROM orders o WHERE o.buyer_user_id IS NULL ORDER BY o.created_at DESC LIMIT 1",
@@ -174,7 +184,7 @@ async fn three_buyers(app: &TestApp, lot: &Lot) -> (Browser, String, String, Str
     .await
     .unwrap();
     let binh = sign_up(app, "0988 600 003", "Lê Thị Bình").await;
-    let binh_order = buyer_orders(app, &binh, &lot.variant, 1, "0988 600 003", "recall-binh-00001").await;
+    let binh_order = buyer_orders(app, &binh, &lot.variant, 1, BINH, "recall-binh-00001").await;
     let r = binh
         .submit(
             &format!("/don-hang/{binh_order}/trang-thai"),
@@ -416,7 +426,7 @@ db_test!(a_recall_takes_the_lot_off_sale_and_tells_its_buyers, |engine| {
     assert_eq!(r.status(), 409);
 
     // Checkout cannot take it: a later order of the variant gets nothing from the lot.
-    let later = buyer_orders(&app, &an, &lot.variant, 1, "0988 600 001", "recall-an-000002").await;
+    let later = buyer_orders(&app, &an, &lot.variant, 1, AN, "recall-an-000002").await;
     let from_lot: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM order_line_lots x
            JOIN order_lines ol ON ol.id = x.order_line_id
