@@ -19,7 +19,7 @@ use crate::startup::AppState;
 
 /// The diary's part of the API document (merged into `/api/openapi.json`).
 #[derive(OpenApi)]
-#[openapi(paths(api::get_lot, api::get_lot_epcis))]
+#[openapi(paths(api::get_lot, api::get_lot_epcis, api::post_entry))]
 pub struct DiaryApi;
 
 pub fn router() -> Router<AppState> {
@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/lo/{id}/qr.png", get(qr::png))
         .route("/api/v1/lots/{key}", get(api::get_lot))
         .route("/api/v1/lots/{key}/epcis", get(api::get_lot_epcis))
+        .route("/api/v1/plots/{plot_id}/entries", post(api::post_entry))
         .route("/api/v1/checkpoints", get(checkpoints::list))
         .route("/api/v1/checkpoints/verify", post(checkpoints::verify))
         .route("/api/v1/checkpoints/{day}", get(checkpoints::one))
