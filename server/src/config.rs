@@ -232,10 +232,7 @@ mod tests {
         )
         .unwrap();
         let extended = super::plant_register(Some(&path)).unwrap();
-        assert_eq!(
-            extended.permitted().len(),
-            shipped.permitted().len() + 1
-        );
+        assert_eq!(extended.permitted().len(), shipped.permitted().len() + 1);
         std::fs::write(&path, "ingredient,crop\nParaquat,nhãn\n").unwrap();
         let bad = super::plant_register(Some(&path)).unwrap_err().to_string();
         assert!(bad.contains("OCOP_PLANT_REGISTER"), "{bad}");

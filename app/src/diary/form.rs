@@ -279,7 +279,10 @@ mod tests {
         use crate::i18n::Locale;
         let paraquat = DiaryRefusal::from_query(pairs(&parse("loi=banned&hoat_chat=Paraquat")));
         let text = refusal_text(paraquat.as_ref().unwrap(), Locale::Vi);
-        assert!(text.contains("Paraquat") && text.contains("278/QĐ-BNN-BVTV"), "{text}");
+        assert!(
+            text.contains("Paraquat") && text.contains("278/QĐ-BNN-BVTV"),
+            "{text}"
+        );
         let ddt = DiaryRefusal::Banned {
             ingredient: "DDT".into(),
         };
@@ -309,7 +312,10 @@ mod tests {
             unregistered: true,
         };
         assert_eq!(noted.query(), "ok=1&ghi=3&cach_ly=14&chua_dang_ky=1");
-        assert_eq!(Saved::from_query(pairs(&parse(&noted.query()))), Some(noted));
+        assert_eq!(
+            Saved::from_query(pairs(&parse(&noted.query()))),
+            Some(noted)
+        );
         assert_eq!(
             Saved::from_query(pairs(&parse("ghi=3&cach_ly=14"))),
             None,

@@ -163,8 +163,7 @@ impl Register {
             };
             let [name, aliases, group, status, source, _evidence] = row;
             let kind = BanKind::parse(&status).ok_or_else(|| bad("status is banned or removed"))?;
-            if !["insecticide", "fungicide", "rodenticide", "herbicide"].contains(&group.as_str())
-            {
+            if !["insecticide", "fungicide", "rodenticide", "herbicide"].contains(&group.as_str()) {
                 return Err(bad("unknown group"));
             }
             if source.is_empty() {
@@ -280,7 +279,11 @@ impl Register {
 
     /// A spraying of `active_ingredient` on a plot growing `crop`: refused when an ingredient
     /// is banned, otherwise how it stands against the crop's permitted-list entries.
-    pub fn assess(&self, active_ingredient: &str, crop: &str) -> Result<Assessment, BannedIngredient> {
+    pub fn assess(
+        &self,
+        active_ingredient: &str,
+        crop: &str,
+    ) -> Result<Assessment, BannedIngredient> {
         self.screen(active_ingredient)?;
         let crop = crop_key(crop);
         let entries: Vec<&PermittedEntry> = self
@@ -435,8 +438,8 @@ const SALTS: &[&str] = &[
 const FORMULATIONS: &[&str] = &[
     "ec", "ew", "me", "sc", "se", "sl", "sp", "sg", "wp", "wg", "wdg", "df", "gr", "gb", "dp",
     "ds", "od", "cs", "fs", "zc", "zw", "as", "ab", "rb", "bb", "tb", "hp", "dd", "nd", "btn",
-    "ws", "ls", "af", "fl", "ul", "eo", "ol", "kp", "xl", "tc", "tk", "wt", "dt", "gel", "g",
-    "l", "p",
+    "ws", "ls", "af", "fl", "ul", "eo", "ol", "kp", "xl", "tc", "tk", "wt", "dt", "gel", "g", "l",
+    "p",
 ];
 
 /// Units of a concentration such as `250g/l` or `18 g/kg` (`w/w` too).
@@ -446,7 +449,9 @@ const UNITS: &[&str] = &[
 
 fn is_number(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit())
-        && word.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && word
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
 /// `word` split after its leading number (`1.8ec` → (`1.8`, `ec`)).
@@ -547,7 +552,8 @@ fn lex(text: &str) -> Vec<Item> {
     // `g/l`, `w/w`: a concentration's unit (read as `%`), not a mixture.
     let mut i = 0;
     while i + 2 < items.len() {
-        if let (Item::Word(a), Item::Join, Item::Word(b)) = (&items[i], &items[i + 1], &items[i + 2])
+        if let (Item::Word(a), Item::Join, Item::Word(b)) =
+            (&items[i], &items[i + 1], &items[i + 2])
             && slash_between(text, a, b)
             && is_unit_after_number(&a.folded)
             && UNITS.contains(&b.folded.as_str())
@@ -567,7 +573,8 @@ fn lex(text: &str) -> Vec<Item> {
 
 /// Whether only a `/` (and spaces) stands between two words.
 fn slash_between(text: &str, a: &Word, b: &Word) -> bool {
-    text.get(a.end..b.start).is_some_and(|between| between.trim() == "/")
+    text.get(a.end..b.start)
+        .is_some_and(|between| between.trim() == "/")
 }
 
 /// The ingredients of an active-ingredient text as typed or printed: `Metalaxyl-M 4% +
@@ -748,7 +755,10 @@ mod tests {
             ("Abamectin 18", vec!["abamectin"]),
             ("Abamectin (min 95%)", vec!["abamectin"]),
             ("Metalaxyl-M + Mancozeb", vec!["metalaxylm", "mancozeb"]),
-            ("Metalaxyl M 4% + Mancozeb 64% WG", vec!["metalaxylm", "mancozeb"]),
+            (
+                "Metalaxyl M 4% + Mancozeb 64% WG",
+                vec!["metalaxylm", "mancozeb"],
+            ),
             ("metalaxyl-m, mancozeb", vec!["metalaxylm", "mancozeb"]),
             ("Metalaxyl-M và Mancozeb", vec!["metalaxylm", "mancozeb"]),
             ("Paraquat/Glyphosate", vec!["paraquat", "glyphosate"]),
@@ -879,7 +889,9 @@ mod tests {
         assert_eq!(other_crop.status, RegisterStatus::Unregistered);
         assert_eq!(other_crop.unregistered, ["Kasugamycin"]);
         assert_eq!(other_crop.phi_for_blank(), None);
-        let half = r.assess("Abamectin 1.8% + Hexaconazole 5%", "longan").unwrap();
+        let half = r
+            .assess("Abamectin 1.8% + Hexaconazole 5%", "longan")
+            .unwrap();
         assert_eq!(half.status, RegisterStatus::Unregistered);
         assert_eq!(half.unregistered, ["Hexaconazole"]);
         // Only registered ingredients can fill a blank interval.
@@ -894,7 +906,9 @@ mod tests {
             assert_eq!(a.phi_for_blank(), None);
         }
         assert_eq!(
-            r.assess("Kasugamycin", "vải thiều").unwrap().phi_for_blank(),
+            r.assess("Kasugamycin", "vải thiều")
+                .unwrap()
+                .phi_for_blank(),
             Some(3)
         );
     }
@@ -929,16 +943,20 @@ mod tests {
             assert_eq!((err.file, err.line), ("extra.csv", 3), "{rows}");
             assert!(err.what.contains(what), "{rows}: {}", err.what);
         }
-        let banned_too = register("").with_permitted(
-            "extra.csv",
-            &format!("{header}\nParaquat,nhãn,cỏ,7,TT,x\n"),
-        );
+        let banned_too = register("")
+            .with_permitted("extra.csv", &format!("{header}\nParaquat,nhãn,cỏ,7,TT,x\n"));
         assert!(banned_too.unwrap_err().what.contains("Paraquat is banned"));
         assert!(base.with_permitted("extra.csv", "a,b\n").is_err());
-        assert!(base.with_permitted("extra.csv", "# only a comment\n").is_err());
         assert!(
-            Register::parse("ingredient,aliases,group,status,source,evidence\nX,,insecticide,forbidden,S,E", "ingredient,crop,target,phi_days,source,evidence")
+            base.with_permitted("extra.csv", "# only a comment\n")
                 .is_err()
+        );
+        assert!(
+            Register::parse(
+                "ingredient,aliases,group,status,source,evidence\nX,,insecticide,forbidden,S,E",
+                "ingredient,crop,target,phi_days,source,evidence"
+            )
+            .is_err()
         );
     }
 

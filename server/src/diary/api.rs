@@ -152,18 +152,15 @@ pub struct RecordedEntry {
 }
 
 fn entry_refused(e: DiaryError) -> ApiError {
-    let unprocessable = |code, message: String| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    };
+    let unprocessable =
+        |code, message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
     match e {
         DiaryError::NotFound => ApiError::not_found("no such plot"),
         DiaryError::Db(e) => ApiError::unavailable("writing the farm diary", e),
         DiaryError::Banned(b) => unprocessable("banned_ingredient", b.to_string()),
-        DiaryError::Phi(v) => ApiError::new(
-            StatusCode::CONFLICT,
-            "pre_harvest_interval",
-            v.to_string(),
-        ),
+        DiaryError::Phi(v) => {
+            ApiError::new(StatusCode::CONFLICT, "pre_harvest_interval", v.to_string())
+        }
         DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => {
             ApiError::new(StatusCode::CONFLICT, "correction", e.to_string())
         }

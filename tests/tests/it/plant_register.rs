@@ -8,8 +8,7 @@ use std::sync::Arc;
 
 use app::diary::register::Register;
 use ocop_tests::{
-    Engine, TestApp, browser::Browser, db_test, spawn_app_configured,
-    spawn_seeded_app,
+    Engine, TestApp, browser::Browser, db_test, spawn_app_configured, spawn_seeded_app,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -57,11 +56,7 @@ async fn post_entry(b: &Browser, plot: &str, body: Value) -> (u16, Value) {
 }
 
 /// (phi_days, phi_source, register_status, register_unlisted) of an entry.
-async fn stored(
-    app: &TestApp,
-    plot: &str,
-    seq: i64,
-) -> (i64, String, String, Option<String>) {
+async fn stored(app: &TestApp, plot: &str, seq: i64) -> (i64, String, String, Option<String>) {
     sqlx::query_as(
         "SELECT phi_days, phi_source, register_status, register_unlisted
            FROM cultivation_log_entries WHERE plot_id = $1 AND seq = $2",
@@ -140,7 +135,11 @@ db_test!(
             ))
             .await;
         assert!(made_up.contains("Thông tin chưa đúng") && !made_up.contains("bị cấm sử dụng"));
-        assert_eq!(entries(&app, &plot).await, 0, "no refused spraying is written");
+        assert_eq!(
+            entries(&app, &plot).await,
+            0,
+            "no refused spraying is written"
+        );
 
         // The API refuses the same way, with the error shape of every API refusal.
         let (status, body) = post_entry(
@@ -173,7 +172,10 @@ db_test!(
             "phi_days": 7,
         });
         let (status, body) = post_entry(&Browser::new(&app.address), &plot, allowed.clone()).await;
-        assert_eq!((status, &body["error"]["code"]), (401, &json!("unauthorized")));
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (401, &json!("unauthorized"))
+        );
         let other = member_of(&app, "0987 710 002", "Chị Lan", "ho-vuon-nhan-bai-khoai").await;
         let (status, body) = post_entry(&other, &plot, allowed.clone()).await;
         assert_eq!((status, &body["error"]["code"]), (403, &json!("forbidden")));
@@ -233,7 +235,10 @@ db_test!(
             "the farmer's confirmation warns"
         );
         let warning = "Cảnh báo: Hexaconazole không có trong các đăng ký cho cây nhãn lồng";
-        assert!(confirmation.contains(warning), "the farmer's diary shows it");
+        assert!(
+            confirmation.contains(warning),
+            "the farmer's diary shows it"
+        );
 
         // A registered one is recorded without a warning.
         let registered = record(
@@ -265,7 +270,10 @@ db_test!(
         .await;
         let officer = officer_of_commune(&app, "0987 720 002", "tan-hung").await;
         let officers_page = officer.page(&format!("/lo/{lot}")).await;
-        assert!(officers_page.contains(warning), "the officer sees the warning");
+        assert!(
+            officers_page.contains(warning),
+            "the officer sees the warning"
+        );
         assert!(
             officers_page
                 .contains("Hoạt chất có trong danh mục thuốc được phép sử dụng cho cây nhãn lồng")
@@ -352,7 +360,10 @@ db_test!(
         assert!(page.contains("Thời gian cách ly 14 ngày"));
         assert!(page.contains(r#"class="from-register">theo danh mục đăng ký<"#));
         // The filled-in interval is the entry's own value: the chain checks out.
-        assert!(page.contains("Nguyên vẹn: 1 ghi chép"), "the chain is intact");
+        assert!(
+            page.contains("Nguyên vẹn: 1 ghi chép"),
+            "the chain is intact"
+        );
 
         // Sprayed 20 days ago with 14 days: 7 days ago is too early, 6 days ago is the day.
         let harvest = |days: u64| {
@@ -365,7 +376,10 @@ db_test!(
         };
         let refused = submit(harvest(7)).await;
         assert!(refused.contains("loi=phi"), "{refused}");
-        assert!(refused.contains(&format!("an_toan={}", days_ago(6))), "{refused}");
+        assert!(
+            refused.contains(&format!("an_toan={}", days_ago(6))),
+            "{refused}"
+        );
         assert_eq!(entries(&app, &plot).await, 1);
         let harvested = submit(harvest(6)).await;
         assert_eq!(harvested, format!("/nong-trai/vuon/{plot}?ok=1#e2"));

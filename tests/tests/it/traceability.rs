@@ -46,7 +46,11 @@ pub(crate) async fn farmer(app: &TestApp, phone: &str, producer_slug: &str) -> B
 }
 
 /// Creates a plot and a lot through the forms: (plot id, lot id).
-pub(crate) async fn plot_with_lot(app: &TestApp, b: &Browser, producer_slug: &str) -> (String, String) {
+pub(crate) async fn plot_with_lot(
+    app: &TestApp,
+    b: &Browser,
+    producer_slug: &str,
+) -> (String, String) {
     let commune = commune_id(app, "tan-hung").await;
     let r = b
         .submit(
