@@ -267,6 +267,10 @@ pub enum Command {
         /// daily checkpoints. Keep it outside the database's reach. Unset: none are signed.
         #[arg(long, env = "OCOP_SIGNING_KEY", hide_env_values = true)]
         signing_key: Option<String>,
+        /// A CSV file of permitted-list rows this deployment confirmed (columns as the shipped
+        /// app/src/diary/register/permitted.csv), added to the plant-protection register.
+        #[arg(long, env = "OCOP_PLANT_REGISTER")]
+        plant_register: Option<std::path::PathBuf>,
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
@@ -317,6 +321,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         public_url: None,
         trusted_proxy: None,
         signing_key: None,
+        plant_register: None,
     };
     match cli.command.unwrap_or(default) {
         Command::Serve {
@@ -325,6 +330,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             public_url,
             trusted_proxy,
             signing_key,
+            plant_register,
         } => {
             let leptos = leptos::config::get_configuration(None)
                 .context("reading the LEPTOS_* settings")?
@@ -352,6 +358,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(crate::diary::checkpoints::SigningKey::parse)
                     .transpose()
                     .map_err(anyhow::Error::msg)?,
+                plant_register: crate::config::plant_register(plant_register.as_deref())?,
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {

@@ -32,6 +32,27 @@ pub struct Settings {
     pub notify: crate::notify::channels::NotifySettings,
     /// The key that signs the diary's daily checkpoints (`OCOP_SIGNING_KEY`); none: unsigned.
     pub signing_key: Option<crate::diary::checkpoints::SigningKey>,
+    /// What sprayings are read against: the plant-protection register shipped with the site,
+    /// with the permitted-list rows of `OCOP_PLANT_REGISTER` added ([`plant_register`]).
+    pub plant_register: std::sync::Arc<app::diary::register::Register>,
+}
+
+/// The shipped plant-protection register, with the permitted-list rows of the CSV file at
+/// `extra` (`OCOP_PLANT_REGISTER`: rows a deployment confirmed, columns as the shipped
+/// `permitted.csv`). A file that does not read stops the server.
+pub fn plant_register(
+    extra: Option<&std::path::Path>,
+) -> anyhow::Result<std::sync::Arc<app::diary::register::Register>> {
+    use anyhow::Context;
+    let shipped = app::diary::register::Register::embedded()?;
+    let Some(path) = extra else {
+        return Ok(std::sync::Arc::new(shipped.clone()));
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading OCOP_PLANT_REGISTER ({})", path.display()))?;
+    Ok(std::sync::Arc::new(
+        shipped.with_permitted("OCOP_PLANT_REGISTER", &text)?,
+    ))
 }
 
 /// What one server gives its clients at most, so that many slow or idle connections, or a few
@@ -198,6 +219,25 @@ impl TrustedProxies {
 #[cfg(test)]
 mod tests {
     use super::TrustedProxies;
+
+    #[test]
+    fn the_plant_register_reads_its_extra_rows_or_stops_the_server() {
+        let shipped = super::plant_register(None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("extra.csv");
+        std::fs::write(
+            &path,
+            "ingredient,crop,target,phi_days,source,evidence\n\
+             Abamectin,nhãn,nhện lông nhung,7,Nhãn đăng ký (thử),thử\n",
+        )
+        .unwrap();
+        let extended = super::plant_register(Some(&path)).unwrap();
+        assert_eq!(extended.permitted().len(), shipped.permitted().len() + 1);
+        std::fs::write(&path, "ingredient,crop\nParaquat,nhãn\n").unwrap();
+        let bad = super::plant_register(Some(&path)).unwrap_err().to_string();
+        assert!(bad.contains("OCOP_PLANT_REGISTER"), "{bad}");
+        assert!(super::plant_register(Some(&dir.path().join("missing.csv"))).is_err());
+    }
 
     #[test]
     fn trusted_proxies_are_addresses_or_ranges() {

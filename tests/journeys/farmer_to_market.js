@@ -135,7 +135,7 @@ async function keepDiary(p, f) {
   await record(p, {
     kind: 'spraying',
     on: sprayed,
-    text: { input_name: 'Regent 800WG', active_ingredient: 'Fipronil', target: 'Sâu đục cuống', dose: '1 g / 8 l nước', phi_days: '7' },
+    text: { input_name: 'Vertimec 1.8EC', active_ingredient: 'Abamectin', target: 'Sâu đục cuống', dose: '1 g / 8 l nước', phi_days: '7' },
   });
   expect(p.url().includes('ok=1'), 'the spraying is recorded');
   const safe = shown(daysAgo(3));
@@ -146,7 +146,7 @@ async function keepDiary(p, f) {
   await record(p, { kind: 'harvest', on: daysAgo(4), lot: f.lot, text: { quantity_kg: '800' } });
   expect(p.url().includes('loi=phi'), 'the early harvest is refused');
   const refusal = await text(p);
-  expect(refusal.includes('Chưa được thu hoạch') && refusal.includes('Regent 800WG'), 'the refusal names the spraying');
+  expect(refusal.includes('Chưa được thu hoạch') && refusal.includes('Vertimec 1.8EC'), 'the refusal names the spraying');
   expect(refusal.includes(`Ngày sớm nhất được thu hoạch: ${safe}`), 'the refusal names the first safe day');
   if (f.shots) await shot(p, 'diary-phi-refused-360');
 

@@ -326,6 +326,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         limits: Default::default(),
         notify: Default::default(),
         signing_key: None,
+        plant_register: server::config::plant_register(None).expect("the shipped register"),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::{
     auth::{pages::CsrfField, views::CommuneChoice},
     components::TextArea,
     diary::{
-        form::{DiaryRefusal, EntryFields, field},
+        form::{DiaryRefusal, EntryFields, Saved, field},
         lot_page::{PhiLine, Timeline},
         model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
         recall::{
@@ -75,13 +75,28 @@ pub fn DiaryNotice() -> impl IntoView {
     let t = DiaryTexts::of(locale);
     let query = use_query_map();
     query.with_untracked(|q| {
-        if let Some(ok) = q.get("ok") {
-            let text = if ok == RECALLED_OK {
-                RecallTexts::of(locale).recalled_notice
-            } else {
-                t.saved
-            };
+        if q.get("ok").as_deref() == Some(RECALLED_OK) {
+            let text = RecallTexts::of(locale).recalled_notice;
             return Some(view! { <p class="notice ok" role="status">{text}</p> }.into_any());
+        }
+        if q.get("ok").is_some() {
+            // What the plant-protection register noted on the spraying just recorded.
+            let saved = Saved::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)));
+            let filled = saved
+                .as_ref()
+                .and_then(|s| s.phi_filled.map(|d| (t.saved_phi_filled)(d, s.seq)));
+            let unregistered = saved
+                .as_ref()
+                .filter(|s| s.unregistered)
+                .map(|s| (t.saved_unregistered)(s.seq));
+            return Some(
+                view! {
+                    <p class="notice ok" role="status">{t.saved}</p>
+                    {filled.map(|text| view! { <p class="notice" role="status">{text}</p> })}
+                    {unregistered.map(|text| view! { <p class="notice warn" role="alert">"⚠ " {text}</p> })}
+                }
+                .into_any(),
+            );
         }
         let refusal = DiaryRefusal::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)))?;
         let text = refusal_text(&refusal, locale);

@@ -12,7 +12,7 @@ use crate::{
 
 /// Why a diary form was refused. Serialised as the query the form goes back with: `loi=<code>`,
 /// and for a pre-harvest interval the spraying (`thuoc`, `ngay_phun`) and first safe day
-/// (`an_toan`).
+/// (`an_toan`), for a banned ingredient the ingredient (`hoat_chat`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "loi", rename_all = "snake_case")]
 pub enum DiaryRefusal {
@@ -32,6 +32,12 @@ pub enum DiaryRefusal {
     Correction,
     Future,
     Spraying,
+    /// A spraying with an ingredient the plant-protection register bans, named as the register
+    /// prints it (the page reads the document it cites from the register).
+    Banned {
+        #[serde(rename = "hoat_chat")]
+        ingredient: String,
+    },
     Harvest,
     PhotoSize,
     PhotoFormat,
@@ -56,6 +62,52 @@ impl Refusal for DiaryRefusal {
     /// A code or parameter the handlers never send (a URL typed by hand) reads as `Invalid`.
     fn unknown() -> Option<Self> {
         Some(DiaryRefusal::Invalid)
+    }
+}
+
+/// What a recorded entry's confirmation adds to "saved", as the query the handler redirects
+/// with: `ok=1`, then for a spraying the register noted, the entry (`ghi`), the interval filled
+/// in from the register (`cach_ly`) and an unregistered ingredient (`chua_dang_ky=1`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Saved {
+    pub seq: i64,
+    pub phi_filled: Option<u32>,
+    pub unregistered: bool,
+}
+
+impl Saved {
+    /// The query, ready to follow `?`.
+    pub fn query(&self) -> String {
+        let mut q = "ok=1".to_owned();
+        if self.phi_filled.is_none() && !self.unregistered {
+            return q;
+        }
+        q.push_str(&format!("&ghi={}", self.seq));
+        if let Some(days) = self.phi_filled {
+            q.push_str(&format!("&cach_ly={days}"));
+        }
+        if self.unregistered {
+            q.push_str("&chua_dang_ky=1");
+        }
+        q
+    }
+
+    /// The confirmation in a page's query; `None` without `ok` or without a note to add.
+    pub fn from_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Saved> {
+        let mut saved = Saved::default();
+        let mut ok = false;
+        let mut seq = None;
+        for (name, value) in pairs {
+            match name {
+                "ok" => ok = true,
+                "ghi" => seq = value.parse().ok(),
+                "cach_ly" => saved.phi_filled = value.parse().ok(),
+                "chua_dang_ky" => saved.unregistered = value == "1",
+                _ => {}
+            }
+        }
+        saved.seq = seq?;
+        (ok && (saved.phi_filled.is_some() || saved.unregistered)).then_some(saved)
     }
 }
 
@@ -176,6 +228,7 @@ mod tests {
             Correction => "correction",
             Future => "future",
             Spraying => "spraying",
+            Banned { .. } => "banned",
             Harvest => "harvest",
             PhotoSize => "photo_size",
             PhotoFormat => "photo_format",
@@ -192,7 +245,7 @@ mod tests {
     }
 
     /// The queries the handlers send, one per reason: the codes pages already link to.
-    const QUERIES: [&str; 20] = [
+    const QUERIES: [&str; 21] = [
         "loi=phi&thuoc=Regent+800WG+%26+co&ngay_phun=2026-05-01&an_toan=2026-05-08",
         "loi=lot_code",
         "loi=lot_taken",
@@ -201,6 +254,7 @@ mod tests {
         "loi=correction",
         "loi=future",
         "loi=spraying",
+        "loi=banned&hoat_chat=Paraquat",
         "loi=harvest",
         "loi=photo_size",
         "loi=photo_format",
@@ -241,6 +295,59 @@ mod tests {
     }
 
     #[test]
+    fn a_banned_ingredient_reads_with_its_source_and_a_made_up_one_as_invalid() {
+        use crate::i18n::Locale;
+        let paraquat = DiaryRefusal::from_query(pairs(&parse("loi=banned&hoat_chat=Paraquat")));
+        let text = refusal_text(paraquat.as_ref().unwrap(), Locale::Vi);
+        assert!(
+            text.contains("Paraquat") && text.contains("278/QĐ-BNN-BVTV"),
+            "{text}"
+        );
+        let ddt = DiaryRefusal::Banned {
+            ingredient: "DDT".into(),
+        };
+        assert!(refusal_text(&ddt, Locale::En).contains("DDT is banned in Viet Nam"));
+        let made_up = DiaryRefusal::Banned {
+            ingredient: "Abamectin".into(),
+        };
+        for locale in [Locale::Vi, Locale::En] {
+            assert_eq!(
+                refusal_text(&made_up, locale),
+                refusal_text(&DiaryRefusal::Invalid, locale)
+            );
+        }
+    }
+
+    #[test]
+    fn the_confirmation_carries_the_registers_notes() {
+        let plain = Saved {
+            seq: 3,
+            ..Saved::default()
+        };
+        assert_eq!(plain.query(), "ok=1");
+        assert_eq!(Saved::from_query(pairs(&parse("ok=1"))), None);
+        let noted = Saved {
+            seq: 3,
+            phi_filled: Some(14),
+            unregistered: true,
+        };
+        assert_eq!(noted.query(), "ok=1&ghi=3&cach_ly=14&chua_dang_ky=1");
+        assert_eq!(
+            Saved::from_query(pairs(&parse(&noted.query()))),
+            Some(noted)
+        );
+        assert_eq!(
+            Saved::from_query(pairs(&parse("ghi=3&cach_ly=14"))),
+            None,
+            "without ok"
+        );
+        assert_eq!(
+            Saved::from_query(pairs(&parse("ok=1&ghi=x&cach_ly=14"))),
+            None
+        );
+    }
+
+    #[test]
     fn an_unknown_or_incomplete_refusal_reads_as_invalid_and_none_as_none() {
         for query in [
             "loi=nonsense",
@@ -263,8 +370,8 @@ mod tests {
             kind: "spraying".into(),
             occurred_on: "2026-05-01".into(),
             lot_id: "l1".into(),
-            input_name: "Regent 800WG".into(),
-            active_ingredient: "Fipronil".into(),
+            input_name: "Vertimec 1.8EC".into(),
+            active_ingredient: "Abamectin".into(),
             target: "sâu".into(),
             dose: "1 gói".into(),
             phi_days: "7".into(),

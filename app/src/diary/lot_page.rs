@@ -13,8 +13,9 @@ use crate::{
 };
 
 use super::{
-    model::{LotTrace, PhiStatus, TimelineEntry},
+    model::{LotTrace, PhiStatus, RegisterNote, TimelineEntry},
     recall::page::{LotRecallBanner, LotRecallPanel},
+    register::{PhiSource, RegisterStatus},
     texts::DiaryTexts,
 };
 
@@ -56,9 +57,17 @@ pub async fn get_lot_page(
     let label = printed
         .as_deref()
         .and_then(crate::diary::anchors::Anchor::parse);
-    lot_trace(&cx.db, &found.id, cx.locale, label.as_ref())
+    let trace = lot_trace(&cx.db, &found.id, cx.locale, label.as_ref())
         .await
-        .map_err(|e| cx.failed("loading a lot", e))
+        .map_err(|e| cx.failed("loading a lot", e))?;
+    // The register's notes on sprayings are for the producer's people and the officers.
+    Ok(trace.map(|t| {
+        if found.insider {
+            t
+        } else {
+            crate::diary::trace_storage::for_outsiders(t)
+        }
+    }))
 }
 
 #[component]
@@ -254,6 +263,30 @@ pub fn PhiLine(phi: PhiStatus, locale: Locale) -> impl IntoView {
     view! { <p class=class>{text}</p> }
 }
 
+/// What the plant-protection register said about a spraying when it was recorded.
+#[component]
+fn RegisterLine(note: RegisterNote, locale: Locale) -> impl IntoView {
+    let t = DiaryTexts::of(locale);
+    match RegisterStatus::parse(&note.status) {
+        Some(RegisterStatus::Unregistered) => view! {
+            <p class="register warn" role="note">
+                "⚠ " {(t.register_unregistered)(&note.unregistered.join(", "), &note.crop)}
+            </p>
+        }
+        .into_any(),
+        Some(RegisterStatus::Registered) => view! {
+            <p class="register ok small">"✓ " {(t.register_registered)(&note.crop)}</p>
+        }
+        .into_any(),
+        Some(RegisterStatus::CropNotListed) => view! {
+            <p class="register muted small">{(t.register_crop_not_listed)(&note.crop)}</p>
+        }
+        .into_any(),
+        // The database allows no other status.
+        None => ().into_any(),
+    }
+}
+
 /// The diary entries, oldest first; with `correct_href`, each has a link to correct it.
 #[component]
 pub fn Timeline(
@@ -291,9 +324,16 @@ pub fn Timeline(
                             {e.active_ingredient.clone().map(|v| view! { <li>{ingredient_label} ": " {v}</li> })}
                             {e.target.clone().map(|v| view! { <li>{t.target} ": " {v}</li> })}
                             {e.dose.clone().map(|v| view! { <li>{t.dose} ": " {v}</li> })}
-                            {e.phi_days.map(|d| view! { <li>{(t.phi_days)(d)}</li> })}
+                            {e.phi_days.map(|d| view! {
+                                <li>{(t.phi_days)(d)}
+                                    {(e.phi_source.as_deref() == Some(PhiSource::Register.as_str())).then(|| view! {
+                                        " (" <span class="from-register">{t.phi_from_register}</span> ")"
+                                    })}
+                                </li>
+                            })}
                             {e.quantity_kg.map(|q| view! { <li>{(t.quantity)(q)}</li> })}
                         </ul>
+                        {e.register.clone().map(|r| view! { <RegisterLine note=r locale/> })}
                         {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
                         {(!e.photos.is_empty()).then(|| view! {
                             <ul class="entry-photos">

@@ -6,6 +6,8 @@
 //! - [`anchors`]: the chain heads kept outside the rows (stamp, label digest, signed
 //!   checkpoints) and their comparisons.
 //! - [`rules`]: the log's entry kinds, drafts and the pre-harvest interval (pure).
+//! - [`register`]: the plant-protection register (banned and permitted ingredients, with their
+//!   sources) and the rules a spraying's active ingredient is read by (pure).
 //! - [`gs1`]: lot codes and GS1 Digital Link addresses (pure).
 //! - [`model`]: the read models the pages and the API show.
 //! - [`form`]: the fields and refusals shared by the farm pages and their form handlers.
@@ -22,6 +24,7 @@ pub mod gs1;
 pub mod lot_page;
 pub mod model;
 pub mod recall;
+pub mod register;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod storage;

@@ -115,6 +115,12 @@ pub struct TimelineEntry {
     pub target: Option<String>,
     pub dose: Option<String>,
     pub phi_days: Option<i64>,
+    /// Where a spraying's interval came from: `label` (typed) or `register` (left blank and
+    /// filled in from the plant-protection register).
+    pub phi_source: Option<String>,
+    /// What the plant-protection register said about a spraying when it was recorded; shown to
+    /// the producer's people and the commune's officers (left out for everyone else).
+    pub register: Option<RegisterNote>,
     pub quantity_kg: Option<i64>,
     pub note: String,
     /// The lot code when the entry was recorded for a lot.
@@ -126,6 +132,19 @@ pub struct TimelineEntry {
     /// When it was written down (UTC, RFC 3339): entries written long after the fact show it.
     pub recorded_at: String,
     pub photos: Vec<PhotoRef>,
+}
+
+/// A spraying read against the plant-protection register's permitted list for its plot's crop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RegisterNote {
+    /// `registered`; `unregistered` (an ingredient is not among the crop's entries: a
+    /// warning); `crop_not_listed` (the register has no entries for the crop).
+    pub status: String,
+    /// The plot's crop, as the plot names it.
+    pub crop: String,
+    /// The ingredients not registered for the crop, as typed.
+    pub unregistered: Vec<String>,
 }
 
 /// The pre-harvest interval rule as it applies to a lot or plot.

@@ -2,6 +2,8 @@
 //!
 //! Two rules live here: the pre-harvest interval (no harvest until every spraying's PHI has
 //! passed) and the per-plot hash chain that makes later edits to stored entries detectable.
+//! What a spraying's active ingredient may be is the plant-protection register's
+//! (`diary::register`).
 
 use chrono::{Days, NaiveDate};
 use sha2::{Digest, Sha256};
@@ -359,7 +361,9 @@ pub enum DraftError {
     InputNameMissing,
     #[error("the active ingredient is missing")]
     ActiveIngredientMissing,
-    #[error("the pre-harvest interval in days is missing")]
+    #[error(
+        "the pre-harvest interval in days is missing (the register gives none for every ingredient on this crop)"
+    )]
     PhiMissing,
     #[error("the pre-harvest interval is at most 365 days")]
     PhiTooLong,
@@ -369,6 +373,21 @@ pub enum DraftError {
     LotMissing,
     #[error("a text field is too long")]
     TooLong,
+}
+
+/// A spraying's pre-harvest interval: the one typed from the label, or, left blank, the one
+/// the plant-protection register gives for the plot's crop (`register`); neither is
+/// [`DraftError::PhiMissing`].
+pub fn resolve_phi(
+    typed: Option<u32>,
+    register: Option<u32>,
+) -> Result<(u32, crate::diary::register::PhiSource), DraftError> {
+    use crate::diary::register::PhiSource;
+    match (typed, register) {
+        (Some(d), _) => Ok((d, PhiSource::Label)),
+        (None, Some(d)) => Ok((d, PhiSource::Register)),
+        (None, None) => Err(DraftError::PhiMissing),
+    }
 }
 
 /// The longest pre-harvest interval a label plausibly gives; more is a typing mistake.
@@ -409,10 +428,10 @@ impl EntryDraft {
                 if !present(&self.active_ingredient) {
                     return Err(DraftError::ActiveIngredientMissing);
                 }
-                match self.phi_days {
-                    None => return Err(DraftError::PhiMissing),
-                    Some(d) if d > MAX_PHI_DAYS => return Err(DraftError::PhiTooLong),
-                    Some(_) => {}
+                // A blank interval may still be filled from the plant-protection register
+                // (`resolve_phi`), once the plot's crop is known.
+                if self.phi_days.is_some_and(|d| d > MAX_PHI_DAYS) {
+                    return Err(DraftError::PhiTooLong);
                 }
             }
             EntryKind::Fertilising if !present(&self.input_name) => {
@@ -451,10 +470,10 @@ mod tests {
 
     #[test]
     fn harvest_waits_for_the_interval_boundary() {
-        let s = [spray("Regent 800WG", day(7, 1), 7)];
+        let s = [spray("Vertimec 1.8EC", day(7, 1), 7)];
         let err = check_harvest(&s, day(7, 7)).unwrap_err();
         assert_eq!(err.safe_from, day(7, 8));
-        assert!(err.to_string().contains("Regent 800WG"));
+        assert!(err.to_string().contains("Vertimec 1.8EC"));
         assert!(check_harvest(&s, day(7, 8)).is_ok());
     }
 
@@ -596,6 +615,15 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_interval_takes_the_registers_or_is_missing() {
+        use crate::diary::register::PhiSource;
+        assert_eq!(resolve_phi(Some(7), Some(14)), Ok((7, PhiSource::Label)));
+        assert_eq!(resolve_phi(Some(0), None), Ok((0, PhiSource::Label)));
+        assert_eq!(resolve_phi(None, Some(14)), Ok((14, PhiSource::Register)));
+        assert_eq!(resolve_phi(None, None), Err(DraftError::PhiMissing));
+    }
+
+    #[test]
     fn drafts_need_what_their_kind_records() {
         let today = day(7, 2);
         assert_eq!(
@@ -603,11 +631,12 @@ mod tests {
             Err(DraftError::InputNameMissing)
         );
         let spraying = EntryDraft {
-            input_name: Some("Regent 800WG".into()),
-            active_ingredient: Some("Fipronil".into()),
+            input_name: Some("Vertimec 1.8EC".into()),
+            active_ingredient: Some("Abamectin".into()),
             ..draft(EntryKind::Spraying)
         };
-        assert_eq!(spraying.validate(today), Err(DraftError::PhiMissing));
+        // A blank interval passes the draft's check: the register may fill it.
+        assert_eq!(spraying.validate(today), Ok(EntryKind::Spraying));
         let too_long = EntryDraft {
             phi_days: Some(400),
             ..spraying.clone()

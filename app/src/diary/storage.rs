@@ -19,13 +19,14 @@ use crate::{
     diary::{
         gs1::{Gtin, LotCode, digital_link_path, lot_path},
         model::{
-            ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, SprayingView,
-            TimelineEntry,
+            ChainView, LotLine, PhiStatus, PlotDiary, PlotFacts, PlotSummary, RegisterNote,
+            SprayingView, TimelineEntry,
         },
+        register::{Assessment, BannedIngredient, PhiSource, Register, RegisterStatus},
         rules::{
             ChainStatus, DraftError, EntryDraft, EntryKind, GENESIS_HASH, HashedFields, LotEvent,
             LotStatus, LotTransitionError, PhiViolation, Spraying, StoredEntry, check_harvest,
-            entry_hash, safe_to_harvest_from, verify_chain,
+            entry_hash, resolve_phi, safe_to_harvest_from, verify_chain,
         },
     },
     domain::{
@@ -44,6 +45,9 @@ pub enum DiaryError {
     Draft(#[from] DraftError),
     #[error(transparent)]
     Phi(#[from] PhiViolation),
+    /// A spraying with an active ingredient the plant-protection register bans.
+    #[error(transparent)]
+    Banned(#[from] BannedIngredient),
     #[error("this producer already has a lot with this code")]
     LotCodeTaken,
     #[error("this producer already has a plot with this name")]
@@ -94,6 +98,10 @@ pub(super) struct EntryRow {
     pub recorded_at: String,
     pub prev_hash: String,
     pub entry_hash: String,
+    /// The register's check of a spraying (outside the hash; see the migration).
+    pub phi_source: Option<String>,
+    pub register_status: Option<String>,
+    pub register_unlisted: Option<String>,
     pub lot_code: Option<String>,
     /// `occurred_on` as a date, and `phi_days` as days: checked by [`plot_entries`], the one
     /// loader, so a bad stored value fails the read instead of skewing the PHI computation.
@@ -320,10 +328,11 @@ pub(super) fn phi_status(rows: &[EntryRow], harvested_on: Option<NaiveDate>) -> 
     }
 }
 
-/// The rows as shown, with their photos.
+/// The rows as shown, with their photos; `crop` is the plot's, which the register notes name.
 pub(super) async fn timeline(
     conn: &mut AnyConnection,
     rows: &[EntryRow],
+    crop: &str,
     locale: Locale,
 ) -> Result<Vec<TimelineEntry>, sqlx::Error> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
@@ -342,6 +351,19 @@ pub(super) async fn timeline(
             target: r.target.clone(),
             dose: r.dose.clone(),
             phi_days: r.phi_days,
+            phi_source: r.phi_source.clone(),
+            register: r.register_status.clone().map(|status| RegisterNote {
+                status,
+                crop: crop.to_owned(),
+                unregistered: r
+                    .register_unlisted
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split("; ")
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            }),
             quantity_kg: r.quantity_kg,
             note: r.note.clone(),
             lot_code: r.lot_code.clone(),
@@ -551,19 +573,38 @@ pub async fn insert_lot(
     Ok(())
 }
 
-/// Appends an entry to a plot's chain, on `today` (Vietnam date). A harvest is refused while a
-/// spraying's pre-harvest interval runs, and marks its lot harvested. Returns the new `seq`.
+/// What an appended entry came to: its place in the chain and, for a spraying, how it stood
+/// against the plant-protection register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub seq: i64,
+    /// A spraying's interval, typed or filled in from the register.
+    pub phi_days: Option<u32>,
+    pub phi_source: Option<PhiSource>,
+    pub register: Option<Assessment>,
+    /// The plot's crop a spraying was read against (empty for other entries).
+    pub crop: String,
+}
+
+/// Appends an entry to a plot's chain, on `today` (Vietnam date). A spraying with a banned
+/// active ingredient is refused, a blank interval filled in from `register`; a harvest is
+/// refused while a spraying's pre-harvest interval runs, and marks its lot harvested.
+#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all, fields(user_id = %user_id, plot_id = %plot_id))]
 pub async fn append_entry(
     db: &Db,
+    register: &Register,
     user_id: &str,
     plot_id: &str,
     draft: &EntryDraft,
     today: NaiveDate,
     ip: Option<&str>,
-) -> Result<i64, DiaryError> {
+) -> Result<Recorded, DiaryError> {
     // Checked before the write lock is taken: a bad draft never waits for it.
     let kind = draft.validate(today)?;
+    if kind == EntryKind::Spraying {
+        register.screen(draft.active_ingredient.as_deref().unwrap_or_default())?;
+    }
     let id = new_id();
     let now = db_timestamp(Utc::now());
     let at = Appended {
@@ -573,11 +614,13 @@ pub async fn append_entry(
         today,
         now: &now,
         ip,
+        register,
     };
     audit::with_audit(
         db,
         async |tx| append_in(tx, at, draft).await,
-        |seq| {
+        |recorded| {
+            let seq = recorded.seq;
             Some(AuditEntry {
                 actor_user_id: Some(user_id),
                 action: if draft.corrects_id.is_some() {
@@ -587,7 +630,13 @@ pub async fn append_entry(
                 },
                 subject_type: "cultivation_log_entry",
                 subject_id: &id,
-                details: json!({ "plot": plot_id, "seq": seq, "kind": kind.as_str() }),
+                details: json!({
+                    "plot": plot_id,
+                    "seq": seq,
+                    "kind": kind.as_str(),
+                    "phi_source": recorded.phi_source.map(PhiSource::as_str),
+                    "register": recorded.register.as_ref().map(|a| a.status.as_str()),
+                }),
                 ip,
             })
         },
@@ -606,16 +655,18 @@ pub struct Appended<'a> {
     /// `recorded_at`, a database timestamp.
     pub now: &'a str,
     pub ip: Option<&'a str>,
+    /// What a spraying is read against.
+    pub register: &'a Register,
 }
 
-/// The pre-harvest gate and the one INSERT of a diary entry, inside the caller's transaction.
-/// Returns the entry's `seq`.
+/// The register's check, the pre-harvest gate and the one INSERT of a diary entry, inside the
+/// caller's transaction.
 #[tracing::instrument(skip_all)]
 pub async fn append_in(
     tx: &mut Transaction<'_, Any>,
     at: Appended<'_>,
     draft: &EntryDraft,
-) -> Result<i64, DiaryError> {
+) -> Result<Recorded, DiaryError> {
     let Appended {
         id,
         user_id,
@@ -623,6 +674,7 @@ pub async fn append_in(
         today,
         now,
         ip,
+        register,
     } = at;
     let kind = draft.validate(today)?;
     let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
@@ -667,6 +719,24 @@ pub async fn append_in(
     // A spraying entered late, dated before a recorded harvest, is still recorded: history is
     // never refused. The lot's page then shows the interval as not respected.
 
+    // A spraying is read against the register for the plot's crop: a banned ingredient is
+    // refused, a blank interval takes the register's, an unregistered ingredient is noted.
+    let (phi, assessment, crop) = if kind == EntryKind::Spraying {
+        let crop: Option<(String,)> = sqlx::query_as(APPEND_ENTRY_SELECT_PLOT_CROP)
+            .bind(plot_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let crop = crop.map(|(c,)| c).unwrap_or_default();
+        let assessment = register.assess(
+            draft.active_ingredient.as_deref().unwrap_or_default(),
+            &crop,
+        )?;
+        let phi = resolve_phi(draft.phi_days, assessment.phi_for_blank())?;
+        (Some(phi), Some(assessment), crop)
+    } else {
+        (None, None, String::new())
+    };
+
     let seq = rows.last().map_or(1, |r| r.seq + 1);
     let prev = rows
         .last()
@@ -684,10 +754,14 @@ pub async fn append_in(
         clean(&draft.target),
         clean(&draft.dose),
     );
-    let phi_days = draft
-        .phi_days
-        .filter(|_| kind == EntryKind::Spraying)
-        .map(i64::from);
+    // A filled-in interval is the entry's own value, hashed like a typed one.
+    let phi_days = phi.map(|(d, _)| i64::from(d));
+    let phi_source = phi.map(|(_, source)| source.as_str());
+    let register_status = assessment.as_ref().map(|a| a.status.as_str());
+    let register_unlisted = assessment
+        .as_ref()
+        .filter(|a| a.status == RegisterStatus::Unregistered)
+        .map(|a| a.unregistered.join("; "));
     let note = draft.note.trim().to_owned();
     let hash = entry_hash(
         &prev,
@@ -729,6 +803,9 @@ pub async fn append_in(
         .bind(now)
         .bind(&prev)
         .bind(&hash)
+        .bind(phi_source)
+        .bind(register_status)
+        .bind(register_unlisted.as_deref())
         .execute(&mut **tx)
         .await?;
     // Before the harvest below moves the lot's dates: the stamps cover the seasons as checked.
@@ -753,7 +830,13 @@ pub async fn append_in(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(seq)
+    Ok(Recorded {
+        seq,
+        phi_days: phi.map(|(d, _)| d),
+        phi_source: phi.map(|(_, source)| source),
+        register: assessment,
+        crop,
+    })
 }
 
 /// What putting a lot on sale did.
@@ -1107,7 +1190,7 @@ pub async fn plot_diary(
         .bind(&p.producer_id)
         .fetch_all(&mut *conn)
         .await?;
-    let entries = timeline(&mut conn, &rows, locale).await?;
+    let entries = timeline(&mut conn, &rows, &p.crop, locale).await?;
     let phi = phi_status(&rows, None);
     let chain: ChainView = chain_status(&rows).into();
     Ok(Some((
@@ -1166,7 +1249,7 @@ crate::db::statements! {
     PLOT_ENTRIES = "SELECT e.id, e.plot_id, e.lot_id, e.seq, e.kind, e.occurred_on, e.input_name,
               e.active_ingredient, e.target, e.dose, e.phi_days, e.quantity_kg, e.note,
               e.corrects_id, e.recorded_by, e.recorded_at, e.prev_hash, e.entry_hash,
-              l.lot_code
+              e.phi_source, e.register_status, e.register_unlisted, l.lot_code
          FROM cultivation_log_entries e
          LEFT JOIN harvest_lots l ON l.id = e.lot_id
         WHERE e.plot_id = $1
@@ -1201,8 +1284,12 @@ crate::db::statements! {
     /// `append_entry`.
     APPEND_ENTRY_INSERT_CULTIVATION_LOG_ENTRIES = "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
             input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
-            recorded_by, recorded_at, prev_hash, entry_hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+            recorded_by, recorded_at, prev_hash, entry_hash, phi_source, register_status,
+            register_unlisted)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                $19, $20, $21)";
+    /// `append_entry`: the crop a spraying is read against the register for.
+    APPEND_ENTRY_SELECT_PLOT_CROP = "SELECT crop FROM plots WHERE id = $1";
     /// `append_entry`.
     APPEND_ENTRY_UPDATE_HARVEST_LOTS = "UPDATE harvest_lots SET harvested_on = $1, quantity_kg = $2, updated_at = $3,
               status = CASE WHEN status = 'growing' THEN 'harvested' ELSE status END

@@ -3,6 +3,7 @@
 
 use super::{
     form::DiaryRefusal,
+    register::BanKind,
     rules::{EntryKind, LotStatus},
 };
 use crate::i18n::Locale;
@@ -128,6 +129,19 @@ pub struct DiaryTexts {
     pub label_rewritten: fn(i64) -> String,
     pub head_digest: &'static str,
     pub checkpoints_link: &'static str,
+    /// The plant-protection register (`diary::register`): a spraying refused (ingredient,
+    /// document), for an ingredient of the banned appendix and one taken off the permitted list.
+    pub err_banned: fn(&str, &str) -> String,
+    pub err_removed: fn(&str, &str) -> String,
+    /// After an interval filled in from the register.
+    pub phi_from_register: &'static str,
+    /// A spraying's note: (crop); (ingredients, crop); (crop).
+    pub register_registered: fn(&str) -> String,
+    pub register_unregistered: fn(&str, &str) -> String,
+    pub register_crop_not_listed: fn(&str) -> String,
+    /// The farmer's confirmation: (days, entry); (entry).
+    pub saved_phi_filled: fn(u32, i64) -> String,
+    pub saved_unregistered: fn(i64) -> String,
 }
 
 impl DiaryTexts {
@@ -168,6 +182,18 @@ pub fn refusal_text(refusal: &DiaryRefusal, locale: Locale) -> String {
         DiaryRefusal::Correction => t.err_correction,
         DiaryRefusal::Future => t.err_future,
         DiaryRefusal::Spraying => t.err_spraying,
+        DiaryRefusal::Banned { ingredient } => {
+            // Named as the register prints it; anything else (a URL typed by hand) is not a
+            // refusal the handlers sent.
+            let entry = crate::diary::register::Register::embedded()
+                .ok()
+                .and_then(|r| r.banned_named(ingredient));
+            return match entry {
+                Some(b) if b.kind == BanKind::Removed => (t.err_removed)(&b.name, &b.source),
+                Some(b) => (t.err_banned)(&b.name, &b.source),
+                None => t.err_invalid.to_owned(),
+            };
+        }
         DiaryRefusal::Harvest => t.err_harvest,
         DiaryRefusal::PhotoSize => t.err_photo_size,
         DiaryRefusal::PhotoFormat => t.err_photo_format,
@@ -327,7 +353,7 @@ static VI: DiaryTexts = DiaryTexts {
     err_not_harvested: "Hãy ghi thu hoạch cho lô trước khi mở bán.",
     err_correction: "Chỉ sửa được ghi chép cùng loại, chưa được sửa trước đó.",
     err_future: "Ngày không được ở tương lai.",
-    err_spraying: "Lần phun cần tên thuốc, hoạt chất và thời gian cách ly (0–365 ngày).",
+    err_spraying: "Lần phun cần tên thuốc, hoạt chất và thời gian cách ly (0–365 ngày). Chỉ để trống thời gian cách ly khi danh mục đăng ký có thời gian cách ly cho mọi hoạt chất của thuốc trên cây trồng này.",
     err_harvest: "Thu hoạch cần chọn lô và ghi sản lượng.",
     add_photos: "Thêm ảnh",
     photo_alt_label: "Mô tả ảnh (cho người khiếm thị)",
@@ -350,6 +376,40 @@ static VI: DiaryTexts = DiaryTexts {
     },
     head_digest: "Mã kiểm nhật ký",
     checkpoints_link: "Bản ghi đã ký hằng ngày",
+    err_banned: |name, document| {
+        format!(
+            "Không ghi được lần phun này: hoạt chất {name} bị cấm sử dụng tại Việt Nam ({document}). Hãy kiểm tra lại hoạt chất ghi trên nhãn thuốc."
+        )
+    },
+    err_removed: |name, document| {
+        format!(
+            "Không ghi được lần phun này: hoạt chất {name} không còn được phép sử dụng tại Việt Nam ({document}). Hãy kiểm tra lại hoạt chất ghi trên nhãn thuốc."
+        )
+    },
+    phi_from_register: "theo danh mục đăng ký",
+    register_registered: |crop| {
+        format!("Hoạt chất có trong danh mục thuốc được phép sử dụng cho cây {crop}.")
+    },
+    register_unregistered: |names, crop| {
+        format!(
+            "Cảnh báo: {names} không có trong các đăng ký cho cây {crop} của danh mục thuốc được phép sử dụng mà hệ thống có. Cần đối chiếu nhãn thuốc."
+        )
+    },
+    register_crop_not_listed: |crop| {
+        format!(
+            "Chưa đối chiếu được với danh mục thuốc được phép sử dụng: hệ thống chưa có đăng ký nào cho cây {crop}."
+        )
+    },
+    saved_phi_filled: |days, seq| {
+        format!(
+            "Thời gian cách ly để trống nên được điền theo danh mục đăng ký: {days} ngày (ghi chép #{seq})."
+        )
+    },
+    saved_unregistered: |seq| {
+        format!(
+            "Lưu ý: có hoạt chất chưa có trong danh mục thuốc được phép sử dụng cho cây trồng của vườn (ghi chép #{seq}). Ghi chép vẫn được lưu; cán bộ xã sẽ thấy cảnh báo này."
+        )
+    },
 };
 
 static EN: DiaryTexts = DiaryTexts {
@@ -493,7 +553,7 @@ static EN: DiaryTexts = DiaryTexts {
     err_not_harvested: "Record the lot's harvest before putting it on sale.",
     err_correction: "Only an entry of the same kind that was not corrected before can be corrected.",
     err_future: "The date cannot be in the future.",
-    err_spraying: "A spraying needs the product, its active ingredient and the pre-harvest interval (0–365 days).",
+    err_spraying: "A spraying needs the product, its active ingredient and the pre-harvest interval (0–365 days). Leave the interval blank only when the register gives one for every active ingredient of the product on this crop.",
     err_harvest: "A harvest needs a lot and the quantity.",
     add_photos: "Add photos",
     photo_alt_label: "Photo description (for blind readers)",
@@ -518,6 +578,40 @@ static EN: DiaryTexts = DiaryTexts {
     },
     head_digest: "Diary check code",
     checkpoints_link: "Daily signed checkpoints",
+    err_banned: |name, document| {
+        format!(
+            "This spraying cannot be recorded: the active ingredient {name} is banned in Viet Nam ({document}). Check the active ingredient printed on the label."
+        )
+    },
+    err_removed: |name, document| {
+        format!(
+            "This spraying cannot be recorded: the active ingredient {name} is no longer allowed in Viet Nam ({document}). Check the active ingredient printed on the label."
+        )
+    },
+    phi_from_register: "from the register",
+    register_registered: |crop| {
+        format!("The active ingredient is registered for {crop} in the permitted list.")
+    },
+    register_unregistered: |names, crop| {
+        format!(
+            "Warning: {names} is not among the permitted list's registrations for {crop} that the site holds. Check the product's label."
+        )
+    },
+    register_crop_not_listed: |crop| {
+        format!(
+            "Not checked against the permitted list: the site holds no registrations for {crop} yet."
+        )
+    },
+    saved_phi_filled: |days, seq| {
+        format!(
+            "The pre-harvest interval was left blank and filled in from the register: {days} days (entry #{seq})."
+        )
+    },
+    saved_unregistered: |seq| {
+        format!(
+            "Note: an active ingredient is not registered for this orchard's crop (entry #{seq}). The entry is saved; the commune officer will see this warning."
+        )
+    },
 };
 
 #[cfg(test)]

@@ -75,6 +75,9 @@ pub struct FoundLot {
     /// Published (harvested, on sale or later): anyone may see it, and shared caches may keep
     /// what shows it. A growing lot is seen only by those [`Action::SeeUnpublishedLot`] allows.
     pub public: bool,
+    /// The asker is one of those (the producer's people, the commune's officers, an
+    /// administrator): they also see what the plant-protection register noted on sprayings.
+    pub insider: bool,
 }
 
 /// A lot is published from its harvest on; before that its code is guessable and its diary is
@@ -119,17 +122,29 @@ pub async fn find_lot(
     };
     Ok(row.and_then(|(id, published, producer_id, commune_id)| {
         let public = published == 1;
-        let allowed = public
-            || authorize(
-                viewer,
-                Action::SeeUnpublishedLot {
-                    producer_id: &producer_id,
-                    commune_id: &commune_id,
-                },
-            )
-            .is_ok();
-        allowed.then_some(FoundLot { id, public })
+        let insider = authorize(
+            viewer,
+            Action::SeeUnpublishedLot {
+                producer_id: &producer_id,
+                commune_id: &commune_id,
+            },
+        )
+        .is_ok();
+        (public || insider).then_some(FoundLot {
+            id,
+            public,
+            insider,
+        })
     }))
+}
+
+/// The trace as someone outside the lot's producer and commune sees it: without what the
+/// plant-protection register noted on its sprayings (an officer's and the producer's business).
+pub fn for_outsiders(mut trace: LotTrace) -> LotTrace {
+    for entry in &mut trace.timeline {
+        entry.register = None;
+    }
+    trace
 }
 
 /// Published lots with this code (lot codes are unique per producer only).
@@ -172,7 +187,13 @@ pub async fn lot_trace(
         .filter(|e| in_season.holds(e.lot_id.as_deref(), e.on()))
         .cloned()
         .collect();
-    let entries = timeline(&mut conn, &season, locale).await?;
+    let entries = timeline(
+        &mut conn,
+        &season,
+        r.crop.as_deref().unwrap_or_default(),
+        locale,
+    )
+    .await?;
     let phi = phi_status(&season, harvested_on);
     let product = (r.product_public == 1)
         .then(|| {

@@ -1,15 +1,18 @@
 //! Lots for auditors and partner apps: `GET /api/v1/lots/{id or code}` (the traceability
 //! record with its timeline) and `GET /api/v1/lots/{id or code}/epcis` (the lot's events as an
 //! EPCIS 2.0 JSON-LD document); for the farmer's app, `POST /api/v1/lots/{id}/on-sale` (a
-//! harvested lot goes on sale with its units).
+//! harvested lot goes on sale with its units) and `POST /api/v1/plots/{id}/entries` (an entry in
+//! a plot's cultivation log, read against the plant-protection register).
 
 use app::{
-    auth::{Action, authorize},
+    auth::{Action, Denied, authorize},
     diary::{
-        model::LotTrace,
+        model::{LotTrace, RegisterNote},
+        rules::{EntryDraft, EntryKind},
         storage::{self, DiaryError, OnSale},
-        trace_storage::{LotKey, find_lot, lot_trace, lots_with_code},
+        trace_storage::{LotKey, find_lot, for_outsiders, lot_trace, lots_with_code},
     },
+    domain::time::vietnam_date,
 };
 use axum::{
     Json,
@@ -17,10 +20,12 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::epcis;
 use crate::api::{ApiContext, ApiError, extract::ApiJson, locale};
+use crate::auth::ClientIp;
 use crate::form_error::Asker;
 use crate::startup::AppState;
 
@@ -68,7 +73,8 @@ pub async fn get_lot(
     lot_trace(&state.db, &id, locale(&headers), None)
         .await
         .context("loading a lot")?
-        .map(Json)
+        // Partner apps see what the public page shows.
+        .map(|t| Json(for_outsiders(t)))
         .ok_or_else(|| ApiError::not_found("no public lot has this id or code"))
 }
 
@@ -199,4 +205,164 @@ pub async fn put_on_sale(
         units_left,
         changed: done != OnSale::Already,
     }))
+}
+
+/// A diary entry as a producer's app sends it; fields that do not apply may be left out.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewEntry {
+    /// planting, fertilising, spraying, irrigation, pruning, flower_induction, fruit_bagging,
+    /// observation, lab_test, harvest or packing.
+    pub kind: String,
+    #[schema(value_type = String, format = Date)]
+    pub occurred_on: NaiveDate,
+    /// The harvest lot the entry is for (a harvest or packing needs one).
+    #[serde(default)]
+    pub lot_id: Option<String>,
+    /// The product (trade name) as on its label.
+    #[serde(default)]
+    pub input_name: Option<String>,
+    /// A spraying's active ingredient(s) as on the label, e.g. `Metalaxyl-M 4% + Mancozeb 64%`;
+    /// a fertiliser's N-P-K.
+    #[serde(default)]
+    pub active_ingredient: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub dose: Option<String>,
+    /// A spraying's pre-harvest interval in days, from the label. Left out: the
+    /// plant-protection register's for the plot's crop, when it gives one for every ingredient.
+    #[serde(default)]
+    pub phi_days: Option<u32>,
+    /// A harvest's quantity.
+    #[serde(default)]
+    pub quantity_kg: Option<i64>,
+    #[serde(default)]
+    pub note: String,
+    /// The entry this one corrects (same kind, same plot).
+    #[serde(default)]
+    pub corrects_id: Option<String>,
+}
+
+/// An entry written to the plot's chain.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecordedEntry {
+    /// Its place in the plot's chain.
+    pub seq: i64,
+    /// A spraying's interval, as typed or filled in from the register.
+    pub phi_days: Option<u32>,
+    /// `label` (typed) or `register` (filled in).
+    pub phi_source: Option<String>,
+    /// How a spraying stood against the register's permitted list for the plot's crop:
+    /// `unregistered` is recorded with a warning the commune officer sees.
+    pub register: Option<RegisterNote>,
+}
+
+fn entry_refused(e: DiaryError) -> ApiError {
+    let unprocessable =
+        |code, message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+    match e {
+        DiaryError::NotFound => ApiError::not_found("no such plot"),
+        DiaryError::Db(e) => ApiError::unavailable("writing the farm diary", e),
+        DiaryError::Banned(b) => unprocessable("banned_ingredient", b.to_string()),
+        DiaryError::Phi(v) => {
+            ApiError::new(StatusCode::CONFLICT, "pre_harvest_interval", v.to_string())
+        }
+        DiaryError::CorrectionMismatch | DiaryError::AlreadyCorrected => {
+            ApiError::new(StatusCode::CONFLICT, "correction", e.to_string())
+        }
+        DiaryError::LotOfAnotherPlot => unprocessable("lot", e.to_string()),
+        other => unprocessable("invalid_entry", other.to_string()),
+    }
+}
+
+/// Records an entry in a plot's cultivation log, for the producer's people (signed in with the
+/// site's session cookie). A spraying is read against the plant-protection register for the
+/// plot's crop: a banned active ingredient is refused (422 `banned_ingredient`, naming it and
+/// the document), a left-out interval is filled in from the register, an ingredient not
+/// registered for the crop is recorded with a warning (`register.status` `unregistered`). A
+/// harvest inside a spraying's interval is refused (409 `pre_harvest_interval`).
+#[utoipa::path(post, path = "/api/v1/plots/{plot_id}/entries",
+    params(("plot_id" = String, Path, description = "the plot's id")),
+    request_body = NewEntry,
+    responses((status = 201, body = RecordedEntry),
+               (status = 401, body = crate::api::error::ErrorBody),
+               (status = 403, body = crate::api::error::ErrorBody),
+               (status = 404, body = crate::api::error::ErrorBody),
+               (status = 409, body = crate::api::error::ErrorBody),
+               (status = 422, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(plot = %plot_id))]
+pub async fn post_entry(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Asker(actor): Asker,
+    Path(plot_id): Path<String>,
+    ApiJson(body): ApiJson<NewEntry>,
+) -> Result<Response, ApiError> {
+    let (producer_id, _) = storage::plot_owner(&state.db, &plot_id)
+        .await
+        .context("finding a plot's producer")?
+        .ok_or_else(|| ApiError::not_found("no such plot"))?;
+    let producer_id = &producer_id;
+    match authorize(actor.as_ref(), Action::WriteFarmLog { producer_id }) {
+        Ok(()) => {}
+        Err(Denied::NotSignedIn) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "sign in first (the site's session cookie)",
+            ));
+        }
+        Err(Denied::Forbidden) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "only the plot's producer's people may write its log",
+            ));
+        }
+    }
+    let user_id = actor.map(|a| a.user_id).unwrap_or_default();
+    let kind = EntryKind::parse(&body.kind).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_entry",
+            format!("unknown kind {:?}", body.kind),
+        )
+    })?;
+    let text = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let draft = EntryDraft {
+        kind: Some(kind),
+        occurred_on: Some(body.occurred_on),
+        lot_id: text(body.lot_id),
+        input_name: text(body.input_name),
+        active_ingredient: text(body.active_ingredient),
+        target: text(body.target),
+        dose: text(body.dose),
+        phi_days: body.phi_days,
+        quantity_kg: body.quantity_kg,
+        note: body.note.trim().to_owned(),
+        corrects_id: text(body.corrects_id),
+    };
+    let recorded = storage::append_entry(
+        &state.db,
+        &state.settings.plant_register,
+        &user_id,
+        &plot_id,
+        &draft,
+        vietnam_date(chrono::Utc::now()),
+        ip.as_deref(),
+    )
+    .await
+    .map_err(entry_refused)?;
+    let crop = recorded.crop;
+    let answer = RecordedEntry {
+        seq: recorded.seq,
+        phi_days: recorded.phi_days,
+        phi_source: recorded.phi_source.map(|s| s.as_str().to_owned()),
+        register: recorded.register.map(|a| RegisterNote {
+            status: a.status.as_str().to_owned(),
+            crop,
+            unregistered: a.unregistered,
+        }),
+    };
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }

@@ -6,8 +6,9 @@
 use app::{
     auth::{Action, Actor},
     diary::{
-        form::{DiaryRefusal, EntryFields},
+        form::{DiaryRefusal, EntryFields, Saved},
         gs1::LotCode,
+        register::{PhiSource, RegisterStatus},
         rules::{DraftError, LotTransitionError},
         storage::{self, DiaryError, PlotInput},
     },
@@ -38,6 +39,7 @@ fn refused(back: &str, e: DiaryError) -> FormError {
             sprayed_on: v.sprayed_on,
             safe_from: v.safe_from,
         },
+        DiaryError::Banned(b) => DiaryRefusal::Banned { ingredient: b.name },
         DiaryError::Draft(DraftError::DateInFuture) => DiaryRefusal::Future,
         DiaryError::Draft(
             DraftError::InputNameMissing
@@ -189,8 +191,9 @@ pub async fn append_entry(
         .ok_or_else(|| FormError::refused(&back, &DiaryRefusal::Invalid))
         .map_err(|e| e.and(&form.query()))?;
     let today = vietnam_date(chrono::Utc::now());
-    let seq = storage::append_entry(
+    let recorded = storage::append_entry(
         &state.db,
+        &state.settings.plant_register,
         &actor.user_id,
         &plot_id,
         &draft,
@@ -199,7 +202,21 @@ pub async fn append_entry(
     )
     .await
     .map_err(|e| refused(&back, e).and(&form.query()))?;
-    Ok(see_other(&format!("{back}?ok=1#e{seq}")))
+    // The confirmation says what the register noted: an interval filled in, a warning.
+    let saved = Saved {
+        seq: recorded.seq,
+        phi_filled: recorded
+            .phi_days
+            .filter(|_| recorded.phi_source == Some(PhiSource::Register)),
+        unregistered: recorded
+            .register
+            .is_some_and(|a| a.status == RegisterStatus::Unregistered),
+    };
+    Ok(see_other(&format!(
+        "{back}?{}#e{}",
+        saved.query(),
+        recorded.seq
+    )))
 }
 
 #[derive(Deserialize)]

@@ -24,6 +24,7 @@ use crate::startup::AppState;
     api::get_lot,
     api::get_lot_epcis,
     api::put_on_sale,
+    api::post_entry,
     recall::recall_api
 ))]
 pub struct DiaryApi;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/lots/{key}", get(api::get_lot))
         .route("/api/v1/lots/{key}/epcis", get(api::get_lot_epcis))
         .route("/api/v1/lots/{key}/on-sale", post(api::put_on_sale))
+        .route("/api/v1/plots/{plot_id}/entries", post(api::post_entry))
         .route("/api/v1/checkpoints", get(checkpoints::list))
         .route("/api/v1/checkpoints/verify", post(checkpoints::verify))
         .route("/api/v1/checkpoints/{day}", get(checkpoints::one))

@@ -231,7 +231,27 @@ pub fn season(crop: &str) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::diary::rules::{Spraying, check_harvest};
+    use app::diary::{
+        register::Register,
+        rules::{Spraying, check_harvest},
+    };
+
+    #[test]
+    fn every_demo_spraying_passes_the_plant_protection_register() {
+        let register = Register::embedded().unwrap();
+        for crop in ["longan", "turmeric", "kumquat", "chrysanthemum", "other"] {
+            for e in season(crop)
+                .iter()
+                .filter(|e| e.kind == EntryKind::Spraying)
+            {
+                let active = e.active_ingredient.unwrap();
+                let assessed = register.assess(active, crop);
+                assert!(assessed.is_ok(), "{crop}: {active}: {assessed:?}");
+                // Every demo spraying gives its label's interval.
+                assert!(e.phi_days.is_some(), "{crop}: {active}");
+            }
+        }
+    }
 
     #[test]
     fn every_season_respects_the_pre_harvest_interval() {

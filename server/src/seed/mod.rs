@@ -742,10 +742,13 @@ impl Seeder<'_> {
                 today: e.on,
                 now: &recorded_at,
                 ip: None,
+                // The shipped register: a demo spraying is read as a producer's would be.
+                register: app::diary::register::Register::embedded()?,
             };
             let written = db_diary::append_in(&mut self.tx, at, &draft)
                 .await
-                .with_context(|| format!("demo plot {plot_key}, entry {seq}"))?;
+                .with_context(|| format!("demo plot {plot_key}, entry {seq}"))?
+                .seq;
             ensure!(
                 written == seq,
                 "demo plot {plot_key}: entry {seq} written as {written}"

@@ -41,6 +41,8 @@ async fn the_openapi_document_describes_every_endpoint() {
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
     }
+    // A producer's app writes its diary (#24).
+    assert!(doc["paths"]["/api/v1/plots/{plot_id}/entries"]["post"].is_object());
     let params: Vec<&str> = doc["paths"]["/api/v1/products"]["get"]["parameters"]
         .as_array()
         .unwrap()

@@ -24,6 +24,7 @@ mod notify_delivery;
 mod officer;
 mod pages;
 mod password_reset;
+mod plant_register;
 mod products;
 mod receipt;
 mod recalls;

@@ -10,11 +10,11 @@ const LONGAN: &str = "nhan-long-hung-yen";
 const LONGAN_GTIN: &str = "08936045120002";
 const PUBLIC_URL: &str = "https://dacsan.example";
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     app::domain::time::vietnam_date(chrono::Utc::now())
 }
 
-fn days_ago(n: u64) -> String {
+pub(crate) fn days_ago(n: u64) -> String {
     (today() - Days::new(n)).to_string()
 }
 
@@ -32,7 +32,7 @@ async fn demo_lot(app: &TestApp, product_slug: &str) -> (String, String) {
     .unwrap()
 }
 
-async fn producer_id(app: &TestApp, slug: &str) -> String {
+pub(crate) async fn producer_id(app: &TestApp, slug: &str) -> String {
     sqlx::query_scalar("SELECT id FROM producers WHERE slug = $1")
         .bind(slug)
         .fetch_one(app.db.pool())
@@ -41,12 +41,16 @@ async fn producer_id(app: &TestApp, slug: &str) -> String {
 }
 
 /// A farmer signed in as a member of the demo producer `producer_slug`.
-async fn farmer(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
+pub(crate) async fn farmer(app: &TestApp, phone: &str, producer_slug: &str) -> Browser {
     member_of(app, phone, "Anh Tuấn", producer_slug).await
 }
 
 /// Creates a plot and a lot through the forms: (plot id, lot id).
-async fn plot_with_lot(app: &TestApp, b: &Browser, producer_slug: &str) -> (String, String) {
+pub(crate) async fn plot_with_lot(
+    app: &TestApp,
+    b: &Browser,
+    producer_slug: &str,
+) -> (String, String) {
     let commune = commune_id(app, "tan-hung").await;
     let r = b
         .submit(
@@ -83,7 +87,7 @@ async fn plot_with_lot(app: &TestApp, b: &Browser, producer_slug: &str) -> (Stri
     (plot, lot)
 }
 
-async fn record(b: &Browser, plot: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn record(b: &Browser, plot: &str, fields: &[(&str, &str)]) -> String {
     let r = b
         .submit(&format!("/nong-trai/vuon/{plot}/ghi"), fields)
         .await;
@@ -91,7 +95,7 @@ async fn record(b: &Browser, plot: &str, fields: &[(&str, &str)]) -> String {
     location(&r)
 }
 
-async fn entries(app: &TestApp, plot: &str) -> i64 {
+pub(crate) async fn entries(app: &TestApp, plot: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM cultivation_log_entries WHERE plot_id = $1")
         .bind(plot)
         .fetch_one(app.db.pool())
@@ -255,8 +259,8 @@ db_test!(
             &[
                 ("kind", "spraying"),
                 ("occurred_on", &sprayed),
-                ("input_name", "Regent 800WG"),
-                ("active_ingredient", "Fipronil"),
+                ("input_name", "Vertimec 1.8EC"),
+                ("active_ingredient", "Abamectin"),
                 ("target", "Sâu đục cuống"),
                 ("dose", "1 g / 8 l nước"),
                 ("phi_days", "7"),
@@ -285,7 +289,7 @@ db_test!(
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let refused = record(&b, &plot, &fields).await;
         assert!(refused.contains("loi=phi"), "{refused}");
-        assert!(refused.contains("thuoc=Regent+800WG"), "{refused}");
+        assert!(refused.contains("thuoc=Vertimec+1.8EC"), "{refused}");
         assert!(
             refused.contains(&format!("an_toan={}", days_ago(3))),
             "{refused}"
@@ -367,8 +371,8 @@ db_test!(a_lot_goes_on_sale_after_its_harvest, |engine| {
         &[
             ("kind", "spraying"),
             ("occurred_on", &days_ago(20)),
-            ("input_name", "Regent 800WG"),
-            ("active_ingredient", "Fipronil"),
+            ("input_name", "Vertimec 1.8EC"),
+            ("active_ingredient", "Abamectin"),
             ("phi_days", "7"),
         ],
     )
@@ -450,8 +454,8 @@ db_test!(corrections_keep_the_history, |engine| {
         &[
             ("kind", "spraying"),
             ("occurred_on", &days_ago(2)),
-            ("input_name", "Regent 800WG"),
-            ("active_ingredient", "Fipronil"),
+            ("input_name", "Vertimec 1.8EC"),
+            ("active_ingredient", "Abamectin"),
             ("phi_days", "70"),
         ],
     )
@@ -467,8 +471,8 @@ db_test!(corrections_keep_the_history, |engine| {
     let correction = [
         ("kind", "spraying"),
         ("occurred_on", two_days_ago.as_str()),
-        ("input_name", "Regent 800WG"),
-        ("active_ingredient", "Fipronil"),
+        ("input_name", "Vertimec 1.8EC"),
+        ("active_ingredient", "Abamectin"),
         ("phi_days", "7"),
         ("corrects_id", original.as_str()),
     ];
