@@ -659,9 +659,9 @@ fn single_key(name: &str) -> Option<String> {
 }
 
 /// The data rows of a register file, with their line numbers, checked against `columns`.
-fn records<'a, const N: usize>(
+fn records<const N: usize>(
     file: &'static str,
-    text: &'a str,
+    text: &str,
     columns: &[&str; N],
 ) -> Result<Vec<(usize, [String; N])>, RegisterError> {
     let mut rows = Vec::new();

@@ -315,6 +315,13 @@ db_test!(only_the_producer_the_commune_officer_or_an_admin_recall, |engine| {
         1
     );
 
+    // The API document describes the endpoint.
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let post = &doc["paths"]["/api/v1/lots/{id}/recall"]["post"];
+    for status in ["201", "401", "403", "404", "409", "422"] {
+        assert!(post["responses"][status].is_object(), "{status} documented");
+    }
+
     // An administrator may recall any lot (here: another producer's).
     let admin = sign_up(&app, "0988 500 005", "Quản trị tỉnh").await;
     make_admin(&app, &user_id(&app, "+84988500005").await).await;
