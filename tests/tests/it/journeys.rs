@@ -250,3 +250,57 @@ async fn a_forgotten_password_is_reset_by_a_code() {
         assert_eq!(sessions, 1, "{email}");
     }
 }
+
+/// A buyer orders fresh longan, opens from the order page the lot it was taken from; the
+/// commune's officer recalls that lot from its page; the buyer's order, the lot and the product
+/// then say so. The officer's account is made outside the browser (administrators appoint them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_opens_the_lot_from_the_order_and_sees_its_recall() {
+    let app = site().await;
+    sign_up(&app, "0988 500 003", "Cán bộ xã Hồng Nam").await;
+    // The commune the longan's lots on sale grow in: its officer may recall them.
+    let communes: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT f.commune_id FROM harvest_lots l
+           JOIN plots f ON f.id = l.plot_id
+           JOIN product_variants v ON v.id = l.variant_id
+           JOIN products p ON p.id = v.product_id
+          WHERE p.slug = 'nhan-long-hung-yen' AND l.status = 'on_sale'
+            AND l.verified_at IS NOT NULL AND l.units_left > 0",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        communes.len(),
+        1,
+        "the demo longan is sold from one commune's lots"
+    );
+    make_officer(&app, &user_id(&app, "+84988500003").await, &communes[0].0).await;
+    journey(
+        &app,
+        "recall.js",
+        &[("OFFICER", "0988500003"), ("PASSWORD", PASSWORD)],
+    )
+    .await;
+
+    // The order's line was taken from the lot that is now recalled, and its buyer was told.
+    let (recalled, lines): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM lot_recalls r JOIN harvest_lots l ON l.id = r.lot_id
+                  WHERE l.status = 'recalled' AND l.units_left = 0),
+                (SELECT COUNT(*) FROM order_line_lots ol JOIN lot_recalls r ON r.lot_id = ol.lot_id)",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (recalled, lines),
+        (1, 1),
+        "one lot recalled, the buyer's line taken from it"
+    );
+    let told: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'lot_recalled'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    assert!(told >= 1, "the buyer is notified");
+}

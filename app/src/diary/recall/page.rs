@@ -9,7 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::{LotRecall, RecallCase, RecallReportRow, RecalledLine, RecalledLot, texts::RecallTexts};
+use super::{
+    LotRecall, RecallCase, RecallReportRow, RecalledLine, RecalledLot, texts::RecallTexts,
+};
 use crate::{
     auth::pages::CsrfField,
     diary::{
