@@ -446,7 +446,9 @@ static EN: DiaryTexts = DiaryTexts {
     add_lot: "Add lot",
     put_on_sale: "Put on sale",
     units_label: "Units to sell",
-    units_hint: |n| format!("{n} by default, worked out from the harvest; change it if it differs."),
+    units_hint: |n| {
+        format!("{n} by default, worked out from the harvest; change it if it differs.")
+    },
     units_needed: "Enter how many units (boxes, birds, …) of the lot go on sale.",
     units_left: |n| format!("{n} left for sale"),
     err_units: "Enter the units of the lot to sell: a whole number from 1 to 1,000,000.",

@@ -47,7 +47,10 @@ pub async fn get_lot_orders(
         None => LotKey::Id(&key),
     };
     let fail = |e| cx.failed("loading a lot's orders", e);
-    let Some(found) = find_lot(&cx.db, lookup, Some(&viewer)).await.map_err(fail)? else {
+    let Some(found) = find_lot(&cx.db, lookup, Some(&viewer))
+        .await
+        .map_err(fail)?
+    else {
         return Ok(None);
     };
     let storage = crate::lot_sales::storage::lot_people(&cx.db, &found.id);

@@ -100,12 +100,18 @@ pub fn allocate(lots: &[LotStock], quantity: i64) -> Allocation {
     let mut sellable: Vec<&LotStock> = lots.iter().filter(|l| l.sellable()).collect();
     // A lot without a harvest day (never the case for a lot on sale) goes last.
     sellable.sort_by(|a, b| {
-        (a.harvested_on.is_none(), a.harvested_on, &a.created_at, &a.id).cmp(&(
-            b.harvested_on.is_none(),
-            b.harvested_on,
-            &b.created_at,
-            &b.id,
-        ))
+        (
+            a.harvested_on.is_none(),
+            a.harvested_on,
+            &a.created_at,
+            &a.id,
+        )
+            .cmp(&(
+                b.harvested_on.is_none(),
+                b.harvested_on,
+                &b.created_at,
+                &b.id,
+            ))
     });
     let mut wanted = quantity.max(0);
     let mut takes = Vec::new();
@@ -181,7 +187,10 @@ mod tests {
 
     #[test]
     fn the_default_units_follow_the_sale_unit() {
-        assert_eq!(default_units(Some(800), Some(SaleUnit::Kg), None), Some(800));
+        assert_eq!(
+            default_units(Some(800), Some(SaleUnit::Kg), None),
+            Some(800)
+        );
         assert_eq!(
             default_units(Some(800), Some(SaleUnit::Kg), Some(500)),
             Some(800),
@@ -200,7 +209,10 @@ mod tests {
             default_units(Some(1), Some(SaleUnit::Jar), Some(300)),
             Some(3)
         );
-        assert_eq!(default_units(Some(0), Some(SaleUnit::Box), Some(300)), Some(0));
+        assert_eq!(
+            default_units(Some(0), Some(SaleUnit::Box), Some(300)),
+            Some(0)
+        );
         assert_eq!(default_units(Some(800), Some(SaleUnit::Bird), None), None);
         assert_eq!(default_units(None, Some(SaleUnit::Kg), None), None);
         assert_eq!(default_units(Some(-5), Some(SaleUnit::Kg), None), None);
@@ -222,7 +234,10 @@ mod tests {
         assert_eq!(units_on_sale(Some(40), Some(800)), Ok(40));
         assert_eq!(units_on_sale(None, Some(800)), Ok(800));
         assert_eq!(units_on_sale(None, None), Err(UnitsError::Missing));
-        assert_eq!(units_on_sale(Some(0), Some(800)), Err(UnitsError::OutOfRange));
+        assert_eq!(
+            units_on_sale(Some(0), Some(800)),
+            Err(UnitsError::OutOfRange)
+        );
         assert_eq!(units_on_sale(None, Some(0)), Err(UnitsError::OutOfRange));
         assert_eq!(units_on_sale(Some(-1), None), Err(UnitsError::OutOfRange));
         assert_eq!(units_on_sale(Some(MAX_UNITS), None), Ok(MAX_UNITS));
@@ -239,7 +254,11 @@ mod tests {
         assert_eq!(takes(&a), [("a", 2)]);
         assert_eq!(a.single_lot(), Some("a"));
         let a = allocate(&lots, 3);
-        assert_eq!(takes(&a), [("a", 3)], "exactly a lot's units: no empty take");
+        assert_eq!(
+            takes(&a),
+            [("a", 3)],
+            "exactly a lot's units: no empty take"
+        );
         let a = allocate(&lots, 7);
         assert_eq!(takes(&a), [("a", 3), ("b", 4)]);
         assert_eq!(a.unassigned, 0);
@@ -256,10 +275,13 @@ mod tests {
         assert_eq!(takes(&a), [("a", 3), ("b", 2)]);
         assert_eq!(a.unassigned, 4);
         let none = allocate(&[], 4);
-        assert_eq!(none, Allocation {
-            takes: vec![],
-            unassigned: 4
-        });
+        assert_eq!(
+            none,
+            Allocation {
+                takes: vec![],
+                unassigned: 4
+            }
+        );
         assert_eq!(none.single_lot(), None);
         assert_eq!(allocate(&lots, 0), Allocation::default());
         assert_eq!(allocate(&lots, -3), Allocation::default());

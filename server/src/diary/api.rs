@@ -122,9 +122,8 @@ pub struct OnSaleResponse {
 
 /// A refused put-on-sale, in the API's shape.
 fn sale_refusal(e: DiaryError) -> ApiError {
-    let unprocessable = |code, message: String| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    };
+    let unprocessable =
+        |code, message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
     match e {
         DiaryError::NotFound => ApiError::not_found("no lot has this id"),
         DiaryError::Db(e) => ApiError::unavailable("putting a lot on sale", e),
@@ -168,9 +167,8 @@ pub async fn put_on_sale(
     Path(lot_id): Path<String>,
     ApiJson(body): ApiJson<PutOnSale>,
 ) -> Result<Json<OnSaleResponse>, ApiError> {
-    let actor = actor.ok_or_else(|| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "not_signed_in", "sign in first")
-    })?;
+    let actor = actor
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "not_signed_in", "sign in first"))?;
     let missing = || ApiError::not_found("no lot has this id");
     if lot_id.is_empty() || lot_id.len() > 100 {
         return Err(missing());
