@@ -92,9 +92,10 @@ impl LotStatus {
             (S::SoldOut, E::SellOut) => Ok(S::SoldOut),
             (S::SoldOut | S::OnSale, E::Restock) => Ok(S::OnSale),
             (S::Harvested | S::OnSale | S::SoldOut, E::Recall) => Ok(S::Recalled),
-            (s @ (S::Growing | S::Harvested | S::SoldOut), E::PutOnSale | E::SellOut | E::Restock) => {
-                Err(LotTransitionError::NotApplicable(s))
-            }
+            (
+                s @ (S::Growing | S::Harvested | S::SoldOut),
+                E::PutOnSale | E::SellOut | E::Restock,
+            ) => Err(LotTransitionError::NotApplicable(s)),
         }
     }
 }

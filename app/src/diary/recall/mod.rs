@@ -225,7 +225,10 @@ mod tests {
         // Only combining marks: nothing to read.
         assert_eq!(clean_reason("\u{0301}\u{0301}"), Err(ReasonError::Empty));
         assert_eq!(clean_reason("a\u{200B}b"), Err(ReasonError::Hidden));
-        assert_eq!(clean_reason(&"ạ".repeat(MAX_REASON)).map(|r| r.chars().count()), Ok(MAX_REASON));
+        assert_eq!(
+            clean_reason(&"ạ".repeat(MAX_REASON)).map(|r| r.chars().count()),
+            Ok(MAX_REASON)
+        );
         assert_eq!(
             clean_reason(&"ạ".repeat(MAX_REASON + 1)),
             Err(ReasonError::TooLong)
@@ -248,7 +251,13 @@ mod tests {
         }
     }
 
-    fn order(no: &str, user: Option<&str>, phone: &str, quantity: i64, reached: bool) -> AffectedOrder {
+    fn order(
+        no: &str,
+        user: Option<&str>,
+        phone: &str,
+        quantity: i64,
+        reached: bool,
+    ) -> AffectedOrder {
         AffectedOrder {
             order_no: no.into(),
             status: "delivered".into(),

@@ -10,8 +10,8 @@ use serde_json::json;
 use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
 use super::{
-    AffectedOrder, LotRecall, RecallCase, RecallRecord, RecallReportRow, RecalledLine,
-    ReasonError, clean_reason, order_reached_buyer, reach,
+    AffectedOrder, LotRecall, ReasonError, RecallCase, RecallRecord, RecallReportRow, RecalledLine,
+    clean_reason, order_reached_buyer, reach,
 };
 use crate::{
     db::{
@@ -133,11 +133,10 @@ async fn recall_in(
     if !lock_row(tx, Row::Lot(lot_id), Stamp::Unchanged).await? {
         return Err(RecallError::NotFound);
     }
-    let (status, units_left, lot_code): (String, Option<i64>, String) =
-        sqlx::query_as(LOT_STATE)
-            .bind(lot_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (status, units_left, lot_code): (String, Option<i64>, String) = sqlx::query_as(LOT_STATE)
+        .bind(lot_id)
+        .fetch_one(&mut **tx)
+        .await?;
     let status = decode::text_enum("harvest_lots.status", lot_id, &status, LotStatus::parse)?;
     match status.after(LotEvent::Recall) {
         Ok(_) => {}
