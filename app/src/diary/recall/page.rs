@@ -348,7 +348,7 @@ fn RecallCaseView(case: RecallCase) -> impl IntoView {
                 } else {
                     view! {
                         <div class="table-scroll">
-                        <table class="affected-orders">
+                        <table class="sales-table affected-orders">
                             <thead><tr>{t.orders_head.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr></thead>
                             <tbody>
                                 {case.orders.into_iter().map(|o| view! {
@@ -413,7 +413,7 @@ fn RecallReportView(rows: Vec<RecallReportRow>) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                    <table class="recalls">
+                    <table class="sales-table recalls">
                         <thead><tr>{t.report_head.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}</tr></thead>
                         <tbody>
                             {rows.into_iter().map(|r| view! {
