@@ -190,9 +190,9 @@ const INITIALS: [&str; 27] = [
 const FINALS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
 /// Vowel groups of Vietnamese syllables, folded (after "qu"/"gi" the u/i belongs to the initial).
 const NUCLEI: &[&str] = &[
-    "a", "e", "i", "o", "u", "y", "ai", "ao", "au", "ay", "eo", "eu", "ia", "ie", "iu", "oa",
-    "oe", "oi", "oo", "ua", "ue", "ui", "uo", "uu", "uy", "ye", "ieu", "oai", "oay", "oeo", "uay",
-    "uoi", "uou", "uya", "uye", "uyu", "yeu",
+    "a", "e", "i", "o", "u", "y", "ai", "ao", "au", "ay", "eo", "eu", "ia", "ie", "iu", "oa", "oe",
+    "oi", "oo", "ua", "ue", "ui", "uo", "uu", "uy", "ye", "ieu", "oai", "oay", "oeo", "uay", "uoi",
+    "uou", "uya", "uye", "uyu", "yeu",
 ];
 
 /// A vowel's six tone forms: none, sắc (s), huyền (f), hỏi (r), ngã (x), nặng (j).
@@ -255,9 +255,7 @@ pub fn telex(word: &str) -> Option<Spelling> {
         .find(|i| word.starts_with(i))
         .unwrap_or("");
     // "gi" + no other vowel: the i is the vowel ("gin" → gìn).
-    let initial = if initial == "gi"
-        && !bytes[2..].iter().any(|b| b"aeiouy".contains(b))
-    {
+    let initial = if initial == "gi" && !bytes[2..].iter().any(|b| b"aeiouy".contains(b)) {
         "g"
     } else {
         initial
@@ -274,7 +272,9 @@ pub fn telex(word: &str) -> Option<Spelling> {
                     .rposition(|(v, m)| *v == b && *m == Mark::None && b"aeo".contains(&b));
                 match doubles {
                     // "aa" → â; also typed after the final consonant ("tienge" → tiếng).
-                    Some(i) if finals.is_empty() && i + 1 == nucleus.len() || !finals.is_empty() => {
+                    Some(i)
+                        if finals.is_empty() && i + 1 == nucleus.len() || !finals.is_empty() =>
+                    {
                         nucleus[i].1 = Mark::Hat;
                         changed = true;
                     }
@@ -491,7 +491,10 @@ mod tests {
         assert_eq!(a.words[0].folded, "nhanx");
         assert_eq!(a.words[0].matches("nhan"), Some(MatchKind::Whole));
         assert_eq!(a.words[1].matches("long"), Some(MatchKind::Whole));
-        assert_eq!(analyze("ddoon").words[0].matches("dong"), Some(MatchKind::Prefix));
+        assert_eq!(
+            analyze("ddoon").words[0].matches("dong"),
+            Some(MatchKind::Prefix)
+        );
         assert_eq!(analyze("honey").words[0].alternative, None);
     }
 

@@ -115,8 +115,7 @@ impl Search {
             {
                 break;
             }
-            let Some(next) = self.words(|v| v.relax(&text).or_else(|| v.allow_typos(&text)))
-            else {
+            let Some(next) = self.words(|v| v.relax(&text).or_else(|| v.allow_typos(&text))) else {
                 break;
             };
             let hits = self.engine.search(&query(&next)).await?;

@@ -18,7 +18,9 @@ use std::{
 };
 
 use super::{
-    engine::{BoxFuture, EngineHits, EngineQuery, IndexStatus, SearchDoc, SearchEngine, SearchError},
+    engine::{
+        BoxFuture, EngineHits, EngineQuery, IndexStatus, SearchDoc, SearchEngine, SearchError,
+    },
     query::{Analyzed, MAX_WORDS, QueryWord, Spelling, document_words, within_one_edit},
 };
 
@@ -33,12 +35,11 @@ const TWO_TYPOS_LETTERS: usize = 8;
 /// buy tasty nhãn lồng), as typed: dropped first (after words no product has) when no product
 /// has every word. Forms shared with catalog words ("ban": Bần) are left out.
 const FILLER: &[&str] = &[
-    "mua", "bán", "giá", "gia", "rẻ", "re", "ngon", "tốt", "tot", "loại", "loai", "hàng",
-    "chính", "chinh", "hãng", "chất", "lượng", "luong", "shop", "online", "ship", "giao",
-    "nhanh", "ở", "đâu", "tại", "nào", "nao", "gì", "cần", "muốn", "muon", "tìm", "tim", "cho",
-    "của", "cua", "và", "là", "có", "không", "khong", "những", "nhung", "các", "cac", "một",
-    "mot", "buy", "cheap", "best", "good", "the", "of", "for", "and", "with", "where", "near",
-    "price", "sale",
+    "mua", "bán", "giá", "gia", "rẻ", "re", "ngon", "tốt", "tot", "loại", "loai", "hàng", "chính",
+    "chinh", "hãng", "chất", "lượng", "luong", "shop", "online", "ship", "giao", "nhanh", "ở",
+    "đâu", "tại", "nào", "nao", "gì", "cần", "muốn", "muon", "tìm", "tim", "cho", "của", "cua",
+    "và", "là", "có", "không", "khong", "những", "nhung", "các", "cac", "một", "mot", "buy",
+    "cheap", "best", "good", "the", "of", "for", "and", "with", "where", "near", "price", "sale",
 ];
 
 #[derive(Debug, Default)]
@@ -284,11 +285,7 @@ impl Vocabulary {
 
     /// The query with the words no document has read another way (see the module's notes).
     pub fn understand(&self, typed: &Analyzed) -> Understood {
-        let as_typed: Vec<bool> = typed
-            .words
-            .iter()
-            .map(|w| self.known_as_typed(w))
-            .collect();
+        let as_typed: Vec<bool> = typed.words.iter().map(|w| self.known_as_typed(w)).collect();
         let known: Vec<&QueryWord> = typed
             .words
             .iter()
@@ -350,7 +347,10 @@ impl Vocabulary {
     fn readings_of(&self, word: &QueryWord) -> Vec<(Reading, Vec<QueryWord>)> {
         let mut out = Vec::new();
         if let Some(alt) = &word.alternative {
-            out.push((Reading::Telex, vec![QueryWord::spelled(alt.clone(), word.prefix)]));
+            out.push((
+                Reading::Telex,
+                vec![QueryWord::spelled(alt.clone(), word.prefix)],
+            ));
         }
         let folded = word.folded.as_str();
         if folded.len() >= MIN_CORRECTED_LETTERS * 2 - 2 {
@@ -502,7 +502,9 @@ impl Vocabulary {
             let (drop, _) = words
                 .iter()
                 .enumerate()
-                .min_by_key(|(i, (_, tier, docs))| (*tier, std::cmp::Reverse(*docs.min(&total)), *i))?;
+                .min_by_key(|(i, (_, tier, docs))| {
+                    (*tier, std::cmp::Reverse(*docs.min(&total)), *i)
+                })?;
             words.remove(drop);
         }
     }
@@ -708,13 +710,15 @@ fn within_two_edits(a: &str, b: &str) -> bool {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -818,14 +822,44 @@ mod tests {
     }
 
     fn catalog() -> Vocabulary {
-        let mut ga = doc("ga", "Gà Đông Tảo thả vườn", "Hoàn Long", "Trại gà", "gà ngon");
+        let mut ga = doc(
+            "ga",
+            "Gà Đông Tảo thả vườn",
+            "Hoàn Long",
+            "Trại gà",
+            "gà ngon",
+        );
         ga.name_en = "Free-range Đông Tảo chicken".to_owned();
-        let mut tuong = doc("tuong", "Tương Bần", "Mỹ Hào", "HTX Tương Phố Bần", "tương ngon");
+        let mut tuong = doc(
+            "tuong",
+            "Tương Bần",
+            "Mỹ Hào",
+            "HTX Tương Phố Bần",
+            "tương ngon",
+        );
         tuong.name_en = "Bần fermented soybean sauce".to_owned();
         Vocabulary::from_docs(&[
-            doc("nhan", "Nhãn lồng Hưng Yên", "Tân Hưng", "HTX Nhãn lồng", "nhãn ngọt"),
-            doc("long", "Long nhãn sấy", "Tân Hưng", "Hộ sấy long nhãn", "cùi nhãn"),
-            doc("mat", "Mật ong hoa nhãn", "Hồng Châu", "Tổ ong", "mật ong mùa hoa"),
+            doc(
+                "nhan",
+                "Nhãn lồng Hưng Yên",
+                "Tân Hưng",
+                "HTX Nhãn lồng",
+                "nhãn ngọt",
+            ),
+            doc(
+                "long",
+                "Long nhãn sấy",
+                "Tân Hưng",
+                "Hộ sấy long nhãn",
+                "cùi nhãn",
+            ),
+            doc(
+                "mat",
+                "Mật ong hoa nhãn",
+                "Hồng Châu",
+                "Tổ ong",
+                "mật ong mùa hoa",
+            ),
             ga,
             tuong,
         ])
@@ -853,7 +887,13 @@ mod tests {
         assert_eq!(u.query.words[0].exact, "nhãn");
         assert_eq!(u.query.folded_text(), "nhan long");
         assert_eq!(understood(&v, "ferment soy"), "fermented soy");
-        assert_eq!(v.did_you_mean(&analyze("ferment soy"), &v.understand(&analyze("ferment soy"))), None);
+        assert_eq!(
+            v.did_you_mean(
+                &analyze("ferment soy"),
+                &v.understand(&analyze("ferment soy"))
+            ),
+            None
+        );
     }
 
     #[test]

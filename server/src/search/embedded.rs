@@ -212,26 +212,6 @@ impl Embedded {
         &self.inner.dir
     }
 
-    /// TEMP debugging.
-    pub fn debug_explain(&self, query: &EngineQuery) -> Vec<(String, f32, String)> {
-        let searcher = self.inner.searcher();
-        let q = self.inner.text_query(&query.text);
-        let top = searcher
-            .search(&q, &tantivy::collector::TopDocs::with_limit(5))
-            .unwrap();
-        let mut out = Vec::new();
-        for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).unwrap();
-            let id = doc
-                .get_first(self.inner.fields.id)
-                .and_then(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
-                .unwrap_or_default();
-            let ex = q.explain(&searcher, addr).unwrap().to_pretty_json();
-            out.push((id, score, ex));
-        }
-        out
-    }
-
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
@@ -736,7 +716,10 @@ impl Inner {
                         }
                     }
                 }
-                (Occur::Must, Box::new(BooleanQuery::new(ways)) as Box<dyn Query>)
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(ways)) as Box<dyn Query>,
+                )
             })
             .collect();
         for pair in text.words.windows(2) {

@@ -599,9 +599,15 @@ mod tests {
         // Commune names and the producer count too: "Hồng Châu" is a commune.
         let commune = analyze("Hồng Châu").words;
         assert_eq!(
-            exact_marks(["Mật ong hoa nhãn", "Hồng Châu Quảng Châu", "Tổ ong"], &commune),
+            exact_marks(
+                ["Mật ong hoa nhãn", "Hồng Châu Quảng Châu", "Tổ ong"],
+                &commune
+            ),
             2
         );
-        assert_eq!(exact_marks(["Nhãn lồng Khoái Châu", "Khoái Châu"], &commune), 1);
+        assert_eq!(
+            exact_marks(["Nhãn lồng Khoái Châu", "Khoái Châu"], &commune),
+            1
+        );
     }
 }

@@ -309,13 +309,19 @@ async fn understanding(db: &Db, engine: Arc<dyn SearchEngine>) {
     assert!(!r.relaxed);
     assert_eq!(r.did_you_mean.as_deref(), Some("gà đông tảo"));
     assert_eq!(
-        found(db, s, "longnhan", 5).await.first().map(String::as_str),
+        found(db, s, "longnhan", 5)
+            .await
+            .first()
+            .map(String::as_str),
         Some("long-nhan-say")
     );
     let honey = results(db, s, "matong", 5).await;
     assert_eq!(first(&honey), "mat-ong-hoa-nhan");
     assert_eq!(honey.hits[0].highlighted[0].text, "Mật");
-    assert!(honey.hits[0].highlighted[0].hit, "the split words are marked");
+    assert!(
+        honey.hits[0].highlighted[0].hit,
+        "the split words are marked"
+    );
 
     // Telex keystrokes: read as Vietnamese, offered spelled properly.
     let r = results(db, s, "nhanx loongf", 5).await;
@@ -395,12 +401,11 @@ async fn names_find_something(db: &Db, engine: Arc<dyn SearchEngine>) {
         names.extend([d.name.clone(), d.name_en.clone(), d.producer.clone()]);
         names.extend(d.commune_names.iter().cloned());
     }
-    let communes: Vec<(String,)> = sqlx::query_as(
-        "SELECT name FROM communes UNION SELECT name FROM commune_former_names",
-    )
-    .fetch_all(db.pool())
-    .await
-    .unwrap();
+    let communes: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM communes UNION SELECT name FROM commune_former_names")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
     names.extend(communes.into_iter().map(|(n,)| n));
     names.sort();
     names.dedup();
@@ -486,7 +491,11 @@ async fn remove_meili_index(uid: &str) {
             .send()
             .await
             .unwrap();
-        assert!(resp.status().is_success(), "deleting {index}: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "deleting {index}: {}",
+            resp.status()
+        );
     }
 }
 
@@ -1236,4 +1245,3 @@ db_test!(
         until_in_stock(&app, "ga+dong+tao", "ga-dong-tao-lam-sach", false).await;
     }
 );
-
