@@ -93,7 +93,7 @@ impl Application {
             .unwrap_or_else(|| format!("http://{address}"))
             .trim_end_matches('/')
             .into();
-        let search = app::search::service::Search(
+        let search = app::search::service::Search::new(
             crate::search::open(&settings.search).context("opening the search index")?,
         );
         let state = AppState {
@@ -153,7 +153,7 @@ impl Application {
         // The index follows the database on every server (see `search::indexer`).
         background.spawn(crate::search::indexer::run(
             self.db.clone(),
-            self.state.search.0.clone(),
+            self.state.search.clone(),
             self.state.search_writer.clone(),
         ));
         // Notices by email, SMS and Zalo go out from every server; see `notify::dispatch`.

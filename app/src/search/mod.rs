@@ -1,6 +1,6 @@
 //! Catalog search: what a buyer asks, how the words are matched, and (on the server) the engine
-//! interface, the index's sync with the database and the search service; the search page and
-//! its texts.
+//! interface, the index's sync with the database, the catalog's vocabulary (how a query is
+//! understood, relaxed and corrected) and the search service; the search page and its texts.
 
 pub mod highlight;
 pub mod model;
@@ -14,3 +14,5 @@ pub mod engine;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sync;
+#[cfg(feature = "ssr")]
+pub mod vocabulary;

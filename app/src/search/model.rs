@@ -370,6 +370,11 @@ pub struct SearchResults {
     /// The query as used (cut to 200 characters).
     pub query: String,
     pub truncated: bool,
+    /// No product has every word of the query: these are close matches, found with fewer
+    /// words or with typos allowed.
+    pub relaxed: bool,
+    /// A likely correction of a misspelt query, in the catalog's own words ("tương bần").
+    pub did_you_mean: Option<String>,
     pub hits: Vec<SearchHit>,
     pub total: u64,
     pub page: u32,

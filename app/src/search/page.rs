@@ -164,9 +164,26 @@ fn Results(results: SearchResults, request: SearchRequest, locale: Locale) -> im
     let st = SearchTexts::of(locale);
     let heading = if results.query.trim().is_empty() {
         (st.all_products)(results.total)
+    } else if results.relaxed {
+        (st.close_results)(results.total)
     } else {
         (st.results)(results.total, &results.query)
     };
+    // No dead ends: close matches say they are, and a likely misspelling offers its correction.
+    let relaxed = results
+        .relaxed
+        .then(|| view! { <p class="notice" role="status">{(st.relaxed)(&results.query)}</p> });
+    let did_you_mean = results.did_you_mean.clone().map(|fixed| {
+        let href = request.href_with(|r| {
+            r.q = fixed.clone();
+            r.page = 1;
+        });
+        view! {
+            <p class="did-you-mean">
+                {st.did_you_mean} <a href=href rel="nofollow">"“" {fixed} "”"</a> {st.did_you_mean_end}
+            </p>
+        }
+    });
     let pages = results
         .total
         .div_ceil(u64::from(results.per_page.max(1)))
@@ -191,6 +208,8 @@ fn Results(results: SearchResults, request: SearchRequest, locale: Locale) -> im
             <Facets results=results.clone() request=request.clone() locale/>
             <section aria-labelledby="results-heading" class="search-results">
                 <h2 id="results-heading" aria-live="polite">{heading}</h2>
+                {relaxed}
+                {did_you_mean}
                 <nav class="sorts" aria-label=st.sort><span>{st.sort} ": "</span><ul>{sorts}</ul></nav>
                 {empty.then(|| view! { <p>{st.nothing}</p><p class="hint">{st.nothing_hint}</p> })}
                 <ul class="cards">

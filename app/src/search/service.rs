@@ -1,7 +1,10 @@
-//! A search from request to page: the engine ranks and counts, the database supplies the cards
-//! (prices, stars in force today, photos), and the names are marked where they matched.
+//! A search from request to page: the query is understood with the catalog's words (Telex,
+//! syllables typed together, beginnings of words), the engine ranks and counts, and when no
+//! product has every word the search is relaxed (the least informative words dropped, then
+//! typos allowed) and says so; the database supplies the cards (prices, stars in force today,
+//! photos), and the names are marked where they matched.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
@@ -9,7 +12,8 @@ use super::{
     engine::{EngineQuery, SearchEngine, SearchError},
     highlight::highlight,
     model::{FacetCount, Facets, PriceBand, SearchHit, SearchRequest, SearchResults, Suggestion},
-    query::analyze,
+    query::{Analyzed, analyze},
+    vocabulary::{SharedVocabulary, Tracked, Vocabulary},
 };
 use crate::{
     catalog::storage::{cards_by_ids, facet_names},
@@ -19,9 +23,21 @@ use crate::{
     search::texts::SearchTexts,
 };
 
-/// The engine the site searches with, shared by pages and the API.
+/// The engine the site searches with, shared by pages and the API, and the catalog's words.
 #[derive(Clone)]
-pub struct Search(pub Arc<dyn SearchEngine>);
+pub struct Search {
+    /// The engine, wrapped so that every write also updates `vocabulary`: index through it.
+    pub engine: Arc<dyn SearchEngine>,
+    pub vocabulary: SharedVocabulary,
+}
+
+/// The words an engine was asked for, and how they came from the query as typed.
+struct Asked {
+    text: Analyzed,
+    hits: super::engine::EngineHits,
+    relaxed: bool,
+    did_you_mean: Option<String>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchFailure {
@@ -31,10 +47,88 @@ pub enum SearchFailure {
     Db(#[from] sqlx::Error),
 }
 
+/// At most this many relaxed searches follow one that found nothing.
+const RELAX_ROUNDS: usize = 4;
+
 /// How many suggestions the search box shows while typing.
 pub const SUGGESTIONS: usize = 6;
 
 impl Search {
+    /// Searches with `engine`; its vocabulary fills as the engine is (re)built through
+    /// `self.engine`, or with [`Search::load_vocabulary`].
+    pub fn new(engine: Arc<dyn SearchEngine>) -> Search {
+        let vocabulary: SharedVocabulary = Arc::new(RwLock::new(Vocabulary::default()));
+        Search {
+            engine: Arc::new(Tracked::new(engine, vocabulary.clone())),
+            vocabulary,
+        }
+    }
+
+    /// Reads every public product's words from the database (at start-up, when the index was
+    /// kept as it was, and now and then for the writes other servers made).
+    pub async fn load_vocabulary(&self, db: &Db, today: NaiveDate) -> Result<usize, sqlx::Error> {
+        let docs = super::sync::all_documents(db, today).await?;
+        let fresh = Vocabulary::from_docs(&docs);
+        *self.vocabulary.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(docs.len())
+    }
+
+    fn words<T>(&self, f: impl FnOnce(&Vocabulary) -> T) -> T {
+        f(&self.vocabulary.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Asks the engine for `typed` as understood; when no product has every word, relaxes it.
+    async fn ask(
+        &self,
+        typed: &Analyzed,
+        request: &SearchRequest,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Asked, SearchError> {
+        let (understood, did_you_mean) = self.words(|v| {
+            let u = v.understand(typed);
+            let dym = v.did_you_mean(typed, &u);
+            (u.query, dym)
+        });
+        let query = |text: &Analyzed| EngineQuery {
+            text: text.clone(),
+            filters: request.filters.clone(),
+            sort: request.sort,
+            offset,
+            limit,
+        };
+        let hits = self.engine.search(&query(&understood)).await?;
+        let mut asked = Asked {
+            text: understood,
+            hits,
+            relaxed: false,
+            did_you_mean,
+        };
+        // Nothing found: relaxed, round by round (fewer words, typos), unless the filters are
+        // what rules everything out (the words occur together somewhere).
+        let filtered = request.filters != Default::default();
+        let mut text = asked.text.clone();
+        for _ in 0..RELAX_ROUNDS {
+            if asked.hits.total > 0
+                || text.is_empty()
+                || filtered && self.words(|v| v.cooccur(&text))
+            {
+                break;
+            }
+            let Some(next) = self.words(|v| v.relax(&text).or_else(|| v.allow_typos(&text))) else {
+                break;
+            };
+            let hits = self.engine.search(&query(&next)).await?;
+            text = next;
+            if hits.total > 0 {
+                asked.text = text.clone();
+                asked.hits = hits;
+                asked.relaxed = true;
+            }
+        }
+        Ok(asked)
+    }
+
     pub async fn run(
         &self,
         db: &Db,
@@ -42,15 +136,20 @@ impl Search {
         today: NaiveDate,
         locale: Locale,
     ) -> Result<SearchResults, SearchFailure> {
-        let text = analyze(&request.q);
-        let query = EngineQuery {
-            text: text.clone(),
-            filters: request.filters.clone(),
-            sort: request.sort,
-            offset: (request.page.saturating_sub(1) as usize) * request.per_page as usize,
-            limit: request.per_page as usize,
-        };
-        let hits = self.0.search(&query).await?;
+        let typed = analyze(&request.q);
+        let Asked {
+            text,
+            hits,
+            relaxed,
+            did_you_mean,
+        } = self
+            .ask(
+                &typed,
+                request,
+                (request.page.saturating_sub(1) as usize) * request.per_page as usize,
+                request.per_page as usize,
+            )
+            .await?;
         let cards = cards_by_ids(db, &hits.ids, today, locale).await?;
         let names = facet_names(db, locale).await?;
         let t = locale.texts();
@@ -109,8 +208,10 @@ impl Search {
             })
             .collect();
         Ok(SearchResults {
-            query: text.text.clone(),
-            truncated: text.truncated,
+            query: typed.text.clone(),
+            truncated: typed.truncated,
+            relaxed,
+            did_you_mean,
             hits: cards
                 .into_iter()
                 .map(|product| SearchHit {
@@ -139,10 +240,11 @@ impl Search {
         today: NaiveDate,
         locale: Locale,
     ) -> Result<Vec<Suggestion>, SearchFailure> {
-        let text = analyze(q);
-        if text.is_empty() || !Suggestion::worth_asking(q) {
+        let typed = analyze(q);
+        if typed.is_empty() || !Suggestion::worth_asking(q) {
             return Ok(Vec::new());
         }
+        let text = self.words(|v| v.understand(&typed).query);
         let query = EngineQuery {
             text: text.clone(),
             filters: Default::default(),
@@ -150,7 +252,7 @@ impl Search {
             offset: 0,
             limit: SUGGESTIONS,
         };
-        let hits = self.0.search(&query).await?;
+        let hits = self.engine.search(&query).await?;
         let cards = cards_by_ids(db, &hits.ids, today, locale).await?;
         Ok(cards
             .into_iter()

@@ -38,6 +38,12 @@ pub struct ProductList {
     total: u64,
     /// The query as used (cut to 200 characters).
     query: String,
+    /// No product has every word of `query`: `items` are close matches (fewer words, or typos
+    /// allowed). Say so to the buyer.
+    relaxed: bool,
+    /// A likely correction of a misspelt `query`, in the catalog's own words (e.g. `tương bần`
+    /// for `tuong bam`): offer it as a search. `null` when nothing looks misspelt.
+    did_you_mean: Option<String>,
     facets: Facets,
 }
 
@@ -100,7 +106,10 @@ pub async fn get_commune(
 }
 
 /// Public products: searched (Vietnamese with or without diacritics, small typos, the last word
-/// as a prefix), filtered, sorted and paged, with facet counts. The same engine as the search page.
+/// as a prefix, Telex typed with the Vietnamese keyboard off, syllables typed without spaces),
+/// filtered, sorted and paged, with facet counts. The same engine as the search page. When no
+/// product has every word, close matches are returned with `relaxed: true`; a likely
+/// misspelling comes with `did_you_mean`.
 #[utoipa::path(get, path = "/api/v1/products",
     params(
         ("q" = Option<String>, Query, description = "Words to search for, e.g. `nhan long` or `mật ong`; at most 200 characters are used"),
@@ -139,6 +148,8 @@ pub async fn list_products(
         per_page: results.per_page,
         total: results.total,
         query: results.query,
+        relaxed: results.relaxed,
+        did_you_mean: results.did_you_mean,
         facets: results.facets,
     }))
 }

@@ -62,7 +62,7 @@ const QUEUE_AGE_LIMIT_SECS: i64 = 120;
 /// search is unavailable) but does not take the server out of rotation: the answer stays 200.
 /// Searches may answer while writes fail (results then go stale): that is "degraded" too.
 async fn search_health(state: &AppState) -> SearchHealth {
-    let engine = state.search.0.clone();
+    let engine = state.search.engine.clone();
     let status = tokio::time::timeout(BUDGET, engine.status()).await;
     let now = chrono::Utc::now();
     let w = state.search_writer.snapshot();

@@ -29,7 +29,10 @@ use tantivy::{
     SegmentReader, TantivyDocument, Term,
     collector::{Collector, SegmentCollector},
     columnar::{Column, StrColumn},
-    query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery},
+    query::{
+        AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query,
+        TermQuery,
+    },
     schema::{
         FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
         TextOptions,
@@ -37,7 +40,7 @@ use tantivy::{
 };
 
 /// Bumped whenever the schema or what goes into a field changes: the index is then rebuilt.
-const SCHEMA_VERSION: &str = "ocop-products-4";
+const SCHEMA_VERSION: &str = "ocop-products-5";
 /// The writer's memory budget (tantivy's minimum is 15 MB per thread).
 const WRITER_MEMORY: usize = 50_000_000;
 
@@ -54,12 +57,18 @@ const TYPO: f32 = 0.35;
 /// Two query words next to each other as in the name ("nhãn lồng", not "long nhãn").
 const PAIR: f32 = 3.0;
 const PREFIX: f32 = 0.5;
+/// Each word typed with its marks and found so in the name, a commune name or the producer's
+/// name lifts a product above all those with fewer such words ("lồng" before "long"), as the
+/// Meilisearch adapter orders them. Text scores stay far below it.
+const EXACT_TIER: f32 = 1000.0;
 
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
     name: Field,
     name_exact: Field,
+    /// The name, commune names and producer as written, lowercased: for `EXACT_TIER`.
+    exact: Field,
     name_en: Field,
     /// Neighbouring word pairs of the names, joined: "nhanlong", "longhung", ….
     name_pairs: Field,
@@ -90,6 +99,7 @@ fn schema() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | FAST | STORED),
         name: b.add_text_field("name", text.clone()),
         name_exact: b.add_text_field("name_exact", text.clone()),
+        exact: b.add_text_field("exact", text.clone()),
         name_en: b.add_text_field("name_en", text.clone()),
         name_pairs: b.add_text_field("name_pairs", text.clone()),
         commune: b.add_text_field("commune", text.clone()),
@@ -553,6 +563,15 @@ impl Inner {
         doc.add_text(f.id, &d.id);
         doc.add_text(f.name, fold(&d.name));
         doc.add_text(f.name_exact, d.name.to_lowercase());
+        doc.add_text(
+            f.exact,
+            format!(
+                "{} {} {}",
+                d.name.to_lowercase(),
+                d.commune_names.join(" ").to_lowercase(),
+                d.producer.to_lowercase()
+            ),
+        );
         doc.add_text(f.name_en, fold(&d.name_en));
         doc.add_text(
             f.name_pairs,
@@ -601,17 +620,11 @@ impl Inner {
             filters: query.filters.clone(),
             browsing: query.text.is_empty(),
         };
+        // Every word must match (the search service relaxes a query no product has whole).
         let mut found = if query.text.is_empty() {
             searcher.search(&AllQuery, &collector)?
         } else {
-            let all_words = self.text_query(&query.text, Occur::Must);
-            let found = searcher.search(&all_words, &collector)?;
-            if found.hits.is_empty() && query.text.words.len() > 1 {
-                // No product has every word ("mua nhãn lồng ngon"): rank those with some.
-                searcher.search(&self.text_query(&query.text, Occur::Should), &collector)?
-            } else {
-                found
-            }
+            searcher.search(&self.text_query(&query.text), &collector)?
         };
         sort_hits(&mut found.hits, query.sort);
         let total = found.hits.len() as u64;
@@ -633,9 +646,9 @@ impl Inner {
         })
     }
 
-    /// Each word matches whole, with one typo (long words) or as a beginning (the last word), in
-    /// any text field; `join` says whether every word must match.
-    fn text_query(&self, text: &Analyzed, join: Occur) -> BooleanQuery {
+    /// Each word matches whole, with one typo (long words), as a beginning (the last word) or
+    /// as its Telex reading, in any text field; every word must match.
+    fn text_query(&self, text: &Analyzed) -> BooleanQuery {
         let f = &self.fields;
         let weighted = [
             (f.name, NAME),
@@ -645,44 +658,68 @@ impl Inner {
             (f.group, GROUP),
             (f.description, DESCRIPTION),
         ];
+        let boosted = |q: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
+            (Occur::Should, Box::new(BoostQuery::new(q, boost)))
+        };
         let mut words: Vec<(Occur, Box<dyn Query>)> = text
             .words
             .iter()
             .map(|word| {
                 let mut ways: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                let boosted = |q: Box<dyn Query>, boost: f32| -> (Occur, Box<dyn Query>) {
-                    (Occur::Should, Box::new(BoostQuery::new(q, boost)))
-                };
-                ways.push(boosted(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.name_exact, &word.exact),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    NAME_EXACT,
-                ));
-                for (field, weight) in weighted {
-                    let term = Term::from_field_text(field, &word.folded);
-                    ways.push(boosted(
-                        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                        weight,
-                    ));
-                    if field == f.description {
-                        continue;
-                    }
-                    if word.allows_typo() {
+                let spellings = std::iter::once((word.folded.as_str(), word.exact.as_str(), true))
+                    .chain(
+                        word.alternative
+                            .iter()
+                            .map(|alt| (alt.folded.as_str(), alt.exact.as_str(), false)),
+                    );
+                for (folded, exact, as_typed) in spellings {
+                    // Only words typed with marks say which marks they mean: "long" typed
+                    // plainly is "lồng" as much as "long".
+                    if exact != folded {
                         ways.push(boosted(
-                            Box::new(FuzzyTermQuery::new(term.clone(), 1, true)),
-                            weight * TYPO,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(f.name_exact, exact),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            NAME_EXACT,
+                        ));
+                        let term = Term::from_field_text(f.exact, exact);
+                        let found: Box<dyn Query> = if word.prefix {
+                            Box::new(FuzzyTermQuery::new_prefix(term, 0, true))
+                        } else {
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+                        };
+                        ways.push((
+                            Occur::Should,
+                            Box::new(ConstScoreQuery::new(found, EXACT_TIER)),
                         ));
                     }
-                    if word.prefix {
+                    for (field, weight) in weighted {
+                        let term = Term::from_field_text(field, folded);
                         ways.push(boosted(
-                            Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
-                            weight * PREFIX,
+                            Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                            weight,
                         ));
+                        // Descriptions match whole words and beginnings, never typos (as on
+                        // Meilisearch: a typo in a long text finds too much).
+                        if as_typed && word.allows_typo() && field != f.description {
+                            ways.push(boosted(
+                                Box::new(FuzzyTermQuery::new(term.clone(), 1, true)),
+                                weight * TYPO,
+                            ));
+                        }
+                        if word.prefix {
+                            ways.push(boosted(
+                                Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                                weight * PREFIX,
+                            ));
+                        }
                     }
                 }
-                (join, Box::new(BooleanQuery::new(ways)) as Box<dyn Query>)
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(ways)) as Box<dyn Query>,
+                )
             })
             .collect();
         for pair in text.words.windows(2) {
@@ -981,7 +1018,9 @@ impl SegmentCollector for FacetedSegment {
         let score = if self.browsing {
             (signature * 100 + stars * 10 + u64::from(stock > 0)) as f32
         } else {
-            score * bonus * if signature > 0 { 1.05 } else { 1.0 }
+            // The exact-marks tier stands; the bonus weighs the text score within it.
+            let tier = (score / EXACT_TIER).floor() * EXACT_TIER;
+            tier + (score - tier) * bonus * if signature > 0 { 1.05 } else { 1.0 }
         };
         self.found.hits.push(Hit {
             address: DocAddress::new(self.segment_ord, doc),

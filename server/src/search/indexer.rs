@@ -12,6 +12,7 @@ use app::{
     domain::time::vietnam_date,
     search::{
         engine::{SearchEngine, SearchError, day_number},
+        service::Search,
         sync,
     },
 };
@@ -162,11 +163,18 @@ impl WriterHealth {
 
 /// The longest wait between passes while writes fail: an outage is retried, but slowly.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// How often the vocabulary is read again from the database whole. Every write this server
+/// makes updates it at once; this picks up the writes of other servers sharing Meilisearch.
+pub const VOCABULARY_REFRESH: Duration = Duration::from_secs(600);
 
 /// Runs for the life of the server: repairs the index (retrying while the engine is down),
 /// then applies queued changes and refreshes stars daily. A write that finds the index damaged
 /// rebuilds it from the database at once, instead of retrying a write that cannot succeed.
-pub async fn run(db: Db, engine: Arc<dyn SearchEngine>, health: Arc<WriterHealth>) {
+/// Writes go through `search.engine`, which keeps the vocabulary in step; it is read whole at
+/// start-up (when the index was kept) and every `VOCABULARY_REFRESH`.
+pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>) {
+    let engine: Arc<dyn SearchEngine> = search.engine.clone();
+    let mut vocabulary_read: Option<std::time::Instant> = None;
     let mut repaired = false;
     let mut stars_checked: Option<NaiveDate> = None;
     let mut wait = POLL;
@@ -177,8 +185,14 @@ pub async fn run(db: Db, engine: Arc<dyn SearchEngine>, health: Arc<WriterHealth
                 tracing::info!(?repair, engine = engine.name(), "search index ready");
                 if repair != Repair::Valid {
                     health.rebuilt();
+                    vocabulary_read = Some(std::time::Instant::now());
                 }
                 repaired = true;
+            }
+            if vocabulary_read.is_none_or(|at| at.elapsed() >= VOCABULARY_REFRESH) {
+                let words = search.load_vocabulary(&db, today()).await?;
+                tracing::debug!(documents = words, "search vocabulary read");
+                vocabulary_read = Some(std::time::Instant::now());
             }
             if engine.rebuild_requested() {
                 tracing::info!("rebuilding the search index, as `ocop reindex` asked");

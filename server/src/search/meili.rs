@@ -25,7 +25,7 @@ use meilisearch_sdk::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped when the document shape or settings change: a status check then asks for a rebuild.
-const SCHEMA_VERSION: &str = "ocop-products-3";
+const SCHEMA_VERSION: &str = "ocop-products-4";
 /// How long an index write may take before it is reported as failed (and retried later).
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 const BATCH: usize = 1_000;
@@ -64,32 +64,41 @@ struct IdOnly {
     id: String,
 }
 
-/// A hit as the page's ranking needs it: its id, and its name for the exact-diacritic order.
+/// A hit as the page's ranking needs it: its id, and the texts of the exact-diacritic order.
 #[derive(Deserialize)]
 struct IdName {
     id: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    commune_names: Vec<String>,
+    #[serde(default)]
+    producer: String,
 }
 
 /// How many of the first hits are re-ordered by exact diacritics (deeper pages keep
 /// Meilisearch's order: nobody pages that far for a two-word query).
 const EXACT_WINDOW: usize = 60;
 
-/// How many of the query's words typed with diacritics appear exactly so in `name` (the last,
-/// unfinished word as a prefix). Meilisearch folds "lồng" (a cage) and "long" (dried pulp) into
-/// the same word, so its own "exactness" cannot tell them apart; the embedded engine does.
-fn exact_marks(name: &str, words: &[app::search::query::QueryWord]) -> usize {
-    let name = name.to_lowercase();
-    let name_words: Vec<&str> = name
-        .split(|c: char| !c.is_alphanumeric())
+/// How many of the query's words typed with diacritics appear exactly so in `texts` (the name,
+/// commune names and producer; the last, unfinished word as a prefix). Meilisearch folds "lồng"
+/// (a cage) and "long" (dried pulp) into the same word, so its own "exactness" cannot tell them
+/// apart; the embedded engine ranks the same way (its `EXACT_TIER`).
+fn exact_marks<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    words: &[app::search::query::QueryWord],
+) -> usize {
+    let text: Vec<String> = texts.into_iter().map(str::to_lowercase).collect();
+    let text_words: Vec<&str> = text
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect();
     words
         .iter()
-        .filter(|w| w.exact != w.folded)
+        .filter(|w| w.has_marks())
         .filter(|w| {
-            name_words.iter().any(|n| {
+            text_words.iter().any(|n| {
                 if w.prefix {
                     n.starts_with(w.exact.as_str())
                 } else {
@@ -98,6 +107,17 @@ fn exact_marks(name: &str, words: &[app::search::query::QueryWord]) -> usize {
             })
         })
         .count()
+}
+
+impl IdName {
+    fn exact_marks(&self, words: &[app::search::query::QueryWord]) -> usize {
+        exact_marks(
+            std::iter::once(self.name.as_str())
+                .chain(self.commune_names.iter().map(String::as_str))
+                .chain([self.producer.as_str()]),
+            words,
+        )
+    }
 }
 
 /// The index's state, kept as the one document of a small side index.
@@ -171,7 +191,8 @@ impl Meili {
             ])
             .with_typo_tolerance(TypoToleranceSettings {
                 enabled: Some(true),
-                disable_on_attributes: None,
+                // As on the embedded engine: a typo in a long text finds too much.
+                disable_on_attributes: Some(vec!["description".to_owned()]),
                 disable_on_words: None,
                 // One typo from five letters; never two.
                 min_word_size_for_typos: Some(MinWordSizeForTypos {
@@ -211,7 +232,12 @@ impl Meili {
         query
             .with_query(ask.words)
             .with_matching_strategy(ask.strategy)
-            .with_attributes_to_retrieve(Selectors::Some(&["id", "name"]))
+            .with_attributes_to_retrieve(Selectors::Some(&[
+                "id",
+                "name",
+                "commune_names",
+                "producer",
+            ]))
             .with_facets(Selectors::Some(ask.facets));
         if !filter.is_empty() {
             query.with_filter(&filter);
@@ -346,7 +372,7 @@ impl SearchEngine for Meili {
             // Words typed with their marks: the first hits are re-ordered so exact marks come
             // first (see `exact_marks`), so the window is asked for and the page cut from it.
             let reorder = sort.is_empty()
-                && query.text.words.iter().any(|w| w.exact != w.folded)
+                && query.text.words.iter().any(|w| w.has_marks())
                 && query.offset + per_page <= EXACT_WINDOW;
             let (page, per_page_asked) = if reorder {
                 (1, EXACT_WINDOW)
@@ -354,22 +380,19 @@ impl SearchEngine for Meili {
                 (query.offset / per_page + 1, per_page)
             };
             let all = ["commune", "group", "stars", "price_band", "in_stock"];
-            let mut strategy = MatchingStrategies::ALL;
-            let ask = |strategy: MatchingStrategies| Ask {
-                words: &words,
-                filters: &query.filters,
-                skip: None,
-                sort,
-                strategy,
-                page: Some((page, per_page_asked)),
-                facets: &all,
-            };
-            let mut main = self.run(ask(MatchingStrategies::ALL)).await?;
-            if main.total_hits == Some(0) && query.text.words.len() > 1 {
-                // No product has every word: rank those with the first ones.
-                strategy = MatchingStrategies::LAST;
-                main = self.run(ask(strategy.clone())).await?;
-            }
+            // Every word must match (the search service relaxes a query no product has whole).
+            let strategy = MatchingStrategies::ALL;
+            let main = self
+                .run(Ask {
+                    words: &words,
+                    filters: &query.filters,
+                    skip: None,
+                    sort,
+                    strategy: strategy.clone(),
+                    page: Some((page, per_page_asked)),
+                    facets: &all,
+                })
+                .await?;
             let f = &query.filters;
             let own = |d: Dimension, active: bool, facet: &'static str| {
                 let strategy = strategy.clone();
@@ -416,7 +439,7 @@ impl SearchEngine for Meili {
             let mut hits: Vec<IdName> = main.hits.into_iter().map(|h| h.result).collect();
             if reorder {
                 // Stable: Meilisearch's order stands among equals.
-                hits.sort_by_key(|h| std::cmp::Reverse(exact_marks(&h.name, &query.text.words)));
+                hits.sort_by_key(|h| std::cmp::Reverse(h.exact_marks(&query.text.words)));
                 hits = hits.into_iter().skip(query.offset).take(per_page).collect();
             }
             Ok(EngineHits {
@@ -559,19 +582,32 @@ mod tests {
     use app::search::query::analyze;
 
     #[test]
-    fn words_typed_with_marks_count_only_where_the_name_has_them() {
+    fn words_typed_with_marks_count_only_where_the_texts_have_them() {
         let cage = analyze("lồng ").words;
-        assert_eq!(exact_marks("Nhãn lồng Hưng Yên", &cage), 1);
-        assert_eq!(exact_marks("Long nhãn sấy", &cage), 0);
+        assert_eq!(exact_marks(["Nhãn lồng Hưng Yên"], &cage), 1);
+        assert_eq!(exact_marks(["Long nhãn sấy"], &cage), 0);
         // Typed without marks: nothing to tell apart, Meilisearch's order stands.
         assert_eq!(
-            exact_marks("Nhãn lồng Hưng Yên", &analyze("long ").words),
+            exact_marks(["Nhãn lồng Hưng Yên"], &analyze("long ").words),
             0
         );
         // The unfinished last word is a prefix.
         assert_eq!(
-            exact_marks("Nhãn lồng Khoái Châu", &analyze("nhãn lồ").words),
+            exact_marks(["Nhãn lồng Khoái Châu"], &analyze("nhãn lồ").words),
             2
+        );
+        // Commune names and the producer count too: "Hồng Châu" is a commune.
+        let commune = analyze("Hồng Châu").words;
+        assert_eq!(
+            exact_marks(
+                ["Mật ong hoa nhãn", "Hồng Châu Quảng Châu", "Tổ ong"],
+                &commune
+            ),
+            2
+        );
+        assert_eq!(
+            exact_marks(["Nhãn lồng Khoái Châu", "Khoái Châu"], &commune),
+            1
         );
     }
 }
