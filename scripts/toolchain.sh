@@ -14,10 +14,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Runs a step and reports how long it took: build times are part of what we watch.
 timed() {
-  local label="$1" start=$SECONDS
+  local label="$1" start=$SECONDS rc=0
   shift
-  "$@"
+  # The command's status is the caller's answer, not the timing line's.
+  "$@" || rc=$?
   say "$label: $((SECONDS - start)) s"
+  return "$rc"
 }
 
 # Root installs with apt directly; anyone else through sudo. Only called when something is missing.
