@@ -823,6 +823,60 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_register_reads_longan_sprayings_against_the_list_in_force() {
+        let r = Register::embedded().unwrap();
+        let sources = [
+            "TT 75/2025/TT-BNNMT Phụ lục I",
+            "TT 28/2026/TT-BNNMT Phụ lục II",
+        ];
+        assert!(
+            r.permitted()
+                .iter()
+                .all(|p| sources.iter().any(|s| p.source.starts_with(s))),
+            "every row cites the appendix it was read in"
+        );
+        // Abamectin against nhện lông nhung on nhãn (Andomec 5EC, Honest 54EC in Phụ lục I of
+        // TT 75/2025), Kasugamycin against thối quả (Asana 2SL, Bisomin 2SL): registered, and
+        // no label interval is shipped, so a blank one is not filled.
+        for (active, crop) in [
+            ("Abamectin 1.8EC", "longan"),
+            ("Kasugamycin 2SL", "Nhãn lồng"),
+            ("Abamectin + Emamectin benzoate", "nhãn"),
+        ] {
+            let a = r.assess(active, crop).unwrap();
+            assert_eq!(a.status, RegisterStatus::Registered, "{active}");
+            assert_eq!(a.phi_for_blank(), None, "{active}");
+        }
+        let abamectin: Vec<&PermittedEntry> = r
+            .permitted()
+            .iter()
+            .filter(|p| p.ingredient == "Abamectin" && p.crop_key == "nhan")
+            .collect();
+        assert!(abamectin.iter().any(|p| p.target == "nhện lông nhung"));
+        assert!(abamectin.iter().all(|p| p.source.contains("TT 75/2025")));
+        // Ridomil Gold's ingredients are registered on other crops, not on longan.
+        let ridomil = r.assess("Metalaxyl-M 4% + Mancozeb 64%", "longan").unwrap();
+        assert_eq!(ridomil.status, RegisterStatus::Unregistered);
+        assert_eq!(ridomil.unregistered, ["Metalaxyl-M", "Mancozeb"]);
+        // Lychee and chrysanthemum have rows; turmeric and kumquat none.
+        assert_eq!(
+            r.assess("Mancozeb 80WP", "lychee").unwrap().status,
+            RegisterStatus::Registered
+        );
+        assert_eq!(
+            r.assess("Abamectin", "chrysanthemum").unwrap().status,
+            RegisterStatus::Unregistered
+        );
+        for crop in ["turmeric", "kumquat"] {
+            assert_eq!(
+                r.assess("Abamectin", crop).unwrap().status,
+                RegisterStatus::CropNotListed,
+                "{crop}"
+            );
+        }
+    }
+
+    #[test]
     fn a_banned_ingredient_is_refused_with_its_source_even_in_a_mixture() {
         let r = register("");
         for (text, name) in [

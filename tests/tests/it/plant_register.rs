@@ -21,8 +21,8 @@ use super::{
 const PRODUCER: &str = "htx-nhan-long-song-hong-xanh";
 
 /// The shipped register with permitted-list rows for longan that exist only in these tests (the
-/// shipped list has no confirmed rows yet): Abamectin against two targets, with intervals of 7
-/// and 14 days on their labels, and Mancozeb with no interval given.
+/// shipped rows give no pre-harvest interval): Abamectin against two targets, with intervals of
+/// 7 and 14 days on their labels, and Mancozeb with no interval given.
 fn test_register() -> Arc<Register> {
     let rows = "ingredient,crop,target,phi_days,source,evidence\n\
         Abamectin,nhãn,nhện lông nhung,7,Test fixture (not a registration),tests\n\
@@ -183,13 +183,14 @@ db_test!(
         assert_eq!(status, 404);
         assert_eq!(entries(&app, &plot).await, 0);
 
-        // An allowed ingredient is written; the shipped register has no longan rows to check.
+        // An allowed ingredient is written; the shipped register has Abamectin on longan
+        // (nhện lông nhung, TT 75/2025/TT-BNNMT Phụ lục I).
         let (status, body) = post_entry(&b, &plot, allowed).await;
         assert_eq!(status, 201, "{body}");
         assert_eq!(body["seq"], 1);
         assert_eq!(body["phi_days"], 7);
         assert_eq!(body["phi_source"], "label");
-        assert_eq!(body["register"]["status"], "crop_not_listed");
+        assert_eq!(body["register"]["status"], "registered");
         assert_eq!(body["register"]["crop"], "nhãn lồng");
         assert_eq!(entries(&app, &plot).await, 1);
     }
