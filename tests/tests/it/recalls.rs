@@ -52,34 +52,6 @@ async fn commune_of(app: &TestApp, producer_slug: &str) -> String {
     .unwrap()
 }
 
-/// Stand-in for putting the lot on sale with `units` units (helper h-g's part of #24 makes
-/// the farm form set `units_left`); the lead replaces it once that is merged.
-async fn lot_units_on_sale(app: &TestApp, lot: &Lot, units: i64) {
-    sqlx::query("UPDATE harvest_lots SET units_left = $2 WHERE id = $1")
-        .bind(&lot.id)
-        .bind(units)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-}
-
-/// Stand-in for checkout taking order lines from the lot (helper h-g's part of #24 writes
-/// `order_line_lots` at checkout): every line of the lot's variant so far is linked to it,
-/// whole. The lead replaces it once that is merged.
-async fn link_lines_to_lot(app: &TestApp, lot: &Lot) {
-    sqlx::query(
-        "INSERT INTO order_line_lots (order_line_id, lot_id, quantity)
-         SELECT ol.id, $1, ol.quantity FROM order_lines ol
-          WHERE ol.variant_id = $2
-            AND NOT EXISTS (SELECT 1 FROM order_line_lots x WHERE x.order_line_id = ol.id)",
-    )
-    .bind(&lot.id)
-    .bind(&lot.variant)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-}
-
 /// A signed-in buyer orders `quantity` of the variant, cash on delivery, through the API,
 /// giving `(name, phone)` for the delivery; the order's number.
 async fn buyer_orders(
@@ -192,8 +164,17 @@ async fn three_buyers(app: &TestApp, lot: &Lot) -> (Browser, String, String, Str
         )
         .await;
     assert_eq!(location(&r), format!("/don-hang/{binh_order}?ok=1"));
-    link_lines_to_lot(app, lot).await;
     (an, an_order, guest_order, binh_order)
+}
+
+/// The units the demo lot will have left once [`three_buyers`] ordered: checkout takes their 4
+/// units from it (the lot is the variant's only one on sale), the cancelled order gives its 1
+/// back.
+async fn units_left_after_three_buyers(app: &TestApp, lot: &Lot) -> i64 {
+    let (status, on_sale) = lot_state(app, lot).await;
+    let on_sale = on_sale.expect("the demo lot is put on sale with its units");
+    assert!(status == "on_sale" && on_sale > 3, "{status} {on_sale}");
+    on_sale - 3
 }
 
 db_test!(
@@ -377,12 +358,11 @@ db_test!(
     |engine| {
         let app = spawn_seeded_app(engine).await;
         let lot = longan_lot(&app).await;
-        lot_units_on_sale(&app, &lot, 10).await;
+        let left = units_left_after_three_buyers(&app, &lot).await;
         let (an, an_order, guest_order, binh_order) = three_buyers(&app, &lot).await;
-        // As checkout will have it: 10 units on sale, 4 ordered, 1 back from the cancelled order.
-        lot_units_on_sale(&app, &lot, 7).await;
+        assert_eq!(lot_state(&app, &lot).await.1, Some(left));
         let stock_before = stock(&app, &lot.variant).await;
-        assert!(stock_before >= 7, "{stock_before}");
+        assert!(stock_before >= left, "{stock_before}");
         let producer = member_of(&app, "0988 600 009", "Chị Lan", LONGAN_COOP).await;
         let producer_id = user_id(&app, "+84988600009").await;
 
@@ -413,7 +393,7 @@ db_test!(
             lot_state(&app, &lot).await,
             ("recalled".to_owned(), Some(0))
         );
-        assert_eq!(stock(&app, &lot.variant).await, stock_before - 7);
+        assert_eq!(stock(&app, &lot.variant).await, stock_before - left);
         let (reason, by, withdrawn): (String, String, i64) = sqlx::query_as(
             "SELECT reason, recalled_by, units_withdrawn FROM lot_recalls WHERE lot_id = $1",
         )
@@ -423,7 +403,7 @@ db_test!(
         .unwrap();
         assert_eq!(
             (reason.as_str(), by.as_str(), withdrawn),
-            (REASON, producer_id.as_str(), 7)
+            (REASON, producer_id.as_str(), left)
         );
         let (actor, details): (String, String) = sqlx::query_as(
         "SELECT actor_user_id, details FROM audit_log WHERE action = 'lot.recall' AND subject_id = $1",
@@ -435,7 +415,7 @@ db_test!(
         assert_eq!(actor, producer_id);
         let details: Value = serde_json::from_str(&details).unwrap();
         assert_eq!(details["reason"], REASON);
-        assert_eq!(details["units_withdrawn"], 7);
+        assert_eq!(details["units_withdrawn"], left);
         assert_eq!(details["orders_notified"], 2);
 
         // Every buyer who has the goods (or will) is told, once: the account in its inbox, the
@@ -489,7 +469,13 @@ db_test!(
             .await;
         assert_eq!(r.status(), 409);
 
-        // Checkout cannot take it: a later order of the variant gets nothing from the lot.
+        // Checkout cannot take it: a later order of the variant (from a unit the producer
+        // stocked by hand, the recall having withdrawn all the lot's) gets nothing from the lot.
+        sqlx::query("UPDATE product_variants SET stock = stock + 1 WHERE id = $1")
+            .bind(&lot.variant)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
         let later = buyer_orders(&app, &an, &lot.variant, 1, AN, "recall-an-000002").await;
         let from_lot: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM order_line_lots x
@@ -577,9 +563,9 @@ db_test!(
     |engine| {
         let app = spawn_seeded_app(engine).await;
         let lot = longan_lot(&app).await;
-        lot_units_on_sale(&app, &lot, 10).await;
+        let left = units_left_after_three_buyers(&app, &lot).await;
         let (_an, an_order, guest_order, binh_order) = three_buyers(&app, &lot).await;
-        lot_units_on_sale(&app, &lot, 7).await;
+        assert_eq!(lot_state(&app, &lot).await.1, Some(left));
         let officer = officer_of_commune(&app, "0988 700 001", "tan-hung").await;
         let producer = member_of(&app, "0988 700 002", "Chị Lan", LONGAN_COOP).await;
         let other_commune = commune_of(&app, OTHER_FARM).await;
@@ -678,8 +664,9 @@ db_test!(
         assert_eq!(row[1], "Nhãn lồng Hưng Yên");
         assert_eq!(row[6], REASON);
         assert_eq!(row[7], "Cán bộ xã");
-        // 7 units withdrawn; 3 units sold in 2 orders to 2 buyers (the cancelled order is not).
-        assert_eq!(&row[9..], ["7", "3", "2", "2"]);
+        // What was left withdrawn; 3 units sold in 2 orders to 2 buyers (the cancelled order
+        // is not).
+        assert_eq!(&row[9..], [left.to_string().as_str(), "3", "2", "2"]);
         let other: String = other_officer
             .get("/can-bo/thu-hoi.csv")
             .await
