@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod components;
 pub mod diary;
 pub mod domain;
+pub mod farm_tokens;
 pub mod i18n;
 pub mod layout;
 pub mod ledger;
@@ -139,6 +140,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("mat-khau")) view=ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("thong-bao")) view=crate::notify::preferences::PreferencesPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("tai-khoan"), StaticSegment("ma-truy-cap")) view=crate::farm_tokens::page::TokensPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("thong-bao"), StaticSegment("huy-dang-ky"), ParamSegment("token")) view=crate::notify::unsubscribe::UnsubscribePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("can-bo") view=OfficerPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("xa"), ParamSegment("id")) view=CommuneEditorPage ssr=SsrMode::Async/>

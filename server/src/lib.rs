@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod diary;
+pub mod farm_tokens;
 pub mod form_error;
 pub mod ledger;
 pub mod notify;

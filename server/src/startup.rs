@@ -196,6 +196,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::officer::router())
         .merge(crate::admin::router())
         .merge(crate::notify::router())
+        .merge(crate::farm_tokens::router())
         .merge(crate::bank_feed::router())
         .merge(crate::ledger::router())
         .merge(crate::payments::router())

@@ -9,6 +9,7 @@
 //! | `signin:login:<login>` | 100 attempts per hour at one login from anywhere (successes given back) |
 //! | `password:user:<id>` | the current-password check of the change-password form: as `signin:pair` |
 //! | `signup:ip:<address>` | 20 sign-ups per hour from one address |
+//! | `farm:token:<id>` | 120 farm API requests per minute with one farm token (`crate::farm_tokens`) |
 //! | `lookup:ip:<address>` | 20 guest order lookups per 15 minutes from one address (successes given back) |
 //! | `lookup:order:<number>` | 10 lookups per 15 minutes of one order number (successes given back) |
 //! | `code:send:user:<id>` | 10 verification codes asked for per hour by one account (and per address: `app::auth::codes::may_send`) |

@@ -329,7 +329,7 @@ fn AccountView(data: AccountData) -> impl IntoView {
             <h2>{t.roles_heading}</h2>
             <ul class="roles">{roles.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
             {actor.works_for_a_producer().then(|| view! {
-                <p><a class="button" href="/ban-hang">{crate::seller::texts::SellerTexts::of(use_locale()).shop_title}</a> " " <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(use_locale()).farm_title}</a></p>
+                <p><a class="button" href="/ban-hang">{crate::seller::texts::SellerTexts::of(use_locale()).shop_title}</a> " " <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(use_locale()).farm_title}</a> " " <a class="button secondary" href=crate::farm_tokens::PAGE>{crate::farm_tokens::texts::TokenTexts::of(use_locale()).title}</a></p>
             })}
             {(actor.is_officer() || actor.admin).then(|| view! {
                 <p><a class="button" href="/can-bo">{t.officer_title}</a></p>

@@ -51,7 +51,11 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 40] = [
+    let constant: [(&str, &[(&str, &str)]); 41] = [
+        (
+            "farm_tokens::storage",
+            crate::farm_tokens::storage::STATEMENTS,
+        ),
         (
             "seller::carriers_storage",
             crate::seller::carriers_storage::STATEMENTS,

@@ -36,6 +36,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::diary::DiaryApi::openapi());
     doc.merge(crate::shop::ShopApi::openapi());
     doc.merge(crate::address::AddressApi::openapi());
+    // The farm API's devices: a personal access token made on the account page.
+    if let Some(components) = doc.components.as_mut() {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        components.add_security_scheme(
+            "farm_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
     doc
 }
 

@@ -5,14 +5,15 @@
 //! a plot's cultivation log, read against the plant-protection register).
 
 use app::{
-    auth::{Action, Denied, authorize},
+    auth::{Action, authorize},
     diary::{
-        model::{LotTrace, RegisterNote},
+        model::{ChainView, LotTrace, PhiStatus, PlotFacts, RegisterNote, TimelineEntry},
         rules::{EntryDraft, EntryKind},
         storage::{self, DiaryError, OnSale},
         trace_storage::{LotKey, find_lot, for_outsiders, lot_trace, lots_with_code},
     },
     domain::time::vietnam_date,
+    farm_tokens::Scope,
 };
 use axum::{
     Json,
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::epcis;
 use crate::api::{ApiContext, ApiError, extract::ApiJson, locale};
 use crate::auth::ClientIp;
+use crate::farm_tokens::FarmCaller;
 use crate::form_error::Asker;
 use crate::startup::AppState;
 
@@ -274,7 +276,8 @@ fn entry_refused(e: DiaryError) -> ApiError {
 }
 
 /// Records an entry in a plot's cultivation log, for the producer's people (signed in with the
-/// site's session cookie). A spraying is read against the plant-protection register for the
+/// site's session cookie) or a device with a farm token of write scope (`Authorization: Bearer`,
+/// made on `/tai-khoan/ma-truy-cap`). A spraying is read against the plant-protection register for the
 /// plot's crop: a banned active ingredient is refused (422 `banned_ingredient`, naming it and
 /// the document), a left-out interval is filled in from the register, an ingredient not
 /// registered for the crop is recorded with a warning (`register.status` `unregistered`). A
@@ -282,43 +285,25 @@ fn entry_refused(e: DiaryError) -> ApiError {
 #[utoipa::path(post, path = "/api/v1/plots/{plot_id}/entries",
     params(("plot_id" = String, Path, description = "the plot's id")),
     request_body = NewEntry,
+    security((), ("farm_token" = [])),
     responses((status = 201, body = RecordedEntry),
                (status = 401, body = crate::api::error::ErrorBody),
-               (status = 403, body = crate::api::error::ErrorBody),
+               (status = 403, description = "not the producer's, or a read-only token", body = crate::api::error::ErrorBody),
                (status = 404, body = crate::api::error::ErrorBody),
                (status = 409, body = crate::api::error::ErrorBody),
-               (status = 422, body = crate::api::error::ErrorBody)))]
+               (status = 422, body = crate::api::error::ErrorBody),
+               (status = 429, description = "the token's requests per minute are spent", body = crate::api::error::ErrorBody)))]
 #[tracing::instrument(skip_all, fields(plot = %plot_id))]
 pub async fn post_entry(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Asker(actor): Asker,
+    caller: FarmCaller,
     Path(plot_id): Path<String>,
     ApiJson(body): ApiJson<NewEntry>,
 ) -> Result<Response, ApiError> {
-    let (producer_id, _) = storage::plot_owner(&state.db, &plot_id)
-        .await
-        .context("finding a plot's producer")?
-        .ok_or_else(|| ApiError::not_found("no such plot"))?;
-    let producer_id = &producer_id;
-    match authorize(actor.as_ref(), Action::WriteFarmLog { producer_id }) {
-        Ok(()) => {}
-        Err(Denied::NotSignedIn) => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "sign in first (the site's session cookie)",
-            ));
-        }
-        Err(Denied::Forbidden) => {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "only the plot's producer's people may write its log",
-            ));
-        }
-    }
-    let user_id = actor.map(|a| a.user_id).unwrap_or_default();
+    let producer_id = plot_producer(&state, &plot_id).await?;
+    caller.may(&producer_id, Scope::Write)?;
+    let user_id = caller.user_id().to_owned();
     let kind = EntryKind::parse(&body.kind).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -363,4 +348,105 @@ pub async fn post_entry(
         }),
     };
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// The producer owning a plot; a 404 for an id no plot has.
+async fn plot_producer(state: &AppState, plot_id: &str) -> Result<String, ApiError> {
+    if plot_id.is_empty() || plot_id.len() > 64 {
+        return Err(ApiError::not_found("no such plot"));
+    }
+    storage::plot_owner(&state.db, plot_id)
+        .await
+        .context("finding a plot's producer")?
+        .map(|(producer_id, _)| producer_id)
+        .ok_or_else(|| ApiError::not_found("no such plot"))
+}
+
+/// One plot as the farm API lists it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FarmPlot {
+    pub id: String,
+    pub name: String,
+    pub crop: String,
+    pub producer_name: String,
+    /// Entries in its cultivation log.
+    pub entries: i64,
+    /// The first day a harvest is allowed after the last spraying's interval (today when none
+    /// is running).
+    #[schema(value_type = Option<String>, format = Date)]
+    pub safe_from: Option<NaiveDate>,
+}
+
+/// The plots the caller may read: a member's producers', or the token's producer's.
+#[utoipa::path(get, path = "/api/v1/plots",
+    security((), ("farm_token" = [])),
+    responses((status = 200, body = Vec<FarmPlot>),
+               (status = 401, body = crate::api::error::ErrorBody),
+               (status = 429, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all)]
+pub async fn list_plots(
+    State(state): State<AppState>,
+    caller: FarmCaller,
+    headers: HeaderMap,
+) -> Result<Json<Vec<FarmPlot>>, ApiError> {
+    let producers = caller.producers();
+    let ids: Vec<&str> = producers.iter().map(String::as_str).collect();
+    let plots = storage::plots_of(&state.db, &ids, locale(&headers))
+        .await
+        .context("listing plots")?;
+    Ok(Json(
+        plots
+            .into_iter()
+            .map(|p| FarmPlot {
+                id: p.id,
+                name: p.name,
+                crop: p.crop,
+                producer_name: p.producer_name,
+                entries: p.entries,
+                safe_from: p.safe_from,
+            })
+            .collect(),
+    ))
+}
+
+/// A plot's cultivation log as the farm API gives it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlotLog {
+    pub plot: PlotFacts,
+    /// Every entry in chain order, corrections linked both ways.
+    pub entries: Vec<TimelineEntry>,
+    pub phi: PhiStatus,
+    /// Whether the hash chain is intact.
+    pub chain: ChainView,
+}
+
+/// A plot's cultivation log: its entries in chain order, the pre-harvest state and whether the
+/// hash chain is intact.
+#[utoipa::path(get, path = "/api/v1/plots/{plot_id}/entries",
+    params(("plot_id" = String, Path, description = "the plot's id")),
+    security((), ("farm_token" = [])),
+    responses((status = 200, body = PlotLog),
+               (status = 401, body = crate::api::error::ErrorBody),
+               (status = 403, body = crate::api::error::ErrorBody),
+               (status = 404, body = crate::api::error::ErrorBody),
+               (status = 429, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(plot = %plot_id))]
+pub async fn get_entries(
+    State(state): State<AppState>,
+    caller: FarmCaller,
+    Path(plot_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<PlotLog>, ApiError> {
+    let producer_id = plot_producer(&state, &plot_id).await?;
+    caller.may(&producer_id, Scope::Read)?;
+    let (_, diary) = storage::plot_diary(&state.db, &plot_id, locale(&headers))
+        .await
+        .context("loading a plot's log")?
+        .ok_or_else(|| ApiError::not_found("no such plot"))?;
+    Ok(Json(PlotLog {
+        plot: diary.facts,
+        entries: diary.entries,
+        phi: diary.phi,
+        chain: diary.chain,
+    }))
 }

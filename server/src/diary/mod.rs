@@ -25,6 +25,8 @@ use crate::startup::AppState;
     api::get_lot_epcis,
     api::put_on_sale,
     api::post_entry,
+    api::list_plots,
+    api::get_entries,
     recall::recall_api
 ))]
 pub struct DiaryApi;
@@ -51,7 +53,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/lots/{key}", get(api::get_lot))
         .route("/api/v1/lots/{key}/epcis", get(api::get_lot_epcis))
         .route("/api/v1/lots/{key}/on-sale", post(api::put_on_sale))
-        .route("/api/v1/plots/{plot_id}/entries", post(api::post_entry))
+        .route("/api/v1/plots", get(api::list_plots))
+        .route(
+            "/api/v1/plots/{plot_id}/entries",
+            post(api::post_entry).get(api::get_entries),
+        )
         .route("/api/v1/checkpoints", get(checkpoints::list))
         .route("/api/v1/checkpoints/verify", post(checkpoints::verify))
         .route("/api/v1/checkpoints/{day}", get(checkpoints::one))

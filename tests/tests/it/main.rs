@@ -13,6 +13,7 @@ mod communes;
 mod connections;
 mod constraints;
 mod escaping;
+mod farm_api;
 mod health;
 mod import;
 mod journeys;
