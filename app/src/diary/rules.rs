@@ -192,6 +192,15 @@ impl Spraying {
     }
 }
 
+/// An id a phone or device gives an entry (a UUID fits): 1 to 64 ASCII letters, digits, `-`
+/// or `_`, so it can go in a URL, a log line or a file name as it is.
+pub fn is_client_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Why a harvest on a given day is not allowed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -456,6 +465,21 @@ impl EntryDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_id_is_short_plain_ascii() {
+        for ok in [
+            "7f9c2ba4-e88f-11e6-8b2d-0e6a2bb1b1a8",
+            "a",
+            "tram_1",
+            &"x".repeat(64),
+        ] {
+            assert!(is_client_id(ok), "{ok}");
+        }
+        for bad in ["", &"x".repeat(65)[..], "a b", "a/b", "nhãn", "a\u{200b}"] {
+            assert!(!is_client_id(bad), "{bad:?}");
+        }
+    }
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()

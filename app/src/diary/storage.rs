@@ -584,6 +584,9 @@ pub struct Recorded {
     pub register: Option<Assessment>,
     /// The plot's crop a spraying was read against (empty for other entries).
     pub crop: String,
+    /// The entry came again under a client id already stored: nothing was written, `seq` and
+    /// the interval are the stored entry's.
+    pub resent: bool,
 }
 
 /// Appends an entry to a plot's chain, on `today` (Vietnam date). A spraying with a banned
@@ -599,6 +602,7 @@ pub async fn append_entry(
     draft: &EntryDraft,
     today: NaiveDate,
     ip: Option<&str>,
+    client_id: Option<&str>,
 ) -> Result<Recorded, DiaryError> {
     // Checked before the write lock is taken: a bad draft never waits for it.
     let kind = draft.validate(today)?;
@@ -615,12 +619,17 @@ pub async fn append_entry(
         now: &now,
         ip,
         register,
+        client_id,
     };
     audit::with_audit(
         db,
         async |tx| append_in(tx, at, draft).await,
         |recorded| {
             let seq = recorded.seq;
+            // A resend wrote nothing: the first arrival's audit row stands.
+            if recorded.resent {
+                return None;
+            }
             Some(AuditEntry {
                 actor_user_id: Some(user_id),
                 action: if draft.corrects_id.is_some() {
@@ -657,6 +666,9 @@ pub struct Appended<'a> {
     pub ip: Option<&'a str>,
     /// What a spraying is read against.
     pub register: &'a Register,
+    /// The id the sending phone or device gave the entry, if any: an entry arriving again
+    /// under it is not stored twice.
+    pub client_id: Option<&'a str>,
 }
 
 /// The register's check, the pre-harvest gate and the one INSERT of a diary entry, inside the
@@ -675,6 +687,7 @@ pub async fn append_in(
         now,
         ip,
         register,
+        client_id,
     } = at;
     let kind = draft.validate(today)?;
     let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
@@ -682,6 +695,25 @@ pub async fn append_in(
     // the database write lock on SQLite. Two appends can then never take the same `seq`.
     if !lock_row(tx, Row::Plot(plot_id), Stamp::UpdatedAt(now)).await? {
         return Err(DiaryError::NotFound);
+    }
+    // After the lock: a resend racing its first arrival finds it here.
+    if let Some(client_id) = client_id {
+        let stored: Option<(i64, Option<i64>, Option<String>)> =
+            sqlx::query_as(APPEND_ENTRY_SELECT_CLIENT_ID)
+                .bind(plot_id)
+                .bind(client_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some((seq, phi_days, phi_source)) = stored {
+            return Ok(Recorded {
+                seq,
+                phi_days: phi_days.and_then(|d| u32::try_from(d).ok()),
+                phi_source: phi_source.as_deref().and_then(PhiSource::parse),
+                register: None,
+                crop: String::new(),
+                resent: true,
+            });
+        }
     }
     let rows = plot_entries(tx, plot_id).await?;
     if let Some(corrects) = draft.corrects_id.as_deref() {
@@ -806,6 +838,7 @@ pub async fn append_in(
         .bind(phi_source)
         .bind(register_status)
         .bind(register_unlisted.as_deref())
+        .bind(client_id)
         .execute(&mut **tx)
         .await?;
     // Before the harvest below moves the lot's dates: the stamps cover the seasons as checked.
@@ -836,6 +869,7 @@ pub async fn append_in(
         phi_source: phi.map(|(_, source)| source),
         register: assessment,
         crop,
+        resent: false,
     })
 }
 
@@ -1285,9 +1319,12 @@ crate::db::statements! {
     APPEND_ENTRY_INSERT_CULTIVATION_LOG_ENTRIES = "INSERT INTO cultivation_log_entries (id, plot_id, lot_id, seq, kind, occurred_on,
             input_name, active_ingredient, target, dose, phi_days, quantity_kg, note, corrects_id,
             recorded_by, recorded_at, prev_hash, entry_hash, phi_source, register_status,
-            register_unlisted)
+            register_unlisted, client_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                $19, $20, $21)";
+                $19, $20, $21, $22)";
+    /// `append_entry`: an entry sent again under its client id.
+    APPEND_ENTRY_SELECT_CLIENT_ID = "SELECT seq, phi_days, phi_source FROM cultivation_log_entries
+         WHERE plot_id = $1 AND client_id = $2";
     /// `append_entry`: the crop a spraying is read against the register for.
     APPEND_ENTRY_SELECT_PLOT_CROP = "SELECT crop FROM plots WHERE id = $1";
     /// `append_entry`.

@@ -241,6 +241,11 @@ pub struct NewEntry {
     /// The entry this one corrects (same kind, same plot).
     #[serde(default)]
     pub corrects_id: Option<String>,
+    /// An id the app gives the entry when it is written down (a UUID, say; 1 to 64 letters,
+    /// digits, `-` or `_`): sent again after a lost answer, the entry is stored once and the
+    /// answer is 200 with the stored entry's `seq`.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 /// An entry written to the plot's chain.
@@ -255,6 +260,8 @@ pub struct RecordedEntry {
     /// How a spraying stood against the register's permitted list for the plot's crop:
     /// `unregistered` is recorded with a warning the commune officer sees.
     pub register: Option<RegisterNote>,
+    /// The entry had been stored already under its `client_id`: nothing new was written.
+    pub resent: bool,
 }
 
 fn entry_refused(e: DiaryError) -> ApiError {
@@ -287,6 +294,7 @@ fn entry_refused(e: DiaryError) -> ApiError {
     request_body = NewEntry,
     security((), ("farm_token" = [])),
     responses((status = 201, body = RecordedEntry),
+               (status = 200, description = "sent again under a stored client_id: nothing new written", body = RecordedEntry),
                (status = 401, body = crate::api::error::ErrorBody),
                (status = 403, description = "not the producer's, or a read-only token", body = crate::api::error::ErrorBody),
                (status = 404, body = crate::api::error::ErrorBody),
@@ -304,6 +312,14 @@ pub async fn post_entry(
     let producer_id = plot_producer(&state, &plot_id).await?;
     caller.may(&producer_id, Scope::Write)?;
     let user_id = caller.user_id().to_owned();
+    let client_id = body.client_id.as_deref().map(str::trim);
+    if client_id.is_some_and(|c| !app::diary::rules::is_client_id(c)) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_entry",
+            "client_id: 1 to 64 letters, digits, '-' or '_' (a UUID fits)",
+        ));
+    }
     let kind = EntryKind::parse(&body.kind).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -333,6 +349,7 @@ pub async fn post_entry(
         &draft,
         vietnam_date(chrono::Utc::now()),
         ip.as_deref(),
+        client_id,
     )
     .await
     .map_err(entry_refused)?;
@@ -346,8 +363,14 @@ pub async fn post_entry(
             crop,
             unregistered: a.unregistered,
         }),
+        resent: recorded.resent,
     };
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    let status = if recorded.resent {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(answer)).into_response())
 }
 
 /// The producer owning a plot; a 404 for an id no plot has.

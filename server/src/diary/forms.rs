@@ -199,6 +199,7 @@ pub async fn append_entry(
         &draft,
         today,
         ip.as_deref(),
+        None,
     )
     .await
     .map_err(|e| refused(&back, e).and(&form.query()))?;

@@ -744,6 +744,7 @@ impl Seeder<'_> {
                 ip: None,
                 // The shipped register: a demo spraying is read as a producer's would be.
                 register: app::diary::register::Register::embedded()?,
+                client_id: None,
             };
             let written = db_diary::append_in(&mut self.tx, at, &draft)
                 .await

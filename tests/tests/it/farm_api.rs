@@ -392,3 +392,88 @@ db_test!(the_token_form_refuses_bad_fields_with_a_reason, |engine| {
         "bearer"
     );
 });
+
+db_test!(an_entry_sent_again_is_stored_once, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member_of(&app, "0988 800 007", "Anh Nam", LONGAN_COOP).await;
+    let (plot, _) = plots(&app).await;
+    let token = make_token(&farmer, "Điện thoại", "write").await;
+    let path = format!("/api/v1/plots/{plot}/entries");
+    let with_id = |id: &str| {
+        let mut entry = spraying(&today());
+        entry["client_id"] = json!(id);
+        Some(entry)
+    };
+    let stored = |id: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cultivation_log_entries WHERE client_id = $1",
+            )
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+        }
+    };
+
+    // Sent, then sent again after a lost answer: one entry, the same seq.
+    let (first, body) = call(
+        &app,
+        reqwest::Method::POST,
+        &path,
+        Some(&token),
+        with_id("phone-0001"),
+    )
+    .await;
+    assert_eq!((first, &body["resent"]), (201, &json!(false)), "{body}");
+    let (again, resent) = call(
+        &app,
+        reqwest::Method::POST,
+        &path,
+        Some(&token),
+        with_id("phone-0001"),
+    )
+    .await;
+    assert_eq!((again, &resent["resent"]), (200, &json!(true)), "{resent}");
+    assert_eq!(resent["seq"], body["seq"]);
+    assert_eq!(stored("phone-0001").await, 1);
+
+    // Two copies arriving at once (a phone and its retry): one entry, both told its seq.
+    let send = || {
+        call(
+            &app,
+            reqwest::Method::POST,
+            &path,
+            Some(&token),
+            with_id("phone-0002"),
+        )
+    };
+    let ((a, a_body), (b, b_body)) = tokio::join!(send(), send());
+    let mut statuses = [a, b];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 201], "{a_body} {b_body}");
+    assert_eq!(a_body["seq"], b_body["seq"]);
+    assert_eq!(stored("phone-0002").await, 1);
+    // The chain holds every entry once and is intact.
+    let (_, log) = call(&app, reqwest::Method::GET, &path, Some(&token), None).await;
+    assert_eq!(log["chain"]["intact"], true, "{}", log["chain"]);
+    let seqs: Vec<i64> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+
+    // A malformed id is refused.
+    let (status, body) = call(
+        &app,
+        reqwest::Method::POST,
+        &path,
+        Some(&token),
+        with_id("có dấu"),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (422, "invalid_entry"), "{body}");
+});

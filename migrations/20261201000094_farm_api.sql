@@ -13,3 +13,8 @@ CREATE TABLE farm_tokens (
     revoked_at    TEXT
 );
 CREATE INDEX farm_tokens_user ON farm_tokens (user_id);
+-- The id a phone or device gave an entry when it was written down (offline perhaps): sent
+-- again after a lost answer, the entry is stored once. Not part of the entry's hash: it says
+-- how the entry travelled, not what happened in the orchard.
+ALTER TABLE cultivation_log_entries ADD COLUMN client_id TEXT;
+CREATE UNIQUE INDEX cultivation_log_entries_client ON cultivation_log_entries (plot_id, client_id);
