@@ -7,11 +7,13 @@ pub mod address;
 pub mod admin;
 pub mod auth;
 pub mod bank_feed;
+pub mod care;
 pub mod catalog;
 pub mod components;
 pub mod diary;
 pub mod domain;
 pub mod farm_tokens;
+pub mod forecast;
 pub mod i18n;
 pub mod layout;
 pub mod ledger;
@@ -147,6 +149,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("bao-cao")) view=ReportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("thu-hoi")) view=crate::diary::recall::page::RecallReportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("lich-cham-soc")) view=crate::care::calendar_page::CalendarPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("du-bao")) view=crate::forecast::page::ForecastPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("thu-hoi"), ParamSegment("id")) view=crate::diary::recall::page::RecallCasePage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap"), ParamSegment("id")) view=ImportPreviewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("nong-trai") view=FarmPage ssr=SsrMode::Async/>

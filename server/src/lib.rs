@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod bank_feed;
 pub mod boundary;
+pub mod care;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

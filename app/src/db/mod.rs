@@ -51,7 +51,9 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 41] = [
+    let constant: [(&str, &[(&str, &str)]); 43] = [
+        ("care::storage", crate::care::storage::STATEMENTS),
+        ("forecast::storage", crate::forecast::storage::STATEMENTS),
         (
             "farm_tokens::storage",
             crate::farm_tokens::storage::STATEMENTS,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::{pages::CsrfField, views::CommuneChoice},
+    care::view::CareSection,
     components::TextArea,
     diary::{
         form::{DiaryRefusal, EntryFields, Saved, field},
@@ -183,6 +184,8 @@ fn FarmView(data: FarmData) -> impl IntoView {
 pub struct PlotPageData {
     pub diary: PlotDiary,
     pub today: NaiveDate,
+    /// The plot's planned care (`care`).
+    pub care: crate::care::view::CarePlan,
 }
 
 /// Whether the actor may see and write this producer's farm screens.
@@ -206,9 +209,27 @@ pub async fn get_plot_page(id: String) -> Result<Gate<Option<PlotPageData>>, Ser
         if !writes_farm_log(&actor, &producer_id) {
             return Ok(Gate::Forbidden);
         }
+        let care = async {
+            let tasks = crate::care::storage::tasks(&cx.db, &id).await?;
+            let calendar = crate::care::storage::calendar_of_plot(&cx.db, &id).await?;
+            Ok::<_, sqlx::Error>((tasks, calendar))
+        };
+        let (mut tasks, calendar) = care
+            .await
+            .map_err(|e| cx.failed("loading a plot's tasks", e))?;
+        let safe = crate::care::texts::CareTexts::of(cx.locale).pre_harvest_title;
+        tasks.extend(crate::care::rules::pre_harvest_task(
+            diary.phi.safe_from,
+            cx.today,
+            safe,
+        ));
         Ok(Gate::Allowed(Some(PlotPageData {
             diary,
             today: cx.today,
+            care: crate::care::view::CarePlan {
+                tasks: crate::care::rules::in_reading_order(tasks, cx.today),
+                calendar: calendar.map(|(steps, own)| (steps.len(), own)),
+            },
         })))
     })
     .await
@@ -244,6 +265,7 @@ fn fields_of_entry(e: &TimelineEntry, lots: &[LotLine]) -> EntryFields {
         note: e.note.clone(),
         // The form says which entry it corrects on its own (a hidden input).
         corrects_id: String::new(),
+        task_id: String::new(),
     }
 }
 
@@ -268,14 +290,28 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
         .and_then(|id| diary.entries.iter().find(|e| e.id == id).cloned());
     let today = data.today.to_string();
     let refused = DiaryRefusal::from_query(query.latest_values().map(|(k, v)| (k.as_ref(), v)));
+    // `viec`: the planned task the entry records (`care`), its fields filled in.
+    let recording = query
+        .get(crate::care::view::RECORDING)
+        .or_else(|| filled(&echoed.task_id))
+        .and_then(|id| {
+            data.care
+                .tasks
+                .iter()
+                .find(|t| t.id.as_deref() == Some(id.as_str()))
+                .cloned()
+        });
     let p = if refused.is_some() {
         echoed
+    } else if let Some(task) = recording.as_ref().filter(|_| correcting.is_none()) {
+        crate::care::view::entry_fields(task, data.today)
     } else {
         correcting
             .as_ref()
             .map(|e| fields_of_entry(e, &diary.plot.lots))
             .unwrap_or_default()
     };
+    let care_texts = crate::care::texts::CareTexts::of(locale);
     view! {
         <Title text=diary.plot.name.clone()/>
         <main class="page narrow farm">
@@ -292,8 +328,12 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
             <section id="ghi" aria-labelledby="new-entry">
                 <h2 id="new-entry">{t.new_entry}</h2>
                 {correcting.as_ref().map(|e| view! { <p class="notice">{(t.correcting)(e.seq)}</p> })}
+                {recording.as_ref().filter(|_| correcting.is_none()).map(|task| view! {
+                    <p class="notice">{care_texts.recording} " " <strong>{task.title.clone()}</strong></p>
+                })}
                 <form method="post" action=format!("{base}/ghi") class="stack entry-form">
                     <CsrfField/>
+                    {filled(&p.task_id).filter(|_| correcting.is_none()).map(|id| view! { <input type="hidden" name=field::TASK_ID value=id/> })}
                     {correcting.as_ref().map(|e| view! { <input type="hidden" name=field::CORRECTS_ID value=e.id.clone()/> })}
                     <label>{t.kind_label}
                         <select name=field::KIND required>
@@ -324,6 +364,8 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
                     <button type="submit" class="button">{t.record}</button>
                 </form>
             </section>
+
+            <CareSection plot_id=diary.plot.id.clone() plan=data.care today=data.today/>
 
             <section aria-labelledby="lots">
                 <h2 id="lots">{t.lots_heading}</h2>

@@ -125,6 +125,7 @@ pub mod field {
     pub const QUANTITY_KG: &str = "quantity_kg";
     pub const NOTE: &str = "note";
     pub const CORRECTS_ID: &str = "corrects_id";
+    pub const TASK_ID: &str = "task_id";
 }
 
 /// The diary entry form as typed: what the handler receives, what a refusal echoes back in the
@@ -155,6 +156,9 @@ pub struct EntryFields {
     pub note: String,
     #[serde(skip_serializing_if = "blank")]
     pub corrects_id: String,
+    /// The planned task (`care`) the entry records; not part of the entry itself.
+    #[serde(skip_serializing_if = "blank")]
+    pub task_id: String,
 }
 
 fn blank(text: &str) -> bool {
@@ -378,6 +382,7 @@ mod tests {
             quantity_kg: "800".into(),
             note: "a&b=c".into(),
             corrects_id: "e1".into(),
+            task_id: "t1".into(),
         };
         let parsed = parse(&typed.query());
         let names: Vec<&str> = parsed.iter().map(|(k, _)| k.as_str()).collect();
@@ -395,6 +400,7 @@ mod tests {
                 field::QUANTITY_KG,
                 field::NOTE,
                 field::CORRECTS_ID,
+                field::TASK_ID,
             ]
         );
         assert_eq!(EntryFields::from_query(pairs(&parsed)), typed);

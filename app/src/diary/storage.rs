@@ -592,7 +592,6 @@ pub struct Recorded {
 /// Appends an entry to a plot's chain, on `today` (Vietnam date). A spraying with a banned
 /// active ingredient is refused, a blank interval filled in from `register`; a harvest is
 /// refused while a spraying's pre-harvest interval runs, and marks its lot harvested.
-#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all, fields(user_id = %user_id, plot_id = %plot_id))]
 pub async fn append_entry(
     db: &Db,
@@ -601,9 +600,13 @@ pub async fn append_entry(
     plot_id: &str,
     draft: &EntryDraft,
     today: NaiveDate,
-    ip: Option<&str>,
-    client_id: Option<&str>,
+    via: Via<'_>,
 ) -> Result<Recorded, DiaryError> {
+    let Via {
+        ip,
+        client_id,
+        task_id,
+    } = via;
     // Checked before the write lock is taken: a bad draft never waits for it.
     let kind = draft.validate(today)?;
     if kind == EntryKind::Spraying {
@@ -620,6 +623,7 @@ pub async fn append_entry(
         ip,
         register,
         client_id,
+        task_id,
     };
     audit::with_audit(
         db,
@@ -653,6 +657,15 @@ pub async fn append_entry(
     .await
 }
 
+/// How an entry arrived, besides its fields: from where, under which id its phone or device
+/// gave it, and for which planned task (`care`), if any.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Via<'a> {
+    pub ip: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub task_id: Option<&'a str>,
+}
+
 /// Who appends which entry, when: the diary form takes a fresh id and the clock, the demo seed
 /// fixed ones so its chains hash the same on every run.
 pub struct Appended<'a> {
@@ -669,6 +682,8 @@ pub struct Appended<'a> {
     /// The id the sending phone or device gave the entry, if any: an entry arriving again
     /// under it is not stored twice.
     pub client_id: Option<&'a str>,
+    /// The planned task the entry records (`care`): closed with it, in the same transaction.
+    pub task_id: Option<&'a str>,
 }
 
 /// The register's check, the pre-harvest gate and the one INSERT of a diary entry, inside the
@@ -688,6 +703,7 @@ pub async fn append_in(
         ip,
         register,
         client_id,
+        task_id,
     } = at;
     let kind = draft.validate(today)?;
     let on = draft.occurred_on.ok_or(DraftError::DateMissing)?;
@@ -854,6 +870,9 @@ pub async fn append_in(
         now,
     )
     .await?;
+    if let Some(task_id) = task_id {
+        crate::care::storage::record_in(tx, plot_id, task_id, id, now).await?;
+    }
     if kind == EntryKind::Harvest {
         sqlx::query(APPEND_ENTRY_UPDATE_HARVEST_LOTS)
             .bind(&occurred_on)

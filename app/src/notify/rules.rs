@@ -28,6 +28,7 @@ text_enum! {
         ContactCode = "contact_code",
         PasswordResetCode = "password_reset_code",
         LotRecalled = "lot_recalled",
+        CareTaskDue = "care_task_due",
     }
 }
 
@@ -134,6 +135,13 @@ pub enum Notice {
         product: String,
         reason: String,
     },
+    /// To the producer's people: planned care on a plot is due (`care`), the day before.
+    CareTaskDue {
+        plot_id: String,
+        plot: String,
+        task: String,
+        due_on: NaiveDate,
+    },
 }
 
 impl Notice {
@@ -157,6 +165,7 @@ impl Notice {
             Notice::ContactCode { .. } => NoticeKind::ContactCode,
             Notice::PasswordResetCode { .. } => NoticeKind::PasswordResetCode,
             Notice::LotRecalled { .. } => NoticeKind::LotRecalled,
+            Notice::CareTaskDue { .. } => NoticeKind::CareTaskDue,
         }
     }
 
@@ -185,6 +194,7 @@ impl Notice {
             }
             Notice::ContactCode { .. } => "/tai-khoan#lien-he".to_owned(),
             Notice::PasswordResetCode { .. } => "/quen-mat-khau/ma".to_owned(),
+            Notice::CareTaskDue { plot_id, .. } => format!("/nong-trai/vuon/{plot_id}#viec"),
         }
     }
 }
@@ -212,7 +222,9 @@ impl NoticeKind {
             | NoticeKind::PasswordResetCode
             // A matter of the buyer's health: it always goes out.
             | NoticeKind::LotRecalled => true,
-            NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => false,
+            NoticeKind::CertificateExpiring
+            | NoticeKind::CertificateExpired
+            | NoticeKind::CareTaskDue => false,
         }
     }
 }
@@ -238,7 +250,8 @@ impl NoticeKind {
             | NoticeKind::PaymentFailed
             | NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired
-            | NoticeKind::LotRecalled => false,
+            | NoticeKind::LotRecalled
+            | NoticeKind::CareTaskDue => false,
             NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
@@ -257,9 +270,10 @@ impl NoticeKind {
     /// Whether an account with `roles` can ever get this kind: its settings list only those.
     pub fn concerns(self, roles: Roles) -> bool {
         match self {
-            NoticeKind::ListingApproved | NoticeKind::ListingRefused | NoticeKind::OrderPlaced => {
-                roles.seller
-            }
+            NoticeKind::ListingApproved
+            | NoticeKind::ListingRefused
+            | NoticeKind::OrderPlaced
+            | NoticeKind::CareTaskDue => roles.seller,
             NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => {
                 roles.seller || roles.officer
             }

@@ -302,6 +302,26 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        Notice::CareTaskDue {
+            plot, task, due_on, ..
+        } => {
+            let day = due_on.format("%d/%m/%Y");
+            if vi {
+                (
+                    format!("Việc đến hạn ở {plot}: {task}"),
+                    format!(
+                        "“{task}” ở {plot} đến hạn ngày {day}. Làm xong, ghi vào nhật ký canh tác từ danh sách việc."
+                    ),
+                )
+            } else {
+                (
+                    format!("Due at {plot}: {task}"),
+                    format!(
+                        "“{task}” at {plot} is due on {day}. When it is done, record it in the farm diary from the task list."
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -409,6 +429,7 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::ContactCode => "Mã xác minh",
         NoticeKind::PasswordResetCode => "Mã đặt lại mật khẩu",
         NoticeKind::LotRecalled => "Lô hàng đã mua bị thu hồi",
+        NoticeKind::CareTaskDue => "Việc chăm sóc vườn đến hạn",
     },
     unsubscribe_title: "Ngừng nhận email",
     unsubscribe_ask: |kind| {
@@ -474,6 +495,7 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::ContactCode => "Verification code",
         NoticeKind::PasswordResetCode => "Password reset code",
         NoticeKind::LotRecalled => "A lot you bought was recalled",
+        NoticeKind::CareTaskDue => "Orchard care due",
     },
     unsubscribe_title: "Stop these emails",
     unsubscribe_ask: |kind| {

@@ -34,6 +34,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::catalog::CatalogApi::openapi());
     doc.merge(crate::diary::DiaryApi::openapi());
+    doc.merge(crate::care::CareApi::openapi());
     doc.merge(crate::shop::ShopApi::openapi());
     doc.merge(crate::address::AddressApi::openapi());
     // The farm API's devices: a personal access token made on the account page.

@@ -246,6 +246,10 @@ pub struct NewEntry {
     /// answer is 200 with the stored entry's `seq`.
     #[serde(default)]
     pub client_id: Option<String>,
+    /// The planned task (`GET /api/v1/plots/{plot_id}/tasks`) this entry records: it is marked
+    /// done with the entry.
+    #[serde(default)]
+    pub task_id: Option<String>,
 }
 
 /// An entry written to the plot's chain.
@@ -328,6 +332,7 @@ pub async fn post_entry(
         )
     })?;
     let text = |t: Option<String>| t.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let task_id = text(body.task_id);
     let draft = EntryDraft {
         kind: Some(kind),
         occurred_on: Some(body.occurred_on),
@@ -348,8 +353,11 @@ pub async fn post_entry(
         &plot_id,
         &draft,
         vietnam_date(chrono::Utc::now()),
-        ip.as_deref(),
-        client_id,
+        storage::Via {
+            ip: ip.as_deref(),
+            client_id,
+            task_id: task_id.as_deref(),
+        },
     )
     .await
     .map_err(entry_refused)?;

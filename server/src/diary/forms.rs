@@ -198,8 +198,11 @@ pub async fn append_entry(
         &plot_id,
         &draft,
         today,
-        ip.as_deref(),
-        None,
+        storage::Via {
+            ip: ip.as_deref(),
+            client_id: None,
+            task_id: blank_to_none(&form.task_id),
+        },
     )
     .await
     .map_err(|e| refused(&back, e).and(&form.query()))?;

@@ -41,6 +41,13 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
             "certificate expiry reminders written"
         );
     }
+    // Planned care on the farms: each task due by tomorrow is reminded of once.
+    let reminded =
+        app::care::storage::remind_due(&state.db, app::domain::time::vietnam_date(now), now)
+            .await?;
+    if reminded > 0 {
+        tracing::info!(tasks = reminded, "care task reminders written");
+    }
     // The farm diary's daily signed checkpoint (once a day, by whichever server is first).
     if crate::diary::checkpoints::sign_today(state).await? {
         tracing::info!("the farm diary's checkpoint for today is signed");

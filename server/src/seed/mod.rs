@@ -745,6 +745,7 @@ impl Seeder<'_> {
                 // The shipped register: a demo spraying is read as a producer's would be.
                 register: app::diary::register::Register::embedded()?,
                 client_id: None,
+                task_id: None,
             };
             let written = db_diary::append_in(&mut self.tx, at, &draft)
                 .await

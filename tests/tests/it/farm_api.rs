@@ -9,10 +9,10 @@ use serde_json::{Value, json};
 use super::accounts::{member_of, sign_up};
 
 const PAGE: &str = "/tai-khoan/ma-truy-cap";
-const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
+pub(crate) const LONGAN_COOP: &str = "htx-nhan-long-song-hong-xanh";
 
 /// A plot of the producer, and one of another producer.
-async fn plots(app: &TestApp) -> (String, String) {
+pub(crate) async fn plots(app: &TestApp) -> (String, String) {
     let mine: String = sqlx::query_scalar(
         "SELECT pl.id FROM plots pl JOIN producers p ON p.id = pl.producer_id
           WHERE p.slug = $1 ORDER BY pl.name LIMIT 1",
@@ -33,7 +33,7 @@ async fn plots(app: &TestApp) -> (String, String) {
 }
 
 /// Makes a token on the account page; the token the page shows that once.
-async fn make_token(b: &Browser, name: &str, scope: &str) -> String {
+pub(crate) async fn make_token(b: &Browser, name: &str, scope: &str) -> String {
     let r = b.submit(PAGE, &[("name", name), ("scope", scope)]).await;
     assert_eq!(location(&r), format!("{PAGE}?ok=tao"));
     let page = b.page(&format!("{PAGE}?ok=tao")).await;
@@ -49,7 +49,7 @@ async fn make_token(b: &Browser, name: &str, scope: &str) -> String {
     token
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,

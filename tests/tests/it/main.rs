@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod bank_feed;
 mod boundary;
+mod care;
 mod carrier_quotes;
 mod carriers;
 mod checkout;

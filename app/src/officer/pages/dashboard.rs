@@ -97,6 +97,8 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                 <a class="chip" href="/can-bo/nhap">{OfficerTexts::of(locale).import_list}</a>
                 <a class="chip" href="/can-bo/bao-cao">{OfficerTexts::of(locale).reports}</a>
                 <a class="chip" href="/can-bo/thu-hoi">{crate::diary::recall::texts::RecallTexts::of(locale).report_link}</a>
+                <a class="chip" href=crate::care::CALENDAR_PAGE>{crate::care::texts::CareTexts::of(locale).calendar_title}</a>
+                <a class="chip" href=crate::forecast::PAGE>{crate::forecast::page::ForecastTexts::of(locale).title}</a>
             </nav>
             <h2>{t.applications_queue} " (" {data.applications.len()} ")"</h2>
             {data.applications.is_empty().then(|| view! { <p>{t.no_pending}</p> })}
