@@ -21,6 +21,22 @@ async function entries(p) {
   return (await p.$$('ol.timeline > li.entry, ol.timeline > li.entry.superseded')).length;
 }
 
+// Polls `check` (page.waitForFunction evaluates a string, which the pages' CSP forbids).
+async function until(check, what, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (e) {
+      // The page is reloading: ask again.
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const pending = (p) => p.$$eval('#offline-queue li.pending-entry', (els) => els.length);
+
 async function ready(p) {
   await p.waitForSelector('#offline-queue[data-offline-ready]', { state: 'attached', timeout: 20000 });
 }
@@ -73,7 +89,7 @@ run('a farmer records offline; the entries are sent when the connection returns'
   });
   await p.waitForSelector('#offline-queue li.pending-entry');
   await record(p, { kind: 'harvest', lot: 'OFF-2026-01', text: { quantity_kg: '50' } });
-  await p.waitForFunction(() => document.querySelectorAll('#offline-queue li.pending-entry').length === 2);
+  await until(async () => (await pending(p)) === 2, 'two entries wait');
   const waiting = await p.textContent('#offline-queue');
   expect(waiting.includes('Đang chờ gửi (2)'), `the page says what waits: ${waiting}`);
   expect(waiting.includes('Phun thuốc BVTV') && waiting.includes('Daconil 500SC') && waiting.includes('1 ảnh'),
@@ -101,7 +117,7 @@ run('a farmer records offline; the entries are sent when the connection returns'
   // Online again: the queue is sent and the page reloads with the server's timeline.
   await context.setOffline(false);
   await p.waitForSelector('#offline-queue li.pending-entry.refused', { timeout: 30000 });
-  await p.waitForFunction((n) => document.querySelectorAll('ol.timeline > li').length === n + 1, before, { timeout: 30000 });
+  await until(async () => (await entries(p)) === before + 1, 'the new entry on the timeline');
   expect(await entries(p) === before + 1, 'exactly one new entry');
   const last = p.locator('ol.timeline > li').last();
   const lastText = await last.textContent();
@@ -138,7 +154,7 @@ run('a farmer records offline; the entries are sent when the connection returns'
 
   // The refusal is discarded by the farmer.
   await p.click('#offline-queue li.refused button.discard');
-  await p.waitForFunction(() => document.querySelectorAll('#offline-queue li.pending-entry').length === 0);
+  await until(async () => (await pending(p)) === 0, 'the refusal is gone');
   expect(p.problems.every((m) => m.includes('ERR_INTERNET_DISCONNECTED') || m.includes('Failed to load resource')),
     `no console errors: ${p.problems.join('; ')}`);
   await context.close();
