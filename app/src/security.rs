@@ -1,13 +1,15 @@
 //! The Content-Security-Policy of every page: scripts only with this response's nonce (Leptos
 //! puts it on its hydration scripts) and what they load, WebAssembly allowed, everything else
 //! from this site; no framing (clickjacking), no plugins, no `<base>` tricks. Forms may post
-//! here, and the card checkout redirects to Stripe's hosted page.
+//! here, and the card checkout redirects to Stripe's hosted page. The farm pages' service
+//! worker (`/sw.js`) and the web-app manifest come from this site only.
 
 /// The policy for a page rendered with `nonce`.
 pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; \
          form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'; \
          base-uri 'none'; object-src 'none'"
     )
@@ -59,5 +61,6 @@ mod tests {
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("frame-ancestors 'none'"));
         assert!(p.contains("object-src 'none'"));
+        assert!(p.contains("worker-src 'self'") && p.contains("manifest-src 'self'"));
     }
 }

@@ -42,11 +42,12 @@ pub use startup::Application;
 /// every statement on both engines (the data layer's are in `app::db::all_statements`).
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let modules: [(&str, &[(&str, &str)]); 5] = [
+    let modules: [(&str, &[(&str, &str)]); 6] = [
         ("auth::forms", auth::forms::STATEMENTS),
         ("cli", cli::STATEMENTS),
         ("photos::store", photos::store::STATEMENTS),
         ("diary::forms", diary::forms::STATEMENTS),
+        ("diary::api", diary::api::STATEMENTS),
         ("seed", seed::STATEMENTS),
     ];
     modules

@@ -17,6 +17,7 @@ use crate::{
         form::{DiaryRefusal, EntryFields, Saved, field},
         lot_page::{PhiLine, Timeline},
         model::{LotLine, PlotDiary, PlotSummary, TimelineEntry},
+        offline::OfflineQueue,
         recall::{
             page::{RECALLED_OK, RecallForm, RecallFrom},
             recallable,
@@ -127,6 +128,7 @@ fn FarmView(data: FarmData) -> impl IntoView {
         <main class="page narrow farm">
             <h1>{t.farm_title}</h1>
             <DiaryNotice/>
+            <OfflineQueue/>
             <h2>{t.plots_heading}</h2>
             {data.plots.is_empty().then(|| view! { <p>{t.no_plots}</p> })}
             <ul class="plots">
@@ -319,6 +321,7 @@ fn PlotView(data: PlotPageData) -> impl IntoView {
             <h1>{diary.plot.name.clone()}</h1>
             <p class="muted">{diary.facts.crop.clone()} " · " {diary.facts.commune.name.clone()}</p>
             <DiaryNotice/>
+            <OfflineQueue plot_id=diary.plot.id.clone()/>
             <PhiLine phi=diary.phi.clone() locale/>
             {match diary.chain.broken_at_seq {
                 None => view! { <p class="chain ok small">"✓ " {(t.chain_intact)(diary.chain.entries)}</p> }.into_any(),

@@ -13,6 +13,7 @@
 //! - [`form`]: the fields and refusals shared by the farm pages and their form handlers.
 //! - [`texts`]: every word the diary screens say, in Vietnamese and English.
 //! - [`farm_page`], [`lot_page`]: the farmer's screens and the public lot page.
+//! - [`offline`]: the farm pages' list of entries waiting on the phone, for offline capture.
 //! - [`recall`]: recalling a lot, its banners, the officer's pages and report.
 //! - `storage`, `trace_storage` (server only): the diary's writes with the gate, and the lot
 //!   trace's reads.
@@ -23,6 +24,7 @@ pub mod form;
 pub mod gs1;
 pub mod lot_page;
 pub mod model;
+pub mod offline;
 pub mod recall;
 pub mod register;
 pub mod rules;

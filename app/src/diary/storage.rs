@@ -577,6 +577,8 @@ pub async fn insert_lot(
 /// against the plant-protection register.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {
+    /// The entry's id (the stored one's, for a resend).
+    pub id: String,
     pub seq: i64,
     /// A spraying's interval, typed or filled in from the register.
     pub phi_days: Option<u32>,
@@ -714,14 +716,15 @@ pub async fn append_in(
     }
     // After the lock: a resend racing its first arrival finds it here.
     if let Some(client_id) = client_id {
-        let stored: Option<(i64, Option<i64>, Option<String>)> =
+        let stored: Option<(String, i64, Option<i64>, Option<String>)> =
             sqlx::query_as(APPEND_ENTRY_SELECT_CLIENT_ID)
                 .bind(plot_id)
                 .bind(client_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-        if let Some((seq, phi_days, phi_source)) = stored {
+        if let Some((id, seq, phi_days, phi_source)) = stored {
             return Ok(Recorded {
+                id,
                 seq,
                 phi_days: phi_days.and_then(|d| u32::try_from(d).ok()),
                 phi_source: phi_source.as_deref().and_then(PhiSource::parse),
@@ -883,6 +886,7 @@ pub async fn append_in(
             .await?;
     }
     Ok(Recorded {
+        id: id.to_owned(),
         seq,
         phi_days: phi.map(|(d, _)| d),
         phi_source: phi.map(|(_, source)| source),
@@ -1287,8 +1291,34 @@ pub async fn entry_owner(db: &Db, entry_id: &str) -> Result<Option<(String, Stri
         .await
 }
 
+/// The photo of `entry_id` whose stored copy has this SHA-256, if it has one already, read
+/// under the entry's plot lock (taken here, first in the caller's transaction): a photo sent
+/// again (a phone resending its queue after a lost answer) is then stored once, even when two
+/// copies arrive together.
+pub async fn entry_photo_with_hash(
+    tx: &mut Transaction<'_, Any>,
+    entry_id: &str,
+    sha256: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query(ENTRY_PHOTO_LOCK_PLOT)
+        .bind(entry_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query_scalar(ENTRY_PHOTO_WITH_HASH)
+        .bind(entry_id)
+        .bind(sha256)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 // The module's SQL, each statement prepared on both engines by the `sql` integration test.
 crate::db::statements! {
+    /// `entry_photo_with_hash`: the plot row is written to lock it (see `db::locks`).
+    ENTRY_PHOTO_LOCK_PLOT = "UPDATE plots SET id = id
+        WHERE id = (SELECT plot_id FROM cultivation_log_entries WHERE id = $1)";
+    /// `entry_photo_with_hash`.
+    ENTRY_PHOTO_WITH_HASH = "SELECT p.id FROM cultivation_log_photos cp JOIN photos p ON p.id = cp.photo_id
+        WHERE cp.entry_id = $1 AND p.sha256 = $2";
     /// `clear_changed_stamps`.
     CLEAR_CHANGED_STAMPS_SELECT_HARVEST_LOTS = "SELECT id, harvested_on, verified_by, verified_at FROM harvest_lots
         WHERE plot_id = $1 AND verified_at IS NOT NULL ORDER BY id";
@@ -1342,7 +1372,7 @@ crate::db::statements! {
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
                 $19, $20, $21, $22)";
     /// `append_entry`: an entry sent again under its client id.
-    APPEND_ENTRY_SELECT_CLIENT_ID = "SELECT seq, phi_days, phi_source FROM cultivation_log_entries
+    APPEND_ENTRY_SELECT_CLIENT_ID = "SELECT id, seq, phi_days, phi_source FROM cultivation_log_entries
          WHERE plot_id = $1 AND client_id = $2";
     /// `append_entry`: the crop a spraying is read against the register for.
     APPEND_ENTRY_SELECT_PLOT_CROP = "SELECT crop FROM plots WHERE id = $1";

@@ -18,6 +18,8 @@ pub struct ApiError {
     retry_after: Option<i64>,
     /// The storage fault behind a 503, recorded for `/healthz` on the way out.
     storage: Option<StorageFault>,
+    /// The refusal in the caller's language, for a person (see [`ErrorDetail::shown`]).
+    shown: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -35,6 +37,11 @@ pub struct ErrorDetail {
     code: &'static str,
     /// What went wrong, for the developer calling the API.
     message: String,
+    /// The same refusal in the words the site's pages use, in the language of the caller's
+    /// `lang` cookie (Vietnamese without one), for an app to show its user as it is. Only on
+    /// the farm diary's refusals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shown: Option<String>,
 }
 
 impl ApiError {
@@ -46,7 +53,14 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             storage: None,
+            shown: None,
         }
+    }
+
+    /// The refusal as a person should read it (see [`ErrorDetail::shown`]).
+    pub fn shown(mut self, text: Option<String>) -> Self {
+        self.shown = text;
+        self
     }
 
     /// 429: too many attempts from this client (or at this thing); try again after `wait`.
@@ -58,6 +72,7 @@ impl ApiError {
             message: format!("too many attempts: try again in {seconds} seconds"),
             retry_after: Some(seconds),
             storage: None,
+            shown: None,
         }
     }
 
@@ -68,6 +83,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             storage: None,
+            shown: None,
         }
     }
 
@@ -78,6 +94,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             storage: None,
+            shown: None,
         }
     }
 
@@ -89,6 +106,7 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             storage: None,
+            shown: None,
         }
     }
 
@@ -103,6 +121,7 @@ impl ApiError {
                 message: fault.api_message().to_owned(),
                 retry_after: Some(60),
                 storage: Some(fault),
+                shown: None,
             };
         }
         ApiError {
@@ -111,6 +130,7 @@ impl ApiError {
             message: "the service is temporarily unavailable, please retry".to_owned(),
             retry_after: None,
             storage: None,
+            shown: None,
         }
     }
 }
@@ -134,6 +154,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code,
                 message: self.message,
+                shown: self.shown,
             },
         };
         let mut response = (self.status, Json(body)).into_response();

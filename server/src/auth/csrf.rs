@@ -6,7 +6,8 @@
 //!    must carry the `csrf` field (or `X-CSRF-Token` header) equal to this browser's
 //!    `ocop_csrf` cookie, which other sites can neither read nor set. JSON bodies need no
 //!    token: a browser sends them cross-site only after a CORS preflight, which this server
-//!    never grants.
+//!    never grants. The one multipart API call (an entry's photos) carries the token (header
+//!    or query) from a signed-in page, or a farm token in `Authorization` from a device.
 
 use app::auth::{CSRF_FIELD, CsrfToken};
 use axum::{
@@ -54,8 +55,25 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     if content_type.starts_with("application/json") || is_api_call(&req) {
         return next.run(req).await;
     }
-    if req.uri().path().starts_with("/api/") {
-        // A POST to the API that is not JSON: a form another site could make a browser send.
+    if req.uri().path().starts_with("/api/") && req.headers().contains_key(header::AUTHORIZATION) {
+        // A device's photo upload with its farm token (multipart): no other site can make a
+        // browser add an `Authorization` header without a CORS preflight, and the token, not a
+        // cookie, says who asks.
+        return next.run(req).await;
+    }
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let query_token = req
+        .uri()
+        .query()
+        .and_then(|q| field(q.as_bytes(), CSRF_FIELD));
+    if req.uri().path().starts_with("/api/") && header_token.is_none() && query_token.is_none() {
+        // A POST to the API that is neither JSON nor carries this browser's token (a signed-in
+        // page's photo upload sends it, as the upload forms do): a form another site could
+        // make a browser send.
         return crate::api::ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "content_type",
@@ -68,15 +86,6 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .get::<CsrfToken>()
         .map(|t| t.0.clone())
         .unwrap_or_default();
-    let header_token = req
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let query_token = req
-        .uri()
-        .query()
-        .and_then(|q| field(q.as_bytes(), CSRF_FIELD));
     if let Some(given) = header_token.or(query_token) {
         return if same(&given, &expected) {
             next.run(req).await

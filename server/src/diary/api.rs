@@ -255,6 +255,9 @@ pub struct NewEntry {
 /// An entry written to the plot's chain.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RecordedEntry {
+    /// The entry's id (the stored entry's, for a resend): its photos go to
+    /// `POST /api/v1/entries/{id}/photos`.
+    pub id: String,
     /// Its place in the plot's chain.
     pub seq: i64,
     /// A spraying's interval, as typed or filled in from the register.
@@ -266,6 +269,11 @@ pub struct RecordedEntry {
     pub register: Option<RegisterNote>,
     /// The entry had been stored already under its `client_id`: nothing new was written.
     pub resent: bool,
+}
+
+/// A refused entry as the farm pages word it, in `locale`.
+fn shown(e: &DiaryError, locale: app::i18n::Locale) -> Option<String> {
+    super::forms::refusal_for(e).map(|r| app::diary::texts::refusal_text(&r, locale))
 }
 
 fn entry_refused(e: DiaryError) -> ApiError {
@@ -292,7 +300,8 @@ fn entry_refused(e: DiaryError) -> ApiError {
 /// plot's crop: a banned active ingredient is refused (422 `banned_ingredient`, naming it and
 /// the document), a left-out interval is filled in from the register, an ingredient not
 /// registered for the crop is recorded with a warning (`register.status` `unregistered`). A
-/// harvest inside a spraying's interval is refused (409 `pre_harvest_interval`).
+/// harvest inside a spraying's interval is refused (409 `pre_harvest_interval`). A refusal
+/// carries `shown`, its reason as the farm pages word it (the `lang` cookie's language).
 #[utoipa::path(post, path = "/api/v1/plots/{plot_id}/entries",
     params(("plot_id" = String, Path, description = "the plot's id")),
     request_body = NewEntry,
@@ -311,6 +320,7 @@ pub async fn post_entry(
     ClientIp(ip): ClientIp,
     caller: FarmCaller,
     Path(plot_id): Path<String>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<NewEntry>,
 ) -> Result<Response, ApiError> {
     let producer_id = plot_producer(&state, &plot_id).await?;
@@ -360,9 +370,13 @@ pub async fn post_entry(
         },
     )
     .await
-    .map_err(entry_refused)?;
+    .map_err(|e| {
+        let shown = shown(&e, locale(&headers));
+        entry_refused(e).shown(shown)
+    })?;
     let crop = recorded.crop;
     let answer = RecordedEntry {
+        id: recorded.id,
         seq: recorded.seq,
         phi_days: recorded.phi_days,
         phi_source: recorded.phi_source.map(|s| s.as_str().to_owned()),
@@ -480,4 +494,92 @@ pub async fn get_entries(
         phi: diary.phi,
         chain: diary.chain,
     }))
+}
+
+/// What a photo upload to an entry came to.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EntryPhotos {
+    pub entry_id: String,
+    /// Photos stored by this request (a photo the entry has already is not stored again).
+    pub stored: usize,
+    /// The entry's photos now.
+    pub photos: i64,
+}
+
+/// Photos for a diary entry (`multipart/form-data`: an optional `alt` text, then `anh` files,
+/// JPEG, PNG or WebP), for the producer's people or a write token. Each is cleaned (metadata
+/// and location removed) and resized as the forms' photos are. A photo the entry has already
+/// (the same picture sent again, by a phone resending its queue) is not stored twice. A
+/// signed-in browser sends its `X-CSRF-Token`, as its forms do; a token needs none.
+#[utoipa::path(post, path = "/api/v1/entries/{entry_id}/photos",
+    params(("entry_id" = String, Path, description = "the entry's id, as `POST /api/v1/plots/{plot_id}/entries` answered it")),
+    request_body(content_type = "multipart/form-data", content = String, description = "`alt` (optional), then one or more `anh` files"),
+    security((), ("farm_token" = [])),
+    responses((status = 201, body = EntryPhotos),
+               (status = 401, body = crate::api::error::ErrorBody),
+               (status = 403, body = crate::api::error::ErrorBody),
+               (status = 404, body = crate::api::error::ErrorBody),
+               (status = 422, description = "`photo_size`, `photo_format`, `photo_pixels`, `photo_corrupt` or `photo_alt`", body = crate::api::error::ErrorBody),
+               (status = 503, body = crate::api::error::ErrorBody)))]
+#[tracing::instrument(skip_all, fields(entry = %entry_id))]
+pub async fn post_entry_photos(
+    State(state): State<AppState>,
+    caller: FarmCaller,
+    Path(entry_id): Path<String>,
+    headers: HeaderMap,
+    form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    use crate::photos::{store::Target, upload::UploadError};
+    let missing = || ApiError::not_found("no such entry");
+    if entry_id.is_empty() || entry_id.len() > 64 {
+        return Err(missing());
+    }
+    let (producer_id, _) = storage::entry_owner(&state.db, &entry_id)
+        .await
+        .context("finding an entry's producer")?
+        .ok_or_else(missing)?;
+    caller.may(&producer_id, Scope::Write)?;
+    let stored =
+        crate::photos::upload::receive(&state, form, Target::Entry(&entry_id), caller.user_id())
+            .await
+            .map_err(|e| match e {
+                UploadError::Refused(refusal) => {
+                    let text = app::diary::texts::refusal_text(
+                        &super::forms::photo_refusal(refusal),
+                        locale(&headers),
+                    );
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        refusal.code(),
+                        format!("the photo was refused: {refusal}"),
+                    )
+                    .shown(Some(text))
+                }
+                UploadError::Busy => ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the server is processing many photos: send them again in a few minutes",
+                ),
+                UploadError::Internal(e) => ApiError::unavailable("storing an entry's photo", e),
+            })?;
+    let photos: i64 = sqlx::query_scalar(ENTRY_PHOTO_COUNT)
+        .bind(&entry_id)
+        .fetch_one(state.db.pool())
+        .await
+        .context("counting an entry's photos")?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EntryPhotos {
+            entry_id,
+            stored,
+            photos,
+        }),
+    )
+        .into_response())
+}
+
+// The module's SQL, each statement prepared on both engines by the `sql` integration test.
+app::sql_statements! {
+    /// `post_entry_photos`.
+    ENTRY_PHOTO_COUNT = "SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1";
 }

@@ -31,15 +31,26 @@ use crate::{
 /// Where a refused write goes back to, with the reason; a missing record is 404 and a database
 /// failure ours.
 fn refused(back: &str, e: DiaryError) -> FormError {
-    let refusal = match e {
-        DiaryError::NotFound => return FormError::NotFound,
-        DiaryError::Db(e) => return FormError::unavailable("writing the farm diary", e),
+    match refusal_for(&e) {
+        Some(refusal) => FormError::refused(back, &refusal),
+        None if matches!(e, DiaryError::NotFound) => FormError::NotFound,
+        None => FormError::unavailable("writing the farm diary", e),
+    }
+}
+
+/// A refused diary write as the pages explain it; none for a missing record or a database
+/// failure. The farm API sends the same text along (`shown`).
+pub(super) fn refusal_for(e: &DiaryError) -> Option<DiaryRefusal> {
+    Some(match e {
+        DiaryError::NotFound | DiaryError::Db(_) => return None,
         DiaryError::Phi(v) => DiaryRefusal::Phi {
-            product_name: v.product_name,
+            product_name: v.product_name.clone(),
             sprayed_on: v.sprayed_on,
             safe_from: v.safe_from,
         },
-        DiaryError::Banned(b) => DiaryRefusal::Banned { ingredient: b.name },
+        DiaryError::Banned(b) => DiaryRefusal::Banned {
+            ingredient: b.name.clone(),
+        },
         DiaryError::Draft(DraftError::DateInFuture) => DiaryRefusal::Future,
         DiaryError::Draft(
             DraftError::InputNameMissing
@@ -63,12 +74,11 @@ fn refused(back: &str, e: DiaryError) -> FormError {
         DiaryError::Lot(LotTransitionError::Recalled) => DiaryRefusal::Recalled,
         DiaryError::Lot(LotTransitionError::NotHarvested) => DiaryRefusal::NotHarvested,
         DiaryError::Lot(LotTransitionError::NotApplicable(_)) => DiaryRefusal::Invalid,
-    };
-    FormError::refused(back, &refusal)
+    })
 }
 
 /// A refused photo, as the diary page explains it.
-fn photo_refusal(refusal: PhotoRefusal) -> DiaryRefusal {
+pub(super) fn photo_refusal(refusal: PhotoRefusal) -> DiaryRefusal {
     match refusal {
         PhotoRefusal::Photo(PhotoError::TooLarge) => DiaryRefusal::PhotoSize,
         PhotoRefusal::Photo(PhotoError::UnsupportedFormat) => DiaryRefusal::PhotoFormat,

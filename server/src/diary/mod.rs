@@ -6,6 +6,7 @@ pub mod api;
 pub mod checkpoints;
 pub mod epcis;
 pub mod forms;
+pub mod offline;
 pub mod qr;
 pub mod recall;
 
@@ -27,6 +28,7 @@ use crate::startup::AppState;
     api::post_entry,
     api::list_plots,
     api::get_entries,
+    api::post_entry_photos,
     recall::recall_api
 ))]
 pub struct DiaryApi;
@@ -58,6 +60,13 @@ pub fn router() -> Router<AppState> {
             "/api/v1/plots/{plot_id}/entries",
             post(api::post_entry).get(api::get_entries),
         )
+        .route(
+            "/api/v1/entries/{entry_id}/photos",
+            post(api::post_entry_photos).layer(DefaultBodyLimit::max(
+                8 * crate::photos::pipeline::MAX_BYTES,
+            )),
+        )
+        .route("/sw.js", get(offline::service_worker))
         .route("/api/v1/checkpoints", get(checkpoints::list))
         .route("/api/v1/checkpoints/verify", post(checkpoints::verify))
         .route("/api/v1/checkpoints/{day}", get(checkpoints::one))

@@ -71,7 +71,9 @@ pub enum Target<'a> {
     CommuneCover(&'a str),
 }
 
-/// Stores a photo for `target`; returns the photo id.
+/// Stores a photo for `target`; returns the photo id and whether it is new. An entry keeps
+/// one copy of each photo: the same picture sent to it again (the same processed image) is
+/// answered with the stored photo's id and nothing is written.
 pub async fn save_photo(
     db: &Db,
     media: &Path,
@@ -79,7 +81,7 @@ pub async fn save_photo(
     uploaded_by: &str,
     alt: &str,
     copies: &[Derivative],
-) -> Result<String, StoreError> {
+) -> Result<(String, bool), StoreError> {
     let Some(largest) = copies.last() else {
         return Err(StoreError::Io(std::io::Error::other("no copies to store")));
     };
@@ -97,6 +99,14 @@ pub async fn save_photo(
         copies: copies.iter().map(stored).collect(),
     };
     let mut tx = db.begin_write().await?;
+    if let Target::Entry(entry_id) = target
+        && let Some(stored) =
+            app::diary::storage::entry_photo_with_hash(&mut tx, entry_id, &sha256).await?
+    {
+        // The files just written go with `files`, which is not kept.
+        tx.rollback().await?;
+        return Ok((stored, false));
+    }
     record_in(&mut tx, &row, &now).await?;
     link_in(&mut tx, target, &photo_id).await?;
     if let Target::Product(id) = target {
@@ -111,7 +121,7 @@ pub async fn save_photo(
     }
     tx.commit().await?;
     files.keep();
-    Ok(photo_id)
+    Ok((photo_id, true))
 }
 
 /// One stored copy of a photo (its file is `photos/{photo id}/{width}.jpg`).

@@ -24,12 +24,19 @@ pub enum PhotoRefusal {
     Alt,
 }
 
-impl std::fmt::Display for PhotoRefusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl PhotoRefusal {
+    /// `photo_size`, `photo_format`, `photo_pixels`, `photo_corrupt` or `photo_alt`.
+    pub fn code(self) -> &'static str {
+        match self {
             PhotoRefusal::Photo(e) => e.code(),
             PhotoRefusal::Alt => "photo_alt",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for PhotoRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
@@ -52,7 +59,7 @@ pub fn busy() -> Response {
 }
 
 /// Reads the form's `alt` text (put it before the files) and `anh` files; returns how many
-/// photos were stored.
+/// photos were stored (a photo an entry has already is not stored again).
 pub async fn receive(
     state: &AppState,
     mut form: Multipart,
@@ -118,10 +125,11 @@ pub async fn receive(
                     Ok(Err(e)) => return Err(UploadError::Refused(PhotoRefusal::Photo(e))),
                     Err(e) => return Err(UploadError::Internal(e.to_string())),
                 };
-                store::save_photo(&state.db, &media, target, uploaded_by, &alt, &copies)
-                    .await
-                    .map_err(|e| UploadError::Internal(e.to_string()))?;
-                stored += 1;
+                let (_, new) =
+                    store::save_photo(&state.db, &media, target, uploaded_by, &alt, &copies)
+                        .await
+                        .map_err(|e| UploadError::Internal(e.to_string()))?;
+                stored += usize::from(new);
             }
             _ => {}
         }

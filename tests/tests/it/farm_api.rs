@@ -477,3 +477,209 @@ db_test!(an_entry_sent_again_is_stored_once, |engine| {
     .await;
     assert_eq!((status, code(&body)), (422, "invalid_entry"), "{body}");
 });
+
+/// `POST /api/v1/entries/{id}/photos` with a farm token: `anh` files in `multipart/form-data`.
+async fn photos_api(app: &TestApp, entry: &str, token: &str, files: &[&[u8]]) -> (u16, Value) {
+    let boundary = "----ocop-api-test-4b1d";
+    let mut body = Vec::new();
+    for (i, bytes) in files.iter().enumerate() {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"anh\"; filename=\"anh{i}.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/entries/{entry}/photos", app.address))
+        .bearer_auth(token)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn entry_photos(app: &TestApp, entry: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM cultivation_log_photos WHERE entry_id = $1")
+        .bind(entry)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+// The phone's offline queue (#26): an entry's answer names it, its photos follow through the
+// API, and a photo (or the whole entry with its photos) sent again is stored once.
+db_test!(an_entrys_photos_go_through_the_api_once, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member_of(&app, "0988 800 008", "Chị Thu", LONGAN_COOP).await;
+    let (plot, other_plot) = plots(&app).await;
+    let token = make_token(&farmer, "Điện thoại của Thu", "write").await;
+    let reader = make_token(&farmer, "Xem nhật ký", "read").await;
+    let path = format!("/api/v1/plots/{plot}/entries");
+    let mut entry = spraying(&today());
+    entry["client_id"] = json!("queue-0001");
+    let (status, first) = call(
+        &app,
+        reqwest::Method::POST,
+        &path,
+        Some(&token),
+        Some(entry.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{first}");
+    let id = first["id"].as_str().expect("the entry's id").to_owned();
+    let (status, again) = call(
+        &app,
+        reqwest::Method::POST,
+        &path,
+        Some(&token),
+        Some(entry),
+    )
+    .await;
+    assert_eq!((status, &again["id"]), (200, &json!(id)), "{again}");
+
+    let photo = server::photos::samples::jpeg(800, 600);
+    let other = server::photos::samples::jpeg(640, 480);
+    let (status, body) = photos_api(&app, &id, &token, &[&photo]).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!((&body["stored"], &body["photos"]), (&json!(1), &json!(1)));
+    // Sent again (the answer was lost): nothing new.
+    let (status, body) = photos_api(&app, &id, &token, &[&photo]).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!((&body["stored"], &body["photos"]), (&json!(0), &json!(1)));
+    // Two copies at once, with a new photo: still one of each.
+    let others: [&[u8]; 1] = [&other];
+    let ((a, _), (b, _)) = tokio::join!(
+        photos_api(&app, &id, &token, &others),
+        photos_api(&app, &id, &token, &others)
+    );
+    assert_eq!((a, b), (201, 201));
+    assert_eq!(entry_photos(&app, &id).await, 2);
+    let files: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM photos p JOIN cultivation_log_photos c ON c.photo_id = p.id
+          WHERE c.entry_id = $1",
+    )
+    .bind(&id)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(files, 2);
+
+    // The signed-in page sends them with its anti-forgery token; without it, refused.
+    let r = farmer
+        .upload(
+            &format!("/api/v1/entries/{id}/photos"),
+            &[],
+            &[("anh", "vuon.jpg", &server::photos::samples::jpeg(500, 400))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    assert_eq!(entry_photos(&app, &id).await, 3);
+    let bare = reqwest::Client::new()
+        .post(format!("{}/api/v1/entries/{id}/photos", app.address))
+        .header(
+            reqwest::header::COOKIE,
+            format!("ocop_session={}", farmer.cookie("ocop_session").unwrap()),
+        )
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "multipart/form-data; boundary=x",
+        )
+        .body("--x--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bare.status().as_u16(),
+        415,
+        "a form from elsewhere is refused"
+    );
+
+    // Not a photo: refused with the reason, as the pages word it.
+    let (status, body) = photos_api(&app, &id, &token, &[b"not a picture"]).await;
+    assert_eq!((status, code(&body)), (422, "photo_format"), "{body}");
+    assert!(
+        body["error"]["shown"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{body}"
+    );
+    // A read token may not add photos; another producer's entry is as good as absent.
+    let (status, body) = photos_api(&app, &id, &reader, &[&photo]).await;
+    assert_eq!((status, code(&body)), (403, "insufficient_scope"), "{body}");
+    let foreign: String =
+        sqlx::query_scalar("SELECT id FROM cultivation_log_entries WHERE plot_id = $1 LIMIT 1")
+            .bind(&other_plot)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let (status, _) = photos_api(&app, &foreign, &token, &[&photo]).await;
+    assert_eq!(status, 404);
+    let (status, _) = photos_api(&app, "no-such-entry", &token, &[&photo]).await;
+    assert_eq!(status, 404);
+});
+
+// A refused entry says why in the words of the farm pages (the phone shows it against the
+// entry it had queued), in the language of the `lang` cookie.
+db_test!(a_refused_entry_carries_the_pages_reason, |engine| {
+    let app = spawn_seeded_app(engine).await;
+    let farmer = member_of(&app, "0988 800 009", "Anh Hải", LONGAN_COOP).await;
+    let (plot, _) = plots(&app).await;
+    let r = farmer
+        .submit(
+            &format!("/nong-trai/vuon/{plot}/lo"),
+            &[("lot_code", "OFF-2026-01")],
+        )
+        .await;
+    assert!(location(&r).contains("ok=1"), "{}", location(&r));
+    let lot: String =
+        sqlx::query_scalar("SELECT id FROM harvest_lots WHERE lot_code = 'OFF-2026-01'")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+    let path = format!("/api/v1/plots/{plot}/entries");
+    let r = farmer
+        .json(reqwest::Method::POST, &path, Some(&spraying(&today())))
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let harvest = json!({"kind": "harvest", "occurred_on": today(), "lot_id": lot,
+                         "quantity_kg": 40, "client_id": "queue-harvest"});
+    let r = farmer
+        .json(reqwest::Method::POST, &path, Some(&harvest))
+        .await;
+    assert_eq!(r.status().as_u16(), 409);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(code(&body), "pre_harvest_interval");
+    let shown = body["error"]["shown"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("Kasumin 2SL") && shown.contains("cách ly"),
+        "{body}"
+    );
+    farmer.set_cookie("lang", "en");
+    let r = farmer
+        .json(reqwest::Method::POST, &path, Some(&harvest))
+        .await;
+    let body: Value = r.json().await.unwrap();
+    let shown = body["error"]["shown"].as_str().unwrap_or_default();
+    assert!(
+        shown.contains("Kasumin 2SL") && !shown.contains("cách ly"),
+        "{body}"
+    );
+    // Nothing was stored under the refused entry's id.
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cultivation_log_entries WHERE client_id = 'queue-harvest'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(stored, 0);
+});

@@ -304,3 +304,64 @@ async fn a_buyer_opens_the_lot_from_the_order_and_sees_its_recall() {
             .unwrap();
     assert!(told >= 1, "the buyer is notified");
 }
+
+/// Offline capture (#26): a farmer records a spraying with a photo and a harvest with the
+/// connection off; back online, the queue is sent through the farm API: one new entry with its
+/// photo, the harvest refused with the pre-harvest reason shown against it, the chain intact,
+/// and the same queued entry sent again stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_farmer_records_offline_and_the_queue_is_sent_once() {
+    let app = site().await;
+    let farmer = super::accounts::member_of(
+        &app,
+        "0988 500 010",
+        "Chị Ngọc",
+        "htx-nhan-long-song-hong-xanh",
+    )
+    .await;
+    drop(farmer);
+    let plot: String = sqlx::query_scalar(
+        "SELECT pl.id FROM plots pl JOIN producers p ON p.id = pl.producer_id
+          WHERE p.slug = 'htx-nhan-long-song-hong-xanh' ORDER BY pl.name LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let entries = |plot: String| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cultivation_log_entries WHERE plot_id = $1",
+            )
+            .bind(plot)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+        }
+    };
+    let before = entries(plot.clone()).await;
+    let photo = app.data_dir.path().join("phun-thuoc.jpg");
+    std::fs::write(&photo, server::photos::samples::jpeg(1200, 900)).unwrap();
+    journey(
+        &app,
+        "offline.js",
+        &[
+            ("FARMER", "0988500010"),
+            ("PASSWORD", PASSWORD),
+            ("PLOT", &plot),
+            ("PHOTO", photo.to_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(entries(plot.clone()).await, before + 1, "one entry stored");
+    let (client_id, photos): (Option<String>, i64) = sqlx::query_as(
+        "SELECT e.client_id, (SELECT COUNT(*) FROM cultivation_log_photos c WHERE c.entry_id = e.id)
+           FROM cultivation_log_entries e WHERE e.plot_id = $1 ORDER BY e.seq DESC LIMIT 1",
+    )
+    .bind(&plot)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(client_id.is_some(), "sent with the phone's id");
+    assert_eq!(photos, 1);
+}
