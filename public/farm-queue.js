@@ -10,7 +10,7 @@
   const STORE = 'queue';
   // The entry form's fields the farm API takes (see `NewEntry` in server/src/diary/api.rs).
   const FIELDS = ['kind', 'occurred_on', 'lot_id', 'input_name', 'active_ingredient', 'target',
-    'dose', 'phi_days', 'quantity_kg', 'note', 'corrects_id'];
+    'dose', 'phi_days', 'quantity_kg', 'note', 'corrects_id', 'task_id'];
 
   function done(request) {
     return new Promise((resolve, reject) => {
