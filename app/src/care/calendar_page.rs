@@ -18,6 +18,8 @@ use crate::{
 
 /// Blank rows under a calendar, for new steps.
 pub const BLANK_ROWS: usize = 3;
+/// The most steps a calendar holds (a year of work is a dozen or two).
+pub const MAX_STEPS: usize = 60;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarView {
@@ -237,15 +239,21 @@ pub fn parse_rows<'a>(
             "note" => 5,
             _ => continue,
         };
-        // Bounded: a form has a few dozen rows at most; more is not a calendar.
-        if index >= 100 {
-            return Err(TaskRefusal::Day);
+        // Bounded: the editor numbers its rows from 0; a far index is not the editor's.
+        if index >= MAX_STEPS + BLANK_ROWS {
+            return Err(TaskRefusal::TooMany);
         }
         rows.entry(index).or_insert([""; 6])[slot] = value;
     }
-    let steps: Vec<CalendarStep> = rows
+    let filled: Vec<[&str; 6]> = rows
         .into_values()
         .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
+        .collect();
+    if filled.len() > MAX_STEPS {
+        return Err(TaskRefusal::TooMany);
+    }
+    let steps: Vec<CalendarStep> = filled
+        .into_iter()
         .map(|[kind, title, month, day, window, note]| {
             CalendarStep::parse(kind, title, month, day, window, note)
         })
@@ -297,8 +305,31 @@ mod tests {
             Err(TaskRefusal::Empty)
         );
         assert_eq!(
-            parse_rows([("kind.100", "pruning")].into_iter()),
-            Err(TaskRefusal::Day)
+            parse_rows([("kind.63", "pruning")].into_iter()),
+            Err(TaskRefusal::TooMany)
         );
+        // A full calendar with its blank rows under it still saves.
+        let full: Vec<(String, String)> = (0..MAX_STEPS + BLANK_ROWS)
+            .flat_map(|i| {
+                let filled = i < MAX_STEPS;
+                [
+                    (
+                        format!("kind.{i}"),
+                        if filled { "pruning" } else { "" }.to_owned(),
+                    ),
+                    (
+                        format!("title.{i}"),
+                        if filled { "t" } else { "" }.to_owned(),
+                    ),
+                    (
+                        format!("month.{i}"),
+                        if filled { "1" } else { "" }.to_owned(),
+                    ),
+                    (format!("day.{i}"), if filled { "1" } else { "" }.to_owned()),
+                ]
+            })
+            .collect();
+        let steps = parse_rows(full.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
+        assert_eq!(steps.len(), MAX_STEPS);
     }
 }

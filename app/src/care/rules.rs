@@ -148,6 +148,14 @@ pub fn pre_harvest_task(
 
 /// A reminder goes out this many days before a task's day (and on the day, if it was made later).
 pub const REMIND_DAYS_BEFORE: u64 = 1;
+/// Reminders wait for the morning (Vietnam time): a notice at midnight wakes nobody usefully.
+pub const REMIND_FROM_HOUR: u32 = 6;
+
+/// Whether reminders may go out at `now`: from [`REMIND_FROM_HOUR`] in Vietnam (UTC+7).
+pub fn reminding_hours(now: chrono::DateTime<chrono::Utc>) -> bool {
+    use chrono::Timelike;
+    (now + chrono::Duration::hours(7)).hour() >= REMIND_FROM_HOUR
+}
 
 /// The last due day whose open tasks are reminded of on `today`.
 pub fn remind_until(today: NaiveDate) -> NaiveDate {
@@ -181,6 +189,8 @@ text_enum! {
         Done = "xong",
         /// No calendar for the plot's crop.
         NoCalendar = "khong-lich",
+        /// More steps than a calendar holds.
+        TooMany = "qua-nhieu",
     }
 }
 
@@ -342,6 +352,26 @@ pub fn plan(steps: &[CalendarStep], today: NaiveDate) -> Vec<PlannedTask> {
     planned
 }
 
+/// How near an earlier calendar task of the same kind must be for a planned one to count as
+/// already there: an officer moving a step by some days does not give farmers a second task.
+pub const SAME_TASK_DAYS: i64 = 30;
+
+/// The planned tasks not already on the plot: `existing` are the plot's calendar tasks (kind,
+/// first day); one of the same kind within [`SAME_TASK_DAYS`] days stands for the new one.
+pub fn not_yet_planned(
+    planned: Vec<PlannedTask>,
+    existing: &[(EntryKind, NaiveDate)],
+) -> Vec<PlannedTask> {
+    planned
+        .into_iter()
+        .filter(|p| {
+            !existing.iter().any(|(kind, day)| {
+                *kind == p.task.kind && (*day - p.task.due_on).num_days().abs() <= SAME_TASK_DAYS
+            })
+        })
+        .collect()
+}
+
 fn step(
     kind: EntryKind,
     title: &str,
@@ -365,8 +395,8 @@ fn step(
 ///
 /// Longan (nhãn lồng) in the Red River delta: harvested late July to August; pruned and fed
 /// after the harvest so the autumn flush matures; girdled in early winter to bring on flowers;
-/// fed before flowering and while the fruit fills; bagged when the fruit is fingertip-sized;
-/// sprayed against stink bugs at flowering and anthracnose and fruit borers before bagging.
+/// fed before flowering and while the fruit fills; sprayed against stink bugs at flowering and
+/// against anthracnose and fruit borers just before the fruit, fingertip-sized, is bagged.
 pub fn shipped(crop_key: &str) -> Option<Vec<CalendarStep>> {
     use EntryKind as K;
     match crop_key {
@@ -428,20 +458,20 @@ pub fn shipped(crop_key: &str) -> Option<Vec<CalendarStep>> {
                 10,
             ),
             step(
+                K::Spraying,
+                "Phun phòng thán thư, sâu đục quả trước khi bao",
+                "Phun trước khi bao quả; ghi đúng thời gian cách ly trên nhãn thuốc.",
+                5,
+                5,
+                10,
+            ),
+            step(
                 K::FruitBagging,
                 "Bao quả",
                 "Bao chùm quả khi quả bằng đầu ngón tay, sau lần phun phòng.",
                 5,
                 20,
                 20,
-            ),
-            step(
-                K::Spraying,
-                "Phun phòng thán thư, sâu đục quả",
-                "Lần phun cuối trước thu hoạch: tính thời gian cách ly trên nhãn thuốc.",
-                6,
-                10,
-                10,
             ),
             step(
                 K::Harvest,
@@ -752,7 +782,41 @@ mod tests {
     }
 
     #[test]
-    fn reminders_cover_today_and_tomorrow() {
+    fn reminders_cover_today_and_tomorrow_from_six_in_the_morning() {
         assert_eq!(remind_until(d(2027, 12, 31)), d(2028, 1, 1));
+        let utc = |h| d(2027, 3, 1).and_hms_opt(h, 0, 0).unwrap().and_utc();
+        // 22:00 UTC is 05:00 in Vietnam; 23:00 is 06:00.
+        assert!(!reminding_hours(utc(22)));
+        assert!(reminding_hours(utc(23)));
+        assert!(reminding_hours(utc(1)));
+        assert!(reminding_hours(utc(16)));
+        assert!(!reminding_hours(utc(17)));
+    }
+
+    #[test]
+    fn a_step_moved_by_some_days_is_not_planned_twice() {
+        let planned = plan(&shipped("nhan").unwrap(), d(2027, 3, 1));
+        let bagging = planned
+            .iter()
+            .find(|p| p.task.kind == EntryKind::FruitBagging)
+            .unwrap();
+        assert_eq!(bagging.task.due_on, d(2027, 5, 20));
+        // The officer moved bagging from 15 May; a pruning that day does not count.
+        let existing = [
+            (EntryKind::FruitBagging, d(2027, 5, 15)),
+            (EntryKind::Pruning, d(2027, 5, 20)),
+        ];
+        let left = not_yet_planned(planned.clone(), &existing);
+        assert_eq!(left.len(), planned.len() - 1);
+        assert!(left.iter().all(|p| p.task.kind != EntryKind::FruitBagging));
+        // The year's three feedings are each their own.
+        let feeding = |v: &[PlannedTask]| {
+            v.iter()
+                .filter(|p| p.task.kind == EntryKind::Fertilising)
+                .count()
+        };
+        let left = not_yet_planned(planned.clone(), &[(EntryKind::Fertilising, d(2027, 4, 20))]);
+        assert_eq!(feeding(&planned), 3);
+        assert_eq!(feeding(&left), 2);
     }
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Any, Transaction};
 
 use super::rules::{
-    CalendarStep, NewTask, Task, TaskEvent, TaskSource, TaskStatus, TaskTransitionError, plan,
-    remind_until, shipped,
+    CalendarStep, NewTask, Task, TaskEvent, TaskSource, TaskStatus, TaskTransitionError,
+    not_yet_planned, plan, remind_until, shipped,
 };
 use crate::{
     db::{Db, decode, ids::new_id},
@@ -141,6 +141,10 @@ pub async fn calendar(
     Ok(Some((steps, true)))
 }
 
+fn parse_db_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 /// A plot's commune and crop.
 async fn plot_place(db: &Db, plot_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(PLOT_PLACE)
@@ -175,8 +179,16 @@ pub async fn apply_calendar(
     let Some((steps, _)) = calendar_of_plot(db, plot_id).await? else {
         return Ok(None);
     };
+    let existing: Vec<(String, String)> = sqlx::query_as(CALENDAR_TASKS)
+        .bind(plot_id)
+        .fetch_all(db.pool())
+        .await?;
+    let existing: Vec<(EntryKind, NaiveDate)> = existing
+        .into_iter()
+        .filter_map(|(kind, day)| Some((EntryKind::parse(&kind)?, parse_db_day(&day)?)))
+        .collect();
     let mut added = 0;
-    for planned in plan(&steps, today) {
+    for planned in not_yet_planned(plan(&steps, today), &existing) {
         // The unique (plot, key) index makes a second apply (or two at once) add nothing.
         added += insert(
             db,
@@ -301,9 +313,10 @@ pub async fn change(
     })
 }
 
-/// Closes `task_id` with the diary entry just written for it, inside the entry's transaction
-/// (the plot's row is held, so no other entry closes it meanwhile). A task of another plot, or
-/// one already done, is left as it is: the entry stands on its own.
+/// Closes `task_id` with the diary entry just written for it, inside the entry's transaction.
+/// One conditional update: recording is refused only to a done task (`TaskStatus::after`), so
+/// a Skip landing at the same moment cannot leave the recorded task skipped. A task of another
+/// plot, or one already done, is left as it is: the entry stands on its own. Whether it closed.
 #[tracing::instrument(skip_all, fields(plot_id = %plot_id, task = %task_id))]
 pub(crate) async fn record_in(
     tx: &mut Transaction<'_, Any>,
@@ -312,29 +325,18 @@ pub(crate) async fn record_in(
     entry_id: &str,
     now: &str,
 ) -> Result<bool, sqlx::Error> {
-    let status: Option<String> = sqlx::query_scalar(RECORD_SELECT)
-        .bind(task_id)
-        .bind(plot_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(status) = status.as_deref().and_then(TaskStatus::parse) else {
-        return Ok(false);
-    };
-    if status.after(TaskEvent::Record).is_err() {
-        return Ok(false);
-    }
     let done = sqlx::query(RECORD)
         .bind(task_id)
         .bind(entry_id)
         .bind(now)
-        .bind(status.as_str())
+        .bind(plot_id)
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Writes the reminders due on `today`: each open task due by tomorrow (or late, and never
-/// reminded) once, to its producer's people. Safe to run often and on several servers: a task
+/// Writes the reminders due on `today`, from six in the morning (Vietnam time): each open task
+/// due by tomorrow (or late, and never reminded) once, to its producer's people. Safe to run often and on several servers: a task
 /// is claimed by setting `reminded_at` in the transaction that writes its notices.
 #[tracing::instrument(skip_all, fields(%today))]
 pub async fn remind_due(
@@ -343,6 +345,9 @@ pub async fn remind_due(
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
     use crate::notify::{rules::Notice, storage};
+    if !super::rules::reminding_hours(now) {
+        return Ok(0);
+    }
     let due: Vec<(String, String, String, String, String, String)> = sqlx::query_as(REMIND_DUE)
         .bind(db_date(remind_until(today)))
         .fetch_all(db.pool())
@@ -350,7 +355,14 @@ pub async fn remind_due(
     let at = db_timestamp(now);
     let mut written = 0;
     for (id, plot_id, plot, title, due_on, producer_id) in due {
-        let due_on = decode::date("care_tasks.due_on", &id, &due_on)?;
+        // One unreadable row is logged and passed over: it must not stop every later pass.
+        let due_on = match decode::date("care_tasks.due_on", &id, &due_on) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!(task = %id, error = %e, "a care task's day cannot be read");
+                continue;
+            }
+        };
         let mut tx = db.begin_write().await?;
         let claimed = sqlx::query(REMIND_CLAIM)
             .bind(&id)
@@ -397,6 +409,8 @@ crate::db::statements! {
     /// `calendar`.
     CALENDAR = "SELECT id, kind, title, note, month, day, window_days FROM care_calendar_steps
          WHERE commune_id = $1 AND crop = $2 ORDER BY position";
+    /// `apply_calendar`: the calendar tasks already on the plot, whatever their status.
+    CALENDAR_TASKS = "SELECT kind, due_on FROM care_tasks WHERE plot_id = $1 AND source = 'calendar'";
     /// `calendar_of_plot`.
     PLOT_PLACE = "SELECT commune_id, crop FROM plots WHERE id = $1";
     /// `save_calendar`, `reset_calendar`.
@@ -410,11 +424,9 @@ crate::db::statements! {
     /// `change`: only from the status the machine was given.
     CHANGE = "UPDATE care_tasks SET status = $4, closed_at = $5
          WHERE id = $1 AND plot_id = $2 AND status = $3";
-    /// `record_in`.
-    RECORD_SELECT = "SELECT status FROM care_tasks WHERE id = $1 AND plot_id = $2";
-    /// `record_in`.
+    /// `record_in`: from open or skipped, the statuses `TaskEvent::Record` leaves (done stays).
     RECORD = "UPDATE care_tasks SET status = 'done', entry_id = $2, closed_at = $3
-         WHERE id = $1 AND status = $4";
+         WHERE id = $1 AND plot_id = $4 AND status <> 'done'";
     /// `remind_due`: open tasks due by the day given, never reminded, of approved producers.
     REMIND_DUE = "SELECT t.id, p.id, p.name, t.title, t.due_on, p.producer_id
           FROM care_tasks t JOIN plots p ON p.id = t.plot_id
@@ -423,5 +435,6 @@ crate::db::statements! {
            AND pr.status = 'active'
          ORDER BY t.due_on, t.id";
     /// `remind_due`: the claim; a second server finds it taken.
-    REMIND_CLAIM = "UPDATE care_tasks SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL";
+    REMIND_CLAIM = "UPDATE care_tasks SET reminded_at = $2
+         WHERE id = $1 AND reminded_at IS NULL AND status = 'open'";
 }

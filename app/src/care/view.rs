@@ -31,6 +31,8 @@ pub struct CarePlan {
 /// Query names the task forms answer with.
 pub const REFUSED: &str = "loi_viec";
 pub const ADDED: &str = "viec_them";
+/// A task added by hand.
+pub const ADDED_ONE: &str = "viec_moi";
 /// The task whose diary entry the form is filled in for.
 pub const RECORDING: &str = "viec";
 
@@ -69,7 +71,8 @@ pub fn CareSection(plot_id: String, plan: CarePlan, today: NaiveDate) -> impl In
     let added = query
         .get(ADDED)
         .and_then(|n| n.parse::<usize>().ok())
-        .map(|n| (t.added)(n));
+        .map(|n| (t.added)(n))
+        .or_else(|| query.get(ADDED_ONE).map(|_| t.added_one.to_owned()));
     let empty = plan.tasks.is_empty();
     view! {
         <section id="viec" aria-labelledby="tasks" class="care">

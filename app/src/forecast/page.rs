@@ -134,7 +134,8 @@ static VI: ForecastTexts = ForecastTexts {
             tích vườn. Tuần nào dồn nhiều hàng, hãy tổ chức tiêu thụ sớm.",
     assumptions: "Giả định: nhãn 1,2 kg/m², thu hoạch 210–250 ngày sau xử lý ra hoa hoặc 50–75 \
                   ngày sau bao quả; vải 1 kg/m², 165–195 ngày sau xử lý ra hoa hoặc 35–56 ngày \
-                  sau bao quả. Khung thu hoạch nông dân lập được ưu tiên.",
+                  sau bao quả. Khung thu hoạch nông dân tự đặt được ưu tiên; khung theo lịch chăm sóc \
+                  chỉ dùng khi vườn chưa ghi xử lý ra hoa hay bao quả.",
     counted: |n| format!("{n} vườn có dự báo"),
     csv: "Tải CSV",
     empty: "Chưa có vườn nào ghi xử lý ra hoa, bao quả hay lập khung thu hoạch cho mùa tới.",
@@ -155,7 +156,8 @@ static EN: ForecastTexts = ForecastTexts {
             planned, times the orchards' areas. Where a week piles up, organise sales early.",
     assumptions: "Assumed: longan 1.2 kg/m², harvested 210–250 days after flower induction or \
                   50–75 days after bagging; lychee 1 kg/m², 165–195 days after induction or \
-                  35–56 days after bagging. A farmer's harvest window comes first.",
+                  35–56 days after bagging. A harvest window the farmer set comes first; the care \
+                  calendar's window counts only for plots with no induction or bagging recorded.",
     counted: |n| format!("{n} plots forecast"),
     csv: "Download CSV",
     empty: "No plot has recorded flower induction or fruit bagging, or planned a harvest window, \

@@ -46,8 +46,11 @@ pub struct PlotSeason {
     pub last_harvest: Option<NaiveDate>,
     pub induction: Option<NaiveDate>,
     pub bagging: Option<NaiveDate>,
-    /// An open harvest task's window (`care`): (first day, last day).
+    /// An open harvest task's window the farmer set by hand (`care`): (first day, last day).
     pub window: Option<(NaiveDate, NaiveDate)>,
+    /// An open harvest task from the care calendar: the commune's usual window, weaker than
+    /// what the plot's own diary says.
+    pub calendar_window: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// What the expectation rests on, strongest first.
@@ -56,6 +59,7 @@ pub enum Basis {
     HarvestWindow,
     FruitBagging,
     FlowerInduction,
+    CalendarWindow,
 }
 
 /// One plot's expected harvest.
@@ -71,27 +75,37 @@ fn after(day: NaiveDate, days: u64) -> Option<NaiveDate> {
     day.checked_add_days(Days::new(days))
 }
 
-/// The harvest a plot is expected to bring, as of `today`: from the farmer's harvest window if
-/// planned, else from the fruit bagging, else from the flower induction, counting only what
-/// was done after the last harvest; `None` without an area, a signal, or once the expected
-/// window has passed.
+/// The harvest a plot is expected to bring, as of `today`, from the strongest signal of its
+/// season: the farmer's own harvest window, else its fruit bagging, else its flower induction,
+/// else the calendar's harvest window. A signal belongs to the season when its window ends on or
+/// after the plot's last harvest (a picking that started does not end the season) and not
+/// before today. `None` without an area or a signal.
 pub fn expected(season: &PlotSeason, model: &CropModel, today: NaiveDate) -> Option<Expected> {
     let area = season.area_m2.filter(|a| *a > 0)?;
-    let current = |d: &NaiveDate| season.last_harvest.is_none_or(|h| *d > h);
-    let (from, to, basis) = if let Some((from, to)) = season.window.filter(|(f, _)| current(f)) {
-        (from, to, Basis::HarvestWindow)
-    } else if let Some(b) = season.bagging.filter(current) {
-        let (a, z) = model.from_bagging;
-        (after(b, a)?, after(b, z)?, Basis::FruitBagging)
-    } else if let Some(i) = season.induction.filter(current) {
-        let (a, z) = model.from_induction;
-        (after(i, a)?, after(i, z)?, Basis::FlowerInduction)
-    } else {
-        return None;
+    let current = |(from, to): (NaiveDate, NaiveDate)| {
+        to >= from && to >= today && season.last_harvest.is_none_or(|h| to >= h)
     };
-    (to >= today && to >= from).then_some(Expected {
-        from,
-        to,
+    let from_signal = |day: Option<NaiveDate>, (first, last): (u64, u64)| {
+        let day = day?;
+        Some((after(day, first)?, after(day, last)?))
+    };
+    let (window, basis) = [
+        (season.window, Basis::HarvestWindow),
+        (
+            from_signal(season.bagging, model.from_bagging),
+            Basis::FruitBagging,
+        ),
+        (
+            from_signal(season.induction, model.from_induction),
+            Basis::FlowerInduction,
+        ),
+        (season.calendar_window, Basis::CalendarWindow),
+    ]
+    .into_iter()
+    .find_map(|(w, basis)| Some((w.filter(|w| current(*w))?, basis)))?;
+    Some(Expected {
+        from: window.0,
+        to: window.1,
         kg: area as f64 * model.kg_per_m2,
         basis,
     })
@@ -187,12 +201,31 @@ mod tests {
             expected(&s, &LONGAN, today).unwrap().basis,
             Basis::FruitBagging
         );
+        // The calendar's window is the weakest: the diary's bagging still wins.
+        s.calendar_window = Some((d(2027, 7, 25), d(2027, 8, 24)));
+        assert_eq!(
+            expected(&s, &LONGAN, today).unwrap().basis,
+            Basis::FruitBagging
+        );
         s.window = Some((d(2027, 7, 25), d(2027, 8, 20)));
         let e = expected(&s, &LONGAN, today).unwrap();
         assert_eq!(
             (e.from, e.to, e.basis),
             (d(2027, 7, 25), d(2027, 8, 20), Basis::HarvestWindow)
         );
+        // Picking started on 28 July: the window still runs, the plot is still forecast.
+        s.last_harvest = Some(d(2027, 7, 28));
+        let e = expected(&s, &LONGAN, d(2027, 8, 1)).unwrap();
+        assert_eq!(e.basis, Basis::HarvestWindow);
+        // A plot with only the calendar's window is forecast by it.
+        let planned_only = PlotSeason {
+            area_m2: Some(500),
+            last_harvest: Some(d(2026, 8, 10)),
+            calendar_window: Some((d(2027, 7, 25), d(2027, 8, 24))),
+            ..PlotSeason::default()
+        };
+        let e = expected(&planned_only, &LONGAN, today).unwrap();
+        assert_eq!((e.basis, e.kg), (Basis::CalendarWindow, 600.0));
     }
 
     #[test]

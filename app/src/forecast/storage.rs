@@ -65,20 +65,21 @@ async fn commune(
             _ => {}
         }
     }
-    let windows: Vec<(String, String, String)> = sqlx::query_as(WINDOWS)
+    let windows: Vec<(String, String, String, String)> = sqlx::query_as(WINDOWS)
         .bind(commune_id)
         .bind(db_date(today))
         .fetch_all(db.pool())
         .await?;
-    for (plot_id, from, to) in windows {
+    for (plot_id, source, from, to) in windows {
         let from = decode::date("care_tasks.due_on", &plot_id, &from)?;
         let to = decode::date("care_tasks.due_until", &plot_id, &to)?;
-        // The earliest window still to come (rows are by day).
-        seasons
-            .entry(plot_id)
-            .or_default()
-            .window
-            .get_or_insert((from, to));
+        let season = seasons.entry(plot_id).or_default();
+        // The earliest window still to come of each source (rows are by day).
+        if source == "manual" {
+            season.window.get_or_insert((from, to));
+        } else {
+            season.calendar_window.get_or_insert((from, to));
+        }
     }
     Ok(plots
         .into_iter()
@@ -108,7 +109,7 @@ crate::db::statements! {
            AND NOT EXISTS (SELECT 1 FROM cultivation_log_entries c WHERE c.corrects_id = e.id)
          GROUP BY e.plot_id, e.kind";
     /// `commune`: open harvest tasks not over yet, by day.
-    WINDOWS = "SELECT t.plot_id, t.due_on, COALESCE(t.due_until, t.due_on) FROM care_tasks t
+    WINDOWS = "SELECT t.plot_id, t.source, t.due_on, COALESCE(t.due_until, t.due_on) FROM care_tasks t
           JOIN plots p ON p.id = t.plot_id
          WHERE p.commune_id = $1 AND t.kind = 'harvest' AND t.status = 'open'
            AND COALESCE(t.due_until, t.due_on) >= $2

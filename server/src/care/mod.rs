@@ -7,9 +7,9 @@ use app::{
     care::{
         CALENDAR_PAGE,
         calendar_page::parse_rows,
-        rules::{NewTask, TaskEvent, TaskRefusal},
+        rules::{NewTask, TaskEvent, TaskRefusal, TaskTransitionError},
         storage::{self, Changed},
-        view::{ADDED, REFUSED},
+        view::{ADDED, ADDED_ONE, REFUSED},
     },
     diary::storage::plot_owner,
     domain::time::vietnam_date,
@@ -132,7 +132,7 @@ pub async fn create_task(
         .await
         .context("adding a task")?;
     Ok(see_other(&format!(
-        "{}?{ADDED}=1#viec",
+        "{}?{ADDED_ONE}=1#viec",
         plot_page(&plot_id)
     )))
 }
@@ -168,7 +168,13 @@ async fn change_task(
         .context("changing a task")?
     {
         Changed::Now(_) => Ok(see_other(&format!("{}#viec", plot_page(plot_id)))),
-        Changed::Refused(_) => Err(task_refused(plot_id, TaskRefusal::Done)),
+        // Reopening an open task (a second tap) changes nothing: back to the list.
+        Changed::Refused(TaskTransitionError::Open) => {
+            Ok(see_other(&format!("{}#viec", plot_page(plot_id))))
+        }
+        Changed::Refused(TaskTransitionError::Done) => {
+            Err(task_refused(plot_id, TaskRefusal::Done))
+        }
         Changed::NotFound => Err(FormError::NotFound),
     }
 }

@@ -78,7 +78,13 @@ db_test!(
                 ],
             )
             .await;
-        assert_eq!(location(&r), format!("{page_path}?viec_them=1#viec"));
+        assert_eq!(location(&r), format!("{page_path}?viec_moi=1#viec"));
+        assert!(
+            farmer
+                .page(&format!("{page_path}?viec_moi=1"))
+                .await
+                .contains("Đã thêm việc.")
+        );
         let page = farmer.page(&page_path).await;
         let tasks = &page[page.find("id=\"viec\"").unwrap()..];
         let late = tasks.find("Tưới rãnh sau đợt nắng").unwrap();
@@ -196,7 +202,7 @@ db_test!(
         assert_eq!(location(&r), format!("{page_path}?loi_viec=xong#viec"));
         assert_eq!(task_row(&app, "Tưới rãnh sau đợt nắng").await.1, "done");
 
-        // Another producer's plot, and a task of this plot through another plot's address.
+        // Another producer's plot, and this plot's task in the hands of another producer's member.
         let r = farmer
             .submit(&format!("/nong-trai/vuon/{other_plot}/viec/lich"), &[])
             .await;
@@ -256,7 +262,15 @@ db_test!(
                 ],
             )
             .await;
-        let now = Utc::now();
+        // Reminders wait for the morning in Vietnam: none at 05:00, then at 08:00.
+        let at = |hour: u32| {
+            (today().and_hms_opt(hour, 0, 0).unwrap() - chrono::Duration::hours(7)).and_utc()
+        };
+        let night = app::care::storage::remind_due(&app.db, today(), at(5))
+            .await
+            .unwrap();
+        assert_eq!(night, 0);
+        let now = at(8);
         let first = app::care::storage::remind_due(&app.db, today(), now)
             .await
             .unwrap();
