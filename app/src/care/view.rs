@@ -74,14 +74,83 @@ pub fn CareSection(plot_id: String, plan: CarePlan, today: NaiveDate) -> impl In
         .map(|n| (t.added)(n))
         .or_else(|| query.get(ADDED_ONE).map(|_| t.added_one.to_owned()));
     let empty = plan.tasks.is_empty();
+    let (now, later, closed) = by_nearness(plan.tasks, today);
     view! {
         <section id="viec" aria-labelledby="tasks" class="care">
             <h2 id="tasks">{t.heading}</h2>
             {refused.map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
             {added.map(|m| view! { <p class="notice ok" role="status">{m}</p> })}
             {empty.then(|| view! { <p class="muted">{t.none}</p> })}
-            <ul class="tasks">
-                {plan.tasks.into_iter().map(|task| {
+            <TaskList tasks=now today base=base.clone()/>
+            {(!later.is_empty()).then(|| view! {
+                <details class="later">
+                    <summary>{(t.later)(later.len())}</summary>
+                    <TaskList tasks=later today base=base.clone()/>
+                </details>
+            })}
+            {(!closed.is_empty()).then(|| view! {
+                <details class="later">
+                    <summary>{(t.closed)(closed.len())}</summary>
+                    <TaskList tasks=closed today base=base.clone()/>
+                </details>
+            })}
+            {match plan.calendar {
+                Some((steps, own)) => view! {
+                    <form method="post" action=format!("{base}/lich") class="stack">
+                        <CsrfField/>
+                        <p class="small muted">{t.from_calendar} " — " {if own { t.calendar_own } else { t.calendar_shipped }}</p>
+                        <button type="submit" class="button secondary">{(t.apply)(steps)}</button>
+                    </form>
+                }.into_any(),
+                None => view! { <p class="small muted">{t.no_calendar}</p> }.into_any(),
+            }}
+            <details class="add">
+                <summary>{t.new_task}</summary>
+                <form method="post" action=base.clone() class="stack">
+                    <CsrfField/>
+                    <label>{t.kind_label}
+                        <select name="kind" required>
+                            {EntryKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{(d.kind)(*k)}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t.title_label} <input name="title" required maxlength="120"/></label>
+                    <label>{t.due_label} <input name="due_on" type="date" required value=today.to_string()/></label>
+                    <label>{t.until_label} <input name="due_until" type="date"/></label>
+                    <label>{t.note_label} <TextArea name="note" maxlength=1000 rows=2 value=String::new()/></label>
+                    <button type="submit" class="button">{t.add}</button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+/// The tasks at hand (late, due within [`SOON_DAYS`], the pre-harvest interval's end), those
+/// further off, and the closed ones, each in reading order: a phone shows what to do now first
+/// and folds the rest.
+pub fn by_nearness(tasks: Vec<Task>, today: NaiveDate) -> (Vec<Task>, Vec<Task>, Vec<Task>) {
+    let soon = today
+        .checked_add_days(chrono::Days::new(SOON_DAYS))
+        .unwrap_or(today);
+    let (open, closed): (Vec<Task>, Vec<Task>) = tasks
+        .into_iter()
+        .partition(|t| t.status == TaskStatus::Open);
+    let (now, later) = open
+        .into_iter()
+        .partition(|t| t.source == TaskSource::PreHarvest || t.due_on <= soon);
+    (now, later, closed)
+}
+
+/// How far ahead the list shows tasks unfolded.
+pub const SOON_DAYS: u64 = 30;
+
+#[component]
+fn TaskList(tasks: Vec<Task>, today: NaiveDate, base: String) -> impl IntoView {
+    let locale = use_locale();
+    let t = CareTexts::of(locale);
+    let d = DiaryTexts::of(locale);
+    view! {
+        <ul class="tasks">
+            {tasks.into_iter().map(|task| {
                     let late = task.overdue_days(today);
                     let when = match (task.source, task.due_until) {
                         (TaskSource::PreHarvest, _) => (t.safe_from)(&day(task.due_on)),
@@ -128,34 +197,44 @@ pub fn CareSection(plot_id: String, plan: CarePlan, today: NaiveDate) -> impl In
                             })}
                         </li>
                     }
-                }).collect_view()}
-            </ul>
-            {match plan.calendar {
-                Some((steps, own)) => view! {
-                    <form method="post" action=format!("{base}/lich") class="stack">
-                        <CsrfField/>
-                        <p class="small muted">{t.from_calendar} " — " {if own { t.calendar_own } else { t.calendar_shipped }}</p>
-                        <button type="submit" class="button secondary">{(t.apply)(steps)}</button>
-                    </form>
-                }.into_any(),
-                None => view! { <p class="small muted">{t.no_calendar}</p> }.into_any(),
-            }}
-            <details class="add">
-                <summary>{t.new_task}</summary>
-                <form method="post" action=base.clone() class="stack">
-                    <CsrfField/>
-                    <label>{t.kind_label}
-                        <select name="kind" required>
-                            {EntryKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{(d.kind)(*k)}</option> }).collect_view()}
-                        </select>
-                    </label>
-                    <label>{t.title_label} <input name="title" required maxlength="120"/></label>
-                    <label>{t.due_label} <input name="due_on" type="date" required value=today.to_string()/></label>
-                    <label>{t.until_label} <input name="due_until" type="date"/></label>
-                    <label>{t.note_label} <TextArea name="note" maxlength=1000 rows=2 value=String::new()/></label>
-                    <button type="submit" class="button">{t.add}</button>
-                </form>
-            </details>
-        </section>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::rules::EntryKind;
+
+    #[test]
+    fn tasks_at_hand_come_unfolded_the_rest_folded() {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        let task = |days: i64, status: TaskStatus, source: TaskSource| Task {
+            id: Some(format!("{days}")),
+            kind: EntryKind::Pruning,
+            title: String::new(),
+            note: String::new(),
+            due_on: today + chrono::Duration::days(days),
+            due_until: None,
+            source,
+            status,
+            entry_seq: None,
+        };
+        let (now, later, closed) = by_nearness(
+            vec![
+                task(-3, TaskStatus::Open, TaskSource::Manual),
+                task(30, TaskStatus::Open, TaskSource::Calendar),
+                task(31, TaskStatus::Open, TaskSource::Calendar),
+                task(45, TaskStatus::Open, TaskSource::PreHarvest),
+                task(-1, TaskStatus::Done, TaskSource::Manual),
+                task(2, TaskStatus::Skipped, TaskSource::Calendar),
+            ],
+            today,
+        );
+        let ids = |v: &[Task]| v.iter().map(|t| t.id.clone().unwrap()).collect::<Vec<_>>();
+        assert_eq!(ids(&now), ["-3", "30", "45"]);
+        assert_eq!(ids(&later), ["31"]);
+        assert_eq!(ids(&closed), ["-1", "2"]);
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::{CSV, PAGE, rules::WeekRow};
+use super::{CSV, rules::WeekRow};
 use crate::{
     care::calendar_page::crop_name,
     i18n::{Locale, use_locale},
@@ -24,7 +24,7 @@ pub struct ForecastView {
 #[server(prefix = "/fn")]
 pub async fn get_forecast() -> Result<Gate<ForecastView>, ServerFnError> {
     use crate::pages::gate::{gated, require_officer};
-    gated(require_officer(PAGE), |actor, cx| async move {
+    gated(require_officer(super::PAGE), |actor, cx| async move {
         let scope = (!actor.admin).then_some(actor.officer_of.as_slice());
         super::storage::forecast(&cx.db, scope, cx.today)
             .await

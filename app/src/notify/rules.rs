@@ -416,6 +416,12 @@ mod tests {
                 product: "Nhãn lồng".into(),
                 reason: "Dư lượng thuốc vượt mức".into(),
             },
+            Notice::CareTaskDue {
+                plot_id: "p1".into(),
+                plot: "Vườn nhãn số 1".into(),
+                task: "Bao quả".into(),
+                due_on: NaiveDate::from_ymd_opt(2027, 5, 20).unwrap(),
+            },
         ]
     }
 
