@@ -17,11 +17,13 @@ pub mod forecast;
 pub mod i18n;
 pub mod layout;
 pub mod ledger;
+pub mod legal;
 pub mod lot_sales;
 pub mod notify;
 pub mod officer;
 pub mod pages;
 pub mod payments;
+pub mod privacy;
 pub mod search;
 pub mod security;
 pub mod seller;
@@ -53,6 +55,7 @@ use crate::{
     },
     i18n::request_locale,
     layout::SiteHeader,
+    legal::footer::SiteFooter,
     officer::pages::{
         commune_editor::CommuneEditorPage,
         dashboard::OfficerPage,
@@ -165,7 +168,13 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("sao-ke")) view=crate::ledger::pages::StatementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("doi-soat")) view=crate::ledger::pages::SettlementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("hoan-tien")) view=crate::payments::refunds_page::RefundsPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("quy-che") view=crate::legal::page::RulesPage/>
+                <Route path=StaticSegment("chinh-sach-bao-mat") view=crate::legal::page::PrivacyPage/>
+                <Route path=StaticSegment("dieu-khoan-ban-hang") view=crate::legal::page::TermsPage/>
+                <Route path=(StaticSegment("tai-khoan"), StaticSegment("du-lieu")) view=crate::privacy::page::DataPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("thong-tin-phap-ly")) view=crate::seller::identity_page::IdentityPage ssr=SsrMode::Async/>
             </Routes>
+            <SiteFooter/>
         </Router>
     }
 }

@@ -175,6 +175,16 @@ fn router(state: AppState) -> Router {
     let vnpay = app::shop::pages::checkout::VnpayAccepted(state.payments.vnpay.is_some());
     let quoter = state.carriers.quoter();
     let code_channels = state.code_channels();
+    // What every page's render finds in its context (the routes' and the not-found page's).
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(search.clone());
+        provide_context(public_url.clone());
+        provide_context(cards);
+        provide_context(quoter.clone());
+        provide_context(code_channels);
+        provide_context(vnpay);
+    };
     let media = Router::new()
         .fallback_service(ServeDir::new(state.settings.media_dir()))
         // Stored photos never change under the same key.
@@ -190,6 +200,8 @@ fn router(state: AppState) -> Router {
         .merge(crate::catalog::router())
         .merge(crate::diary::router())
         .merge(crate::care::router())
+        .merge(crate::legal::router())
+        .merge(crate::privacy::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())
         .merge(crate::shipping::router())
@@ -204,24 +216,15 @@ fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(routes::seo::sitemap))
         .route("/robots.txt", get(routes::seo::robots))
         .nest("/media", media)
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(db.clone());
-                provide_context(search.clone());
-                provide_context(public_url.clone());
-                provide_context(cards);
-                provide_context(quoter.clone());
-                provide_context(code_channels);
-                provide_context(vnpay);
-            },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        // The not-found page has the same context: its footer names the operator too.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         // A storage fault a handler met (a full disk) is recorded for `/healthz`.
         .layer(middleware::map_response_with_state(
             state.clone(),

@@ -46,6 +46,11 @@ async function signUpAndApply(browser, f) {
   await p.fill('#producer-name', f.producer);
   await p.selectOption('#producer-kind', 'household');
   await p.selectOption('#producer-commune', COMMUNE_ID);
+  // The seller's legal identity, for the officer to check and buyers to see.
+  await p.fill('#id-legal-name', `Hộ kinh doanh ${f.person}`);
+  await p.fill('#id-address', 'Thôn Đông, xã Tân Hưng, tỉnh Hưng Yên');
+  await p.fill('#id-phone', f.phone);
+  await p.fill('#id-tax', '0901234567');
   await p.click('form[action="/tai-khoan/ban-hang"] button[type=submit]');
   await p.waitForURL(/ok=applied/);
   if (f.shots) await shot(p, 'farmer-applied-360');

@@ -23,6 +23,8 @@ pub struct AdminData {
     pub bank: (String, String, String),
     /// New producers' delivery fee, in dong.
     pub shipping: i64,
+    /// Who operates the marketplace (the footer).
+    pub operator: crate::legal::operator::Operator,
 }
 
 #[server(prefix = "/fn")]
@@ -41,6 +43,7 @@ pub async fn get_admin_page() -> Result<Gate<AdminData>, ServerFnError> {
                     officers: crate::admin::storage::officers(&cx.db).await?,
                     bank: crate::admin::storage::bank_account(&cx.db).await?,
                     shipping: crate::admin::storage::default_shipping(&cx.db).await?,
+                    operator: crate::legal::storage::operator(&cx.db).await?,
                 })
             };
             load.await
@@ -189,6 +192,7 @@ fn AdminView(data: AdminData) -> impl IntoView {
             </p>
             <SellerNotice/>
             {saved}
+            <OperatorForm operator=data.operator/>
             <h2 id="xa-moi">{t.create}</h2>
             <form method="post" action="/quan-tri/xa" class="stack">
                 <CsrfField/>
@@ -264,5 +268,52 @@ fn AdminView(data: AdminData) -> impl IntoView {
                 <button type="submit" class="button">{t.save}</button>
             </form>
         </main>
+    }
+}
+
+/// Who operates the marketplace, as the footer shows it.
+#[component]
+fn OperatorForm(operator: crate::legal::operator::Operator) -> impl IntoView {
+    use crate::{
+        legal::operator::{KEYS, OperatorRefusal},
+        pages::refusal::Refusal,
+    };
+    let t = crate::legal::texts::LegalTexts::of(use_locale());
+    let refused = leptos_router::hooks::use_query_map().with_untracked(|q| {
+        OperatorRefusal::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)))
+    });
+    let names = [
+        "name",
+        "address",
+        "phone",
+        "email",
+        "business_registration",
+        "representative",
+        "ecommerce_registration",
+        "ecommerce_record_url",
+    ];
+    let values = operator.values().map(str::to_owned);
+    view! {
+        <h2 id="van-hanh">{t.form_title}</h2>
+        {refused.map(|r| view! { <p class="notice error" role="alert">{t.refusal(r)}</p> })}
+        <form method="post" action="/quan-tri/van-hanh" class="stack">
+            <CsrfField/>
+            <small>{t.form_help}</small>
+            {KEYS.iter().enumerate().map(|(i, key)| {
+                let id = key.replace('_', "-");
+                let kind = match names[i] {
+                    "email" => "email",
+                    "phone" => "tel",
+                    "ecommerce_record_url" => "url",
+                    _ => "text",
+                };
+                view! {
+                    <label for=id.clone()>{t.fields[i]}</label>
+                    <input id=id name=names[i] type=kind maxlength="300" required=i < 2 value=values[i].clone()/>
+                }
+            }).collect_view()}
+            <small>{t.record_help}</small>
+            <button type="submit" class="button">{t.save}</button>
+        </form>
     }
 }

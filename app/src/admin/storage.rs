@@ -561,7 +561,7 @@ pub async fn officers(db: &Db) -> Result<Vec<(String, String, String, String)>, 
 }
 
 /// Saves one marketplace-wide setting, inserting or replacing it.
-async fn put_setting(
+pub(crate) async fn put_setting(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     key: &str,
     value: &str,

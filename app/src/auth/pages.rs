@@ -76,6 +76,7 @@ pub fn SignInPage() -> impl IntoView {
         <main class="page narrow">
             <h1>{t.login_title}</h1>
             <OkNotice code="mat-khau-moi" text=CodeTexts::of(use_locale()).reset_done/>
+            <OkNotice code="tai-khoan-da-xoa" text=crate::privacy::texts::PrivacyTexts::of(use_locale()).deleted/>
             <p>{t.login_intro}</p>
             <FormErrorNotice/>
             <form method="post" action="/dang-nhap" class="stack">
@@ -126,6 +127,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <label for="password_again">{t.password_confirm_label}</label>
                 <input id="password_again" name="password_again" type="password" required
                     autocomplete="new-password" maxlength="128"/>
+                <crate::privacy::page::SignUpChoices/>
                 <button type="submit" class="button">{t.signup_button}</button>
             </form>
             <p>{t.have_account} " " <a href="/dang-nhap">{t.sign_in}</a></p>
@@ -359,8 +361,14 @@ fn AccountView(data: AccountData) -> impl IntoView {
                 {crate::notify::texts::NotifyTexts::of(use_locale()).preferences_link}
             </a></p>
 
-            <h2>{t.apply_heading}</h2>
+            <h2 id="ban-hang">{t.apply_heading}</h2>
             <p>{t.apply_intro}</p>
+            {leptos_router::hooks::use_query_map().with_untracked(|q| {
+                use crate::pages::refusal::Refusal;
+                crate::seller::identity::IdentityRefusal::from_query(q.latest_values().map(|(k, v)| (k.as_ref(), v)))
+            }).map(|r| view! {
+                <p class="notice error" role="alert">{crate::seller::identity::IdentityTexts::of(use_locale()).refusal(r)}</p>
+            })}
             <form method="post" action="/tai-khoan/ban-hang" class="stack">
                 <CsrfField/>
                 <label for="producer-name">{t.producer_name_label}</label>
@@ -379,6 +387,10 @@ fn AccountView(data: AccountData) -> impl IntoView {
                         <option value=c.id>{crate::components::commune_name(&c.kind, &c.name, texts)}</option>
                     }).collect_view()}
                 </select>
+                <fieldset class="identity-fields">
+                    <legend>{crate::seller::identity::IdentityTexts::of(use_locale()).application_note}</legend>
+                    <crate::seller::identity_page::IdentityInputs current=None organisation=false optional=true/>
+                </fieldset>
                 <button type="submit" class="button">{t.apply_button}</button>
             </form>
 

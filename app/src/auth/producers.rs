@@ -41,6 +41,7 @@ pub async fn apply(
     name: &str,
     kind: ProducerKind,
     commune_id: &str,
+    identity: Option<&crate::seller::identity::SellerIdentity>,
     ip: Option<&str>,
 ) -> Result<String, ApplicationError> {
     let now = db_timestamp(Utc::now());
@@ -83,6 +84,9 @@ pub async fn apply(
         other => other?,
     };
     add_owner_in(&mut tx, &id, user_id, &now).await?;
+    if let Some(identity) = identity {
+        crate::seller::identity_storage::write_in(&mut tx, &id, identity, &now).await?;
+    }
     audit::record(
         &mut tx,
         AuditEntry {
@@ -153,6 +157,10 @@ pub async fn decide(
         .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
+    }
+    // Approving checks the seller's identity the officer had in front of them.
+    if rejection.is_none() {
+        crate::seller::identity_storage::check_in(&mut tx, producer_id, officer_id, &now).await?;
     }
     crate::search::sync::queue_producer(&mut tx, producer_id).await?;
     // The applicant hears the decision.
@@ -291,7 +299,8 @@ crate::db::statements! {
         ORDER BY p.created_at";
     /// `pending`.
     PENDING = "SELECT p.id, p.name, p.kind, p.commune_id, c.name AS commune_name,
-              COALESCE(u.display_name, '') AS applicant, p.created_at AS applied_at
+              COALESCE(u.display_name, '') AS applicant, p.created_at AS applied_at,
+              p.legal_name, p.address_line, p.phone, p.tax_code, p.registration_no
          FROM producers p
          JOIN communes c ON c.id = p.commune_id
          LEFT JOIN users u ON u.id = p.applied_by

@@ -34,6 +34,7 @@ pub async fn create_user(
     login: &LoginId,
     display_name: &str,
     password_hash: &str,
+    marketing: bool,
     ip: Option<&str>,
 ) -> Result<String, AccountError> {
     let id = new_id();
@@ -47,6 +48,21 @@ pub async fn create_user(
         .bind(&now)
         .execute(&mut *tx)
         .await?;
+    // What the person was told (the account) and what they chose (news), with the version.
+    use crate::privacy::rules::{Decision, Purpose};
+    crate::privacy::storage::record_in(
+        &mut tx,
+        crate::privacy::storage::Subject::User(&id),
+        &[
+            Decision::told(Purpose::Account),
+            Decision {
+                purpose: Purpose::Marketing,
+                granted: marketing,
+            },
+        ],
+        &now,
+    )
+    .await?;
     audit::record(
         &mut tx,
         AuditEntry {

@@ -28,6 +28,12 @@ pub struct Application {
     pub commune_name: String,
     pub applicant: String,
     pub applied_at: String,
+    /// The seller's legal identity as given (the officer checks it before approving).
+    pub legal_name: Option<String>,
+    pub address_line: String,
+    pub phone: Option<String>,
+    pub tax_code: Option<String>,
+    pub registration_no: Option<String>,
 }
 
 /// A commune in a drop-down.

@@ -161,6 +161,9 @@ pub struct ProducerPage {
     pub description: String,
     pub commune: CommuneRef,
     pub products: Vec<ProductCard>,
+    /// What a seller must tell buyers (name, address, phone, tax code or registration), when
+    /// given.
+    pub seller: Option<crate::seller::identity::IdentityView>,
 }
 
 /// An image with its responsive sources.

@@ -502,7 +502,11 @@ pub async fn producer_page(
         locale,
     )
     .await?;
+    let seller = crate::seller::identity_storage::of_producer(db, &pr.id)
+        .await?
+        .and_then(|(_, identity)| identity);
     Ok(Some(ProducerPage {
+        seller,
         description: locale
             .pick(&pr.description_vi, &pr.description_en)
             .to_owned(),

@@ -49,6 +49,8 @@ pub enum ListingRefusal {
     PhotoPixels,
     PhotoCorrupt,
     PhotoAlt,
+    /// The producer's legal identity is incomplete: a listing cannot go for review yet.
+    SellerIdentity,
     /// The form named something that does not exist (a product group, a producer) or asked for
     /// something no button sends.
     Invalid,
@@ -92,6 +94,7 @@ impl From<ListingTransitionError> for ListingRefusal {
             ListingTransitionError::NotFrom => ListingRefusal::ListingState,
             ListingTransitionError::NoVariant => ListingRefusal::NoVariant,
             ListingTransitionError::ReasonMissing => ListingRefusal::Reason,
+            ListingTransitionError::SellerIdentity => ListingRefusal::SellerIdentity,
         }
     }
 }
@@ -129,6 +132,7 @@ mod tests {
             PhotoPixels => "photo_pixels",
             PhotoCorrupt => "photo_corrupt",
             PhotoAlt => "photo_alt",
+            SellerIdentity => "seller_identity",
             Invalid => "invalid",
             Commune => "commune",
             Unknown => "unknown",
@@ -136,7 +140,8 @@ mod tests {
     }
 
     /// One query per reason: the codes the pages already link to.
-    const QUERIES: [&str; 25] = [
+    const QUERIES: [&str; 26] = [
+        "loi=seller_identity",
         "loi=fee",
         "loi=free_over",
         "loi=reach",

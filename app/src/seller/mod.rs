@@ -20,6 +20,10 @@ pub mod cod_page;
 pub mod cod_storage;
 pub mod delivery_page;
 pub mod form;
+pub mod identity;
+pub mod identity_page;
+#[cfg(feature = "ssr")]
+pub mod identity_storage;
 pub mod model;
 pub mod page;
 pub mod rules;

@@ -63,6 +63,9 @@ pub struct SellerData {
     pub awaiting_approval: bool,
     pub listings: Vec<ListingSummary>,
     pub groups: Vec<(String, String)>,
+    /// A producer of theirs has no complete legal identity yet (its listings cannot go for
+    /// review).
+    pub identity_missing: bool,
 }
 
 #[server(prefix = "/fn")]
@@ -72,7 +75,13 @@ pub async fn get_seller_page() -> Result<Gate<SellerData>, ServerFnError> {
         let ids = actor.producer_ids();
         let load = async {
             let producers = crate::auth::producers::of_user(&cx.db, &actor.user_id).await?;
+            let mut identity_missing = false;
+            for id in &ids {
+                let known = crate::seller::identity_storage::of_producer(&cx.db, id).await?;
+                identity_missing |= known.is_some_and(|(_, identity)| identity.is_none());
+            }
             Ok::<_, sqlx::Error>(SellerData {
+                identity_missing,
                 awaiting_approval: ids.is_empty() && !producers.is_empty(),
                 // An applicant's producer is not theirs to sell for until an officer approves it.
                 producers: producers
@@ -126,7 +135,16 @@ fn SellerView(data: SellerData) -> impl IntoView {
                 <a class="button secondary" href="/nong-trai">{crate::diary::texts::DiaryTexts::of(locale).farm_title}</a>
                 <a class="button secondary" href="/ban-hang/chuyen-khoan">{crate::bank_feed::page::QueueTexts::of(locale).title}</a>
                 <a class="button secondary" href="/ban-hang/sao-ke">{crate::ledger::texts::LedgerTexts::of(locale).statement_title}</a>
+                <a class="button secondary" href=crate::seller::identity::PAGE>{crate::seller::identity::IdentityTexts::of(locale).title}</a>
             </nav>
+            {data.identity_missing.then(|| {
+                let i = crate::seller::identity::IdentityTexts::of(locale);
+                view! {
+                    <p class="notice error" role="alert">
+                        {i.missing} " " <a href=crate::seller::identity::PAGE>{i.fill_in}</a>
+                    </p>
+                }
+            })}
             <h2>{t.listings}</h2>
             {data.listings.is_empty().then(|| view! { <p>{t.no_listings}</p> })}
             <ul class="queue listings">

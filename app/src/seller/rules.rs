@@ -208,6 +208,9 @@ pub enum ListingTransitionError {
     NoVariant,
     #[error("say why the listing is refused")]
     ReasonMissing,
+    /// The producer's legal identity is incomplete (checked by the caller, with the database).
+    #[error("give the seller's legal identity before sending a listing for review")]
+    SellerIdentity,
 }
 
 /// The status `action` leads to, given how many active variants the listing has.

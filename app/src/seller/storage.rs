@@ -530,6 +530,13 @@ pub async fn change_status(
             .fetch_one(&mut *tx)
             .await?;
     let from = decode::text_enum("products.status", product_id, &status, ProductStatus::parse)?;
+    // Buyers must be able to see who sells (Consumer Protection Law, art. 37): a listing goes
+    // for review only once its producer's legal identity is complete.
+    if matches!(action, ListingAction::Publish)
+        && !super::identity_storage::is_complete_in(&mut tx, &producer_id).await?
+    {
+        return Err(ListingTransitionError::SellerIdentity.into());
+    }
     let to = next_listing_status(from, action, usize::try_from(variants).unwrap_or(0))?;
     let reason = match action {
         ListingAction::Reject { reason } => Some(reason.trim()),

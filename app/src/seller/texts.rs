@@ -162,6 +162,9 @@ fn vi_error(refusal: ListingRefusal) -> &'static str {
         FreeOver => "Mức miễn phí giao hàng là giá trị đơn lớn hơn 0, hoặc để trống.",
         Reach => "Hãy chọn sản phẩm được giao đến đâu.",
         NoVariant => "Hãy thêm ít nhất một quy cách có giá trước khi gửi duyệt.",
+        SellerIdentity => {
+            "Hãy khai đủ thông tin pháp lý người bán (mục Thông tin pháp lý) trước khi gửi duyệt sản phẩm."
+        }
         ListingState => "Sản phẩm đang ở trạng thái không cho phép việc này.",
         Reason => "Hãy ghi lý do từ chối (người bán sẽ thấy).",
         PhotoSize => "Ảnh quá lớn (tối đa 20 MB mỗi ảnh).",
@@ -193,6 +196,9 @@ fn en_error(refusal: ListingRefusal) -> &'static str {
         FreeOver => "Free delivery starts at an order value above 0, or leave it empty.",
         Reach => "Choose how far this product may be delivered.",
         NoVariant => "Add at least one variant with a price before sending it for review.",
+        SellerIdentity => {
+            "Give the seller's legal identity (the Legal identity page) before sending a listing for review."
+        }
         ListingState => "The listing's status does not allow this.",
         Reason => "Say why the listing is refused (the producer sees it).",
         PhotoSize => "The photo is too large (at most 20 MB each).",

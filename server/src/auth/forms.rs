@@ -47,7 +47,7 @@ pub(crate) fn see_other(location: &str) -> Response {
 }
 
 /// Every core is busy hashing passwords: ours to fix, so 503, and the client may retry.
-fn busy(e: password::Busy) -> FormError {
+pub(crate) fn busy(e: password::Busy) -> FormError {
     tracing::warn!(error = %e, "password check queue full");
     (
         StatusCode::SERVICE_UNAVAILABLE,
@@ -210,6 +210,9 @@ pub struct SignUpForm {
     login: String,
     password: String,
     password_again: String,
+    /// The unticked "news and offers" box: present only when ticked.
+    #[serde(default)]
+    marketing: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -250,7 +253,16 @@ pub async fn sign_up(
     let hash = password::hash(form.password)
         .await
         .context("hashing a password")?;
-    match storage::create_user(&state.db, &login, name, &hash, ip.as_deref()).await {
+    match storage::create_user(
+        &state.db,
+        &login,
+        name,
+        &hash,
+        form.marketing.is_some(),
+        ip.as_deref(),
+    )
+    .await
+    {
         Ok(id) => {
             let sent = super::codes::send_first_code(&state, &id, Contact::from(&login)).await?;
             let next = if sent {
@@ -389,6 +401,9 @@ pub struct ApplyForm {
     name: String,
     kind: String,
     commune_id: String,
+    /// The seller's legal identity: optional here, required before the first listing.
+    #[serde(flatten)]
+    identity: crate::seller::identity::IdentityForm,
 }
 
 #[tracing::instrument(skip_all, fields(commune = %form.commune_id))]
@@ -407,12 +422,22 @@ pub async fn apply_for_producer(
     }
     let kind = ProducerKind::parse(&form.kind)
         .ok_or_else(|| refused(AccountRefusal::ProducerKindUnknown))?;
+    let identity = if form.identity.is_blank() {
+        None
+    } else {
+        Some(
+            form.identity
+                .parse(kind)
+                .map_err(|r| FormError::refused(back, &r).and("#ban-hang"))?,
+        )
+    };
     match producers::apply(
         &state.db,
         &actor.user_id,
         name,
         kind,
         &form.commune_id,
+        identity.as_ref(),
         ip.as_deref(),
     )
     .await

@@ -20,11 +20,18 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
         tracing::info!(orders = ?expired, "unpaid orders expired, stock returned");
     }
     let refunded = refund_due(state).await?;
-    // Guests' abandoned carts go too (a season of quiet), so the table does not grow forever.
-    let idle_since = Utc::now() - chrono::Duration::days(app::shop::storage::cart::GUEST_CART_DAYS);
-    let removed = app::shop::storage::cart::delete_idle_guest_carts(&state.db, idle_since).await?;
-    if removed > 0 {
-        tracing::info!(carts = removed, "idle guest carts deleted");
+    // What the privacy policy says is kept only so long (guests' carts, sessions, throttle
+    // counts, one-time codes, audit rows) is deleted once its time is up.
+    let swept = app::privacy::storage::enforce(&state.db, state.clock.now()).await?;
+    if swept.total() > 0 {
+        tracing::info!(
+            carts = swept.carts,
+            sessions = swept.sessions,
+            throttle = swept.throttle,
+            codes = swept.codes,
+            audit = swept.audit,
+            "rows past their retention deleted"
+        );
     }
     // OCOP certificates running out: their producers and officers hear it 90 and 30 days
     // before, and once it has (each stage once; an already written stage costs one read).
@@ -51,11 +58,6 @@ pub async fn settle(state: &AppState) -> Result<(usize, usize), sqlx::Error> {
     // The farm diary's daily signed checkpoint (once a day, by whichever server is first).
     if crate::diary::checkpoints::sign_today(state).await? {
         tracing::info!("the farm diary's checkpoint for today is signed");
-    }
-    // Throttle counts whose window has passed, so that table stays one window's worth.
-    let removed = app::db::rate_limits::delete_expired(&state.db, state.clock.now()).await?;
-    if removed > 0 {
-        tracing::debug!(keys = removed, "expired throttle counts deleted");
     }
     Ok((expired.len(), refunded))
 }

@@ -99,6 +99,7 @@ pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> 
         tx: db.begin_write().await?,
         report: SeedReport::default(),
         now: db_timestamp(Utc::now()),
+        sellers: 0,
     };
     seed.all(&demo, &photos).await?;
     let Seeder { mut tx, report, .. } = seed;
@@ -199,6 +200,8 @@ struct Seeder<'c> {
     tx: Transaction<'c, Any>,
     report: SeedReport,
     now: String,
+    /// Demo sellers given an identity in this run (their fictional tax codes' numbers).
+    sellers: u32,
 }
 
 /// The ids the rows of one run refer to each other by.
@@ -241,6 +244,7 @@ impl Seeder<'_> {
         }
         self.farms(demo, &ids).await?;
         self.payments(&demo.producers, &ids).await?;
+        self.operator().await?;
         if self.report.total() > 0 {
             let details = serde_json::to_value(&self.report.inserted)?;
             audit::record(
@@ -385,12 +389,77 @@ impl Seeder<'_> {
                 .await
                 .with_context(|| format!("producer {}", p.key))?;
             self.count("producers", u64::from(added));
+            if added {
+                self.seller_identity(&id, kind, &p.name, commune_id, &phone)
+                    .await
+                    .with_context(|| format!("producer {}: legal identity", p.key))?;
+            }
             let added = producers::add_owner_in(&mut self.tx, &id, &owner_id, &now)
                 .await
                 .with_context(|| format!("producer {}: owner", p.key))?;
             self.count("producer_members", u64::from(added));
             ids.producers.insert(p.key.clone(), (id, owner_id));
         }
+        Ok(())
+    }
+
+    /// A demo seller's legal identity (fictional numbers, 09xxxxxxxx), checked, so its listings
+    /// may be sent for review like a real approved producer's.
+    async fn seller_identity(
+        &mut self,
+        producer_id: &str,
+        kind: ProducerKind,
+        name: &str,
+        commune_id: &str,
+        phone: &PhoneVn,
+    ) -> anyhow::Result<()> {
+        let (commune,): (String,) = sqlx::query_as(COMMUNE_NAME)
+            .bind(commune_id)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        self.sellers += 1;
+        let number = format!("09{:08}", self.sellers);
+        let organisation = app::seller::identity::is_organisation(kind);
+        let identity = app::seller::identity::SellerIdentity::parse(
+            kind,
+            name,
+            &format!("Thôn Đông, {commune}, tỉnh Hưng Yên"),
+            &phone.e164(),
+            &number,
+            if organisation { &number } else { "" },
+        )
+        .map_err(|e| anyhow!("{e:?}"))?;
+        app::seller::identity_storage::write_in(&mut self.tx, producer_id, &identity, &self.now)
+            .await?;
+        sqlx::query(IDENTITY_CHECKED)
+            .bind(&self.now)
+            .bind(producer_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Who operates the demo marketplace (fictional), unless an administrator has said.
+    async fn operator(&mut self) -> anyhow::Result<()> {
+        let (set,): (i64,) = sqlx::query_as(OPERATOR_SET)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        if set > 0 {
+            return Ok(());
+        }
+        let operator = app::legal::operator::Operator::parse([
+            "Công ty TNHH Sàn Đặc sản OCOP Hưng Yên (dữ liệu mẫu)",
+            "Số 1 đường Nguyễn Văn Linh, phường Hiến Nam, tỉnh Hưng Yên",
+            "0221 3 868 686",
+            "lienhe@ocop-hungyen.example",
+            "0900000000 do Sở Tài chính tỉnh Hưng Yên cấp lần đầu ngày 01/07/2026 (mẫu)",
+            "Nguyễn Văn An, Giám đốc",
+            "",
+            "",
+        ])
+        .map_err(|e| anyhow!("the demo operator: {e:?}"))?;
+        app::legal::storage::write_in(&mut self.tx, &operator, &self.now).await?;
+        self.count("site_settings", app::legal::operator::KEYS.len() as u64);
         Ok(())
     }
 
@@ -802,4 +871,10 @@ app::sql_statements! {
         WHERE id = $1 AND bank_bin IS NULL";
     /// `payments`: the marketplace's bank account is saved.
     BANK_ACCOUNT_SET = "SELECT COUNT(*) FROM site_settings WHERE key = 'bank_account_no'";
+    /// `operator`: the operator's details are saved.
+    OPERATOR_SET = "SELECT COUNT(*) FROM site_settings WHERE key = 'operator_name'";
+    /// `seller_identity`.
+    COMMUNE_NAME = "SELECT name FROM communes WHERE id = $1";
+    /// `seller_identity`: the demo's identities count as checked.
+    IDENTITY_CHECKED = "UPDATE producers SET identity_checked_at = $1 WHERE id = $2";
 }

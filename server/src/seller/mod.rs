@@ -5,6 +5,7 @@
 pub mod carriers;
 pub mod delivery;
 pub mod forms;
+pub mod identity;
 
 use axum::{
     Router,
@@ -46,4 +47,12 @@ pub fn router() -> Router<AppState> {
             post(delivery::set_reach),
         )
         .route("/can-bo/san-pham/{product_id}", post(forms::decide_listing))
+        .route(
+            &format!("{}/{{producer_id}}", app::seller::identity::PAGE),
+            post(identity::save),
+        )
+        .route(
+            "/can-bo/nguoi-ban/{producer_id}/kiem-tra",
+            post(identity::check),
+        )
 }

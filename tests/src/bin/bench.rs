@@ -609,7 +609,7 @@ async fn reset_timing(engine: Engine) -> anyhow::Result<()> {
     .await;
     for i in 0..N {
         let login = LoginId::parse(&format!("co.{i}@example.vn"))?;
-        let id = storage::create_user(&app.db, &login, "Có", "not-a-hash", None)
+        let id = storage::create_user(&app.db, &login, "Có", "not-a-hash", false, None)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         sqlx::query("UPDATE users SET email_verified_at = '2026-12-01T00:00:00Z' WHERE id = $1")

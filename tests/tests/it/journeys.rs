@@ -365,3 +365,11 @@ async fn a_farmer_records_offline_and_the_queue_is_sent_once() {
     assert!(client_id.is_some(), "sent with the phone's id");
     assert_eq!(photos, 1);
 }
+
+/// Every page's footer links the documents and names the operator, on a phone, with and
+/// without JavaScript (#27).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_shows_the_footer_in_a_browser() {
+    let app = site().await;
+    journey(&app, "footer.js", &[]).await;
+}

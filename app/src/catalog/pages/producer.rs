@@ -48,6 +48,7 @@ fn ProducerView(data: ProducerPageData, locale: Locale) -> impl IntoView {
             <p class="story">{data.description}</p>
         </header>
         <main class="page">
+            {data.seller.map(|s| view! { <SellerFacts seller=s/> })}
             <section aria-labelledby="products">
                 <h2 id="products">{t.producer_products}</h2>
                 {if data.products.is_empty() {
@@ -61,5 +62,31 @@ fn ProducerView(data: ProducerPageData, locale: Locale) -> impl IntoView {
                 }}
             </section>
         </main>
+    }
+}
+
+/// The seller's legal facts, as the law asks a marketplace to show them to buyers.
+#[component]
+fn SellerFacts(seller: crate::seller::identity::IdentityView) -> impl IntoView {
+    let i = crate::seller::identity::IdentityTexts::of(use_locale());
+    let s = seller.identity;
+    let phone = s.phone_display();
+    let tel = format!("tel:{}", s.phone);
+    let checked = seller.checked_at.map(|at| {
+        let day = at.get(..10).unwrap_or_default().to_owned();
+        view! { <p class="muted">"✓ " {i.checked} " " {day}</p> }
+    });
+    view! {
+        <section class="seller-facts" aria-labelledby="seller-facts">
+            <h2 id="seller-facts">{i.seller_heading}</h2>
+            <dl class="identity-facts">
+                <dt>{i.legal_name}</dt><dd>{s.legal_name}</dd>
+                <dt>{i.address}</dt><dd>{s.address}</dd>
+                <dt>{i.phone}</dt><dd><a href=tel>{phone}</a></dd>
+                {(!s.tax_code.is_empty()).then(|| view! { <dt>{i.tax_code}</dt><dd>{s.tax_code.clone()}</dd> })}
+                {(!s.registration_no.is_empty()).then(|| view! { <dt>{i.registration}</dt><dd>{s.registration_no.clone()}</dd> })}
+            </dl>
+            {checked}
+        </section>
     }
 }

@@ -14,7 +14,7 @@ use crate::{
     i18n::use_locale,
     officer::texts::OfficerTexts,
     pages::gate::{Gate, gate},
-    seller::texts::SellerTexts,
+    seller::{identity::IdentityView, texts::SellerTexts},
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -29,6 +29,8 @@ pub struct OfficerData {
     pub today: String,
     /// The communes whose pages this officer edits: (id, name).
     pub communes: Vec<(String, String)>,
+    /// Approved sellers whose identity waits for a check: (producer id, name, identity).
+    pub identities: Vec<(String, String, IdentityView)>,
 }
 
 #[server(prefix = "/fn")]
@@ -45,7 +47,13 @@ pub async fn get_officer_page() -> Result<Gate<OfficerData>, ServerFnError> {
                 crate::officer::storage::certificates::of_communes(&cx.db, scope, cx.today).await?;
             let certifiable =
                 crate::officer::storage::certificates::certifiable(&cx.db, scope).await?;
+            let identities = crate::seller::identity_storage::to_check(&cx.db, scope)
+                .await?
+                .into_iter()
+                .map(|(id, name, _, view)| (id, name, view))
+                .collect();
             Ok::<_, sqlx::Error>(OfficerData {
+                identities,
                 applications,
                 lots,
                 listings,
@@ -108,14 +116,16 @@ fn OfficerView(data: OfficerData) -> impl IntoView {
                     let date = a.applied_at.get(..10).unwrap_or_default().to_owned();
                     view! {
                         <li class="queue-item">
-                            <h3>{a.name}</h3>
-                            <p>{(texts.producer_kind)(&a.kind)} " · " {a.commune_name}</p>
+                            <h3>{a.name.clone()}</h3>
+                            <p>{(texts.producer_kind)(&a.kind)} " · " {a.commune_name.clone()}</p>
                             <p class="muted">{(t.applied_by)(&a.applicant, &date)}</p>
+                            <ApplicantIdentity application=a.clone()/>
                             <ApproveOrReject action field="decision"/>
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <SellersToCheck sellers=data.identities/>
             <h2 id="san-pham">{SellerTexts::of(locale).listings_queue} " (" {data.listings.len()} ")"</h2>
             {data.listings.is_empty().then(|| view! { <p>{SellerTexts::of(locale).no_pending_listings}</p> })}
             <ul class="queue">
@@ -265,4 +275,55 @@ fn ApproveOrReject(action: String, field: &'static str) -> impl IntoView {
             <button type="submit" class="button secondary">{t.reject_button}</button>
         </form>
     }
+}
+
+/// The legal identity an applicant gave, for the officer to check against their papers.
+#[component]
+fn ApplicantIdentity(application: Application) -> impl IntoView {
+    let i = crate::seller::identity::IdentityTexts::of(use_locale());
+    let Some(legal_name) = application.legal_name else {
+        return view! { <p class="notice error">{i.none_given}</p> }.into_any();
+    };
+    let phone = application.phone.map(crate::domain::phone::readable);
+    view! {
+        <dl class="identity-facts">
+            <dt>{i.legal_name}</dt><dd>{legal_name}</dd>
+            <dt>{i.address}</dt><dd>{application.address_line}</dd>
+            {phone.map(|p| view! { <dt>{i.phone}</dt><dd>{p}</dd> })}
+            {application.tax_code.map(|c| view! { <dt>{i.tax_code}</dt><dd>{c}</dd> })}
+            {application.registration_no.map(|c| view! { <dt>{i.registration}</dt><dd>{c}</dd> })}
+        </dl>
+    }
+    .into_any()
+}
+
+/// Approved sellers whose identity changed (or was given after approval): to check.
+#[component]
+fn SellersToCheck(sellers: Vec<(String, String, IdentityView)>) -> impl IntoView {
+    let i = crate::seller::identity::IdentityTexts::of(use_locale());
+    (!sellers.is_empty()).then(|| view! {
+        <h2 id="nguoi-ban">{i.to_check} " (" {sellers.len()} ")"</h2>
+        <ul class="queue">
+            {sellers.into_iter().map(|(id, name, v)| {
+                let s = v.identity;
+                let phone = s.phone_display();
+                view! {
+                    <li class="queue-item">
+                        <h3>{name}</h3>
+                        <dl class="identity-facts">
+                            <dt>{i.legal_name}</dt><dd>{s.legal_name}</dd>
+                            <dt>{i.address}</dt><dd>{s.address}</dd>
+                            <dt>{i.phone}</dt><dd>{phone}</dd>
+                            {(!s.tax_code.is_empty()).then(|| view! { <dt>{i.tax_code}</dt><dd>{s.tax_code.clone()}</dd> })}
+                            {(!s.registration_no.is_empty()).then(|| view! { <dt>{i.registration}</dt><dd>{s.registration_no.clone()}</dd> })}
+                        </dl>
+                        <form method="post" action=format!("/can-bo/nguoi-ban/{id}/kiem-tra") class="inline">
+                            <CsrfField/>
+                            <button type="submit" class="button">{i.mark_checked}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
 }

@@ -257,6 +257,7 @@ fn CheckoutForm(data: CheckoutData, locale: Locale) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
+            <crate::privacy::page::OrderNotice/>
             <button type="submit" class="button">{t.place_order}</button>
         </form>
     }

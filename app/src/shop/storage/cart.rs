@@ -506,7 +506,7 @@ pub(crate) fn build_view(
 }
 
 /// How long a guest's cart is kept after its last change.
-pub const GUEST_CART_DAYS: i64 = 90;
+pub const GUEST_CART_DAYS: i64 = crate::privacy::rules::GUEST_CART_DAYS;
 
 /// Deletes guests' carts untouched since `before` (their lines go with them); returns how many.
 /// A guest's orders stay theirs: order access is recorded apart from the cart.

@@ -176,6 +176,16 @@ pub async fn place(
         }
         other => other?,
     };
+    // The buyer was told, beside the button, what their contact is used for (the order basis).
+    crate::privacy::storage::record_in(
+        &mut tx,
+        crate::privacy::storage::Subject::Checkout(&checkout_id),
+        &[crate::privacy::rules::Decision::told(
+            crate::privacy::rules::Purpose::Order,
+        )],
+        &at,
+    )
+    .await?;
     let Some(cart_id) = cart::cart_id(&mut tx, owner, false, now).await? else {
         return Err(CheckoutError::EmptyCart);
     };
