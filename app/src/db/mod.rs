@@ -51,7 +51,8 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 43] = [
+    let constant: [(&str, &[(&str, &str)]); 44] = [
+        ("reviews::storage", crate::reviews::storage::STATEMENTS),
         ("care::storage", crate::care::storage::STATEMENTS),
         ("forecast::storage", crate::forecast::storage::STATEMENTS),
         (
@@ -181,6 +182,10 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::officer::storage::reports::rendered_statements(),
         ),
         ("search::sync", crate::search::sync::rendered_statements()),
+        (
+            "reviews::storage",
+            crate::reviews::storage::rendered_statements(),
+        ),
         (
             "address::storage",
             crate::address::storage::rendered_statements(),

@@ -30,6 +30,7 @@ mod plant_register;
 mod products;
 mod recalls;
 mod receipt;
+mod reviews;
 mod search;
 mod security;
 mod seed;
