@@ -24,6 +24,7 @@ pub mod officer;
 pub mod pages;
 pub mod payments;
 pub mod privacy;
+pub mod reviews;
 pub mod search;
 pub mod security;
 pub mod seller;
@@ -152,6 +153,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("can-bo"), StaticSegment("nhap")) view=ImportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("bao-cao")) view=ReportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("thu-hoi")) view=crate::diary::recall::page::RecallReportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("danh-gia")) view=crate::reviews::view::OfficerReviewsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("danh-gia")) view=crate::reviews::view::SellerReviewsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("lich-cham-soc")) view=crate::care::calendar_page::CalendarPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("du-bao")) view=crate::forecast::page::ForecastPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("can-bo"), StaticSegment("thu-hoi"), ParamSegment("id")) view=crate::diary::recall::page::RecallCasePage ssr=SsrMode::Async/>

@@ -202,6 +202,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::care::router())
         .merge(crate::legal::router())
         .merge(crate::privacy::router())
+        .merge(crate::reviews::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())
         .merge(crate::shipping::router())

@@ -502,6 +502,8 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
     "consent_records",
+    "review_photos",
+    "reviews",
     "care_tasks",
     "care_calendar_steps",
     "farm_tokens",

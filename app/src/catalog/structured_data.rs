@@ -2,12 +2,13 @@
 
 use serde_json::json;
 
-use crate::catalog::model::ProductPage;
+use crate::{catalog::model::ProductPage, reviews::view::ProductReviews};
 
 /// A schema.org `Product` with one `Offer` per variant, priced in VND. Safe to place inside a
 /// `<script>` element: no `<`, `>` or `&` occurs in the output.
-/// URLs are absolute on the public origin `origin` (no trailing slash).
-pub fn product_json_ld(p: &ProductPage, origin: &str) -> String {
+/// URLs are absolute on the public origin `origin` (no trailing slash). With published reviews
+/// it carries their `aggregateRating` and the reviews the page shows.
+pub fn product_json_ld(p: &ProductPage, reviews: &ProductReviews, origin: &str) -> String {
     let offers: Vec<_> = p
         .variants
         .iter()
@@ -33,6 +34,33 @@ pub fn product_json_ld(p: &ProductPage, origin: &str) -> String {
     });
     if let Some(c) = &p.certificate {
         product["award"] = json!(format!("OCOP {}★ ({})", c.stars, c.decision_no));
+    }
+    if let Some(average) = reviews.rating.average() {
+        product["aggregateRating"] = json!({
+            "@type": "AggregateRating",
+            "ratingValue": format!("{average:.1}"),
+            "reviewCount": reviews.rating.count,
+            "bestRating": 5,
+            "worstRating": 1,
+        });
+        product["review"] = reviews
+            .reviews
+            .iter()
+            .map(|r| {
+                json!({
+                    "@type": "Review",
+                    "author": { "@type": "Person", "name": r.author },
+                    "datePublished": r.created_at.get(..10).unwrap_or(&r.created_at),
+                    "reviewRating": {
+                        "@type": "Rating",
+                        "ratingValue": r.stars,
+                        "bestRating": 5,
+                        "worstRating": 1,
+                    },
+                    "reviewBody": r.body,
+                })
+            })
+            .collect();
     }
     script_safe(&product.to_string())
 }

@@ -51,13 +51,14 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 46] = [
+    let constant: [(&str, &[(&str, &str)]); 47] = [
         ("legal::storage", crate::legal::storage::STATEMENTS),
         ("privacy::storage", crate::privacy::storage::STATEMENTS),
         (
             "seller::identity_storage",
             crate::seller::identity_storage::STATEMENTS,
         ),
+        ("reviews::storage", crate::reviews::storage::STATEMENTS),
         ("care::storage", crate::care::storage::STATEMENTS),
         ("forecast::storage", crate::forecast::storage::STATEMENTS),
         (
@@ -187,6 +188,10 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::officer::storage::reports::rendered_statements(),
         ),
         ("search::sync", crate::search::sync::rendered_statements()),
+        (
+            "reviews::storage",
+            crate::reviews::storage::rendered_statements(),
+        ),
         (
             "address::storage",
             crate::address::storage::rendered_statements(),

@@ -29,6 +29,8 @@ text_enum! {
         PasswordResetCode = "password_reset_code",
         LotRecalled = "lot_recalled",
         CareTaskDue = "care_task_due",
+        ReviewReceived = "review_received",
+        ReviewReplied = "review_replied",
     }
 }
 
@@ -142,6 +144,16 @@ pub enum Notice {
         task: String,
         due_on: NaiveDate,
     },
+    /// To the producer's people: a buyer reviewed one of its products (`reviews`).
+    ReviewReceived {
+        product: String,
+        stars: u8,
+    },
+    /// To a review's author: the producer replied.
+    ReviewReplied {
+        order_no: String,
+        product: String,
+    },
 }
 
 impl Notice {
@@ -166,6 +178,8 @@ impl Notice {
             Notice::PasswordResetCode { .. } => NoticeKind::PasswordResetCode,
             Notice::LotRecalled { .. } => NoticeKind::LotRecalled,
             Notice::CareTaskDue { .. } => NoticeKind::CareTaskDue,
+            Notice::ReviewReceived { .. } => NoticeKind::ReviewReceived,
+            Notice::ReviewReplied { .. } => NoticeKind::ReviewReplied,
         }
     }
 
@@ -195,6 +209,8 @@ impl Notice {
             Notice::ContactCode { .. } => "/tai-khoan#lien-he".to_owned(),
             Notice::PasswordResetCode { .. } => "/quen-mat-khau/ma".to_owned(),
             Notice::CareTaskDue { plot_id, .. } => format!("/nong-trai/vuon/{plot_id}#viec"),
+            Notice::ReviewReceived { .. } => crate::reviews::SELLER_PAGE.to_owned(),
+            Notice::ReviewReplied { order_no, .. } => format!("/don-hang/{order_no}#danh-gia"),
         }
     }
 }
@@ -224,7 +240,9 @@ impl NoticeKind {
             | NoticeKind::LotRecalled => true,
             NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired
-            | NoticeKind::CareTaskDue => false,
+            | NoticeKind::CareTaskDue
+            | NoticeKind::ReviewReceived
+            | NoticeKind::ReviewReplied => false,
         }
     }
 }
@@ -251,7 +269,9 @@ impl NoticeKind {
             | NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired
             | NoticeKind::LotRecalled
-            | NoticeKind::CareTaskDue => false,
+            | NoticeKind::CareTaskDue
+            | NoticeKind::ReviewReceived
+            | NoticeKind::ReviewReplied => false,
             NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
@@ -273,7 +293,8 @@ impl NoticeKind {
             NoticeKind::ListingApproved
             | NoticeKind::ListingRefused
             | NoticeKind::OrderPlaced
-            | NoticeKind::CareTaskDue => roles.seller,
+            | NoticeKind::CareTaskDue
+            | NoticeKind::ReviewReceived => roles.seller,
             NoticeKind::CertificateExpiring | NoticeKind::CertificateExpired => {
                 roles.seller || roles.officer
             }
@@ -289,7 +310,8 @@ impl NoticeKind {
             | NoticeKind::PaymentFailed
             | NoticeKind::ContactCode
             | NoticeKind::PasswordResetCode
-            | NoticeKind::LotRecalled => true,
+            | NoticeKind::LotRecalled
+            | NoticeKind::ReviewReplied => true,
         }
     }
 }
@@ -421,6 +443,14 @@ mod tests {
                 plot: "Vườn nhãn số 1".into(),
                 task: "Bao quả".into(),
                 due_on: NaiveDate::from_ymd_opt(2027, 5, 20).unwrap(),
+            },
+            Notice::ReviewReceived {
+                product: "Nhãn lồng".into(),
+                stars: 4,
+            },
+            Notice::ReviewReplied {
+                order_no: "DH-1".into(),
+                product: "Nhãn lồng".into(),
             },
         ]
     }

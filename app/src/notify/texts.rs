@@ -322,6 +322,38 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        Notice::ReviewReceived { product, stars } => {
+            if vi {
+                (
+                    format!("Đánh giá mới: {product} ({stars}★)"),
+                    format!(
+                        "Một người mua đã đánh giá {product} {stars} sao. Xem và trả lời trong mục Đánh giá sản phẩm."
+                    ),
+                )
+            } else {
+                (
+                    format!("New review: {product} ({stars}★)"),
+                    format!(
+                        "A buyer gave {product} {stars} stars. Read it and reply under Product reviews."
+                    ),
+                )
+            }
+        }
+        Notice::ReviewReplied { order_no, product } => {
+            if vi {
+                (
+                    format!("Người bán đã trả lời đánh giá {product}"),
+                    format!(
+                        "Người bán đã trả lời đánh giá của bạn về {product} trong đơn {order_no}."
+                    ),
+                )
+            } else {
+                (
+                    format!("The seller replied about {product}"),
+                    format!("The seller replied to your review of {product} in order {order_no}."),
+                )
+            }
+        }
     }
 }
 
@@ -430,6 +462,8 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::PasswordResetCode => "Mã đặt lại mật khẩu",
         NoticeKind::LotRecalled => "Lô hàng đã mua bị thu hồi",
         NoticeKind::CareTaskDue => "Việc chăm sóc vườn đến hạn",
+        NoticeKind::ReviewReceived => "Đánh giá mới về sản phẩm",
+        NoticeKind::ReviewReplied => "Người bán trả lời đánh giá",
     },
     unsubscribe_title: "Ngừng nhận email",
     unsubscribe_ask: |kind| {
@@ -496,6 +530,8 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::PasswordResetCode => "Password reset code",
         NoticeKind::LotRecalled => "A lot you bought was recalled",
         NoticeKind::CareTaskDue => "Orchard care due",
+        NoticeKind::ReviewReceived => "New product review",
+        NoticeKind::ReviewReplied => "Seller replied to a review",
     },
     unsubscribe_title: "Stop these emails",
     unsubscribe_ask: |kind| {

@@ -37,6 +37,9 @@ pub struct SearchDoc {
     /// certificate expires, or the day a later one starts. `u32::MAX` when nothing is due.
     pub stars_until: u32,
     pub signature: bool,
+    /// The published reviews' average in hundredths (460 for 4.6); 0 without reviews
+    /// (`reviews::rules::Rating::sort_key`).
+    pub rating: u32,
     /// Unix seconds.
     pub created: i64,
 }

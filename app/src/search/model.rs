@@ -15,14 +15,17 @@ pub enum SearchSort {
     PriceAsc,
     PriceDesc,
     Newest,
+    /// Best rated first (the published reviews' average); unrated products last.
+    Rating,
 }
 
 impl SearchSort {
-    pub const ALL: [SearchSort; 4] = [
+    pub const ALL: [SearchSort; 5] = [
         SearchSort::Relevance,
         SearchSort::PriceAsc,
         SearchSort::PriceDesc,
         SearchSort::Newest,
+        SearchSort::Rating,
     ];
 
     pub fn code(self) -> &'static str {
@@ -31,6 +34,7 @@ impl SearchSort {
             SearchSort::PriceAsc => "price_asc",
             SearchSort::PriceDesc => "price_desc",
             SearchSort::Newest => "newest",
+            SearchSort::Rating => "rating",
         }
     }
 
@@ -41,6 +45,7 @@ impl SearchSort {
             "price_asc" => Some(SearchSort::PriceAsc),
             "price_desc" => Some(SearchSort::PriceDesc),
             "newest" => Some(SearchSort::Newest),
+            "rating" => Some(SearchSort::Rating),
             _ => None,
         }
     }

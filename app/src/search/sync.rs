@@ -177,6 +177,8 @@ struct DocRow {
     price: Option<i64>,
     stock: i64,
     signature: i64,
+    review_count: i64,
+    review_total: i64,
 }
 
 #[derive(FromRow)]
@@ -234,7 +236,11 @@ fn load_sql(ids: Option<usize>) -> (String, String) {
                 (SELECT CAST(COALESCE(SUM(v.stock), 0) AS BIGINT) FROM product_variants v
                   WHERE v.product_id = p.id AND v.status = 'active') AS stock,
                 (SELECT COUNT(*) FROM commune_signature_products sig
-                  WHERE sig.product_id = p.id) AS signature
+                  WHERE sig.product_id = p.id) AS signature,
+                (SELECT COUNT(*) FROM reviews r
+                  WHERE r.product_id = p.id AND r.status = 'published') AS review_count,
+                (SELECT CAST(COALESCE(SUM(r.stars), 0) AS BIGINT) FROM reviews r
+                  WHERE r.product_id = p.id AND r.status = 'published') AS review_total
            FROM products p
            JOIN producers pr ON pr.id = p.producer_id
            JOIN communes c ON c.id = p.commune_id
@@ -328,6 +334,11 @@ async fn load(
                 stars,
                 stars_until,
                 signature: r.signature > 0,
+                rating: crate::reviews::rules::Rating {
+                    count: r.review_count,
+                    total: r.review_total,
+                }
+                .sort_key(),
             })
         })
         .collect()

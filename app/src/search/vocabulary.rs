@@ -817,6 +817,7 @@ mod tests {
             stars: 0,
             stars_until: u32::MAX,
             signature: false,
+            rating: 0,
             created: 0,
         }
     }

@@ -120,7 +120,7 @@ pub async fn get_commune(
         ("max_price" = Option<i64>, Query, description = "Highest starting price in VND"),
         ("price" = Option<String>, Query, description = "A price band instead of min/max: under_100k, 100k_300k, 300k_1m, over_1m"),
         ("in_stock" = Option<bool>, Query, description = "Only products with stock"),
-        ("sort" = Option<String>, Query, description = "relevance (default; `featured` too), price_asc, price_desc, newest"),
+        ("sort" = Option<String>, Query, description = "relevance (default; `featured` too), price_asc, price_desc, newest, rating (best rated first, unrated last)"),
         ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
         ("per_page" = Option<i64>, Query, description = "1-100 (default 20)"),
     ),

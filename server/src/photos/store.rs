@@ -69,6 +69,8 @@ pub enum Target<'a> {
     Product(&'a str),
     /// A commune's page: the photo becomes its cover (the previous one stays stored).
     CommuneCover(&'a str),
+    /// A buyer's review (written in the same transaction, see [`record_all_in`]).
+    Review(&'a str),
 }
 
 /// Stores a photo for `target`; returns the photo id and whether it is new. An entry keeps
@@ -122,6 +124,51 @@ pub async fn save_photo(
     tx.commit().await?;
     files.keep();
     Ok((photo_id, true))
+}
+
+/// The files of photos recorded in a caller's transaction: removed again on drop unless
+/// [`Files::keep`] is called once that transaction has committed.
+pub struct Files(Vec<Written>);
+
+impl Files {
+    pub fn keep(self) {
+        for w in self.0 {
+            w.keep();
+        }
+    }
+}
+
+/// Writes the files of several processed photos and records them for `target` in the caller's
+/// transaction (a review and its photos are one write). Keep the files after committing.
+pub async fn record_all_in(
+    tx: &mut Transaction<'_, Any>,
+    media: &Path,
+    target: Target<'_>,
+    uploaded_by: &str,
+    photos: &[Vec<Derivative>],
+) -> Result<Files, StoreError> {
+    let mut files = Vec::with_capacity(photos.len());
+    let now = db_timestamp(chrono::Utc::now());
+    for copies in photos {
+        let Some(largest) = copies.last() else {
+            continue;
+        };
+        let photo_id = new_id();
+        files.push(write_files(media, &photo_id, copies).await?);
+        let sha256 = hex(&Sha256::digest(&largest.jpeg));
+        let row = PhotoRow {
+            id: &photo_id,
+            main: stored(largest),
+            sha256: &sha256,
+            alt_vi: "",
+            alt_en: "",
+            uploaded_by: Some(uploaded_by),
+            copies: copies.iter().map(stored).collect(),
+        };
+        record_in(tx, &row, &now).await?;
+        link_in(tx, target, &photo_id).await?;
+    }
+    Ok(Files(files))
 }
 
 /// One stored copy of a photo (its file is `photos/{photo id}/{width}.jpg`).
@@ -198,6 +245,7 @@ pub async fn link_in(
         Target::Entry(id) => (LINK_ENTRY_PHOTO, id),
         Target::Product(id) => (LINK_PRODUCT_PHOTO, id),
         Target::CommuneCover(id) => (SET_COMMUNE_COVER, id),
+        Target::Review(id) => (LINK_REVIEW_PHOTO, id),
     };
     sqlx::query(link)
         .bind(owner)
@@ -222,6 +270,9 @@ app::sql_statements! {
     /// `store`, a product's photo: last in the product's order.
     LINK_PRODUCT_PHOTO = "INSERT INTO product_photos (product_id, photo_id, position)
         VALUES ($1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM product_photos WHERE product_id = $1))";
+    /// `store`, a review's photo: last in the review's order.
+    LINK_REVIEW_PHOTO = "INSERT INTO review_photos (review_id, photo_id, position)
+        VALUES ($1, $2, (SELECT COUNT(*) FROM review_photos WHERE review_id = $1))";
     /// `store`, a commune's cover photo.
     SET_COMMUNE_COVER = "UPDATE communes SET cover_photo_id = $2 WHERE id = $1";
 }

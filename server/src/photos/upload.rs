@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::{
-    pipeline::{self, PhotoError},
+    pipeline::{self, Derivative, PhotoError},
     store::{self, Target},
 };
 use crate::startup::AppState;
@@ -58,6 +58,43 @@ pub fn busy() -> Response {
         .into_response()
 }
 
+/// Reads one file field up to the size limit (a body cut short counts as too large).
+pub async fn read_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+) -> Result<Vec<u8>, UploadError> {
+    let too_large = || UploadError::Refused(PhotoRefusal::Photo(PhotoError::TooLarge));
+    let mut bytes = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) if bytes.len() + chunk.len() > pipeline::MAX_BYTES => {
+                return Err(too_large());
+            }
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) => return Ok(bytes),
+            Err(_) => return Err(too_large()),
+        }
+    }
+}
+
+/// Decodes, checks and re-encodes one file (metadata stripped) within the decoding budget.
+pub async fn process(state: &AppState, bytes: Vec<u8>) -> Result<Vec<Derivative>, UploadError> {
+    // The file is read before waiting: a slow phone must not hold a slot while it sends. The
+    // slot goes with the work, so it is held until decoding ends even if the request is
+    // abandoned meanwhile.
+    let Some(slot) = state.photo_budget.enter().await else {
+        return Err(UploadError::Busy);
+    };
+    let work = move || {
+        let _slot = slot;
+        pipeline::process(&bytes)
+    };
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(c)) => Ok(c),
+        Ok(Err(e)) => Err(UploadError::Refused(PhotoRefusal::Photo(e))),
+        Err(e) => Err(UploadError::Internal(e.to_string())),
+    }
+}
+
 /// Reads the form's `alt` text (put it before the files) and `anh` files; returns how many
 /// photos were stored (a photo an entry has already is not stored again).
 pub async fn receive(
@@ -90,41 +127,11 @@ pub async fn receive(
                 alt = text.trim().chars().take(200).collect();
             }
             Some("anh") => {
-                let mut bytes = Vec::new();
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) if bytes.len() + chunk.len() > pipeline::MAX_BYTES => {
-                            return Err(UploadError::Refused(PhotoRefusal::Photo(
-                                PhotoError::TooLarge,
-                            )));
-                        }
-                        Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                        Ok(None) => break,
-                        Err(_) => {
-                            return Err(UploadError::Refused(PhotoRefusal::Photo(
-                                PhotoError::TooLarge,
-                            )));
-                        }
-                    }
-                }
+                let bytes = read_file(&mut field).await?;
                 if bytes.is_empty() {
                     continue; // the file input was left empty
                 }
-                // The file is read before waiting: a slow phone must not hold a slot while it
-                // sends. The slot goes with the work, so it is held until decoding ends even if
-                // the request is abandoned meanwhile.
-                let Some(slot) = state.photo_budget.enter().await else {
-                    return Err(UploadError::Busy);
-                };
-                let work = move || {
-                    let _slot = slot;
-                    pipeline::process(&bytes)
-                };
-                let copies = match tokio::task::spawn_blocking(work).await {
-                    Ok(Ok(c)) => c,
-                    Ok(Err(e)) => return Err(UploadError::Refused(PhotoRefusal::Photo(e))),
-                    Err(e) => return Err(UploadError::Internal(e.to_string())),
-                };
+                let copies = process(state, bytes).await?;
                 let (_, new) =
                     store::save_photo(&state.db, &media, target, uploaded_by, &alt, &copies)
                         .await

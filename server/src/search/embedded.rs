@@ -40,7 +40,7 @@ use tantivy::{
 };
 
 /// Bumped whenever the schema or what goes into a field changes: the index is then rebuilt.
-const SCHEMA_VERSION: &str = "ocop-products-5";
+const SCHEMA_VERSION: &str = "ocop-products-6";
 /// The writer's memory budget (tantivy's minimum is 15 MB per thread).
 const WRITER_MEMORY: usize = 50_000_000;
 
@@ -85,6 +85,7 @@ struct Fields {
     signature: Field,
     created: Field,
     name_key: Field,
+    rating: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -115,6 +116,7 @@ fn schema() -> (Schema, Fields) {
         signature: b.add_u64_field("signature", FAST),
         created: b.add_i64_field("created", FAST),
         name_key: b.add_u64_field("name_key", FAST),
+        rating: b.add_u64_field("rating", FAST),
     };
     (b.build(), fields)
 }
@@ -590,6 +592,7 @@ impl Inner {
         doc.add_u64(f.signature, u64::from(d.signature));
         doc.add_i64(f.created, d.created);
         doc.add_u64(f.name_key, name_key(&d.name));
+        doc.add_u64(f.rating, u64::from(d.rating));
         doc
     }
 
@@ -803,6 +806,7 @@ struct Hit {
     price: u64,
     created: i64,
     name_key: u64,
+    rating: u64,
 }
 
 fn sort_hits(hits: &mut [Hit], sort: SearchSort) {
@@ -820,6 +824,8 @@ fn sort_hits(hits: &mut [Hit], sort: SearchSort) {
             price(b).cmp(&price(a)).then(by_score(a, b))
         }),
         SearchSort::Newest => hits.sort_by(|a, b| b.created.cmp(&a.created).then(by_score(a, b))),
+        // Unrated products have 0: after every rated one (the lowest average is 100).
+        SearchSort::Rating => hits.sort_by(|a, b| b.rating.cmp(&a.rating).then(by_score(a, b))),
     }
 }
 
@@ -858,6 +864,7 @@ struct FacetedSegment {
     signature: Column<u64>,
     created: Column<i64>,
     name_key: Column<u64>,
+    rating: Column<u64>,
     commune_counts: HashMap<u64, u64>,
     group_counts: HashMap<u64, u64>,
     found: SegmentFound,
@@ -902,6 +909,7 @@ impl Collector for FacetedCollector {
             signature: fast.u64("signature")?,
             created: fast.i64("created")?,
             name_key: fast.u64("name_key")?,
+            rating: fast.u64("rating")?,
             commune_counts: HashMap::new(),
             group_counts: HashMap::new(),
             found: SegmentFound {
@@ -1028,6 +1036,7 @@ impl SegmentCollector for FacetedSegment {
             price,
             created: self.created.first(doc).unwrap_or(0),
             name_key: self.name_key.first(doc).unwrap_or(0),
+            rating: self.rating.first(doc).unwrap_or(0),
         });
     }
 

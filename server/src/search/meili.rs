@@ -25,7 +25,7 @@ use meilisearch_sdk::{
 use serde::{Deserialize, Serialize};
 
 /// Bumped when the document shape or settings change: a status check then asks for a rebuild.
-const SCHEMA_VERSION: &str = "ocop-products-4";
+const SCHEMA_VERSION: &str = "ocop-products-5";
 /// How long an index write may take before it is reported as failed (and retried later).
 const TASK_TIMEOUT: Duration = Duration::from_secs(60);
 const BATCH: usize = 1_000;
@@ -57,6 +57,8 @@ struct MeiliDoc {
     signature: u8,
     created: i64,
     name_sort: String,
+    /// Reviews' average in hundredths, 0 unrated: sorted descending, unrated last.
+    rating: u32,
 }
 
 #[derive(Deserialize)]
@@ -176,7 +178,14 @@ impl Meili {
                 "in_stock",
                 "stars_until",
             ])
-            .with_sortable_attributes(["price", "created", "name_sort", "stars", "signature"])
+            .with_sortable_attributes([
+                "price",
+                "created",
+                "name_sort",
+                "stars",
+                "signature",
+                "rating",
+            ])
             // "sort" first: a buyer who sorts by price gets prices in order, as on the embedded
             // engine; then whole words, typos, exact matches, and stars and stock last.
             .with_ranking_rules([
@@ -327,6 +336,7 @@ fn meili_doc(d: &SearchDoc) -> MeiliDoc {
         signature: u8::from(d.signature),
         created: d.created,
         name_sort: fold(&d.name),
+        rating: d.rating,
     }
 }
 
@@ -367,6 +377,7 @@ impl SearchEngine for Meili {
                 SearchSort::PriceAsc => &["price:asc"],
                 SearchSort::PriceDesc => &["price:desc"],
                 SearchSort::Newest => &["created:desc"],
+                SearchSort::Rating => &["rating:desc", "name_sort:asc"],
             };
             let per_page = query.limit.max(1);
             // Words typed with their marks: the first hits are re-ordered so exact marks come

@@ -32,6 +32,7 @@ mod privacy;
 mod products;
 mod recalls;
 mod receipt;
+mod reviews;
 mod search;
 mod security;
 mod seed;

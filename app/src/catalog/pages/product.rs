@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     catalog::model::{ProductPage as ProductPageData, VariantView},
@@ -11,6 +11,10 @@ use crate::{
     diary::recall::page::ProductRecallBanner,
     i18n::{Locale, Texts, use_locale},
     pages::loaded_page,
+    reviews::{
+        texts::ReviewTexts,
+        view::{ProductReviews, ProductReviewsSection, decimal_mark},
+    },
     seo::{Canonical, absolute_url},
     shop::pages::cart::AddToCart,
 };
@@ -19,35 +23,52 @@ use crate::{
 #[server(prefix = "/fn")]
 pub async fn get_product_page(
     slug: String,
-) -> Result<Option<(ProductPageData, String)>, ServerFnError> {
+    all_reviews: bool,
+) -> Result<Option<(ProductPageData, ProductReviews, String)>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
+    let fail = |e| cx.failed(&format!("loading a product page ({slug})"), e);
     let page = crate::catalog::storage::product_page(&cx.db, &slug, cx.today, cx.locale)
         .await
-        .map_err(|e| cx.failed(&format!("loading a product page ({slug})"), e))?;
-    Ok(page.map(|p| {
-        let origin =
-            use_context::<crate::seo::PublicUrl>().map_or_else(String::new, |o| o.0.to_string());
-        let json_ld = crate::catalog::structured_data::product_json_ld(&p, &origin);
-        (p, json_ld)
-    }))
+        .map_err(fail)?;
+    let Some(p) = page else {
+        return Ok(None);
+    };
+    let reviews = crate::reviews::view::product_reviews(&cx.db, &p.slug, all_reviews)
+        .await
+        .map_err(fail)?;
+    let origin =
+        use_context::<crate::seo::PublicUrl>().map_or_else(String::new, |o| o.0.to_string());
+    let json_ld = crate::catalog::structured_data::product_json_ld(&p, &reviews, &origin);
+    Ok(Some((p, reviews, json_ld)))
 }
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
+    let query = use_query_map();
     let page = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        get_product_page,
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                query.read().get("danh-gia").as_deref() == Some("tat-ca"),
+            )
+        },
+        |(slug, all)| get_product_page(slug, all),
     );
     loaded_page(
         page,
-        move |(data, json_ld)| view! { <ProductView data json_ld locale/> },
+        move |(data, reviews, json_ld)| view! { <ProductView data reviews json_ld locale/> },
     )
 }
 
 #[component]
-fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl IntoView {
+fn ProductView(
+    data: ProductPageData,
+    reviews: ProductReviews,
+    json_ld: String,
+    locale: Locale,
+) -> impl IntoView {
     let t = locale.texts();
     let description: String = data.description.chars().take(160).collect();
     let og_image = data
@@ -88,6 +109,9 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
                 <div class="product-facts">
                     <h1>{data.name}</h1>
                     {data.certificate.clone().map(|c| view! { <Stars stars=c.stars locale/> })}
+                    {reviews.rating.average_label(decimal_mark(locale)).map(|avg| view! {
+                        <p class="rating-summary"><a href="#danh-gia"><strong>{format!("{avg} ★")}</strong> " · " {(ReviewTexts::of(locale).count)(reviews.rating.count)}</a></p>
+                    })}
                     <p class="by">
                         <a href=producer_href>{data.producer.name.clone()}</a>
                         " · " {(t.producer_kind)(&data.producer.kind)}
@@ -114,6 +138,7 @@ fn ProductView(data: ProductPageData, json_ld: String, locale: Locale) -> impl I
                     None => view! { <p class="meta">{t.no_certificate}</p> }.into_any(),
                 }}
             </section>
+            <ProductReviewsSection data=reviews slug=data.slug.clone() locale/>
             {(!data.lots.is_empty()).then(|| view! {
                 <section aria-labelledby="lots">
                     <h2 id="lots">{t.lots_on_sale}</h2>

@@ -313,6 +313,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                 <p>{t.deliver_to} ": " {o.contact_name} " · " {o.contact_phone} " · " {o.address}</p>
                 <p><a href=format!("/don-hang/{}/bien-nhan", o.order_no)>{t.receipt_link}</a></p>
             </section>
+            {(!fulfils).then(|| view! { <crate::reviews::view::OrderReviews order_no=o.order_no.clone()/> })}
             <section aria-labelledby="history">
                 <h2 id="history">{t.history}</h2>
                 <ol class="history">
