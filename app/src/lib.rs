@@ -22,6 +22,7 @@ pub mod notify;
 pub mod officer;
 pub mod pages;
 pub mod payments;
+pub mod returns;
 pub mod search;
 pub mod security;
 pub mod seller;
@@ -165,6 +166,12 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("sao-ke")) view=crate::ledger::pages::StatementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("doi-soat")) view=crate::ledger::pages::SettlementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("hoan-tien")) view=crate::payments::refunds_page::RefundsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("tra-hang")) view=crate::returns::view::MarketplaceReturnsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("khieu-nai")) view=crate::returns::complaints_page::ComplaintsAdminPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("khieu-nai-tra-hang")) view=crate::returns::view::OfficerReturnsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("tra-hang")) view=crate::returns::view::ProducerReturnsPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("khieu-nai") view=crate::returns::complaints_page::ComplaintPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("khieu-nai"), ParamSegment("ma")) view=crate::returns::complaints_page::ComplaintStatusPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

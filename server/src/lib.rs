@@ -22,6 +22,7 @@ pub mod notify;
 pub mod officer;
 pub mod payments;
 pub mod photos;
+pub mod returns;
 pub mod routes;
 pub mod search;
 pub mod seed;

@@ -190,6 +190,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::catalog::router())
         .merge(crate::diary::router())
         .merge(crate::care::router())
+        .merge(crate::returns::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())
         .merge(crate::shipping::router())

@@ -501,6 +501,9 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 
 /// Every table of the data model, in an order that respects foreign keys when deleting.
 pub const TABLES: &[&str] = &[
+    "return_request_photos",
+    "return_requests",
+    "complaints",
     "care_tasks",
     "care_calendar_steps",
     "farm_tokens",

@@ -51,7 +51,8 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 43] = [
+    let constant: [(&str, &[(&str, &str)]); 44] = [
+        ("returns::storage", crate::returns::storage::STATEMENTS),
         ("care::storage", crate::care::storage::STATEMENTS),
         ("forecast::storage", crate::forecast::storage::STATEMENTS),
         (

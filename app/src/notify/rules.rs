@@ -29,6 +29,8 @@ text_enum! {
         PasswordResetCode = "password_reset_code",
         LotRecalled = "lot_recalled",
         CareTaskDue = "care_task_due",
+        ReturnUpdate = "return_update",
+        ComplaintAnswered = "complaint_answered",
     }
 }
 
@@ -142,6 +144,17 @@ pub enum Notice {
         task: String,
         due_on: NaiveDate,
     },
+    /// A step of a return request (`returns`): to the producer, the buyer, and the officers or
+    /// administrators it was escalated to.
+    ReturnUpdate {
+        order_no: String,
+        status: crate::returns::rules::ReturnStatus,
+    },
+    /// An administrator answered a complaint (to a complainant who was signed in).
+    ComplaintAnswered {
+        code: String,
+        status: crate::returns::rules::ComplaintStatus,
+    },
 }
 
 impl Notice {
@@ -166,6 +179,8 @@ impl Notice {
             Notice::PasswordResetCode { .. } => NoticeKind::PasswordResetCode,
             Notice::LotRecalled { .. } => NoticeKind::LotRecalled,
             Notice::CareTaskDue { .. } => NoticeKind::CareTaskDue,
+            Notice::ReturnUpdate { .. } => NoticeKind::ReturnUpdate,
+            Notice::ComplaintAnswered { .. } => NoticeKind::ComplaintAnswered,
         }
     }
 
@@ -188,6 +203,8 @@ impl Notice {
             | Notice::PaymentReceived { order_no, .. }
             | Notice::PaymentFailed { order_no }
             | Notice::LotRecalled { order_no, .. } => format!("/don-hang/{order_no}"),
+            Notice::ReturnUpdate { order_no, .. } => format!("/don-hang/{order_no}#tra-hang"),
+            Notice::ComplaintAnswered { code, .. } => format!("/khieu-nai/{code}"),
             Notice::CertificateExpiring { product_id, .. }
             | Notice::CertificateExpired { product_id, .. } => {
                 format!("/ban-hang/san-pham/{product_id}")
@@ -221,7 +238,9 @@ impl NoticeKind {
             | NoticeKind::ContactCode
             | NoticeKind::PasswordResetCode
             // A matter of the buyer's health: it always goes out.
-            | NoticeKind::LotRecalled => true,
+            | NoticeKind::LotRecalled
+            | NoticeKind::ReturnUpdate
+            | NoticeKind::ComplaintAnswered => true,
             NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired
             | NoticeKind::CareTaskDue => false,
@@ -251,7 +270,9 @@ impl NoticeKind {
             | NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired
             | NoticeKind::LotRecalled
-            | NoticeKind::CareTaskDue => false,
+            | NoticeKind::CareTaskDue
+            | NoticeKind::ReturnUpdate
+            | NoticeKind::ComplaintAnswered => false,
             NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
@@ -289,7 +310,9 @@ impl NoticeKind {
             | NoticeKind::PaymentFailed
             | NoticeKind::ContactCode
             | NoticeKind::PasswordResetCode
-            | NoticeKind::LotRecalled => true,
+            | NoticeKind::LotRecalled
+            | NoticeKind::ReturnUpdate
+            | NoticeKind::ComplaintAnswered => true,
         }
     }
 }
@@ -421,6 +444,14 @@ mod tests {
                 plot: "Vườn nhãn số 1".into(),
                 task: "Bao quả".into(),
                 due_on: NaiveDate::from_ymd_opt(2027, 5, 20).unwrap(),
+            },
+            Notice::ReturnUpdate {
+                order_no: "DH-1".into(),
+                status: crate::returns::rules::ReturnStatus::WithOfficer,
+            },
+            Notice::ComplaintAnswered {
+                code: "KN-7Q2MD-X4H9P".into(),
+                status: crate::returns::rules::ComplaintStatus::Resolved,
             },
         ]
     }

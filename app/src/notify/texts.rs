@@ -322,6 +322,20 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        Notice::ReturnUpdate { order_no, status } => {
+            let t = crate::returns::texts::ReturnTexts::of(locale);
+            (
+                (t.notice_title)(order_no),
+                (t.notice_body)(order_no, (t.status)(*status)),
+            )
+        }
+        Notice::ComplaintAnswered { code, status } => {
+            let t = crate::returns::texts::ReturnTexts::of(locale);
+            (
+                (t.complaint_notice_title)(code),
+                (t.complaint_notice_body)(code, (t.complaint_status)(*status)),
+            )
+        }
     }
 }
 
@@ -430,6 +444,8 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::PasswordResetCode => "Mã đặt lại mật khẩu",
         NoticeKind::LotRecalled => "Lô hàng đã mua bị thu hồi",
         NoticeKind::CareTaskDue => "Việc chăm sóc vườn đến hạn",
+        NoticeKind::ReturnUpdate => "Yêu cầu trả hàng, hoàn tiền",
+        NoticeKind::ComplaintAnswered => "Trả lời khiếu nại",
     },
     unsubscribe_title: "Ngừng nhận email",
     unsubscribe_ask: |kind| {
@@ -496,6 +512,8 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::PasswordResetCode => "Password reset code",
         NoticeKind::LotRecalled => "A lot you bought was recalled",
         NoticeKind::CareTaskDue => "Orchard care due",
+        NoticeKind::ReturnUpdate => "Return and refund requests",
+        NoticeKind::ComplaintAnswered => "Complaint answered",
     },
     unsubscribe_title: "Stop these emails",
     unsubscribe_ask: |kind| {

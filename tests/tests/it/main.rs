@@ -30,6 +30,7 @@ mod plant_register;
 mod products;
 mod recalls;
 mod receipt;
+mod returns;
 mod search;
 mod security;
 mod seed;
