@@ -293,7 +293,12 @@ impl ReturnSettings {
 
     /// Applies one stored setting (0 to 60 days); false when it was not one of ours or not valid.
     pub fn set(&mut self, key: &str, value: &str) -> bool {
-        let Some(days) = value.trim().parse::<i64>().ok().filter(|d| (0..=60).contains(d)) else {
+        let Some(days) = value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (0..=60).contains(d))
+        else {
             return false;
         };
         match key {
@@ -530,8 +535,18 @@ mod tests {
             (S::Refused, early, A::Buyer, S::WithOfficer),
             (S::Refused, late, A::Buyer, S::WithOfficer),
             (S::WithOfficer, late, A::Buyer, S::WithMarketplace),
-            (S::WithOfficer, E::Uphold(refund), A::Officer, S::OfficerUpheld),
-            (S::WithOfficer, E::Uphold(replace), A::Officer, S::OfficerUpheld),
+            (
+                S::WithOfficer,
+                E::Uphold(refund),
+                A::Officer,
+                S::OfficerUpheld,
+            ),
+            (
+                S::WithOfficer,
+                E::Uphold(replace),
+                A::Officer,
+                S::OfficerUpheld,
+            ),
             (S::WithOfficer, E::Reject, A::Officer, S::OfficerRejected),
             (S::OfficerRejected, early, A::Buyer, S::WithMarketplace),
             (S::OfficerRejected, late, A::Buyer, S::WithMarketplace),
@@ -651,7 +666,10 @@ mod tests {
             Err(Refusal::TooLong)
         );
         let r = NewRequest::parse("replacement", " Quả bị dập ", "").unwrap();
-        assert_eq!((r.wanted, r.reason.as_str()), (Wanted::Replacement, "Quả bị dập"));
+        assert_eq!(
+            (r.wanted, r.reason.as_str()),
+            (Wanted::Replacement, "Quả bị dập")
+        );
         assert_eq!(answer_reason(""), Err(Refusal::Reason));
 
         let ok = NewComplaint::parse("Hoa", "0912 345 678", "", "delivery", "Giao chậm").unwrap();
@@ -681,7 +699,10 @@ mod tests {
         assert_eq!(code.len(), 14);
         assert_eq!(normalise_code(&code.to_lowercase()), Some(code.clone()));
         assert_eq!(normalise_code("KN-00000-0000"), None);
-        assert_eq!(normalise_code("kn-ooooo-iiiii"), Some("KN-00000-11111".into()));
+        assert_eq!(
+            normalise_code("kn-ooooo-iiiii"),
+            Some("KN-00000-11111".into())
+        );
         assert_ne!(tracking_code(1), tracking_code(2));
         for r in Refusal::ALL {
             assert_eq!(Refusal::parse(r.as_str()), Some(r));

@@ -55,6 +55,7 @@ pub async fn settings_in(conn: &mut AnyConnection) -> Result<ReturnSettings, sql
 }
 
 /// An order as a return needs it.
+#[derive(sqlx::FromRow)]
 struct OrderFacts {
     id: String,
     order_no: String,
@@ -71,44 +72,10 @@ async fn order_facts(
     conn: &mut AnyConnection,
     order_id: &str,
 ) -> Result<Option<OrderFacts>, sqlx::Error> {
-    type R = (
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        i64,
-    );
-    let row: Option<R> = sqlx::query_as(ORDER_FACTS)
+    sqlx::query_as(ORDER_FACTS)
         .bind(order_id)
         .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(
-        |(
-            id,
-            order_no,
-            status,
-            producer_id,
-            buyer_user_id,
-            commune_id,
-            payment_method,
-            delivered_at,
-            fresh_lines,
-        )| OrderFacts {
-            id,
-            order_no,
-            status,
-            producer_id,
-            buyer_user_id,
-            commune_id,
-            payment_method,
-            delivered_at,
-            fresh_lines,
-        },
-    ))
+        .await
 }
 
 /// Until when the buyer may still ask (None: not delivered, or the window is over).
@@ -161,12 +128,7 @@ fn case_of(row: CaseRow, now: DateTime<Utc>) -> Result<ReturnCase, sqlx::Error> 
         due_at,
         created_at,
     ) = row;
-    let status = decode::text_enum(
-        "return_requests.status",
-        &id,
-        &status,
-        ReturnStatus::parse,
-    )?;
+    let status = decode::text_enum("return_requests.status", &id, &status, ReturnStatus::parse)?;
     let overdue = match due_at.as_deref() {
         Some(due) if status.awaits().is_some() => {
             parse_at("return_requests.due_at", &id, due)? < now
@@ -302,9 +264,7 @@ pub async fn change(
     };
     let to = rules::next(from, event, actor)?;
     let settings = settings_in(&mut tx).await?;
-    let due = to
-        .awaits()
-        .map(|_| db_timestamp(settings.answer_due(now)));
+    let due = to.awaits().map(|_| db_timestamp(settings.answer_due(now)));
     let resolution = rules::settles(event);
     let done = sqlx::query(MOVE)
         .bind(to.as_str())
@@ -352,7 +312,10 @@ async fn notify_step(
         order_no: facts.order_no.clone(),
         status: to,
     };
-    let buyer = !matches!(to, ReturnStatus::WithOfficer | ReturnStatus::WithMarketplace);
+    let buyer = !matches!(
+        to,
+        ReturnStatus::WithOfficer | ReturnStatus::WithMarketplace
+    );
     if buyer && let Some(user) = facts.buyer_user_id.as_deref() {
         notify_in(conn, &key, Recipient::User(user), &notice, at).await?;
     }
@@ -375,44 +338,37 @@ async fn notify_step(
     Ok(())
 }
 
-async fn cases(
+/// Whose list of requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lister {
+    /// The producers with these ids: their requests, open ones first.
+    Producers,
+    /// The communes with these ids: the requests escalated to their officers.
+    Communes,
+    /// The marketplace: the requests escalated to it (no keys).
+    Marketplace,
+}
+
+/// The requests `lister` sees, for each of `keys` (producer or commune ids).
+pub async fn listed(
     db: &Db,
-    sql: &str,
-    bind: Option<&str>,
+    lister: Lister,
+    keys: &[String],
     now: DateTime<Utc>,
 ) -> Result<Vec<ReturnCase>, sqlx::Error> {
-    let mut q = sqlx::query_as::<_, CaseRow>(sql);
-    if let Some(b) = bind {
-        q = q.bind(b.to_owned());
+    let (sql, keys) = match lister {
+        Lister::Producers => (PRODUCER_CASES, keys),
+        Lister::Communes => (COMMUNE_CASES, keys),
+        Lister::Marketplace => (MARKETPLACE_CASES, &[String::new()][..]),
+    };
+    let mut all = Vec::new();
+    for key in keys {
+        let rows: Vec<CaseRow> = sqlx::query_as(sql).bind(key).fetch_all(db.pool()).await?;
+        for row in rows {
+            all.push(case_of(row, now)?);
+        }
     }
-    q.fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(|r| case_of(r, now))
-        .collect()
-}
-
-/// A producer's requests, open ones first.
-pub async fn for_producer(
-    db: &Db,
-    producer_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<ReturnCase>, sqlx::Error> {
-    cases(db, PRODUCER_CASES, Some(producer_id), now).await
-}
-
-/// The requests escalated to the officers of a commune (and those they decided).
-pub async fn for_commune(
-    db: &Db,
-    commune_id: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<ReturnCase>, sqlx::Error> {
-    cases(db, COMMUNE_CASES, Some(commune_id), now).await
-}
-
-/// The requests escalated to the marketplace.
-pub async fn for_marketplace(db: &Db, now: DateTime<Utc>) -> Result<Vec<ReturnCase>, sqlx::Error> {
-    cases(db, MARKETPLACE_CASES, None, now).await
+    Ok(all)
 }
 
 /// Marks a seeded product as fresh produce.
@@ -480,12 +436,7 @@ fn complaint_of(row: ComplaintRow, private: bool) -> Result<Complaint, sqlx::Err
             &category,
             ComplaintCategory::parse,
         )?,
-        status: decode::text_enum(
-            "complaints.status",
-            &code,
-            &status,
-            ComplaintStatus::parse,
-        )?,
+        status: decode::text_enum("complaints.status", &code, &status, ComplaintStatus::parse)?,
         code,
         order_no,
         message,
@@ -557,9 +508,9 @@ crate::db::statements! {
         WHERE key IN ('returns_window_fresh_days', 'returns_window_other_days', 'returns_answer_days')";
     /// `order_facts`: the first time it was delivered, and how many lines are fresh produce.
     ORDER_FACTS = "SELECT o.id, o.order_no, o.status, o.producer_id, o.buyer_user_id, pr.commune_id, o.payment_method,
-               (SELECT MIN(h.created_at) FROM order_status_history h WHERE h.order_id = o.id AND h.to_status = 'delivered'),
+               (SELECT MIN(h.created_at) FROM order_status_history h WHERE h.order_id = o.id AND h.to_status = 'delivered') AS delivered_at,
                (SELECT COUNT(*) FROM order_lines l JOIN product_variants v ON v.id = l.variant_id
-                  JOIN products p ON p.id = v.product_id WHERE l.order_id = o.id AND p.fresh = 1)
+                  JOIN products p ON p.id = v.product_id WHERE l.order_id = o.id AND p.fresh = 1) AS fresh_lines
         FROM orders o JOIN producers pr ON pr.id = o.producer_id WHERE o.id = $1";
     /// `for_order`.
     CASE_OF_ORDER = "SELECT r.id, o.order_no, pr.name, r.wanted, r.reason, r.items, r.status, r.resolution, r.answer, r.due_at, r.created_at
@@ -578,21 +529,21 @@ crate::db::statements! {
     OFFICERS = "SELECT user_id FROM commune_officers WHERE commune_id = $1 ORDER BY user_id";
     /// `notify_step`.
     ADMINS = "SELECT user_id FROM user_roles WHERE role = 'admin' ORDER BY user_id";
-    /// `for_producer`.
+    /// `listed`: a producer's.
     PRODUCER_CASES = "SELECT r.id, o.order_no, pr.name, r.wanted, r.reason, r.items, r.status, r.resolution, r.answer, r.due_at, r.created_at
         FROM return_requests r JOIN orders o ON o.id = r.order_id JOIN producers pr ON pr.id = o.producer_id
         WHERE o.producer_id = $1
         ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.created_at DESC LIMIT 200";
-    /// `for_commune`.
+    /// `listed`: a commune's officers'.
     COMMUNE_CASES = "SELECT r.id, o.order_no, pr.name, r.wanted, r.reason, r.items, r.status, r.resolution, r.answer, r.due_at, r.created_at
         FROM return_requests r JOIN orders o ON o.id = r.order_id JOIN producers pr ON pr.id = o.producer_id
         WHERE pr.commune_id = $1 AND r.status IN ('with_officer', 'officer_upheld', 'officer_rejected', 'with_marketplace',
               'marketplace_upheld', 'marketplace_rejected')
         ORDER BY CASE WHEN r.status = 'with_officer' THEN 0 ELSE 1 END, r.created_at DESC LIMIT 200";
-    /// `for_marketplace`.
+    /// `listed`: the marketplace's (`$1` is empty).
     MARKETPLACE_CASES = "SELECT r.id, o.order_no, pr.name, r.wanted, r.reason, r.items, r.status, r.resolution, r.answer, r.due_at, r.created_at
         FROM return_requests r JOIN orders o ON o.id = r.order_id JOIN producers pr ON pr.id = o.producer_id
-        WHERE r.status IN ('with_marketplace', 'marketplace_upheld', 'marketplace_rejected')
+        WHERE r.status IN ('with_marketplace', 'marketplace_upheld', 'marketplace_rejected') AND $1 = ''
         ORDER BY CASE WHEN r.status = 'with_marketplace' THEN 0 ELSE 1 END, r.created_at DESC LIMIT 200";
     /// `mark_fresh_in`.
     MARK_FRESH = "UPDATE products SET fresh = 1 WHERE id = $1";

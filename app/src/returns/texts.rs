@@ -168,11 +168,9 @@ static VI: ReturnTexts = ReturnTexts {
         Refusal::Category => "Hãy chọn loại khiếu nại.",
     },
     done: "Đã ghi nhận.",
-    history_note: |n| {
-        match ReturnStatus::parse(n.strip_prefix(super::NOTE_PREFIX).unwrap_or(n)) {
-            Some(s) => status_vi(s).to_owned(),
-            None => n.to_owned(),
-        }
+    history_note: |n| match ReturnStatus::parse(n.strip_prefix(super::NOTE_PREFIX).unwrap_or(n)) {
+        Some(s) => status_vi(s).to_owned(),
+        None => n.to_owned(),
     },
     producer_title: "Yêu cầu trả hàng",
     officer_title: "Khiếu nại trả hàng chuyển lên xã",
@@ -219,7 +217,9 @@ static VI: ReturnTexts = ReturnTexts {
     complaints_admin: "Khiếu nại",
     too_many: "Bạn đã gửi nhiều khiếu nại; hãy thử lại sau.",
     complaint_notice_title: |c| format!("Khiếu nại {c} có trả lời"),
-    complaint_notice_body: |c, s| format!("Khiếu nại {c}: {s}. Xem câu trả lời trên trang theo dõi."),
+    complaint_notice_body: |c, s| {
+        format!("Khiếu nại {c}: {s}. Xem câu trả lời trên trang theo dõi.")
+    },
 };
 
 static EN: ReturnTexts = ReturnTexts {
@@ -266,7 +266,9 @@ static EN: ReturnTexts = ReturnTexts {
         Refusal::Reason => "Give a reason.",
         Refusal::TooLong => "The text is too long.",
         Refusal::Choice => "Choose what you want.",
-        Refusal::NotYet => "The answer is not due yet: you can take it further once refused or overdue.",
+        Refusal::NotYet => {
+            "The answer is not due yet: you can take it further once refused or overdue."
+        }
         Refusal::NotYours => "This step is not yours.",
         Refusal::Closed => "The request is closed.",
         Refusal::NotNow => "The request was handled meanwhile; have a look again.",
@@ -277,11 +279,9 @@ static EN: ReturnTexts = ReturnTexts {
         Refusal::Category => "Choose a category.",
     },
     done: "Recorded.",
-    history_note: |n| {
-        match ReturnStatus::parse(n.strip_prefix(super::NOTE_PREFIX).unwrap_or(n)) {
-            Some(s) => status_en(s).to_owned(),
-            None => n.to_owned(),
-        }
+    history_note: |n| match ReturnStatus::parse(n.strip_prefix(super::NOTE_PREFIX).unwrap_or(n)) {
+        Some(s) => status_en(s).to_owned(),
+        None => n.to_owned(),
     },
     producer_title: "Return requests",
     officer_title: "Return disputes escalated to the commune",
@@ -328,5 +328,7 @@ static EN: ReturnTexts = ReturnTexts {
     complaints_admin: "Complaints",
     too_many: "You have sent many complaints; please try again later.",
     complaint_notice_title: |c| format!("Complaint {c} answered"),
-    complaint_notice_body: |c, s| format!("Complaint {c}: {s}. See the answer on its tracking page."),
+    complaint_notice_body: |c, s| {
+        format!("Complaint {c}: {s}. See the answer on its tracking page.")
+    },
 };

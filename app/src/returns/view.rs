@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    ADMIN_PAGE, OFFICER_PAGE, OrderReturn, PRODUCER_PAGE, ReturnCase,
+    OrderReturn, ReturnCase,
     rules::{Refusal, ReturnStatus, Wanted},
     texts::{ReturnTexts, day},
 };
@@ -181,51 +181,36 @@ pub enum ListScope {
 
 #[server(prefix = "/fn")]
 pub async fn get_return_list(scope: ListScope) -> Result<Gate<Vec<ReturnCase>>, ServerFnError> {
+    use super::storage::{Lister, listed};
+    use super::{ADMIN_PAGE, OFFICER_PAGE, PRODUCER_PAGE};
     use crate::pages::gate::{gated, require, require_officer, require_producer_member};
     let now = chrono::Utc::now();
-    match scope {
-        ListScope::Producer => {
-            gated(require_producer_member(PRODUCER_PAGE), |actor, cx| async move {
-                let mut all = Vec::new();
-                for id in actor.producer_ids() {
-                    all.extend(
-                        super::storage::for_producer(&cx.db, id, now)
-                            .await
-                            .map_err(|e| cx.failed("loading return requests", e))?,
-                    );
-                }
-                Ok(Gate::Allowed(all))
-            })
+    let access = match scope {
+        ListScope::Producer => require_producer_member(PRODUCER_PAGE),
+        ListScope::Officer => require_officer(OFFICER_PAGE),
+        ListScope::Marketplace => require(ADMIN_PAGE, |a| {
+            crate::auth::authorize(Some(a), crate::auth::Action::Administer)
+        }),
+    };
+    gated(access, |actor, cx| async move {
+        let (lister, keys) = match scope {
+            ListScope::Producer => (
+                Lister::Producers,
+                actor
+                    .producer_ids()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            ListScope::Officer => (Lister::Communes, actor.officer_of.clone()),
+            ListScope::Marketplace => (Lister::Marketplace, vec![]),
+        };
+        listed(&cx.db, lister, &keys, now)
             .await
-        }
-        ListScope::Officer => {
-            gated(require_officer(OFFICER_PAGE), |actor, cx| async move {
-                let mut all = Vec::new();
-                for id in &actor.officer_of {
-                    all.extend(
-                        super::storage::for_commune(&cx.db, id, now)
-                            .await
-                            .map_err(|e| cx.failed("loading return disputes", e))?,
-                    );
-                }
-                Ok(Gate::Allowed(all))
-            })
-            .await
-        }
-        ListScope::Marketplace => {
-            use crate::auth::{Action, authorize};
-            gated(
-                require(ADMIN_PAGE, |a| authorize(Some(a), Action::Administer)),
-                |_, cx| async move {
-                    super::storage::for_marketplace(&cx.db, now)
-                        .await
-                        .map(Gate::Allowed)
-                        .map_err(|e| cx.failed("loading return disputes", e))
-                },
-            )
-            .await
-        }
-    }
+            .map(Gate::Allowed)
+            .map_err(|e| cx.failed("loading return requests", e))
+    })
+    .await
 }
 
 fn list_page(scope: ListScope) -> impl IntoView {

@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/don-hang/{order_no}/tra-hang", post(request_return))
         .route("/don-hang/{order_no}/tra-hang/buoc", post(return_step))
         .route(COMPLAINT_PAGE, post(file_complaint))
-        .route(&format!("{ADMIN_COMPLAINTS}/{{code}}"), post(answer_complaint))
+        .route(
+            &format!("{ADMIN_COMPLAINTS}/{{code}}"),
+            post(answer_complaint),
+        )
 }
 
 /// Complaints filed from one address: 10 an hour.

@@ -152,95 +152,107 @@ db_test!(a_return_after_the_window_is_refused, |engine| {
     assert!(notices >= 1);
 });
 
-db_test!(a_refused_request_goes_to_the_officer_then_the_marketplace, |engine| {
-    let app = spawn_seeded_app(engine).await;
-    let (buyer, no, producer, commune) = delivered_order(&app, 0).await;
-    ask(&buyer, &no).await;
-    let seller = member_of(&app, "0912000111", "Chủ cơ sở", &producer).await;
+db_test!(
+    a_refused_request_goes_to_the_officer_then_the_marketplace,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let (buyer, no, producer, commune) = delivered_order(&app, 0).await;
+        ask(&buyer, &no).await;
+        let seller = member_of(&app, "0912000111", "Chủ cơ sở", &producer).await;
 
-    // Escalating before the producer refused or its deadline passed is refused.
-    let to = step(&buyer, &no, "escalate", "").await;
-    assert!(to.ends_with("tra_loi=chua-den-han#tra-hang"), "{to}");
-    // The buyer cannot answer for the producer.
-    let to = step(&buyer, &no, "accept_refund", "").await;
-    assert!(to.ends_with("tra_loi=khong-phai#tra-hang"), "{to}");
-    // A refusal needs its reason.
-    let to = step(&seller, &no, "refuse", "").await;
-    assert!(to.ends_with("tra_loi=ly-do#tra-hang"), "{to}");
-    step(&seller, &no, "refuse", "Hàng giao đúng, ảnh không cho thấy hỏng").await;
-    assert_eq!(request_status(&app, &no).await, "refused");
+        // Escalating before the producer refused or its deadline passed is refused.
+        let to = step(&buyer, &no, "escalate", "").await;
+        assert!(to.ends_with("tra_loi=chua-den-han#tra-hang"), "{to}");
+        // The buyer cannot answer for the producer.
+        let to = step(&buyer, &no, "accept_refund", "").await;
+        assert!(to.ends_with("tra_loi=khong-phai#tra-hang"), "{to}");
+        // A refusal needs its reason.
+        let to = step(&seller, &no, "refuse", "").await;
+        assert!(to.ends_with("tra_loi=ly-do#tra-hang"), "{to}");
+        step(
+            &seller,
+            &no,
+            "refuse",
+            "Hàng giao đúng, ảnh không cho thấy hỏng",
+        )
+        .await;
+        assert_eq!(request_status(&app, &no).await, "refused");
 
-    // Refused: the buyer takes it to the commune officer, who rules against it.
-    step(&buyer, &no, "escalate", "").await;
-    assert_eq!(request_status(&app, &no).await, "with_officer");
-    let officer = officer_of_commune(&app, "0912000222", &commune).await;
-    let list = officer.page("/can-bo/khieu-nai-tra-hang").await;
-    assert!(list.contains(&no), "{list}");
-    let page = buyer.page(&format!("/don-hang/{no}")).await;
-    assert!(page.contains("Cán bộ xã cần quyết định trước"), "{page}");
-    step(&officer, &no, "reject", "Không đủ căn cứ").await;
-    assert_eq!(request_status(&app, &no).await, "officer_rejected");
+        // Refused: the buyer takes it to the commune officer, who rules against it.
+        step(&buyer, &no, "escalate", "").await;
+        assert_eq!(request_status(&app, &no).await, "with_officer");
+        let officer = officer_of_commune(&app, "0912000222", &commune).await;
+        let list = officer.page("/can-bo/khieu-nai-tra-hang").await;
+        assert!(list.contains(&no), "{list}");
+        let page = buyer.page(&format!("/don-hang/{no}")).await;
+        assert!(page.contains("Cán bộ xã cần quyết định trước"), "{page}");
+        step(&officer, &no, "reject", "Không đủ căn cứ").await;
+        assert_eq!(request_status(&app, &no).await, "officer_rejected");
 
-    // Once more, to the marketplace, whose decision for the buyer records the refund (cash:
-    // owed by hand, as the order's history says).
-    step(&buyer, &no, "escalate", "").await;
-    assert_eq!(request_status(&app, &no).await, "with_marketplace");
-    let admin = sign_up(&app, "quan-tri@hungyen.example", "Quản trị").await;
-    make_admin(&app, &user_id(&app, "quan-tri@hungyen.example").await).await;
-    let list = admin.page("/quan-tri/tra-hang").await;
-    assert!(list.contains(&no), "{list}");
-    // The officer's word is not the marketplace's.
-    let to = step(&officer, &no, "uphold_refund", "").await;
-    assert!(to.contains("tra_loi="), "{to}");
-    step(&admin, &no, "uphold_refund", "").await;
-    assert_eq!(request_status(&app, &no).await, "marketplace_upheld");
-    assert_eq!(
-        history(&app, &no).await,
-        [
-            "return:requested",
-            "return:refused",
-            "return:with_officer",
-            "return:officer_rejected",
-            "return:with_marketplace",
-            "return:marketplace_upheld",
-            "refund_owed_by_hand",
-        ]
-    );
-    // Final: nothing more.
-    let to = step(&buyer, &no, "escalate", "").await;
-    assert!(to.ends_with("tra_loi=da-dong#tra-hang"), "{to}");
-});
+        // Once more, to the marketplace, whose decision for the buyer records the refund (cash:
+        // owed by hand, as the order's history says).
+        step(&buyer, &no, "escalate", "").await;
+        assert_eq!(request_status(&app, &no).await, "with_marketplace");
+        let admin = sign_up(&app, "quan-tri@hungyen.example", "Quản trị").await;
+        make_admin(&app, &user_id(&app, "quan-tri@hungyen.example").await).await;
+        let list = admin.page("/quan-tri/tra-hang").await;
+        assert!(list.contains(&no), "{list}");
+        // The officer's word is not the marketplace's.
+        let to = step(&officer, &no, "uphold_refund", "").await;
+        assert!(to.contains("tra_loi="), "{to}");
+        step(&admin, &no, "uphold_refund", "").await;
+        assert_eq!(request_status(&app, &no).await, "marketplace_upheld");
+        assert_eq!(
+            history(&app, &no).await,
+            [
+                "return:requested",
+                "return:refused",
+                "return:with_officer",
+                "return:officer_rejected",
+                "return:with_marketplace",
+                "return:marketplace_upheld",
+                "refund_owed_by_hand",
+            ]
+        );
+        // Final: nothing more.
+        let to = step(&buyer, &no, "escalate", "").await;
+        assert!(to.ends_with("tra_loi=da-dong#tra-hang"), "{to}");
+    }
+);
 
-db_test!(an_unanswered_request_goes_to_the_officer_who_rules_for_the_buyer, |engine| {
-    let app = spawn_seeded_app(engine).await;
-    let (buyer, no, _, commune) = delivered_order(&app, 0).await;
-    ask(&buyer, &no).await;
-    // The producer's deadline passes unanswered.
-    sqlx::query("UPDATE return_requests SET due_at = '2026-01-01T00:00:00.000Z'")
-        .execute(app.db.pool())
+db_test!(
+    an_unanswered_request_goes_to_the_officer_who_rules_for_the_buyer,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let (buyer, no, _, commune) = delivered_order(&app, 0).await;
+        ask(&buyer, &no).await;
+        // The producer's deadline passes unanswered.
+        sqlx::query("UPDATE return_requests SET due_at = '2026-01-01T00:00:00.000Z'")
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let page = buyer.page(&format!("/don-hang/{no}")).await;
+        assert!(page.contains("Đã quá hạn trả lời"), "{page}");
+        step(&buyer, &no, "escalate", "").await;
+        assert_eq!(request_status(&app, &no).await, "with_officer");
+        let officer = officer_of_commune(&app, "0912000222", &commune).await;
+        step(&officer, &no, "uphold_refund", "").await;
+        assert_eq!(request_status(&app, &no).await, "officer_upheld");
+        assert!(
+            history(&app, &no)
+                .await
+                .contains(&"refund_owed_by_hand".to_owned())
+        );
+        let notified: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE kind = 'return_update' AND channel = 'inbox'
+         AND params LIKE '%officer_upheld%'",
+        )
+        .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let page = buyer.page(&format!("/don-hang/{no}")).await;
-    assert!(page.contains("Đã quá hạn trả lời"), "{page}");
-    step(&buyer, &no, "escalate", "").await;
-    assert_eq!(request_status(&app, &no).await, "with_officer");
-    let officer = officer_of_commune(&app, "0912000222", &commune).await;
-    step(&officer, &no, "uphold_refund", "").await;
-    assert_eq!(request_status(&app, &no).await, "officer_upheld");
-    assert!(
-        history(&app, &no)
-            .await
-            .contains(&"refund_owed_by_hand".to_owned())
-    );
-    let notified: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notifications WHERE kind = 'return_update' AND channel = 'inbox'
-         AND params LIKE '%officer_upheld%'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap();
-    assert!(notified >= 1);
-});
+        assert!(notified >= 1);
+    }
+);
 
 db_test!(two_answers_at_once_one_wins, |engine| {
     let app = spawn_seeded_app(engine).await;
@@ -315,7 +327,10 @@ db_test!(a_complaint_gets_a_tracking_number_and_an_answer, |engine| {
     let page = Browser::new(&app.address)
         .page(&format!("/khieu-nai/{}", code.to_lowercase()))
         .await;
-    assert!(page.contains("Đã nhận") && page.contains("thu thêm phí"), "{page}");
+    assert!(
+        page.contains("Đã nhận") && page.contains("thu thêm phí"),
+        "{page}"
+    );
     assert!(!page.contains("0912 345 678"));
     let none = guest.get("/khieu-nai/KN-00000-00000").await;
     assert_eq!(none.status(), 404);
@@ -334,18 +349,20 @@ db_test!(a_complaint_gets_a_tracking_number_and_an_answer, |engine| {
         )
         .await;
     assert_eq!(r.status(), 303);
-    let kept: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM complaints WHERE user_id IS NOT NULL")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM complaints WHERE user_id IS NOT NULL")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     assert_eq!(kept, 1);
 
     // An administrator answers; closing needs an answer; the holder reads it.
     let admin = sign_up(&app, "quan-tri@hungyen.example", "Quản trị").await;
     make_admin(&app, &user_id(&app, "quan-tri@hungyen.example").await).await;
     let list = admin.page("/quan-tri/khieu-nai").await;
-    assert!(list.contains(&code) && list.contains("0912 345 678"), "{list}");
+    assert!(
+        list.contains(&code) && list.contains("0912 345 678"),
+        "{list}"
+    );
     assert_ne!(guest.get("/quan-tri/khieu-nai").await.status(), 200);
     let r = admin
         .submit(
@@ -357,7 +374,10 @@ db_test!(a_complaint_gets_a_tracking_number_and_an_answer, |engine| {
     let r = admin
         .submit(
             &format!("/quan-tri/khieu-nai/{code}"),
-            &[("status", "resolved"), ("answer", "Đã hoàn lại phí thu thêm")],
+            &[
+                ("status", "resolved"),
+                ("answer", "Đã hoàn lại phí thu thêm"),
+            ],
         )
         .await;
     assert_eq!(location(&r), "/quan-tri/khieu-nai");
