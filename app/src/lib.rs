@@ -24,6 +24,7 @@ pub mod officer;
 pub mod pages;
 pub mod payments;
 pub mod privacy;
+pub mod returns;
 pub mod reviews;
 pub mod search;
 pub mod security;
@@ -176,6 +177,12 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("dieu-khoan-ban-hang") view=crate::legal::page::TermsPage/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("du-lieu")) view=crate::privacy::page::DataPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("thong-tin-phap-ly")) view=crate::seller::identity_page::IdentityPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("tra-hang")) view=crate::returns::view::MarketplaceReturnsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("quan-tri"), StaticSegment("khieu-nai")) view=crate::returns::complaints_page::ComplaintsAdminPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("can-bo"), StaticSegment("khieu-nai-tra-hang")) view=crate::returns::view::OfficerReturnsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("ban-hang"), StaticSegment("tra-hang")) view=crate::returns::view::ProducerReturnsPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("khieu-nai") view=crate::returns::complaints_page::ComplaintPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("khieu-nai"), ParamSegment("ma")) view=crate::returns::complaints_page::ComplaintStatusPage ssr=SsrMode::Async/>
             </Routes>
             <SiteFooter/>
         </Router>

@@ -24,6 +24,7 @@ pub mod officer;
 pub mod payments;
 pub mod photos;
 pub mod privacy;
+pub mod returns;
 pub mod reviews;
 pub mod routes;
 pub mod search;

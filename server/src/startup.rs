@@ -203,6 +203,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::legal::router())
         .merge(crate::privacy::router())
         .merge(crate::reviews::router())
+        .merge(crate::returns::router())
         .merge(crate::seller::router())
         .merge(crate::shop::router())
         .merge(crate::shipping::router())

@@ -51,7 +51,7 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 47] = [
+    let constant: [(&str, &[(&str, &str)]); 48] = [
         ("legal::storage", crate::legal::storage::STATEMENTS),
         ("privacy::storage", crate::privacy::storage::STATEMENTS),
         (
@@ -59,6 +59,7 @@ pub fn all_statements() -> Vec<(String, String)> {
             crate::seller::identity_storage::STATEMENTS,
         ),
         ("reviews::storage", crate::reviews::storage::STATEMENTS),
+        ("returns::storage", crate::returns::storage::STATEMENTS),
         ("care::storage", crate::care::storage::STATEMENTS),
         ("forecast::storage", crate::forecast::storage::STATEMENTS),
         (

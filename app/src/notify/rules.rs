@@ -31,6 +31,8 @@ text_enum! {
         CareTaskDue = "care_task_due",
         ReviewReceived = "review_received",
         ReviewReplied = "review_replied",
+        ReturnUpdate = "return_update",
+        ComplaintAnswered = "complaint_answered",
     }
 }
 
@@ -154,6 +156,17 @@ pub enum Notice {
         order_no: String,
         product: String,
     },
+    /// A step of a return request (`returns`): to the producer, the buyer, and the officers or
+    /// administrators it was escalated to.
+    ReturnUpdate {
+        order_no: String,
+        status: crate::returns::rules::ReturnStatus,
+    },
+    /// An administrator answered a complaint (to a complainant who was signed in).
+    ComplaintAnswered {
+        code: String,
+        status: crate::returns::rules::ComplaintStatus,
+    },
 }
 
 impl Notice {
@@ -180,6 +193,8 @@ impl Notice {
             Notice::CareTaskDue { .. } => NoticeKind::CareTaskDue,
             Notice::ReviewReceived { .. } => NoticeKind::ReviewReceived,
             Notice::ReviewReplied { .. } => NoticeKind::ReviewReplied,
+            Notice::ReturnUpdate { .. } => NoticeKind::ReturnUpdate,
+            Notice::ComplaintAnswered { .. } => NoticeKind::ComplaintAnswered,
         }
     }
 
@@ -202,6 +217,8 @@ impl Notice {
             | Notice::PaymentReceived { order_no, .. }
             | Notice::PaymentFailed { order_no }
             | Notice::LotRecalled { order_no, .. } => format!("/don-hang/{order_no}"),
+            Notice::ReturnUpdate { order_no, .. } => format!("/don-hang/{order_no}#tra-hang"),
+            Notice::ComplaintAnswered { code, .. } => format!("/khieu-nai/{code}"),
             Notice::CertificateExpiring { product_id, .. }
             | Notice::CertificateExpired { product_id, .. } => {
                 format!("/ban-hang/san-pham/{product_id}")
@@ -237,7 +254,9 @@ impl NoticeKind {
             | NoticeKind::ContactCode
             | NoticeKind::PasswordResetCode
             // A matter of the buyer's health: it always goes out.
-            | NoticeKind::LotRecalled => true,
+            | NoticeKind::LotRecalled
+            | NoticeKind::ReturnUpdate
+            | NoticeKind::ComplaintAnswered => true,
             NoticeKind::CertificateExpiring
             | NoticeKind::CertificateExpired
             | NoticeKind::CareTaskDue
@@ -271,7 +290,9 @@ impl NoticeKind {
             | NoticeKind::LotRecalled
             | NoticeKind::CareTaskDue
             | NoticeKind::ReviewReceived
-            | NoticeKind::ReviewReplied => false,
+            | NoticeKind::ReviewReplied
+            | NoticeKind::ReturnUpdate
+            | NoticeKind::ComplaintAnswered => false,
             NoticeKind::ContactCode | NoticeKind::PasswordResetCode => true,
         }
     }
@@ -311,7 +332,9 @@ impl NoticeKind {
             | NoticeKind::ContactCode
             | NoticeKind::PasswordResetCode
             | NoticeKind::LotRecalled
-            | NoticeKind::ReviewReplied => true,
+            | NoticeKind::ReviewReplied
+            | NoticeKind::ReturnUpdate
+            | NoticeKind::ComplaintAnswered => true,
         }
     }
 }
@@ -451,6 +474,14 @@ mod tests {
             Notice::ReviewReplied {
                 order_no: "DH-1".into(),
                 product: "Nhãn lồng".into(),
+            },
+            Notice::ReturnUpdate {
+                order_no: "DH-1".into(),
+                status: crate::returns::rules::ReturnStatus::WithOfficer,
+            },
+            Notice::ComplaintAnswered {
+                code: "KN-7Q2MD-X4H9P".into(),
+                status: crate::returns::rules::ComplaintStatus::Resolved,
             },
         ]
     }

@@ -354,6 +354,20 @@ pub fn words(notice: &Notice, locale: Locale) -> (String, String) {
                 )
             }
         }
+        Notice::ReturnUpdate { order_no, status } => {
+            let t = crate::returns::texts::ReturnTexts::of(locale);
+            (
+                (t.notice_title)(order_no),
+                (t.notice_body)(order_no, (t.status)(*status)),
+            )
+        }
+        Notice::ComplaintAnswered { code, status } => {
+            let t = crate::returns::texts::ReturnTexts::of(locale);
+            (
+                (t.complaint_notice_title)(code),
+                (t.complaint_notice_body)(code, (t.complaint_status)(*status)),
+            )
+        }
     }
 }
 
@@ -464,6 +478,8 @@ static VI: NotifyTexts = NotifyTexts {
         NoticeKind::CareTaskDue => "Việc chăm sóc vườn đến hạn",
         NoticeKind::ReviewReceived => "Đánh giá mới về sản phẩm",
         NoticeKind::ReviewReplied => "Người bán trả lời đánh giá",
+        NoticeKind::ReturnUpdate => "Yêu cầu trả hàng, hoàn tiền",
+        NoticeKind::ComplaintAnswered => "Trả lời khiếu nại",
     },
     unsubscribe_title: "Ngừng nhận email",
     unsubscribe_ask: |kind| {
@@ -532,6 +548,8 @@ static EN: NotifyTexts = NotifyTexts {
         NoticeKind::CareTaskDue => "Orchard care due",
         NoticeKind::ReviewReceived => "New product review",
         NoticeKind::ReviewReplied => "Seller replied to a review",
+        NoticeKind::ReturnUpdate => "Return and refund requests",
+        NoticeKind::ComplaintAnswered => "Complaint answered",
     },
     unsubscribe_title: "Stop these emails",
     unsubscribe_ask: |kind| {

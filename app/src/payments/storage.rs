@@ -179,7 +179,7 @@ pub async fn request_refund_in(
 }
 
 /// A line in the order's history that does not change its status.
-async fn history_in(
+pub async fn history_in(
     conn: &mut AnyConnection,
     order_id: &str,
     note: &str,

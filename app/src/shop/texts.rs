@@ -338,6 +338,9 @@ const VI: ShopTexts = ShopTexts {
     deliver_to: "Giao đến",
     history: "Lịch sử đơn hàng",
     history_note: |n| match n {
+        n if n.starts_with(crate::returns::NOTE_PREFIX) => {
+            (crate::returns::texts::ReturnTexts::of(Locale::Vi).history_note)(n)
+        }
         "payment_received" => "Đã nhận tiền".to_owned(),
         n if n.starts_with(WAYBILL_NOTE) => format!("Đã tạo vận đơn {}", &n[WAYBILL_NOTE.len()..]),
         "payment_expired" => "Quá hạn thanh toán".to_owned(),
@@ -476,6 +479,9 @@ const EN: ShopTexts = ShopTexts {
     deliver_to: "Deliver to",
     history: "Order history",
     history_note: |n| match n {
+        n if n.starts_with(crate::returns::NOTE_PREFIX) => {
+            (crate::returns::texts::ReturnTexts::of(Locale::En).history_note)(n)
+        }
         "payment_received" => "Payment received".to_owned(),
         n if n.starts_with(WAYBILL_NOTE) => {
             format!("Waybill created: {}", &n[WAYBILL_NOTE.len()..])

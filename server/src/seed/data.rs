@@ -68,6 +68,9 @@ pub struct Product {
     pub description_en: String,
     #[serde(default)]
     pub signature: bool,
+    /// Fresh produce (fruit, meat): the shorter return window.
+    #[serde(default)]
+    pub fresh: bool,
     #[serde(default)]
     pub gi: bool,
     #[serde(default)]

@@ -571,6 +571,9 @@ impl Seeder<'_> {
             .await
             .with_context(|| format!("product {}", p.key))?;
         self.count("products", u64::from(added));
+        if p.fresh {
+            app::returns::storage::mark_fresh_in(&mut self.tx, &id).await?;
+        }
 
         ensure!(!p.variants.is_empty(), "product {} has no variants", p.key);
         for (i, v) in p.variants.iter().enumerate() {

@@ -32,6 +32,7 @@ mod privacy;
 mod products;
 mod recalls;
 mod receipt;
+mod returns;
 mod reviews;
 mod search;
 mod security;

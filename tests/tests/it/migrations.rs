@@ -29,13 +29,15 @@ const WAYBILLS: i64 = 20261201000010;
 /// The diary's chain anchors (#24): columns today's seed writes when it verifies demo lots; lots
 /// on order lines (#24): the units the seed puts its lots on sale with; the plant-protection
 /// register's columns (#24), which it writes with each demo spraying; the diary's client id (#26),
-/// which every appended entry binds. They add columns and tables
+/// which every appended entry binds; products' `fresh` (#27), which marks the demo's fruit and
+/// chicken for the shorter return window. They add columns and tables
 /// besides the order tables, so the "old" database takes them early and the seed runs on it.
 const SEEDED_LATER: &[i64] = &[
     20261201000080,
     20261201000090,
     20261201000093,
     20261201000094,
+    20261202000030,
 ];
 
 fn app_engine(engine: Engine) -> app::db::Engine {

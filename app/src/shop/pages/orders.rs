@@ -326,6 +326,7 @@ fn OrderDetail(data: OrderPageData, locale: Locale) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </section>
+            <crate::returns::view::OrderReturns order_no=o.order_no.clone()/>
             {fulfils.then(|| view! {
                 <section class="fulfil" aria-labelledby="fulfil">
                     <h2 id="fulfil">{t.producer_actions}</h2>
