@@ -183,6 +183,47 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Option<Value>, sqlx::Error
         .bind(user_id)
         .fetch_all(pool)
         .await?;
+    type Review = (
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let reviews: Vec<Review> = sqlx::query_as(EXPORT_REVIEWS)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    type Return = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+    );
+    let returns: Vec<Return> = sqlx::query_as(EXPORT_RETURNS)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    type Complaint = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+    );
+    let complaints: Vec<Complaint> = sqlx::query_as(EXPORT_COMPLAINTS)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
     let actions: Vec<(String, String, String, Option<String>, String)> =
         sqlx::query_as(EXPORT_ACTIONS)
             .bind(user_id)
@@ -229,6 +270,18 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Option<Value>, sqlx::Error
         "cart": cart.iter().map(|c| json!({ "product": c.0, "quantity": c.1, "added_at": c.2 })).collect::<Vec<_>>(),
         "producers": memberships.iter().map(|m| json!({ "producer": m.0, "role": m.1, "since": m.2 })).collect::<Vec<_>>(),
         "inbox": inbox.iter().map(|n| json!({ "kind": n.0, "params": serde_json::from_str::<Value>(&n.1).unwrap_or(Value::Null), "link": n.2, "at": n.3 })).collect::<Vec<_>>(),
+        "reviews": reviews.iter().map(|r| json!({
+            "product": r.0, "stars": r.1, "text": r.2, "status": r.3, "hidden_reason": r.4,
+            "reply": r.5, "at": r.6,
+        })).collect::<Vec<_>>(),
+        "return_requests": returns.iter().map(|r| json!({
+            "order_no": r.0, "wanted": r.1, "reason": r.2, "items": r.3, "status": r.4,
+            "answer": r.5, "at": r.6,
+        })).collect::<Vec<_>>(),
+        "complaints": complaints.iter().map(|c| json!({
+            "code": c.0, "name": c.1, "contact": c.2, "order_no": c.3, "category": c.4,
+            "message": c.5, "status": c.6, "answer": c.7, "at": c.8,
+        })).collect::<Vec<_>>(),
         "access_tokens": tokens.iter().map(|t| json!({ "name": t.0, "scope": t.1, "created_at": t.2, "last_used_at": t.3, "revoked_at": t.4 })).collect::<Vec<_>>(),
         "actions": actions.iter().map(|x| json!({ "action": x.0, "subject": x.1, "at": x.2, "ip": x.3, "details": serde_json::from_str::<Value>(&x.4).unwrap_or(Value::Null) })).collect::<Vec<_>>(),
     })))
@@ -327,6 +380,11 @@ pub async fn delete_account(
         .execute(&mut *tx)
         .await?;
     sqlx::query(ANONYMISE_CHECKOUTS)
+        .bind(rules::ANONYMOUS_NAME)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(ANONYMISE_COMPLAINTS)
         .bind(rules::ANONYMOUS_NAME)
         .bind(user_id)
         .execute(&mut *tx)
@@ -440,6 +498,19 @@ crate::db::statements! {
     /// `export`: names and use of their access tokens (never the token).
     EXPORT_TOKENS = "SELECT name, scope, created_at, last_used_at, revoked_at FROM farm_tokens
         WHERE user_id = $1 ORDER BY created_at";
+    /// `export`: their reviews (the product as ordered).
+    EXPORT_REVIEWS = "SELECT l.product_name, r.stars, r.body, r.status, r.hidden_reason, r.reply, r.created_at
+        FROM reviews r JOIN order_lines l ON l.id = r.order_line_id
+        WHERE r.user_id = $1 ORDER BY r.created_at";
+    /// `export`: their return and refund requests.
+    EXPORT_RETURNS = "SELECT o.order_no, r.wanted, r.reason, r.items, r.status, r.answer, r.created_at
+        FROM return_requests r JOIN orders o ON o.id = r.order_id
+        WHERE r.user_id = $1 ORDER BY r.created_at";
+    /// `export`: complaints they filed while signed in.
+    EXPORT_COMPLAINTS = "SELECT code, name, contact, order_no, category, message, status, answer, created_at
+        FROM complaints WHERE user_id = $1 ORDER BY created_at";
+    /// `delete_account`: the name and contact a complaint was filed under.
+    ANONYMISE_COMPLAINTS = "UPDATE complaints SET name = $1, contact = '-' WHERE user_id = $2";
     /// `export`: what they did, as the audit log recorded it.
     EXPORT_ACTIONS = "SELECT action, subject_type, created_at, ip, details FROM audit_log
         WHERE actor_user_id = $1 ORDER BY created_at";

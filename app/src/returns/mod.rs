@@ -54,6 +54,9 @@ pub struct ReturnCase {
     pub created_at: String,
     /// The deadline passed unanswered: the buyer may escalate.
     pub overdue: bool,
+    /// What the buyer photographed (on the order page; the lists leave them out).
+    #[serde(default)]
+    pub photos: Vec<crate::reviews::view::ReviewPhoto>,
 }
 
 /// The order page's return part.

@@ -150,7 +150,30 @@ fn case_of(row: CaseRow, now: DateTime<Utc>) -> Result<ReturnCase, sqlx::Error> 
         due_at,
         created_at,
         overdue,
+        photos: Vec::new(),
     })
+}
+
+/// A request's photos: the small copy to show and the full one to open.
+async fn photos_of(
+    conn: &mut AnyConnection,
+    request_id: &str,
+) -> Result<Vec<crate::reviews::view::ReviewPhoto>, sqlx::Error> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(PHOTOS)
+        .bind(request_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(thumb, full, width, height)| crate::reviews::view::ReviewPhoto {
+                src: crate::catalog::storage::media_url(&thumb),
+                full: crate::catalog::storage::media_url(&full),
+                width,
+                height,
+            },
+        )
+        .collect())
 }
 
 /// The order page's return part for `party` (`buyer`, `producer`, `officer`).
@@ -166,7 +189,10 @@ pub async fn for_order(
         .bind(order_id)
         .fetch_optional(&mut *conn)
         .await?;
-    let case = row.map(|r| case_of(r, now)).transpose()?;
+    let mut case = row.map(|r| case_of(r, now)).transpose()?;
+    if let Some(case) = case.as_mut() {
+        case.photos = photos_of(&mut conn, &case.id).await?;
+    }
     let open_until = if case.is_none() && party == "buyer" {
         let settings = settings_in(&mut conn).await?;
         match order_facts(&mut conn, order_id).await? {
@@ -193,12 +219,26 @@ pub async fn request(
     new: &NewRequest,
     now: DateTime<Utc>,
 ) -> Result<String, ReturnError> {
-    let at = db_timestamp(now);
     let mut tx = db.begin_write().await?;
-    let facts = order_facts(&mut tx, order_id)
+    let id = request_in(&mut tx, order_id, user_id, new, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`request`] in the caller's transaction (the request's photos are written with it).
+pub async fn request_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    order_id: &str,
+    user_id: Option<&str>,
+    new: &NewRequest,
+    now: DateTime<Utc>,
+) -> Result<String, ReturnError> {
+    let at = db_timestamp(now);
+    let tx: &mut sqlx::AnyConnection = tx;
+    let facts = order_facts(&mut *tx, order_id)
         .await?
         .ok_or(ReturnError::NotFound)?;
-    let settings = settings_in(&mut tx).await?;
+    let settings = settings_in(&mut *tx).await?;
     window(&facts, settings, now)?;
     let id = new_id();
     let due = db_timestamp(settings.answer_due(now));
@@ -217,20 +257,19 @@ pub async fn request(
         return Err(Refusal::Duplicate.into());
     }
     let note = format!("{NOTE_PREFIX}{}", ReturnStatus::Requested.as_str());
-    history_in(&mut tx, order_id, &note, user_id, &at).await?;
+    history_in(&mut *tx, order_id, &note, user_id, &at).await?;
     let notice = Notice::ReturnUpdate {
         order_no: facts.order_no.clone(),
         status: ReturnStatus::Requested,
     };
     notify_producer_in(
-        &mut tx,
+        &mut *tx,
         &format!("return:{id}:requested"),
         &facts.producer_id,
         &notice,
         &at,
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -503,6 +542,14 @@ pub async fn answer_complaint(
 }
 
 crate::db::statements! {
+    /// `photos_of`.
+    PHOTOS = "SELECT d.storage_key, ph.storage_key, d.width, d.height
+          FROM return_request_photos rp
+          JOIN photos ph ON ph.id = rp.photo_id
+          JOIN photo_derivatives d ON d.photo_id = rp.photo_id
+         WHERE rp.request_id = $1
+           AND d.width = (SELECT MIN(d2.width) FROM photo_derivatives d2 WHERE d2.photo_id = rp.photo_id)
+         ORDER BY rp.position";
     /// `settings_in`.
     SETTINGS = "SELECT key, value FROM site_settings
         WHERE key IN ('returns_window_fresh_days', 'returns_window_other_days', 'returns_answer_days')";

@@ -12,6 +12,8 @@ pub struct ReturnTexts {
     pub reason_label: &'static str,
     pub items_label: &'static str,
     pub items_hint: &'static str,
+    pub photos_label: &'static str,
+    pub photos_hint: &'static str,
     pub send: &'static str,
     pub status: fn(ReturnStatus) -> &'static str,
     pub resolution: fn(Resolution) -> &'static str,
@@ -126,6 +128,8 @@ static VI: ReturnTexts = ReturnTexts {
     reason_label: "Lý do (bắt buộc)",
     items_label: "Hàng nào (để trống: cả đơn)",
     items_hint: "Ví dụ: 1 kg nhãn bị dập",
+    photos_label: "Ảnh hàng nhận được (không bắt buộc)",
+    photos_hint: "Tối đa 3 ảnh JPEG, PNG hoặc WebP, mỗi ảnh đến 20 MB.",
     send: "Gửi yêu cầu",
     status: status_vi,
     resolution: |r| match r {
@@ -235,6 +239,8 @@ static EN: ReturnTexts = ReturnTexts {
     reason_label: "Reason (required)",
     items_label: "Which goods (blank: the whole order)",
     items_hint: "E.g. 1 kg of longan arrived bruised",
+    photos_label: "Photos of what arrived (optional)",
+    photos_hint: "Up to 3 JPEG, PNG or WebP photos, each up to 20 MB.",
     send: "Send the request",
     status: status_en,
     resolution: |r| match r {

@@ -82,8 +82,8 @@ fn ReturnSection(data: OrderReturn, order_no: String, locale: Locale) -> impl In
             {refused.map(|r| view! { <p class="notice error" role="alert">{(t.refusal)(r)}</p> })}
             {done.then(|| view! { <p class="notice ok" role="status">{t.done}</p> })}
             {data.open_until.clone().map(|until| view! {
-                <form method="post" action=ask.clone() class="stack return-ask">
-                    <CsrfField/>
+                // Multipart (photos): the anti-forgery token travels in the query.
+                <form method="post" enctype="multipart/form-data" action=format!("{ask}?csrf={}", crate::auth::csrf_token()) class="stack return-ask">
                     <h3>{t.ask_title}</h3>
                     <p class="hint">{(t.ask_until)(&day(&until))}</p>
                     <fieldset>
@@ -96,6 +96,9 @@ fn ReturnSection(data: OrderReturn, order_no: String, locale: Locale) -> impl In
                     <textarea id="return-reason" name="reason" required maxlength="1000"></textarea>
                     <label for="return-items">{t.items_label}</label>
                     <input id="return-items" name="items" maxlength="300" placeholder=t.items_hint/>
+                    <label for="return-photos">{t.photos_label}</label>
+                    <input id="return-photos" type="file" name="anh" accept="image/jpeg,image/png,image/webp" multiple/>
+                    <p class="hint">{t.photos_hint}</p>
                     <button type="submit" class="button">{t.send}</button>
                 </form>
             })}
@@ -136,6 +139,13 @@ fn CaseDetail(
             <p class="meta">{(t.asked_on)(&day(&case.created_at))} " · " {(t.wanted)(case.wanted)}</p>
             <p class="return-reason">{case.reason.clone()}</p>
             {(!case.items.is_empty()).then(|| view! { <p>{case.items.clone()}</p> })}
+            {(!case.photos.is_empty()).then(|| view! {
+                <ul class="review-photos">
+                    {case.photos.iter().map(|ph| view! {
+                        <li><a href=ph.full.clone()><img src=ph.src.clone() width=ph.width height=ph.height alt="" loading="lazy" decoding="async"/></a></li>
+                    }).collect_view()}
+                </ul>
+            })}
             {case.answer.clone().map(|a| view! { <p>{t.answer_label} ": " {a}</p> })}
             {s.awaits().zip(case.due_at.clone()).map(|(_, due)| view! {
                 <p class="deadline"><strong>{(t.due)(s, &day(&due))}</strong></p>

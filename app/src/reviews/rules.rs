@@ -195,6 +195,10 @@ pub fn may_reply(has_reply: bool) -> Result<(), ReviewRefusal> {
 /// How a review's author is named in public: the given name (the last word of a Vietnamese
 /// name) and the family name's initial, "Hoa N."; never the whole name, phone or email.
 pub fn public_name(display_name: &str) -> String {
+    // A deleted account's reviews stay (they are about the product), under no name.
+    if display_name == crate::privacy::rules::ANONYMOUS_NAME {
+        return display_name.to_owned();
+    }
     let words: Vec<&str> = display_name.split_whitespace().collect();
     match words.as_slice() {
         [] => String::new(),

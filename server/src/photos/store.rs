@@ -71,6 +71,8 @@ pub enum Target<'a> {
     CommuneCover(&'a str),
     /// A buyer's review (written in the same transaction, see [`record_all_in`]).
     Review(&'a str),
+    /// A buyer's return request (written in the same transaction, see [`record_all_in`]).
+    ReturnRequest(&'a str),
 }
 
 /// Stores a photo for `target`; returns the photo id and whether it is new. An entry keeps
@@ -144,7 +146,7 @@ pub async fn record_all_in(
     tx: &mut Transaction<'_, Any>,
     media: &Path,
     target: Target<'_>,
-    uploaded_by: &str,
+    uploaded_by: Option<&str>,
     photos: &[Vec<Derivative>],
 ) -> Result<Files, StoreError> {
     let mut files = Vec::with_capacity(photos.len());
@@ -162,7 +164,7 @@ pub async fn record_all_in(
             sha256: &sha256,
             alt_vi: "",
             alt_en: "",
-            uploaded_by: Some(uploaded_by),
+            uploaded_by,
             copies: copies.iter().map(stored).collect(),
         };
         record_in(tx, &row, &now).await?;
@@ -246,6 +248,7 @@ pub async fn link_in(
         Target::Product(id) => (LINK_PRODUCT_PHOTO, id),
         Target::CommuneCover(id) => (SET_COMMUNE_COVER, id),
         Target::Review(id) => (LINK_REVIEW_PHOTO, id),
+        Target::ReturnRequest(id) => (LINK_RETURN_PHOTO, id),
     };
     sqlx::query(link)
         .bind(owner)
@@ -273,6 +276,9 @@ app::sql_statements! {
     /// `store`, a review's photo: last in the review's order.
     LINK_REVIEW_PHOTO = "INSERT INTO review_photos (review_id, photo_id, position)
         VALUES ($1, $2, (SELECT COUNT(*) FROM review_photos WHERE review_id = $1))";
+    /// `store`, a return request's photos in the order the buyer chose them.
+    LINK_RETURN_PHOTO = "INSERT INTO return_request_photos (request_id, photo_id, position)
+        VALUES ($1, $2, (SELECT COUNT(*) FROM return_request_photos WHERE request_id = $1))";
     /// `store`, a commune's cover photo.
     SET_COMMUNE_COVER = "UPDATE communes SET cover_photo_id = $2 WHERE id = $1";
 }

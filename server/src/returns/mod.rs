@@ -17,7 +17,7 @@ use app::{
 };
 use axum::{
     Form, Router,
-    extract::{Path, State},
+    extract::{DefaultBodyLimit, Multipart, Path, State},
     response::Response,
     routing::post,
 };
@@ -27,6 +27,10 @@ use serde::Deserialize;
 use crate::{
     auth::{ClientIp, forms::see_other},
     form_error::{Administrator, Context, FormError},
+    photos::{
+        store::{self, Target},
+        upload::{self, UploadError},
+    },
     shop::{forms::order_and_party, shopper::Shopper},
     startup::AppState,
     throttle,
@@ -34,7 +38,13 @@ use crate::{
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/don-hang/{order_no}/tra-hang", post(request_return))
+        .route(
+            "/don-hang/{order_no}/tra-hang",
+            // Up to three phone photos in one request; each file is capped on its own.
+            post(request_return).layer(DefaultBodyLimit::max(
+                (MAX_PHOTOS + 1) * crate::photos::pipeline::MAX_BYTES,
+            )),
+        )
         .route("/don-hang/{order_no}/tra-hang/buoc", post(return_step))
         .route(COMPLAINT_PAGE, post(file_complaint))
         .route(
@@ -66,34 +76,88 @@ fn failed(order_no: &str, e: ReturnError) -> FormError {
     }
 }
 
-#[derive(Deserialize)]
-pub struct RequestForm {
-    #[serde(default)]
-    wanted: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    items: String,
+/// Photos a buyer may send with a request (what arrived, the damage).
+pub const MAX_PHOTOS: usize = 3;
+
+fn upload_refused(order_no: &str, e: UploadError) -> FormError {
+    match e {
+        UploadError::Refused(_) => refused(order_no, Refusal::Photos),
+        UploadError::Busy => upload::busy().into(),
+        UploadError::Internal(e) => FormError::unavailable("storing a return photo", e),
+    }
 }
 
-/// The buyer asks for a return or refund of a delivered order, within the window.
+/// The buyer asks for a return or refund of a delivered order, within the window
+/// (`multipart/form-data`: `wanted`, `reason`, `items`, then up to three `anh` photos). The
+/// request, its photos, the history step and the producer's notice are one transaction.
 #[tracing::instrument(skip_all, fields(order = %order_no))]
 pub async fn request_return(
     State(state): State<AppState>,
     shopper: Shopper,
     Path(order_no): Path<String>,
-    Form(form): Form<RequestForm>,
+    mut form: Multipart,
 ) -> Result<Response, FormError> {
     let (keys, party) = order_and_party(&state, &order_no, &shopper).await?;
     if party != Party::Buyer {
         return Err(refused(&order_no, Refusal::NotYours));
     }
-    let new = NewRequest::parse(&form.wanted, &form.reason, &form.items)
-        .map_err(|r| refused(&order_no, r))?;
+    let (mut wanted, mut reason, mut items, mut files) =
+        (String::new(), String::new(), String::new(), Vec::new());
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return Err(refused(&order_no, Refusal::Photos)),
+        };
+        match field.name() {
+            Some("wanted") => wanted = field.text().await.unwrap_or_default(),
+            Some("reason") => reason = field.text().await.unwrap_or_default(),
+            Some("items") => items = field.text().await.unwrap_or_default(),
+            Some("anh") => {
+                let bytes = upload::read_file(&mut field)
+                    .await
+                    .map_err(|e| upload_refused(&order_no, e))?;
+                if bytes.is_empty() {
+                    continue; // the file input was left empty
+                }
+                // Refused at the fourth, before decoding any.
+                if files.len() == MAX_PHOTOS {
+                    return Err(refused(&order_no, Refusal::Photos));
+                }
+                files.push(bytes);
+            }
+            _ => {}
+        }
+    }
+    let new = NewRequest::parse(&wanted, &reason, &items).map_err(|r| refused(&order_no, r))?;
+    let mut photos = Vec::with_capacity(files.len());
+    for bytes in files {
+        photos.push(
+            upload::process(&state, bytes)
+                .await
+                .map_err(|e| upload_refused(&order_no, e))?,
+        );
+    }
     let user_id = shopper.actor.as_ref().map(|a| a.user_id.as_str());
-    storage::request(&state.db, &keys.id, user_id, &new, Utc::now())
+    let mut tx = state
+        .db
+        .begin_write()
+        .await
+        .context("starting a return request")?;
+    let id = storage::request_in(&mut tx, &keys.id, user_id, &new, Utc::now())
         .await
         .map_err(|e| failed(&order_no, e))?;
+    let files = store::record_all_in(
+        &mut tx,
+        &state.settings.media_dir(),
+        Target::ReturnRequest(&id),
+        user_id,
+        &photos,
+    )
+    .await
+    .context("storing a return request's photos")?;
+    tx.commit().await.context("committing a return request")?;
+    files.keep();
     Ok(see_other(&format!(
         "{}?{DONE}=1#tra-hang",
         order_page(&order_no)

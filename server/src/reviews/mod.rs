@@ -133,7 +133,7 @@ pub async fn create_review(
         &mut tx,
         &state.settings.media_dir(),
         Target::Review(&id),
-        &actor.user_id,
+        Some(&actor.user_id),
         &photos,
     )
     .await

@@ -182,6 +182,24 @@ db_test!(
         .await
         .unwrap();
 
+        for (b, message) in [
+            (&hoa, "Hộp nhãn của Hoa bị móp"),
+            (&binh, "Giao chậm cho Bình"),
+        ] {
+            let r = b
+                .submit(
+                    "/khieu-nai",
+                    &[
+                        ("name", "Người khiếu nại"),
+                        ("contact", "0912 345 678"),
+                        ("order_no", ""),
+                        ("category", "delivery"),
+                        ("message", message),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), 303);
+        }
         let r = hoa.get(&format!("{PAGE}.json")).await;
         assert_eq!(r.status(), 200);
         assert!(
@@ -206,7 +224,10 @@ db_test!(
             !data["actions"].as_array().unwrap().is_empty(),
             "the sign-up"
         );
+        assert_eq!(data["complaints"][0]["message"], "Hộp nhãn của Hoa bị móp");
+        assert_eq!(data["complaints"].as_array().unwrap().len(), 1);
         for other in [
+            "Giao chậm cho Bình",
             theirs.as_str(),
             "Trần Văn Bình",
             "+84912999888",
@@ -266,11 +287,34 @@ db_test!(
                 .unwrap();
         assert_eq!(kept, 1, "nothing deleted by the refusals");
 
+        b.submit(
+            "/khieu-nai",
+            &[
+                ("name", "Chị Lụa"),
+                ("contact", "lua@example.vn"),
+                ("order_no", order.as_str()),
+                ("category", "product"),
+                ("message", "Hàng giao thiếu"),
+            ],
+        )
+        .await;
         let r = b
             .submit(&delete, &[("password", PASSWORD), ("confirm", "1")])
             .await;
         assert_eq!(r.status(), 303);
         assert_eq!(location(&r), "/dang-nhap?ok=tai-khoan-da-xoa");
+        let (complainant, contact, message): (String, String, String) =
+            sqlx::query_as("SELECT name, contact, message FROM complaints WHERE user_id = $1")
+                .bind(&user)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(complainant, app::privacy::rules::ANONYMOUS_NAME);
+        assert_eq!(contact, "-");
+        assert_eq!(
+            message, "Hàng giao thiếu",
+            "the complaint itself stays for its handling"
+        );
         assert!(
             b.page("/dang-nhap?ok=tai-khoan-da-xoa")
                 .await

@@ -80,14 +80,17 @@ async fn history(app: &TestApp, order_no: &str) -> Vec<String> {
 }
 
 async fn ask(b: &Browser, order_no: &str) -> String {
+    // What arrived, photographed (the form is multipart).
+    let photo = server::photos::samples::jpeg(64, 48);
     let r = b
-        .submit(
+        .upload(
             &format!("/don-hang/{order_no}/tra-hang"),
             &[
                 ("wanted", "refund"),
                 ("reason", "Nhãn bị dập, chảy nước"),
                 ("items", ""),
             ],
+            &[("anh", "dap.jpg", &photo)],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -124,14 +127,41 @@ db_test!(a_return_after_the_window_is_refused, |engine| {
     let page = buyer.page(&format!("/don-hang/{no}")).await;
     assert!(page.contains("return-ask"), "{page}");
     let bad = buyer
-        .submit(
+        .upload(
             &format!("/don-hang/{no}/tra-hang"),
             &[("wanted", "refund"), ("reason", "  ")],
+            &[],
         )
         .await;
     assert!(location(&bad).ends_with("tra_loi=ly-do#tra-hang"));
+    // At most three photos: a fourth is refused before any is decoded or stored.
+    let photo = server::photos::samples::jpeg(64, 48);
+    let four = buyer
+        .upload(
+            &format!("/don-hang/{no}/tra-hang"),
+            &[("wanted", "refund"), ("reason", "Dập")],
+            &[
+                ("anh", "1.jpg", &photo),
+                ("anh", "2.jpg", &photo),
+                ("anh", "3.jpg", &photo),
+                ("anh", "4.jpg", &photo),
+            ],
+        )
+        .await;
+    assert!(
+        location(&four).ends_with("tra_loi=anh#tra-hang"),
+        "{}",
+        location(&four)
+    );
+    assert_eq!(app.count("return_requests").await, 0);
     let to = ask(&buyer, &no).await;
     assert!(to.ends_with("tra_ok=1#tra-hang"), "{to}");
+    assert_eq!(
+        app.count("return_request_photos").await,
+        1,
+        "the photo is kept with the request"
+    );
+
     assert_eq!(request_status(&app, &no).await, "requested");
     assert_eq!(history(&app, &no).await, ["return:requested"]);
     let page = buyer.page(&format!("/don-hang/{no}")).await;
@@ -142,6 +172,11 @@ db_test!(a_return_after_the_window_is_refused, |engine| {
 
     let seller = member_of(&app, "0912000111", "Chủ cơ sở", &producer).await;
     let list = seller.page("/ban-hang/tra-hang").await;
+    let seen = seller.page(&format!("/don-hang/{no}")).await;
+    assert!(
+        seen.contains("review-photos"),
+        "the producer sees the photo: {seen}"
+    );
     assert!(list.contains(&no), "{list}");
     let notices: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM notifications WHERE kind = 'return_update' AND channel = 'inbox'",
