@@ -140,10 +140,10 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("don-hang") view=OrdersPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("don-hang"), ParamSegment("order_no")) view=OrderPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("don-hang"), ParamSegment("order_no"), StaticSegment("bien-nhan")) view=crate::shop::pages::receipt::ReceiptPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("tra-cuu-don-hang") view=LookupPage/>
-                <Route path=StaticSegment("dang-nhap") view=SignInPage/>
-                <Route path=StaticSegment("dang-ky") view=SignUpPage/>
-                <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage/>
+                <Route path=StaticSegment("tra-cuu-don-hang") view=LookupPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("dang-nhap") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("dang-ky") view=SignUpPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("quen-mat-khau") view=ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("tai-khoan") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("mat-khau")) view=ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("thong-bao")) view=crate::notify::preferences::PreferencesPage ssr=SsrMode::Async/>
@@ -166,15 +166,15 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("nguoi-dung")) view=AdminUsersPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("quan-tri") view=ProvinceAdminPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("thong-bao-loi")) view=crate::notify::failed_page::FailedDeliveriesPage ssr=SsrMode::Async/>
-                <Route path=(StaticSegment("quen-mat-khau"), StaticSegment("ma")) view=crate::auth::pages::ResetCodePage/>
+                <Route path=(StaticSegment("quen-mat-khau"), StaticSegment("ma")) view=crate::auth::pages::ResetCodePage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("chuyen-khoan")) view=crate::bank_feed::page::SellerCreditsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("chuyen-khoan")) view=crate::bank_feed::page::OfficerCreditsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("sao-ke")) view=crate::ledger::pages::StatementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("doi-soat")) view=crate::ledger::pages::SettlementPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("hoan-tien")) view=crate::payments::refunds_page::RefundsPage ssr=SsrMode::Async/>
-                <Route path=StaticSegment("quy-che") view=crate::legal::page::RulesPage/>
-                <Route path=StaticSegment("chinh-sach-bao-mat") view=crate::legal::page::PrivacyPage/>
-                <Route path=StaticSegment("dieu-khoan-ban-hang") view=crate::legal::page::TermsPage/>
+                <Route path=StaticSegment("quy-che") view=crate::legal::page::RulesPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("chinh-sach-bao-mat") view=crate::legal::page::PrivacyPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("dieu-khoan-ban-hang") view=crate::legal::page::TermsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("tai-khoan"), StaticSegment("du-lieu")) view=crate::privacy::page::DataPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("ban-hang"), StaticSegment("thong-tin-phap-ly")) view=crate::seller::identity_page::IdentityPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("quan-tri"), StaticSegment("tra-hang")) view=crate::returns::view::MarketplaceReturnsPage ssr=SsrMode::Async/>

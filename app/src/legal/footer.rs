@@ -17,7 +17,9 @@ pub async fn get_operator() -> Result<Operator, ServerFnError> {
 #[component]
 pub fn SiteFooter() -> impl IntoView {
     let t = LegalTexts::of(use_locale());
-    let operator = Resource::new(|| (), |_| get_operator());
+    // Blocking: the page is sent once the operator is known, so the footer is plain HTML on
+    // every page, also those that stream (the sign-in forms) and without JavaScript.
+    let operator = Resource::new_blocking(|| (), |_| get_operator());
     view! {
         <footer class="site-footer">
             <nav aria-label=t.footer_label class="footer-links">
