@@ -30,13 +30,16 @@ const WAYBILLS: i64 = 20261201000010;
 /// on order lines (#24): the units the seed puts its lots on sale with; the plant-protection
 /// register's columns (#24), which it writes with each demo spraying; the diary's client id (#26),
 /// which every appended entry binds; products' `fresh` (#27), which marks the demo's fruit and
-/// chicken for the shorter return window. They add columns and tables
+/// chicken for the shorter return window; producers' tax code (#25) and legal identity (#27),
+/// which the seed gives each demo seller. They add columns and tables
 /// besides the order tables, so the "old" database takes them early and the seed runs on it.
 const SEEDED_LATER: &[i64] = &[
     20261201000080,
     20261201000090,
     20261201000093,
+    20261201000070,
     20261201000094,
+    20261202000010,
     20261202000030,
 ];
 
