@@ -1,4 +1,9 @@
-use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    str::FromStr,
+    sync::Arc,
+    time::Duration,
+};
 
 use sqlx::{
     AnyConnection, AnyPool, ConnectOptions, Connection, Executor,
@@ -72,6 +77,8 @@ pub struct Db {
     pool: AnyPool,
     engine: Engine,
     health: Arc<DbHealth>,
+    /// The folder of a SQLite file, whose disk `/healthz` watches.
+    sqlite_folder: Option<PathBuf>,
 }
 
 impl Db {
@@ -147,7 +154,15 @@ impl Db {
             pool,
             engine,
             health,
+            sqlite_folder: (engine == Engine::Sqlite)
+                .then(|| sqlite_folder(&url))
+                .flatten(),
         })
+    }
+
+    /// The folder holding the SQLite file (none for PostgreSQL or an in-memory database).
+    pub fn sqlite_folder(&self) -> Option<&Path> {
+        self.sqlite_folder.as_deref()
     }
 
     /// What this server has learnt about the database's health (see `db::storage`).
@@ -266,11 +281,9 @@ fn folder_hint(url: &str) -> String {
 
 /// Makes sure the SQLite file's folder exists and asks SQLite to create the file (`mode=rwc`).
 fn sqlite_url_creating_file(url: &str) -> Result<String, DbError> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path.is_empty() || path == ":memory:" {
+    let Some((path, query)) = sqlite_file(url) else {
         return Ok(url.to_owned());
-    }
+    };
     if let Some(dir) = Path::new(path)
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -288,6 +301,22 @@ fn sqlite_url_creating_file(url: &str) -> Result<String, DbError> {
         format!("{query}&mode=rwc")
     };
     Ok(format!("sqlite://{path}?{query}"))
+}
+
+/// The file a SQLite URL names and its query; `None` for an in-memory database.
+fn sqlite_file(url: &str) -> Option<(&str, &str)> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    (!path.is_empty() && path != ":memory:").then_some((path, query))
+}
+
+/// The folder of the file a SQLite URL names; `None` for an in-memory database.
+fn sqlite_folder(url: &str) -> Option<PathBuf> {
+    let (path, _) = sqlite_file(url)?;
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => Some(dir.to_path_buf()),
+        _ => Some(PathBuf::from(".")),
+    }
 }
 
 /// The URL with any password replaced by `***`, fit for logs and error messages.
@@ -331,6 +360,22 @@ mod tests {
         );
         assert!(dir.join("x").is_dir());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_watched_folder_is_the_sqlite_files() {
+        let folder = |url| sqlite_folder(url).map(|p| p.display().to_string());
+        assert_eq!(
+            folder("sqlite://data/ocop.db?mode=rwc").as_deref(),
+            Some("data")
+        );
+        assert_eq!(
+            folder("sqlite:///var/lib/ocop.db").as_deref(),
+            Some("/var/lib")
+        );
+        assert_eq!(folder("sqlite://ocop.db").as_deref(), Some("."));
+        assert_eq!(folder("sqlite::memory:"), None);
+        assert_eq!(folder("sqlite://:memory:"), None);
     }
 
     #[test]

@@ -11,6 +11,11 @@ use crate::startup::AppState;
 /// checks run at once, so `/healthz` answers within a second.
 const BUDGET: Duration = Duration::from_millis(900);
 
+/// Below this much free space on a SQLite file's disk the disk is reported full: a write that
+/// needs a new page fails, even while small ones still fit in the space the log already holds
+/// (so a one-row probe write alone would call the disk healthy).
+const MIN_FREE_BYTES: u64 = 1 << 20;
+
 #[derive(Serialize)]
 struct Health {
     /// "ok" when every dependency answers, "degraded" otherwise.
@@ -138,6 +143,11 @@ async fn database_health(state: &AppState) -> (Component, Option<Queue>) {
         );
     }
     let checked = tokio::time::timeout(BUDGET, async {
+        if let Some(folder) = db.sqlite_folder()
+            && fs4::available_space(folder).is_ok_and(|free| free < MIN_FREE_BYTES)
+        {
+            return Err(app::db::storage::StorageFault::Full.describe().to_owned());
+        }
         if db.storage_fault().is_some()
             && let Err(e) = db.probe_write().await
         {
