@@ -72,6 +72,16 @@ pub struct TestDb {
 
 static SWEEP: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
 
+/// The demo photos, painted once for the whole run (painting them takes seconds per seed).
+static PAINTED: std::sync::LazyLock<server::seed::Painted> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Loads the demo province into `db`, photos under `media_dir`, as `ocop seed` does (with the
+/// photos painted once per test run).
+pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<server::seed::SeedReport> {
+    server::seed::load_demo_with(db, media_dir, &PAINTED).await
+}
+
 /// Drops the test databases of test processes that are no longer running.
 async fn sweep_stale_databases(admin: &Db) {
     let names: Vec<(String,)> =
@@ -408,7 +418,7 @@ impl TestApp {
 
     /// Loads the demo province, as `ocop seed` does.
     pub async fn seed(&self) -> SeedReport {
-        let report = server::seed::load_demo(&self.db, &self.data_dir.path().join("media"))
+        let report = load_demo(&self.db, &self.data_dir.path().join("media"))
             .await
             .expect("seeding the demo data");
         self.search_settled().await;

@@ -17,6 +17,7 @@ use std::{
     collections::{BTreeMap, HashMap},
     fmt,
     path::Path,
+    sync::{Arc, Mutex},
 };
 
 use anyhow::{Context, anyhow, bail, ensure};
@@ -93,8 +94,40 @@ pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
 
 /// Loads the demo province; photos are written under `media_dir`.
 pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> {
+    load_demo_with(db, media_dir, &Painted::default()).await
+}
+
+/// Demo photos already painted, by what they are painted from. Painting is pure and takes
+/// seconds, so a process that seeds many databases (the test suite) keeps one of these and
+/// paints each photo once; `ocop seed` paints once anyway and keeps nothing.
+#[derive(Default)]
+pub struct Painted(Mutex<HashMap<String, Arc<Vec<photos::Rendition>>>>);
+
+impl Painted {
+    fn get(&self, key: &str) -> Option<Arc<Vec<photos::Rendition>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn keep(&self, key: String, renditions: Arc<Vec<photos::Rendition>>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, renditions);
+    }
+}
+
+/// [`load_demo`], taking painted photos from `painted` and leaving the ones it paints there.
+pub async fn load_demo_with(
+    db: &Db,
+    media_dir: &Path,
+    painted: &Painted,
+) -> anyhow::Result<SeedReport> {
     let demo = data::demo().context("reading the demo data file")?;
-    let photos = prepare_photos(db, &demo, media_dir).await?;
+    let photos = prepare_photos(db, &demo, media_dir, painted).await?;
     let mut seed = Seeder {
         tx: db.begin_write().await?,
         report: SeedReport::default(),
@@ -132,6 +165,7 @@ async fn prepare_photos(
     db: &Db,
     demo: &data::DemoData,
     media_dir: &Path,
+    painted: &Painted,
 ) -> anyhow::Result<HashMap<String, PreparedPhoto>> {
     let mut out = HashMap::new();
     for product in &demo.products {
@@ -165,8 +199,18 @@ async fn prepare_photos(
             accent: colour(2)?,
         };
         let seed = u64::from_le_bytes(Sha256::digest(product.key.as_bytes())[..8].try_into()?);
-        let renditions =
-            tokio::task::spawn_blocking(move || photos::render(motif, palette, seed)).await??;
+        let painting = format!("{}|{}|{seed}", product.motif, product.palette.join(","));
+        let renditions = match painted.get(&painting) {
+            Some(done) => done,
+            None => {
+                let done = Arc::new(
+                    tokio::task::spawn_blocking(move || photos::render(motif, palette, seed))
+                        .await??,
+                );
+                painted.keep(painting, done.clone());
+                done
+            }
+        };
 
         let dir = media_dir.join("photos").join(&id);
         tokio::fs::create_dir_all(&dir)
@@ -174,7 +218,7 @@ async fn prepare_photos(
             .with_context(|| format!("creating {}", dir.display()))?;
         let mut stored = Vec::new();
         let mut sha256 = String::new();
-        for r in &renditions {
+        for r in renditions.iter() {
             let key = format!("photos/{id}/{}.jpg", r.width);
             tokio::fs::write(media_dir.join(&key), &r.jpeg)
                 .await

@@ -116,7 +116,7 @@ db_test!(
         let test_db = TestDb::fresh(engine).await;
         let db = database_before_waybills(&test_db).await;
         let media = tempfile::tempdir().expect("media dir");
-        server::seed::load_demo(&db, media.path())
+        ocop_tests::load_demo(&db, media.path())
             .await
             .expect("the demo province on the old schema");
         // Two orders of one checkout, with lines, history and payments, one shipped by hand.
