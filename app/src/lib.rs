@@ -23,6 +23,7 @@ pub mod notify;
 pub mod officer;
 pub mod pages;
 pub mod payments;
+pub mod photos;
 pub mod privacy;
 pub mod returns;
 pub mod reviews;

@@ -56,7 +56,7 @@ pub struct ReturnCase {
     pub overdue: bool,
     /// What the buyer photographed (on the order page; the lists leave them out).
     #[serde(default)]
-    pub photos: Vec<crate::reviews::view::ReviewPhoto>,
+    pub photos: Vec<crate::photos::AttachedPhoto>,
 }
 
 /// The order page's return part.

@@ -24,6 +24,7 @@ use crate::{
         rules::PaymentMethod,
         storage::{NOTE_REFUND_BY_HAND, history_in, request_refund_in},
     },
+    photos::{Attached, attached},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -154,28 +155,6 @@ fn case_of(row: CaseRow, now: DateTime<Utc>) -> Result<ReturnCase, sqlx::Error> 
     })
 }
 
-/// A request's photos: the small copy to show and the full one to open.
-async fn photos_of(
-    conn: &mut AnyConnection,
-    request_id: &str,
-) -> Result<Vec<crate::reviews::view::ReviewPhoto>, sqlx::Error> {
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(PHOTOS)
-        .bind(request_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(thumb, full, width, height)| crate::reviews::view::ReviewPhoto {
-                src: crate::catalog::storage::media_url(&thumb),
-                full: crate::catalog::storage::media_url(&full),
-                width,
-                height,
-            },
-        )
-        .collect())
-}
-
 /// The order page's return part for `party` (`buyer`, `producer`, `officer`).
 pub async fn for_order(
     db: &Db,
@@ -191,7 +170,7 @@ pub async fn for_order(
         .await?;
     let mut case = row.map(|r| case_of(r, now)).transpose()?;
     if let Some(case) = case.as_mut() {
-        case.photos = photos_of(&mut conn, &case.id).await?;
+        case.photos = attached(&mut *conn, Attached::ReturnRequest(&case.id)).await?;
     }
     let open_until = if case.is_none() && party == "buyer" {
         let settings = settings_in(&mut conn).await?;
@@ -542,14 +521,6 @@ pub async fn answer_complaint(
 }
 
 crate::db::statements! {
-    /// `photos_of`.
-    PHOTOS = "SELECT d.storage_key, ph.storage_key, d.width, d.height
-          FROM return_request_photos rp
-          JOIN photos ph ON ph.id = rp.photo_id
-          JOIN photo_derivatives d ON d.photo_id = rp.photo_id
-         WHERE rp.request_id = $1
-           AND d.width = (SELECT MIN(d2.width) FROM photo_derivatives d2 WHERE d2.photo_id = rp.photo_id)
-         ORDER BY rp.position";
     /// `settings_in`.
     SETTINGS = "SELECT key, value FROM site_settings
         WHERE key IN ('returns_window_fresh_days', 'returns_window_other_days', 'returns_answer_days')";

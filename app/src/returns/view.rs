@@ -14,6 +14,7 @@ use crate::{
     auth::pages::CsrfField,
     i18n::{Locale, use_locale},
     pages::gate::{Gate, gate},
+    photos::AttachedPhotos,
 };
 
 /// The order page's query flag of a refused step (`?tra_loi=<code>`) and of a recorded one.
@@ -139,13 +140,7 @@ fn CaseDetail(
             <p class="meta">{(t.asked_on)(&day(&case.created_at))} " · " {(t.wanted)(case.wanted)}</p>
             <p class="return-reason">{case.reason.clone()}</p>
             {(!case.items.is_empty()).then(|| view! { <p>{case.items.clone()}</p> })}
-            {(!case.photos.is_empty()).then(|| view! {
-                <ul class="review-photos">
-                    {case.photos.iter().map(|ph| view! {
-                        <li><a href=ph.full.clone()><img src=ph.src.clone() width=ph.width height=ph.height alt="" loading="lazy" decoding="async"/></a></li>
-                    }).collect_view()}
-                </ul>
-            })}
+            <AttachedPhotos photos=case.photos.clone()/>
             {case.answer.clone().map(|a| view! { <p>{t.answer_label} ": " {a}</p> })}
             {s.awaits().zip(case.due_at.clone()).map(|(_, due)| view! {
                 <p class="deadline"><strong>{(t.due)(s, &day(&due))}</strong></p>

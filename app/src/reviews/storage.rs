@@ -8,7 +8,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{
     rules::{LineFacts, NewReview, Rating, ReviewRefusal, ReviewStatus, public_name},
-    view::{LineToReview, ReviewPhoto, ReviewView},
+    view::{LineToReview, ReviewView},
 };
 use crate::{
     db::{
@@ -21,6 +21,7 @@ use crate::{
         rules::Notice,
         storage::{Recipient, notify_in, notify_producer_in},
     },
+    photos::{Attached, attached},
 };
 
 /// An order line's place: its order and product, and who may answer for it.
@@ -312,10 +313,7 @@ pub async fn list(db: &Db, scope: Scope<'_>) -> Result<Vec<ReviewView>, sqlx::Er
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.id;
-        let photos: Vec<(String, String, i64, i64)> = sqlx::query_as(PHOTOS)
-            .bind(&id)
-            .fetch_all(db.pool())
-            .await?;
+        let photos = attached(db.pool(), Attached::Review(&id)).await?;
         out.push(ReviewView {
             stars: decode::number::<u8>("reviews.stars", &id, row.stars)?,
             status: decode::text_enum("reviews.status", &id, &row.status, ReviewStatus::parse)?,
@@ -323,15 +321,7 @@ pub async fn list(db: &Db, scope: Scope<'_>) -> Result<Vec<ReviewView>, sqlx::Er
                 .display_name
                 .map(|n| public_name(&n))
                 .unwrap_or_default(),
-            photos: photos
-                .into_iter()
-                .map(|(thumb, full, width, height)| ReviewPhoto {
-                    src: crate::catalog::storage::media_url(&thumb),
-                    full: crate::catalog::storage::media_url(&full),
-                    width,
-                    height,
-                })
-                .collect(),
+            photos,
             id,
             order_line_id: row.order_line_id,
             product_name: row.product_name,
@@ -406,14 +396,6 @@ crate::db::statements! {
     RATING = "SELECT COUNT(*), CAST(COALESCE(SUM(r.stars), 0) AS BIGINT)
           FROM reviews r JOIN products p ON p.id = r.product_id
          WHERE p.slug = $1 AND r.status = 'published'";
-    /// `list`: a review's photos, the smallest copy and the full one.
-    PHOTOS = "SELECT d.storage_key, ph.storage_key, d.width, d.height
-          FROM review_photos rp
-          JOIN photos ph ON ph.id = rp.photo_id
-          JOIN photo_derivatives d ON d.photo_id = rp.photo_id
-         WHERE rp.review_id = $1
-           AND d.width = (SELECT MIN(d2.width) FROM photo_derivatives d2 WHERE d2.photo_id = rp.photo_id)
-         ORDER BY rp.position";
     /// `order_lines`.
     ORDER_LINES = "SELECT l.id, l.product_name FROM order_lines l JOIN orders o ON o.id = l.order_id
          WHERE o.order_no = $1 ORDER BY l.product_name, l.id";

@@ -17,17 +17,9 @@ use crate::{
     auth::pages::CsrfField,
     i18n::{Locale, use_locale},
     pages::gate::{Gate, gate},
+    photos::{AttachedPhoto, AttachedPhotos},
     shop::pages::orders::local_time,
 };
-
-/// A review's photo: a small copy for the page and the full one to open.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewPhoto {
-    pub src: String,
-    pub full: String,
-    pub width: i64,
-    pub height: i64,
-}
 
 /// A review as pages show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,7 +39,7 @@ pub struct ReviewView {
     pub hidden_reason: Option<String>,
     pub reply: Option<String>,
     pub replied_at: Option<String>,
-    pub photos: Vec<ReviewPhoto>,
+    pub photos: Vec<AttachedPhoto>,
 }
 
 /// A delivered order's line as its buyer reviews it, with its review if any.
@@ -118,13 +110,7 @@ fn ReviewItem(
                 <p class="notice">{(t.hidden_because)(review.hidden_reason.as_deref().unwrap_or_default())}</p>
             })}
             {(!review.body.is_empty()).then(|| view! { <p class="review-body">{review.body.clone()}</p> })}
-            {(!review.photos.is_empty()).then(|| view! {
-                <ul class="review-photos">
-                    {review.photos.iter().map(|ph| view! {
-                        <li><a href=ph.full.clone()><img src=ph.src.clone() width=ph.width height=ph.height alt="" loading="lazy" decoding="async"/></a></li>
-                    }).collect_view()}
-                </ul>
-            })}
+            <AttachedPhotos photos=review.photos.clone()/>
             {review.reply.clone().map(|reply| view! {
                 <blockquote class="review-reply">
                     <p class="meta">{(t.reply_from)(&review.producer_name)}</p>

@@ -95,6 +95,89 @@ pub async fn process(state: &AppState, bytes: Vec<u8>) -> Result<Vec<Derivative>
     }
 }
 
+/// A form of short text fields and up to a number of photos (`anh` files), read whole before
+/// any photo is decoded: a file past the limit is refused without spending the decoding
+/// budget, and the texts can be checked before the photos are.
+#[derive(Debug)]
+pub struct PhotoForm {
+    texts: Vec<(&'static str, String)>,
+    files: Vec<Vec<u8>>,
+}
+
+/// Why a [`PhotoForm`] was not read.
+#[derive(Debug)]
+pub enum PhotoFormError {
+    /// More photos than the form takes.
+    TooMany,
+    /// A file too large, or a body cut short or over the route's limit.
+    Upload(UploadError),
+}
+
+impl PhotoForm {
+    /// Reads the text fields named in `fields` (others are ignored) and up to `max_photos`
+    /// non-empty `anh` files.
+    pub async fn read(
+        form: &mut Multipart,
+        fields: &[&'static str],
+        max_photos: usize,
+    ) -> Result<PhotoForm, PhotoFormError> {
+        let too_large = || {
+            PhotoFormError::Upload(UploadError::Refused(PhotoRefusal::Photo(
+                PhotoError::TooLarge,
+            )))
+        };
+        let mut read = PhotoForm {
+            texts: Vec::new(),
+            files: Vec::new(),
+        };
+        loop {
+            let mut field = match form.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => return Ok(read),
+                Err(_) => return Err(too_large()),
+            };
+            let name = field.name().unwrap_or_default();
+            if name == "anh" {
+                let bytes = read_file(&mut field)
+                    .await
+                    .map_err(PhotoFormError::Upload)?;
+                if bytes.is_empty() {
+                    continue; // the file input was left empty
+                }
+                if read.files.len() == max_photos {
+                    return Err(PhotoFormError::TooMany);
+                }
+                read.files.push(bytes);
+            } else if let Some(&name) = fields.iter().find(|f| **f == name) {
+                let text = field.text().await.map_err(|_| too_large())?;
+                read.texts.push((name, text));
+            }
+        }
+    }
+
+    /// The text sent as `name` (the last one, if sent twice); empty when none was.
+    pub fn text(&self, name: &str) -> &str {
+        self.texts
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, t)| t.as_str())
+    }
+
+    pub fn photo_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Decodes, checks and re-encodes every photo (see [`process`]), in the order sent.
+    pub async fn process(self, state: &AppState) -> Result<Vec<Vec<Derivative>>, UploadError> {
+        let mut photos = Vec::with_capacity(self.files.len());
+        for bytes in self.files {
+            photos.push(process(state, bytes).await?);
+        }
+        Ok(photos)
+    }
+}
+
 /// Reads the form's `alt` text (put it before the files) and `anh` files; returns how many
 /// photos were stored (a photo an entry has already is not stored again).
 pub async fn receive(

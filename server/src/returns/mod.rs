@@ -29,7 +29,7 @@ use crate::{
     form_error::{Administrator, Context, FormError},
     photos::{
         store::{self, Target},
-        upload::{self, UploadError},
+        upload::{self, PhotoForm, PhotoFormError, UploadError},
     },
     shop::{forms::order_and_party, shopper::Shopper},
     startup::AppState,
@@ -101,43 +101,19 @@ pub async fn request_return(
     if party != Party::Buyer {
         return Err(refused(&order_no, Refusal::NotYours));
     }
-    let (mut wanted, mut reason, mut items, mut files) =
-        (String::new(), String::new(), String::new(), Vec::new());
-    loop {
-        let mut field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Err(refused(&order_no, Refusal::Photos)),
-        };
-        match field.name() {
-            Some("wanted") => wanted = field.text().await.unwrap_or_default(),
-            Some("reason") => reason = field.text().await.unwrap_or_default(),
-            Some("items") => items = field.text().await.unwrap_or_default(),
-            Some("anh") => {
-                let bytes = upload::read_file(&mut field)
-                    .await
-                    .map_err(|e| upload_refused(&order_no, e))?;
-                if bytes.is_empty() {
-                    continue; // the file input was left empty
-                }
-                // Refused at the fourth, before decoding any.
-                if files.len() == MAX_PHOTOS {
-                    return Err(refused(&order_no, Refusal::Photos));
-                }
-                files.push(bytes);
-            }
-            _ => {}
-        }
-    }
-    let new = NewRequest::parse(&wanted, &reason, &items).map_err(|r| refused(&order_no, r))?;
-    let mut photos = Vec::with_capacity(files.len());
-    for bytes in files {
-        photos.push(
-            upload::process(&state, bytes)
-                .await
-                .map_err(|e| upload_refused(&order_no, e))?,
-        );
-    }
+    // The form whole, then its photos (refused at the fourth, before decoding any).
+    let sent = PhotoForm::read(&mut form, &["wanted", "reason", "items"], MAX_PHOTOS)
+        .await
+        .map_err(|e| match e {
+            PhotoFormError::TooMany => refused(&order_no, Refusal::Photos),
+            PhotoFormError::Upload(e) => upload_refused(&order_no, e),
+        })?;
+    let new = NewRequest::parse(sent.text("wanted"), sent.text("reason"), sent.text("items"))
+        .map_err(|r| refused(&order_no, r))?;
+    let photos = sent
+        .process(&state)
+        .await
+        .map_err(|e| upload_refused(&order_no, e))?;
     let user_id = shopper.actor.as_ref().map(|a| a.user_id.as_str());
     let mut tx = state
         .db

@@ -26,7 +26,7 @@ use crate::{
     form_error::{Asker, Context, FormError},
     photos::{
         store::{self, Target},
-        upload::{self, UploadError},
+        upload::{self, PhotoForm, PhotoFormError, UploadError},
     },
     startup::AppState,
 };
@@ -77,41 +77,19 @@ pub async fn create_review(
     }
     may_review(facts).map_err(|r| refused(&back, r))?;
 
-    // The form: its text fields, then the files (refused at the fourth, before decoding any).
-    let (mut stars, mut text, mut files) = (String::new(), String::new(), Vec::new());
-    loop {
-        let mut field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => return Err(refused(&back, ReviewRefusal::Photo)),
-        };
-        match field.name() {
-            Some("stars") => stars = field.text().await.unwrap_or_default(),
-            Some("text") => text = field.text().await.unwrap_or_default(),
-            Some("anh") => {
-                let bytes = upload::read_file(&mut field)
-                    .await
-                    .map_err(|e| upload_refused(&back, e))?;
-                if bytes.is_empty() {
-                    continue; // the file input was left empty
-                }
-                if files.len() == MAX_PHOTOS {
-                    return Err(refused(&back, ReviewRefusal::TooManyPhotos));
-                }
-                files.push(bytes);
-            }
-            _ => {}
-        }
-    }
-    let review = NewReview::parse(&stars, &text, files.len()).map_err(|r| refused(&back, r))?;
-    let mut photos = Vec::with_capacity(files.len());
-    for bytes in files {
-        photos.push(
-            upload::process(&state, bytes)
-                .await
-                .map_err(|e| upload_refused(&back, e))?,
-        );
-    }
+    // The form whole, then its photos (refused at the fourth, before decoding any).
+    let sent = PhotoForm::read(&mut form, &["stars", "text"], MAX_PHOTOS)
+        .await
+        .map_err(|e| match e {
+            PhotoFormError::TooMany => refused(&back, ReviewRefusal::TooManyPhotos),
+            PhotoFormError::Upload(e) => upload_refused(&back, e),
+        })?;
+    let review = NewReview::parse(sent.text("stars"), sent.text("text"), sent.photo_count())
+        .map_err(|r| refused(&back, r))?;
+    let photos = sent
+        .process(&state)
+        .await
+        .map_err(|e| upload_refused(&back, e))?;
 
     let id = new_id();
     let mut tx = state.db.begin_write().await.context("starting a review")?;

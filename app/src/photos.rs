@@ -1,0 +1,79 @@
+//! Photos people attach to what they write (a review, a return request), as pages show them: a
+//! small copy linking to the full one. Receiving and storing them is `server::photos`.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One attached photo: the smallest stored copy for the page and the full one to open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedPhoto {
+    pub src: String,
+    pub full: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// The photos in a row; nothing when there are none.
+#[component]
+pub fn AttachedPhotos(photos: Vec<AttachedPhoto>) -> impl IntoView {
+    (!photos.is_empty()).then(|| {
+        view! {
+            <ul class="review-photos">
+                {photos.into_iter().map(|ph| view! {
+                    <li><a href=ph.full><img src=ph.src width=ph.width height=ph.height alt="" loading="lazy" decoding="async"/></a></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// What the photos are attached to.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug)]
+pub enum Attached<'a> {
+    Review(&'a str),
+    ReturnRequest(&'a str),
+}
+
+/// The photos attached to `to`, in the order they were sent.
+#[cfg(feature = "ssr")]
+pub async fn attached<'e>(
+    conn: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    to: Attached<'_>,
+) -> Result<Vec<AttachedPhoto>, sqlx::Error> {
+    let (sql, id) = match to {
+        Attached::Review(id) => (REVIEW_PHOTOS, id),
+        Attached::ReturnRequest(id) => (RETURN_PHOTOS, id),
+    };
+    let rows: Vec<(String, String, i64, i64)> =
+        sqlx::query_as(sql).bind(id).fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(thumb, full, width, height)| AttachedPhoto {
+            src: crate::catalog::storage::media_url(&thumb),
+            full: crate::catalog::storage::media_url(&full),
+            width,
+            height,
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+crate::db::statements! {
+    /// `attached`: a review's photos, the smallest copy and the full one.
+    REVIEW_PHOTOS = "SELECT d.storage_key, ph.storage_key, d.width, d.height
+          FROM review_photos rp
+          JOIN photos ph ON ph.id = rp.photo_id
+          JOIN photo_derivatives d ON d.photo_id = rp.photo_id
+         WHERE rp.review_id = $1
+           AND d.width = (SELECT MIN(d2.width) FROM photo_derivatives d2 WHERE d2.photo_id = rp.photo_id)
+         ORDER BY rp.position";
+    /// `attached`: a return request's photos.
+    RETURN_PHOTOS = "SELECT d.storage_key, ph.storage_key, d.width, d.height
+          FROM return_request_photos rp
+          JOIN photos ph ON ph.id = rp.photo_id
+          JOIN photo_derivatives d ON d.photo_id = rp.photo_id
+         WHERE rp.request_id = $1
+           AND d.width = (SELECT MIN(d2.width) FROM photo_derivatives d2 WHERE d2.photo_id = rp.photo_id)
+         ORDER BY rp.position";
+}
