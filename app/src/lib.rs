@@ -19,6 +19,8 @@ pub mod layout;
 pub mod ledger;
 pub mod legal;
 pub mod lot_sales;
+#[cfg(feature = "ssr")]
+pub mod metrics;
 pub mod notify;
 pub mod officer;
 pub mod pages;

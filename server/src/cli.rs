@@ -271,6 +271,14 @@ pub enum Command {
         /// app/src/diary/register/permitted.csv), added to the plant-protection register.
         #[arg(long, env = "OCOP_PLANT_REGISTER")]
         plant_register: Option<std::path::PathBuf>,
+        /// The token a metrics scraper sends as `Authorization: Bearer <token>`; set, the
+        /// site serves /metrics to its holders. Unset (and no --metrics-bind): no /metrics.
+        #[arg(long, env = "OCOP_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        /// A separate address serving only /metrics (e.g. 127.0.0.1:9100), for a scraper on a
+        /// private network; the token is asked there too when it is set.
+        #[arg(long, env = "OCOP_METRICS_BIND")]
+        metrics_bind: Option<SocketAddr>,
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
@@ -322,6 +330,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         trusted_proxy: None,
         signing_key: None,
         plant_register: None,
+        metrics_token: None,
+        metrics_bind: None,
     };
     match cli.command.unwrap_or(default) {
         Command::Serve {
@@ -331,6 +341,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             trusted_proxy,
             signing_key,
             plant_register,
+            metrics_token,
+            metrics_bind,
         } => {
             let leptos = leptos::config::get_configuration(None)
                 .context("reading the LEPTOS_* settings")?
@@ -359,6 +371,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .transpose()
                     .map_err(anyhow::Error::msg)?,
                 plant_register: crate::config::plant_register(plant_register.as_deref())?,
+                metrics: crate::metrics::MetricsSettings {
+                    token: metrics_token.filter(|t| !t.trim().is_empty()),
+                    bind: metrics_bind,
+                },
             };
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {

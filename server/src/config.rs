@@ -35,6 +35,8 @@ pub struct Settings {
     /// What sprayings are read against: the plant-protection register shipped with the site,
     /// with the permitted-list rows of `OCOP_PLANT_REGISTER` added ([`plant_register`]).
     pub plant_register: std::sync::Arc<app::diary::register::Register>,
+    /// Who may read `/metrics`, and on which address (`OCOP_METRICS_TOKEN`, `OCOP_METRICS_BIND`).
+    pub metrics: crate::metrics::MetricsSettings,
 }
 
 /// The shipped plant-protection register, with the permitted-list rows of the CSV file at

@@ -19,6 +19,7 @@ pub mod farm_tokens;
 pub mod form_error;
 pub mod ledger;
 pub mod legal;
+pub mod metrics;
 pub mod notify;
 pub mod officer;
 pub mod payments;

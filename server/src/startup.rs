@@ -48,6 +48,8 @@ pub struct AppState {
 
     /// Photos decoded at once (see `photos::budget`).
     pub photo_budget: crate::photos::budget::DecodeBudget,
+    /// This server's request figures, for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -72,6 +74,8 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
+    /// The separate `/metrics` address, when one is set.
+    metrics_listener: Option<(TcpListener, SocketAddr)>,
     router: Router,
     state: AppState,
     db: Db,
@@ -85,6 +89,16 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", settings.bind))?;
         let address = listener.local_addr().context("reading the bound address")?;
+        let metrics_listener = match settings.metrics.bind {
+            Some(bind) => {
+                let l = TcpListener::bind(bind)
+                    .await
+                    .with_context(|| format!("listening on {bind} (OCOP_METRICS_BIND)"))?;
+                let a = l.local_addr().context("reading the metrics address")?;
+                Some((l, a))
+            }
+            None => None,
+        };
         let mut leptos_options = settings.leptos.clone();
         leptos_options.site_addr = address;
         let public_url = settings
@@ -110,10 +124,12 @@ impl Application {
             settings: Arc::new(settings),
             public_url,
             clock: Default::default(),
+            metrics: Default::default(),
         };
         Ok(Application {
             listener,
             address,
+            metrics_listener,
             router: router(state.clone()),
             state,
             db,
@@ -122,6 +138,11 @@ impl Application {
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The separate address serving `/metrics`, when `OCOP_METRICS_BIND` set one.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().map(|(_, a)| *a)
     }
 
     pub fn db(&self) -> &Db {
@@ -158,6 +179,14 @@ impl Application {
         ));
         // Notices by email, SMS and Zalo go out from every server; see `notify::dispatch`.
         background.spawn(crate::notify::dispatch::run(self.state.clone()));
+        if let Some((listener, _)) = self.metrics_listener {
+            let router = crate::metrics::router(self.state.clone());
+            background.spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::error!(error = %e, "the metrics address stopped serving");
+                }
+            });
+        }
         let limits = self.state.settings.limits.clone();
         let served = crate::serve::serve(self.listener, self.router, limits, stop).await;
         background.shutdown().await;
@@ -192,7 +221,8 @@ fn router(state: AppState) -> Router {
             axum::http::header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
-    Router::new()
+    let metrics_here = state.settings.metrics.token.is_some();
+    let site = Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/lang", post(routes::lang::set_language))
         .merge(crate::auth::router())
@@ -216,8 +246,14 @@ fn router(state: AppState) -> Router {
         .merge(crate::ledger::router())
         .merge(crate::payments::router())
         .route("/sitemap.xml", get(routes::seo::sitemap))
-        .route("/robots.txt", get(routes::seo::robots))
-        .nest("/media", media)
+        .route("/robots.txt", get(routes::seo::robots));
+    // On the site's own address only for holders of the token (see `metrics`).
+    let site = if metrics_here {
+        site.route("/metrics", get(crate::metrics::scrape))
+    } else {
+        site
+    };
+    site.nest("/media", media)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -264,6 +300,11 @@ fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
+        ))
+        // Every request is counted and timed, refusals and time-outs included.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::record,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -337,6 +337,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         notify: Default::default(),
         signing_key: None,
         plant_register: server::config::plant_register(None).expect("the shipped register"),
+        metrics: Default::default(),
     }
 }
 

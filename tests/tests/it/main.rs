@@ -21,6 +21,7 @@ mod journeys;
 mod ledger;
 mod legal;
 mod lot_sales;
+mod metrics;
 mod migrations;
 mod notifications;
 mod notify_delivery;
