@@ -81,6 +81,25 @@ ensure_chromium() {
   fi
 }
 
+ensure_deploy_checkers() {
+  # `nginx -t` checks deploy/nginx.conf. The package is unpacked, not installed, so no web
+  # server is started on the machine; NGINX_BIN tells the test where it is.
+  if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+    export NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+    return
+  fi
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/ocop-tools/nginx"
+  if [ ! -x "$dir/usr/sbin/nginx" ]; then
+    say "unpacking nginx from Debian (to check deploy/nginx.conf; never started)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    mkdir -p "$dir"
+    (cd "$dir" && apt-get download -qq nginx && dpkg-deb -x nginx_*.deb "$dir" && rm -f nginx_*.deb)
+  fi
+  export NGINX_BIN="$dir/usr/sbin/nginx"
+}
+
 # cargo-fuzz (scripts/fuzz) from crates.io; it drives libFuzzer, which libfuzzer-sys builds with cc.
 CARGO_FUZZ_VERSION="0.13.2"
 ensure_cargo_fuzz() {

@@ -301,6 +301,19 @@ pub enum Command {
         #[arg(long)]
         confirm: bool,
     },
+    /// Back up the database and the photos into DIR (a new or empty folder): SQLite as a
+    /// consistent copy of the live file, PostgreSQL with pg_dump. Safe while servers run.
+    Backup {
+        /// Where the backup goes.
+        dir: std::path::PathBuf,
+    },
+    /// Replace the database and the photos with the backup in DIR (what was there is kept
+    /// beside them), then bring the schema up to date and rebuild the search index. Stop the
+    /// servers first.
+    Restore {
+        /// A folder written by `ocop backup`.
+        dir: std::path::PathBuf,
+    },
     /// Print a new key for signing the farm diary's daily checkpoints: set it as
     /// OCOP_SIGNING_KEY where the server runs, and publish the public key beside it.
     Keygen,
@@ -384,6 +397,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             tracing::info!(address = %app.address(), "serving");
             app.run_until_stopped().await.context("serving")
+        }
+        Command::Backup { dir } => {
+            let m = crate::backup::backup(&database_url, &cli.data_dir.join("media"), &dir).await?;
+            println!(
+                "backed up the {} database and {} photo files ({} bytes) to {}",
+                m.engine,
+                m.media_files,
+                m.media_bytes,
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Restore { dir } => {
+            let search = cli.search.settings(&cli.data_dir);
+            let m =
+                crate::backup::restore(&database_url, &cli.data_dir.join("media"), &search, &dir)
+                    .await?;
+            println!(
+                "restored the {} database and {} photo files from the backup of {}; the search index is rebuilt",
+                m.engine, m.media_files, m.created_at
+            );
+            Ok(())
         }
         Command::Migrate => {
             let db = open(&database_url).await?;

@@ -7,6 +7,7 @@ pub mod address;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod bank_feed;
 pub mod boundary;
 pub mod care;

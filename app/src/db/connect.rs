@@ -46,6 +46,17 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The engine a database URL names (`sqlite:…`, `postgres://…`, `postgresql://…`).
+    pub fn of_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Engine::Sqlite => "sqlite",
@@ -85,13 +96,7 @@ impl Db {
     /// Opens the database named by `url` (`sqlite://…` or `postgres://…`). A SQLite file and its
     /// folder are created when missing. Fails fast, with the URL (password hidden) in the message.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
-        let engine = if url.starts_with("sqlite:") {
-            Engine::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Engine::Postgres
-        } else {
-            return Err(DbError::UnsupportedUrl(redact_url(url)));
-        };
+        let engine = Engine::of_url(url).ok_or_else(|| DbError::UnsupportedUrl(redact_url(url)))?;
         install_default_drivers();
         let connect_error = |source| DbError::Connect {
             url: redact_url(url),
@@ -308,6 +313,11 @@ fn sqlite_file(url: &str) -> Option<(&str, &str)> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     (!path.is_empty() && path != ":memory:").then_some((path, query))
+}
+
+/// The file a `sqlite:` URL names; `None` for an in-memory database.
+pub fn sqlite_file_path(url: &str) -> Option<PathBuf> {
+    sqlite_file(url).map(|(path, _)| PathBuf::from(path))
 }
 
 /// The folder of the file a SQLite URL names; `None` for an in-memory database.
