@@ -191,7 +191,23 @@ async fn a_restore_waits_for_the_servers_to_stop() {
     assert!(held, "the stand-in server took the lock");
     let refused = refused.unwrap_err();
     assert!(refused.to_string().contains("stop it"), "{refused:#}");
-    // Once it has stopped, the same restore goes through.
+    // Once it has stopped (the kernel frees the lock when its last holder, the `sleep`, has
+    // exited, which may be a moment after `flock` itself), the same restore goes through.
+    let mut freed = false;
+    for _ in 0..200 {
+        let probe = std::process::Command::new("flock")
+            .args(["--nonblock", "--exclusive"])
+            .arg(&lock)
+            .arg("true")
+            .status()
+            .unwrap();
+        if probe.success() {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(freed, "the stand-in server let the lock go");
     server::backup::restore(&url, &data.path().join("media"), &search, &dir)
         .await
         .expect("the restore after the server stopped");
