@@ -33,6 +33,8 @@ pub mod search;
 pub mod security;
 pub mod seller;
 pub mod seo;
+#[cfg(feature = "ssr")]
+pub mod servers;
 pub mod shop;
 
 #[cfg(feature = "ssr")]

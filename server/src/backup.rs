@@ -4,8 +4,8 @@
 //! - **SQLite**: `VACUUM INTO` writes a consistent copy of the live database (readers and the
 //!   writer carry on meanwhile) to `DIR/ocop.db`.
 //! - **PostgreSQL**: `pg_dump --format=custom` to `DIR/ocop.pgdump` (PostgreSQL's own
-//!   consistent snapshot); restored with `pg_restore --clean --if-exists --no-owner` in one
-//!   transaction. `pg_dump` and `pg_restore` must be on `PATH`, of the server's major version
+//!   consistent snapshot); restored by dropping the schema and loading the dump's SQL with
+//!   `psql` in one transaction, after dumping the database it replaces. `pg_dump` and `pg_restore` must be on `PATH`, of the server's major version
 //!   or newer; the password travels in `PGPASSWORD`, never on the command line.
 //! - **Photos**: the media folder is copied after the database, so every photo the copied
 //!   database names is in it (a photo's files are written before the row that names them is
@@ -86,17 +86,7 @@ pub async fn backup(database_url: &str, media_dir: &Path, dir: &Path) -> anyhow:
         }
         Engine::Postgres => {
             let file = dir.join(PG_FILE);
-            pg_tool(
-                "pg_dump",
-                database_url,
-                &[
-                    "--format=custom".as_ref(),
-                    "--no-owner".as_ref(),
-                    "--file".as_ref(),
-                    file.as_os_str(),
-                ],
-            )
-            .await?;
+            pg_dump(database_url, &file).await?;
             PG_FILE
         }
     };
@@ -138,6 +128,12 @@ pub fn manifest(dir: &Path) -> anyhow::Result<Manifest> {
     })?;
     let manifest: Manifest =
         serde_json::from_slice(&text).with_context(|| format!("reading {}", path.display()))?;
+    // Only the names a backup writes: a manifest cannot point a restore elsewhere.
+    ensure!(
+        [SQLITE_FILE, PG_FILE].contains(&manifest.database.as_str()),
+        "backup.json names an unknown database file {:?}",
+        manifest.database
+    );
     ensure!(
         manifest.format == FORMAT,
         "the backup's format is {}; this version restores format {FORMAT}",
@@ -149,6 +145,12 @@ pub fn manifest(dir: &Path) -> anyhow::Result<Manifest> {
 /// Replaces the database at `database_url` and the photos under `media_dir` with the backup in
 /// `dir`; what was there is kept beside them. Then migrates the database (a backup from an
 /// older version takes the newer schema) and rebuilds the search index.
+///
+/// Everything is copied into place first (`….restoring`), and only then swapped in, so a
+/// failure while copying changes nothing. The SQLite file is replaced by one atomic rename (the
+/// replaced file stays under a second name, a hard link); PostgreSQL's replaced database is
+/// dumped beside the photos first, then the schema is dropped and the backup loaded in one
+/// transaction.
 pub async fn restore(
     database_url: &str,
     media_dir: &Path,
@@ -163,7 +165,8 @@ pub async fn restore(
         manifest.engine,
         engine.name()
     );
-    // The embedded index's owner lock says a server is running on this data folder.
+    // The embedded index's owner lock says a server is running on this data folder; the
+    // servers' heartbeats say one is running on this database, wherever it is.
     let embedded = match search {
         crate::search::SearchSettings::Embedded { dir } => Some(
             crate::search::embedded::Embedded::try_open(dir)
@@ -174,34 +177,108 @@ pub async fn restore(
         ),
         _ => None,
     };
+    refuse_while_servers_run(database_url).await?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-    match engine {
-        Engine::Sqlite => restore_sqlite(database_url, &dir.join(&manifest.database), &stamp)?,
+    let file = dir.join(&manifest.database);
+    ensure!(file.is_file(), "{} is missing", file.display());
+
+    // 1. Copies in place beside what they replace.
+    let kept_dir = media_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned();
+    std::fs::create_dir_all(&kept_dir)
+        .with_context(|| format!("creating {}", kept_dir.display()))?;
+    let database = match engine {
+        Engine::Sqlite => {
+            let target = sqlite_path(database_url)?;
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+            let incoming = with_suffix(&target, ".restoring");
+            std::fs::copy(&file, &incoming)
+                .with_context(|| format!("copying to {}", incoming.display()))?;
+            Incoming::Sqlite { target, incoming }
+        }
         Engine::Postgres => {
-            let file = dir.join(&manifest.database);
-            ensure!(file.is_file(), "{} is missing", file.display());
+            let replaced = kept_dir.join(format!("database.replaced-{stamp}.pgdump"));
+            pg_dump(database_url, &replaced)
+                .await
+                .context("keeping the database being replaced")?;
+            let script = kept_dir.join(format!("database.restoring-{stamp}.sql"));
+            let out = std::process::Command::new("pg_restore")
+                .args(["--no-owner", "--file"])
+                .arg(&script)
+                .arg(&file)
+                .output()
+                .context("running pg_restore (apt install postgresql-client)")?;
+            ensure!(
+                out.status.success(),
+                "pg_restore could not read {}: {}",
+                file.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            Incoming::Postgres { script }
+        }
+    };
+    let backed_up = dir.join(MEDIA);
+    let media_incoming = with_suffix(media_dir, ".restoring");
+    {
+        let (from, to) = (backed_up.clone(), media_incoming.clone());
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            if to.exists() {
+                std::fs::remove_dir_all(&to)
+                    .with_context(|| format!("clearing {}", to.display()))?;
+            }
+            if from.exists() {
+                copy_tree(&from, &to)?;
+            } else {
+                std::fs::create_dir_all(&to)?;
+            }
+            Ok(())
+        })
+        .await
+        .context("copying the photos")??;
+    }
+
+    // 2. Swapped in.
+    match database {
+        Incoming::Sqlite { target, incoming } => swap_sqlite(&target, &incoming, &stamp)?,
+        Incoming::Postgres { script } => {
             pg_tool(
-                "pg_restore",
+                "psql",
                 database_url,
                 &[
-                    "--clean".as_ref(),
-                    "--if-exists".as_ref(),
-                    "--no-owner".as_ref(),
                     "--single-transaction".as_ref(),
-                    file.as_os_str(),
+                    "--quiet".as_ref(),
+                    "--no-psqlrc".as_ref(),
+                    "--set=ON_ERROR_STOP=1".as_ref(),
+                    "--command=DROP SCHEMA public CASCADE; CREATE SCHEMA public;".as_ref(),
+                    "--file".as_ref(),
+                    script.as_os_str(),
                 ],
             )
-            .await?;
+            .await
+            .context("loading the backup (nothing was changed: the load is one transaction)")?;
+            let _ = std::fs::remove_file(&script);
         }
     }
-    let backed_up = dir.join(MEDIA);
-    if backed_up.exists() {
-        let (from, to, stamp) = (backed_up, media_dir.to_owned(), stamp.clone());
-        tokio::task::spawn_blocking(move || replace_tree(&from, &to, &stamp))
-            .await
-            .context("restoring the photos")??;
+    if media_dir.exists() {
+        let kept = with_suffix(media_dir, &format!(".replaced-{stamp}"));
+        std::fs::rename(media_dir, &kept)
+            .with_context(|| format!("keeping the replaced photos as {}", kept.display()))?;
     }
+    std::fs::rename(&media_incoming, media_dir)
+        .with_context(|| format!("putting the photos at {}", media_dir.display()))?;
+
+    // 3. The schema of this version, no servers but those that start now, and an index of the
+    // restored catalogue.
     let db = crate::cli::open(database_url).await?;
+    app::servers::forget_all(&db)
+        .await
+        .context("clearing the backed-up site's servers")?;
     match embedded {
         Some(engine) => {
             crate::search::indexer::rebuild(&db, &engine).await?;
@@ -215,40 +292,74 @@ pub async fn restore(
     Ok(manifest)
 }
 
+/// The documented dump of a PostgreSQL database to `file` (custom format, no owners).
+async fn pg_dump(database_url: &str, file: &Path) -> anyhow::Result<()> {
+    pg_tool(
+        "pg_dump",
+        database_url,
+        &[
+            "--format=custom".as_ref(),
+            "--no-owner".as_ref(),
+            "--file".as_ref(),
+            file.as_os_str(),
+        ],
+    )
+    .await
+}
+
+/// A restored database, in place but not yet swapped in.
+enum Incoming {
+    Sqlite { target: PathBuf, incoming: PathBuf },
+    Postgres { script: PathBuf },
+}
+
+/// Refuses while a server's heartbeat on this database is recent (`app::servers`). A database
+/// too old to have the table has no servers to ask about.
+async fn refuse_while_servers_run(database_url: &str) -> anyhow::Result<()> {
+    let db = match Db::connect(database_url).await {
+        Ok(db) => db,
+        // Nothing there yet (a new PostgreSQL database is reachable; a new SQLite file is made).
+        Err(e) => return Err(e).context("opening the database to restore into"),
+    };
+    let live = app::servers::live(&db, chrono::Utc::now()).await;
+    db.close().await;
+    match live {
+        Ok(servers) if !servers.is_empty() => Err(anyhow!(
+            "{} server(s) run on this database ({}): stop them before restoring",
+            servers.len(),
+            servers
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The SQLite file a URL names.
 fn sqlite_path(database_url: &str) -> anyhow::Result<PathBuf> {
     app::db::sqlite_file_path(database_url)
         .ok_or_else(|| anyhow!("an in-memory database has nothing to restore into"))
 }
 
-fn restore_sqlite(database_url: &str, copy: &Path, stamp: &str) -> anyhow::Result<()> {
-    ensure!(copy.is_file(), "{} is missing", copy.display());
-    let target = sqlite_path(database_url)?;
-    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    // Copied beside the target first, then renamed over it: the database file is never half
-    // written.
-    let incoming = with_suffix(&target, ".restoring");
-    std::fs::copy(copy, &incoming).with_context(|| format!("copying to {}", incoming.display()))?;
+/// Puts `incoming` at `target` with one rename; the replaced file (and its log, under the
+/// names SQLite looks for beside it: its last commits may be only there) stays as
+/// `….replaced-<stamp>`.
+fn swap_sqlite(target: &Path, incoming: &Path, stamp: &str) -> anyhow::Result<()> {
+    let kept = with_suffix(target, &format!(".replaced-{stamp}"));
     if target.exists() {
-        let kept = with_suffix(&target, &format!(".replaced-{stamp}"));
-        std::fs::rename(&target, &kept)
+        std::fs::hard_link(target, &kept)
             .with_context(|| format!("keeping the replaced database as {}", kept.display()))?;
     }
-    // The replaced database's log must not be applied to the restored one.
     for log in ["-wal", "-shm"] {
-        let file = with_suffix(&target, log);
+        let file = with_suffix(target, log);
         if file.exists() {
-            std::fs::rename(
-                &file,
-                with_suffix(&target, &format!("{log}.replaced-{stamp}")),
-            )
-            .with_context(|| format!("moving {} aside", file.display()))?;
+            std::fs::rename(&file, with_suffix(&kept, log))
+                .with_context(|| format!("moving {} aside", file.display()))?;
         }
     }
-    std::fs::rename(&incoming, &target)
+    std::fs::rename(incoming, target)
         .with_context(|| format!("putting the restored database at {}", target.display()))?;
     Ok(())
 }
@@ -272,34 +383,24 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<(u64, u64)> {
             files += f;
             bytes += b;
         } else if kind.is_file() {
-            bytes += std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-            files += 1;
+            match std::fs::copy(entry.path(), &target) {
+                Ok(n) => {
+                    bytes += n;
+                    files += 1;
+                }
+                // Deleted while the copy ran (a removed photo): nothing to keep.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("copying {}", entry.path().display()));
+                }
+            }
         }
         // Links and the rest are not the site's: left out.
     }
     Ok((files, bytes))
 }
 
-/// Puts a copy of `from` at `to`, keeping what was at `to` beside it.
-fn replace_tree(from: &Path, to: &Path, stamp: &str) -> anyhow::Result<()> {
-    let incoming = with_suffix(to, ".restoring");
-    if incoming.exists() {
-        std::fs::remove_dir_all(&incoming)
-            .with_context(|| format!("clearing {}", incoming.display()))?;
-    }
-    copy_tree(from, &incoming)?;
-    if to.exists() {
-        let kept = with_suffix(to, &format!(".replaced-{stamp}"));
-        std::fs::rename(to, &kept)
-            .with_context(|| format!("keeping the replaced photos as {}", kept.display()))?;
-    }
-    std::fs::rename(&incoming, to)
-        .with_context(|| format!("putting the photos at {}", to.display()))?;
-    Ok(())
-}
-
-/// Runs `pg_dump` or `pg_restore` against `database_url` with `args`; the password goes in
+/// Runs `pg_dump`, `pg_restore` or `psql` against `database_url` with `args`; the password goes in
 /// `PGPASSWORD` and the URL without it in `--dbname`.
 async fn pg_tool(
     program: &str,

@@ -385,7 +385,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .map_err(anyhow::Error::msg)?,
                 plant_register: crate::config::plant_register(plant_register.as_deref())?,
                 metrics: crate::metrics::MetricsSettings {
-                    token: metrics_token.filter(|t| !t.trim().is_empty()),
+                    token: metrics_token
+                        .map(|t| t.trim().to_owned())
+                        .filter(|t| !t.is_empty()),
                     bind: metrics_bind,
                 },
             };

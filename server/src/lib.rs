@@ -33,6 +33,7 @@ pub mod search;
 pub mod seed;
 pub mod seller;
 pub mod serve;
+pub mod servers;
 pub mod shipping;
 pub mod shop;
 pub mod startup;

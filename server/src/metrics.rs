@@ -98,6 +98,21 @@ fn method_label(method: &axum::http::Method) -> &'static str {
     }
 }
 
+struct InFlight<'a>(&'a AtomicI64);
+
+impl<'a> InFlight<'a> {
+    fn new(count: &'a AtomicI64) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Middleware: times every request to its response and counts it by route and status.
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let metrics = &state.metrics;
@@ -106,11 +121,12 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+    // A guard: a request dropped half-way (client gone, connection cut) is no longer in flight.
+    let flying = InFlight::new(&metrics.in_flight);
     let started = Instant::now();
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
-    metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    drop(flying);
     let key = RequestKey {
         method,
         route,
@@ -275,33 +291,42 @@ fn write_pool(out: &mut String, db: &app::db::Db) {
     );
 }
 
+/// A gauge with one line per outbox.
+fn per_outbox(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    f: &app::metrics::Figures,
+    value: impl Fn(&app::metrics::Outbox) -> i64,
+) {
+    header(out, name, help, "gauge");
+    for o in &f.outboxes {
+        let _ = writeln!(out, "{name}{{outbox=\"{}\"}} {}", o.name, value(o));
+    }
+}
+
 fn write_figures(out: &mut String, f: &app::metrics::Figures) {
-    let name = "ocop_outbox_depth";
-    header(
+    per_outbox(
         out,
-        name,
+        "ocop_outbox_depth",
         "Work queued in an outbox: search index changes, notices to send.",
-        "gauge",
+        f,
+        |o| o.depth,
     );
-    for o in &f.outboxes {
-        let _ = writeln!(out, "{name}{{outbox=\"{}\"}} {}", o.name, o.depth);
-    }
-    let name = "ocop_outbox_oldest_seconds";
-    header(
+    per_outbox(
         out,
-        name,
+        "ocop_outbox_oldest_seconds",
         "Age of the oldest item waiting in an outbox (0 when empty).",
-        "gauge",
+        f,
+        |o| o.oldest_secs,
     );
-    for o in &f.outboxes {
-        let _ = writeln!(out, "{name}{{outbox=\"{}\"}} {}", o.name, o.oldest_secs);
-    }
-    let name = "ocop_notification_deliveries_failed_total";
+    // A gauge, not a counter: deleting an account deletes its notices and their attempts.
+    let name = "ocop_notification_deliveries_failed";
     header(
         out,
         name,
-        "Delivery attempts of notices that failed, by channel and outcome (retry: tried again later; failed: given up).",
-        "counter",
+        "Recorded delivery attempts of notices that failed, by channel and outcome (retry: tried again later; failed: given up).",
+        "gauge",
     );
     for (channel, outcome, n) in &f.failed_deliveries {
         let _ = writeln!(

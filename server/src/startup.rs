@@ -50,6 +50,8 @@ pub struct AppState {
     pub photo_budget: crate::photos::budget::DecodeBudget,
     /// This server's request figures, for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Who this server is among those on the database (see `servers`), for job leases.
+    pub server_id: Arc<str>,
 }
 
 impl AppState {
@@ -89,6 +91,20 @@ impl Application {
             .await
             .with_context(|| format!("listening on {}", settings.bind))?;
         let address = listener.local_addr().context("reading the bound address")?;
+        // Opened first: a server running in this data folder holds the embedded index's lock,
+        // which is what `servers::join` relies on to discount this folder's other rows.
+        let search = app::search::service::Search::new(
+            crate::search::open(&settings.search).context("opening the search index")?,
+        );
+        let place = crate::servers::place(&settings.data_dir);
+        let server_id = crate::servers::server_id(&place, address);
+        crate::servers::join(
+            &db,
+            &server_id,
+            &place,
+            crate::servers::search_kind(&settings.search),
+        )
+        .await?;
         let metrics_listener = match settings.metrics.bind {
             Some(bind) => {
                 let l = TcpListener::bind(bind)
@@ -107,9 +123,6 @@ impl Application {
             .unwrap_or_else(|| format!("http://{address}"))
             .trim_end_matches('/')
             .into();
-        let search = app::search::service::Search::new(
-            crate::search::open(&settings.search).context("opening the search index")?,
-        );
         let state = AppState {
             search,
             search_writer: Default::default(),
@@ -125,6 +138,7 @@ impl Application {
             public_url,
             clock: Default::default(),
             metrics: Default::default(),
+            server_id: server_id.into(),
         };
         Ok(Application {
             listener,
@@ -169,16 +183,21 @@ impl Application {
         // dropped, so they also end when this future is dropped half-way (a crash in the tests)
         // or serving fails, never outliving the server that started them.
         let mut background = tokio::task::JoinSet::new();
-        // Unpaid orders expire and refunds go out on every server; see `payments::tasks`.
+        // Unpaid orders expire and refunds go out from one server at a time; see `payments::tasks`.
         background.spawn(crate::payments::tasks::run(self.state.clone()));
-        // The index follows the database on every server (see `search::indexer`).
+        // The index follows the database, written by one server at a time (`search::indexer`).
         background.spawn(crate::search::indexer::run(
             self.db.clone(),
             self.state.search.clone(),
             self.state.search_writer.clone(),
+            self.state.server_id.clone(),
         ));
         // Notices by email, SMS and Zalo go out from every server; see `notify::dispatch`.
         background.spawn(crate::notify::dispatch::run(self.state.clone()));
+        background.spawn(crate::servers::beat(
+            self.db.clone(),
+            self.state.server_id.to_string(),
+        ));
         if let Some((listener, _)) = self.metrics_listener {
             let router = crate::metrics::router(self.state.clone());
             background.spawn(async move {
@@ -190,6 +209,9 @@ impl Application {
         let limits = self.state.settings.limits.clone();
         let served = crate::serve::serve(self.listener, self.router, limits, stop).await;
         background.shutdown().await;
+        if let Err(e) = app::servers::leave(&self.db, &self.state.server_id).await {
+            tracing::warn!(error = %e, "could not record that this server stopped");
+        }
         self.db.close().await;
         served
     }

@@ -266,12 +266,7 @@ pub async fn spawn_app_configured(
     let mut settings = test_settings(data_dir.path(), &test_db.url);
     configure(&mut settings);
     let (address, db, state, server, stop) = start(&settings).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        // A hung request fails the test with a clear message instead of stalling the suite.
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .expect("HTTP client");
+    let client = client();
     TestApp {
         address,
         client,
@@ -283,6 +278,16 @@ pub async fn spawn_app_configured(
         server,
         stop: Some(stop),
     }
+}
+
+/// The tests' HTTP client: no redirects followed.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        // A hung request fails the test with a clear message instead of stalling the suite.
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("HTTP client")
 }
 
 type Started = (
@@ -297,6 +302,10 @@ async fn start(settings: &Settings) -> Started {
     let app = Application::build(settings.clone())
         .await
         .expect("building the application");
+    run(app)
+}
+
+fn run(app: Application) -> Started {
     let address = format!("http://{}", app.address());
     let db = app.db().clone();
     let state = app.state().clone();
@@ -362,10 +371,27 @@ impl TestApp {
         }
     }
 
-    /// Starts the server again on the same database and data dir (a new port).
+    /// Starts the server again on the same database, data dir and port, as a supervisor
+    /// restarts a crashed server (the same server, so its job leases are still its own; on
+    /// another port, should the port have been taken meanwhile).
     pub async fn restart(&mut self) {
         self.kill().await;
-        let (address, db, state, server, stop) = start(&self.settings).await;
+        let mut same_port = self.settings.clone();
+        same_port.bind = self
+            .address
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server's address");
+        let app = match Application::build(same_port).await {
+            Ok(app) => app,
+            Err(_) => Application::build(self.settings.clone())
+                .await
+                .expect("building the application"),
+        };
+        let (address, db, state, server, stop) = run(app);
+        // The killed server's connections live on in this process (a real crash would end
+        // them); on the same port, a pooled one would reach the old server.
+        self.client = client();
         self.address = address;
         self.db = db;
         self.state = state;
@@ -564,6 +590,8 @@ pub const TABLES: &[&str] = &[
     "photos",
     "users",
     "provinces",
+    "app_servers",
+    "job_leases",
 ];
 
 #[cfg(test)]

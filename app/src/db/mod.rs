@@ -51,7 +51,8 @@ pub use connect::{Db, DbError, Engine, migrator, redact_url, sqlite_file_path};
 /// filter). The `sql` integration test prepares them all on SQLite and on PostgreSQL.
 #[doc(hidden)]
 pub fn all_statements() -> Vec<(String, String)> {
-    let constant: [(&str, &[(&str, &str)]); 50] = [
+    let constant: [(&str, &[(&str, &str)]); 51] = [
+        ("servers", crate::servers::STATEMENTS),
         ("metrics", crate::metrics::STATEMENTS),
         ("photos", crate::photos::STATEMENTS),
         ("legal::storage", crate::legal::storage::STATEMENTS),

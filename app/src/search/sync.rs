@@ -102,15 +102,23 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
 
 /// Forgets changes the engine now has.
 pub async fn done(db: &Db, queued: &[Queued]) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     for chunk in queued.chunks(500) {
         let sql = done_sql(chunk.len());
         let mut query = sqlx::query(&sql);
         for q in chunk {
             query = query.bind(&q.id);
         }
-        query.execute(db.pool()).await?;
+        query.execute(&mut *tx).await?;
     }
-    Ok(())
+    sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// How many times the index has taken changes: the servers that do not write it (see
+/// `app::servers`) read their vocabulary again when this moves.
+pub async fn generation(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(GENERATION).fetch_one(db.pool()).await
 }
 
 /// [`done`]'s statement for `n` queue rows.
@@ -140,11 +148,13 @@ pub async fn oldest_queued_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Er
 /// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
 /// before the rebuild read the database may go: `up_to` is the newest such id.
 pub async fn clear_up_to(db: &Db, up_to: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(CLEAR_UP_TO)
         .bind(up_to)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
+    tx.commit().await
 }
 
 /// The newest queued change's id, if any.
@@ -390,6 +400,10 @@ crate::db::statements! {
     OLDEST_QUEUED_AT = "SELECT queued_at FROM search_outbox ORDER BY id LIMIT 1";
     /// `clear_up_to`.
     CLEAR_UP_TO = "DELETE FROM search_outbox WHERE id <= $1";
+    /// `done`, `clear_up_to`.
+    BUMP_GENERATION = "UPDATE search_generation SET generation = generation + 1";
+    /// `generation`.
+    GENERATION = "SELECT generation FROM search_generation";
     /// `newest`.
     NEWEST = "SELECT id FROM search_outbox ORDER BY id DESC LIMIT 1";
     /// `load`.

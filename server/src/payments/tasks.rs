@@ -149,12 +149,23 @@ pub async fn refund_due(state: &AppState) -> Result<usize, sqlx::Error> {
     Ok(done)
 }
 
-/// Runs [`settle`] forever (until the server stops and drops the task).
+/// Runs [`settle`] forever (until the server stops and drops the task), on one server at a
+/// time: the one holding the `settle` lease, renewed each pass; another takes it over once a
+/// stopped holder's lease lapses.
 pub async fn run(state: AppState) {
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let ttl = chrono::Duration::from_std(EVERY * 3).unwrap_or(chrono::Duration::seconds(90));
     loop {
         tick.tick().await;
+        match app::servers::lease(&state.db, "settle", &state.server_id, Utc::now(), ttl).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not take the settling lease; will retry");
+                continue;
+            }
+        }
         if let Err(e) = settle(&state).await {
             tracing::warn!(error = %e, "settling payments failed; will retry");
         }

@@ -163,24 +163,40 @@ impl WriterHealth {
 
 /// The longest wait between passes while writes fail: an outage is retried, but slowly.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
-/// How often the vocabulary is read again from the database whole. Every write this server
-/// makes updates it at once; this picks up the writes of other servers sharing Meilisearch.
+
+/// How long the writing server's lease lasts unrenewed: another takes over this long after it
+/// crashed (at once after it stopped).
+const LEASE: chrono::Duration = chrono::Duration::seconds(15);
+
+/// How often the vocabulary is read again from the database whole, whatever changed: every
+/// write this server makes updates it at once, and the other servers follow the writer's.
 pub const VOCABULARY_REFRESH: Duration = Duration::from_secs(600);
+
+/// How often at most a server that does not write the index reads the vocabulary again while
+/// the writer applies changes.
+const VOCABULARY_FOLLOW: Duration = Duration::from_secs(1);
 
 /// Runs for the life of the server: repairs the index (retrying while the engine is down),
 /// then applies queued changes and refreshes stars daily. A write that finds the index damaged
 /// rebuilds it from the database at once, instead of retrying a write that cannot succeed.
 /// Writes go through `search.engine`, which keeps the vocabulary in step; it is read whole at
 /// start-up (when the index was kept) and every `VOCABULARY_REFRESH`.
-pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>) {
+///
+/// With several servers on one database only the holder of the `search_outbox` lease writes
+/// (see `app::servers`): two writers could each read a product, and the older read land last.
+pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<str>) {
     let engine: Arc<dyn SearchEngine> = search.engine.clone();
+    let mut lease = app::servers::Lease::new("search_outbox", server, LEASE);
+    let mut seen_generation: Option<i64> = None;
     let mut vocabulary_read: Option<std::time::Instant> = None;
     let mut repaired = false;
     let mut stars_checked: Option<NaiveDate> = None;
     let mut wait = POLL;
     loop {
         let pass = async {
-            if !repaired {
+            // Every server reads the vocabulary; only the lease's holder writes.
+            let writer = lease.held(&db, chrono::Utc::now()).await?;
+            if writer && !repaired {
                 let repair = repair(&db, engine.as_ref()).await?;
                 tracing::info!(?repair, engine = engine.name(), "search index ready");
                 if repair != Repair::Valid {
@@ -204,6 +220,19 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>) {
                 });
                 rebuilt?;
                 health.rebuilt();
+            }
+            if !writer {
+                // The writer's changes reach this server's vocabulary (its own writes do as
+                // they are made): at most once a second while changes come.
+                let generation = sync::generation(&db).await?;
+                if seen_generation != Some(generation)
+                    && vocabulary_read.is_none_or(|at| at.elapsed() >= VOCABULARY_FOLLOW)
+                {
+                    search.load_vocabulary(&db, today()).await?;
+                    vocabulary_read = Some(std::time::Instant::now());
+                    seen_generation = Some(generation);
+                }
+                return Ok(());
             }
             let day = today();
             if stars_checked != Some(day) {

@@ -24,6 +24,39 @@ fn normal(html: &str) -> String {
     out
 }
 
+/// The demo site with one order placed by a guest; and the product's slug.
+async fn site_with_an_order(
+    engine: ocop_tests::Engine,
+    key: &str,
+) -> (ocop_tests::TestApp, String) {
+    let app = spawn_seeded_app(engine).await;
+    let slug: String = sqlx::query_scalar(
+        "SELECT slug FROM products WHERE status = 'approved' ORDER BY slug LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    app.guest_buys(&slug, 1, key).await;
+    (app, slug)
+}
+
+/// A server on the restored database and data folder.
+async fn serve_restored(
+    engine: ocop_tests::Engine,
+    url: &str,
+    data_dir: &std::path::Path,
+) -> ocop_tests::TestApp {
+    let (url, data_dir) = (url.to_owned(), data_dir.to_owned());
+    spawn_app_configured(engine, move |s| {
+        s.database_url = url;
+        s.search = server::search::SearchSettings::Embedded {
+            dir: data_dir.join("search"),
+        };
+        s.data_dir = data_dir;
+    })
+    .await
+}
+
 async fn orders(db: &app::db::Db) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM orders")
         .fetch_one(db.pool())
@@ -34,14 +67,7 @@ async fn orders(db: &app::db::Db) -> i64 {
 db_test!(
     a_backup_restored_into_an_empty_site_serves_the_same_pages,
     |engine| {
-        let mut app = spawn_seeded_app(engine).await;
-        let slug: String = sqlx::query_scalar(
-            "SELECT slug FROM products WHERE status = 'approved' ORDER BY slug LIMIT 1",
-        )
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-        app.guest_buys(&slug, 1, "backup-order-0001").await;
+        let (mut app, slug) = site_with_an_order(engine, "backup-order-0001").await;
         // The search page is compared too: the order's stock change is in the index first.
         app.search_settled().await;
         let pages = [
@@ -101,15 +127,7 @@ db_test!(
                 .expect("the restore");
         assert_eq!(restored, manifest);
 
-        let (url, data_dir) = (target.url.clone(), data.path().to_owned());
-        let copy = spawn_app_configured(engine, move |s| {
-            s.database_url = url;
-            s.search = server::search::SearchSettings::Embedded {
-                dir: data_dir.join("search"),
-            };
-            s.data_dir = data_dir;
-        })
-        .await;
+        let copy = serve_restored(engine, &target.url, data.path()).await;
         copy.search_settled().await;
         assert_eq!(
             orders(&copy.db).await,
@@ -144,6 +162,79 @@ db_test!(
     }
 );
 
+db_test!(
+    a_restore_over_a_running_then_stopped_site_keeps_what_it_replaces,
+    |engine| {
+        let (mut app, slug) = site_with_an_order(engine, "restore-over-0001").await;
+        let folder = tempfile::tempdir().unwrap();
+        let dir = folder.path().join("b");
+        server::backup::backup(&app.settings.database_url, &app.settings.media_dir(), &dir)
+            .await
+            .unwrap();
+        app.guest_buys(&slug, 1, "restore-over-0002").await;
+
+        // While the server runs, the restore refuses, whatever the search engine: its
+        // heartbeat is on the database. (A server in this same process shares the index lock.)
+        let settings = app.settings.clone();
+        let meili = server::search::SearchSettings::Meili {
+            url: "http://127.0.0.1:9".to_owned(),
+            key: None,
+            index: "products".to_owned(),
+        };
+        let refused =
+            server::backup::restore(&settings.database_url, &settings.media_dir(), &meili, &dir)
+                .await
+                .unwrap_err();
+        assert!(refused.to_string().contains("stop them"), "{refused:#}");
+        assert_eq!(orders(&app.db).await, 2, "nothing was changed");
+
+        app.shut_down().await.unwrap();
+        server::backup::restore(
+            &settings.database_url,
+            &settings.media_dir(),
+            &settings.search,
+            &dir,
+        )
+        .await
+        .expect("the restore over the stopped site");
+        let kept: Vec<String> = std::fs::read_dir(&settings.data_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".replaced-"))
+            .collect();
+        assert!(
+            kept.iter().any(|n| n.starts_with("media.replaced-")),
+            "{kept:?}"
+        );
+        match engine {
+            ocop_tests::Engine::Sqlite => {
+                let db_dir = app::db::sqlite_file_path(&settings.database_url).unwrap();
+                let siblings: Vec<String> = std::fs::read_dir(db_dir.parent().unwrap())
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                assert!(
+                    siblings
+                        .iter()
+                        .any(|n| !n.ends_with(".db") && n.contains(".replaced-")),
+                    "{siblings:?}"
+                );
+            }
+            ocop_tests::Engine::Postgres => {
+                assert!(
+                    kept.iter().any(|n| n.starts_with("database.replaced-")),
+                    "{kept:?}"
+                );
+            }
+        }
+        let copy = serve_restored(engine, &settings.database_url, &settings.data_dir).await;
+        assert_eq!(orders(&copy.db).await, 1, "back to the backup's one order");
+        assert_eq!(copy.get(&format!("/san-pham/{slug}")).await.status(), 200);
+        drop(copy);
+        drop(app);
+    }
+);
+
 /// A restore refuses while another process (a server) holds the data folder's search index:
 /// `flock` stands in for the server and holds the index's lock.
 #[tokio::test]
@@ -171,20 +262,7 @@ async fn a_restore_waits_for_the_servers_to_stop() {
         let _ = holder.wait();
     };
     // Until the holder has the lock, a probe of our own gets it.
-    let mut held = false;
-    for _ in 0..100 {
-        let probe = std::process::Command::new("flock")
-            .args(["--nonblock", "--exclusive"])
-            .arg(&lock)
-            .arg("true")
-            .status()
-            .unwrap();
-        if !probe.success() {
-            held = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let held = lock_becomes(&lock, false, 100).await;
     let search = server::search::SearchSettings::Embedded {
         dir: data.path().join("search"),
     };
@@ -195,24 +273,28 @@ async fn a_restore_waits_for_the_servers_to_stop() {
     assert!(refused.to_string().contains("stop it"), "{refused:#}");
     // Once it has stopped (the kernel frees the lock when its last holder, the `sleep`, has
     // exited, which may be a moment after `flock` itself), the same restore goes through.
-    let mut freed = false;
-    for _ in 0..200 {
-        let probe = std::process::Command::new("flock")
-            .args(["--nonblock", "--exclusive"])
-            .arg(&lock)
-            .arg("true")
-            .status()
-            .unwrap();
-        if probe.success() {
-            freed = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let freed = lock_becomes(&lock, true, 200).await;
     assert!(freed, "the stand-in server let the lock go");
     server::backup::restore(&url, &data.path().join("media"), &search, &dir)
         .await
         .expect("the restore after the server stopped");
+}
+
+/// Whether a probe of ours can take `lock` becomes `free` within `tries` of 50 ms.
+async fn lock_becomes(lock: &std::path::Path, free: bool, tries: u32) -> bool {
+    for _ in 0..tries {
+        let probe = std::process::Command::new("flock")
+            .args(["--nonblock", "--exclusive"])
+            .arg(lock)
+            .arg("true")
+            .status()
+            .unwrap();
+        if probe.success() == free {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
 }
 
 #[tokio::test]

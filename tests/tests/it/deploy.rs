@@ -1,5 +1,5 @@
 //! The production recipe (#28) is checked by the tools that will read it: nginx parses
-//! `deploy/nginx.conf` with each upstream file, systemd parses `deploy/ocop.service`.
+//! `deploy/nginx.conf` with each upstream file, systemd parses `deploy/ocop@.service`.
 
 use std::{path::PathBuf, process::Command};
 
@@ -87,7 +87,7 @@ fn nginx_accepts_the_site_configuration_with_either_upstream() {
 fn systemd_accepts_the_unit() {
     let Ok(out) = Command::new("systemd-analyze")
         .arg("verify")
-        .arg(deploy().join("ocop.service"))
+        .arg(deploy().join("ocop@.service"))
         .output()
     else {
         panic!("systemd-analyze is part of Debian's systemd package");

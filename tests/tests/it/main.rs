@@ -42,6 +42,7 @@ mod security;
 mod seed;
 mod seller;
 mod seller_identity;
+mod servers;
 mod shipments;
 mod shutdown;
 mod sql;

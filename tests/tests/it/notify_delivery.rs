@@ -441,15 +441,11 @@ db_test!(
     |engine| {
         let esms = Fake::esms().await;
         let app = seeded(engine, quick(None, Some(&esms), None)).await;
-        // A second server on the same database (its own data folder: the search index is one
-        // server's).
-        let other_dir = tempfile::tempdir().unwrap();
-        let mut settings = app.settings.clone();
-        settings.data_dir = other_dir.path().to_owned();
-        settings.search = server::search::SearchSettings::Embedded {
-            dir: other_dir.path().join("search"),
-        };
-        let second = server::startup::Application::build(settings).await.unwrap();
+        // A second server on the same database and data folder (with the embedded index, only
+        // servers sharing its folder may run together; see `app::servers`).
+        let second = server::startup::Application::build(app.settings.clone())
+            .await
+            .unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let serving = tokio::spawn(second.run_until(async {
             let _ = stopped.await;

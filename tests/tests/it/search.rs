@@ -540,7 +540,7 @@ fn meili_engine() -> (Arc<dyn SearchEngine>, String) {
 }
 
 /// Deletes a test's index and the adapter's state index beside it.
-async fn remove_meili_index(uid: &str) {
+pub(crate) async fn remove_meili_index(uid: &str) {
     let url = std::env::var("MEILI_URL").expect("MEILI_URL is set for this test");
     let key = std::env::var("MEILI_KEY").unwrap_or_default();
     let client = reqwest::Client::new();
