@@ -81,6 +81,23 @@ ensure_chromium() {
   fi
 }
 
+ensure_s3_server() {
+  # moto in server mode (PyPI): a real S3 API over HTTP for the photo storage tests. In a venv of
+  # its own under the tools cache; MOTO_BIN tells scripts/test where it is.
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/ocop-tools/moto-5.2.5"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+      say "installing Python's venv from Debian (for the S3 test server)"
+      apt_install python3 python3-venv
+    fi
+    say "installing moto 5.2.5 from PyPI (an S3 server for the photo storage tests)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "moto[server]==5.2.5"
+  fi
+  export MOTO_BIN="$venv/bin/moto_server"
+}
+
 ensure_deploy_checkers() {
   # `nginx -t` checks deploy/nginx.conf. The package is unpacked, not installed, so no web
   # server is started on the machine; NGINX_BIN tells the test where it is.

@@ -66,11 +66,15 @@ pub enum StartRefusal {
 }
 
 /// Whether a server using `me` in the data folder `place` may start beside the live `others`.
-/// Those in the same place are not counted: they hold the same embedded index (in one process),
-/// or are this server's own earlier run, which crashed (a live one in another process holds the
-/// index's lock, and this server could not have opened it).
+/// Embedded servers in the same place as an embedded `me` are not counted: they hold the same
+/// index (in one process), or are this server's own earlier run, which crashed (a live one in
+/// another process holds the index's lock, and this server could not have opened it).
 pub fn may_start(me: SearchKind, place: &str, others: &[Peer]) -> Result<(), StartRefusal> {
-    let mut elsewhere = others.iter().filter(|p| p.place != place);
+    // Only embedded servers share a folder's index (and its lock); any other pairing counts.
+    let shares_index = |p: &&Peer| {
+        p.place == place && p.search == SearchKind::Embedded && me == SearchKind::Embedded
+    };
+    let mut elsewhere = others.iter().filter(|p| !shares_index(p));
     if let Some(embedded) = elsewhere.clone().find(|p| p.search == SearchKind::Embedded) {
         return Err(StartRefusal::BesideEmbedded(embedded.clone()));
     }
@@ -124,13 +128,15 @@ pub async fn live(db: &Db, now: DateTime<Utc>) -> Result<Vec<Peer>, sqlx::Error>
 }
 
 /// This server is still running.
-pub async fn heartbeat(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query(HEARTBEAT)
+/// This server is still running; false when its row is gone (a restore or an operator removed
+/// it), and it must register again.
+pub async fn heartbeat(db: &Db, id: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let beat = sqlx::query(HEARTBEAT)
         .bind(id)
         .bind(db_timestamp(now))
         .execute(db.pool())
-        .await
-        .map(|_| ())
+        .await?;
+    Ok(beat.rows_affected() == 1)
 }
 
 /// This server stops: its row goes, and its leases are given up so another server takes the
@@ -171,7 +177,8 @@ pub async fn lease(
 }
 
 /// A lease a background loop asks for on each pass: it renews it only when a third of its time
-/// has gone, so a loop that polls often writes seldom.
+/// has gone, and after failing to take it asks again only a third of its time later, so a loop
+/// that polls often writes seldom.
 #[derive(Debug)]
 pub struct Lease {
     job: &'static str,
@@ -179,6 +186,8 @@ pub struct Lease {
     ttl: Duration,
     /// Until when this holder has it, as last taken.
     until: Option<DateTime<Utc>>,
+    /// Not asked for again before this (another holds it, or this one gave it up).
+    next_try: Option<DateTime<Utc>>,
 }
 
 impl Lease {
@@ -188,6 +197,7 @@ impl Lease {
             holder,
             ttl,
             until: None,
+            next_try: None,
         }
     }
 
@@ -198,11 +208,39 @@ impl Lease {
         {
             return Ok(true);
         }
+        if self.until.is_none() && self.next_try.is_some_and(|at| now < at) {
+            return Ok(false);
+        }
+        self.renew(db, now).await
+    }
+
+    /// Takes or renews the lease now, whatever time it has left.
+    pub async fn renew(&mut self, db: &Db, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
         self.until = None;
         if lease(db, self.job, &self.holder, now, self.ttl).await? {
             self.until = Some(now + self.ttl);
+            self.next_try = None;
+        } else {
+            self.next_try = Some(now + self.ttl / 3);
         }
         Ok(self.until.is_some())
+    }
+
+    /// Whether this holder had the lease when it last asked.
+    pub fn holds(&self) -> bool {
+        self.until.is_some()
+    }
+
+    /// Gives the lease up for another server to take, and does not ask for it for its time.
+    pub async fn give_up(&mut self, db: &Db, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        self.until = None;
+        self.next_try = Some(now + self.ttl);
+        sqlx::query(GIVE_UP)
+            .bind(self.job)
+            .bind(&*self.holder)
+            .execute(db.pool())
+            .await
+            .map(|_| ())
     }
 }
 
@@ -221,6 +259,8 @@ crate::db::statements! {
     LEAVE = "DELETE FROM app_servers WHERE id = $1";
     /// `leave`.
     RELEASE = "DELETE FROM job_leases WHERE holder = $1";
+    /// `Lease::give_up`.
+    GIVE_UP = "DELETE FROM job_leases WHERE job = $1 AND holder = $2";
     /// `forget_all`.
     FORGET_SERVERS = "DELETE FROM app_servers";
     /// `forget_all`.
@@ -274,7 +314,7 @@ mod tests {
     }
 
     #[test]
-    fn servers_in_the_same_data_folder_do_not_count() {
+    fn embedded_servers_in_the_same_data_folder_do_not_count() {
         use SearchKind::*;
         let here = "host /var/lib/ocop";
         // This folder's own earlier run (crashed, heartbeat still fresh), on another port.
@@ -283,8 +323,19 @@ mod tests {
             may_start(Embedded, here, std::slice::from_ref(&earlier)),
             Ok(())
         );
+        // Another kind of index in the same folder is another index: counted (a Meilisearch
+        // server would never write the embedded index, nor the embedded one Meilisearch).
         assert_eq!(
             may_start(Meilisearch, here, std::slice::from_ref(&earlier)),
+            Err(StartRefusal::BesideEmbedded(earlier.clone()))
+        );
+        let meili_here = peer("host 127.0.0.1:3002 /var/lib/ocop", here, Meilisearch);
+        assert_eq!(
+            may_start(Embedded, here, std::slice::from_ref(&meili_here)),
+            Err(StartRefusal::EmbeddedBesideOthers(meili_here.clone()))
+        );
+        assert_eq!(
+            may_start(Meilisearch, here, std::slice::from_ref(&meili_here)),
             Ok(())
         );
         // Only the one elsewhere is counted.

@@ -53,9 +53,22 @@ fn engine_of(database_url: &str) -> anyhow::Result<Engine> {
     })
 }
 
-/// Writes a backup of the database at `database_url` and the photos under `media_dir` into
-/// `dir`, which must not exist or be empty.
-pub async fn backup(database_url: &str, media_dir: &Path, dir: &Path) -> anyhow::Result<Manifest> {
+/// Where a site's photos are, for a backup or a restore.
+#[derive(Clone, Copy, Debug)]
+pub enum Photos<'a> {
+    /// The media folder.
+    Folder(&'a Path),
+    /// A bucket (`OCOP_MEDIA_URL`): its photos are copied into the backup, and put back.
+    Bucket(&'a crate::photos::media::Media),
+}
+
+/// Writes a backup of the database at `database_url` and the `photos` into `dir`, which must
+/// not exist or be empty.
+pub async fn backup(
+    database_url: &str,
+    photos: Photos<'_>,
+    dir: &Path,
+) -> anyhow::Result<Manifest> {
     let engine = engine_of(database_url)?;
     if dir.exists() {
         let mut entries =
@@ -91,13 +104,15 @@ pub async fn backup(database_url: &str, media_dir: &Path, dir: &Path) -> anyhow:
         }
     };
     // After the database: every photo it names is already on disk.
-    let (media_files, media_bytes) = if media_dir.exists() {
-        let (from, to) = (media_dir.to_owned(), dir.join(MEDIA));
-        tokio::task::spawn_blocking(move || copy_tree(&from, &to))
-            .await
-            .context("copying the photos")??
-    } else {
-        (0, 0)
+    let (media_files, media_bytes) = match photos {
+        Photos::Folder(media_dir) if media_dir.exists() => {
+            let (from, to) = (media_dir.to_owned(), dir.join(MEDIA));
+            tokio::task::spawn_blocking(move || copy_tree(&from, &to))
+                .await
+                .context("copying the photos")??
+        }
+        Photos::Folder(_) => (0, 0),
+        Photos::Bucket(media) => from_bucket(media, &dir.join(MEDIA)).await?,
     };
     let manifest = Manifest {
         format: FORMAT,
@@ -143,7 +158,9 @@ pub fn manifest(dir: &Path) -> anyhow::Result<Manifest> {
 }
 
 /// Replaces the database at `database_url` and the photos under `media_dir` with the backup in
-/// `dir`; what was there is kept beside them. Then migrates the database (a backup from an
+/// `dir`; what was there is kept beside them. With a `bucket`, the backup's photos are put
+/// into it instead (before the database is swapped in, so every photo it names is there; the
+/// bucket's other photos stay). Then migrates the database (a backup from an
 /// older version takes the newer schema) and rebuilds the search index.
 ///
 /// Everything is copied into place first (`….restoring`), and only then swapped in, so a
@@ -154,6 +171,7 @@ pub fn manifest(dir: &Path) -> anyhow::Result<Manifest> {
 pub async fn restore(
     database_url: &str,
     media_dir: &Path,
+    bucket: Option<&crate::photos::media::Media>,
     search: &crate::search::SearchSettings,
     dir: &Path,
 ) -> anyhow::Result<Manifest> {
@@ -225,7 +243,9 @@ pub async fn restore(
     };
     let backed_up = dir.join(MEDIA);
     let media_incoming = with_suffix(media_dir, ".restoring");
-    {
+    if let Some(bucket) = bucket {
+        into_bucket(&backed_up, bucket).await?;
+    } else {
         let (from, to) = (backed_up.clone(), media_incoming.clone());
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             if to.exists() {
@@ -265,13 +285,15 @@ pub async fn restore(
             let _ = std::fs::remove_file(&script);
         }
     }
-    if media_dir.exists() {
-        let kept = with_suffix(media_dir, &format!(".replaced-{stamp}"));
-        std::fs::rename(media_dir, &kept)
-            .with_context(|| format!("keeping the replaced photos as {}", kept.display()))?;
+    if bucket.is_none() {
+        if media_dir.exists() {
+            let kept = with_suffix(media_dir, &format!(".replaced-{stamp}"));
+            std::fs::rename(media_dir, &kept)
+                .with_context(|| format!("keeping the replaced photos as {}", kept.display()))?;
+        }
+        std::fs::rename(&media_incoming, media_dir)
+            .with_context(|| format!("putting the photos at {}", media_dir.display()))?;
     }
-    std::fs::rename(&media_incoming, media_dir)
-        .with_context(|| format!("putting the photos at {}", media_dir.display()))?;
 
     // 3. The schema of this version, no servers but those that start now, and an index of the
     // restored catalogue.
@@ -305,6 +327,63 @@ async fn pg_dump(database_url: &str, file: &Path) -> anyhow::Result<()> {
         ],
     )
     .await
+}
+
+/// Copies the bucket's photos to the folder `to`; returns (files, bytes).
+async fn from_bucket(media: &crate::photos::media::Media, to: &Path) -> anyhow::Result<(u64, u64)> {
+    let (mut files, mut bytes) = (0, 0);
+    for key in media.keys("photos/").await? {
+        // Only the site's own keys become paths (never `..`).
+        if !crate::photos::media::servable(&key) {
+            continue;
+        }
+        // Deleted since it was listed: the database copy taken before no longer names it.
+        let Some(data) = media.read(&key).await? else {
+            continue;
+        };
+        let path = to.join(&key);
+        if let Some(parent) = path.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        tokio::fs::write(&path, &data)
+            .await
+            .with_context(|| format!("writing {}", path.display()))?;
+        files += 1;
+        bytes += data.len() as u64;
+    }
+    Ok((files, bytes))
+}
+
+/// Puts every photo file under the folder `from` into the bucket, under its path there.
+async fn into_bucket(from: &Path, media: &crate::photos::media::Media) -> anyhow::Result<()> {
+    let mut folders = vec![from.to_owned()];
+    while let Some(folder) = folders.pop() {
+        let Ok(mut entries) = tokio::fs::read_dir(&folder).await else {
+            continue;
+        };
+        while let Some(entry) = entries.next_entry().await? {
+            let path = entry.path();
+            if entry.file_type().await?.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let key = path
+                .strip_prefix(from)
+                .ok()
+                .and_then(|p| p.to_str())
+                .map(|p| p.replace(std::path::MAIN_SEPARATOR, "/"))
+                .filter(|k| crate::photos::media::servable(k));
+            if let Some(key) = key {
+                let data = tokio::fs::read(&path)
+                    .await
+                    .with_context(|| format!("reading {}", path.display()))?;
+                media.put(&key, data).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A restored database, in place but not yet swapped in.

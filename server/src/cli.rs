@@ -30,6 +30,12 @@ pub struct Cli {
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
+    /// Where photos are kept: `s3://BUCKET?endpoint=URL&region=R` for S3-compatible object
+    /// storage (keys from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`); default: the
+    /// `media` folder in the data dir.
+    #[arg(long, env = "OCOP_MEDIA_URL", global = true)]
+    pub media_url: Option<String>,
+
     #[arg(long, env = "OCOP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Auto, global = true)]
     pub log_format: LogFormat,
 
@@ -59,6 +65,24 @@ pub struct SearchArgs {
     /// The Meilisearch index to use.
     #[arg(long, env = "MEILI_INDEX", default_value = "products", global = true)]
     pub meili_index: String,
+}
+
+/// Where photos are kept (`OCOP_MEDIA_URL`).
+fn media(media_url: &Option<String>) -> anyhow::Result<crate::photos::media::MediaSettings> {
+    Ok(crate::photos::media::MediaSettings::parse(
+        media_url.as_deref(),
+    )?)
+}
+
+/// The photos' bucket, when `OCOP_MEDIA_URL` names one.
+fn bucket(
+    media_url: &Option<String>,
+    media_dir: &std::path::Path,
+) -> anyhow::Result<Option<crate::photos::media::Media>> {
+    match media(media_url)? {
+        crate::photos::media::MediaSettings::Folder => Ok(None),
+        bucket => crate::photos::media::Media::open(&bucket, media_dir.to_owned()).map(Some),
+    }
 }
 
 impl SearchArgs {
@@ -362,6 +386,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .leptos_options;
             let settings = Settings {
                 search: cli.search.settings(&cli.data_dir),
+                media: media(&cli.media_url)?,
                 data_dir: cli.data_dir,
                 database_url,
                 bind,
@@ -394,14 +419,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = Application::build(settings.clone()).await?;
             if !no_demo && seed::is_empty(app.db()).await? {
                 tracing::info!("empty database: loading the demo province");
-                let report = seed::load_demo(app.db(), &settings.media_dir()).await?;
+                let report = seed::load_demo(app.db(), &app.state().media).await?;
                 tracing::info!(%report, "demo data loaded");
             }
             tracing::info!(address = %app.address(), "serving");
             app.run_until_stopped().await.context("serving")
         }
         Command::Backup { dir } => {
-            let m = crate::backup::backup(&database_url, &cli.data_dir.join("media"), &dir).await?;
+            let media_dir = cli.data_dir.join("media");
+            let bucket = bucket(&cli.media_url, &media_dir)?;
+            let photos = match &bucket {
+                Some(bucket) => crate::backup::Photos::Bucket(bucket),
+                None => crate::backup::Photos::Folder(&media_dir),
+            };
+            let m = crate::backup::backup(&database_url, photos, &dir).await?;
             println!(
                 "backed up the {} database and {} photo files ({} bytes) to {}",
                 m.engine,
@@ -413,8 +444,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Restore { dir } => {
             let search = cli.search.settings(&cli.data_dir);
+            let media_dir = cli.data_dir.join("media");
+            let bucket = bucket(&cli.media_url, &media_dir)?;
             let m =
-                crate::backup::restore(&database_url, &cli.data_dir.join("media"), &search, &dir)
+                crate::backup::restore(&database_url, &media_dir, bucket.as_ref(), &search, &dir)
                     .await?;
             println!(
                 "restored the {} database and {} photo files from the backup of {}; the search index is rebuilt",
@@ -429,7 +462,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed => {
             let db = open(&database_url).await?;
-            let report = seed::load_demo(&db, &cli.data_dir.join("media")).await?;
+            let media = crate::photos::media::Media::open(
+                &media(&cli.media_url)?,
+                cli.data_dir.join("media"),
+            )?;
+            let report = seed::load_demo(&db, &media).await?;
             println!("{report}");
             Ok(())
         }

@@ -37,6 +37,8 @@ pub struct Settings {
     pub plant_register: std::sync::Arc<app::diary::register::Register>,
     /// Who may read `/metrics`, and on which address (`OCOP_METRICS_TOKEN`, `OCOP_METRICS_BIND`).
     pub metrics: crate::metrics::MetricsSettings,
+    /// Where photos are kept (`OCOP_MEDIA_URL`): the media folder, or a bucket.
+    pub media: crate::photos::media::MediaSettings,
 }
 
 /// The shipped plant-protection register, with the permitted-list rows of the CSV file at

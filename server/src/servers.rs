@@ -51,13 +51,22 @@ pub async fn join(db: &app::db::Db, id: &str, place: &str, kind: SearchKind) -> 
     Ok(())
 }
 
-/// Beats until dropped with the server's other background work.
-pub async fn beat(db: app::db::Db, id: String) {
+/// Beats until dropped with the server's other background work; registers again when its row
+/// was removed (by a restore, or by hand).
+pub async fn beat(db: app::db::Db, id: String, place: String, kind: SearchKind) {
     let mut tick = tokio::time::interval(BEAT);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(e) = servers::heartbeat(&db, &id, chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        let beat = match servers::heartbeat(&db, &id, now).await {
+            Ok(true) => Ok(()),
+            Ok(false) => servers::register(&db, &id, &place, kind, now)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = beat {
             tracing::warn!(error = %e, "could not record this server's heartbeat");
         }
     }

@@ -15,8 +15,8 @@ use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::{
-    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer, trace::TraceLayer,
+    compression::CompressionLayer, set_header::SetResponseHeaderLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
 };
 
 use crate::{
@@ -46,6 +46,8 @@ pub struct AppState {
     /// What the throttles read the time from.
     pub clock: crate::clock::Clock,
 
+    /// Where photos are kept (the media folder or a bucket).
+    pub media: crate::photos::media::Media,
     /// Photos decoded at once (see `photos::budget`).
     pub photo_budget: crate::photos::budget::DecodeBudget,
     /// This server's request figures, for `/metrics`.
@@ -96,15 +98,11 @@ impl Application {
         let search = app::search::service::Search::new(
             crate::search::open(&settings.search).context("opening the search index")?,
         );
-        let place = crate::servers::place(&settings.data_dir);
-        let server_id = crate::servers::server_id(&place, address);
-        crate::servers::join(
-            &db,
-            &server_id,
-            &place,
-            crate::servers::search_kind(&settings.search),
-        )
-        .await?;
+        let media = crate::photos::media::Media::open(&settings.media, settings.media_dir())?;
+        media
+            .check()
+            .await
+            .context("reaching the photos' store (OCOP_MEDIA_URL)")?;
         let metrics_listener = match settings.metrics.bind {
             Some(bind) => {
                 let l = TcpListener::bind(bind)
@@ -115,6 +113,16 @@ impl Application {
             }
             None => None,
         };
+        // Last of what may fail here: a refused or failed start leaves no heartbeat behind.
+        let place = crate::servers::place(&settings.data_dir);
+        let server_id = crate::servers::server_id(&place, address);
+        crate::servers::join(
+            &db,
+            &server_id,
+            &place,
+            crate::servers::search_kind(&settings.search),
+        )
+        .await?;
         let mut leptos_options = settings.leptos.clone();
         leptos_options.site_addr = address;
         let public_url = settings
@@ -126,6 +134,7 @@ impl Application {
         let state = AppState {
             search,
             search_writer: Default::default(),
+            media,
             photo_budget: crate::photos::budget::DecodeBudget::new(
                 settings.limits.photo_decodes,
                 settings.limits.photo_queue_wait,
@@ -197,6 +206,8 @@ impl Application {
         background.spawn(crate::servers::beat(
             self.db.clone(),
             self.state.server_id.to_string(),
+            crate::servers::place(&self.state.settings.data_dir),
+            crate::servers::search_kind(&self.state.settings.search),
         ));
         if let Some((listener, _)) = self.metrics_listener {
             let router = crate::metrics::router(self.state.clone());
@@ -236,13 +247,10 @@ fn router(state: AppState) -> Router {
         provide_context(code_channels);
         provide_context(vnpay);
     };
+    // From the folder or the bucket; a key never changes what it holds (see `photos::media`).
     let media = Router::new()
-        .fallback_service(ServeDir::new(state.settings.media_dir()))
-        // Stored photos never change under the same key.
-        .layer(SetResponseHeaderLayer::overriding(
-            axum::http::header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
+        .route("/{*key}", get(crate::photos::media::serve))
+        .with_state(state.media.clone());
     let metrics_here = state.settings.metrics.token.is_some();
     let site = Router::new()
         .route("/healthz", get(routes::health::healthz))

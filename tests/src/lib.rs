@@ -78,8 +78,11 @@ static PAINTED: std::sync::LazyLock<server::seed::Painted> =
 
 /// Loads the demo province into `db`, photos under `media_dir`, as `ocop seed` does (with the
 /// photos painted once per test run).
-pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<server::seed::SeedReport> {
-    server::seed::load_demo_with(db, media_dir, &PAINTED).await
+pub async fn load_demo(
+    db: &Db,
+    media: &server::photos::media::Media,
+) -> anyhow::Result<server::seed::SeedReport> {
+    server::seed::load_demo_with(db, media, &PAINTED).await
 }
 
 /// Drops the test databases of test processes that are no longer running.
@@ -261,6 +264,7 @@ pub async fn spawn_app_configured(
     engine: Engine,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    logs::capture();
     let test_db = TestDb::fresh(engine).await;
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let mut settings = test_settings(data_dir.path(), &test_db.url);
@@ -347,6 +351,7 @@ pub fn test_settings(data_dir: &Path, database_url: &str) -> Settings {
         signing_key: None,
         plant_register: server::config::plant_register(None).expect("the shipped register"),
         metrics: Default::default(),
+        media: Default::default(),
     }
 }
 
@@ -445,7 +450,7 @@ impl TestApp {
 
     /// Loads the demo province, as `ocop seed` does.
     pub async fn seed(&self) -> SeedReport {
-        let report = load_demo(&self.db, &self.data_dir.path().join("media"))
+        let report = load_demo(&self.db, &self.state.media)
             .await
             .expect("seeding the demo data");
         self.search_settled().await;

@@ -11,6 +11,10 @@ struct Sink;
 
 impl std::io::Write for Sink {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        // Errors also go to the test run's output: a page that failed to load says why there.
+        if bytes.windows(15).any(|w| w == br#""level":"ERROR""#) {
+            let _ = std::io::stderr().write_all(bytes);
+        }
         LINES
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -23,15 +27,15 @@ impl std::io::Write for Sink {
     }
 }
 
-/// Starts keeping the server's warnings and the `ocop::access` lines (every test that reads
-/// logs calls this: the process has one subscriber).
+/// Starts keeping the server's warnings, the pages' errors and the `ocop::access` lines (every
+/// test server calls this: the process has one subscriber).
 pub fn capture() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let _ = tracing_subscriber::fmt()
             .json()
             .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "server=warn,ocop::access=info",
+                "server=warn,app=error,ocop::access=info",
             ))
             .with_writer(|| Sink)
             .try_init();

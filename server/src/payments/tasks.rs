@@ -1,7 +1,8 @@
 //! Settling payments in the background: unpaid orders past their deadline are cancelled (their
 //! stock returns to the shelf), cancelled orders whose card payment went through are refunded,
-//! and guests' carts idle for a season are deleted. Every server runs this; each step is a conditional update in its own transaction,
-//! so two servers never expire or refund the same order twice.
+//! and guests' carts idle for a season are deleted. One server at a time runs this (the holder of
+//! the `settle` lease, see `app::servers`), and each step is a conditional update in its own
+//! transaction besides, so two servers never expire or refund the same order twice.
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! out) and where the copies are stored.
 
 pub mod budget;
+pub mod media;
 pub mod pipeline;
 pub mod samples;
 pub mod store;

@@ -1,7 +1,6 @@
-//! Writes a processed photo's copies under the media dir and records them, with the entry or
-//! listing they illustrate, in one transaction. A failure leaves neither files nor rows behind.
-
-use std::path::{Path, PathBuf};
+//! Writes a processed photo's copies to the photos' store (the media folder or a bucket, see
+//! `media`) and records them, with the entry or listing they illustrate, in one transaction. A
+//! failure leaves neither files nor rows behind.
 
 use app::domain::hex::hex;
 use app::{
@@ -11,11 +10,12 @@ use app::{
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
-use super::pipeline::Derivative;
+use super::{media::Media, pipeline::Derivative};
 
 /// The files of one photo, removed again unless [`Written::keep`] is called.
 struct Written {
-    dir: PathBuf,
+    media: Media,
+    keys: Vec<String>,
     kept: bool,
 }
 
@@ -27,27 +27,41 @@ impl Written {
 
 impl Drop for Written {
     fn drop(&mut self) {
-        if !self.kept {
-            // Best effort: the rows were not written, so nothing points at these files.
-            let _ = std::fs::remove_dir_all(&self.dir);
+        if self.kept || self.keys.is_empty() {
+            return;
+        }
+        // Best effort, after the request: the rows were not written, so nothing points at these.
+        let (media, keys) = (self.media.clone(), std::mem::take(&mut self.keys));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for key in keys {
+                    if let Err(e) = media.delete(&key).await {
+                        tracing::warn!(error = %e, %key, "removing an unrecorded photo file failed");
+                    }
+                }
+            });
         }
     }
 }
 
-fn key(photo_id: &str, width: u32) -> String {
+pub(crate) fn key(photo_id: &str, width: u32) -> String {
     format!("photos/{photo_id}/{width}.jpg")
 }
 
 async fn write_files(
-    media: &Path,
+    media: &Media,
     photo_id: &str,
     copies: &[Derivative],
-) -> std::io::Result<Written> {
-    let dir = media.join("photos").join(photo_id);
-    tokio::fs::create_dir_all(&dir).await?;
-    let written = Written { dir, kept: false };
+) -> Result<Written, StoreError> {
+    let mut written = Written {
+        media: media.clone(),
+        keys: Vec::with_capacity(copies.len()),
+        kept: false,
+    };
     for c in copies {
-        tokio::fs::write(media.join(key(photo_id, c.width)), &c.jpeg).await?;
+        let key = key(photo_id, c.width);
+        media.put(&key, c.jpeg.clone()).await?;
+        written.keys.push(key);
     }
     Ok(written)
 }
@@ -55,7 +69,9 @@ async fn write_files(
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("writing the photo files: {0}")]
-    Io(#[from] std::io::Error),
+    Media(#[from] super::media::MediaError),
+    #[error("a photo without copies")]
+    NoCopies,
     #[error("recording the photo: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -80,14 +96,14 @@ pub enum Target<'a> {
 /// answered with the stored photo's id and nothing is written.
 pub async fn save_photo(
     db: &Db,
-    media: &Path,
+    media: &Media,
     target: Target<'_>,
     uploaded_by: &str,
     alt: &str,
     copies: &[Derivative],
 ) -> Result<(String, bool), StoreError> {
     let Some(largest) = copies.last() else {
-        return Err(StoreError::Io(std::io::Error::other("no copies to store")));
+        return Err(StoreError::NoCopies);
     };
     let photo_id = new_id();
     let files = write_files(media, &photo_id, copies).await?;
@@ -144,7 +160,7 @@ impl Files {
 /// transaction (a review and its photos are one write). Keep the files after committing.
 pub async fn record_all_in(
     tx: &mut Transaction<'_, Any>,
-    media: &Path,
+    media: &Media,
     target: Target<'_>,
     uploaded_by: Option<&str>,
     photos: &[Vec<Derivative>],

@@ -186,7 +186,7 @@ pub async fn receive(
     target: Target<'_>,
     uploaded_by: &str,
 ) -> Result<usize, UploadError> {
-    let media = state.settings.media_dir();
+    let media = &state.media;
     let mut alt = String::new();
     let mut stored = 0;
     loop {
@@ -216,7 +216,7 @@ pub async fn receive(
                 }
                 let copies = process(state, bytes).await?;
                 let (_, new) =
-                    store::save_photo(&state.db, &media, target, uploaded_by, &alt, &copies)
+                    store::save_photo(&state.db, media, target, uploaded_by, &alt, &copies)
                         .await
                         .map_err(|e| UploadError::Internal(e.to_string()))?;
                 stored += usize::from(new);

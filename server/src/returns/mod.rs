@@ -125,7 +125,7 @@ pub async fn request_return(
         .map_err(|e| failed(&order_no, e))?;
     let files = store::record_all_in(
         &mut tx,
-        &state.settings.media_dir(),
+        &state.media,
         Target::ReturnRequest(&id),
         user_id,
         &photos,

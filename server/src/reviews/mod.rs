@@ -109,7 +109,7 @@ pub async fn create_review(
     }
     let files = store::record_all_in(
         &mut tx,
-        &state.settings.media_dir(),
+        &state.media,
         Target::Review(&id),
         Some(&actor.user_id),
         &photos,

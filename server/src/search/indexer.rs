@@ -29,6 +29,8 @@ pub enum IndexError {
     Engine(#[from] SearchError),
     #[error("reading the database for the search index: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("another server took over writing the search index")]
+    LeaseLost,
 }
 
 /// What start-up did to the index.
@@ -168,6 +170,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// crashed (at once after it stopped).
 const LEASE: chrono::Duration = chrono::Duration::seconds(15);
 
+/// How often the writer renews its lease while a pass runs.
+const RENEW: Duration = Duration::from_secs(5);
+
+/// Failed passes in a row after which a writer gives its lease up.
+const WRITER_FAILURES: u32 = 3;
+
 /// How often the vocabulary is read again from the database whole, whatever changed: every
 /// write this server makes updates it at once, and the other servers follow the writer's.
 pub const VOCABULARY_REFRESH: Duration = Duration::from_secs(600);
@@ -192,34 +200,18 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
     let mut repaired = false;
     let mut stars_checked: Option<NaiveDate> = None;
     let mut wait = POLL;
+    // Failed passes in a row while writing: past WRITER_FAILURES the lease is given up, so a
+    // server whose engine works takes over (a bad key or a network path only this one has).
+    let mut failures = 0u32;
     loop {
         let pass = async {
             // Every server reads the vocabulary; only the lease's holder writes.
             let writer = lease.held(&db, chrono::Utc::now()).await?;
-            if writer && !repaired {
-                let repair = repair(&db, engine.as_ref()).await?;
-                tracing::info!(?repair, engine = engine.name(), "search index ready");
-                if repair != Repair::Valid {
-                    health.rebuilt();
-                    vocabulary_read = Some(std::time::Instant::now());
-                }
-                repaired = true;
-            }
             if vocabulary_read.is_none_or(|at| at.elapsed() >= VOCABULARY_REFRESH) {
+                seen_generation = Some(sync::generation(&db).await?);
                 let words = search.load_vocabulary(&db, today()).await?;
                 tracing::debug!(documents = words, "search vocabulary read");
                 vocabulary_read = Some(std::time::Instant::now());
-            }
-            if engine.rebuild_requested() {
-                tracing::info!("rebuilding the search index, as `ocop reindex` asked");
-                let rebuilt = rebuild(&db, engine.as_ref()).await;
-                engine.rebuild_answered(match &rebuilt {
-                    Ok(Repair::Rebuilt { documents }) => Ok(*documents),
-                    Ok(Repair::Valid) => Ok(0),
-                    Err(e) => Err(e.to_string()),
-                });
-                rebuilt?;
-                health.rebuilt();
             }
             if !writer {
                 // The writer's changes reach this server's vocabulary (its own writes do as
@@ -232,17 +224,73 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                     vocabulary_read = Some(std::time::Instant::now());
                     seen_generation = Some(generation);
                 }
-                return Ok(());
+                return Ok(false);
             }
-            let day = today();
-            if stars_checked != Some(day) {
-                refresh_stars(&db, engine.as_ref(), day).await?;
-                stars_checked = Some(day);
+            // Writing, with the lease renewed every third of its time meanwhile: a pass that
+            // outlives it (a large rebuild, a slow engine) is stopped before another server
+            // takes over, rather than writing beside it.
+            let writes = async {
+                if !repaired {
+                    let repair = repair(&db, engine.as_ref()).await?;
+                    tracing::info!(?repair, engine = engine.name(), "search index ready");
+                    if repair != Repair::Valid {
+                        health.rebuilt();
+                    }
+                    repaired = true;
+                }
+                if engine.rebuild_requested() {
+                    tracing::info!("rebuilding the search index, as `ocop reindex` asked");
+                    let rebuilt = rebuild(&db, engine.as_ref()).await;
+                    engine.rebuild_answered(match &rebuilt {
+                        Ok(Repair::Rebuilt { documents }) => Ok(*documents),
+                        Ok(Repair::Valid) => Ok(0),
+                        Err(e) => Err(e.to_string()),
+                    });
+                    rebuilt?;
+                    health.rebuilt();
+                }
+                let day = today();
+                if stars_checked != Some(day) {
+                    refresh_stars(&db, engine.as_ref(), day).await?;
+                    stars_checked = Some(day);
+                }
+                while apply_queued(&db, engine.as_ref()).await? == BATCH as usize {}
+                Ok::<(), IndexError>(())
+            };
+            let kept = async {
+                loop {
+                    tokio::time::sleep(RENEW).await;
+                    match lease.renew(&db, chrono::Utc::now()).await {
+                        Ok(true) => {}
+                        Ok(false) => return IndexError::LeaseLost,
+                        Err(e) => return IndexError::Db(e),
+                    }
+                }
+            };
+            tokio::select! {
+                written = writes => written.map(|()| true),
+                lost = kept => Err(lost),
             }
-            while apply_queued(&db, engine.as_ref()).await? == BATCH as usize {}
-            Ok::<(), IndexError>(())
         };
-        match pass.await {
+        let outcome = pass.await;
+        match &outcome {
+            Ok(true) => failures = 0,
+            Ok(false) => {}
+            Err(_) => {
+                failures += 1;
+                if failures >= WRITER_FAILURES && lease.holds() {
+                    tracing::warn!(
+                        failures,
+                        "giving the search index's writing to another server"
+                    );
+                    if let Err(e) = lease.give_up(&db, chrono::Utc::now()).await {
+                        tracing::warn!(error = %e, "could not give up the search writer's lease");
+                    }
+                    failures = 0;
+                }
+            }
+        }
+        match outcome.map(|_| ()) {
             Ok(()) => {
                 if health.snapshot().failures > 0 {
                     tracing::info!("search index writes work again");

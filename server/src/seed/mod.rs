@@ -16,7 +16,6 @@ pub mod photos;
 use std::{
     collections::{BTreeMap, HashMap},
     fmt,
-    path::Path,
     sync::{Arc, Mutex},
 };
 
@@ -57,6 +56,7 @@ use chrono::{Days, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction, any::AnyArguments, query::Query};
 
+use crate::photos::media::Media;
 use crate::photos::store::{self as photo_store, PhotoRow, StoredCopy, Target};
 
 /// How many rows of each table one run inserted.
@@ -92,9 +92,9 @@ pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(n == 0)
 }
 
-/// Loads the demo province; photos are written under `media_dir`.
-pub async fn load_demo(db: &Db, media_dir: &Path) -> anyhow::Result<SeedReport> {
-    load_demo_with(db, media_dir, &Painted::default()).await
+/// Loads the demo province; photos are written to `media`.
+pub async fn load_demo(db: &Db, media: &Media) -> anyhow::Result<SeedReport> {
+    load_demo_with(db, media, &Painted::default()).await
 }
 
 /// Demo photos already painted, by what they are painted from. Painting is pure and takes
@@ -123,11 +123,11 @@ impl Painted {
 /// [`load_demo`], taking painted photos from `painted` and leaving the ones it paints there.
 pub async fn load_demo_with(
     db: &Db,
-    media_dir: &Path,
+    media: &Media,
     painted: &Painted,
 ) -> anyhow::Result<SeedReport> {
     let demo = data::demo().context("reading the demo data file")?;
-    let photos = prepare_photos(db, &demo, media_dir, painted).await?;
+    let photos = prepare_photos(db, &demo, media, painted).await?;
     let mut seed = Seeder {
         tx: db.begin_write().await?,
         report: SeedReport::default(),
@@ -164,7 +164,7 @@ struct PreparedPhoto {
 async fn prepare_photos(
     db: &Db,
     demo: &data::DemoData,
-    media_dir: &Path,
+    media: &Media,
     painted: &Painted,
 ) -> anyhow::Result<HashMap<String, PreparedPhoto>> {
     let mut out = HashMap::new();
@@ -212,15 +212,12 @@ async fn prepare_photos(
             }
         };
 
-        let dir = media_dir.join("photos").join(&id);
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .with_context(|| format!("creating {}", dir.display()))?;
         let mut stored = Vec::new();
         let mut sha256 = String::new();
         for r in renditions.iter() {
-            let key = format!("photos/{id}/{}.jpg", r.width);
-            tokio::fs::write(media_dir.join(&key), &r.jpeg)
+            let key = crate::photos::store::key(&id, r.width);
+            media
+                .put(&key, r.jpeg.clone())
                 .await
                 .with_context(|| format!("writing {key}"))?;
             if r.width == photos::WIDTH {

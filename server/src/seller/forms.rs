@@ -301,12 +301,12 @@ pub async fn change_photo(
         }
         "delete" => match storage::delete_photo(&state.db, &product_id, &photo_id, who).await {
             Ok((keys, saved)) => {
-                let media = state.settings.media_dir();
                 for key in keys {
-                    // The rows are gone; a file that cannot be removed is only disk space.
-                    let _ = tokio::fs::remove_file(media.join(&key)).await;
+                    // The rows are gone; a file that cannot be removed is only space.
+                    if let Err(e) = state.media.delete(&key).await {
+                        tracing::warn!(error = %e, %key, "removing a deleted photo's file failed");
+                    }
                 }
-                let _ = tokio::fs::remove_dir(media.join("photos").join(&photo_id)).await;
                 Ok(saved)
             }
             Err(e) => Err(e),

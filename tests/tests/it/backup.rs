@@ -93,10 +93,13 @@ db_test!(
         // Taken while the server runs; then another order, which the backup does not hold.
         let folder = tempfile::tempdir().unwrap();
         let dir = folder.path().join("backup-1");
-        let manifest =
-            server::backup::backup(&app.settings.database_url, &app.settings.media_dir(), &dir)
-                .await
-                .expect("the backup");
+        let manifest = server::backup::backup(
+            &app.settings.database_url,
+            server::backup::Photos::Folder(&app.settings.media_dir()),
+            &dir,
+        )
+        .await
+        .expect("the backup");
         let engine_name = match engine {
             ocop_tests::Engine::Sqlite => "sqlite",
             ocop_tests::Engine::Postgres => "postgres",
@@ -104,11 +107,15 @@ db_test!(
         assert_eq!(manifest.engine, engine_name);
         assert!(manifest.media_files > 0, "{manifest:?}");
         assert!(
-            server::backup::backup(&app.settings.database_url, &app.settings.media_dir(), &dir)
-                .await
-                .unwrap_err()
-                .to_string()
-                .contains("not empty"),
+            server::backup::backup(
+                &app.settings.database_url,
+                server::backup::Photos::Folder(&app.settings.media_dir()),
+                &dir
+            )
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("not empty"),
             "a backup never writes over another"
         );
         app.guest_buys(&slug, 1, "backup-order-0002").await;
@@ -122,7 +129,7 @@ db_test!(
             dir: data.path().join("search"),
         };
         let restored =
-            server::backup::restore(&target.url, &data.path().join("media"), &search, &dir)
+            server::backup::restore(&target.url, &data.path().join("media"), None, &search, &dir)
                 .await
                 .expect("the restore");
         assert_eq!(restored, manifest);
@@ -168,9 +175,13 @@ db_test!(
         let (mut app, slug) = site_with_an_order(engine, "restore-over-0001").await;
         let folder = tempfile::tempdir().unwrap();
         let dir = folder.path().join("b");
-        server::backup::backup(&app.settings.database_url, &app.settings.media_dir(), &dir)
-            .await
-            .unwrap();
+        server::backup::backup(
+            &app.settings.database_url,
+            server::backup::Photos::Folder(&app.settings.media_dir()),
+            &dir,
+        )
+        .await
+        .unwrap();
         app.guest_buys(&slug, 1, "restore-over-0002").await;
 
         // While the server runs, the restore refuses, whatever the search engine: its
@@ -181,10 +192,15 @@ db_test!(
             key: None,
             index: "products".to_owned(),
         };
-        let refused =
-            server::backup::restore(&settings.database_url, &settings.media_dir(), &meili, &dir)
-                .await
-                .unwrap_err();
+        let refused = server::backup::restore(
+            &settings.database_url,
+            &settings.media_dir(),
+            None,
+            &meili,
+            &dir,
+        )
+        .await
+        .unwrap_err();
         assert!(refused.to_string().contains("stop them"), "{refused:#}");
         assert_eq!(orders(&app.db).await, 2, "nothing was changed");
 
@@ -192,6 +208,7 @@ db_test!(
         server::backup::restore(
             &settings.database_url,
             &settings.media_dir(),
+            None,
             &settings.search,
             &dir,
         )
@@ -242,9 +259,13 @@ async fn a_restore_waits_for_the_servers_to_stop() {
     let data = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", data.path().join("ocop.db").display());
     let dir = data.path().join("backup");
-    server::backup::backup(&url, &data.path().join("media"), &dir)
-        .await
-        .unwrap();
+    server::backup::backup(
+        &url,
+        server::backup::Photos::Folder(&data.path().join("media")),
+        &dir,
+    )
+    .await
+    .unwrap();
     let lock = data.path().join("search.lock");
     // In a process group of its own, so that `flock` and the `sleep` holding the lock for it
     // are ended together.
@@ -266,7 +287,8 @@ async fn a_restore_waits_for_the_servers_to_stop() {
     let search = server::search::SearchSettings::Embedded {
         dir: data.path().join("search"),
     };
-    let refused = server::backup::restore(&url, &data.path().join("media"), &search, &dir).await;
+    let refused =
+        server::backup::restore(&url, &data.path().join("media"), None, &search, &dir).await;
     stop_holder(&mut holder);
     assert!(held, "the stand-in server took the lock");
     let refused = refused.unwrap_err();
@@ -275,7 +297,7 @@ async fn a_restore_waits_for_the_servers_to_stop() {
     // exited, which may be a moment after `flock` itself), the same restore goes through.
     let freed = lock_becomes(&lock, true, 200).await;
     assert!(freed, "the stand-in server let the lock go");
-    server::backup::restore(&url, &data.path().join("media"), &search, &dir)
+    server::backup::restore(&url, &data.path().join("media"), None, &search, &dir)
         .await
         .expect("the restore after the server stopped");
 }
@@ -305,7 +327,7 @@ async fn a_folder_without_a_finished_backup_is_not_restored() {
         dir: data.path().join("search"),
     };
     let url = format!("sqlite://{}", data.path().join("ocop.db").display());
-    let e = server::backup::restore(&url, &data.path().join("media"), &search, dir.path())
+    let e = server::backup::restore(&url, &data.path().join("media"), None, &search, dir.path())
         .await
         .unwrap_err();
     assert!(e.to_string().contains("no backup.json"), "{e:#}");

@@ -23,6 +23,7 @@ mod journeys;
 mod ledger;
 mod legal;
 mod lot_sales;
+mod media;
 mod metrics;
 mod migrations;
 mod notifications;

@@ -116,7 +116,10 @@ db_test!(
         let test_db = TestDb::fresh(engine).await;
         let db = database_before_waybills(&test_db).await;
         let media = tempfile::tempdir().expect("media dir");
-        ocop_tests::load_demo(&db, media.path())
+        let media =
+            server::photos::media::Media::open(&Default::default(), media.path().to_owned())
+                .expect("the media folder");
+        ocop_tests::load_demo(&db, &media)
             .await
             .expect("the demo province on the old schema");
         // Two orders of one checkout, with lines, history and payments, one shipped by hand.

@@ -1119,7 +1119,7 @@ async fn when_meilisearch_is_unreachable_pages_still_serve_and_say_so() {
         };
     })
     .await;
-    ocop_tests::load_demo(&app.db, &app.data_dir.path().join("media"))
+    ocop_tests::load_demo(&app.db, &app.state.media)
         .await
         .unwrap();
     let page = app.get("/tim-kiem?q=nhan").await;

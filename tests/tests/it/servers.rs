@@ -119,6 +119,25 @@ db_test!(a_job_lease_has_one_holder_at_a_time, |engine| {
     assert_eq!(until().await, first, "not rewritten within the first third");
     assert!(mine.held(db, now + Duration::seconds(30)).await.unwrap());
     assert!(until().await > first, "renewed after it");
+
+    // Refused, a server asks again only a third of the lease's time later.
+    let mut theirs = app::servers::Lease::new("test_lazy", "b".into(), ttl);
+    assert!(!theirs.held(db, now + Duration::seconds(31)).await.unwrap());
+    // The holder gives it up (its engine failed): taken at the other's next try.
+    mine.give_up(db, now + Duration::seconds(32)).await.unwrap();
+    assert!(!mine.holds());
+    assert!(
+        !theirs.held(db, now + Duration::seconds(40)).await.unwrap(),
+        "not asked again before its time"
+    );
+    assert!(theirs.held(db, now + Duration::seconds(52)).await.unwrap());
+    // The one that gave it up does not take it back for the lease's time.
+    theirs
+        .give_up(db, now + Duration::seconds(53))
+        .await
+        .unwrap();
+    assert!(!mine.held(db, now + Duration::seconds(60)).await.unwrap());
+    assert!(mine.held(db, now + Duration::seconds(93)).await.unwrap());
 });
 
 /// Two servers on one PostgreSQL database and one Meilisearch index serve one site.
