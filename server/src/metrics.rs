@@ -127,6 +127,12 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
     drop(flying);
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && started.elapsed() >= crate::startup::REQUEST_TIMEOUT
+    {
+        // The time-out answered, not the handler: nothing else says which request hung.
+        tracing::error!(%method, %route, seconds, "a request ran out of time");
+    }
     let key = RequestKey {
         method,
         route,

@@ -27,7 +27,7 @@ use crate::{
 };
 
 /// The longest any request may take before it is answered with 503.
-const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+pub(crate) const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Shared by every request handler.
 #[derive(Clone)]
