@@ -228,8 +228,18 @@ impl Application {
     }
 }
 
+/// The site's routes, listed once per process. Listing them renders the app with resource
+/// loading suppressed through a process-wide flag (leptos_server 0.8), and a page whose first
+/// resource is polled meanwhile, in another server of the same process, waits forever: the tests
+/// start hundreds of servers in one process while others answer pages (leptos #4773).
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let db = state.db.clone();
     let search = state.search.clone();
     let public_url = PublicUrl(state.public_url.clone());

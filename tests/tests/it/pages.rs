@@ -164,3 +164,51 @@ async fn the_language_switch_refuses_strangers() {
     assert_eq!(resp.status(), 400);
     assert!(resp.headers().get("set-cookie").is_none());
 }
+
+db_test!(
+    pages_answer_while_other_servers_start_in_the_same_process,
+    |engine| {
+        // Starting a server lists the site's routes; leptos does that with resource loading
+        // switched off process-wide, and a page whose first resource was polled meanwhile
+        // waited forever (answered 503 by the 30 s time-out). The tests start hundreds of
+        // servers in one process, so a page now and then hung: the routes are listed once.
+        let app = spawn_app(engine).await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let builders: Vec<_> = (0..2)
+            .map(|_| {
+                let (settings, stop) = (app.settings.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut built = 0;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        drop(server::startup::Application::build(settings.clone()).await);
+                        built += 1;
+                    }
+                    built
+                })
+            })
+            .collect();
+        let pages = futures::future::join_all((0..8).map(|_| async {
+            let mut failed = Vec::new();
+            for _ in 0..40 {
+                let response = app.get("/").await;
+                if response.status() != 200 {
+                    failed.push(response.status());
+                }
+            }
+            failed
+        }))
+        .await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut built = 0;
+        for b in builders {
+            built += b.await.unwrap();
+        }
+        let failed: Vec<_> = pages.into_iter().flatten().collect();
+        assert!(built > 0);
+        assert!(
+            failed.is_empty(),
+            "{} of 320 home pages failed while {built} servers started: {failed:?}",
+            failed.len()
+        );
+    }
+);
