@@ -81,6 +81,21 @@ ensure_chromium() {
   fi
 }
 
+# Lighthouse for scripts/bench's page audit, pinned by scripts/lighthouse/package-lock.json; it
+# drives Debian's Chromium (CHROME_PATH), so no browser is downloaded. Only the bench needs it.
+ensure_lighthouse() {
+  ensure_node
+  ensure_chromium
+  local dir="$ROOT/scripts/lighthouse"
+  if [ ! -x "$dir/node_modules/.bin/lighthouse" ] \
+     || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing Lighthouse (scripts/lighthouse/package.json)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  export LIGHTHOUSE="$dir/node_modules/.bin/lighthouse"
+  export CHROME_PATH="$(command -v chromium)"
+}
+
 ensure_s3_server() {
   # moto in server mode (PyPI): a real S3 API over HTTP for the photo storage tests. In a venv of
   # its own under the tools cache; MOTO_BIN tells scripts/test where it is.

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod bank_feed;
 pub mod care;
@@ -109,7 +110,7 @@ pub fn App() -> impl IntoView {
     provide_context(locale);
     let site_name = locale.texts().site_name;
     view! {
-        <Stylesheet id="leptos" href="/pkg/ocop.css"/>
+        <Stylesheet id="leptos" href=assets::stylesheet_href()/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="theme-color" content="#2f6b3a"/>
         <Title formatter=move |title: String| {

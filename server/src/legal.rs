@@ -59,5 +59,6 @@ pub async fn save_operator(
     app::legal::storage::save_operator(&state.db, &operator, &admin.user_id, Utc::now())
         .await
         .context("saving the operator's details")?;
+    state.operator.forget();
     Ok(see_other(&format!("{BACK}?ok=1#van-hanh")))
 }

@@ -6,6 +6,7 @@
 pub mod address;
 pub mod admin;
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod backup;
 pub mod bank_feed;

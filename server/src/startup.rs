@@ -46,6 +46,10 @@ pub struct AppState {
     /// What the throttles read the time from.
     pub clock: crate::clock::Clock,
 
+    /// The `/pkg` files under content-hashed names; `None` when the site is not built.
+    pub assets: Option<crate::assets::Assets>,
+    /// The footer's operator details, kept a few seconds (see `legal::storage`).
+    pub operator: app::legal::storage::OperatorCache,
     /// Where photos are kept (the media folder or a bucket).
     pub media: crate::photos::media::Media,
     /// Photos decoded at once (see `photos::budget`).
@@ -125,6 +129,15 @@ impl Application {
         .await?;
         let mut leptos_options = settings.leptos.clone();
         leptos_options.site_addr = address;
+        let assets = crate::assets::Assets::load(
+            std::path::Path::new(&*leptos_options.site_root),
+            &leptos_options.site_pkg_dir,
+            &leptos_options.output_name,
+        );
+        if let Some(a) = &assets {
+            // `HydrationScripts` links `{output_name}.js` and `.wasm`: the hashed names.
+            leptos_options.output_name = a.script_stem.as_str().into();
+        }
         let public_url = settings
             .public_url
             .clone()
@@ -141,6 +154,8 @@ impl Application {
             ),
             db: db.clone(),
             leptos_options,
+            assets,
+            operator: Default::default(),
             payments: Arc::new(crate::payments::Payments::new(&settings.payments)),
             carriers: crate::shipping::Carriers::new(&settings.carriers),
             settings: Arc::new(settings),
@@ -247,6 +262,11 @@ fn router(state: AppState) -> Router {
     let vnpay = app::shop::pages::checkout::VnpayAccepted(state.payments.vnpay.is_some());
     let quoter = state.carriers.quoter();
     let code_channels = state.code_channels();
+    let operator = state.operator.clone();
+    let stylesheet = state
+        .assets
+        .as_ref()
+        .map(|a| app::assets::StylesheetHref(a.stylesheet.as_str().into()));
     // What every page's render finds in its context (the routes' and the not-found page's).
     let context = move || {
         provide_context(db.clone());
@@ -256,6 +276,10 @@ fn router(state: AppState) -> Router {
         provide_context(quoter.clone());
         provide_context(code_channels);
         provide_context(vnpay);
+        provide_context(operator.clone());
+        if let Some(href) = &stylesheet {
+            provide_context(href.clone());
+        }
     };
     // From the folder or the bucket; a key never changes what it holds (see `photos::media`).
     let media = Router::new()
@@ -292,6 +316,17 @@ fn router(state: AppState) -> Router {
         site.route("/metrics", get(crate::metrics::scrape))
     } else {
         site
+    };
+    // The islands' script, wasm and the stylesheet; the rest of `/pkg` (wasm-bindgen's
+    // snippets) falls through to the static files.
+    let site = match state.assets.clone() {
+        Some(assets) => site.nest(
+            "/pkg",
+            Router::new()
+                .route("/{file}", get(crate::assets::serve))
+                .with_state(assets),
+        ),
+        None => site,
     };
     site.nest("/media", media)
         .leptos_routes_with_context(&state, routes, context.clone(), {

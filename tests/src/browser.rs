@@ -38,7 +38,8 @@ impl Browser {
             .insert(name.to_owned(), value.to_owned());
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `Cookie` header this browser sends (the page audit hands it to Lighthouse).
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()

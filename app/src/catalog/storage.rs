@@ -282,6 +282,8 @@ struct ProductPageRow {
     cert_decision_no: Option<String>,
     cert_issued_on: Option<String>,
     cert_expires_on: Option<String>,
+    review_count: i64,
+    review_stars: i64,
 }
 
 impl ProductPageRow {
@@ -406,6 +408,20 @@ pub async fn product_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<ProductPage>, sqlx::Error> {
+    Ok(product_page_rated(db, slug, today, locale)
+        .await?
+        .map(|(page, _)| page))
+}
+
+/// The page with its published reviews in figures, read in the product's own query: the page
+/// lists reviews only when there are some (`reviews::view::product_reviews`), so a product
+/// without reviews costs no round trip for them.
+pub async fn product_page_rated(
+    db: &Db,
+    slug: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Option<(ProductPage, crate::reviews::rules::Rating)>, sqlx::Error> {
     // One connection for the page's four reads: under load, each extra pool acquire is another
     // wait in the queue and another thread hand-off (measured with scripts/bench).
     let mut conn = db.pool().acquire().await?;
@@ -439,7 +455,11 @@ pub async fn product_page(
     let related = cards_with_photos(related, &mut photos, locale)?;
 
     let certificate = p.certificate()?;
-    Ok(Some(ProductPage {
+    let rating = crate::reviews::rules::Rating {
+        count: p.review_count,
+        total: p.review_stars,
+    };
+    let page = ProductPage {
         name: locale.pick(&p.name_vi, &p.name_en).to_owned(),
         description: locale.pick(&p.description_vi, &p.description_en).to_owned(),
         group: locale.pick(&p.group_vi, &p.group_en).to_owned(),
@@ -462,7 +482,8 @@ pub async fn product_page(
         lots,
         recalls,
         related,
-    }))
+    };
+    Ok(Some((page, rating)))
 }
 
 #[derive(FromRow)]
@@ -1009,7 +1030,11 @@ crate::db::statements! {
                 AS producer_products,
               oc.stars AS cert_stars, oc.issuing_level AS cert_level,
               oc.decision_no AS cert_decision_no, oc.issued_on AS cert_issued_on,
-              oc.expires_on AS cert_expires_on
+              oc.expires_on AS cert_expires_on,
+              (SELECT COUNT(*) FROM reviews r WHERE r.product_id = p.id AND r.status = 'published')
+                AS review_count,
+              (SELECT CAST(COALESCE(SUM(r.stars), 0) AS BIGINT) FROM reviews r
+                WHERE r.product_id = p.id AND r.status = 'published') AS review_stars
          FROM products p
          JOIN producers pr ON pr.id = p.producer_id
          JOIN communes c ON c.id = p.commune_id

@@ -200,6 +200,7 @@ pub fn all_statements() -> Vec<(String, String)> {
             "address::storage",
             crate::address::storage::rendered_statements(),
         ),
+        ("photos", crate::photos::rendered_statements()),
     ];
     for (module, list) in rendered {
         all.extend(

@@ -9,9 +9,11 @@ use crate::i18n::use_locale;
 #[server(prefix = "/fn")]
 pub async fn get_operator() -> Result<Operator, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
-    super::storage::operator(&cx.db)
-        .await
-        .map_err(|e| cx.failed("loading the operator's details", e))
+    let read = match use_context::<super::storage::OperatorCache>() {
+        Some(cache) => cache.get(&cx.db).await,
+        None => super::storage::operator(&cx.db).await,
+    };
+    read.map_err(|e| cx.failed("loading the operator's details", e))
 }
 
 #[component]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{
-    rules::{LineFacts, NewReview, Rating, ReviewRefusal, ReviewStatus, public_name},
+    rules::{LineFacts, NewReview, ReviewRefusal, ReviewStatus, public_name},
     view::{LineToReview, ReviewView},
 };
 use crate::{
@@ -21,7 +21,6 @@ use crate::{
         rules::Notice,
         storage::{Recipient, notify_in, notify_producer_in},
     },
-    photos::{Attached, attached},
 };
 
 /// An order line's place: its order and product, and who may answer for it.
@@ -205,16 +204,6 @@ pub async fn hide(
     Ok(Ok(()))
 }
 
-/// A product's published reviews in figures (the product by its slug).
-#[tracing::instrument(skip_all, fields(slug = %slug))]
-pub async fn rating(db: &Db, slug: &str) -> Result<Rating, sqlx::Error> {
-    let (count, total): (i64, i64) = sqlx::query_as(RATING)
-        .bind(slug)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(Rating { count, total })
-}
-
 #[derive(sqlx::FromRow)]
 struct ReviewRow {
     id: String,
@@ -245,7 +234,7 @@ pub enum Scope<'a> {
     Communes(Option<&'a [String]>),
 }
 
-fn list_sql(scope: Scope<'_>) -> String {
+fn list_sql(scope: Scope<'_>, limit: usize) -> String {
     let filter = match scope {
         Scope::Product(_) => "p.slug = $1 AND r.status = 'published'".to_owned(),
         Scope::Order(_) => "o.order_no = $1".to_owned(),
@@ -270,7 +259,7 @@ fn list_sql(scope: Scope<'_>) -> String {
            LEFT JOIN users u ON u.id = r.user_id
           WHERE {filter}
           ORDER BY r.created_at DESC, r.id DESC
-          LIMIT {LIST_LIMIT}"
+          LIMIT {limit}"
     )
 }
 
@@ -288,14 +277,23 @@ pub(crate) fn rendered_statements() -> Vec<(String, String)> {
         ("everywhere", Scope::Communes(None)),
     ]
     .into_iter()
-    .map(|(name, scope)| (format!("list_sql({name})"), list_sql(scope)))
+    .map(|(name, scope)| (format!("list_sql({name})"), list_sql(scope, LIST_LIMIT)))
     .collect()
 }
 
-/// The reviews of `scope`, newest first, with their photos.
-#[tracing::instrument(skip_all)]
+/// The reviews of `scope`, newest first, with their photos (at most [`LIST_LIMIT`]).
 pub async fn list(db: &Db, scope: Scope<'_>) -> Result<Vec<ReviewView>, sqlx::Error> {
-    let sql = list_sql(scope);
+    list_at_most(db, scope, LIST_LIMIT).await
+}
+
+/// The newest `limit` reviews of `scope` (at most [`LIST_LIMIT`]), with their photos.
+#[tracing::instrument(skip_all)]
+pub async fn list_at_most(
+    db: &Db,
+    scope: Scope<'_>,
+    limit: usize,
+) -> Result<Vec<ReviewView>, sqlx::Error> {
+    let sql = list_sql(scope, limit.min(LIST_LIMIT));
     let mut query = sqlx::query_as::<_, ReviewRow>(&sql);
     match scope {
         Scope::Product(id) | Scope::Order(id) => query = query.bind(id),
@@ -310,10 +308,12 @@ pub async fn list(db: &Db, scope: Scope<'_>) -> Result<Vec<ReviewView>, sqlx::Er
         Scope::Communes(None) => {}
     }
     let rows = query.fetch_all(db.pool()).await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut photos = crate::photos::of_reviews(db.pool(), &ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.id;
-        let photos = attached(db.pool(), Attached::Review(&id)).await?;
+        let photos = photos.remove(&id).unwrap_or_default();
         out.push(ReviewView {
             stars: decode::number::<u8>("reviews.stars", &id, row.stars)?,
             status: decode::text_enum("reviews.status", &id, &row.status, ReviewStatus::parse)?,
@@ -392,10 +392,6 @@ crate::db::statements! {
     /// `hide`: a published review only.
     HIDE = "UPDATE reviews SET status = 'hidden', hidden_reason = $2, hidden_by = $3, hidden_at = $4
          WHERE id = $1 AND status = 'published'";
-    /// `rating`: published reviews only.
-    RATING = "SELECT COUNT(*), CAST(COALESCE(SUM(r.stars), 0) AS BIGINT)
-          FROM reviews r JOIN products p ON p.id = r.product_id
-         WHERE p.slug = $1 AND r.status = 'published'";
     /// `order_lines`.
     ORDER_LINES = "SELECT l.id, l.product_name FROM order_lines l JOIN orders o ON o.id = l.order_id
          WHERE o.order_no = $1 ORDER BY l.product_name, l.id";

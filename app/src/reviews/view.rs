@@ -148,14 +148,17 @@ pub fn ProductReviewsSection(data: ProductReviews, slug: String, locale: Locale)
 pub async fn product_reviews(
     db: &crate::db::Db,
     slug: &str,
+    rating: super::rules::Rating,
     all: bool,
 ) -> Result<ProductReviews, sqlx::Error> {
-    use super::storage::{Scope, list, rating};
-    let rating = rating(db, slug).await?;
-    let mut reviews = list(db, Scope::Product(slug)).await?;
-    if !all {
-        reviews.truncate(SHOWN);
-    }
+    use super::storage::{LIST_LIMIT, Scope, list_at_most};
+    // Most products have no review yet: then there is nothing to list (and no round trip).
+    let reviews = if rating.count == 0 {
+        vec![]
+    } else {
+        let limit = if all { LIST_LIMIT } else { SHOWN };
+        list_at_most(db, Scope::Product(slug), limit).await?
+    };
     Ok(ProductReviews { rating, reviews })
 }
 

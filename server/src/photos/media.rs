@@ -267,13 +267,33 @@ pub async fn serve(
     if !servable(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let found = match media.store.get(&Key::from(key.as_str())).await {
-        Ok(found) => found,
-        Err(object_store::Error::NotFound { .. }) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %media.error(e), %key, "reading a photo failed");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    // A JPEG copy's WebP twin, for a browser that accepts WebP (all current ones do); photos
+    // stored before the twins existed have none, and the JPEG answers.
+    let twin = super::store::webp_key(&key);
+    let webp = twin.as_ref().filter(|_| accepts_webp(&headers));
+    let mut found = None;
+    if let Some(webp) = webp {
+        match media.store.get(&Key::from(webp.as_str())).await {
+            Ok(f) => found = Some((f, webp.as_str())),
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => {
+                tracing::error!(error = %media.error(e), key = %webp, "reading a photo failed");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
         }
+    }
+    let (found, served) = match found {
+        Some(found) => found,
+        None => match media.store.get(&Key::from(key.as_str())).await {
+            Ok(f) => (f, key.as_str()),
+            Err(object_store::Error::NotFound { .. }) => {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+            Err(e) => {
+                tracing::error!(error = %media.error(e), %key, "reading a photo failed");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
     };
     let etag = found
         .meta
@@ -288,7 +308,7 @@ pub async fn serve(
         let mut response = Body::from_stream(found.into_stream()).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static(content_type(&key)),
+            HeaderValue::from_static(content_type(served)),
         );
         response
             .headers_mut()
@@ -303,7 +323,32 @@ pub async fn serve(
     if let Some(etag) = etag {
         h.insert(header::ETAG, etag);
     }
+    if twin.is_some() {
+        // Caches keep the JPEG and the WebP apart.
+        h.insert(header::VARY, HeaderValue::from_static("accept"));
+    }
     response
+}
+
+/// Whether the request's `Accept` names WebP (browsers that do send `image/webp` for images).
+fn accepts_webp(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut params = part.split(';');
+            params
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("image/webp"))
+                && !params.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                })
+        })
 }
 
 #[cfg(test)]
@@ -400,6 +445,22 @@ mod tests {
         }
         assert!(!servable(&"a".repeat(201)));
         assert_eq!(content_type("photos/x/640.jpg"), "image/jpeg");
+        let accept = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT, HeaderValue::from_static(v));
+            accepts_webp(&h)
+        };
+        assert!(accept(
+            "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
+        ));
+        assert!(accept("image/WebP;q=0.5"));
+        assert!(!accept("image/webp;q=0"));
+        assert!(
+            !accept("image/*,*/*;q=0.8"),
+            "a wildcard is no promise of WebP"
+        );
+        assert!(!accept("image/webpx"));
+        assert!(!accepts_webp(&HeaderMap::new()));
         assert_eq!(content_type("photos/x/640.webp"), "image/webp");
         assert_eq!(content_type("photos/x/README"), "application/octet-stream");
     }

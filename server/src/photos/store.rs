@@ -48,6 +48,22 @@ pub(crate) fn key(photo_id: &str, width: u32) -> String {
     format!("photos/{photo_id}/{width}.jpg")
 }
 
+/// The WebP copy stored beside a JPEG copy (`photos/{id}/640.jpg` → `photos/{id}/640.webp`).
+/// Only the JPEG's key is recorded: pages link it, and `media::serve` answers a browser that
+/// accepts WebP with this file instead.
+pub fn webp_key(jpeg_key: &str) -> Option<String> {
+    jpeg_key
+        .strip_suffix(".jpg")
+        .map(|stem| format!("{stem}.webp"))
+}
+
+/// Every file of a recorded copy, for removing it.
+pub fn files_of(jpeg_key: &str) -> Vec<String> {
+    let mut files = vec![jpeg_key.to_owned()];
+    files.extend(webp_key(jpeg_key));
+    files
+}
+
 async fn write_files(
     media: &Media,
     photo_id: &str,
@@ -60,6 +76,11 @@ async fn write_files(
     };
     for c in copies {
         let key = key(photo_id, c.width);
+        // The WebP first: a JPEG key is only ever recorded with its WebP beside it.
+        if let Some(webp) = webp_key(&key) {
+            media.put(&webp, c.webp.clone()).await?;
+            written.keys.push(webp);
+        }
         media.put(&key, c.jpeg.clone()).await?;
         written.keys.push(key);
     }

@@ -216,6 +216,12 @@ async fn prepare_photos(
         let mut sha256 = String::new();
         for r in renditions.iter() {
             let key = crate::photos::store::key(&id, r.width);
+            if let Some(webp) = crate::photos::store::webp_key(&key) {
+                media
+                    .put(&webp, r.webp.clone())
+                    .await
+                    .with_context(|| format!("writing {webp}"))?;
+            }
             media
                 .put(&key, r.jpeg.clone())
                 .await

@@ -60,6 +60,8 @@ pub struct Rendition {
     pub width: u32,
     pub height: u32,
     pub jpeg: Vec<u8>,
+    /// The same as lossy WebP, as uploads are stored (`photos::pipeline`).
+    pub webp: Vec<u8>,
 }
 
 /// Paints the product and encodes it at every stored width.
@@ -85,10 +87,20 @@ pub fn render(
                 h,
                 image::ExtendedColorType::Rgb8,
             )?;
+            let webp = webp::Encoder::from_rgb(img.as_raw(), w, h)
+                .encode_simple(false, 80.0)
+                .map_err(|e| {
+                    image::ImageError::Encoding(image::error::EncodingError::new(
+                        image::ImageFormat::WebP.into(),
+                        format!("{e:?}"),
+                    ))
+                })?
+                .to_vec();
             Ok(Rendition {
                 width: w,
                 height: h,
                 jpeg,
+                webp,
             })
         })
         .collect()
@@ -405,6 +417,7 @@ mod tests {
             assert_eq!(out.iter().map(|r| r.width).collect::<Vec<_>>(), WIDTHS);
             for r in &out {
                 assert_eq!(&r.jpeg[..2], &[0xFF, 0xD8], "JPEG magic");
+                assert_eq!(&r.webp[8..12], b"WEBP", "WebP beside it");
                 assert_eq!(r.height * WIDTH, r.width * HEIGHT);
             }
         }

@@ -301,7 +301,7 @@ pub async fn change_photo(
         }
         "delete" => match storage::delete_photo(&state.db, &product_id, &photo_id, who).await {
             Ok((keys, saved)) => {
-                for key in keys {
+                for key in keys.iter().flat_map(|k| crate::photos::store::files_of(k)) {
                     // The rows are gone; a file that cannot be removed is only space.
                     if let Err(e) = state.media.delete(&key).await {
                         tracing::warn!(error = %e, %key, "removing a deleted photo's file failed");

@@ -38,6 +38,9 @@ struct Args {
     /// Only the photo figures (the pipeline, and parallel uploads through the server).
     #[arg(long)]
     photos_only: bool,
+    /// Only the page audit (Lighthouse), on the demo province.
+    #[arg(long)]
+    audit_only: bool,
 }
 
 #[tokio::main]
@@ -61,6 +64,11 @@ async fn main() -> anyhow::Result<()> {
     photo_pipeline()?;
 
     let mut app = spawn_seeded_app(engine).await;
+    if args.audit_only {
+        page_audit(&app).await?;
+        app.shut_down().await?;
+        return Ok(());
+    }
     parallel_uploads(&app).await?;
     reset_timing(engine).await?;
     if args.photos_only {
@@ -138,9 +146,135 @@ async fn main() -> anyhow::Result<()> {
     );
     println!();
 
+    page_audit(&app).await?;
     checkout_race(&app).await?;
     startup(&mut app, args.startup_products).await?;
     Ok(())
+}
+
+/// Lighthouse on a phone profile (its default: a mid-range phone on slow 4G, simulated) for
+/// the pages a buyer goes through. `scripts/bench` installs it and names it in `LIGHTHOUSE`;
+/// without that the audit is skipped and says so.
+async fn page_audit(app: &TestApp) -> anyhow::Result<()> {
+    let Ok(lighthouse) = std::env::var("LIGHTHOUSE") else {
+        println!("page audit: skipped (LIGHTHOUSE is not set; scripts/bench sets it)");
+        println!();
+        return Ok(());
+    };
+    let chrome = std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    // A buyer with the signature longan in the cart, for the checkout page.
+    let buyer = ocop_tests::browser::Browser::new(&app.address);
+    let variant: String = sqlx::query_scalar(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE p.slug = 'nhan-long-hung-yen' ORDER BY v.position LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await?;
+    let added = buyer
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/cart/items",
+            Some(&serde_json::json!({"variant_id": variant, "quantity": 1})),
+        )
+        .await;
+    anyhow::ensure!(added.status().is_success(), "cart add: {}", added.status());
+    let commune: String = sqlx::query_scalar(
+        "SELECT c.slug FROM communes c JOIN products p ON p.commune_id = c.id
+          WHERE p.slug = 'nhan-long-hung-yen'",
+    )
+    .fetch_one(app.db.pool())
+    .await?;
+    let pages = [
+        ("home", "/".to_owned(), None),
+        ("product", "/san-pham/nhan-long-hung-yen".to_owned(), None),
+        ("commune", format!("/xa/{commune}"), None),
+        ("search", "/tim-kiem?q=nh%C3%A3n".to_owned(), None),
+        (
+            "checkout",
+            "/thanh-toan".to_owned(),
+            Some(buyer.cookie_header()),
+        ),
+    ];
+    const CATEGORIES: [(&str, &str); 4] = [
+        ("performance", "performance"),
+        ("accessibility", "accessibility"),
+        ("best-practices", "best practices"),
+        ("seo", "SEO"),
+    ];
+    println!(
+        "page audit: Lighthouse {}, phone profile (simulated slow 4G, 4x CPU slowdown); goal ≥ 95 in every category",
+        lighthouse_version(&lighthouse)
+    );
+    println!();
+    println!("| page | performance | accessibility | best practices | SEO | below 90 |");
+    println!("|---|---:|---:|---:|---:|---|");
+    for (name, path, cookie) in pages {
+        let mut cmd = std::process::Command::new(&lighthouse);
+        cmd.arg(format!("{}{path}", app.address))
+            .args(["--output=json", "--output-path=stdout", "--quiet"])
+            .arg("--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage")
+            .arg(format!(
+                "--only-categories={}",
+                CATEGORIES.map(|(id, _)| id).join(",")
+            ))
+            .env("CHROME_PATH", &chrome);
+        if let Some(cookie) = cookie {
+            cmd.arg(format!(
+                "--extra-headers={}",
+                serde_json::json!({ "Cookie": cookie })
+            ));
+        }
+        // The server answers Lighthouse from this process's runtime meanwhile.
+        let out = tokio::task::spawn_blocking(move || cmd.output()).await??;
+        anyhow::ensure!(
+            out.status.success(),
+            "lighthouse on {path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        let scores: Vec<String> = CATEGORIES
+            .iter()
+            .map(|(id, _)| {
+                report["categories"][id]["score"]
+                    .as_f64()
+                    .map_or_else(|| "n/a".to_owned(), |s| format!("{:.0}", s * 100.0))
+            })
+            .collect();
+        // What cost points, so the next step is plain from the report.
+        let mut low: Vec<String> = report["audits"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, a)| {
+                a["score"].as_f64().is_some_and(|s| s < 0.9)
+                    && a["scoreDisplayMode"] != "informative"
+                    && a["scoreDisplayMode"] != "manual"
+                    && a["scoreDisplayMode"] != "notApplicable"
+            })
+            .map(|(id, a)| format!("{id} {:.0}", a["score"].as_f64().unwrap_or(0.0) * 100.0))
+            .collect();
+        low.sort();
+        println!(
+            "| {name} `{path}` | {} | {} |",
+            scores.join(" | "),
+            if low.is_empty() {
+                "none".to_owned()
+            } else {
+                low.join(", ")
+            }
+        );
+    }
+    println!();
+    Ok(())
+}
+
+fn lighthouse_version(bin: &str) -> String {
+    std::process::Command::new(bin)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "(unknown version)".to_owned())
 }
 
 /// 200 buyers at once for the last 50 units of a demo product, through the JSON API.
@@ -505,12 +639,25 @@ fn photo_pipeline() -> anyhow::Result<()> {
     let elapsed = t.elapsed();
     let after = peak_rss_kb();
     println!(
-        "photo: 12 MP JPEG ({:.1} MB) to {} copies in {:.2} s, peak memory +{} MB (budget ≤ 2 s, ≤ 300 MB)",
+        "photo: 12 MP JPEG ({:.1} MB) to {} copies (JPEG and WebP each) in {:.2} s, peak memory +{} MB (budget ≤ 2 s, ≤ 300 MB)",
         upload.len() as f64 / 1e6,
         copies.len(),
         elapsed.as_secs_f64(),
         after.saturating_sub(before) / 1024
     );
+    let sizes: Vec<String> = copies
+        .iter()
+        .map(|c| {
+            format!(
+                "{} px: JPEG {} B, WebP {} B ({:+.0}%)",
+                c.width,
+                c.jpeg.len(),
+                c.webp.len(),
+                (c.webp.len() as f64 / c.jpeg.len() as f64 - 1.0) * 100.0
+            )
+        })
+        .collect();
+    println!("photo copies: {}", sizes.join("; "));
     println!();
     Ok(())
 }

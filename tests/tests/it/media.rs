@@ -134,6 +134,12 @@ async fn photos_are_kept_in_the_bucket_and_served_by_the_site() {
             .await
             .unwrap();
     assert!(!keys.is_empty());
+    // Each recorded JPEG copy has its WebP twin beside it.
+    let keys: Vec<String> = keys
+        .iter()
+        .flat_map(|k| server::photos::store::files_of(k))
+        .collect();
+    assert!(keys.iter().any(|k| k.ends_with(".webp")));
     for key in &keys {
         assert!(object(&bucket, key).await.is_some(), "{key} uploaded");
     }
@@ -160,7 +166,11 @@ async fn photos_are_kept_in_the_bucket_and_served_by_the_site() {
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    assert_eq!(manifest.media_files as i64, in_bucket);
+    assert_eq!(
+        manifest.media_files as i64,
+        2 * in_bucket,
+        "every copy as JPEG and WebP"
+    );
     let (other_bucket, other_media) = new_bucket().await;
     let target = ocop_tests::TestDb::fresh(Engine::Sqlite).await;
     let data = tempfile::tempdir().unwrap();

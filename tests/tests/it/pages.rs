@@ -22,8 +22,9 @@ db_test!(
         assert!(html.contains("85.000 ₫"), "prices in Vietnamese format");
         assert!(html.contains("OCOP 4 sao"));
         assert!(html.contains("Tân Hưng"), "communes listed");
+        // `/pkg/ocop.<hash>.js` where the site is built, `/pkg/ocop.js` where it is not.
         assert!(
-            html.contains("/pkg/ocop.js") && html.contains("ocop.wasm"),
+            html.contains("/pkg/ocop.") && html.contains(".js") && html.contains(".wasm"),
             "hydration scripts linked"
         );
     }
@@ -212,3 +213,100 @@ db_test!(
         );
     }
 );
+
+/// The first `/pkg/ocop.….{ext}` path the page names.
+fn pkg_link(html: &str, ext: &str) -> String {
+    let start = html.find("/pkg/ocop.").expect("a /pkg link");
+    let mut from = start;
+    loop {
+        let rest = &html[from..];
+        let end = rest.find(['"', '\'', ' ']).expect("the link ends");
+        let link = &rest[..end];
+        if link.ends_with(&format!(".{ext}")) {
+            return link.to_owned();
+        }
+        from += rest[1..].find("/pkg/ocop.").expect("another /pkg link") + 1;
+    }
+}
+
+db_test!(pkg_files_have_content_hashed_names_kept_a_year, |engine| {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("ocop.js"), "export default function init() {}").unwrap();
+    std::fs::write(pkg.join("ocop.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(pkg.join("ocop.css"), "body { color: #222 }").unwrap();
+    let root = site.path().to_str().unwrap().to_owned();
+    let mut app =
+        ocop_tests::spawn_app_configured(engine, |s| s.leptos.site_root = root.into()).await;
+
+    let html = app.page("/").await;
+    let (js, wasm, css) = (
+        pkg_link(&html, "js"),
+        pkg_link(&html, "wasm"),
+        pkg_link(&html, "css"),
+    );
+    for (link, ext) in [(&js, "js"), (&wasm, "wasm"), (&css, "css")] {
+        let hash = link
+            .strip_prefix("/pkg/ocop.")
+            .and_then(|l| l.strip_suffix(&format!(".{ext}")))
+            .unwrap_or_else(|| panic!("a hashed name: {link}"));
+        assert!(
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{link}"
+        );
+    }
+    assert_eq!(
+        js.trim_end_matches(".js"),
+        wasm.trim_end_matches(".wasm"),
+        "the script and its wasm share a name"
+    );
+    assert!(
+        html.contains(&format!("href=\"{css}\"")),
+        "the stylesheet linked"
+    );
+
+    for (link, file, content_type) in [
+        (&js, "ocop.js", "text/javascript"),
+        (&wasm, "ocop.wasm", "application/wasm"),
+        (&css, "ocop.css", "text/css"),
+    ] {
+        let r = app.get(link).await;
+        assert_eq!(r.status(), 200, "{link}");
+        assert_eq!(r.headers()["content-type"], content_type);
+        assert_eq!(
+            r.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            r.bytes().await.unwrap().as_ref(),
+            std::fs::read(pkg.join(file)).unwrap()
+        );
+    }
+
+    // The plain name still answers, checked again each time (an ETag, then 304).
+    let plain = app.get("/pkg/ocop.css").await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["cache-control"], "public, no-cache");
+    let etag = plain.headers()["etag"].clone();
+    let again = app
+        .client
+        .get(format!("{}/pkg/ocop.css", app.address))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+
+    // A new stylesheet is a new name after the restart; the old name is gone, not cached.
+    std::fs::write(pkg.join("ocop.css"), "body { color: #111 }").unwrap();
+    app.restart().await;
+    let html = app.page("/").await;
+    let new_css = pkg_link(&html, "css");
+    assert_ne!(new_css, css);
+    assert_eq!(pkg_link(&html, "js"), js, "the script did not change");
+    let old = app.get(&css).await;
+    assert_eq!(old.status(), 404);
+    assert_eq!(old.headers()["cache-control"], "no-store");
+    assert_eq!(app.get(&new_css).await.status(), 200);
+});

@@ -487,11 +487,42 @@ db_test!(
                     .unwrap()
                     .contains("immutable")
             );
+            assert_eq!(r.headers()["content-type"], "image/jpeg");
+            assert_eq!(r.headers()["vary"], "accept");
             let bytes = r.bytes().await.unwrap();
             assert!(
                 !bytes.windows(4).any(|w| w == b"Exif"),
                 "{key} carries no EXIF (no GPS)"
             );
+            // A browser that takes WebP gets the smaller WebP copy of the same photo.
+            let r = app
+                .client
+                .get(format!("{}/media/{key}", app.address))
+                .header(
+                    "accept",
+                    "image/avif,image/webp,image/apng,image/*,*/*;q=0.8",
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.headers()["content-type"], "image/webp", "{key}");
+            assert_eq!(r.headers()["vary"], "accept");
+            assert!(
+                r.headers()["cache-control"]
+                    .to_str()
+                    .unwrap()
+                    .contains("immutable")
+            );
+            let webp = r.bytes().await.unwrap();
+            assert_eq!(&webp[8..12], b"WEBP");
+            assert!(
+                webp.len() < bytes.len(),
+                "{key}: {} vs {}",
+                webp.len(),
+                bytes.len()
+            );
+            assert!(!webp.windows(4).any(|w| w == b"Exif"));
         }
 
         // Reorder: the last moves up twice and becomes the cover; a first photo cannot move up.

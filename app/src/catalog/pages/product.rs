@@ -27,13 +27,13 @@ pub async fn get_product_page(
 ) -> Result<Option<(ProductPageData, ProductReviews, String)>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     let fail = |e| cx.failed(&format!("loading a product page ({slug})"), e);
-    let page = crate::catalog::storage::product_page(&cx.db, &slug, cx.today, cx.locale)
+    let page = crate::catalog::storage::product_page_rated(&cx.db, &slug, cx.today, cx.locale)
         .await
         .map_err(fail)?;
-    let Some(p) = page else {
+    let Some((p, rating)) = page else {
         return Ok(None);
     };
-    let reviews = crate::reviews::view::product_reviews(&cx.db, &p.slug, all_reviews)
+    let reviews = crate::reviews::view::product_reviews(&cx.db, &p.slug, rating, all_reviews)
         .await
         .map_err(fail)?;
     let origin =
