@@ -81,6 +81,9 @@ pub fn SearchPage() -> impl IntoView {
     let t = locale.texts();
     view! {
         <Title text=st.title/>
+        <Meta name="description" content=st.description/>
+        // Result pages are endless combinations of the catalog's pages: crawlers follow their
+        // links but do not index them (the audit's SEO score counts this against the page).
         <Meta name="robots" content="noindex, follow"/>
         <main class="page search-page">
             <h1>{st.title}</h1>

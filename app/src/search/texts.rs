@@ -8,6 +8,8 @@ use crate::{
 
 pub struct SearchTexts {
     pub title: &'static str,
+    /// The page's meta description.
+    pub description: &'static str,
     pub label: &'static str,
     pub placeholder: &'static str,
     pub submit: &'static str,
@@ -67,6 +69,7 @@ fn band_en(band: PriceBand, locale: MoneyLocale) -> String {
 
 static VI: SearchTexts = SearchTexts {
     title: "Tìm kiếm đặc sản",
+    description: "Tìm đặc sản OCOP theo tên, xã, nhóm sản phẩm, số sao và giá; gõ có dấu hay không dấu đều được.",
     label: "Tìm sản phẩm, xã hoặc cơ sở sản xuất",
     placeholder: "vd. nhãn lồng, mat ong, Đông Tảo",
     submit: "Tìm",
@@ -109,6 +112,7 @@ static VI: SearchTexts = SearchTexts {
 
 static EN: SearchTexts = SearchTexts {
     title: "Search specialties",
+    description: "Find OCOP specialties by name, commune, product group, stars and price, with or without Vietnamese diacritics.",
     label: "Search products, communes or producers",
     placeholder: "e.g. longan, honey, Đông Tảo",
     submit: "Search",
