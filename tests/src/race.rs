@@ -77,12 +77,16 @@ pub async fn race_for(
             assert_eq!(added.status(), 200, "filling a cart for the race");
         }
     }
+    // Keys of their own: a second race on the same site (the bench runs several) must not
+    // replay the first one's checkouts (`KeyReused`).
+    static RACES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let race = RACES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let bodies: Vec<Value> = (0..buyers)
         .map(|i| {
             json!({
                 "name": "Nguyễn Thị Hoa", "phone": "0912 345 678", "street": "12 phố Hiến Nam",
                 "province_id": province, "commune_id": commune, "payment_method": "cod",
-                "idempotency_key": format!("race-key-{i:06}"),
+                "idempotency_key": format!("race-{race}-key-{i:06}"),
             })
         })
         .collect();

@@ -121,7 +121,13 @@ pub struct Media {
     store: Arc<dyn ObjectStore>,
     /// For messages: the folder, or `s3://bucket`.
     place: Arc<str>,
+    /// JPEG copies found without a WebP twin (stored before the twins existed): asked for
+    /// directly, not after a missed read of the twin each time. At most [`NO_TWIN_KEPT`].
+    no_twin: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
+
+/// Keys remembered in [`Media::no_twin`] before it starts again (a few hundred KB).
+const NO_TWIN_KEPT: usize = 10_000;
 
 impl std::fmt::Debug for Media {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -144,6 +150,7 @@ impl Media {
                 Ok(Media {
                     store: Arc::new(store),
                     place: folder.display().to_string().into(),
+                    no_twin: Default::default(),
                 })
             }
             MediaSettings::Bucket(b) => {
@@ -170,9 +177,28 @@ impl Media {
                 Ok(Media {
                     store: Arc::new(store),
                     place: format!("s3://{}", b.bucket).into(),
+                    no_twin: Default::default(),
                 })
             }
         }
+    }
+
+    fn known_without_twin(&self, key: &str) -> bool {
+        self.no_twin
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(key)
+    }
+
+    fn remember_without_twin(&self, key: &str) {
+        let mut keys = self
+            .no_twin
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if keys.len() >= NO_TWIN_KEPT {
+            keys.clear();
+        }
+        keys.insert(key.to_owned());
     }
 
     fn error(&self, source: object_store::Error) -> MediaError {
@@ -270,12 +296,15 @@ pub async fn serve(
     // A JPEG copy's WebP twin, for a browser that accepts WebP (all current ones do); photos
     // stored before the twins existed have none, and the JPEG answers.
     let twin = super::store::webp_key(&key);
-    let webp = twin.as_ref().filter(|_| accepts_webp(&headers));
+    let webp = twin
+        .as_ref()
+        .filter(|_| accepts_webp(&headers) && !media.known_without_twin(&key));
     let mut found = None;
+    let mut twin_missing = false;
     if let Some(webp) = webp {
         match media.store.get(&Key::from(webp.as_str())).await {
             Ok(f) => found = Some((f, webp.as_str())),
-            Err(object_store::Error::NotFound { .. }) => {}
+            Err(object_store::Error::NotFound { .. }) => twin_missing = true,
             Err(e) => {
                 tracing::error!(error = %media.error(e), key = %webp, "reading a photo failed");
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -285,7 +314,13 @@ pub async fn serve(
     let (found, served) = match found {
         Some(found) => found,
         None => match media.store.get(&Key::from(key.as_str())).await {
-            Ok(f) => (f, key.as_str()),
+            Ok(f) => {
+                // Only a photo that exists is remembered: probes for made-up keys are not.
+                if twin_missing {
+                    media.remember_without_twin(&key);
+                }
+                (f, key.as_str())
+            }
             Err(object_store::Error::NotFound { .. }) => {
                 return StatusCode::NOT_FOUND.into_response();
             }

@@ -1,5 +1,6 @@
 //! Uploaded photos become the responsive copies we publish, each width as JPEG (every browser)
-//! and as lossy WebP (about a third smaller; `media::serve` sends it to browsers that accept it).
+//! and as lossy WebP (about a third of the JPEG's size; `media::serve` sends it to browsers that
+//! accept it).
 //! Nothing of the upload itself is kept: re-encoding drops every metadata block (EXIF, XMP, the
 //! farm's GPS position), after the EXIF orientation has been applied to the pixels.
 

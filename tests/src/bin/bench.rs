@@ -60,15 +60,16 @@ async fn main() -> anyhow::Result<()> {
     );
     println!();
 
-    // First, while the process is still small: its peak memory then measures the photo alone.
-    photo_pipeline()?;
-
-    let mut app = spawn_seeded_app(engine).await;
     if args.audit_only {
+        let mut app = spawn_seeded_app(engine).await;
         page_audit(&app).await?;
         app.shut_down().await?;
         return Ok(());
     }
+    // First, while the process is still small: its peak memory then measures the photo alone.
+    photo_pipeline()?;
+
+    let mut app = spawn_seeded_app(engine).await;
     parallel_uploads(&app).await?;
     reset_timing(engine).await?;
     if args.photos_only {
@@ -327,9 +328,9 @@ async fn checkout_race(app: &TestApp) -> anyhow::Result<()> {
         r.other.len(),
         r.took.as_secs_f64() * 1000.0,
         if r.placed == 60 && r.out_of_stock == 40 && r.other.is_empty() {
-            ""
+            String::new()
         } else {
-            " — WRONG"
+            format!(" — WRONG, e.g. {:?}", r.other.first())
         }
     );
     println!();

@@ -51,8 +51,12 @@ fn nginx_accepts_the_site_configuration_with_either_upstream() {
             );
         assert!(site.contains("Strict-Transport-Security"));
         std::fs::write(t.join("site.conf"), site).unwrap();
+        // Temporary folders under the test's own: `nginx -t` creates them, and Debian's
+        // defaults (/var/lib/nginx) exist only where the package is installed, not unpacked.
         let main = format!(
-            "pid {0}/nginx.pid;\nerror_log {0}/error.log;\nevents {{}}\nhttp {{ access_log off; include {0}/site.conf; }}\n",
+            "pid {0}/nginx.pid;\nerror_log {0}/error.log;\nevents {{}}\nhttp {{ access_log off; \
+             client_body_temp_path {0}/body; proxy_temp_path {0}/proxy; fastcgi_temp_path {0}/fastcgi; \
+             uwsgi_temp_path {0}/uwsgi; scgi_temp_path {0}/scgi; include {0}/site.conf; }}\n",
             t.display()
         );
         std::fs::write(t.join("main.conf"), main).unwrap();

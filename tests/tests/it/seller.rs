@@ -524,6 +524,21 @@ db_test!(
             );
             assert!(!webp.windows(4).any(|w| w == b"Exif"));
         }
+        // A photo stored before the WebP copies existed: the JPEG answers, every time.
+        let (old_key, _, _) = &keys[0];
+        let twin = server::photos::store::webp_key(old_key).unwrap();
+        std::fs::remove_file(app.data_dir.path().join("media").join(&twin)).unwrap();
+        for _ in 0..2 {
+            let r = app
+                .client
+                .get(format!("{}/media/{old_key}", app.address))
+                .header("accept", "image/avif,image/webp,*/*;q=0.8")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.headers()["content-type"], "image/jpeg");
+        }
 
         // Reorder: the last moves up twice and becomes the cover; a first photo cannot move up.
         let photo = |p: &str| format!("{back}/anh/{p}");

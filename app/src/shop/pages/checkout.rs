@@ -3,7 +3,7 @@
 //! form carries a fresh idempotency key, so a double tap on "Place order" orders once.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +146,7 @@ pub fn CheckoutPage() -> impl IntoView {
     );
     view! {
         <Title text=t.checkout_title/>
+        <Meta name="description" content=t.checkout_description/>
         <main class="page shop narrow">
             <h1>{t.checkout_title}</h1>
             <ShopNotice/>
