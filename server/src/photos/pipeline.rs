@@ -207,11 +207,7 @@ fn derivatives(
         JpegEncoder::new_with_quality(&mut jpeg, QUALITY)
             .encode_image(&copy)
             .map_err(|_| PhotoError::Corrupt)?;
-        let rgb = copy.as_rgb8().ok_or(PhotoError::Corrupt)?;
-        let webp = webp::Encoder::from_rgb(rgb.as_raw(), copy.width(), copy.height())
-            .encode_simple(false, WEBP_QUALITY)
-            .map_err(|_| PhotoError::Corrupt)?
-            .to_vec();
+        let webp = encode_webp(copy.as_rgb8().ok_or(PhotoError::Corrupt)?)?;
         out.push(Derivative {
             width: copy.width(),
             height: copy.height(),
@@ -222,6 +218,16 @@ fn derivatives(
     }
     out.reverse();
     Ok(out)
+}
+
+/// The lossy WebP copy of `rgb`, as every published copy has (the demo seed's too).
+pub fn encode_webp(rgb: &image::RgbImage) -> Result<Vec<u8>, PhotoError> {
+    Ok(
+        webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
+            .encode_simple(false, WEBP_QUALITY)
+            .map_err(|_| PhotoError::Corrupt)?
+            .to_vec(),
+    )
 }
 
 #[cfg(test)]

@@ -87,15 +87,12 @@ pub fn render(
                 h,
                 image::ExtendedColorType::Rgb8,
             )?;
-            let webp = webp::Encoder::from_rgb(img.as_raw(), w, h)
-                .encode_simple(false, 80.0)
-                .map_err(|e| {
-                    image::ImageError::Encoding(image::error::EncodingError::new(
-                        image::ImageFormat::WebP.into(),
-                        format!("{e:?}"),
-                    ))
-                })?
-                .to_vec();
+            let webp = crate::photos::pipeline::encode_webp(&img).map_err(|e| {
+                image::ImageError::Encoding(image::error::EncodingError::new(
+                    image::ImageFormat::WebP.into(),
+                    e,
+                ))
+            })?;
             Ok(Rendition {
                 width: w,
                 height: h,
