@@ -1,6 +1,6 @@
 //! Reads for the public catalog. Only approved products of active producers are ever public.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, FromRow};
@@ -10,7 +10,7 @@ use crate::{
         CertificateView, CommunePage, CommuneRef, CommuneSummary, LotView, PhotoRef, ProducerPage,
         ProducerSummary, ProductCard, ProductPage, ProvinceOverview, VariantView,
     },
-    db::{Db, decode},
+    db::{Db, decode, kept::Kept},
     diary::recall::RecalledLot,
     domain::{fold::fold, time::db_date},
     i18n::Locale,
@@ -408,9 +408,12 @@ pub async fn product_page(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<ProductPage>, sqlx::Error> {
-    Ok(product_page_rated(db, slug, today, locale)
-        .await?
-        .map(|(page, _)| page))
+    // Nothing kept: the API and the checks read the related products afresh.
+    Ok(
+        product_page_rated(db, &RelatedCache::default(), slug, today, locale)
+            .await?
+            .map(|(page, _)| page),
+    )
 }
 
 /// The page with its published reviews in figures, read in the product's own query: the page
@@ -418,6 +421,7 @@ pub async fn product_page(
 /// without reviews costs no round trip for them.
 pub async fn product_page_rated(
     db: &Db,
+    related: &RelatedCache,
     slug: &str,
     today: NaiveDate,
     locale: Locale,
@@ -438,21 +442,26 @@ pub async fn product_page_rated(
         .bind(&p.id)
         .fetch_all(&mut *conn)
         .await?;
-    let related = card_rows(
-        &mut conn,
-        CardScope::Related {
-            commune_id: &p.commune_id,
-            except_product_id: &p.id,
-        },
-        today,
-    )
-    .await?;
     let (variants, lots, recalls) = variants_and_lots(variants, p.gtin.as_deref(), locale)?;
-    // One query for the gallery and the related products' cover photos.
-    let covers: Vec<&str> = related.iter().map(|r| r.id.as_str()).collect();
-    let mut photos = galleries(&mut conn, &[p.id.as_str()], &covers, locale).await?;
+    let key = (p.commune_id.clone(), locale, today);
+    let related = related
+        .0
+        .get_or_load(key, || async {
+            let scope = CardScope::Related {
+                commune_id: &p.commune_id,
+            };
+            let rows = card_rows(&mut conn, scope, today).await?;
+            cards_from_rows(&mut conn, rows, locale).await.map(Arc::new)
+        })
+        .await?;
+    let related = related
+        .iter()
+        .filter(|card| card.slug != p.slug)
+        .take(RELATED_PRODUCTS)
+        .cloned()
+        .collect();
+    let mut photos = galleries(&mut conn, &[p.id.as_str()], &[], locale).await?;
     let gallery = photos.remove(&p.id).unwrap_or_default();
-    let related = cards_with_photos(related, &mut photos, locale)?;
 
     let certificate = p.certificate()?;
     let rating = crate::reviews::rules::Rating {
@@ -661,15 +670,32 @@ enum CardScope<'a> {
     Commune { commune_id: &'a str },
     /// Every public product of the producer with this id.
     Producer { producer_id: &'a str },
-    /// A few other public products from the same commune (the product page's "related").
-    Related {
-        commune_id: &'a str,
-        except_product_id: &'a str,
-    },
+    /// The commune's products that its product pages show as related, one more than a page
+    /// shows, since a page leaves out its own product.
+    Related { commune_id: &'a str },
 }
 
 /// How many related products a product page shows.
 const RELATED_PRODUCTS: usize = 4;
+
+/// Each commune's related cards, kept [`RelatedCache::FRESH`] per server. Every product page of
+/// a commune shows the same few (less itself), and ranking them was the page's costliest read
+/// (measured with pg_stat_statements under scripts/bench). A new, changed or hidden listing
+/// shows among them that much later; its own page is always current.
+#[derive(Clone)]
+pub struct RelatedCache(Kept<(String, Locale, NaiveDate), Arc<Vec<ProductCard>>>);
+
+impl RelatedCache {
+    pub const FRESH: std::time::Duration = std::time::Duration::from_secs(10);
+    /// Communes × languages kept at most (a cards list is a few KB).
+    const MAX: usize = 4096;
+}
+
+impl Default for RelatedCache {
+    fn default() -> Self {
+        Self(Kept::new(Self::FRESH, Self::MAX))
+    }
+}
 
 /// Public products as cards, best rated first.
 async fn product_cards(
@@ -721,10 +747,7 @@ fn card_scope(scope: CardScope<'_>) -> (&'static str, &str, &str, Option<usize>)
             "",
             None,
         ),
-        CardScope::Related {
-            commune_id,
-            except_product_id,
-        } => (
+        CardScope::Related { commune_id } => (
             // The commune's signature and its latest listings only: ranking every product of
             // a big commune on each page view would cost more than the rest of the page.
             "products p JOIN communes c ON c.id = p.commune_id
@@ -736,8 +759,8 @@ fn card_scope(scope: CardScope<'_>) -> (&'static str, &str, &str, Option<usize>)
                         WHERE p3.commune_id = $1 AND p3.status = 'approved'
                         ORDER BY p3.approved_at DESC LIMIT 5) latest)",
             commune_id,
-            except_product_id,
-            Some(RELATED_PRODUCTS),
+            "",
+            Some(RELATED_PRODUCTS + 1),
         ),
     }
 }
@@ -905,10 +928,7 @@ pub(crate) fn rendered_statements() -> Vec<(String, String)> {
         CardScope::Signatures { province_id: "" },
         CardScope::Commune { commune_id: "" },
         CardScope::Producer { producer_id: "" },
-        CardScope::Related {
-            commune_id: "",
-            except_product_id: "",
-        },
+        CardScope::Related { commune_id: "" },
     ];
     for (i, scope) in scopes.into_iter().enumerate() {
         let (from, _, _, limit) = card_scope(scope);

@@ -8,6 +8,7 @@ use crate::{
     db::{
         Db,
         audit::{self, AuditEntry},
+        kept::Kept,
     },
     domain::time::db_timestamp,
 };
@@ -23,41 +24,25 @@ pub async fn operator(db: &Db) -> Result<Operator, sqlx::Error> {
 /// The operator's details as every page's footer shows them, kept a few seconds: one read
 /// fewer per page. A save through this server forgets them at once; other servers behind the
 /// same proxy show a change within [`OperatorCache::FRESH`].
-#[derive(Clone, Default)]
-pub struct OperatorCache(std::sync::Arc<CacheSlot>);
+#[derive(Clone)]
+pub struct OperatorCache(Kept<(), Operator>);
 
-#[derive(Default)]
-struct CacheSlot {
-    kept: std::sync::RwLock<Option<(std::time::Instant, Operator)>>,
-    /// Bumped by `forget`: a read that began before a save must not put back what it read.
-    generation: std::sync::atomic::AtomicU64,
+impl Default for OperatorCache {
+    fn default() -> Self {
+        Self(Kept::new(Self::FRESH, 1))
+    }
 }
 
 impl OperatorCache {
     pub const FRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
     pub async fn get(&self, db: &Db) -> Result<Operator, sqlx::Error> {
-        use std::sync::{PoisonError, atomic::Ordering};
-        if let Some((at, o)) = &*self.0.kept.read().unwrap_or_else(PoisonError::into_inner)
-            && at.elapsed() < Self::FRESH
-        {
-            return Ok(o.clone());
-        }
-        let generation = self.0.generation.load(Ordering::Acquire);
-        let o = operator(db).await?;
-        let mut kept = self.0.kept.write().unwrap_or_else(PoisonError::into_inner);
-        if self.0.generation.load(Ordering::Acquire) == generation {
-            *kept = Some((std::time::Instant::now(), o.clone()));
-        }
-        Ok(o)
+        self.0.get_or_load((), || operator(db)).await
     }
 
     /// After a save: the next page reads the details again.
     pub fn forget(&self) {
-        use std::sync::{PoisonError, atomic::Ordering};
-        let mut kept = self.0.kept.write().unwrap_or_else(PoisonError::into_inner);
-        self.0.generation.fetch_add(1, Ordering::AcqRel);
-        *kept = None;
+        self.0.forget();
     }
 }
 

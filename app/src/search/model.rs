@@ -151,6 +151,9 @@ impl Default for SearchRequest {
 }
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
+/// The longest query whose result page may be indexed: longer ones are sentences, not the few
+/// words other buyers search for.
+const INDEXABLE_QUERY_CHARS: usize = 40;
 pub const MAX_PER_PAGE: u32 = 100;
 pub const MAX_PAGE: u32 = 500;
 
@@ -260,6 +263,34 @@ impl SearchRequest {
         req.page = number("page", MAX_PAGE, 1);
         req.per_page = number("per_page", MAX_PER_PAGE, DEFAULT_PER_PAGE);
         (req, bad)
+    }
+
+    /// The address under which crawlers may index this result page, or `None` (the page is
+    /// then `noindex, follow`). Indexed: the first page, in the default order, of a short query
+    /// (alone or within one commune or product group) that found products having all of its
+    /// words, under its query in lower case with single spaces, so "Nhãn  Lồng" and "nhãn lồng"
+    /// are one page. That is what a buyer searches for on the web ("mật ong hoa nhãn"). The rest
+    /// (other orders, later pages, price, star and stock filters, empty or near-miss results,
+    /// long sentences) is an endless set of near-copies that crawlers follow but do not index.
+    pub fn indexable_path(&self, results: &SearchResults) -> Option<String> {
+        let q = self
+            .q
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let f = &self.filters;
+        let narrowed_only_by_place_or_group =
+            f.min_stars.is_none() && f.min_price.is_none() && f.max_price.is_none() && !f.in_stock;
+        let indexable = results.total > 0
+            && !results.relaxed
+            && !results.truncated
+            && self.page == 1
+            && self.per_page == DEFAULT_PER_PAGE
+            && self.sort == SearchSort::Relevance
+            && narrowed_only_by_place_or_group
+            && q.chars().count() <= INDEXABLE_QUERY_CHARS;
+        indexable.then(|| self.href_with(|r| r.q = q))
     }
 
     /// The query string of this search with one change, for facet and page links.
@@ -417,6 +448,71 @@ pub struct Suggestions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn found(total: u64) -> SearchResults {
+        SearchResults {
+            query: String::new(),
+            truncated: false,
+            relaxed: false,
+            did_you_mean: None,
+            hits: Vec::new(),
+            total,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            facets: Facets::default(),
+        }
+    }
+
+    #[test]
+    fn short_queries_with_results_are_indexed_under_one_address() {
+        let indexed = |pairs: &[(&str, &str)], results: &SearchResults| {
+            parse(pairs).0.indexable_path(results)
+        };
+        let some = found(3);
+        assert_eq!(
+            indexed(&[("q", "nhãn")], &some).as_deref(),
+            Some("/tim-kiem?q=nh%C3%A3n")
+        );
+        // One address whatever the case and spacing typed.
+        assert_eq!(
+            indexed(&[("q", "  Mật   ONG ")], &some).as_deref(),
+            Some("/tim-kiem?q=m%E1%BA%ADt+ong")
+        );
+        assert_eq!(indexed(&[], &some).as_deref(), Some("/tim-kiem"));
+        assert_eq!(
+            indexed(&[("q", "tương"), ("commune", "ban-yen-nhan")], &some).as_deref(),
+            Some("/tim-kiem?q=t%C6%B0%C6%A1ng&commune=ban-yen-nhan")
+        );
+        assert_eq!(
+            indexed(&[("group", "thuc-pham")], &some).as_deref(),
+            Some("/tim-kiem?group=thuc-pham")
+        );
+
+        // Near-copies and dead ends are not.
+        for pairs in [
+            &[("q", "nhãn"), ("page", "2")][..],
+            &[("q", "nhãn"), ("sort", "price_asc")],
+            &[("q", "nhãn"), ("per_page", "50")],
+            &[("q", "nhãn"), ("stars", "4")],
+            &[("q", "nhãn"), ("min_price", "10000")],
+            &[("q", "nhãn"), ("max_price", "90000")],
+            &[("q", "nhãn"), ("in_stock", "true")],
+            &[("q", "nhãn lồng hưng yên loại một quả to cùi dày ngọt sắc")],
+        ] {
+            assert_eq!(indexed(pairs, &some), None, "{pairs:?}");
+        }
+        assert_eq!(indexed(&[("q", "nhãn")], &found(0)), None);
+        let relaxed = SearchResults {
+            relaxed: true,
+            ..found(3)
+        };
+        assert_eq!(indexed(&[("q", "nhãn xyz")], &relaxed), None);
+        let truncated = SearchResults {
+            truncated: true,
+            ..found(3)
+        };
+        assert_eq!(indexed(&[("q", "nhãn")], &truncated), None);
+    }
 
     #[test]
     fn suggestions_start_at_two_typed_characters() {

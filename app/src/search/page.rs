@@ -13,6 +13,7 @@ use crate::{
         model::{FacetCount, SEARCH_PATH, SearchRequest, SearchResults, SearchSort, Suggestion},
         texts::SearchTexts,
     },
+    seo::Canonical,
 };
 
 /// What the page shows: the search as understood, and its results (`None`: search unavailable).
@@ -82,9 +83,6 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text=st.title/>
         <Meta name="description" content=st.description/>
-        // Result pages are endless combinations of the catalog's pages: crawlers follow their
-        // links but do not index them (the audit's SEO score counts this against the page).
-        <Meta name="robots" content="noindex, follow"/>
         <main class="page search-page">
             <h1>{st.title}</h1>
             <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
@@ -101,6 +99,16 @@ pub fn SearchPage() -> impl IntoView {
 fn Outcome(outcome: SearchOutcome, locale: Locale) -> impl IntoView {
     let st = SearchTexts::of(locale);
     let request = outcome.request;
+    // Short searches that found products are pages worth finding on the web; the endless rest
+    // (orders, later pages, fine filters, misses) is followed by crawlers but not indexed.
+    let indexing = match outcome
+        .results
+        .as_ref()
+        .and_then(|r| request.indexable_path(r))
+    {
+        Some(path) => view! { <Canonical path/> }.into_any(),
+        None => view! { <Meta name="robots" content="noindex, follow"/> }.into_any(),
+    };
     let hidden = hidden_filters(&request);
     let form = view! {
         <form method="get" action=SEARCH_PATH role="search" class="search-form">
@@ -128,6 +136,7 @@ fn Outcome(outcome: SearchOutcome, locale: Locale) -> impl IntoView {
         Some(results) => view! { <Results results request=request.clone() locale/> }.into_any(),
     };
     view! {
+        {indexing}
         {form}
         {notices.into_iter().map(|n| view! { <p class="notice" role="status">{n}</p> }).collect_view()}
         {body}

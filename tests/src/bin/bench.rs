@@ -41,6 +41,9 @@ struct Args {
     /// Only the page audit (Lighthouse), on the demo province.
     #[arg(long)]
     audit_only: bool,
+    /// Only the static baseline and the product page (with their CPU split), then stop.
+    #[arg(long)]
+    pages_only: bool,
 }
 
 #[tokio::main]
@@ -107,7 +110,9 @@ async fn main() -> anyhow::Result<()> {
         duration,
     )
     .await;
+    let cpu = CpuClock::now();
     let product = load::run(&app.address, &product_paths, args.connections, duration).await;
+    let cpu = cpu.per_request(product.requests);
 
     println!("| what | req/s | p50 | p95 | p99 | max | failures | budget |");
     println!("|---|---:|---:|---:|---:|---:|---:|---|");
@@ -118,6 +123,15 @@ async fn main() -> anyhow::Result<()> {
         "≥ 1,500 req/s, p95 ≤ 20 ms",
     );
     println!();
+    println!(
+        "product page CPU per request: {:.2} ms in this process (server and load generator), {:.2} ms in PostgreSQL",
+        cpu.0, cpu.1
+    );
+    println!();
+    if args.pages_only {
+        app.shut_down().await?;
+        return Ok(());
+    }
 
     search_engine(&app.db, args.search_products).await?;
     app.search_settled().await;
@@ -822,4 +836,50 @@ async fn reset_timing(engine: Engine) -> anyhow::Result<()> {
     }
     println!();
     Ok(())
+}
+
+/// CPU time spent by this process and by PostgreSQL's processes between two points, so a slow
+/// page can be told apart: our code (and the load generator beside it) or the database.
+struct CpuClock {
+    own: f64,
+    postgres: f64,
+}
+
+impl CpuClock {
+    fn now() -> Self {
+        let postgres = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                std::fs::read_to_string(e.path().join("comm")).is_ok_and(|c| c.trim() == "postgres")
+            })
+            .filter_map(|e| cpu_seconds(&e.path().join("stat")))
+            .sum();
+        Self {
+            own: cpu_seconds(std::path::Path::new("/proc/self/stat")).unwrap_or(0.0),
+            postgres,
+        }
+    }
+
+    /// Milliseconds per request: (this process, PostgreSQL). A PostgreSQL backend that ended in
+    /// between takes its time with it, so that figure is a floor.
+    fn per_request(self, requests: usize) -> (f64, f64) {
+        let after = Self::now();
+        let n = requests.max(1) as f64;
+        (
+            (after.own - self.own) * 1000.0 / n,
+            (after.postgres - self.postgres).max(0.0) * 1000.0 / n,
+        )
+    }
+}
+
+/// utime + stime of a `/proc/<pid>/stat`, in seconds (Linux counts them in 1/100 s ticks).
+fn cpu_seconds(stat: &std::path::Path) -> Option<f64> {
+    let text = std::fs::read_to_string(stat).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
 }

@@ -62,3 +62,38 @@ async fn an_unreachable_database_fails_fast_with_its_url() {
     );
     assert!(!msg.contains("s3cret"), "{msg}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(ocop_pg_tests),
+    ignore = "TEST_POSTGRES_URL is not set: PostgreSQL variant not run"
+)]
+async fn connections_the_database_dropped_while_idle_are_replaced_unseen() {
+    // Busy connections are not pinged before use (a round trip a page); idle ones are.
+    let app = spawn_app(Engine::Postgres).await;
+    let pages = || async {
+        let mut statuses = Vec::new();
+        for _ in 0..8 {
+            statuses.push(app.get("/xa").await.status().as_u16());
+        }
+        statuses
+    };
+    // Several pooled connections, as under load.
+    let warm = futures::future::join_all((0..6).map(|_| app.get("/xa"))).await;
+    assert!(warm.iter().all(|r| r.status() == 200));
+    // The database ends every one of them but this, as a restart or a firewall's idle cut does.
+    let ended: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()) ended",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert!(ended >= 2, "{ended} connections ended");
+    tokio::time::sleep(app::db::PING_WHEN_IDLE + std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        pages().await,
+        vec![200; 8],
+        "every page served on a live connection"
+    );
+}

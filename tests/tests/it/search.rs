@@ -1108,6 +1108,39 @@ db_test!(the_search_page_works_without_javascript, |engine| {
     assert!(!html.contains("<script>alert(1)"));
 });
 
+db_test!(
+    short_searches_that_find_products_are_indexed_under_one_address,
+    |engine| {
+        let app = spawn_seeded_app(engine).await;
+        let noindex = r#""noindex, follow""#;
+        for (path, canonical) in [
+            (
+                "/tim-kiem?q=Nh%C3%A3n++L%E1%BB%93ng",
+                "/tim-kiem?q=nh%C3%A3n+l%E1%BB%93ng",
+            ),
+            ("/tim-kiem?q=nhan&utm_source=zalo", "/tim-kiem?q=nhan"),
+            ("/tim-kiem", "/tim-kiem"),
+        ] {
+            let html = app.page(path).await;
+            let expected =
+                format!(r#"<link href="https://dacsan.example{canonical}" rel="canonical">"#);
+            assert!(html.contains(&expected), "{path} should name {canonical}");
+            assert!(!html.contains(noindex), "{path} should be indexable");
+        }
+        for path in [
+            "/tim-kiem?q=nhan&sort=price_asc",
+            "/tim-kiem?q=nhan&page=2",
+            "/tim-kiem?q=nhan&in_stock=true",
+            "/tim-kiem?q=zzqqxxkk",
+            "/tim-kiem?q=tuong+bam",
+        ] {
+            let html = app.page(path).await;
+            assert!(html.contains(noindex), "{path} should not be indexed");
+            assert!(!html.contains(r#"rel="canonical""#), "{path}");
+        }
+    }
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_meilisearch_is_unreachable_pages_still_serve_and_say_so() {
     let app = spawn_app_configured(ocop_tests::Engine::Sqlite, |s| {

@@ -27,9 +27,12 @@ pub async fn get_product_page(
 ) -> Result<Option<(ProductPageData, ProductReviews, String)>, ServerFnError> {
     let cx = crate::pages::PageContext::get()?;
     let fail = |e| cx.failed(&format!("loading a product page ({slug})"), e);
-    let page = crate::catalog::storage::product_page_rated(&cx.db, &slug, cx.today, cx.locale)
-        .await
-        .map_err(fail)?;
+    // The server shares one; without it (a bare render) nothing is kept between pages.
+    let related = use_context::<crate::catalog::storage::RelatedCache>().unwrap_or_default();
+    let page =
+        crate::catalog::storage::product_page_rated(&cx.db, &related, &slug, cx.today, cx.locale)
+            .await
+            .map_err(fail)?;
     let Some((p, rating)) = page else {
         return Ok(None);
     };
