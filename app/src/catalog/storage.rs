@@ -451,14 +451,16 @@ pub async fn product_page_rated(
                 commune_id: &p.commune_id,
             };
             let rows = card_rows(&mut conn, scope, today).await?;
-            cards_from_rows(&mut conn, rows, locale).await.map(Arc::new)
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let cards = cards_from_rows(&mut conn, rows, locale).await?;
+            Ok::<_, sqlx::Error>(Arc::new(ids.into_iter().zip(cards).collect()))
         })
         .await?;
     let related = related
         .iter()
-        .filter(|card| card.slug != p.slug)
+        .filter(|(id, _)| *id != p.id)
         .take(RELATED_PRODUCTS)
-        .cloned()
+        .map(|(_, card)| card.clone())
         .collect();
     let mut photos = galleries(&mut conn, &[p.id.as_str()], &[], locale).await?;
     let gallery = photos.remove(&p.id).unwrap_or_default();
@@ -680,10 +682,14 @@ const RELATED_PRODUCTS: usize = 4;
 
 /// Each commune's related cards, kept [`RelatedCache::FRESH`] per server. Every product page of
 /// a commune shows the same few (less itself), and ranking them was the page's costliest read
-/// (measured with pg_stat_statements under scripts/bench). A new, changed or hidden listing
-/// shows among them that much later; its own page is always current.
+/// (measured with pg_stat_statements under scripts/bench). Each card is kept with its product's
+/// id. A new, changed or hidden listing shows among them up to that much later (nothing forgets
+/// them on a write); its own page, the commune page and search are always current.
 #[derive(Clone)]
-pub struct RelatedCache(Kept<(String, Locale, NaiveDate), Arc<Vec<ProductCard>>>);
+pub struct RelatedCache(Kept<(String, Locale, NaiveDate), RelatedCards>);
+
+/// A commune's related cards in order, each with its product's id.
+type RelatedCards = Arc<Vec<(String, ProductCard)>>;
 
 impl RelatedCache {
     pub const FRESH: std::time::Duration = std::time::Duration::from_secs(10);

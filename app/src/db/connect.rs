@@ -135,10 +135,12 @@ impl Db {
                 Engine::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
-            // Pinging before every acquire costs a round trip per page (a fifth of a product
-            // page's). A connection used within the last second is alive; one idle longer (a
-            // database restart, a firewall's idle cut) is pinged and replaced if dead. A SQLite
-            // connection is a local file handle that cannot go stale.
+            // sqlx pings a connection as it returns to the pool (in the background); pinging it
+            // again before every use put one more wait on every page. A connection idle over a
+            // second (a database restart, a firewall's idle cut) is pinged again and replaced if
+            // dead. The cost: a restart within a second of a connection's last use fails one
+            // request on it (a 503, nothing committed). A SQLite connection is a local file
+            // handle that cannot go stale.
             .test_before_acquire(false)
             .before_acquire(move |conn, meta| {
                 Box::pin(async move {

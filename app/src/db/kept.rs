@@ -1,6 +1,7 @@
 //! Reads kept a few seconds per server, for what many pages read alike and may show that much
-//! behind a write (the footer's operator, a commune's related products). A write through this
-//! server can forget them at once; other servers catch up when their copy ages out.
+//! behind a write (the footer's operator, a commune's related products). A write can forget
+//! them at once on its own server (the operator's save does); elsewhere, and for what nothing
+//! forgets, they catch up when their copy ages out.
 
 use std::{
     collections::HashMap,

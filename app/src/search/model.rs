@@ -267,28 +267,33 @@ impl SearchRequest {
 
     /// The address under which crawlers may index this result page, or `None` (the page is
     /// then `noindex, follow`). Indexed: the first page, in the default order, of a short query
-    /// (alone or within one commune or product group) that found products having all of its
-    /// words, under its query in lower case with single spaces, so "Nhãn  Lồng" and "nhãn lồng"
-    /// are one page. That is what a buyer searches for on the web ("mật ong hoa nhãn"). The rest
-    /// (other orders, later pages, price, star and stock filters, empty or near-miss results,
-    /// long sentences) is an endless set of near-copies that crawlers follow but do not index.
+    /// (alone or narrowed by commune and product group) that found products having all of its
+    /// words as typed, under the query's words in lower case with single spaces and without
+    /// punctuation, so "Nhãn  Lồng!" and "nhãn lồng" are one page. That is what a buyer
+    /// searches for on the web ("mật ong hoa nhãn"). The rest (other orders, later pages, price,
+    /// star and stock filters, empty, near-miss or corrected results, punctuation alone, long
+    /// sentences) is an endless set of near-copies that crawlers follow but do not index.
     pub fn indexable_path(&self, results: &SearchResults) -> Option<String> {
-        let q = self
-            .q
-            .split_whitespace()
+        let analyzed = crate::search::query::analyze(&self.q);
+        let q = analyzed
+            .words
+            .iter()
+            .map(|w| w.exact.as_str())
             .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+            .join(" ");
         let f = &self.filters;
         let narrowed_only_by_place_or_group =
             f.min_stars.is_none() && f.min_price.is_none() && f.max_price.is_none() && !f.in_stock;
+        let words_or_nothing = !analyzed.is_empty() || self.q.trim().is_empty();
         let indexable = results.total > 0
             && !results.relaxed
             && !results.truncated
+            && results.did_you_mean.is_none()
             && self.page == 1
             && self.per_page == DEFAULT_PER_PAGE
             && self.sort == SearchSort::Relevance
             && narrowed_only_by_place_or_group
+            && words_or_nothing
             && q.chars().count() <= INDEXABLE_QUERY_CHARS;
         indexable.then(|| self.href_with(|r| r.q = q))
     }
@@ -478,6 +483,10 @@ mod tests {
             indexed(&[("q", "  Mật   ONG ")], &some).as_deref(),
             Some("/tim-kiem?q=m%E1%BA%ADt+ong")
         );
+        assert_eq!(
+            indexed(&[("q", "(mật ong!)")], &some).as_deref(),
+            Some("/tim-kiem?q=m%E1%BA%ADt+ong")
+        );
         assert_eq!(indexed(&[], &some).as_deref(), Some("/tim-kiem"));
         assert_eq!(
             indexed(&[("q", "tương"), ("commune", "ban-yen-nhan")], &some).as_deref(),
@@ -498,6 +507,9 @@ mod tests {
             &[("q", "nhãn"), ("max_price", "90000")],
             &[("q", "nhãn"), ("in_stock", "true")],
             &[("q", "nhãn lồng hưng yên loại một quả to cùi dày ngọt sắc")],
+            // Punctuation alone matches everything, like no query: not a page of its own.
+            &[("q", "!!")],
+            &[("q", "💰")],
         ] {
             assert_eq!(indexed(pairs, &some), None, "{pairs:?}");
         }
@@ -507,6 +519,11 @@ mod tests {
             ..found(3)
         };
         assert_eq!(indexed(&[("q", "nhãn xyz")], &relaxed), None);
+        let corrected = SearchResults {
+            did_you_mean: Some("nhãn".into()),
+            ..found(3)
+        };
+        assert_eq!(indexed(&[("q", "nhanx")], &corrected), None);
         let truncated = SearchResults {
             truncated: true,
             ..found(3)

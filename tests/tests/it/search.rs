@@ -1132,6 +1132,7 @@ db_test!(
             "/tim-kiem?q=nhan&page=2",
             "/tim-kiem?q=nhan&in_stock=true",
             "/tim-kiem?q=zzqqxxkk",
+            "/tim-kiem?q=%21%21",
             "/tim-kiem?q=tuong+bam",
         ] {
             let html = app.page(path).await;
