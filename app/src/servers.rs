@@ -176,6 +176,26 @@ pub async fn lease(
     Ok(taken.rows_affected() == 1)
 }
 
+/// Takes the lease of `job` for `holder` until `now + ttl`, whoever holds it: for a one-off run
+/// by an operator (`ocop reindex`) that must not wait for a live server to let go. The holder
+/// it displaces finds out at its next renewal, and whatever it clears under the lease is fenced
+/// (see `crate::search::sync::Writer`).
+pub async fn take_over(
+    db: &Db,
+    job: &str,
+    holder: &str,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(TAKE_OVER)
+        .bind(job)
+        .bind(holder)
+        .bind(db_timestamp(now + ttl))
+        .execute(db.pool())
+        .await
+        .map(|_| ())
+}
+
 /// A lease a background loop asks for on each pass: it renews it only when a third of its time
 /// has gone, and after failing to take it asks again only a third of its time later, so a loop
 /// that polls often writes seldom.
@@ -231,6 +251,13 @@ impl Lease {
         self.until.is_some()
     }
 
+    /// Learnt that another holder has the job (a fenced write found it): asked for again a third
+    /// of its time later, like any refusal.
+    pub fn lost(&mut self, now: DateTime<Utc>) {
+        self.until = None;
+        self.next_try = Some(now + self.ttl / 3);
+    }
+
     /// Gives the lease up for another server to take, and does not ask for it for its time.
     pub async fn give_up(&mut self, db: &Db, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
         self.until = None;
@@ -265,6 +292,9 @@ crate::db::statements! {
     FORGET_SERVERS = "DELETE FROM app_servers";
     /// `forget_all`.
     FORGET_LEASES = "DELETE FROM job_leases";
+    /// `take_over`.
+    TAKE_OVER = "INSERT INTO job_leases (job, holder, until) VALUES ($1, $2, $3)
+        ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, until = excluded.until";
     /// `lease`: free, lapsed, or already ours.
     LEASE = "INSERT INTO job_leases (job, holder, until) VALUES ($1, $2, $3)
         ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, until = excluded.until

@@ -303,11 +303,12 @@ pub async fn restore(
         .context("clearing the backed-up site's servers")?;
     match embedded {
         Some(engine) => {
-            crate::search::indexer::rebuild(&db, &engine).await?;
+            crate::search::indexer::rebuild(&db, &engine, app::search::sync::Writer::Alone).await?;
         }
         None => {
             let engine = crate::search::open(search).context("opening the search index")?;
-            crate::search::indexer::rebuild(&db, engine.as_ref()).await?;
+            crate::search::indexer::rebuild(&db, engine.as_ref(), app::search::sync::Writer::Alone)
+                .await?;
         }
     }
     db.close().await;

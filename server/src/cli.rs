@@ -481,7 +481,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("opening the search index")?
                 {
                     Some(engine) => {
-                        let repair = crate::search::indexer::rebuild(&db, &engine).await?;
+                        // No server owns it: nothing else writes it.
+                        let repair = crate::search::indexer::rebuild(
+                            &db,
+                            &engine,
+                            app::search::sync::Writer::Alone,
+                        )
+                        .await?;
                         println!(
                             "search index (embedded) rebuilt: {repair:?} in {:.1} s",
                             started.elapsed().as_secs_f64()
@@ -505,8 +511,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 return Ok(());
             }
+            // A shared index: servers may be writing it, so this takes the writing over.
+            println!("taking the index's writing over from the servers");
             let engine = crate::search::open(&settings).context("opening the search index")?;
-            let repair = crate::search::indexer::rebuild(&db, engine.as_ref()).await?;
+            let repair = crate::search::indexer::rebuild_shared(&db, engine.as_ref()).await?;
             println!(
                 "search index ({}) rebuilt: {repair:?} in {:.1} s",
                 engine.name(),

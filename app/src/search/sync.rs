@@ -100,9 +100,45 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
         .await
 }
 
-/// Forgets changes the engine now has.
-pub async fn done(db: &Db, queued: &[Queued]) -> Result<(), sqlx::Error> {
+/// The job whose lease (`crate::servers`) lets one process at a time write the index.
+pub const WRITER_JOB: &str = "search_outbox";
+
+/// Who clears the queue after writing the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Writer<'a> {
+    /// A process that writes the index with no server running beside it (`ocop reindex` or
+    /// `ocop restore` that opened the embedded index itself, a test).
+    Alone,
+    /// The holder of [`WRITER_JOB`]'s lease: rows are cleared only while it still holds it, in
+    /// the same transaction, so a writer that lost the lease (`ocop reindex` took over, then
+    /// reads the database) never clears a change the new writer has not seen.
+    Leased(&'a str),
+}
+
+/// Locks the writer's lease row for the rest of `tx`; false when `writer` no longer holds it.
+async fn still_writer(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    writer: Writer<'_>,
+) -> Result<bool, sqlx::Error> {
+    let Writer::Leased(holder) = writer else {
+        return Ok(true);
+    };
+    // A write, not a read: on PostgreSQL the row stays locked until commit, so a take-over
+    // waits for this clear to land (and every clear after it sees the new holder).
+    let held = sqlx::query(FENCE)
+        .bind(WRITER_JOB)
+        .bind(holder)
+        .execute(&mut **tx)
+        .await?;
+    Ok(held.rows_affected() == 1)
+}
+
+/// Forgets changes the engine now has; false (nothing forgotten) when `writer` lost the lease.
+pub async fn done(db: &Db, queued: &[Queued], writer: Writer<'_>) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    if !still_writer(&mut tx, writer).await? {
+        return Ok(false);
+    }
     for chunk in queued.chunks(500) {
         let sql = done_sql(chunk.len());
         let mut query = sqlx::query(&sql);
@@ -112,7 +148,8 @@ pub async fn done(db: &Db, queued: &[Queued]) -> Result<(), sqlx::Error> {
         query.execute(&mut *tx).await?;
     }
     sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// How many times the index has taken changes: the servers that do not write it (see
@@ -146,15 +183,20 @@ pub async fn oldest_queued_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Er
 }
 
 /// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
-/// before the rebuild read the database may go: `up_to` is the newest such id.
-pub async fn clear_up_to(db: &Db, up_to: &str) -> Result<(), sqlx::Error> {
+/// before the rebuild read the database may go: `up_to` is the newest such id. False (nothing
+/// forgotten) when `writer` lost the lease.
+pub async fn clear_up_to(db: &Db, up_to: &str, writer: Writer<'_>) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
+    if !still_writer(&mut tx, writer).await? {
+        return Ok(false);
+    }
     sqlx::query(CLEAR_UP_TO)
         .bind(up_to)
         .execute(&mut *tx)
         .await?;
     sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The newest queued change's id, if any.
@@ -400,6 +442,8 @@ crate::db::statements! {
     OLDEST_QUEUED_AT = "SELECT queued_at FROM search_outbox ORDER BY id LIMIT 1";
     /// `clear_up_to`.
     CLEAR_UP_TO = "DELETE FROM search_outbox WHERE id <= $1";
+    /// `still_writer`.
+    FENCE = "UPDATE job_leases SET until = until WHERE job = $1 AND holder = $2";
     /// `done`, `clear_up_to`.
     BUMP_GENERATION = "UPDATE search_generation SET generation = generation + 1";
     /// `generation`.

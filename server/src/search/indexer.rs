@@ -13,7 +13,7 @@ use app::{
     search::{
         engine::{SearchEngine, SearchError, day_number},
         service::Search,
-        sync,
+        sync::{self, Writer},
     },
 };
 use chrono::{DateTime, NaiveDate, Utc};
@@ -49,12 +49,16 @@ fn today() -> NaiveDate {
 
 /// Rebuilds the index when it is damaged (the engine's own check, which sees what a crashed
 /// write left behind), incomplete, or does not hold as many products as are public.
-pub async fn repair(db: &Db, engine: &dyn SearchEngine) -> Result<Repair, IndexError> {
+pub async fn repair(
+    db: &Db,
+    engine: &dyn SearchEngine,
+    writer: Writer<'_>,
+) -> Result<Repair, IndexError> {
     match engine.verify().await {
         Ok(()) => {}
         Err(SearchError::Corrupt(e)) => {
             tracing::warn!(error = %e, "search index damaged: rebuilding");
-            return rebuild(db, engine).await;
+            return rebuild(db, engine, writer).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -69,31 +73,80 @@ pub async fn repair(db: &Db, engine: &dyn SearchEngine) -> Result<Repair, IndexE
                 public,
                 "search index out of step with the database: rebuilding"
             );
-            rebuild(db, engine).await
+            rebuild(db, engine, writer).await
         }
         Err(SearchError::Corrupt(e)) => {
             tracing::warn!(error = %e, "search index damaged: rebuilding");
-            rebuild(db, engine).await
+            rebuild(db, engine, writer).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// Rebuilds the whole index from the database.
-pub async fn rebuild(db: &Db, engine: &dyn SearchEngine) -> Result<Repair, IndexError> {
+pub async fn rebuild(
+    db: &Db,
+    engine: &dyn SearchEngine,
+    writer: Writer<'_>,
+) -> Result<Repair, IndexError> {
     // Changes queued before this point are in the documents read below; later ones stay queued.
     let newest = sync::newest(db).await?;
     let docs = sync::all_documents(db, today()).await?;
     let documents = docs.len();
     engine.rebuild(docs).await?;
-    if let Some(newest) = newest {
-        sync::clear_up_to(db, &newest).await?;
+    if let Some(newest) = newest
+        && !sync::clear_up_to(db, &newest, writer).await?
+    {
+        return Err(IndexError::LeaseLost);
     }
     Ok(Repair::Rebuilt { documents })
 }
 
+/// How long `ocop reindex` waits after taking the writing over before it reads the database: a
+/// server's pass that was under way stops at its next renewal (every [`RENEW`]), and whatever it
+/// had sent the engine by then is ahead of the rebuild in the engine's queue.
+const HAND_OVER: Duration = Duration::from_secs(RENEW.as_secs() + 1);
+
+/// Rebuilds a shared index (Meilisearch) while servers may be writing it: `ocop reindex` takes
+/// the writing over for the rebuild. Otherwise a change a server applied after the rebuild read
+/// the database, and cleared from the queue, would be swapped away with the old index. The
+/// servers take the writing back afterwards, with the changes queued since.
+pub async fn rebuild_shared(db: &Db, engine: &dyn SearchEngine) -> Result<Repair, IndexError> {
+    let me: Arc<str> = format!("reindex-{}", app::db::ids::new_id()).into();
+    app::servers::take_over(db, sync::WRITER_JOB, &me, Utc::now(), LEASE).await?;
+    let mut lease = app::servers::Lease::new(sync::WRITER_JOB, me.clone(), LEASE);
+    let kept = async {
+        tokio::time::sleep(RENEW).await;
+        loop {
+            match lease.renew(db, Utc::now()).await {
+                Ok(true) => {}
+                Ok(false) => return IndexError::LeaseLost,
+                Err(e) => return IndexError::Db(e),
+            }
+            tokio::time::sleep(RENEW).await;
+        }
+    };
+    let rebuilt = async {
+        tokio::time::sleep(HAND_OVER).await;
+        rebuild(db, engine, Writer::Leased(&me)).await
+    };
+    let outcome = tokio::select! {
+        rebuilt = rebuilt => rebuilt,
+        lost = kept => Err(lost),
+    };
+    // Given back at once, not left to lapse: the servers' queued changes follow.
+    app::servers::Lease::new(sync::WRITER_JOB, me, LEASE)
+        .give_up(db, Utc::now())
+        .await?;
+    outcome
+}
+
 /// Applies up to one batch of queued changes; returns how many queue rows it cleared.
-pub async fn apply_queued(db: &Db, engine: &dyn SearchEngine) -> Result<usize, IndexError> {
+pub async fn apply_queued(
+    db: &Db,
+    engine: &dyn SearchEngine,
+    writer: Writer<'_>,
+) -> Result<usize, IndexError> {
     let queued = sync::pending(db, BATCH).await?;
     if queued.is_empty() {
         return Ok(0);
@@ -104,7 +157,9 @@ pub async fn apply_queued(db: &Db, engine: &dyn SearchEngine) -> Result<usize, I
     let (docs, gone) = sync::documents(db, &ids, today()).await?;
     engine.apply(docs, gone).await?;
     // Only now: had the engine failed, the rows would still be queued for the next pass.
-    sync::done(db, &queued).await?;
+    if !sync::done(db, &queued, writer).await? {
+        return Err(IndexError::LeaseLost);
+    }
     Ok(queued.len())
 }
 
@@ -194,7 +249,8 @@ const VOCABULARY_FOLLOW: Duration = Duration::from_secs(1);
 /// (see `app::servers`): two writers could each read a product, and the older read land last.
 pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<str>) {
     let engine: Arc<dyn SearchEngine> = search.engine.clone();
-    let mut lease = app::servers::Lease::new("search_outbox", server, LEASE);
+    let mut lease = app::servers::Lease::new(sync::WRITER_JOB, server.clone(), LEASE);
+    let fence = Writer::Leased(&server);
     let mut seen_generation: Option<i64> = None;
     let mut vocabulary_read: Option<std::time::Instant> = None;
     let mut repaired = false;
@@ -231,7 +287,7 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
             // takes over, rather than writing beside it.
             let writes = async {
                 if !repaired {
-                    let repair = repair(&db, engine.as_ref()).await?;
+                    let repair = repair(&db, engine.as_ref(), fence).await?;
                     tracing::info!(?repair, engine = engine.name(), "search index ready");
                     if repair != Repair::Valid {
                         health.rebuilt();
@@ -240,7 +296,7 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                 }
                 if engine.rebuild_requested() {
                     tracing::info!("rebuilding the search index, as `ocop reindex` asked");
-                    let rebuilt = rebuild(&db, engine.as_ref()).await;
+                    let rebuilt = rebuild(&db, engine.as_ref(), fence).await;
                     engine.rebuild_answered(match &rebuilt {
                         Ok(Repair::Rebuilt { documents }) => Ok(*documents),
                         Ok(Repair::Valid) => Ok(0),
@@ -254,7 +310,7 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                     refresh_stars(&db, engine.as_ref(), day).await?;
                     stars_checked = Some(day);
                 }
-                while apply_queued(&db, engine.as_ref()).await? == BATCH as usize {}
+                while apply_queued(&db, engine.as_ref(), fence).await? == BATCH as usize {}
                 Ok::<(), IndexError>(())
             };
             let kept = async {
@@ -272,7 +328,16 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                 lost = kept => Err(lost),
             }
         };
-        let outcome = pass.await;
+        let outcome = match pass.await {
+            Err(IndexError::LeaseLost) => {
+                // Taken over (`ocop reindex`, or another server after a stall): not a failure of
+                // the engine; this server asks for the lease again, like the others.
+                tracing::info!("another process took over writing the search index");
+                lease.lost(chrono::Utc::now());
+                Ok(false)
+            }
+            other => other,
+        };
         match &outcome {
             Ok(true) => failures = 0,
             Ok(false) => {}
@@ -307,7 +372,7 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                 wait = (wait * 2).clamp(POLL, MAX_BACKOFF);
                 if let IndexError::Engine(SearchError::Corrupt(damage)) = &e {
                     tracing::warn!(error = %damage, "search index damaged: rebuilding it from the database");
-                    match rebuild(&db, engine.as_ref()).await {
+                    match rebuild(&db, engine.as_ref(), fence).await {
                         Ok(repair) => {
                             tracing::info!(?repair, "search index rebuilt");
                             health.rebuilt();

@@ -13,6 +13,7 @@ use app::{
         model::{SearchFilters, SearchRequest, SearchResults, SearchSort},
         query::analyze,
         service::Search,
+        sync::Writer,
     },
     seller::{self, rules::ProductInput},
 };
@@ -70,7 +71,7 @@ async fn product_id(db: &Db, slug: &str) -> String {
 /// The suite every engine passes, on the demo data of `app`'s database.
 async fn conformance(db: &Db, engine: Arc<dyn SearchEngine>) {
     let e = engine.as_ref();
-    let built = indexer::rebuild(db, e).await.unwrap();
+    let built = indexer::rebuild(db, e, Writer::Alone).await.unwrap();
     let public = app::search::sync::public_count(db).await.unwrap() as u64;
     assert_eq!(
         built,
@@ -576,7 +577,9 @@ struct RelevanceQuery {
 /// built from `db`.
 async fn service(db: &Db, engine: Arc<dyn SearchEngine>) -> Search {
     let search = Search::new(engine);
-    indexer::rebuild(db, search.engine.as_ref()).await.unwrap();
+    indexer::rebuild(db, search.engine.as_ref(), Writer::Alone)
+        .await
+        .unwrap();
     search
 }
 
@@ -878,7 +881,7 @@ db_test!(
         // rebuild clears the queue only after writing: let it finish before taking the picture.
         app.search_settled().await;
         assert_eq!(
-            indexer::repair(&app.db, app.state.search.engine.as_ref())
+            indexer::repair(&app.db, app.state.search.engine.as_ref(), Writer::Alone)
                 .await
                 .unwrap(),
             indexer::Repair::Valid

@@ -20,6 +20,90 @@ async fn second(
     Application::build(settings).await
 }
 
+/// A fresh Meilisearch index for one test (removed at its end), and the settings that use it.
+fn fresh_meili_index() -> (SearchSettings, String) {
+    let url = std::env::var("MEILI_URL").expect("MEILI_URL is set for this test");
+    let key = std::env::var("MEILI_KEY").ok();
+    let index = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let search = SearchSettings::Meili {
+        url,
+        key,
+        index: index.clone(),
+    };
+    (search, index)
+}
+
+/// A listing called `name` of the longan cooperative, published by a member (the first phone)
+/// and awaiting the commune's officer (the second): the officer's session, its id and its slug.
+async fn awaiting_approval(
+    app: &TestApp,
+    (member, officer): (&str, &str),
+    name: &str,
+) -> (Browser, String, String) {
+    let farmer = crate::seller::member(app, member, crate::seller::LONGAN_COOP).await;
+    let (_, commune) = crate::seller::producer(app, crate::seller::LONGAN_COOP).await;
+    let officer = crate::seller::officer_of(app, officer, &commune).await;
+    let id = crate::seller::create_listing(app, &farmer, crate::seller::LONGAN_COOP, name).await;
+    crate::seller::add_variant(&farmer, &id, "Hộp 1 kg", "95000", "20").await;
+    farmer
+        .submit(
+            &format!("/ban-hang/san-pham/{id}/trang-thai"),
+            &[("action", "publish")],
+        )
+        .await;
+    let slug: String = sqlx::query_scalar("SELECT slug FROM products WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    (officer, id, slug)
+}
+
+/// A variant's stock.
+async fn stock(db: &app::db::Db, variant: &str) -> i64 {
+    sqlx::query_scalar("SELECT stock FROM product_variants WHERE id = $1")
+        .bind(variant)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+/// Fills a guest's cart on the server at `filled` with 2 of `x` and 1 of `y` (two producers),
+/// checks out by bank transfer on the server at `paid`, and moves both orders' deadline to
+/// an hour ago: their order numbers.
+async fn unpaid_across(
+    app: &TestApp,
+    (x, y): (&str, &str),
+    filled: &str,
+    paid: &str,
+    key: &str,
+) -> Vec<String> {
+    let before = (stock(&app.db, x).await, stock(&app.db, y).await);
+    let mut guest = Browser::new(filled);
+    add(&guest, x, 2).await;
+    add(&guest, y, 1).await;
+    guest.address = paid.to_owned();
+    let (status, placed) = place(&guest, &checkout_body(app, "bank_transfer", key).await).await;
+    assert_eq!(status, 201, "{placed}");
+    let nos = order_nos(&placed);
+    assert_eq!(nos.len(), 2, "one order per producer");
+    assert_eq!(
+        (stock(&app.db, x).await, stock(&app.db, y).await),
+        (before.0 - 2, before.1 - 1)
+    );
+    for no in &nos {
+        sqlx::query("UPDATE orders SET pay_by = $1 WHERE order_no = $2")
+            .bind(app::domain::time::db_timestamp(
+                Utc::now() - Duration::hours(1),
+            ))
+            .bind(no)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    nos
+}
+
 db_test!(an_embedded_index_serves_alone, |engine| {
     let mut app = spawn_app(engine).await;
     let elsewhere = tempfile::tempdir().unwrap();
@@ -147,14 +231,7 @@ db_test!(a_job_lease_has_one_holder_at_a_time, |engine| {
     ignore = "MEILI_URL is not set: several servers need Meilisearch (no server on this machine)"
 )]
 async fn two_servers_serve_one_site() {
-    let url = std::env::var("MEILI_URL").expect("MEILI_URL is set for this test");
-    let key = std::env::var("MEILI_KEY").ok();
-    let index = format!("test_{}", uuid::Uuid::new_v4().simple());
-    let search = SearchSettings::Meili {
-        url,
-        key,
-        index: index.clone(),
-    };
+    let (search, index) = fresh_meili_index();
     let a = spawn_app_configured(Engine::Postgres, |s| s.search = search.clone()).await;
     a.seed().await;
     let folder = tempfile::tempdir().unwrap();
@@ -170,25 +247,10 @@ async fn two_servers_serve_one_site() {
     assert_eq!(a.count("app_servers").await, 2);
 
     // A listing approved through A is found on B within 2 s.
-    let farmer = crate::seller::member(&a, "0988 500 001", crate::seller::LONGAN_COOP).await;
-    let (_, commune) = crate::seller::producer(&a, crate::seller::LONGAN_COOP).await;
-    let officer = crate::seller::officer_of(&a, "0988 500 002", &commune).await;
     // Words no other product has, typed together without their marks: B reads them as the
     // listing's only once its vocabulary has them (the writer, A, learns them as it writes).
-    let name = "Nhãn lồng Thủy Lôi";
-    let id = crate::seller::create_listing(&a, &farmer, crate::seller::LONGAN_COOP, name).await;
-    crate::seller::add_variant(&farmer, &id, "Hộp 1 kg", "95000", "20").await;
-    farmer
-        .submit(
-            &format!("/ban-hang/san-pham/{id}/trang-thai"),
-            &[("action", "publish")],
-        )
-        .await;
-    let slug: String = sqlx::query_scalar("SELECT slug FROM products WHERE id = $1")
-        .bind(&id)
-        .fetch_one(a.db.pool())
-        .await
-        .unwrap();
+    let (officer, id, slug) =
+        awaiting_approval(&a, ("0988 500 001", "0988 500 002"), "Nhãn lồng Thủy Lôi").await;
     // Names are marked where they matched: the card's link is what is looked for.
     let card = format!("/san-pham/{slug}\"");
     let on_b = Browser::new(&b_address);
@@ -223,40 +285,15 @@ async fn two_servers_serve_one_site() {
     // A cart filled on A checks out on B; a bank transfer left unpaid expires once, though
     // both servers settle at once.
     let (x, y) = two_producers(&a).await;
-    let stock = |variant: String| {
-        let db = a.db.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT stock FROM product_variants WHERE id = $1")
-                .bind(variant)
-                .fetch_one(db.pool())
-                .await
-                .unwrap()
-        }
-    };
-    let before = (stock(x.id.clone()).await, stock(y.id.clone()).await);
-    let mut guest = Browser::new(&a.address);
-    add(&guest, &x.id, 2).await;
-    add(&guest, &y.id, 1).await;
-    guest.address = b_address.clone();
-    let (status, placed) = place(
-        &guest,
-        &checkout_body(&a, "bank_transfer", "key-two-servers-01").await,
+    let before = (stock(&a.db, &x.id).await, stock(&a.db, &y.id).await);
+    let nos = unpaid_across(
+        &a,
+        (&x.id, &y.id),
+        &a.address,
+        &b_address,
+        "key-two-servers-01",
     )
     .await;
-    assert_eq!(status, 201, "{placed}");
-    let nos = order_nos(&placed);
-    assert_eq!(nos.len(), 2, "one order per producer");
-    assert_eq!(stock(x.id.clone()).await, before.0 - 2);
-    for no in &nos {
-        sqlx::query("UPDATE orders SET pay_by = $1 WHERE order_no = $2")
-            .bind(app::domain::time::db_timestamp(
-                Utc::now() - Duration::hours(1),
-            ))
-            .bind(no)
-            .execute(a.db.pool())
-            .await
-            .unwrap();
-    }
     let (on_a, on_b) = tokio::join!(
         server::payments::tasks::settle(&a.state),
         server::payments::tasks::settle(&b_state)
@@ -270,12 +307,354 @@ async fn two_servers_serve_one_site() {
         );
     }
     assert_eq!(
-        (stock(x.id.clone()).await, stock(y.id.clone()).await),
+        (stock(&a.db, &x.id).await, stock(&a.db, &y.id).await),
         before,
         "stock returned exactly once"
     );
 
     let _ = stop_b.send(());
     serving_b.await.unwrap().unwrap();
+    crate::search::remove_meili_index(&index).await;
+}
+
+/// The index `ocop reindex` writes in [`a_reindex_beside_a_writing_server_loses_no_change`]:
+/// the real engine, held inside its rebuild (the database already read) until the test lets go.
+struct HeldRebuild {
+    engine: std::sync::Arc<dyn app::search::engine::SearchEngine>,
+    reached: tokio::sync::Notify,
+    resume: tokio::sync::Notify,
+}
+
+impl app::search::engine::SearchEngine for HeldRebuild {
+    fn name(&self) -> &'static str {
+        self.engine.name()
+    }
+    fn search<'a>(
+        &'a self,
+        query: &'a app::search::engine::EngineQuery,
+    ) -> app::search::engine::BoxFuture<
+        'a,
+        Result<app::search::engine::EngineHits, app::search::engine::SearchError>,
+    > {
+        self.engine.search(query)
+    }
+    fn apply(
+        &self,
+        upserts: Vec<app::search::engine::SearchDoc>,
+        deletes: Vec<String>,
+    ) -> app::search::engine::BoxFuture<'_, Result<(), app::search::engine::SearchError>> {
+        self.engine.apply(upserts, deletes)
+    }
+    fn rebuild(
+        &self,
+        docs: Vec<app::search::engine::SearchDoc>,
+    ) -> app::search::engine::BoxFuture<'_, Result<(), app::search::engine::SearchError>> {
+        Box::pin(async move {
+            self.reached.notify_one();
+            self.resume.notified().await;
+            self.engine.rebuild(docs).await
+        })
+    }
+    fn status(
+        &self,
+    ) -> app::search::engine::BoxFuture<
+        '_,
+        Result<app::search::engine::IndexStatus, app::search::engine::SearchError>,
+    > {
+        self.engine.status()
+    }
+    fn stale(
+        &self,
+        today: u32,
+    ) -> app::search::engine::BoxFuture<'_, Result<Vec<String>, app::search::engine::SearchError>>
+    {
+        self.engine.stale(today)
+    }
+}
+
+/// `ocop reindex` on Meilisearch while a server writes the index: a listing approved after the
+/// rebuild read the database is in the index afterwards. (Before, the server applied it to the
+/// old index and cleared it from the queue, and the rebuild's swap threw it away.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(ocop_meili_tests),
+    ignore = "MEILI_URL is not set: the shared index needs Meilisearch (no server on this machine)"
+)]
+async fn a_reindex_beside_a_writing_server_loses_no_change() {
+    let (search, index) = fresh_meili_index();
+    let a = spawn_app_configured(Engine::Postgres, |s| s.search = search.clone()).await;
+    a.seed().await;
+    a.search_settled().await;
+
+    let (officer, id, slug) =
+        awaiting_approval(&a, ("0988 500 011", "0988 500 012"), "Nhãn lồng Hàm Tử").await;
+    let card = format!("/san-pham/{slug}\"");
+    let query = "/tim-kiem?q=hamtu";
+    let buyer = Browser::new(&a.address);
+
+    let engine = std::sync::Arc::new(HeldRebuild {
+        engine: server::search::open(&search).unwrap(),
+        reached: tokio::sync::Notify::new(),
+        resume: tokio::sync::Notify::new(),
+    });
+    let reindex = tokio::spawn({
+        let (db, engine) = (a.db.clone(), engine.clone());
+        async move { server::search::indexer::rebuild_shared(&db, engine.as_ref()).await }
+    });
+    engine.reached.notified().await;
+    // The rebuild has read the database: the listing is approved now, and the server that
+    // writes the index polls its queue five times a second.
+    officer
+        .submit(&format!("/can-bo/san-pham/{id}"), &[("action", "approve")])
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    engine.resume.notify_one();
+    reindex.await.unwrap().expect("the rebuild");
+
+    // The server takes the writing back and applies what was queued meanwhile.
+    let rebuilt = std::time::Instant::now();
+    while !buyer.page(query).await.contains(&card) {
+        assert!(
+            rebuilt.elapsed() < std::time::Duration::from_secs(15),
+            "the listing approved during the rebuild is not in search 15 s after it"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    eprintln!("found {:?} after the rebuild", rebuilt.elapsed());
+    a.search_settled().await;
+    crate::search::remove_meili_index(&index).await;
+}
+
+/// A real `ocop serve` process: the binary `cargo leptos build` put beside this test (as
+/// `scripts/test` builds it first), started as an operator would start it, stopped with
+/// SIGTERM as systemd stops it, and killed should the test fail first.
+struct ServeProcess {
+    child: std::process::Child,
+    address: String,
+    log: std::path::PathBuf,
+}
+
+impl ServeProcess {
+    /// `ocop serve` on `a`'s database and this Meilisearch index, with its own data folder.
+    async fn start(a: &TestApp, folder: &std::path::Path, search: &SearchSettings) -> ServeProcess {
+        // target/debug/deps/it-… → target/debug/ocop
+        let bin = std::env::current_exe()
+            .ok()
+            .and_then(|me| Some(me.parent()?.parent()?.join("ocop")))
+            .filter(|bin| bin.is_file())
+            .expect(
+                "the ocop binary beside the tests: `cargo leptos build` first (scripts/test does)",
+            );
+        let SearchSettings::Meili { url, key, index } = search else {
+            panic!("several servers share Meilisearch");
+        };
+        std::fs::create_dir_all(folder).unwrap();
+        let log = folder.join("serve.log");
+        // Appended to: a restarted server's log keeps what it did before.
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        // What an earlier start wrote: its "serving" line is not this one's.
+        let earlier = out.metadata().unwrap().len() as usize;
+        let mut command = std::process::Command::new(bin);
+        command
+            .arg("--data-dir")
+            .arg(folder)
+            .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
+            .env("DATABASE_URL", &a.settings.database_url)
+            .env("MEILI_URL", url)
+            .env("MEILI_INDEX", index)
+            .env("OCOP_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .env("LEPTOS_OUTPUT_NAME", "ocop")
+            .env("LEPTOS_SITE_ROOT", &*a.settings.leptos.site_root)
+            .env("LEPTOS_SITE_PKG_DIR", "pkg")
+            .env_remove("OCOP_MEDIA_URL")
+            .env_remove("LEPTOS_SITE_ADDR")
+            .stdin(std::process::Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out);
+        match key {
+            Some(key) => command.env("MEILI_KEY", key),
+            None => command.env_remove("MEILI_KEY"),
+        };
+        let mut child = command.spawn().expect("starting ocop serve");
+        let started = std::time::Instant::now();
+        loop {
+            let all = std::fs::read_to_string(&log).unwrap_or_default();
+            let text = all.get(earlier..).unwrap_or_default();
+            let serving = text
+                .lines()
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .find(|line| line["fields"]["message"] == "serving");
+            if let Some(line) = serving {
+                let address = line["fields"]["address"].as_str().unwrap().to_owned();
+                return ServeProcess {
+                    child,
+                    address: format!("http://{address}"),
+                    log,
+                };
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("ocop serve exited ({status}) before serving:\n{text}");
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(90),
+                "ocop serve is not serving after 90 s:\n{text}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGTERM, and the clean exit a stop promises (its leases given back, its heartbeat gone).
+    async fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let asked = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                asked.elapsed() < std::time::Duration::from_secs(30),
+                "ocop serve still runs 30 s after SIGTERM:\n{}",
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        assert!(
+            status.success(),
+            "ocop serve stopped with {status}:\n{}",
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        );
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        // Already gone after `stop`; otherwise the test failed: no server outlives it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Two `ocop serve` processes on one PostgreSQL database and one Meilisearch index: a listing
+/// approved through one is found on the other within 2 s, a cart filled on one checks out on
+/// the other, and the payment expiry, which both start at once, runs once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(ocop_meili_tests),
+    ignore = "MEILI_URL is not set: several servers need Meilisearch (no server on this machine)"
+)]
+async fn two_serve_processes_serve_one_site() {
+    let (search, index) = fresh_meili_index();
+    // The in-process server sets the database up (schema, demo province, the accounts and the
+    // listing), then stops: only the two processes serve after that.
+    let mut setup = spawn_app_configured(Engine::Postgres, |s| s.search = search.clone()).await;
+    setup.seed().await;
+    let (mut officer, id, slug) = awaiting_approval(
+        &setup,
+        ("0988 500 021", "0988 500 022"),
+        "Nhãn lồng Phượng Hoàng",
+    )
+    .await;
+    let (x, y) = two_producers(&setup).await;
+    setup.search_settled().await;
+    setup.shut_down().await.unwrap();
+    // Its pool closed with it: the test's own reads go through a new one.
+    setup.db = app::db::Db::connect(&setup.settings.database_url)
+        .await
+        .unwrap();
+    let db = setup.db.clone();
+    assert_eq!(ocop_tests::count(&db, "app_servers").await, 0);
+
+    let folders = tempfile::tempdir().unwrap();
+    let (folder_one, folder_two) = (folders.path().join("one"), folders.path().join("two"));
+    let (one, two) = tokio::join!(
+        ServeProcess::start(&setup, &folder_one, &search),
+        ServeProcess::start(&setup, &folder_two, &search)
+    );
+    assert_eq!(ocop_tests::count(&db, "app_servers").await, 2);
+
+    // Approved through one, found on the other within 2 s.
+    let card = format!("/san-pham/{slug}\"");
+    let query = "/tim-kiem?q=ph%C6%B0%E1%BB%A3ng+ho%C3%A0ng";
+    let on_two = Browser::new(&two.address);
+    assert!(!on_two.page(query).await.contains(&card), "not public yet");
+    officer.address = one.address.clone();
+    officer
+        .submit(&format!("/can-bo/san-pham/{id}"), &[("action", "approve")])
+        .await;
+    let approved = std::time::Instant::now();
+    while !on_two.page(query).await.contains(&card) {
+        assert!(
+            approved.elapsed() < std::time::Duration::from_secs(2),
+            "the listing approved on one server is not in the other's search after 2 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "approved on one, found on two after {:?}",
+        approved.elapsed()
+    );
+
+    // A cart filled on one checks out on the other; its transfers are not paid in time.
+    let before = (stock(&db, &x.id).await, stock(&db, &y.id).await);
+    let nos = unpaid_across(
+        &setup,
+        (&x.id, &y.id),
+        &one.address,
+        &two.address,
+        "key-two-processes-01",
+    )
+    .await;
+
+    // Both stop, then start again at once, and each settles on its first tick: the orders
+    // expire once and their stock comes back once.
+    tokio::join!(one.stop(), two.stop());
+    assert_eq!(ocop_tests::count(&db, "app_servers").await, 0, "both left");
+    let (one, two) = tokio::join!(
+        ServeProcess::start(&setup, &folder_one, &search),
+        ServeProcess::start(&setup, &folder_two, &search)
+    );
+    let restarted = std::time::Instant::now();
+    for no in &nos {
+        while order_status(&setup, no).await != ("cancelled".into(), "expired".into()) {
+            assert!(
+                restarted.elapsed() < std::time::Duration::from_secs(30),
+                "order {no} has not expired 30 s after the servers started"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    assert_eq!(
+        (stock(&db, &x.id).await, stock(&db, &y.id).await),
+        before,
+        "stock returned exactly once"
+    );
+    // Each order is in one expiry, on one of the two: their logs say which.
+    let expiries: Vec<String> = [&one, &two]
+        .iter()
+        .flat_map(|server| {
+            std::fs::read_to_string(&server.log)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .filter(|line| line["fields"]["message"] == "unpaid orders expired, stock returned")
+                .map(|line| line["fields"]["orders"].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for no in &nos {
+        let times = expiries.iter().filter(|e| e.contains(no.as_str())).count();
+        assert_eq!(times, 1, "order {no} expired {times} times: {expiries:?}");
+    }
+    tokio::join!(one.stop(), two.stop());
     crate::search::remove_meili_index(&index).await;
 }
