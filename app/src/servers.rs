@@ -179,21 +179,28 @@ pub async fn lease(
 /// Takes the lease of `job` for `holder` until `now + ttl`, whoever holds it: for a one-off run
 /// by an operator (`ocop reindex`) that must not wait for a live server to let go. The holder
 /// it displaces finds out at its next renewal, and whatever it clears under the lease is fenced
-/// (see `crate::search::sync::Writer`).
+/// (see `crate::search::sync::Writer`). True when another holder's lease was running.
 pub async fn take_over(
     db: &Db,
     job: &str,
     holder: &str,
     now: DateTime<Utc>,
     ttl: Duration,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let before: Option<(String, String)> = sqlx::query_as(LEASE_HOLDER)
+        .bind(job)
+        .fetch_optional(&mut *tx)
+        .await?;
     sqlx::query(TAKE_OVER)
         .bind(job)
         .bind(holder)
         .bind(db_timestamp(now + ttl))
-        .execute(db.pool())
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    // Stamps compare as text, as in `LEASE`.
+    Ok(before.is_some_and(|(other, until)| other != holder && until >= db_timestamp(now)))
 }
 
 /// A lease a background loop asks for on each pass: it renews it only when a third of its time
@@ -246,6 +253,11 @@ impl Lease {
         Ok(self.until.is_some())
     }
 
+    /// When this holder last took or renewed the lease, if it holds it.
+    pub fn renewed_at(&self) -> Option<DateTime<Utc>> {
+        self.until.map(|until| until - self.ttl)
+    }
+
     /// Whether this holder had the lease when it last asked.
     pub fn holds(&self) -> bool {
         self.until.is_some()
@@ -292,6 +304,8 @@ crate::db::statements! {
     FORGET_SERVERS = "DELETE FROM app_servers";
     /// `forget_all`.
     FORGET_LEASES = "DELETE FROM job_leases";
+    /// `take_over`: who had it.
+    LEASE_HOLDER = "SELECT holder, until FROM job_leases WHERE job = $1";
     /// `take_over`.
     TAKE_OVER = "INSERT INTO job_leases (job, holder, until) VALUES ($1, $2, $3)
         ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, until = excluded.until";

@@ -3,7 +3,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use chrono::NaiveDate;
-use sqlx::{AnyConnection, FromRow};
+use sqlx::{AnyConnection, FromRow, Row};
 
 use crate::{
     catalog::model::{
@@ -426,22 +426,31 @@ pub async fn product_page_rated(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Option<(ProductPage, crate::reviews::rules::Rating)>, sqlx::Error> {
-    // One connection for the page's four reads: under load, each extra pool acquire is another
-    // wait in the queue and another thread hand-off (measured with scripts/bench).
+    // One statement for the product, its variants and its gallery, then (when the commune's
+    // cards are not kept) the related cards on the same connection: under load each extra pool
+    // acquire is another wait in the queue and each statement a round trip (scripts/bench).
     let mut conn = db.pool().acquire().await?;
-    let Some(p) = sqlx::query_as::<_, ProductPageRow>(PRODUCT_PAGE_SELECT_PRODUCTS)
+    let rows = sqlx::query(PRODUCT_PAGE)
         .bind(slug)
         .bind(db_date(today))
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-
-    let variants = sqlx::query_as::<_, VariantLotRow>(PRODUCT_PAGE)
-        .bind(&p.id)
         .fetch_all(&mut *conn)
         .await?;
+    let (mut product, mut variants, mut photos) = (None, Vec::new(), Vec::new());
+    for row in &rows {
+        match row.try_get::<String, _>("part")?.as_str() {
+            "p" => product = Some(ProductPageRow::from_row(row)?),
+            "v" => variants.push(VariantLotRow::from_row(row)?),
+            "g" => photos.push(PhotoRow::from_row(row)?),
+            other => {
+                return Err(sqlx::Error::Decode(
+                    format!("product page: no part {other:?}").into(),
+                ));
+            }
+        }
+    }
+    let Some(p) = product else {
+        return Ok(None);
+    };
     let (variants, lots, recalls) = variants_and_lots(variants, p.gtin.as_deref(), locale)?;
     let key = (p.commune_id.clone(), locale, today);
     let related = related
@@ -462,8 +471,9 @@ pub async fn product_page_rated(
         .take(RELATED_PRODUCTS)
         .map(|(_, card)| card.clone())
         .collect();
-    let mut photos = galleries(&mut conn, &[p.id.as_str()], &[], locale).await?;
-    let gallery = photos.remove(&p.id).unwrap_or_default();
+    let gallery = group_photos(photos, locale)
+        .remove(&p.id)
+        .unwrap_or_default();
 
     let certificate = p.certificate()?;
     let rating = crate::reviews::rules::Rating {
@@ -1011,15 +1021,52 @@ crate::db::statements! {
         WHERE c.id = $1";
     /// `commune_page`.
     COMMUNE_PAGE_SELECT_COMMUNE_FORMER_NAMES = "SELECT name FROM commune_former_names WHERE commune_id = $1 ORDER BY name";
-    /// `product_page`.
-    PRODUCT_PAGE = "SELECT v.id AS variant_id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd,
-              v.stock, l.id AS lot_id, l.lot_code, l.harvested_on, l.grade, l.verified_at,
-              r.reason AS recall_reason, r.recalled_at
-         FROM product_variants v
-         LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status IN ('on_sale', 'recalled')
-         LEFT JOIN lot_recalls r ON r.lot_id = l.id
-        WHERE v.product_id = $1 AND v.status = 'active'
-        ORDER BY v.position, v.price_vnd, v.id";
+    /// `product_page`: the product (`p`), its active variants with their lots on sale or
+    /// recalled (`v`), and its gallery's photos in every width (`g`), as one result: on
+    /// PostgreSQL each statement is a round trip, the page's largest cost under load. Each part
+    /// fills its own columns and leaves the others NULL (the few casts type a column whose first
+    /// two parts are NULL, as a UNION needs on PostgreSQL).
+    PRODUCT_PAGE = const_format::concatcp!("WITH page AS (", PRODUCT_PAGE_SELECT_PRODUCTS, ")
+        SELECT 'p' AS part,
+               page.id, page.slug, page.name_vi, page.name_en, page.description_vi,
+               page.description_en, page.gi_name, page.gtin, page.group_vi, page.group_en,
+               page.commune_id, page.commune_slug, page.commune_name, page.commune_kind,
+               page.producer_slug, page.producer_name, page.producer_kind, page.producer_products,
+               page.cert_stars, page.cert_level, page.cert_decision_no, page.cert_issued_on,
+               page.cert_expires_on, page.review_count, page.review_stars,
+               NULL AS variant_id, NULL AS label_vi, NULL AS label_en, NULL AS unit,
+               NULL AS net_weight_g, NULL AS price_vnd, NULL AS stock, NULL AS variant_position,
+               NULL AS lot_id, NULL AS lot_code, NULL AS harvested_on, NULL AS grade,
+               NULL AS verified_at, NULL AS recall_reason, NULL AS recalled_at,
+               NULL AS product_id, NULL AS photo_id, CAST(NULL AS BIGINT) AS position,
+               CAST(NULL AS BIGINT) AS width, CAST(NULL AS BIGINT) AS height,
+               NULL AS storage_key, NULL AS alt_vi, NULL AS alt_en
+          FROM page
+        UNION ALL
+        SELECT 'v',
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               v.id, v.label_vi, v.label_en, v.unit, v.net_weight_g, v.price_vnd, v.stock,
+               v.position, l.id, l.lot_code, l.harvested_on, l.grade, l.verified_at, r.reason,
+               r.recalled_at,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+          FROM page
+          JOIN product_variants v ON v.product_id = page.id AND v.status = 'active'
+          LEFT JOIN harvest_lots l ON l.variant_id = v.id AND l.status IN ('on_sale', 'recalled')
+          LEFT JOIN lot_recalls r ON r.lot_id = l.id
+        UNION ALL
+        SELECT 'g',
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL,
+               pp.product_id, pp.photo_id, pp.position, d.width, d.height, d.storage_key,
+               ph.alt_vi, ph.alt_en
+          FROM page
+          JOIN product_photos pp ON pp.product_id = page.id
+          JOIN photos ph ON ph.id = pp.photo_id
+          JOIN photo_derivatives d ON d.photo_id = pp.photo_id
+        ORDER BY part, variant_position, price_vnd, variant_id, position, photo_id, width");
     /// `producer_page`.
     PRODUCER_PAGE = "SELECT pr.id, pr.slug, pr.name, pr.kind, pr.description_vi, pr.description_en,
               c.slug AS commune_slug, c.name AS commune_name, c.kind AS commune_kind
@@ -1046,7 +1093,7 @@ crate::db::statements! {
          FROM producers pr
         WHERE pr.commune_id = $1 AND pr.status = 'active'
         ORDER BY pr.name");
-    /// `product_page`.
+    /// The product row of `PRODUCT_PAGE`.
     PRODUCT_PAGE_SELECT_PRODUCTS = const_format::concatcp!("SELECT p.id, p.slug, p.name_vi, p.name_en, p.description_vi, p.description_en, p.gi_name,
               p.gtin,
               g.name_vi AS group_vi, g.name_en AS group_en,

@@ -182,29 +182,6 @@ pub async fn oldest_queued_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Er
         .transpose()
 }
 
-/// Forgets every queued change (a full rebuild is about to make them moot). Only rows queued
-/// before the rebuild read the database may go: `up_to` is the newest such id. False (nothing
-/// forgotten) when `writer` lost the lease.
-pub async fn clear_up_to(db: &Db, up_to: &str, writer: Writer<'_>) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    if !still_writer(&mut tx, writer).await? {
-        return Ok(false);
-    }
-    sqlx::query(CLEAR_UP_TO)
-        .bind(up_to)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(true)
-}
-
-/// The newest queued change's id, if any.
-pub async fn newest(db: &Db) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(NEWEST).fetch_optional(db.pool()).await?;
-    Ok(row.map(|(id,)| id))
-}
-
 /// How many products are public: what a complete index holds.
 pub async fn public_count(db: &Db) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as(PUBLIC_COUNT).fetch_one(db.pool()).await?;
@@ -440,16 +417,12 @@ crate::db::statements! {
     BACKLOG = "SELECT COUNT(*) FROM search_outbox";
     /// `oldest_queued_at`.
     OLDEST_QUEUED_AT = "SELECT queued_at FROM search_outbox ORDER BY id LIMIT 1";
-    /// `clear_up_to`.
-    CLEAR_UP_TO = "DELETE FROM search_outbox WHERE id <= $1";
     /// `still_writer`.
     FENCE = "UPDATE job_leases SET until = until WHERE job = $1 AND holder = $2";
-    /// `done`, `clear_up_to`.
+    /// `done`.
     BUMP_GENERATION = "UPDATE search_generation SET generation = generation + 1";
     /// `generation`.
     GENERATION = "SELECT generation FROM search_generation";
-    /// `newest`.
-    NEWEST = "SELECT id FROM search_outbox ORDER BY id DESC LIMIT 1";
     /// `load`.
     LOAD_FORMER_NAMES = "SELECT commune_id, name FROM commune_former_names";
     /// `public_count`.

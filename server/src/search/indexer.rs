@@ -83,29 +83,34 @@ pub async fn repair(
     }
 }
 
+/// The most queued changes a rebuild clears; any beyond are applied again afterwards (writes
+/// are idempotent), so a rebuild's memory does not grow with a backlog.
+const CLEAR_AT_MOST: i64 = 10_000;
+
 /// Rebuilds the whole index from the database.
 pub async fn rebuild(
     db: &Db,
     engine: &dyn SearchEngine,
     writer: Writer<'_>,
 ) -> Result<Repair, IndexError> {
-    // Changes queued before this point are in the documents read below; later ones stay queued.
-    let newest = sync::newest(db).await?;
+    // The queued changes visible now are committed, so the documents read next include them:
+    // exactly these are cleared afterwards. (Not "every id up to the newest": ids are made
+    // before their transaction commits, so a smaller id can commit after this read.)
+    let seen = sync::pending(db, CLEAR_AT_MOST).await?;
     let docs = sync::all_documents(db, today()).await?;
     let documents = docs.len();
     engine.rebuild(docs).await?;
-    if let Some(newest) = newest
-        && !sync::clear_up_to(db, &newest, writer).await?
-    {
+    if !sync::done(db, &seen, writer).await? {
         return Err(IndexError::LeaseLost);
     }
     Ok(Repair::Rebuilt { documents })
 }
 
 /// How long `ocop reindex` waits after taking the writing over before it reads the database: a
-/// server's pass that was under way stops at its next renewal (every [`RENEW`]), and whatever it
-/// had sent the engine by then is ahead of the rebuild in the engine's queue.
-const HAND_OVER: Duration = Duration::from_secs(RENEW.as_secs() + 1);
+/// server's pass that was under way stops at its next renewal, at most [`RENEW`] after it last
+/// renewed (see `run`), and whatever it had sent the engine by then is ahead of the rebuild in
+/// the engine's queue. Twice that, for a renewal that waits for a connection.
+const HAND_OVER: Duration = Duration::from_secs(RENEW.as_secs() * 2);
 
 /// Rebuilds a shared index (Meilisearch) while servers may be writing it: `ocop reindex` takes
 /// the writing over for the rebuild. Otherwise a change a server applied after the rebuild read
@@ -113,7 +118,7 @@ const HAND_OVER: Duration = Duration::from_secs(RENEW.as_secs() + 1);
 /// servers take the writing back afterwards, with the changes queued since.
 pub async fn rebuild_shared(db: &Db, engine: &dyn SearchEngine) -> Result<Repair, IndexError> {
     let me: Arc<str> = format!("reindex-{}", app::db::ids::new_id()).into();
-    app::servers::take_over(db, sync::WRITER_JOB, &me, Utc::now(), LEASE).await?;
+    let displaced = app::servers::take_over(db, sync::WRITER_JOB, &me, Utc::now(), LEASE).await?;
     let mut lease = app::servers::Lease::new(sync::WRITER_JOB, me.clone(), LEASE);
     let kept = async {
         tokio::time::sleep(RENEW).await;
@@ -127,17 +132,24 @@ pub async fn rebuild_shared(db: &Db, engine: &dyn SearchEngine) -> Result<Repair
         }
     };
     let rebuilt = async {
-        tokio::time::sleep(HAND_OVER).await;
+        // No lease was running: no writer has a pass to finish.
+        if displaced {
+            tokio::time::sleep(HAND_OVER).await;
+        }
         rebuild(db, engine, Writer::Leased(&me)).await
     };
     let outcome = tokio::select! {
         rebuilt = rebuilt => rebuilt,
         lost = kept => Err(lost),
     };
-    // Given back at once, not left to lapse: the servers' queued changes follow.
-    app::servers::Lease::new(sync::WRITER_JOB, me, LEASE)
+    // Given back at once, not left to lapse: the servers' queued changes follow. Failing that,
+    // it lapses in LEASE; the rebuild's own outcome is what the operator needs to see.
+    if let Err(e) = app::servers::Lease::new(sync::WRITER_JOB, me, LEASE)
         .give_up(db, Utc::now())
-        .await?;
+        .await
+    {
+        tracing::warn!(error = %e, "could not give the search writer's lease back; it lapses");
+    }
     outcome
 }
 
@@ -313,14 +325,26 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                 while apply_queued(&db, engine.as_ref(), fence).await? == BATCH as usize {}
                 Ok::<(), IndexError>(())
             };
+            // The first check comes RENEW after the last renewal, not after this pass began:
+            // `held` trusts a renewal that long, so a pass begun just before then would
+            // otherwise write for up to twice RENEW after another took the lease.
+            let first = lease
+                .renewed_at()
+                .and_then(|at| {
+                    (at + chrono::Duration::from_std(RENEW).ok()? - Utc::now())
+                        .to_std()
+                        .ok()
+                })
+                .unwrap_or(Duration::ZERO);
             let kept = async {
+                tokio::time::sleep(first).await;
                 loop {
-                    tokio::time::sleep(RENEW).await;
                     match lease.renew(&db, chrono::Utc::now()).await {
                         Ok(true) => {}
                         Ok(false) => return IndexError::LeaseLost,
                         Err(e) => return IndexError::Db(e),
                     }
+                    tokio::time::sleep(RENEW).await;
                 }
             };
             tokio::select! {

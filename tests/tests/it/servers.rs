@@ -68,9 +68,8 @@ async fn stock(db: &app::db::Db, variant: &str) -> i64 {
         .unwrap()
 }
 
-/// Fills a guest's cart on the server at `filled` with 2 of `x` and 1 of `y` (two producers),
-/// checks out by bank transfer on the server at `paid`, and moves both orders' deadline to
-/// an hour ago: their order numbers.
+/// Fills a guest's cart on the server at `filled` with 2 of `x` and 1 of `y` (two producers)
+/// and checks out by bank transfer on the server at `paid`: the order numbers.
 async fn unpaid_across(
     app: &TestApp,
     (x, y): (&str, &str),
@@ -91,17 +90,21 @@ async fn unpaid_across(
         (stock(&app.db, x).await, stock(&app.db, y).await),
         (before.0 - 2, before.1 - 1)
     );
-    for no in &nos {
+    nos
+}
+
+/// The transfers of these orders were due an hour ago.
+async fn past_due(db: &app::db::Db, nos: &[String]) {
+    for no in nos {
         sqlx::query("UPDATE orders SET pay_by = $1 WHERE order_no = $2")
             .bind(app::domain::time::db_timestamp(
                 Utc::now() - Duration::hours(1),
             ))
             .bind(no)
-            .execute(app.db.pool())
+            .execute(db.pool())
             .await
             .unwrap();
     }
-    nos
 }
 
 db_test!(an_embedded_index_serves_alone, |engine| {
@@ -294,6 +297,7 @@ async fn two_servers_serve_one_site() {
         "key-two-servers-01",
     )
     .await;
+    past_due(&a.db, &nos).await;
     let (on_a, on_b) = tokio::join!(
         server::payments::tasks::settle(&a.state),
         server::payments::tasks::settle(&b_state)
@@ -317,8 +321,63 @@ async fn two_servers_serve_one_site() {
     crate::search::remove_meili_index(&index).await;
 }
 
-/// The index `ocop reindex` writes in [`a_reindex_beside_a_writing_server_loses_no_change`]:
-/// the real engine, held inside its rebuild (the database already read) until the test lets go.
+// Only the holder of the search writer's lease clears the queue: one that lost it (`ocop
+// reindex` took over) leaves its changes for the new writer.
+db_test!(only_the_search_writer_clears_the_queue, |engine| {
+    use app::search::sync::{self, Queued, WRITER_JOB, Writer};
+    let app = spawn_app(engine).await;
+    let db = &app.db;
+    let now = Utc::now();
+    let ttl = Duration::seconds(60);
+    // Whoever held it (the test's own server, once it started writing), then another over it.
+    app::servers::take_over(db, WRITER_JOB, "writer-a", now, ttl)
+        .await
+        .unwrap();
+    let displaced = app::servers::take_over(db, WRITER_JOB, "writer-b", now, ttl)
+        .await
+        .unwrap();
+    assert!(displaced, "a's lease was running");
+    assert!(
+        !app::servers::take_over(db, WRITER_JOB, "writer-b", now, ttl)
+            .await
+            .unwrap(),
+        "taking one's own lease again displaces no one"
+    );
+    let mut queued = Vec::new();
+    for _ in 0..3 {
+        let id = app::db::ids::new_id();
+        sqlx::query("INSERT INTO search_outbox (id, product_id, queued_at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind("no-such-product")
+            .bind(app::domain::time::db_timestamp(now))
+            .execute(db.pool())
+            .await
+            .unwrap();
+        queued.push(Queued {
+            id,
+            product_id: "no-such-product".into(),
+        });
+    }
+    assert!(
+        !sync::done(db, &queued, Writer::Leased("writer-a"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.count("search_outbox").await,
+        3,
+        "the displaced writer cleared nothing"
+    );
+    assert!(
+        sync::done(db, &queued, Writer::Leased("writer-b"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(app.count("search_outbox").await, 0);
+});
+
+/// A real engine, held inside its rebuild (the database already read) until the test lets go:
+/// what the database does meanwhile is what a rebuild must not lose.
 struct HeldRebuild {
     engine: std::sync::Arc<dyn app::search::engine::SearchEngine>,
     reached: tokio::sync::Notify,
@@ -372,6 +431,72 @@ impl app::search::engine::SearchEngine for HeldRebuild {
     }
 }
 
+/// A rebuild clears only the queued changes it saw: one whose transaction began before the
+/// rebuild read the database but committed after (its id is the smaller) stays queued.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(ocop_pg_tests),
+    ignore = "TEST_POSTGRES_URL is not set: two transactions at once need PostgreSQL"
+)]
+async fn a_rebuild_keeps_a_change_that_committed_after_its_read() {
+    use app::search::sync::{WRITER_JOB, Writer};
+    let app = spawn_app(Engine::Postgres).await;
+    let db = app.db.clone();
+    // The test writes the index: the server's own writer keeps its hands off the queue.
+    app::servers::take_over(
+        &db,
+        WRITER_JOB,
+        "rebuilder",
+        Utc::now(),
+        Duration::seconds(60),
+    )
+    .await
+    .unwrap();
+    let queue = |id: String| {
+        sqlx::query("INSERT INTO search_outbox (id, product_id, queued_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind("a-product")
+            .bind(app::domain::time::db_timestamp(Utc::now()))
+    };
+    // The earlier id's transaction is still open when the later one commits.
+    let mut ids = [app::db::ids::new_id(), app::db::ids::new_id()];
+    ids.sort();
+    let [earlier, later] = ids;
+    let mut open = db.begin_write().await.unwrap();
+    queue(earlier.clone()).execute(&mut *open).await.unwrap();
+    queue(later.clone()).execute(db.pool()).await.unwrap();
+
+    let folder = tempfile::tempdir().unwrap();
+    let engine = std::sync::Arc::new(HeldRebuild {
+        engine: std::sync::Arc::new(
+            server::search::embedded::Embedded::open(&folder.path().join("search")).unwrap(),
+        ),
+        reached: tokio::sync::Notify::new(),
+        resume: tokio::sync::Notify::new(),
+    });
+    let rebuild = tokio::spawn({
+        let (db, engine) = (db.clone(), engine.clone());
+        async move {
+            server::search::indexer::rebuild(&db, engine.as_ref(), Writer::Leased("rebuilder"))
+                .await
+        }
+    });
+    engine.reached.notified().await;
+    open.commit().await.unwrap();
+    engine.resume.notify_one();
+    rebuild.await.unwrap().expect("the rebuild");
+
+    let left: Vec<String> = sqlx::query_scalar("SELECT id FROM search_outbox ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        vec![earlier],
+        "the change the rebuild did not see is still queued"
+    );
+}
+
 /// `ocop reindex` on Meilisearch while a server writes the index: a listing approved after the
 /// rebuild read the database is in the index afterwards. (Before, the server applied it to the
 /// old index and cleared it from the queue, and the rebuild's swap threw it away.)
@@ -402,8 +527,8 @@ async fn a_reindex_beside_a_writing_server_loses_no_change() {
         async move { server::search::indexer::rebuild_shared(&db, engine.as_ref()).await }
     });
     engine.reached.notified().await;
-    // The rebuild has read the database: the listing is approved now, and the server that
-    // writes the index polls its queue five times a second.
+    // The rebuild has read the database: the listing is approved now. (Before, the server
+    // still wrote the index, and applied and cleared the approval within this pause.)
     officer
         .submit(&format!("/can-bo/san-pham/{id}"), &[("action", "approve")])
         .await;
@@ -472,6 +597,8 @@ impl ServeProcess {
             .env("LEPTOS_SITE_ROOT", &*a.settings.leptos.site_root)
             .env("LEPTOS_SITE_PKG_DIR", "pkg")
             .env_remove("OCOP_MEDIA_URL")
+            .env_remove("OCOP_METRICS_BIND")
+            .env_remove("OCOP_METRICS_TOKEN")
             .env_remove("LEPTOS_SITE_ADDR")
             .stdin(std::process::Stdio::null())
             .stdout(out.try_clone().unwrap())
@@ -480,10 +607,15 @@ impl ServeProcess {
             Some(key) => command.env("MEILI_KEY", key),
             None => command.env_remove("MEILI_KEY"),
         };
-        let mut child = command.spawn().expect("starting ocop serve");
+        // Held from here on: a panic below kills it.
+        let mut process = ServeProcess {
+            child: command.spawn().expect("starting ocop serve"),
+            address: String::new(),
+            log,
+        };
         let started = std::time::Instant::now();
         loop {
-            let all = std::fs::read_to_string(&log).unwrap_or_default();
+            let all = std::fs::read_to_string(&process.log).unwrap_or_default();
             let text = all.get(earlier..).unwrap_or_default();
             let serving = text
                 .lines()
@@ -491,13 +623,10 @@ impl ServeProcess {
                 .find(|line| line["fields"]["message"] == "serving");
             if let Some(line) = serving {
                 let address = line["fields"]["address"].as_str().unwrap().to_owned();
-                return ServeProcess {
-                    child,
-                    address: format!("http://{address}"),
-                    log,
-                };
+                process.address = format!("http://{address}");
+                return process;
             }
-            if let Some(status) = child.try_wait().unwrap() {
+            if let Some(status) = process.child.try_wait().unwrap() {
                 panic!("ocop serve exited ({status}) before serving:\n{text}");
             }
             assert!(
@@ -615,10 +744,11 @@ async fn two_serve_processes_serve_one_site() {
     )
     .await;
 
-    // Both stop, then start again at once, and each settles on its first tick: the orders
-    // expire once and their stock comes back once.
+    // Both stop; the transfers' time runs out; both start again at once, and each settles on
+    // its first tick: the orders expire once and their stock comes back once.
     tokio::join!(one.stop(), two.stop());
     assert_eq!(ocop_tests::count(&db, "app_servers").await, 0, "both left");
+    past_due(&db, &nos).await;
     let (one, two) = tokio::join!(
         ServeProcess::start(&setup, &folder_one, &search),
         ServeProcess::start(&setup, &folder_two, &search)
