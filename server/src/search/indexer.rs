@@ -120,17 +120,7 @@ pub async fn rebuild_shared(db: &Db, engine: &dyn SearchEngine) -> Result<Repair
     let me: Arc<str> = format!("reindex-{}", app::db::ids::new_id()).into();
     let displaced = app::servers::take_over(db, sync::WRITER_JOB, &me, Utc::now(), LEASE).await?;
     let mut lease = app::servers::Lease::new(sync::WRITER_JOB, me.clone(), LEASE);
-    let kept = async {
-        tokio::time::sleep(RENEW).await;
-        loop {
-            match lease.renew(db, Utc::now()).await {
-                Ok(true) => {}
-                Ok(false) => return IndexError::LeaseLost,
-                Err(e) => return IndexError::Db(e),
-            }
-            tokio::time::sleep(RENEW).await;
-        }
-    };
+    let kept = keep(&mut lease, db, RENEW);
     let rebuilt = async {
         // No lease was running: no writer has a pass to finish.
         if displaced {
@@ -144,13 +134,24 @@ pub async fn rebuild_shared(db: &Db, engine: &dyn SearchEngine) -> Result<Repair
     };
     // Given back at once, not left to lapse: the servers' queued changes follow. Failing that,
     // it lapses in LEASE; the rebuild's own outcome is what the operator needs to see.
-    if let Err(e) = app::servers::Lease::new(sync::WRITER_JOB, me, LEASE)
-        .give_up(db, Utc::now())
-        .await
-    {
+    if let Err(e) = lease.give_up(db, Utc::now()).await {
         tracing::warn!(error = %e, "could not give the search writer's lease back; it lapses");
     }
     outcome
+}
+
+/// Renews `lease` after `first`, then every [`RENEW`], until the renewal fails: how a write
+/// that outlives the lease's time is stopped before another holder writes beside it.
+async fn keep(lease: &mut app::servers::Lease, db: &Db, first: Duration) -> IndexError {
+    tokio::time::sleep(first).await;
+    loop {
+        match lease.renew(db, Utc::now()).await {
+            Ok(true) => {}
+            Ok(false) => return IndexError::LeaseLost,
+            Err(e) => return IndexError::Db(e),
+        }
+        tokio::time::sleep(RENEW).await;
+    }
 }
 
 /// Applies up to one batch of queued changes; returns how many queue rows it cleared.
@@ -336,17 +337,7 @@ pub async fn run(db: Db, search: Search, health: Arc<WriterHealth>, server: Arc<
                         .ok()
                 })
                 .unwrap_or(Duration::ZERO);
-            let kept = async {
-                tokio::time::sleep(first).await;
-                loop {
-                    match lease.renew(&db, chrono::Utc::now()).await {
-                        Ok(true) => {}
-                        Ok(false) => return IndexError::LeaseLost,
-                        Err(e) => return IndexError::Db(e),
-                    }
-                    tokio::time::sleep(RENEW).await;
-                }
-            };
+            let kept = keep(&mut lease, &db, first);
             tokio::select! {
                 written = writes => written.map(|()| true),
                 lost = kept => Err(lost),
