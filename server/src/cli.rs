@@ -140,6 +140,7 @@ impl LimitArgs {
                 .photo_decodes
                 .map_or_else(crate::config::Limits::default_photo_decodes, |n| n as usize),
             photo_queue_wait: Duration::from_secs(self.photo_queue_secs),
+            linger: crate::config::DEFAULT_LINGER,
         }
     }
 }

@@ -74,6 +74,9 @@ pub struct Limits {
     pub photo_decodes: usize,
     /// How long an upload waits for a decoding slot before it is answered 503.
     pub photo_queue_wait: Duration,
+    /// How long the rest of a request body is still read, and thrown away, after it was
+    /// answered without reading it all (see `serve::Lingering`).
+    pub linger: Duration,
 }
 
 impl Limits {
@@ -91,6 +94,7 @@ impl Default for Limits {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             photo_decodes: Limits::default_photo_decodes(),
             photo_queue_wait: Duration::from_secs(DEFAULT_PHOTO_QUEUE_SECS),
+            linger: DEFAULT_LINGER,
         }
     }
 }
@@ -105,6 +109,9 @@ pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 75;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// Under the 30 s request timeout, so a waiting upload gets our 503 with `Retry-After`.
 pub const DEFAULT_PHOTO_QUEUE_SECS: u64 = 20;
+
+/// As nginx's `lingering_time`: time for a phone to finish sending a photo it was refused.
+pub const DEFAULT_LINGER: Duration = Duration::from_secs(30);
 
 /// How long unpaid orders keep their stock, and the card provider when there is one.
 #[derive(Clone, Debug, Default)]

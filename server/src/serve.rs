@@ -11,6 +11,12 @@
 //! kept-alive connection, so it would close idle connections after the header timeout too and
 //! the two limits could not differ. A request being handled, or its response being sent, is
 //! never timed out here (the request timeout layer bounds the handler).
+//!
+//! A request answered before its body was read to the end (a refusal, a photo over the limit)
+//! has the rest read and thrown away for a while (`Limits::linger`, as nginx's lingering close):
+//! closing a socket with unread bytes makes the kernel reset the connection, and a client still
+//! sending, such as a browser uploading a 30 MB photo, then shows "connection reset" instead of
+//! the answer.
 
 use std::{
     convert::Infallible,
@@ -34,7 +40,7 @@ use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
     sync::{Notify, Semaphore, watch},
-    time::Instant,
+    time::{Duration, Instant},
 };
 use tower::ServiceExt;
 
@@ -126,6 +132,7 @@ async fn serve_connection(
         router,
         remote,
         activity: activity.clone(),
+        linger: limits.linger,
     };
     let mut builder = hyper::server::conn::http1::Builder::new();
     // Our timeouts replace hyper's (see the module's notes); it has no timer to run one anyway.
@@ -309,6 +316,7 @@ struct ConnectionService {
     router: Router,
     remote: SocketAddr,
     activity: Arc<Activity>,
+    linger: Duration,
 }
 
 impl hyper::service::Service<http::Request<Incoming>> for ConnectionService {
@@ -319,7 +327,14 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnectionService {
 
     fn call(&self, request: http::Request<Incoming>) -> Self::Future {
         let in_flight = InFlight::new(self.activity.clone());
-        let mut request = request.map(Body::new);
+        let mut request = request.map(|body| {
+            Body::new(Lingering {
+                body: Some(body),
+                ended: false,
+                activity: self.activity.clone(),
+                linger: self.linger,
+            })
+        });
         request.extensions_mut().insert(ConnectInfo(self.remote));
         let router = self.router.clone();
         Box::pin(async move {
@@ -329,6 +344,74 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnectionService {
                 _in_flight: in_flight,
             }))
         })
+    }
+}
+
+/// A request body that, dropped before its end, is still read to its end and thrown away, for
+/// up to `linger` (see the module's notes).
+struct Lingering {
+    /// Taken only when dropped.
+    body: Option<Incoming>,
+    /// Its last frame was read (or it failed): nothing is left to receive.
+    ended: bool,
+    activity: Arc<Activity>,
+    linger: Duration,
+}
+
+impl HttpBody for Lingering {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        let Some(body) = self.body.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let polled = Pin::new(body).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None | Some(Err(_)))) {
+            self.ended = true;
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.ended || self.body.as_ref().is_none_or(HttpBody::is_end_stream)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), HttpBody::size_hint)
+    }
+}
+
+impl Drop for Lingering {
+    fn drop(&mut self) {
+        if self.is_end_stream() {
+            return;
+        }
+        let (Some(mut body), Ok(runtime)) =
+            (self.body.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        // In flight until then: these bytes are the body, not the head of a next request, so
+        // the header and idle timeouts must not count them.
+        let in_flight = InFlight::new(self.activity.clone());
+        let linger = self.linger;
+        runtime.spawn(async move {
+            let _in_flight = in_flight;
+            let rest = async {
+                while let Some(Ok(_)) =
+                    std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+                {
+                }
+            };
+            // Past the limit the body is dropped and hyper closes the connection.
+            let _ = tokio::time::timeout(linger, rest).await;
+        });
     }
 }
 

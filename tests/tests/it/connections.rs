@@ -162,3 +162,103 @@ async fn connections_over_the_cap_wait_their_turn() {
     );
     drop(held);
 }
+
+/// Reads one whole response (its body framed by `Content-Length`) and returns its head.
+async fn read_response(tcp: &mut TcpStream) -> String {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + GENEROUS;
+    loop {
+        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&seen[..end]).into_owned();
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .unwrap_or_else(|| panic!("a response framed by its length: {head}"));
+            if seen.len() >= end + 4 + length {
+                assert_eq!(seen.len(), end + 4 + length, "nothing past the response");
+                return head;
+            }
+        }
+        match tokio::time::timeout_at(deadline, tcp.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            other => panic!("the response was cut short ({other:?}): {seen:?}"),
+        }
+    }
+}
+
+/// The head of an upload of `length` bytes that the forgery check refuses before reading it
+/// (no session, no token).
+fn refused_upload_head(host: &str, length: usize) -> String {
+    format!(
+        "POST /nong-trai/ghi/00000000-0000-0000-0000-000000000000/anh HTTP/1.1\r\nHost: {host}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {length}\r\n\r\n"
+    )
+}
+
+/// A request answered before its body was read (a refusal, a photo over the limit) has the
+/// rest of its body read and thrown away. Closing with unread bytes makes the kernel reset the
+/// connection, and a client still sending, such as a browser uploading a farmer's 30 MB
+/// photo, then shows "connection reset" instead of the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_answered_before_it_was_read_is_still_received_to_its_end() {
+    let app = spawn_app_configured(Engine::Sqlite, |_| {}).await;
+    let host = host(&app);
+    let mut tcp = TcpStream::connect(&host).await.unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    let chunks = 128; // 8 MiB, far more than the socket buffers hold
+    tcp.write_all(refused_upload_head(&host, chunks * chunk.len()).as_bytes())
+        .await
+        .unwrap();
+    tcp.write_all(&chunk).await.unwrap();
+    let head = read_response(&mut tcp).await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    for i in 1..chunks {
+        tcp.write_all(&chunk)
+            .await
+            .unwrap_or_else(|e| panic!("the server stopped reading at chunk {i}: {e}"));
+    }
+    // Received to its end, the connection serves the next request.
+    tcp.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let head = read_response(&mut tcp).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+}
+
+/// ...but only for a while: a body that never ends cannot hold the connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unread_body_that_never_ends_is_cut_off() {
+    let app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.linger = Duration::from_secs(1);
+    })
+    .await;
+    let host = host(&app);
+    let mut tcp = TcpStream::connect(&host).await.unwrap();
+    tcp.write_all(refused_upload_head(&host, 1 << 40).as_bytes())
+        .await
+        .unwrap();
+    let head = read_response(&mut tcp).await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    let (mut read, mut write) = tcp.into_split();
+    let sender = tokio::spawn(async move {
+        let chunk = vec![b'x'; 16 * 1024];
+        loop {
+            if write.write_all(&chunk).await.is_err() {
+                return; // the server closed it
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let (closed, _) = closed_by_server(&mut read, GENEROUS).await;
+    sender.abort();
+    assert!(
+        closed,
+        "an endless body still held the connection after {GENEROUS:?}"
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
