@@ -16,7 +16,7 @@
 //! has the rest read and thrown away for a while (`Limits::linger`, as nginx's lingering close):
 //! closing a socket with unread bytes makes the kernel reset the connection, and a client still
 //! sending, such as a browser uploading a 30 MB photo, then shows "connection reset" instead of
-//! the answer.
+//! the answer. It stops after 5 s without a byte, and at once when the server stops.
 
 use std::{
     convert::Infallible,
@@ -133,6 +133,7 @@ async fn serve_connection(
         remote,
         activity: activity.clone(),
         linger: limits.linger,
+        stopping: stopping.clone(),
     };
     let mut builder = hyper::server::conn::http1::Builder::new();
     // Our timeouts replace hyper's (see the module's notes); it has no timer to run one anyway.
@@ -317,6 +318,7 @@ struct ConnectionService {
     remote: SocketAddr,
     activity: Arc<Activity>,
     linger: Duration,
+    stopping: watch::Receiver<bool>,
 }
 
 impl hyper::service::Service<http::Request<Incoming>> for ConnectionService {
@@ -327,12 +329,19 @@ impl hyper::service::Service<http::Request<Incoming>> for ConnectionService {
 
     fn call(&self, request: http::Request<Incoming>) -> Self::Future {
         let in_flight = InFlight::new(self.activity.clone());
+        let expects_continue = request
+            .headers()
+            .get(http::header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
         let mut request = request.map(|body| {
             Body::new(Lingering {
                 body: Some(body),
                 ended: false,
+                polled: false,
+                expects_continue,
                 activity: self.activity.clone(),
                 linger: self.linger,
+                stopping: self.stopping.clone(),
             })
         });
         request.extensions_mut().insert(ConnectInfo(self.remote));
@@ -354,9 +363,16 @@ struct Lingering {
     body: Option<Incoming>,
     /// Its last frame was read (or it failed): nothing is left to receive.
     ended: bool,
+    /// Read from at least once: with `Expect: 100-continue` that is what asks for the body.
+    polled: bool,
+    expects_continue: bool,
     activity: Arc<Activity>,
     linger: Duration,
+    stopping: watch::Receiver<bool>,
 }
+
+/// A lingering body is given up after this long without a byte (nginx's `lingering_timeout`).
+const LINGER_SILENCE: Duration = Duration::from_secs(5);
 
 impl HttpBody for Lingering {
     type Data = Bytes;
@@ -366,6 +382,7 @@ impl HttpBody for Lingering {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        self.polled = true;
         let Some(body) = self.body.as_mut() else {
             return Poll::Ready(None);
         };
@@ -389,7 +406,9 @@ impl HttpBody for Lingering {
 
 impl Drop for Lingering {
     fn drop(&mut self) {
-        if self.is_end_stream() {
+        // A client that waits for "100 Continue" before sending was never asked: reading now
+        // would ask it to send a body only to throw it away.
+        if self.is_end_stream() || (self.expects_continue && !self.polled) {
             return;
         }
         let (Some(mut body), Ok(runtime)) =
@@ -401,16 +420,26 @@ impl Drop for Lingering {
         // the header and idle timeouts must not count them.
         let in_flight = InFlight::new(self.activity.clone());
         let linger = self.linger;
+        let mut stopping = self.stopping.clone();
         runtime.spawn(async move {
             let _in_flight = in_flight;
+            // Until its length is reached: hyper drops its side only once a next request's head
+            // has come, and the connection's timeouts are off meanwhile.
             let rest = async {
-                while let Some(Ok(_)) =
-                    std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
-                {
+                while !body.is_end_stream() {
+                    let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx));
+                    match tokio::time::timeout(LINGER_SILENCE, frame).await {
+                        Ok(Some(Ok(_))) => {}
+                        _ => return,
+                    }
                 }
             };
-            // Past the limit the body is dropped and hyper closes the connection.
-            let _ = tokio::time::timeout(linger, rest).await;
+            // Past the limit (or once the server stops) the body is dropped and hyper closes
+            // the connection.
+            tokio::select! {
+                _ = tokio::time::timeout(linger, rest) => {}
+                _ = stopping.wait_for(|stopping| *stopping) => {}
+            }
         });
     }
 }

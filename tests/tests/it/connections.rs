@@ -262,3 +262,93 @@ async fn an_unread_body_that_never_ends_is_cut_off() {
     );
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+/// Once the unread body has all come, the connection is idle again: its idle timeout counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_received_to_its_end_leaves_the_connection_to_its_idle_timeout() {
+    let app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.idle_timeout = Duration::from_secs(1);
+        s.limits.linger = Duration::from_secs(600);
+    })
+    .await;
+    let host = host(&app);
+    let mut tcp = TcpStream::connect(&host).await.unwrap();
+    let body = vec![b'x'; 256 * 1024];
+    tcp.write_all(refused_upload_head(&host, body.len()).as_bytes())
+        .await
+        .unwrap();
+    tcp.write_all(&body).await.unwrap();
+    let head = read_response(&mut tcp).await;
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    assert!(
+        closed_by_server(&mut tcp, GENEROUS).await.0,
+        "an idle connection was still open after {GENEROUS:?}"
+    );
+}
+
+/// A client that stops sending the unread body is not waited for (nginx's
+/// `lingering_timeout`), nor is one still sending when the server stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unread_body_is_given_up_when_it_stalls_or_the_server_stops() {
+    let mut app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.idle_timeout = Duration::from_secs(600);
+        s.limits.header_timeout = Duration::from_secs(600);
+        s.limits.linger = Duration::from_secs(600);
+    })
+    .await;
+    let host = host(&app);
+    let refused = |length| {
+        let host = host.clone();
+        async move {
+            let mut tcp = TcpStream::connect(&host).await.unwrap();
+            tcp.write_all(refused_upload_head(&host, length).as_bytes())
+                .await
+                .unwrap();
+            tcp.write_all(&[b'x'; 1024]).await.unwrap();
+            let head = read_response(&mut tcp).await;
+            assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+            tcp
+        }
+    };
+    let mut stalled = refused(1 << 20).await;
+    assert!(
+        closed_by_server(&mut stalled, GENEROUS).await.0,
+        "a stalled body held the connection for {GENEROUS:?}"
+    );
+
+    let (_read, mut write) = refused(1 << 40).await.into_split();
+    let sender = tokio::spawn(async move {
+        while write.write_all(&[b'x'; 1024]).await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let stopped = tokio::time::timeout(GENEROUS, app.shut_down()).await;
+    sender.abort();
+    assert!(
+        matches!(stopped, Ok(Ok(()))),
+        "a body still coming held the shutdown: {stopped:?}"
+    );
+}
+
+/// A client that waits for "100 Continue" is not asked for a body nobody will read: the
+/// refusal comes without it and the connection is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_awaiting_100_continue_is_not_asked_for_when_refused() {
+    let app = spawn_app_configured(Engine::Sqlite, |s| {
+        s.limits.idle_timeout = Duration::from_secs(600);
+        s.limits.linger = Duration::from_secs(600);
+    })
+    .await;
+    let host = host(&app);
+    let mut tcp = TcpStream::connect(&host).await.unwrap();
+    let head = refused_upload_head(&host, 1 << 20).replacen(
+        "\r\n\r\n",
+        "\r\nExpect: 100-continue\r\n\r\n",
+        1,
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let (closed, answer) = closed_by_server(&mut tcp, GENEROUS).await;
+    assert!(closed, "still open after {GENEROUS:?}: {answer}");
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(!answer.contains("100 Continue"), "{answer}");
+}
