@@ -127,6 +127,10 @@ pub struct LimitArgs {
     #[arg(long, env = "OCOP_PHOTO_QUEUE_SECS", default_value_t = crate::config::DEFAULT_PHOTO_QUEUE_SECS,
           value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub photo_queue_secs: u64,
+    /// Database connections open at once; default: 4 for SQLite, twice the cores plus two for
+    /// PostgreSQL. Across all servers, keep it under PostgreSQL's `max_connections`.
+    #[arg(long, env = "OCOP_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
+    pub db_connections: Option<u32>,
 }
 
 impl LimitArgs {
@@ -141,6 +145,7 @@ impl LimitArgs {
                 .map_or_else(crate::config::Limits::default_photo_decodes, |n| n as usize),
             photo_queue_wait: Duration::from_secs(self.photo_queue_secs),
             linger: crate::config::DEFAULT_LINGER,
+            db_connections: self.db_connections,
         }
     }
 }
@@ -624,7 +629,12 @@ fn default_bind() -> SocketAddr {
 
 /// Connects and migrates, with the (password-free) URL in any error.
 pub async fn open(database_url: &str) -> anyhow::Result<Db> {
-    let db = Db::connect(database_url)
+    open_with(database_url, None).await
+}
+
+/// As [`open`], with at most `connections` open at once (`OCOP_DB_CONNECTIONS`).
+pub async fn open_with(database_url: &str, connections: Option<u32>) -> anyhow::Result<Db> {
+    let db = Db::connect_with(database_url, connections)
         .await
         .context("opening the database")?;
     db.migrate()

@@ -74,6 +74,8 @@ pub struct Limits {
     pub photo_decodes: usize,
     /// How long an upload waits for a decoding slot before it is answered 503.
     pub photo_queue_wait: Duration,
+    /// Database connections open at once; `None`: [`app::db::default_connections`].
+    pub db_connections: Option<u32>,
     /// How long the rest of a request body is still read, and thrown away, after it was
     /// answered without reading it all (see `serve::Lingering`).
     pub linger: Duration,
@@ -95,6 +97,7 @@ impl Default for Limits {
             photo_decodes: Limits::default_photo_decodes(),
             photo_queue_wait: Duration::from_secs(DEFAULT_PHOTO_QUEUE_SECS),
             linger: DEFAULT_LINGER,
+            db_connections: None,
         }
     }
 }

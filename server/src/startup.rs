@@ -22,7 +22,7 @@ use tower_http::{
 use crate::{
     Settings,
     auth::{csrf, no_store, session},
-    cli::open,
+    cli::open_with,
     routes,
 };
 
@@ -107,7 +107,7 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, then binds (port 0 picks a free port: tests use that).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = open(&settings.database_url).await?;
+        let db = open_with(&settings.database_url, settings.limits.db_connections).await?;
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("listening on {}", settings.bind))?;

@@ -95,10 +95,33 @@ pub struct Db {
     sqlite_folder: Option<PathBuf>,
 }
 
+/// How many connections a pool opens at most unless configured (`OCOP_DB_CONNECTIONS`).
+///
+/// - SQLite has one writer at a time; more connections only help readers.
+/// - PostgreSQL: twice the cores plus two, the PostgreSQL wiki's rule of thumb. Each connection
+///   is a server process, and more of them busy at once than cores only take turns: on 2 cores
+///   the product page's p95 at 32 connections was 33–43 ms with 16, 24–32 ms with 6 or 8, and
+///   PostgreSQL spent 0.37 ms of CPU per page instead of 0.45–0.51 (`scripts/bench`).
+pub fn default_connections(engine: Engine) -> u32 {
+    match engine {
+        Engine::Sqlite => 4,
+        Engine::Postgres => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            u32::try_from(2 * cores + 2).unwrap_or(u32::MAX)
+        }
+    }
+}
+
 impl Db {
     /// Opens the database named by `url` (`sqlite://…` or `postgres://…`). A SQLite file and its
     /// folder are created when missing. Fails fast, with the URL (password hidden) in the message.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Db::connect_with(url, None).await
+    }
+
+    /// As [`Db::connect`], with at most `connections` open at once (default:
+    /// [`default_connections`]).
+    pub async fn connect_with(url: &str, connections: Option<u32>) -> Result<Self, DbError> {
         let engine = Engine::of_url(url).ok_or_else(|| DbError::UnsupportedUrl(redact_url(url)))?;
         install_default_drivers();
         let connect_error = |source| DbError::Connect {
@@ -129,11 +152,7 @@ impl Db {
         let health = Arc::new(DbHealth::default());
         let released = health.clone();
         let pool = AnyPoolOptions::new()
-            .max_connections(match engine {
-                // SQLite has one writer at a time; more connections only help readers.
-                Engine::Sqlite => 4,
-                Engine::Postgres => 16,
-            })
+            .max_connections(connections.unwrap_or_else(|| default_connections(engine)))
             .acquire_timeout(Duration::from_secs(10))
             // sqlx pings a connection as it returns to the pool (in the background); pinging it
             // again before every use put one more wait on every page. A connection idle over a

@@ -45,7 +45,10 @@ pub(crate) mod locks;
 pub mod rate_limits;
 pub mod storage;
 
-pub use connect::{Db, DbError, Engine, PING_WHEN_IDLE, migrator, redact_url, sqlite_file_path};
+pub use connect::{
+    Db, DbError, Engine, PING_WHEN_IDLE, default_connections, migrator, redact_url,
+    sqlite_file_path,
+};
 
 /// Every statement the data layer runs, as (`module::NAME`, SQL): each module's constants and a
 /// rendering of each statement it builds at run time (IN-lists of one and two, every optional

@@ -52,7 +52,12 @@ fn value(body: &str, series: &str) -> Option<f64> {
 db_test!(
     the_token_holder_reads_requests_pool_outboxes_and_orders,
     |engine| {
-        let app = spawn_app_configured(engine, |s| s.metrics.token = Some(TOKEN.to_owned())).await;
+        let app = spawn_app_configured(engine, |s| {
+            s.metrics.token = Some(TOKEN.to_owned());
+            // OCOP_DB_CONNECTIONS, read back below.
+            s.limits.db_connections = Some(3);
+        })
+        .await;
         app.seed().await;
         let slug: String = sqlx::query_scalar(
             "SELECT slug FROM products WHERE status = 'approved' ORDER BY slug LIMIT 1",
@@ -135,7 +140,7 @@ db_test!(
         // The scrape itself is in flight.
         assert_eq!(value(&body, "ocop_http_requests_in_flight"), Some(1.0));
         assert!(value(&body, r#"ocop_db_connections{state="idle"}"#).is_some());
-        assert!(value(&body, "ocop_db_connections_max").unwrap() >= 1.0);
+        assert_eq!(value(&body, "ocop_db_connections_max"), Some(3.0));
         assert_eq!(value(&body, "ocop_metrics_database_up"), Some(1.0));
         assert_eq!(value(&body, "ocop_orders_placed_total"), Some(1.0));
         assert_eq!(value(&body, r#"ocop_orders{status="placed"}"#), Some(1.0));
