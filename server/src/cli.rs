@@ -127,8 +127,9 @@ pub struct LimitArgs {
     #[arg(long, env = "OCOP_PHOTO_QUEUE_SECS", default_value_t = crate::config::DEFAULT_PHOTO_QUEUE_SECS,
           value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
     pub photo_queue_secs: u64,
-    /// Database connections open at once; default: 4 for SQLite, twice the cores plus two for
-    /// PostgreSQL. Across all servers, keep it under PostgreSQL's `max_connections`.
+    /// Database connections this server opens at most; default: 4 for SQLite, twice the cores
+    /// plus two (at most 16) for PostgreSQL. Keep the sum over all servers under PostgreSQL's
+    /// `max_connections`, with room for backups and the command line.
     #[arg(long, env = "OCOP_DB_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
     pub db_connections: Option<u32>,
 }

@@ -98,16 +98,17 @@ pub struct Db {
 /// How many connections a pool opens at most unless configured (`OCOP_DB_CONNECTIONS`).
 ///
 /// - SQLite has one writer at a time; more connections only help readers.
-/// - PostgreSQL: twice the cores plus two, the PostgreSQL wiki's rule of thumb. Each connection
+/// - PostgreSQL: twice this machine's cores plus two (the PostgreSQL wiki's rule of thumb, for
+///   a database on the same machine), at most the 16 it used to be, per server. Each connection
 ///   is a server process, and more of them busy at once than cores only take turns: on 2 cores
-///   the product page's p95 at 32 connections was 33–43 ms with 16, 24–32 ms with 6 or 8, and
-///   PostgreSQL spent 0.37 ms of CPU per page instead of 0.45–0.51 (`scripts/bench`).
+///   the product page's p95 at 32 connections was 33–43 ms with 16 and 24–37 ms with 6 or 8
+///   (`scripts/bench`, README "Performance").
 pub fn default_connections(engine: Engine) -> u32 {
     match engine {
         Engine::Sqlite => 4,
         Engine::Postgres => {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-            u32::try_from(2 * cores + 2).unwrap_or(u32::MAX)
+            u32::try_from(2 * cores + 2).map_or(16, |n| n.min(16))
         }
     }
 }

@@ -229,7 +229,8 @@ pub async fn create(
                 if let Some(gtin) = &input.gtin {
                     let taken: Option<(String,)> = sqlx::query_as(CREATE_SELECT_PRODUCTS)
                         .bind(gtin.as_str())
-                        .fetch_optional(db.pool())
+                        // On the connection held: another could be the one this waits for.
+                        .fetch_optional(&mut *conn)
                         .await?;
                     if taken.is_some() {
                         return Err(ListingDbError::GtinTaken);

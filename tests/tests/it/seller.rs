@@ -1056,3 +1056,37 @@ db_test!(a_producer_sets_its_delivery_fees_and_reach, |engine| {
         "the editor shows it"
     );
 });
+
+// A taken GTIN was checked on a second connection while the failed insert still held the
+// first: with a one-connection pool (OCOP_DB_CONNECTIONS=1), or as many such requests at once
+// as the pool has connections, it waited out the pool's 10 s and failed instead of saying so.
+db_test!(
+    a_taken_gtin_is_refused_with_a_one_connection_pool,
+    |engine| {
+        let app =
+            ocop_tests::spawn_app_configured(engine, |s| s.limits.db_connections = Some(1)).await;
+        app.seed().await;
+        let farmer = member(&app, "0988 100 401", LONGAN_COOP).await;
+        let (producer_id, commune) = producer(&app, LONGAN_COOP).await;
+        let gtin: String =
+            sqlx::query_scalar("SELECT gtin FROM products WHERE slug = 'nhan-long-hung-yen'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        let before = app.count("products").await;
+        let r = farmer
+            .submit(
+                "/ban-hang/san-pham",
+                &[
+                    ("producer_id", &producer_id),
+                    ("name_vi", "Nhãn lồng sấy dẻo"),
+                    ("group_code", "food"),
+                    ("commune_id", &commune),
+                    ("gtin", &gtin),
+                ],
+            )
+            .await;
+        assert_eq!(location(&r), "/ban-hang?loi=gtin_taken");
+        assert_eq!(app.count("products").await, before);
+    }
+);
