@@ -51,6 +51,38 @@ macro_rules! db_test {
     };
 }
 
+/// [`db_test!`] for a test that also needs the S3 server `scripts/test` starts
+/// (`OCOP_TEST_S3`): ignored, with the reason, where it is not set.
+#[macro_export]
+macro_rules! db_s3_test {
+    ($name:ident, |$engine:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(ocop_s3_tests),
+                ignore = "OCOP_TEST_S3 is not set: scripts/test starts an S3 server for this test"
+            )]
+            async fn sqlite() {
+                let $engine = $crate::Engine::Sqlite;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(ocop_s3_tests, ocop_pg_tests)),
+                ignore = "OCOP_TEST_S3 or TEST_POSTGRES_URL is not set: scripts/test sets both"
+            )]
+            async fn postgres() {
+                let $engine = $crate::Engine::Postgres;
+                $body
+            }
+        }
+    };
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
     Sqlite,

@@ -106,9 +106,9 @@ pub enum Target<'a> {
     Product(&'a str),
     /// A commune's page: the photo becomes its cover (the previous one stays stored).
     CommuneCover(&'a str),
-    /// A buyer's review (written in the same transaction, see [`record_all_in`]).
+    /// A buyer's review (written in the same transaction, see [`Unrecorded::record_in`]).
     Review(&'a str),
-    /// A buyer's return request (written in the same transaction, see [`record_all_in`]).
+    /// A buyer's return request (written in the same transaction, see [`Unrecorded::record_in`]).
     ReturnRequest(&'a str),
 }
 
@@ -177,37 +177,71 @@ impl Files {
     }
 }
 
-/// Writes the files of several processed photos and records them for `target` in the caller's
-/// transaction (a review and its photos are one write). Keep the files after committing.
-pub async fn record_all_in(
-    tx: &mut Transaction<'_, Any>,
+/// Photos whose files are written and not yet recorded (a review's, a return request's). The
+/// files are written before the transaction that records them begins: a media store that is
+/// slow or hangs then holds no database connection, nor on SQLite the write lock, while
+/// others write. Dropped unrecorded, their files are removed.
+pub struct Unrecorded(Vec<UnrecordedPhoto>);
+
+struct UnrecordedPhoto {
+    id: String,
+    sha256: String,
+    main: StoredCopy,
+    copies: Vec<StoredCopy>,
+    files: Written,
+}
+
+/// Writes the files of several processed photos, to record with [`Unrecorded::record_in`].
+pub async fn write_all(
     media: &Media,
-    target: Target<'_>,
-    uploaded_by: Option<&str>,
     photos: &[Vec<Derivative>],
-) -> Result<Files, StoreError> {
-    let mut files = Vec::with_capacity(photos.len());
-    let now = db_timestamp(chrono::Utc::now());
+) -> Result<Unrecorded, StoreError> {
+    let mut written = Vec::with_capacity(photos.len());
     for copies in photos {
         let Some(largest) = copies.last() else {
             continue;
         };
-        let photo_id = new_id();
-        files.push(write_files(media, &photo_id, copies).await?);
-        let sha256 = hex(&Sha256::digest(&largest.jpeg));
-        let row = PhotoRow {
-            id: &photo_id,
+        let id = new_id();
+        let files = write_files(media, &id, copies).await?;
+        written.push(UnrecordedPhoto {
+            sha256: hex(&Sha256::digest(&largest.jpeg)),
             main: stored(largest),
-            sha256: &sha256,
-            alt_vi: "",
-            alt_en: "",
-            uploaded_by,
             copies: copies.iter().map(stored).collect(),
-        };
-        record_in(tx, &row, &now).await?;
-        link_in(tx, target, &photo_id).await?;
+            files,
+            id,
+        });
     }
-    Ok(Files(files))
+    Ok(Unrecorded(written))
+}
+
+impl Unrecorded {
+    /// Records the photos for `target` in the caller's transaction (a review and its photos
+    /// are one write). Keep the files after committing.
+    pub async fn record_in(
+        self,
+        tx: &mut Transaction<'_, Any>,
+        target: Target<'_>,
+        uploaded_by: Option<&str>,
+    ) -> Result<Files, sqlx::Error> {
+        let now = db_timestamp(chrono::Utc::now());
+        let mut files = Vec::with_capacity(self.0.len());
+        for photo in self.0 {
+            let row = PhotoRow {
+                id: &photo.id,
+                main: photo.main,
+                sha256: &photo.sha256,
+                alt_vi: "",
+                alt_en: "",
+                uploaded_by,
+                copies: photo.copies,
+            };
+            // Pushed first: a failure below still removes this photo's files.
+            files.push(photo.files);
+            record_in(tx, &row, &now).await?;
+            link_in(tx, target, &photo.id).await?;
+        }
+        Ok(Files(files))
+    }
 }
 
 /// One stored copy of a photo (its file is `photos/{photo id}/{width}.jpg`).

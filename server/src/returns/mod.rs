@@ -114,6 +114,9 @@ pub async fn request_return(
         .process(&state)
         .await
         .map_err(|e| upload_refused(&order_no, e))?;
+    let photos = store::write_all(&state.media, &photos)
+        .await
+        .context("storing a return request's photos")?;
     let user_id = shopper.actor.as_ref().map(|a| a.user_id.as_str());
     let mut tx = state
         .db
@@ -123,15 +126,10 @@ pub async fn request_return(
     let id = storage::request_in(&mut tx, &keys.id, user_id, &new, Utc::now())
         .await
         .map_err(|e| failed(&order_no, e))?;
-    let files = store::record_all_in(
-        &mut tx,
-        &state.media,
-        Target::ReturnRequest(&id),
-        user_id,
-        &photos,
-    )
-    .await
-    .context("storing a return request's photos")?;
+    let files = photos
+        .record_in(&mut tx, Target::ReturnRequest(&id), user_id)
+        .await
+        .context("recording a return request's photos")?;
     tx.commit().await.context("committing a return request")?;
     files.keep();
     Ok(see_other(&format!(

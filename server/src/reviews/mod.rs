@@ -90,6 +90,9 @@ pub async fn create_review(
         .process(&state)
         .await
         .map_err(|e| upload_refused(&back, e))?;
+    let photos = store::write_all(&state.media, &photos)
+        .await
+        .context("storing a review's photos")?;
 
     let id = new_id();
     let mut tx = state.db.begin_write().await.context("starting a review")?;
@@ -107,15 +110,10 @@ pub async fn create_review(
             .unwrap_or(ReviewRefusal::AlreadyReviewed);
         return Err(refused(&back, refusal));
     }
-    let files = store::record_all_in(
-        &mut tx,
-        &state.media,
-        Target::Review(&id),
-        Some(&actor.user_id),
-        &photos,
-    )
-    .await
-    .context("storing a review's photos")?;
+    let files = photos
+        .record_in(&mut tx, Target::Review(&id), Some(&actor.user_id))
+        .await
+        .context("recording a review's photos")?;
     let conn: &mut AnyConnection = &mut tx;
     app::search::sync::queue(conn, &[keys.product_id.as_str()])
         .await

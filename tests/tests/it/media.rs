@@ -13,6 +13,11 @@ fn s3() -> String {
 
 /// A new, empty bucket of this test's own; its settings.
 async fn new_bucket() -> (String, MediaSettings) {
+    new_bucket_at(&s3()).await
+}
+
+/// [`new_bucket`], reached through `endpoint` (a proxy in front of the S3 server).
+pub(crate) async fn new_bucket_at(endpoint: &str) -> (String, MediaSettings) {
     let name = format!("ocop-{}", uuid::Uuid::new_v4().simple());
     let made = reqwest::Client::new()
         .put(format!("{}/{name}", s3()))
@@ -26,7 +31,7 @@ async fn new_bucket() -> (String, MediaSettings) {
     );
     let settings = MediaSettings::Bucket(BucketSettings {
         bucket: name.clone(),
-        endpoint: Some(s3()),
+        endpoint: Some(endpoint.to_owned()),
         region: Some("us-east-1".into()),
         credentials: Some(("ocop-test".into(), "ocop-test-secret".into())),
     });
@@ -48,6 +53,110 @@ async fn object(bucket: &str, key: &str) -> Option<Vec<u8>> {
         .read(key)
         .await
         .unwrap()
+}
+
+/// The S3 server behind a proxy that can stop answering uploads, as a bucket that hangs does:
+/// a PUT's bytes are read, then its answer waits while the proxy is stalled. Everything else
+/// is passed through (moto does not check the signature's host).
+pub(crate) struct StallingS3 {
+    pub endpoint: String,
+    stalled: tokio::sync::watch::Sender<bool>,
+    held: std::sync::Arc<tokio::sync::Notify>,
+}
+
+#[derive(Clone)]
+struct Proxy {
+    client: reqwest::Client,
+    stalled: tokio::sync::watch::Sender<bool>,
+    held: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl StallingS3 {
+    pub(crate) async fn start() -> StallingS3 {
+        let (stalled, _) = tokio::sync::watch::channel(false);
+        let held = std::sync::Arc::new(tokio::sync::Notify::new());
+        let proxy = Proxy {
+            client: reqwest::Client::new(),
+            stalled: stalled.clone(),
+            held: held.clone(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let app = axum::Router::new().fallback(forward).with_state(proxy);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        StallingS3 {
+            endpoint,
+            stalled,
+            held,
+        }
+    }
+
+    /// From now on, uploads get no answer until [`StallingS3::release`].
+    pub(crate) fn stall(&self) {
+        self.stalled.send_replace(true);
+    }
+
+    pub(crate) fn release(&self) {
+        self.stalled.send_replace(false);
+    }
+
+    /// Returns once an upload is waiting for its answer.
+    pub(crate) async fn holding(&self) {
+        self.held.notified().await;
+    }
+}
+
+/// The demo province on a server with one database connection, its photos in a bucket behind
+/// a [`StallingS3`].
+pub(crate) async fn one_connection_on_a_stalling_bucket(engine: Engine) -> (StallingS3, TestApp) {
+    let s3 = StallingS3::start().await;
+    let (_, media) = new_bucket_at(&s3.endpoint).await;
+    let app = spawn_app_configured(engine, |s| {
+        s.media = media;
+        s.limits.db_connections = Some(1);
+    })
+    .await;
+    app.seed().await;
+    (s3, app)
+}
+
+async fn forward(
+    axum::extract::State(proxy): axum::extract::State<Proxy>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    if parts.method == axum::http::Method::PUT && *proxy.stalled.borrow() {
+        proxy.held.notify_one();
+        let _ = proxy.stalled.subscribe().wait_for(|stalled| !stalled).await;
+    }
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut sent = proxy
+        .client
+        .request(parts.method, format!("{}{path}", s3()))
+        .body(body);
+    for (name, value) in &parts.headers {
+        if name != header::HOST {
+            sent = sent.header(name, value);
+        }
+    }
+    let Ok(answer) = sent.send().await else {
+        return StatusCode::BAD_GATEWAY.into_response();
+    };
+    let mut response = axum::http::Response::builder().status(answer.status());
+    for (name, value) in answer.headers() {
+        if name != header::TRANSFER_ENCODING && name != header::CONNECTION {
+            response = response.header(name, value);
+        }
+    }
+    let bytes = answer.bytes().await.unwrap_or_default();
+    response
+        .body(axum::body::Body::from(bytes))
+        .unwrap_or_else(|_| StatusCode::BAD_GATEWAY.into_response())
 }
 
 async fn a_stored_copy(app: &TestApp) -> String {

@@ -422,3 +422,33 @@ db_test!(a_complaint_gets_a_tracking_number_and_an_answer, |engine| {
         "{page}"
     );
 });
+
+// A return request's photos are written to the media store before its transaction begins
+// (as a review's, see `reviews::a_hung_bucket_holds_no_connection`): with one connection, a
+// request whose upload hung held it, and another buyer's cart waited out the pool and failed.
+ocop_tests::db_s3_test!(a_hung_bucket_holds_no_connection, |engine| {
+    let (s3, app) = crate::media::one_connection_on_a_stalling_bucket(engine).await;
+    let (buyer, no, _, _) = delivered_order(&app, 1).await;
+    let buyer = std::sync::Arc::new(buyer);
+    let other = sign_up(&app, "0988 731 003", "Trần Văn Nam").await;
+    let (v, _) = two_producers(&app).await;
+
+    s3.stall();
+    let asking = tokio::spawn({
+        let (buyer, no) = (buyer.clone(), no.clone());
+        async move { ask(&buyer, &no).await }
+    });
+    s3.holding().await;
+    // The request's upload hangs; another buyer still fills a cart.
+    add(&other, &v.id, 1).await;
+    assert_eq!(
+        app.count("return_requests").await,
+        0,
+        "nothing recorded yet"
+    );
+
+    s3.release();
+    let to = asking.await.unwrap();
+    assert!(to.ends_with("tra_ok=1#tra-hang"), "{to}");
+    assert_eq!(app.count("return_request_photos").await, 1);
+});

@@ -383,3 +383,40 @@ db_test!(search_sorts_by_rating_rated_first, |engine| {
         assert_eq!(top["slug"], slug.as_str(), "{body}");
     }
 });
+
+// A review's photos are written to the media store before its transaction begins: a bucket
+// that stops answering holds no database connection (nor, on SQLite, the write lock) while
+// others write. The server has one connection here, so a review holding it while its upload
+// hung made another buyer's cart wait out the pool and fail.
+ocop_tests::db_s3_test!(a_hung_bucket_holds_no_connection, |engine| {
+    let (s3, app) = crate::media::one_connection_on_a_stalling_bucket(engine).await;
+    let (variant, _) = coop_variant(&app).await;
+    let seller = member_of(&app, "0988 730 001", "Chủ HTX", COOP).await;
+    let buyer = std::sync::Arc::new(sign_up(&app, "0988 730 002", "Nguyễn Thị Hoa").await);
+    let (no, line) = buy(&app, &buyer, &variant, "review-hung-bucket").await;
+    deliver(&seller, &no).await;
+    let other = sign_up(&app, "0988 730 003", "Trần Văn Nam").await;
+
+    s3.stall();
+    let posting = tokio::spawn({
+        let (buyer, no, line) = (buyer.clone(), no.clone(), line.clone());
+        async move {
+            let photo = server::photos::samples::jpeg(400, 300);
+            review(&buyer, &no, &line, "5", "Ngon", &[photo]).await
+        }
+    });
+    s3.holding().await;
+    // The review's upload hangs; another buyer still fills a cart.
+    add(&other, &variant, 1).await;
+    assert_eq!(
+        reviews_of_line(&app, &line).await,
+        0,
+        "nothing recorded yet"
+    );
+
+    s3.release();
+    let to = posting.await.unwrap();
+    assert_eq!(to, format!("/don-hang/{no}?dg=1#danh-gia"));
+    assert_eq!(reviews_of_line(&app, &line).await, 1);
+    assert_eq!(app.count("review_photos").await, 1);
+});
