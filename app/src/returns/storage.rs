@@ -189,6 +189,25 @@ pub async fn for_order(
     })
 }
 
+/// Whether the buyer may ask now, read before a request's photos are uploaded so that a refusal
+/// costs no upload; [`request_in`] decides again in its transaction.
+pub async fn may_request(db: &Db, order_id: &str, now: DateTime<Utc>) -> Result<(), ReturnError> {
+    let mut conn = db.pool().acquire().await?;
+    let asked: Option<CaseRow> = sqlx::query_as(CASE_OF_ORDER)
+        .bind(order_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if asked.is_some() {
+        return Err(Refusal::Duplicate.into());
+    }
+    let facts = order_facts(&mut conn, order_id)
+        .await?
+        .ok_or(ReturnError::NotFound)?;
+    let settings = settings_in(&mut conn).await?;
+    window(&facts, settings, now)?;
+    Ok(())
+}
+
 /// A buyer's request on a delivered order within the window; refused after it, or when the
 /// order has one already.
 pub async fn request(

@@ -114,6 +114,10 @@ pub async fn request_return(
         .process(&state)
         .await
         .map_err(|e| upload_refused(&order_no, e))?;
+    // Refused before the photos are uploaded, not after; the transaction checks again.
+    storage::may_request(&state.db, &keys.id, Utc::now())
+        .await
+        .map_err(|e| failed(&order_no, e))?;
     let photos = store::write_all(&state.media, &photos)
         .await
         .context("storing a return request's photos")?;

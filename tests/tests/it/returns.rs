@@ -434,11 +434,14 @@ ocop_tests::db_s3_test!(a_hung_bucket_holds_no_connection, |engine| {
     let (v, _) = two_producers(&app).await;
 
     s3.stall();
-    let asking = tokio::spawn({
+    let mut asking = tokio::spawn({
         let (buyer, no) = (buyer.clone(), no.clone());
         async move { ask(&buyer, &no).await }
     });
-    s3.holding().await;
+    tokio::select! {
+        () = s3.holding() => {}
+        ended = &mut asking => panic!("answered without uploading: {ended:?}"),
+    }
     // The request's upload hangs; another buyer still fills a cart.
     add(&other, &v.id, 1).await;
     assert_eq!(
@@ -451,4 +454,11 @@ ocop_tests::db_s3_test!(a_hung_bucket_holds_no_connection, |engine| {
     let to = asking.await.unwrap();
     assert!(to.ends_with("tra_ok=1#tra-hang"), "{to}");
     assert_eq!(app.count("return_request_photos").await, 1);
+
+    // Asked again while the bucket hangs: refused at once, before any upload.
+    s3.stall();
+    let again = ask(&buyer, &no).await;
+    assert!(again.ends_with("tra_loi=da-co#tra-hang"), "{again}");
+    assert_eq!(app.count("return_request_photos").await, 1);
+    s3.release();
 });

@@ -398,14 +398,17 @@ ocop_tests::db_s3_test!(a_hung_bucket_holds_no_connection, |engine| {
     let other = sign_up(&app, "0988 730 003", "Trần Văn Nam").await;
 
     s3.stall();
-    let posting = tokio::spawn({
+    let mut posting = tokio::spawn({
         let (buyer, no, line) = (buyer.clone(), no.clone(), line.clone());
         async move {
             let photo = server::photos::samples::jpeg(400, 300);
             review(&buyer, &no, &line, "5", "Ngon", &[photo]).await
         }
     });
-    s3.holding().await;
+    tokio::select! {
+        () = s3.holding() => {}
+        ended = &mut posting => panic!("answered without uploading: {ended:?}"),
+    }
     // The review's upload hangs; another buyer still fills a cart.
     add(&other, &variant, 1).await;
     assert_eq!(
