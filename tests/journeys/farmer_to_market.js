@@ -1,13 +1,16 @@
 // From a farmer's first visit to a certified product on the commune page, on a phone:
 // the farmer signs up and applies to sell; the commune officer approves the application; the
-// farmer lists a product with a photo from disk and sends it for review, then keeps the farm
-// diary — a spraying, a harvest inside the pre-harvest interval (refused, with the first safe
-// day), the harvest a day later; the officer approves the listing, makes it the commune's
-// signature product and records its OCOP certificate; a buyer sees both. Run once with
-// JavaScript (the upload's progress bar) and once without (every step is a plain form).
+// farmer lists a product with a photo from disk (after one too large) and sends it for
+// review, then keeps the farm diary — a spraying, a harvest inside the pre-harvest interval
+// (refused, with the first safe day), the harvest a day later; the officer approves the
+// listing, makes it the commune's signature product and records its OCOP certificate; a buyer
+// sees both. Run once with JavaScript (the upload's progress bar) and once without (every
+// step is a plain form).
 const { BASE, page, shot, expect, text, choose, run } = require('./lib');
 
 const PHOTO = process.env.PHOTO;
+// Over the 20 MB a photo may have.
+const PHOTO_TOO_LARGE = process.env.PHOTO_TOO_LARGE;
 const PASSWORD = process.env.PASSWORD;
 const COMMUNE_ID = process.env.COMMUNE_ID;
 const COMMUNE_SLUG = process.env.COMMUNE_SLUG;
@@ -83,11 +86,29 @@ async function list(p, f) {
   expect((await text(p)).includes('Đã lưu'), 'the variant is saved');
   // From the plain address, so the upload's own `?ok=1` is what the next wait sees.
   await p.goto(editor);
+  // First a file over 20 MB: refused with the reason, with JavaScript and without. The
+  // server answers before reading it all, then reads the rest, so the browser sees the answer
+  // and not a reset connection (where the upload island only reloaded the form).
+  if (f.javaScript) await p.waitForSelector('form.upload[data-live]', { timeout: 15000 });
+  await p.setInputFiles('#photo-files', [PHOTO_TOO_LARGE]);
+  await p.click('form.upload button[type=submit]');
+  await p.waitForURL(/loi=photo_size/, { timeout: 60000 });
+  expect((await text(p)).includes('Ảnh quá lớn (tối đa 20 MB mỗi ảnh).'), 'a photo over 20 MB is refused with the reason');
+  await p.goto(editor);
   await p.fill('#photo-alt', 'Hộp nhãn sấy');
   await p.setInputFiles('#photo-files', [PHOTO]);
   if (f.javaScript) {
-    // Wait for the island to hydrate, then upload over a slow line to see the progress bar.
     await p.waitForSelector('form.upload[data-live]', { timeout: 15000 });
+    // The connection drops: the farmer is told, and the photo stays chosen for another try.
+    await p.context().setOffline(true);
+    await p.click('form.upload button[type=submit]');
+    await p.waitForSelector('form.upload [role=alert]', { timeout: 10000 });
+    expect((await text(p)).includes('Ảnh chưa gửi được: mạng bị ngắt giữa chừng.'), 'a dropped upload is said');
+    if (f.shots) await shot(p, 'listing-upload-dropped-360');
+    await p.context().setOffline(false);
+    // The browser logs the request it could not send: this step's own doing.
+    p.problems = p.problems.filter((m) => !m.includes('net::ERR_INTERNET_DISCONNECTED'));
+    // Then over a slow line, to see the progress bar.
     const cdp = await p.context().newCDPSession(p);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 100000 });
     await p.click('form.upload button[type=submit]');

@@ -14,24 +14,29 @@ pub struct UploadTexts {
     pub alt_hint: String,
     pub submit: String,
     pub uploading: String,
+    /// Said when the connection drops before the server answers.
+    pub dropped: String,
 }
 
 #[island]
 pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl IntoView {
     // Percent sent; None before the upload starts.
     let progress = RwSignal::new(None::<u32>);
+    // The last upload got no answer (the connection dropped): said, and the files stay chosen.
+    let dropped = RwSignal::new(false);
     // Effects run only in the browser: marks the form once the island is live (tests wait on it).
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        if send_with_progress(&ev, progress).is_ok() {
+        if send_with_progress(&ev, progress, dropped).is_ok() {
             ev.prevent_default();
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
     let uploading = texts.uploading.clone();
+    let dropped_text = texts.dropped.clone();
     view! {
         <form method="post" enctype="multipart/form-data" action=format!("{action}?csrf={csrf}")
               class="stack upload" data-live=move || live.get().then_some("1") on:submit=on_submit>
@@ -41,6 +46,9 @@ pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl Int
             <label for="photo-files">{texts.choose}</label>
             <input id="photo-files" type="file" name="anh" accept="image/jpeg,image/png,image/webp" multiple required/>
             <p class="hint">{texts.hint}</p>
+            <Show when=move || dropped.get()>
+                <p class="error" role="alert">{dropped_text.clone()}</p>
+            </Show>
             <button type="submit" class="button" disabled=move || progress.get().is_some()>{texts.submit}</button>
             <Show when=move || progress.get().is_some()>
                 <label class="progress-line">
@@ -53,11 +61,14 @@ pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl Int
 }
 
 /// Sends the form by `XMLHttpRequest`, reporting upload progress; on the answer, opens the page
-/// the server redirected to (the editor with `?ok=1` or `?loi=…`).
+/// the server redirected to (the editor with `?ok=1` or `?loi=…`). Without an answer (the
+/// connection dropped, status 0) the form stays as it is and says so: reloading it, as before,
+/// lost the choice of files and told the farmer nothing.
 #[cfg(feature = "hydrate")]
 fn send_with_progress(
     ev: &leptos::ev::SubmitEvent,
     progress: RwSignal<Option<u32>>,
+    dropped: RwSignal<bool>,
 ) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::{JsCast, JsValue, closure::Closure};
     let form: web_sys::HtmlFormElement = ev.target().ok_or(JsValue::NULL)?.dyn_into()?;
@@ -76,6 +87,11 @@ fn send_with_progress(
     on_progress.forget();
     let done = xhr.clone();
     let on_end = Closure::<dyn FnMut()>::new(move || {
+        if done.status().unwrap_or(0) == 0 {
+            progress.set(None);
+            dropped.set(true);
+            return;
+        }
         let url = done.response_url();
         if let Some(window) = web_sys::window() {
             let location = window.location();
@@ -89,6 +105,7 @@ fn send_with_progress(
     xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
     on_end.forget();
     xhr.send_with_opt_form_data(Some(&data))?;
+    dropped.set(false);
     progress.set(Some(0));
     Ok(())
 }

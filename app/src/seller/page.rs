@@ -289,6 +289,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
         alt_hint: t.alt_hint.to_owned(),
         submit: t.upload.to_owned(),
         uploading: t.uploading.to_owned(),
+        dropped: t.upload_dropped.to_owned(),
     };
     view! {
         <Title text=l.name_vi.clone()/>
