@@ -103,7 +103,7 @@ async function list(p, f) {
     await p.context().setOffline(true);
     await p.click('form.upload button[type=submit]');
     await p.waitForSelector('form.upload [role=alert]', { timeout: 10000 });
-    expect((await text(p)).includes('Ảnh chưa gửi được: mạng bị ngắt giữa chừng.'), 'a dropped upload is said');
+    expect((await text(p)).includes('Mất kết nối mạng khi đang gửi ảnh.'), 'a dropped upload is said');
     if (f.shots) await shot(p, 'listing-upload-dropped-360');
     await p.context().setOffline(false);
     // The browser logs the request it could not send: this step's own doing.

@@ -62,8 +62,9 @@ pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl Int
 
 /// Sends the form by `XMLHttpRequest`, reporting upload progress; on the answer, opens the page
 /// the server redirected to (the editor with `?ok=1` or `?loi=…`). Without an answer (the
-/// connection dropped, status 0) the form stays as it is and says so: reloading it, as before,
-/// lost the choice of files and told the farmer nothing.
+/// connection dropped, status 0) the form stays as it is and says so, and that some photos may
+/// have arrived (each is stored as it comes): reloading it, as before, lost the choice of files
+/// and told the farmer nothing.
 #[cfg(feature = "hydrate")]
 fn send_with_progress(
     ev: &leptos::ev::SubmitEvent,
@@ -104,8 +105,10 @@ fn send_with_progress(
     });
     xhr.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
     on_end.forget();
-    xhr.send_with_opt_form_data(Some(&data))?;
+    // Before sending: an answer that came at once must not be overwritten.
     dropped.set(false);
     progress.set(Some(0));
+    xhr.send_with_opt_form_data(Some(&data))
+        .inspect_err(|_| progress.set(None))?;
     Ok(())
 }

@@ -52,7 +52,7 @@ pub struct SellerTexts {
     pub alt: &'static str,
     pub alt_hint: &'static str,
     pub uploading: &'static str,
-    /// The upload island's answer when the connection drops mid-way.
+    /// The upload island's answer when the connection drops: some photos may have arrived.
     pub upload_dropped: &'static str,
     pub move_up: &'static str,
     pub move_down: &'static str,
@@ -266,7 +266,7 @@ const VI: SellerTexts = SellerTexts {
     alt: "Mô tả ảnh",
     alt_hint: "Ví dụ: chùm nhãn lồng chín trên cây",
     uploading: "Đang tải lên…",
-    upload_dropped: "Ảnh chưa gửi được: mạng bị ngắt giữa chừng. Ảnh vẫn đang được chọn, hãy bấm tải lên lần nữa.",
+    upload_dropped: "Mất kết nối mạng khi đang gửi ảnh. Ảnh bạn chọn vẫn còn đây: tải lại trang để xem ảnh nào đã lên, rồi bấm “Tải ảnh lên” để gửi lại ảnh còn thiếu.",
     move_up: "Lên trước",
     move_down: "Xuống sau",
     delete: "Xoá ảnh",
@@ -367,7 +367,7 @@ const EN: SellerTexts = SellerTexts {
     alt: "Photo description",
     alt_hint: "For example: a bunch of ripe longans on the tree",
     uploading: "Uploading…",
-    upload_dropped: "The photos were not sent: the connection dropped. They are still chosen; send them again.",
+    upload_dropped: "The connection dropped while sending the photos. They are still selected: reload the page to see which arrived, then tap “Upload photos” to send the rest.",
     move_up: "Move earlier",
     move_down: "Move later",
     delete: "Delete photo",

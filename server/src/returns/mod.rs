@@ -101,6 +101,11 @@ pub async fn request_return(
     if party != Party::Buyer {
         return Err(refused(&order_no, Refusal::NotYours));
     }
+    // Refused (window over, asked already) before the photos are read, decoded or uploaded;
+    // the transaction checks again.
+    storage::may_request(&state.db, &keys.id, Utc::now())
+        .await
+        .map_err(|e| failed(&order_no, e))?;
     // The form whole, then its photos (refused at the fourth, before decoding any).
     let sent = PhotoForm::read(&mut form, &["wanted", "reason", "items"], MAX_PHOTOS)
         .await
@@ -114,10 +119,6 @@ pub async fn request_return(
         .process(&state)
         .await
         .map_err(|e| upload_refused(&order_no, e))?;
-    // Refused before the photos are uploaded, not after; the transaction checks again.
-    storage::may_request(&state.db, &keys.id, Utc::now())
-        .await
-        .map_err(|e| failed(&order_no, e))?;
     let photos = store::write_all(&state.media, &photos)
         .await
         .context("storing a return request's photos")?;

@@ -457,7 +457,9 @@ ocop_tests::db_s3_test!(a_hung_bucket_holds_no_connection, |engine| {
 
     // Asked again while the bucket hangs: refused at once, before any upload.
     s3.stall();
-    let again = ask(&buyer, &no).await;
+    let again = tokio::time::timeout(std::time::Duration::from_secs(30), ask(&buyer, &no))
+        .await
+        .expect("refused without waiting for the bucket");
     assert!(again.ends_with("tra_loi=da-co#tra-hang"), "{again}");
     assert_eq!(app.count("return_request_photos").await, 1);
     s3.release();
