@@ -4,6 +4,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The largest photo file accepted: a phone camera's JPEG is 3–8 MB. The server refuses more
+/// (`server::photos::pipeline`); the upload island checks it before sending, to spare a
+/// farmer's mobile data.
+pub const MAX_PHOTO_BYTES: usize = 20 * 1024 * 1024;
+
 /// One attached photo: the smallest stored copy for the page and the full one to open.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachedPhoto {

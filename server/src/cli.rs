@@ -147,6 +147,10 @@ impl LimitArgs {
             photo_queue_wait: Duration::from_secs(self.photo_queue_secs),
             linger: crate::config::DEFAULT_LINGER,
             db_connections: self.db_connections,
+            request_timeout: crate::config::DEFAULT_REQUEST_TIMEOUT,
+            upload_timeout: crate::config::DEFAULT_UPLOAD_TIMEOUT,
+            upload_silence: crate::config::DEFAULT_UPLOAD_SILENCE,
+            upload_min_bytes: crate::config::DEFAULT_UPLOAD_MIN_BYTES,
         }
     }
 }

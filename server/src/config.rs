@@ -79,6 +79,13 @@ pub struct Limits {
     /// How long the rest of a request body is still read, and thrown away, after it was
     /// answered without reading it all (see `serve::Lingering`).
     pub linger: Duration,
+    /// How long any request but an upload may take before it is answered 503 (`deadline`).
+    pub request_timeout: Duration,
+    /// How long an upload (a multipart form) may take in all: photos over a weak line.
+    pub upload_timeout: Duration,
+    /// An upload bringing under `upload_min_bytes` of its body in this long is cut off.
+    pub upload_silence: Duration,
+    pub upload_min_bytes: usize,
 }
 
 impl Limits {
@@ -98,10 +105,22 @@ impl Default for Limits {
             photo_queue_wait: Duration::from_secs(DEFAULT_PHOTO_QUEUE_SECS),
             linger: DEFAULT_LINGER,
             db_connections: None,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            upload_silence: DEFAULT_UPLOAD_SILENCE,
+            upload_min_bytes: DEFAULT_UPLOAD_MIN_BYTES,
         }
     }
 }
 
+/// The longest any request but an upload may take before it is answered 503.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A form's eight photos of 20 MB at 400 kbit/s, a weak 3G uplink, take about 55 minutes.
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+/// A phone that lost its signal for this long has lost the upload; its connection is freed.
+pub const DEFAULT_UPLOAD_SILENCE: Duration = Duration::from_secs(30);
+/// 16 KiB in 30 s (about 4 kbit/s): any line that works brings more, a drip does not.
+pub const DEFAULT_UPLOAD_MIN_BYTES: usize = 16 * 1024;
 /// Ample for a phone on a poor network: a request head is a few KB.
 pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 15;
 /// Longer than the 60 s nginx keeps idle upstream connections, so a reverse proxy never reuses
@@ -110,7 +129,7 @@ pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 75;
 /// Well under the usual 1,024 open files, leaving room for the database, the search index and
 /// the photos being served.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
-/// Under the 30 s request timeout, so a waiting upload gets our 503 with `Retry-After`.
+/// A waiting upload is answered 503 with `Retry-After` rather than held for its whole time.
 pub const DEFAULT_PHOTO_QUEUE_SECS: u64 = 20;
 
 /// As nginx's `lingering_time`: time for a phone to finish sending a photo it was refused.

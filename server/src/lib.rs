@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod deadline;
 pub mod diary;
 pub mod farm_tokens;
 pub mod form_error;

@@ -127,8 +127,10 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
     drop(flying);
-    if response.status() == StatusCode::SERVICE_UNAVAILABLE
-        && started.elapsed() >= crate::startup::REQUEST_TIMEOUT
+    if response
+        .extensions()
+        .get::<crate::deadline::TimedOut>()
+        .is_some()
     {
         // The time-out answered, not the handler: nothing else says which request hung.
         tracing::error!(%method, %route, seconds, "a request ran out of time");

@@ -17,6 +17,9 @@
 //! closing a socket with unread bytes makes the kernel reset the connection, and a client still
 //! sending, such as a browser uploading a 30 MB photo, then shows "connection reset" instead of
 //! the answer. It stops after 5 s without a byte, and at once when the server stops.
+//!
+//! Stopping, the requests in flight are let finish for the request timeout and 5 s more: only
+//! an upload can still be running then (see `deadline`).
 
 use std::{
     convert::Infallible,
@@ -91,7 +94,17 @@ pub async fn serve(
     drop(listener);
     drop(ended_rx);
     let _ = stopping_tx.send(true);
-    ended_tx.closed().await;
+    // Each request but an upload ends within the request timeout. An upload still coming after
+    // that is left to be cut off as the process ends (nothing of it was acknowledged; the
+    // farmer sends it again), so a restart ends within systemd's `TimeoutStopSec` (45 s) and
+    // the server still leaves the database cleanly.
+    let grace = limits.request_timeout + Duration::from_secs(5);
+    if tokio::time::timeout(grace, ended_tx.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopping with uploads still in flight");
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use app::{App, db::Db, seo::PublicUrl, shell};
 use axum::{
     Router,
     extract::FromRef,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
     middleware,
     routing::{get, post},
 };
@@ -15,8 +15,7 @@ use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::{
-    compression::CompressionLayer, set_header::SetResponseHeaderLayer, timeout::TimeoutLayer,
-    trace::TraceLayer,
+    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
 
 use crate::{
@@ -25,9 +24,6 @@ use crate::{
     cli::open_with,
     routes,
 };
-
-/// The longest any request may take before it is answered with 503.
-pub(crate) const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Shared by every request handler: one allocation behind an `Arc`, since axum clones the state
 /// for every extractor and middleware layer of every request (cloning and dropping the fields
@@ -69,6 +65,8 @@ pub struct Shared {
     pub media: crate::photos::media::Media,
     /// Photos decoded at once (see `photos::budget`).
     pub photo_budget: crate::photos::budget::DecodeBudget,
+    /// Uploads in progress at once (see `deadline`).
+    pub upload_slots: crate::deadline::UploadSlots,
     /// This server's request figures, for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Who this server is among those on the database (see `servers`), for job leases.
@@ -167,6 +165,7 @@ impl Application {
                 settings.limits.photo_decodes,
                 settings.limits.photo_queue_wait,
             ),
+            upload_slots: crate::deadline::UploadSlots::for_limits(&settings.limits),
             db: db.clone(),
             leptos_options,
             assets,
@@ -389,10 +388,11 @@ fn router(state: AppState) -> Router {
         ))
         // Private answers are never cached (the rule is in `auth::no_store`).
         .layer(middleware::from_fn(no_store::protect))
-        // No request may hold a connection forever (a stuck query, a slow client).
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+        // No request may hold a connection forever (a stuck query, a slow client); an upload
+        // is timed by its silence instead (see `deadline`).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::deadline::limit,
         ))
         // Every request is counted and timed, refusals and time-outs included.
         .layer(middleware::from_fn_with_state(

@@ -104,34 +104,13 @@ impl Browser {
             self.get("/dang-nhap").await;
         }
         let token = self.cookie("ocop_csrf").expect("an anti-forgery cookie");
-        let boundary = "----ocop-test-boundary-7f3a";
-        let mut body = Vec::new();
-        for (name, value) in texts {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        for (name, file_name, bytes) in files {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = multipart(texts, files);
         let sep = if path.contains('?') { '&' } else { '?' };
         let r = self
             .client
             .post(format!("{}{path}{sep}csrf={token}", self.address))
             .header(header::COOKIE, self.cookie_header())
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header(header::CONTENT_TYPE, content_type)
             .body(body)
             .send()
             .await
@@ -208,4 +187,31 @@ pub fn location(r: &Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned()
+}
+
+/// A multipart form of `texts` (name, value) and `files` (name, file name, bytes), as a
+/// browser sends it: its `Content-Type` and its body.
+pub fn multipart(texts: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----ocop-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in texts {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

@@ -290,6 +290,11 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
         submit: t.upload.to_owned(),
         uploading: t.uploading.to_owned(),
         dropped: t.upload_dropped.to_owned(),
+        too_large: t.upload_too_large.to_owned(),
+        too_much: t.upload_too_much.to_owned(),
+        busy: t.upload_busy.to_owned(),
+        expired: t.upload_expired.to_owned(),
+        failed: t.upload_failed.to_owned(),
     };
     view! {
         <Title text=l.name_vi.clone()/>

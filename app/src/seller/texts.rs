@@ -54,6 +54,16 @@ pub struct SellerTexts {
     pub uploading: &'static str,
     /// The upload island's answer when the connection drops: some photos may have arrived.
     pub upload_dropped: &'static str,
+    /// The island's refusal before sending, followed by the files' names.
+    pub upload_too_large: &'static str,
+    /// The whole upload was over the size a request may have (413, ours or the proxy's).
+    pub upload_too_much: &'static str,
+    /// The server is busy (503, 429).
+    pub upload_busy: &'static str,
+    /// The session or the form's token ran out (401, 403).
+    pub upload_expired: &'static str,
+    /// Any other answer that is not the editor again (502, 504, 500…): some may have arrived.
+    pub upload_failed: &'static str,
     pub move_up: &'static str,
     pub move_down: &'static str,
     pub delete: &'static str,
@@ -266,7 +276,12 @@ const VI: SellerTexts = SellerTexts {
     alt: "Mô tả ảnh",
     alt_hint: "Ví dụ: chùm nhãn lồng chín trên cây",
     uploading: "Đang tải lên…",
-    upload_dropped: "Mất kết nối mạng khi đang gửi ảnh. Ảnh bạn chọn vẫn còn đây: tải lại trang để xem ảnh nào đã lên, rồi bấm “Tải ảnh lên” để gửi lại ảnh còn thiếu.",
+    upload_dropped: "Mất kết nối mạng khi đang gửi ảnh. Có thể vài ảnh đã lên: tải lại trang để xem, rồi chọn và gửi lại những ảnh còn thiếu.",
+    upload_too_large: "Ảnh quá lớn (tối đa 20 MB mỗi ảnh) nên chưa gửi ảnh nào. Hãy chọn lại, bỏ các ảnh này ra:",
+    upload_too_much: "Các ảnh gửi một lần quá nặng. Hãy gửi ít ảnh hơn mỗi lần.",
+    upload_busy: "Máy chủ đang bận. Ảnh bạn chọn vẫn còn đây: đợi một phút rồi bấm “Tải ảnh lên” lần nữa.",
+    upload_expired: "Phiên làm việc đã hết hạn nên ảnh chưa được nhận. Hãy tải lại trang (đăng nhập lại nếu được hỏi) rồi chọn ảnh và gửi lại.",
+    upload_failed: "Máy chủ chưa trả lời được. Có thể vài ảnh đã lên: tải lại trang để xem, rồi chọn và gửi lại những ảnh còn thiếu.",
     move_up: "Lên trước",
     move_down: "Xuống sau",
     delete: "Xoá ảnh",
@@ -367,7 +382,12 @@ const EN: SellerTexts = SellerTexts {
     alt: "Photo description",
     alt_hint: "For example: a bunch of ripe longans on the tree",
     uploading: "Uploading…",
-    upload_dropped: "The connection dropped while sending the photos. They are still selected: reload the page to see which arrived, then tap “Upload photos” to send the rest.",
+    upload_dropped: "The connection dropped while sending the photos. Some may have arrived: reload the page to see which, then choose and send the rest.",
+    upload_too_large: "Some photos are over 20 MB, so nothing was sent. Choose again without these:",
+    upload_too_much: "The photos sent at once are too heavy. Send fewer at a time.",
+    upload_busy: "The server is busy. The photos are still selected: wait a minute, then tap “Upload photos” again.",
+    upload_expired: "Your session ended, so the photos were not received. Reload the page (sign in again if asked), then choose the photos and send them again.",
+    upload_failed: "The server could not answer. Some photos may have arrived: reload the page to see which, then choose and send the rest.",
     move_up: "Move earlier",
     move_down: "Move later",
     delete: "Delete photo",

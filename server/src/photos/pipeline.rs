@@ -13,8 +13,8 @@ use image::{
 
 /// Published widths for `srcset`; narrower uploads get one copy at their own width.
 pub const WIDTHS: [u32; 3] = [320, 640, 1280];
-/// The largest file accepted: a phone camera's JPEG is 3–8 MB.
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// The largest file accepted (the upload island checks it too).
+pub const MAX_BYTES: usize = app::photos::MAX_PHOTO_BYTES;
 /// The most pixels decoded: a 24 MP camera fits, a phone's 12 MP with room to spare. A 50 MP
 /// file (a few hundred KB of PNG can declare it) is refused before decoding: it alone took
 /// ~430 MB to process. Shown to users in `photo_pixels` messages.
