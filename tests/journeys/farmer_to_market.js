@@ -7,7 +7,7 @@
 // sees both. Run once with JavaScript (the upload's progress bar) and once without (every
 // step is a plain form).
 const path = require('path');
-const { BASE, page, shot, expect, text, choose, run } = require('./lib');
+const { BASE, page, shot, expect, text, choose, run, until } = require('./lib');
 
 const PHOTO = process.env.PHOTO;
 // Over the 20 MB a photo may have.
@@ -133,7 +133,7 @@ async function list(p, f) {
     for (const [status, says] of answers) {
       await p.route(/\/anh\?/, (route) => route.fulfill({ status, contentType: 'text/html', body: '<h1>' + status + '</h1>' }));
       await p.click('form.upload button[type=submit]');
-      await p.waitForFunction((s) => (document.querySelector('form.upload [role=alert]')?.textContent || '').includes(s), says, { timeout: 10000 });
+      await until(async () => ((await p.textContent('form.upload [role=alert]', { timeout: 1000 })) || '').includes(says), `the answer to a ${status} is said`, 10000);
       expect(p.url().startsWith(editor), `still on the editor after a ${status}: ${p.url()}`);
       expect(await p.isEnabled('form.upload button[type=submit]'), `the button works again after a ${status}`);
       expect((await p.$eval('#photo-files', (i) => i.files.length)) === 1, `the photo stays chosen after a ${status}`);
@@ -156,6 +156,13 @@ async function list(p, f) {
   expect((await p.$$('.photo-list img')).length === 1, 'the photo is listed');
   const src = await p.getAttribute('.photo-list img', 'src');
   expect(src.startsWith('/media/photos/'), 'the cleaned copy is served from media');
+  // Sent again, as after a cut connection: not added twice, and the farmer is told.
+  await p.setInputFiles('#photo-files', [PHOTO]);
+  if (f.javaScript) await p.waitForSelector('form.upload[data-live]', { timeout: 15000 });
+  await p.click('form.upload button[type=submit]');
+  await p.waitForURL(/\?ok=anh-da-co/, { timeout: 60000 });
+  expect((await text(p)).includes('Các ảnh này đã có trong tin đăng'), 'a photo sent again is said to be there already');
+  expect((await p.$$('.photo-list img')).length === 1, 'the photo is listed once');
   await p.click('form:has(input[value=publish]) button');
   await p.waitForURL(/\?ok=1/);
   expect((await text(p)).includes('Chờ duyệt'), 'the listing awaits review');

@@ -1,12 +1,12 @@
 // A visitor reads the site in English and back in Vietnamese: the header's switch keeps the page
 // and its query, the choice follows them to the next pages (a cookie), and with JavaScript the
 // English pages hydrate without errors. Then the same with JavaScript off.
-const { BASE, page, shot, expect, text, run } = require('./lib');
+const { BASE, page, shot, expect, text, run, until } = require('./lib');
 
 async function switchTo(p, lang) {
   const before = new URL(p.url());
   await p.click('form.lang-switch button');
-  await p.waitForFunction((l) => document.documentElement.lang === l, lang);
+  await until(async () => (await p.getAttribute('html', 'lang')) === lang, `the page is in ${lang}`, 10000);
   const after = new URL(p.url());
   expect(after.pathname + after.search === before.pathname + before.search, `the switch stays on ${before.pathname}${before.search} (now ${after.pathname}${after.search})`);
 }

@@ -57,4 +57,18 @@ async function run(name, journey) {
   }
 }
 
-module.exports = { BASE, launch, page, shot, expect, text, choose, run };
+// Polls `check` (page.waitForFunction evaluates a string, which the pages' CSP forbids).
+async function until(check, what, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (e) {
+      // The page is reloading: ask again.
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+module.exports = { BASE, launch, page, shot, expect, text, choose, run, until };

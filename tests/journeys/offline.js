@@ -5,7 +5,7 @@
 // chain, and the harvest — inside the spraying's pre-harvest interval — is refused with the
 // server's reason shown against it, until the farmer discards it. The same queued spraying sent
 // again (a lost answer) changes nothing.
-const { BASE, page, shot, expect, text, choose, run } = require('./lib');
+const { BASE, page, shot, expect, text, choose, run, until } = require('./lib');
 
 const PHONE = { width: 360, height: 800 };
 const PLOT = process.env.PLOT;
@@ -21,19 +21,6 @@ async function entries(p) {
   return (await p.$$('ol.timeline > li.entry, ol.timeline > li.entry.superseded')).length;
 }
 
-// Polls `check` (page.waitForFunction evaluates a string, which the pages' CSP forbids).
-async function until(check, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (e) {
-      // The page is reloading: ask again.
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const pending = (p) => p.$$eval('#offline-queue li.pending-entry', (els) => els.length);
 

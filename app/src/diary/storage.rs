@@ -1304,10 +1304,20 @@ pub async fn entry_photo_with_hash(
         .bind(entry_id)
         .execute(&mut **tx)
         .await?;
+    entry_photo_by_hash(tx, entry_id, sha256).await
+}
+
+/// [`entry_photo_with_hash`] without the lock: a first look, before the photo's files are
+/// written, so a photo sent again costs no writes.
+pub async fn entry_photo_by_hash(
+    conn: &mut AnyConnection,
+    entry_id: &str,
+    sha256: &str,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(ENTRY_PHOTO_WITH_HASH)
         .bind(entry_id)
         .bind(sha256)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await
 }
 

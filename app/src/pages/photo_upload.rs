@@ -125,8 +125,8 @@ pub fn PhotoUpload(action: String, csrf: String, texts: UploadTexts) -> impl Int
 /// Sends the form by `XMLHttpRequest`, reporting upload progress; on an answer that is a page
 /// (the editor the server redirected to, with `?ok=1` or `?loi=…`), opens it, as the plain form
 /// would. Files over the limit are refused before anything is sent. Any other answer, or none
-/// (the connection dropped, status 0), leaves the form as it is and says why, and that some
-/// photos may have arrived (each is stored as it comes).
+/// (the connection dropped, status 0), leaves the form as it is and says why: sending again is
+/// safe, since a listing keeps one copy of each photo (`photos::store::save_photo`).
 #[cfg(feature = "hydrate")]
 fn send_with_progress(
     ev: &leptos::ev::SubmitEvent,

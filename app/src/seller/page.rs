@@ -47,6 +47,10 @@ pub fn SellerNotice() -> impl IntoView {
             Some(REVIEW_AGAIN) => Some(
                 view! { <p class="notice ok" role="status">{t.saved_for_review}</p> }.into_any(),
             ),
+            Some(PHOTOS_ALREADY_THERE) => Some(
+                view! { <p class="notice ok" role="status">{t.photos_already_there}</p> }
+                    .into_any(),
+            ),
             _ => None,
         }
     })
@@ -54,6 +58,10 @@ pub fn SellerNotice() -> impl IntoView {
 
 /// `?ok=` after an edit that took an approved listing back to review.
 pub const REVIEW_AGAIN: &str = "duyet-lai";
+
+/// `?ok=` after an upload of photos the listing shows already (sent again after a cut
+/// connection): none was added, and the listing is as it was.
+pub const PHOTOS_ALREADY_THERE: &str = "anh-da-co";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SellerData {

@@ -422,6 +422,33 @@ pub async fn public_edit(
     })
 }
 
+/// The photo of `product_id` whose stored copy has this SHA-256, if the listing shows it
+/// already, read under the product's lock (taken here, first in the caller's transaction): a
+/// farmer whose upload was cut off sends every photo again, and each is then shown once, even
+/// when two uploads of it arrive together.
+pub async fn product_photo_with_hash(
+    tx: &mut Transaction<'_, Any>,
+    product_id: &str,
+    sha256: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    lock_row(tx, Row::Product(product_id), Stamp::Unchanged).await?;
+    product_photo_by_hash(tx, product_id, sha256).await
+}
+
+/// [`product_photo_with_hash`] without the lock: a first look, before the photo's files are
+/// written, so a photo sent again costs no writes.
+pub async fn product_photo_by_hash(
+    conn: &mut sqlx::AnyConnection,
+    product_id: &str,
+    sha256: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(PRODUCT_PHOTO_WITH_HASH)
+        .bind(product_id)
+        .bind(sha256)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Adds a variant (`variant_id` None) or changes one of this product's variants.
 #[tracing::instrument(skip_all, fields(product_id = %product_id, ?variant_id))]
 pub async fn save_variant(
@@ -804,6 +831,9 @@ crate::db::statements! {
     UPDATE_UPDATE_PRODUCTS_2 = "UPDATE products SET name_vi = $1, name_en = $2, group_code = $3,
            description_vi = $4, description_en = $5, gtin = $6, updated_at = $7
         WHERE id = $8";
+    /// `product_photo_with_hash`.
+    PRODUCT_PHOTO_WITH_HASH = "SELECT p.id FROM product_photos pp JOIN photos p ON p.id = pp.photo_id
+        WHERE pp.product_id = $1 AND p.sha256 = $2";
     /// `public_edit`.
     PUBLIC_EDIT = "UPDATE products SET status = 'pending', status_reason = NULL, updated_at = $1
         WHERE id = $2 AND status = 'approved'";

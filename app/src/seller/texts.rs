@@ -21,6 +21,8 @@ pub struct SellerTexts {
     /// What an edit of an approved listing does.
     pub review_again: &'static str,
     pub saved_for_review: &'static str,
+    /// Every photo sent was in the listing already.
+    pub photos_already_there: &'static str,
     pub description_vi: &'static str,
     pub description_en: &'static str,
     pub gtin: &'static str,
@@ -52,7 +54,7 @@ pub struct SellerTexts {
     pub alt: &'static str,
     pub alt_hint: &'static str,
     pub uploading: &'static str,
-    /// The upload island's answer when the connection drops: some photos may have arrived.
+    /// The upload island's answer when the connection drops: sending again is safe.
     pub upload_dropped: &'static str,
     /// The island's refusal before sending, followed by the files' names.
     pub upload_too_large: &'static str,
@@ -62,7 +64,7 @@ pub struct SellerTexts {
     pub upload_busy: &'static str,
     /// The session or the form's token ran out (401, 403).
     pub upload_expired: &'static str,
-    /// Any other answer that is not the editor again (502, 504, 500…): some may have arrived.
+    /// Any other answer that is not the editor again (502, 504, 500…): sending again is safe.
     pub upload_failed: &'static str,
     pub move_up: &'static str,
     pub move_down: &'static str,
@@ -238,6 +240,7 @@ const VI: SellerTexts = SellerTexts {
     group: "Nhóm sản phẩm OCOP",
     origin_commune: "Sản phẩm thuộc xã/phường của cơ sở: cán bộ xã đó duyệt và chứng nhận sản phẩm.",
     saved_for_review: "Đã lưu. Sản phẩm đang chờ cán bộ xã duyệt lại và tạm ẩn với người mua cho đến khi được duyệt.",
+    photos_already_there: "Các ảnh này đã có trong tin đăng nên không thêm lần nữa. Tin đăng giữ nguyên.",
     review_again: "Tên, mô tả, nhóm, mã GTIN và ảnh là những gì người mua thấy: khi sản phẩm đang bán, mỗi thay đổi những mục này đưa sản phẩm về chờ cán bộ xã duyệt lại, và sản phẩm tạm ẩn với người mua cho đến khi được duyệt. Giá, kho và kích cỡ thay đổi ngay.",
     description_vi: "Mô tả",
     description_en: "Mô tả tiếng Anh (không bắt buộc)",
@@ -276,12 +279,12 @@ const VI: SellerTexts = SellerTexts {
     alt: "Mô tả ảnh",
     alt_hint: "Ví dụ: chùm nhãn lồng chín trên cây",
     uploading: "Đang tải lên…",
-    upload_dropped: "Mất kết nối mạng khi đang gửi ảnh. Có thể vài ảnh đã lên: tải lại trang để xem, rồi chọn và gửi lại những ảnh còn thiếu.",
+    upload_dropped: "Mất kết nối mạng khi đang gửi ảnh. Ảnh bạn chọn vẫn còn đây: khi có mạng, bấm “Tải ảnh lên” lần nữa. Ảnh nào đã lên rồi sẽ không bị thêm hai lần.",
     upload_too_large: "Ảnh quá lớn (tối đa 20 MB mỗi ảnh) nên chưa gửi ảnh nào. Hãy chọn lại, bỏ các ảnh này ra:",
     upload_too_much: "Các ảnh gửi một lần quá nặng. Hãy gửi ít ảnh hơn mỗi lần.",
     upload_busy: "Máy chủ đang bận. Ảnh bạn chọn vẫn còn đây: đợi một phút rồi bấm “Tải ảnh lên” lần nữa.",
     upload_expired: "Phiên làm việc đã hết hạn nên ảnh chưa được nhận. Hãy tải lại trang (đăng nhập lại nếu được hỏi) rồi chọn ảnh và gửi lại.",
-    upload_failed: "Máy chủ chưa trả lời được. Có thể vài ảnh đã lên: tải lại trang để xem, rồi chọn và gửi lại những ảnh còn thiếu.",
+    upload_failed: "Máy chủ chưa trả lời được. Ảnh bạn chọn vẫn còn đây: đợi một lát rồi bấm “Tải ảnh lên” lần nữa. Ảnh nào đã lên rồi sẽ không bị thêm hai lần.",
     move_up: "Lên trước",
     move_down: "Xuống sau",
     delete: "Xoá ảnh",
@@ -340,6 +343,7 @@ const EN: SellerTexts = SellerTexts {
     group: "OCOP product group",
     origin_commune: "A product belongs to its producer's commune: that commune's officer reviews and certifies it.",
     saved_for_review: "Saved. The listing is waiting for the commune officer's review again and is hidden from buyers until approved.",
+    photos_already_there: "These photos are in the listing already, so none was added again. The listing is unchanged.",
     review_again: "The name, description, group, GTIN and photos are what buyers see: on a listing that is on sale, each change to them sends it back to the commune officer for review, and it is hidden from buyers until approved. Prices, stock and sizes change at once.",
     description_vi: "Description (Vietnamese)",
     description_en: "English description (optional)",
@@ -382,12 +386,12 @@ const EN: SellerTexts = SellerTexts {
     alt: "Photo description",
     alt_hint: "For example: a bunch of ripe longans on the tree",
     uploading: "Uploading…",
-    upload_dropped: "The connection dropped while sending the photos. Some may have arrived: reload the page to see which, then choose and send the rest.",
+    upload_dropped: "The connection dropped while sending the photos. They are still selected: once you are back online, tap “Upload photos” again. Photos that already arrived are not added twice.",
     upload_too_large: "Some photos are over 20 MB, so nothing was sent. Choose again without these:",
     upload_too_much: "The photos sent at once are too heavy. Send fewer at a time.",
     upload_busy: "The server is busy. The photos are still selected: wait a minute, then tap “Upload photos” again.",
     upload_expired: "Your session ended, so the photos were not received. Reload the page (sign in again if asked), then choose the photos and send them again.",
-    upload_failed: "The server could not answer. Some photos may have arrived: reload the page to see which, then choose and send the rest.",
+    upload_failed: "The server could not answer. The photos are still selected: wait a moment, then tap “Upload photos” again. Photos that already arrived are not added twice.",
     move_up: "Move earlier",
     move_down: "Move later",
     delete: "Delete photo",

@@ -571,7 +571,7 @@ pub async fn post_entry_photos(
         StatusCode::CREATED,
         Json(EntryPhotos {
             entry_id,
-            stored,
+            stored: stored.stored,
             photos,
         }),
     )

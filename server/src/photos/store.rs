@@ -112,9 +112,9 @@ pub enum Target<'a> {
     ReturnRequest(&'a str),
 }
 
-/// Stores a photo for `target`; returns the photo id and whether it is new. An entry keeps
-/// one copy of each photo: the same picture sent to it again (the same processed image) is
-/// answered with the stored photo's id and nothing is written.
+/// Stores a photo for `target`; returns the photo id and whether it is new. An entry and a
+/// listing keep one copy of each photo: the same picture sent to it again (the same processed
+/// image) is answered with the stored photo's id and nothing is written.
 pub async fn save_photo(
     db: &Db,
     media: &Media,
@@ -126,10 +126,17 @@ pub async fn save_photo(
     let Some(largest) = copies.last() else {
         return Err(StoreError::NoCopies);
     };
+    let sha256 = hex(&Sha256::digest(&largest.jpeg));
+    // A first look, so a photo sent again writes no files; the answer that counts is read
+    // again under the owner's lock below (two copies may be arriving at once).
+    let mut conn = db.pool().acquire().await?;
+    if let Some(stored) = twin(&mut conn, target, &sha256).await? {
+        return Ok((stored, false));
+    }
+    drop(conn);
     let photo_id = new_id();
     let files = write_files(media, &photo_id, copies).await?;
     let now = db_timestamp(chrono::Utc::now());
-    let sha256 = hex(&Sha256::digest(&largest.jpeg));
     let row = PhotoRow {
         id: &photo_id,
         main: stored(largest),
@@ -140,10 +147,16 @@ pub async fn save_photo(
         copies: copies.iter().map(stored).collect(),
     };
     let mut tx = db.begin_write().await?;
-    if let Target::Entry(entry_id) = target
-        && let Some(stored) =
+    let twin = match target {
+        Target::Entry(entry_id) => {
             app::diary::storage::entry_photo_with_hash(&mut tx, entry_id, &sha256).await?
-    {
+        }
+        Target::Product(product_id) => {
+            app::seller::storage::product_photo_with_hash(&mut tx, product_id, &sha256).await?
+        }
+        Target::CommuneCover(_) | Target::Review(_) | Target::ReturnRequest(_) => None,
+    };
+    if let Some(stored) = twin {
         // The files just written go with `files`, which is not kept.
         tx.rollback().await?;
         return Ok((stored, false));
@@ -163,6 +176,20 @@ pub async fn save_photo(
     tx.commit().await?;
     files.keep();
     Ok((photo_id, true))
+}
+
+/// The photo `target` shows already with this hash: an entry and a listing keep one copy of
+/// each photo (a cover, a review's and a return request's photos are each sent once).
+async fn twin(
+    conn: &mut sqlx::AnyConnection,
+    target: Target<'_>,
+    sha256: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    match target {
+        Target::Entry(id) => app::diary::storage::entry_photo_by_hash(conn, id, sha256).await,
+        Target::Product(id) => app::seller::storage::product_photo_by_hash(conn, id, sha256).await,
+        Target::CommuneCover(_) | Target::Review(_) | Target::ReturnRequest(_) => Ok(None),
+    }
 }
 
 /// The files of photos recorded in a caller's transaction: removed again on drop unless

@@ -178,17 +178,25 @@ impl PhotoForm {
     }
 }
 
-/// Reads the form's `alt` text (put it before the files) and `anh` files; returns how many
-/// photos were stored (a photo an entry has already is not stored again).
+/// What [`receive`] did with the files sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Received {
+    /// Photos stored.
+    pub stored: usize,
+    /// Photos the entry or listing had already, not stored again (see `store::save_photo`).
+    pub repeated: usize,
+}
+
+/// Reads the form's `alt` text (put it before the files) and `anh` files, storing each.
 pub async fn receive(
     state: &AppState,
     mut form: Multipart,
     target: Target<'_>,
     uploaded_by: &str,
-) -> Result<usize, UploadError> {
+) -> Result<Received, UploadError> {
     let media = &state.media;
     let mut alt = String::new();
-    let mut stored = 0;
+    let mut received = Received::default();
     loop {
         let mut field = match form.next_field().await {
             Ok(Some(f)) => f,
@@ -219,10 +227,14 @@ pub async fn receive(
                     store::save_photo(&state.db, media, target, uploaded_by, &alt, &copies)
                         .await
                         .map_err(|e| UploadError::Internal(e.to_string()))?;
-                stored += usize::from(new);
+                if new {
+                    received.stored += 1;
+                } else {
+                    received.repeated += 1;
+                }
             }
             _ => {}
         }
     }
-    Ok(stored)
+    Ok(received)
 }

@@ -258,9 +258,17 @@ pub async fn add_photos(
 ) -> Result<Response, FormError> {
     let actor = may_edit(&state, asker, &product_id).await?;
     let back = editor(&product_id);
-    crate::photos::upload::receive(&state, form, Target::Product(&product_id), &actor.user_id)
-        .await
-        .map_err(|e| FormError::upload(&back, e, photo_refusal))?;
+    let received =
+        crate::photos::upload::receive(&state, form, Target::Product(&product_id), &actor.user_id)
+            .await
+            .map_err(|e| FormError::upload(&back, e, photo_refusal))?;
+    if received.stored == 0 && received.repeated > 0 {
+        // Sent again after a cut connection: the listing has them all, and nothing changed.
+        return Ok(see_other(&format!(
+            "{back}?ok={}#anh",
+            app::seller::page::PHOTOS_ALREADY_THERE
+        )));
+    }
     // A new photo is public: an approved listing went back to review with it.
     let status = storage::status(&state.db, &product_id)
         .await

@@ -585,6 +585,122 @@ db_test!(
     }
 );
 
+// A farmer whose upload was cut off sends all the photos again, not knowing which arrived:
+// the ones the listing has already are not added a second time, and sending only those
+// changes nothing, so an approved listing stays on sale.
+db_test!(
+    photos_sent_again_to_a_listing_are_not_added_twice,
+    |engine| {
+        use server::photos::samples::jpeg;
+        let app = spawn_seeded_app(engine).await;
+        let farmer = member(&app, "0988 300 004", LONGAN_COOP).await;
+        let id = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng sấy khô").await;
+        let upload = format!("/ban-hang/san-pham/{id}/anh");
+        let back = format!("/ban-hang/san-pham/{id}");
+        // Where the upload of these files sends the farmer back to.
+        let send = |files: Vec<(&'static str, Vec<u8>)>| {
+            let (farmer, upload) = (&farmer, &upload);
+            async move {
+                let files: Vec<(&str, &str, &[u8])> =
+                    files.iter().map(|(n, b)| ("anh", *n, &b[..])).collect();
+                location(&farmer.upload(upload, &[], &files).await)
+            }
+        };
+        let gallery = || async {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT photo_id, position FROM product_photos WHERE product_id = $1 ORDER BY position",
+        )
+        .bind(&id)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+            rows
+        };
+        let on_sale = || async {
+            sqlx::query("UPDATE products SET status = 'approved' WHERE id = $1")
+                .bind(&id)
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        };
+        let (a, b, c) = (jpeg(640, 480), jpeg(700, 500), jpeg(500, 700));
+
+        // The same photo twice in one upload is one photo.
+        let to = send(vec![
+            ("a.jpg", a.clone()),
+            ("a-copy.jpg", a.clone()),
+            ("b.jpg", b.clone()),
+        ])
+        .await;
+        assert_eq!(to, format!("{back}?ok=1#anh"));
+        let first = gallery().await;
+        assert_eq!(first.len(), 2, "{first:?}");
+        let (photos, dirs) = (app.count("photos").await, stored_photo_dirs(&app));
+
+        // On sale, then everything sent again with one new photo: only the new one is added, last.
+        on_sale().await;
+        let to = send(vec![
+            ("a.jpg", a.clone()),
+            ("b.jpg", b.clone()),
+            ("c.jpg", c.clone()),
+        ])
+        .await;
+        assert_eq!(
+            to,
+            format!("{back}?ok=duyet-lai#anh"),
+            "the new photo goes to review"
+        );
+        let second = gallery().await;
+        assert_eq!(second.len(), 3, "{second:?}");
+        assert_eq!(second[..2], first[..], "the first two keep their places");
+        assert_eq!(app.count("photos").await, photos + 1);
+        assert_eq!(
+            stored_photo_dirs(&app),
+            dirs + 1,
+            "no files kept for the repeats"
+        );
+
+        // Only photos it has: nothing changes, the listing stays on sale, and the farmer is told.
+        on_sale().await;
+        let to = send(vec![("c.jpg", c.clone()), ("a.jpg", a.clone())]).await;
+        assert_eq!(to, format!("{back}?ok=anh-da-co#anh"));
+        assert_eq!(gallery().await, second);
+        assert_eq!(status_of(&app, &id).await.0, "approved");
+        assert_eq!(stored_photo_dirs(&app), dirs + 1);
+        assert!(
+            farmer
+                .page(&format!("{back}?ok=anh-da-co"))
+                .await
+                .contains("Các ảnh này đã có trong tin đăng")
+        );
+
+        // The same new photo from two tabs at once: added once (the listing's lock orders them).
+        let d = jpeg(900, 600);
+        let (one, two) = tokio::join!(send(vec![("d.jpg", d.clone())]), send(vec![("d.jpg", d)]));
+        let mut answers = [one, two];
+        answers.sort();
+        assert_eq!(
+            answers,
+            [
+                format!("{back}?ok=anh-da-co#anh"),
+                format!("{back}?ok=duyet-lai#anh")
+            ]
+        );
+        assert_eq!(gallery().await.len(), 4);
+
+        // Another listing may show the same photo.
+        let other = create_listing(&app, &farmer, LONGAN_COOP, "Nhãn lồng sấy hộp nhỏ").await;
+        let r = farmer
+            .upload(
+                &format!("/ban-hang/san-pham/{other}/anh"),
+                &[],
+                &[("anh", "a.jpg", &a)],
+            )
+            .await;
+        assert_eq!(location(&r), format!("/ban-hang/san-pham/{other}?ok=1#anh"));
+    }
+);
+
 db_test!(producers_see_their_orders_and_sales, |engine| {
     let app = spawn_seeded_app(engine).await;
     let farmer = member(&app, "0988 400 001", LONGAN_COOP).await;
