@@ -8,20 +8,24 @@
 //! while the server waits on the client), so a stalled or dripping client frees its connection
 //! within seconds, and [`Limits::upload_timeout`] in all. Since each may hold its connection
 //! for long, at most a quarter of the connections carry uploads at once; past that an upload
-//! is answered 503 with `Retry-After`, as when photo decoding is busy.
+//! is answered 503 with `Retry-After`, as when photo decoding is busy. And so that one account
+//! cannot take those for itself (16 KiB every 30 s keeps an upload going for an hour), one
+//! caller has at most [`UPLOADS_PER_CALLER`] going at once; past that it is answered 429.
 
 use std::{
+    collections::HashMap,
     future::Future,
+    net::{IpAddr, SocketAddr},
     pin::Pin,
-    sync::Arc,
+    sync::{Arc, Mutex, PoisonError},
     task::{Context, Poll},
     time::Duration,
 };
 
 use axum::{
     body::{Body, Bytes, HttpBody},
-    extract::{Request, State},
-    http::StatusCode,
+    extract::{ConnectInfo, Request, State},
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -61,6 +65,119 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     let (silence, least) = (limits.upload_silence, limits.upload_min_bytes);
     let request = request.map(|body| Body::new(Progress::new(body, silence, least)));
     within(limits.upload_timeout, next.run(request)).await
+}
+
+/// Uploads one caller may have going at once: a farmer's listing photos in one tab and a diary
+/// entry's in another.
+pub const UPLOADS_PER_CALLER: usize = 2;
+
+/// Whom an upload counts against.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Caller {
+    /// A signed-in account, on however many devices.
+    Account(String),
+    /// A farm device, by its token's hash. A token that is not a farm token's is refused
+    /// before the body is read, so it holds nothing for long.
+    Device(String),
+    /// Nobody signed in, by address: refused before the body is read too.
+    Address(Option<IpAddr>),
+}
+
+impl Caller {
+    fn of(request: &Request, state: &AppState) -> Caller {
+        if let Some(actor) = request.extensions().get::<app::auth::Actor>() {
+            return Caller::Account(actor.user_id.clone());
+        }
+        let bearer = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        match bearer {
+            Some(token) => Caller::Device(crate::auth::tokens::token_hash(token.trim())),
+            None => Caller::Address(request.extensions().get::<ConnectInfo<SocketAddr>>().map(
+                |ConnectInfo(peer)| {
+                    let trusted = &state.settings.trusted_proxies;
+                    crate::auth::client_address(peer.ip(), request.headers(), trusted)
+                },
+            )),
+        }
+    }
+}
+
+/// The uploads each caller has going; a caller is in the map only while it has one, so the
+/// map holds at most as many callers as there are upload slots.
+#[derive(Clone, Default)]
+pub struct UploadsByCaller(Arc<Mutex<HashMap<Caller, usize>>>);
+
+impl UploadsByCaller {
+    /// A turn for `caller`, or `None` when it has [`UPLOADS_PER_CALLER`] going already.
+    fn enter(&self, caller: Caller) -> Option<CallerTurn> {
+        let mut going = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = going.entry(caller.clone()).or_insert(0);
+        if *count >= UPLOADS_PER_CALLER {
+            return None;
+        }
+        *count += 1;
+        Some(CallerTurn {
+            going: self.clone(),
+            caller,
+        })
+    }
+}
+
+/// One upload of a caller's, given back when the request is answered (or abandoned).
+struct CallerTurn {
+    going: UploadsByCaller,
+    caller: Caller,
+}
+
+impl Drop for CallerTurn {
+    fn drop(&mut self) {
+        let mut going = self.going.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = going.get_mut(&self.caller) {
+            *count -= 1;
+            if *count == 0 {
+                going.remove(&self.caller);
+            }
+        }
+    }
+}
+
+/// Counts an upload against its caller (see the module's notes). It runs inside
+/// `session::load`, which knows who is signed in.
+pub async fn per_caller(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !is_upload(&request) {
+        return next.run(request).await;
+    }
+    let caller = Caller::of(&request, &state);
+    let Some(_turn) = state.uploads_by_caller.enter(caller) else {
+        return others_going(request.uri().path());
+    };
+    next.run(request).await
+}
+
+/// 429 for a caller with [`UPLOADS_PER_CALLER`] uploads going: the API's JSON error on the
+/// API, words for a person elsewhere (the upload form says its own, see `photo_upload`).
+fn others_going(path: &str) -> Response {
+    const WAIT_SECONDS: i64 = 30;
+    if path.starts_with("/api/") {
+        return crate::api::ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "uploads_in_progress",
+            format!(
+                "{UPLOADS_PER_CALLER} uploads of this caller are in progress already: send this one when one of them has finished"
+            ),
+        )
+        .retry_after(WAIT_SECONDS)
+        .into_response();
+    }
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, WAIT_SECONDS.to_string())],
+        "Tài khoản đang tải ảnh lên ở trang hoặc máy khác: đợi lượt đó xong rồi gửi lại. / This account is uploading photos elsewhere already: send again once that has finished.",
+    )
+        .into_response()
 }
 
 async fn within(allowed: Duration, answer: impl Future<Output = Response>) -> Response {
@@ -177,6 +294,34 @@ mod tests {
 
     async fn read(body: Progress) -> Result<Bytes, axum::Error> {
         axum::body::to_bytes(Body::new(body), usize::MAX).await
+    }
+
+    #[test]
+    fn a_caller_has_at_most_its_share_of_uploads_going() {
+        let going = UploadsByCaller::default();
+        let farmer = || Caller::Account("farmer".into());
+        let mut turns: Vec<_> = (0..UPLOADS_PER_CALLER)
+            .map(|_| going.enter(farmer()).expect("a turn"))
+            .collect();
+        assert!(going.enter(farmer()).is_none(), "one too many");
+        // Others are not held up by this one.
+        let device = going.enter(Caller::Device("token".into()));
+        assert!(device.is_some());
+        assert!(going.enter(Caller::Address(None)).is_some());
+        turns.pop();
+        turns.push(
+            going
+                .enter(farmer())
+                .expect("a turn given back is free again"),
+        );
+        drop(device);
+        assert_eq!(
+            going.0.lock().unwrap().len(),
+            1,
+            "only the farmer's uploads are left"
+        );
+        drop(turns);
+        assert!(going.0.lock().unwrap().is_empty(), "nobody is kept");
     }
 
     #[tokio::test]

@@ -67,6 +67,8 @@ pub struct Shared {
     pub photo_budget: crate::photos::budget::DecodeBudget,
     /// Uploads in progress at once (see `deadline`).
     pub upload_slots: crate::deadline::UploadSlots,
+    /// Uploads each caller has in progress (see `deadline`).
+    pub uploads_by_caller: crate::deadline::UploadsByCaller,
     /// This server's request figures, for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Who this server is among those on the database (see `servers`), for job leases.
@@ -166,6 +168,7 @@ impl Application {
                 settings.limits.photo_queue_wait,
             ),
             upload_slots: crate::deadline::UploadSlots::for_limits(&settings.limits),
+            uploads_by_caller: Default::default(),
             db: db.clone(),
             leptos_options,
             assets,
@@ -366,6 +369,11 @@ fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::refusals::log,
+        ))
+        // Inside the session: an upload counts against who is signed in.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::deadline::per_caller,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), session::load))
         // Before anything reads the request: no control or invisible characters in any text.

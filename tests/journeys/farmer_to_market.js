@@ -127,6 +127,7 @@ async function list(p, f) {
     // them, a blank 405 page.
     const answers = [
       [503, 'Máy chủ đang bận.'],
+      [429, 'Tài khoản của bạn đang tải ảnh lên ở trang hoặc máy khác.'],
       [502, 'Máy chủ chưa trả lời được.'],
       [403, 'Phiên làm việc đã hết hạn'],
     ];
@@ -140,7 +141,7 @@ async function list(p, f) {
       await p.unroute(/\/anh\?/);
     }
     // The browser logs the answers it was given: this step's own doing.
-    p.problems = p.problems.filter((m) => !/status of (503|502|403)/.test(m));
+    p.problems = p.problems.filter((m) => !/status of (503|429|502|403)/.test(m));
     // Then over a slow line, to see the progress bar.
     const cdp = await p.context().newCDPSession(p);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 100000 });

@@ -20,8 +20,10 @@ pub struct UploadTexts {
     pub too_large: String,
     /// Said when the whole upload was over what a request may carry (413).
     pub too_much: String,
-    /// Said when the server is busy (503, 429).
+    /// Said when the server is busy (503).
     pub busy: String,
+    /// Said when this account has other uploads going already (429).
+    pub elsewhere: String,
     /// Said when the session or the form's token ran out (401, 403).
     pub expired: String,
     /// Said for any other answer that is not a page to open (500, 502, 504…).
@@ -35,6 +37,7 @@ impl UploadTexts {
             Problem::Dropped => self.dropped.clone(),
             Problem::TooMuch => self.too_much.clone(),
             Problem::Busy => self.busy.clone(),
+            Problem::Elsewhere => self.elsewhere.clone(),
             Problem::Expired => self.expired.clone(),
             Problem::Failed => self.failed.clone(),
         }
@@ -53,6 +56,8 @@ enum Problem {
     Dropped,
     TooMuch,
     Busy,
+    /// Other uploads of this account are still going (another tab, another phone).
+    Elsewhere,
     Expired,
     Failed,
 }
@@ -66,7 +71,8 @@ fn problem_of(status: u16) -> Option<Problem> {
         200..=299 => None,
         0 => Some(Problem::Dropped),
         413 => Some(Problem::TooMuch),
-        429 | 503 => Some(Problem::Busy),
+        503 => Some(Problem::Busy),
+        429 => Some(Problem::Elsewhere),
         401 | 403 => Some(Problem::Expired),
         _ => Some(Problem::Failed),
     }
@@ -212,7 +218,11 @@ mod tests {
             "over the body limit"
         );
         assert_eq!(problem_of(503), Some(Problem::Busy), "photo decoding busy");
-        assert_eq!(problem_of(429), Some(Problem::Busy), "too many requests");
+        assert_eq!(
+            problem_of(429),
+            Some(Problem::Elsewhere),
+            "this account's other uploads"
+        );
         assert_eq!(
             problem_of(403),
             Some(Problem::Expired),
@@ -258,6 +268,7 @@ mod tests {
             too_large: "Too large:".into(),
             too_much: "much".into(),
             busy: "busy".into(),
+            elsewhere: "elsewhere".into(),
             expired: "expired".into(),
             failed: "failed".into(),
         };
@@ -267,5 +278,6 @@ mod tests {
             "Too large: a.jpg, b.png"
         );
         assert_eq!(texts.say(&Problem::Busy), "busy");
+        assert_eq!(texts.say(&Problem::Elsewhere), "elsewhere");
     }
 }

@@ -301,6 +301,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
         too_large: t.upload_too_large.to_owned(),
         too_much: t.upload_too_much.to_owned(),
         busy: t.upload_busy.to_owned(),
+        elsewhere: t.upload_elsewhere.to_owned(),
         expired: t.upload_expired.to_owned(),
         failed: t.upload_failed.to_owned(),
     };

@@ -60,8 +60,10 @@ pub struct SellerTexts {
     pub upload_too_large: &'static str,
     /// The whole upload was over the size a request may have (413, ours or the proxy's).
     pub upload_too_much: &'static str,
-    /// The server is busy (503, 429).
+    /// The server is busy (503).
     pub upload_busy: &'static str,
+    /// This account's other uploads are still going (429).
+    pub upload_elsewhere: &'static str,
     /// The session or the form's token ran out (401, 403).
     pub upload_expired: &'static str,
     /// Any other answer that is not the editor again (502, 504, 500…): sending again is safe.
@@ -283,6 +285,7 @@ const VI: SellerTexts = SellerTexts {
     upload_too_large: "Ảnh quá lớn (tối đa 20 MB mỗi ảnh) nên chưa gửi ảnh nào. Hãy chọn lại, bỏ các ảnh này ra:",
     upload_too_much: "Các ảnh gửi một lần quá nặng. Hãy gửi ít ảnh hơn mỗi lần.",
     upload_busy: "Máy chủ đang bận. Ảnh bạn chọn vẫn còn đây: đợi một phút rồi bấm “Tải ảnh lên” lần nữa.",
+    upload_elsewhere: "Tài khoản của bạn đang tải ảnh lên ở trang hoặc máy khác. Ảnh bạn chọn vẫn còn đây: đợi lượt đó xong rồi bấm “Tải ảnh lên” lần nữa.",
     upload_expired: "Phiên làm việc đã hết hạn nên ảnh chưa được nhận. Hãy tải lại trang (đăng nhập lại nếu được hỏi) rồi chọn ảnh và gửi lại.",
     upload_failed: "Máy chủ chưa trả lời được. Ảnh bạn chọn vẫn còn đây: đợi một lát rồi bấm “Tải ảnh lên” lần nữa. Ảnh nào đã lên rồi sẽ không bị thêm hai lần.",
     move_up: "Lên trước",
@@ -390,6 +393,7 @@ const EN: SellerTexts = SellerTexts {
     upload_too_large: "Some photos are over 20 MB, so nothing was sent. Choose again without these:",
     upload_too_much: "The photos sent at once are too heavy. Send fewer at a time.",
     upload_busy: "The server is busy. The photos are still selected: wait a minute, then tap “Upload photos” again.",
+    upload_elsewhere: "Your account is uploading photos in another tab or on another device. The photos are still selected: once that finishes, tap “Upload photos” again.",
     upload_expired: "Your session ended, so the photos were not received. Reload the page (sign in again if asked), then choose the photos and send them again.",
     upload_failed: "The server could not answer. The photos are still selected: wait a moment, then tap “Upload photos” again. Photos that already arrived are not added twice.",
     move_up: "Move earlier",

@@ -57,6 +57,12 @@ impl ApiError {
         }
     }
 
+    /// Tells the client when to try again (`Retry-After`, in seconds).
+    pub fn retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+
     /// The refusal as a person should read it (see [`ErrorDetail::shown`]).
     pub fn shown(mut self, text: Option<String>) -> Self {
         self.shown = text;

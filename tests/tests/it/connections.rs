@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use ocop_tests::{Engine, TestApp, spawn_app_configured};
+use ocop_tests::{Engine, TestApp, browser::location, spawn_app_configured};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
@@ -445,4 +445,63 @@ async fn a_slow_upload_is_stored_and_a_silent_one_is_cut_off() {
     let mut tcp = post_over_a_weak_line(&app, "/lang", &cookies, language, 8, slow, None).await;
     let head = read_response(&mut tcp).await;
     assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+}
+
+/// One account cannot take the upload slots for itself: an upload keeps its connection for as
+/// long as it brings 16 KiB every 30 s, and the slots are a quarter of the connections. Past
+/// its share an account's upload is answered 429 (another farmer's still goes through), and
+/// a turn is given back when its upload ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_account_has_at_most_two_uploads_going() {
+    let app = spawn_app_configured(Engine::Sqlite, |_| {}).await;
+    app.seed().await;
+    let coop = crate::seller::LONGAN_COOP;
+    let farmer = crate::seller::member(&app, "0988 300 021", coop).await;
+    let other = crate::seller::member(&app, "0988 300 022", coop).await;
+    let id = crate::seller::create_listing(&app, &farmer, coop, "Nhãn lồng").await;
+    farmer.get("/dang-nhap").await;
+    let token = farmer.cookie("ocop_csrf").expect("an anti-forgery cookie");
+    let path = format!("/ban-hang/san-pham/{id}/anh");
+    let photo = server::photos::samples::jpeg(800, 600);
+    let files: &[(&str, &str, &[u8])] = &[("anh", "nhan.jpg", &photo)];
+    let form = || ocop_tests::browser::multipart(&[], files);
+    let (cookies, upload) = (farmer.cookie_header(), format!("{path}?csrf={token}"));
+
+    // Two uploads coming slowly: half of each sent, the rest held back.
+    let gap = Duration::from_millis(200);
+    let mut held = Vec::new();
+    for _ in 0..server::deadline::UPLOADS_PER_CALLER {
+        held.push(post_over_a_weak_line(&app, &upload, &cookies, form(), 8, gap, Some(4)).await);
+    }
+    let r = farmer.upload(&path, &[], files).await;
+    assert_eq!(r.status(), 429, "a third upload of the same account");
+    assert_eq!(r.headers()["retry-after"], "30");
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("đang tải ảnh lên ở trang hoặc máy khác")
+    );
+    let r = other.upload(&path, &[], files).await;
+    assert!(
+        location(&r).ends_with("?ok=1#anh"),
+        "another farmer's upload: {r:?}"
+    );
+
+    // One of the two is abandoned: once the server has seen it go, the farmer uploads again.
+    held.pop();
+    let another = server::photos::samples::jpeg(600, 800);
+    let mut tries = 0;
+    let answer = loop {
+        let r = farmer
+            .upload(&path, &[], &[("anh", "nhan-2.jpg", &another)])
+            .await;
+        tries += 1;
+        if r.status() != 429 || tries == 100 {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(location(&answer).ends_with("?ok=1#anh"), "{answer:?}");
+    drop(held);
 }
