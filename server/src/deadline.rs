@@ -10,7 +10,8 @@
 //! for long, at most a quarter of the connections carry uploads at once; past that an upload
 //! is answered 503 with `Retry-After`, as when photo decoding is busy. And so that one account
 //! cannot take those for itself (16 KiB every 30 s keeps an upload going for an hour), one
-//! caller has at most [`UPLOADS_PER_CALLER`] going at once; past that it is answered 429.
+//! account (signed in, or through any of its farm tokens) has at most [`UPLOADS_PER_CALLER`]
+//! going at once; past that it is answered 429.
 
 use std::{
     collections::HashMap,
@@ -74,33 +75,47 @@ pub const UPLOADS_PER_CALLER: usize = 2;
 /// Whom an upload counts against.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Caller {
-    /// A signed-in account, on however many devices.
+    /// An account: signed in on however many devices, or behind however many farm tokens.
     Account(String),
-    /// A farm device, by its token's hash. A token that is not a farm token's is refused
-    /// before the body is read, so it holds nothing for long.
-    Device(String),
-    /// Nobody signed in, by address: refused before the body is read too.
+    /// Nobody known, by address. Such an upload is refused before its body is read, so it
+    /// holds nothing for long.
     Address(Option<IpAddr>),
 }
 
 impl Caller {
-    fn of(request: &Request, state: &AppState) -> Caller {
-        if let Some(actor) = request.extensions().get::<app::auth::Actor>() {
-            return Caller::Account(actor.user_id.clone());
-        }
-        let bearer = request
+    /// As `farm_tokens::FarmCaller` reads it: a farm token first (its hash, looked up by
+    /// [`Caller::holding`]), then the session, then the address.
+    fn claimed(request: &Request, state: &AppState) -> (Option<String>, Caller) {
+        let token = request
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        match bearer {
-            Some(token) => Caller::Device(crate::auth::tokens::token_hash(token.trim())),
-            None => Caller::Address(request.extensions().get::<ConnectInfo<SocketAddr>>().map(
-                |ConnectInfo(peer)| {
+            .and_then(app::farm_tokens::bearer)
+            .filter(|t| app::farm_tokens::is_well_formed(t))
+            .map(crate::auth::tokens::token_hash);
+        if let Some(actor) = request.extensions().get::<app::auth::Actor>() {
+            return (token, Caller::Account(actor.user_id.clone()));
+        }
+        let address =
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| {
                     let trusted = &state.settings.trusted_proxies;
                     crate::auth::client_address(peer.ip(), request.headers(), trusted)
-                },
-            )),
+                });
+        (token, Caller::Address(address))
+    }
+
+    /// The account behind the farm token, if it is one (one lookup, for uploads only); else
+    /// `otherwise`. An unknown token, or a lookup that failed, is the handler's to answer.
+    async fn holding(token: Option<String>, otherwise: Caller, state: &AppState) -> Caller {
+        let Some(hash) = token else {
+            return otherwise;
+        };
+        match app::farm_tokens::storage::holder(&state.db, &hash, state.clock.now()).await {
+            Ok(Some(holder)) => Caller::Account(holder.user_id),
+            Ok(None) | Err(_) => otherwise,
         }
     }
 }
@@ -150,7 +165,8 @@ pub async fn per_caller(State(state): State<AppState>, request: Request, next: N
     if !is_upload(&request) {
         return next.run(request).await;
     }
-    let caller = Caller::of(&request, &state);
+    let (token, otherwise) = Caller::claimed(&request, &state);
+    let caller = Caller::holding(token, otherwise, &state).await;
     let Some(_turn) = state.uploads_by_caller.enter(caller) else {
         return others_going(request.uri().path());
     };
@@ -175,7 +191,7 @@ fn others_going(path: &str) -> Response {
     (
         StatusCode::TOO_MANY_REQUESTS,
         [(header::RETRY_AFTER, WAIT_SECONDS.to_string())],
-        "Tài khoản đang tải ảnh lên ở trang hoặc máy khác: đợi lượt đó xong rồi gửi lại. / This account is uploading photos elsewhere already: send again once that has finished.",
+        "Tài khoản đang tải ảnh lên ở trang hoặc máy khác, hoặc lượt gửi vừa bị ngắt chưa kết thúc: đợi khoảng nửa phút rồi gửi lại. / This account is uploading photos elsewhere, or a try just cut off has not ended yet: send again in half a minute.",
     )
         .into_response()
 }
@@ -305,8 +321,8 @@ mod tests {
             .collect();
         assert!(going.enter(farmer()).is_none(), "one too many");
         // Others are not held up by this one.
-        let device = going.enter(Caller::Device("token".into()));
-        assert!(device.is_some());
+        let neighbour = going.enter(Caller::Account("neighbour".into()));
+        assert!(neighbour.is_some());
         assert!(going.enter(Caller::Address(None)).is_some());
         turns.pop();
         turns.push(
@@ -314,7 +330,7 @@ mod tests {
                 .enter(farmer())
                 .expect("a turn given back is free again"),
         );
-        drop(device);
+        drop(neighbour);
         assert_eq!(
             going.0.lock().unwrap().len(),
             1,

@@ -127,7 +127,7 @@ async function list(p, f) {
     // them, a blank 405 page.
     const answers = [
       [503, 'Máy chủ đang bận.'],
-      [429, 'Tài khoản của bạn đang tải ảnh lên ở trang hoặc máy khác.'],
+      [429, 'Tài khoản của bạn đang tải ảnh lên ở trang hoặc máy khác'],
       [502, 'Máy chủ chưa trả lời được.'],
       [403, 'Phiên làm việc đã hết hạn'],
     ];

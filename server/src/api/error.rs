@@ -31,6 +31,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// `bad_request`, `not_found`, `ambiguous`, `unavailable`, `storage_full` (503: the server's
     /// disk is full, nothing was saved), `storage_error` (503: its storage fails), `rate_limited`,
+    /// `uploads_in_progress` (429: the account has two uploads going already),
     /// or a specific refusal such as `out_of_stock`, `phone`, `empty_cart`, `order_state`,
     /// `password_change_required` (403: the session's password is a temporary one an
     /// administrator set; change it first).

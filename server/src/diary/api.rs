@@ -520,6 +520,7 @@ pub struct EntryPhotos {
                (status = 403, body = crate::api::error::ErrorBody),
                (status = 404, body = crate::api::error::ErrorBody),
                (status = 422, description = "`photo_size`, `photo_format`, `photo_pixels`, `photo_corrupt` or `photo_alt`", body = crate::api::error::ErrorBody),
+               (status = 429, description = "`rate_limited` (the token's requests), or `uploads_in_progress`: the account has two uploads going already; send after `Retry-After`", body = crate::api::error::ErrorBody),
                (status = 503, body = crate::api::error::ErrorBody)))]
 #[tracing::instrument(skip_all, fields(entry = %entry_id))]
 pub async fn post_entry_photos(

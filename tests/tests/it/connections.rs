@@ -449,8 +449,8 @@ async fn a_slow_upload_is_stored_and_a_silent_one_is_cut_off() {
 
 /// One account cannot take the upload slots for itself: an upload keeps its connection for as
 /// long as it brings 16 KiB every 30 s, and the slots are a quarter of the connections. Past
-/// its share an account's upload is answered 429 (another farmer's still goes through), and
-/// a turn is given back when its upload ends.
+/// its share an account's upload is answered 429, through the site or its farm tokens
+/// (another farmer's still goes through), and a turn is given back when its upload ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_account_has_at_most_two_uploads_going() {
     let app = spawn_app_configured(Engine::Sqlite, |_| {}).await;
@@ -487,6 +487,24 @@ async fn one_account_has_at_most_two_uploads_going() {
         location(&r).ends_with("?ok=1#anh"),
         "another farmer's upload: {r:?}"
     );
+    // The same account through a farm token (the diary's photo API): its third too.
+    let device = crate::farm_api::make_token(&farmer, "Điện thoại vườn", "write").await;
+    let (content_type, body) = form();
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/entries/any/photos", app.address))
+        .bearer_auth(&device)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        429,
+        "an upload through the account's farm token"
+    );
+    let refusal: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(refusal["error"]["code"], "uploads_in_progress", "{refusal}");
 
     // One of the two is abandoned: once the server has seen it go, the farmer uploads again.
     held.pop();
